@@ -1,0 +1,1 @@
+"""Claimdesk core: the product without a screen (models, store, import, edits, CLI)."""

@@ -1,0 +1,121 @@
+"""Codebook files: the labels of a project with colours, keys and definitions, as JSON.
+
+Format (``"format": "claimdesk-codebook"``, version 1)::
+
+    {"format": "claimdesk-codebook", "version": 1, "name": "...", "guidelines": "...",
+     "labels": [{"name": "Military", "colour": "#4363d8"},
+                {"name": "Arms embargo / sanctions", "colour": "#e6194b", "shortcut": "1",
+                 "parent": "Military", "description": "..."}]}
+
+``parent`` names another label of the file (for grouping) that comes earlier in the list.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+FORMAT = "claimdesk-codebook"
+VERSION = 1
+MAX_BYTES = 5 * 1024 * 1024
+MAX_LABELS = 1000
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+class CodebookError(Exception):
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path.name}: {reason}")
+
+
+@dataclass(frozen=True)
+class CodebookLabel:
+    name: str
+    colour: str
+    description: str = ""
+    shortcut: str | None = None
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Codebook:
+    name: str
+    labels: tuple[CodebookLabel, ...]
+    guidelines: str = ""
+
+
+def load_codebook(path: Path) -> Codebook:
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise CodebookError(path, "is too large for a codebook (over 5 MB)")
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise CodebookError(path, "does not exist") from None
+    except UnicodeDecodeError:
+        raise CodebookError(path, "is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise CodebookError(path, f"is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except OSError as exc:
+        raise CodebookError(path, f"cannot be read ({exc.strerror})") from None
+    return parse_codebook(data, path)
+
+
+def parse_codebook(data: Any, path: Path) -> Codebook:
+    def fail(reason: str) -> CodebookError:
+        return CodebookError(path, reason)
+
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise fail(f'is not a Claimdesk codebook (expected "format": "{FORMAT}")')
+    version = data.get("version")
+    if not isinstance(version, int) or version > VERSION:
+        raise fail(f"has codebook version {version!r}; this Claimdesk reads version {VERSION}")
+    raw_labels = data.get("labels")
+    if not isinstance(raw_labels, list) or not raw_labels:
+        raise fail('needs a non-empty "labels" list')
+    if len(raw_labels) > MAX_LABELS:
+        raise fail(f"has {len(raw_labels)} labels; at most {MAX_LABELS} are allowed")
+    labels: list[CodebookLabel] = []
+    names: set[str] = set()
+    keys: set[str] = set()
+    for number, raw in enumerate(raw_labels, start=1):
+        where = f"label {number}"
+        if not isinstance(raw, dict):
+            raise fail(f"{where} is not an object")
+        name = raw.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise fail(f"{where} has no name")
+        name = " ".join(name.split())
+        where = f"label {name!r}"
+        if name.casefold() in names:
+            raise fail(f"{where} appears twice")
+        colour = raw.get("colour", raw.get("color"))
+        if not isinstance(colour, str) or not _COLOUR.match(colour):
+            raise fail(f"{where} needs a colour like #1f77b4, not {colour!r}")
+        shortcut = raw.get("shortcut")
+        if shortcut is not None:
+            if not isinstance(shortcut, str) or len(shortcut) != 1 or not shortcut.isprintable():
+                raise fail(f"{where} has shortcut {shortcut!r}; use a single key such as 1 or q")
+            shortcut = shortcut.lower()
+            if shortcut.isspace() or shortcut in keys:
+                raise fail(f"{where} reuses the shortcut {shortcut!r}")
+            keys.add(shortcut)
+        parent = raw.get("parent")
+        if parent is not None and (not isinstance(parent, str) or parent.casefold() not in names):
+            raise fail(f"{where} names a parent {parent!r} that does not come before it")
+        description = raw.get("description", "")
+        if not isinstance(description, str):
+            raise fail(f"{where} has a description that is not text")
+        names.add(name.casefold())
+        labels.append(CodebookLabel(name, colour.lower(), description.strip(), shortcut, parent))
+    name = data.get("name")
+    guidelines = data.get("guidelines", "")
+    return Codebook(
+        name if isinstance(name, str) else path.stem,
+        tuple(labels),
+        guidelines if isinstance(guidelines, str) else "",
+    )

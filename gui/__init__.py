@@ -1,0 +1,1 @@
+"""Claimdesk GUI: PySide6 widgets over the core."""

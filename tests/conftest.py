@@ -1,0 +1,61 @@
+"""Shared fixtures: offscreen Qt, isolated user folders, a migrated template project per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Must be set before anything imports Qt.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from core.codebook import load_codebook
+from core.paths import seeds_dir
+from core.project import Project
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Settings and the sample project go to a temp folder, never the developer's own."""
+    home = tmp_path_factory.mktemp("userdirs")
+    monkeypatch.setenv("CLAIMDESK_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("CLAIMDESK_CONFIG_DIR", str(home / "config"))
+    return home
+
+
+@pytest.fixture(scope="session")
+def template_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrated once per session with the sample codebook, no documents; copied per test."""
+    path = tmp_path_factory.mktemp("template") / "template.claimdesk"
+    Project.create(
+        path, name="Test project", codebook=load_codebook(seeds_dir() / "codebook.json")
+    ).close()
+    return path
+
+
+@pytest.fixture
+def project_path(template_project: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "test.claimdesk"
+    shutil.copy2(template_project, path)
+    return path
+
+
+@pytest.fixture
+def project(project_path: Path) -> Iterator[Project]:
+    with Project.open(project_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+def seeded(project: Project) -> Project:
+    """The test project with the two sample articles imported."""
+    from core.importing import import_paths
+
+    import_paths(project, sorted(seeds_dir().glob("*.txt")))
+    project.history = type(project.history)()
+    return project
