@@ -1,0 +1,76 @@
+"""Importing article files into a project: all the good files in one transaction, or none."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.project import ImportReport, Project
+from core.textio import (
+    DEFAULT_CLEANUP_RULES,
+    Article,
+    ArticleError,
+    CleanupRule,
+    collect_article_paths,
+    read_article,
+)
+
+Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
+
+
+class ImportRefused(Exception):
+    """Some files could not be imported, so nothing was; the message names each one."""
+
+    def __init__(self, problems: Sequence[tuple[Path, str]]) -> None:
+        self.problems = list(problems)
+        lines = "\n".join(f"  {path}: {reason}" for path, reason in self.problems)
+        super().__init__(f"Nothing was imported; {len(self.problems)} file(s) cannot be:\n{lines}")
+
+
+class ImportCancelled(Exception):
+    pass
+
+
+@dataclass
+class ImportPlan:
+    """The files read and checked, before anything is written."""
+
+    articles: list[Article] = field(default_factory=list)
+    problems: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def plan_import(
+    paths: Sequence[Path],
+    *,
+    cleanup: bool = True,
+    rules: Sequence[CleanupRule] = DEFAULT_CLEANUP_RULES,
+    progress: Progress | None = None,
+) -> ImportPlan:
+    files, problems = collect_article_paths([Path(p) for p in paths])
+    plan = ImportPlan(problems=list(problems))
+    if not files and not problems:
+        plan.problems.append((Path(paths[0]) if paths else Path("."), "holds no .txt or .md files"))
+    for done, path in enumerate(files, start=1):
+        try:
+            plan.articles.append(read_article(path, cleanup=cleanup, rules=rules))
+        except ArticleError as exc:
+            plan.problems.append((exc.path, exc.reason))
+        if progress is not None and not progress(done, len(files)):
+            raise ImportCancelled
+    return plan
+
+
+def import_paths(
+    project: Project,
+    paths: Sequence[Path],
+    *,
+    cleanup: bool = True,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+) -> tuple[ImportReport, list[tuple[Path, str]]]:
+    """Import files and folders. With problems and without ``skip_invalid``, nothing is written."""
+    plan = plan_import(paths, cleanup=cleanup, progress=progress)
+    if plan.problems and not (skip_invalid and plan.articles):
+        raise ImportRefused(plan.problems)
+    return project.import_articles(plan.articles), plan.problems

@@ -1,0 +1,217 @@
+"""Small dialogs, reached through one ``Prompts`` object so tests can answer them instead."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.records import LabelRecord
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows text literally (Qt guesses rich text otherwise) and wraps."""
+    if not text:
+        return ""
+    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
+
+
+@dataclass
+class LabelDraft:
+    name: str
+    colour: str
+    description: str = ""
+    shortcut: str | None = None
+    parent_id: int | None = None
+
+
+class LabelDialog(QDialog):
+    """Add or edit a label: name, colour, key, definition and group."""
+
+    def __init__(
+        self, draft: LabelDraft, labels: list[LabelRecord], editing: int | None, parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit label" if editing else "New label")
+        self._colour = draft.colour
+        self.name = QLineEdit(draft.name)
+        self.colour_button = QPushButton()
+        self.colour_button.clicked.connect(self._pick_colour)
+        self.shortcut = QLineEdit(draft.shortcut or "")
+        self.shortcut.setMaxLength(1)
+        self.shortcut.setPlaceholderText("one key, e.g. 1 or q")
+        self.description = QPlainTextEdit()
+        self.description.setPlainText(draft.description)
+        self.description.setPlaceholderText("Definition shown to annotators")
+        self.parent_box = QComboBox()
+        self.parent_box.addItem("(none)", None)
+        for label in labels:
+            if label.id != editing:
+                self.parent_box.addItem(label.name, label.id)
+        index = self.parent_box.findData(draft.parent_id)
+        self.parent_box.setCurrentIndex(max(index, 0))
+        form = QFormLayout()
+        form.addRow("&Name", self.name)
+        form.addRow("&Colour", self.colour_button)
+        form.addRow("&Key", self.shortcut)
+        form.addRow("&Group", self.parent_box)
+        form.addRow("&Definition", self.description)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self._show_colour()
+
+    def _pick_colour(self) -> None:
+        colour = QColorDialog.getColor(QColor(self._colour), self, "Label colour")
+        if colour.isValid():
+            self._colour = colour.name()
+            self._show_colour()
+
+    def _show_colour(self) -> None:
+        self.colour_button.setText(self._colour)
+        self.colour_button.setStyleSheet(
+            f"background-color: {self._colour}; color: {readable_text_colour(self._colour)};"
+        )
+
+    def draft(self) -> LabelDraft:
+        return LabelDraft(
+            self.name.text(),
+            self._colour,
+            self.description.toPlainText().strip(),
+            self.shortcut.text() or None,
+            self.parent_box.currentData(),
+        )
+
+
+def readable_text_colour(background: str) -> str:
+    """Black or white, whichever reads better on the background (WCAG relative luminance)."""
+    colour = QColor(background)
+
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    luminance = (
+        0.2126 * channel(colour.redF())
+        + 0.7152 * channel(colour.greenF())
+        + 0.0722 * channel(colour.blueF())
+    )
+    return "#000000" if luminance > 0.179 else "#ffffff"
+
+
+class NoteDialog(QDialog):
+    def __init__(self, quote: str, note: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Note")
+        quote_label = QLabel(quote if len(quote) < 300 else quote[:300] + "…")
+        quote_label.setTextFormat(Qt.TextFormat.PlainText)
+        quote_label.setWordWrap(True)
+        self.editor = QPlainTextEdit()
+        self.editor.setPlainText(note)
+        self.editor.setTabChangesFocus(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(quote_label)
+        layout.addWidget(self.editor)
+        layout.addWidget(buttons)
+        self.resize(420, 240)
+
+
+class Prompts:
+    """Every question the window asks the user. Tests replace this with scripted answers."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.parent = parent
+
+    def annotator_name(self, current: str = "") -> str | None:
+        name, ok = QInputDialog.getText(
+            self.parent,
+            "Welcome to Claimdesk",
+            "Your name, as it will be recorded with your annotations:",
+            QLineEdit.EchoMode.Normal,
+            current,
+        )
+        return name.strip() if ok and name.strip() else None
+
+    def label(
+        self, draft: LabelDraft, labels: list[LabelRecord], editing: int | None = None
+    ) -> LabelDraft | None:
+        dialog = LabelDialog(draft, labels, editing, self.parent or QWidget())
+        return dialog.draft() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def colour(self, current: str) -> str | None:
+        colour = QColorDialog.getColor(QColor(current), self.parent, "Label colour")
+        return colour.name() if colour.isValid() else None
+
+    def text(self, title: str, prompt: str, current: str) -> str | None:
+        value, ok = QInputDialog.getText(
+            self.parent, title, prompt, QLineEdit.EchoMode.Normal, current
+        )
+        return value if ok else None
+
+    def note(self, quote: str, current: str) -> str | None:
+        dialog = NoteDialog(quote, current, self.parent or QWidget())
+        return dialog.editor.toPlainText() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def confirm(self, title: str, message: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, message, parent=self.parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def error(self, title: str, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self.parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+
+    def import_paths(self) -> list[Path]:
+        files, _ = QFileDialog.getOpenFileNames(
+            self.parent, "Import articles", "", "Articles (*.txt *.md);;All files (*)"
+        )
+        return [Path(f) for f in files]
+
+    def import_folder(self) -> Path | None:
+        folder = QFileDialog.getExistingDirectory(self.parent, "Import a folder of articles")
+        return Path(folder) if folder else None
+
+    def open_project(self) -> Path | None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.parent, "Open project", "", "Claimdesk projects (*.claimdesk)"
+        )
+        return Path(path) if path else None
+
+    def new_project(self) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.parent, "New project", "", "Claimdesk projects (*.claimdesk)"
+        )
+        if not path:
+            return None
+        return Path(path if path.endswith(".claimdesk") else path + ".claimdesk")

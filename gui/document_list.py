@@ -1,0 +1,167 @@
+"""The document list: title, this annotator's status and claim count, with a filter box."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.models import Status
+from core.records import DocumentSummary
+
+_Index = QModelIndex | QPersistentModelIndex
+_STATUS_COLOURS = {Status.TODO: "#7f7f7f", Status.IN_PROGRESS: "#b26b00", Status.DONE: "#2e7d32"}
+_STATUS_MARKS = {Status.TODO: "○", Status.IN_PROGRESS: "◐", Status.DONE: "●"}
+
+
+class DocumentListModel(QAbstractTableModel):
+    COLUMNS = ("Title", "Status", "Claims")
+    DocumentIdRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[DocumentSummary] = []
+
+    def set_rows(self, rows: list[DocumentSummary]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def update_row(self, summary: DocumentSummary) -> None:
+        for row, current in enumerate(self._rows):
+            if current.id == summary.id:
+                self._rows[row] = summary
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+                return
+
+    def summary(self, row: int) -> DocumentSummary:
+        return self._rows[row]
+
+    def row_of(self, document_id: int) -> int:
+        for row, summary in enumerate(self._rows):
+            if summary.id == document_id:
+                return row
+        return -1
+
+    def document_ids(self) -> list[int]:
+        return [row.id for row in self._rows]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return row.title
+            if column == 1:
+                return f"{_STATUS_MARKS[row.status]} {row.status.display_name}"
+            return row.annotation_count
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return f"{row.length:,} characters"  # titles are shown by the view as plain text
+        if role == Qt.ItemDataRole.ForegroundRole and column == 1:
+            return QBrush(QColor(_STATUS_COLOURS[row.status]))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == self.DocumentIdRole:
+            return row.id
+        return None
+
+
+class _Filter(QSortFilterProxyModel):
+    """Matches the filter text against the title and the status."""
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        needle = self.filterRegularExpression().pattern().casefold()
+        if not needle:
+            return True
+        model = self.sourceModel()
+        assert isinstance(model, DocumentListModel)
+        summary = model.summary(source_row)
+        haystack = f"{summary.title}\n{summary.status.display_name}".casefold()
+        return all(word in haystack for word in needle.split())
+
+
+class DocumentList(QWidget):
+    documentActivated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = DocumentListModel()
+        self.proxy = _Filter()
+        self.proxy.setSourceModel(self.model)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter documents (title or status)…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._filter_changed)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.table)
+
+    def _filter_changed(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.documentActivated.emit(int(current.data(DocumentListModel.DocumentIdRole)))
+
+    def select_document(self, document_id: int) -> None:
+        row = self.model.row_of(document_id)
+        if row < 0:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():  # hidden by the filter: show everything again
+            self.filter.clear()
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+        blocker = self.table.selectionModel().blockSignals(True)
+        self.table.setCurrentIndex(index)
+        self.table.selectionModel().blockSignals(blocker)
+        self.table.scrollTo(index)
+
+    def visible_ids(self) -> list[int]:
+        return [
+            int(self.proxy.index(row, 0).data(DocumentListModel.DocumentIdRole))
+            for row in range(self.proxy.rowCount())
+        ]

@@ -1,0 +1,612 @@
+"""The main window: document list, article view and tagging panel over one open project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.edits import Changes
+from core.models import Status
+from core.project import EditError, Project
+from core.records import AnnotationRecord, AnnotatorRecord, LabelRecord
+from core.snapping import snap_to_words
+from core.spans import Span
+from gui.annotation_list import AnnotationList
+from gui.dialogs import LabelDraft, Prompts
+from gui.document_list import DocumentList
+from gui.document_view import DocumentView
+from gui.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
+from gui.tag_panel import TagPanel
+
+# Colours offered to new labels in turn (readable under translucent fills on light and dark).
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+
+
+def _section(title: str, widget: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(4, 4, 4, 4)
+    heading = QLabel(title)
+    heading.setStyleSheet("font-weight: bold;")
+    layout.addWidget(heading)
+    layout.addWidget(widget)
+    return box
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        project: Project,
+        annotator: AnnotatorRecord,
+        settings: Settings,
+        prompts: Prompts | None = None,
+    ) -> None:
+        super().__init__()
+        self.project = project
+        self.annotator = annotator
+        self.settings = settings
+        self.prompts = prompts or Prompts(self)
+        self.document_id: int | None = None
+        self.labels: dict[int, LabelRecord] = {}
+
+        self.documents = DocumentList()
+        self.view = DocumentView()
+        self.tags = TagPanel()
+        self.annotations = AnnotationList()
+        self._build_layout()
+        self._build_actions()
+        self._build_status_bar()
+        self._connect()
+
+        self.view.set_font_point_size(settings.font_size)
+        self.reload_labels()
+        self.reload_documents()
+        self._restore_layout()
+        first = self.documents.visible_ids()
+        if first:
+            self.open_document(first[0])
+        self._update_title()
+
+    # -- construction ---------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(_section("Labels", self.tags))
+        right.addWidget(_section("Annotations in this document", self.annotations))
+        right.setSizes([360, 300])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(_section("Documents", self.documents))
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([280, 600, 400])
+        self.right_splitter = right
+        self.setCentralWidget(self.splitter)
+        self.resize(1280, 800)
+
+    def _action(
+        self, text: str, slot: object, shortcut: QKeySequence | str | None = None, tip: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        self.new_action = self._action("&New project…", self.new_project, "Ctrl+Shift+N")
+        self.open_action = self._action(
+            "&Open project…", self.open_project, QKeySequence.StandardKey.Open
+        )
+        self.import_action = self._action(
+            "&Import articles…", self.import_files, "Ctrl+I", "Import .txt or .md files"
+        )
+        self.import_folder_action = self._action(
+            "Import a &folder…",
+            self.import_folder,
+            "Ctrl+Shift+I",
+            "Import every .txt/.md file in a folder",
+        )
+        self.clean_action = self._action("Clean web debris on import", self._toggle_clean)
+        self.clean_action.setCheckable(True)
+        self.clean_action.setChecked(self.settings.clean_imports)
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        for action in (
+            self.new_action,
+            self.open_action,
+            None,
+            self.import_action,
+            self.import_folder_action,
+            self.clean_action,
+            None,
+            self.quit_action,
+        ):
+            file_menu.addSeparator() if action is None else file_menu.addAction(action)
+
+        edit_menu = menu.addMenu("&Edit")
+        self.undo_action = self._action("&Undo", self.undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = self._action("&Redo", self.redo, "Ctrl+Shift+Z")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.delete_action = self._action(
+            "&Delete annotation", self.delete_selected, None, "Delete the selected annotation"
+        )
+        self.note_action = self._action("Edit &note…", self.edit_note, "Ctrl+E")
+        self.snap_action = self._action("&Snap selections to words", self._toggle_snap)
+        self.snap_action.setCheckable(True)
+        self.snap_action.setChecked(self.settings.snap_to_words)
+        for action in (
+            self.undo_action,
+            self.redo_action,
+            None,
+            self.delete_action,
+            self.note_action,
+            None,
+            self.snap_action,
+        ):
+            edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
+
+        labels_menu = menu.addMenu("&Labels")
+        self.add_label_action = self._action("&Add label…", self.add_label, "Ctrl+L")
+        labels_menu.addAction(self.add_label_action)
+        labels_menu.addAction(self._action("&Edit label…", self.tags._edit))
+        labels_menu.addAction(self._action("&Colour…", self.tags._recolour))
+        labels_menu.addAction(self._action("&Delete label", self.tags._delete))
+
+        document_menu = menu.addMenu("&Document")
+        self.next_action = self._action("&Next document", self.next_document, "Ctrl+PgDown")
+        self.prev_action = self._action("&Previous document", self.previous_document, "Ctrl+PgUp")
+        self.done_action = self._action("Mark &done / not done", self.toggle_done, "Ctrl+D")
+        self.filter_action = self._action(
+            "&Filter documents",
+            lambda: self.documents.filter.setFocus(),
+            QKeySequence.StandardKey.Find,
+        )
+        for action in (self.next_action, self.prev_action, self.done_action, self.filter_action):
+            document_menu.addAction(action)
+
+        view_menu = menu.addMenu("&View")
+        self.zoom_in_action = self._action(
+            "Larger text", lambda: self.zoom(1), QKeySequence.StandardKey.ZoomIn
+        )
+        self.zoom_in_action.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
+        self.zoom_out_action = self._action(
+            "Smaller text", lambda: self.zoom(-1), QKeySequence.StandardKey.ZoomOut
+        )
+        self.zoom_reset_action = self._action("Normal size", lambda: self.zoom(0), "Ctrl+0")
+        for action in (self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):
+            view_menu.addAction(action)
+
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts, "F1"))
+
+    def _build_status_bar(self) -> None:
+        self.who = QLabel()
+        self.saved = QLabel()
+        self.statusBar().addPermanentWidget(self.who)
+        self.statusBar().addPermanentWidget(self.saved)
+        self.who.setTextFormat(Qt.TextFormat.PlainText)
+        self.saved.setTextFormat(Qt.TextFormat.PlainText)
+        self.who.setText(f"Annotator: {self.annotator.name}")
+        self._set_saved(True)
+
+    def _connect(self) -> None:
+        self.documents.documentActivated.connect(self.open_document)
+        self.view.labelKeyPressed.connect(self._label_key)
+        self.view.spanClicked.connect(self._span_clicked)
+        self.view.deleteRequested.connect(self.delete_selected)
+        self.tags.labelChosen.connect(self._label_clicked)
+        self.tags.addRequested.connect(self.add_label)
+        self.tags.editRequested.connect(self.edit_label)
+        self.tags.recolourRequested.connect(self.recolour_label)
+        self.tags.deleteRequested.connect(self.delete_label)
+        self.annotations.annotationActivated.connect(self._annotation_activated)
+        self.annotations.deleteRequested.connect(self.delete_selected)
+        self.annotations.model_.noteEdited.connect(self._note_edited)
+
+    # -- status ---------------------------------------------------------------------------------
+
+    def _set_saved(self, ok: bool, problem: str = "") -> None:
+        if ok:
+            self.saved.setText("✓ All changes saved")
+            self.saved.setStyleSheet("color: #2e7d32;")
+        else:
+            self.saved.setText("⚠ NOT SAVED")
+            self.saved.setStyleSheet("color: #c62828; font-weight: bold;")
+            self.statusBar().showMessage(problem, 15000)
+
+    def _say(self, message: str) -> None:
+        self.statusBar().showMessage(message, 6000)
+
+    def _update_title(self) -> None:
+        title = ""
+        if self.document_id is not None:
+            row = self.documents.model.row_of(self.document_id)
+            if row >= 0:
+                title = self.documents.model.summary(row).title + " — "
+        self.setWindowTitle(f"{title}{self.project.name} — Claimdesk")
+
+    def _update_undo_actions(self) -> None:
+        undo, redo = self.project.history.undo_text, self.project.history.redo_text
+        self.undo_action.setEnabled(undo is not None)
+        self.undo_action.setText(f"&Undo {undo}" if undo else "&Undo")
+        self.redo_action.setEnabled(redo is not None)
+        self.redo_action.setText(f"&Redo {redo}" if redo else "&Redo")
+
+    # -- loading --------------------------------------------------------------------------------
+
+    def reload_labels(self) -> None:
+        labels = self.project.labels()
+        self.labels = {label.id: label for label in labels}
+        self.tags.model.set_labels(labels)
+        self.annotations.model_.set_labels(labels)
+        self.view.set_label_colours({label.id: label.colour for label in labels})
+
+    def reload_documents(self) -> None:
+        self.documents.model.set_rows(self.project.overview(self.annotator.id))
+        if self.document_id is not None:
+            self.documents.select_document(self.document_id)
+
+    def open_document(self, document_id: int) -> None:
+        if document_id == self.document_id:
+            return
+        self.document_id = document_id
+        text = self.project.document_text(document_id)
+        self.view.set_document(text, self.project.spans(document_id, self.annotator.id))
+        self.documents.select_document(document_id)
+        self.annotations.model_.set_annotations(
+            self.project.annotations(document_id, self.annotator.id)
+        )
+        self.tags.model.set_counts(self.annotations.model_.counts())
+        self._update_title()
+        self._update_undo_actions()
+
+    def _refresh_summary(self, document_id: int) -> None:
+        for summary in self.project.overview(self.annotator.id):
+            if summary.id == document_id:
+                self.documents.model.update_row(summary)
+
+    # -- applying changes -----------------------------------------------------------------------
+
+    def _edit(self, run: object) -> Changes | None:
+        """Run one core edit; show its effect only once it is committed."""
+        try:
+            changes = run()  # type: ignore[operator]
+        except EditError as exc:
+            self._say(str(exc))
+            if "could not be saved" in str(exc):
+                self._set_saved(False, str(exc))
+            return None
+        self.show_changes(changes)
+        return changes  # type: ignore[no-any-return]
+
+    def show_changes(self, changes: Changes | None) -> None:
+        if changes is None:
+            return
+        if changes.documents:
+            self.reload_documents()
+        if changes.labels:
+            self.reload_labels()
+        touched = changes.touched_documents
+        if self.document_id not in touched and len(touched) == 1:
+            # An undo in another document: go there, so the user sees what changed.
+            self.open_document(next(iter(touched)))
+        else:
+            self._show_annotation_changes(changes)
+        for document_id in touched:
+            self._refresh_summary(document_id)
+        self._set_saved(True)
+        self._update_undo_actions()
+
+    def _mine(self, record: AnnotationRecord) -> bool:
+        return record.document_id == self.document_id and record.annotator_id == self.annotator.id
+
+    def _show_annotation_changes(self, changes: Changes) -> None:
+        model = self.annotations.model_
+        for record in changes.annotations_removed:
+            if self._mine(record):
+                self.view.remove_span(record.id)
+                model.remove(record.id)
+        for record in changes.annotations_added:
+            if self._mine(record):
+                self.view.add_span(Span(record.id, record.start, record.end, record.label_id))
+                model.add(record)
+        for record in changes.annotations_updated:
+            if self._mine(record):
+                self.view.replace_span(Span(record.id, record.start, record.end, record.label_id))
+                model.replace(record)
+        self.tags.model.set_counts(model.counts())
+
+    # -- annotating -----------------------------------------------------------------------------
+
+    def _label_key(self, key: str) -> None:
+        for label in self.labels.values():
+            if label.shortcut and label.shortcut == key.lower():
+                self.apply_label(label.id)
+                return
+        if key.strip():
+            self._say(
+                f"No label has the key {key!r}. Labels and their keys are listed on the right."
+            )
+
+    def _label_clicked(self, label_id: int) -> None:
+        if self.view.text_selection() is not None or self.view.selected_span_id is not None:
+            self.apply_label(label_id)
+
+    def apply_label(self, label_id: int) -> None:
+        """File the selected text under a label, or move the selected highlight to it."""
+        if self.document_id is None:
+            return
+        selection = self.view.text_selection()
+        if selection is None:
+            span_id = self.view.selected_span_id
+            if span_id is not None:
+                self._edit(lambda: self.project.set_annotation_label(span_id, label_id))
+                self.view.setFocus()
+            else:
+                self._say("Select some text first, then press the label's key.")
+            return
+        start, end = selection
+        if self.snap_action.isChecked():
+            start, end = snap_to_words(self.view.document_text(), start, end)
+        document_id = self.document_id
+        changes = self._edit(
+            lambda: self.project.add_annotation(
+                document_id, label_id, self.annotator.id, start, end
+            )
+        )
+        if changes and changes.annotations_added:
+            new_id = changes.annotations_added[0].id
+            self.view.set_text_selection(end, end)
+            self._select(new_id, scroll=False)
+        self.view.setFocus()
+
+    def _select(self, annotation_id: int | None, *, scroll: bool = True) -> None:
+        self.view.select_span(annotation_id, scroll=scroll)
+        self.annotations.select_annotation(annotation_id)
+        if annotation_id is not None:
+            record = self.annotations.model_.record(self.annotations.model_.row_of(annotation_id))
+            self.tags.set_current(record.label_id)
+
+    def _span_clicked(self, annotation_id: int) -> None:
+        self.annotations.select_annotation(annotation_id if annotation_id >= 0 else None)
+
+    def _annotation_activated(self, annotation_id: int) -> None:
+        self.view.select_span(annotation_id, scroll=True)
+
+    def _selected_annotation(self) -> int | None:
+        span_id = self.view.selected_span_id
+        if span_id is not None:
+            return span_id
+        index = self.annotations.currentIndex()
+        if index.isValid():
+            return self.annotations.model_.record(index.row()).id
+        return None
+
+    def delete_selected(self) -> None:
+        annotation_id = self._selected_annotation()
+        if annotation_id is None:
+            self._say("Click a highlight first to select it.")
+            return
+        row = self.annotations.model_.row_of(annotation_id)
+        next_row = row if row + 1 < self.annotations.model_.rowCount() else row - 1
+        if self._edit(lambda: self.project.delete_annotations([annotation_id])):
+            if 0 <= next_row < self.annotations.model_.rowCount():
+                self.annotations.select_annotation(self.annotations.model_.record(next_row).id)
+            self.view.select_span(None)
+            self.view.setFocus()
+
+    def edit_note(self) -> None:
+        annotation_id = self._selected_annotation()
+        if annotation_id is None:
+            self._say("Click a highlight first, then add a note to it.")
+            return
+        record = self.project.annotation(annotation_id)
+        note = self.prompts.note(record.quote, record.note)
+        if note is not None and note != record.note:
+            self._edit(lambda: self.project.set_note(annotation_id, note))
+
+    def _note_edited(self, annotation_id: int, note: str) -> None:
+        self._edit(lambda: self.project.set_note(annotation_id, note))
+
+    def undo(self) -> None:
+        self._edit(self.project.undo)
+
+    def redo(self) -> None:
+        self._edit(self.project.redo)
+
+    # -- labels ---------------------------------------------------------------------------------
+
+    def add_label(self) -> None:
+        labels = list(self.labels.values())
+        used = {label.colour for label in labels}
+        colour = next((c for c in PALETTE if c not in used), PALETTE[len(labels) % len(PALETTE)])
+        keys = {label.shortcut for label in labels}
+        key = next((k for k in "123456789abcfghijklmnopqrstuvwxyz" if k not in keys), None)
+        draft = self.prompts.label(LabelDraft("", colour, "", key), labels)
+        while draft is not None:
+            current = draft
+            try:
+                record, changes = self.project.add_label(
+                    current.name,
+                    current.colour,
+                    current.description,
+                    current.shortcut,
+                    current.parent_id,
+                )
+            except EditError as exc:
+                self.prompts.error("Label not added", str(exc))
+                draft = self.prompts.label(current, labels)
+                continue
+            self.show_changes(changes)
+            self.tags.set_current(record.id)
+            return
+
+    def edit_label(self, label_id: int) -> None:
+        label = self.labels.get(label_id)
+        if label is None:
+            return
+        draft = LabelDraft(
+            label.name, label.colour, label.description, label.shortcut, label.parent_id
+        )
+        while (
+            draft := self.prompts.label(draft, list(self.labels.values()), label_id)
+        ) is not None:
+            values = {
+                "name": draft.name,
+                "colour": draft.colour,
+                "description": draft.description,
+                "shortcut": draft.shortcut,
+                "parent_id": draft.parent_id,
+            }
+            changed = {k: v for k, v in values.items() if getattr(label, k) != v}
+            if not changed:
+                return
+            try:
+                self.show_changes(self.project.update_label(label_id, **changed))
+                return
+            except EditError as exc:
+                self.prompts.error("Label not changed", str(exc))
+
+    def recolour_label(self, label_id: int) -> None:
+        label = self.labels.get(label_id)
+        colour = self.prompts.colour(label.colour) if label else None
+        if label and colour and colour.lower() != label.colour:
+            self._edit(lambda: self.project.update_label(label_id, colour=colour))
+
+    def delete_label(self, label_id: int) -> None:
+        label = self.labels.get(label_id)
+        if label is None:
+            return
+        used = self.project.label_usage(label_id)
+        if used and not self.prompts.confirm(
+            "Delete label",
+            f"{used} annotation(s) are filed under “{label.name}”. Deleting the label deletes "
+            "them too. You can undo this with Ctrl+Z.",
+        ):
+            return
+        self._edit(lambda: self.project.delete_label(label_id))
+
+    # -- documents ------------------------------------------------------------------------------
+
+    def _step(self, offset: int) -> None:
+        ids = self.documents.visible_ids()
+        if not ids:
+            return
+        index = ids.index(self.document_id) + offset if self.document_id in ids else 0
+        if 0 <= index < len(ids):
+            self.open_document(ids[index])
+            self.view.setFocus()
+        else:
+            self._say("This is the last document." if offset > 0 else "This is the first document.")
+
+    def next_document(self) -> None:
+        self._step(1)
+
+    def previous_document(self) -> None:
+        self._step(-1)
+
+    def toggle_done(self) -> None:
+        if self.document_id is None:
+            return
+        current = self.project.status(self.document_id, self.annotator.id)
+        target = Status.IN_PROGRESS if current is Status.DONE else Status.DONE
+        document_id = self.document_id
+        if self._edit(lambda: self.project.set_status(document_id, self.annotator.id, target)):
+            self._say(f"Marked {target.display_name.lower()}.")
+
+    # -- view -----------------------------------------------------------------------------------
+
+    def zoom(self, step: int) -> None:
+        from gui.settings import DEFAULT_FONT_SIZE
+
+        size = DEFAULT_FONT_SIZE if step == 0 else self.settings.font_size + step
+        size = min(max(size, MIN_FONT_SIZE), MAX_FONT_SIZE)
+        self.settings.font_size = size
+        self.view.set_font_point_size(size)
+
+    def _toggle_snap(self, checked: bool) -> None:
+        self.settings.snap_to_words = checked
+
+    def _toggle_clean(self, checked: bool) -> None:
+        self.settings.clean_imports = checked
+
+    def show_shortcuts(self) -> None:
+        from gui.shortcuts import ShortcutsDialog
+
+        ShortcutsDialog(self).exec()
+
+    # -- projects and import (gui/project_actions.py) -------------------------------------------
+
+    def import_files(self) -> None:
+        from gui.project_actions import run_import
+
+        paths = self.prompts.import_paths()
+        if paths:
+            run_import(self, paths)
+
+    def import_folder(self) -> None:
+        from gui.project_actions import run_import
+
+        folder = self.prompts.import_folder()
+        if folder:
+            run_import(self, [folder])
+
+    def new_project(self) -> None:
+        from gui.project_actions import new_project
+
+        new_project(self)
+
+    def open_project(self, path: Path | None = None) -> None:
+        from gui.project_actions import open_project
+
+        open_project(self, path)
+
+    def switch_project(self, project: Project) -> None:
+        self.project.close()
+        self.project = project
+        self.annotator = project.ensure_annotator(self.annotator.name)
+        self.document_id = None
+        self.settings.last_project = str(project.path)
+        self.view.set_document("", [])
+        self.annotations.model_.set_annotations([])
+        self.reload_labels()
+        self.reload_documents()
+        first = self.documents.visible_ids()
+        if first:
+            self.open_document(first[0])
+        self._update_title()
+        self._update_undo_actions()
+
+    # -- layout memory --------------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.state("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        for key, splitter in (("splitter", self.splitter), ("right_splitter", self.right_splitter)):
+            state = self.settings.state(key)
+            if state is not None:
+                splitter.restoreState(state)
+        QTimer.singleShot(0, self._update_undo_actions)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.set_state("geometry", QByteArray(self.saveGeometry()))
+        self.settings.set_state("splitter", self.splitter.saveState())
+        self.settings.set_state("right_splitter", self.right_splitter.saveState())
+        self.settings.sync()
+        self.project.close()
+        super().closeEvent(event)

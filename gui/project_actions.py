@@ -1,0 +1,112 @@
+"""File menu work: importing articles (read off the GUI thread), new and open project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QProgressDialog
+
+from core.codebook import load_codebook
+from core.importing import ImportCancelled, ImportPlan, plan_import
+from core.paths import resources_dir
+from core.project import EditError, Project
+from core.store import ProjectError
+from gui.workers import Task
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+
+def run_import(window: MainWindow, paths: list[Path]) -> Task:
+    """Read and check the files on a worker thread, then store them in one transaction."""
+    cleanup = window.clean_action.isChecked()
+    task = Task(lambda progress: plan_import(paths, cleanup=cleanup, progress=progress))
+    dialog = QProgressDialog("Reading articles…", "Cancel", 0, 0, window)
+    dialog.setWindowTitle("Import")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(400)
+    dialog.canceled.connect(task.cancel)
+
+    def progress(done: int, total: int) -> None:
+        dialog.setMaximum(total)
+        dialog.setValue(done)
+
+    def finished(plan: ImportPlan) -> None:
+        dialog.reset()
+        window._import_task = None
+        store_plan(window, plan)
+
+    def failed(error: BaseException) -> None:
+        dialog.reset()
+        window._import_task = None
+        if isinstance(error, ImportCancelled):
+            window.statusBar().showMessage("Import cancelled; nothing was imported.", 8000)
+        else:
+            window.prompts.error("Import failed", f"Nothing was imported.\n\n{error}")
+
+    task.signals.progress.connect(progress)
+    task.signals.finished.connect(finished)
+    task.signals.failed.connect(failed)
+    window._import_task = task
+    task.start()
+    return task
+
+
+def store_plan(window: MainWindow, plan: ImportPlan) -> None:
+    if plan.problems:
+        listing = "\n".join(f"• {path.name}: {reason}" for path, reason in plan.problems[:30])
+        more = f"\n… and {len(plan.problems) - 30} more" if len(plan.problems) > 30 else ""
+        if not plan.articles:
+            window.prompts.error(
+                "Nothing imported", f"No file could be imported:\n\n{listing}{more}"
+            )
+            return
+        if not window.prompts.confirm(
+            "Some files cannot be imported",
+            f"{len(plan.problems)} file(s) cannot be imported:\n\n{listing}{more}\n\n"
+            f"Import the other {len(plan.articles)} file(s)?",
+        ):
+            window.statusBar().showMessage("Nothing was imported.", 8000)
+            return
+    try:
+        report = window.project.import_articles(plan.articles)
+    except EditError as exc:
+        window.prompts.error("Import failed", f"Nothing was imported.\n\n{exc}")
+        return
+    window.show_changes(report.changes)
+    if report.added:
+        window.open_document(report.added[0][0])
+    message = f"Imported {len(report.added)} document(s)."
+    if report.duplicates:
+        message += f" {len(report.duplicates)} skipped: their text is already in the project."
+    removed = sum(len(article.removed) for article in plan.articles)
+    if removed:
+        message += f" {removed} web-debris line(s) dropped (Import › rules in the CLI help)."
+    window.statusBar().showMessage(message, 12000)
+
+
+def new_project(window: MainWindow) -> None:
+    path = window.prompts.new_project()
+    if path is None:
+        return
+    try:
+        codebook = load_codebook(resources_dir() / "default-codebook.json")
+        project = Project.create(path, codebook=codebook)
+    except (ProjectError, OSError) as exc:
+        window.prompts.error("Project not created", str(exc))
+        return
+    window.switch_project(project)
+
+
+def open_project(window: MainWindow, path: Path | None) -> None:
+    path = path or window.prompts.open_project()
+    if path is None:
+        return
+    try:
+        project = Project.open(path)
+    except ProjectError as exc:
+        window.prompts.error("Project not opened", str(exc))
+        return
+    window.switch_project(project)

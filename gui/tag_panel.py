@@ -1,0 +1,229 @@
+"""The tagging panel: every label with its colour, key and count in this document."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.records import LabelRecord
+from gui.dialogs import plain_tooltip
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def label_tree_order(labels: list[LabelRecord]) -> list[tuple[LabelRecord, int]]:
+    """Labels with their depth, each group followed by its members (cycles are cut)."""
+    children: dict[int | None, list[LabelRecord]] = {}
+    ids = {label.id for label in labels}
+    for label in labels:
+        parent = label.parent_id if label.parent_id in ids else None
+        children.setdefault(parent, []).append(label)
+    ordered: list[tuple[LabelRecord, int]] = []
+    seen: set[int] = set()
+
+    def visit(parent: int | None, depth: int) -> None:
+        for label in children.get(parent, []):
+            if label.id not in seen:
+                seen.add(label.id)
+                ordered.append((label, depth))
+                visit(label.id, depth + 1)
+
+    visit(None, 0)
+    ordered += [(label, 0) for label in labels if label.id not in seen]
+    return ordered
+
+
+class LabelListModel(QAbstractListModel):
+    LabelRole = Qt.ItemDataRole.UserRole + 1
+    DepthRole = Qt.ItemDataRole.UserRole + 2
+    CountRole = Qt.ItemDataRole.UserRole + 3
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[tuple[LabelRecord, int]] = []
+        self._counts: dict[int, int] = {}
+
+    def set_labels(self, labels: list[LabelRecord]) -> None:
+        self.beginResetModel()
+        self._rows = label_tree_order(labels)
+        self.endResetModel()
+
+    def set_counts(self, counts: dict[int, int]) -> None:
+        self._counts = dict(counts)
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
+
+    def labels(self) -> list[LabelRecord]:
+        return [label for label, _ in self._rows]
+
+    def label_at(self, row: int) -> LabelRecord:
+        return self._rows[row][0]
+
+    def row_of(self, label_id: int) -> int:
+        for row, (label, _) in enumerate(self._rows):
+            if label.id == label_id:
+                return row
+        return -1
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        label, depth = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return label.name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            key = f"Key: {label.shortcut}\n\n" if label.shortcut else ""
+            return plain_tooltip(f"{label.name}\n{key}{label.description or 'No definition yet.'}")
+        if role == Qt.ItemDataRole.DecorationRole:
+            return QColor(label.colour)
+        if role == self.LabelRole:
+            return label
+        if role == self.DepthRole:
+            return depth
+        if role == self.CountRole:
+            return self._counts.get(label.id, 0)
+        return None
+
+
+class LabelDelegate(QStyledItemDelegate):
+    """Draws: colour swatch, key badge, name (indented by group), count for this document."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        height = option.fontMetrics.height()  # type: ignore[attr-defined]
+        return QSize(200, height + 10)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        label: LabelRecord = index.data(LabelListModel.LabelRole)
+        depth: int = index.data(LabelListModel.DepthRole)
+        count: int = index.data(LabelListModel.CountRole)
+        rect: QRect = option.rect  # type: ignore[attr-defined]
+        palette: QPalette = option.palette  # type: ignore[attr-defined]
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        painter.save()
+        if selected:
+            painter.fillRect(rect, palette.highlight())
+        text_colour = palette.highlightedText().color() if selected else palette.text().color()
+        metrics = option.fontMetrics  # type: ignore[attr-defined]
+        x = rect.left() + 6 + depth * 14
+        swatch = QRect(x, rect.top() + 5, 12, rect.height() - 10)
+        painter.fillRect(swatch, QColor(label.colour))
+        painter.setPen(QColor(label.colour).darker(140))
+        painter.drawRect(swatch.adjusted(0, 0, -1, -1))
+        x = swatch.right() + 6
+        key_width = metrics.horizontalAdvance("M") + 8
+        if label.shortcut:
+            badge = QRect(x, rect.top() + 3, key_width, rect.height() - 6)
+            painter.setPen(palette.mid().color())
+            painter.drawRoundedRect(badge.adjusted(0, 0, -1, -1), 3, 3)
+            painter.setPen(text_colour)
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label.shortcut)
+        x += key_width + 6
+        count_text = str(count) if count else ""
+        count_width = metrics.horizontalAdvance("9999") + 6
+        name_rect = QRect(x, rect.top(), rect.right() - x - count_width, rect.height())
+        painter.setPen(text_colour)
+        font = painter.font()
+        font.setBold(depth == 0 and not label.shortcut)
+        painter.setFont(font)
+        name = metrics.elidedText(label.name, Qt.TextElideMode.ElideRight, name_rect.width())
+        # drawText with a string never interprets markup: names show as typed.
+        painter.drawText(
+            name_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name
+        )
+        font.setBold(False)
+        painter.setFont(font)
+        count_rect = QRect(rect.right() - count_width, rect.top(), count_width - 6, rect.height())
+        painter.drawText(
+            count_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, count_text
+        )
+        painter.restore()
+
+
+class TagPanel(QWidget):
+    """Click a label (or press its key in the article) to file the selected text under it."""
+
+    labelChosen = Signal(int)
+    addRequested = Signal()
+    editRequested = Signal(int)
+    recolourRequested = Signal(int)
+    deleteRequested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = LabelListModel()
+        self.view = QListView()
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(LabelDelegate(self.view))
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setUniformItemSizes(True)
+        self.view.clicked.connect(lambda index: self.labelChosen.emit(self._id(index)))
+        self.view.activated.connect(lambda index: self.labelChosen.emit(self._id(index)))
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        for text, tip, handler in (
+            ("Add…", "Add a label to the codebook", self.addRequested.emit),
+            ("Edit…", "Rename the label, change its key, group or definition", self._edit),
+            ("Colour…", "Change the label's colour", self._recolour),
+            (
+                "Delete",
+                "Delete the label (asks first if it is in use; can be undone)",
+                self._delete,
+            ),
+        ):
+            button = QToolButton()
+            button.setText(text)
+            button.setToolTip(tip)
+            button.clicked.connect(handler)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        layout.addLayout(buttons)
+
+    def _id(self, index: QModelIndex) -> int:
+        return int(self.model.label_at(index.row()).id)
+
+    def current_label_id(self) -> int | None:
+        index = self.view.currentIndex()
+        return self._id(index) if index.isValid() else None
+
+    def _edit(self) -> None:
+        if (label_id := self.current_label_id()) is not None:
+            self.editRequested.emit(label_id)
+
+    def _recolour(self) -> None:
+        if (label_id := self.current_label_id()) is not None:
+            self.recolourRequested.emit(label_id)
+
+    def _delete(self) -> None:
+        if (label_id := self.current_label_id()) is not None:
+            self.deleteRequested.emit(label_id)
+
+    def set_current(self, label_id: int) -> None:
+        row = self.model.row_of(label_id)
+        if row >= 0:
+            self.view.setCurrentIndex(self.model.index(row))

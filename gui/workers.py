@@ -1,0 +1,45 @@
+"""Long work off the GUI thread: start, progress, done, cancel (files only, never the database)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class _Signals(QObject):
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(object)
+
+
+class Task(QRunnable):
+    """Runs ``work(progress)`` on the thread pool; ``progress(done, total)`` returns False once
+    the user cancelled, and the work is expected to stop then."""
+
+    def __init__(self, work: Callable[[Callable[[int, int], bool]], Any]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # the caller keeps it until it reports back
+        self.work = work
+        self.signals = _Signals()
+        self.cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+
+    def _progress(self, done: int, total: int) -> bool:
+        self.signals.progress.emit(done, total)
+        return not self.cancelled.is_set()
+
+    def run(self) -> None:
+        try:
+            result = self.work(self._progress)
+        except BaseException as exc:  # handed to the GUI thread, which reports it
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.finished.emit(result)
+
+    def start(self) -> None:
+        QThreadPool.globalInstance().start(self)
