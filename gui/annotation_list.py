@@ -169,8 +169,10 @@ class AnnotationList(QTableView):
         header.resizeSection(1, 130)
         header.resizeSection(2, 90)
         self.selectionModel().currentRowChanged.connect(self._current_changed)
+        # A click on the row already current still jumps to it.
+        self.clicked.connect(self._current_changed)
 
-    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
         if current.isValid():
             self.annotationActivated.emit(self.model_.record(current.row()).id)
 

@@ -96,10 +96,21 @@ class DocumentListModel(QAbstractTableModel):
 
 
 class _Filter(QSortFilterProxyModel):
-    """Matches the filter text against the title and the status."""
+    """Every word of the filter text must appear in the title or the status."""
+
+    needle = ""
+
+    def set_needle(self, text: str) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt 6.10 and later
+            self.beginFilterChange()
+            self.needle = text.casefold()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.needle = text.casefold()
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        needle = self.filterRegularExpression().pattern().casefold()
+        needle = self.needle
         if not needle:
             return True
         model = self.sourceModel()
@@ -141,7 +152,7 @@ class DocumentList(QWidget):
         layout.addWidget(self.table)
 
     def _filter_changed(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text)
+        self.proxy.set_needle(text)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():

@@ -1,0 +1,84 @@
+"""GUI fixtures: the real main window over a test project, with scripted answers to dialogs."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from core.project import Project
+from gui.dialogs import LabelDraft, Prompts
+from gui.main_window import MainWindow
+from gui.settings import Settings
+
+
+class ScriptedPrompts(Prompts):
+    """Answers every dialog from queues the test fills; records what was asked."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.asked: list[str] = []
+        self.name = "Ana"
+        self.notes: list[str | None] = []
+        self.confirms: list[bool] = []
+        self.labels: list[LabelDraft | None] = []
+        self.colours: list[str | None] = []
+        self.errors: list[str] = []
+
+    def annotator_name(self, current: str = "") -> str | None:
+        self.asked.append("name")
+        return self.name
+
+    def note(self, quote: str, current: str) -> str | None:
+        self.asked.append("note")
+        return self.notes.pop(0)
+
+    def confirm(self, title: str, message: str) -> bool:
+        self.asked.append(f"confirm: {message}")
+        return self.confirms.pop(0)
+
+    def label(self, draft, labels, editing=None):  # type: ignore[no-untyped-def]
+        self.asked.append("label")
+        return self.labels.pop(0) if self.labels else None
+
+    def colour(self, current: str) -> str | None:
+        self.asked.append("colour")
+        return self.colours.pop(0)
+
+    def error(self, title: str, message: str) -> None:
+        self.errors.append(message)
+
+
+def db_rows(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
+    """What another program reading the file sees: only committed data."""
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def prompts() -> ScriptedPrompts:
+    return ScriptedPrompts()
+
+
+@pytest.fixture
+def settings(isolated_user_dirs: Path) -> Settings:
+    return Settings()
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, seeded: Project, settings: Settings, prompts: ScriptedPrompts
+) -> Iterator[MainWindow]:
+    annotator = seeded.ensure_annotator("Ana")
+    win = MainWindow(seeded, annotator, settings, prompts)
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
