@@ -11,12 +11,12 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtCore import QTimer
+from PySide6.QtTest import QTest
 
-from gui.app import build_window, make_application  # noqa: E402
-from gui.dialogs import Prompts  # noqa: E402
-from gui.settings import Settings  # noqa: E402
+from gui.app import build_window, make_application
+from gui.dialogs import Prompts
+from gui.settings import Settings
 
 
 class Answers(Prompts):

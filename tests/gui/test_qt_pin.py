@@ -10,7 +10,9 @@ import sys
 
 SCRIPT = """
 import sys
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtGui import (
+    QColor, QGuiApplication, QImage, QPainter, QTextCharFormat, QTextCursor, QTextDocument,
+)
 app = QGuiApplication(sys.argv)
 document = QTextDocument("x" * 100)
 cursor = QTextCursor(document)
