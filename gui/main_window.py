@@ -75,6 +75,8 @@ class MainWindow(QMainWindow):
         if first:
             self.open_document(first[0])
         self._update_title()
+        # The reader can start at once from the keyboard: caret at the top of the article.
+        self.view.setFocus()
 
     # -- construction ---------------------------------------------------------------------------
 
