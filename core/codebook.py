@@ -60,6 +60,9 @@ def load_codebook(path: Path) -> Codebook:
         raise CodebookError(path, "is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise CodebookError(path, f"is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        # A small file of nested brackets exhausts the decoder's recursion limit.
+        raise CodebookError(path, "is not a codebook (its JSON is nested too deeply)") from None
     except OSError as exc:
         raise CodebookError(path, f"cannot be read ({exc.strerror})") from None
     return parse_codebook(data, path)
@@ -72,8 +75,13 @@ def parse_codebook(data: Any, path: Path) -> Codebook:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise fail(f'is not a Claimdesk codebook (expected "format": "{FORMAT}")')
     version = data.get("version")
-    if not isinstance(version, int) or version > VERSION:
-        raise fail(f"has codebook version {version!r}; this Claimdesk reads version {VERSION}")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise fail(f'has "version": {version!r}; a codebook version is a whole number from 1')
+    if version > VERSION:
+        raise fail(
+            f"was made by a newer version of Claimdesk (codebook version {version}; this "
+            f"version reads up to {VERSION}). Update Claimdesk to use it."
+        )
     raw_labels = data.get("labels")
     if not isinstance(raw_labels, list) or not raw_labels:
         raise fail('needs a non-empty "labels" list')
