@@ -1,0 +1,174 @@
+"""The floor plan, checked: the core runs without Qt, the GUI holds no SQL, arrows point down."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+QT = ("PySide6", "shiboken6", "pyqtgraph")
+DATABASE = ("sqlalchemy", "sqlite3", "alembic")
+SQL = re.compile(r"\bSELECT\b|\bINSERT INTO\b|\bUPDATE\b.*\bSET\b|\bDELETE FROM\b", re.DOTALL)
+
+CORE_WITHOUT_QT = textwrap.dedent(
+    """
+    import importlib, io, pkgutil, sys
+    from contextlib import redirect_stdout
+
+    BLOCKED = {blocked!r}
+
+    class NoQt:
+        def find_spec(self, name, path=None, target=None):
+            if name.split(".")[0] in BLOCKED:
+                raise ImportError(f"{{name}} is blocked: the core must run without Qt")
+            return None
+
+    sys.meta_path.insert(0, NoQt())
+    import core
+
+    imported = []
+    for info in pkgutil.walk_packages(core.__path__, "core."):
+        importlib.import_module(info.name)
+        imported.append(info.name)
+
+    from core.cli import main
+
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = main(["rules"])
+    assert code == 0, code
+    assert "Clean-up rules" in out.getvalue(), out.getvalue()
+    leaked = sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED)
+    assert not leaked, leaked
+    print("\\n".join(imported))
+    """
+)
+
+
+def python_files(package: str) -> Iterator[Path]:
+    yield from sorted((ROOT / package).rglob("*.py"))
+
+
+def imported_modules(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    """Every absolute module an import statement names, with its line."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.lineno, node.module
+            yield from ((node.lineno, f"{node.module}.{alias.name}") for alias in node.names)
+
+
+def docstrings(tree: ast.AST) -> set[int]:
+    """ids of the string constants that are docstrings (prose about the code, not SQL)."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                found.add(id(body[0].value))
+    return found
+
+
+def parse(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def top(module: str) -> str:
+    return module.split(".")[0]
+
+
+def relative(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def test_every_core_module_imports_and_the_cli_runs_with_qt_blocked() -> None:
+    script = CORE_WITHOUT_QT.format(blocked=set(QT))
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    imported = set(result.stdout.split())
+    expected = {
+        "core." + path.stem for path in (ROOT / "core").glob("*.py") if path.stem != "__init__"
+    }
+    assert expected <= imported
+
+
+def test_the_qt_blocker_really_blocks() -> None:
+    # Guards the test above: the same finder makes a Qt import fail.
+    script = CORE_WITHOUT_QT.split("import core")[0] + "import PySide6\n"
+    result = subprocess.run(
+        [sys.executable, "-c", script.format(blocked=set(QT))],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "PySide6 is blocked" in result.stderr
+
+
+@pytest.mark.parametrize("path", list(python_files("gui")), ids=relative)
+def test_gui_module_imports_no_database_library(path: Path) -> None:
+    offending = [
+        f"line {line}: {module}"
+        for line, module in imported_modules(parse(path))
+        if top(module) in DATABASE
+    ]
+    assert offending == [], f"{relative(path)} should call core, not the database"
+
+
+@pytest.mark.parametrize("path", list(python_files("gui")), ids=relative)
+def test_gui_module_holds_no_sql(path: Path) -> None:
+    tree = parse(path)
+    prose = docstrings(tree)
+    offending = [
+        f"line {node.lineno}: {node.value[:60]!r}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in prose
+        and SQL.search(node.value)
+    ]
+    assert offending == [], f"{relative(path)} builds SQL; move the query into core"
+
+
+@pytest.mark.parametrize("path", list(python_files("core")), ids=relative)
+def test_core_module_never_imports_gui_or_qt(path: Path) -> None:
+    offending = [
+        f"line {line}: {module}"
+        for line, module in imported_modules(parse(path))
+        if top(module) in {"gui", *QT}
+    ]
+    assert offending == [], f"{relative(path)} must not depend on the GUI"
+
+
+def test_the_scanners_see_what_they_look_for() -> None:
+    # The checks above pass on an empty tree too; make sure they would catch a real offender.
+    sample = ast.parse(
+        '"""Lists SELECT in prose."""\n'
+        "import sqlite3\n"
+        "from sqlalchemy.orm import Session\n"
+        "from gui import main_window\n"
+        "query = 'UPDATE label SET name = ?'\n"
+        "other = f'DELETE FROM annotation WHERE id = {1}'\n"
+    )
+    modules = {top(module) for _, module in imported_modules(sample)}
+    assert modules == {"sqlite3", "sqlalchemy", "gui"}
+    prose = docstrings(sample)
+    strings = [
+        node.value
+        for node in ast.walk(sample)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in prose
+    ]
+    assert sum(bool(SQL.search(s)) for s in strings) == 2
+    assert not SQL.search("Select some text first, then update the label set.")
