@@ -1,0 +1,158 @@
+"""What a user waits for when importing a folder: articles per second, decode to commit.
+
+Imports a folder of generated ~5 KB articles (most UTF-8, some cp1252 without a byte-order
+mark so the encoding must be detected, some UTF-16 with one) through ``import_paths``, against
+a same-run baseline of reading and decoding the same files with plain ``open(...).read()`` given
+the right encoding. The ratio is the price of detection, normalisation, clean-up, checksums and
+the database transaction.
+
+Run: .venv/bin/python benchmarks/bench_import.py [--articles 200] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from core.importing import import_paths  # noqa: E402
+from core.project import Project  # noqa: E402
+
+ARTICLE_BYTES = 5_000
+WORDS = [
+    "Soviet",
+    "Chinese",
+    "troops",
+    "border",
+    "talks",
+    "delegation",
+    "Beijing",
+    "Moscow",
+    "trade",
+    "barter",
+    "reform",
+    "diplomats",
+    "say",
+    "weapons",
+    "technology",
+    "summit",
+    "normalisation",
+    "frontier",
+    "army",
+    "cooperation",
+    "café",
+    "naïve",
+    "déjà",
+    "résumé",
+    "Zürich",
+    "façade",
+    "Gorbachev’s",
+    "“guns-for-butter”",
+    "deal",
+    "—",
+    "élite",
+]
+DEBRIS = ["Article excerpt", "Advertisement", "Share this article", "Subscribe now"]
+
+
+def article(number: int, rng: random.Random) -> str:
+    lines = [f"Article {number}: {' '.join(rng.choice(WORDS) for _ in range(8)).capitalize()}"]
+    size = len(lines[0])
+    while size < ARTICLE_BYTES:
+        if rng.random() < 0.1:
+            lines.append(rng.choice(DEBRIS))
+        sentence = " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 60)))
+        lines.append(f"{sentence.capitalize()}.")
+        size += len(lines[-1]) + 2
+    return "\n\n".join(lines) + "\n"
+
+
+def write_corpus(folder: Path, count: int) -> list[tuple[Path, str]]:
+    """Write `count` articles; return (path, encoding) for the baseline reader."""
+    rng = random.Random(11)
+    files: list[tuple[Path, str]] = []
+    for number in range(count):
+        text = article(number, rng)
+        path = folder / f"article-{number:04d}.txt"
+        if number % 10 == 3:
+            path.write_bytes(text.replace("\n", "\r\n").encode("cp1252"))
+            files.append((path, "cp1252"))
+        elif number % 10 == 7:
+            path.write_bytes(text.encode("utf-16"))  # with a byte-order mark
+            files.append((path, "utf-16"))
+        else:
+            path.write_text(text, encoding="utf-8")
+            files.append((path, "utf-8"))
+    return files
+
+
+def baseline(files: list[tuple[Path, str]]) -> float:
+    started = time.perf_counter()
+    total = 0
+    for path, encoding in files:
+        with open(path, encoding=encoding) as handle:
+            total += len(handle.read())
+    assert total > 0
+    return time.perf_counter() - started
+
+
+def import_once(
+    folder: Path, corpus: Path, run: int, files: list[tuple[Path, str]]
+) -> tuple[float, list[str]]:
+    """Import the corpus into a new project; return the time and the files decoded wrongly."""
+    with Project.create(folder / f"run-{run}.claimdesk") as project:
+        started = time.perf_counter()
+        report, problems = import_paths(project, [corpus])
+        elapsed = time.perf_counter() - started
+        if problems or len(report.added) != len(files):
+            raise SystemExit(f"import went wrong: {len(report.added)} added, {problems[:3]}")
+        found = {Path(doc.source).name: doc.meta["encoding"] for doc in project.documents()}
+    wrong = [
+        f"{path.name} ({encoding} read as {found[path.name]})"
+        for path, encoding in files
+        if codecs.lookup(found[path.name]).name != codecs.lookup(encoding).name
+    ]
+    return elapsed, wrong
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Time importing a folder of articles.")
+    parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        corpus = folder / "articles"
+        corpus.mkdir()
+        files = write_corpus(corpus, args.articles)
+        size = sum(path.stat().st_size for path, _ in files)
+        baseline(files)  # warm the page cache for both
+        imports, reads = [], []
+        for run in range(args.repeat):
+            reads.append(baseline(files))
+            elapsed, wrong = import_once(folder, corpus, run, files)
+            imports.append(elapsed)
+    imported, read = statistics.median(imports), statistics.median(reads)
+    encodings = {e: sum(1 for _, x in files if x == e) for e in ("utf-8", "cp1252", "utf-16")}
+    mix = ", ".join(f"{n} {e}" for e, n in encodings.items())
+    print(f"corpus: {len(files)} articles, {size / 1e6:.1f} MB ({mix}); median of {args.repeat}")
+    print(
+        f"import a folder: {len(files) / imported:.0f} articles/s ({imported * 1000:.0f} ms; "
+        f"plain open().read() {len(files) / read:.0f} articles/s, {read * 1000:.1f} ms; "
+        f"ratio {imported / read:.0f}x)"
+    )
+    if wrong:
+        print(f"encoding guessed wrong for {len(wrong)} file(s): {', '.join(wrong)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
