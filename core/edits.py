@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, cast
 
 from sqlalchemy import Connection, CursorResult, Table, delete, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from core.models import Annotation, Document, DocumentStatus, Label, Status, utcnow
-from core.records import AnnotationRecord, LabelRecord
+from core.models import Annotation, Document, DocumentStatus, Label, utcnow
+from core.records import AnnotationRecord, Changes, LabelRecord, Status
 
 A = cast(Table, Annotation.__table__)
 L = cast(Table, Label.__table__)
@@ -44,33 +44,6 @@ LABEL_COLUMNS = (
     L.c.parent_id,
     L.c.position,
 )
-
-
-@dataclass(frozen=True)
-class Changes:
-    """What one edit (or its undo) changed, for views that refresh only what they show."""
-
-    annotations_added: tuple[AnnotationRecord, ...] = ()
-    annotations_removed: tuple[AnnotationRecord, ...] = ()
-    annotations_updated: tuple[AnnotationRecord, ...] = ()
-    labels: bool = False
-    documents: bool = False
-    statuses: tuple[tuple[int, int], ...] = ()  # (document_id, annotator_id)
-
-    def __or__(self, other: Changes) -> Changes:
-        return Changes(
-            self.annotations_added + other.annotations_added,
-            self.annotations_removed + other.annotations_removed,
-            self.annotations_updated + other.annotations_updated,
-            self.labels or other.labels,
-            self.documents or other.documents,
-            self.statuses + other.statuses,
-        )
-
-    @property
-    def touched_documents(self) -> frozenset[int]:
-        records = self.annotations_added + self.annotations_removed + self.annotations_updated
-        return frozenset(r.document_id for r in records) | {d for d, _ in self.statuses}
 
 
 def annotation_record(row: Sequence[Any]) -> AnnotationRecord:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -19,6 +18,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from core.records import Status
 
 # One naming convention so that Alembic's batch migrations can find every constraint by name.
 NAMING_CONVENTION = {
@@ -38,18 +39,6 @@ def utcnow() -> datetime:
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON}
-
-
-class Status(enum.StrEnum):
-    """Where one annotator stands with one document."""
-
-    TODO = "todo"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-
-    @property
-    def display_name(self) -> str:
-        return {"todo": "To do", "in_progress": "In progress", "done": "Done"}[self.value]
 
 
 class ProjectInfo(Base):

@@ -19,25 +19,26 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from core import edits, store
 from core.codebook import Codebook
-from core.edits import LABEL_COLUMNS, A, Changes, Command, D, L, S
-from core.models import Annotator, ProjectInfo, Status, utcnow
+from core.edits import LABEL_COLUMNS, A, Command, D, L, S
+from core.errors import EditError
+from core.models import Annotator, ProjectInfo, utcnow
 from core.records import (
     AnnotationRecord,
     AnnotatorRecord,
+    Changes,
     DocumentRecord,
     DocumentSummary,
     LabelRecord,
+    Status,
 )
 from core.spans import Span
 from core.textio import Article
 
+__all__ = ["EditError", "ImportReport", "Project"]
+
 AN = cast(Table, Annotator.__table__)
 P = cast(Table, ProjectInfo.__table__)
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-
-class EditError(Exception):
-    """An edit that was refused; nothing was written. The message is for the user."""
 
 
 @dataclass

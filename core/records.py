@@ -1,12 +1,14 @@
-"""Plain, immutable rows handed from the core to its callers (the GUI never sees ORM objects)."""
+"""Plain, immutable rows handed from the core to its callers (the GUI never sees ORM objects).
+
+This module imports nothing heavy, so the window can paint before SQLAlchemy is loaded.
+"""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-
-from core.models import Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +61,42 @@ class DocumentSummary:
 class AnnotatorRecord:
     id: int
     name: str
+
+
+class Status(enum.StrEnum):
+    """Where one annotator stands with one document."""
+
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    @property
+    def display_name(self) -> str:
+        return {"todo": "To do", "in_progress": "In progress", "done": "Done"}[self.value]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What one edit (or its undo) changed, for views that refresh only what they show."""
+
+    annotations_added: tuple[AnnotationRecord, ...] = ()
+    annotations_removed: tuple[AnnotationRecord, ...] = ()
+    annotations_updated: tuple[AnnotationRecord, ...] = ()
+    labels: bool = False
+    documents: bool = False
+    statuses: tuple[tuple[int, int], ...] = ()  # (document_id, annotator_id)
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(
+            self.annotations_added + other.annotations_added,
+            self.annotations_removed + other.annotations_removed,
+            self.annotations_updated + other.annotations_updated,
+            self.labels or other.labels,
+            self.documents or other.documents,
+            self.statuses + other.statuses,
+        )
+
+    @property
+    def touched_documents(self) -> frozenset[int]:
+        records = self.annotations_added + self.annotations_removed + self.annotations_updated
+        return frozenset(r.document_id for r in records) | {d for d, _ in self.statuses}

@@ -17,6 +17,15 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
+from core.errors import DamagedProjectError, NewerSchemaError, NotAProjectError, ProjectError
+
+__all__ = [
+    "DamagedProjectError",
+    "NewerSchemaError",
+    "NotAProjectError",
+    "ProjectError",
+]
+
 # "CLMD": written into the SQLite header by the first migration.
 APPLICATION_ID = 0x434C4D44
 # Bumped by every migration (each sets PRAGMA user_version); HEAD_REVISION is its Alembic id.
@@ -25,27 +34,6 @@ HEAD_REVISION = "0001"
 PROJECT_SUFFIX = ".claimdesk"
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-class ProjectError(Exception):
-    """A project file that cannot be opened or created; the message names the file."""
-
-    def __init__(self, path: Path | str, reason: str) -> None:
-        self.path = Path(path)
-        self.reason = reason
-        super().__init__(f"{self.path.name}: {reason}")
-
-
-class NotAProjectError(ProjectError):
-    pass
-
-
-class NewerSchemaError(ProjectError):
-    pass
-
-
-class DamagedProjectError(ProjectError):
-    pass
 
 
 def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -5,19 +5,21 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from core.errors import ProjectError
 from core.paths import resources_dir
-from core.project import Project
-from core.sample import ensure_sample_project
-from core.store import ProjectError
 from gui.dialogs import Prompts
 from gui.main_window import MainWindow
 from gui.settings import Settings
+
+# Start-up paints the window first and only then imports the database layer (SQLAlchemy takes
+# about as long to import as Qt takes to show a window): see benchmarks/bench_startup.py.
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -34,6 +36,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def choose_project(requested: str | None, settings: Settings) -> Path:
     """The file named on the command line, else the last project, else the sample project."""
+    from core.sample import ensure_sample_project
+
     if requested:
         return Path(requested).expanduser().resolve()
     last = settings.last_project
@@ -51,23 +55,36 @@ def annotator_name(settings: Settings, prompts: Prompts) -> str:
     return name
 
 
-def build_window(
-    requested: str | None, settings: Settings, prompts: Prompts | None = None
-) -> MainWindow | None:
-    prompts = prompts or Prompts()
+def open_into(
+    window: MainWindow, requested: str | None, settings: Settings, prompts: Prompts
+) -> bool:
+    """Open the project for this launch in the window; False if the named file cannot be."""
+    from core.project import Project
+    from core.sample import ensure_sample_project
+
     try:
-        path = choose_project(requested, settings)
-        project = Project.open(path)
+        project = Project.open(choose_project(requested, settings))
     except ProjectError as exc:
         prompts.error("Claimdesk", f"The project could not be opened.\n\n{exc}")
         if requested:
-            return None
+            return False
         project = Project.open(ensure_sample_project())
-    name = annotator_name(settings, prompts)
-    annotator = project.ensure_annotator(name)
+    annotator = project.ensure_annotator(annotator_name(settings, prompts))
     settings.last_project = str(project.path)
-    window = MainWindow(project, annotator, settings, prompts)
+    window.set_project(project, annotator)
+    return True
+
+
+def build_window(
+    requested: str | None, settings: Settings, prompts: Prompts | None = None
+) -> MainWindow | None:
+    """The window with its project open (used by tests and tools; main() paints first)."""
+    prompts = prompts or Prompts()
+    window = MainWindow(None, None, settings, prompts)
     prompts.parent = window
+    if not open_into(window, requested, settings, prompts):
+        window.deleteLater()
+        return None
     return window
 
 
@@ -86,11 +103,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     args = parse_args(argv[1:])
     app = make_application(argv)
-    window = build_window(args.project, Settings())
-    if window is None:
-        return 1
+    settings = Settings()
+    prompts = Prompts()
+    window = MainWindow(None, None, settings, prompts)
+    prompts.parent = window
     window.show()
+
+    def load() -> None:
+        if not open_into(window, args.project, settings, prompts):
+            app.exit(1)
+
+    after_first_paint(window, load)
     return app.exec()
+
+
+class _FirstPaint(QObject):
+    def __init__(self, then: Callable[[], None]) -> None:
+        super().__init__()
+        self.then = then
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
+            QTimer.singleShot(0, self.then)
+        return False
+
+
+def after_first_paint(window: MainWindow, then: Callable[[], None]) -> None:
+    """Run ``then`` once the window has painted, so the user sees it before the slow part."""
+    watcher = _FirstPaint(then)
+    watcher.setParent(window)
+    QApplication.instance().installEventFilter(watcher)  # type: ignore[union-attr]
 
 
 if __name__ == "__main__":

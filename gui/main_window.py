@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -14,10 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.edits import Changes
-from core.models import Status
-from core.project import EditError, Project
-from core.records import AnnotationRecord, AnnotatorRecord, LabelRecord
+from core.errors import EditError
+from core.records import AnnotationRecord, AnnotatorRecord, Changes, LabelRecord, Status
 from core.snapping import snap_to_words
 from core.spans import Span
 from gui.annotation_list import AnnotationList
@@ -26,6 +25,9 @@ from gui.document_list import DocumentList
 from gui.document_view import DocumentView
 from gui.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
 from gui.tag_panel import TagPanel
+
+if TYPE_CHECKING:  # the window paints before SQLAlchemy (behind core.project) is imported
+    from core.project import Project
 
 # Colours offered to new labels in turn (readable under translucent fills on light and dark).
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
@@ -45,14 +47,12 @@ def _section(title: str, widget: QWidget) -> QWidget:
 class MainWindow(QMainWindow):
     def __init__(
         self,
-        project: Project,
-        annotator: AnnotatorRecord,
+        project: Project | None,
+        annotator: AnnotatorRecord | None,
         settings: Settings,
         prompts: Prompts | None = None,
     ) -> None:
         super().__init__()
-        self.project = project
-        self.annotator = annotator
         self.settings = settings
         self.prompts = prompts or Prompts(self)
         self.document_id: int | None = None
@@ -66,15 +66,34 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_status_bar()
         self._connect()
-
         self.view.set_font_point_size(settings.font_size)
+        self._restore_layout()
+        self.setWindowTitle("Claimdesk")
+        if project is not None and annotator is not None:
+            self.set_project(project, annotator)
+        else:
+            # Shown at once on launch; the project is opened right after the first paint.
+            self.centralWidget().setEnabled(False)
+            self.menuBar().setEnabled(False)
+            self.saved.setText("Opening…")
+
+    def set_project(self, project: Project, annotator: AnnotatorRecord) -> None:
+        self.project = project
+        self.annotator = annotator
+        self.document_id = None
+        self.centralWidget().setEnabled(True)
+        self.menuBar().setEnabled(True)
+        self.who.setText(f"Annotator: {annotator.name}")
+        self._set_saved(True)
+        self.view.set_document("", [])
+        self.annotations.model_.set_annotations([])
         self.reload_labels()
         self.reload_documents()
-        self._restore_layout()
         first = self.documents.visible_ids()
         if first:
             self.open_document(first[0])
         self._update_title()
+        self._update_undo_actions()
         # The reader can start at once from the keyboard: caret at the top of the article.
         self.view.setFocus()
 
@@ -202,8 +221,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.saved)
         self.who.setTextFormat(Qt.TextFormat.PlainText)
         self.saved.setTextFormat(Qt.TextFormat.PlainText)
-        self.who.setText(f"Annotator: {self.annotator.name}")
-        self._set_saved(True)
 
     def _connect(self) -> None:
         self.documents.documentActivated.connect(self.open_document)
@@ -579,19 +596,8 @@ class MainWindow(QMainWindow):
 
     def switch_project(self, project: Project) -> None:
         self.project.close()
-        self.project = project
-        self.annotator = project.ensure_annotator(self.annotator.name)
-        self.document_id = None
         self.settings.last_project = str(project.path)
-        self.view.set_document("", [])
-        self.annotations.model_.set_annotations([])
-        self.reload_labels()
-        self.reload_documents()
-        first = self.documents.visible_ids()
-        if first:
-            self.open_document(first[0])
-        self._update_title()
-        self._update_undo_actions()
+        self.set_project(project, project.ensure_annotator(self.annotator.name))
 
     # -- layout memory --------------------------------------------------------------------------
 
@@ -603,12 +609,12 @@ class MainWindow(QMainWindow):
             state = self.settings.state(key)
             if state is not None:
                 splitter.restoreState(state)
-        QTimer.singleShot(0, self._update_undo_actions)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.set_state("geometry", QByteArray(self.saveGeometry()))
         self.settings.set_state("splitter", self.splitter.saveState())
         self.settings.set_state("right_splitter", self.right_splitter.saveState())
         self.settings.sync()
-        self.project.close()
+        if hasattr(self, "project"):
+            self.project.close()
         super().closeEvent(event)

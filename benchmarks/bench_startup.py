@@ -1,0 +1,67 @@
+"""Cold start: process launch to the first painted window, Claimdesk against a bare PySide6
+window measured in the same run (target: within 2.5x)."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HELPER = Path(__file__).with_name("first_paint.py")
+RUNS = 7
+
+
+def first_paint_ms(args: list[str], env: dict[str, str]) -> dict[str, float]:
+    """Milliseconds from process launch to each moment the helper reports."""
+    started = time.time()
+    result = subprocess.run(
+        [sys.executable, str(HELPER), *args], env=env, capture_output=True, text=True, timeout=120
+    )
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr[-2000:])
+    moments = dict(line.split() for line in result.stdout.splitlines() if line.strip())
+    return {what: (float(when) - started) * 1000 for what, when in moments.items()}
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    from core.sample import create_sample_project
+
+    with tempfile.TemporaryDirectory() as home:
+        env = {
+            **os.environ,
+            "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+            "CLAIMDESK_DATA_DIR": f"{home}/data",
+            "CLAIMDESK_CONFIG_DIR": f"{home}/config",
+            "PYTHONPATH": str(ROOT),
+        }
+        Path(home, "config").mkdir()
+        Path(home, "config", "claimdesk.ini").write_text("[annotator]\nname=Bench\n")
+        project = create_sample_project(Path(home) / "data" / "Sample project.claimdesk")
+        first_paint_ms(["bare"], env)  # warm the OS file cache for both
+        first_paint_ms(["app", str(project)], env)
+        bare, app, article = [], [], []
+        for _ in range(RUNS):  # interleaved, so both see the same machine load
+            bare.append(first_paint_ms(["bare"], env)["painted"])
+            moments = first_paint_ms(["app", str(project)], env)
+            app.append(moments["painted"])
+            article.append(moments["article"])
+    b, a, t = statistics.median(bare), statistics.median(app), statistics.median(article)
+    ratio = a / b
+    verdict = "OK" if ratio <= 2.5 else "SLOW"
+    print(
+        f"cold start to first painted window: {a:.0f} ms (bare PySide6 window {b:.0f} ms, "
+        f"ratio {ratio:.2f}x; target <= 2.5x) {verdict}"
+    )
+    print(
+        f"cold start to the sample article shown and highlighted: {t:.0f} ms (ratio {t / b:.2f}x)"
+    )
+
+
+if __name__ == "__main__":
+    main()

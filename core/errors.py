@@ -1,0 +1,30 @@
+"""Errors the core reports to its callers; each message is written for the user."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ProjectError(Exception):
+    """A project file that cannot be opened or created; the message names the file."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path.name}: {reason}")
+
+
+class NotAProjectError(ProjectError):
+    pass
+
+
+class NewerSchemaError(ProjectError):
+    pass
+
+
+class DamagedProjectError(ProjectError):
+    pass
+
+
+class EditError(Exception):
+    """An edit that was refused; nothing was written. The message is for the user."""
