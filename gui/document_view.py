@@ -1,0 +1,440 @@
+"""Read-only article view: plain text with annotation spans painted as translucent highlights."""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QTextBlock,
+    QTextCursor,
+    QTextLine,
+)
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
+
+from core.spans import Span, SpanIndex
+from gui.offsets import OffsetMap
+
+FILL_ALPHA = 90  # translucent enough for text on top and for overlaps to stack visibly
+BAR_HEIGHT = 2  # lane underline thickness, px
+# Top of each lane's bar relative to the bottom of its line: lane 0 at the bottom, lane 1 just
+# below it (the gap above the next line's capitals), lane 2 just above it (under the baseline).
+# Deeper lanes share the last slot; a line has no more room without crossing letters.
+BAR_OFFSETS = (-BAR_HEIGHT, 1, -2 * BAR_HEIGHT - 1)
+OUTLINE_WIDTH = 2
+DEFAULT_COLOUR = "#9e9e9e"  # for a label with no colour set
+
+
+class _LabelStyle:
+    __slots__ = ("bar", "fill", "outline")
+
+    def __init__(self, colour: str) -> None:
+        base = QColor(colour)
+        if not base.isValid():
+            base = QColor(DEFAULT_COLOUR)
+        base.setAlpha(255)
+        self.bar = base
+        self.fill = QColor(base)
+        self.fill.setAlpha(FILL_ALPHA)
+        self.outline = base.darker(170)
+
+
+class DocumentView(QPlainTextEdit):
+    """The article, read-only, wrapped, selectable by mouse and keyboard.
+
+    Spans are painted under the text in paintEvent, only for the lines on screen. Nothing is
+    ever written into the QTextDocument, so adding a highlight costs one partial repaint and
+    no relayout. The public API speaks code points, like the core. The SpanIndex keeps the
+    caller's spans in code points too: the mapping to UTF-16 preserves order and overlap, so
+    a visible block's UTF-16 range is converted once to query it, and only the spans on screen
+    are converted (through OffsetMap) when painted. Converting all spans up front would mean
+    building a new frozen Span for each: ~100 ms at 100k spans, for spans mostly never seen.
+    """
+
+    spanClicked = Signal(int)  # annotation id, or -1 when a click hit no span
+    labelKeyPressed = Signal(str)  # printable key without Ctrl/Alt/Meta
+    deleteRequested = Signal()  # Delete or Backspace while a span is selected
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setUndoRedoEnabled(False)
+        self._text = ""
+        self._offsets = OffsetMap("")
+        self._index = SpanIndex()  # code points
+        self._styles: dict[int, _LabelStyle] = {}
+        self._default_style = _LabelStyle(DEFAULT_COLOUR)
+        self._selected: int | None = None
+        self._press_pos: QPointF | None = None
+
+    # --- content ------------------------------------------------------------------------------
+
+    def set_document(self, text: str, spans: Iterable[Span]) -> None:
+        """Show text (plain, never HTML) with spans given in code points."""
+        index = SpanIndex(spans)  # first: a bad span list leaves the view as it was
+        self._text = text
+        self._offsets = OffsetMap(text)
+        self._index = index
+        self._selected = None
+        # Qt turns "\r\n" into one paragraph break, which would shift every later position by
+        # one; a lone "\r" is one break for one character, so only the pair needs a stand-in.
+        self.setPlainText(text.replace("\r\n", " \n") if "\r" in text else text)
+
+    def document_text(self) -> str:
+        return self._text
+
+    def set_label_colours(self, colours: Mapping[int, str]) -> None:
+        """Colours by label id, as "#rrggbb"."""
+        self._styles = {label: _LabelStyle(colour) for label, colour in colours.items()}
+        self.viewport().update()
+
+    def set_font_point_size(self, size: float) -> None:
+        font = self.font()
+        font.setPointSizeF(size)
+        self.setFont(font)
+        self.viewport().update()
+
+    # --- spans --------------------------------------------------------------------------------
+
+    def add_span(self, span: Span) -> None:
+        """Show one more span (code points); an existing id is replaced."""
+        if span.id in self._index:
+            self.replace_span(span)
+            return
+        self._index.add(span)
+        self._update_span_area(span)
+
+    def remove_span(self, span_id: int) -> None:
+        old = self._index.remove(span_id)
+        if old is None:
+            return
+        if self._selected == span_id:
+            self._selected = None
+        self._update_span_area(old)
+
+    def replace_span(self, span: Span) -> None:
+        old = self._index.remove(span.id)
+        self._index.add(span)
+        if old is not None:
+            self._update_span_area(old)
+        self._update_span_area(span)
+
+    @property
+    def selected_span_id(self) -> int | None:
+        return self._selected
+
+    def select_span(self, span_id: int | None, *, scroll: bool = True) -> None:
+        """Outline span_id (None or an unknown id clears); scroll it into view if asked."""
+        old = self._index.get(self._selected) if self._selected is not None else None
+        new = self._index.get(span_id) if span_id is not None else None
+        self._selected = new.id if new is not None else None
+        if old is not None:
+            self._update_span_area(old)
+        if new is not None:
+            self._update_span_area(new)
+            if scroll:
+                self._scroll_to(new)
+
+    def span_rects(self, span_id: int) -> list[QRectF]:
+        """Viewport rectangles of a span's visible part, one per line it covers."""
+        span = self._index.get(span_id)
+        if span is None:
+            return []
+        start, end = self._offsets.to_qt_range(span.start, span.end)
+        rects: list[QRectF] = []
+        for lines in self._visible_lines(self.viewport().rect()):
+            rects.extend(rect for rect, _ in lines.rects(start, end))
+        return rects
+
+    # --- text selection -----------------------------------------------------------------------
+
+    def text_selection(self) -> tuple[int, int] | None:
+        """The selected text range in code points, or None when nothing is selected."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return self._offsets.to_cp_range(cursor.selectionStart(), cursor.selectionEnd())
+
+    def set_text_selection(self, start: int, end: int) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._offsets.to_qt(start))
+        cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    # --- painting -----------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if len(self._index):
+            painter = QPainter(self.viewport())
+            try:
+                self._paint_spans(painter, event.rect())
+            finally:
+                painter.end()
+        super().paintEvent(event)
+
+    def _paint_spans(self, painter: QPainter, area: QRect) -> None:
+        index = self._index
+        # Bars of a line may hang into the top of the next line, so look one bar band higher.
+        reach = QRect(area).adjusted(0, -self._bar_spill(), 0, 0)
+        fills: list[tuple[QRectF, _LabelStyle]] = []
+        bars: list[tuple[QRectF, _LabelStyle]] = []
+        outlines: list[tuple[QRectF, _LabelStyle]] = []
+        selected = self._selected
+        for lines in self._visible_lines(reach):
+            for span, start, end in self._spans_between(lines.first, lines.last):
+                style = self._styles.get(span.label_id, self._default_style)
+                bar_offset = BAR_OFFSETS[min(index.lane_of(span.id), len(BAR_OFFSETS) - 1)]
+                for rect, bottom in lines.rects(start, end):
+                    fills.append((rect, style))
+                    bar = QRectF(rect.left(), bottom + bar_offset, rect.width(), BAR_HEIGHT)
+                    bars.append((bar, style))
+                    if span.id == selected:
+                        outlines.append((rect, style))
+        for rect, style in fills:
+            painter.fillRect(rect, style.fill)
+        if outlines:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            half = OUTLINE_WIDTH / 2
+            for rect, style in outlines:
+                painter.setPen(QPen(style.outline, OUTLINE_WIDTH))
+                painter.drawRect(rect.adjusted(half, half, -half, -half))
+        # Bars last, so that the selected span's outline never hides another span's lane.
+        for rect, style in bars:
+            painter.fillRect(rect, style.bar)
+
+    def _visible_blocks(self, area: QRect) -> Iterator[tuple[QTextBlock, QRectF]]:
+        """Blocks that intersect area (viewport coordinates), with their viewport geometry."""
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        top, bottom = area.top(), area.bottom() + 1
+        while block.isValid():
+            geom = self.blockBoundingGeometry(block).translated(offset)
+            if geom.top() >= bottom:
+                break
+            if block.isVisible() and geom.bottom() > top:
+                yield block, geom
+            block = block.next()
+
+    def _visible_lines(self, area: QRect) -> Iterator[_BlockLines]:
+        """The laid-out lines inside area, grouped by block."""
+        top, bottom = area.top(), area.bottom() + 1
+        for block, geom in self._visible_blocks(area):
+            lines = _BlockLines(block, geom, top, bottom)
+            if lines.lines:
+                yield lines
+
+    def _spans_between(self, start: int, end: int) -> Iterator[tuple[Span, int, int]]:
+        """Spans overlapping the UTF-16 range [start, end), each with its UTF-16 start and end."""
+        offsets = self._offsets
+        # Line and block boundaries never fall inside a surrogate pair: the conversion is exact.
+        cp_start, cp_end = offsets.to_cp_range(start, end)
+        for span in self._index.overlapping(cp_start, cp_end):
+            yield span, offsets.to_qt(span.start), offsets.to_qt(span.end)
+
+    def _bar_spill(self) -> int:
+        return max(BAR_OFFSETS) + BAR_HEIGHT + 1
+
+    def _update_span_area(self, span: Span) -> None:
+        """Schedule a repaint of the visible blocks a span touches."""
+        start, end = self._offsets.to_qt_range(span.start, span.end)
+        viewport = self.viewport()
+        area = QRectF()
+        for block, geom in self._visible_blocks(viewport.rect()):
+            block_start = block.position()
+            if start < block_start + block.length() and end >= block_start:
+                area = area.united(geom)
+        if not area.isEmpty():
+            viewport.update(area.toAlignedRect().adjusted(0, -1, 0, self._bar_spill()))
+
+    def _scroll_to(self, span: Span) -> None:
+        rects = self.span_rects(span.id)
+        height = self.viewport().height()
+        if rects and rects[0].top() >= 0 and rects[0].bottom() <= height:
+            return
+        # The vertical scroll bar of QPlainTextEdit counts visual lines; scrolling it leaves
+        # the caret and any text selection alone (setTextCursor would not).
+        start = self._offsets.to_qt(span.start)
+        block = self.document().findBlock(start)
+        self.blockBoundingRect(block)  # lays the block out so its lines are known
+        line = block.layout().lineForTextPosition(start - block.position())
+        target = block.firstLineNumber() + (line.lineNumber() if line.isValid() else 0)
+        line_height = QFontMetricsF(self.font()).lineSpacing()
+        lines_on_screen = max(1, math.floor(height / line_height))
+        bar = self.verticalScrollBar()
+        bar.setValue(max(bar.minimum(), target - lines_on_screen // 3))
+
+    # --- input --------------------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press_pos = event.position()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        press, self._press_pos = self._press_pos, None
+        if event.button() != Qt.MouseButton.LeftButton or press is None:
+            return
+        moved = (event.position() - press).manhattanLength()
+        if moved >= QApplication.startDragDistance() or self.textCursor().hasSelection():
+            return  # a drag or a shift-click: the user is selecting text
+        hits = self._spans_at_point(event.position())
+        if not hits:
+            self.select_span(None)
+            self.spanClicked.emit(-1)
+            return
+        ids = [s.id for s in hits]
+        # Clicking again where the selected span is cycles to the next span under the pointer.
+        chosen = (
+            ids[(ids.index(self._selected) + 1) % len(ids)] if self._selected in ids else ids[0]
+        )
+        self.select_span(chosen, scroll=False)
+        self.spanClicked.emit(chosen)
+
+    def _spans_at_point(self, point: QPointF) -> list[Span]:
+        """Spans whose painted rectangles contain point, innermost (shortest) first."""
+        hits: list[Span] = []
+        for lines in self._visible_lines(QRect(0, int(point.y()), 1, 1)):
+            for span, start, end in self._spans_between(lines.first, lines.last):
+                if span not in hits and any(r.contains(point) for r, _ in lines.rects(start, end)):
+                    hits.append(span)
+        hits.sort(key=lambda s: (s.end - s.start, -s.start, s.id))
+        return hits
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self._selected is not None:
+            self.deleteRequested.emit()
+            event.accept()
+            return
+        blocked = (
+            Qt.KeyboardModifier.ControlModifier
+            | Qt.KeyboardModifier.AltModifier
+            | Qt.KeyboardModifier.MetaModifier
+        )
+        text = event.text()
+        if text and text.isprintable() and not event.modifiers() & blocked:
+            self.labelKeyPressed.emit(text)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class _BlockLines:
+    """The lines of one block that lie in a vertical band of the viewport, for hit tests and
+    painting. Only these lines are touched, so a huge paragraph costs what is on screen."""
+
+    __slots__ = ("ends", "first", "last", "lines", "origin", "position", "starts")
+
+    def __init__(self, block: QTextBlock, geom: QRectF, top: float, bottom: float) -> None:
+        layout = block.layout()
+        self.position = block.position()
+        self.origin = geom.topLeft() + layout.position()
+        y0 = self.origin.y()
+        count = layout.lineCount()
+        lo, hi = 0, count  # first line whose bottom is below top (lines go down in order)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            line = layout.lineAt(mid)
+            if y0 + line.y() + line.height() <= top:
+                lo = mid + 1
+            else:
+                hi = mid
+        self.lines: list[QTextLine] = []
+        for i in range(lo, count):
+            line = layout.lineAt(i)
+            if y0 + line.y() >= bottom:
+                break
+            self.lines.append(line)
+        self.starts = [line.textStart() for line in self.lines]
+        self.ends = [a + line.textLength() for a, line in zip(self.starts, self.lines, strict=True)]
+        # UTF-16 document range of these lines
+        self.first = self.position + (self.starts[0] if self.lines else 0)
+        self.last = self.position + (self.ends[-1] if self.lines else 0)
+
+    def rects(self, start: int, end: int) -> Iterator[tuple[QRectF, float]]:
+        """(rectangle, line bottom) for each of these lines that [start, end) (UTF-16) covers."""
+        first = start - self.position
+        last = end - self.position
+        empty = first == last
+        i = max(bisect_right(self.starts, first) - 1, 0)
+        for line_start, line_end, line in zip(
+            self.starts[i:], self.ends[i:], self.lines[i:], strict=True
+        ):
+            if line_start > last:
+                break
+            a = max(first, line_start)
+            b = min(last, line_end)
+            if a > b or (a == b and not empty):
+                continue
+            x1 = _cursor_x(line, a)
+            x2 = _cursor_x(line, b) if b != a else x1 + OUTLINE_WIDTH
+            y = self.origin.y() + line.y()
+            height = line.height()
+            yield QRectF(self.origin.x() + min(x1, x2), y, abs(x2 - x1), height), y + height
+            if empty:
+                return
+
+
+def _cursor_x(line: QTextLine, pos: int) -> float:
+    # PySide6 maps this overload to an (x, pos) tuple; its type stub only says "object".
+    result = line.cursorToX(pos)
+    return float(result[0] if isinstance(result, tuple) else result)  # type: ignore[arg-type]
+
+
+def _preview() -> None:
+    """Open the view on a seed article with a few random word-snapped spans."""
+    from core.snapping import snap_to_words
+
+    app = QApplication(sys.argv)
+    seed = Path(__file__).resolve().parent.parent / "seeds" / "warming-up-to-the-big-polar-bear.txt"
+    text = seed.read_text(encoding="utf-8")
+    rng = random.Random(7)
+    spans: list[Span] = []
+    for span_id in range(40):
+        start = rng.randrange(len(text) - 200)
+        a, b = snap_to_words(text, start, start + rng.randrange(5, 160))
+        if a < b:
+            spans.append(Span(span_id, a, b, rng.randrange(4)))
+    # A few nested claims, to show how overlapping spans stack and get their own lanes.
+    for outer in spans[:6:2]:
+        middle = (outer.start + outer.end) // 2
+        a, b = snap_to_words(text, middle - 10, middle + 12)
+        spans.append(Span(100 + outer.id, a, b, (outer.label_id + 1) % 4))
+    view = DocumentView()
+    view.set_label_colours({0: "#e69f00", 1: "#0072b2", 2: "#009e73", 3: "#cc79a7"})
+    view.set_font_point_size(12)
+    view.set_document(text, spans)
+    view.resize(760, 640)
+    view.setWindowTitle(f"DocumentView preview: {seed.name}")
+    view.spanClicked.connect(lambda i: print("spanClicked", i))
+    view.labelKeyPressed.connect(lambda k: print("labelKeyPressed", repr(k)))
+    view.deleteRequested.connect(lambda: print("deleteRequested"))
+    view.select_span(spans[0].id)
+    view.show()
+    if len(sys.argv) > 2 and sys.argv[1] == "--screenshot":
+        app.processEvents()
+        view.grab().save(sys.argv[2])
+        return
+    app.exec()
+
+
+if __name__ == "__main__":
+    _preview()
