@@ -5,13 +5,12 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from itertools import compress, count, islice
 from operator import attrgetter, eq, itemgetter, le
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """A labelled half-open range [start, end) in whatever integer unit its owner uses."""
 
     id: int

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -15,9 +18,22 @@ from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from core.records import AnnotationRecord, LabelRecord
+from core.spans import Span
 from gui.dialogs import plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
+Fetch = Callable[[Sequence[int]], dict[int, AnnotationRecord]]
+_SHOWN_ROLES = (
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.EditRole,
+    Qt.ItemDataRole.DecorationRole,
+    Qt.ItemDataRole.ToolTipRole,
+)
+_label_of = attrgetter("label_id")
+
+
+def _key(span: Span) -> tuple[int, int, int]:
+    return (span.start, span.end, span.id)
 
 
 def _one_line(text: str, limit: int = 200) -> str:
@@ -26,75 +42,103 @@ def _one_line(text: str, limit: int = 200) -> str:
 
 
 class AnnotationTableModel(QAbstractTableModel):
-    """Rows in text order. The note column is editable; edits go out as ``noteEdited``."""
+    """Rows in text order, fetched lazily: opening a document with 100,000 annotations loads
+    only their positions (already read for the highlights); quotes and notes are fetched a
+    page at a time when a row is shown. The note column is editable; edits go out as
+    ``noteEdited`` and come back through ``replace`` once saved."""
 
     COLUMNS = ("Quote", "Label", "Note")
     IdRole = Qt.ItemDataRole.UserRole + 1
+    PAGE = 200
     noteEdited = Signal(int, str)
 
-    def __init__(self) -> None:
+    def __init__(self, fetch: Fetch | None = None) -> None:
         super().__init__()
-        self._rows: list[AnnotationRecord] = []
-        self._keys: list[tuple[int, int, int]] = []
+        self.fetch: Fetch = fetch or (lambda ids: {})
+        self._keys: list[tuple[int, int, int]] = []  # (start, end, id), sorted
+        self._spans: dict[int, Span] = {}
+        self._records: dict[int, AnnotationRecord] = {}
+        self._counts: Counter[int] = Counter()
         self._labels: dict[int, LabelRecord] = {}
 
     # -- contents -------------------------------------------------------------------------------
 
     def set_labels(self, labels: list[LabelRecord]) -> None:
         self._labels = {label.id: label for label in labels}
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0))
+        if self._keys:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._keys) - 1, 1))
 
-    def set_annotations(self, records: list[AnnotationRecord]) -> None:
+    def set_spans(self, spans: Iterable[Span]) -> None:
         self.beginResetModel()
-        self._rows = sorted(records, key=self._key)
-        self._keys = [self._key(r) for r in self._rows]
+        self._spans = {span.id: span for span in spans}
+        self._keys = sorted(map(_key, self._spans.values()))
+        self._records = {}
+        self._counts = Counter(map(_label_of, self._spans.values()))
         self.endResetModel()
 
-    @staticmethod
-    def _key(record: AnnotationRecord) -> tuple[int, int, int]:
-        return (record.start, record.end, record.id)
+    def set_annotations(self, records: Iterable[AnnotationRecord]) -> None:
+        records = list(records)
+        self.set_spans(Span(r.id, r.start, r.end, r.label_id) for r in records)
+        self._records = {r.id: r for r in records}
 
     def add(self, record: AnnotationRecord) -> None:
-        row = bisect_left(self._keys, self._key(record))
+        span = Span(record.id, record.start, record.end, record.label_id)
+        row = bisect_left(self._keys, _key(span))
         self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.insert(row, record)
-        self._keys.insert(row, self._key(record))
+        self._keys.insert(row, _key(span))
+        self._spans[span.id] = span
+        self._records[span.id] = record
+        self._counts[span.label_id] += 1
         self.endInsertRows()
 
     def remove(self, annotation_id: int) -> None:
         row = self.row_of(annotation_id)
-        if row >= 0:
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self._rows[row]
-            del self._keys[row]
-            self.endRemoveRows()
+        if row < 0:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._keys[row]
+        span = self._spans.pop(annotation_id)
+        self._records.pop(annotation_id, None)
+        self._counts[span.label_id] -= 1
+        self.endRemoveRows()
 
     def replace(self, record: AnnotationRecord) -> None:
         row = self.row_of(record.id)
-        if row >= 0:
-            self._rows[row] = record
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+        if row < 0:
+            return
+        old = self._spans[record.id]
+        self._counts[old.label_id] -= 1
+        self._counts[record.label_id] += 1
+        self._spans[record.id] = Span(record.id, record.start, record.end, record.label_id)
+        self._records[record.id] = record
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
 
     def row_of(self, annotation_id: int) -> int:
-        for row, record in enumerate(self._rows):
-            if record.id == annotation_id:
-                return row
-        return -1
+        span = self._spans.get(annotation_id)
+        if span is None:
+            return -1
+        row = bisect_left(self._keys, _key(span))
+        return row if row < len(self._keys) and self._keys[row][2] == annotation_id else -1
 
     def record(self, row: int) -> AnnotationRecord:
-        return self._rows[row]
+        annotation_id = self._keys[row][2]
+        record = self._records.get(annotation_id)
+        if record is None:
+            page = self._keys[max(0, row - self.PAGE // 4) : row + self.PAGE]
+            self._records.update(self.fetch([key[2] for key in page]))
+            record = self._records[annotation_id]
+        return record
+
+    def label_of(self, row: int) -> int:
+        return self._spans[self._keys[row][2]].label_id
 
     def counts(self) -> dict[int, int]:
-        counts: dict[int, int] = {}
-        for record in self._rows:
-            counts[record.label_id] = counts.get(record.label_id, 0) + 1
-        return counts
+        return {label: n for label, n in self._counts.items() if n}
 
     # -- Qt model -------------------------------------------------------------------------------
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._keys)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.COLUMNS)
@@ -113,9 +157,13 @@ class AnnotationTableModel(QAbstractTableModel):
         return flags
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid() or not 0 <= index.row() < len(self._keys):
             return None
-        record = self._rows[index.row()]
+        if role == self.IdRole:
+            return self._keys[index.row()][2]
+        if role not in _SHOWN_ROLES:
+            return None
+        record = self.record(index.row())
         label = self._labels.get(record.label_id)
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
@@ -131,14 +179,12 @@ class AnnotationTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             text = record.quote if column != 2 else (record.note or "Double-click to add a note")
             return plain_tooltip(text)
-        if role == self.IdRole:
-            return record.id
         return None
 
     def setData(self, index: _Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or index.column() != 2 or not index.isValid():
             return False
-        record = self._rows[index.row()]
+        record = self.record(index.row())
         if str(value) != record.note:
             # The window saves it through the core and calls replace() with the stored row.
             self.noteEdited.emit(record.id, str(value))
@@ -174,7 +220,7 @@ class AnnotationList(QTableView):
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
         if current.isValid():
-            self.annotationActivated.emit(self.model_.record(current.row()).id)
+            self.annotationActivated.emit(int(current.data(AnnotationTableModel.IdRole)))
 
     def select_annotation(self, annotation_id: int | None) -> None:
         selection = self.selectionModel()

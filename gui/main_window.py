@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -86,7 +87,8 @@ class MainWindow(QMainWindow):
         self.who.setText(f"Annotator: {annotator.name}")
         self._set_saved(True)
         self.view.set_document("", [])
-        self.annotations.model_.set_annotations([])
+        self.annotations.model_.fetch = project.annotations_by_id
+        self.annotations.model_.set_spans([])
         self.reload_labels()
         self.reload_documents()
         first = self.documents.visible_ids()
@@ -284,19 +286,29 @@ class MainWindow(QMainWindow):
             return
         self.document_id = document_id
         text = self.project.document_text(document_id)
-        self.view.set_document(text, self.project.spans(document_id, self.annotator.id))
-        self.documents.select_document(document_id)
-        self.annotations.model_.set_annotations(
-            self.project.annotations(document_id, self.annotator.id)
-        )
+        spans = self.project.spans(document_id, self.annotator.id)
+        self.view.set_document(text, spans)
+        self.annotations.model_.set_spans(spans)
         self.tags.model.set_counts(self.annotations.model_.counts())
+        self.documents.select_document(document_id)
         self._update_title()
         self._update_undo_actions()
 
     def _refresh_summary(self, document_id: int) -> None:
-        for summary in self.project.overview(self.annotator.id):
-            if summary.id == document_id:
-                self.documents.model.update_row(summary)
+        row = self.documents.model.row_of(document_id)
+        if row < 0:
+            return
+        current = self.documents.model.summary(row)
+        if document_id == self.document_id:
+            # The open document's count is the list's length: no need to count in the file.
+            summary = replace(
+                current,
+                status=self.project.status(document_id, self.annotator.id),
+                annotation_count=self.annotations.model_.rowCount(),
+            )
+        else:
+            summary = self.project.summary(document_id, self.annotator.id)
+        self.documents.model.update_row(summary)
 
     # -- applying changes -----------------------------------------------------------------------
 
@@ -397,8 +409,9 @@ class MainWindow(QMainWindow):
         self.view.select_span(annotation_id, scroll=scroll)
         self.annotations.select_annotation(annotation_id)
         if annotation_id is not None:
-            record = self.annotations.model_.record(self.annotations.model_.row_of(annotation_id))
-            self.tags.set_current(record.label_id)
+            row = self.annotations.model_.row_of(annotation_id)
+            if row >= 0:
+                self.tags.set_current(self.annotations.model_.label_of(row))
 
     def _span_clicked(self, annotation_id: int) -> None:
         self.annotations.select_annotation(annotation_id if annotation_id >= 0 else None)

@@ -359,7 +359,10 @@ def test_emoji_astral_cjk_and_crlf_annotate_at_the_right_characters(
     cursor = window.view.textCursor()
     cursor.setPosition(window.view._offsets.to_qt(start))
     expected_left = window.view.cursorRect(cursor).left()
-    span_id = next(r.id for r in window.annotations.model_._rows if r.start == start)
+    model = window.annotations.model_
+    span_id = next(
+        model.record(r).id for r in range(model.rowCount()) if model.record(r).start == start
+    )
     assert abs(window.view.span_rects(span_id)[0].left() - expected_left) <= 2
 
 

@@ -77,7 +77,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('annotation', schema=None) as batch_op:
         batch_op.create_index('ix_annotation_annotator', ['annotator_id', 'document_id'], unique=False)
-        batch_op.create_index('ix_annotation_document_span', ['document_id', 'start', 'end', 'label_id', 'id'], unique=False)
+        batch_op.create_index('ix_annotation_document_span', ['document_id', 'annotator_id', 'start', 'end', 'label_id'], unique=False)
         batch_op.create_index('ix_annotation_label', ['label_id'], unique=False)
 
     op.create_table('document_status',

@@ -1,0 +1,167 @@
+"""What a reader waits for in the real window, with the project file underneath:
+
+* opening a long article with its annotations until it is painted fully highlighted, against a
+  bare ``QPlainTextEdit.setPlainText`` + first paint of the same text in the same run
+  (targets: 1 MB / 10,000 annotations within 5x; 5 MB / 100,000 under 0.5 s);
+* one new highlight, from the key press to painted pixels, commit included (target < 16 ms).
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_app.py
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
+
+from core.codebook import load_codebook  # noqa: E402
+from core.edits import A  # noqa: E402
+from core.models import utcnow  # noqa: E402
+from core.paths import seeds_dir  # noqa: E402
+from core.project import Project  # noqa: E402
+from core.textio import Article, sha256_text  # noqa: E402
+from gui.dialogs import Prompts  # noqa: E402
+from gui.main_window import MainWindow  # noqa: E402
+from gui.settings import Settings  # noqa: E402
+
+WORDS = (
+    "Beijing Moscow troops border trade barter embargo sanctions summit diplomats say talks "
+    "military technology delegation reform normalization cooperation weapons 𠀀 café 🇨🇳"
+).split()
+
+
+def article_text(size: int, seed: int) -> str:
+    rng = random.Random(seed)
+    paragraphs, total = [], 0
+    while total < size:
+        sentence_count = rng.randint(3, 7)
+        paragraph = " ".join(
+            " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 20))).capitalize() + "."
+            for _ in range(sentence_count)
+        )
+        paragraphs.append(paragraph)
+        total += len(paragraph) + 2
+    return "\n\n".join(paragraphs)[:size]
+
+
+def build_project(path: Path, size: int, spans: int) -> tuple[int, int]:
+    project = Project.create(path, codebook=load_codebook(seeds_dir() / "codebook.json"))
+    text = article_text(size, seed=size)
+    report = project.import_articles(
+        [Article(Path("long.txt"), text, "Long article", sha256_text(text), "utf-8", ())]
+    )
+    document_id = report.added[0][0]
+    annotator = project.ensure_annotator("Bench")
+    labels = [label.id for label in project.labels()]
+    rng = random.Random(1)
+    now = utcnow()
+    rows, seen = [], set()
+    while len(rows) < spans:
+        start = rng.randrange(0, len(text) - 60)
+        end = start + rng.randint(3, 60)
+        label = rng.choice(labels)
+        if (start, end, label) in seen:
+            continue
+        seen.add((start, end, label))
+        rows.append(
+            {
+                "document_id": document_id, "label_id": label, "annotator_id": annotator.id,
+                "start": start, "end": end, "quote": text[start:end], "note": "",
+                "created_at": now, "updated_at": now,
+            }
+        )
+    with project.engine.begin() as conn:
+        conn.execute(insert(A), rows)
+    project.close()
+    return document_id, annotator.id
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def bench_size(app: QApplication, folder: Path, megabytes: int, spans: int) -> list[str]:
+    path = folder / f"bench-{megabytes}mb.claimdesk"
+    document_id, annotator_id = build_project(path, megabytes * 1_000_000, spans)
+    project = Project.open(path)
+    annotator = next(a for a in project.annotators() if a.id == annotator_id)
+    window = MainWindow(project, annotator, Settings(folder / "settings.ini"), Prompts())
+    window.resize(1280, 800)
+    window.show()
+    app.processEvents()
+    text = project.document_text(document_id)
+    bare = QPlainTextEdit()
+    bare.resize(window.view.size())
+    bare.show()
+
+    opened, baseline = [], []
+    for _ in range(5):  # interleaved with the baseline, so both see the same machine load
+        window.document_id = None
+        project._text.cache_clear()
+        started = time.perf_counter()
+        window.open_document(document_id)
+        window.view.viewport().repaint()
+        opened.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        bare.setPlainText(text)
+        bare.viewport().repaint()
+        baseline.append(time.perf_counter() - started)
+        bare.clear()
+        app.processEvents()
+
+    rng = random.Random(5)
+    highlight = []
+    for _ in range(50):
+        start = rng.randrange(0, 3000)
+        window.view.set_text_selection(start, start + rng.randint(5, 40))
+        started = time.perf_counter()
+        QTest.keyClick(window.view, "1")
+        window.view.viewport().repaint()
+        highlight.append(time.perf_counter() - started)
+    window.close()
+
+    o, b, h = median_ms(opened), median_ms(baseline), median_ms(highlight)
+    lines = []
+    if megabytes == 1:
+        ok = "OK" if o <= 5 * b else "SLOW"
+        lines.append(
+            f"open {megabytes} MB / {spans:,} annotations, fully highlighted: {o:.1f} ms "
+            f"(bare QPlainTextEdit {b:.1f} ms, ratio {o / b:.1f}x; target <= 5x) {ok}"
+        )
+    else:
+        ok = "OK" if o <= 500 else "SLOW"
+        lines.append(
+            f"open {megabytes} MB / {spans:,} annotations, fully highlighted: {o:.1f} ms "
+            f"(bare QPlainTextEdit {b:.1f} ms, ratio {o / b:.1f}x; target < 500 ms) {ok}"
+        )
+    ok = "OK" if h < 16 else "SLOW"
+    lines.append(
+        f"new highlight at {megabytes} MB / {spans:,}: key press to painted pixels, commit "
+        f"included: median {h:.1f} ms, p95 {sorted(highlight)[int(0.95 * len(highlight))] * 1000:.1f} ms "
+        f"(target < 16 ms) {ok}"
+    )
+    return lines
+
+
+def main() -> None:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory() as folder:
+        for megabytes, spans in ((1, 10_000), (5, 100_000)):
+            for line in bench_size(app, Path(folder), megabytes, spans):  # type: ignore[arg-type]
+                print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
