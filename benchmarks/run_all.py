@@ -1,0 +1,33 @@
+"""Run every benchmark in turn and print its figures (make bench)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHMARKS = (
+    "bench_startup.py",
+    "bench_app.py",
+    "bench_document_view.py",
+    "bench_commit.py",
+    "bench_import.py",
+)
+
+
+def main() -> int:
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    failed = []
+    for name in BENCHMARKS:
+        print(f"== {name}", flush=True)
+        if subprocess.run([sys.executable, str(HERE / name)], env=env).returncode != 0:
+            failed.append(name)
+    if failed:
+        print(f"missed a target or failed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
