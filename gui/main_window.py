@@ -147,6 +147,9 @@ class MainWindow(QMainWindow):
         self.clean_action = self._action("Clean web debris on import", self._toggle_clean)
         self.clean_action.setCheckable(True)
         self.clean_action.setChecked(self.settings.clean_imports)
+        self.rules_action = self._action(
+            "Clean-up &rules…", self.show_cleanup_rules, None, "What the clean-up removes"
+        )
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         for action in (
             self.new_action,
@@ -155,6 +158,7 @@ class MainWindow(QMainWindow):
             self.import_action,
             self.import_folder_action,
             self.clean_action,
+            self.rules_action,
             None,
             self.quit_action,
         ):
@@ -575,6 +579,11 @@ class MainWindow(QMainWindow):
 
     def _toggle_clean(self, checked: bool) -> None:
         self.settings.clean_imports = checked
+
+    def show_cleanup_rules(self) -> None:
+        from gui.shortcuts import CleanupRulesDialog
+
+        CleanupRulesDialog(self).exec()
 
     def show_shortcuts(self) -> None:
         from gui.shortcuts import ShortcutsDialog

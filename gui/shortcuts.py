@@ -1,4 +1,5 @@
-"""The keyboard shortcuts, listed once: for the Help dialog and checked against the README."""
+"""Reference dialogs: the keyboard shortcuts (listed once, checked against the README) and the
+clean-up rules applied on import."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QLabel,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -32,25 +34,67 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
 )
 
 
-class ShortcutsDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+class _TableDialog(QDialog):
+    """A fixed, static table: QTableWidget is fine here (no project data behind it)."""
+
+    def __init__(
+        self,
+        title: str,
+        headers: list[str],
+        rows: list[tuple[str, ...]],
+        intro: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Keyboard shortcuts")
-        # A fixed, static table: QTableWidget is fine here (no project data behind it).
-        table = QTableWidget(len(SHORTCUTS), 2)
-        table.setHorizontalHeaderLabels(["Keys", "What it does"])
+        self.setWindowTitle(title)
+        table = QTableWidget(len(rows), len(headers))
+        table.setHorizontalHeaderLabels(headers)
         table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for row, (keys, what) in enumerate(SHORTCUTS):
-            table.setItem(row, 0, QTableWidgetItem(keys))
-            table.setItem(row, 1, QTableWidgetItem(what))
+        table.setWordWrap(True)
+        for row, cells in enumerate(rows):
+            for column, text in enumerate(cells):
+                table.setItem(row, column, QTableWidgetItem(text))
         table.resizeColumnsToContents()
+        for column in range(len(headers)):  # long examples wrap instead of scrolling sideways
+            table.setColumnWidth(column, min(table.columnWidth(column), 520))
         table.horizontalHeader().setStretchLastSection(True)
+        table.resizeRowsToContents()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        if intro:
+            label = QLabel(intro)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setWordWrap(True)
+            layout.addWidget(label)
         layout.addWidget(table)
         layout.addWidget(buttons)
-        self.resize(640, 520)
+        self.resize(720, 520)
         self.table = table
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+
+class ShortcutsDialog(_TableDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            "Keyboard shortcuts", ["Keys", "What it does"], list(SHORTCUTS), "", parent
+        )
+
+
+class CleanupRulesDialog(_TableDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        from core.textio import DEFAULT_CLEANUP_RULES
+        from gui.dialogs import plain_tooltip
+
+        rows = [(rule.name, rule.example) for rule in DEFAULT_CLEANUP_RULES]
+        intro = (
+            "When clean-up is on (File › Clean web debris on import), a whole line of an "
+            "imported article that matches one of these rules is dropped before the text is "
+            "stored. Lines are never changed, only kept or dropped. Hover a rule to see its "
+            "exact pattern; `claimdesk-cli rules` prints them too."
+        )
+        super().__init__("Clean-up rules", ["Rule", "Example removed"], rows, intro, parent)
+        for row, rule in enumerate(DEFAULT_CLEANUP_RULES):
+            tip = plain_tooltip(f"Removes whole lines matching:\n{rule.pattern}")
+            for column in range(2):
+                self.table.item(row, column).setToolTip(tip)

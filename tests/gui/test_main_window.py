@@ -407,3 +407,14 @@ def test_keyboard_shortcuts_dialog_lists_every_menu_shortcut(window: MainWindow)
                 continue
             assert text.replace("PgDown", "PgDown") in listed or text in listed, text
     assert QPoint  # keep import used
+
+
+def test_cleanup_rules_are_shown_to_the_user(window: MainWindow) -> None:
+    from core.textio import DEFAULT_CLEANUP_RULES
+    from gui.shortcuts import CleanupRulesDialog
+
+    dialog = CleanupRulesDialog(window)
+    shown = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    assert shown == [rule.name for rule in DEFAULT_CLEANUP_RULES]
+    assert any("Subscribe" in dialog.table.item(r, 1).text() for r in range(len(shown)))
+    assert window.rules_action in window.menuBar().actions()[0].menu().actions()
