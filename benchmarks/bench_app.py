@@ -26,54 +26,15 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
+from benchmarks.corpus import annotation_rows, article_text, random_spans  # noqa: E402
 from core.codebook import load_codebook  # noqa: E402
 from core.edits import A  # noqa: E402
-from core.models import utcnow  # noqa: E402
 from core.paths import seeds_dir  # noqa: E402
 from core.project import Project  # noqa: E402
 from core.textio import Article, sha256_text  # noqa: E402
 from gui.dialogs import Prompts  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
 from gui.settings import Settings  # noqa: E402
-
-WORDS = [
-    "Beijing",
-    "Moscow",
-    "troops",
-    "border",
-    "trade",
-    "barter",
-    "embargo",
-    "sanctions",
-    "summit",
-    "diplomats",
-    "say",
-    "talks",
-    "military",
-    "technology",
-    "delegation",
-    "reform",
-    "normalization",
-    "cooperation",
-    "weapons",
-    "𠀀",
-    "café",
-    "🇨🇳",
-]
-
-
-def article_text(size: int, seed: int) -> str:
-    rng = random.Random(seed)
-    paragraphs, total = [], 0
-    while total < size:
-        sentence_count = rng.randint(3, 7)
-        paragraph = " ".join(
-            " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 20))).capitalize() + "."
-            for _ in range(sentence_count)
-        )
-        paragraphs.append(paragraph)
-        total += len(paragraph) + 2
-    return "\n\n".join(paragraphs)[:size]
 
 
 def build_project(path: Path, size: int, spans: int) -> tuple[int, int]:
@@ -85,29 +46,8 @@ def build_project(path: Path, size: int, spans: int) -> tuple[int, int]:
     document_id = report.added[0][0]
     annotator = project.ensure_annotator("Bench")
     labels = [label.id for label in project.labels()]
-    rng = random.Random(1)
-    now = utcnow()
-    rows, seen = [], set()
-    while len(rows) < spans:
-        start = rng.randrange(0, len(text) - 60)
-        end = start + rng.randint(3, 60)
-        label = rng.choice(labels)
-        if (start, end, label) in seen:
-            continue
-        seen.add((start, end, label))
-        rows.append(
-            {
-                "document_id": document_id,
-                "label_id": label,
-                "annotator_id": annotator.id,
-                "start": start,
-                "end": end,
-                "quote": text[start:end],
-                "note": "",
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
+    spans_at = random_spans(text, spans, seed=1)
+    rows = annotation_rows(text, spans_at, document_id, annotator.id, labels)
     with project.engine.begin() as conn:
         conn.execute(insert(A), rows)
     project.close()

@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
+from benchmarks.corpus import annotation_rows, article_text  # noqa: E402
 from core.codebook import load_codebook  # noqa: E402
 from core.edits import A  # noqa: E402
 from core.models import utcnow  # noqa: E402
@@ -52,41 +53,6 @@ RAW_INSERT = (
     'INSERT INTO annotation (document_id, label_id, annotator_id, start, "end", quote, note, '
     "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-
-
-def big_text(size: int) -> str:
-    """About `size` characters of article-like paragraphs, no two alike."""
-    rng = random.Random(7)
-    words = [
-        "Soviet",
-        "Chinese",
-        "troops",
-        "border",
-        "talks",
-        "delegation",
-        "Beijing",
-        "Moscow",
-        "trade",
-        "barter",
-        "reform",
-        "diplomats",
-        "say",
-        "weapons",
-        "technology",
-        "summit",
-        "normalisation",
-        "frontier",
-        "army",
-        "cooperation",
-    ]
-    paragraphs: list[str] = []
-    length = 0
-    while length < size:
-        sentence = " ".join(rng.choice(words) for _ in range(rng.randint(8, 24)))
-        paragraph = f"{len(paragraphs)}. {sentence.capitalize()}."
-        paragraphs.append(paragraph)
-        length += len(paragraph) + 2
-    return "\n\n".join(paragraphs)
 
 
 def spans(text: str, count: int, seed: int) -> list[tuple[int, int]]:
@@ -118,21 +84,7 @@ def build_project(
     document_id = report.added[1][0]
     annotator_id = project.ensure_annotator("Bench").id
     label_ids = [label.id for label in project.labels()]
-    now = utcnow()
-    rows = [
-        {
-            "document_id": document_id,
-            "label_id": label_ids[i % len(label_ids)],
-            "annotator_id": annotator_id,
-            "start": start,
-            "end": end,
-            "quote": text[start:end],
-            "note": "",
-            "created_at": now,
-            "updated_at": now,
-        }
-        for i, (start, end) in enumerate(existing)
-    ]
+    rows = annotation_rows(text, existing, document_id, annotator_id, label_ids)
     with project.engine.begin() as conn:
         conn.execute(insert(A), rows)
     project.history = type(project.history)()
@@ -185,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     edits = parser.parse_args(argv).edits
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        text = big_text(TEXT_BYTES)
+        text = article_text(TEXT_BYTES, seed=7)
         every_span = spans(text, EXISTING + 20 + edits, seed=1)
         existing, new_spans = every_span[:EXISTING], every_span[EXISTING:]
         project, document_id, annotator_id, label_ids = build_project(folder, text, existing)
