@@ -378,7 +378,9 @@ class MainWindow(QMainWindow):
             )
 
     def _label_clicked(self, label_id: int) -> None:
-        if self.view.text_selection() is not None or self.view.selected_span_id is not None:
+        # Only with text selected: a click that merely picks a label to edit it must not
+        # move the selected highlight (its key does that, deliberately).
+        if self.view.text_selection() is not None:
             self.apply_label(label_id)
 
     def apply_label(self, label_id: int) -> None:

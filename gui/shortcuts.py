@@ -16,8 +16,11 @@ from PySide6.QtWidgets import (
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Mouse drag, or Shift+arrows", "Select text in the article (snaps to whole words)"),
-    ("1 … 9, or a label's own key", "File the selection under that label"),
-    ("Click a label", "File the selection under it (or move the selected highlight to it)"),
+    (
+        "1 … 9, or a label's own key",
+        "File the selection under that label (a selected highlight: move it there)",
+    ),
+    ("Click a label", "File the selection under it"),
     ("Click a highlight", "Select it; click again to cycle through overlapping highlights"),
     ("Delete / Backspace", "Delete the selected annotation"),
     ("Ctrl+E", "Edit the note of the selected annotation"),

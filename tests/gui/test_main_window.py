@@ -418,3 +418,23 @@ def test_cleanup_rules_are_shown_to_the_user(window: MainWindow) -> None:
     assert shown == [rule.name for rule in DEFAULT_CLEANUP_RULES]
     assert any("Subscribe" in dialog.table.item(r, 1).text() for r in range(len(shown)))
     assert window.rules_action in window.menuBar().actions()[0].menu().actions()
+
+
+def test_key_moves_a_selected_highlight_but_a_click_on_a_label_does_not(
+    window: MainWindow, qtbot: QtBot, project_path: Path
+) -> None:
+    select_phrase(window, "arms embargo")
+    qtbot.keyClick(window.view, "1")
+    (span_id,) = [r[0] for r in db_rows(project_path, "SELECT id FROM annotation")]
+    window.view.select_span(span_id)
+    trade = label_id(window, "Barter & trade")
+    rect = window.tags.view.visualRect(window.tags.model.index(window.tags.model.row_of(trade)))
+    qtbot.mouseClick(window.tags.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    embargo = label_id(window, "Arms embargo / sanctions")
+    assert db_rows(project_path, "SELECT label_id FROM annotation") == [(embargo,)]
+    window.view.select_span(span_id)
+    window.view.setFocus()
+    qtbot.keyClick(window.view, "6")
+    assert db_rows(project_path, "SELECT label_id FROM annotation") == [(trade,)]
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert db_rows(project_path, "SELECT label_id FROM annotation") == [(embargo,)]
