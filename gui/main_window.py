@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -21,17 +21,16 @@ from core.records import AnnotationRecord, AnnotatorRecord, Changes, LabelRecord
 from core.snapping import snap_to_words
 from core.spans import Span
 from gui.annotation_list import AnnotationList
-from gui.dialogs import LabelDraft, Prompts
+from gui.dialogs import Prompts
 from gui.document_list import DocumentList
 from gui.document_view import DocumentView
+from gui.label_actions import LabelEditing
+from gui.menus import build_menus
 from gui.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
 from gui.tag_panel import TagPanel
 
 if TYPE_CHECKING:  # the window paints before SQLAlchemy (behind core.project) is imported
     from core.project import Project
-
-# Colours offered to new labels in turn (readable under translucent fills on light and dark).
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 
 
 def _section(title: str, widget: QWidget) -> QWidget:
@@ -45,7 +44,7 @@ def _section(title: str, widget: QWidget) -> QWidget:
     return box
 
 
-class MainWindow(QMainWindow):
+class MainWindow(LabelEditing, QMainWindow):
     def __init__(
         self,
         project: Project | None,
@@ -64,7 +63,7 @@ class MainWindow(QMainWindow):
         self.tags = TagPanel()
         self.annotations = AnnotationList()
         self._build_layout()
-        self._build_actions()
+        build_menus(self)
         self._build_status_bar()
         self._connect()
         self.view.set_font_point_size(settings.font_size)
@@ -115,110 +114,6 @@ class MainWindow(QMainWindow):
         self.right_splitter = right
         self.setCentralWidget(self.splitter)
         self.resize(1280, 800)
-
-    def _action(
-        self, text: str, slot: object, shortcut: QKeySequence | str | None = None, tip: str = ""
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        self.new_action = self._action("&New project…", self.new_project, "Ctrl+Shift+N")
-        self.open_action = self._action(
-            "&Open project…", self.open_project, QKeySequence.StandardKey.Open
-        )
-        self.import_action = self._action(
-            "&Import articles…", self.import_files, "Ctrl+I", "Import .txt or .md files"
-        )
-        self.import_folder_action = self._action(
-            "Import a &folder…",
-            self.import_folder,
-            "Ctrl+Shift+I",
-            "Import every .txt/.md file in a folder",
-        )
-        self.clean_action = self._action("Clean web debris on import", self._toggle_clean)
-        self.clean_action.setCheckable(True)
-        self.clean_action.setChecked(self.settings.clean_imports)
-        self.rules_action = self._action(
-            "Clean-up &rules…", self.show_cleanup_rules, None, "What the clean-up removes"
-        )
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        for action in (
-            self.new_action,
-            self.open_action,
-            None,
-            self.import_action,
-            self.import_folder_action,
-            self.clean_action,
-            self.rules_action,
-            None,
-            self.quit_action,
-        ):
-            file_menu.addSeparator() if action is None else file_menu.addAction(action)
-
-        edit_menu = menu.addMenu("&Edit")
-        self.undo_action = self._action("&Undo", self.undo, QKeySequence.StandardKey.Undo)
-        self.redo_action = self._action("&Redo", self.redo, "Ctrl+Shift+Z")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.delete_action = self._action(
-            "&Delete annotation", self.delete_selected, None, "Delete the selected annotation"
-        )
-        self.note_action = self._action("Edit &note…", self.edit_note, "Ctrl+E")
-        self.snap_action = self._action("&Snap selections to words", self._toggle_snap)
-        self.snap_action.setCheckable(True)
-        self.snap_action.setChecked(self.settings.snap_to_words)
-        for action in (
-            self.undo_action,
-            self.redo_action,
-            None,
-            self.delete_action,
-            self.note_action,
-            None,
-            self.snap_action,
-        ):
-            edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
-
-        labels_menu = menu.addMenu("&Labels")
-        self.add_label_action = self._action("&Add label…", self.add_label, "Ctrl+L")
-        labels_menu.addAction(self.add_label_action)
-        labels_menu.addAction(self._action("&Edit label…", self.tags._edit))
-        labels_menu.addAction(self._action("&Colour…", self.tags._recolour))
-        labels_menu.addAction(self._action("&Delete label", self.tags._delete))
-
-        document_menu = menu.addMenu("&Document")
-        self.next_action = self._action("&Next document", self.next_document, "Ctrl+PgDown")
-        self.prev_action = self._action("&Previous document", self.previous_document, "Ctrl+PgUp")
-        self.done_action = self._action("Mark &done / not done", self.toggle_done, "Ctrl+D")
-        self.filter_action = self._action(
-            "&Filter documents",
-            lambda: self.documents.filter.setFocus(),
-            QKeySequence.StandardKey.Find,
-        )
-        for action in (self.next_action, self.prev_action, self.done_action, self.filter_action):
-            document_menu.addAction(action)
-
-        view_menu = menu.addMenu("&View")
-        self.zoom_in_action = self._action(
-            "Larger text", lambda: self.zoom(1), QKeySequence.StandardKey.ZoomIn
-        )
-        self.zoom_in_action.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
-        self.zoom_out_action = self._action(
-            "Smaller text", lambda: self.zoom(-1), QKeySequence.StandardKey.ZoomOut
-        )
-        self.zoom_reset_action = self._action("Normal size", lambda: self.zoom(0), "Ctrl+0")
-        for action in (self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):
-            view_menu.addAction(action)
-
-        help_menu = menu.addMenu("&Help")
-        help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts, "F1"))
 
     def _build_status_bar(self) -> None:
         self.who = QLabel()
@@ -465,78 +360,6 @@ class MainWindow(QMainWindow):
 
     def redo(self) -> None:
         self._edit(self.project.redo)
-
-    # -- labels ---------------------------------------------------------------------------------
-
-    def add_label(self) -> None:
-        labels = list(self.labels.values())
-        used = {label.colour for label in labels}
-        colour = next((c for c in PALETTE if c not in used), PALETTE[len(labels) % len(PALETTE)])
-        keys = {label.shortcut for label in labels}
-        key = next((k for k in "123456789abcfghijklmnopqrstuvwxyz" if k not in keys), None)
-        draft = self.prompts.label(LabelDraft("", colour, "", key), labels)
-        while draft is not None:
-            current = draft
-            try:
-                record, changes = self.project.add_label(
-                    current.name,
-                    current.colour,
-                    current.description,
-                    current.shortcut,
-                    current.parent_id,
-                )
-            except EditError as exc:
-                self.prompts.error("Label not added", str(exc))
-                draft = self.prompts.label(current, labels)
-                continue
-            self.show_changes(changes)
-            self.tags.set_current(record.id)
-            return
-
-    def edit_label(self, label_id: int) -> None:
-        label = self.labels.get(label_id)
-        if label is None:
-            return
-        draft = LabelDraft(
-            label.name, label.colour, label.description, label.shortcut, label.parent_id
-        )
-        while (
-            draft := self.prompts.label(draft, list(self.labels.values()), label_id)
-        ) is not None:
-            values = {
-                "name": draft.name,
-                "colour": draft.colour,
-                "description": draft.description,
-                "shortcut": draft.shortcut,
-                "parent_id": draft.parent_id,
-            }
-            changed = {k: v for k, v in values.items() if getattr(label, k) != v}
-            if not changed:
-                return
-            try:
-                self.show_changes(self.project.update_label(label_id, **changed))
-                return
-            except EditError as exc:
-                self.prompts.error("Label not changed", str(exc))
-
-    def recolour_label(self, label_id: int) -> None:
-        label = self.labels.get(label_id)
-        colour = self.prompts.colour(label.colour) if label else None
-        if label and colour and colour.lower() != label.colour:
-            self._edit(lambda: self.project.update_label(label_id, colour=colour))
-
-    def delete_label(self, label_id: int) -> None:
-        label = self.labels.get(label_id)
-        if label is None:
-            return
-        used = self.project.label_usage(label_id)
-        if used and not self.prompts.confirm(
-            "Delete label",
-            f"{used} annotation(s) are filed under “{label.name}”. Deleting the label deletes "
-            "them too. You can undo this with Ctrl+Z.",
-        ):
-            return
-        self._edit(lambda: self.project.delete_label(label_id))
 
     # -- documents ------------------------------------------------------------------------------
 

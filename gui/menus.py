@@ -1,0 +1,131 @@
+"""The window's menus and keyboard shortcuts (listed for users in gui/shortcuts.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QAction, QKeySequence
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+
+def _action(
+    window: MainWindow,
+    text: str,
+    slot: Callable[..., Any],
+    shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    tip: str = "",
+) -> QAction:
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    if tip:
+        action.setStatusTip(tip)
+    action.triggered.connect(slot)
+    window.addAction(action)
+    return action
+
+
+def build_menus(window: MainWindow) -> None:
+    """Create the window's actions (kept as attributes for tests and toolbars) and menus."""
+    menu = window.menuBar()
+    file_menu = menu.addMenu("&File")
+    window.new_action = _action(window, "&New project…", window.new_project, "Ctrl+Shift+N")
+    window.open_action = _action(
+        window, "&Open project…", window.open_project, QKeySequence.StandardKey.Open
+    )
+    window.import_action = _action(
+        window, "&Import articles…", window.import_files, "Ctrl+I", "Import .txt or .md files"
+    )
+    window.import_folder_action = _action(
+        window,
+        "Import a &folder…",
+        window.import_folder,
+        "Ctrl+Shift+I",
+        "Import every .txt/.md file in a folder",
+    )
+    window.clean_action = _action(window, "Clean web debris on import", window._toggle_clean)
+    window.clean_action.setCheckable(True)
+    window.clean_action.setChecked(window.settings.clean_imports)
+    window.rules_action = _action(
+        window, "Clean-up &rules…", window.show_cleanup_rules, None, "What the clean-up removes"
+    )
+    window.quit_action = _action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit)
+    for action in (
+        window.new_action,
+        window.open_action,
+        None,
+        window.import_action,
+        window.import_folder_action,
+        window.clean_action,
+        window.rules_action,
+        None,
+        window.quit_action,
+    ):
+        file_menu.addSeparator() if action is None else file_menu.addAction(action)
+
+    edit_menu = menu.addMenu("&Edit")
+    window.undo_action = _action(window, "&Undo", window.undo, QKeySequence.StandardKey.Undo)
+    window.redo_action = _action(window, "&Redo", window.redo, "Ctrl+Shift+Z")
+    window.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    window.delete_action = _action(
+        window, "&Delete annotation", window.delete_selected, None, "Delete the selected annotation"
+    )
+    window.note_action = _action(window, "Edit &note…", window.edit_note, "Ctrl+E")
+    window.snap_action = _action(window, "&Snap selections to words", window._toggle_snap)
+    window.snap_action.setCheckable(True)
+    window.snap_action.setChecked(window.settings.snap_to_words)
+    for action in (
+        window.undo_action,
+        window.redo_action,
+        None,
+        window.delete_action,
+        window.note_action,
+        None,
+        window.snap_action,
+    ):
+        edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
+
+    labels_menu = menu.addMenu("&Labels")
+    window.add_label_action = _action(window, "&Add label…", window.add_label, "Ctrl+L")
+    labels_menu.addAction(window.add_label_action)
+    labels_menu.addAction(_action(window, "&Edit label…", window.tags._edit))
+    labels_menu.addAction(_action(window, "&Colour…", window.tags._recolour))
+    labels_menu.addAction(_action(window, "&Delete label", window.tags._delete))
+
+    document_menu = menu.addMenu("&Document")
+    window.next_action = _action(window, "&Next document", window.next_document, "Ctrl+PgDown")
+    window.prev_action = _action(
+        window, "&Previous document", window.previous_document, "Ctrl+PgUp"
+    )
+    window.done_action = _action(window, "Mark &done / not done", window.toggle_done, "Ctrl+D")
+    window.filter_action = _action(
+        window,
+        "&Filter documents",
+        lambda: window.documents.filter.setFocus(),
+        QKeySequence.StandardKey.Find,
+    )
+    for action in (
+        window.next_action,
+        window.prev_action,
+        window.done_action,
+        window.filter_action,
+    ):
+        document_menu.addAction(action)
+
+    view_menu = menu.addMenu("&View")
+    window.zoom_in_action = _action(
+        window, "Larger text", lambda: window.zoom(1), QKeySequence.StandardKey.ZoomIn
+    )
+    window.zoom_in_action.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
+    window.zoom_out_action = _action(
+        window, "Smaller text", lambda: window.zoom(-1), QKeySequence.StandardKey.ZoomOut
+    )
+    window.zoom_reset_action = _action(window, "Normal size", lambda: window.zoom(0), "Ctrl+0")
+    for action in (window.zoom_in_action, window.zoom_out_action, window.zoom_reset_action):
+        view_menu.addAction(action)
+
+    help_menu = menu.addMenu("&Help")
+    help_menu.addAction(_action(window, "&Keyboard shortcuts", window.show_shortcuts, "F1"))
