@@ -15,6 +15,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+import core.encoding
 from core import textio
 from core.textio import (
     DEFAULT_CLEANUP_RULES,
@@ -172,8 +173,8 @@ def test_a_broken_utf16_file_is_rejected_with_the_reason() -> None:
 def test_a_legacy_code_page_article_decodes_to_the_right_text(text: str, encoding: str) -> None:
     # charset-normalizer 3.5 on its own gets two of these wrong: the French paragraph comes out
     # as cp1257 ("naïve" -> "naļve", "déjà" -> "déją") and the Spanish one as cp1250 ("año" ->
-    # "ańo"). textio prefers cp1252 when charset-normalizer ranks it nearly as well and reads the
-    # text as a Western European language.
+    # "ańo"). decode_bytes prefers cp1252 when charset-normalizer ranks it nearly as well and reads
+    # the text as a Western European language.
     decoded, detected = decode_bytes(text.encode(encoding), Path("legacy.txt"))
     assert decoded == text
     # Latin-1 text is a subset of cp1252 and is reported as such.
@@ -202,9 +203,9 @@ def test_a_one_line_czech_note_in_cp1250_decodes() -> None:
 
 # --- Decoding: Western European text in cp1252 ------------------------------------------------
 #
-# Before the typography, alphabet and word checks in textio, some of these came out as cp775,
-# cp1250, cp1258, hp-roman8 or a Mac code page ("café" -> "cafķ", "Muñoz" -> "Muńoz", "hyväksyi"
-# -> "hyvðksyi"): the annotations would then point into silently wrong text.
+# Before the typography, alphabet and word checks in core/encoding.py, some of these came out as
+# cp775, cp1250, cp1258, hp-roman8 or a Mac code page ("café" -> "cafķ", "Muñoz" -> "Muńoz",
+# "hyväksyi" -> "hyvðksyi"): the annotations would then point into silently wrong text.
 
 # A copy of the article generator in benchmarks/bench_import.py, kept here so the bytes that
 # benchmark once got wrong stay under test whatever happens to the benchmark.
@@ -862,7 +863,7 @@ def test_a_file_over_the_size_limit_is_rejected_before_it_is_read(
 
 
 def test_bytes_over_the_size_limit_are_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(textio, "MAX_ARTICLE_BYTES", 10)
+    monkeypatch.setattr(core.encoding, "MAX_ARTICLE_BYTES", 10)
     with pytest.raises(ArticleError) as error:
         decode_bytes(b"eleven byte", Path("big.txt"))
     assert reason_of(error).startswith("is too large")
@@ -871,7 +872,9 @@ def test_bytes_over_the_size_limit_are_rejected(monkeypatch: pytest.MonkeyPatch)
 def test_a_file_of_exactly_the_limit_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # read_article checks the size before reading, decode_bytes the bytes read: limit both.
     monkeypatch.setattr(textio, "MAX_ARTICLE_BYTES", 11)
+    monkeypatch.setattr(core.encoding, "MAX_ARTICLE_BYTES", 11)
     assert read_article(write(tmp_path, "a.txt", b"eleven byte")).text == "eleven byte"
 
 
