@@ -399,9 +399,9 @@ def test_a_western_european_paragraph_in_cp1252_decodes_exactly(language: str, l
         "first sentence": re.split(r"(?<=\.) ", paragraph)[0] + "\n",
         "with a headline": f"{language} news\r\n\r\n{paragraph}".replace("\n", "\r\n"),
     }[layout]
-    if text.isascii():
-        pytest.skip("plain ASCII is read as UTF-8")
-    assert decode_bytes(text.encode("cp1252"), Path("western.txt")) == (text, "cp1252")
+    # A sentence with no accented letter is plain ASCII: the same bytes in UTF-8, read as such.
+    expected = "utf-8" if text.isascii() else "cp1252"
+    assert decode_bytes(text.encode("cp1252"), Path("western.txt")) == (text, expected)
 
 
 _WESTERN_SENTENCES = {
@@ -835,15 +835,6 @@ def test_an_unreadable_file_is_rejected(tmp_path: Path, monkeypatch: pytest.Monk
     with pytest.raises(ArticleError) as error:
         read_article(path)
     assert str(error.value) == "secret.txt: cannot be read: permission denied"
-
-
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads any file")
-def test_a_file_without_read_permission_is_rejected(tmp_path: Path) -> None:
-    path = write(tmp_path, "secret.txt")
-    path.chmod(0)
-    with pytest.raises(ArticleError) as error:
-        read_article(path)
-    assert reason_of(error) == "cannot be read: permission denied"
 
 
 def test_a_file_over_the_size_limit_is_rejected_before_it_is_read(
