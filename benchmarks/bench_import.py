@@ -23,31 +23,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.corpus import LATIN_WORDS  # noqa: E402
 from core.importing import import_paths  # noqa: E402
 from core.project import Project  # noqa: E402
 
 ARTICLE_BYTES = 5_000
 WORDS = [
-    "Soviet",
-    "Chinese",
-    "troops",
-    "border",
-    "talks",
-    "delegation",
-    "Beijing",
-    "Moscow",
-    "trade",
-    "barter",
-    "reform",
-    "diplomats",
-    "say",
-    "weapons",
-    "technology",
-    "summit",
-    "normalisation",
-    "frontier",
-    "army",
-    "cooperation",
+    *LATIN_WORDS,
     "café",
     "naïve",
     "déjà",
