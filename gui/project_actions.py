@@ -83,7 +83,7 @@ def store_plan(window: MainWindow, plan: ImportPlan) -> None:
         message += f" {len(report.duplicates)} skipped: their text is already in the project."
     removed = sum(len(article.removed) for article in plan.articles)
     if removed:
-        message += f" {removed} web-debris line(s) dropped (Import › rules in the CLI help)."
+        message += f" {removed} web-debris line(s) dropped (see File › Clean-up rules)."
     window.statusBar().showMessage(message, 12000)
 
 

@@ -27,6 +27,7 @@ class ScriptedPrompts(Prompts):
         self.labels: list[LabelDraft | None] = []
         self.colours: list[str | None] = []
         self.errors: list[str] = []
+        self.paths: list[Path] = []
 
     def annotator_name(self, current: str = "") -> str | None:
         self.asked.append("name")
@@ -50,6 +51,10 @@ class ScriptedPrompts(Prompts):
 
     def error(self, title: str, message: str) -> None:
         self.errors.append(message)
+
+    def import_paths(self) -> list[Path]:
+        self.asked.append("import")
+        return self.paths
 
 
 def db_rows(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:

@@ -1,0 +1,71 @@
+"""Importing from the window: files are read off the GUI thread, then stored in one step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from gui.main_window import MainWindow
+from tests.gui.conftest import ScriptedPrompts, db_rows
+
+
+def article(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = folder / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_import_from_the_window_adds_opens_and_can_be_undone(
+    window: MainWindow, qtbot: QtBot, prompts: ScriptedPrompts, tmp_path: Path, project_path: Path
+) -> None:
+    prompts.paths = [
+        article(
+            tmp_path, "a.txt", "Border talks resume\r\n\r\nThe frontier is calm, diplomats say.\r\n"
+        ),
+        article(
+            tmp_path, "b.txt", "Barter deal signed\n\nGuns for butter — café talk.\n", "cp1252"
+        ),
+    ]
+    window.import_action.trigger()
+    qtbot.waitUntil(lambda: window.documents.model.rowCount() == 4, timeout=10_000)
+    assert window.view.document_text().startswith("Border talks resume\n\nThe frontier")
+    assert "Imported 2 document(s)" in window.statusBar().currentMessage()
+    titles = [r[0] for r in db_rows(project_path, "SELECT title FROM document ORDER BY id")]
+    assert titles[2:] == ["Border talks resume", "Barter deal signed"]
+    window.undo()
+    assert window.documents.model.rowCount() == 2
+    assert len(db_rows(project_path, "SELECT id FROM document")) == 2
+
+
+def test_a_bad_file_asks_before_importing_the_rest(
+    window: MainWindow, qtbot: QtBot, prompts: ScriptedPrompts, tmp_path: Path, project_path: Path
+) -> None:
+    good = article(tmp_path, "good.txt", "Troops withdrawn\n\nMoscow confirmed it.\n")
+    empty = article(tmp_path, "empty.txt", "")
+    prompts.paths = [good, empty]
+    prompts.confirms = [False]
+    window.import_action.trigger()
+    qtbot.waitUntil(lambda: any(q.startswith("confirm") for q in prompts.asked), timeout=10_000)
+    assert "empty.txt: is empty" in prompts.asked[-1]
+    assert len(db_rows(project_path, "SELECT id FROM document")) == 2  # nothing imported
+    prompts.confirms = [True]
+    window.import_action.trigger()
+    qtbot.waitUntil(lambda: window.documents.model.rowCount() == 3, timeout=10_000)
+    assert db_rows(project_path, "SELECT title FROM document WHERE id = 3") == [
+        ("Troops withdrawn",)
+    ]
+
+
+def test_importing_the_same_text_again_is_reported_not_doubled(
+    window: MainWindow, qtbot: QtBot, prompts: ScriptedPrompts, tmp_path: Path
+) -> None:
+    path = article(tmp_path, "a.txt", "Summit planned\n\nFor May.\n")
+    prompts.paths = [path]
+    window.import_action.trigger()
+    qtbot.waitUntil(lambda: window.documents.model.rowCount() == 3, timeout=10_000)
+    window.import_action.trigger()
+    qtbot.waitUntil(
+        lambda: "already in the project" in window.statusBar().currentMessage(), timeout=10_000
+    )
+    assert window.documents.model.rowCount() == 3
