@@ -52,6 +52,12 @@ class ScriptedPrompts(Prompts):
     def error(self, title: str, message: str) -> None:
         self.errors.append(message)
 
+    def open_project(self) -> Path | None:
+        return self.paths[0] if self.paths else None
+
+    def new_project(self) -> Path | None:
+        return self.paths[0] if self.paths else None
+
     def import_paths(self) -> list[Path]:
         self.asked.append("import")
         return self.paths

@@ -58,3 +58,30 @@ def test_a_bad_file_on_the_command_line_is_reported_and_left_alone(
     assert build_window(str(bad), Settings(), prompts) is None
     assert "essay.claimdesk" in prompts.errors[0] and "not a SQLite database" in prompts.errors[0]
     assert bad.read_text("utf-8") == "not a project"
+
+
+def test_new_and_open_project_from_the_window(
+    qtbot: QtBot, project_path: Path, tmp_path: Path
+) -> None:
+    prompts = ScriptedPrompts()
+    window = build_window(str(project_path), Settings(), prompts)
+    assert window is not None
+    qtbot.addWidget(window)
+    fresh = tmp_path / "fresh.claimdesk"
+    prompts.paths = [fresh]
+    window.new_action.trigger()
+    assert window.project.path == fresh
+    assert window.documents.model.rowCount() == 0
+    assert [label.name for label in window.labels.values()][:2] == ["Claim", "Evidence"]
+    assert window.annotator.name == "Ana"
+    bad = tmp_path / "bad.claimdesk"
+    bad.write_bytes(b"garbage" * 50)
+    prompts.paths = [bad]
+    window.open_action.trigger()
+    assert "bad.claimdesk" in prompts.errors[-1]
+    assert window.project.path == fresh  # the open project stays open
+    prompts.paths = [project_path]
+    window.open_action.trigger()
+    assert window.project.path == project_path
+    assert Settings().last_project == str(project_path)
+    window.close()
