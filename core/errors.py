@@ -28,3 +28,7 @@ class DamagedProjectError(ProjectError):
 
 class EditError(Exception):
     """An edit that was refused; nothing was written. The message is for the user."""
+
+
+class SaveError(EditError):
+    """The project file could not take the edit (disk full, locked, gone): nothing is saved."""

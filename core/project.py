@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from core import edits, store
 from core.codebook import Codebook
 from core.edits import LABEL_COLUMNS, A, Command, D, L, S
-from core.errors import EditError
+from core.errors import EditError, SaveError
 from core.models import Annotator, ProjectInfo, utcnow
 from core.records import (
     AnnotationRecord,
@@ -112,12 +112,6 @@ class Project:
         columns = (D.c.id, D.c.title, D.c.source, D.c.date, D.c.sha256, D.c.meta)
         with self.engine.connect() as conn:
             return [DocumentRecord(*r) for r in conn.execute(select(*columns).order_by(D.c.id))]
-
-    def document(self, document_id: int) -> DocumentRecord:
-        for record in self.documents():
-            if record.id == document_id:
-                return record
-        raise KeyError(document_id)
 
     def document_text(self, document_id: int) -> str:
         return self._text(document_id)
@@ -261,7 +255,7 @@ class Project:
         except IntegrityError as exc:
             raise EditError(f"The change was refused by the project file: {exc.orig}") from exc
         except DBAPIError as exc:
-            raise EditError(f"The change could not be saved: {exc.orig}") from exc
+            raise SaveError(f"The change could not be saved: {exc.orig}") from exc
 
     def add_annotation(
         self,

@@ -86,16 +86,6 @@ class Changes:
     documents: bool = False
     statuses: tuple[tuple[int, int], ...] = ()  # (document_id, annotator_id)
 
-    def __or__(self, other: Changes) -> Changes:
-        return Changes(
-            self.annotations_added + other.annotations_added,
-            self.annotations_removed + other.annotations_removed,
-            self.annotations_updated + other.annotations_updated,
-            self.labels or other.labels,
-            self.documents or other.documents,
-            self.statuses + other.statuses,
-        )
-
     @property
     def touched_documents(self) -> frozenset[int]:
         records = self.annotations_added + self.annotations_removed + self.annotations_updated

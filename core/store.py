@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import sqlite3
 import struct
 from pathlib import Path
 from typing import Any
@@ -170,20 +169,6 @@ def _migrate_with_backup(path: Path, engine: Engine, version: int, revision: str
         engine.dispose()
         shutil.copy2(backup, path)
         raise ProjectError(path, f"could not be upgraded ({exc}); the file was restored") from exc
-
-
-def integrity_problems(path: Path) -> list[str]:
-    """Run SQLite's full integrity check read-only; an empty list means the file is sound."""
-    check_project_file(path)
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        rows = connection.execute("PRAGMA integrity_check").fetchall()
-        rows += connection.execute("PRAGMA foreign_key_check").fetchall()
-    except sqlite3.DatabaseError as exc:
-        return [str(exc)]
-    finally:
-        connection.close()
-    return [str(row[0]) for row in rows if row[0] != "ok"]
 
 
 def close_engine(engine: Engine) -> None:

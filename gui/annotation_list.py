@@ -76,11 +76,6 @@ class AnnotationTableModel(QAbstractTableModel):
         self._counts = Counter(map(_label_of, self._spans.values()))
         self.endResetModel()
 
-    def set_annotations(self, records: Iterable[AnnotationRecord]) -> None:
-        records = list(records)
-        self.set_spans(Span(r.id, r.start, r.end, r.label_id) for r in records)
-        self._records = {r.id: r for r in records}
-
     def add(self, record: AnnotationRecord) -> None:
         span = Span(record.id, record.start, record.end, record.label_id)
         row = bisect_left(self._keys, _key(span))
@@ -120,8 +115,11 @@ class AnnotationTableModel(QAbstractTableModel):
         row = bisect_left(self._keys, _key(span))
         return row if row < len(self._keys) and self._keys[row][2] == annotation_id else -1
 
+    def id_at(self, row: int) -> int:
+        return self._keys[row][2]
+
     def record(self, row: int) -> AnnotationRecord:
-        annotation_id = self._keys[row][2]
+        annotation_id = self.id_at(row)
         record = self._records.get(annotation_id)
         if record is None:
             page = self._keys[max(0, row - self.PAGE // 4) : row + self.PAGE]
@@ -160,7 +158,7 @@ class AnnotationTableModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._keys):
             return None
         if role == self.IdRole:
-            return self._keys[index.row()][2]
+            return self.id_at(index.row())
         if role not in _SHOWN_ROLES:
             return None
         record = self.record(index.row())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import EditError
+from core.errors import EditError, SaveError
 from core.records import AnnotationRecord, AnnotatorRecord, Changes, LabelRecord, Status
 from core.snapping import snap_to_words
 from core.spans import Span
@@ -26,8 +27,9 @@ from gui.document_list import DocumentList
 from gui.document_view import DocumentView
 from gui.label_actions import LabelEditing
 from gui.menus import build_menus
-from gui.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
+from gui.settings import DEFAULT_FONT_SIZE, MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
 from gui.tag_panel import TagPanel
+from gui.workers import Task
 
 if TYPE_CHECKING:  # the window paints before SQLAlchemy (behind core.project) is imported
     from core.project import Project
@@ -57,6 +59,7 @@ class MainWindow(LabelEditing, QMainWindow):
         self.prompts = prompts or Prompts(self)
         self.document_id: int | None = None
         self.labels: dict[int, LabelRecord] = {}
+        self._import_task: Task | None = None  # kept alive until the worker reports back
 
         self.documents = DocumentList()
         self.view = DocumentView()
@@ -211,17 +214,18 @@ class MainWindow(LabelEditing, QMainWindow):
 
     # -- applying changes -----------------------------------------------------------------------
 
-    def _edit(self, run: object) -> Changes | None:
+    def _edit(self, run: Callable[[], Changes | None]) -> Changes | None:
         """Run one core edit; show its effect only once it is committed."""
         try:
-            changes = run()  # type: ignore[operator]
+            changes = run()
+        except SaveError as exc:
+            self._set_saved(False, str(exc))
+            return None
         except EditError as exc:
             self._say(str(exc))
-            if "could not be saved" in str(exc):
-                self._set_saved(False, str(exc))
             return None
         self.show_changes(changes)
-        return changes  # type: ignore[no-any-return]
+        return changes
 
     def show_changes(self, changes: Changes | None) -> None:
         if changes is None:
@@ -325,9 +329,7 @@ class MainWindow(LabelEditing, QMainWindow):
         if span_id is not None:
             return span_id
         index = self.annotations.currentIndex()
-        if index.isValid():
-            return self.annotations.model_.record(index.row()).id
-        return None
+        return self.annotations.model_.id_at(index.row()) if index.isValid() else None
 
     def delete_selected(self) -> None:
         annotation_id = self._selected_annotation()
@@ -338,7 +340,7 @@ class MainWindow(LabelEditing, QMainWindow):
         next_row = row if row + 1 < self.annotations.model_.rowCount() else row - 1
         if self._edit(lambda: self.project.delete_annotations([annotation_id])):
             if 0 <= next_row < self.annotations.model_.rowCount():
-                self.annotations.select_annotation(self.annotations.model_.record(next_row).id)
+                self.annotations.select_annotation(self.annotations.model_.id_at(next_row))
             self.view.select_span(None)
             self.view.setFocus()
 
@@ -392,8 +394,6 @@ class MainWindow(LabelEditing, QMainWindow):
     # -- view -----------------------------------------------------------------------------------
 
     def zoom(self, step: int) -> None:
-        from gui.settings import DEFAULT_FONT_SIZE
-
         size = DEFAULT_FONT_SIZE if step == 0 else self.settings.font_size + step
         size = min(max(size, MIN_FONT_SIZE), MAX_FONT_SIZE)
         self.settings.font_size = size

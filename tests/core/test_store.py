@@ -139,7 +139,3 @@ def test_older_file_is_upgraded_after_a_backup(project_path: Path) -> None:
         project.add_label("Claim", "#1f77b4")
     assert store.read_header(project_path) == (store.APPLICATION_ID, store.SCHEMA_VERSION)
     assert (project_path.parent / "test.claimdesk.v0.bak").exists()
-
-
-def test_integrity_check_passes_on_a_sound_file(project_path: Path) -> None:
-    assert store.integrity_problems(project_path) == []

@@ -438,3 +438,27 @@ def test_key_moves_a_selected_highlight_but_a_click_on_a_label_does_not(
     assert db_rows(project_path, "SELECT label_id FROM annotation") == [(trade,)]
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert db_rows(project_path, "SELECT label_id FROM annotation") == [(embargo,)]
+
+
+def test_a_failed_save_says_not_saved_and_shows_no_highlight(
+    window: MainWindow, qtbot: QtBot, project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from core import edits
+
+    def disk_full(self: object, conn: object) -> None:
+        raise OperationalError("INSERT", {}, Exception("database or disk is full"))
+
+    monkeypatch.setattr(edits.AddAnnotation, "apply", disk_full)
+    select_phrase(window, "arms embargo")
+    qtbot.keyClick(window.view, "1")
+    assert window.saved.text() == "⚠ NOT SAVED"
+    assert "disk is full" in window.statusBar().currentMessage()
+    assert db_rows(project_path, ROWS) == []
+    assert len(window.view._index) == 0
+    assert window.project.history.undo_text is None
+    monkeypatch.undo()
+    select_phrase(window, "arms embargo")
+    qtbot.keyClick(window.view, "1")
+    assert window.saved.text() == "✓ All changes saved"
