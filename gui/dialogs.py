@@ -35,6 +35,15 @@ def plain_tooltip(text: str) -> str:
     return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 
+def _ok_cancel(dialog: QDialog) -> QDialogButtonBox:
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 @dataclass
 class LabelDraft:
     name: str
@@ -75,11 +84,7 @@ class LabelDialog(QDialog):
         form.addRow("&Key", self.shortcut)
         form.addRow("&Group", self.parent_box)
         form.addRow("&Definition", self.description)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = _ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
@@ -132,11 +137,7 @@ class NoteDialog(QDialog):
         self.editor = QPlainTextEdit()
         self.editor.setPlainText(note)
         self.editor.setTabChangesFocus(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = _ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addWidget(quote_label)
         layout.addWidget(self.editor)

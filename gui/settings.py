@@ -13,6 +13,21 @@ MIN_FONT_SIZE = 7.0
 MAX_FONT_SIZE = 40.0
 
 
+class _Switch:
+    """A boolean preference stored under ``key`` (INI files keep text, not booleans)."""
+
+    def __init__(self, key: str, default: bool = True) -> None:
+        self.key = key
+        self.default = default
+
+    def __get__(self, settings: Settings, owner: type | None = None) -> bool:
+        value = settings._qs.value(self.key, "true" if self.default else "false")
+        return str(value).lower() == "true"
+
+    def __set__(self, settings: Settings, value: bool) -> None:
+        settings._qs.setValue(self.key, "true" if value else "false")
+
+
 class Settings:
     def __init__(self, path: Path | None = None) -> None:
         path = path or user_config_dir() / "claimdesk.ini"
@@ -51,21 +66,9 @@ class Settings:
     def font_size(self, value: float) -> None:
         self._qs.setValue("view/font_size", value)
 
-    @property
-    def snap_to_words(self) -> bool:
-        return str(self._qs.value("annotate/snap_to_words", "true")).lower() == "true"
-
-    @snap_to_words.setter
-    def snap_to_words(self, value: bool) -> None:
-        self._qs.setValue("annotate/snap_to_words", "true" if value else "false")
-
-    @property
-    def clean_imports(self) -> bool:
-        return str(self._qs.value("import/clean", "true")).lower() == "true"
-
-    @clean_imports.setter
-    def clean_imports(self, value: bool) -> None:
-        self._qs.setValue("import/clean", "true" if value else "false")
+    # On/off preferences, on by default: a class attribute each, read and written as "true"/"false".
+    snap_to_words = _Switch("annotate/snap_to_words")
+    clean_imports = _Switch("import/clean")
 
     def state(self, key: str) -> QByteArray | None:
         value = self._qs.value(f"window/{key}")

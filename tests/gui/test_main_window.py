@@ -462,3 +462,16 @@ def test_a_failed_save_says_not_saved_and_shows_no_highlight(
     select_phrase(window, "arms embargo")
     qtbot.keyClick(window.view, "1")
     assert window.saved.text() == "✓ All changes saved"
+
+
+def test_switches_are_remembered_across_launches(window: MainWindow) -> None:
+    from gui.settings import Settings
+
+    window.clean_action.trigger()
+    window.snap_action.trigger()
+    window.settings.sync()
+    again = Settings()
+    assert (again.clean_imports, again.snap_to_words) == (False, False)
+    window.clean_action.trigger()
+    window.settings.sync()
+    assert Settings().clean_imports is True
