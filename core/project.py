@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import starmap
 from pathlib import Path
@@ -386,20 +386,21 @@ class Project:
         labels = self.labels()
         names = {label.name.casefold() for label in labels}
         keys: set[str] = {label.shortcut for label in labels if label.shortcut}
-        position = max((label.position for label in labels), default=-1) + 1
+        position = max((label.position for label in labels), default=-1)
         entries: list[tuple[LabelRecord, str | None]] = []
         for entry in codebook.labels:
             if entry.name.casefold() in names:
                 continue
             shortcut = entry.shortcut if entry.shortcut not in keys else None
             name, shortcut = self._check_label([], None, entry.name, entry.colour, shortcut)
-            record = LabelRecord(0, name, entry.colour.lower(), entry.description, shortcut)
+            position += 1
+            record = LabelRecord(
+                0, name, entry.colour.lower(), entry.description, shortcut, None, position
+            )
             entries.append((record, entry.parent))
             names.add(name.casefold())
             if shortcut:
                 keys.add(shortcut)
-            position += 1
-            entries[-1] = (replace(record, position=position), entry.parent)
         command = edits.AddLabels(entries)
         if undoable:
             return self.apply(command)
