@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from core.codebook import CodebookError, load_codebook
 from core.importing import ImportRefused, import_paths
@@ -135,7 +136,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = commands.add_parser("rules", help="show the clean-up rules used on import")
     rules.set_defaults(run=cmd_rules)
+
+    # Larger command families live in their own modules (core/cli_*.py), each with a
+    # register(commands) function; they are added here in the order shown by --help.
+    for register in _command_families():
+        register(commands)
     return parser
+
+
+def _command_families() -> list[Callable[[Any], None]]:
+    return []
 
 
 def _tolerate_unprintable_text() -> None:
