@@ -1,0 +1,1 @@
+"""Datasets out and in: one module per format, sharing core/formats/base.py."""
