@@ -86,13 +86,14 @@ def failing(*_args: object, **_kwargs: object) -> None:
 
 @pytest.mark.parametrize("step", ["load_codebook", "import_paths"])
 def test_failed_creation_leaves_no_file_behind(step: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(core.sample, step, failing)
-    with pytest.raises(RuntimeError, match="disk full"):
-        ensure_sample_project()
+    with monkeypatch.context() as patch:
+        patch.setattr(core.sample, step, failing)
+        with pytest.raises(RuntimeError, match="disk full"):
+            ensure_sample_project()
     folder = user_data_dir()
+    assert folder != Path.home() / ".local/share/Claimdesk", "user folders must stay isolated"
     assert not folder.exists() or list(folder.iterdir()) == []
-    # The next launch simply builds it.
-    monkeypatch.undo()
+    # The next launch simply builds it (still in the isolated user folder).
     with Project.open(ensure_sample_project()) as project:
         assert len(project.documents()) == len(TITLES)
 
