@@ -8,15 +8,25 @@ classroom loop (exercise, student workspace, submission, collect report) live he
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
-from core.codebook import Codebook
+from sqlalchemy import Connection, Table, func, insert, select, update
+
+from core.codebook import FORMAT, VERSION, Codebook, CodebookError, CodebookLabel, parse_codebook
 from core.exercise_files import ExerciseError as ExerciseError
 from core.exercise_files import ExerciseFileError as ExerciseFileError
+from core.exercise_files import Fields, read_archive, timestamp_text, write_archive
+from core.models import Annotator, utcnow
+from core.models import Exercise as ExerciseRow
+from core.models import Submission as SubmissionRow
 from core.records import AnnotatorRecord
 
 if TYPE_CHECKING:
@@ -24,6 +34,9 @@ if TYPE_CHECKING:
 
 EXERCISE_SUFFIX = ".claimdesk-exercise"
 SUBMISSION_SUFFIX = ".claimdesk-submission"
+EX = cast(Table, ExerciseRow.__table__)
+SUB = cast(Table, SubmissionRow.__table__)
+AN = cast(Table, Annotator.__table__)
 
 
 @dataclass(frozen=True)
@@ -169,6 +182,81 @@ def student_key(name: str, student_id: str) -> str:
     return "name:" + " ".join(name.split()).casefold()
 
 
+EXERCISE_MIMETYPE = "application/x-claimdesk-exercise"
+EXERCISE_FORMAT = "claimdesk-exercise"
+EXERCISE_VERSION = 1
+MAX_DOCUMENTS = 1000
+MAX_TEXT_CHARS = 20_000_000
+MAX_GUIDELINES_CHARS = 200_000
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_EXERCISE_ID = re.compile(r"^[0-9a-f]{32}$")
+_UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+def safe_filename(text: str, fallback: str) -> str:
+    """A file name made from user text: no separators or characters Windows refuses."""
+    name = _UNSAFE_FILENAME.sub("_", " ".join(text.split())).strip(" ._")[:80].strip(" ._")
+    return name or fallback
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def codebook_data(codebook: Codebook) -> dict[str, Any]:
+    """A codebook as written into an exercise file (the codebook file format)."""
+    labels: list[dict[str, Any]] = []
+    for label in codebook.labels:
+        entry: dict[str, Any] = {
+            "name": label.name,
+            "colour": label.colour,
+            "description": label.description,
+        }
+        if label.shortcut:
+            entry["shortcut"] = label.shortcut
+        if label.parent:
+            entry["parent"] = label.parent
+        labels.append(entry)
+    return {"format": FORMAT, "version": VERSION, "name": codebook.name, "labels": labels}
+
+
+def codebook_fingerprint(codebook: Codebook) -> str:
+    """SHA-256 over the labels as students see them: names, colours, keys, groups, definitions."""
+    rows = [
+        [label.name, label.colour, label.shortcut or "", label.parent or "", label.description]
+        for label in codebook.labels
+    ]
+    canonical = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def project_codebook(project: Project) -> Codebook:
+    """The project's labels as a codebook, each group before its members, normalised."""
+    labels = project.labels()
+    names = {label.id: label.name for label in labels}
+    ordered: list[CodebookLabel] = []
+    placed: set[int] = set()
+    waiting = list(labels)
+    while waiting:
+        # A group goes before its members (the codebook format needs that); a cycle cannot
+        # be placed that way, so what is left after a pass without progress loses its group.
+        ready = [label for label in waiting if label.parent_id is None or label.parent_id in placed]
+        stuck = not ready
+        for label in ready or waiting:
+            parent = names.get(label.parent_id) if label.parent_id in placed else None
+            ordered.append(
+                CodebookLabel(label.name, label.colour, label.description, label.shortcut, parent)
+            )
+            placed.add(label.id)
+        waiting = [] if stuck else [label for label in waiting if label.id not in placed]
+    raw = {"format": FORMAT, "version": VERSION, "name": project.name, "labels": []}
+    raw["labels"] = codebook_data(Codebook(project.name, tuple(ordered)))["labels"]
+    try:
+        return parse_codebook(raw, project.path)
+    except CodebookError as exc:
+        raise ExerciseError(project.path, f"its codebook cannot be frozen ({exc.reason})") from None
+
+
 def create_exercise(
     project: Project,
     out: Path | str,
@@ -187,19 +275,179 @@ def create_exercise(
     Raises ``ExerciseError`` (a ProjectError) for no documents, an unknown document or annotator,
     an empty codebook, or a file that exists already; nothing is written then.
     """
-    raise NotImplementedError
+    title = " ".join(title.split())
+    if not title:
+        raise ExerciseError(project.path, "an exercise needs a title")
+    if len(title) > 500:
+        raise ExerciseError(project.path, "the exercise title is longer than 500 characters")
+    if len(guidelines) > MAX_GUIDELINES_CHARS:
+        raise ExerciseError(project.path, "the guidelines are longer than 200,000 characters")
+    ids = list(dict.fromkeys(document_ids))
+    if not ids:
+        raise ExerciseError(project.path, "choose at least one document for the exercise")
+    if len(ids) > MAX_DOCUMENTS:
+        raise ExerciseError(project.path, f"an exercise holds at most {MAX_DOCUMENTS} documents")
+    known = {document.id: document for document in project.documents()}
+    missing = [str(i) for i in ids if i not in known]
+    if missing:
+        raise ExerciseError(project.path, f"no document with id {', '.join(missing)}")
+    if key_annotator is not None and key_annotator not in {a.id for a in project.annotators()}:
+        raise ExerciseError(project.path, f"no annotator with id {key_annotator}")
+    if not project.labels():
+        raise ExerciseError(project.path, "the project has no labels to hand out")
+    codebook = project_codebook(project)
+    target = _exercise_target(project, Path(out), title)
+
+    exercise_id = uuid.uuid4().hex
+    created = utcnow()
+    fingerprint = codebook_fingerprint(codebook)
+    documents = []
+    for document_id in ids:
+        text = project.document_text(document_id)
+        documents.append(
+            {
+                "id": document_id,
+                "title": known[document_id].title,
+                "text": text,
+                "sha256": text_sha256(text),
+            }
+        )
+    data = {
+        "format": EXERCISE_FORMAT,
+        "version": EXERCISE_VERSION,
+        "id": exercise_id,
+        "title": title,
+        "guidelines": guidelines,
+        "created_at": timestamp_text(created),
+        "fingerprint": fingerprint,
+        "codebook": codebook_data(codebook),
+        "documents": documents,
+    }
+    row = {
+        "id": exercise_id,
+        "title": title,
+        "guidelines": guidelines,
+        "fingerprint": fingerprint,
+        "codebook": data["codebook"],
+        "documents": [[i, i] for i in ids],
+        "key_annotator_id": key_annotator,
+        "created_at": created,
+    }
+    try:
+        with project.engine.begin() as conn:
+            conn.execute(insert(EX).values(row))
+            write_archive(target, EXERCISE_MIMETYPE, "exercise.json", data)
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        raise ExerciseError(target, f"cannot be written ({exc.strerror or exc})") from None
+    info = _info(project, exercise_id)
+    return replace(info, path=target)
+
+
+def _exercise_target(project: Project, out: Path, title: str) -> Path:
+    if out.is_dir():
+        out = out / (safe_filename(title, "exercise") + EXERCISE_SUFFIX)
+    elif not out.name.endswith(EXERCISE_SUFFIX):
+        out = out.with_name(out.name + EXERCISE_SUFFIX)
+    if out.exists():
+        raise ExerciseError(out, "already exists; choose another name")
+    if not out.parent.is_dir():
+        raise ExerciseError(out, f"cannot be written: the folder {out.parent} does not exist")
+    return out
 
 
 def read_exercise(path: Path | str) -> Exercise:
     """Read and validate an exercise file (untrusted). Raises ``ExerciseFileError`` naming it."""
-    raise NotImplementedError
+    path = Path(path)
+    description = "a Claimdesk exercise"
+    data = read_archive(path, EXERCISE_MIMETYPE, "exercise.json", description)
+    top = Fields(path, data, "the exercise")
+    top.header(EXERCISE_FORMAT, EXERCISE_VERSION, description)
+    exercise_id = top.text("id", limit=64)
+    if not _EXERCISE_ID.match(exercise_id):
+        raise top.fail(f'"id" is not an exercise id ({exercise_id[:40]!r})')
+    title = top.text("title", limit=500, empty=False)
+    guidelines = top.text("guidelines", limit=MAX_GUIDELINES_CHARS, required=False)
+    created_at = top.timestamp("created_at")
+    fingerprint = top.text("fingerprint", limit=64)
+    try:
+        codebook = parse_codebook(top.data.get("codebook"), path)
+    except CodebookError as exc:
+        raise top.fail(f"its codebook {exc.reason}") from None
+    if codebook_fingerprint(codebook) != fingerprint:
+        raise top.fail("the codebook does not match its fingerprint; the file was altered")
+    documents: list[ExerciseDocument] = []
+    seen_ids: set[int] = set()
+    seen_texts: set[str] = set()
+    raw_documents = top.items("documents", limit=MAX_DOCUMENTS)
+    if not raw_documents:
+        raise top.fail("it holds no documents")
+    for number, raw in enumerate(raw_documents, start=1):
+        entry = Fields(path, raw, f"document {number}")
+        document_id = entry.integer("id", low=1, high=2**62)
+        text = entry.text("text", limit=MAX_TEXT_CHARS, empty=False)
+        digest = entry.text("sha256", limit=64)
+        if text_sha256(text) != digest:
+            raise entry.fail("its text does not match its checksum; the file was altered")
+        if document_id in seen_ids or digest in seen_texts:
+            raise entry.fail("it appears twice")
+        seen_ids.add(document_id)
+        seen_texts.add(digest)
+        title_text = entry.text("title", limit=500)
+        documents.append(ExerciseDocument(document_id, title_text, text, digest))
+    return Exercise(
+        path, exercise_id, title, guidelines, codebook, tuple(documents), fingerprint, created_at
+    )
 
 
 def exercises(project: Project) -> list[ExerciseInfo]:
     """The exercises recorded in a teacher's project, newest first, with submission counts."""
-    raise NotImplementedError
+    with project.engine.connect() as conn:
+        ids = conn.execute(select(EX.c.id).order_by(EX.c.created_at.desc(), EX.c.id)).scalars()
+        return [_info_on(conn, exercise_id) for exercise_id in list(ids)]
 
 
 def set_key(project: Project, exercise_id: str, annotator_id: int | None) -> ExerciseInfo:
     """Choose (or clear, with None) the annotator whose annotations are the answer key."""
-    raise NotImplementedError
+    exercise = _info(project, exercise_id)
+    if annotator_id is not None and annotator_id not in {a.id for a in project.annotators()}:
+        raise ExerciseError(project.path, f"no annotator with id {annotator_id}")
+    with project.engine.begin() as conn:
+        conn.execute(update(EX).where(EX.c.id == exercise.id).values(key_annotator_id=annotator_id))
+    return _info(project, exercise_id)
+
+
+def _info(project: Project, exercise_id: str) -> ExerciseInfo:
+    with project.engine.connect() as conn:
+        return _info_on(conn, exercise_id, project.path)
+
+
+def _info_on(conn: Connection, exercise_id: str, path: Path | None = None) -> ExerciseInfo:
+    row = conn.execute(
+        select(
+            EX.c.id,
+            EX.c.title,
+            EX.c.guidelines,
+            EX.c.fingerprint,
+            EX.c.documents,
+            EX.c.key_annotator_id,
+            AN.c.name,
+            EX.c.created_at,
+        )
+        .outerjoin(AN, AN.c.id == EX.c.key_annotator_id)
+        .where(EX.c.id == exercise_id)
+    ).one_or_none()
+    if row is None:
+        raise ExerciseError(path or Path("project"), f"has no exercise {exercise_id!r}")
+    count = conn.execute(select(func.count()).where(SUB.c.exercise_id == exercise_id)).scalar_one()
+    return ExerciseInfo(
+        row.id,
+        row.title,
+        row.guidelines,
+        row.fingerprint,
+        tuple(int(local) for _exercise_doc, local in row.documents),
+        row.key_annotator_id,
+        row.name,
+        row.created_at,
+        int(count),
+    )
