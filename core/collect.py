@@ -195,7 +195,7 @@ def _submission_files(paths: Iterable[Path | str], report: CollectReport) -> lis
         elif entry.exists():
             files.append(entry)
         else:
-            report.rejected.append((entry, f"{entry.name}: does not exist"))
+            report.rejected.append((entry, "does not exist"))
     return list(dict.fromkeys(files))
 
 
@@ -220,10 +220,10 @@ def collect(
             _check(context, submission, exercise_id)
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except ExerciseFileError as exc:
-            report.rejected.append((path, str(exc)))
+            report.rejected.append((path, exc.reason))
             continue
         except OSError as exc:
-            report.rejected.append((path, f"{path.name}: cannot be read ({exc.strerror})"))
+            report.rejected.append((path, f"cannot be read ({exc.strerror})"))
             continue
         key = (submission.exercise_id, submission.student_key)
         candidate = _Candidate(submission, digest)

@@ -160,7 +160,7 @@ class CollectReport:
     accepted: first submission of a student (text: the annotator name given to them).
     replaced: a newer submission of a student already collected (text: annotator name).
     skipped: an older or identical copy of what is already collected (text: why).
-    rejected: a bad file (text: the reason, for the user); it changed nothing.
+    rejected: a bad file (text: the reason for the user, without the file name); nothing changed.
     """
 
     accepted: list[tuple[Path, str]] = field(default_factory=list)

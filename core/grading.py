@@ -12,10 +12,19 @@ overlapping an unmatched key span of another label is a *wrong label*; what rema
 
 from __future__ import annotations
 
+import csv
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import select
+
+from core.collect import submissions
+from core.edits import A
+from core.exercise import EX, ExerciseError
 from core.project import Project
 
 DEFAULT_TOLERANCE: int | None = None  # any overlap
@@ -143,14 +152,275 @@ def grade(
 
     Raises ``ExerciseError`` (a ProjectError) for an unknown exercise or one without a key.
     """
-    raise NotImplementedError
+    if tolerance is not None and tolerance < 0:
+        raise ExerciseError(project.path, "the boundary tolerance cannot be negative")
+    with project.engine.connect() as conn:
+        row = conn.execute(
+            select(EX.c.title, EX.c.codebook, EX.c.documents, EX.c.key_annotator_id).where(
+                EX.c.id == exercise_id
+            )
+        ).one_or_none()
+    if row is None:
+        raise ExerciseError(project.path, f"has no exercise {exercise_id!r}")
+    if row.key_annotator_id is None:
+        raise ExerciseError(
+            project.path,
+            f"the exercise {row.title!r} has no answer key yet; choose the annotator whose "
+            "annotations are the key",
+        )
+    names = [
+        " ".join(str(entry.get("name", "")).split())
+        for entry in (row.codebook or {}).get("labels", [])
+        if isinstance(entry, dict)
+    ]
+    by_name = {label.name: label for label in project.labels()}
+    labels = tuple(
+        GradedLabel(by_name[n].id, n, by_name[n].colour, by_name[n].description)
+        for n in names
+        if n in by_name
+    )
+    label_names = {label.id: label.name for label in labels}
+    titles = {document.id: document.title for document in project.documents()}
+    document_ids = [int(local) for _exercise_doc, local in row.documents]
+    documents = tuple(
+        GradedDocument(i, titles.get(i, f"Document {i}"), project.document_text(i))
+        for i in document_ids
+    )
+    students = submissions(project, exercise_id)
+    key_name = next(
+        (a.name for a in project.annotators() if a.id == row.key_annotator_id), "the key"
+    )
+    claims = _claims(
+        project,
+        document_ids,
+        [row.key_annotator_id, *(s.annotator_id for s in students)],
+        label_names,
+    )
+    key = tuple(claims.get(row.key_annotator_id, ()))
+    graded = tuple(
+        _grade_student(
+            student.annotator_id,
+            student.annotator_name,
+            student.student_name,
+            student.student_id,
+            student.submitted_at,
+            student.seconds_spent,
+            tuple(claims.get(student.annotator_id, ())),
+            key,
+            labels,
+            tolerance,
+        )
+        for student in students
+    )
+    return ClassGrades(exercise_id, row.title, tolerance, key_name, labels, documents, key, graded)
+
+
+def _claims(
+    project: Project,
+    document_ids: Sequence[int],
+    annotator_ids: Sequence[int],
+    label_names: dict[int, str],
+) -> dict[int, list[Claim]]:
+    query = (
+        select(A.c.annotator_id, A.c.document_id, A.c.label_id, A.c.start, A.c.end, A.c.quote)
+        .where(A.c.document_id.in_(document_ids), A.c.annotator_id.in_(annotator_ids))
+        .order_by(A.c.annotator_id, A.c.document_id, A.c.start, A.c.end, A.c.label_id)
+    )
+    found: dict[int, list[Claim]] = defaultdict(list)
+    with project.engine.connect() as conn:
+        for annotator_id, document_id, label_id, start, end, quote in conn.execute(query):
+            name = label_names.get(label_id)
+            if name is not None:  # a label added after the exercise was handed out is not graded
+                found[annotator_id].append(Claim(document_id, label_id, name, start, end, quote))
+    return found
+
+
+def _overlap(a: Claim, b: Claim) -> int:
+    return min(a.end, b.end) - max(a.start, b.start)
+
+
+def _pairs(
+    mine: Sequence[Claim], key: Sequence[Claim], tolerance: int | None, same_label: bool
+) -> list[tuple[Claim, Claim]]:
+    """Greedy one-to-one matching, best first: exact, then most shared characters, then position."""
+    ordered = sorted(key, key=lambda c: c.start)
+    starts = [c.start for c in ordered]
+    longest = max((c.end - c.start for c in ordered), default=0)
+    candidates: list[tuple[int, int, int, int, int]] = []
+    for i, claim in enumerate(mine):
+        low = bisect_left(starts, claim.start - longest)
+        high = bisect_left(starts, claim.end)
+        for j in range(low, high):
+            other = ordered[j]
+            if (other.label_id == claim.label_id) != same_label:
+                continue
+            shared = _overlap(claim, other)
+            if shared <= 0:
+                continue
+            if tolerance is not None and (
+                abs(claim.start - other.start) > tolerance or abs(claim.end - other.end) > tolerance
+            ):
+                continue
+            exact = claim.start == other.start and claim.end == other.end
+            candidates.append((0 if exact else 1, -shared, other.start, i, j))
+    candidates.sort()
+    used_mine: set[int] = set()
+    used_key: set[int] = set()
+    pairs: list[tuple[Claim, Claim]] = []
+    for _exact, _shared, _start, i, j in candidates:
+        if i in used_mine or j in used_key:
+            continue
+        used_mine.add(i)
+        used_key.add(j)
+        pairs.append((mine[i], ordered[j]))
+    return pairs
+
+
+def _by_document(claims: Iterable[Claim]) -> dict[int, list[Claim]]:
+    grouped: dict[int, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        grouped[claim.document_id].append(claim)
+    return grouped
+
+
+def _grade_student(
+    annotator_id: int,
+    annotator_name: str,
+    student_name: str,
+    student_id: str,
+    submitted_at: datetime,
+    seconds_spent: int,
+    claims: tuple[Claim, ...],
+    key: tuple[Claim, ...],
+    labels: tuple[GradedLabel, ...],
+    tolerance: int | None,
+) -> StudentGrades:
+    mine_by_doc = _by_document(claims)
+    key_by_doc = _by_document(key)
+    matched: list[tuple[Claim, Claim]] = []
+    wrong: list[tuple[Claim, Claim]] = []
+    missed: list[Claim] = []
+    extra: list[Claim] = []
+    for document_id in sorted(set(mine_by_doc) | set(key_by_doc)):
+        mine = mine_by_doc.get(document_id, [])
+        theirs = key_by_doc.get(document_id, [])
+        pairs = _pairs(mine, theirs, tolerance, same_label=True)
+        matched.extend(pairs)
+        taken_mine = {id(m) for m, _ in pairs}
+        taken_key = {id(k) for _, k in pairs}
+        rest_mine = [m for m in mine if id(m) not in taken_mine]
+        rest_key = [k for k in theirs if id(k) not in taken_key]
+        mislabelled = _pairs(rest_mine, rest_key, None, same_label=False)
+        wrong.extend(mislabelled)
+        taken_mine |= {id(m) for m, _ in mislabelled}
+        taken_key |= {id(k) for _, k in mislabelled}
+        missed.extend(k for k in theirs if id(k) not in taken_key)
+        extra.extend(m for m in mine if id(m) not in taken_mine)
+    boundary = [(m, k) for m, k in matched if (m.start, m.end) != (k.start, k.end)]
+    per_label: list[LabelGrades] = []
+    mine_count = _count(claims)
+    key_count = _count(key)
+    exact_count = _count(m for m, k in matched if (m.start, m.end) == (k.start, k.end))
+    overlap_count = _count(m for m, _ in matched)
+    for label in labels:
+        n_mine, n_key = mine_count.get(label.id, 0), key_count.get(label.id, 0)
+        exact_tp, overlap_tp = exact_count.get(label.id, 0), overlap_count.get(label.id, 0)
+        per_label.append(
+            LabelGrades(
+                label,
+                Scores(exact_tp, n_mine - exact_tp, n_key - exact_tp),
+                Scores(overlap_tp, n_mine - overlap_tp, n_key - overlap_tp),
+            )
+        )
+    return StudentGrades(
+        annotator_id=annotator_id,
+        annotator_name=annotator_name,
+        student_name=student_name,
+        student_id=student_id,
+        submitted_at=submitted_at,
+        seconds_spent=seconds_spent,
+        exact=_total(g.exact for g in per_label),
+        overlap=_total(g.overlap for g in per_label),
+        labels=tuple(per_label),
+        claims=claims,
+        missed=tuple(sorted(missed, key=_position)),
+        extra=tuple(sorted(extra, key=_position)),
+        boundary=tuple(sorted(boundary, key=lambda pair: _position(pair[1]))),
+        wrong_label=tuple(sorted(wrong, key=lambda pair: _position(pair[1]))),
+    )
+
+
+def _position(claim: Claim) -> tuple[int, int, int, int]:
+    return (claim.document_id, claim.start, claim.end, claim.label_id)
+
+
+def _count(claims: Iterable[Claim]) -> dict[int, int]:
+    counts: dict[int, int] = defaultdict(int)
+    for claim in claims:
+        counts[claim.label_id] += 1
+    return counts
+
+
+def _total(scores: Iterable[Scores]) -> Scores:
+    tp = fp = fn = 0
+    for score in scores:
+        tp, fp, fn = tp + score.tp, fp + score.fp, fn + score.fn
+    return Scores(tp, fp, fn)
 
 
 def class_overview_rows(grades: ClassGrades) -> list[tuple[str | int | float, ...]]:
     """One row per student, in ``OVERVIEW_COLUMNS`` order (scores as floats 0..1)."""
-    raise NotImplementedError
+    rows: list[tuple[str | int | float, ...]] = []
+    for student in grades.students:
+        rows.append(
+            (
+                student.student_name,
+                student.student_id,
+                f"{student.submitted_at:%Y-%m-%d %H:%M}",
+                round(student.seconds_spent / 60),
+                student.exact.precision,
+                student.exact.recall,
+                student.exact.f1,
+                student.overlap.precision,
+                student.overlap.recall,
+                student.overlap.f1,
+                len(student.missed),
+                len(student.extra),
+                len(student.boundary),
+                len(student.wrong_label),
+            )
+        )
+    return rows
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str | int | float) -> str:
+    """A CSV cell; text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    text = str(value)
+    if isinstance(value, str) and text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def write_class_csv(grades: ClassGrades, path: Path | str) -> Path:
-    """The class overview as CSV (UTF-8 with BOM); text cells are neutralised against formulas."""
-    raise NotImplementedError
+    """The class overview as CSV (UTF-8 with BOM); text cells are neutralised against formulas.
+
+    After the overview columns come, per label, the exact and overlap F1.
+    """
+    path = Path(path)
+    header: list[str | int | float] = [*OVERVIEW_COLUMNS]
+    for label in grades.labels:
+        header += [f"{label.name} exact F1", f"{label.name} overlap F1"]
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([csv_cell(cell) for cell in header])
+        for student, row in zip(grades.students, class_overview_rows(grades), strict=True):
+            cells: list[str | int | float] = list(row)
+            for label_grades in student.labels:
+                cells += [label_grades.exact.f1, label_grades.overlap.f1]
+            writer.writerow([csv_cell(cell) for cell in cells])
+    return path
