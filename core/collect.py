@@ -23,8 +23,10 @@ from core.exercise import (
     EX,
     SUB,
     SUBMISSION_SUFFIX,
+    Cancelled,
     CollectReport,
     ExerciseFileError,
+    Progress,
     Submission,
     SubmissionInfo,
     SubmittedAnnotation,
@@ -200,7 +202,11 @@ def _submission_files(paths: Iterable[Path | str], report: CollectReport) -> lis
 
 
 def collect(
-    project: Project, paths: Iterable[Path | str], *, exercise_id: str | None = None
+    project: Project,
+    paths: Iterable[Path | str],
+    *,
+    exercise_id: str | None = None,
+    progress: Progress | None = None,
 ) -> CollectReport:
     """Collect submission files and folders (searched recursively) into the teacher's project.
 
@@ -210,11 +216,16 @@ def collect(
     student's annotator; a newer submission from the same student (same student id, or same name
     when there is no id) replaces the older one, an older or identical one is skipped. A bad file
     is listed in ``rejected`` with the reason and leaves the project exactly as it was.
+    All good files are stored in one transaction. ``progress(done, total)`` is called after each
+    file is checked; returning False raises ``Cancelled`` with nothing written.
     """
     report = CollectReport()
     context = _Context(project)
     newest: dict[tuple[str, str], _Candidate] = {}
-    for path in _submission_files(paths, report):
+    files = _submission_files(paths, report)
+    for done, path in enumerate(files, start=1):
+        if progress is not None and not progress(done - 1, len(files)):
+            raise Cancelled
         try:
             submission = read_submission(path)
             _check(context, submission, exercise_id)
@@ -241,91 +252,98 @@ def collect(
                 f"a newer submission of this student: {newer.submission.path.name}",
             )
         )
-    for candidate in newest.values():
-        _store(project, context, candidate, report)
+    if progress is not None and not progress(len(files), len(files)):
+        raise Cancelled
+    stored = CollectReport()
+    with project.engine.begin() as conn:
+        for candidate in newest.values():
+            _store(conn, context, candidate, stored)
+    report.accepted += stored.accepted
+    report.replaced += stored.replaced
+    report.skipped += stored.skipped
     return report
 
 
 def _store(
-    project: Project, context: _Context, candidate: _Candidate, report: CollectReport
+    conn: Connection, context: _Context, candidate: _Candidate, report: CollectReport
 ) -> None:
     submission = candidate.submission
     exercise = context.exercises[submission.exercise_id]
     key = submission.student_key
-    with project.engine.begin() as conn:
-        existing = conn.execute(
-            select(SUB.c.id, SUB.c.annotator_id, SUB.c.submitted_at, SUB.c.file_sha256).where(
-                SUB.c.exercise_id == exercise.id, SUB.c.student_key == key
+    existing = conn.execute(
+        select(SUB.c.id, SUB.c.annotator_id, SUB.c.submitted_at, SUB.c.file_sha256).where(
+            SUB.c.exercise_id == exercise.id, SUB.c.student_key == key
+        )
+    ).one_or_none()
+    if existing is not None and existing.file_sha256 == candidate.digest:
+        report.skipped.append((submission.path, "already collected"))
+        return
+    if existing is not None and existing.submitted_at >= submission.submitted_at:
+        report.skipped.append(
+            (
+                submission.path,
+                "older than the submission already collected from this student "
+                f"(submitted {existing.submitted_at:%Y-%m-%d %H:%M} UTC)",
             )
-        ).one_or_none()
-        if existing is not None and existing.file_sha256 == candidate.digest:
-            report.skipped.append((submission.path, "already collected"))
-            return
-        if existing is not None and existing.submitted_at >= submission.submitted_at:
-            report.skipped.append(
-                (
-                    submission.path,
-                    "older than the submission already collected from this student "
-                    f"(submitted {existing.submitted_at:%Y-%m-%d %H:%M} UTC)",
-                )
+        )
+        return
+    if existing is not None:
+        annotator_id = int(existing.annotator_id)
+        conn.execute(
+            delete(A).where(
+                A.c.annotator_id == annotator_id, A.c.document_id.in_(exercise.documents)
             )
-            return
-        if existing is not None:
-            annotator_id = int(existing.annotator_id)
-            conn.execute(
-                delete(A).where(
-                    A.c.annotator_id == annotator_id, A.c.document_id.in_(exercise.documents)
-                )
-            )
-        else:
-            annotator_id = _annotator_for(conn, exercise, submission)
-        now = utcnow()
-        rows = [
-            {
-                "document_id": annotation.document_id,
-                "label_id": context.labels[annotation.label],
-                "annotator_id": annotator_id,
-                "start": annotation.start,
-                "end": annotation.end,
-                "quote": annotation.quote,
-                "note": annotation.note,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for annotation in submission.annotations
-        ]
-        if rows:
-            conn.execute(insert(A), rows)
-        touched = {annotation.document_id for annotation in submission.annotations}
-        done = set(submission.documents_done)
-        for document_id in exercise.documents:
-            status = (
-                Status.DONE.value
-                if document_id in done
-                else Status.IN_PROGRESS.value
-                if document_id in touched
-                else None
-            )
-            put_status(conn, document_id, annotator_id, status)
-        values: dict[str, Any] = {
-            "student_name": submission.student_name,
-            "student_id": submission.student_id,
-            "submitted_at": submission.submitted_at,
-            "seconds_spent": submission.seconds_spent,
-            "collected_at": now,
-            "file_name": submission.path.name,
-            "file_sha256": candidate.digest,
-            "annotation_count": len(rows),
+        )
+    else:
+        annotator_id = _annotator_for(conn, exercise, submission)
+    now = utcnow()
+    rows = [
+        {
+            "document_id": annotation.document_id,
+            "label_id": context.labels[annotation.label],
+            "annotator_id": annotator_id,
+            "start": annotation.start,
+            "end": annotation.end,
+            "quote": annotation.quote,
+            "note": annotation.note,
+            "created_at": now,
+            "updated_at": now,
         }
-        if existing is not None:
-            conn.execute(update(SUB).where(SUB.c.id == existing.id).values(values))
-        else:
-            conn.execute(
-                insert(SUB).values(
-                    exercise_id=exercise.id, student_key=key, annotator_id=annotator_id, **values
-                )
+        for annotation in submission.annotations
+    ]
+    if rows:
+        conn.execute(insert(A), rows)
+    touched = {annotation.document_id for annotation in submission.annotations}
+    done = set(submission.documents_done)
+    for document_id in exercise.documents:
+        status = (
+            Status.DONE.value
+            if document_id in done
+            else Status.IN_PROGRESS.value
+            if document_id in touched
+            else None
+        )
+        put_status(conn, document_id, annotator_id, status)
+    values: dict[str, Any] = {
+        "student_name": submission.student_name,
+        "student_id": submission.student_id,
+        "submitted_at": submission.submitted_at,
+        "seconds_spent": submission.seconds_spent,
+        "collected_at": now,
+        "file_name": submission.path.name,
+        "file_sha256": candidate.digest,
+        "annotation_count": len(rows),
+    }
+    if existing is not None:
+        conn.execute(update(SUB).where(SUB.c.id == existing.id).values(values))
+    else:
+        conn.execute(
+            insert(SUB).values(
+                exercise_id=exercise.id, student_key=key, annotator_id=annotator_id, **values
             )
-        name = conn.execute(select(AN.c.name).where(AN.c.id == annotator_id)).scalar_one()
+        )
+    name = conn.execute(select(AN.c.name).where(AN.c.id == annotator_id)).scalar_one()
+
     (report.replaced if existing is not None else report.accepted).append((submission.path, name))
 
 

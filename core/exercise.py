@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -37,6 +37,13 @@ SUBMISSION_SUFFIX = ".claimdesk-submission"
 EX = cast(Table, ExerciseRow.__table__)
 SUB = cast(Table, SubmissionRow.__table__)
 AN = cast(Table, Annotator.__table__)
+
+
+Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
+
+
+class Cancelled(Exception):
+    """Long work (collect, grade) stopped at the user's request; nothing was written."""
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from core.collect import submissions
 from core.edits import A
-from core.exercise import EX, ExerciseError
+from core.exercise import EX, Cancelled, ExerciseError, Progress
 from core.project import Project
 
 DEFAULT_TOLERANCE: int | None = None  # any overlap
@@ -146,11 +146,16 @@ OVERVIEW_COLUMNS: tuple[str, ...] = (
 
 
 def grade(
-    project: Project, exercise_id: str, tolerance: int | None = DEFAULT_TOLERANCE
+    project: Project,
+    exercise_id: str,
+    tolerance: int | None = DEFAULT_TOLERANCE,
+    *,
+    progress: Progress | None = None,
 ) -> ClassGrades:
     """Grade every collected submission of an exercise against its key.
 
     Raises ``ExerciseError`` (a ProjectError) for an unknown exercise or one without a key.
+    ``progress(done, total)`` is called per student; returning False raises ``Cancelled``.
     """
     if tolerance is not None and tolerance < 0:
         raise ExerciseError(project.path, "the boundary tolerance cannot be negative")
@@ -197,22 +202,29 @@ def grade(
         label_names,
     )
     key = tuple(claims.get(row.key_annotator_id, ()))
-    graded = tuple(
-        _grade_student(
-            student.annotator_id,
-            student.annotator_name,
-            student.student_name,
-            student.student_id,
-            student.submitted_at,
-            student.seconds_spent,
-            tuple(claims.get(student.annotator_id, ())),
-            key,
-            labels,
-            tolerance,
+    graded: list[StudentGrades] = []
+    for done, student in enumerate(students):
+        if progress is not None and not progress(done, len(students)):
+            raise Cancelled
+        graded.append(
+            _grade_student(
+                student.annotator_id,
+                student.annotator_name,
+                student.student_name,
+                student.student_id,
+                student.submitted_at,
+                student.seconds_spent,
+                tuple(claims.get(student.annotator_id, ())),
+                key,
+                labels,
+                tolerance,
+            )
         )
-        for student in students
+    if progress is not None:
+        progress(len(students), len(students))
+    return ClassGrades(
+        exercise_id, row.title, tolerance, key_name, labels, documents, key, tuple(graded)
     )
-    return ClassGrades(exercise_id, row.title, tolerance, key_name, labels, documents, key, graded)
 
 
 def _claims(
