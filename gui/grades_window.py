@@ -184,6 +184,9 @@ class LabelGradesModel(QAbstractTableModel):
         if not 1 <= column <= len(values):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
+            nothing_due = grades.exact.tp + grades.exact.fp + grades.exact.fn == 0
+            if nothing_due and column <= 6:
+                return "—"  # neither the key nor the student used the label: no score to give
             return _cell(values[column - 1])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -295,6 +298,7 @@ class GradesWindow(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_student())
         self.table.doubleClicked.connect(lambda _: self.open_feedback())
 
@@ -339,7 +343,7 @@ class GradesWindow(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
-        self.resize(1100, 720)
+        self.resize(1280, 760)
         self._enable()
 
     def _enable(self) -> None:

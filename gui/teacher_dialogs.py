@@ -118,6 +118,8 @@ class CreateExerciseDialog(QDialog):
         self.documents = DocumentChoiceModel(documents)
         self.document_view = QListView()
         self.document_view.setModel(self.documents)
+        self.document_view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.document_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         all_button = QPushButton("All")
         none_button = QPushButton("None")
         all_button.clicked.connect(lambda: self.documents.set_all(True))
@@ -155,10 +157,10 @@ class CreateExerciseDialog(QDialog):
         documents_box = QVBoxLayout()
         documents_box.addWidget(self.document_view)
         documents_box.addLayout(choose)
-        form.addRow("&Documents", documents_box)
+        form.addRow("Documents", documents_box)
         form.addRow("&Guidelines", self.guidelines)
         form.addRow("Answer &key", self.key)
-        form.addRow("&Save as", where)
+        form.addRow("Save as", where)
         note = QLabel(
             "The codebook (labels, colours, keys, definitions) is frozen into the exercise. "
             "Students cannot change it."

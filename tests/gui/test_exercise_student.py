@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QToolButton
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QToolButton
 from pytestqt.qtbot import QtBot
 
 from core.exercise import create_exercise
 from core.importing import import_paths
 from core.project import Project
 from gui.app import build_window, parse_args
-from gui.exercise_window import FROZEN_TIP, StudentMode
+from gui.exercise_window import FROZEN_TIP, IdentityDialog, StudentMode
 from gui.main_window import MainWindow
 from gui.settings import Settings
 from tests.gui.classroom_prompts import ClassroomPrompts
@@ -100,6 +100,7 @@ def test_student_opens_annotates_submits_and_resumes(
     # Guidelines as plain text.
     guidelines = student.show_guidelines()
     assert guidelines.text.toPlainText() == GUIDELINES
+    guidelines.grab().save(str(tmp_path / "guidelines.png"))
     guidelines.close()
 
     # Annotate as usual: select, press the label's key; in the awkward text, after 😀 and 𠀋.
@@ -199,3 +200,23 @@ def test_cancelling_the_name_opens_nothing(qtbot: QtBot, exercise_file: Path) ->
     prompts = ClassroomPrompts()
     prompts.identities = [None]
     assert build_window(str(exercise_file), Settings(), prompts) is None
+
+
+def test_identity_dialog_needs_a_name_and_shows_the_title_literally(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    dialog = IdentityDialog("Quiz <b>2</b> 𠀋", "", "", None)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    qtbot.keyClicks(dialog.name, "  ")
+    assert not ok.isEnabled()  # blanks are no name
+    qtbot.keyClicks(dialog.name, "Zo")
+    assert ok.isEnabled()
+    dialog.name.setText("  Zoë   Ng ")  # (QTest types ASCII only)
+    dialog.student_id.setText(" 42 ")
+    assert dialog.identity() == ("Zoë Ng", "42")
+    intro = dialog.findChildren(QLabel)[0]
+    assert intro.textFormat() == Qt.TextFormat.PlainText
+    assert "Quiz <b>2</b> 𠀋" in intro.text()
+    dialog.grab().save(str(tmp_path / "identity.png"))

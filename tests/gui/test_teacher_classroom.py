@@ -1,0 +1,211 @@
+"""A teacher creates an exercise through the dialog, collects two submissions, reads the grades,
+exports them as CSV and opens a student's feedback."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from core.exercise import exercises
+from core.project import Project
+from core.workspace import open_workspace, submit, workspace_info
+from gui.grades_window import AnnotatorRole, GradesWindow
+from gui.main_window import MainWindow
+from gui.teacher_actions import report_text
+from gui.teacher_dialogs import CreateExerciseDialog, TextReportDialog
+from tests.gui.classroom_prompts import ClassroomPrompts
+
+EMBARGO = "Arms embargo / sanctions"
+WEAPONS = "Weapons & technology transfer"
+
+
+def label_id(project: Project, name: str) -> int:
+    return next(label.id for label in project.labels() if label.name == name)
+
+
+def span(text: str, phrase: str) -> tuple[int, int]:
+    start = text.index(phrase)
+    return start, start + len(phrase)
+
+
+def student_submits(
+    exercise: Path, name: str, student_id: str, marks: list[tuple[str, str]], out: Path
+) -> Path:
+    """A student's work done through the core (the student window has its own test)."""
+    with Project.open(open_workspace(exercise, name, student_id)) as project:
+        work = workspace_info(project)
+        assert work is not None
+        document = project.documents()[0]
+        text = project.document_text(document.id)
+        for label, phrase in marks:
+            start, end = span(text, phrase)
+            project.add_annotation(
+                document.id, label_id(project, label), work.annotator.id, start, end
+            )
+        return submit(project, out)
+
+
+def test_create_collect_grade_export_feedback(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, qtmodeltester: object
+) -> None:
+    prompts = ClassroomPrompts()
+    window.prompts = prompts
+    project = window.project
+    china = project.documents()[0]
+    text = project.document_text(china.id)
+    # The teacher's own annotations are the key: two claims.
+    for label, phrase in (
+        (EMBARGO, "arms embargo with the West"),
+        (WEAPONS, "Soviet weapons technology"),
+    ):
+        start, end = span(text, phrase)
+        project.add_annotation(china.id, label_id(project, label), window.annotator.id, start, end)
+
+    # -- create the exercise through the dialog --
+    handout = tmp_path / "handout"
+    handout.mkdir()
+
+    def fill(dialog: CreateExerciseDialog) -> None:
+        dialog.grab().save(str(tmp_path / "create.png"))
+        dialog.buttons.accepted.emit()  # nothing filled in yet: refused, with the reason
+        assert dialog.problem.text() == "Give the exercise a title."
+        dialog.title.setText("Week 1: <b>sanctions</b>")
+        assert dialog.destination.text().endswith("Week 1 b sanctions b.claimdesk-exercise")
+        dialog.documents.setData(
+            dialog.documents.index(1), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole
+        )
+        dialog.guidelines.setPlainText("Mark sanctions.")
+        dialog.key.setCurrentIndex(dialog.key.findData(window.annotator.id))
+        dialog.destination.setText(str(handout / "week1"))
+
+    prompts.fill_exercise = fill
+    window.create_exercise_action.trigger()
+    exercise = handout / "week1.claimdesk-exercise"
+    assert exercise.is_file()
+    assert str(exercise) in prompts.informed[-1]
+    (info,) = exercises(project)
+    assert info.title == "Week 1: <b>sanctions</b>"
+    assert info.document_ids == (china.id,)
+    assert info.key_annotator_id == window.annotator.id
+
+    # -- two students hand in; one stray file is not a submission --
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    eve = student_submits(
+        exercise,
+        "<b>Eve</b>",
+        "S1",
+        [(EMBARGO, "arms embargo with the West"), (WEAPONS, "Soviet weapons")],
+        inbox / "eve.claimdesk-submission",
+    )
+    bo = student_submits(
+        exercise, "=Bo", "", [(EMBARGO, "barter deal")], inbox / "bo.claimdesk-submission"
+    )
+    stray = inbox / "stray.claimdesk-submission"
+    stray.write_bytes(b"not a submission at all")
+    prompts.submission_list = [eve, bo, stray]
+    window.collect_action.trigger()
+    qtbot.waitUntil(lambda: bool(prompts.reports or prompts.errors), timeout=20000)
+    assert prompts.errors == []
+    summary, body = prompts.reports[-1]
+    assert summary == "2 accepted, 0 replaced, 0 skipped, 1 rejected"
+    assert "eve.claimdesk-submission as <b>Eve</b> (S1)" in body
+    assert "stray.claimdesk-submission" in body.split("Rejected (1)")[1]
+    names = [a.name for a in project.annotators()]
+    assert "<b>Eve</b> (S1)" in names and "=Bo" in names
+    report = TextReportDialog("Submissions collected", summary, body)
+    assert report.body.toPlainText() == body
+    report.grab().save(str(tmp_path / "report.png"))
+
+    # The same folder again: nothing doubles.
+    prompts.folders = [inbox]
+    window.collect_folder_action.trigger()
+    qtbot.waitUntil(lambda: len(prompts.reports) == 2, timeout=20000)
+    assert prompts.reports[-1][0] == "0 accepted, 0 replaced, 2 skipped, 1 rejected"
+
+    # -- grades --
+    window.grades_action.trigger()
+    grades: GradesWindow = window._grades_window  # type: ignore[attr-defined]
+    qtbot.addWidget(grades)
+    qtbot.waitUntil(lambda: grades.grades is not None, timeout=20000)
+    qtmodeltester.check(grades.model)  # type: ignore[attr-defined]
+    model, proxy = grades.model, grades.proxy
+    assert model.rowCount() == 2
+    columns = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    exact_f1, overlap_f1 = columns.index("Exact F1"), columns.index("Overlap F1")
+    boundary = columns.index("Boundary errors")
+    # Sorted by name at first ("<" before "="); then by exact F1, best first.
+    assert [proxy.index(r, 0).data() for r in range(2)] == ["<b>Eve</b>", "=Bo"]
+    grades.table.sortByColumn(exact_f1, Qt.SortOrder.AscendingOrder)
+    assert [proxy.index(r, 0).data() for r in range(2)] == ["=Bo", "<b>Eve</b>"]
+    eve_row = 1
+    # Eve: 1 exact of 2 marked, 2 key claims → P = R = F1 = 0.50; by overlap, 2 of 2 → 1.00.
+    assert proxy.index(eve_row, exact_f1).data() == "0.50"
+    assert proxy.index(eve_row, overlap_f1).data() == "1.00"
+    assert proxy.index(eve_row, boundary).data() == "1"
+    assert proxy.index(0, exact_f1).data() == "0.00"
+
+    eve_id = proxy.index(eve_row, 0).data(AnnotatorRole)
+    assert grades.select_student(eve_id)
+    qtmodeltester.check(grades.labels_model)  # type: ignore[attr-defined]
+    labels = grades.labels_model
+    rows = {labels.index(r, 0).data(): r for r in range(labels.rowCount())}
+    assert labels.index(rows[EMBARGO], 3).data() == "1.00"  # exact F1 for the embargo
+    assert labels.index(rows[WEAPONS], 3).data() == "0.00"
+    assert labels.index(rows[WEAPONS], 6).data() == "1.00"  # overlap F1
+    assert labels.index(rows["Border security"], 3).data() == "—"  # unused by key and student
+    assert grades.student_heading.text() == "<b>Eve</b> (S1)"
+    assert "Boundary errors (1)" in grades.details.toPlainText()
+    assert "“Soviet weapons”" in grades.details.toPlainText()
+    grades.grab().save(str(tmp_path / "grades.png"))
+    grades.details.parentWidget().parentWidget().setCurrentIndex(1)  # type: ignore[attr-defined]
+    grades.grab().save(str(tmp_path / "grades-details.png"))
+
+    # A tolerance of 0 characters: the boundary error no longer counts as an overlap match.
+    grades.tolerance.setValue(0)
+    qtbot.waitUntil(lambda: grades.grades is not None and grades.grades.tolerance == 0)
+    assert grades.select_student(eve_id)
+    assert grades.proxy.index(grades.table.currentIndex().row(), overlap_f1).data() == "0.50"
+
+    # -- CSV --
+    out = tmp_path / "grades.csv"
+    prompts.csv_paths = [out]
+    grades.csv_button.click()
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        table = list(csv.reader(handle))
+    assert table[0][: len(columns)] == columns
+    assert sorted(row[0] for row in table[1:]) == ["'=Bo", "<b>Eve</b>"]  # no formula runs
+
+    # -- feedback --
+    assert grades.feedback_button.isEnabled()
+    grades.feedback_button.click()
+    preview = grades.preview
+    qtbot.addWidget(preview)
+    assert preview.path.is_file() and preview.path.parent == grades.feedback_folder()
+    shown = preview.browser.toPlainText()
+    assert "<b>Eve</b>" in shown  # the name as typed, never as markup
+    assert "arms embargo with the West" in shown
+    preview.grab().save(str(tmp_path / "feedback.png"))
+
+
+def test_report_text_lists_every_file_with_its_reason() -> None:
+    from core.exercise import CollectReport
+
+    report = CollectReport(
+        accepted=[(Path("a.claimdesk-submission"), "Ann")],
+        rejected=[(Path("b.claimdesk-submission"), "<script>x</script> is not a zip file")],
+    )
+    text = report_text(report)
+    assert "Accepted (1)\n  • a.claimdesk-submission as Ann" in text
+    assert "Rejected (1)\n  • b.claimdesk-submission — <script>x</script> is not a zip file" in text
+    assert "Replaced an older submission (0)" in text
+
+
+def test_classroom_menu_without_exercises_says_what_to_do(window: MainWindow) -> None:
+    prompts = ClassroomPrompts()
+    window.prompts = prompts
+    window.grades_action.trigger()
+    assert prompts.errors == ["This project has no exercises yet: Classroom › Create exercise."]
