@@ -246,12 +246,12 @@ def collect(
             (earlier, candidate), key=lambda c: (c.submission.submitted_at, str(c.submission.path))
         )
         newest[key] = newer
-        report.skipped.append(
-            (
-                older.submission.path,
-                f"a newer submission of this student: {newer.submission.path.name}",
-            )
+        why = (
+            f"the same file as {newer.submission.path.name}"
+            if older.digest == newer.digest
+            else f"a newer submission of this student is {newer.submission.path.name}"
         )
+        report.skipped.append((older.submission.path, why))
     if progress is not None and not progress(len(files), len(files)):
         raise Cancelled
     stored = CollectReport()

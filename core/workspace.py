@@ -167,7 +167,7 @@ def workspaces(exercise_path: Path | str) -> list[StudentWork]:
             continue
         if work is not None and work.exercise_id == exercise.id:
             found.append(work)
-    return sorted(found, key=lambda work: work.student_name.casefold())
+    return sorted(found, key=lambda work: (work.student_name.casefold(), work.student_id))
 
 
 def _workspace_row(conn: Connection) -> Any:
