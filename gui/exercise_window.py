@@ -119,8 +119,13 @@ class ExerciseBanner(QWidget):
         self.submit_button.setDefaultAction(submit_action)
         self.submit_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.submit_button.setStyleSheet("font-weight: bold; padding: 3px 10px;")
+        self.setObjectName("exercise_banner")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(
+            "#exercise_banner { background: #eef4fb; border-bottom: 1px solid #c5d7ea; }"
+        )
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
+        layout.setContentsMargins(10, 6, 10, 6)
         layout.addWidget(self.title)
         layout.addSpacing(16)
         layout.addWidget(self.progress)
@@ -181,6 +186,8 @@ class StudentMode(QObject):
         self.toolbar.setObjectName("exercise_banner")
         self.toolbar.setMovable(False)
         self.toolbar.setFloatable(False)
+        self.toolbar.setContentsMargins(0, 0, 0, 0)
+        self.toolbar.setStyleSheet("QToolBar { border: 0; padding: 0; spacing: 0; }")
         self.toolbar.addWidget(self.banner)
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         self.menu = QMenu("E&xercise", window)

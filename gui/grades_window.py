@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from core.errors import EditError, ProjectError
 from gui.teacher_actions import run_in_worker
 from gui.teacher_dialogs import safe_file_stem
+from gui.workers import Task
 
 if TYPE_CHECKING:
     from core.exercise import ExerciseInfo
@@ -260,7 +261,8 @@ class GradesWindow(QDialog):
         self.project = project
         self.prompts = prompts
         self.grades: ClassGrades | None = None
-        self._pending: Callable[[], None] | None = None
+        self._generation = 0  # only the latest grading is shown
+        self.task: Task | None = None
 
         self.exercise = QComboBox()
         for info in exercises:
@@ -362,21 +364,37 @@ class GradesWindow(QDialog):
         tolerance = None if self.tolerance.value() < 0 else self.tolerance.value()
         path = self.project.path
         self.status.setText("Grading…")
+        if self.task is not None:
+            self.task.cancel()
+        self._generation += 1
+        generation = self._generation
 
         def work(progress: Callable[[int, int], bool]) -> ClassGrades:
             from core.project import Project
 
             with Project.open(path) as project:
-                return grade(project, exercise_id, tolerance)
+                return grade(project, exercise_id, tolerance, progress=progress)
+
+        def done(grades: ClassGrades) -> None:
+            if generation == self._generation:
+                self.task = None
+                self.show_grades(grades)
 
         def failed(error: BaseException) -> None:
+            from core.exercise import Cancelled
+
+            if generation != self._generation:
+                return  # a newer grading replaced this one
+            self.task = None
             self.show_grades(None)
-            if isinstance(error, ProjectError | EditError):
+            if isinstance(error, Cancelled):
+                self.status.setText("Grading cancelled.")
+            elif isinstance(error, ProjectError | EditError):
                 self.status.setText(str(error))
             else:
                 self.status.setText(f"The exercise could not be graded: {error}")
 
-        self.task = run_in_worker(self, "Grading…", work, self.show_grades, failed)
+        self.task = run_in_worker(self, "Grading…", work, done, failed)
 
     def show_grades(self, grades: ClassGrades | None) -> None:
         selected = self.selected_student()

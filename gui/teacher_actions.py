@@ -74,20 +74,23 @@ def run_in_worker(
         dialog.setMaximum(total)
         dialog.setValue(step)
 
+    # Kept alive until it reports back (several may run: a regrade while one is under way).
+    running: set[Task] = window.__dict__.setdefault("_classroom_tasks", set())
+
     def finish(result: object) -> None:
         dialog.reset()
-        window._classroom_task = None  # type: ignore[attr-defined]
+        running.discard(task)
         done(result)
 
     def fail(error: BaseException) -> None:
         dialog.reset()
-        window._classroom_task = None  # type: ignore[attr-defined]
+        running.discard(task)
         failed(error)
 
     task.signals.progress.connect(progress)
     task.signals.finished.connect(finish)
     task.signals.failed.connect(fail)
-    window._classroom_task = task  # type: ignore[attr-defined]  # kept alive until it reports
+    running.add(task)
     task.start()
     return task
 
@@ -121,7 +124,7 @@ def collect_now(window: MainWindow, paths: list[Path]) -> Task | None:
 
         # One connection per thread: the worker opens the file itself.
         with Project.open(project_path) as project:
-            return collect(project, paths)
+            return collect(project, paths, progress=progress)
 
     def done(report: CollectReport) -> None:
         window.reload_documents()
@@ -129,6 +132,11 @@ def collect_now(window: MainWindow, paths: list[Path]) -> Task | None:
         window.prompts.report("Submissions collected", report.summary, report_text(report))
 
     def failed(error: BaseException) -> None:
+        from core.exercise import Cancelled
+
+        if isinstance(error, Cancelled):
+            window.statusBar().showMessage("Collecting cancelled; nothing was collected.", 8000)
+            return
         window.prompts.error("Submissions not collected", f"Nothing was collected.\n\n{error}")
 
     return run_in_worker(window, "Checking submissions…", work, done, failed)

@@ -220,3 +220,28 @@ def test_identity_dialog_needs_a_name_and_shows_the_title_literally(
     assert intro.textFormat() == Qt.TextFormat.PlainText
     assert "Quiz <b>2</b> 𠀋" in intro.text()
     dialog.grab().save(str(tmp_path / "identity.png"))
+
+
+def test_time_spent_is_recorded_while_open_but_not_across_a_sleep(
+    qtbot: QtBot, exercise_file: Path
+) -> None:
+    from core.workspace import workspace_info
+
+    prompts = ClassroomPrompts()
+    prompts.identities = [("Ida", "")]
+    window = student_window(qtbot, exercise_file, prompts)
+    student = mode(window)
+    student._last_flush -= 45  # 45 s of work since the window opened
+    student.flush_time()
+    work = workspace_info(window.project)
+    assert work is not None and 45 <= work.seconds_spent < 50
+    student._last_flush -= 3 * 3600  # the laptop slept for three hours: not work
+    student.flush_time()
+    work = workspace_info(window.project)
+    assert work is not None and work.seconds_spent < 50
+    student._last_flush -= 20  # closing the window records the last stretch
+    path = window.project.path
+    window.close()
+    with Project.open(path) as project:
+        work = workspace_info(project)
+    assert work is not None and 65 <= work.seconds_spent < 75

@@ -6,16 +6,20 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 
 from core.exercise import exercises
 from core.project import Project
 from core.workspace import open_workspace, submit, workspace_info
+from gui.app import build_window
 from gui.grades_window import AnnotatorRole, GradesWindow
 from gui.main_window import MainWindow
+from gui.settings import Settings
 from gui.teacher_actions import report_text
 from gui.teacher_dialogs import CreateExerciseDialog, TextReportDialog
+from gui.workers import Task
 from tests.gui.classroom_prompts import ClassroomPrompts
 
 EMBARGO = "Arms embargo / sanctions"
@@ -209,3 +213,96 @@ def test_classroom_menu_without_exercises_says_what_to_do(window: MainWindow) ->
     window.prompts = prompts
     window.grades_action.trigger()
     assert prompts.errors == ["This project has no exercises yet: Classroom › Create exercise."]
+
+
+def exercise_with_submission(window: MainWindow, tmp_path: Path) -> tuple[Path, Path]:
+    from core.exercise import create_exercise
+
+    project = window.project
+    china = project.documents()[0]
+    start, end = span(project.document_text(china.id), "arms embargo")
+    project.add_annotation(china.id, label_id(project, EMBARGO), window.annotator.id, start, end)
+    info = create_exercise(
+        project,
+        tmp_path / "quiz",
+        title="Quiz",
+        document_ids=[china.id],
+        key_annotator=window.annotator.id,
+    )
+    assert info.path is not None
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    sent = student_submits(
+        info.path, "Kai", "", [(EMBARGO, "arms embargo")], inbox / "kai.claimdesk-submission"
+    )
+    return info.path, sent
+
+
+def test_cancelled_collect_changes_nothing(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prompts = ClassroomPrompts()
+    window.prompts = prompts
+    _, sent = exercise_with_submission(window, tmp_path)
+    before = window.project.annotators()
+
+    def start_cancelled(task: Task) -> None:
+        task.cancel()  # as if the teacher pressed Cancel in the progress dialog at once
+        QThreadPool.globalInstance().start(task)
+
+    monkeypatch.setattr(Task, "start", start_cancelled)
+    prompts.submission_list = [sent]
+    window.collect_action.trigger()
+    qtbot.waitUntil(lambda: "cancelled" in window.statusBar().currentMessage(), timeout=20000)
+    assert window.statusBar().currentMessage() == "Collecting cancelled; nothing was collected."
+    assert prompts.reports == [] and prompts.errors == []
+    assert window.project.annotators() == before
+
+
+def test_opening_a_submission_file_collects_it_into_the_class_project(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    _, sent = exercise_with_submission(window, tmp_path)
+    teacher_project = window.project.path
+    window.close()
+    settings = Settings()
+    settings.last_project = str(teacher_project)
+    settings.annotator_name = "Ana"
+    # A double-click on the submission: `claimdesk kai.claimdesk-submission`.
+    prompts = ClassroomPrompts()
+    opened = build_window(str(sent), settings, prompts)
+    assert opened is not None
+    qtbot.addWidget(opened)
+    assert opened.project.path == teacher_project
+    qtbot.waitUntil(lambda: bool(prompts.reports or prompts.errors), timeout=20000)
+    assert prompts.reports[0][0] == "1 accepted, 0 replaced, 0 skipped, 0 rejected"
+    assert "Kai" in [a.name for a in opened.project.annotators()]
+    # File › Open on the same file again: already there, skipped, never doubled.
+    prompts.paths = [sent]
+    opened.open_action.trigger()
+    qtbot.waitUntil(lambda: len(prompts.reports) == 2, timeout=20000)
+    assert prompts.reports[1][0] == "0 accepted, 0 replaced, 1 skipped, 0 rejected"
+    opened.close()
+
+
+def test_file_open_on_an_exercise_starts_it_as_a_student(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    exercise, _ = exercise_with_submission(window, tmp_path)
+    teacher_project = window.project.path
+    prompts = ClassroomPrompts()
+    window.prompts = prompts
+    prompts.paths = [exercise]
+    prompts.identities = [("Try-out", "")]
+    window.open_action.trigger()
+    assert window.project.path != teacher_project
+    mode = window.student_mode  # type: ignore[attr-defined]
+    assert mode.work.title == "Quiz"
+    assert mode.banner.progress.text() == "0 of 1 documents done · 0 claims"
+    assert window.annotator.name == "Try-out"
+    # And back to the class project: an ordinary window again.
+    prompts.paths = [teacher_project]
+    window.open_action.trigger()
+    assert window.project.path == teacher_project
+    assert getattr(window, "student_mode", None) is None
+    assert window.create_exercise_action.isEnabled()
