@@ -180,6 +180,9 @@ class StudentMode(QObject):
         self.submit_action.triggered.connect(self.submit)
         self.guidelines_action = QAction("&Guidelines…", window)
         self.guidelines_action.triggered.connect(self.show_guidelines)
+        self.switch_action = QAction("Work as &another student…", window)
+        self.switch_action.setStatusTip("On a shared computer: start or resume someone else's work")
+        self.switch_action.triggered.connect(self.switch_student)
         self.banner = ExerciseBanner(self.submit_action)
         self.banner.guidelines_button.clicked.connect(self.show_guidelines)
         self.toolbar = QToolBar("Exercise")
@@ -193,6 +196,8 @@ class StudentMode(QObject):
         self.menu = QMenu("E&xercise", window)
         self.menu.addAction(self.submit_action)
         self.menu.addAction(self.guidelines_action)
+        self.menu.addSeparator()
+        self.menu.addAction(self.switch_action)
         self.menu_action = window.menuBar().insertMenu(window.menuBar().actions()[1], self.menu)
         self._frozen: list[tuple[QObject, str]] = []
         self._freeze()
@@ -301,6 +306,20 @@ class StudentMode(QObject):
         dialog.show()
         return dialog
 
+    def switch_student(self) -> bool:
+        """Ask the name again and open that student's workspace for the same exercise."""
+        exercise_path = self.work.exercise_path
+        window = self.window
+        if exercise_path is None or not exercise_path.is_file():
+            window.prompts.error(
+                "Exercise file not found",
+                "Open the exercise file again (File › Open) to work as another student.",
+            )
+            return False
+        return open_exercise_file(
+            exercise_path, window, window.settings, window.prompts, ask_name=True
+        )
+
     def default_submission_path(self) -> Path:
         folder: Path | None = None
         exercise_path = self.work.exercise_path
@@ -384,7 +403,7 @@ def is_classroom_file(path: str | Path) -> bool:
 
 
 def open_exercise_file(
-    path: Path, window: MainWindow, settings: Settings, prompts: Prompts
+    path: Path, window: MainWindow, settings: Settings, prompts: Prompts, *, ask_name: bool = False
 ) -> bool:
     """Open an exercise for a student: ask who they are once, then resume their workspace."""
     from core.exercise import read_exercise
@@ -398,7 +417,7 @@ def open_exercise_file(
         prompts.error("Exercise not opened", f"The exercise could not be opened.\n\n{exc}")
         return False
     remembered = _Remembered()
-    identity = remembered.get(exercise.id)
+    identity = None if ask_name else remembered.get(exercise.id)
     if identity is not None and not workspace_path(path, *identity).exists():
         identity = None  # the workspace was removed: ask again
     if identity is None:

@@ -245,3 +245,27 @@ def test_time_spent_is_recorded_while_open_but_not_across_a_sleep(
     with Project.open(path) as project:
         work = workspace_info(project)
     assert work is not None and 65 <= work.seconds_spent < 75
+
+
+def test_another_student_on_the_same_computer_gets_their_own_workspace(
+    qtbot: QtBot, exercise_file: Path
+) -> None:
+    prompts = ClassroomPrompts()
+    prompts.identities = [("Ann", ""), ("Ben", "B2")]
+    window = student_window(qtbot, exercise_file, prompts)
+    ann_workspace = window.project.path
+    start = window.view.document_text().index("Beijing")
+    window.view.set_text_selection(start, start + len("Beijing"))
+    qtbot.keyClick(window.view, "9")
+    mode(window).switch_action.trigger()
+    assert window.project.path != ann_workspace
+    assert mode(window).work.student_name == "Ben"
+    assert mode(window).banner.progress.text() == "0 of 3 documents done · 0 claims"
+    assert window.annotations.model_.rowCount() == 0
+    assert len([m for m in window.menuBar().actions() if m.text() == "E&xercise"]) == 1
+    window.close()
+    # Next time the exercise opens as the last student who worked on it.
+    again = ClassroomPrompts()
+    reopened = student_window(qtbot, exercise_file, again)
+    assert again.asked == [] and mode(reopened).work.student_id == "B2"
+    reopened.close()
