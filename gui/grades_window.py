@@ -264,10 +264,17 @@ class GradesWindow(QDialog):
         self._generation = 0  # only the latest grading is shown
         self.task: Task | None = None
 
+        self.exercises = {info.id: info for info in exercises}
         self.exercise = QComboBox()
         for info in exercises:
             self.exercise.addItem(f"{info.title} ({info.submissions} submitted)", info.id)
-        self.exercise.currentIndexChanged.connect(lambda _: self.regrade())
+        self.exercise.currentIndexChanged.connect(lambda _: self._exercise_chosen())
+        self.key = QComboBox()
+        self.key.setToolTip("Whose annotations in this project are the right answers")
+        self.key.addItem("(no key)", None)
+        for annotator in project.annotators():
+            self.key.addItem(annotator.name, annotator.id)  # combo boxes show plain text
+        self.key.currentIndexChanged.connect(lambda _: self._key_chosen())
         self.tolerance = QSpinBox()
         self.tolerance.setRange(-1, 1000)
         self.tolerance.setSpecialValueText("any overlap")
@@ -281,6 +288,8 @@ class GradesWindow(QDialog):
         top = QHBoxLayout()
         top.addWidget(QLabel("Exercise"))
         top.addWidget(self.exercise, 1)
+        top.addWidget(QLabel("Answer key"))
+        top.addWidget(self.key)
         top.addWidget(QLabel("Boundary tolerance"))
         top.addWidget(self.tolerance)
         self.status = QLabel()
@@ -346,12 +355,38 @@ class GradesWindow(QDialog):
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
         self.resize(1280, 760)
+        self._show_key()
         self._enable()
 
     def _enable(self) -> None:
         has_rows = self.grades is not None and bool(self.grades.students)
         self.csv_button.setEnabled(has_rows)
         self.feedback_button.setEnabled(has_rows and self.selected_student() is not None)
+
+    # -- exercise and key -----------------------------------------------------------------------
+
+    def _show_key(self) -> None:
+        info = self.exercises.get(self.exercise.currentData())
+        self.key.blockSignals(True)
+        self.key.setCurrentIndex(max(self.key.findData(info.key_annotator_id if info else None), 0))
+        self.key.blockSignals(False)
+
+    def _exercise_chosen(self) -> None:
+        self._show_key()
+        self.regrade()
+
+    def _key_chosen(self) -> None:
+        from core.exercise import set_key
+
+        exercise_id = self.exercise.currentData()
+        try:
+            info = set_key(self.project, exercise_id, self.key.currentData())
+        except (ProjectError, EditError) as exc:
+            self.prompts.error("Key not changed", str(exc))
+            self._show_key()
+            return
+        self.exercises[exercise_id] = info
+        self.regrade()
 
     # -- grading (on a worker thread, with its own connection to the project file) -------------
 

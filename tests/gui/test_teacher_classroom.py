@@ -306,3 +306,33 @@ def test_file_open_on_an_exercise_starts_it_as_a_student(
     assert window.project.path == teacher_project
     assert getattr(window, "student_mode", None) is None
     assert window.create_exercise_action.isEnabled()
+
+
+def test_grades_without_a_key_say_so_until_one_is_chosen(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    from core.collect import collect
+    from core.exercise import create_exercise, set_key
+
+    _, sent = exercise_with_submission(window, tmp_path)
+    (info,) = exercises(window.project)
+    set_key(window.project, info.id, None)
+    assert collect(window.project, [sent]).summary.startswith("1 accepted")
+    prompts = ClassroomPrompts()
+    window.prompts = prompts
+    # A second exercise, so the window offers a choice.
+    create_exercise(window.project, tmp_path / "other", title="Other", document_ids=[1])
+    window.grades_action.trigger()
+    grades: GradesWindow = window._grades_window  # type: ignore[attr-defined]
+    qtbot.addWidget(grades)
+    assert grades.exercise.count() == 2
+    grades.exercise.setCurrentIndex(grades.exercise.findData(info.id))
+    assert grades.key.currentData() is None
+    qtbot.waitUntil(lambda: grades.task is None, timeout=20000)
+    assert "key" in grades.status.text().lower()
+    assert grades.model.rowCount() == 0 and not grades.csv_button.isEnabled()
+    grades.key.setCurrentIndex(grades.key.findData(window.annotator.id))
+    assert exercises(window.project)[-1].key_annotator_id == window.annotator.id
+    qtbot.waitUntil(lambda: grades.grades is not None, timeout=20000)
+    assert grades.grades is not None and grades.grades.key_annotator_name == "Ana"
+    assert grades.model.rowCount() == 1 and grades.csv_button.isEnabled()
