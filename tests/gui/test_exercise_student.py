@@ -269,3 +269,21 @@ def test_another_student_on_the_same_computer_gets_their_own_workspace(
     reopened = student_window(qtbot, exercise_file, again)
     assert again.asked == [] and mode(reopened).work.student_id == "B2"
     reopened.close()
+
+
+def test_a_submission_that_cannot_be_written_is_reported(
+    qtbot: QtBot, exercise_file: Path, tmp_path: Path
+) -> None:
+    prompts = ClassroomPrompts()
+    prompts.identities = [("Cy", "")]
+    window = student_window(qtbot, exercise_file, prompts)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where a folder should be", "utf-8")
+    prompts.submit_to = [blocker / "cy.claimdesk-submission", None]
+    assert mode(window).submit() is None
+    assert "Your submission was not written." in prompts.errors[-1]
+    assert prompts.informed == []
+    assert mode(window).banner.submitted.text() == "Not submitted yet"
+    assert mode(window).submit() is None  # the student cancelled the second time: nothing asked
+    assert len(prompts.errors) == 1
+    window.close()
