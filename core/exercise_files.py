@@ -144,29 +144,18 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"the key {key!r} appears twice in one object")
-        result[key] = value
-    return result
-
-
 def _decode_json(path: Path, raw: bytes) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise _fail(path, "is damaged (its content is not UTF-8 text)") from None
     try:
-        return json.loads(
-            text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys
-        )
+        return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise _fail(path, f"is damaged (invalid JSON at line {exc.lineno}: {exc.msg})") from None
     except RecursionError:
         raise _fail(path, "is damaged (its JSON is nested too deeply)") from None
-    except ValueError as exc:  # NaN/Infinity, duplicate keys, integers with thousands of digits
+    except ValueError as exc:  # NaN/Infinity, integers with thousands of digits
         raise _fail(path, f"is damaged ({exc})") from None
 
 

@@ -23,7 +23,6 @@ from pathlib import Path
 from sqlalchemy import select
 
 from core.collect import submissions
-from core.edits import A
 from core.exercise import EX, Cancelled, ExerciseError, Progress
 from core.project import Project
 
@@ -233,32 +232,45 @@ def _claims(
     annotator_ids: Sequence[int],
     label_names: dict[int, str],
 ) -> dict[int, list[Claim]]:
-    query = (
-        select(A.c.annotator_id, A.c.document_id, A.c.label_id, A.c.start, A.c.end, A.c.quote)
-        .where(A.c.document_id.in_(document_ids), A.c.annotator_id.in_(annotator_ids))
-        .order_by(A.c.annotator_id, A.c.document_id, A.c.start, A.c.end, A.c.label_id)
+    # Plain DB-API rows: a class of 40 brings tens of thousands; row objects would cost more.
+    marks = ", ".join("?" * len(document_ids))
+    people = ", ".join("?" * len(annotator_ids))
+    sql = (
+        'SELECT annotator_id, document_id, label_id, start, "end", quote FROM annotation'
+        f" WHERE document_id IN ({marks}) AND annotator_id IN ({people})"
+        ' ORDER BY annotator_id, document_id, start, "end", label_id'
     )
     found: dict[int, list[Claim]] = defaultdict(list)
     with project.engine.connect() as conn:
-        for annotator_id, document_id, label_id, start, end, quote in conn.execute(query):
-            name = label_names.get(label_id)
-            if name is not None:  # a label added after the exercise was handed out is not graded
-                found[annotator_id].append(Claim(document_id, label_id, name, start, end, quote))
+        rows = conn.exec_driver_sql(sql, (*document_ids, *annotator_ids)).fetchall()
+    for annotator_id, document_id, label_id, start, end, quote in rows:
+        name = label_names.get(label_id)
+        if name is not None:  # a label added after the exercise was handed out is not graded
+            found[annotator_id].append(Claim(document_id, label_id, name, start, end, quote))
     return found
-
-
-def _overlap(a: Claim, b: Claim) -> int:
-    return min(a.end, b.end) - max(a.start, b.start)
 
 
 def _pairs(
     mine: Sequence[Claim], key: Sequence[Claim], tolerance: int | None, same_label: bool
 ) -> list[tuple[Claim, Claim]]:
     """Greedy one-to-one matching, best first: exact, then most shared characters, then position."""
-    ordered = sorted(key, key=lambda c: c.start)
+    pairs: list[tuple[Claim, Claim]] = []
+    if same_label:
+        # Exact matches always win: take them first with a dictionary, then match the rest.
+        exact = {(c.label_id, c.start, c.end): c for c in key}
+        rest: list[Claim] = []
+        for claim in mine:
+            found = exact.pop((claim.label_id, claim.start, claim.end), None)
+            if found is None:
+                rest.append(claim)
+            else:
+                pairs.append((claim, found))
+        mine = rest
+        key = list(exact.values())
+    ordered = sorted(key, key=_claim_start)
     starts = [c.start for c in ordered]
     longest = max((c.end - c.start for c in ordered), default=0)
-    candidates: list[tuple[int, int, int, int, int]] = []
+    candidates: list[tuple[int, int, int, int]] = []
     for i, claim in enumerate(mine):
         low = bisect_left(starts, claim.start - longest)
         high = bisect_left(starts, claim.end)
@@ -266,26 +278,28 @@ def _pairs(
             other = ordered[j]
             if (other.label_id == claim.label_id) != same_label:
                 continue
-            shared = _overlap(claim, other)
+            shared = min(claim.end, other.end) - max(claim.start, other.start)
             if shared <= 0:
                 continue
             if tolerance is not None and (
                 abs(claim.start - other.start) > tolerance or abs(claim.end - other.end) > tolerance
             ):
                 continue
-            exact = claim.start == other.start and claim.end == other.end
-            candidates.append((0 if exact else 1, -shared, other.start, i, j))
+            candidates.append((-shared, other.start, i, j))
     candidates.sort()
     used_mine: set[int] = set()
     used_key: set[int] = set()
-    pairs: list[tuple[Claim, Claim]] = []
-    for _exact, _shared, _start, i, j in candidates:
+    for _shared, _start, i, j in candidates:
         if i in used_mine or j in used_key:
             continue
         used_mine.add(i)
         used_key.add(j)
         pairs.append((mine[i], ordered[j]))
     return pairs
+
+
+def _claim_start(claim: Claim) -> int:
+    return claim.start
 
 
 def _by_document(claims: Iterable[Claim]) -> dict[int, list[Claim]]:
