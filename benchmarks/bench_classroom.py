@@ -48,9 +48,14 @@ DOCUMENTS = 20
 PER_DOCUMENT = 50
 
 
-def build_teacher(folder: Path) -> tuple[Path, str, str, dict[int, str], list[str]]:
-    """The teacher's project with documents and a key; returns (file, exercise id, fingerprint,
-    document texts by id..., label names)."""
+Teacher = tuple[
+    Path, str, str, dict[int, str], dict[int, list[tuple[int, int, int]]], dict[int, str]
+]
+
+
+def build_teacher(folder: Path) -> Teacher:
+    """The teacher's project with documents, a key and the exercise: (file, exercise id,
+    fingerprint, texts by document id, key spans by document id, label names by id)."""
     project = Project.create(
         folder / "teacher.claimdesk", codebook=load_codebook(seeds_dir() / "codebook.json")
     )
