@@ -123,6 +123,7 @@ def test_exercise_creation_is_checked(teacher: tuple[Project, Path], tmp_path: P
         ({"title": " ", "document_ids": [1]}, "needs a title"),
         ({"title": "T", "document_ids": []}, "at least one document"),
         ({"title": "T", "document_ids": [99]}, "no document with id 99"),
+        ({"title": "T", "document_ids": list(range(1, 1002))}, "at most 1000 documents"),
         ({"title": "T", "document_ids": [1], "key_annotator": 99}, "no annotator with id 99"),
     ]
     for arguments, words in cases:
