@@ -76,7 +76,7 @@ def read_archive(path: Path, kind: str, json_name: str, description: str) -> Any
             return _read_members(path, archive, kind, json_name, description)
     except zipfile.BadZipFile:
         raise _fail(path, f"is not {description} (not a zip archive, or a damaged one)") from None
-    except (OSError, EOFError, zlib.error, NotImplementedError) as exc:
+    except (OSError, EOFError, zlib.error, NotImplementedError, ValueError, RuntimeError) as exc:
         raise _fail(path, f"is damaged ({exc})") from None
 
 

@@ -99,13 +99,21 @@ def open_workspace(
                 conn.execute(update(W).values(exercise_path=str(exercise.path.resolve())))
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Built under another name and moved into place when complete: a crash half-way leaves no
+    # half-made workspace under the real name (the next attempt starts afresh).
+    partial = path.with_name(f".{path.stem}.partial.claimdesk")
+    _remove_database(partial)
     try:
-        _create_workspace(path, exercise, name, number)
-    except BaseException:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        raise
+        _create_workspace(partial, exercise, name, number)
+        os.replace(partial, path)
+    finally:
+        _remove_database(partial)
     return path
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _create_workspace(path: Path, exercise: Exercise, name: str, number: str) -> None:
