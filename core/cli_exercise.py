@@ -154,6 +154,29 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_start(args: argparse.Namespace) -> int:
+    from core.workspace import open_workspace, workspace_info
+
+    path = open_workspace(Path(args.exercise_file), args.name, args.id)
+    with Project.open(path) as project:
+        work = workspace_info(project)
+    assert work is not None
+    _out(f"Workspace of {work.annotator.name} for {work.title!r}: {path}")
+    _out(f'{work.progress_text}. Annotate it with: claimdesk "{path}"')
+    return 0
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    from core.workspace import submit, workspace_info
+
+    with Project.open(Path(args.workspace)) as project:
+        written = submit(project, Path(args.out) if args.out else None)
+        work = workspace_info(project)
+    assert work is not None
+    _out(f"Wrote {written} ({work.progress_text}).")
+    return 0
+
+
 def _tolerance(value: str) -> int:
     number = int(value)
     if number < 0:
@@ -242,3 +265,30 @@ def register(commands: Any) -> None:
         help="overlap matches need both ends within N characters (default: any overlap)",
     )
     grade.set_defaults(run=cmd_grade)
+
+    start = sub.add_parser(
+        "start",
+        help="(student) start or resume an exercise's workspace",
+        description=(
+            "Create, or find again, the student's workspace project for an exercise file and "
+            "print where it is. Open it in Claimdesk to annotate; every edit is saved at once."
+        ),
+    )
+    start.add_argument("exercise_file", metavar="EXERCISE", help="a *.claimdesk-exercise file")
+    start.add_argument("--name", required=True, help="the student's name")
+    start.add_argument("--id", help="the student's id (optional)")
+    start.set_defaults(run=cmd_start)
+
+    submit = sub.add_parser(
+        "submit",
+        help="(student) write the submission file of a workspace",
+        description=(
+            "Write the *.claimdesk-submission file of a workspace: only the student's "
+            "annotations, the exercise id, codebook fingerprint, identity and time spent."
+        ),
+    )
+    submit.add_argument("workspace", metavar="WORKSPACE", help="the workspace project file")
+    submit.add_argument(
+        "--out", metavar="FILE_OR_FOLDER", help="default: next to the exercise file"
+    )
+    submit.set_defaults(run=cmd_submit)

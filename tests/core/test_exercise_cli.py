@@ -28,6 +28,8 @@ def test_help_for_every_exercise_command(tmp_path: Path) -> None:
         ("grade", "--tolerance N"),
         ("list", "PROJECT"),
         ("key", "'none' clears it"),
+        ("start", "every edit is saved at once"),
+        ("submit", "only the student's annotations"),
     ]:
         assert words in " ".join(ok(run("exercise", action, "--help", cwd=tmp_path)).split())
 
@@ -163,3 +165,44 @@ def test_refusals_name_the_problem(teacher: Path, tmp_path: Path) -> None:
     )
     with Project.open(teacher) as project:
         assert len(project.annotators()) == 1
+
+
+def test_a_student_without_a_screen(teacher: Path, tmp_path: Path) -> None:
+    ok(
+        run(
+            "exercise",
+            "create",
+            teacher,
+            "--out",
+            tmp_path / "w",
+            "--documents",
+            "all",
+            "--title",
+            "Week 1",
+            "--key",
+            "Key maker",
+            cwd=tmp_path,
+        )
+    )
+    out = ok(
+        run(
+            "exercise",
+            "start",
+            tmp_path / "w.claimdesk-exercise",
+            "--name",
+            "Ann",
+            "--id",
+            "7",
+            cwd=tmp_path,
+        )
+    )
+    assert "Workspace of Ann (7) for 'Week 1'" in out and "0 of 2 documents done" in out
+    workspace = Path(out.split(": ", 1)[1].splitlines()[0])
+    with Project.open(workspace) as project:
+        annotator = next(a for a in project.annotators() if a.name == "Ann (7)")
+        annotate(project, annotator.id, [(0, "Claim", 0, 10)])
+    out = ok(run("exercise", "submit", workspace, cwd=tmp_path))
+    assert "Week 1 - Ann (7).claimdesk-submission" in out and "1 claim" in out
+    assert (tmp_path / "Week 1 - Ann (7).claimdesk-submission").exists()
+    assert "1 accepted" in ok(run("exercise", "collect", teacher, tmp_path, cwd=tmp_path))
+    failed(run("exercise", "submit", teacher, cwd=tmp_path), "is not an exercise workspace")
