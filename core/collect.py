@@ -31,7 +31,7 @@ from core.exercise import (
     SubmissionInfo,
     SubmittedAnnotation,
 )
-from core.exercise_files import Fields, read_archive
+from core.exercise_files import Fields, has_controls, read_archive
 from core.models import utcnow
 from core.project import Project
 from core.records import Status
@@ -71,6 +71,9 @@ def read_submission(path: Path | str) -> Submission:
     student = top.child("student")
     name = " ".join(student.text("name", limit=MAX_NAME_CHARS, empty=False).split())
     number = " ".join(student.text("id", limit=MAX_NAME_CHARS, required=False).split())
+    if has_controls(name + number):
+        # Terminal escapes or invisible controls in a name shown to the teacher: refused.
+        raise student.fail("the name or id holds control characters")
     seconds = top.integer("seconds_spent", low=0, high=10 * 365 * 24 * 3600)
     submitted_at = top.timestamp("submitted_at")
     done = top.items("documents_done", limit=10_000)
@@ -210,7 +213,12 @@ def _check(context: _Context, submission: Submission, exercise_id: str | None) -
             raise fail(f"{where} uses the label {annotation.label!r}, not in the exercise")
         if annotation.label not in context.labels:
             raise fail(f"{where} uses the label {annotation.label!r}, no longer in this project")
-        text = context.text(annotation.document_id)
+        try:
+            text = context.text(annotation.document_id)
+        except KeyError:
+            raise fail(
+                f"{where} points to document {annotation.document_id}, no longer in this project"
+            ) from None
         if annotation.end > len(text):
             raise fail(
                 f"{where} ends at {annotation.end}, outside its document (0–{len(text)}); "

@@ -23,7 +23,13 @@ from sqlalchemy import Connection, Table, func, insert, select, update
 from core.codebook import FORMAT, VERSION, Codebook, CodebookError, CodebookLabel, parse_codebook
 from core.exercise_files import ExerciseError as ExerciseError
 from core.exercise_files import ExerciseFileError as ExerciseFileError
-from core.exercise_files import Fields, read_archive, timestamp_text, write_archive
+from core.exercise_files import (
+    Fields,
+    has_controls,
+    read_archive,
+    timestamp_text,
+    write_archive,
+)
 from core.models import Annotator, utcnow
 from core.models import Exercise as ExerciseRow
 from core.models import Submission as SubmissionRow
@@ -373,7 +379,9 @@ def read_exercise(path: Path | str) -> Exercise:
     exercise_id = top.text("id", limit=64)
     if not _EXERCISE_ID.match(exercise_id):
         raise top.fail(f'"id" is not an exercise id ({exercise_id[:40]!r})')
-    title = top.text("title", limit=500, empty=False)
+    title = " ".join(top.text("title", limit=500, empty=False).split())
+    if has_controls(title):
+        raise top.fail('"title" holds control characters')
     guidelines = top.text("guidelines", limit=MAX_GUIDELINES_CHARS, required=False)
     created_at = top.timestamp("created_at")
     fingerprint = top.text("fingerprint", limit=64)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import unicodedata
 import zipfile
 import zlib
 from datetime import UTC, datetime
@@ -173,6 +174,11 @@ def write_archive(path: Path, kind: str, json_name: str, data: Any) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def has_controls(text: str) -> bool:
+    """Control characters (terminal escapes, NUL...) have no place in a name or title."""
+    return any(unicodedata.category(c) == "Cc" for c in text)
 
 
 def _umask() -> int:

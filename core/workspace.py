@@ -28,7 +28,7 @@ from core.exercise import (
     safe_filename,
     student_key,
 )
-from core.exercise_files import timestamp_text, write_archive
+from core.exercise_files import has_controls, timestamp_text, write_archive
 from core.models import Exercise as ExerciseRow
 from core.models import Workspace, utcnow
 from core.paths import user_data_dir
@@ -55,6 +55,8 @@ def _clean_identity(path: Path, student_name: str, student_id: str | None) -> tu
     number = " ".join((student_id or "").split())
     if not name:
         raise ExerciseError(path, "enter your name to start the exercise")
+    if has_controls(name + number):
+        raise ExerciseError(path, "a name or student id cannot hold control characters")
     if len(name) > MAX_NAME_CHARS or len(number) > MAX_NAME_CHARS:
         raise ExerciseError(path, f"a name or student id has at most {MAX_NAME_CHARS} characters")
     return name, number

@@ -158,6 +158,10 @@ def hostile_files(folder: Path, good: Path) -> list[tuple[Path, str]]:
         (tampered("wrongtype", set_annotation("start", "0")), "should be a whole number, not text"),
         (tampered("nullname", lambda d: d["student"].update(name=None)), '"name" should be text'),
         (
+            tampered("escape", lambda d: d["student"].update(name="Eve\x1b[2J\x1b[31m")),
+            "control characters",
+        ),
+        (
             tampered("list", lambda d: d.update(annotations={"0": 1})),
             '"annotations" should be a list',
         ),

@@ -56,6 +56,10 @@ def test_names_are_needed_and_bounded(exercise: Path) -> None:
         open_workspace(exercise, "   ")
     with pytest.raises(ExerciseError, match="at most 200 characters"):
         open_workspace(exercise, "A" * 201)
+    with pytest.raises(ExerciseError, match="control characters"):
+        open_workspace(exercise, "Eve\x1b[31m")
+    # Emoji sequences with zero-width joiners and names outside the BMP are names like any.
+    assert open_workspace(exercise, "👩\u200d💻 𠀋子", "ü-1").exists()
 
 
 def test_time_spent_from_edits_leaves_out_breaks() -> None:
