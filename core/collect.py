@@ -30,6 +30,7 @@ from core.exercise import (
     Submission,
     SubmissionInfo,
     SubmittedAnnotation,
+    frozen_labels,
 )
 from core.exercise_files import Fields, has_controls, read_archive
 from core.models import utcnow
@@ -149,7 +150,7 @@ class _Exercise:
     id: str
     title: str
     fingerprint: str
-    labels: frozenset[str]  # names in the frozen codebook
+    labels: dict[str, int]  # names in the frozen codebook -> label ids in this project
     documents: tuple[int, ...]  # document ids in this project
 
 
@@ -167,17 +168,13 @@ class _Context:
         self.exercises: dict[str, _Exercise] = {}
         with project.engine.connect() as conn:
             query = select(EX.c.id, EX.c.title, EX.c.fingerprint, EX.c.codebook, EX.c.documents)
-            for row in conn.execute(query):
-                names = frozenset(
-                    " ".join(str(label.get("name", "")).split())
-                    for label in (row.codebook or {}).get("labels", [])
-                    if isinstance(label, dict)
-                )
-                documents = tuple(int(local) for _exercise_doc, local in row.documents)
-                self.exercises[row.id] = _Exercise(
-                    row.id, row.title, row.fingerprint, names, documents
-                )
-        self.labels = {label.name: label.id for label in project.labels()}
+            rows = conn.execute(query).all()
+        current = self.project.labels()
+        for row in rows:
+            documents = tuple(int(local) for _exercise_doc, local in row.documents)
+            self.exercises[row.id] = _Exercise(
+                row.id, row.title, row.fingerprint, frozen_labels(row.codebook, current), documents
+            )
         self._texts: dict[int, str] = {}
 
     def text(self, document_id: int) -> str:
@@ -210,9 +207,10 @@ def _check(context: _Context, submission: Submission, exercise_id: str | None) -
         if annotation.document_id not in documents:
             raise fail(f"{where} points to document {annotation.document_id}, not in the exercise")
         if annotation.label not in exercise.labels:
-            raise fail(f"{where} uses the label {annotation.label!r}, not in the exercise")
-        if annotation.label not in context.labels:
-            raise fail(f"{where} uses the label {annotation.label!r}, no longer in this project")
+            raise fail(
+                f"{where} uses the label {annotation.label!r}, not in the exercise "
+                "(or deleted from this project since)"
+            )
         try:
             text = context.text(annotation.document_id)
         except KeyError:
@@ -344,7 +342,7 @@ def _store(
         annotator_id = _annotator_for(conn, exercise, submission)
     now = utcnow()
     stamp = now.isoformat(" ", timespec="microseconds")
-    label_ids = context.labels
+    label_ids = exercise.labels
     rows = [
         (
             annotation.document_id,

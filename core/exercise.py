@@ -33,7 +33,7 @@ from core.exercise_files import (
 from core.models import Annotator, utcnow
 from core.models import Exercise as ExerciseRow
 from core.models import Submission as SubmissionRow
-from core.records import AnnotatorRecord
+from core.records import AnnotatorRecord, LabelRecord
 
 if TYPE_CHECKING:
     from core.project import Project
@@ -270,6 +270,23 @@ def project_codebook(project: Project) -> Codebook:
         raise ExerciseError(project.path, f"its codebook cannot be frozen ({exc.reason})") from None
 
 
+def frozen_labels(codebook: Any, current: Sequence[LabelRecord]) -> dict[str, int]:
+    """The exercise's label names (as students know them) -> label ids in this project.
+
+    Ids recorded when the exercise was made win (a label renamed since still counts); an
+    exercise without them falls back to today's names. Labels since deleted are left out.
+    """
+    entries = codebook.get("labels", []) if isinstance(codebook, dict) else []
+    names = [" ".join(str(e.get("name", "")).split()) for e in entries if isinstance(e, dict)]
+    recorded = codebook.get("label_ids") if isinstance(codebook, dict) else None
+    existing = {label.id for label in current}
+    by_name = {label.name: label.id for label in current}
+    if isinstance(recorded, list) and len(recorded) == len(names):
+        pairs = zip(names, recorded, strict=True)
+        return {name: int(i) for name, i in pairs if isinstance(i, int) and i in existing}
+    return {name: by_name[name] for name in names if name in by_name}
+
+
 def create_exercise(
     project: Project,
     out: Path | str,
@@ -309,6 +326,7 @@ def create_exercise(
     if not project.labels():
         raise ExerciseError(project.path, "the project has no labels to hand out")
     codebook = project_codebook(project)
+    label_ids = {label.name: label.id for label in project.labels()}
     target = _exercise_target(project, Path(out), title)
 
     exercise_id = uuid.uuid4().hex
@@ -341,7 +359,11 @@ def create_exercise(
         "title": title,
         "guidelines": guidelines,
         "fingerprint": fingerprint,
-        "codebook": data["codebook"],
+        # The label ids beside the frozen names: renaming a label later does not orphan it.
+        "codebook": {
+            **codebook_data(codebook),
+            "label_ids": [label_ids[label.name] for label in codebook.labels],
+        },
         "documents": [[i, i] for i in ids],
         "key_annotator_id": key_annotator,
         "created_at": created,

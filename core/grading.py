@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from core.collect import submissions
-from core.exercise import EX, Cancelled, ExerciseError, Progress
+from core.exercise import EX, Cancelled, ExerciseError, Progress, frozen_labels
 from core.project import Project
 
 DEFAULT_TOLERANCE: int | None = None  # any overlap
@@ -172,16 +172,12 @@ def grade(
             f"the exercise {row.title!r} has no answer key yet; choose the annotator whose "
             "annotations are the key",
         )
-    names = [
-        " ".join(str(entry.get("name", "")).split())
-        for entry in (row.codebook or {}).get("labels", [])
-        if isinstance(entry, dict)
-    ]
-    by_name = {label.name: label for label in project.labels()}
+    current = {label.id: label for label in project.labels()}
+    frozen = frozen_labels(row.codebook, list(current.values()))
+    # Shown under their names of today (a label renamed since the exercise keeps its id).
     labels = tuple(
-        GradedLabel(by_name[n].id, n, by_name[n].colour, by_name[n].description)
-        for n in names
-        if n in by_name
+        GradedLabel(i, current[i].name, current[i].colour, current[i].description)
+        for i in frozen.values()
     )
     label_names = {label.id: label.name for label in labels}
     titles = {document.id: document.title for document in project.documents()}

@@ -153,3 +153,25 @@ def test_a_version_1_project_is_upgraded_for_exercises(project_path: Path) -> No
         assert exercises(project) == []
     assert store.read_header(project_path)[1] == 2
     assert (project_path.parent / "test.claimdesk.v1.bak").exists()
+
+
+def test_a_label_renamed_after_handing_out_still_counts(
+    teacher: tuple[Project, Path], tmp_path: Path
+) -> None:
+    from core.grading import grade
+
+    project, exercise = teacher
+    claim = next(label for label in project.labels() if label.name == "Claim")
+    project.update_label(claim.id, name="Factual claim")
+    path = student_submits(exercise, "Ann", [(0, "Claim", 0, 10)], tmp_path / "a")
+    assert [n for _, n in collect(project, [path]).accepted] == ["Ann"]
+    (student,) = grade(project, exercises(project)[0].id).students
+    (claims,) = [g for g in student.labels if g.label.id == claim.id]
+    assert claims.label.name == "Factual claim" and claims.exact.tp == 1
+    # A label deleted since cannot take the student's annotations: refused, nothing changes.
+    project.delete_label(claim.id)
+    late = student_submits(exercise, "Bob", [(0, "Claim", 0, 10)], tmp_path / "b")
+    before = table_rows(project)
+    (rejected,) = collect(project, [late]).rejected
+    assert "not in the exercise (or deleted from this project since)" in rejected[1]
+    assert table_rows(project) == before
