@@ -30,8 +30,8 @@ from core.exercise import (
     Submission,
     SubmissionInfo,
     SubmittedAnnotation,
-    frozen_labels,
 )
+from core.exercise_codebook import frozen_labels
 from core.exercise_files import Fields, has_controls, read_archive
 from core.models import utcnow
 from core.project import Project

@@ -23,7 +23,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from core.collect import submissions
-from core.exercise import EX, Cancelled, ExerciseError, Progress, frozen_labels
+from core.exercise import EX, Cancelled, ExerciseError, Progress
+from core.exercise_codebook import frozen_labels
 from core.project import Project
 
 DEFAULT_TOLERANCE: int | None = None  # any overlap

@@ -22,12 +22,11 @@ from core.exercise import (
     Exercise,
     ExerciseError,
     StudentWork,
-    codebook_fingerprint,
-    project_codebook,
     read_exercise,
     safe_filename,
     student_key,
 )
+from core.exercise_codebook import codebook_fingerprint, project_codebook
 from core.exercise_files import has_controls, timestamp_text, write_archive
 from core.models import Exercise as ExerciseRow
 from core.models import Workspace, utcnow
