@@ -31,8 +31,8 @@ class ExerciseFileError(ProjectError):
 
 
 # Limits: generous for a class exercise, small enough that a hostile file cannot exhaust memory.
-MAX_FILE_BYTES = 200 * 1024 * 1024  # the archive on disk
-MAX_JSON_BYTES = 400 * 1024 * 1024  # the JSON document, uncompressed
+MAX_FILE_BYTES = 100 * 1024 * 1024  # the archive on disk
+MAX_JSON_BYTES = 200 * 1024 * 1024  # the JSON document, uncompressed
 MAX_RATIO = 200  # uncompressed / compressed, beyond the first megabyte (text compresses ~3-10x)
 _RATIO_FREE_BYTES = 1024 * 1024
 _CHUNK = 1024 * 1024

@@ -137,3 +137,15 @@ def test_hostile_exercise_archives_are_refused(
         open_workspace(path, "Ann")
     assert str(caught.value).startswith("hostile.claimdesk-exercise: ")
     assert not workspaces_dir().exists() or not any(workspaces_dir().iterdir())
+
+
+def test_submit_goes_next_to_the_exercise_or_else_to_the_user_folder(exercise: Path) -> None:
+    path = open_workspace(exercise, "Ann")
+    with Project.open(path) as project:
+        assert submit(project).parent == exercise.parent
+        # The exercise's folder is gone (a USB stick pulled out): the user data folder instead.
+        moved = exercise.parent.with_name("moved")
+        exercise.parent.rename(moved)
+        written = submit(project)
+        assert written.parent == workspaces_dir().parent / "Submissions"
+        assert read_submission(written).student_name == "Ann"
