@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 import tempfile
 import unicodedata
 import zipfile
@@ -37,6 +38,8 @@ MAX_RATIO = 200  # uncompressed / compressed, beyond the first megabyte (text co
 _RATIO_FREE_BYTES = 1024 * 1024
 _CHUNK = 1024 * 1024
 _MIMETYPE = "mimetype"
+_MAX_ENTRIES = 16
+_EOCD_SEARCH = 22 + 65535  # the record, plus a comment of at most 64 KB
 _SYMLINK = 0o120000
 _FILE_TYPE_MASK = 0o170000
 
@@ -72,6 +75,11 @@ def read_archive(path: Path, kind: str, json_name: str, description: str) -> Any
         raise _fail(path, f"is a folder, not {description}")
     if size > MAX_FILE_BYTES:
         raise _fail(path, f"is too large for {description} ({size // 2**20} MB)")
+    entries = _declared_entries(path)
+    if entries is not None and entries > _MAX_ENTRIES:
+        # Checked before zipfile reads the directory: millions of tiny entries would fill memory.
+        more = " or more" if entries == 0xFFFF else ""
+        raise _fail(path, f"is not {description}: it holds {entries:,}{more} entries")
     try:
         with zipfile.ZipFile(path) as archive:
             return _read_members(path, archive, kind, json_name, description)
@@ -81,11 +89,28 @@ def read_archive(path: Path, kind: str, json_name: str, description: str) -> Any
         raise _fail(path, f"is damaged ({exc})") from None
 
 
+def _declared_entries(path: Path) -> int | None:
+    """The entry count from the zip's end-of-directory record (None if there is none)."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            handle.seek(max(0, size - _EOCD_SEARCH))
+            tail = handle.read()
+    except OSError:
+        return None
+    found = tail.rfind(b"PK\x05\x06")
+    if found < 0 or found + 22 > len(tail):
+        return None
+    (count,) = struct.unpack("<H", tail[found + 10 : found + 12])
+    return int(count)  # 0xFFFF (zip64: more than 65,534 entries) is refused as too many
+
+
 def _read_members(
     path: Path, archive: zipfile.ZipFile, kind: str, json_name: str, description: str
 ) -> Any:
     infos = archive.infolist()
-    if len(infos) > 16:
+    if len(infos) > _MAX_ENTRIES:
         raise _fail(path, f"is not {description}: it holds {len(infos)} entries")
     for info in infos:
         name = info.filename

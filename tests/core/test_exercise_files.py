@@ -133,6 +133,13 @@ def hostile_files(folder: Path, good: Path) -> list[tuple[Path, str]]:
             "unexpected contents: 'readme.txt'",
         ),
         (sqlite_with_trigger(folder / "sqlite.claimdesk-submission"), "not a zip archive"),
+        (
+            zip_with(
+                folder / "many.claimdesk-submission",
+                [("mimetype", mime)] + [(f"e{n}", b"") for n in range(40)],
+            ),
+            "it holds 41 entries",
+        ),
         (empty(folder / "empty.claimdesk-submission"), "not a zip archive"),
         (
             zip_with(
