@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import select
+import signal
+import subprocess
+import sys
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -149,3 +154,49 @@ def test_submit_goes_next_to_the_exercise_or_else_to_the_user_folder(exercise: P
         written = submit(project)
         assert written.parent == workspaces_dir().parent / "Submissions"
         assert read_submission(written).student_name == "Ann"
+
+
+_STUDENT = """
+import sys, time
+from core.project import Project
+from core.workspace import open_workspace, record_time, workspace_info
+path = open_workspace(sys.argv[1], "Ann")
+project = Project.open(path)
+work = workspace_info(project)
+document = project.documents()[0]
+label = project.labels()[0]
+changes = project.add_annotation(document.id, label.id, work.annotator.id, 0, 10)
+record_time(project, 42)
+print("EDITED", path, flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_students_edit_survives_the_laptop_dying(exercise: Path, tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    process = subprocess.Popen(
+        [sys.executable, "-c", _STUDENT, str(exercise)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    try:
+        assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], 60)
+        assert ready, "the student process did not report its edit"
+        line = process.stdout.readline()
+        assert line.startswith("EDITED ")
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.kill()
+        process.wait(30)
+    assert process.returncode == -signal.SIGKILL
+    # Opening the exercise again resumes the same workspace, edit and time included.
+    path = open_workspace(exercise, "Ann")
+    assert str(path) == line.split(" ", 1)[1].strip()
+    with Project.open(path) as project:
+        work = workspace_info(project)
+        assert work is not None
+        assert (work.annotations, work.seconds_spent) == (1, 42)
