@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from core.edits import A, S
+from core.edits import A, D, S
 from core.exercise import (
     AN,
     EX,
@@ -178,8 +178,13 @@ class _Context:
         self._texts: dict[int, str] = {}
 
     def text(self, document_id: int) -> str:
+        """The stored text, read afresh (not from the project's cache): KeyError if it is gone."""
         if document_id not in self._texts:
-            self._texts[document_id] = self.project.document_text(document_id)
+            with self.project.engine.connect() as conn:
+                found = conn.execute(select(D.c.text).where(D.c.id == document_id)).scalar()
+            if found is None:
+                raise KeyError(document_id)
+            self._texts[document_id] = str(found)
         return self._texts[document_id]
 
 

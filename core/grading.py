@@ -182,11 +182,9 @@ def grade(
     )
     label_names = {label.id: label.name for label in labels}
     titles = {document.id: document.title for document in project.documents()}
-    document_ids = [int(local) for _exercise_doc, local in row.documents]
-    documents = tuple(
-        GradedDocument(i, titles.get(i, f"Document {i}"), project.document_text(i))
-        for i in document_ids
-    )
+    # A document removed since (its import undone) takes its annotations with it: not graded.
+    document_ids = [int(local) for _exercise_doc, local in row.documents if int(local) in titles]
+    documents = tuple(GradedDocument(i, titles[i], project.document_text(i)) for i in document_ids)
     students = submissions(project, exercise_id)
     key_name = next(
         (a.name for a in project.annotators() if a.id == row.key_annotator_id), "the key"

@@ -175,3 +175,21 @@ def test_a_label_renamed_after_handing_out_still_counts(
     (rejected,) = collect(project, [late]).rejected
     assert "not in the exercise (or deleted from this project since)" in rejected[1]
     assert table_rows(project) == before
+
+
+def test_a_document_removed_after_handing_out(
+    teacher: tuple[Project, Path], tmp_path: Path
+) -> None:
+    from core.grading import grade
+
+    project, exercise = teacher
+    path = student_submits(exercise, "Ann", [(0, "Claim", 0, 10), (1, "Claim", 0, 4)], tmp_path)
+    second = project.documents()[1].id
+    with project.engine.begin() as conn:  # as an undone import does
+        conn.exec_driver_sql("DELETE FROM document WHERE id = ?", (second,))
+    before = table_rows(project)
+    (rejected,) = collect(project, [path]).rejected
+    assert f"points to document {second}, no longer in this project" in rejected[1]
+    assert table_rows(project) == before
+    grades = grade(project, exercises(project)[0].id)
+    assert [d.id for d in grades.documents] == [project.documents()[0].id]
