@@ -143,3 +143,64 @@ class DocumentStatus(Base):
     __table_args__ = (
         CheckConstraint("status IN ('todo', 'in_progress', 'done')", name="status_value"),
     )
+
+
+class Exercise(Base):
+    """A classroom exercise: handed out by a teacher's project, or being done in a workspace.
+
+    ``documents`` lists the exercise's documents as ``[exercise document id, local document id]``
+    pairs (the same ids in the teacher's project). ``codebook`` is the frozen codebook as written
+    in the exercise file; ``fingerprint`` is its SHA-256.
+    """
+
+    __tablename__ = "exercise"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    guidelines: Mapped[str] = mapped_column(Text, default="")
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    codebook: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    documents: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    key_annotator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("annotator.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Workspace(Base):
+    """In a student's workspace project (one row): who works on which exercise, and for how long."""
+
+    __tablename__ = "exercise_workspace"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[str] = mapped_column(ForeignKey("exercise.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"))
+    student_name: Mapped[str] = mapped_column(String(200))
+    student_id: Mapped[str] = mapped_column(String(200), default="")
+    exercise_path: Mapped[str] = mapped_column(Text, default="")
+    seconds_spent: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Submission(Base):
+    """In a teacher's project: the submission collected from one student for one exercise."""
+
+    __tablename__ = "exercise_submission"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[str] = mapped_column(ForeignKey("exercise.id", ondelete="CASCADE"))
+    student_key: Mapped[str] = mapped_column(String(450))
+    student_name: Mapped[str] = mapped_column(String(200))
+    student_id: Mapped[str] = mapped_column(String(200), default="")
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime)
+    seconds_spent: Mapped[int] = mapped_column(Integer, default=0)
+    collected_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    file_name: Mapped[str] = mapped_column(Text, default="")
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    annotation_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        UniqueConstraint("exercise_id", "student_key", name="uq_exercise_submission_student"),
+    )

@@ -29,7 +29,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "project",
         nargs="?",
-        help="project file (.claimdesk) to open; default: the last one, or the sample project",
+        help="project (.claimdesk), exercise (.claimdesk-exercise) or submission "
+        "(.claimdesk-submission) to open; default: the last project, or the sample project",
     )
     return parser.parse_args(argv)
 
@@ -61,7 +62,10 @@ def open_into(
     """Open the project for this launch in the window; False if the named file cannot be."""
     from core.project import Project
     from core.sample import ensure_sample_project
+    from gui.exercise_window import attach_if_workspace, is_classroom_file, open_classroom_file
 
+    if requested and is_classroom_file(requested):  # a student's exercise, a submission
+        return open_classroom_file(Path(requested).expanduser(), window, settings, prompts)
     try:
         project = Project.open(choose_project(requested, settings))
     except ProjectError as exc:
@@ -72,6 +76,7 @@ def open_into(
     annotator = project.ensure_annotator(annotator_name(settings, prompts))
     settings.last_project = str(project.path)
     window.set_project(project, annotator)
+    attach_if_workspace(window)  # the last project was a student's exercise: resume it
     return True
 
 

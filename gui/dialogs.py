@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -25,7 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.records import LabelRecord
+from core.records import AnnotatorRecord, DocumentRecord, LabelRecord
+
+if TYPE_CHECKING:
+    from gui.teacher_dialogs import ExerciseDraft
 
 
 def plain_tooltip(text: str) -> str:
@@ -205,7 +209,12 @@ class Prompts:
 
     def open_project(self) -> Path | None:
         path, _ = QFileDialog.getOpenFileName(
-            self.parent, "Open project", "", "Claimdesk projects (*.claimdesk)"
+            self.parent,
+            "Open",
+            "",
+            "Claimdesk files (*.claimdesk *.claimdesk-exercise *.claimdesk-submission);;"
+            "Projects (*.claimdesk);;Exercises (*.claimdesk-exercise);;"
+            "Submissions (*.claimdesk-submission)",
         )
         return Path(path) if path else None
 
@@ -216,3 +225,65 @@ class Prompts:
         if not path:
             return None
         return Path(path if path.endswith(".claimdesk") else path + ".claimdesk")
+
+    # -- classroom exercises (gui/exercise_window.py, gui/teacher_*.py) ------------------------
+
+    def student_identity(
+        self, exercise_title: str, name: str, student_id: str
+    ) -> tuple[str, str] | None:
+        """The student's name and optional id, asked once per exercise."""
+        from gui.exercise_window import IdentityDialog
+
+        dialog = IdentityDialog(exercise_title, name, student_id, self.parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.identity()[0]:
+            return None
+        return dialog.identity()
+
+    def inform(self, title: str, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, message, parent=self.parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+
+    def report(self, title: str, summary: str, body: str) -> None:
+        from gui.teacher_dialogs import TextReportDialog
+
+        TextReportDialog(title, summary, body, self.parent).exec()
+
+    def submission_path(self, default: Path) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.parent, "Submit", str(default), "Submissions (*.claimdesk-submission)"
+        )
+        return Path(path) if path else None
+
+    def exercise_draft(
+        self,
+        documents: list[DocumentRecord],
+        annotators: list[AnnotatorRecord],
+        default_folder: Path,
+        previous: ExerciseDraft | None = None,
+    ) -> ExerciseDraft | None:
+        from gui.teacher_dialogs import CreateExerciseDialog
+
+        dialog = CreateExerciseDialog(documents, annotators, default_folder, self.parent)
+        if previous is not None:
+            dialog.restore(previous)
+        return dialog.draft() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def submission_files(self) -> list[Path]:
+        files, _ = QFileDialog.getOpenFileNames(
+            self.parent,
+            "Collect submissions",
+            "",
+            "Submissions (*.claimdesk-submission);;All files (*)",
+        )
+        return [Path(f) for f in files]
+
+    def submission_folder(self) -> Path | None:
+        folder = QFileDialog.getExistingDirectory(self.parent, "Collect a folder of submissions")
+        return Path(folder) if folder else None
+
+    def csv_path(self, default: Path) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.parent, "Export grades", str(default), "CSV (*.csv)"
+        )
+        return Path(path) if path else None

@@ -439,7 +439,40 @@ class MainWindow(LabelEditing, QMainWindow):
     def open_project(self, path: Path | None = None) -> None:
         from gui.project_actions import open_project
 
+        path = path or self.prompts.open_project()
+        if path is None:
+            return
+        if path.name.endswith((".claimdesk-exercise", ".claimdesk-submission")):
+            from gui.exercise_window import open_classroom_file
+
+            open_classroom_file(path, self, self.settings, self.prompts)
+            return
         open_project(self, path)
+        from gui.exercise_window import attach_if_workspace
+
+        attach_if_workspace(self)
+
+    # -- classroom exercises (gui/teacher_actions.py, gui/exercise_window.py) -------------------
+
+    def create_exercise(self) -> None:
+        from gui.teacher_actions import create_exercise
+
+        create_exercise(self)
+
+    def collect_submissions(self) -> None:
+        from gui.teacher_actions import collect_submissions
+
+        collect_submissions(self)
+
+    def collect_folder(self) -> None:
+        from gui.teacher_actions import collect_folder
+
+        collect_folder(self)
+
+    def show_grades(self) -> None:
+        from gui.teacher_actions import show_grades
+
+        show_grades(self)
 
     def switch_project(self, project: Project) -> None:
         self.project.close()

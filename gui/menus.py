@@ -88,7 +88,7 @@ def build_menus(window: MainWindow) -> None:
     ):
         edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
 
-    labels_menu = menu.addMenu("&Labels")
+    labels_menu = window.labels_menu = menu.addMenu("&Labels")
     window.add_label_action = _action(window, "&Add label…", window.add_label, "Ctrl+L")
     labels_menu.addAction(window.add_label_action)
     labels_menu.addAction(_action(window, "&Edit label…", window.tags._edit))
@@ -114,6 +114,41 @@ def build_menus(window: MainWindow) -> None:
         window.filter_action,
     ):
         document_menu.addAction(action)
+
+    classroom_menu = window.classroom_menu = menu.addMenu("&Classroom")
+    window.create_exercise_action = _action(
+        window,
+        "&Create exercise…",
+        window.create_exercise,
+        None,
+        "Write an exercise file for students from documents of this project",
+    )
+    window.collect_action = _action(
+        window,
+        "C&ollect submissions…",
+        window.collect_submissions,
+        None,
+        "Check students' submission files and add their annotations to this project",
+    )
+    window.collect_folder_action = _action(
+        window,
+        "Collect a &folder of submissions…",
+        window.collect_folder,
+        None,
+        "Collect every submission file in a folder (and its subfolders)",
+    )
+    window.grades_action = _action(
+        window, "&Grades…", window.show_grades, None, "Scores of every student against the key"
+    )
+    for action in (
+        window.create_exercise_action,
+        None,
+        window.collect_action,
+        window.collect_folder_action,
+        None,
+        window.grades_action,
+    ):
+        classroom_menu.addSeparator() if action is None else classroom_menu.addAction(action)
 
     view_menu = menu.addMenu("&View")
     window.zoom_in_action = _action(

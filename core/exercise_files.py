@@ -1,0 +1,296 @@
+"""Reading and writing exercise and submission files, which come from other people: untrusted.
+
+Both are zip archives holding exactly two entries: ``mimetype`` (the kind of file, stored first
+and uncompressed so that the file can be recognised by its first bytes) and one JSON document
+(``exercise.json`` or ``submission.json``). Anything else in the archive — other entries, paths
+with ``..`` or a leading ``/``, symlinks, encrypted entries, sizes or compression ratios beyond
+the limits — is refused before a byte of it is used. No XML is involved.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import tempfile
+import unicodedata
+import zipfile
+import zlib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from core.errors import ProjectError
+
+
+class ExerciseError(ProjectError):
+    """An exercise action that cannot be done (unknown exercise, no key, ...); nothing changed."""
+
+
+class ExerciseFileError(ProjectError):
+    """A bad exercise or submission file; the message names the file and the problem."""
+
+
+# Limits: generous for a class exercise, small enough that a hostile file cannot exhaust memory.
+MAX_FILE_BYTES = 100 * 1024 * 1024  # the archive on disk
+MAX_JSON_BYTES = 200 * 1024 * 1024  # the JSON document, uncompressed
+MAX_RATIO = 200  # uncompressed / compressed, beyond the first megabyte (text compresses ~3-10x)
+_RATIO_FREE_BYTES = 1024 * 1024
+_CHUNK = 1024 * 1024
+_MIMETYPE = "mimetype"
+_MAX_ENTRIES = 16
+_EOCD_SEARCH = 22 + 65535  # the record, plus a comment of at most 64 KB
+_SYMLINK = 0o120000
+_FILE_TYPE_MASK = 0o170000
+
+
+def _fail(path: Path, reason: str) -> ExerciseFileError:
+    return ExerciseFileError(path, reason)
+
+
+def _unsafe_name(name: str) -> bool:
+    parts = name.replace("\\", "/").split("/")
+    return (
+        name.startswith(("/", "\\"))
+        or (len(name) > 1 and name[1] == ":")
+        or any(part in ("..", "") for part in parts[:-1])
+        or ".." in parts
+        or "\x00" in name
+    )
+
+
+def read_archive(path: Path, kind: str, json_name: str, description: str) -> Any:
+    """Open a zip written by ``write_archive`` and return its decoded JSON document.
+
+    ``kind`` is the expected mimetype (e.g. ``application/x-claimdesk-exercise``); the file is
+    refused, with a reason naming it, if it is anything but exactly such an archive.
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise _fail(path, "does not exist") from None
+    except OSError as exc:
+        raise _fail(path, f"cannot be read ({exc.strerror})") from None
+    if path.is_dir():
+        raise _fail(path, f"is a folder, not {description}")
+    if size > MAX_FILE_BYTES:
+        raise _fail(path, f"is too large for {description} ({size // 2**20} MB)")
+    entries = _declared_entries(path)
+    if entries is not None and entries > _MAX_ENTRIES:
+        # Checked before zipfile reads the directory: millions of tiny entries would fill memory.
+        more = " or more" if entries == 0xFFFF else ""
+        raise _fail(path, f"is not {description}: it holds {entries:,}{more} entries")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return _read_members(path, archive, kind, json_name, description)
+    except zipfile.BadZipFile:
+        raise _fail(path, f"is not {description} (not a zip archive, or a damaged one)") from None
+    except (OSError, EOFError, zlib.error, NotImplementedError, ValueError, RuntimeError) as exc:
+        raise _fail(path, f"is damaged ({exc})") from None
+
+
+def _declared_entries(path: Path) -> int | None:
+    """The entry count from the zip's end-of-directory record (None if there is none)."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            handle.seek(max(0, size - _EOCD_SEARCH))
+            tail = handle.read()
+    except OSError:
+        return None
+    found = tail.rfind(b"PK\x05\x06")
+    if found < 0 or found + 22 > len(tail):
+        return None
+    (count,) = struct.unpack("<H", tail[found + 10 : found + 12])
+    return int(count)  # 0xFFFF (zip64: more than 65,534 entries) is refused as too many
+
+
+def _read_members(
+    path: Path, archive: zipfile.ZipFile, kind: str, json_name: str, description: str
+) -> Any:
+    infos = archive.infolist()
+    if len(infos) > _MAX_ENTRIES:
+        raise _fail(path, f"is not {description}: it holds {len(infos)} entries")
+    for info in infos:
+        name = info.filename
+        if _unsafe_name(name):
+            raise _fail(path, f"holds an entry with an unsafe path {name!r}; it was not opened")
+        if (info.external_attr >> 16) & _FILE_TYPE_MASK == _SYMLINK:
+            raise _fail(path, f"holds a symbolic link {name!r}; it was not opened")
+        if info.flag_bits & 0x1:
+            raise _fail(path, f"holds an encrypted entry {name!r}")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _fail(path, f"uses a compression method Claimdesk does not read ({name!r})")
+    names = [info.filename for info in infos]
+    if sorted(names) != sorted([_MIMETYPE, json_name]):
+        unexpected = sorted(set(names) - {_MIMETYPE, json_name}) or names
+        raise _fail(
+            path, f"is not {description} (unexpected contents: {', '.join(map(repr, unexpected))})"
+        )
+    mimetype = _read_bounded(path, archive, archive.getinfo(_MIMETYPE), 200)
+    if mimetype != kind.encode("ascii"):
+        shown = mimetype[:80].decode("ascii", "replace")
+        raise _fail(path, f"is not {description} (it says it is {shown!r})")
+    raw = _read_bounded(path, archive, archive.getinfo(json_name), MAX_JSON_BYTES)
+    return _decode_json(path, raw)
+
+
+def _read_bounded(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    # The sizes in the zip directory are claims: check them, then count what really comes out.
+    if info.file_size > limit:
+        raise _fail(
+            path,
+            f"is a decompression bomb or too large ({info.filename!r} unpacks to "
+            f"{info.file_size:,} bytes; at most {limit:,} are allowed)",
+        )
+    allowed = min(limit, _RATIO_FREE_BYTES + MAX_RATIO * max(info.compress_size, 1))
+    if info.file_size > allowed:
+        raise _fail(
+            path,
+            f"is a decompression bomb ({info.filename!r} claims a compression "
+            f"ratio over {MAX_RATIO}:1)",
+        )
+    chunks: list[bytes] = []
+    total = 0
+    with archive.open(info) as stream:
+        while chunk := stream.read(_CHUNK):
+            total += len(chunk)
+            if total > info.file_size or total > allowed:
+                raise _fail(
+                    path,
+                    f"is a decompression bomb or damaged ({info.filename!r} "
+                    "unpacks to more than it declares)",
+                )
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _decode_json(path: Path, raw: bytes) -> Any:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _fail(path, "is damaged (its content is not UTF-8 text)") from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise _fail(path, f"is damaged (invalid JSON at line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise _fail(path, "is damaged (its JSON is nested too deeply)") from None
+    except ValueError as exc:  # NaN/Infinity, integers with thousands of digits
+        raise _fail(path, f"is damaged ({exc})") from None
+
+
+def write_archive(path: Path, kind: str, json_name: str, data: Any) -> None:
+    """Write the archive next to its destination, then move it into place (never half a file)."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    handle, temporary = tempfile.mkstemp(prefix=".claimdesk-", suffix=".part", dir=path.parent)
+    os.close(handle)
+    try:
+        with zipfile.ZipFile(temporary, "w") as archive:
+            archive.writestr(zipfile.ZipInfo(_MIMETYPE), kind, compress_type=zipfile.ZIP_STORED)
+            archive.writestr(json_name, payload, compress_type=zipfile.ZIP_DEFLATED)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; a hand-out is not
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def has_controls(text: str) -> bool:
+    """Control characters (terminal escapes, NUL...) have no place in a name or title."""
+    return any(unicodedata.category(c) == "Cc" for c in text)
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+class Fields:
+    """Typed access to one JSON object of an untrusted file; every failure names file and place."""
+
+    def __init__(self, path: Path, data: Any, where: str) -> None:
+        if not isinstance(data, dict):
+            raise _fail(path, f"is damaged ({where} is not an object)")
+        self.path = path
+        self.data: dict[str, Any] = data
+        self.where = where
+
+    def fail(self, reason: str) -> ExerciseFileError:
+        return _fail(self.path, f"is damaged ({self.where}: {reason})")
+
+    def text(self, key: str, *, limit: int, required: bool = True, empty: bool = True) -> str:
+        value = self.data.get(key, None if required else "")
+        if not isinstance(value, str):
+            raise self.fail(f'"{key}" should be text, not {_type_name(value)}')
+        if len(value) > limit:
+            raise self.fail(f'"{key}" is longer than {limit:,} characters')
+        if not empty and not value.strip():
+            raise self.fail(f'"{key}" is empty')
+        return value
+
+    def integer(self, key: str, *, low: int, high: int) -> int:
+        value = self.data.get(key)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.fail(f'"{key}" should be a whole number, not {_type_name(value)}')
+        if not low <= value <= high:
+            raise self.fail(f'"{key}" is {value}, outside {low}–{high:,}')
+        return value
+
+    def items(self, key: str, *, limit: int) -> list[Any]:
+        value = self.data.get(key)
+        if not isinstance(value, list):
+            raise self.fail(f'"{key}" should be a list, not {_type_name(value)}')
+        if len(value) > limit:
+            raise self.fail(f'"{key}" holds {len(value):,} entries; at most {limit:,} are allowed')
+        return value
+
+    def child(self, key: str) -> Fields:
+        return Fields(self.path, self.data.get(key), f'{self.where} "{key}"')
+
+    def timestamp(self, key: str) -> datetime:
+        value = self.text(key, limit=40)
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise self.fail(f'"{key}" is not a date and time ({value!r})') from None
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        return moment
+
+    def header(self, format_name: str, version: int, description: str) -> None:
+        if self.data.get("format") != format_name:
+            raise _fail(self.path, f"is not {description}")
+        found = self.data.get("version")
+        if not isinstance(found, int) or isinstance(found, bool) or found < 1:
+            raise self.fail(f'"version" should be a whole number from 1, not {found!r}')
+        if found > version:
+            raise _fail(
+                self.path,
+                f"was made by a newer version of Claimdesk (file format {found}; this version "
+                f"reads up to {version}). Update Claimdesk to open it.",
+            )
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "missing or null"
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)
+
+
+def timestamp_text(moment: datetime) -> str:
+    """Naive UTC (as stored) to ISO 8601 with a Z."""
+    return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"

@@ -1,0 +1,477 @@
+"""The student's side of an exercise: the ordinary main window over the student's workspace,
+with an exercise banner (title, progress, guidelines), a Submit action and a frozen codebook."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import EditError, ProjectError
+from core.paths import user_config_dir
+from gui.dialogs import plain_tooltip
+from gui.teacher_dialogs import SUBMISSION_SUFFIX, safe_file_stem
+
+if TYPE_CHECKING:
+    from core.exercise import StudentWork
+    from core.project import Project
+    from gui.dialogs import Prompts
+    from gui.main_window import MainWindow
+    from gui.settings import Settings
+
+FROZEN_TIP = (
+    "The codebook is fixed by the exercise: labels cannot be added, edited, recoloured or "
+    "deleted here."
+)
+FIXED_DOCUMENTS_TIP = "An exercise has a fixed set of documents: nothing can be imported into it."
+TIME_FLUSH_MS = 60_000
+MAX_GAP_SECONDS = 300  # a longer gap between two flushes is a closed laptop, not work
+
+
+class IdentityDialog(QDialog):
+    """Asked once per exercise: the student's name and an optional student id."""
+
+    def __init__(self, exercise_title: str, name: str, student_id: str, parent: QWidget | None):
+        super().__init__(parent)
+        self.setWindowTitle("Start the exercise")
+        intro = QLabel(
+            f"Exercise: {exercise_title}\n\nYour name is written into your submission so your "
+            "teacher knows whose work it is."
+        )
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        intro.setWordWrap(True)
+        self.name = QLineEdit(name)
+        self.student_id = QLineEdit(student_id)
+        self.student_id.setPlaceholderText("optional")
+        form = QFormLayout()
+        form.addRow("Your &name", self.name)
+        form.addRow("Student &id", self.student_id)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.name.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
+        ok.setEnabled(bool(name.strip()))
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.resize(420, 200)
+
+    def identity(self) -> tuple[str, str]:
+        return " ".join(self.name.text().split()), self.student_id.text().strip()
+
+
+class GuidelinesDialog(QDialog):
+    """The exercise's guidelines as plain text (never interpreted as HTML)."""
+
+    def __init__(self, title: str, guidelines: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Guidelines — {title}")
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setPlainText(guidelines or "The teacher gave no guidelines for this exercise.")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+        self.resize(560, 420)
+
+
+class ExerciseBanner(QWidget):
+    """Across the top of the window: the exercise, how far the student is, guidelines, submit."""
+
+    def __init__(self, submit_action: QAction, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setStyleSheet("font-weight: bold; font-size: 13pt;")
+        self.progress = QLabel()
+        self.progress.setTextFormat(Qt.TextFormat.PlainText)
+        self.progress.setToolTip("Mark a document done with Ctrl+D (Document menu).")
+        self.submitted = QLabel()
+        self.submitted.setTextFormat(Qt.TextFormat.PlainText)
+        self.submitted.setStyleSheet("color: #2e7d32;")
+        self.guidelines_button = QPushButton("Guidelines…")
+        self.submit_button = QToolButton()
+        self.submit_button.setDefaultAction(submit_action)
+        self.submit_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.submit_button.setStyleSheet("font-weight: bold; padding: 3px 10px;")
+        self.setObjectName("exercise_banner")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(
+            "#exercise_banner { background: #eef4fb; border-bottom: 1px solid #c5d7ea; }"
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(self.title)
+        layout.addSpacing(16)
+        layout.addWidget(self.progress)
+        layout.addStretch(1)
+        layout.addWidget(self.submitted)
+        layout.addSpacing(8)
+        layout.addWidget(self.guidelines_button)
+        layout.addWidget(self.submit_button)
+
+    def show_work(self, work: StudentWork) -> None:
+        who = work.student_name + (f" ({work.student_id})" if work.student_id else "")
+        self.title.setText(f"Exercise: {work.title}")
+        self.title.setToolTip(plain_tooltip(f"{work.title}\nStudent: {who}"))
+        self.progress.setText(work.progress_text)
+        if work.submitted_at is not None:
+            local = work.submitted_at.astimezone()
+            self.submitted.setText(f"Submitted {local:%d %b %H:%M}")
+        else:
+            self.submitted.setText("Not submitted yet")
+
+
+class _Remembered:
+    """Who worked on which exercise on this computer, so the name is asked only once."""
+
+    def __init__(self) -> None:
+        path = user_config_dir() / "exercises.ini"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._qs = QSettings(str(path), QSettings.Format.IniFormat)
+
+    def get(self, exercise_id: str) -> tuple[str, str] | None:
+        name = str(self._qs.value(f"{exercise_id}/name", "") or "")
+        student_id = str(self._qs.value(f"{exercise_id}/student_id", "") or "")
+        return (name, student_id) if name else None
+
+    def set(self, exercise_id: str, name: str, student_id: str) -> None:
+        self._qs.setValue(f"{exercise_id}/name", name)
+        self._qs.setValue(f"{exercise_id}/student_id", student_id)
+        self._qs.sync()
+
+
+class StudentMode(QObject):
+    """Turns an ordinary main window into the student's exercise window, and back."""
+
+    def __init__(self, window: MainWindow, work: StudentWork) -> None:
+        super().__init__(window)
+        self.window = window
+        self.work = work
+        self.workspace = window.project.path
+        self.submit_action = QAction("&Submit…", window)
+        self.submit_action.setStatusTip("Write your submission file to hand in to your teacher")
+        self.submit_action.setToolTip("Write your submission file to hand in to your teacher")
+        self.submit_action.triggered.connect(self.submit)
+        self.guidelines_action = QAction("&Guidelines…", window)
+        self.guidelines_action.triggered.connect(self.show_guidelines)
+        self.switch_action = QAction("Work as &another student…", window)
+        self.switch_action.setStatusTip("On a shared computer: start or resume someone else's work")
+        self.switch_action.triggered.connect(self.switch_student)
+        self.banner = ExerciseBanner(self.submit_action)
+        self.banner.guidelines_button.clicked.connect(self.show_guidelines)
+        self.toolbar = QToolBar("Exercise")
+        self.toolbar.setObjectName("exercise_banner")
+        self.toolbar.setMovable(False)
+        self.toolbar.setFloatable(False)
+        self.toolbar.setContentsMargins(0, 0, 0, 0)
+        self.toolbar.setStyleSheet("QToolBar { border: 0; padding: 0; spacing: 0; }")
+        self.toolbar.addWidget(self.banner)
+        window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.menu = QMenu("E&xercise", window)
+        self.menu.addAction(self.submit_action)
+        self.menu.addAction(self.guidelines_action)
+        self.menu.addSeparator()
+        self.menu.addAction(self.switch_action)
+        self.menu_action = window.menuBar().insertMenu(window.menuBar().actions()[1], self.menu)
+        self._frozen: list[tuple[QObject, str]] = []
+        self._freeze()
+        self._last_flush = time.monotonic()
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.flush_time)
+        self.timer.start(TIME_FLUSH_MS)
+        model = window.documents.model
+        model.dataChanged.connect(self.refresh)
+        model.modelReset.connect(self._project_maybe_changed)
+        window.installEventFilter(self)
+        self.banner.show_work(work)
+        window.student_mode = self  # type: ignore[attr-defined]
+
+    # -- the codebook and the documents are the exercise's -------------------------------------
+
+    def _freeze(self) -> None:
+        window = self.window
+        actions = [window.add_label_action, *window.labels_menu.actions()]
+        for action in actions:
+            self._disable(action, FROZEN_TIP)
+        for button in window.tags.findChildren(QToolButton):
+            self._disable(button, FROZEN_TIP)
+        for action in (window.import_action, window.import_folder_action):
+            self._disable(action, FIXED_DOCUMENTS_TIP)
+        window.classroom_menu.menuAction().setVisible(False)
+
+    def _disable(self, item: QAction | QToolButton, tip: str) -> None:
+        self._frozen.append((item, item.toolTip()))
+        item.setEnabled(False)
+        item.setToolTip(tip)
+        if isinstance(item, QAction):
+            item.setStatusTip(tip)
+
+    def detach(self) -> None:
+        """Back to an ordinary window (another project was opened)."""
+        self.flush_time_to(self._workspace_project())
+        self.timer.stop()
+        for item, tip in self._frozen:
+            assert isinstance(item, QAction | QToolButton)
+            item.setEnabled(True)
+            item.setToolTip(tip)
+            if isinstance(item, QAction):
+                item.setStatusTip(tip)
+        self.window.classroom_menu.menuAction().setVisible(True)
+        self.window.removeToolBar(self.toolbar)
+        self.toolbar.deleteLater()
+        self.window.menuBar().removeAction(self.menu_action)
+        model = self.window.documents.model
+        model.dataChanged.disconnect(self.refresh)
+        model.modelReset.disconnect(self._project_maybe_changed)
+        self.window.removeEventFilter(self)
+        if getattr(self.window, "student_mode", None) is self:
+            del self.window.student_mode
+        self.deleteLater()
+
+    def _workspace_project(self) -> Project | None:
+        project = getattr(self.window, "project", None)
+        return project if project is not None and project.path == self.workspace else None
+
+    def _project_maybe_changed(self) -> None:
+        if self._workspace_project() is None:
+            self.detach()
+        else:
+            self.refresh()
+
+    # -- progress and time ----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        from core.workspace import workspace_info
+
+        project = self._workspace_project()
+        if project is None:
+            return
+        work = workspace_info(project)
+        if work is not None:
+            self.work = work
+            self.banner.show_work(work)
+
+    def flush_time(self) -> None:
+        self.flush_time_to(self._workspace_project())
+
+    def flush_time_to(self, project: Project | None) -> None:
+        from core.workspace import record_time
+
+        now = time.monotonic()
+        seconds = now - self._last_flush
+        self._last_flush = now
+        if project is None or seconds > MAX_GAP_SECONDS + TIME_FLUSH_MS / 1000:
+            return
+        # Time spent is a courtesy figure: never interrupt the student for it.
+        with contextlib.suppress(ProjectError, EditError):
+            record_time(project, round(seconds))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The window closes its project in closeEvent: record the time before that.
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.flush_time()
+        return False
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def show_guidelines(self) -> GuidelinesDialog:
+        dialog = GuidelinesDialog(self.work.title, self.work.guidelines, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def switch_student(self) -> bool:
+        """Ask the name again and open that student's workspace for the same exercise."""
+        exercise_path = self.work.exercise_path
+        window = self.window
+        if exercise_path is None or not exercise_path.is_file():
+            window.prompts.error(
+                "Exercise file not found",
+                "Open the exercise file again (File › Open) to work as another student.",
+            )
+            return False
+        return open_exercise_file(
+            exercise_path, window, window.settings, window.prompts, ask_name=True
+        )
+
+    def default_submission_path(self) -> Path:
+        folder: Path | None = None
+        exercise_path = self.work.exercise_path
+        if exercise_path is not None and exercise_path.parent.is_dir():
+            folder = exercise_path.parent
+        else:
+            documents = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation
+            )
+            folder = Path(documents) if documents else Path.home()
+        who = self.work.student_name + (f" {self.work.student_id}" if self.work.student_id else "")
+        name = f"{safe_file_stem(self.work.title)} - {safe_file_stem(who)}{SUBMISSION_SUFFIX}"
+        return folder / name
+
+    def submit(self) -> Path | None:
+        from core.workspace import submit
+
+        project = self._workspace_project()
+        if project is None:
+            return None
+        out = self.window.prompts.submission_path(self.default_submission_path())
+        if out is None:
+            return None
+        if not out.name.endswith(SUBMISSION_SUFFIX):
+            out = out.with_name(out.name + SUBMISSION_SUFFIX)
+        self.flush_time()
+        try:
+            written = submit(project, out)
+        except (ProjectError, EditError, OSError) as exc:
+            self.window.prompts.error("Not submitted", f"Your submission was not written.\n\n{exc}")
+            return None
+        self.refresh()
+        self.window.prompts.inform(
+            "Submitted",
+            f"Your work is saved in:\n{written}\n\n{self.work.progress_text}.\n\n"
+            "Hand this file to your teacher. You can keep working and submit again: "
+            "the newest submission counts.",
+        )
+        return written
+
+
+# -- opening files (called by gui/app.py for the command line and by File › Open) -------------
+
+
+def _install(window: MainWindow, project: Project, work: StudentWork) -> StudentMode:
+    existing: StudentMode | None = getattr(window, "student_mode", None)
+    if existing is not None:
+        existing.detach()
+    current = getattr(window, "project", None)
+    if current is not None:
+        current.close()
+    window.set_project(project, work.annotator)
+    return StudentMode(window, work)
+
+
+def attach_if_workspace(window: MainWindow) -> StudentMode | None:
+    """A project opened by path that turns out to be a student's workspace gets its banner."""
+    from core.workspace import workspace_info
+
+    work = workspace_info(window.project)
+    if work is None or getattr(window, "student_mode", None) is not None:
+        return None
+    if window.annotator.id != work.annotator.id:
+        window.set_project(window.project, work.annotator)  # the student's own annotations
+    return StudentMode(window, work)
+
+
+def open_classroom_file(
+    path: Path, window: MainWindow, settings: Settings, prompts: Prompts
+) -> bool:
+    """Route an exercise or a submission file (by its suffix) to the right opener."""
+    from core.exercise import EXERCISE_SUFFIX
+
+    if Path(path).name.endswith(EXERCISE_SUFFIX):
+        return open_exercise_file(path, window, settings, prompts)
+    return open_submission_file(path, window, settings, prompts)
+
+
+def is_classroom_file(path: str | Path) -> bool:
+    return str(path).endswith((".claimdesk-exercise", SUBMISSION_SUFFIX))
+
+
+def open_exercise_file(
+    path: Path, window: MainWindow, settings: Settings, prompts: Prompts, *, ask_name: bool = False
+) -> bool:
+    """Open an exercise for a student: ask who they are once, then resume their workspace."""
+    from core.exercise import read_exercise
+    from core.project import Project
+    from core.workspace import open_workspace, workspace_info, workspace_path
+
+    path = Path(path).expanduser().resolve()
+    try:
+        exercise = read_exercise(path)
+    except ProjectError as exc:
+        prompts.error("Exercise not opened", f"The exercise could not be opened.\n\n{exc}")
+        return False
+    remembered = _Remembered()
+    identity = None if ask_name else remembered.get(exercise.id)
+    if identity is not None and not workspace_path(path, *identity).exists():
+        identity = None  # the workspace was removed: ask again
+    if identity is None:
+        identity = prompts.student_identity(exercise.title, settings.annotator_name, "")
+        if identity is None:
+            return False
+    name, student_id = identity
+    try:
+        project = Project.open(open_workspace(path, name, student_id or None))
+        work = workspace_info(project)
+    except (ProjectError, EditError) as exc:
+        prompts.error("Exercise not opened", f"Your workspace could not be opened.\n\n{exc}")
+        return False
+    if work is None:
+        project.close()
+        prompts.error("Exercise not opened", f"{path.name}: the workspace is damaged.")
+        return False
+    remembered.set(exercise.id, name, student_id)
+    settings.last_project = str(project.path)
+    _install(window, project, work)
+    return True
+
+
+def open_submission_file(
+    path: Path, window: MainWindow, settings: Settings, prompts: Prompts
+) -> bool:
+    """A teacher opening a submission: collect it into the open (or last) class project."""
+    from gui.teacher_actions import collect_now
+
+    project = getattr(window, "project", None)
+    if project is None:
+        from core.project import Project
+
+        last = settings.last_project
+        if not last or not Path(last).is_file():
+            prompts.error(
+                "Submission not collected",
+                f"{Path(path).name}: open the class project first, then use "
+                "Classroom › Collect submissions.",
+            )
+            return False
+        try:
+            project = Project.open(last)
+        except ProjectError as exc:
+            prompts.error("Submission not collected", str(exc))
+            return False
+        annotator = project.ensure_annotator(settings.annotator_name or "Teacher")
+        window.set_project(project, annotator)
+    if getattr(window, "student_mode", None) is not None:
+        prompts.error(
+            "Submission not collected",
+            f"{Path(path).name}: submissions are collected in the teacher's class project, "
+            "not in a student's exercise.",
+        )
+        return False
+    collect_now(window, [Path(path)])
+    return True

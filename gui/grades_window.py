@@ -1,0 +1,527 @@
+"""The class overview: every student's scores against the key, per-label breakdown, CSV export
+and each student's feedback page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QUrl,
+)
+from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import EditError, ProjectError
+from gui.teacher_actions import run_in_worker
+from gui.teacher_dialogs import safe_file_stem
+from gui.workers import Task
+
+if TYPE_CHECKING:
+    from core.exercise import ExerciseInfo
+    from core.grading import Claim, ClassGrades, Scores, StudentGrades
+    from core.project import Project
+    from gui.dialogs import Prompts
+
+_Index = QModelIndex | QPersistentModelIndex
+SortRole = Qt.ItemDataRole.UserRole + 1
+AnnotatorRole = Qt.ItemDataRole.UserRole + 2
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return "" if value is None else str(value)
+
+
+class ClassGradesModel(QAbstractTableModel):
+    """One row per student, the columns of the core's class overview; sorts on raw values."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._headers: tuple[str, ...] = ()
+        self._rows: list[tuple[Any, ...]] = []
+        self._ids: list[int] = []
+
+    def set_grades(self, grades: ClassGrades | None) -> None:
+        from core.grading import OVERVIEW_COLUMNS, class_overview_rows
+
+        self.beginResetModel()
+        if grades is None:
+            self._rows, self._ids = [], []
+        else:
+            self._headers = OVERVIEW_COLUMNS
+            self._rows = [tuple(row) for row in class_overview_rows(grades)]
+            self._ids = [student.annotator_id for student in grades.students]
+        self.endResetModel()
+
+    def annotator_id(self, row: int) -> int:
+        return self._ids[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._headers)
+        ):
+            return self._headers[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if not 0 <= index.column() < len(row):
+            return None
+        value = row[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _cell(value)  # item views draw display text literally: names stay plain
+        if role == SortRole:
+            return value.casefold() if isinstance(value, str) else value
+        if role == AnnotatorRole:
+            return self._ids[index.row()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int | float):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class LabelGradesModel(QAbstractTableModel):
+    """The selected student's scores for each label of the codebook."""
+
+    COLUMNS = (
+        "Label",
+        "Exact P",
+        "Exact R",
+        "Exact F1",
+        "Overlap P",
+        "Overlap R",
+        "Overlap F1",
+        "In key",
+        "Marked",
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._student: StudentGrades | None = None
+
+    def set_student(self, student: StudentGrades | None) -> None:
+        self.beginResetModel()
+        self._student = student
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() or self._student is None:
+            return 0
+        return len(self._student.labels)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    @staticmethod
+    def _values(exact: Scores, overlap: Scores) -> tuple[float | int, ...]:
+        return (
+            exact.precision,
+            exact.recall,
+            exact.f1,
+            overlap.precision,
+            overlap.recall,
+            overlap.f1,
+            exact.tp + exact.fn,
+            exact.tp + exact.fp,
+        )
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if self._student is None or not index.isValid():
+            return None
+        if not 0 <= index.row() < len(self._student.labels):
+            return None
+        grades = self._student.labels[index.row()]
+        column = index.column()
+        if column == 0:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return grades.label.name
+            if role == Qt.ItemDataRole.DecorationRole:
+                return QColor(grades.label.colour)
+            return None
+        values = self._values(grades.exact, grades.overlap)
+        if not 1 <= column <= len(values):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            nothing_due = grades.exact.tp + grades.exact.fp + grades.exact.fn == 0
+            if nothing_due and column <= 6:
+                return "—"  # neither the key nor the student used the label: no score to give
+            return _cell(values[column - 1])
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+def _claim(claim: Claim, titles: dict[int, str]) -> str:
+    quote = claim.quote if len(claim.quote) <= 120 else claim.quote[:117] + "…"
+    where = titles.get(claim.document_id, f"document {claim.document_id}")
+    return f"[{claim.label_name}] “{quote}” — {where}, {claim.start}–{claim.end}"
+
+
+def details_text(grades: ClassGrades, student: StudentGrades) -> str:
+    """What the student missed, added, or marked with other boundaries or another label."""
+    titles = {document.id: document.title for document in grades.documents}
+    lines = [f"Missed ({len(student.missed)})"]
+    lines += [f"  • {_claim(claim, titles)}" for claim in student.missed]
+    lines += ["", f"Extra ({len(student.extra)})"]
+    lines += [f"  • {_claim(claim, titles)}" for claim in student.extra]
+    lines += ["", f"Boundary errors ({len(student.boundary)})"]
+    for mine, key in student.boundary:
+        lines.append(f"  • {_claim(mine, titles)}\n      key: “{key.quote}” {key.start}–{key.end}")
+    lines += ["", f"Wrong label ({len(student.wrong_label)})"]
+    for mine, key in student.wrong_label:
+        lines.append(f"  • {_claim(mine, titles)}\n      key: [{key.label_name}] “{key.quote}”")
+    return "\n".join(lines) + "\n"
+
+
+class FeedbackPreview(QDialog):
+    """The student's feedback page as written to disk, with a button to open it in a browser."""
+
+    def __init__(self, html: str, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.setWindowTitle(f"Feedback — {path.name}")
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)  # nothing in a feedback page should navigate away
+        self.browser.setHtml(html)
+        where = QLabel(f"Saved as {path}")
+        where.setTextFormat(Qt.TextFormat.PlainText)
+        where.setWordWrap(True)
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        open_button = QPushButton("Open in browser (to print)")
+        open_button.clicked.connect(self.open_in_browser)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(open_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser)
+        layout.addWidget(where)
+        layout.addWidget(buttons)
+        self.resize(820, 760)
+
+    def open_in_browser(self) -> bool:
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path)))
+
+
+class GradesWindow(QDialog):
+    """Grades of one exercise: overview table (sortable), breakdown and lists for a student."""
+
+    def __init__(
+        self,
+        project: Project,
+        exercises: list[ExerciseInfo],
+        prompts: Prompts,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window)
+        self.setWindowTitle("Grades")
+        self.project = project
+        self.prompts = prompts
+        self.grades: ClassGrades | None = None
+        self._generation = 0  # only the latest grading is shown
+        self.task: Task | None = None
+
+        self.exercises = {info.id: info for info in exercises}
+        self.exercise = QComboBox()
+        for info in exercises:
+            self.exercise.addItem(f"{info.title} ({info.submissions} submitted)", info.id)
+        self.exercise.currentIndexChanged.connect(lambda _: self._exercise_chosen())
+        self.key = QComboBox()
+        self.key.setToolTip("Whose annotations in this project are the right answers")
+        self.key.addItem("(no key)", None)
+        for annotator in project.annotators():
+            self.key.addItem(annotator.name, annotator.id)  # combo boxes show plain text
+        self.key.currentIndexChanged.connect(lambda _: self._key_chosen())
+        self.tolerance = QSpinBox()
+        self.tolerance.setRange(-1, 1000)
+        self.tolerance.setSpecialValueText("any overlap")
+        self.tolerance.setSuffix(" characters")
+        self.tolerance.setValue(-1)
+        self.tolerance.setToolTip(
+            "Overlap matching: same label and overlapping spans. With a tolerance of N, both "
+            "ends must also lie within N characters of the key's."
+        )
+        self.tolerance.valueChanged.connect(lambda _: self.regrade())
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Exercise"))
+        top.addWidget(self.exercise, 1)
+        top.addWidget(QLabel("Answer key"))
+        top.addWidget(self.key)
+        top.addWidget(QLabel("Boundary tolerance"))
+        top.addWidget(self.tolerance)
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+
+        self.model = ClassGradesModel()
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SortRole)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_student())
+        self.table.doubleClicked.connect(lambda _: self.open_feedback())
+
+        self.labels_model = LabelGradesModel()
+        self.labels_table = QTableView()
+        self.labels_table.setModel(self.labels_model)
+        self.labels_table.verticalHeader().hide()
+        self.labels_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        tabs = QTabWidget()
+        tabs.addTab(self.labels_table, "Per label")
+        tabs.addTab(self.details, "Missed, extra and boundary errors")
+        self.student_heading = QLabel("Select a student to see their breakdown.")
+        self.student_heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.student_heading.setStyleSheet("font-weight: bold;")
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 4, 0, 0)
+        lower_layout.addWidget(self.student_heading)
+        lower_layout.addWidget(tabs)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(lower)
+        splitter.setSizes([320, 300])
+
+        self.csv_button = QPushButton("Export CSV…")
+        self.csv_button.clicked.connect(self.export_csv)
+        self.feedback_button = QPushButton("Open feedback…")
+        self.feedback_button.setToolTip("Write the selected student's feedback page and show it")
+        self.feedback_button.clicked.connect(self.open_feedback)
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.csv_button)
+        buttons.addWidget(self.feedback_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.status)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+        self.resize(1280, 760)
+        self._show_key()
+        self._enable()
+
+    def _enable(self) -> None:
+        has_rows = self.grades is not None and bool(self.grades.students)
+        self.csv_button.setEnabled(has_rows)
+        self.feedback_button.setEnabled(has_rows and self.selected_student() is not None)
+
+    # -- exercise and key -----------------------------------------------------------------------
+
+    def _show_key(self) -> None:
+        info = self.exercises.get(self.exercise.currentData())
+        self.key.blockSignals(True)
+        self.key.setCurrentIndex(max(self.key.findData(info.key_annotator_id if info else None), 0))
+        self.key.blockSignals(False)
+
+    def _exercise_chosen(self) -> None:
+        self._show_key()
+        self.regrade()
+
+    def _key_chosen(self) -> None:
+        from core.exercise import set_key
+
+        exercise_id = self.exercise.currentData()
+        try:
+            info = set_key(self.project, exercise_id, self.key.currentData())
+        except (ProjectError, EditError) as exc:
+            self.prompts.error("Key not changed", str(exc))
+            self._show_key()
+            return
+        self.exercises[exercise_id] = info
+        self.regrade()
+
+    # -- grading (on a worker thread, with its own connection to the project file) -------------
+
+    def regrade(self) -> None:
+        from core.grading import grade
+
+        exercise_id = self.exercise.currentData()
+        if exercise_id is None:
+            return
+        tolerance = None if self.tolerance.value() < 0 else self.tolerance.value()
+        path = self.project.path
+        self.status.setText("Grading…")
+        if self.task is not None:
+            self.task.cancel()
+        self._generation += 1
+        generation = self._generation
+
+        def work(progress: Callable[[int, int], bool]) -> ClassGrades:
+            from core.project import Project
+
+            with Project.open(path) as project:
+                return grade(project, exercise_id, tolerance, progress=progress)
+
+        def done(grades: ClassGrades) -> None:
+            if generation == self._generation:
+                self.task = None
+                self.show_grades(grades)
+
+        def failed(error: BaseException) -> None:
+            from core.exercise import Cancelled
+
+            if generation != self._generation:
+                return  # a newer grading replaced this one
+            self.task = None
+            self.show_grades(None)
+            if isinstance(error, Cancelled):
+                self.status.setText("Grading cancelled.")
+            elif isinstance(error, ProjectError | EditError):
+                self.status.setText(str(error))
+            else:
+                self.status.setText(f"The exercise could not be graded: {error}")
+
+        self.task = run_in_worker(self, "Grading…", work, done, failed)
+
+    def show_grades(self, grades: ClassGrades | None) -> None:
+        selected = self.selected_student()
+        self.grades = grades
+        self.model.set_grades(grades)
+        self.table.resizeColumnsToContents()
+        if grades is not None:
+            tolerance = (
+                "any overlap"
+                if grades.tolerance is None
+                else f"overlap within {grades.tolerance} characters"
+            )
+            self.status.setText(
+                f"{len(grades.students)} student(s) graded against the key of "
+                f"{grades.key_annotator_name} ({len(grades.key)} key claims; "
+                f"exact = same label and boundaries; {tolerance})."
+            )
+            if selected is not None:
+                self.select_student(selected.annotator_id)
+        self._show_student()
+
+    # -- the selected student -------------------------------------------------------------------
+
+    def selected_student(self) -> StudentGrades | None:
+        index = self.table.currentIndex()
+        if self.grades is None or not index.isValid():
+            return None
+        annotator_id = self.proxy.data(index, AnnotatorRole)
+        try:
+            return self.grades.student(int(annotator_id))
+        except (KeyError, TypeError):
+            return None
+
+    def select_student(self, annotator_id: int) -> bool:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if self.proxy.data(index, AnnotatorRole) == annotator_id:
+                self.table.setCurrentIndex(index)
+                return True
+        return False
+
+    def _show_student(self) -> None:
+        student = self.selected_student()
+        self.labels_model.set_student(student)
+        self.labels_table.resizeColumnsToContents()
+        if student is None or self.grades is None:
+            self.student_heading.setText("Select a student to see their breakdown.")
+            self.details.setPlainText("")
+        else:
+            self.student_heading.setText(student.annotator_name)
+            self.details.setPlainText(details_text(self.grades, student))
+        self._enable()
+
+    # -- output ---------------------------------------------------------------------------------
+
+    def export_csv(self) -> Path | None:
+        from core.grading import write_class_csv
+
+        if self.grades is None:
+            return None
+        default = self.project.path.parent / f"{safe_file_stem(self.grades.title)} grades.csv"
+        path = self.prompts.csv_path(default)
+        if path is None:
+            return None
+        try:
+            written = write_class_csv(self.grades, path)
+        except (ProjectError, OSError) as exc:
+            self.prompts.error("Grades not exported", str(exc))
+            return None
+        self.status.setText(f"Grades exported to {written}")
+        return written
+
+    def feedback_folder(self) -> Path:
+        assert self.grades is not None
+        return self.project.path.parent / "Feedback" / safe_file_stem(self.grades.title)
+
+    def open_feedback(self) -> FeedbackPreview | None:
+        from core.feedback import feedback_html, write_feedback
+
+        student = self.selected_student()
+        if self.grades is None or student is None:
+            return None
+        try:
+            folder = self.feedback_folder()
+            folder.mkdir(parents=True, exist_ok=True)
+            path = write_feedback(self.grades, student, folder)
+            html = feedback_html(self.grades, student)
+        except (ProjectError, OSError) as exc:
+            self.prompts.error("Feedback not written", str(exc))
+            return None
+        preview = FeedbackPreview(html, path, self)
+        preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        preview.show()
+        self.preview = preview
+        return preview

@@ -1,0 +1,168 @@
+"""The Classroom menu: create an exercise, collect submissions (off the GUI thread), grades."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from core.errors import EditError, ProjectError
+from gui.workers import Task
+
+if TYPE_CHECKING:
+    from core.exercise import CollectReport, ExerciseInfo
+    from gui.main_window import MainWindow
+
+
+def create_exercise(window: MainWindow) -> ExerciseInfo | None:
+    """Ask what goes into the exercise, then write the file and record it in the project."""
+    from core.exercise import create_exercise as write_exercise
+
+    project = window.project
+    documents = project.documents()
+    if not documents:
+        window.prompts.error(
+            "No documents", "Import the articles for the exercise first (File › Import)."
+        )
+        return None
+    draft = window.prompts.exercise_draft(documents, project.annotators(), project.path.parent)
+    while draft is not None:
+        try:
+            info = write_exercise(
+                project,
+                draft.destination,
+                title=draft.title,
+                document_ids=draft.document_ids,
+                guidelines=draft.guidelines,
+                key_annotator=draft.key_annotator_id,
+            )
+        except (ProjectError, EditError, OSError) as exc:
+            window.prompts.error("Exercise not created", str(exc))
+            draft = window.prompts.exercise_draft(
+                documents, project.annotators(), project.path.parent, draft
+            )
+            continue
+        key = info.key_annotator_name or "none yet"
+        window.prompts.inform(
+            "Exercise created",
+            f"{info.title}\n\n{len(info.document_ids)} document(s); answer key: {key}.\n\n"
+            f"Hand this file to your students:\n{info.path}",
+        )
+        return info
+    return None
+
+
+def run_in_worker(
+    window: QWidget,
+    label: str,
+    work: Callable[[Callable[[int, int], bool]], Any],
+    done: Callable[[Any], None],
+    failed: Callable[[BaseException], None],
+) -> Task:
+    """``work`` runs on the thread pool with a progress dialog; ``done``/``failed`` on the GUI."""
+    task = Task(work)
+    dialog = QProgressDialog(label, "Cancel", 0, 0, window)
+    dialog.setWindowTitle("Classroom")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(400)
+    dialog.canceled.connect(task.cancel)
+
+    def progress(step: int, total: int) -> None:
+        dialog.setMaximum(total)
+        dialog.setValue(step)
+
+    # Kept alive until it reports back (several may run: a regrade while one is under way).
+    running: set[Task] = window.__dict__.setdefault("_classroom_tasks", set())
+
+    def finish(result: object) -> None:
+        dialog.reset()
+        running.discard(task)
+        done(result)
+
+    def fail(error: BaseException) -> None:
+        dialog.reset()
+        running.discard(task)
+        failed(error)
+
+    task.signals.progress.connect(progress)
+    task.signals.finished.connect(finish)
+    task.signals.failed.connect(fail)
+    running.add(task)
+    task.start()
+    return task
+
+
+def report_text(report: CollectReport) -> str:
+    """The collect report, file by file, as plain text."""
+    sections = (
+        ("Accepted", report.accepted, "as"),
+        ("Replaced an older submission", report.replaced, "for"),
+        ("Skipped", report.skipped, "—"),
+        ("Rejected", report.rejected, "—"),
+    )
+    lines: list[str] = []
+    for title, rows, joiner in sections:
+        lines.append(f"{title} ({len(rows)})")
+        lines.extend(f"  • {path.name} {joiner} {text}" for path, text in rows)
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def collect_now(window: MainWindow, paths: list[Path]) -> Task | None:
+    """Check and collect submission files (or folders of them) into the window's project."""
+    from core.collect import collect
+
+    if not paths:
+        return None
+    project_path = window.project.path
+
+    def work(progress: Callable[[int, int], bool]) -> CollectReport:
+        from core.project import Project
+
+        # One connection per thread: the worker opens the file itself.
+        with Project.open(project_path) as project:
+            return collect(project, paths, progress=progress)
+
+    def done(report: CollectReport) -> None:
+        window.reload_documents()
+        window.statusBar().showMessage(f"Submissions: {report.summary}.", 12000)
+        window.prompts.report("Submissions collected", report.summary, report_text(report))
+
+    def failed(error: BaseException) -> None:
+        from core.exercise import Cancelled
+
+        if isinstance(error, Cancelled):
+            window.statusBar().showMessage("Collecting cancelled; nothing was collected.", 8000)
+            return
+        window.prompts.error("Submissions not collected", f"Nothing was collected.\n\n{error}")
+
+    return run_in_worker(window, "Checking submissions…", work, done, failed)
+
+
+def collect_submissions(window: MainWindow) -> Task | None:
+    return collect_now(window, window.prompts.submission_files())
+
+
+def collect_folder(window: MainWindow) -> Task | None:
+    folder = window.prompts.submission_folder()
+    return collect_now(window, [folder]) if folder is not None else None
+
+
+def show_grades(window: MainWindow) -> Any:
+    from core.exercise import exercises
+    from gui.grades_window import GradesWindow
+
+    found = exercises(window.project)
+    if not found:
+        window.prompts.error(
+            "No exercises", "This project has no exercises yet: Classroom › Create exercise."
+        )
+        return None
+    grades = GradesWindow(window.project, found, window.prompts, window)
+    grades.show()
+    grades.regrade()
+    window._grades_window = grades  # type: ignore[attr-defined]
+    return grades

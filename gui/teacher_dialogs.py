@@ -1,0 +1,256 @@
+"""The teacher's dialogs: create an exercise from the project, read a collect report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.records import AnnotatorRecord, DocumentRecord
+
+_Index = QModelIndex | QPersistentModelIndex
+
+EXERCISE_SUFFIX = ".claimdesk-exercise"
+SUBMISSION_SUFFIX = ".claimdesk-submission"
+
+
+@dataclass(frozen=True)
+class ExerciseDraft:
+    """What the teacher chose in the dialog; handed to the core's create_exercise."""
+
+    title: str
+    document_ids: tuple[int, ...]
+    guidelines: str
+    key_annotator_id: int | None
+    destination: Path
+
+
+class DocumentChoiceModel(QAbstractListModel):
+    """The project's documents, each with a check box (all checked at first)."""
+
+    def __init__(self, documents: list[DocumentRecord]) -> None:
+        super().__init__()
+        self._documents = documents
+        self._checked = [True] * len(documents)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._documents)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._documents):
+            return None
+        document = self._documents[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return document.title or f"Document {document.id}"
+        if role == Qt.ItemDataRole.CheckStateRole:
+            checked = self._checked[index.row()]
+            return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+        return None
+
+    def setData(self, index: _Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        state = value.value if isinstance(value, Qt.CheckState) else value
+        self._checked[index.row()] = state == Qt.CheckState.Checked.value
+        self.dataChanged.emit(index, index, [role])
+        return True
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemIsUserCheckable
+        )
+
+    def set_all(self, checked: bool) -> None:
+        self._checked = [checked] * len(self._documents)
+        if self._documents:
+            self.dataChanged.emit(self.index(0), self.index(len(self._documents) - 1))
+
+    def set_checked(self, document_ids: set[int]) -> None:
+        self._checked = [d.id in document_ids for d in self._documents]
+        if self._documents:
+            self.dataChanged.emit(self.index(0), self.index(len(self._documents) - 1))
+
+    def checked_ids(self) -> tuple[int, ...]:
+        return tuple(d.id for d, on in zip(self._documents, self._checked, strict=True) if on)
+
+
+def safe_file_stem(text: str) -> str:
+    """A file name from a title: letters, digits, spaces, dashes; never a path."""
+    kept = "".join(c if c.isalnum() or c in "-_" else " " for c in text)
+    return " ".join(kept.split())[:80].strip() or "exercise"
+
+
+class CreateExerciseDialog(QDialog):
+    """Documents, title, guidelines, answer key and where to write the exercise file."""
+
+    def __init__(
+        self,
+        documents: list[DocumentRecord],
+        annotators: list[AnnotatorRecord],
+        default_folder: Path,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Create exercise")
+        self.default_folder = default_folder
+        self.title = QLineEdit()
+        self.title.setPlaceholderText("e.g. Week 3: sanctions and trade claims")
+        self.documents = DocumentChoiceModel(documents)
+        self.document_view = QListView()
+        self.document_view.setModel(self.documents)
+        self.document_view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.document_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        all_button = QPushButton("All")
+        none_button = QPushButton("None")
+        all_button.clicked.connect(lambda: self.documents.set_all(True))
+        none_button.clicked.connect(lambda: self.documents.set_all(False))
+        choose = QHBoxLayout()
+        choose.addWidget(all_button)
+        choose.addWidget(none_button)
+        choose.addStretch(1)
+        self.guidelines = QPlainTextEdit()
+        self.guidelines.setPlaceholderText(
+            "What students should mark, and how (shown to them as plain text)"
+        )
+        self.key = QComboBox()
+        self.key.addItem("No answer key (no grades)", None)
+        for annotator in annotators:
+            self.key.addItem(annotator.name, annotator.id)  # a combo box shows plain text
+        self.key.setToolTip(
+            "Whose annotations are the right answers. They never go into the exercise file."
+        )
+        self.destination = QLineEdit()
+        self.title.textChanged.connect(self._suggest_destination)
+        self._suggested = ""
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        where = QHBoxLayout()
+        where.addWidget(self.destination, 1)
+        where.addWidget(browse)
+        self.problem = QLabel()
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem.setStyleSheet("color: #c62828;")
+        self.problem.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow("&Title", self.title)
+        documents_box = QVBoxLayout()
+        documents_box.addWidget(self.document_view)
+        documents_box.addLayout(choose)
+        form.addRow("Documents", documents_box)
+        form.addRow("&Guidelines", self.guidelines)
+        form.addRow("Answer &key", self.key)
+        form.addRow("Save as", where)
+        note = QLabel(
+            "The codebook (labels, colours, keys, definitions) is frozen into the exercise. "
+            "Students cannot change it."
+        )
+        note.setTextFormat(Qt.TextFormat.PlainText)
+        note.setWordWrap(True)
+        note.setStyleSheet("color: palette(mid);")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self.resize(620, 640)
+        self._suggest_destination("")
+
+    def _suggest_destination(self, title: str) -> None:
+        # Follow the title until the teacher types a path of their own.
+        if self.destination.text() in ("", self._suggested):
+            name = safe_file_stem(title) + EXERCISE_SUFFIX
+            self._suggested = str(self.default_folder / name)
+            self.destination.setText(self._suggested)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save exercise as", self.destination.text(), f"Exercises (*{EXERCISE_SUFFIX})"
+        )
+        if path:
+            self.destination.setText(path)
+
+    def problems(self) -> str:
+        """Why the dialog cannot be accepted yet, or "" if it can."""
+        if not self.title.text().strip():
+            return "Give the exercise a title."
+        if not self.documents.checked_ids():
+            return "Choose at least one document."
+        if not self.destination.text().strip():
+            return "Choose where to save the exercise file."
+        return ""
+
+    def _accept(self) -> None:
+        problem = self.problems()
+        self.problem.setText(problem)
+        if not problem:
+            self.accept()
+
+    def restore(self, draft: ExerciseDraft) -> None:
+        """Show a draft again (after the core refused it), for the teacher to correct."""
+        self.title.setText(draft.title)
+        self.documents.set_checked(set(draft.document_ids))
+        self.guidelines.setPlainText(draft.guidelines)
+        self.key.setCurrentIndex(max(self.key.findData(draft.key_annotator_id), 0))
+        self.destination.setText(str(draft.destination))
+
+    def draft(self) -> ExerciseDraft:
+        destination = Path(self.destination.text().strip()).expanduser()
+        if not destination.name.endswith(EXERCISE_SUFFIX):
+            destination = destination.with_name(destination.name + EXERCISE_SUFFIX)
+        return ExerciseDraft(
+            self.title.text().strip(),
+            self.documents.checked_ids(),
+            self.guidelines.toPlainText().strip(),
+            self.key.currentData(),
+            destination,
+        )
+
+
+class TextReportDialog(QDialog):
+    """A read-only plain-text report (names and reasons from students' files stay literal)."""
+
+    def __init__(self, title: str, summary: str, body: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.summary = QLabel(summary)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-weight: bold;")
+        self.body = QPlainTextEdit()
+        self.body.setReadOnly(True)
+        self.body.setPlainText(body)
+        self.body.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.body)
+        layout.addWidget(buttons)
+        self.resize(640, 440)

@@ -1,0 +1,208 @@
+"""claimdesk-cli exercise create|list|key|collect|grade, run as the installed console script."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from core.project import Project
+from tests.core.classroom_kit import annotate, student_submits, teacher_project
+from tests.core.test_cli import failed, ok, run
+
+
+@pytest.fixture
+def teacher(tmp_path: Path) -> Path:
+    with teacher_project(tmp_path / "teacher") as project:
+        key = project.ensure_annotator("Key maker")
+        annotate(project, key.id, [(0, "Claim", 0, 10), (0, "Evidence", 20, 30)])
+        return project.path
+
+
+def test_help_for_every_exercise_command(tmp_path: Path) -> None:
+    assert "create" in ok(run("exercise", "--help", cwd=tmp_path))
+    for action, words in [
+        ("create", "never goes into the file"),
+        ("collect", "newer submission from the same student replaces"),
+        ("grade", "--tolerance N"),
+        ("list", "PROJECT"),
+        ("key", "'none' clears it"),
+        ("start", "every edit is saved at once"),
+        ("submit", "only the student's annotations"),
+    ]:
+        assert words in " ".join(ok(run("exercise", action, "--help", cwd=tmp_path)).split())
+
+
+def test_create_collect_grade(teacher: Path, tmp_path: Path) -> None:
+    guidelines = tmp_path / "guidelines.txt"
+    guidelines.write_text("Mark claims, not opinions.\n", encoding="utf-8")
+    out = ok(
+        run(
+            "exercise",
+            "create",
+            teacher,
+            "--out",
+            tmp_path / "week1",
+            "--documents",
+            "all",
+            "--title",
+            "Week 1",
+            "--key",
+            "Key maker",
+            "--guidelines",
+            guidelines,
+            cwd=tmp_path,
+        )
+    )
+    exercise = tmp_path / "week1.claimdesk-exercise"
+    assert f"Wrote {exercise} (2 document(s))" in out and "Answer key: Key maker" in out
+    assert "Week 1  documents: 2  key: Key maker  submissions: 0" in ok(
+        run("exercise", "list", teacher, cwd=tmp_path)
+    )
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    student_submits(exercise, "Ann", [(0, "Claim", 0, 10), (0, "Evidence", 22, 30)], inbox)
+    student_submits(exercise, "=cmd|' /C calc'!A0", [(0, "Claim", 0, 10)], inbox)
+    junk = inbox / "junk.claimdesk-submission"
+    junk.write_text("not a zip", encoding="utf-8")
+    out = ok(run("exercise", "collect", teacher, inbox, cwd=tmp_path))
+    assert f"rejected  {junk}: is not a Claimdesk submission" in out
+    assert "2 accepted, 0 replaced, 0 skipped, 1 rejected." in out
+
+    out = ok(
+        run(
+            "exercise",
+            "grade",
+            teacher,
+            "--csv",
+            tmp_path / "class.csv",
+            "--feedback",
+            tmp_path / "feedback",
+            cwd=tmp_path,
+        )
+    )
+    assert "2 student(s) against Key maker (2 claims)" in out
+    # Ann: exact 1 of 2 -> F1 0.5; overlap 2 of 2 -> 1.0.
+    assert any(line.split()[:3] == ["Ann", "0.500", "1.000"] for line in out.splitlines())
+    with (tmp_path / "class.csv").open(encoding="utf-8-sig", newline="") as handle:
+        names = [row[0] for row in csv.reader(handle)][1:]
+    assert sorted(names) == ["'=cmd|' /C calc'!A0", "Ann"]
+    assert len(list((tmp_path / "feedback").glob("*.html"))) == 2
+    strict = ok(run("exercise", "grade", teacher, "--tolerance", "0", cwd=tmp_path))
+    assert "ends within 0" in strict
+    assert any(line.split()[:3] == ["Ann", "0.500", "0.500"] for line in strict.splitlines())
+
+
+def test_refusals_name_the_problem(teacher: Path, tmp_path: Path) -> None:
+    failed(run("exercise", "grade", teacher, cwd=tmp_path), "has no exercises yet")
+    failed(
+        run(
+            "exercise",
+            "create",
+            teacher,
+            "--out",
+            tmp_path / "x",
+            "--documents",
+            "7",
+            "--title",
+            "T",
+            cwd=tmp_path,
+        ),
+        "no document with id 7",
+    )
+    failed(
+        run(
+            "exercise",
+            "create",
+            teacher,
+            "--out",
+            tmp_path / "x",
+            "--documents",
+            "all",
+            "--title",
+            "T",
+            "--key",
+            "Nobody",
+            cwd=tmp_path,
+        ),
+        "no annotator 'Nobody'",
+    )
+    ok(
+        run(
+            "exercise",
+            "create",
+            teacher,
+            "--out",
+            tmp_path / "x",
+            "--documents",
+            "1",
+            "--title",
+            "No key",
+            cwd=tmp_path,
+        )
+    )
+    failed(run("exercise", "grade", teacher, cwd=tmp_path), "has no answer key yet")
+    ok(run("exercise", "key", teacher, "Key maker", cwd=tmp_path))
+    assert "0 student(s)" in ok(run("exercise", "grade", teacher, cwd=tmp_path))
+    ok(
+        run(
+            "exercise",
+            "create",
+            teacher,
+            "--out",
+            tmp_path / "y",
+            "--documents",
+            "1",
+            "--title",
+            "Second",
+            cwd=tmp_path,
+        )
+    )
+    failed(run("exercise", "grade", teacher, cwd=tmp_path), "choose one with --exercise")
+    assert "0 student(s)" in ok(
+        run("exercise", "grade", teacher, "--exercise", "No key", cwd=tmp_path)
+    )
+    with Project.open(teacher) as project:
+        assert len(project.annotators()) == 1
+
+
+def test_a_student_without_a_screen(teacher: Path, tmp_path: Path) -> None:
+    ok(
+        run(
+            "exercise",
+            "create",
+            teacher,
+            "--out",
+            tmp_path / "w",
+            "--documents",
+            "all",
+            "--title",
+            "Week 1",
+            "--key",
+            "Key maker",
+            cwd=tmp_path,
+        )
+    )
+    out = ok(
+        run(
+            "exercise",
+            "start",
+            tmp_path / "w.claimdesk-exercise",
+            "--name",
+            "Ann",
+            "--id",
+            "7",
+            cwd=tmp_path,
+        )
+    )
+    assert "Workspace of Ann (7) for 'Week 1'" in out and "0 of 2 documents done" in out
+    workspace = Path(out.split(": ", 1)[1].splitlines()[0])
+    with Project.open(workspace) as project:
+        annotator = next(a for a in project.annotators() if a.name == "Ann (7)")
+        annotate(project, annotator.id, [(0, "Claim", 0, 10)])
+    out = ok(run("exercise", "submit", workspace, cwd=tmp_path))
+    assert "Week 1 - Ann (7).claimdesk-submission" in out and "1 claim" in out
+    assert (tmp_path / "Week 1 - Ann (7).claimdesk-submission").exists()
+    assert "1 accepted" in ok(run("exercise", "collect", teacher, tmp_path, cwd=tmp_path))
+    failed(run("exercise", "submit", teacher, cwd=tmp_path), "is not an exercise workspace")

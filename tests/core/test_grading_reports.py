@@ -1,0 +1,160 @@
+"""The class table as CSV and the feedback page: what a teacher exports and a student reads."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from core.collect import collect
+from core.exercise import ExerciseError, create_exercise
+from core.feedback import feedback_html, write_all_feedback
+from core.grading import OVERVIEW_COLUMNS, ClassGrades, class_overview_rows, grade, write_class_csv
+from core.project import Project
+from tests.core.classroom_kit import exercise_with_key, student_submits, teacher_project
+
+KEY = [(0, "Claim", 0, 10), (0, "Evidence", 5, 30), (0, "<b>Source</b>", 40, 50)]
+
+
+@pytest.fixture
+def graded(tmp_path: Path) -> Iterator[tuple[Project, ClassGrades]]:
+    project = teacher_project(tmp_path / "teacher")
+    info = exercise_with_key(project, tmp_path, KEY)
+    assert info.path is not None
+    files = [
+        student_submits(info.path, '=HYPERLINK("http://x")', [(0, "Claim", 0, 10)], tmp_path / "a"),
+        student_submits(
+            info.path,
+            "<script>alert(1)</script>",
+            [(0, "Evidence", 0, 10), (0, "Claim", 12, 30), (0, "<b>Source</b>", 41, 50)],
+            tmp_path / "b",
+            "+44",
+        ),
+    ]
+    collect(project, files)
+    yield project, grade(project, info.id)
+    project.close()
+
+
+def test_class_csv_neutralises_formulas(
+    graded: tuple[Project, ClassGrades], tmp_path: Path
+) -> None:
+    _, grades = graded
+    path = write_class_csv(grades, tmp_path / "class.csv")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads it right
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][: len(OVERVIEW_COLUMNS)] == list(OVERVIEW_COLUMNS)
+    assert rows[0][-2:] == ["<b>Source</b> exact F1", "<b>Source</b> overlap F1"]
+    by_name = {row[0]: row for row in rows[1:]}
+    assert set(by_name) == {'\'=HYPERLINK("http://x")', "<script>alert(1)</script>"}
+    assert by_name["<script>alert(1)</script>"][1] == "'+44"
+    first = by_name['\'=HYPERLINK("http://x")']
+    # One exact Claim of three key claims: P 1.000, R 0.333.
+    assert first[4:7] == ["1.000", "0.333", "0.500"]
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_overview_rows_hold_raw_values(graded: tuple[Project, ClassGrades]) -> None:
+    _, grades = graded
+    rows = class_overview_rows(grades)
+    assert all(len(row) == len(OVERVIEW_COLUMNS) for row in rows)
+    second = next(row for row in rows if row[1] == "+44")
+    # Key: Claim [0,10), Evidence [5,30), Source [40,50). Student: Evidence [0,10) overlaps the
+    # key's Evidence (boundary error), Source [41,50) the key's Source (boundary error), Claim
+    # [12,30) touches no key Claim (extra), so the key's Claim [0,10) is missed.
+    assert second[OVERVIEW_COLUMNS.index("Boundary errors")] == 2
+    assert second[OVERVIEW_COLUMNS.index("Wrong label")] == 0
+    assert second[OVERVIEW_COLUMNS.index("Missed")] == 1
+    assert second[OVERVIEW_COLUMNS.index("Extra")] == 1
+    assert second[OVERVIEW_COLUMNS.index("Exact F1")] == 0.0
+    # Overlap: 2 matched of 3 marked and 3 in the key -> F1 2/3.
+    assert second[OVERVIEW_COLUMNS.index("Overlap F1")] == pytest.approx(2 / 3)
+    assert isinstance(second[OVERVIEW_COLUMNS.index("Overlap F1")], float)
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_feedback_escapes_everything_and_shows_both_sides(
+    graded: tuple[Project, ClassGrades],
+) -> None:
+    project, grades = graded
+    student = next(s for s in grades.students if s.student_id == "+44")
+    page = feedback_html(grades, student.annotator_id)
+    parser = _Collector()
+    parser.feed(page)
+    # No script element and no tag from a name, label or text: only what the page itself uses.
+    assert "script" not in parser.tags and "b" in parser.tags  # <b> only from the page's own labels
+    assert set(parser.tags) <= {
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "h1",
+        "h2",
+        "h3",
+        "p",
+        "b",
+        "br",
+        "table",
+        "tr",
+        "th",
+        "td",
+        "span",
+        "div",
+        "ul",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+    }
+    text = "".join(parser.text)
+    assert "<script>alert(1)</script> (+44)" in text  # shown as the characters typed
+    assert "<b>Source</b>" in text  # the label name, as text
+    assert "Who says it <i>(name them)</i>." not in text  # Source was not missed...
+    assert "A statement presented as fact." in text  # ...but the key's Claim was
+    assert "Your annotations (3)" in text and "Answer key (3)" in text
+    document = project.document_text(project.documents()[1].id)
+    assert "&lt;b&gt;x&lt;/b&gt;&amp;amp;" in page and document.startswith("Café")
+    # The key's spans are painted in the labels' colours (tinted for print).
+    assert re.search(r"border-bottom: 2px solid #e6194b", page)
+    assert "<script" not in page.lower()
+
+
+def test_feedback_pages_are_written_per_student(
+    graded: tuple[Project, ClassGrades], tmp_path: Path
+) -> None:
+    _, grades = graded
+    pages = write_all_feedback(grades, tmp_path / "feedback")
+    assert len(pages) == 2
+    assert all(p.parent == tmp_path / "feedback" and p.suffix == ".html" for p in pages)
+    assert all("/" not in p.name[:-5] and "<" not in p.name for p in pages)
+
+
+def test_grading_needs_a_key(tmp_path: Path) -> None:
+    project = teacher_project(tmp_path / "t")
+    try:
+        info = create_exercise(project, tmp_path, title="Keyless", document_ids=[1])
+        with pytest.raises(ExerciseError, match="has no answer key yet"):
+            grade(project, info.id)
+        with pytest.raises(ExerciseError, match="has no exercise"):
+            grade(project, "0" * 32)
+    finally:
+        project.close()
