@@ -29,7 +29,23 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "project",
         nargs="?",
-        help="project file (.claimdesk) to open; default: the last one, or the sample project",
+        help="file to open: a project (.claimdesk), exercise (.claimdesk-exercise) or submission "
+        "(.claimdesk-submission); default: the last project, or the sample project",
+    )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="check this installation: open the sample project (or a copy of the file given) in "
+        "a throw-away folder, annotate one span through the window, reopen it, exit 0 if all "
+        "went well; offscreen when there is no display",
+    )
+    parser.add_argument(
+        "--screenshot", metavar="PNG", help="with --smoke-test: save a picture of the window"
+    )
+    parser.add_argument(
+        "--new-instance",
+        action="store_true",
+        help="start a separate Claimdesk even if one is running (normally the file goes to it)",
     )
     return parser.parse_args(argv)
 
@@ -88,33 +104,78 @@ def build_window(
     return window
 
 
-def make_application(argv: Sequence[str]) -> QApplication:
+def make_application(argv: Sequence[str], theme: str | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(list(argv[:1]) or ["claimdesk"])
     assert isinstance(app, QApplication)
     app.setApplicationName("Claimdesk")
     app.setOrganizationName("Claimdesk")
-    icon = resources_dir() / "icons" / "claimdesk.svg"
-    if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
+    app.setDesktopFileName("claimdesk")  # matches packaging/linux/claimdesk.desktop
+    icon = QIcon()
+    for png in sorted((resources_dir() / "icons" / "png").glob("claimdesk-*.png")):
+        icon.addFile(str(png))
+    app.setWindowIcon(icon)
+    if theme is not None:
+        from gui.theme import apply_theme, follow_system
+
+        apply_theme(app, theme)
+        follow_system(app)
     return app
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     args = parse_args(argv[1:])
-    app = make_application(argv)
+    if args.smoke_test:
+        from gui.smoke import run_smoke_test
+
+        return run_smoke_test(argv, args.project, args.screenshot)
     settings = Settings()
+    app = make_application(argv, settings.theme)
+    requested = str(Path(args.project).expanduser().resolve()) if args.project else None
+
+    from gui.single_instance import InstanceServer, send_to_running
+
+    if not args.new_instance and send_to_running([requested] if requested else []):
+        return 0  # the running Claimdesk opens it (and comes to the front)
     prompts = Prompts()
     window = MainWindow(None, None, settings, prompts)
     prompts.parent = window
+    server = InstanceServer(window)
+    server.listen()
+    pending: list[str] = []
+    server.openRequested.connect(lambda path: deliver(window, path, pending))
     window.show()
 
     def load() -> None:
-        if not open_into(window, args.project, settings, prompts):
+        from gui.launch import is_project, open_path
+
+        project = requested if requested is None or is_project(requested) else None
+        if not open_into(window, project, settings, prompts):
             app.exit(1)
+            return
+        if requested and project is None:
+            open_path(window, requested)  # an exercise or submission, over the last project
+        for path in pending:
+            deliver(window, path, None)
 
     after_first_paint(window, load)
     return app.exec()
+
+
+def deliver(window: MainWindow, path: str, pending: list[str] | None) -> None:
+    """A file handed over by a later launch: open it now, or once the first project is open."""
+    from gui.launch import open_path
+
+    if not hasattr(window, "project"):
+        if pending is not None:
+            pending.append(path)
+        return
+    if path:
+        open_path(window, path)
+    else:
+        window.show()
+        window.raise_()
+        window.activateWindow()
 
 
 class _FirstPaint(QObject):
