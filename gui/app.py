@@ -7,19 +7,23 @@ import getpass
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from core.errors import ProjectError
 from core.paths import resources_dir
-from gui.dialogs import Prompts
-from gui.main_window import MainWindow
 from gui.settings import Settings
 
-# Start-up paints the window first and only then imports the database layer (SQLAlchemy takes
-# about as long to import as Qt takes to show a window): see benchmarks/bench_startup.py.
+if TYPE_CHECKING:
+    from gui.dialogs import Prompts
+    from gui.main_window import MainWindow
+
+# Start-up shows a splash as soon as Qt is up, then imports the window's widgets and paints the
+# window, and only then imports the database layer (SQLAlchemy takes about as long to import as
+# Qt takes to show a window) and opens the project: see benchmarks/bench_startup.py.
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -95,6 +99,9 @@ def build_window(
     requested: str | None, settings: Settings, prompts: Prompts | None = None
 ) -> MainWindow | None:
     """The window with its project open (used by tests and tools; main() paints first)."""
+    from gui.dialogs import Prompts
+    from gui.main_window import MainWindow
+
     prompts = prompts or Prompts()
     window = MainWindow(None, None, settings, prompts)
     prompts.parent = window
@@ -122,7 +129,31 @@ def make_application(argv: Sequence[str], theme: str | None = None) -> QApplicat
     return app
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def show_splash(app: QApplication) -> QWidget:
+    """The first thing painted on a double-click: the icon and "Opening Claimdesk…".
+
+    A plain frameless label rather than QSplashScreen, whose repaint waits up to a second for
+    the window system to confirm the window is shown.
+    """
+    splash = QLabel()
+    splash.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint)
+    splash.setPixmap(QPixmap(str(resources_dir() / "icons" / "png" / "claimdesk-256.png")))
+    splash.setAccessibleName("Opening Claimdesk…")
+    splash.setToolTip("Opening Claimdesk…")
+    splash.setMargin(24)
+    splash.setFrameShape(QLabel.Shape.Box)
+    splash.adjustSize()
+    screen = app.primaryScreen().availableGeometry()
+    splash.move(screen.center() - splash.rect().center())
+    splash.show()
+    splash.repaint()  # paint it now, before the window's modules are imported
+    return splash
+
+
+def main(
+    argv: Sequence[str] | None = None, loaded: Callable[[MainWindow], None] | None = None
+) -> int:
+    """Run Claimdesk; ``loaded`` (for benchmarks) is called once the project is shown."""
     argv = list(sys.argv if argv is None else argv)
     args = parse_args(argv[1:])
     if args.smoke_test:
@@ -137,18 +168,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if not args.new_instance and send_to_running([requested] if requested else []):
         return 0  # the running Claimdesk opens it (and comes to the front)
+    splash = show_splash(app)
+    from gui.dialogs import Prompts
+    from gui.main_window import MainWindow
+
     prompts = Prompts()
     window = MainWindow(None, None, settings, prompts)
     prompts.parent = window
-    server = InstanceServer(window)
-    server.listen()
-    pending: list[str] = []
-    server.openRequested.connect(lambda path: deliver(window, path, pending))
     window.show()
+    pending: list[str] = []
 
     def load() -> None:
         from gui.launch import is_project, open_path
 
+        splash.close()  # the window has painted (QSplashScreen.finish may wait a second)
+
+        # Listen for later launches once the window is up (QtNetwork loads after the paint).
+        server = InstanceServer(window)
+        server.listen()
+        server.openRequested.connect(lambda path: deliver(window, path, pending))
         project = requested if requested is None or is_project(requested) else None
         if not open_into(window, project, settings, prompts):
             app.exit(1)
@@ -157,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             open_path(window, requested)  # an exercise or submission, over the last project
         for path in pending:
             deliver(window, path, None)
+        if loaded is not None:
+            loaded(window)
 
     after_first_paint(window, load)
     return app.exec()
@@ -179,20 +219,25 @@ def deliver(window: MainWindow, path: str, pending: list[str] | None) -> None:
 
 
 class _FirstPaint(QObject):
-    def __init__(self, then: Callable[[], None]) -> None:
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
         super().__init__()
+        self.window_ = window
         self.then = then
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
+        if (
+            event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and watched.window() is self.window_
+        ):
             QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
             QTimer.singleShot(0, self.then)
         return False
 
 
-def after_first_paint(window: MainWindow, then: Callable[[], None]) -> None:
+def after_first_paint(window: QWidget, then: Callable[[], None]) -> None:
     """Run ``then`` once the window has painted, so the user sees it before the slow part."""
-    watcher = _FirstPaint(then)
+    watcher = _FirstPaint(window, then)
     watcher.setParent(window)
     QApplication.instance().installEventFilter(watcher)  # type: ignore[union-attr]
 

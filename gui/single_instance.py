@@ -10,11 +10,19 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
+import os
+import sys
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtCore import QDir, QObject, Signal
 
 from core.paths import user_config_dir
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalSocket
+
+# QtNetwork is imported only when there is a socket to talk to, or after the window has painted:
+# loading it costs about as much as the rest of this start-up step (benchmarks/bench_startup.py).
 
 CONNECT_MS = 500
 REPLY_MS = 5000
@@ -30,8 +38,19 @@ def server_name() -> str:
     return f"claimdesk-{key}"
 
 
+def may_be_running() -> bool:
+    """False when no Claimdesk can be listening (no socket file; Unix only, cheap)."""
+    if sys.platform == "win32":  # named pipes leave no file to look at
+        return True
+    return os.path.exists(os.path.join(QDir.tempPath(), server_name()))
+
+
 def send_to_running(paths: list[str]) -> bool:
     """True if a running Claimdesk took the paths (it opens them); False if none is running."""
+    if not may_be_running():
+        return False
+    from PySide6.QtNetwork import QLocalSocket
+
     socket = QLocalSocket()
     socket.connectToServer(server_name())
     if not socket.waitForConnected(CONNECT_MS):
@@ -53,6 +72,8 @@ class InstanceServer(QObject):
     openRequested = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
+        from PySide6.QtNetwork import QLocalServer
+
         super().__init__(parent)
         self.server = QLocalServer(self)
         self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
@@ -60,6 +81,8 @@ class InstanceServer(QObject):
         self._buffers: dict[QLocalSocket, bytes] = {}
 
     def listen(self) -> bool:
+        from PySide6.QtNetwork import QLocalServer
+
         name = server_name()
         if self.server.listen(name):
             return True
