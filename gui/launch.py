@@ -22,7 +22,11 @@ Opener = Callable[["MainWindow", Path], None]
 def _open_project(window: MainWindow, path: Path) -> None:
     if hasattr(window, "project") and Path(window.project.path).resolve() == path.resolve():
         return  # already open here: just bring the window forward
+    # Every edit is already saved, so the open project can simply make way for this one.
+    before = window.project.path.name if hasattr(window, "project") else ""
     window.open_project(path)
+    if before and window.project.path.name != before:
+        window.statusBar().showMessage(f"Opened {path.name}; {before} is saved and closed.", 10000)
 
 
 def _not_yet(window: MainWindow, path: Path) -> None:

@@ -57,6 +57,9 @@ def test_a_project_file_replaces_the_open_project(
     shutil.copy2(template_project, other)
     assert open_path(window, other)
     assert window.project.path == other and prompts.errors == []
+    assert window.statusBar().currentMessage() == (
+        "Opened other.claimdesk; test.claimdesk is saved and closed."
+    )
     assert open_path(window, other)  # the same again: nothing to do, no error
     assert window.project.path == other and prompts.errors == []
 
