@@ -154,10 +154,10 @@ def test_focus_is_drawn_as_a_highlight_frame(window: MainWindow, qtbot: QtBot, t
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow)
         highlight = parse_hex(theme_colours(theme)["highlight"])
-        for widget in (
-            window.view,
-            window.documents.table if hasattr(window.documents, "table") else window.annotations,
-        ):
+        add_label = next(
+            b for b in window.tags.findChildren(QAbstractButton) if b.text().startswith("Add")
+        )
+        for widget in (window.view, window.documents.table, window.annotations, add_label):
             window.documents.filter.setFocus()
             QApplication.processEvents()
             unfocused = _frame_pixels(widget.grab().toImage())
