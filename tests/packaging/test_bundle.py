@@ -89,6 +89,7 @@ def test_bundle_is_lean(bundle: Path) -> None:
     for unwanted in ("tests", "pytest", "PIL", "OpenGL", "hypothesis", "mypy", "tkinter"):
         assert unwanted not in names, unwanted
     assert not list(internal.glob("PySide6/Qt/lib/libQt6Quick*"))
+    assert not (internal / "PySide6" / "Qt" / "translations").exists()
     size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
     assert size < 250 * 1024 * 1024, f"{size / 2**20:.0f} MB"
     # What the app reads at run time is inside: resources, seeds, migrations.
