@@ -86,9 +86,22 @@ program="$(cd "$(dirname "$program")" && pwd)/$(basename "$program")"
 have xdg-mime || die "xdg-mime is missing: install the xdg-utils package"
 
 mkdir -p "$apps"
-# Desktop entry: Exec quoted as the freedesktop spec asks (spaces, quotes, backslashes, $).
-quoted="$(printf '%s' "$program" | sed 's/[\\"`$]/\\&/g')"
-sed "s|^Exec=.*|Exec=\"$quoted\" %f|" "$here/claimdesk.desktop" > "$apps/$desktop_id"
+# Desktop entry with Exec quoted as the freedesktop spec asks: inside double quotes, " ` $ and
+# \ take a backslash, which the key file's own escaping doubles. A % would have to be written
+# %%, which GIO then fails to find on disk: refuse such a path plainly instead.
+case "$program" in
+  *%*) die "$program: a desktop entry cannot run a program whose path contains %; move it" ;;
+esac
+quoted="${program//\\/\\\\\\\\}"
+quoted="${quoted//\"/\\\\\"}"
+quoted="${quoted//\`/\\\\\`}"
+quoted="${quoted//\$/\\\\\$}"
+while IFS= read -r line; do
+  case "$line" in
+    Exec=*) printf 'Exec="%s" %%f\n' "$quoted" ;;
+    *) printf '%s\n' "$line" ;;
+  esac
+done < "$here/claimdesk.desktop" > "$apps/$desktop_id"
 chmod 644 "$apps/$desktop_id"
 if have desktop-file-validate; then desktop-file-validate "$apps/$desktop_id"; fi
 

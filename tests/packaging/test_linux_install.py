@@ -48,7 +48,9 @@ def _run(env: dict[str, str], *args: str) -> str:
 def _recorder(tmp_path: Path) -> tuple[Path, Path]:
     """A stand-in program that writes down the arguments it was started with."""
     log = tmp_path / "argv.txt"
-    program = tmp_path / "fake claimdesk"
+    folder = tmp_path / 'my $dir "x" b`t \\ z'  # every character Exec= quoting must escape
+    folder.mkdir()
+    program = folder / "fake claimdesk"
     program.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > "{log}"\n')
     program.chmod(0o755)
     return program, log
@@ -79,7 +81,7 @@ def test_install_registers_the_types_and_a_double_click_launches_claimdesk(
     # The menu entry is valid and runs the program given; the icons are in the theme.
     data = Path(home["XDG_DATA_HOME"])
     entry = (data / "applications" / "claimdesk.desktop").read_text("utf-8")
-    assert f'Exec="{program}" %f' in entry
+    assert entry.count("Exec=") == 1 and entry.rstrip().splitlines()[-1].startswith("MimeType=")
     _run(home, "desktop-file-validate", str(data / "applications" / "claimdesk.desktop"))
     assert (data / "icons/hicolor/48x48/apps/claimdesk.png").is_file()
     assert (data / "icons/hicolor/256x256/mimetypes/application-x-claimdesk-exercise.png").is_file()
@@ -110,3 +112,17 @@ def test_install_without_a_program_says_what_to_do(home: dict[str, str], tmp_pat
     assert result.returncode == 1
     assert "missing is not an executable program" in result.stderr
     assert not (Path(home["XDG_DATA_HOME"]) / "applications" / "claimdesk.desktop").exists()
+
+
+def test_install_refuses_a_program_path_with_a_percent_sign(
+    home: dict[str, str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "50%"
+    folder.mkdir()
+    program = folder / "claimdesk"
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
+    result = subprocess.run(
+        [str(INSTALL), "--exec", str(program)], env=home, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 1 and "contains %" in result.stderr
