@@ -1,5 +1,5 @@
 """Cold start: process launch to the first painted window, Claimdesk against a bare PySide6
-window measured in the same run (target: within 2.5x)."""
+window measured in the same run (target: within 2x)."""
 
 from __future__ import annotations
 
@@ -45,21 +45,25 @@ def main() -> None:
         project = create_sample_project(Path(home) / "data" / "Sample project.claimdesk")
         first_paint_ms(["bare"], env)  # warm the OS file cache for both
         first_paint_ms(["app", str(project)], env)
-        bare, app, article = [], [], []
+        bare: list[float] = []
+        app: dict[str, list[float]] = {"painted": [], "window": [], "article": []}
         for _ in range(RUNS):  # interleaved, so both see the same machine load
             bare.append(first_paint_ms(["bare"], env)["painted"])
             moments = first_paint_ms(["app", str(project)], env)
-            app.append(moments["painted"])
-            article.append(moments["article"])
-    b, a, t = statistics.median(bare), statistics.median(app), statistics.median(article)
-    ratio = a / b
-    verdict = "OK" if ratio <= 2.5 else "SLOW"
+            for what, values in app.items():
+                values.append(moments[what])
+    b = statistics.median(bare)
+    first, window, article = (statistics.median(app[k]) for k in ("painted", "window", "article"))
+    ratio = first / b
+    verdict = "OK" if ratio <= 2.0 else "SLOW"
     print(
-        f"cold start to first painted window: {a:.0f} ms (bare PySide6 window {b:.0f} ms, "
-        f"ratio {ratio:.2f}x; target <= 2.5x) {verdict}"
+        f"cold start to first paint (Claimdesk's splash): {first:.0f} ms (bare PySide6 window "
+        f"{b:.0f} ms, ratio {ratio:.2f}x; target <= 2x) {verdict}"
     )
+    print(f"cold start to the main window painted: {window:.0f} ms (ratio {window / b:.2f}x)")
     print(
-        f"cold start to the sample article shown and highlighted: {t:.0f} ms (ratio {t / b:.2f}x)"
+        f"cold start to the sample article shown and highlighted: {article:.0f} ms "
+        f"(ratio {article / b:.2f}x)"
     )
 
 

@@ -7,19 +7,23 @@ import getpass
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from core.errors import ProjectError
 from core.paths import resources_dir
-from gui.dialogs import Prompts
-from gui.main_window import MainWindow
 from gui.settings import Settings
 
-# Start-up paints the window first and only then imports the database layer (SQLAlchemy takes
-# about as long to import as Qt takes to show a window): see benchmarks/bench_startup.py.
+if TYPE_CHECKING:
+    from gui.dialogs import Prompts
+    from gui.main_window import MainWindow
+
+# Start-up shows a splash as soon as Qt is up, then imports the window's widgets and paints the
+# window, and only then imports the database layer (SQLAlchemy takes about as long to import as
+# Qt takes to show a window) and opens the project: see benchmarks/bench_startup.py.
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -29,8 +33,23 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "project",
         nargs="?",
-        help="project (.claimdesk), exercise (.claimdesk-exercise) or submission "
-        "(.claimdesk-submission) to open; default: the last project, or the sample project",
+        help="file to open: a project (.claimdesk), exercise (.claimdesk-exercise) or submission "
+        "(.claimdesk-submission); default: the last project, or the sample project",
+    )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="check this installation: open the sample project (or a copy of the file given) in "
+        "a throw-away folder, annotate one span through the window, reopen it, exit 0 if all "
+        "went well; offscreen when there is no display",
+    )
+    parser.add_argument(
+        "--screenshot", metavar="PNG", help="with --smoke-test: save a picture of the window"
+    )
+    parser.add_argument(
+        "--new-instance",
+        action="store_true",
+        help="start a separate Claimdesk even if one is running (normally the file goes to it)",
     )
     return parser.parse_args(argv)
 
@@ -84,6 +103,9 @@ def build_window(
     requested: str | None, settings: Settings, prompts: Prompts | None = None
 ) -> MainWindow | None:
     """The window with its project open (used by tests and tools; main() paints first)."""
+    from gui.dialogs import Prompts
+    from gui.main_window import MainWindow
+
     prompts = prompts or Prompts()
     window = MainWindow(None, None, settings, prompts)
     prompts.parent = window
@@ -93,50 +115,133 @@ def build_window(
     return window
 
 
-def make_application(argv: Sequence[str]) -> QApplication:
+def make_application(argv: Sequence[str], theme: str | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(list(argv[:1]) or ["claimdesk"])
     assert isinstance(app, QApplication)
     app.setApplicationName("Claimdesk")
     app.setOrganizationName("Claimdesk")
-    icon = resources_dir() / "icons" / "claimdesk.svg"
-    if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
+    app.setDesktopFileName("claimdesk")  # matches packaging/linux/claimdesk.desktop
+    icon = QIcon()
+    for png in sorted((resources_dir() / "icons" / "png").glob("claimdesk-*.png")):
+        icon.addFile(str(png))
+    app.setWindowIcon(icon)
+    if theme is not None:
+        from gui.theme import apply_theme, follow_system
+
+        apply_theme(app, theme)
+        follow_system(app)
     return app
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def show_splash(app: QApplication) -> QWidget:
+    """The first thing painted on a double-click: the icon and "Opening Claimdesk…".
+
+    A plain frameless label rather than QSplashScreen, whose repaint waits up to a second for
+    the window system to confirm the window is shown.
+    """
+    splash = QLabel()
+    splash.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint)
+    splash.setPixmap(QPixmap(str(resources_dir() / "icons" / "png" / "claimdesk-256.png")))
+    splash.setAccessibleName("Opening Claimdesk…")
+    splash.setToolTip("Opening Claimdesk…")
+    splash.setMargin(24)
+    splash.setFrameShape(QLabel.Shape.Box)
+    splash.adjustSize()
+    screen = app.primaryScreen().availableGeometry()
+    splash.move(screen.center() - splash.rect().center())
+    splash.show()
+    splash.repaint()  # paint it now, before the window's modules are imported
+    return splash
+
+
+def main(
+    argv: Sequence[str] | None = None, loaded: Callable[[MainWindow], None] | None = None
+) -> int:
+    """Run Claimdesk; ``loaded`` (for benchmarks) is called once the project is shown."""
     argv = list(sys.argv if argv is None else argv)
     args = parse_args(argv[1:])
-    app = make_application(argv)
+    if args.smoke_test:
+        from gui.smoke import run_smoke_test
+
+        return run_smoke_test(argv, args.project, args.screenshot)
     settings = Settings()
+    app = make_application(argv, settings.theme)
+    requested = str(Path(args.project).expanduser().resolve()) if args.project else None
+
+    from gui.single_instance import InstanceServer, send_to_running
+
+    if not args.new_instance and send_to_running([requested] if requested else []):
+        return 0  # the running Claimdesk opens it (and comes to the front)
+    splash = show_splash(app)
+    from gui.dialogs import Prompts
+    from gui.main_window import MainWindow
+
     prompts = Prompts()
     window = MainWindow(None, None, settings, prompts)
     prompts.parent = window
     window.show()
+    pending: list[str] = []
 
     def load() -> None:
-        if not open_into(window, args.project, settings, prompts):
+        from gui.launch import is_project, open_path
+
+        splash.close()  # the window has painted (QSplashScreen.finish may wait a second)
+
+        # Listen for later launches once the window is up (QtNetwork loads after the paint).
+        server = InstanceServer(window)
+        server.listen()
+        server.openRequested.connect(lambda path: deliver(window, path, pending))
+        project = requested if requested is None or is_project(requested) else None
+        if not open_into(window, project, settings, prompts):
             app.exit(1)
+            return
+        if requested and project is None:
+            open_path(window, requested)  # an exercise or submission, over the last project
+        for path in pending:
+            deliver(window, path, None)
+        if loaded is not None:
+            loaded(window)
 
     after_first_paint(window, load)
     return app.exec()
 
 
+def deliver(window: MainWindow, path: str, pending: list[str] | None) -> None:
+    """A file handed over by a later launch: open it now, or once the first project is open."""
+    from gui.launch import open_path
+
+    if not hasattr(window, "project"):
+        if pending is not None:
+            pending.append(path)
+        return
+    if path:
+        open_path(window, path)
+    else:
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+
 class _FirstPaint(QObject):
-    def __init__(self, then: Callable[[], None]) -> None:
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
         super().__init__()
+        self.window_ = window
         self.then = then
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
+        if (
+            event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and watched.window() is self.window_
+        ):
             QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
             QTimer.singleShot(0, self.then)
         return False
 
 
-def after_first_paint(window: MainWindow, then: Callable[[], None]) -> None:
+def after_first_paint(window: QWidget, then: Callable[[], None]) -> None:
     """Run ``then`` once the window has painted, so the user sees it before the slow part."""
-    watcher = _FirstPaint(then)
+    watcher = _FirstPaint(window, then)
     watcher.setParent(window)
     QApplication.instance().installEventFilter(watcher)  # type: ignore[union-attr]
 

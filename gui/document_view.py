@@ -9,7 +9,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFontMetricsF,
@@ -106,10 +106,19 @@ class DocumentView(QPlainTextEdit):
         self.viewport().update()
 
     def set_font_point_size(self, size: float) -> None:
+        self._point_size = size
         font = self.font()
         font.setPointSizeF(size)
         self.setFont(font)
         self.viewport().update()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # A theme change re-polishes every widget, which resets its font to the application's:
+        # keep the reader's chosen text size.
+        size = getattr(self, "_point_size", None)
+        if event.type() == QEvent.Type.FontChange and size and self.font().pointSizeF() != size:
+            self.set_font_point_size(size)
 
     # --- spans --------------------------------------------------------------------------------
 

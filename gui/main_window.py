@@ -33,6 +33,7 @@ from gui.workers import Task
 
 if TYPE_CHECKING:  # the window paints before SQLAlchemy (behind core.project) is imported
     from core.project import Project
+    from gui.preferences import Preferences
 
 
 def _section(title: str, widget: QWidget) -> QWidget:
@@ -143,12 +144,15 @@ class MainWindow(LabelEditing, QMainWindow):
     # -- status ---------------------------------------------------------------------------------
 
     def _set_saved(self, ok: bool, problem: str = "") -> None:
+        from gui.theme import current_theme, theme_colours
+
+        colours = theme_colours(current_theme())  # readable on the light and the dark theme
         if ok:
             self.saved.setText("✓ All changes saved")
-            self.saved.setStyleSheet("color: #2e7d32;")
+            self.saved.setStyleSheet(f"color: {colours['saved']};")
         else:
             self.saved.setText("⚠ NOT SAVED")
-            self.saved.setStyleSheet("color: #c62828; font-weight: bold;")
+            self.saved.setStyleSheet(f"color: {colours['not_saved']}; font-weight: bold;")
             self.statusBar().showMessage(problem, 15000)
 
     def _say(self, message: str) -> None:
@@ -475,9 +479,64 @@ class MainWindow(LabelEditing, QMainWindow):
         show_grades(self)
 
     def switch_project(self, project: Project) -> None:
-        self.project.close()
+        if hasattr(self, "project"):
+            self.project.close()
         self.settings.last_project = str(project.path)
-        self.set_project(project, project.ensure_annotator(self.annotator.name))
+        name = self.annotator.name if hasattr(self, "annotator") else self.settings.annotator_name
+        self.set_project(project, project.ensure_annotator(name))
+
+    # -- preferences and recent projects (gui/preferences.py, gui/theme.py) ---------------------
+
+    def show_preferences(self) -> None:
+        from gui import preferences
+
+        chosen = preferences.ask_preferences(self.settings, self)
+        if chosen is not None:
+            self.apply_preferences(chosen)
+
+    def apply_preferences(self, chosen: Preferences) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        from gui.preferences import store_preferences
+        from gui.theme import apply_theme
+
+        renamed = chosen.annotator_name != self.settings.annotator_name
+        store_preferences(self.settings, chosen)
+        apply_theme(QApplication.instance(), chosen.theme)  # type: ignore[arg-type]
+        self.view.set_font_point_size(chosen.font_size)
+        self.snap_action.setChecked(chosen.snap_to_words)
+        self.fill_recent_menu()
+        if renamed and hasattr(self, "project"):
+            # From now on the window shows and files annotations under the new name.
+            document_id = self.document_id
+            self.set_project(self.project, self.project.ensure_annotator(chosen.annotator_name))
+            if document_id is not None:
+                self.open_document(document_id)
+        elif hasattr(self, "project"):
+            self._set_saved(True)
+
+    def fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        current = str(self.project.path) if hasattr(self, "project") else ""
+        recent = [path for path in self.settings.recent_projects if path != current]
+        for number, path in enumerate(recent[:9], start=1):
+            action = menu.addAction(f"&{number} {Path(path).name}")
+            action.setStatusTip(path)
+            action.setToolTip(path)
+            action.setEnabled(Path(path).is_file())
+            action.triggered.connect(lambda _=False, p=path: self.open_project(Path(p)))
+        if not recent:
+            menu.addAction("(no recent projects)").setEnabled(False)
+        menu.addSeparator()
+        self.clear_recent_action = menu.addAction("&Clear list", self._clear_recent)
+        self.clear_recent_action.setEnabled(bool(recent))
+
+    def _clear_recent(self) -> None:
+        self.settings.clear_recent()
+        if hasattr(self, "project"):
+            self.settings.add_recent(str(self.project.path))
+        self.fill_recent_menu()
 
     # -- layout memory --------------------------------------------------------------------------
 

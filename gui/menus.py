@@ -46,16 +46,17 @@ def build_menus(window: MainWindow) -> None:
         "Ctrl+Shift+I",
         "Import every .txt/.md file in a folder",
     )
-    window.clean_action = _action(window, "Clean web debris on import", window._toggle_clean)
+    window.clean_action = _action(window, "Clean &web debris on import", window._toggle_clean)
     window.clean_action.setCheckable(True)
     window.clean_action.setChecked(window.settings.clean_imports)
     window.rules_action = _action(
-        window, "Clean-up &rules…", window.show_cleanup_rules, None, "What the clean-up removes"
+        window, "Clean-up r&ules…", window.show_cleanup_rules, None, "What the clean-up removes"
     )
     window.quit_action = _action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit)
     for action in (
         window.new_action,
         window.open_action,
+        "recent",
         None,
         window.import_action,
         window.import_folder_action,
@@ -64,7 +65,14 @@ def build_menus(window: MainWindow) -> None:
         None,
         window.quit_action,
     ):
-        file_menu.addSeparator() if action is None else file_menu.addAction(action)
+        if action == "recent":  # File › Open Recent (gui/main_window.py fills it)
+            window.recent_menu = file_menu.addMenu("Open &Recent")
+            window.recent_menu.aboutToShow.connect(window.fill_recent_menu)
+            window.fill_recent_menu()
+        elif isinstance(action, QAction):
+            file_menu.addAction(action)
+        else:
+            file_menu.addSeparator()
 
     edit_menu = menu.addMenu("&Edit")
     window.undo_action = _action(window, "&Undo", window.undo, QKeySequence.StandardKey.Undo)
@@ -77,6 +85,10 @@ def build_menus(window: MainWindow) -> None:
     window.snap_action = _action(window, "&Snap selections to words", window._toggle_snap)
     window.snap_action.setCheckable(True)
     window.snap_action.setChecked(window.settings.snap_to_words)
+    window.preferences_action = _action(
+        window, "Pre&ferences…", window.show_preferences, "Ctrl+,", "Text size, theme, name…"
+    )
+    window.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
     for action in (
         window.undo_action,
         window.redo_action,
@@ -85,6 +97,7 @@ def build_menus(window: MainWindow) -> None:
         window.note_action,
         None,
         window.snap_action,
+        window.preferences_action,
     ):
         edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
 

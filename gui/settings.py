@@ -11,6 +11,9 @@ from core.paths import user_config_dir
 DEFAULT_FONT_SIZE = 12.0
 MIN_FONT_SIZE = 7.0
 MAX_FONT_SIZE = 40.0
+THEMES = ("system", "light", "dark")  # "system" follows the desktop's light/dark setting
+DEFAULT_RECENT_COUNT = 8
+MAX_RECENT_COUNT = 9  # File › Open Recent numbers them &1 … &9
 
 
 class _Switch:
@@ -53,6 +56,49 @@ class Settings:
     @last_project.setter
     def last_project(self, value: str) -> None:
         self._qs.setValue("projects/last", value)
+        if value:
+            self.add_recent(value)
+
+    # -- preferences (Edit › Preferences…) ------------------------------------------------------
+
+    @property
+    def theme(self) -> str:
+        value = str(self._qs.value("view/theme", "system") or "system")
+        return value if value in THEMES else "system"
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        self._qs.setValue("view/theme", value if value in THEMES else "system")
+
+    @property
+    def recent_count(self) -> int:
+        try:
+            count = int(self._qs.value("projects/recent_count", DEFAULT_RECENT_COUNT))  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            count = DEFAULT_RECENT_COUNT
+        return min(max(count, 1), MAX_RECENT_COUNT)
+
+    @recent_count.setter
+    def recent_count(self, value: int) -> None:
+        self._qs.setValue("projects/recent_count", value)
+        self._set_recent(self.recent_projects)
+
+    @property
+    def recent_projects(self) -> list[str]:
+        """Most recent first (File › Open Recent); at most ``recent_count``."""
+        value = self._qs.value("projects/recent", [])
+        items = [value] if isinstance(value, str) else list(value or [])  # type: ignore[call-overload]
+        return [str(item) for item in items if item][: self.recent_count]
+
+    def add_recent(self, path: str) -> None:
+        self._set_recent([path, *(p for p in self.recent_projects if p != path)])
+
+    def clear_recent(self) -> None:
+        self._set_recent([])
+
+    def _set_recent(self, paths: list[str]) -> None:
+        # An INI list of one item reads back as a plain string: always store a list.
+        self._qs.setValue("projects/recent", paths[: self.recent_count])
 
     @property
     def font_size(self) -> float:

@@ -33,6 +33,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+L", "Add a label"),
     ("Ctrl+I / Ctrl+Shift+I", "Import article files / a folder"),
     ("Ctrl+O / Ctrl+Shift+N", "Open / create a project"),
+    ("Ctrl+,", "Preferences: text size, theme, annotator name, recent projects"),
     ("F1", "This list"),
 )
 

@@ -1,0 +1,82 @@
+"""Files given to Claimdesk (command line, double-click, a second launch) go to one opener each.
+
+The table below is the one place that knows which file type opens how.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+PROJECT_SUFFIX = ".claimdesk"
+EXERCISE_SUFFIX = ".claimdesk-exercise"
+SUBMISSION_SUFFIX = ".claimdesk-submission"
+
+Opener = Callable[["MainWindow", Path], None]
+
+
+def _open_project(window: MainWindow, path: Path) -> None:
+    if hasattr(window, "project") and Path(window.project.path).resolve() == path.resolve():
+        return  # already open here: just bring the window forward
+    # Every edit is already saved, so the open project can simply make way for this one.
+    before = window.project.path.name if hasattr(window, "project") else ""
+    window.open_project(path)
+    if before and window.project.path.name != before:
+        window.statusBar().showMessage(f"Opened {path.name}; {before} is saved and closed.", 10000)
+
+
+def _open_exercise(window: MainWindow, path: Path) -> None:
+    # A student's exercise: asks who they are once, then resumes their own workspace.
+    from gui.exercise_window import open_exercise_file
+
+    open_exercise_file(path, window, window.settings, window.prompts)
+
+
+def _open_submission(window: MainWindow, path: Path) -> None:
+    # A teacher's double-click on a student's submission: collect it into the class project.
+    from gui.exercise_window import open_submission_file
+
+    open_submission_file(path, window, window.settings, window.prompts)
+
+
+OPENERS: dict[str, Opener] = {
+    PROJECT_SUFFIX: _open_project,
+    EXERCISE_SUFFIX: _open_exercise,
+    SUBMISSION_SUFFIX: _open_submission,
+}
+
+
+def suffix_of(path: Path | str) -> str:
+    """The Claimdesk suffix of a file name ("" if none), case-insensitively."""
+    name = Path(path).name.lower()
+    # Longest first: ".claimdesk-exercise" must not be taken for ".claimdesk".
+    for suffix in sorted(OPENERS, key=len, reverse=True):
+        if name.endswith(suffix):
+            return suffix
+    return ""
+
+
+def is_project(path: Path | str) -> bool:
+    return suffix_of(path) == PROJECT_SUFFIX
+
+
+def open_path(window: MainWindow, path: Path | str) -> bool:
+    """Open ``path`` in ``window`` by its type; False (with a message) for files Claimdesk
+    does not open."""
+    path = Path(path).expanduser()
+    opener = OPENERS.get(suffix_of(path))
+    if opener is None:
+        kinds = ", ".join(sorted(OPENERS))
+        window.prompts.error(
+            "Claimdesk", f"{path.name}: Claimdesk opens only these kinds of file: {kinds}."
+        )
+        return False
+    opener(window, path)
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    return True

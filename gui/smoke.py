@@ -1,0 +1,146 @@
+"""``claimdesk --smoke-test``: prove an installation works, end to end, without touching the
+user's own files.
+
+Opens the sample project (or a copy of the file given) in a throw-away folder, selects a
+stretch of the first article in the window and presses a label's key, closes the window,
+reopens the project in a new window and checks the highlight is there. Prints one line and
+returns 0, or names what failed and returns 1.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+SMOKE_ANNOTATOR = "Smoke test"
+
+
+class SmokeFailure(Exception):
+    pass
+
+
+def _wait(app: object, until: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + timeout
+    while not until():
+        if time.monotonic() > deadline:
+            raise SmokeFailure(f"timed out after {timeout:.0f} s waiting for {what}")
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def run_smoke_test(argv: Sequence[str], file: str | None, screenshot: str | None) -> int:
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    home = Path(tempfile.mkdtemp(prefix="claimdesk-smoke-"))
+    # Settings and the sample project go to the throw-away folder, never the user's own.
+    os.environ["CLAIMDESK_DATA_DIR"] = str(home / "data")
+    os.environ["CLAIMDESK_CONFIG_DIR"] = str(home / "config")
+    try:
+        summary = _smoke(argv, home, file, screenshot)
+    except Exception as exc:  # report every failure as one line and a non-zero exit
+        print(f"claimdesk: smoke test FAILED: {exc}", file=sys.stderr, flush=True)
+        if not isinstance(exc, SmokeFailure):
+            traceback.print_exc()
+        return 1
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    print(f"claimdesk: smoke test passed: {summary}", flush=True)
+    return 0
+
+
+def _smoke(argv: Sequence[str], home: Path, file: str | None, screenshot: str | None) -> str:
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+
+    from gui.app import build_window, make_application
+    from gui.dialogs import Prompts
+    from gui.settings import Settings
+
+    class FailingPrompts(Prompts):
+        """A smoke test must not stop to ask: a dialog it would show is a failure."""
+
+        def error(self, title: str, message: str) -> None:
+            raise SmokeFailure(f"the app reported an error: {message}")
+
+    settings = Settings()
+    settings.annotator_name = SMOKE_ANNOTATOR
+    app = make_application(list(argv[:1]), settings.theme)
+    requested: str | None = None
+    if file:
+        source = Path(file).expanduser()
+        if not source.is_file():
+            raise SmokeFailure(f"{source}: no such file")
+        copy = home / source.name
+        shutil.copy2(source, copy)
+        requested = str(copy)
+
+    window = build_window(requested, settings, FailingPrompts())
+    if window is None:
+        raise SmokeFailure("the project could not be opened")
+    window.show()
+    _wait(app, window.isVisible, "the window to show")
+    _wait(app, lambda: window.document_id is not None, "the first article to open")
+    assert window.document_id is not None
+    project_path = Path(window.project.path)
+    text = window.view.document_text()
+    label = next((lab for lab in window.labels.values() if lab.shortcut), None)
+    if label is None or not label.shortcut:
+        raise SmokeFailure("the project has no label with a key to press")
+    start = next((i for i, ch in enumerate(text) if ch.isalnum()), None)
+    if start is None:
+        raise SmokeFailure("the first article has no words to annotate")
+    end = min(len(text), start + 12)
+    document_id = window.document_id
+    annotator_id = window.annotator.id
+    before = window.annotations.model_.rowCount()
+    existing = {
+        (s.start, s.end, s.label_id) for s in window.project.spans(document_id, annotator_id)
+    }
+    window.view.setFocus()
+    window.view.set_text_selection(start, end)
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        event = QKeyEvent(
+            kind,
+            Qt.Key(ord(label.shortcut.upper())),
+            Qt.KeyboardModifier.NoModifier,
+            label.shortcut,
+        )
+        app.sendEvent(window.view, event)
+    _wait(app, lambda: window.annotations.model_.rowCount() == before + 1, "the new highlight")
+    added = {
+        (s.start, s.end, s.label_id) for s in window.project.spans(document_id, annotator_id)
+    } - existing
+    if len(added) != 1:
+        raise SmokeFailure(f"expected one new annotation in the project, found {len(added)}")
+    wanted = added.pop()
+    quote = text[wanted[0] : wanted[1]]
+    if screenshot:
+        window.grab().save(screenshot)
+    title = window.windowTitle()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+
+    reopened = build_window(str(project_path), settings, FailingPrompts())
+    if reopened is None:
+        raise SmokeFailure("the project could not be reopened")
+    try:
+        reopened.open_document(document_id)
+        spans = reopened.project.spans(document_id, reopened.annotator.id)
+        if not any((s.start, s.end, s.label_id) == wanted for s in spans):
+            raise SmokeFailure("the annotation was not there after reopening the project")
+    finally:
+        reopened.close()
+        reopened.deleteLater()
+        app.processEvents()
+    return f"annotated {quote!r} as {label.name!r} in {title!r} and found it after reopening"

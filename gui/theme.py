@@ -1,0 +1,108 @@
+"""Light and dark themes: follow the desktop's colour scheme, or override it (Preferences).
+
+The colours are files in resources/themes/ (one JSON palette per theme, shared by the contrast
+check in tests) and the visible-focus frame is a stylesheet there too.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+from core.paths import resources_dir
+
+_ROLES = {
+    "window": QPalette.ColorRole.Window,
+    "window_text": QPalette.ColorRole.WindowText,
+    "base": QPalette.ColorRole.Base,
+    "alternate_base": QPalette.ColorRole.AlternateBase,
+    "text": QPalette.ColorRole.Text,
+    "button": QPalette.ColorRole.Button,
+    "button_text": QPalette.ColorRole.ButtonText,
+    "highlight": QPalette.ColorRole.Highlight,
+    "highlighted_text": QPalette.ColorRole.HighlightedText,
+    "link": QPalette.ColorRole.Link,
+    "tooltip_base": QPalette.ColorRole.ToolTipBase,
+    "tooltip_text": QPalette.ColorRole.ToolTipText,
+    "placeholder_text": QPalette.ColorRole.PlaceholderText,
+    "mid": QPalette.ColorRole.Mid,
+}
+_DISABLED = (
+    QPalette.ColorRole.WindowText,
+    QPalette.ColorRole.Text,
+    QPalette.ColorRole.ButtonText,
+)
+
+
+@cache
+def theme_colours(name: str) -> dict[str, str]:
+    """The named colours of theme ``name`` ("light" or "dark") from resources/themes."""
+    path = resources_dir() / "themes" / f"{name}.json"
+    colours: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return colours
+
+
+def system_scheme() -> str:
+    """ "dark" when the desktop asks for dark colours, else "light"."""
+    hints = QGuiApplication.styleHints()
+    return "dark" if hints.colorScheme() == Qt.ColorScheme.Dark else "light"
+
+
+def effective_theme(choice: str) -> str:
+    return choice if choice in ("light", "dark") else system_scheme()
+
+
+def palette_for(name: str) -> QPalette:
+    colours = theme_colours(name)
+    palette = QPalette()
+    for key, role in _ROLES.items():
+        palette.setColor(role, QColor(colours[key]))
+    for role in (QPalette.ColorRole.Light, QPalette.ColorRole.Midlight):
+        palette.setColor(role, QColor(colours["button"]).lighter(130))
+    for role in (QPalette.ColorRole.Dark, QPalette.ColorRole.Shadow):
+        palette.setColor(role, QColor(colours["mid"]).darker(150))
+    for role in _DISABLED:
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(colours["disabled_text"]))
+    return palette
+
+
+def apply_theme(app: QApplication, choice: str) -> str:
+    """Colour the whole application; returns the theme in effect ("light" or "dark").
+
+    Claimdesk's own palettes are applied on the Fusion style, the one style that draws every
+    widget from the palette on every platform, so both themes look the same everywhere.
+    """
+    name = effective_theme(choice)
+    if not app.property("claimdesk_fusion"):
+        # Once only: with a stylesheet set, style() is a wrapper whose name is not "fusion",
+        # and setting the style again would undo the palette change in the widgets.
+        app.setStyle("Fusion")
+        app.setProperty("claimdesk_fusion", True)
+    app.setPalette(palette_for(name))
+    sheet = (resources_dir() / "themes" / "focus.qss").read_text(encoding="utf-8")
+    # Set after the palette, every time: with a stylesheet in place, widgets would otherwise keep
+    # the previous palette. (It resets fonts set on widgets: DocumentView keeps its own size.)
+    app.setStyleSheet(sheet)
+    app.setProperty("claimdesk_theme", name)
+    return name
+
+
+def current_theme() -> str:
+    app = QApplication.instance()
+    name = app.property("claimdesk_theme") if app is not None else None
+    return str(name) if name in ("light", "dark") else "light"
+
+
+def follow_system(app: QApplication) -> None:
+    """Re-colour when the desktop switches between light and dark (while "system" is chosen)."""
+    from gui.settings import Settings
+
+    def changed(_scheme: Qt.ColorScheme) -> None:
+        if Settings().theme == "system":
+            apply_theme(app, "system")
+
+    QGuiApplication.styleHints().colorSchemeChanged.connect(changed)

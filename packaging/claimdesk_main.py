@@ -1,0 +1,8 @@
+"""The bundled program's entry point (PyInstaller runs this script; pip installs gui.app:main)."""
+
+import sys
+
+from gui.app import main
+
+if __name__ == "__main__":
+    sys.exit(main())

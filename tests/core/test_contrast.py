@@ -1,0 +1,41 @@
+"""WCAG contrast arithmetic, checked against values the WCAG documents and common tools give."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.contrast import blend, contrast_ratio, highlighted_text_contrast, parse_hex
+
+
+def test_black_on_white_is_21_and_a_colour_on_itself_is_1() -> None:
+    assert contrast_ratio((0, 0, 0), (255, 255, 255)) == pytest.approx(21.0)
+    assert contrast_ratio((255, 255, 255), (0, 0, 0)) == pytest.approx(21.0)
+    assert contrast_ratio((31, 119, 180), (31, 119, 180)) == pytest.approx(1.0)
+
+
+def test_grey_777_on_white_just_misses_the_text_minimum() -> None:
+    # The classic borderline case: #777777 on white is 4.48:1, below WCAG AA's 4.5:1.
+    ratio = contrast_ratio(parse_hex("#777777"), parse_hex("#ffffff"))
+    assert ratio == pytest.approx(4.48, abs=0.01)
+    assert contrast_ratio(parse_hex("#767676"), parse_hex("#ffffff")) >= 4.5
+
+
+def test_parse_hex_accepts_either_case_and_names_a_bad_value() -> None:
+    assert parse_hex("#1F77b4") == (31, 119, 180)
+    assert parse_hex("1f77b4") == (31, 119, 180)
+    with pytest.raises(ValueError, match="'red'"):
+        parse_hex("red")
+    with pytest.raises(ValueError, match="#12345"):
+        parse_hex("#12345")
+
+
+def test_blend_mixes_by_alpha() -> None:
+    assert blend((255, 0, 0), 255, (0, 0, 255)) == (255, 0, 0)
+    assert blend((255, 0, 0), 0, (0, 0, 255)) == (0, 0, 255)
+    assert blend((200, 100, 0), 128, (0, 100, 200)) == (100, 100, 100)
+
+
+def test_a_strong_highlight_under_dark_text_loses_contrast() -> None:
+    light = highlighted_text_contrast("#000000", 30, "#1a1a1a", "#ffffff")
+    heavy = highlighted_text_contrast("#000000", 220, "#1a1a1a", "#ffffff")
+    assert light > 4.5 > heavy

@@ -1,0 +1,102 @@
+"""`make dist` builds a one-folder Claimdesk that runs on a real X display without Python."""
+
+from __future__ import annotations
+
+import configparser
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from core.project import Project
+
+pytestmark = pytest.mark.bundle
+
+
+def _env(display: str, home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAIMDESK_", "PYTHON"))}
+    env.pop("VIRTUAL_ENV", None)
+    env.update(
+        DISPLAY=display,
+        QT_QPA_PLATFORM="xcb",
+        HOME=str(home),
+        PATH="/usr/bin:/bin",  # no venv on the PATH: the bundle brings its own Python
+    )
+    return env
+
+
+def test_bundle_passes_its_smoke_test_on_xvfb_and_shows_the_sample_project(
+    bundle: Path, display: str, tmp_path: Path
+) -> None:
+    shot = tmp_path / "bundle.png"
+    result = subprocess.run(
+        [str(bundle / "claimdesk"), "--smoke-test", "--screenshot", str(shot)],
+        env=_env(display, tmp_path / "home"),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "smoke test passed" in result.stdout
+    assert "Sample project — Claimdesk" in result.stdout
+    image = Image.open(shot).convert("RGB")
+    assert image.width >= 800 and image.height >= 500
+    # A drawn window, not a blank one: the article's text and the label colours are there.
+    colours = image.resize((160, 100)).getcolors(16000) or []
+    assert len(colours) > 50
+
+
+def test_bundle_opens_the_project_given_on_its_command_line(
+    bundle: Path, display: str, seeded: Project, tmp_path: Path
+) -> None:
+    path = tmp_path / "Week 𠀋 project.claimdesk"
+    seeded.close()
+    shutil.copy2(seeded.path, path)
+    home = tmp_path / "home"
+    config = home / "config"
+    config.mkdir(parents=True)
+    (config / "claimdesk.ini").write_text("[annotator]\nname=Desk User\n")
+    env = {
+        **_env(display, home),
+        "CLAIMDESK_CONFIG_DIR": str(config),
+        "CLAIMDESK_DATA_DIR": str(home / "data"),
+    }
+    process = subprocess.Popen([str(bundle / "claimdesk"), str(path)], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        last = ""
+        while last != str(path):
+            assert process.poll() is None, "the bundle exited"
+            assert time.monotonic() < deadline, f"last project is {last!r}"
+            time.sleep(0.2)
+            ini = configparser.ConfigParser(interpolation=None)
+            ini.read(config / "claimdesk.ini", encoding="utf-8")
+            last = ini.get("projects", "last", fallback="")
+    finally:
+        process.terminate()
+        process.wait(20)
+    # It was opened, not replaced by the sample project.
+    assert not (home / "data" / "Sample project.claimdesk").exists()
+
+
+def test_bundle_is_lean(bundle: Path) -> None:
+    internal = bundle / "_internal"
+    names = {p.name for p in internal.iterdir()}
+    for unwanted in ("tests", "pytest", "PIL", "OpenGL", "hypothesis", "mypy", "tkinter"):
+        assert unwanted not in names, unwanted
+    assert not list(internal.glob("PySide6/Qt/lib/libQt6Quick*"))
+    assert not (internal / "PySide6" / "Qt" / "translations").exists()
+    size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
+    assert size < 250 * 1024 * 1024, f"{size / 2**20:.0f} MB"
+    # What the app reads at run time is inside: resources, seeds, migrations.
+    for needed in (
+        "resources/icons/png/claimdesk-48.png",
+        "resources/themes/dark.json",
+        "seeds/codebook.json",
+        "core/migrations/env.py",
+    ):
+        assert (internal / needed).is_file(), needed
