@@ -15,6 +15,32 @@ from gui.main_window import MainWindow
 from gui.settings import Settings
 
 
+def _unscripted(*_args: object, **_kwargs: object) -> None:
+    raise AssertionError(
+        "a modal dialog opened that the test did not script (it would wait for a click forever)"
+    )
+
+
+@pytest.fixture(autouse=True)
+def no_unscripted_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dialog the test forgot to script fails the test at once instead of hanging the suite."""
+    from PySide6.QtWidgets import QColorDialog, QDialog, QFileDialog, QInputDialog, QMessageBox
+
+    monkeypatch.setattr(QDialog, "exec", _unscripted)
+    for name in ("critical", "warning", "information", "question", "about"):
+        monkeypatch.setattr(QMessageBox, name, _unscripted)
+    for name in (
+        "getOpenFileName",
+        "getOpenFileNames",
+        "getSaveFileName",
+        "getExistingDirectory",
+    ):
+        monkeypatch.setattr(QFileDialog, name, _unscripted)
+    for name in ("getText", "getItem", "getInt", "getMultiLineText"):
+        monkeypatch.setattr(QInputDialog, name, _unscripted)
+    monkeypatch.setattr(QColorDialog, "getColor", _unscripted)
+
+
 class ScriptedPrompts(Prompts):
     """Answers every dialog from queues the test fills; records what was asked."""
 

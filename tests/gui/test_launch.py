@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from core.project import Project
 from gui.launch import open_path, suffix_of
@@ -32,18 +33,31 @@ def test_suffixes_are_told_apart_longest_first_and_case_insensitively() -> None:
     assert suffix_of("x.claimdesk.txt") == ""
 
 
-@pytest.mark.parametrize("name", ["Week 𠀋.claimdesk-exercise", "ana.claimdesk-submission"])
-def test_a_damaged_exercise_or_submission_is_refused_by_name_and_changes_nothing(
-    window: MainWindow, prompts: ScriptedPrompts, tmp_path: Path, name: str
+def test_a_damaged_exercise_is_refused_by_name_and_changes_nothing(
+    window: MainWindow, prompts: ScriptedPrompts, tmp_path: Path
 ) -> None:
-    path = tmp_path / name
+    path = tmp_path / "Week 𠀋.claimdesk-exercise"
     path.write_bytes(b"PK\x03\x04 not read")
     before = window.project.path
-    annotations = window.project.annotation_counts()
     assert open_path(window, path)
-    assert len(prompts.errors) == 1 and name in prompts.errors[0]
+    assert len(prompts.errors) == 1 and "Week 𠀋.claimdesk-exercise" in prompts.errors[0]
     assert window.project.path == before
-    assert window.project.annotation_counts() == annotations
+
+
+def test_a_damaged_submission_is_listed_as_rejected_and_collects_nothing(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    prompts = ClassroomPrompts()
+    window.prompts = prompts
+    path = tmp_path / "ana.claimdesk-submission"
+    path.write_bytes(b"PK\x03\x04 not read")
+    annotators = window.project.annotators()
+    assert open_path(window, path)
+    qtbot.waitUntil(lambda: bool(prompts.reports), timeout=10000)
+    summary, body = prompts.reports[0]
+    assert "rejected" in summary.lower()
+    assert "Rejected (1)" in body and "ana.claimdesk-submission" in body
+    assert window.project.annotators() == annotators
 
 
 def test_an_exercise_handed_over_opens_the_students_workspace(
