@@ -8,12 +8,14 @@ XMI, bytes in some tools) converts at its own border and nowhere else.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from core.errors import ProjectError
+from core.records import LabelRecord
 
 # progress(done, total) -> False asks the exporter or importer to stop; nothing partial is left.
 Progress = Callable[[int, int], bool]
@@ -25,6 +27,72 @@ class ExportSelection:
 
     annotators: tuple[str, ...] = ()  # annotator names
     documents: tuple[int, ...] = ()  # document ids
+
+
+@dataclass(frozen=True, slots=True)
+class SpanOut:
+    """One annotation on its way out, with names instead of ids."""
+
+    id: int
+    start: int
+    end: int
+    label: str
+    annotator: str
+    note: str
+    quote: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class DocumentOut:
+    """One document on its way out with its selected spans, sorted by (start, end, label)."""
+
+    id: int
+    title: str
+    source: str
+    date: str
+    meta: dict[str, Any]
+    text: str
+    spans: list[SpanOut]
+
+
+class ExportSource(Protocol):
+    """What an exporter reads: the codebook, the annotators and a stream of documents.
+
+    `documents()` yields one document at a time so a large corpus is never held whole.
+    """
+
+    @property
+    def project_name(self) -> str: ...
+
+    @property
+    def labels(self) -> list[LabelRecord]: ...  # the whole codebook, in codebook order
+
+    @property
+    def annotators(self) -> list[str]: ...  # the selected annotators' names
+
+    @property
+    def document_count(self) -> int: ...
+
+    def documents(self) -> Iterator[DocumentOut]: ...
+
+
+@dataclass
+class MemorySource:
+    """An ExportSource held in memory (tests, small exports)."""
+
+    project_name: str
+    labels: list[LabelRecord]
+    annotators: list[str]
+    docs: list[DocumentOut]
+
+    @property
+    def document_count(self) -> int:
+        return len(self.docs)
+
+    def documents(self) -> Iterator[DocumentOut]:
+        return iter(self.docs)
 
 
 @dataclass
