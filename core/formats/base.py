@@ -8,7 +8,12 @@ XMI, bytes in some tools) converts at its own border and nowhere else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -160,3 +165,87 @@ class DocumentIn:
     where: str = ""  # where in the file it came from, for messages ("line 3", "entry a.ann")
     # label name -> colour, for labels the file defines (with or without spans)
     labels: dict[str, str] = field(default_factory=dict)
+    # the document's id in the file, when it has one (used to check an export read back)
+    file_id: str | None = None
+
+
+# -- helpers shared by the format modules (added after the first release of this file) --------
+
+
+def check_progress(progress: Progress | None, done: int, total: int) -> None:
+    """Call the progress callback; raise Cancelled when it asks to stop."""
+    if progress is not None and not progress(done, total):
+        raise Cancelled
+
+
+@contextmanager
+def atomic_output(out: Path, *, folder: bool) -> Iterator[Path]:
+    """Write into a temporary sibling, then move it to ``out`` in one step.
+
+    On any error (or Cancelled) the temporary file or folder is removed and ``out`` is left as
+    it was. A folder export refuses a destination folder that already holds files, so that no
+    one's files are ever replaced by a whole-folder move.
+    """
+    out = Path(out)
+    if folder and out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise FormatError(out, "choose a new or empty folder: this one already holds files")
+    if not folder and out.is_dir():
+        raise FormatError(out, "is a folder; give a file name")
+    if not out.parent.is_dir():
+        raise FormatError(out, f"the folder {out.parent} does not exist")
+    temp = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    _remove(temp)
+    if folder:
+        temp.mkdir()
+    try:
+        yield temp
+        if folder and out.exists():
+            out.rmdir()
+        os.replace(temp, out)
+    except BaseException:
+        _remove(temp)
+        raise
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+class SpanDigest:
+    """A per-document fingerprint of (annotator, label, start, end, quote) tuples.
+
+    An exporter feeds what it wrote; the read-back feeds what its reader found, with quotes cut
+    from the text read back. Equal digests prove every span still covers the same quote while
+    holding only one hash per document in memory.
+    """
+
+    def __init__(self) -> None:
+        self.documents: dict[str, str] = {}
+
+    def add(self, key: str, spans: Iterable[tuple[str, str, int, int, str]]) -> None:
+        digest = hashlib.sha256()
+        for item in sorted(spans):
+            digest.update(json.dumps(item, ensure_ascii=False).encode())
+        previous = self.documents.get(key)
+        if previous is not None:  # one document may come in several pieces (per annotator)
+            digest.update(previous.encode())
+        self.documents[key] = digest.hexdigest()
+
+    def differences(self, other: SpanDigest) -> list[str]:
+        """Document keys whose spans differ between the two digests."""
+        keys = sorted(set(self.documents) | set(other.documents))
+        return [k for k in keys if self.documents.get(k) != other.documents.get(k)]
+
+
+def verify(report: ExportReport, written: SpanDigest, read_back: SpanDigest) -> None:
+    """Compare what an exporter wrote with what its reader found; raise FormatError if not."""
+    wrong = written.differences(read_back)
+    if wrong:
+        shown = ", ".join(wrong[:5]) + (" …" if len(wrong) > 5 else "")
+        raise FormatError(
+            report.out, f"read back, the spans of {len(wrong)} document(s) differ: {shown}"
+        )
+    report.verified = True
