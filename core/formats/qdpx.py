@@ -1,0 +1,419 @@
+"""REFI-QDA project exchange (.qdpx): the standard QualCoder, ATLAS.ti, NVivo and MAXQDA read.
+
+A .qdpx is a zip holding ``project.qde`` (XML in the ``urn:QDA-XML:project:1.0`` namespace,
+checked here against the REFI-QDA Project.xsd of March 2019) and ``sources/<guid>.txt``, one
+plain text per document. Labels become Codes (with colour and description, nested as in the
+codebook), annotators become Users, and each annotation a PlainTextSelection with one Coding;
+its note is the selection's Description.
+
+Position unit. The standard says ``startPosition``/``endPosition`` count "characters" of the
+plain text and does not say which characters. Claimdesk writes and reads Unicode code points
+(Python string indices), as QualCoder, the reference open-source implementation, does. The two
+ATLAS.ti exports in our reference data (``blank-atlas-project.qdpx``,
+``target-atlas-project.qdpx``) hold users and codes only, no sources and no selections, so they
+cannot settle which unit ATLAS.ti uses; a .NET program may well count UTF-16 code units, which
+differ from code points after any character outside the BMP (emoji, rare CJK). Both agree on
+every text without such characters.
+
+The source files are written as UTF-8 without a byte-order mark, with the text exactly as
+stored (a CRLF document keeps its CRLF), so a reader that decodes the bytes and counts code
+points finds every span on its quote. A reader that translates line endings while reading
+would shift spans after each CRLF; Claimdesk's reader keeps them.
+"""
+
+from __future__ import annotations
+
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+from lxml import etree
+
+from core.formats.base import (
+    DocumentIn,
+    ExportReport,
+    ExportSource,
+    FormatError,
+    Progress,
+    SpanDigest,
+    SpanIn,
+    atomic_output,
+    check_progress,
+    verify,
+)
+from core.formats.safe_files import SafeZip, open_zip, parse_xml, xml_text
+from core.records import LabelRecord
+
+NAME = "qdpx"
+TITLE = "REFI-QDA project (QualCoder, ATLAS.ti, NVivo, MAXQDA)"
+FOLDER = False
+SUFFIX = ".qdpx"
+
+NS = "urn:QDA-XML:project:1.0"
+XSD = Path(__file__).with_name("schemas") / "refi-qda-project-1.0.xsd"
+_Q = "{" + NS + "}"
+# Stable identifiers: exporting the same project twice gives the same GUIDs, so a tool that
+# re-imports can recognise its sources and codes.
+_GUIDS = uuid.UUID("6f1c0a52-8d51-4d0e-9a43-2c1b7e5d9f30")
+_MAX_TEXT_BYTES = 256 * 1024**2
+
+
+def _guid(kind: str, *parts: object) -> str:
+    return str(uuid.uuid5(_GUIDS, "\x1f".join([kind, *map(str, parts)]))).upper()
+
+
+def _time(moment: datetime) -> str:
+    if moment.tzinfo is None:  # stored times are UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _colour(colour: str) -> str | None:
+    value = colour.strip()
+    if len(value) == 7 and value.startswith("#"):
+        try:
+            int(value[1:], 16)
+        except ValueError:
+            return None
+        return value
+    return None
+
+
+@cache
+def _schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(XSD)))
+
+
+def validate(project_xml: bytes, path: Path | str) -> None:
+    """Check project.qde against the REFI-QDA Project.xsd; FormatError lists the first faults."""
+    root = parse_xml(project_xml, path, "entry project.qde")
+    schema = _schema()
+    if not schema.validate(root):
+        faults = "; ".join(f"line {e.line}: {e.message}" for e in list(schema.error_log)[:3])
+        raise FormatError(path, f"not valid under the REFI-QDA schema: {faults}", "project.qde")
+
+
+# -- export ---------------------------------------------------------------------------------
+
+
+def _codes(parent: etree._Element, labels: list[LabelRecord], report: ExportReport) -> None:
+    by_parent: dict[int | None, list[LabelRecord]] = {}
+    ids = {label.id for label in labels}
+    for label in labels:
+        key = label.parent_id if label.parent_id in ids else None
+        by_parent.setdefault(key, []).append(label)
+
+    def add(into: etree._Element, label: LabelRecord) -> None:
+        code = etree.SubElement(
+            into,
+            _Q + "Code",
+            guid=_guid("code", label.name),
+            name=xml_text(label.name),
+            isCodable="true",
+        )
+        colour = _colour(label.colour)
+        if colour:
+            code.set("color", colour)
+        elif label.colour:
+            report.lost.append(f"label {label.name!r}: colour {label.colour!r} is not #RRGGBB")
+        if label.description:
+            etree.SubElement(code, _Q + "Description").text = xml_text(label.description)
+        for child in by_parent.get(label.id, []):
+            add(code, child)
+
+    for label in by_parent.get(None, []):
+        add(parent, label)
+
+
+def export(source: ExportSource, out: Path, progress: Progress | None = None) -> ExportReport:
+    report = ExportReport(NAME, out)
+    written = SpanDigest()
+    now = _time(datetime.now(UTC))
+    root = etree.Element(
+        _Q + "Project",
+        nsmap={None: NS},
+        name=xml_text(source.project_name) or "Claimdesk project",
+        origin="Claimdesk",
+        creationDateTime=now,
+    )
+    users_el = etree.SubElement(root, _Q + "Users")
+    users: dict[str, str] = {}
+
+    def user(name: str) -> str:
+        if name not in users:
+            users[name] = _guid("user", name)
+            etree.SubElement(users_el, _Q + "User", guid=users[name], name=xml_text(name))
+        return users[name]
+
+    for name in source.annotators:
+        user(name)
+    labels = list(source.labels)
+    codebook = etree.SubElement(root, _Q + "CodeBook")
+    codes_el = etree.SubElement(codebook, _Q + "Codes")
+    _codes(codes_el, labels, report)
+    known = {label.name for label in labels}
+    sources_el = etree.SubElement(root, _Q + "Sources")
+    total = source.document_count
+
+    with atomic_output(out, folder=False) as temp:
+        with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for done, doc in enumerate(source.documents(), start=1):
+                source_guid = _guid("document", source.project_name, doc.id)
+                archive.writestr(f"sources/{source_guid}.txt", doc.text.encode("utf-8"))
+                text_el = etree.SubElement(
+                    sources_el,
+                    _Q + "TextSource",
+                    guid=source_guid,
+                    name=xml_text(doc.title) or f"Document {doc.id}",
+                    plainTextPath=f"internal://{source_guid}.txt",
+                )
+                if doc.source:
+                    etree.SubElement(text_el, _Q + "Description").text = xml_text(doc.source)
+                for span in doc.spans:
+                    if span.label not in known:  # a label outside the codebook listing
+                        known.add(span.label)
+                        etree.SubElement(
+                            codes_el,
+                            _Q + "Code",
+                            guid=_guid("code", span.label),
+                            name=xml_text(span.label),
+                            isCodable="true",
+                        )
+                    creator = user(span.annotator)
+                    selection = etree.SubElement(
+                        text_el,
+                        _Q + "PlainTextSelection",
+                        guid=_guid("selection", source.project_name, span.id),
+                        startPosition=str(span.start),
+                        endPosition=str(span.end),
+                        creatingUser=creator,
+                        creationDateTime=_time(span.created_at),
+                        modifyingUser=creator,
+                        modifiedDateTime=_time(span.updated_at),
+                    )
+                    if span.note:
+                        note = xml_text(span.note)
+                        if note != span.note:
+                            report.lost.append(
+                                f"document {doc.id}, span {span.id}: characters XML cannot"
+                                " hold were replaced in the note"
+                            )
+                        etree.SubElement(selection, _Q + "Description").text = note
+                    coding = etree.SubElement(
+                        selection,
+                        _Q + "Coding",
+                        guid=_guid("coding", source.project_name, span.id),
+                        creatingUser=creator,
+                        creationDateTime=_time(span.created_at),
+                    )
+                    etree.SubElement(coding, _Q + "CodeRef", targetGUID=_guid("code", span.label))
+                written.add(
+                    source_guid,
+                    [(s.annotator, s.label, s.start, s.end, s.quote) for s in doc.spans],
+                )
+                report.documents += 1
+                report.spans += len(doc.spans)
+                check_progress(progress, done, total)
+            if not len(codes_el):
+                root.remove(codebook)
+            if not len(sources_el):
+                root.remove(sources_el)
+            if not len(users_el):
+                root.remove(users_el)
+            project_xml = etree.tostring(
+                root, xml_declaration=True, encoding="utf-8", pretty_print=True
+            )
+            archive.writestr("project.qde", project_xml)
+        # Read back: the schema, then our reader on the archive as written.
+        validate(project_xml, out)
+        read_back = SpanDigest()
+        for doc_in in read_project(temp, shown=out).documents:
+            read_back.add(
+                doc_in.file_id or "",
+                [
+                    (s.annotator or "", s.label, s.start, s.end, doc_in.text[s.start : s.end])
+                    for s in doc_in.spans
+                ],
+            )
+        verify(report, written, read_back)
+    report.files = [out]
+    return report
+
+
+# -- import ---------------------------------------------------------------------------------
+
+
+@dataclass
+class QdaProject:
+    """What a .qdpx holds that Claimdesk can use."""
+
+    name: str
+    documents: list[DocumentIn] = field(default_factory=list)
+    codes: dict[str, str] = field(default_factory=dict)  # code name -> colour ("" if none)
+    users: list[str] = field(default_factory=list)
+
+
+def read(path: Path) -> list[DocumentIn]:
+    """The documents of a .qdpx with their codings as spans; the codebook rides on each one.
+
+    A project without text sources (a codebook only) gives no documents: use read_project()
+    to get its codes.
+    """
+    project = read_project(path)
+    for doc in project.documents:
+        doc.labels = {**project.codes, **doc.labels}
+    return project.documents
+
+
+def read_project(path: Path, shown: Path | None = None) -> QdaProject:
+    shown = shown or path
+    with _open(path, shown) as archive:
+        if "project.qde" not in archive:
+            raise FormatError(shown, "not a REFI-QDA project: the archive has no project.qde")
+        root = parse_xml(archive.read("project.qde"), shown, "entry project.qde")
+        if root.tag != _Q + "Project":
+            raise FormatError(
+                shown, f"not a REFI-QDA project: the root element is {root.tag}", "project.qde"
+            )
+        return _Reader(archive, shown, root).project()
+
+
+def _open(path: Path, shown: Path) -> SafeZip:
+    try:
+        return open_zip(path)
+    except FormatError as exc:
+        if shown == path:
+            raise
+        raise FormatError(shown, exc.reason) from exc
+
+
+class _Reader:
+    def __init__(self, archive: SafeZip, path: Path, root: etree._Element) -> None:
+        self.archive = archive
+        self.path = path
+        self.root = root
+        self.users: dict[str, str] = {
+            u.get("guid", "").upper(): u.get("name") or u.get("id") or u.get("guid", "")
+            for u in root.iterfind(f"{_Q}Users/{_Q}User")
+        }
+        self.codes: dict[str, tuple[str, str]] = {}  # guid -> (name, colour)
+        for code in root.iterfind(f".//{_Q}CodeBook//{_Q}Code"):
+            guid = code.get("guid", "").upper()
+            name = code.get("name")
+            if not guid or name is None:
+                raise FormatError(path, "a Code without guid or name", "project.qde")
+            self.codes[guid] = (name, code.get("color", ""))
+        self.notes: dict[str, str] = {}
+        for note in root.iterfind(f"{_Q}Notes/{_Q}Note"):
+            guid = note.get("guid", "").upper()
+            self.notes[guid] = self._text_of(note, f"note {guid}")
+
+    def project(self) -> QdaProject:
+        result = QdaProject(
+            name=self.root.get("name", ""),
+            codes={name: colour for name, colour in self.codes.values()},
+            users=list(self.users.values()),
+        )
+        for number, source in enumerate(self.root.iterfind(f"{_Q}Sources/{_Q}TextSource"), 1):
+            result.documents.append(self._document(source, number))
+        return result
+
+    def _text_of(self, element: etree._Element, where: str) -> str:
+        content = element.find(_Q + "PlainTextContent")
+        path = element.get("plainTextPath")
+        if content is not None:
+            return content.text or ""
+        if not path:
+            return ""
+        if not path.startswith("internal://"):
+            raise FormatError(
+                self.path,
+                f"its text is outside the archive ({path}); only internal:// sources can be read",
+                where,
+            )
+        entry = "sources/" + path.removeprefix("internal://")
+        if entry not in self.archive:
+            raise FormatError(self.path, f"the archive has no entry {entry}", where)
+        data = self.archive.read(entry)
+        if len(data) > _MAX_TEXT_BYTES:
+            raise FormatError(self.path, "the text is too large", f"entry {entry}")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FormatError(
+                self.path, f"is not UTF-8 text (byte {exc.start})", f"entry {entry}"
+            ) from None
+        # A byte-order mark is not part of the text the positions count.
+        return text.removeprefix("\ufeff")
+
+    def _note(self, element: etree._Element) -> str:
+        parts: list[str] = []
+        description = element.find(_Q + "Description")
+        if description is not None and description.text:
+            parts.append(description.text)
+        for ref in element.iterfind(_Q + "NoteRef"):
+            text = self.notes.get(ref.get("targetGUID", "").upper())
+            if text:
+                parts.append(text)
+        return "\n\n".join(parts)
+
+    def _user(self, *elements: etree._Element) -> str | None:
+        for element in elements:
+            guid = str(element.get("creatingUser") or "")
+            if guid:
+                return self.users.get(guid.upper(), guid)
+        return None
+
+    def _code(self, coding: etree._Element, where: str) -> str:
+        ref = coding.find(_Q + "CodeRef")
+        target = ref.get("targetGUID", "").upper() if ref is not None else ""
+        if target not in self.codes:
+            raise FormatError(self.path, f"a Coding refers to an unknown code {target!r}", where)
+        return self.codes[target][0]
+
+    def _document(self, source: etree._Element, number: int) -> DocumentIn:
+        guid = source.get("guid", "").upper()
+        where = f"source {source.get('name') or guid}"
+        text = self._text_of(source, where)
+        spans: list[SpanIn] = []
+        for selection in source.iterfind(_Q + "PlainTextSelection"):
+            sel_where = f"{where}, selection {selection.get('guid', '')}"
+            try:
+                start = int(selection.get("startPosition", ""))
+                end = int(selection.get("endPosition", ""))
+            except ValueError:
+                raise FormatError(self.path, "positions are not whole numbers", sel_where) from None
+            if not 0 <= start <= end <= len(text):
+                raise FormatError(
+                    self.path,
+                    f"positions {start}-{end} fall outside the text ({len(text)} characters)",
+                    sel_where,
+                )
+            note = self._note(selection)
+            for coding in selection.iterfind(_Q + "Coding"):
+                spans.append(
+                    SpanIn(
+                        start,
+                        end,
+                        self._code(coding, sel_where),
+                        annotator=self._user(coding, selection),
+                        note="\n\n".join(p for p in (note, self._note(coding)) if p),
+                    )
+                )
+        # A code applied to the source as a whole covers all of its text.
+        for coding in source.iterfind(_Q + "Coding"):
+            spans.append(
+                SpanIn(0, len(text), self._code(coding, where), annotator=self._user(coding))
+            )
+        description = source.find(_Q + "Description")
+        return DocumentIn(
+            text=text,
+            spans=spans,
+            title=source.get("name") or None,
+            source=description.text if description is not None and description.text else None,
+            where=where,
+            file_id=guid,
+        )
