@@ -84,7 +84,9 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                 by_annotator: dict[str, list[SpanOut]] = {}
                 for span in doc.spans:
                     by_annotator.setdefault(span.annotator, []).append(span)
-                for annotator, spans in by_annotator.items() or [("", [])]:
+                for annotator, spans in sorted(by_annotator.items(), key=lambda kv: kv[0]) or [
+                    ("", [])
+                ]:
                     block += 1
                     lines, kept = _block(doc, annotator, spans, report)
                     handle.write("\n".join(lines) + "\n\n")

@@ -52,7 +52,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                     by_annotator.setdefault(span.annotator, []).append(span)
                 if not by_annotator:
                     by_annotator[None] = []
-                for annotator, spans in by_annotator.items():
+                for annotator, spans in sorted(by_annotator.items(), key=lambda kv: kv[0] or ""):
                     line = {
                         "id": doc.id,
                         "title": doc.title,

@@ -89,7 +89,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                             "created_username": annotator,
                             "result": [_region(span) for span in spans],
                         }
-                        for annotator, spans in by_annotator.items()
+                        for annotator, spans in sorted(by_annotator.items(), key=lambda kv: kv[0])
                     ],
                 }
                 handle.write(("\n" if done == 1 else ",\n") + json.dumps(task, ensure_ascii=False))

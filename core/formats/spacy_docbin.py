@@ -48,7 +48,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
         by_annotator: dict[str, list[SpanOut]] = {}
         for span in doc.spans:
             by_annotator.setdefault(span.annotator, []).append(span)
-        for annotator, spans in by_annotator.items() or [("", [])]:
+        for annotator, spans in sorted(by_annotator.items(), key=lambda kv: kv[0]) or [("", [])]:
             made = nlp.make_doc(doc.text)
             aligned: list[Span] = []
             who = f" ({annotator})" if annotator else ""
