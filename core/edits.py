@@ -373,13 +373,14 @@ class ImportAnnotations(Command):
         self.annotator_ids: list[int] = []
         self.records: list[AnnotationRecord] = []
         self._applied = False
+        self._created_at = utcnow()
         self.description = f"Import {len(self.annotations)} annotation(s)"
 
     def apply(self, conn: Connection) -> Changes:
         if self._applied:
             return self._redo(conn)
         self._applied = True
-        now = utcnow()
+        now = self._created_at
         AN = cast(Table, Annotator.__table__)
         for name in self.annotator_names:
             values = {"name": name, "created_at": now}
@@ -418,7 +419,7 @@ class ImportAnnotations(Command):
 
     def _redo(self, conn: Connection) -> Changes:
         AN = cast(Table, Annotator.__table__)
-        now = utcnow()
+        now = self._created_at
         for annotator_id, name in zip(self.annotator_ids, self.annotator_names, strict=True):
             conn.execute(insert(AN).values(id=annotator_id, name=name, created_at=now))
         for label in self.labels:
