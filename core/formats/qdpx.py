@@ -158,9 +158,11 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
     sources_el = etree.SubElement(root, _Q + "Sources")
     total = source.document_count
 
+    dated = 0
     with atomic_output(out, folder=False) as temp:
         with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for done, doc in enumerate(source.documents(), start=1):
+                dated += bool(doc.date or doc.meta)
                 source_guid = _guid("document", source.project_name, doc.id)
                 archive.writestr(f"sources/{source_guid}.txt", doc.text.encode("utf-8"))
                 text_el = etree.SubElement(
@@ -239,6 +241,10 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                 ],
             )
         verify(report, written, read_back)
+    if dated:
+        report.lost.append(
+            f"dates and metadata of {dated} document(s): a TextSource holds the title and the URL"
+        )
     report.files = [out]
     return report
 

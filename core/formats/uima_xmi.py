@@ -89,9 +89,11 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
     claim_type = ts.get_type(CLAIM)
     meta_type = ts.get_type(METADATA)
     total = source.document_count
+    dated = 0
     with atomic_output(out, folder=True) as temp:
         (temp / TYPESYSTEM).write_text(ts.to_xml(), encoding="utf-8")
         for done, doc in enumerate(source.documents(), start=1):
+            dated += bool(doc.date or doc.meta)
             text = xml_text(doc.text)
             if text != doc.text:
                 report.lost.append(
@@ -149,6 +151,16 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                 ],
             )
         verify(report, written, read_back)
+    if source.labels:
+        report.lost.append(
+            "label colours, descriptions and the codebook hierarchy:"
+            " the Claim layer holds the label name only"
+        )
+    if dated:
+        report.lost.append(
+            f"dates and metadata of {dated} document(s):"
+            " DocumentMetaData holds the title, id and URL"
+        )
     report.files = [out]
     return report
 

@@ -155,6 +155,14 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
         "the document texts themselves: the file points at each document by IRI and quotes"
         " the annotated text (with prefix and suffix), but does not carry whole texts"
     )
+    if source.labels:
+        report.lost.append(
+            "label colours, descriptions and the codebook hierarchy:"
+            " a tagging body holds the label name only"
+        )
+    report.lost.append(
+        "titles, dates and metadata of the documents: a target names its document by IRI only"
+    )
     report.files = [out]
     return report
 

@@ -32,6 +32,7 @@ def test_export_is_valid_under_the_reference_xsd(
     out = tmp_path / "claims.qdpx"
     report = qdpx.export(awkward_source(), out)
     assert (report.documents, report.spans, report.verified) == (2, 6, True)
+    assert [item.split(":")[0] for item in report.lost] == ["dates and metadata of 1 document(s)"]
     root = _project(out)
     assert reference_schema.validate(root), reference_schema.error_log
     assert root.get("name") == "Claims & <co>"

@@ -27,6 +27,10 @@ def _export(tmp_path: Path) -> Path:
     out = tmp_path / "xmi"
     report = uima_xmi.export(awkward_source(), out)
     assert (report.documents, report.spans, report.verified) == (2, 6, True)
+    assert [item.split(":")[0] for item in report.lost] == [
+        "label colours, descriptions and the codebook hierarchy",
+        "dates and metadata of 1 document(s)",
+    ]
     return out
 
 
