@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -237,7 +238,17 @@ def _read_cas(data: bytes, ts: TypeSystem, path: Path, name: str) -> DocumentIn:
     where = f"file {name}"
     check_xml_prolog(data, path, where)
     try:
-        cas = load_cas_from_xmi(io.BytesIO(data), typesystem=ts, lenient=True)
+        with warnings.catch_warnings():
+            # cassis only warns about a UTF-16 offset it cannot map (past the end, or inside a
+            # surrogate pair) and keeps it unconverted: a silently shifted span. Refuse it.
+            warnings.filterwarnings("error", message="Not mapping external offset")
+            cas = load_cas_from_xmi(io.BytesIO(data), typesystem=ts, lenient=True)
+    except UserWarning as exc:
+        raise FormatError(
+            path,
+            f"an annotation offset does not fall on a character of the text ({exc})",
+            where,
+        ) from None
     except Exception as exc:  # lxml, ValueError, KeyError, TypeError from a damaged CAS
         raise FormatError(path, f"not a readable UIMA CAS XMI: {exc}", where) from None
     text = cas.sofa_string or ""

@@ -171,15 +171,23 @@ def test_missing_type_system_and_garbage_are_named(tmp_path: Path) -> None:
         uima_xmi.read(empty)
 
 
-def test_offsets_outside_the_text_are_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("begin", "end"),
+    [("0", "40"), ("1", "3")],  # past the end; inside the surrogate pair of "😀"
+)
+def test_offsets_off_the_text_are_refused(tmp_path: Path, begin: str, end: str) -> None:
     ts = uima_xmi.typesystem()
     cas = Cas(typesystem=ts)
-    cas.sofa_string = "short"
+    cas.sofa_string = "😀short"
     claim = ts.get_type(uima_xmi.CLAIM)
-    cas.add(claim(begin=0, end=3, label="C"))
-    xmi = cas.to_xmi().replace('end="3"', 'end="40"')
-    with pytest.raises(FormatError, match=r"file doc\.xmi: .*outside the text"):
+    cas.add(claim(begin=0, end=2, label="C"))
+    xmi = cas.to_xmi()
+    assert 'begin="0" end="3"' in xmi  # UTF-16: the emoji is two code units
+    xmi = xmi.replace('begin="0" end="3"', f'begin="{begin}" end="{end}"')
+    with pytest.raises(FormatError) as caught:
         uima_xmi.read(_folder_with(tmp_path, xmi.encode()))
+    message = str(caught.value)
+    assert message.startswith("in: file doc.xmi: an annotation offset does not fall on a character")
 
 
 def test_zip_slip_in_an_xmi_zip_is_refused(tmp_path: Path) -> None:
