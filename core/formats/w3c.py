@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from core.formats.base import (
     ExportReport,
@@ -170,30 +171,51 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
 def _read_back(
     temp: Path, out: Path, source: ExportSource, report: ExportReport, written: SpanDigest
 ) -> None:
-    """Parse the file as written and check every selector against the texts once more."""
+    """Parse the file as written and check every selector against the texts once more.
+
+    The file is read one line (one annotation) at a time, alongside a second pass over the
+    documents in the same order, so memory stays flat however many annotations there are.
+    """
+    read_back = SpanDigest()
+    with temp.open("r", encoding="utf-8") as handle:
+        items = _items(handle, out)
+        pending = next(items, None)
+        for doc in source.documents():
+            doc_iri = document_iri(source.project_name, doc.id)
+            found = []
+            while pending is not None and pending["target"]["source"] == doc_iri:
+                position, quote = pending["target"]["selector"]
+                start, end = position["start"], position["end"]
+                if quote["exact"] != doc.text[start:end]:
+                    raise FormatError(
+                        out, f"read back, {pending['id']} quotes other text than it points at"
+                    )
+                creator, label = pending["creator"]["name"], pending["body"][0]["value"]
+                found.append((creator, label, start, end, doc.text[start:end]))
+                pending = next(items, None)
+            read_back.add(doc_iri, found)
+        if pending is not None:
+            raise FormatError(out, f"read back, {pending['id']} points at no exported document")
+    verify(report, written, read_back)
+
+
+def _items(handle: TextIO, out: Path) -> Iterator[dict[str, Any]]:
+    """The annotations of a file this module wrote, checking the JSON around them."""
     try:
-        data = json.loads(temp.read_text(encoding="utf-8"))
-        items = data["first"]["items"]
+        head = json.loads(handle.readline() + "]}}")
+        if head["type"] != "AnnotationCollection" or head["first"]["type"] != "AnnotationPage":
+            raise ValueError("not an AnnotationCollection with its first page")
+        count = 0
+        for line in handle:
+            if not line.strip():
+                continue
+            if line.startswith("]"):
+                tail = json.loads('{"first": {"items": [' + line)
+                if tail["total"] != count:
+                    raise ValueError(f"total {tail['total']} but {count} annotations")
+                return
+            count += 1
+            yield json.loads(line.rstrip().removesuffix(","))
+        raise ValueError("the file ends before the collection does")
     except (ValueError, KeyError, TypeError) as exc:
         raise FormatError(out, f"read back, the file is not the JSON written: {exc}") from None
-    by_document: dict[str, list[dict[str, Any]]] = {}
-    for item in items:
-        by_document.setdefault(item["target"]["source"], []).append(item)
-    read_back = SpanDigest()
-    for doc in source.documents():
-        doc_iri = document_iri(source.project_name, doc.id)
-        found = []
-        for item in by_document.pop(doc_iri, []):
-            position, quote = item["target"]["selector"]
-            start, end = position["start"], position["end"]
-            if quote["exact"] != doc.text[start:end]:
-                raise FormatError(
-                    out, f"read back, {item['id']} quotes other text than it points at"
-                )
-            found.append(
-                (item["creator"]["name"], item["body"][0]["value"], start, end, doc.text[start:end])
-            )
-        read_back.add(doc_iri, found)
-    for doc_iri in by_document:
-        read_back.add(doc_iri, [("?", "?", 0, 0, "")])
-    verify(report, written, read_back)

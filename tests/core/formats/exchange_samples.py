@@ -71,3 +71,14 @@ def expected_spans(source: MemorySource) -> dict[str, set[tuple[int, int, str, s
 def utf16(text: str, index: int) -> int:
     """The UTF-16 code unit offset of a code point index."""
     return len(text[:index].encode("utf-16-le")) // 2
+
+
+def with_wrong_quote(source: MemorySource) -> MemorySource:
+    """The source with one span whose stored quote no longer matches the text under it."""
+    doc = source.docs[1]
+    span = doc.spans[0]
+    wrong = SpanOut(span.id, span.start, span.end, span.label, span.annotator, span.note,
+                    "something else", span.created_at, span.updated_at)  # fmt: skip
+    source.docs[1] = DocumentOut(doc.id, doc.title, doc.source, doc.date, doc.meta, doc.text,
+                                 [wrong])  # fmt: skip
+    return source

@@ -10,7 +10,12 @@ from lxml import etree
 
 from core.formats import qdpx
 from core.formats.base import Cancelled, FormatError
-from tests.core.formats.exchange_samples import TEXT_1, awkward_source, expected_spans
+from tests.core.formats.exchange_samples import (
+    TEXT_1,
+    awkward_source,
+    expected_spans,
+    with_wrong_quote,
+)
 
 DATA = Path(__file__).parent / "data" / "refi-qda"
 NS = {"q": "urn:QDA-XML:project:1.0"}
@@ -220,3 +225,9 @@ def test_hostile_or_broken_projects_are_refused_with_a_reason(
         qdpx.read(path)
     assert str(caught.value).startswith("bad.qdpx: ")
     assert message in str(caught.value)
+
+
+def test_a_span_whose_quote_does_not_read_back_fails_the_export(tmp_path: Path) -> None:
+    with pytest.raises(FormatError, match=r"read back, the spans of 1 document\(s\) differ"):
+        qdpx.export(with_wrong_quote(awkward_source()), tmp_path / "x.qdpx")
+    assert list(tmp_path.iterdir()) == []

@@ -18,6 +18,7 @@ from tests.core.formats.exchange_samples import (
     awkward_source,
     expected_spans,
     utf16,
+    with_wrong_quote,
 )
 
 XMI_NS = {"custom": "http:///webanno/custom.ecore", "xmi": "http://www.omg.org/XMI"}
@@ -206,3 +207,9 @@ def test_symlinks_leading_out_of_the_folder_are_not_followed(tmp_path: Path) -> 
     os.symlink(secret, out / "zz-link.xmi")
     documents = uima_xmi.read(out)
     assert [d.file_id for d in documents] == ["7", "9"]
+
+
+def test_a_span_whose_quote_does_not_read_back_fails_the_export(tmp_path: Path) -> None:
+    with pytest.raises(FormatError, match=r"read back, the spans of 1 document\(s\) differ"):
+        uima_xmi.export(with_wrong_quote(awkward_source()), tmp_path / "x")
+    assert list(tmp_path.iterdir()) == []

@@ -14,8 +14,8 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
 from core.formats import w3c
-from core.formats.base import Cancelled
-from tests.core.formats.exchange_samples import TEXT_1, awkward_source
+from core.formats.base import Cancelled, FormatError
+from tests.core.formats.exchange_samples import TEXT_1, awkward_source, with_wrong_quote
 
 SUITE = Path(__file__).parent / "data" / "web-annotation"
 
@@ -165,4 +165,22 @@ def test_document_iris_are_stable_and_distinct(tmp_path: Path, exported: dict[st
 def test_cancel_leaves_nothing_behind(tmp_path: Path) -> None:
     with pytest.raises(Cancelled):
         w3c.export(awkward_source(), tmp_path / "c.jsonld", progress=lambda done, total: done < 2)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_selection_without_spans_is_a_valid_empty_collection(tmp_path: Path) -> None:
+    source = awkward_source()
+    source.docs = [type(doc)(doc.id, doc.title, doc.source, doc.date, doc.meta, doc.text, [])
+                   for doc in source.docs]  # fmt: skip
+    out = tmp_path / "empty.jsonld"
+    report = w3c.export(source, out)
+    assert (report.documents, report.spans, report.verified) == (2, 0, True)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert (data["total"], data["first"]["items"]) == (0, [])
+    assert _failures(_assertions("collections/collectionMusts.test"), data) == []
+
+
+def test_a_span_whose_quote_does_not_read_back_fails_the_export(tmp_path: Path) -> None:
+    with pytest.raises(FormatError, match=r"read back, the spans of 1 document\(s\) differ"):
+        w3c.export(with_wrong_quote(awkward_source()), tmp_path / "x.jsonld")
     assert list(tmp_path.iterdir()) == []
