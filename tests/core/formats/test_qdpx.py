@@ -231,3 +231,19 @@ def test_a_span_whose_quote_does_not_read_back_fails_the_export(tmp_path: Path) 
     with pytest.raises(FormatError, match=r"read back, the spans of 1 document\(s\) differ"):
         qdpx.export(with_wrong_quote(awkward_source()), tmp_path / "x.qdpx")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_byte_order_mark_is_not_counted_and_inline_text_is_read(tmp_path: Path) -> None:
+    bom = _write(
+        tmp_path / "bom.qdpx",
+        {"project.qde": _qde(_selection(3, 6)), f"sources/{GUID}.txt": "\ufeff😀𠀋 abc".encode()},
+    )
+    (doc,) = qdpx.read(bom)
+    assert doc.text == "😀𠀋 abc"
+    assert doc.text[doc.spans[0].start : doc.spans[0].end] == "abc"
+    inline = _qde(_selection(0, 2)).replace(
+        f' plainTextPath="internal://{GUID}.txt">'.encode(),
+        b"><PlainTextContent>x&lt;y z</PlainTextContent>",
+    )
+    (doc,) = qdpx.read(_write(tmp_path / "inline.qdpx", {"project.qde": inline}))
+    assert (doc.text, doc.text[doc.spans[0].start : doc.spans[0].end]) == ("x<y z", "x<")
