@@ -14,6 +14,7 @@ BENCHMARKS = (
     "bench_document_view.py",
     "bench_commit.py",
     "bench_import.py",
+    "bench_export.py",
 )
 
 

@@ -9,7 +9,6 @@ XMI, bytes in some tools) converts at its own border and nowhere else.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -226,9 +225,8 @@ class SpanDigest:
         self.documents: dict[str, str] = {}
 
     def add(self, key: str, spans: Iterable[tuple[str, str, int, int, str]]) -> None:
-        digest = hashlib.sha256()
-        for item in sorted(spans):
-            digest.update(json.dumps(item, ensure_ascii=False).encode())
+        # repr of str/int tuples is exact and stable, and one call per document is cheap.
+        digest = hashlib.sha256(repr(sorted(spans)).encode("utf-8", "surrogatepass"))
         previous = self.documents.get(key)
         if previous is not None:  # one document may come in several pieces (per annotator)
             digest.update(previous.encode())

@@ -46,11 +46,12 @@ COLUMNS = (
     "updated_at",
 )
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "'")
+_FIRST = frozenset(_TRIGGERS)
 
 
 def neutralise(cell: str) -> str:
     """Keep a spreadsheet from running the cell as a formula (reversible, see restore)."""
-    return "'" + cell if cell.startswith(_TRIGGERS) else cell
+    return "'" + cell if cell[:1] in _FIRST else cell
 
 
 def restore(cell: str) -> str:
@@ -62,7 +63,8 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
     written = SpanDigest()
     total = source.document_count
     with atomic_output(out, folder=False) as temp:
-        with temp.open("w", encoding="utf-8-sig", newline="") as handle:
+        with temp.open("w", encoding="utf-8", newline="") as handle:
+            handle.write("\ufeff")  # the byte-order mark (the utf-8-sig codec is slower)
             writer = csv.writer(handle)
             writer.writerow(COLUMNS)
             for done, doc in enumerate(source.documents(), start=1):

@@ -7,9 +7,10 @@ per-user export gives it. A document no selected annotator touched still gets on
 
     {"id": 12, "title": "...", "source": "...", "date": "", "meta": {...},
      "annotator": "Ana", "text": "...", "label": [[0, 5, "Claim"]],
-     "spans": [{"id": 7, "start": 0, "end": 5, "label": "Claim", "note": "..."}]}
+     "spans": [{"id": 7, "note": "..."}]}
 
-``label`` is the doccano shape; ``spans`` carries our per-span id and note in the same order.
+``label`` is the doccano shape; ``spans`` carries our per-span id and note, in the same order
+as ``label`` (kept apart so that doccano and `datasets` see the plain doccano shape).
 The reader also accepts doccano's ``entities: [{start_offset, end_offset, label}]`` shape.
 """
 
@@ -62,16 +63,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                         "annotator": annotator,
                         "text": doc.text,
                         "label": [[s.start, s.end, s.label] for s in spans],
-                        "spans": [
-                            {
-                                "id": s.id,
-                                "start": s.start,
-                                "end": s.end,
-                                "label": s.label,
-                                "note": s.note,
-                            }
-                            for s in spans
-                        ],
+                        "spans": [{"id": s.id, "note": s.note} for s in spans],
                     }
                     handle.write(dumps(line))
                     handle.write("\n")
@@ -139,36 +131,20 @@ def _document(item: Any, path: Path, where: str) -> DocumentIn:
     if annotator is not None and not isinstance(annotator, str):
         raise FormatError(path, "'annotator' must be a string", where)
     spans: list[SpanIn] = []
-    ours = item.get("spans")
-    if isinstance(ours, list) and ours:
-        for entry in ours:
-            if not isinstance(entry, dict):
-                raise FormatError(path, "each of 'spans' must be an object", where)
-            note = entry.get("note", "")
-            spans.append(
-                SpanIn(
-                    _offset(entry.get("start"), path, where),
-                    _offset(entry.get("end"), path, where),
-                    _label(entry.get("label"), path, where),
-                    annotator,
-                    note if isinstance(note, str) else "",
-                )
-            )
-    elif "label" in item or "labels" in item:
+    if "label" in item or "labels" in item:
         entries = item.get("label", item.get("labels"))
         if not isinstance(entries, list):
             raise FormatError(path, "'label' must be a list of [start, end, label]", where)
-        for entry in entries:
-            if not (isinstance(entry, list) and len(entry) == 3):
+        notes = _notes(item.get("spans"), len(entries), path, where)
+        for entry, note in zip(entries, notes, strict=True):
+            if type(entry) is not list or len(entry) != 3:
                 raise FormatError(path, f"{entry!r} is not [start, end, label]", where)
-            spans.append(
-                SpanIn(
-                    _offset(entry[0], path, where),
-                    _offset(entry[1], path, where),
-                    _label(entry[2], path, where),
-                    annotator,
-                )
-            )
+            start, end, label = entry
+            if type(start) is not int or type(end) is not int:  # checks off the common path
+                start, end = _offset(start, path, where), _offset(end, path, where)
+            if type(label) is not str or not label.strip():
+                label = _label(label, path, where)
+            spans.append(SpanIn(start, end, label, annotator, note))
     elif "entities" in item:
         entries = item["entities"]
         if not isinstance(entries, list):
@@ -197,6 +173,21 @@ def _document(item: Any, path: Path, where: str) -> DocumentIn:
         where=where,
         file_id=None if file_id is None else str(file_id),
     )
+
+
+def _notes(ours: Any, count: int, path: Path, where: str) -> list[str]:
+    """The notes of our own "spans" list (parallel to "label"); empty notes without one."""
+    if ours is None:
+        return [""] * count
+    if not isinstance(ours, list) or len(ours) != count:
+        raise FormatError(path, "'spans' must list one entry for each of 'label'", where)
+    notes = []
+    for entry in ours:
+        note = entry.get("note", "") if isinstance(entry, dict) else None
+        if not isinstance(note, str):
+            raise FormatError(path, "each of 'spans' must be an object with a text 'note'", where)
+        notes.append(note)
+    return notes
 
 
 def _offset(value: Any, path: Path, where: str) -> int:

@@ -22,6 +22,7 @@ _SPANS_SQL = (
     " FROM annotation AS a JOIN label AS l ON l.id = a.label_id"
     " JOIN annotator AS n ON n.id = a.annotator_id"
     " WHERE a.document_id = ?{annotators}"
+    ' ORDER BY a.start, a."end", l.name, n.name, a.id'
 )
 
 
@@ -78,18 +79,16 @@ class ProjectSource:
                     "SELECT id, title, source, date, meta, text FROM document WHERE id = ?",
                     (document_id,),
                 ).fetchone()
+                # SQLite sorts (in C) and sqlite3 hands back ISO strings: parse them inline.
+                rows = raw.execute(spans_sql, (document_id, *self._annotator_ids)).fetchall()
+                parse = datetime.fromisoformat if rows and type(rows[0][7]) is str else _time
                 spans = [
-                    SpanOut(i, s, e, label, annotator, note, quote, _time(made), _time(changed))
-                    for i, s, e, label, annotator, note, quote, made, changed in raw.execute(
-                        spans_sql, (document_id, *self._annotator_ids)
-                    )
+                    SpanOut(i, s, e, label, who, note, quote, parse(made), parse(changed))
+                    for i, s, e, label, who, note, quote, made, changed in rows
                 ]
-                spans.sort(key=lambda x: (x.start, x.end, x.label, x.annotator, x.id))
                 meta = json.loads(row[4]) if row[4] else {}
                 yield DocumentOut(row[0], row[1], row[2] or "", row[3] or "", meta, row[5], spans)
 
 
 def _time(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
