@@ -23,6 +23,8 @@ would shift spans after each CRLF; Claimdesk's reader keeps them.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import uuid
 import zipfile
 from dataclasses import dataclass, field
@@ -34,6 +36,7 @@ from lxml import etree
 
 from core.formats.base import (
     DocumentIn,
+    DocumentOut,
     ExportReport,
     ExportSource,
     FormatError,
@@ -129,89 +132,35 @@ def _codes(parent: etree._Element, labels: list[LabelRecord], report: ExportRepo
 
 
 def export(source: ExportSource, out: Path, progress: Progress | None = None) -> ExportReport:
+    """Write the .qdpx; sources and selections stream through a temporary file, so memory
+    holds one document at a time however large the corpus."""
     report = ExportReport(NAME, out)
     written = SpanDigest()
-    now = _time(datetime.now(UTC))
-    root = etree.Element(
-        _Q + "Project",
-        nsmap={None: NS},
-        name=xml_text(source.project_name) or "Claimdesk project",
-        origin="Claimdesk",
-        creationDateTime=now,
-    )
-    users_el = etree.SubElement(root, _Q + "Users")
     users: dict[str, str] = {}
-
-    def user(name: str) -> str:
-        if name not in users:
-            users[name] = _guid("user", name)
-            etree.SubElement(users_el, _Q + "User", guid=users[name], name=xml_text(name))
-        return users[name]
-
     for name in source.annotators:
-        user(name)
+        users.setdefault(name, _guid("user", name))
     labels = list(source.labels)
-    codebook = etree.SubElement(root, _Q + "CodeBook")
-    codes_el = etree.SubElement(codebook, _Q + "Codes")
-    _codes(codes_el, labels, report)
+    extra_codes: list[str] = []  # labels on spans but missing from the codebook listing
     known = {label.name for label in labels}
-    sources_el = etree.SubElement(root, _Q + "Sources")
     total = source.document_count
-
     dated = 0
     with atomic_output(out, folder=False) as temp:
-        with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with (
+            zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+            tempfile.TemporaryFile() as sources_part,
+        ):
             for done, doc in enumerate(source.documents(), start=1):
                 dated += bool(doc.date or doc.meta)
                 source_guid = _guid("document", source.project_name, doc.id)
                 archive.writestr(f"sources/{source_guid}.txt", doc.text.encode("utf-8"))
-                text_el = etree.SubElement(
-                    sources_el,
-                    _Q + "TextSource",
-                    guid=source_guid,
-                    name=xml_text(doc.title) or f"Document {doc.id}",
-                    plainTextPath=f"internal://{source_guid}.txt",
-                )
-                if doc.source:
-                    etree.SubElement(text_el, _Q + "Description").text = xml_text(doc.source)
                 for span in doc.spans:
-                    if span.label not in known:  # a label outside the codebook listing
+                    users.setdefault(span.annotator, _guid("user", span.annotator))
+                    if span.label not in known:
                         known.add(span.label)
-                        etree.SubElement(
-                            codes_el,
-                            _Q + "Code",
-                            guid=_guid("code", span.label),
-                            name=xml_text(span.label),
-                            isCodable="true",
-                        )
-                    creator = user(span.annotator)
-                    selection = etree.SubElement(
-                        text_el,
-                        _Q + "PlainTextSelection",
-                        guid=_guid("selection", source.project_name, span.id),
-                        startPosition=str(span.start),
-                        endPosition=str(span.end),
-                        creatingUser=creator,
-                        creationDateTime=_time(span.created_at),
-                        modifyingUser=creator,
-                        modifiedDateTime=_time(span.updated_at),
-                    )
-                    if span.note:
-                        note = xml_text(span.note)
-                        if note != span.note:
-                            report.lost.append(
-                                f"document {doc.id}, span {span.id}: characters XML cannot"
-                                " hold were replaced in the note"
-                            )
-                        etree.SubElement(selection, _Q + "Description").text = note
-                    coding = etree.SubElement(
-                        selection,
-                        _Q + "Coding",
-                        guid=_guid("coding", source.project_name, span.id),
-                        creatingUser=creator,
-                        creationDateTime=_time(span.created_at),
-                    )
-                    etree.SubElement(coding, _Q + "CodeRef", targetGUID=_guid("code", span.label))
+                        extra_codes.append(span.label)
+                text_el = _text_source(source.project_name, source_guid, doc, users, report)
+                sources_part.write(etree.tostring(text_el, encoding="utf-8", pretty_print=True))
+                sources_part.write(b"\n")
                 written.add(
                     source_guid,
                     [(s.annotator, s.label, s.start, s.end, s.quote) for s in doc.spans],
@@ -219,34 +168,145 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                 report.documents += 1
                 report.spans += len(doc.spans)
                 check_progress(progress, done, total)
-            if not len(codes_el):
-                root.remove(codebook)
-            if not len(sources_el):
-                root.remove(sources_el)
-            if not len(users_el):
-                root.remove(users_el)
-            project_xml = etree.tostring(
-                root, xml_declaration=True, encoding="utf-8", pretty_print=True
-            )
-            archive.writestr("project.qde", project_xml)
-        # Read back: the schema, then our reader on the archive as written.
-        validate(project_xml, out)
-        read_back = SpanDigest()
-        for doc_in in read_project(temp, shown=out).documents:
-            read_back.add(
-                doc_in.file_id or "",
-                [
-                    (s.annotator or "", s.label, s.start, s.end, doc_in.text[s.start : s.end])
-                    for s in doc_in.spans
-                ],
-            )
-        verify(report, written, read_back)
+            head, tail = _project_frame(source.project_name, users, labels, extra_codes, report)
+            size = sources_part.tell()
+            sources_part.seek(0)
+            with archive.open("project.qde", "w", force_zip64=size > 1 << 30) as handle:
+                handle.write(head)
+                if size:
+                    handle.write(b"<Sources>\n")
+                    shutil.copyfileobj(sources_part, handle, 1 << 20)
+                    handle.write(b"</Sources>\n")
+                handle.write(tail)
+        verify(report, written, _read_back(temp, out))
     if dated:
         report.lost.append(
             f"dates and metadata of {dated} document(s): a TextSource holds the title and the URL"
         )
     report.files = [out]
     return report
+
+
+def _text_source(
+    project: str, guid: str, doc: DocumentOut, users: dict[str, str], report: ExportReport
+) -> etree._Element:
+    text_el = etree.Element(
+        _Q + "TextSource",
+        nsmap={None: NS},
+        guid=guid,
+        name=xml_text(doc.title) or f"Document {doc.id}",
+        plainTextPath=f"internal://{guid}.txt",
+    )
+    if doc.source:
+        etree.SubElement(text_el, _Q + "Description").text = xml_text(doc.source)
+    for span in doc.spans:
+        creator = users[span.annotator]
+        selection = etree.SubElement(
+            text_el,
+            _Q + "PlainTextSelection",
+            guid=_guid("selection", project, span.id),
+            startPosition=str(span.start),
+            endPosition=str(span.end),
+            creatingUser=creator,
+            creationDateTime=_time(span.created_at),
+            modifyingUser=creator,
+            modifiedDateTime=_time(span.updated_at),
+        )
+        if span.note:
+            note = xml_text(span.note)
+            if note != span.note:
+                report.lost.append(
+                    f"document {doc.id}, span {span.id}: characters XML cannot"
+                    " hold were replaced in the note"
+                )
+            etree.SubElement(selection, _Q + "Description").text = note
+        coding = etree.SubElement(
+            selection,
+            _Q + "Coding",
+            guid=_guid("coding", project, span.id),
+            creatingUser=creator,
+            creationDateTime=_time(span.created_at),
+        )
+        etree.SubElement(coding, _Q + "CodeRef", targetGUID=_guid("code", span.label))
+    return text_el
+
+
+_MARK = "claimdesk-sources-go-here"
+
+
+def _project_frame(
+    project: str,
+    users: dict[str, str],
+    labels: list[LabelRecord],
+    extra_codes: list[str],
+    report: ExportReport,
+) -> tuple[bytes, bytes]:
+    """The bytes of project.qde before and after its Sources element."""
+    root = etree.Element(
+        _Q + "Project",
+        nsmap={None: NS},
+        name=xml_text(project) or "Claimdesk project",
+        origin="Claimdesk",
+        creationDateTime=_time(datetime.now(UTC)),
+    )
+    if users:
+        users_el = etree.SubElement(root, _Q + "Users")
+        for name, guid in users.items():
+            etree.SubElement(users_el, _Q + "User", guid=guid, name=xml_text(name))
+    if labels or extra_codes:
+        codes_el = etree.SubElement(etree.SubElement(root, _Q + "CodeBook"), _Q + "Codes")
+        _codes(codes_el, labels, report)
+        for name in extra_codes:
+            etree.SubElement(
+                codes_el,
+                _Q + "Code",
+                guid=_guid("code", name),
+                name=xml_text(name),
+                isCodable="true",
+            )
+    root.append(etree.Comment(_MARK))
+    whole = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    head, tail = whole.split(f"<!--{_MARK}-->".encode())
+    return head, tail
+
+
+def _read_back(temp: Path, out: Path) -> SpanDigest:
+    """Validate project.qde against the REFI-QDA schema while reading it back as a stream."""
+    digest = SpanDigest()
+    with zipfile.ZipFile(temp) as plain, plain.open("project.qde") as stream:
+        archive = SafeZip(temp, plain, {info.filename: info for info in plain.infolist()})
+        reader = _Reader(archive, out, {}, {}, {})
+        try:
+            for _, element in etree.iterparse(
+                stream,
+                events=("end",),
+                schema=_schema(),
+                resolve_entities=False,
+                no_network=True,
+                load_dtd=False,
+                huge_tree=True,
+            ):
+                if element.tag == _Q + "User":
+                    reader.users[element.get("guid", "").upper()] = element.get("name", "")
+                elif element.tag == _Q + "Code":
+                    reader.add_code(element)
+                elif element.tag == _Q + "TextSource":
+                    doc = reader.document(element)
+                    digest.add(
+                        doc.file_id or "",
+                        [
+                            (s.annotator or "", s.label, s.start, s.end, doc.text[s.start : s.end])
+                            for s in doc.spans
+                        ],
+                    )
+                    element.clear()
+                    while element.getprevious() is not None:
+                        del element.getparent()[0]
+        except etree.XMLSyntaxError as exc:
+            raise FormatError(
+                out, f"read back, not valid under the REFI-QDA schema: {exc}", "project.qde"
+            ) from None
+    return digest
 
 
 # -- import ---------------------------------------------------------------------------------
@@ -284,7 +344,7 @@ def read_project(path: Path, shown: Path | None = None) -> QdaProject:
             raise FormatError(
                 shown, f"not a REFI-QDA project: the root element is {root.tag}", "project.qde"
             )
-        return _Reader(archive, shown, root).project()
+        return _Reader.from_root(archive, shown, root).project(root)
 
 
 def _open(path: Path, shown: Path) -> SafeZip:
@@ -297,34 +357,48 @@ def _open(path: Path, shown: Path) -> SafeZip:
 
 
 class _Reader:
-    def __init__(self, archive: SafeZip, path: Path, root: etree._Element) -> None:
+    def __init__(
+        self,
+        archive: SafeZip,
+        path: Path,
+        users: dict[str, str],
+        codes: dict[str, tuple[str, str]],
+        notes: dict[str, str],
+    ) -> None:
         self.archive = archive
         self.path = path
-        self.root = root
-        self.users: dict[str, str] = {
-            u.get("guid", "").upper(): u.get("name") or u.get("id") or u.get("guid", "")
-            for u in root.iterfind(f"{_Q}Users/{_Q}User")
-        }
-        self.codes: dict[str, tuple[str, str]] = {}  # guid -> (name, colour)
-        for code in root.iterfind(f".//{_Q}CodeBook//{_Q}Code"):
-            guid = code.get("guid", "").upper()
-            name = code.get("name")
-            if not guid or name is None:
-                raise FormatError(path, "a Code without guid or name", "project.qde")
-            self.codes[guid] = (name, code.get("color", ""))
-        self.notes: dict[str, str] = {}
-        for note in root.iterfind(f"{_Q}Notes/{_Q}Note"):
-            guid = note.get("guid", "").upper()
-            self.notes[guid] = self._text_of(note, f"note {guid}")
+        self.users = users  # guid -> name
+        self.codes = codes  # guid -> (name, colour)
+        self.notes = notes  # guid -> text
 
-    def project(self) -> QdaProject:
+    @classmethod
+    def from_root(cls, archive: SafeZip, path: Path, root: etree._Element) -> _Reader:
+        reader = cls(archive, path, {}, {}, {})
+        for user in root.iterfind(f"{_Q}Users/{_Q}User"):
+            guid = str(user.get("guid", "")).upper()
+            reader.users[guid] = user.get("name") or user.get("id") or guid
+        for code in root.iterfind(f".//{_Q}CodeBook//{_Q}Code"):
+            reader.add_code(code)
+        for note in root.iterfind(f"{_Q}Notes/{_Q}Note"):
+            guid = str(note.get("guid", "")).upper()
+            reader.notes[guid] = reader._text_of(note, f"note {guid}")
+        return reader
+
+    def add_code(self, code: etree._Element) -> None:
+        guid = str(code.get("guid", "")).upper()
+        name = code.get("name")
+        if not guid or name is None:
+            raise FormatError(self.path, "a Code without guid or name", "project.qde")
+        self.codes[guid] = (name, code.get("color", ""))
+
+    def project(self, root: etree._Element) -> QdaProject:
         result = QdaProject(
-            name=self.root.get("name", ""),
+            name=root.get("name", ""),
             codes={name: colour for name, colour in self.codes.values()},
             users=list(self.users.values()),
         )
-        for number, source in enumerate(self.root.iterfind(f"{_Q}Sources/{_Q}TextSource"), 1):
-            result.documents.append(self._document(source, number))
+        for source in root.iterfind(f"{_Q}Sources/{_Q}TextSource"):
+            result.documents.append(self.document(source))
         return result
 
     def _text_of(self, element: etree._Element, where: str) -> str:
@@ -380,7 +454,7 @@ class _Reader:
             raise FormatError(self.path, f"a Coding refers to an unknown code {target!r}", where)
         return self.codes[target][0]
 
-    def _document(self, source: etree._Element, number: int) -> DocumentIn:
+    def document(self, source: etree._Element) -> DocumentIn:
         guid = source.get("guid", "").upper()
         where = f"source {source.get('name') or guid}"
         text = self._text_of(source, where)
