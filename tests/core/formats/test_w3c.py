@@ -9,13 +9,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft4Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
 from core.formats import w3c
-from core.formats.base import Cancelled, FormatError
-from tests.core.formats.exchange_samples import TEXT_1, awkward_source, with_wrong_quote
+from core.formats.base import Cancelled, DocumentOut, FormatError, MemorySource, SpanOut
+from tests.core.formats.exchange_samples import (
+    LATER,
+    TEXT_1,
+    WHEN,
+    awkward_source,
+    with_wrong_quote,
+)
 
 SUITE = Path(__file__).parent / "data" / "web-annotation"
 
@@ -184,3 +192,35 @@ def test_a_span_whose_quote_does_not_read_back_fails_the_export(tmp_path: Path) 
     with pytest.raises(FormatError, match=r"read back, the spans of 1 document\(s\) differ"):
         w3c.export(with_wrong_quote(awkward_source()), tmp_path / "x.jsonld")
     assert list(tmp_path.iterdir()) == []
+
+
+PIECES = ["😀", "𠀋", "e\u0301", "\r\n", " ", "税金", "<b>", "&amp;", "=SUM(A1)", "x", "🇨🇳"]
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.lists(st.sampled_from(PIECES), min_size=1, max_size=60).map("".join),
+    cuts=st.lists(st.tuples(st.integers(0, 400), st.integers(1, 40)), min_size=1, max_size=8),
+)
+def test_any_text_and_spans_quote_exactly_what_the_positions_select(
+    tmp_path: Path, text: str, cuts: list[tuple[int, int]]
+) -> None:
+    spans = []
+    for n, (at, length) in enumerate(cuts):
+        start = at % len(text)
+        end = min(len(text), start + length)
+        spans.append(SpanOut(n, start, end, "L", "ana", "", text[start:end], WHEN, LATER))
+    doc = DocumentOut(1, "t", "", "", {}, text, spans)
+    out = tmp_path / f"p{abs(hash((text, tuple(cuts))))}.jsonld"
+    report = w3c.export(MemorySource("p", [], ["ana"], [doc]), out)
+    assert report.verified
+    items = json.loads(out.read_text(encoding="utf-8"))["first"]["items"]
+    for item, span in zip(items, spans, strict=True):
+        position, quote = item["target"]["selector"]
+        assert (position["start"], position["end"]) == (span.start, span.end)
+        assert quote["exact"] == text[span.start : span.end]
+        assert quote.get("prefix", "") == text[max(0, span.start - 32) : span.start]
+        assert quote.get("suffix", "") == text[span.end : span.end + 32]
+    out.unlink()
