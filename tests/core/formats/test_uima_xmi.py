@@ -9,12 +9,16 @@ from pathlib import Path
 
 import pytest
 from cassis import Cas, TypeSystem, load_cas_from_xmi, load_typesystem
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from core.formats import uima_xmi
-from core.formats.base import Cancelled, FormatError
+from core.formats.base import Cancelled, DocumentOut, FormatError, MemorySource, SpanOut
 from tests.core.formats.exchange_samples import (
+    LATER,
     TEXT_1,
+    WHEN,
     awkward_source,
     expected_spans,
     utf16,
@@ -213,3 +217,31 @@ def test_a_span_whose_quote_does_not_read_back_fails_the_export(tmp_path: Path) 
     with pytest.raises(FormatError, match=r"read back, the spans of 1 document\(s\) differ"):
         uima_xmi.export(with_wrong_quote(awkward_source()), tmp_path / "x")
     assert list(tmp_path.iterdir()) == []
+
+
+PIECES = ["😀", "𠀋", "e\u0301", "\r\n", " ", "税金", "<b>", "&amp;", "=SUM(A1)", "x", "🇨🇳"]
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.lists(st.sampled_from(PIECES), min_size=1, max_size=60).map("".join),
+    cuts=st.lists(st.tuples(st.integers(0, 400), st.integers(1, 40)), min_size=1, max_size=8),
+)
+def test_raw_offsets_are_utf16_for_any_text(
+    tmp_path_factory: pytest.TempPathFactory, text: str, cuts: list[tuple[int, int]]
+) -> None:
+    spans = []
+    for n, (at, length) in enumerate(cuts):
+        start = at % len(text)
+        end = min(len(text), start + length)
+        spans.append(SpanOut(n, start, end, "L", "ana", "", text[start:end], WHEN, LATER))
+    source = MemorySource("p", [], ["ana"], [DocumentOut(1, "t", "", "", {}, text, spans)])
+    out = tmp_path_factory.mktemp("xmi") / "out"
+    assert uima_xmi.export(source, out).verified
+    root = etree.parse(str(out / "1-t.xmi")).getroot()
+    found = sorted(
+        (int(c.get("begin")), int(c.get("end"))) for c in root.findall("custom:Claim", XMI_NS)
+    )
+    assert found == sorted((utf16(text, s.start), utf16(text, s.end)) for s in spans)
