@@ -389,7 +389,10 @@ class _Reader:
         name = code.get("name")
         if not guid or name is None:
             raise FormatError(self.path, "a Code without guid or name", "project.qde")
-        self.codes[guid] = (name, code.get("color", ""))
+        colour = str(code.get("color", ""))
+        if len(colour) == 4 and colour.startswith("#"):  # the schema allows #RGB
+            colour = "#" + "".join(c * 2 for c in colour[1:])
+        self.codes[guid] = (name, colour)
 
     def project(self, root: etree._Element) -> QdaProject:
         result = QdaProject(

@@ -153,7 +153,7 @@ CODE = "AAAAAAAA-2222-3333-4444-555555555555"
 def _qde(selection: str = "", path: str = f"internal://{GUID}.txt", extra: str = "") -> bytes:
     return f"""<?xml version="1.0" encoding="utf-8"?>{extra}
 <Project xmlns="urn:QDA-XML:project:1.0" name="p">
-  <CodeBook><Codes><Code guid="{CODE}" name="C" isCodable="true"/></Codes></CodeBook>
+  <CodeBook><Codes><Code guid="{CODE}" name="C" isCodable="true" color="#0aF"/></Codes></CodeBook>
   <Sources><TextSource guid="{GUID}" name="doc" plainTextPath="{path}">{selection}</TextSource>
   </Sources>
 </Project>""".encode()
@@ -183,6 +183,7 @@ def test_a_hand_made_project_reads_with_code_point_positions(tmp_path: Path) -> 
     (doc,) = qdpx.read(path)
     (span,) = doc.spans
     assert (span.label, doc.text[span.start : span.end]) == ("C", "abc")
+    assert doc.labels == {"C": "#00aaFF"}  # the schema's short #RGB form, widened
 
 
 @pytest.mark.parametrize(
