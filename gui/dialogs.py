@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -26,6 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from core.records import LabelRecord
+
+if TYPE_CHECKING:
+    from gui.export_dialog import ExportChoice, ImportChoice
 
 
 def plain_tooltip(text: str) -> str:
@@ -216,3 +220,24 @@ class Prompts:
         if not path:
             return None
         return Path(path if path.endswith(".claimdesk") else path + ".claimdesk")
+
+    # -- datasets (gui/export_dialog.py) -------------------------------------------------------
+
+    def export_choice(
+        self, annotators: list[str], current: str, document: int | None
+    ) -> ExportChoice | None:
+        from gui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self.parent or QWidget(), annotators, current, document)
+        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def import_choice(self, annotator: str) -> ImportChoice | None:
+        from gui.export_dialog import ImportDialog
+
+        dialog = ImportDialog(self.parent or QWidget(), annotator)
+        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def report(self, title: str, text: str) -> None:
+        from gui.export_dialog import ReportDialog
+
+        ReportDialog(self.parent or QWidget(), title, text).exec()

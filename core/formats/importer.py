@@ -71,16 +71,20 @@ def import_annotations(
     annotator: str | None = None,
     strict: bool = False,
     progress: Progress | None = None,
+    documents: list[DocumentIn] | None = None,
 ) -> ImportAnnotationsReport:
     """Read ``path`` in ``format_name`` and add what is new, in one undoable edit.
 
     ``annotator`` names whoever made the spans when the file does not say. With ``strict``, a
     label not in the codebook is an error instead of a new label. Raises FormatError (naming the
     file, the line or entry, and the reason) or Cancelled; either way nothing changes.
+    ``documents`` are what ``read_dataset`` returned, when the file was read elsewhere (the
+    window reads it on a worker thread and applies it on its own).
     """
     path = Path(path)
     info = registry.get(format_name)
-    documents = info.read(path)
+    if documents is None:
+        documents = info.read(path)
     report = ImportAnnotationsReport(info.name, path)
     default_annotator = _name(annotator or DEFAULT_ANNOTATOR)
     if not default_annotator:
@@ -177,6 +181,11 @@ def import_annotations(
         )
         report.changes = project.apply(command)
     return report
+
+
+def read_dataset(format_name: str, path: Path | str) -> list[DocumentIn]:
+    """Read and parse a dataset file without touching any project (safe on any thread)."""
+    return registry.get(format_name).read(Path(path))
 
 
 def _name(value: str) -> str:
