@@ -86,6 +86,11 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                 ],
             )
         verify(report, written, read_back)
+    if source.labels:
+        report.lost.append(
+            "label colours and descriptions, and labels no span uses (JSONL holds the names of"
+            " labels in use)"
+        )
     report.files = [out]
     return report
 

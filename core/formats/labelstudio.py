@@ -111,6 +111,8 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                 ],
             )
         verify(report, written, read_back)
+    if any(label.description for label in source.labels):
+        report.lost.append("label descriptions (the labeling config holds names and colours)")
     report.files = [out, config]
     return report
 

@@ -189,3 +189,14 @@ def test_dialogs_render_and_give_choices(qtbot: QtBot, tmp_path: Path) -> None:
     shown = ReportDialog(None, "Export finished", "label <b>x</b> & more")  # type: ignore[arg-type]
     qtbot.addWidget(shown)
     assert shown.text.toPlainText() == "label <b>x</b> & more"
+
+
+def test_export_dialog_says_how_to_get_spacy(qtbot: QtBot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    monkeypatch.setitem(sys.modules, "spacy", None)  # as if spaCy were not installed
+    dialog = ExportDialog(None, ["Ana"], "Ana", None)  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    dialog.formats.setCurrentIndex(dialog.formats.findData("spacy"))
+    assert "Needs spacy: pip install 'claimdesk[spacy]'" in dialog.description.text()
+    assert not dialog.this_one.isEnabled()  # no open document

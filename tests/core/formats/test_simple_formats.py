@@ -60,6 +60,7 @@ def test_jsonl_is_doccano_shaped_one_line_per_document_and_annotator(
     assert first["spans"][position]["note"] == "=HYPERLINK(x) <i>n</i>"
     assert isinstance(first["spans"][position]["id"], int)
     assert (report.documents, report.spans, report.verified) == (2, 8, True)
+    assert any("label colours" in item for item in report.lost)
 
 
 def test_jsonl_loads_with_huggingface_datasets(
