@@ -190,6 +190,10 @@ def read(path: Path) -> list[DocumentIn]:
         relative = ann.relative_to(root)
         where = f"entry {relative.as_posix()}"
         txt = ann.with_suffix(".txt")
+        if any(
+            p.is_symlink() for p in (ann, txt, *(root / q for q in relative.parents if q.parts))
+        ):
+            raise FormatError(root, "is a symbolic link; a collection holds plain files", where)
         if not txt.is_file():
             raise FormatError(root, f"has no text file {txt.name} beside it", where)
         text = _read_text(txt, root, f"entry {txt.relative_to(root).as_posix()}")

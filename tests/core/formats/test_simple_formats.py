@@ -375,3 +375,15 @@ def test_unknown_names_are_clear(awkward: Project, tmp_path: Path) -> None:
         export_dataset(awkward, "csv", tmp_path / "x.csv", ExportSelection(("Zoe",)))
     with pytest.raises(FormatError, match="cannot be imported"):
         import_annotations(awkward, "csv", tmp_path / "x.csv")
+
+
+def test_brat_refuses_links_out_of_the_collection(project: Project, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private text", encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.ann").write_text("T1\tX 0 7\tprivate\n", encoding="utf-8")
+    (folder / "a.txt").symlink_to(secret)
+    with pytest.raises(FormatError, match=r"entry a\.ann: is a symbolic link"):
+        import_annotations(project, "brat", folder)
+    assert project.documents() == []
