@@ -182,20 +182,24 @@ def read(path: Path) -> list[DocumentIn]:
 
 
 def _folder_files(folder: Path) -> dict[str, Any]:
-    """Relative name -> reader of each regular file under folder (symlinks are not followed)."""
+    """Relative name -> reader of each XMI file and type system under folder.
+
+    Symbolic links, and anything reached through one that leads outside the folder, are
+    skipped: a folder from someone else cannot make Claimdesk read files elsewhere.
+    """
     files: dict[str, Any] = {}
     root = folder.resolve()
     for item in sorted(folder.rglob("*")):
-        if item.is_symlink() or not item.is_file():
+        lower = item.name.lower()
+        if not (lower.endswith(".xmi") or lower == TYPESYSTEM.lower()):
+            continue
+        if item.is_symlink() or not item.is_file() or not item.resolve().is_relative_to(root):
             continue
         if len(files) >= _MAX_FILES:
-            raise FormatError(folder, f"the folder holds more than {_MAX_FILES:,} files")
+            raise FormatError(folder, f"the folder holds more than {_MAX_FILES:,} XMI files")
         if item.stat().st_size > MAX_ENTRY_BYTES:
             raise FormatError(folder, "the file is too large", f"file {item.name}")
-        resolved = item.resolve()
-        if not resolved.is_relative_to(root):
-            raise FormatError(folder, "it leads outside the folder", f"file {item.name}")
-        name = resolved.relative_to(root).as_posix()
+        name = item.relative_to(folder).as_posix()
         files[name] = lambda _name, item=item: item.read_bytes()
     return files
 

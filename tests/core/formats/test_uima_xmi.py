@@ -205,18 +205,15 @@ def test_zip_slip_in_an_xmi_zip_is_refused(tmp_path: Path) -> None:
 
 
 def test_symlinks_leading_out_of_the_folder_are_not_followed(tmp_path: Path) -> None:
-    secret = tmp_path / "secret.xmi"
-    secret.write_text("<secret/>")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.xmi").write_text("<secret/>")
     out = _export(tmp_path)
-    os.symlink(secret, out / "zz-link.xmi")
+    os.symlink(outside / "secret.xmi", out / "zz-link.xmi")
+    os.symlink(outside, out / "zz-folder")
+    (out / "notes.bin").write_bytes(b"\0" * 100)  # other files are ignored
     documents = uima_xmi.read(out)
     assert [d.file_id for d in documents] == ["7", "9"]
-
-
-def test_a_span_whose_quote_does_not_read_back_fails_the_export(tmp_path: Path) -> None:
-    with pytest.raises(FormatError, match=r"read back, the spans of 1 document\(s\) differ"):
-        uima_xmi.export(with_wrong_quote(awkward_source()), tmp_path / "x")
-    assert list(tmp_path.iterdir()) == []
 
 
 PIECES = ["😀", "𠀋", "e\u0301", "\r\n", " ", "税金", "<b>", "&amp;", "=SUM(A1)", "x", "🇨🇳"]
@@ -245,3 +242,9 @@ def test_raw_offsets_are_utf16_for_any_text(
         (int(c.get("begin")), int(c.get("end"))) for c in root.findall("custom:Claim", XMI_NS)
     )
     assert found == sorted((utf16(text, s.start), utf16(text, s.end)) for s in spans)
+
+
+def test_a_span_whose_quote_does_not_read_back_fails_the_export(tmp_path: Path) -> None:
+    with pytest.raises(FormatError, match=r"read back, the spans of 1 document\(s\) differ"):
+        uima_xmi.export(with_wrong_quote(awkward_source()), tmp_path / "x")
+    assert list(tmp_path.iterdir()) == []
