@@ -224,3 +224,26 @@ def test_any_text_and_spans_quote_exactly_what_the_positions_select(
         assert quote.get("prefix", "") == text[max(0, span.start - 32) : span.start]
         assert quote.get("suffix", "") == text[span.end : span.end + 32]
     out.unlink()
+
+
+def test_every_key_and_type_is_a_term_of_the_anno_context(exported: dict[str, Any]) -> None:
+    """A JSON-LD processor using anno.jsonld keeps every property: none is silently dropped."""
+    context = json.loads((SUITE / "anno.jsonld").read_text(encoding="utf-8"))["@context"]
+    keys: set[str] = set()
+    types: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                keys.add(key)
+                if key in ("type", "motivation", "purpose"):
+                    types.add(value)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(exported)
+    assert {k for k in keys if not k.startswith("@")} - set(context) == set()
+    assert types - set(context) == set()
+    assert "Annotation" in types and "commenting" in types
