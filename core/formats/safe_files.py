@@ -55,8 +55,9 @@ def check_xml_prolog(data: bytes, path: Path | str, where: str = "") -> None:
     iterparse in dkpro-cassis). A DOCTYPE cannot hide in ordinary XML content ('<' must be
     escaped there), so bytes without one need no second parse unless they are UTF-16.
     """
-    utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff", b"\x00<", b"<\x00")
-    if utf16 or b"<!DOCTYPE" in data or b"<!doctype" in data or b"<!ENTITY" in data:
+    head = data.removeprefix(b"\xef\xbb\xbf").lstrip()[:2]
+    ascii_compatible = head[:1] == b"<" and head != b"<\x00"  # else UTF-16/32: parse fully
+    if not ascii_compatible or b"<!DOCTYPE" in data or b"<!doctype" in data or b"<!ENTITY" in data:
         parse_xml(data, path, where)
 
 

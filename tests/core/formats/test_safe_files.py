@@ -31,10 +31,12 @@ def test_xml_with_entities_is_refused_naming_the_file(data: bytes, check: object
     assert message.startswith("project.qde: entry project.qde: XML with external entities")
 
 
-def test_entities_are_refused_in_utf16_too() -> None:
-    data = XXE.decode().replace('version="1.0"', 'version="1.0" encoding="UTF-16"')
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_entities_are_refused_in_other_encodings_too(encoding: str) -> None:
+    name = encoding.upper().removesuffix("-BE")
+    data = XXE.decode().replace('version="1.0"', f'version="1.0" encoding="{name}"')
     with pytest.raises(FormatError, match="external entities"):
-        check_xml_prolog(data.encode("utf-16"), "a.xmi")
+        check_xml_prolog(data.encode(encoding), "a.xmi")
 
 
 def test_secret_file_content_never_appears() -> None:
