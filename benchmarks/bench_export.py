@@ -8,6 +8,7 @@ Each measurement runs in its own process and also reports that process's peak me
 (``ru_maxrss``), to show the export is streamed rather than loaded whole.
 
 Run: .venv/bin/python benchmarks/bench_export.py [--annotations 1000000] [--documents 1000]
+     [--repeat 3]
 """
 
 from __future__ import annotations
@@ -123,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Time exporting annotations to JSONL and CSV.")
     parser.add_argument("--annotations", type=int, default=1_000_000)
     parser.add_argument("--documents", type=int, default=1_000)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--measure", nargs=3, metavar=("KIND", "PROJECT", "OUT"))
     args = parser.parse_args(argv)
     if args.measure:
@@ -139,15 +141,25 @@ def main(argv: list[str] | None = None) -> int:
             f"corpus: {args.documents} documents, {args.annotations} annotations,"
             f" {path.stat().st_size / 1e6:.0f} MB (built in {time.perf_counter() - start:.0f} s)"
         )
-        base = run("baseline", path, folder / "baseline.jsonl")
+        # Interleaved repeats, medians: a noisy shared machine slows all three alike.
+        runs: dict[str, list[dict[str, float]]] = {"baseline": [], "jsonl": [], "csv": []}
+        for _ in range(args.repeat):
+            runs["baseline"].append(run("baseline", path, folder / "baseline.jsonl"))
+            runs["jsonl"].append(run("jsonl", path, folder / "export.jsonl"))
+            runs["csv"].append(run("csv", path, folder / "export.csv"))
+        median = {
+            kind: sorted(results, key=lambda r: r["seconds"])[len(results) // 2]
+            for kind, results in runs.items()
+        }
+        base = median["baseline"]
         base_rate = base["spans"] / base["seconds"]
         print(
             f"baseline raw sqlite3 + json.dumps: {base_rate:,.0f} annotations/s"
-            f" ({base['seconds']:.1f} s, process peak {base['peak_kb'] / 1024:.0f} MB,"
-            f" +{base['rss_kb'] / 1024:.0f} MB while exporting)"
+            f" ({base['seconds']:.1f} s, process peak {base['peak_kb'] / 1024:.0f} MB);"
+            f" median of {args.repeat}"
         )
-        for kind, suffix in (("jsonl", ".jsonl"), ("csv", ".csv")):
-            result = run(kind, path, folder / f"export{suffix}")
+        for kind in ("jsonl", "csv"):
+            result = median[kind]
             rate = result["spans"] / result["seconds"]
             ratio = base_rate / rate
             missed |= ratio > TARGET_RATIO

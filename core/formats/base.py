@@ -8,7 +8,6 @@ XMI, bytes in some tools) converts at its own border and nowhere else.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -218,19 +217,20 @@ class SpanDigest:
 
     An exporter feeds what it wrote; the read-back feeds what its reader found, with quotes cut
     from the text read back. Equal digests prove every span still covers the same quote while
-    holding only one hash per document in memory.
+    holding only one number per document in memory. Both sides are computed in the same
+    process, so Python's (per-process salted) tuple hash is enough and much cheaper than a
+    cryptographic one.
     """
 
     def __init__(self) -> None:
-        self.documents: dict[str, str] = {}
+        self.documents: dict[str, int] = {}
 
     def add(self, key: str, spans: Iterable[tuple[str, str, int, int, str]]) -> None:
-        # repr of str/int tuples is exact and stable, and one call per document is cheap.
-        digest = hashlib.sha256(repr(sorted(spans)).encode("utf-8", "surrogatepass"))
+        value = hash(tuple(sorted(spans)))
         previous = self.documents.get(key)
         if previous is not None:  # one document may come in several pieces (per annotator)
-            digest.update(previous.encode())
-        self.documents[key] = digest.hexdigest()
+            value = hash((previous, value))
+        self.documents[key] = value
 
     def differences(self, other: SpanDigest) -> list[str]:
         """Document keys whose spans differ between the two digests."""
