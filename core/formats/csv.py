@@ -69,7 +69,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
             writer.writerow(COLUMNS)
             for done, doc in enumerate(source.documents(), start=1):
                 title = neutralise(doc.title)
-                writer.writerows(
+                rows = [
                     (
                         doc.id,
                         title,
@@ -84,17 +84,16 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                         s.updated_at.isoformat(sep=" "),
                     )
                     for s in doc.spans
-                )
+                ]
+                writer.writerows(rows)
                 stale = [s for s in doc.spans if doc.text[s.start : s.end] != s.quote]
                 if stale:
                     raise FormatError(
                         out, f"document {doc.id}: annotation {stale[0].id} no longer fits its text"
                     )
-                if doc.spans:
-                    written.add(
-                        str(doc.id),
-                        [(s.annotator, s.label, s.start, s.end, s.quote) for s in doc.spans],
-                    )
+                if rows:
+                    # The cells as written (neutralised: restore() undoes that, tested apart).
+                    written.add(str(doc.id), [(r[2], r[3], r[4], r[5], r[6]) for r in rows])
                 report.spans += len(doc.spans)
                 report.documents += 1
                 check_progress(progress, done, total)
@@ -124,9 +123,7 @@ def _read_back(path: Path) -> SpanDigest:
                 if current is not None:
                     digest.add(current, spans)
                 current, spans = row[0], []
-            spans.append(
-                (restore(row[2]), restore(row[3]), int(row[4]), int(row[5]), restore(row[6]))
-            )
+            spans.append((row[2], row[3], int(row[4]), int(row[5]), row[6]))
         if current is not None:
             digest.add(current, spans)
     return digest
