@@ -67,18 +67,20 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
             handle.write("\ufeff")  # the byte-order mark (the utf-8-sig codec is slower)
             writer = csv.writer(handle)
             writer.writerow(COLUMNS)
+            first = _FIRST
             for done, doc in enumerate(source.documents(), start=1):
                 title = neutralise(doc.title)
+                # neutralise() inlined: five calls a row add up at a million rows.
                 rows = [
                     (
                         doc.id,
                         title,
-                        neutralise(s.annotator),
-                        neutralise(s.label),
+                        "'" + s.annotator if s.annotator[:1] in first else s.annotator,
+                        "'" + s.label if s.label[:1] in first else s.label,
                         s.start,
                         s.end,
-                        neutralise(s.quote),
-                        neutralise(s.note),
+                        "'" + s.quote if s.quote[:1] in first else s.quote,
+                        "'" + s.note if s.note[:1] in first else s.note,
                         s.id,
                         s.created_at.isoformat(sep=" "),
                         s.updated_at.isoformat(sep=" "),

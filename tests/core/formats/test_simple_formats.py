@@ -387,3 +387,28 @@ def test_brat_refuses_links_out_of_the_collection(project: Project, tmp_path: Pa
     with pytest.raises(FormatError, match=r"entry a\.ann: is a symbolic link"):
         import_annotations(project, "brat", folder)
     assert project.documents() == []
+
+
+def test_csv_neutralises_names_too(project: Project, tmp_path: Path) -> None:
+    from core.edits import AddDocuments
+    from core.textio import sha256_text
+
+    text = "+1 said -the @team"
+    command = AddDocuments([{"title": "=cmd|' /C calc'!A0", "source": "", "date": "", "meta": {},
+                             "text": text, "sha256": sha256_text(text)}])  # fmt: skip
+    project.apply(command)
+    label, _ = project.add_label("-minus", "#112233")
+    who = project.ensure_annotator("@bob").id
+    project.add_annotation(command.ids[0], label.id, who, 0, 2, note="+note")
+    out = tmp_path / "x.csv"
+    export_dataset(project, "csv", out)
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        row = list(csv.DictReader(handle))[0]
+    assert (row["title"], row["annotator"], row["label"], row["quote"], row["note"]) == (
+        "'=cmd|' /C calc'!A0",
+        "'@bob",
+        "'-minus",
+        "'+1",
+        "'+note",
+    )
+    assert (row["start"], row["end"]) == ("0", "2")
