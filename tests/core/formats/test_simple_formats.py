@@ -403,7 +403,7 @@ def test_csv_neutralises_names_too(project: Project, tmp_path: Path) -> None:
     out = tmp_path / "x.csv"
     export_dataset(project, "csv", out)
     with out.open(encoding="utf-8-sig", newline="") as handle:
-        row = list(csv.DictReader(handle))[0]
+        (row,) = list(csv.DictReader(handle))
     assert (row["title"], row["annotator"], row["label"], row["quote"], row["note"]) == (
         "'=cmd|' /C calc'!A0",
         "'@bob",
