@@ -7,6 +7,7 @@ import io
 import json
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -412,3 +413,5 @@ def test_csv_neutralises_names_too(project: Project, tmp_path: Path) -> None:
         "'+note",
     )
     assert (row["start"], row["end"]) == ("0", "2")
+    made = datetime.fromisoformat(row["created_at"])  # "YYYY-MM-DD HH:MM:SS[.ffffff]", UTC
+    assert made.tzinfo is None and abs(datetime.now(UTC).replace(tzinfo=None) - made).seconds < 600
