@@ -15,6 +15,7 @@ BENCHMARKS = (
     "bench_commit.py",
     "bench_import.py",
     "bench_classroom.py",
+    "bench_export.py",
 )
 
 

@@ -15,7 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, CursorResult, Table, delete, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from core.models import Annotation, Document, DocumentStatus, Label, utcnow
+from core.models import Annotation, Annotator, Document, DocumentStatus, Label, utcnow
 from core.records import AnnotationRecord, Changes, LabelRecord, Status
 
 A = cast(Table, Annotation.__table__)
@@ -349,6 +349,104 @@ class AddDocuments(Command):
         conn.execute(delete(S).where(S.c.document_id.in_(self.ids)))
         conn.execute(delete(D).where(D.c.id.in_(self.ids)))
         return Changes(documents=True)
+
+
+class ImportAnnotations(Command):
+    """Add a dataset's new annotators, labels, documents and annotations in one undoable step.
+
+    Annotation rows name their document either by ``document_id`` (already in the project) or by
+    ``document_index`` (a position in ``documents``), and their label and annotator by name.
+    Undo removes exactly the rows this import added; redo brings back the same ids.
+    """
+
+    def __init__(
+        self,
+        annotators: Sequence[str],
+        labels: Sequence[LabelRecord],
+        documents: Sequence[dict[str, Any]],
+        annotations: Sequence[dict[str, Any]],
+    ) -> None:
+        self.annotator_names = list(annotators)
+        self.labels = list(labels)
+        self.documents = [dict(row) for row in documents]
+        self.annotations = [dict(row) for row in annotations]
+        self.annotator_ids: list[int] = []
+        self.records: list[AnnotationRecord] = []
+        self._applied = False
+        self._created_at = utcnow()
+        self.description = f"Import {len(self.annotations)} annotation(s)"
+
+    def apply(self, conn: Connection) -> Changes:
+        if self._applied:
+            return self._redo(conn)
+        self._applied = True
+        now = self._created_at
+        AN = cast(Table, Annotator.__table__)
+        for name in self.annotator_names:
+            values = {"name": name, "created_at": now}
+            self.annotator_ids.append(new_id(conn.execute(insert(AN).values(values))))
+        for index, label in enumerate(self.labels):
+            command = AddLabel(label)
+            command.apply(conn)
+            self.labels[index] = command.label
+        for row in self.documents:
+            row.setdefault("created_at", now)
+            row["id"] = new_id(conn.execute(insert(D).values(row)))
+        annotators = {n: i for i, n in conn.execute(select(AN.c.id, AN.c.name))}
+        labels = {n.casefold(): i for i, n in conn.execute(select(L.c.id, L.c.name))}
+        rows = []
+        for item in self.annotations:
+            document_id = item.get("document_id")
+            if document_id is None:
+                document_id = self.documents[item["document_index"]]["id"]
+            rows.append(
+                {
+                    "document_id": document_id,
+                    "label_id": labels[item["label"].casefold()],
+                    "annotator_id": annotators[item["annotator"]],
+                    "start": item["start"],
+                    "end": item["end"],
+                    "quote": item["quote"],
+                    "note": item.get("note", ""),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        if rows:
+            statement = insert(A).returning(*ANNOTATION_COLUMNS, sort_by_parameter_order=True)
+            self.records = [annotation_record(r) for r in conn.execute(statement, rows)]
+        return self._changes(added=True)
+
+    def _redo(self, conn: Connection) -> Changes:
+        AN = cast(Table, Annotator.__table__)
+        now = self._created_at
+        for annotator_id, name in zip(self.annotator_ids, self.annotator_names, strict=True):
+            conn.execute(insert(AN).values(id=annotator_id, name=name, created_at=now))
+        for label in self.labels:
+            AddLabel(label).apply(conn)
+        if self.documents:
+            conn.execute(insert(D), self.documents)
+        _insert_annotations(conn, self.records)
+        return self._changes(added=True)
+
+    def revert(self, conn: Connection) -> Changes:
+        AN = cast(Table, Annotator.__table__)
+        conn.execute(delete(A).where(A.c.id.in_([r.id for r in self.records])))
+        document_ids = [row["id"] for row in self.documents]
+        conn.execute(delete(S).where(S.c.document_id.in_(document_ids)))
+        conn.execute(delete(D).where(D.c.id.in_(document_ids)))
+        conn.execute(delete(L).where(L.c.id.in_([label.id for label in self.labels])))
+        conn.execute(delete(AN).where(AN.c.id.in_(self.annotator_ids)))
+        return self._changes(added=False)
+
+    def _changes(self, *, added: bool) -> Changes:
+        records = tuple(self.records)
+        return Changes(
+            annotations_added=records if added else (),
+            annotations_removed=() if added else records,
+            labels=bool(self.labels),
+            documents=bool(self.documents) or bool(self.annotator_ids),
+        )
 
 
 class History:

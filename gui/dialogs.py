@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from core.records import AnnotatorRecord, DocumentRecord, LabelRecord
 
 if TYPE_CHECKING:
+    from gui.export_dialog import ExportChoice, ImportChoice
     from gui.teacher_dialogs import ExerciseDraft
 
 
@@ -287,3 +288,24 @@ class Prompts:
             self.parent, "Export grades", str(default), "CSV (*.csv)"
         )
         return Path(path) if path else None
+
+    # -- datasets (gui/export_dialog.py) -------------------------------------------------------
+
+    def export_choice(
+        self, annotators: list[str], current: str, document: int | None
+    ) -> ExportChoice | None:
+        from gui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self.parent or QWidget(), annotators, current, document)
+        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def import_choice(self, annotator: str) -> ImportChoice | None:
+        from gui.export_dialog import ImportDialog
+
+        dialog = ImportDialog(self.parent or QWidget(), annotator)
+        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def dataset_report(self, title: str, text: str) -> None:
+        from gui.export_dialog import ReportDialog
+
+        ReportDialog(self.parent or QWidget(), title, text).exec()

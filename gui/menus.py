@@ -73,6 +73,34 @@ def build_menus(window: MainWindow) -> None:
             file_menu.addAction(action)
         else:
             file_menu.addSeparator()
+    # Datasets out and in (gui/export_dialog.py, imported when first used).
+    window._dataset_task = None  # the running export or import, kept until it reports back
+
+    def datasets(name: str) -> Callable[[], None]:
+        def run() -> None:
+            from gui import export_dialog
+
+            getattr(export_dialog, name)(window)
+
+        return run
+
+    window.export_dataset_action = _action(
+        window,
+        "&Export dataset…",
+        datasets("export_dataset"),
+        "Ctrl+Shift+E",
+        "Write annotations as JSONL, CSV, brat, CoNLL, spaCy, Label Studio and more",
+    )
+    window.import_annotations_action = _action(
+        window,
+        "Import &annotations…",
+        datasets("import_annotations"),
+        None,
+        "Add documents with their annotations from a dataset file",
+    )
+    file_menu.insertAction(window.quit_action, window.export_dataset_action)
+    file_menu.insertAction(window.quit_action, window.import_annotations_action)
+    file_menu.insertSeparator(window.quit_action)
 
     edit_menu = menu.addMenu("&Edit")
     window.undo_action = _action(window, "&Undo", window.undo, QKeySequence.StandardKey.Undo)

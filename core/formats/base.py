@@ -8,12 +8,17 @@ XMI, bytes in some tools) converts at its own border and nowhere else.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from core.errors import ProjectError
+from core.records import LabelRecord
 
 # progress(done, total) -> False asks the exporter or importer to stop; nothing partial is left.
 Progress = Callable[[int, int], bool]
@@ -25,6 +30,72 @@ class ExportSelection:
 
     annotators: tuple[str, ...] = ()  # annotator names
     documents: tuple[int, ...] = ()  # document ids
+
+
+@dataclass(frozen=True, slots=True)
+class SpanOut:
+    """One annotation on its way out, with names instead of ids."""
+
+    id: int
+    start: int
+    end: int
+    label: str
+    annotator: str
+    note: str
+    quote: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class DocumentOut:
+    """One document on its way out with its selected spans, sorted by (start, end, label)."""
+
+    id: int
+    title: str
+    source: str
+    date: str
+    meta: dict[str, Any]
+    text: str
+    spans: list[SpanOut]
+
+
+class ExportSource(Protocol):
+    """What an exporter reads: the codebook, the annotators and a stream of documents.
+
+    `documents()` yields one document at a time so a large corpus is never held whole.
+    """
+
+    @property
+    def project_name(self) -> str: ...
+
+    @property
+    def labels(self) -> list[LabelRecord]: ...  # the whole codebook, in codebook order
+
+    @property
+    def annotators(self) -> list[str]: ...  # the selected annotators' names
+
+    @property
+    def document_count(self) -> int: ...
+
+    def documents(self) -> Iterator[DocumentOut]: ...
+
+
+@dataclass
+class MemorySource:
+    """An ExportSource held in memory (tests, small exports)."""
+
+    project_name: str
+    labels: list[LabelRecord]
+    annotators: list[str]
+    docs: list[DocumentOut]
+
+    @property
+    def document_count(self) -> int:
+        return len(self.docs)
+
+    def documents(self) -> Iterator[DocumentOut]:
+        return iter(self.docs)
 
 
 @dataclass
@@ -92,3 +163,87 @@ class DocumentIn:
     where: str = ""  # where in the file it came from, for messages ("line 3", "entry a.ann")
     # label name -> colour, for labels the file defines (with or without spans)
     labels: dict[str, str] = field(default_factory=dict)
+    # the document's id in the file, when it has one (used to check an export read back)
+    file_id: str | None = None
+
+
+# -- helpers shared by the format modules (added after the first release of this file) --------
+
+
+def check_progress(progress: Progress | None, done: int, total: int) -> None:
+    """Call the progress callback; raise Cancelled when it asks to stop."""
+    if progress is not None and not progress(done, total):
+        raise Cancelled
+
+
+@contextmanager
+def atomic_output(out: Path, *, folder: bool) -> Iterator[Path]:
+    """Write into a temporary sibling, then move it to ``out`` in one step.
+
+    On any error (or Cancelled) the temporary file or folder is removed and ``out`` is left as
+    it was. A folder export refuses a destination folder that already holds files, so that no
+    one's files are ever replaced by a whole-folder move.
+    """
+    out = Path(out)
+    if folder and out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise FormatError(out, "choose a new or empty folder: this one already holds files")
+    if not folder and out.is_dir():
+        raise FormatError(out, "is a folder; give a file name")
+    if not out.parent.is_dir():
+        raise FormatError(out, f"the folder {out.parent} does not exist")
+    temp = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    _remove(temp)
+    if folder:
+        temp.mkdir()
+    try:
+        yield temp
+        if folder and out.exists():
+            out.rmdir()
+        os.replace(temp, out)
+    except BaseException:
+        _remove(temp)
+        raise
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+class SpanDigest:
+    """A per-document fingerprint of (annotator, label, start, end, quote) tuples.
+
+    An exporter feeds what it wrote; the read-back feeds what its reader found, with quotes cut
+    from the text read back. Equal digests prove every span still covers the same quote while
+    holding only one number per document in memory. Both sides are computed in the same
+    process, so Python's (per-process salted) tuple hash is enough and much cheaper than a
+    cryptographic one.
+    """
+
+    def __init__(self) -> None:
+        self.documents: dict[str, int] = {}
+
+    def add(self, key: str, spans: Iterable[tuple[str, str, int, int, str]]) -> None:
+        value = hash(tuple(sorted(spans)))
+        previous = self.documents.get(key)
+        if previous is not None:  # one document may come in several pieces (per annotator)
+            value = hash((previous, value))
+        self.documents[key] = value
+
+    def differences(self, other: SpanDigest) -> list[str]:
+        """Document keys whose spans differ between the two digests."""
+        keys = sorted(set(self.documents) | set(other.documents))
+        return [k for k in keys if self.documents.get(k) != other.documents.get(k)]
+
+
+def verify(report: ExportReport, written: SpanDigest, read_back: SpanDigest) -> None:
+    """Compare what an exporter wrote with what its reader found; raise FormatError if not."""
+    wrong = written.differences(read_back)
+    if wrong:
+        shown = ", ".join(wrong[:5]) + (" …" if len(wrong) > 5 else "")
+        raise FormatError(
+            report.out, f"read back, the spans of {len(wrong)} document(s) differ: {shown}"
+        )
+    report.verified = True

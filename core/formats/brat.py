@@ -1,0 +1,273 @@
+"""brat standoff: a folder brat itself opens as a collection.
+
+Layout: ``annotation.conf`` and ``visual.conf`` at the top; one sub-folder per annotator (its
+name percent-encoded, so any name survives) holding ``<id>-<title>.txt`` with the document text
+exactly as stored (line endings included: brat reads files without translating them) and
+``<id>-<title>.ann`` with one T line per span and ``#`` AnnotatorNotes lines for notes. With
+no annotator selected, the documents sit at the top. Offsets are Unicode code points, as brat
+counts them.
+
+brat type names cannot hold spaces or punctuation: a label becomes a type name by writing a
+space as ``_`` and any other character that is not a letter, digit or ``-`` as ``_xHHHH_``
+(reversible; visual.conf shows the label's real name). brat fragments must not cross a line
+break, so a span over several lines is written as several fragments (``T1	Claim 0 5;6 10	...``)
+and read back as one span from the first fragment's start to the last one's end.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+from core.formats.base import (
+    DocumentIn,
+    DocumentOut,
+    ExportReport,
+    ExportSource,
+    FormatError,
+    Progress,
+    SpanDigest,
+    SpanIn,
+    SpanOut,
+    atomic_output,
+    check_progress,
+    verify,
+)
+
+NAME = "brat"
+TITLE = "brat standoff (.txt + .ann per document)"
+FOLDER = True
+SUFFIX = ""
+
+_ESCAPED = re.compile(r"_x([0-9A-F]{4,6})_")
+_LINE_BREAK = re.compile(r"[\r\n]+")
+_T_LINE = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$", re.DOTALL)
+_NOTE_LINE = re.compile(r"^#\d+\tAnnotatorNotes (T\d+)\t(.*)$", re.DOTALL)
+
+
+def type_name(label: str) -> str:
+    """A brat type name for a label (reversible with label_name)."""
+    out = []
+    for char in label:
+        if char == " ":
+            out.append("_")
+        elif char.isalnum() or char == "-":
+            out.append(char)
+        else:
+            out.append(f"_x{ord(char):04X}_")
+    return "".join(out)
+
+
+def label_name(brat_type: str) -> str:
+    decoded = []
+    position = 0
+    for match in _ESCAPED.finditer(brat_type):
+        decoded.append(brat_type[position : match.start()].replace("_", " "))
+        decoded.append(chr(int(match.group(1), 16)))
+        position = match.end()
+    decoded.append(brat_type[position:].replace("_", " "))
+    return "".join(decoded)
+
+
+def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The pieces of [start, end) between line breaks."""
+    pieces = []
+    position = start
+    for match in _LINE_BREAK.finditer(text, start, end):
+        if match.start() > position:
+            pieces.append((position, match.start()))
+        position = match.end()
+    if end > position:
+        pieces.append((position, end))
+    return pieces
+
+
+def _file_stem(doc: DocumentOut) -> str:
+    slug = re.sub(r"[^\w-]+", "-", doc.title, flags=re.ASCII).strip("-")[:40]
+    return f"{doc.id}-{slug}" if slug else str(doc.id)
+
+
+def export(source: ExportSource, out: Path, progress: Progress | None = None) -> ExportReport:
+    report = ExportReport(NAME, out)
+    written = SpanDigest()
+    mapped = [label for label in source.labels if type_name(label.name) != label.name]
+    for label in mapped:
+        report.lost.append(
+            f"label {label.name!r} is written as brat type {type_name(label.name)!r}"
+            " (visual.conf shows the real name)"
+        )
+    annotators = source.annotators
+    with atomic_output(out, folder=True) as temp:
+        _write_conf(temp, source)
+        folders = {a: temp / quote(a, safe=" ") for a in annotators}
+        for folder in folders.values():
+            folder.mkdir()
+        total = source.document_count
+        for done, doc in enumerate(source.documents(), start=1):
+            stem = _file_stem(doc)
+            by_annotator: dict[str, list[SpanOut]] = {a: [] for a in annotators}
+            for span in doc.spans:
+                by_annotator.setdefault(span.annotator, []).append(span)
+            targets = list(by_annotator.items()) or [("", [])]
+            for annotator, spans in targets:
+                folder = folders.get(annotator, temp)
+                (folder / f"{stem}.txt").write_text(doc.text, encoding="utf-8", newline="")
+                lines = _ann_lines(doc, spans, report)
+                (folder / f"{stem}.ann").write_text(
+                    "".join(line + "\n" for line in lines), encoding="utf-8", newline=""
+                )
+                written.add(
+                    f"{quote(annotator, safe=' ')}/{stem}",
+                    [("", s.label, s.start, s.end, s.quote) for s in spans],
+                )
+                report.spans += len(spans)
+            report.documents += 1
+            check_progress(progress, done, total)
+        report.lost.append("document titles and sources (file names keep the id and a short title)")
+        read_back = SpanDigest()
+        for doc_in in read(temp):
+            read_back.add(
+                doc_in.file_id or "",
+                [("", s.label, s.start, s.end, doc_in.text[s.start : s.end]) for s in doc_in.spans],
+            )
+        verify(report, written, read_back)
+    report.files = [out]
+    return report
+
+
+def _ann_lines(doc: DocumentOut, spans: list[SpanOut], report: ExportReport) -> list[str]:
+    lines = []
+    note_number = 0
+    for number, span in enumerate(spans, start=1):
+        pieces = fragments(doc.text, span.start, span.end)
+        if not pieces:
+            report.lost.append(f"document {doc.id}: span {span.id} holds only line breaks")
+            continue
+        if (pieces[0][0], pieces[-1][1]) != (span.start, span.end):
+            report.lost.append(
+                f"document {doc.id}: span {span.id} starts or ends with a line break; brat keeps"
+                f" {pieces[0][0]}–{pieces[-1][1]}"
+            )
+        elif len(pieces) > 1:
+            report.lost.append(
+                f"document {doc.id}: span {span.id} crosses a line break; written as"
+                f" {len(pieces)} fragments"
+            )
+        offsets = ";".join(f"{s} {e}" for s, e in pieces)
+        text = " ".join(doc.text[s:e] for s, e in pieces)
+        lines.append(f"T{number}\t{type_name(span.label)} {offsets}\t{text}")
+        if span.note:
+            note = " ".join(span.note.splitlines())
+            if note != span.note:
+                report.lost.append(
+                    f"document {doc.id}: the note of span {span.id} is put on one line"
+                )
+            note_number += 1
+            lines.append(f"#{note_number}\tAnnotatorNotes T{number}\t{note}")
+    return lines
+
+
+def _write_conf(folder: Path, source: ExportSource) -> None:
+    names = [type_name(label.name) for label in source.labels]
+    conf = ["[entities]", *names, "", "[relations]", "", "[events]", "", "[attributes]", ""]
+    (folder / "annotation.conf").write_text("\n".join(conf), encoding="utf-8")
+    visual = ["[labels]"]
+    visual += [f"{type_name(label.name)} | {label.name}" for label in source.labels]
+    visual += ["", "[drawing]"]
+    visual += [f"{type_name(label.name)}\tbgColor:{label.colour}" for label in source.labels]
+    (folder / "visual.conf").write_text("\n".join(visual) + "\n", encoding="utf-8")
+
+
+def read(path: Path) -> list[DocumentIn]:
+    """Every .ann file under the folder with its .txt; a sub-folder's name is its annotator."""
+    root = Path(path)
+    if not root.is_dir():
+        raise FormatError(root, "a brat collection is a folder of .txt and .ann files")
+    colours = _read_colours(root / "visual.conf")
+    documents = []
+    for ann in sorted(root.rglob("*.ann")):
+        relative = ann.relative_to(root)
+        where = f"entry {relative.as_posix()}"
+        txt = ann.with_suffix(".txt")
+        if any(
+            p.is_symlink() for p in (ann, txt, *(root / q for q in relative.parents if q.parts))
+        ):
+            raise FormatError(root, "is a symbolic link; a collection holds plain files", where)
+        if not txt.is_file():
+            raise FormatError(root, f"has no text file {txt.name} beside it", where)
+        text = _read_text(txt, root, f"entry {txt.relative_to(root).as_posix()}")
+        annotator = unquote(relative.parent.as_posix()) if relative.parent != Path(".") else None
+        spans = _parse_ann(_read_text(ann, root, where), text, annotator, root, where)
+        documents.append(
+            DocumentIn(
+                text=text,
+                spans=spans,
+                title=ann.stem.split("-", 1)[-1].replace("-", " ") or ann.stem,
+                source=relative.with_suffix(".txt").as_posix(),
+                where=where,
+                labels=colours,
+                file_id=f"{quote(annotator or '', safe=' ')}/{ann.stem}",
+            )
+        )
+    if not documents:
+        raise FormatError(root, "holds no brat .ann files")
+    return documents
+
+
+def _read_text(path: Path, root: Path, where: str) -> str:
+    try:
+        with path.open("r", encoding="utf-8", newline="") as handle:
+            return handle.read()
+    except UnicodeDecodeError:
+        raise FormatError(root, "is not UTF-8 text", where) from None
+    except OSError as exc:
+        raise FormatError(root, f"cannot be read: {exc.strerror}", where) from None
+
+
+def _read_colours(visual: Path) -> dict[str, str]:
+    colours: dict[str, str] = {}
+    if not visual.is_file():
+        return colours
+    for line in _read_text(visual, visual.parent, "entry visual.conf").splitlines():
+        match = re.match(r"^(\S+)\s+bgColor:(#[0-9a-fA-F]{6})", line)
+        if match:
+            colours[label_name(match.group(1))] = match.group(2)
+    return colours
+
+
+def _parse_ann(
+    content: str, text: str, annotator: str | None, root: Path, where: str
+) -> list[SpanIn]:
+    spans: dict[str, SpanIn] = {}
+    notes: dict[str, str] = {}
+    for number, line in enumerate(content.split("\n"), start=1):
+        line = line.removesuffix("\r")
+        if not line.strip():
+            continue
+        here = f"{where}, line {number}"
+        if line.startswith("T"):
+            match = _T_LINE.match(line)
+            if not match:
+                raise FormatError(root, f"malformed text-bound line {line[:60]!r}", here)
+            ident, brat_type, offsets, covered = match.groups()
+            pieces = [tuple(map(int, part.split())) for part in offsets.split(";")]
+            for start, end in pieces:
+                if not 0 <= start < end <= len(text):
+                    raise FormatError(
+                        root, f"fragment {start}–{end} lies outside the text (0–{len(text)})", here
+                    )
+            expected = " ".join(text[s:e] for s, e in pieces)
+            if covered != expected:
+                raise FormatError(
+                    root, f"{ident} says {covered!r} but the text there is {expected!r}", here
+                )
+            spans[ident] = SpanIn(pieces[0][0], pieces[-1][1], label_name(brat_type), annotator)
+        elif line.startswith("#"):
+            match = _NOTE_LINE.match(line)
+            if match:
+                notes[match.group(1)] = match.group(2)
+    return [
+        SpanIn(s.start, s.end, s.label, s.annotator, notes.get(ident, ""))
+        for ident, s in spans.items()
+    ]

@@ -1,0 +1,270 @@
+"""Import annotations (not only text) from a dataset file: check everything, then apply once.
+
+Documents are matched by their exact text (SHA-256 of the text as the file gives it: text that
+arrives with offsets is never normalised, or its offsets would move). Missing documents, labels
+and annotators are created; spans already in the project are skipped, so importing the same
+file twice adds nothing. The whole import is one undoable edit, and any problem leaves the
+project exactly as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from core import edits
+from core.edits import A, D, L
+from core.formats import registry
+from core.formats.base import DocumentIn, FormatError, Progress, check_progress
+from core.models import Annotator
+from core.project import Project
+from core.records import Changes, LabelRecord
+from core.textio import sha256_text
+
+DEFAULT_ANNOTATOR = "Imported"
+COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+# Colours for labels a file brings without one (Tableau 10, as in the default codebook).
+PALETTE = (
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+)  # fmt: skip
+
+
+@dataclass
+class ImportAnnotationsReport:
+    """What an annotation import did (or, when nothing was new, that it changed nothing)."""
+
+    format: str
+    path: Path
+    documents_added: int = 0
+    documents_matched: int = 0
+    labels_added: list[str] = field(default_factory=list)
+    annotators_added: list[str] = field(default_factory=list)
+    annotations_added: int = 0
+    annotations_skipped: int = 0  # already in the project (or twice in the file)
+    changes: Changes = field(default_factory=Changes)
+
+    def summary(self) -> str:
+        lines = [
+            f"{self.annotations_added} annotation(s) imported from {self.path.name}"
+            f" ({self.format}).",
+            f"Documents: {self.documents_added} added, {self.documents_matched} already here"
+            " (matched by their exact text).",
+        ]
+        if self.annotations_skipped:
+            lines.append(f"{self.annotations_skipped} span(s) were already here and were skipped.")
+        if self.labels_added:
+            lines.append(f"New labels: {', '.join(self.labels_added)}.")
+        if self.annotators_added:
+            lines.append(f"New annotators: {', '.join(self.annotators_added)}.")
+        return "\n".join(lines)
+
+
+def import_annotations(
+    project: Project,
+    format_name: str,
+    path: Path | str,
+    annotator: str | None = None,
+    strict: bool = False,
+    progress: Progress | None = None,
+    documents: list[DocumentIn] | None = None,
+) -> ImportAnnotationsReport:
+    """Read ``path`` in ``format_name`` and add what is new, in one undoable edit.
+
+    ``annotator`` names whoever made the spans when the file does not say. With ``strict``, a
+    label not in the codebook is an error instead of a new label. Raises FormatError (naming the
+    file, the line or entry, and the reason) or Cancelled; either way nothing changes.
+    ``documents`` are what ``read_dataset`` returned, when the file was read elsewhere (the
+    window reads it on a worker thread and applies it on its own).
+    """
+    path = Path(path)
+    info = registry.get(format_name)
+    if documents is None:
+        documents = info.read(path)
+    report = ImportAnnotationsReport(info.name, path)
+    default_annotator = _name(annotator or DEFAULT_ANNOTATOR)
+    if not default_annotator:
+        raise FormatError(path, "the annotator needs a name")
+
+    with project.engine.connect() as conn:
+        known_docs: dict[str, int] = {s: i for i, s in conn.execute(select(D.c.id, D.c.sha256))}
+        known_labels = {n.casefold(): n for (n,) in conn.execute(select(L.c.name))}
+        an = Annotator.__table__
+        known_annotators = {n: i for i, n in conn.execute(select(an.c.id, an.c.name))}
+        positions = conn.execute(select(L.c.position)).scalars().all()
+    position = max(positions, default=-1)
+
+    new_docs: list[dict[str, Any]] = []
+    new_doc_index: dict[str, int] = {}
+    new_labels: dict[str, LabelRecord] = {}
+    new_annotators: list[str] = []
+    planned: list[dict[str, Any]] = []
+    seen: set[tuple[Any, ...]] = set()
+    matched: set[int] = set()
+    total = len(documents)
+
+    for done, doc in enumerate(documents, start=1):
+        where = doc.where
+        try:
+            digest = sha256_text(doc.text)
+        except UnicodeEncodeError:
+            raise FormatError(path, "the text holds an unpaired surrogate", where) from None
+        target: dict[str, Any]
+        if digest in known_docs:
+            target = {"document_id": known_docs[digest]}
+            matched.add(known_docs[digest])
+        else:
+            if digest not in new_doc_index:
+                new_doc_index[digest] = len(new_docs)
+                new_docs.append(_document_row(doc, digest, path, info.name, len(new_docs)))
+            target = {"document_index": new_doc_index[digest]}
+        for name, colour in doc.labels.items():
+            position = _plan_label(
+                name, colour, known_labels, new_labels, strict, path, where, position
+            )
+        for span in doc.spans:
+            if not 0 <= span.start < span.end <= len(doc.text):
+                raise FormatError(
+                    path,
+                    f"the span {span.start}–{span.end} lies outside the text"
+                    f" (0–{len(doc.text)} characters)",
+                    where,
+                )
+            quote = doc.text[span.start : span.end]
+            if span.quote is not None and span.quote != quote:
+                raise FormatError(
+                    path,
+                    f"the span {span.start}–{span.end} should cover {span.quote!r}"
+                    f" but the text there is {quote!r}",
+                    where,
+                )
+            position = _plan_label(
+                span.label, None, known_labels, new_labels, strict, path, where, position
+            )
+            label = known_labels[_name(span.label).casefold()]
+            who = _name(span.annotator) if span.annotator else default_annotator
+            if not who:
+                raise FormatError(path, "an annotator name is empty", where)
+            if who not in known_annotators and who not in new_annotators:
+                new_annotators.append(who)
+            key = (digest, who, label.casefold(), span.start, span.end)
+            if key in seen:
+                report.annotations_skipped += 1
+                continue
+            seen.add(key)
+            planned.append(
+                {
+                    **target,
+                    "label": label,
+                    "annotator": who,
+                    "start": span.start,
+                    "end": span.end,
+                    "quote": quote,
+                    "note": span.note,
+                }
+            )
+        check_progress(progress, done, total)
+
+    planned = _drop_existing(project, planned, known_labels, known_annotators, report)
+    report.documents_added = len(new_docs)
+    report.documents_matched = len(matched)
+    report.labels_added = [label.name for label in new_labels.values()]
+    report.annotators_added = new_annotators
+    report.annotations_added = len(planned)
+    if new_docs or new_labels or planned:
+        command = edits.ImportAnnotations(
+            new_annotators, list(new_labels.values()), new_docs, planned
+        )
+        report.changes = project.apply(command)
+    return report
+
+
+def read_dataset(format_name: str, path: Path | str) -> list[DocumentIn]:
+    """Read and parse a dataset file without touching any project (safe on any thread)."""
+    return registry.get(format_name).read(Path(path))
+
+
+def _name(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _plan_label(
+    raw: str,
+    colour: str | None,
+    known: dict[str, str],
+    new: dict[str, LabelRecord],
+    strict: bool,
+    path: Path,
+    where: str,
+    position: int,
+) -> int:
+    """Make sure a label of that name exists or is planned; returns the last position used."""
+    name = _name(raw)
+    if not name:
+        raise FormatError(path, "a label has no name", where)
+    if name.casefold() in known:
+        return position
+    if strict:
+        raise FormatError(
+            path, f"the label {name!r} is not in the codebook (without --strict it is added)", where
+        )
+    if colour is None or not COLOUR_RE.match(colour):
+        colour = PALETTE[len(new) % len(PALETTE)]
+    position += 1
+    new[name.casefold()] = LabelRecord(0, name, colour.lower(), "", None, None, position)
+    known[name.casefold()] = name
+    return position
+
+
+def _document_row(
+    doc: DocumentIn, digest: str, path: Path, format_name: str, index: int
+) -> dict[str, Any]:
+    first_line = next((line.strip() for line in doc.text.splitlines() if line.strip()), "")
+    title = (doc.title or "").strip() or first_line[:80] or f"{path.stem} {index + 1}"
+    return {
+        "title": title[:500],
+        "source": doc.source or str(path),
+        "date": "",
+        "meta": {**doc.meta, "imported_from": path.name, "format": format_name},
+        "text": doc.text,
+        "sha256": digest,
+    }
+
+
+def _drop_existing(
+    project: Project,
+    planned: list[dict[str, Any]],
+    labels: dict[str, str],
+    annotators: dict[str, int],
+    report: ImportAnnotationsReport,
+) -> list[dict[str, Any]]:
+    """Leave out spans the project already holds (same document, annotator, label and place)."""
+    document_ids = {p["document_id"] for p in planned if "document_id" in p}
+    if not document_ids:
+        return planned
+    with project.engine.connect() as conn:
+        label_ids = {n.casefold(): i for i, n in conn.execute(select(L.c.id, L.c.name))}
+        rows = conn.execute(
+            select(A.c.document_id, A.c.annotator_id, A.c.label_id, A.c.start, A.c.end).where(
+                A.c.document_id.in_(document_ids)
+            )
+        )
+        existing = {tuple(r) for r in rows}
+    kept = []
+    for item in planned:
+        key = (
+            item.get("document_id"),
+            annotators.get(item["annotator"]),
+            label_ids.get(item["label"].casefold()),
+            item["start"],
+            item["end"],
+        )
+        if key in existing:
+            report.annotations_skipped += 1
+        else:
+            kept.append(item)
+    return kept

@@ -1,0 +1,207 @@
+"""JSONL: one JSON object a line, as doccano imports and exports it and `datasets` loads it.
+
+Layout (offsets are Unicode code points, half-open, as Python and doccano count them): one line
+per document and annotator, so each line is one person's reading of one text, as doccano's
+per-user export gives it. A document no selected annotator touched still gets one line, with
+``"annotator": null`` and no spans.
+
+    {"id": 12, "title": "...", "source": "...", "date": "", "meta": {...},
+     "annotator": "Ana", "text": "...", "label": [[0, 5, "Claim"]],
+     "spans": [{"id": 7, "note": "..."}]}
+
+``label`` is the doccano shape; ``spans`` carries our per-span id and note, in the same order
+as ``label`` (kept apart so that doccano and `datasets` see the plain doccano shape).
+The reader also accepts doccano's ``entities: [{start_offset, end_offset, label}]`` shape.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from core.formats.base import (
+    DocumentIn,
+    ExportReport,
+    ExportSource,
+    FormatError,
+    Progress,
+    SpanDigest,
+    SpanIn,
+    atomic_output,
+    check_progress,
+    verify,
+)
+
+NAME = "jsonl"
+TITLE = "JSONL (doccano, HuggingFace datasets)"
+FOLDER = False
+SUFFIX = ".jsonl"
+
+
+def export(source: ExportSource, out: Path, progress: Progress | None = None) -> ExportReport:
+    report = ExportReport(NAME, out)
+    written = SpanDigest()
+    total = source.document_count
+    with atomic_output(out, folder=False) as temp:
+        with temp.open("w", encoding="utf-8", newline="\n") as handle:
+            dumps = json.JSONEncoder(ensure_ascii=False).encode
+            for done, doc in enumerate(source.documents(), start=1):
+                by_annotator: dict[str | None, list[Any]] = {}
+                for span in doc.spans:
+                    by_annotator.setdefault(span.annotator, []).append(span)
+                if not by_annotator:
+                    by_annotator[None] = []
+                for annotator, spans in sorted(by_annotator.items(), key=lambda kv: kv[0] or ""):
+                    line = {
+                        "id": doc.id,
+                        "title": doc.title,
+                        "source": doc.source,
+                        "date": doc.date,
+                        "meta": doc.meta,
+                        "annotator": annotator,
+                        "text": doc.text,
+                        "label": [[s.start, s.end, s.label] for s in spans],
+                        "spans": [{"id": s.id, "note": s.note} for s in spans],
+                    }
+                    handle.write(dumps(line))
+                    handle.write("\n")
+                    written.add(
+                        f"{doc.id}/{annotator}",
+                        [(annotator or "", s.label, s.start, s.end, s.quote) for s in spans],
+                    )
+                    report.spans += len(spans)
+                report.documents += 1
+                check_progress(progress, done, total)
+        read_back = SpanDigest()
+        for doc_in in iter_read(temp, shown=out):
+            annotator = doc_in.spans[0].annotator if doc_in.spans else None
+            key = f"{doc_in.file_id}/{annotator}"
+            read_back.add(
+                key,
+                [
+                    (s.annotator or "", s.label, s.start, s.end, doc_in.text[s.start : s.end])
+                    for s in doc_in.spans
+                ],
+            )
+        verify(report, written, read_back)
+    if source.labels:
+        report.lost.append(
+            "label colours and descriptions, and labels no span uses (JSONL holds the names of"
+            " labels in use)"
+        )
+    report.files = [out]
+    return report
+
+
+def read(path: Path) -> list[DocumentIn]:
+    return list(iter_read(path))
+
+
+def iter_read(path: Path, shown: Path | None = None) -> Iterator[DocumentIn]:
+    """Documents one line at a time, as the file gives them."""
+    shown = shown or path
+    try:
+        handle = path.open("r", encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise FormatError(shown, f"cannot be read: {exc.strerror}") from None
+    with handle:
+        number = 0
+        while True:
+            try:
+                raw = handle.readline()
+            except UnicodeDecodeError:
+                raise FormatError(shown, "is not UTF-8 text", f"line {number + 1}") from None
+            if not raw:
+                break
+            number += 1
+            if not raw.strip():
+                continue
+            where = f"line {number}"
+            try:
+                item = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise FormatError(shown, f"not valid JSON ({exc.msg})", where) from None
+            yield _document(item, shown, where)
+
+
+def _document(item: Any, path: Path, where: str) -> DocumentIn:
+    if not isinstance(item, dict):
+        raise FormatError(path, "expected a JSON object with a 'text' field", where)
+    text = item.get("text", item.get("data"))
+    if not isinstance(text, str):
+        raise FormatError(path, "has no 'text' string", where)
+    annotator = item.get("annotator")
+    if annotator is not None and not isinstance(annotator, str):
+        raise FormatError(path, "'annotator' must be a string", where)
+    spans: list[SpanIn] = []
+    if "label" in item or "labels" in item:
+        entries = item.get("label", item.get("labels"))
+        if not isinstance(entries, list):
+            raise FormatError(path, "'label' must be a list of [start, end, label]", where)
+        notes = _notes(item.get("spans"), len(entries), path, where)
+        for entry, note in zip(entries, notes, strict=True):
+            if type(entry) is not list or len(entry) != 3:
+                raise FormatError(path, f"{entry!r} is not [start, end, label]", where)
+            start, end, label = entry
+            if type(start) is not int or type(end) is not int:  # checks off the common path
+                start, end = _offset(start, path, where), _offset(end, path, where)
+            if type(label) is not str or not label.strip():
+                label = _label(label, path, where)
+            spans.append(SpanIn(start, end, label, annotator, note))
+    elif "entities" in item:
+        entries = item["entities"]
+        if not isinstance(entries, list):
+            raise FormatError(path, "'entities' must be a list", where)
+        for entry in entries:
+            if not isinstance(entry, dict):
+                raise FormatError(path, "each entity must be an object", where)
+            spans.append(
+                SpanIn(
+                    _offset(entry.get("start_offset"), path, where),
+                    _offset(entry.get("end_offset"), path, where),
+                    _label(entry.get("label"), path, where),
+                    annotator,
+                )
+            )
+    meta = item.get("meta")
+    file_id = item.get("id")
+    title = item.get("title")
+    source = item.get("source")
+    return DocumentIn(
+        text=text,
+        spans=spans,
+        title=title if isinstance(title, str) else None,
+        source=source if isinstance(source, str) else None,
+        meta=meta if isinstance(meta, dict) else {},
+        where=where,
+        file_id=None if file_id is None else str(file_id),
+    )
+
+
+def _notes(ours: Any, count: int, path: Path, where: str) -> list[str]:
+    """The notes of our own "spans" list (parallel to "label"); empty notes without one."""
+    if ours is None:
+        return [""] * count
+    if not isinstance(ours, list) or len(ours) != count:
+        raise FormatError(path, "'spans' must list one entry for each of 'label'", where)
+    notes = []
+    for entry in ours:
+        note = entry.get("note", "") if isinstance(entry, dict) else None
+        if not isinstance(note, str):
+            raise FormatError(path, "each of 'spans' must be an object with a text 'note'", where)
+        notes.append(note)
+    return notes
+
+
+def _offset(value: Any, path: Path, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FormatError(path, f"offset {value!r} is not a whole number", where)
+    return value
+
+
+def _label(value: Any, path: Path, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise FormatError(path, f"label {value!r} is not a name", where)
+    return value

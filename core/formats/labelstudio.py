@@ -1,0 +1,206 @@
+"""Label Studio: JSON tasks with annotations, plus the labeling config that shows them.
+
+``<out>.json`` is a list of tasks, one per document: ``data.text`` (plus ``title``, ``source``
+and ``claimdesk_id``), and one entry in ``annotations`` per annotator, whose ``result`` holds
+one region per span: ``{"id", "from_name": "label", "to_name": "text", "type": "labels",
+"value": {"start", "end", "text", "labels": [name]}}``; a note goes in the region's
+``meta.text`` (Label Studio's per-region note). The annotator's name is in the annotation's
+``created_username`` (Label Studio fills that field in its own exports).
+``<out stem>.labeling-config.xml`` beside it is the matching ``<View>`` with one ``<Label>``
+per codebook entry and its colour; paste it into the project's Labeling Interface before
+importing the tasks.
+
+Offsets are Unicode code points. Label Studio's editor runs in JavaScript, whose strings count
+UTF-16 code units; since 2022 (label-studio-frontend pull request 308, "store code points
+instead of js length", closing label-studio issue 1008) it converts and stores code-point
+offsets for Text tasks, the same unit as Python. Older versions shifted every span after an
+emoji by one (label-studio issue 1347).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+from core.formats.base import (
+    DocumentIn,
+    ExportReport,
+    ExportSource,
+    FormatError,
+    Progress,
+    SpanDigest,
+    SpanIn,
+    SpanOut,
+    atomic_output,
+    check_progress,
+    verify,
+)
+
+NAME = "labelstudio"
+TITLE = "Label Studio JSON tasks + labeling config"
+FOLDER = False
+SUFFIX = ".json"
+
+
+def config_path(out: Path) -> Path:
+    return out.with_name(f"{out.stem}.labeling-config.xml")
+
+
+def labeling_config(source: ExportSource) -> str:
+    labels = "\n".join(
+        f"    <Label value={quoteattr(label.name)} background={quoteattr(label.colour)}/>"
+        for label in source.labels
+    )
+    return (
+        "<View>\n"
+        '  <Labels name="label" toName="text">\n'
+        f"{labels}\n"
+        "  </Labels>\n"
+        '  <Text name="text" value="$text"/>\n'
+        "</View>\n"
+    )
+
+
+def export(source: ExportSource, out: Path, progress: Progress | None = None) -> ExportReport:
+    report = ExportReport(NAME, out)
+    written = SpanDigest()
+    total = source.document_count
+    config = config_path(out)
+    with atomic_output(out, folder=False) as temp, atomic_output(config, folder=False) as xml:
+        xml.write_text(labeling_config(source), encoding="utf-8")
+        with temp.open("w", encoding="utf-8", newline="\n") as handle:
+            handle.write("[")
+            for done, doc in enumerate(source.documents(), start=1):
+                by_annotator: dict[str, list[SpanOut]] = {}
+                for span in doc.spans:
+                    by_annotator.setdefault(span.annotator, []).append(span)
+                task = {
+                    "id": doc.id,
+                    "data": {
+                        "text": doc.text,
+                        "title": doc.title,
+                        "source": doc.source,
+                        "claimdesk_id": doc.id,
+                    },
+                    "annotations": [
+                        {
+                            "created_username": annotator,
+                            "result": [_region(span) for span in spans],
+                        }
+                        for annotator, spans in sorted(by_annotator.items(), key=lambda kv: kv[0])
+                    ],
+                }
+                handle.write(("\n" if done == 1 else ",\n") + json.dumps(task, ensure_ascii=False))
+                written.add(
+                    str(doc.id),
+                    [(s.annotator, s.label, s.start, s.end, s.quote) for s in doc.spans],
+                )
+                report.spans += len(doc.spans)
+                report.documents += 1
+                check_progress(progress, done, total)
+            handle.write("\n]\n")
+        read_back = SpanDigest()
+        for doc_in in read(temp):
+            read_back.add(
+                doc_in.file_id or "",
+                [
+                    (s.annotator or "", s.label, s.start, s.end, doc_in.text[s.start : s.end])
+                    for s in doc_in.spans
+                ],
+            )
+        verify(report, written, read_back)
+    if any(label.description for label in source.labels):
+        report.lost.append("label descriptions (the labeling config holds names and colours)")
+    report.files = [out, config]
+    return report
+
+
+def _region(span: SpanOut) -> dict[str, Any]:
+    region: dict[str, Any] = {
+        "id": f"claimdesk-{span.id}",
+        "from_name": "label",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": span.start, "end": span.end, "text": span.quote, "labels": [span.label]},
+    }
+    if span.note:
+        region["meta"] = {"text": [span.note]}
+    return region
+
+
+def read(path: Path) -> list[DocumentIn]:
+    """Tasks with ``annotations`` (or ``predictions``) whose regions are of type "labels"."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FormatError(path, f"cannot be read: {exc.strerror}") from None
+    try:
+        tasks = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise FormatError(path, "is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise FormatError(path, f"not valid JSON ({exc.msg})", f"line {exc.lineno}") from None
+    if isinstance(tasks, dict):
+        tasks = [tasks]
+    if not isinstance(tasks, list):
+        raise FormatError(path, "expected a list of Label Studio tasks")
+    return [_task(task, path, f"task {n}") for n, task in enumerate(tasks, start=1)]
+
+
+def _task(task: Any, path: Path, where: str) -> DocumentIn:
+    if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+        raise FormatError(path, "a task needs a 'data' object", where)
+    data = task["data"]
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise FormatError(path, "the task has no data.text string", where)
+    spans: list[SpanIn] = []
+    entries = task.get("annotations") or task.get("completions") or task.get("predictions") or []
+    if not isinstance(entries, list):
+        raise FormatError(path, "'annotations' must be a list", where)
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("result", []), list):
+            raise FormatError(path, "an annotation needs a 'result' list", where)
+        who = entry.get("created_username")
+        annotator = who if isinstance(who, str) and who.strip() else None
+        if annotator is None and isinstance(entry.get("completed_by"), dict):
+            email = entry["completed_by"].get("email")
+            annotator = email if isinstance(email, str) else None
+        for region in entry.get("result", []):
+            if not isinstance(region, dict) or region.get("type") != "labels":
+                continue
+            value = region.get("value")
+            if not isinstance(value, dict):
+                raise FormatError(path, "a region has no 'value' object", where)
+            start, end, labels = value.get("start"), value.get("end"), value.get("labels")
+            if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
+                raise FormatError(path, f"region offsets {start!r}–{end!r} are not numbers", where)
+            if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+                raise FormatError(path, "a region's 'labels' must be a list of names", where)
+            quote = value.get("text")
+            meta = region.get("meta")
+            notes = meta.get("text") if isinstance(meta, dict) else None
+            note = "\n".join(notes) if isinstance(notes, list) else ""
+            for label in labels:
+                spans.append(
+                    SpanIn(
+                        start,  # type: ignore[arg-type]
+                        end,  # type: ignore[arg-type]
+                        label,
+                        annotator,
+                        note,
+                        quote if isinstance(quote, str) else None,
+                    )
+                )
+    title = data.get("title")
+    file_id = data.get("claimdesk_id", task.get("id"))
+    return DocumentIn(
+        text=text,
+        spans=spans,
+        title=title if isinstance(title, str) else None,
+        source=data.get("source") if isinstance(data.get("source"), str) else None,
+        where=where,
+        file_id=None if file_id is None else str(file_id),
+    )

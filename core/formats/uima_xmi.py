@@ -1,0 +1,304 @@
+"""UIMA CAS XMI with its TypeSystem.xml, as INCEpTION and WebAnno read and write it.
+
+Layout of an export (a folder): ``TypeSystem.xml`` plus one ``<id>-<title>.xmi`` per document.
+Each CAS holds the text as its sofa, a DKPro ``DocumentMetaData`` (title, id, source URL) so
+INCEpTION shows the document's name, and one ``webanno.custom.Claim`` annotation per span: a
+custom span layer (supertype ``uima.tcas.Annotation``) with string features ``label``, ``note``
+and ``annotator``, the shape INCEpTION gives a custom span layer named "Claim".
+
+One CAS per document with every selected annotator's spans in it, the annotator kept in a
+feature: INCEpTION's document import makes one document per XMI file, so a file per
+(document, annotator) would turn each annotator into a separate document there. Export one
+annotator (``--annotator NAME``) to give INCEpTION one person's annotations.
+
+Offsets in XMI are UTF-16 code units (Java strings); Claimdesk counts code points. dkpro-cassis
+converts both ways when a CAS is written and read (its API takes and gives code points), so
+this module never converts by hand; the tests check the raw ``begin``/``end`` attributes.
+
+The reader takes such a folder or a zip of it (INCEpTION's "UIMA CAS XMI" export) and reads
+``webanno.custom.Claim`` spans and DKPro ``NamedEntity`` spans (label from its ``value``), the
+layer INCEpTION annotates by default.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from cassis import Cas, TypeSystem, load_cas_from_xmi, load_typesystem
+
+from core.formats.base import (
+    DocumentIn,
+    ExportReport,
+    ExportSource,
+    FormatError,
+    Progress,
+    SpanDigest,
+    SpanIn,
+    atomic_output,
+    check_progress,
+    verify,
+)
+from core.formats.safe_files import MAX_ENTRY_BYTES, check_xml_prolog, open_zip, xml_text
+
+NAME = "uima-xmi"
+TITLE = "UIMA CAS XMI (INCEpTION, WebAnno)"
+FOLDER = True
+SUFFIX = ""
+
+CLAIM = "webanno.custom.Claim"
+NAMED_ENTITY = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
+METADATA = "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData"
+TYPESYSTEM = "TypeSystem.xml"
+_STRING = "uima.cas.String"
+_MAX_FILES = 10_000
+
+
+def typesystem() -> TypeSystem:
+    """The type system of an export: the Claim layer and DKPro's DocumentMetaData."""
+    ts = TypeSystem()
+    claim = ts.create_type(CLAIM, supertypeName="uima.tcas.Annotation")
+    for feature in ("label", "note", "annotator"):
+        ts.create_feature(claim, feature, _STRING)
+    meta = ts.create_type(METADATA, supertypeName="uima.tcas.DocumentAnnotation")
+    # DKPro Core's full feature list, so that merging with INCEpTION's own copy never conflicts.
+    for feature in (
+        "documentTitle",
+        "documentId",
+        "documentUri",
+        "collectionId",
+        "documentBaseUri",
+    ):
+        ts.create_feature(meta, feature, _STRING)
+    ts.create_feature(meta, "isLastSegment", "uima.cas.Boolean")
+    return ts
+
+
+def _file_name(doc_id: int, title: str) -> str:
+    slug = re.sub(r"[^\w]+", "-", title, flags=re.UNICODE).strip("-_")[:40].strip("-_")
+    return f"{doc_id}-{slug}.xmi" if slug else f"{doc_id}.xmi"
+
+
+def export(source: ExportSource, out: Path, progress: Progress | None = None) -> ExportReport:
+    report = ExportReport(NAME, out)
+    written = SpanDigest()
+    ts = typesystem()
+    claim_type = ts.get_type(CLAIM)
+    meta_type = ts.get_type(METADATA)
+    total = source.document_count
+    dated = 0
+    with atomic_output(out, folder=True) as temp:
+        (temp / TYPESYSTEM).write_text(ts.to_xml(), encoding="utf-8")
+        for done, doc in enumerate(source.documents(), start=1):
+            dated += bool(doc.date or doc.meta)
+            text = xml_text(doc.text)
+            if text != doc.text:
+                report.lost.append(
+                    f"document {doc.id}: characters XML cannot hold (control characters) were"
+                    " replaced by U+FFFD; offsets are unchanged"
+                )
+            cas = Cas(typesystem=ts)
+            cas.sofa_string = text
+            cas.add(
+                meta_type(
+                    begin=0,
+                    end=len(text),
+                    documentTitle=xml_text(doc.title),
+                    documentId=str(doc.id),
+                    documentUri=xml_text(doc.source) or None,
+                    collectionId=xml_text(source.project_name),
+                    isLastSegment=False,
+                )
+            )
+            for span in doc.spans:
+                note = xml_text(span.note)
+                if note != span.note:
+                    report.lost.append(
+                        f"document {doc.id}, span {span.id}: characters XML cannot hold were"
+                        " replaced in the note"
+                    )
+                cas.add(
+                    claim_type(
+                        begin=span.start,
+                        end=span.end,
+                        label=xml_text(span.label),
+                        note=note or None,
+                        annotator=xml_text(span.annotator),
+                    )
+                )
+            cas.to_xmi(temp / _file_name(doc.id, doc.title), pretty_print=True)
+            written.add(
+                str(doc.id),
+                [
+                    (xml_text(s.annotator), xml_text(s.label), s.start, s.end, xml_text(s.quote))
+                    for s in doc.spans
+                ],
+            )
+            report.documents += 1
+            report.spans += len(doc.spans)
+            check_progress(progress, done, total)
+        # Read back with dkpro-cassis: the type system as written, then every CAS.
+        read_back = SpanDigest()
+        for doc_in in _read_files(_folder_files(temp), out):
+            read_back.add(
+                doc_in.file_id or "",
+                [
+                    (s.annotator or "", s.label, s.start, s.end, doc_in.text[s.start : s.end])
+                    for s in doc_in.spans
+                ],
+            )
+        verify(report, written, read_back)
+    if source.labels:
+        report.lost.append(
+            "label colours, descriptions and the codebook hierarchy:"
+            " the Claim layer holds the label name only"
+        )
+    if dated:
+        report.lost.append(
+            f"dates and metadata of {dated} document(s):"
+            " DocumentMetaData holds the title, id and URL"
+        )
+    report.files = [out]
+    return report
+
+
+# -- import ---------------------------------------------------------------------------------
+
+
+def read(path: Path) -> list[DocumentIn]:
+    """Documents from a folder of XMI files with TypeSystem.xml, or a zip of one."""
+    path = Path(path)
+    if path.is_dir():
+        return list(_read_files(_folder_files(path), path))
+    if not path.is_file():
+        raise FormatError(path, "no such file or folder")
+    with open_zip(path) as archive:
+        files = {name: archive.read for name in archive.names()}
+        return list(_read_files(files, path))
+
+
+def _folder_files(folder: Path) -> dict[str, Any]:
+    """Relative name -> reader of each XMI file and type system under folder.
+
+    Symbolic links, and anything reached through one that leads outside the folder, are
+    skipped: a folder from someone else cannot make Claimdesk read files elsewhere.
+    """
+    files: dict[str, Any] = {}
+    root = folder.resolve()
+    for item in sorted(folder.rglob("*")):
+        lower = item.name.lower()
+        if not (lower.endswith(".xmi") or lower == TYPESYSTEM.lower()):
+            continue
+        if item.is_symlink() or not item.is_file() or not item.resolve().is_relative_to(root):
+            continue
+        if len(files) >= _MAX_FILES:
+            raise FormatError(folder, f"the folder holds more than {_MAX_FILES:,} XMI files")
+        if item.stat().st_size > MAX_ENTRY_BYTES:
+            raise FormatError(folder, "the file is too large", f"file {item.name}")
+        name = item.relative_to(folder).as_posix()
+        files[name] = lambda _name, item=item: item.read_bytes()
+    return files
+
+
+def _typesystem_for(name: str, files: dict[str, Any]) -> str | None:
+    """The TypeSystem.xml next to an XMI file, or the nearest one above it."""
+    lower = {key.lower(): key for key in files}
+    folder = PurePosixPath(name).parent
+    while True:
+        candidate = (folder / TYPESYSTEM).as_posix().lower().removeprefix("./")
+        if candidate in lower:
+            return lower[candidate]
+        if folder == folder.parent:
+            return None
+        folder = folder.parent
+
+
+def _read_files(files: dict[str, Any], path: Path) -> Iterator[DocumentIn]:
+    xmis = sorted(name for name in files if name.lower().endswith(".xmi"))
+    if not xmis:
+        raise FormatError(path, "no .xmi files found")
+    systems: dict[str, TypeSystem] = {}
+    for name in xmis:
+        ts_name = _typesystem_for(name, files)
+        if ts_name is None:
+            raise FormatError(path, f"no {TYPESYSTEM} next to it or above it", f"file {name}")
+        if ts_name not in systems:
+            data = files[ts_name](ts_name)
+            check_xml_prolog(data, path, f"file {ts_name}")
+            try:
+                systems[ts_name] = load_typesystem(io.BytesIO(data))
+            except Exception as exc:  # cassis raises many kinds on a damaged type system
+                raise FormatError(
+                    path, f"not a UIMA type system: {exc}", f"file {ts_name}"
+                ) from None
+        yield _read_cas(files[name](name), systems[ts_name], path, name)
+
+
+def _read_cas(data: bytes, ts: TypeSystem, path: Path, name: str) -> DocumentIn:
+    where = f"file {name}"
+    check_xml_prolog(data, path, where)
+    try:
+        with warnings.catch_warnings():
+            # cassis only warns about a UTF-16 offset it cannot map (past the end, or inside a
+            # surrogate pair) and keeps it unconverted: a silently shifted span. Refuse it.
+            warnings.filterwarnings("error", message="Not mapping external offset")
+            cas = load_cas_from_xmi(io.BytesIO(data), typesystem=ts, lenient=True)
+    except UserWarning as exc:
+        raise FormatError(
+            path,
+            f"an annotation offset does not fall on a character of the text ({exc})",
+            where,
+        ) from None
+    except Exception as exc:  # lxml, ValueError, KeyError, TypeError from a damaged CAS
+        raise FormatError(path, f"not a readable UIMA CAS XMI: {exc}", where) from None
+    text = cas.sofa_string or ""
+    spans: list[SpanIn] = []
+    if ts.contains_type(CLAIM):
+        for item in cas.select(CLAIM):
+            spans.append(
+                SpanIn(
+                    item.begin,
+                    item.end,
+                    _feature(item, "label") or "Claim",
+                    annotator=_feature(item, "annotator") or None,
+                    note=_feature(item, "note"),
+                )
+            )
+    if ts.contains_type(NAMED_ENTITY):
+        for item in cas.select(NAMED_ENTITY):
+            spans.append(SpanIn(item.begin, item.end, _feature(item, "value") or "NamedEntity"))
+    for span in spans:
+        if not 0 <= span.start <= span.end <= len(text):
+            raise FormatError(
+                path,
+                f"an annotation at {span.start}-{span.end} falls outside the text"
+                f" ({len(text)} characters)",
+                where,
+            )
+    title = doc_id = uri = None
+    if ts.contains_type(METADATA):
+        for meta in cas.select(METADATA):
+            title = _feature(meta, "documentTitle") or None
+            doc_id = _feature(meta, "documentId") or None
+            uri = _feature(meta, "documentUri") or None
+            break
+    return DocumentIn(
+        text=text,
+        spans=spans,
+        title=title or PurePosixPath(name).stem,
+        source=uri,
+        where=where,
+        file_id=doc_id,
+    )
+
+
+def _feature(item: Any, name: str) -> str:
+    try:
+        value = item.get(name)
+    except (AttributeError, KeyError):
+        return ""
+    return "" if value is None else str(value)

@@ -1,0 +1,221 @@
+"""W3C Web Annotation Data Model (JSON-LD): one AnnotationCollection of every span.
+
+The file is an ``AnnotationCollection`` with its single ``AnnotationPage`` embedded as
+``first``; the page's ``items`` are the annotations, each a complete Annotation (with its own
+``@context``) so it can be taken out alone. Each annotation has:
+
+- ``target``: a SpecificResource whose ``source`` is a stable IRI for the document
+  (``urn:uuid:`` derived from the project and document id; the article's URL, when known, is the
+  target's ``scope``), with a ``TextPositionSelector`` (start, end) and a ``TextQuoteSelector``
+  (exact, with up to 32 characters of prefix and suffix) on the text as stored in Claimdesk;
+- ``body``: a TextualBody with purpose ``tagging`` holding the label and, when the span has a
+  note, a TextualBody with purpose ``commenting`` holding it (``text/plain``);
+- ``creator`` (the annotator, a Person), ``created`` and ``modified`` (UTC, ISO 8601).
+
+Positions count Unicode code points, as Claimdesk does: the Recommendation (section 4.2.4 and
+4.2.5, settled in w3c/web-annotation issue 206) says selections "MUST be in terms of unicode
+code points (the 'character number'), not in terms of code units".
+
+The document texts are not in the file (the model points at resources, it does not carry them),
+so this format is export-only; the quote selector lets a reader re-anchor on its own copy.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from core.formats.base import (
+    ExportReport,
+    ExportSource,
+    FormatError,
+    Progress,
+    SpanDigest,
+    SpanOut,
+    atomic_output,
+    check_progress,
+    verify,
+)
+
+NAME = "w3c"
+TITLE = "W3C Web Annotation JSON-LD"
+FOLDER = False
+SUFFIX = ".jsonld"
+
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+CONTEXT_WINDOW = 32  # code points of prefix and suffix in each TextQuoteSelector
+_IRIS = uuid.UUID("0b6e3f0e-51c5-4b8e-a7f4-0e3a3c1d2b57")
+
+
+def _iri(*parts: object) -> str:
+    return uuid.uuid5(_IRIS, "\x1f".join(map(str, parts))).urn
+
+
+def document_iri(project: str, document_id: int) -> str:
+    """The stable IRI a document has in every export of the same project."""
+    return _iri("document", project, document_id)
+
+
+def _time(moment: datetime) -> str:
+    if moment.tzinfo is None:  # stored times are UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def annotation(project: str, doc_iri: str, scope: str, text: str, span: SpanOut) -> dict[str, Any]:
+    """One span as a W3C Annotation."""
+    body: list[dict[str, Any]] = [
+        {"type": "TextualBody", "purpose": "tagging", "value": span.label, "format": "text/plain"}
+    ]
+    if span.note:
+        body.append(
+            {
+                "type": "TextualBody",
+                "purpose": "commenting",
+                "value": span.note,
+                "format": "text/plain",
+            }
+        )
+    quote = {"type": "TextQuoteSelector", "exact": text[span.start : span.end]}
+    prefix = text[max(0, span.start - CONTEXT_WINDOW) : span.start]
+    suffix = text[span.end : span.end + CONTEXT_WINDOW]
+    if prefix:  # optional in the model; an empty one says nothing
+        quote["prefix"] = prefix
+    if suffix:
+        quote["suffix"] = suffix
+    target: dict[str, Any] = {
+        "type": "SpecificResource",
+        "source": doc_iri,
+        "selector": [
+            {"type": "TextPositionSelector", "start": span.start, "end": span.end},
+            quote,
+        ],
+    }
+    if scope:
+        target["scope"] = scope
+    return {
+        "@context": CONTEXT,
+        "id": _iri("annotation", project, span.id),
+        "type": "Annotation",
+        "motivation": "tagging",
+        "creator": {
+            "id": _iri("annotator", project, span.annotator),
+            "type": "Person",
+            "name": span.annotator,
+        },
+        "created": _time(span.created_at),
+        "modified": _time(span.updated_at),
+        "body": body,
+        "target": target,
+    }
+
+
+def _scope(source: str) -> str:
+    return source if source.startswith(("http://", "https://")) and " " not in source else ""
+
+
+def export(source: ExportSource, out: Path, progress: Progress | None = None) -> ExportReport:
+    report = ExportReport(NAME, out)
+    written = SpanDigest()
+    project = source.project_name
+    encode = json.JSONEncoder(ensure_ascii=False, indent=None).encode
+    total = source.document_count
+    with atomic_output(out, folder=False) as temp:
+        with temp.open("w", encoding="utf-8", newline="\n") as handle:
+            head = {
+                "@context": CONTEXT,
+                "id": _iri("collection", project, datetime.now(UTC).isoformat()),
+                "type": "AnnotationCollection",
+                "label": project or "Claimdesk project",
+            }
+            handle.write(encode(head)[:-1])
+            page = {"id": _iri("page", head["id"]), "type": "AnnotationPage", "startIndex": 0}
+            handle.write(', "first": ' + encode(page)[:-1] + ', "items": [\n')
+            first = True
+            for done, doc in enumerate(source.documents(), start=1):
+                doc_iri = document_iri(project, doc.id)
+                scope = _scope(doc.source)
+                for span in doc.spans:
+                    if not first:
+                        handle.write(",\n")
+                    first = False
+                    handle.write(encode(annotation(project, doc_iri, scope, doc.text, span)))
+                written.add(
+                    doc_iri, [(s.annotator, s.label, s.start, s.end, s.quote) for s in doc.spans]
+                )
+                report.documents += 1
+                report.spans += len(doc.spans)
+                check_progress(progress, done, total)
+            handle.write(f'\n]}}, "total": {report.spans}}}\n')
+        _read_back(temp, out, source, report, written)
+    report.lost.append(
+        "the document texts themselves: the file points at each document by IRI and quotes"
+        " the annotated text (with prefix and suffix), but does not carry whole texts"
+    )
+    if source.labels:
+        report.lost.append(
+            "label colours, descriptions and the codebook hierarchy:"
+            " a tagging body holds the label name only"
+        )
+    report.lost.append(
+        "titles, dates and metadata of the documents: a target names its document by IRI only"
+    )
+    report.files = [out]
+    return report
+
+
+def _read_back(
+    temp: Path, out: Path, source: ExportSource, report: ExportReport, written: SpanDigest
+) -> None:
+    """Parse the file as written and check every selector against the texts once more.
+
+    The file is read one line (one annotation) at a time, alongside a second pass over the
+    documents in the same order, so memory stays flat however many annotations there are.
+    """
+    read_back = SpanDigest()
+    with temp.open("r", encoding="utf-8") as handle:
+        items = _items(handle, out)
+        pending = next(items, None)
+        for doc in source.documents():
+            doc_iri = document_iri(source.project_name, doc.id)
+            found = []
+            while pending is not None and pending["target"]["source"] == doc_iri:
+                position, quote = pending["target"]["selector"]
+                start, end = position["start"], position["end"]
+                if quote["exact"] != doc.text[start:end]:
+                    raise FormatError(
+                        out, f"read back, {pending['id']} quotes other text than it points at"
+                    )
+                creator, label = pending["creator"]["name"], pending["body"][0]["value"]
+                found.append((creator, label, start, end, doc.text[start:end]))
+                pending = next(items, None)
+            read_back.add(doc_iri, found)
+        if pending is not None:
+            raise FormatError(out, f"read back, {pending['id']} points at no exported document")
+    verify(report, written, read_back)
+
+
+def _items(handle: TextIO, out: Path) -> Iterator[dict[str, Any]]:
+    """The annotations of a file this module wrote, checking the JSON around them."""
+    try:
+        head = json.loads(handle.readline() + "]}}")
+        if head["type"] != "AnnotationCollection" or head["first"]["type"] != "AnnotationPage":
+            raise ValueError("not an AnnotationCollection with its first page")
+        count = 0
+        for line in handle:
+            if not line.strip():
+                continue
+            if line.startswith("]"):
+                tail = json.loads('{"first": {"items": [' + line)
+                if tail["total"] != count:
+                    raise ValueError(f"total {tail['total']} but {count} annotations")
+                return
+            count += 1
+            yield json.loads(line.rstrip().removesuffix(","))
+        raise ValueError("the file ends before the collection does")
+    except (ValueError, KeyError, TypeError) as exc:
+        raise FormatError(out, f"read back, the file is not the JSON written: {exc}") from None

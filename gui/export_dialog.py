@@ -1,0 +1,363 @@
+"""File › Export dataset… and File › Import annotations…: choose, run off the GUI thread, report.
+
+The export runs on a worker thread with its own connection to the project file (SQLite
+connections stay on one thread); the import reads and checks the file on a worker thread, then
+applies it on the GUI thread as one undoable edit, so the views refresh from its Changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QProgressDialog,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import EditError, ProjectError
+from core.formats import registry
+from core.formats.base import Cancelled, ExportSelection
+from gui.workers import Task
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    format: str
+    out: Path
+    annotators: tuple[str, ...] = ()  # empty: everyone
+    documents: tuple[int, ...] = ()  # empty: every document
+
+
+@dataclass(frozen=True)
+class ImportChoice:
+    format: str
+    path: Path
+    annotator: str | None = None
+    strict: bool = False
+
+
+# One line per format for the dialog: what it is for and what it cannot hold.
+BLURBS = {
+    "jsonl": "One line per document and annotator, doccano's [start, end, label] spans plus ids "
+    "and notes. Opens in doccano and HuggingFace datasets.",
+    "csv": "One row per annotation with its quote and note, for spreadsheets (no full texts).",
+    "brat": "A brat collection: .txt and .ann per document, one folder per annotator.",
+    "conll": "IOB2 tokens for NER training. Overlapping spans and spans inside words cannot be "
+    "written; the report lists them.",
+    "spacy": "Training data for spacy train: spans in doc.spans, non-overlapping ones as entities.",
+    "labelstudio": "Tasks with annotations, and the labeling config to paste into the project.",
+    "uima-xmi": "CAS XMI and TypeSystem.xml, as INCEpTION and WebAnno import them.",
+    "w3c": "W3C Web Annotation JSON-LD with text position and quote selectors.",
+    "qdpx": "A REFI-QDA project for QualCoder, ATLAS.ti, NVivo and MAXQDA.",
+}
+
+
+def _describe(info: registry.FormatInfo) -> str:
+    where = "a new or empty folder" if info.folder else f"a {info.suffix} file"
+    reads = "can be imported back" if info.importable else "export only"
+    extra = ""
+    if info.extra is not None and not info.available():
+        library, name = info.extra.split(":")
+        extra = f" Needs {library}: pip install 'claimdesk[{name}]'"
+    return f"{BLURBS.get(info.name, info.title)} Writes {where}; {reads}.{extra}"
+
+
+class _PathRow(QWidget):
+    """A path field with a Browse… button that asks for a file or a folder."""
+
+    def __init__(self, parent: QWidget, saving: bool) -> None:
+        super().__init__(parent)
+        self.saving = saving
+        self.folder = False
+        self.suffix = ""
+        self.edit = QLineEdit()
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit)
+        layout.addWidget(browse)
+
+    def _browse(self) -> None:
+        if self.folder:
+            chosen = QFileDialog.getExistingDirectory(self, "Choose a folder")
+        elif self.saving:
+            chosen, _ = QFileDialog.getSaveFileName(self, "Export to", self.edit.text())
+        else:
+            chosen, _ = QFileDialog.getOpenFileName(self, "Import from")
+        if chosen:
+            self.edit.setText(chosen)
+
+
+class ExportDialog(QDialog):
+    def __init__(
+        self, parent: QWidget, annotators: list[str], current: str, document: int | None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export dataset")
+        self.formats = QComboBox()
+        for info in registry.all_formats():
+            self.formats.addItem(info.title, info.name)
+        self.description = QLabel()
+        self.description.setTextFormat(Qt.TextFormat.PlainText)
+        self.description.setWordWrap(True)
+        self.people = QListWidget()
+        for name in annotators:
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.people.addItem(item)
+        self.people.setMaximumHeight(110)
+        self.everything = QRadioButton("All documents")
+        self.this_one = QRadioButton("Only the open document")
+        self.everything.setChecked(True)
+        self.this_one.setEnabled(document is not None)
+        group = QButtonGroup(self)
+        group.addButton(self.everything)
+        group.addButton(self.this_one)
+        self.document = document
+        self.destination = _PathRow(self, saving=True)
+        self.formats.currentIndexChanged.connect(self._format_changed)
+        scope = QVBoxLayout()
+        scope.addWidget(self.everything)
+        scope.addWidget(self.this_one)
+        form = QFormLayout()
+        form.addRow("&Format", self.formats)
+        form.addRow("", self.description)
+        form.addRow("&Annotators", self.people)
+        form.addRow("Documents", scope)
+        form.addRow("&Save to", self.destination)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(560, 0)
+        self._format_changed()
+
+    def _format_changed(self) -> None:
+        info = registry.get(self.formats.currentData())
+        self.description.setText(_describe(info))
+        self.destination.folder = info.folder
+        self.destination.suffix = info.suffix
+        text = self.destination.edit.text()
+        if text and not info.folder:
+            self.destination.edit.setText(str(Path(text).with_suffix(info.suffix)))
+
+    def choice(self) -> ExportChoice | None:
+        text = self.destination.edit.text().strip()
+        if not text:
+            return None
+        checked = [
+            self.people.item(i).text()
+            for i in range(self.people.count())
+            if self.people.item(i).checkState() == Qt.CheckState.Checked
+        ]
+        everyone = len(checked) == self.people.count()
+        documents = (self.document,) if self.this_one.isChecked() and self.document else ()
+        return ExportChoice(
+            self.formats.currentData(), Path(text), () if everyone else tuple(checked), documents
+        )
+
+
+class ImportDialog(QDialog):
+    def __init__(self, parent: QWidget, annotator: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import annotations")
+        self.formats = QComboBox()
+        for info in registry.importable_formats():
+            self.formats.addItem(info.title, info.name)
+        self.source = _PathRow(self, saving=False)
+        self.annotator = QLineEdit(annotator)
+        self.annotator.setPlaceholderText("who made spans whose file names no one")
+        self.strict = QCheckBox("Refuse labels that are not in the codebook")
+        note = QLabel(
+            "Documents already here are matched by their exact text; spans already here are "
+            "skipped. The whole import is one step you can undo."
+        )
+        note.setTextFormat(Qt.TextFormat.PlainText)
+        note.setWordWrap(True)
+        self.formats.currentIndexChanged.connect(self._format_changed)
+        form = QFormLayout()
+        form.addRow("&Format", self.formats)
+        form.addRow("&File", self.source)
+        form.addRow("&Annotator", self.annotator)
+        form.addRow("", self.strict)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        self.resize(520, 0)
+        self._format_changed()
+
+    def _format_changed(self) -> None:
+        self.source.folder = registry.get(self.formats.currentData()).folder
+
+    def choice(self) -> ImportChoice | None:
+        text = self.source.edit.text().strip()
+        if not text:
+            return None
+        return ImportChoice(
+            self.formats.currentData(),
+            Path(text),
+            self.annotator.text().strip() or None,
+            self.strict.isChecked(),
+        )
+
+
+class ReportDialog(QDialog):
+    """A report as plain text (labels and titles are never read as HTML)."""
+
+    def __init__(self, parent: QWidget, title: str, text: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setPlainText(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+        self.resize(640, 360)
+
+
+# -- running them ----------------------------------------------------------------------------
+
+
+def _progress_dialog(window: MainWindow, text: str, task: Task) -> QProgressDialog:
+    dialog = QProgressDialog(text, "Cancel", 0, 0, window)
+    dialog.setWindowTitle(text.rstrip("…"))
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(400)
+    dialog.canceled.connect(task.cancel)
+
+    def progress(done: int, total: int) -> None:
+        dialog.setMaximum(total)
+        dialog.setValue(done)
+
+    task.signals.progress.connect(progress)
+    return dialog
+
+
+def export_dataset(window: MainWindow) -> Task | None:
+    """Ask what to export, then write it on a worker thread and show the report."""
+    names = [a.name for a in window.project.annotators()]
+    choice = window.prompts.export_choice(names, window.annotator.name, window.document_id)
+    if choice is None:
+        return None
+    path = window.project.path
+    selection = ExportSelection(choice.annotators, choice.documents)
+
+    def work(progress: Any) -> Any:
+        from core.formats.export import export_dataset as export
+        from core.project import Project
+
+        with Project.open(path) as own:  # this thread's own connection
+            return export(own, choice.format, choice.out, selection, progress)
+
+    task = Task(work)
+    dialog = _progress_dialog(window, "Exporting…", task)
+
+    def finished(report: Any) -> None:
+        dialog.reset()
+        window._dataset_task = None
+        window.statusBar().showMessage(
+            f"Exported {report.spans} span(s) to {choice.out.name}.", 12000
+        )
+        window.prompts.dataset_report("Export finished", report.summary())
+
+    def failed(error: BaseException) -> None:
+        dialog.reset()
+        window._dataset_task = None
+        if isinstance(error, Cancelled):
+            window.statusBar().showMessage("Export cancelled; nothing was written.", 8000)
+        elif isinstance(error, ProjectError | EditError):
+            window.prompts.error("Export failed", f"Nothing was written.\n\n{error}")
+        else:
+            window.prompts.error("Export failed", f"Nothing was written.\n\n{error!r}")
+
+    task.signals.finished.connect(finished)
+    task.signals.failed.connect(failed)
+    window._dataset_task = task
+    task.start()
+    return task
+
+
+def import_annotations(window: MainWindow) -> Task | None:
+    """Ask what to import; read it on a worker thread; apply it here as one undoable edit."""
+    choice = window.prompts.import_choice(window.annotator.name)
+    if choice is None:
+        return None
+
+    def work(progress: Any) -> Any:
+        from core.formats.importer import read_dataset
+
+        return read_dataset(choice.format, choice.path)
+
+    task = Task(work)
+    dialog = _progress_dialog(window, "Reading annotations…", task)
+
+    def finished(documents: Any) -> None:
+        from core.formats.importer import import_annotations as apply
+
+        dialog.reset()
+        window._dataset_task = None
+        try:
+            report = apply(
+                window.project,
+                choice.format,
+                choice.path,
+                annotator=choice.annotator,
+                strict=choice.strict,
+                documents=documents,
+            )
+        except (ProjectError, EditError) as exc:
+            window.prompts.error("Import failed", f"Nothing was imported.\n\n{exc}")
+            return
+        window.show_changes(report.changes)
+        window.statusBar().showMessage(f"Imported {report.annotations_added} annotation(s).", 12000)
+        window.prompts.dataset_report("Import finished", report.summary())
+
+    def failed(error: BaseException) -> None:
+        dialog.reset()
+        window._dataset_task = None
+        window.prompts.error("Import failed", f"Nothing was imported.\n\n{error}")
+
+    task.signals.finished.connect(finished)
+    task.signals.failed.connect(failed)
+    window._dataset_task = task
+    task.start()
+    return task

@@ -1,0 +1,159 @@
+"""Importing annotations: one undoable edit, matched by exact text, nothing twice or partly."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from core.cli import main
+from core.edits import AddDocuments
+from core.formats.base import Cancelled, FormatError
+from core.formats.export import export_dataset
+from core.formats.importer import import_annotations
+from core.project import Project
+from core.textio import sha256_text
+from tests.core.formats.awkward_project import TEXT_1, build, rows, spans
+
+
+def _write(path: Path, *lines: dict[str, object]) -> Path:
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
+    return path
+
+
+def test_export_import_reimport_and_undo(tmp_path: Path) -> None:
+    with Project.create(tmp_path / "a.claimdesk") as source:
+        build(source)
+        export_dataset(source, "jsonl", tmp_path / "out.jsonl")
+        expected = spans(source)
+    target_path = tmp_path / "b.claimdesk"
+    with Project.create(target_path) as target:
+        report = import_annotations(target, "jsonl", tmp_path / "out.jsonl")
+        assert spans(target) == expected
+        assert (report.documents_added, report.annotations_added) == (2, 8)
+        assert report.annotators_added == ["Ana", "Bo"]
+        assert report.changes.documents and report.changes.labels
+        assert len(report.changes.annotations_added) == 8
+
+        after_first = rows(target_path)
+        again = import_annotations(target, "jsonl", tmp_path / "out.jsonl")
+        assert (again.annotations_added, again.annotations_skipped) == (0, 8)
+        assert again.documents_matched == 2
+        assert rows(target_path) == after_first
+
+        assert target.history.undo_text == "Import 8 annotation(s)"
+        target.undo()
+        assert (target.documents(), target.labels(), target.annotators()) == ([], [], [])
+        target.redo()
+        assert spans(target) == expected
+        assert rows(target_path) == after_first  # redo brings back the very same ids
+
+
+def test_matches_existing_documents_by_exact_text_only(project: Project, tmp_path: Path) -> None:
+    text = "Moscow talks.\nBeijing summit."
+    command = AddDocuments([{"title": "Here", "source": "", "date": "", "meta": {},
+                             "text": text, "sha256": sha256_text(text)}])  # fmt: skip
+    project.apply(command)
+    path = _write(
+        tmp_path / "in.jsonl",
+        {"text": text, "label": [[0, 6, "Military"]]},
+        # Same words with CRLF: another text, kept as given so its offsets still fit.
+        {"text": text.replace("\n", "\r\n"), "label": [[15, 22, "Military"]]},
+    )
+    report = import_annotations(project, "jsonl", path, annotator="Ana")
+    assert (report.documents_matched, report.documents_added) == (1, 1)
+    texts = {project.document_text(d.id) for d in project.documents()}
+    assert texts == {text, text.replace("\n", "\r\n")}
+    found = {(quote, who) for _, who, _, _, _, quote, _ in spans(project)}
+    assert found == {("Moscow", "Ana"), ("Beijing", "Ana")}
+    assert project.annotations(command.ids[0], None)[0].quote == "Moscow"
+
+
+def test_strict_refuses_unknown_labels_and_changes_nothing(
+    project: Project, project_path: Path, tmp_path: Path
+) -> None:
+    path = _write(
+        tmp_path / "in.jsonl",
+        {"text": "Moscow talks", "label": [[0, 6, "military"]]},  # in the codebook (any case)
+        {"text": "Beijing summit", "label": [[0, 7, "Brand new"]]},
+    )
+    before = rows(project_path)
+    with pytest.raises(FormatError, match="line 2: the label 'Brand new' is not in the codebook"):
+        import_annotations(project, "jsonl", path, strict=True)
+    assert rows(project_path) == before
+    report = import_annotations(project, "jsonl", path)
+    assert report.labels_added == ["Brand new"]
+    assert {label for _, _, label, *_ in spans(project)} == {"Military", "Brand new"}
+
+
+def test_quote_that_does_not_match_is_refused(
+    project: Project, project_path: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "ls.json"
+    task = {
+        "data": {"text": "😀 Moscow talks today"},
+        "annotations": [
+            {
+                "result": [
+                    {"type": "labels", "value": {"start": 2, "end": 8, "text": "Moscow",
+                                                 "labels": ["Place"]}},
+                    # UTF-16 offsets (one too far after the emoji): the quote gives it away.
+                    {"type": "labels", "value": {"start": 10, "end": 15, "text": "talks",
+                                                 "labels": ["Place"]}},
+                ]
+            }
+        ],
+    }  # fmt: skip
+    path.write_text(json.dumps([task]), encoding="utf-8")
+    before = rows(project_path)
+    with pytest.raises(FormatError, match=r"task 1: the span 10–15 should cover 'talks'"):
+        import_annotations(project, "labelstudio", path)
+    assert rows(project_path) == before
+
+
+def test_cancel_changes_nothing(project: Project, project_path: Path, tmp_path: Path) -> None:
+    path = _write(tmp_path / "in.jsonl", {"text": "Moscow talks", "label": [[0, 6, "X"]]})
+    before = rows(project_path)
+    with pytest.raises(Cancelled):
+        import_annotations(project, "jsonl", path, progress=lambda done, total: False)
+    assert rows(project_path) == before
+
+
+def test_lone_surrogate_is_refused(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"text": "bad \\ud800 text", "label": []}\n', encoding="utf-8")
+    with pytest.raises(FormatError, match="line 1: the text holds an unpaired surrogate"):
+        import_annotations(project, "jsonl", path)
+
+
+def test_cli_export_and_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with Project.create(tmp_path / "a.claimdesk") as source:
+        build(source)
+    out = tmp_path / "claims.csv"
+    assert main(["export", str(tmp_path / "a.claimdesk"), "--format", "csv", "--out", str(out),
+                 "--annotator", "Bo"]) == 0  # fmt: skip
+    printed = capsys.readouterr().out
+    assert "2 document(s) and 4 span(s) written to" in printed
+    assert "Not representable in csv" in printed
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        table = list(csv.reader(handle))[1:]
+    assert [row[2] for row in table] == ["Bo"] * 4  # only Bo's spans, one row each
+
+    brat = tmp_path / "brat"
+    assert main(["export", str(tmp_path / "a.claimdesk"), "--format", "brat", "--out",
+                 str(brat)]) == 0  # fmt: skip
+    Project.create(tmp_path / "b.claimdesk").close()
+    assert main(["import-annotations", str(tmp_path / "b.claimdesk"), "--format", "brat",
+                 str(brat)]) == 0  # fmt: skip
+    assert "8 annotation(s) imported from brat (brat)." in capsys.readouterr().out
+    with Project.open(tmp_path / "b.claimdesk") as imported:
+        assert {q for *_, q, _ in spans(imported)} >= {"😀𠀋", TEXT_1[TEXT_1.index("=SUM") :][:8]}
+
+    assert main(["import-annotations", str(tmp_path / "b.claimdesk"), "--format", "jsonl",
+                 str(tmp_path / "missing.jsonl")]) == 1  # fmt: skip
+    assert "claimdesk-cli: error: missing.jsonl: cannot be read" in capsys.readouterr().err
+    assert main(["export", str(tmp_path / "a.claimdesk"), "--format", "brat", "--out",
+                 str(brat)]) == 1  # fmt: skip
+    assert "already holds files" in capsys.readouterr().err

@@ -1,0 +1,140 @@
+"""Untrusted XML and zip files are refused with the file, the entry and the reason."""
+
+from __future__ import annotations
+
+import re
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from core.formats.base import FormatError
+from core.formats.safe_files import check_xml_prolog, open_zip, parse_xml, xml_text
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE r [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<r>&secret;</r>"""
+LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE r [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;">]>
+<r>&c;</r>"""
+EXTERNAL_DTD = b'<?xml version="1.0"?><!DOCTYPE r SYSTEM "http://evil.example/x.dtd"><r/>'
+PARAMETER = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY % p SYSTEM "http://e.example/p">%p;]><r/>'
+
+
+@pytest.mark.parametrize("data", [XXE, LAUGHS, EXTERNAL_DTD, PARAMETER])
+@pytest.mark.parametrize("check", [parse_xml, check_xml_prolog])
+def test_xml_with_entities_is_refused_naming_the_file(data: bytes, check: object) -> None:
+    with pytest.raises(FormatError) as caught:
+        check(data, Path("/somewhere/project.qde"), "entry project.qde")  # type: ignore[operator]
+    message = str(caught.value)
+    assert message.startswith("project.qde: entry project.qde: XML with external entities")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_entities_are_refused_in_other_encodings_too(encoding: str) -> None:
+    name = encoding.upper().removesuffix("-BE")
+    data = XXE.decode().replace('version="1.0"', f'version="1.0" encoding="{name}"')
+    with pytest.raises(FormatError, match="external entities"):
+        check_xml_prolog(data.encode(encoding), "a.xmi")
+
+
+def test_secret_file_content_never_appears() -> None:
+    with pytest.raises(FormatError) as caught:
+        parse_xml(XXE, "a.xml")
+    assert "root:" not in str(caught.value)
+
+
+def test_ordinary_xml_parses_with_escaped_markup_kept_as_text() -> None:
+    root = parse_xml(b'<r a="&lt;b&gt;">=SUM(A1)&amp;</r>', "a.xml")
+    assert root.get("a") == "<b>"
+    assert root.text == "=SUM(A1)&"
+    check_xml_prolog(b"<r/>", "a.xml")  # no DOCTYPE: nothing to refuse
+
+
+def test_malformed_xml_names_the_file_and_line() -> None:
+    with pytest.raises(FormatError) as caught:
+        parse_xml(b"<r>\n<a></r>", "bad.xml")
+    assert str(caught.value).startswith("bad.xml: malformed XML")
+    assert "line 2" in str(caught.value)
+
+
+def test_xml_text_replaces_only_what_xml_cannot_hold() -> None:
+    assert xml_text("a\x0cb\x00c\r\n\t😀") == "a\ufffdb\ufffdc\r\n\t😀"
+
+
+def _zip(path: Path, entries: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("../evil.txt", "climbs out of the archive"),
+        ("sources/../../evil.txt", "climbs out of the archive"),
+        ("/etc/cron.d/evil", "absolute path"),
+        ("C:/Windows/evil.txt", "absolute path"),
+        ("..\\evil.txt", "climbs out of the archive"),
+    ],
+)
+def test_zip_slip_entries_are_refused_naming_the_entry(
+    tmp_path: Path, name: str, reason: str
+) -> None:
+    path = _zip(tmp_path / "hostile.qdpx", {"project.qde": b"<r/>", name: b"x"})
+    with pytest.raises(FormatError) as caught:
+        open_zip(path)
+    message = str(caught.value)
+    assert message.startswith(f"hostile.qdpx: entry {name}: refused")
+    assert reason in message
+
+
+def test_symlink_entries_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "link.zip"
+    info = zipfile.ZipInfo("sources/link.txt")
+    info.external_attr = (stat.S_IFLNK | 0o777) << 16
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(info, "/etc/passwd")
+    with pytest.raises(
+        FormatError, match=re.escape("entry sources/link.txt: refused: it is a symbolic link")
+    ):
+        open_zip(path)
+
+
+def test_zip_bomb_by_ratio_is_refused(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "bomb.zip", {"sources/a.txt": b"\0" * (20 * 1024**2)})
+    assert path.stat().st_size < 100_000
+    with pytest.raises(FormatError) as caught:
+        open_zip(path)
+    assert "entry sources/a.txt" in str(caught.value)
+    assert "zip bomb" in str(caught.value)
+
+
+def test_too_many_entries_and_too_large_a_total_are_refused(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "many.zip", {f"s/{i}.txt": b"abc" * 100 for i in range(30)})
+    with pytest.raises(FormatError, match="30 entries"):
+        open_zip(path, max_entries=20)
+    with pytest.raises(FormatError, match="zip bomb"):
+        open_zip(path, max_total=5_000)
+    with open_zip(path) as archive:
+        assert len(archive.names()) == 30
+        assert archive.read("s/3.txt") == b"abc" * 100
+
+
+def test_damaged_entry_and_non_zip_are_reported(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "damaged.zip", {"a.txt": b"hello world " * 50})
+    data = bytearray(path.read_bytes())
+    offset = data.index(b"a.txt") + len(b"a.txt") + 5  # inside the compressed bytes
+    data[offset] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with (
+        open_zip(path) as archive,
+        pytest.raises(FormatError, match=re.escape("entry a.txt: damaged")),
+    ):
+        archive.read("a.txt")
+    not_zip = tmp_path / "text.qdpx"
+    not_zip.write_text("just text")
+    with pytest.raises(FormatError, match=re.escape("text.qdpx: not a readable zip archive")):
+        open_zip(not_zip)

@@ -1,0 +1,202 @@
+"""File › Export dataset… and File › Import annotations…, driven through the Prompts seam."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from core.project import Project
+from gui.export_dialog import ExportChoice, ExportDialog, ImportChoice, ImportDialog, ReportDialog
+from gui.main_window import MainWindow
+from tests.gui.conftest import ScriptedPrompts, db_rows
+
+
+class DatasetPrompts(ScriptedPrompts):
+    def __init__(self) -> None:
+        super().__init__()
+        self.export_choices: list[ExportChoice | None] = []
+        self.import_choices: list[ImportChoice | None] = []
+        self.reports: list[tuple[str, str]] = []
+
+    def export_choice(
+        self, annotators: list[str], current: str, document: int | None
+    ) -> ExportChoice | None:
+        self.asked.append(f"export: {annotators} {current} {document}")
+        return self.export_choices.pop(0)
+
+    def import_choice(self, annotator: str) -> ImportChoice | None:
+        self.asked.append(f"import annotations as {annotator}")
+        return self.import_choices.pop(0)
+
+    def dataset_report(self, title: str, text: str) -> None:
+        self.reports.append((title, text))
+
+
+def _window(qtbot: QtBot, seeded: Project, settings, prompts: DatasetPrompts) -> MainWindow:  # type: ignore[no-untyped-def]
+    annotator = seeded.ensure_annotator("Ana")
+    win = MainWindow(seeded, annotator, settings, prompts)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def test_export_runs_off_the_gui_thread_and_shows_the_report(
+    qtbot: QtBot,
+    seeded: Project,
+    settings,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    prompts = DatasetPrompts()
+    window = _window(qtbot, seeded, settings, prompts)
+    label = seeded.labels()[0]
+    document = seeded.documents()[0].id
+    text = seeded.document_text(document)
+    seeded.add_annotation(document, label.id, window.annotator.id, 0, 6, note="<b>n</b>")
+    out = tmp_path / "claims.jsonl"
+    prompts.export_choices = [ExportChoice("jsonl", out)]
+    window.export_dataset_action.trigger()
+    qtbot.waitUntil(lambda: bool(prompts.reports), timeout=20_000)
+    title, report = prompts.reports[0]
+    assert title == "Export finished"
+    assert "2 document(s) and 1 span(s) written to" in report
+    line = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert line["label"] == [[0, 6, label.name]] and line["text"] == text
+    assert prompts.asked[0] == f"export: ['Ana'] Ana {window.document_id}"
+
+
+def test_cancelled_export_leaves_nothing(
+    qtbot: QtBot,
+    seeded: Project,
+    settings,
+    tmp_path: Path,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from gui.workers import Task
+
+    start = Task.start
+
+    def cancel_at_once(task: Task) -> None:  # the user presses Cancel straight away
+        task.cancel()
+        start(task)
+
+    monkeypatch.setattr(Task, "start", cancel_at_once)
+    prompts = DatasetPrompts()
+    window = _window(qtbot, seeded, settings, prompts)
+    prompts.export_choices = [ExportChoice("csv", tmp_path / "x.csv")]
+    window.export_dataset_action.trigger()
+    qtbot.waitUntil(lambda: window._dataset_task is None, timeout=20_000)
+    assert window.statusBar().currentMessage() == "Export cancelled; nothing was written."
+    assert prompts.reports == [] and prompts.errors == []
+    assert [p.name for p in tmp_path.iterdir() if "x.csv" in p.name] == []
+
+
+def test_export_problem_is_shown_and_nothing_written(
+    qtbot: QtBot,
+    seeded: Project,
+    settings,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    prompts = DatasetPrompts()
+    window = _window(qtbot, seeded, settings, prompts)
+    folder = tmp_path / "busy"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("mine", encoding="utf-8")
+    prompts.export_choices = [ExportChoice("brat", folder)]
+    window.export_dataset_action.trigger()
+    qtbot.waitUntil(lambda: bool(prompts.errors), timeout=20_000)
+    assert "already holds files" in prompts.errors[0]
+    assert [p.name for p in folder.iterdir()] == ["keep.txt"]
+
+
+def test_import_annotations_refreshes_views_and_undoes(
+    qtbot: QtBot,
+    seeded: Project,
+    settings,
+    tmp_path: Path,
+    project_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    prompts = DatasetPrompts()
+    window = _window(qtbot, seeded, settings, prompts)
+    path = tmp_path / "doccano.jsonl"
+    lines = [
+        {"text": "Moscow 🙂 talks <b>x</b>", "label": [[0, 6, "Place <i>"], [9, 14, "Place <i>"]]},
+    ]
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    prompts.import_choices = [ImportChoice("jsonl", path, "Ana")]
+    before = window.documents.model.rowCount()
+    window.import_annotations_action.trigger()
+    qtbot.waitUntil(lambda: bool(prompts.reports), timeout=20_000)
+    assert prompts.reports[0][0] == "Import finished"
+    assert "2 annotation(s) imported" in prompts.reports[0][1]
+    assert window.documents.model.rowCount() == before + 1
+    assert "Place <i>" in {label.name for label in window.labels.values()}
+    assert db_rows(project_path, "SELECT quote FROM annotation ORDER BY start") == [
+        ("Moscow",),
+        ("talks",),
+    ]
+    window.undo()
+    assert window.documents.model.rowCount() == before
+    assert db_rows(project_path, "SELECT count(*) FROM annotation") == [(0,)]
+
+
+def test_import_of_a_bad_file_says_where_and_changes_nothing(
+    qtbot: QtBot,
+    seeded: Project,
+    settings,
+    tmp_path: Path,
+    project_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    prompts = DatasetPrompts()
+    window = _window(qtbot, seeded, settings, prompts)
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "ok", "label": [[0, 9, "X"]]}\n', encoding="utf-8")
+    before = db_rows(project_path, "SELECT count(*) FROM document")
+    prompts.import_choices = [ImportChoice("jsonl", path, "Ana")]
+    window.import_annotations_action.trigger()
+    qtbot.waitUntil(lambda: bool(prompts.errors), timeout=20_000)
+    assert "bad.jsonl: line 1: the span 0–9 lies outside the text" in prompts.errors[0]
+    assert db_rows(project_path, "SELECT count(*) FROM document") == before
+
+
+def test_dialogs_render_and_give_choices(qtbot: QtBot, tmp_path: Path) -> None:
+    export = ExportDialog(None, ["Ana", "<b>Bo</b>"], "Ana", 3)  # type: ignore[arg-type]
+    qtbot.addWidget(export)
+    export.formats.setCurrentIndex(export.formats.findData("brat"))
+    assert "a new or empty folder" in export.description.text()
+    export.destination.edit.setText(str(tmp_path / "out"))
+    export.people.item(1).setCheckState(Qt.CheckState.Unchecked)
+    export.this_one.setChecked(True)
+    assert export.choice() == ExportChoice("brat", tmp_path / "out", ("Ana",), (3,))
+    export.formats.setCurrentIndex(export.formats.findData("csv"))
+    export.destination.edit.setText(str(tmp_path / "out.jsonl"))
+    export.formats.setCurrentIndex(export.formats.findData("jsonl"))
+    assert export.choice() is not None and export.choice().out.suffix == ".jsonl"
+    export.show()
+    export.grab().save(str(tmp_path / "export.png"))
+
+    imp = ImportDialog(None, "Ana")  # type: ignore[arg-type]
+    qtbot.addWidget(imp)
+    assert imp.choice() is None  # no file yet
+    imp.source.edit.setText(str(tmp_path / "in.json"))
+    imp.formats.setCurrentIndex(imp.formats.findData("labelstudio"))
+    imp.strict.setChecked(True)
+    assert imp.choice() == ImportChoice("labelstudio", tmp_path / "in.json", "Ana", True)
+
+    shown = ReportDialog(None, "Export finished", "label <b>x</b> & more")  # type: ignore[arg-type]
+    qtbot.addWidget(shown)
+    assert shown.text.toPlainText() == "label <b>x</b> & more"
+
+
+def test_export_dialog_says_how_to_get_spacy(qtbot: QtBot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    monkeypatch.setitem(sys.modules, "spacy", None)  # as if spaCy were not installed
+    dialog = ExportDialog(None, ["Ana"], "Ana", None)  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    dialog.formats.setCurrentIndex(dialog.formats.findData("spacy"))
+    assert "Needs spacy: pip install 'claimdesk[spacy]'" in dialog.description.text()
+    assert not dialog.this_one.isEnabled()  # no open document
