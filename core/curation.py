@@ -54,7 +54,9 @@ class Candidate:
     label_id: int
     quote: str
     holders: dict[int, int]  # annotator id -> their annotation id (exact same span)
-    differing: frozenset[int]  # chosen annotators with an overlapping, different span
+    # chosen annotators without this exact span but with overlapping ones: their (start, end,
+    # label) there, in text order
+    differing: dict[int, tuple[SpanKey, ...]]
     gold_id: int | None  # the gold annotation with this exact span, if accepted
     chosen: int  # how many annotators were compared
 
@@ -162,15 +164,19 @@ def curation_lanes(
         for a, rows in by_annotator.items()
     }
 
-    def differing(key: SpanKey, others: Iterable[int], holders: Iterable[int]) -> frozenset[int]:
+    def differing(
+        key: SpanKey, others: Iterable[int], holders: Iterable[int]
+    ) -> dict[int, tuple[SpanKey, ...]]:
         start, end, _ = key
         skip = set(holders)
-        return frozenset(
-            a
-            for a in others
-            if a not in skip
-            and any((s.start, s.end, s.label_id) != key for s in indexes[a].overlapping(start, end))
-        )
+        found: dict[int, tuple[SpanKey, ...]] = {}
+        for a in others:
+            if a in skip:
+                continue
+            spans = tuple((s.start, s.end, s.label_id) for s in indexes[a].overlapping(start, end))
+            if spans:
+                found[a] = spans
+        return found
 
     # Candidates: every distinct (start, end, label) of the chosen annotators and of gold.
     holders: dict[SpanKey, dict[int, int]] = {}
@@ -214,7 +220,7 @@ def curation_lanes(
                     record.end,
                     record.label_id,
                     frozenset(others & candidate.holders.keys()),
-                    frozenset(others & candidate.differing),
+                    frozenset(others & candidate.differing.keys()),
                 )
             )
         lanes.append(Lane(annotator, spans))

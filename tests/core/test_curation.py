@@ -95,6 +95,7 @@ def test_lanes_mark_agreement_and_disagreement(doc) -> None:  # type: ignore[no-
     envoys_border = by_quote[("𠀋 envoys", labels["Border security"])]
     assert envoys_border.agreement is Agreement.MAJORITY
     assert envoys_border.cell(ids["Cleo"]) is Cell.DIFFERS
+    assert envoys_border.differing == {ids["Cleo"]: ((*word("𠀋 envoys"), labels["Military"]),)}
     assert envoys_border.cell(ids["Ana"]) is Cell.HAS
     markup = by_quote[("<b>x</b>&amp;", labels["Border security"])]
     assert markup.agreement is Agreement.SOME

@@ -1,0 +1,604 @@
+"""The curation view: one document's candidate spans, one lane (column) per annotator, into gold.
+
+Rows are the distinct spans (start, end, label) of the chosen annotators, in text order; each
+annotator's lane says whether they have that span exactly (✓), marked the same text otherwise
+(≠ and their label), or marked nothing there (–). The text above shows the gold set and outlines
+the selected candidate. Keys: ↑/↓ move, A or Enter accepts into gold, Delete rejects from gold,
+M accepts every span at least K annotators agree on; label keys relabel a gold span. Every step
+goes through the core (undoable with Ctrl+Z, saved at once).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import curation as core_curation
+from core.curation import Agreement, Candidate, Cell, Curation
+from core.errors import EditError, SaveError
+from core.project import Project
+from core.records import Changes, LabelRecord
+from core.spans import Span
+from gui.dialogs import plain_tooltip
+from gui.document_view import DocumentView
+
+_Index = QModelIndex | QPersistentModelIndex
+PREVIEW_ID = -1  # the selected candidate shown in the text when it is not in gold
+
+# Colour backs up a symbol in every cell, never replaces it.
+HAS_BG = QColor("#c8e6c9")
+DIFFERS_BG = QColor("#ffe0b2")
+GOLD_BG = QColor("#fff3b0")
+MISSING_FG = QColor("#9e9e9e")
+AGREEMENT_STYLE = {
+    Agreement.ALL: ("✔", QColor("#a5d6a7")),
+    Agreement.MAJORITY: ("◐", QColor("#dcedc8")),
+    Agreement.SOME: ("✗", QColor("#ffccbc")),
+    Agreement.NONE: ("★", GOLD_BG),
+}
+LEGEND = (
+    "✓ has this span exactly   ≠ marked this text otherwise (their label; ↔ other bounds)   "
+    "– nothing there   ★ in the gold set   Agreement: ✔ all  ◐ majority  ✗ minority"
+)
+HELP = (
+    "↑/↓ choose a span · A or Enter: accept into gold · Delete: reject from gold · "
+    "M: accept the majority · a label's key relabels a gold span · Ctrl+Z: undo"
+)
+
+
+def _one_line(text: str, limit: int = 120) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+class CandidateModel(QAbstractTableModel):
+    """Candidates × (line, text, label, agreement, one lane per annotator, gold)."""
+
+    FIXED = ("Line", "Text", "Label", "Agreement", "★ Gold")
+    GOLD = 4  # next to the agreement, so it stays in sight however many lanes follow
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.curation: Curation | None = None
+        self.labels: dict[int, LabelRecord] = {}
+        self._lines: list[int] = []
+        self._text = ""
+
+    def set_curation(self, curation: Curation, text: str, labels: dict[int, LabelRecord]) -> None:
+        self.beginResetModel()
+        self.curation = curation
+        self.labels = labels
+        self._text = text
+        self._lines = [text.count("\n", 0, c.start) + 1 for c in curation.candidates]
+        self.endResetModel()
+
+    @property
+    def candidates(self) -> list[Candidate]:
+        return self.curation.candidates if self.curation else []
+
+    def lane_column(self, annotator_id: int) -> int:
+        assert self.curation is not None
+        ids = [a.id for a in self.curation.annotators]
+        return len(self.FIXED) + ids.index(annotator_id)
+
+    def gold_column(self) -> int:
+        return self.GOLD
+
+    def annotator_at(self, column: int) -> int | None:
+        lane = column - len(self.FIXED)
+        if self.curation and 0 <= lane < len(self.curation.annotators):
+            return self.curation.annotators[lane].id
+        return None
+
+    # -- Qt model -------------------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.candidates)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() or self.curation is None:
+            return 0
+        return len(self.FIXED) + len(self.curation.annotators)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation != Qt.Orientation.Horizontal or self.curation is None:
+            return None
+        if not 0 <= section < self.columnCount():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section < len(self.FIXED):
+                return self.FIXED[section]
+            return _one_line(self.curation.annotators[section - len(self.FIXED)].name, 20)
+        if role == Qt.ItemDataRole.ToolTipRole and section >= len(self.FIXED):
+            name = self.curation.annotators[section - len(self.FIXED)].name
+            return plain_tooltip(f"{name}'s lane")
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or self.curation is None:
+            return None
+        candidate = self.candidates[index.row()]
+        column = index.column()
+        if column == 0:
+            return str(self._lines[index.row()]) if role == Qt.ItemDataRole.DisplayRole else None
+        if column == 1:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return _one_line(candidate.quote)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return plain_tooltip(candidate.quote)
+            return None
+        if column == 2:
+            label = self.labels.get(candidate.label_id)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return label.name if label else "?"
+            if role == Qt.ItemDataRole.DecorationRole and label:
+                return QColor(label.colour)
+            return None
+        if column == 3:
+            return self._agreement(candidate, role)
+        if column == self.gold_column():
+            in_gold = candidate.gold_id is not None
+            if role == Qt.ItemDataRole.DisplayRole:
+                return "★ gold" if in_gold else ""
+            if role == Qt.ItemDataRole.BackgroundRole and in_gold:
+                return QBrush(GOLD_BG)
+            return None
+        annotator = self.annotator_at(column)
+        assert annotator is not None
+        return self._lane(candidate, annotator, role)
+
+    def _label_name(self, label_id: int) -> str:
+        label = self.labels.get(label_id)
+        return label.name if label else "?"
+
+    def _agreement(self, candidate: Candidate, role: int) -> object:
+        symbol, colour = AGREEMENT_STYLE[candidate.agreement]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if candidate.agreement is Agreement.NONE:
+                return f"{symbol} gold only"
+            return f"{symbol} {candidate.support} of {candidate.chosen}"
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(colour)
+        return None
+
+    def _lane(self, candidate: Candidate, annotator_id: int, role: int) -> object:
+        cell = candidate.cell(annotator_id)
+        if cell is Cell.HAS:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return "✓"
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(HAS_BG)
+            return None
+        if cell is Cell.DIFFERS:
+            spans = candidate.differing[annotator_id]
+            if role == Qt.ItemDataRole.DisplayRole:
+                parts = []
+                for start, end, label_id in spans:
+                    label = self.labels.get(label_id)
+                    name = label.name if label else "?"
+                    moved = (start, end) != (candidate.start, candidate.end)
+                    parts.append(f"↔ {name}" if moved else name)
+                return "≠" + ", ".join(dict.fromkeys(parts))
+            if role == Qt.ItemDataRole.DecorationRole:
+                label = self.labels.get(spans[0][2])
+                return QColor(label.colour) if label else None
+            if role == Qt.ItemDataRole.ToolTipRole:
+                text = self._text
+                return plain_tooltip(
+                    "\n".join(
+                        f"{self._label_name(lab)}: {_one_line(text[a:b], 80)}"
+                        for a, b, lab in spans
+                    )
+                )
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(DIFFERS_BG)
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "–"
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(MISSING_FG)
+        return None
+
+
+class CandidateTable(QTableView):
+    """The candidate rows; reports the curator's keys instead of editing cells."""
+
+    acceptRequested = Signal()
+    rejectRequested = Signal()
+    majorityRequested = Signal()
+    labelKeyPressed = Signal(str)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        plain = not event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier
+            | Qt.KeyboardModifier.AltModifier
+            | Qt.KeyboardModifier.MetaModifier
+        )
+        if plain and key in (Qt.Key.Key_A, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.acceptRequested.emit()
+        elif plain and key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.rejectRequested.emit()
+        elif plain and key == Qt.Key.Key_M:
+            self.majorityRequested.emit()
+        elif plain and event.text() and event.text().isprintable() and event.text().strip():
+            self.labelKeyPressed.emit(event.text())
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+
+class CurationView(QWidget):
+    """Curate one document into the gold set. Emits ``changed`` after every saved edit."""
+
+    changed = Signal(object)  # core.records.Changes
+
+    def __init__(self, project: Project, document_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.project = project
+        self.document_id = document_id
+        self.labels: dict[int, LabelRecord] = {}
+        self.annotator_ids: list[int] | None = None  # None: everyone with spans here
+        self._own_edit = False
+
+        self.text = DocumentView()
+        self.model = CandidateModel()
+        self.table = CandidateTable()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setHighlightSections(False)
+
+        self.k_spin = QSpinBox()
+        self.k_spin.setMinimum(1)
+        self.k_spin.setToolTip("How many annotators must have a span exactly for it to be taken")
+        self.majority_button = QPushButton("Accept majority (M)")
+        self.accept_button = QPushButton("Accept (A)")
+        self.reject_button = QPushButton("Reject (Del)")
+        self.label_box = QComboBox()
+        self.start_spin = QSpinBox()
+        self.end_spin = QSpinBox()
+        self.apply_button = QPushButton("Apply edit")
+        self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.saved = QLabel()
+        self.saved.setTextFormat(Qt.TextFormat.PlainText)
+        self.heading = QLabel()
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        font = QFont(self.heading.font())
+        font.setBold(True)
+        self.heading.setFont(font)
+        self._build_layout()
+        self._build_actions()
+        self._connect()
+        self.resize(1280, 800)
+        self.refresh()
+
+    # -- construction ---------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        controls = QHBoxLayout()
+        controls.addWidget(self.accept_button)
+        controls.addWidget(self.reject_button)
+        controls.addSpacing(16)
+        controls.addWidget(QLabel("Majority: spans at least"))
+        controls.addWidget(self.k_spin)
+        self.of_label = QLabel()
+        controls.addWidget(self.of_label)
+        controls.addWidget(self.majority_button)
+        controls.addStretch(1)
+
+        edit = QHBoxLayout()
+        self.edit_heading = QLabel("Gold span:")
+        edit.addWidget(self.edit_heading)
+        edit.addWidget(self.label_box)
+        edit.addWidget(QLabel("from"))
+        edit.addWidget(self.start_spin)
+        edit.addWidget(QLabel("to"))
+        edit.addWidget(self.end_spin)
+        edit.addWidget(self.apply_button)
+        edit.addStretch(1)
+
+        legend = QLabel(LEGEND)
+        legend.setTextFormat(Qt.TextFormat.PlainText)
+        legend.setWordWrap(True)
+        keys = QLabel(HELP)
+        keys.setTextFormat(Qt.TextFormat.PlainText)
+        keys.setWordWrap(True)
+        keys.setStyleSheet("color: #555;")
+
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addLayout(controls)
+        lower_layout.addWidget(self.table, 1)
+        lower_layout.addLayout(edit)
+        lower_layout.addWidget(legend)
+        lower_layout.addWidget(keys)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.text)
+        splitter.addWidget(lower)
+        splitter.setSizes([260, 500])
+        status = QHBoxLayout()
+        status.addWidget(self.message, 1)
+        status.addWidget(self.saved)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(status)
+
+    def _build_actions(self) -> None:
+        self.undo_action = QAction("Undo", self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.triggered.connect(lambda: self._run(self.project.undo))
+        self.redo_action = QAction("Redo", self)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.triggered.connect(lambda: self._run(self.project.redo))
+        for action in (self.undo_action, self.redo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
+
+    def _connect(self) -> None:
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.acceptRequested.connect(self.accept_selected)
+        self.table.rejectRequested.connect(self.reject_selected)
+        self.table.majorityRequested.connect(self.accept_majority)
+        self.table.labelKeyPressed.connect(self._label_key)
+        self.accept_button.clicked.connect(self.accept_selected)
+        self.reject_button.clicked.connect(self.reject_selected)
+        self.majority_button.clicked.connect(self.accept_majority)
+        self.apply_button.clicked.connect(self.apply_edit)
+
+    # -- contents -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read the document's lanes again, keeping the selected candidate where it was."""
+        current = self.selected_candidate()
+        row = self.table.currentIndex().row()
+        column = max(self.table.currentIndex().column(), 0)
+        self.labels = {label.id: label for label in self.project.labels()}
+        curation = core_curation.curation_lanes(self.project, self.document_id, self.annotator_ids)
+        text = self.project.document_text(self.document_id)
+        self.model.set_curation(curation, text, self.labels)
+        self.text.set_label_colours({i: label.colour for i, label in self.labels.items()})
+        gold = self.project.spans(self.document_id, curation.gold.id)
+        self.text.set_document(text, gold)
+        n = len(curation.annotators)
+        self.k_spin.setMaximum(max(n, 1))
+        if self.k_spin.value() <= 1 and n > 1:
+            self.k_spin.setValue(n // 2 + 1)
+        self.of_label.setText(f"of {n} annotators agree on")
+        title = next(
+            (d.title for d in self.project.documents() if d.id == self.document_id), "Document"
+        )
+        self.heading.setText(
+            f"Curating “{_one_line(title, 80)}” — {len(curation.candidates)} candidate spans, "
+            f"{n} annotators, {sum(c.gold_id is not None for c in curation.candidates)} in gold"
+        )
+        self.setWindowTitle(f"Curate — {_one_line(title, 60)} — Claimdesk")
+        self.label_box.clear()
+        for label in self.labels.values():
+            self.label_box.addItem(label.name, label.id)
+        self._size_columns(n)
+        if self.model.rowCount():
+            if current is not None:
+                found = curation.index_of(current.key)
+                row = found if found >= 0 else min(row, self.model.rowCount() - 1)
+            self.select_row(max(row, 0), column)
+        else:
+            self._row_changed(QModelIndex(), QModelIndex())
+
+    def _size_columns(self, lanes: int) -> None:
+        # Lanes share what is left after the text; too many lanes scroll sideways.
+        header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(48)
+        mode = QHeaderView.ResizeMode
+        header.setSectionResizeMode(mode.ResizeToContents)
+        header.setSectionResizeMode(1, mode.Interactive)
+        header.resizeSection(1, 230)
+        header.setSectionResizeMode(2, mode.Interactive)
+        header.resizeSection(2, 170)
+        for column in range(len(CandidateModel.FIXED), len(CandidateModel.FIXED) + lanes):
+            header.setSectionResizeMode(column, mode.Stretch)
+        header.setStretchLastSection(False)
+
+    def select_row(self, row: int, column: int = 0) -> None:
+        index = self.model.index(row, column)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def select_span(self, start: int, end: int, label_id: int | None = None) -> bool:
+        """Select the first candidate at these bounds (and label); False when there is none."""
+        for row, candidate in enumerate(self.model.candidates):
+            if (candidate.start, candidate.end) == (start, end) and label_id in (
+                None,
+                candidate.label_id,
+            ):
+                self.select_row(row)
+                return True
+        return False
+
+    def selected_candidate(self) -> Candidate | None:
+        row = self.table.currentIndex().row()
+        candidates = self.model.candidates
+        return candidates[row] if 0 <= row < len(candidates) else None
+
+    def _row_changed(self, current: _Index, _previous: _Index) -> None:
+        candidate = self.selected_candidate()
+        self.text.remove_span(PREVIEW_ID)
+        in_gold = candidate is not None and candidate.gold_id is not None
+        for widget in (self.label_box, self.start_spin, self.end_spin, self.apply_button):
+            widget.setEnabled(in_gold)
+        self.accept_button.setEnabled(candidate is not None and not in_gold)
+        self.reject_button.setEnabled(in_gold)
+        if candidate is None:
+            return
+        if candidate.gold_id is not None:
+            self.text.select_span(candidate.gold_id)
+        else:
+            span = Span(PREVIEW_ID, candidate.start, candidate.end, candidate.label_id)
+            self.text.add_span(span)
+            self.text.select_span(PREVIEW_ID)
+        length = len(self.text.document_text())
+        self.start_spin.setRange(0, length)
+        self.end_spin.setRange(0, length)
+        self.start_spin.setValue(candidate.start)
+        self.end_spin.setValue(candidate.end)
+        self.label_box.setCurrentIndex(self.label_box.findData(candidate.label_id))
+
+    # -- edits ----------------------------------------------------------------------------------
+
+    def _run(self, edit: Callable[[], Changes | None]) -> Changes | None:
+        self._own_edit = True  # our own change comes back through the main window: skip it
+        try:
+            changes = edit()
+        except SaveError as exc:
+            self.saved.setText("⚠ NOT SAVED")
+            self.saved.setStyleSheet("color: #c62828; font-weight: bold;")
+            self.message.setText(str(exc))
+            return None
+        except EditError as exc:
+            self.message.setText(str(exc))
+            return None
+        else:
+            self.saved.setText("✓ All changes saved")
+            self.saved.setStyleSheet("color: #2e7d32;")
+            self.refresh()
+            if changes is not None:
+                self.changed.emit(changes)
+            return changes
+        finally:
+            self._own_edit = False
+
+    def changes_elsewhere(self, changes: Changes) -> None:
+        """An edit made in another window (e.g. an undo there): redraw if it touched us."""
+        if not self._own_edit and self.document_id in changes.touched_documents | (
+            {self.document_id} if changes.labels else set()
+        ):
+            self.refresh()
+
+    def accept_selected(self) -> None:
+        candidate = self.selected_candidate()
+        if candidate is None:
+            return
+        if candidate.gold_id is not None:
+            self.message.setText("This span is already in the gold set.")
+            return
+        # The holder whose lane is selected lends the note; otherwise the first holder.
+        chosen = self.model.annotator_at(self.table.currentIndex().column())
+        annotation_id = candidate.holders.get(chosen or -1, next(iter(candidate.holders.values())))
+        if self._run(lambda: core_curation.accept_span(self.project, annotation_id)):
+            self.message.setText(f"Accepted “{_one_line(candidate.quote, 60)}” into gold.")
+
+    def reject_selected(self) -> None:
+        candidate = self.selected_candidate()
+        if candidate is None:
+            return
+        if candidate.gold_id is None:
+            self.message.setText("This span is not in the gold set: nothing to reject.")
+            return
+        gold_id = candidate.gold_id
+        if self._run(lambda: core_curation.reject_span(self.project, gold_id)):
+            self.message.setText(f"Rejected “{_one_line(candidate.quote, 60)}” from gold.")
+
+    def accept_majority(self) -> None:
+        k = self.k_spin.value()
+        annotators = [a.id for a in self.model.curation.annotators] if self.model.curation else []
+        changes = self._run(
+            lambda: core_curation.accept_majority(self.project, self.document_id, annotators, k)
+        )
+        if changes:
+            n = len(changes.annotations_added)
+            self.message.setText(
+                f"Accepted {n} span{'s' if n != 1 else ''} that {k} or more annotators agree on."
+            )
+
+    def apply_edit(self) -> None:
+        candidate = self.selected_candidate()
+        if candidate is None or candidate.gold_id is None:
+            return
+        gold_id = candidate.gold_id
+        label_id = int(self.label_box.currentData())
+        start, end = self.start_spin.value(), self.end_spin.value()
+        if self._run(
+            lambda: core_curation.edit_gold_span(
+                self.project, gold_id, label_id=label_id, start=start, end=end
+            )
+        ):
+            self.select_span(start, end, label_id)
+            self.message.setText("Gold span changed.")
+
+    def _label_key(self, key: str) -> None:
+        label = next((lab for lab in self.labels.values() if lab.shortcut == key.lower()), None)
+        candidate = self.selected_candidate()
+        if label is None or candidate is None:
+            if key.strip():
+                self.message.setText(f"The key {key!r} does nothing here. {HELP}")
+            return
+        if candidate.gold_id is None:
+            self.message.setText("Accept the span first (A), then press a label's key to relabel.")
+            return
+        gold_id = candidate.gold_id
+        if self._run(
+            lambda: core_curation.edit_gold_span(self.project, gold_id, label_id=label.id)
+        ):
+            self.select_span(candidate.start, candidate.end, label.id)
+
+
+def open_curation(
+    project: Project, document_id: int, parent: QWidget | None = None
+) -> CurationView:
+    view = CurationView(project, document_id, parent)
+    view.show()
+    view.table.setFocus()
+    return view
+
+
+def _preview(argv: Sequence[str]) -> int:  # pragma: no cover - a design aid
+    """``python -m gui.curation PROJECT [DOCUMENT_ID]``: open the view on its own."""
+    app = QApplication(list(argv))
+    project = Project.open(Path(argv[1]))
+    document_id = int(argv[2]) if len(argv) > 2 else project.documents()[0].id
+    view = open_curation(project, document_id)
+    view.show()
+    return app.exec()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(_preview(sys.argv))
