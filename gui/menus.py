@@ -132,14 +132,14 @@ def build_menus(window: MainWindow) -> None:
         window,
         "&Curate document…",
         lambda: window.curate_document(),
-        "Ctrl+Shift+G",
+        None,
         "Build the gold set of this document from every annotator's spans",
     )
     window.dashboard_action = _action(
         window,
         "&Agreement dashboard…",
         window.open_dashboard,
-        "Ctrl+Shift+A",
+        None,
         "Label counts, agreement between annotators, per-document agreement, progress",
     )
     review_menu.addAction(window.curate_action)
