@@ -25,14 +25,22 @@ Units of analysis (stated once, used everywhere):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import csv
+import io
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from core import metrics
 from core.project import Project
+from core.records import Status
 
 __all__ = [
     "TOKEN_PATTERN",
@@ -84,7 +92,7 @@ class DocumentFigures:
     spans: int
     krippendorff_alpha: float  # tokens, label sets as categories
     alpha_u: float  # characters, all labels
-    f1_overlap: float  # mean over pairs who did it
+    f1_overlap: float  # pooled over the pairs who did it
 
 
 @dataclass(frozen=True)
@@ -158,18 +166,347 @@ class AgreementReport:
     pairwise_documents: IntArray  # documents both did
     label_frequencies: IntArray  # annotators × labels: span counts
     progress: Progress
-    documents_done_by: dict[int, list[int]] = field(default_factory=dict)  # annotator -> docs
+    # Documents each annotator did (status in progress/done, or annotations): id -> doc ids.
+    documents_by_annotator: dict[int, list[int]] = field(default_factory=dict)
 
     def to_json(self) -> str:
         """All figures as a JSON document (NaN written as null)."""
-        raise NotImplementedError
+        data = {
+            "unlabelled": self.unlabelled,
+            "units": {
+                "kappa_alpha": "tokens (" + TOKEN_PATTERN + ")",
+                "alpha_u": "characters (code points)",
+                "f1": "spans",
+            },
+            "annotators": [
+                {"id": i, "name": n}
+                for i, n in zip(self.annotator_ids, self.annotator_names, strict=True)
+            ],
+            "labels": [
+                {"id": i, "name": n} for i, n in zip(self.label_ids, self.label_names, strict=True)
+            ],
+            "overall": self.overall,
+            "per_label": [asdict(x) for x in self.per_label],
+            "per_document": [asdict(x) for x in self.per_document],
+            "pairwise": {
+                "cohen_kappa": self.pairwise_kappa.tolist(),
+                "f1_exact": self.pairwise_f1_exact.tolist(),
+                "f1_overlap": self.pairwise_f1_overlap.tolist(),
+                "documents": self.pairwise_documents.tolist(),
+            },
+            "label_frequencies": self.label_frequencies.tolist(),
+            "progress": {
+                "days": [d.isoformat() for d in self.progress.days],
+                "annotations": self.progress.annotations.tolist(),
+                "documents_done": self.progress.documents_done.tolist(),
+            },
+            "documents_by_annotator": {str(k): v for k, v in self.documents_by_annotator.items()},
+        }
+        return json.dumps(_nan_to_none(data), ensure_ascii=False, indent=2)
 
     def to_csv_tables(self) -> dict[str, str]:
         """CSV text per table, keyed by a file name: overall.csv, labels.csv, documents.csv,
         pairwise_kappa.csv, pairwise_f1_exact.csv, pairwise_f1_overlap.csv,
         label_frequencies.csv, progress.csv. Cells that a spreadsheet would run as a formula
         (starting with = + - @, tab or CR) are neutralised with a leading apostrophe."""
-        raise NotImplementedError
+        names = self.annotator_names
+        tables: dict[str, list[list[Any]]] = {
+            "overall.csv": [["figure", "value"], *([k, v] for k, v in self.overall.items())],
+            "labels.csv": [
+                list(LabelFigures.__slots__),
+                *([getattr(x, f) for f in LabelFigures.__slots__] for x in self.per_label),
+            ],
+            "documents.csv": [
+                list(DocumentFigures.__slots__),
+                *([getattr(x, f) for f in DocumentFigures.__slots__] for x in self.per_document),
+            ],
+            "label_frequencies.csv": [
+                ["annotator", *self.label_names],
+                *([n, *row] for n, row in zip(names, self.label_frequencies.tolist(), strict=True)),
+            ],
+        }
+        for key, matrix in (
+            ("pairwise_kappa.csv", self.pairwise_kappa),
+            ("pairwise_f1_exact.csv", self.pairwise_f1_exact),
+            ("pairwise_f1_overlap.csv", self.pairwise_f1_overlap),
+        ):
+            rows = zip(names, matrix.tolist(), strict=True)
+            tables[key] = [["annotator", *names], *([n, *row] for n, row in rows)]
+        by_id = dict(zip(self.annotator_ids, names, strict=True))
+        progress_rows: list[list[Any]] = [["annotator", "day", "annotations", "documents_done"]]
+        for i, annotator in enumerate(self.progress.annotator_ids):
+            for j, day in enumerate(self.progress.days):
+                made = int(self.progress.annotations[i, j])
+                done = int(self.progress.documents_done[i, j])
+                if made or done:
+                    progress_rows.append([by_id.get(annotator, annotator), day, made, done])
+        tables["progress.csv"] = progress_rows
+        return {name: _csv_text(rows) for name, rows in tables.items()}
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, float):
+        return "" if math.isnan(value) else round(value, 6)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_text(rows: Iterable[Sequence[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return out.getvalue()
+
+
+def _nan_to_none(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _nan_to_none(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_nan_to_none(v) for v in value]
+    return value
+
+
+def _raw(project: Project, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+    """Plain DB-API rows: at 200,000 spans SQLAlchemy's row objects cost more than SQLite."""
+    with project.engine.connect() as conn:
+        cursor = conn.connection.driver_connection.execute(sql, params)  # type: ignore[union-attr]
+        return list(cursor.fetchall())
+
+
+def _upper_mean(matrix: FloatArray) -> float:
+    values = matrix[np.triu_indices_from(matrix, k=1)]
+    values = values[~np.isnan(values)]
+    return float(values.mean()) if values.size else NAN
+
+
+NAN = float("nan")
+_ACTIVE = (Status.IN_PROGRESS.value, Status.DONE.value)
+
+
+@dataclass
+class _Data:
+    """What the figures are computed from, read once."""
+
+    annotator_ids: list[int]
+    annotator_names: list[str]
+    label_ids: list[int]
+    label_names: list[str]
+    document_ids: list[int]
+    titles: list[str]
+    texts: list[str]
+    did: npt.NDArray[np.bool_]  # documents × annotators
+    # spans, one entry each, as indices into the lists above
+    doc: IntArray
+    rater: IntArray
+    label: IntArray
+    start: IntArray
+    end: IntArray
+
+
+def _load(project: Project, annotators: list[int] | None, labels: list[int] | None) -> _Data:
+    everyone = project.annotators()
+    if annotators is not None:
+        chosen = set(annotators)
+        everyone = [a for a in everyone if a.id in chosen]
+    codebook = project.labels()
+    if labels is not None:
+        wanted = set(labels)
+        codebook = [label for label in codebook if label.id in wanted]
+    rater_index = {a.id: i for i, a in enumerate(everyone)}
+    label_index = {label.id: i for i, label in enumerate(codebook)}
+    documents = _raw(project, "SELECT id, title, text FROM document ORDER BY id")
+    doc_index = {row[0]: i for i, row in enumerate(documents)}
+    rows = _raw(project, 'SELECT document_id, annotator_id, label_id, start, "end" FROM annotation')
+    table = np.array(rows, dtype=np.int64).reshape(-1, 5)
+    rater_map = _lookup(rater_index)
+    label_map = _lookup(label_index)
+    doc_map = _lookup(doc_index)
+    r = rater_map(table[:, 1])
+    lab = label_map(table[:, 2])
+    d = doc_map(table[:, 0])
+    keep = (r >= 0) & (lab >= 0) & (d >= 0)
+    did = np.zeros((len(documents), len(everyone)), dtype=bool)
+    did[d[keep], r[keep]] = True
+    marks = ",".join("?" * len(_ACTIVE))
+    for document_id, annotator_id in _raw(
+        project,
+        f"SELECT document_id, annotator_id FROM document_status WHERE status IN ({marks})",
+        _ACTIVE,
+    ):
+        if annotator_id in rater_index and document_id in doc_index:
+            did[doc_index[document_id], rater_index[annotator_id]] = True
+    return _Data(
+        [a.id for a in everyone],
+        [a.name for a in everyone],
+        [label.id for label in codebook],
+        [label.name for label in codebook],
+        [row[0] for row in documents],
+        [row[1] for row in documents],
+        [row[2] for row in documents],
+        did,
+        d[keep],
+        r[keep],
+        lab[keep],
+        table[keep, 3],
+        table[keep, 4],
+    )
+
+
+def _lookup(index: dict[int, int]) -> Any:
+    """A vectorised id -> position map; -1 for ids not chosen."""
+    if not index:
+        return lambda ids: np.full(ids.shape, -1, dtype=np.int64)
+    keys = np.array(sorted(index), dtype=np.int64)
+    values = np.array([index[k] for k in keys.tolist()], dtype=np.int64)
+
+    def find(ids: IntArray) -> IntArray:
+        pos = np.clip(np.searchsorted(keys, ids), 0, keys.size - 1)
+        return np.where(keys[pos] == ids, values[pos], -1)
+
+    return find
+
+
+_TOKEN_RE = re.compile(TOKEN_PATTERN)
+
+
+@dataclass
+class _Tokens:
+    """Token units: per unit its document, and per unit × rater the label set as a bit mask."""
+
+    doc: IntArray
+    masks: npt.NDArray[np.uint64]  # units × raters
+    present: npt.NDArray[np.bool_]  # units × raters
+
+
+def _token_units(data: _Data, unlabelled: Unlabelled) -> _Tokens:
+    n_raters = len(data.annotator_ids)
+    n_labels = len(data.label_ids)
+    if n_labels > 64:
+        raise ValueError("token figures support up to 64 labels at once; choose fewer labels")
+    order = np.argsort(data.doc, kind="stable")
+    bounds = np.searchsorted(data.doc[order], np.arange(len(data.texts) + 1))
+    docs: list[IntArray] = []
+    masks: list[npt.NDArray[np.uint64]] = []
+    presents: list[npt.NDArray[np.bool_]] = []
+    bits = np.left_shift(np.uint64(1), np.arange(n_labels, dtype=np.uint64))
+    for d, text in enumerate(data.texts):
+        if data.did[d].sum() < 1:
+            continue
+        found = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+        if not found:
+            continue
+        tokens = np.array(found, dtype=np.int64)
+        n_tokens = len(tokens)
+        pick = order[bounds[d] : bounds[d + 1]]
+        # Tokens sharing a character with the span: first ending after its start up to the
+        # last starting before its end.
+        first = np.searchsorted(tokens[:, 1], data.start[pick], side="right")
+        last = np.searchsorted(tokens[:, 0], data.end[pick], side="left")
+        cover = np.zeros((n_raters, n_labels, n_tokens + 1), dtype=np.int32)
+        lanes = (data.rater[pick], data.label[pick])
+        np.add.at(cover, (*lanes, first), 1)
+        np.add.at(cover, (*lanes, last), -1)
+        labelled = np.cumsum(cover[:, :, :n_tokens], axis=2) > 0
+        mask = np.tensordot(labelled.transpose(2, 0, 1).astype(np.uint64), bits, axes=1)
+        present = np.broadcast_to(data.did[d], (n_tokens, n_raters))
+        if unlabelled == "ignore":
+            keep = ((mask != 0) & present).any(axis=1)
+            mask, present = mask[keep], present[keep]
+        docs.append(np.full(len(mask), d, dtype=np.int64))
+        masks.append(mask.astype(np.uint64))
+        presents.append(np.asarray(present, dtype=bool))
+    if not docs:
+        return _Tokens(
+            np.zeros(0, dtype=np.int64),
+            np.zeros((0, n_raters), dtype=np.uint64),
+            np.zeros((0, n_raters), dtype=bool),
+        )
+    return _Tokens(np.concatenate(docs), np.concatenate(masks), np.concatenate(presents))
+
+
+def _compact(masks: npt.NDArray[np.uint64]) -> IntArray:
+    _, codes = np.unique(masks, return_inverse=True)
+    return codes.reshape(masks.shape).astype(np.int64)
+
+
+def _alpha_and_fleiss(codes: IntArray, present: npt.NDArray[np.bool_]) -> tuple[float, float]:
+    counts = metrics.unit_category_counts(codes, present)
+    return (
+        metrics.krippendorff_alpha_from_counts(*counts),
+        metrics.fleiss_kappa_from_counts(*counts),
+    )
+
+
+def _f1_matrices(
+    data: _Data, select: npt.NDArray[np.bool_]
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """(exact F1, overlap F1, exact matches, overlap matches + denominators) for chosen spans."""
+    n_raters = len(data.annotator_ids)
+    args = (data.doc[select], data.rater[select], data.label[select])
+    bounds = (data.start[select], data.end[select])
+    exact = metrics.pairwise_span_matches(*args, *bounds, n_raters, overlap=False)
+    loose = metrics.pairwise_span_matches(*args, *bounds, n_raters, overlap=True)
+    per_doc = np.zeros((len(data.texts), n_raters))
+    np.add.at(per_doc, (data.doc[select], data.rater[select]), 1.0)
+    # own[a, b]: a's spans in documents b did.
+    own = per_doc.T @ data.did.astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f1_exact = 2 * exact / (own + own.T)
+        recall = loose / own
+        precision = recall.T
+        f1_loose = np.where(
+            precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0
+        )
+        f1_loose = np.where(own + own.T > 0, f1_loose, NAN)
+    shared = data.did.T.astype(np.float64) @ data.did.astype(np.float64)
+    for matrix in (f1_exact, f1_loose):
+        matrix[shared == 0] = NAN
+        np.fill_diagonal(matrix, np.where(np.diag(own) > 0, 1.0, NAN))
+    return f1_exact, f1_loose, np.stack([exact, loose]), own
+
+
+def _pooled(matches: FloatArray, own: FloatArray) -> float:
+    off = ~np.eye(own.shape[0], dtype=bool)
+    total = float(own[off].sum())
+    return float(matches[off].sum()) / total if total else NAN
+
+
+def _unitizing(data: _Data, select: npt.NDArray[np.bool_], docs: list[int]) -> Any:
+    """alpha-U over the given documents laid end to end, annotators who did all of them."""
+    if not docs:
+        return None
+    raters = np.flatnonzero(data.did[docs].all(axis=0))
+    if raters.size < 2:
+        return None
+    offsets = np.zeros(len(data.texts), dtype=np.int64)
+    position = 0
+    for d in docs:
+        offsets[d] = position
+        position += len(data.texts[d])
+    local = np.full(len(data.annotator_ids), -1, dtype=np.int64)
+    local[raters] = np.arange(raters.size)
+    chosen = select & np.isin(data.doc, docs) & (local[data.rater] >= 0)
+    shift = offsets[data.doc[chosen]]
+    return metrics.alpha_u(
+        local[data.rater[chosen]],
+        data.label[chosen],
+        data.start[chosen] + shift,
+        data.end[chosen] + shift,
+        int(raters.size),
+        0,
+        position,
+    )
 
 
 def compute_report(
@@ -180,7 +517,106 @@ def compute_report(
 ) -> AgreementReport:
     """All agreement figures for the chosen annotators (default: everyone) and labels (default:
     the whole codebook); spans under other labels are left out as if never made."""
-    raise NotImplementedError
+    if unlabelled not in ("category", "ignore"):
+        raise ValueError(f"unlabelled must be 'category' or 'ignore', not {unlabelled!r}")
+    data = _load(project, annotators, labels)
+    n_raters, n_labels = len(data.annotator_ids), len(data.label_ids)
+    tokens = _token_units(data, unlabelled)
+    codes = _compact(tokens.masks)
+    everything = np.ones(data.doc.size, dtype=bool)
+
+    pairwise_kappa = metrics.pairwise_cohen_kappa(codes, tokens.present)
+    alpha, fleiss = _alpha_and_fleiss(codes, tokens.present)
+    f1_exact, f1_overlap, matches, own = _f1_matrices(data, everything)
+    everyone_did = [d for d in range(len(data.texts)) if data.did[d].all() and n_raters >= 2]
+    unitized = _unitizing(data, everything, everyone_did)
+
+    per_label: list[LabelFigures] = []
+    for index, (label_id, name) in enumerate(zip(data.label_ids, data.label_names, strict=True)):
+        yes = (tokens.masks >> np.uint64(index)) & np.uint64(1)
+        binary = yes.astype(np.int64)
+        kappa, _ = metrics.pairwise_binary_kappa(binary.astype(bool), tokens.present)
+        label_alpha, label_fleiss = _alpha_and_fleiss(binary, tokens.present)
+        select = data.label == index
+        _, _, label_matches, label_own = _f1_matrices(data, select)
+        alpha_u_value = NAN
+        if unitized is not None and index in unitized.categories:
+            alpha_u_value = unitized.category_alpha[unitized.categories.index(index)]
+        per_label.append(
+            LabelFigures(
+                label_id,
+                name,
+                int(select.sum()),
+                _upper_mean(kappa),
+                label_fleiss,
+                label_alpha,
+                alpha_u_value,
+                _pooled(label_matches[0], label_own),
+                _pooled(label_matches[1], label_own),
+            )
+        )
+
+    per_document = _per_document(data, tokens, codes)
+    overall = {
+        "cohen_kappa": _upper_mean(pairwise_kappa),
+        "fleiss_kappa": fleiss,
+        "krippendorff_alpha": alpha,
+        "alpha_u": NAN if unitized is None else unitized.alpha,
+        "f1_exact": _pooled(matches[0], own),
+        "f1_overlap": _pooled(matches[1], own),
+        "documents": float(int(data.did.any(axis=1).sum())),
+        "alpha_u_documents": float(len(everyone_did) if unitized is not None else 0),
+    }
+    frequencies = np.zeros((n_raters, n_labels), dtype=np.int64)
+    np.add.at(frequencies, (data.rater, data.label), 1)
+    shared = (data.did.T.astype(np.int64) @ data.did.astype(np.int64)).astype(np.int64)
+    return AgreementReport(
+        unlabelled=unlabelled,
+        annotator_ids=data.annotator_ids,
+        annotator_names=data.annotator_names,
+        label_ids=data.label_ids,
+        label_names=data.label_names,
+        overall=overall,
+        per_label=per_label,
+        per_document=per_document,
+        pairwise_kappa=pairwise_kappa,
+        pairwise_f1_exact=f1_exact,
+        pairwise_f1_overlap=f1_overlap,
+        pairwise_documents=shared,
+        label_frequencies=frequencies,
+        progress=progress(project, data.annotator_ids),
+        documents_by_annotator={
+            a: [data.document_ids[d] for d in np.flatnonzero(data.did[:, i]).tolist()]
+            for i, a in enumerate(data.annotator_ids)
+        },
+    )
+
+
+def _per_document(data: _Data, tokens: _Tokens, codes: IntArray) -> list[DocumentFigures]:
+    figures: list[DocumentFigures] = []
+    bounds = np.searchsorted(tokens.doc, np.arange(len(data.texts) + 1))
+    everything = np.ones(data.doc.size, dtype=bool)
+    for d, document_id in enumerate(data.document_ids):
+        raters = int(data.did[d].sum())
+        if raters == 0:
+            continue
+        in_doc = data.doc == d
+        part = slice(bounds[d], bounds[d + 1])
+        alpha, _ = _alpha_and_fleiss(codes[part], tokens.present[part])
+        unitized = _unitizing(data, everything, [d])
+        _, _, matches, own = _f1_matrices(data, in_doc)
+        figures.append(
+            DocumentFigures(
+                document_id,
+                data.titles[d],
+                raters,
+                int(in_doc.sum()),
+                alpha,
+                NAN if unitized is None else unitized.alpha,
+                _pooled(matches[1], own),
+            )
+        )
+    return figures
 
 
 def disagreements(
@@ -188,14 +624,105 @@ def disagreements(
 ) -> list[Disagreement]:
     """Where annotators ``a`` and ``b`` differ, in documents both did (or in one document),
     ordered by document then position. Exact matches (same start, end, label) are left out."""
-    raise NotImplementedError
+    data = _load(project, [a, b], None)
+    if len(data.annotator_ids) != 2 or a == b:
+        return []
+    first, second = data.annotator_ids.index(a), data.annotator_ids.index(b)
+    names = dict(zip(data.label_ids, data.label_names, strict=True))
+    sql = (
+        'SELECT id, document_id, annotator_id, start, "end", label_id, quote FROM annotation'
+        " WHERE annotator_id IN (?, ?)"
+    )
+    params: list[Any] = [a, b]
+    if document_id is not None:
+        sql += " AND document_id = ?"
+        params.append(document_id)
+    by_doc: dict[int, list[tuple[int, SideSpan]]] = {}
+    for span_id, doc_id, annotator_id, start, end, label_id, quote in _raw(project, sql, params):
+        side = 0 if annotator_id == a else 1
+        span = SideSpan(span_id, start, end, label_id, names.get(label_id, ""), quote)
+        by_doc.setdefault(doc_id, []).append((side, span))
+    found: list[Disagreement] = []
+    for d, doc_id in enumerate(data.document_ids):
+        if document_id is not None and doc_id != document_id:
+            continue
+        if not (data.did[d, first] and data.did[d, second]):
+            continue
+        found.extend(_differences(doc_id, data.titles[d], by_doc.get(doc_id, [])))
+    return found
+
+
+def _differences(
+    document_id: int, title: str, spans: list[tuple[int, SideSpan]]
+) -> list[Disagreement]:
+    keys = [{(s.start, s.end, s.label_id) for side_, s in spans if side_ == i} for i in (0, 1)]
+    both = keys[0] & keys[1]
+    left = sorted(
+        ((side, s) for side, s in spans if (s.start, s.end, s.label_id) not in both),
+        key=lambda item: (item[1].start, item[1].end, item[0], item[1].label_id),
+    )
+    groups: list[list[tuple[int, SideSpan]]] = []
+    reach = -1
+    for side, span in left:
+        if not groups or span.start >= reach:
+            groups.append([])
+            reach = span.end
+        groups[-1].append((side, span))
+        reach = max(reach, span.end)
+    out: list[Disagreement] = []
+    for group in groups:
+        mine = tuple(s for side, s in group if side == 0)
+        theirs = tuple(s for side, s in group if side == 1)
+        kind: DisagreementKind
+        if not theirs:
+            kind = "extra"
+        elif not mine:
+            kind = "missing"
+        elif {(s.start, s.end) for s in mine} == {(s.start, s.end) for s in theirs}:
+            kind = "label"
+        else:
+            kind = "boundary"
+        start = min(s.start for _, s in group)
+        end = max(s.end for _, s in group)
+        out.append(Disagreement(document_id, title, kind, start, end, mine, theirs))
+    return out
 
 
 def label_frequencies(project: Project, annotators: list[int] | None = None) -> IntArray:
     """Span counts, annotators × labels (``project.labels()`` order); cheap, one SQL query."""
-    raise NotImplementedError
+    ids = [a.id for a in project.annotators()] if annotators is None else list(annotators)
+    labels = [label.id for label in project.labels()]
+    rows, columns = {a: i for i, a in enumerate(ids)}, {x: j for j, x in enumerate(labels)}
+    out = np.zeros((len(ids), len(labels)), dtype=np.int64)
+    sql = "SELECT annotator_id, label_id, count(*) FROM annotation GROUP BY annotator_id, label_id"
+    for annotator_id, label_id, count in _raw(project, sql):
+        if annotator_id in rows and label_id in columns:
+            out[rows[annotator_id], columns[label_id]] = count
+    return out
 
 
 def progress(project: Project, annotators: list[int] | None = None) -> Progress:
     """Annotations created and documents done per annotator per day; two SQL queries."""
-    raise NotImplementedError
+    ids = [a.id for a in project.annotators()] if annotators is None else list(annotators)
+    rows = {a: i for i, a in enumerate(ids)}
+    made = _raw(
+        project,
+        "SELECT annotator_id, date(created_at), count(*) FROM annotation"
+        " GROUP BY annotator_id, date(created_at)",
+    )
+    done = _raw(
+        project,
+        "SELECT annotator_id, date(updated_at), count(*) FROM document_status"
+        " WHERE status = ? GROUP BY annotator_id, date(updated_at)",
+        (Status.DONE.value,),
+    )
+    made = [r for r in made if r[0] in rows and r[1]]
+    done = [r for r in done if r[0] in rows and r[1]]
+    days = sorted({date.fromisoformat(r[1]) for r in (*made, *done)})
+    columns = {d: j for j, d in enumerate(days)}
+    annotations = np.zeros((len(ids), len(days)), dtype=np.int64)
+    documents_done = np.zeros((len(ids), len(days)), dtype=np.int64)
+    for target, found in ((annotations, made), (documents_done, done)):
+        for annotator_id, day, count in found:
+            target[rows[annotator_id], columns[date.fromisoformat(day)]] = count
+    return Progress(ids, days, annotations, documents_done)
