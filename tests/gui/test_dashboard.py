@@ -1,0 +1,149 @@
+"""The agreement dashboard on a generated 10-annotator project: heatmap clicks, charts, saving."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from core import agreement
+from core.curation import gold_annotator
+from core.records import Status
+from gui.curation import CurationView
+from gui.main_window import MainWindow
+from tests.gui.review_project import add_annotators
+
+
+@pytest.fixture
+def dashboard(window: MainWindow, qtbot: QtBot):  # type: ignore[no-untyped-def]
+    ids = add_annotators(window.project, 10)
+    gold_annotator(window.project)  # exists, but stays out of the figures unless asked
+    window.dashboard_action.trigger()
+    view = window.review_windows["dashboard"]
+    qtbot.waitExposed(view)
+    view.tabs.setCurrentWidget(view.pairs_splitter)
+    return view, ids
+
+
+def test_start_up_does_not_import_pyqtgraph() -> None:
+    code = (
+        "import sys, gui.app, gui.main_window, gui.menus; "
+        "sys.exit(1 if 'pyqtgraph' in sys.modules else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_heatmap_shows_the_ten_annotators_pairwise_kappa(dashboard, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    view, ids = dashboard
+    report = view.report
+    assert report.annotator_ids == ids  # the gold set is left out by default
+    names = [window.project.annotators()[i].name for i in range(10)]
+    ticks = view.heatmap.plot.getAxis("bottom")._tickLevels[0]
+    assert [name for _, name in ticks] == names
+    assert np.allclose(view.heatmap.matrix, report.pairwise_kappa, equal_nan=True)
+    assert "10 annotators" in view.overall.text()
+
+
+def test_clicking_a_heatmap_cell_lists_that_pairs_disagreements(
+    dashboard,  # type: ignore[no-untyped-def]
+    qtbot: QtBot,
+    window: MainWindow,
+) -> None:
+    view, ids = dashboard
+    row, column = 2, 7
+    point = view.heatmap.cell_centre(row, column)
+    qtbot.mouseClick(view.heatmap.viewport(), Qt.MouseButton.LeftButton, pos=point.toPoint())
+    expected = agreement.disagreements(window.project, ids[row], ids[column])
+    assert expected  # the generated annotators do differ
+    assert view.pair == (ids[row], ids[column])
+    assert view.disagreement_model.rows == expected
+    names = view.report.annotator_names
+    assert view.pair_heading.text().startswith(f"{names[row]} and {names[column]}")
+    assert f"{len(expected)} disagreements" in view.pair_heading.text()
+    headers = [view.disagreement_model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)]
+    assert headers[3:] == [names[row], names[column]]
+    # A click on the diagonal says so instead of listing an annotator against themselves.
+    point = view.heatmap.cell_centre(4, 4)
+    qtbot.mouseClick(view.heatmap.viewport(), Qt.MouseButton.LeftButton, pos=point.toPoint())
+    assert view.disagreement_model.rowCount() == 0
+    assert "against themselves" in view.pair_heading.text()
+
+
+def test_double_click_on_a_disagreement_opens_curation_there(
+    dashboard,  # type: ignore[no-untyped-def]
+    qtbot: QtBot,
+    window: MainWindow,
+) -> None:
+    view, _ids = dashboard
+    view.show_pair(0, 1)
+    table = view.disagreements
+    target = view.disagreement_model.rows[-1]
+    index = view.disagreement_model.index(len(view.disagreement_model.rows) - 1, 2)
+    table.scrollTo(index)
+    rect = table.visualRect(index)
+    # A real double click: press and release, then the double-click event.
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    curation = window.review_windows["curation"]
+    assert isinstance(curation, CurationView)
+    assert curation.document_id == target.document_id
+    side = (target.first or target.second)[0]
+    assert curation.selected_candidate().key == (side.start, side.end, side.label_id)
+
+
+def test_every_chart_tab_draws_and_saves_as_png(dashboard, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    view, _ids = dashboard
+    for index in range(view.tabs.count()):
+        view.tabs.setCurrentIndex(index)
+        target = tmp_path / f"chart{index}"  # no suffix: .png is added
+        view.ask_png = lambda suggested, target=target: target
+        saved = view.save_png()
+        assert saved == target.with_name(target.name + ".png")
+        assert saved.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert saved.stat().st_size > 5000  # a drawn chart, not an empty image
+    view.ask_png = lambda suggested: None  # cancelled: nothing happens
+    assert view.save_png() is None
+
+
+def test_numbers_save_as_csv_files_matching_the_core(dashboard, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    view, _ids = dashboard
+    view.ask_csv = lambda suggested: tmp_path
+    written = view.save_csv()
+    tables = view.report.to_csv_tables()
+    assert sorted(p.name for p in written) == sorted(tables)
+    for path in written:
+        assert path.read_text(encoding="utf-8") == tables[path.name]
+    with (tmp_path / "label_frequencies.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert len(rows) > 10
+    assert f"{len(written)} CSV files saved" in view.message.text()
+
+
+def test_gold_set_and_unlabelled_switch_recompute(dashboard, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    view, ids = dashboard
+    gold = gold_annotator(window.project)
+    view.include_gold.setChecked(True)
+    assert view.report.annotator_ids == [*ids, gold.id]
+    assert len(view.heatmap.matrix) == 11
+    view.unlabelled.setCurrentIndex(view.unlabelled.findData("ignore"))
+    assert view.report.unlabelled == "ignore"
+
+
+def test_an_edit_elsewhere_asks_for_a_refresh(dashboard, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    view, _ids = dashboard
+    window.project.set_status(window.document_id, window.annotator.id, Status.DONE)
+    window.show_changes(window.project.undo())
+    assert "Refresh" in view.message.text()
+
+
+def test_the_matrix_choice_redraws_the_heatmap(dashboard) -> None:  # type: ignore[no-untyped-def]
+    view, _ids = dashboard
+    view.matrix_choice.setCurrentIndex(view.matrix_choice.findData("pairwise_f1_exact"))
+    assert np.allclose(view.heatmap.matrix, view.report.pairwise_f1_exact, equal_nan=True)
+    assert "F1, exact" in view.heatmap.plot.titleLabel.text
