@@ -30,10 +30,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QSpinBox,
     QSplitter,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -268,6 +270,7 @@ class CurationView(QWidget):
         self.labels: dict[int, LabelRecord] = {}
         self.annotator_ids: list[int] | None = None  # None: everyone with spans here
         self._own_edit = False
+        self._lanes_shown = -1
 
         self.text = DocumentView()
         self.model = CandidateModel()
@@ -284,6 +287,12 @@ class CurationView(QWidget):
         self.k_spin.setMinimum(1)
         self.k_spin.setToolTip("How many annotators must have a span exactly for it to be taken")
         self.majority_button = QPushButton("Accept majority (M)")
+        self.annotators_button = QToolButton()
+        self.annotators_button.setText("Annotators…")
+        self.annotators_button.setToolTip("Choose whose lanes to compare")
+        self.annotators_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.annotators_menu = QMenu(self)
+        self.annotators_button.setMenu(self.annotators_menu)
         self.accept_button = QPushButton("Accept (A)")
         self.reject_button = QPushButton("Reject (Del)")
         self.label_box = QComboBox()
@@ -311,6 +320,7 @@ class CurationView(QWidget):
         controls = QHBoxLayout()
         controls.addWidget(self.accept_button)
         controls.addWidget(self.reject_button)
+        controls.addWidget(self.annotators_button)
         controls.addSpacing(16)
         controls.addWidget(QLabel("Majority: spans at least"))
         controls.addWidget(self.k_spin)
@@ -377,6 +387,8 @@ class CurationView(QWidget):
         self.table.majorityRequested.connect(self.accept_majority)
         self.table.labelKeyPressed.connect(self._label_key)
         self.accept_button.clicked.connect(self.accept_selected)
+        self.text.spanClicked.connect(self._span_clicked)
+        self.text.deleteRequested.connect(self.reject_selected)
         self.reject_button.clicked.connect(self.reject_selected)
         self.majority_button.clicked.connect(self.accept_majority)
         self.apply_button.clicked.connect(self.apply_edit)
@@ -396,9 +408,11 @@ class CurationView(QWidget):
         gold = self.project.spans(self.document_id, curation.gold.id)
         self.text.set_document(text, gold)
         n = len(curation.annotators)
+        self._fill_annotators_menu([a.id for a in curation.annotators])
         self.k_spin.setMaximum(max(n, 1))
-        if self.k_spin.value() <= 1 and n > 1:
+        if n != self._lanes_shown:  # a strict majority of whoever is compared now
             self.k_spin.setValue(n // 2 + 1)
+            self._lanes_shown = n
         self.of_label.setText(f"of {n} annotators agree on")
         title = next(
             (d.title for d in self.project.documents() if d.id == self.document_id), "Document"
@@ -419,6 +433,40 @@ class CurationView(QWidget):
             self.select_row(max(row, 0), column)
         else:
             self._row_changed(QModelIndex(), QModelIndex())
+
+    def choose_annotators(self, annotator_ids: Sequence[int] | None) -> None:
+        """Compare only these annotators' lanes (None: everyone with spans here)."""
+        self.annotator_ids = None if annotator_ids is None else list(annotator_ids)
+        self.refresh()
+
+    def _fill_annotators_menu(self, shown: Sequence[int]) -> None:
+        self.annotators_menu.clear()
+        everyone = core_curation.document_annotators(self.project, self.document_id)
+        for annotator in everyone:
+            action = self.annotators_menu.addAction(_one_line(annotator.name, 40))
+            action.setCheckable(True)
+            action.setChecked(annotator.id in shown)
+            action.setData(annotator.id)
+            action.toggled.connect(self._annotator_toggled)
+        self.annotators_menu.addSeparator()
+        self.annotators_menu.addAction("Everyone", lambda: self.choose_annotators(None))
+
+    def _annotator_toggled(self) -> None:
+        chosen = [a.data() for a in self.annotators_menu.actions() if a.isChecked()]
+        if chosen:
+            self.choose_annotators(chosen)
+        else:
+            self.message.setText("Keep at least one annotator to compare.")
+            self.refresh()
+
+    def _span_clicked(self, span_id: int) -> None:
+        """A click on the gold highlight or the outlined candidate in the text."""
+        if span_id == PREVIEW_ID or span_id < 0:
+            return
+        for row, candidate in enumerate(self.model.candidates):
+            if candidate.gold_id == span_id:
+                self.select_row(row)
+                return
 
     def _size_columns(self, lanes: int) -> None:
         # Lanes share what is left after the text; too many lanes scroll sideways.

@@ -180,3 +180,74 @@ def test_accepted_spans_export_like_any_annotator(
 
 def test_candidate_model_passes_the_model_tester(curating: CurationView, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     qtmodeltester.check(curating.model)
+
+
+def test_choosing_annotators_changes_lanes_and_the_majority(
+    curating: CurationView, qtbot: QtBot, project_path: Path
+) -> None:
+    actions = [a for a in curating.annotators_menu.actions() if a.isCheckable()]
+    assert [a.text() for a in actions] == ["Ana", "Ben", "Cleo", "Dov"]
+    assert all(a.isChecked() for a in actions)
+    actions[2].setChecked(False)  # leave Cleo out
+    actions = [a for a in curating.annotators_menu.actions() if a.isCheckable()]
+    actions[3].setChecked(False)  # and Dov
+    model = curating.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers[len(CandidateModel.FIXED) :] == ["Ana", "Ben"]
+    assert curating.k_spin.value() == 2 and curating.k_spin.maximum() == 2
+    both = [c.key for c in model.candidates if c.support == 2]
+    qtbot.keyClick(curating.table, Qt.Key.Key_M)
+    assert [row[1:4] for row in gold_rows(project_path)] == both
+    curating.choose_annotators(None)
+    assert model.columnCount() == len(CandidateModel.FIXED) + 4
+
+
+def test_clicking_a_gold_highlight_selects_its_row(curating: CurationView, qtbot: QtBot) -> None:
+    curating.select_row(3)
+    qtbot.keyClick(curating.table, Qt.Key.Key_A)
+    gold_id = curating.selected_candidate().gold_id
+    curating.select_row(0)
+    rect = curating.text.span_rects(gold_id)[0]
+    qtbot.mouseClick(
+        curating.text.viewport(), Qt.MouseButton.LeftButton, pos=rect.center().toPoint()
+    )
+    assert curating.selected_candidate().gold_id == gold_id
+    assert curating.table.currentIndex().row() == 3
+
+
+AWKWARD = "Troops 🇷🇺 left; 𠀋 envoys say.\r\nCafe\u0301 talks <b>x</b>&amp; =SUM(A1) resumed."
+
+
+def test_awkward_text_curates_with_exact_offsets(
+    project: Project, qtbot: QtBot, project_path: Path
+) -> None:
+    from core.textio import Article, sha256_text
+
+    article = Article(Path("a.txt"), AWKWARD, "<i>Troops</i>", sha256_text(AWKWARD), "utf-8", ())
+    document_id = project.import_articles([article]).added[0][0]
+    text = project.document_text(document_id)
+    labels = [label.id for label in project.labels() if label.shortcut]
+    spans = [(w, labels[i]) for i, w in enumerate(("envoys say", "<b>x</b>&amp;", "=SUM(A1)"))]
+    for name in ("Ana", "Ben"):
+        annotator = project.ensure_annotator(name).id
+        for words, label in spans:
+            start = text.index(words)
+            project.add_annotation(document_id, label, annotator, start, start + len(words))
+    view = CurationView(project, document_id)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    assert [c.quote for c in view.model.candidates] == [w for w, _ in spans]
+    assert [view.model.index(r, 1).data() for r in range(3)] == [w for w, _ in spans]
+    assert "<i>Troops</i>" in view.heading.text()
+    qtbot.keyClick(view.table, Qt.Key.Key_M)
+    assert [row[4] for row in gold_rows(project_path)] == [w for w, _ in spans]
+    # The outline in the text covers exactly the selected span's characters.
+    view.select_row(1)
+    gold_id = view.selected_candidate().gold_id
+    rects = view.text.span_rects(gold_id)
+    assert len(rects) == 1
+    cursor = view.text.cursorForPosition(rects[0].center().toPoint())
+    qt_offset = cursor.position()
+    start = text.index("<b>x</b>")
+    assert view.text._offsets.to_cp(qt_offset) in range(start, start + len("<b>x</b>&amp;") + 1)
