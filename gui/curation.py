@@ -207,7 +207,7 @@ class CandidateModel(QAbstractTableModel):
                     name = label.name if label else "?"
                     moved = (start, end) != (candidate.start, candidate.end)
                     parts.append(f"↔ {name}" if moved else name)
-                return "≠" + ", ".join(dict.fromkeys(parts))
+                return "≠ " + ", ".join(dict.fromkeys(parts))
             if role == Qt.ItemDataRole.DecorationRole:
                 label = self.labels.get(spans[0][2])
                 return QColor(label.colour) if label else None
@@ -299,6 +299,9 @@ class CurationView(QWidget):
         self.start_spin = QSpinBox()
         self.end_spin = QSpinBox()
         self.apply_button = QPushButton("Apply edit")
+        self.edit_preview = QLabel()  # the text the edited bounds would cover
+        self.edit_preview.setTextFormat(Qt.TextFormat.PlainText)
+        self.edit_preview.setStyleSheet("color: #555;")
         self.message = QLabel()
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.saved = QLabel()
@@ -338,7 +341,7 @@ class CurationView(QWidget):
         edit.addWidget(QLabel("to"))
         edit.addWidget(self.end_spin)
         edit.addWidget(self.apply_button)
-        edit.addStretch(1)
+        edit.addWidget(self.edit_preview, 1)
 
         legend = QLabel(LEGEND)
         legend.setTextFormat(Qt.TextFormat.PlainText)
@@ -392,6 +395,8 @@ class CurationView(QWidget):
         self.reject_button.clicked.connect(self.reject_selected)
         self.majority_button.clicked.connect(self.accept_majority)
         self.apply_button.clicked.connect(self.apply_edit)
+        self.start_spin.valueChanged.connect(self._preview_edit)
+        self.end_spin.valueChanged.connect(self._preview_edit)
 
     # -- contents -------------------------------------------------------------------------------
 
@@ -459,6 +464,16 @@ class CurationView(QWidget):
             self.message.setText("Keep at least one annotator to compare.")
             self.refresh()
 
+    def _preview_edit(self) -> None:
+        start, end = self.start_spin.value(), self.end_spin.value()
+        if not self.apply_button.isEnabled():
+            self.edit_preview.clear()
+        elif start < end:
+            quote = _one_line(self.text.document_text()[start:end], 70)
+            self.edit_preview.setText(f"→ “{quote}”")
+        else:
+            self.edit_preview.setText("→ the end must come after the start")
+
     def _span_clicked(self, span_id: int) -> None:
         """A click on the gold highlight or the outlined candidate in the text."""
         if span_id == PREVIEW_ID or span_id < 0:
@@ -516,6 +531,7 @@ class CurationView(QWidget):
         self.accept_button.setEnabled(candidate is not None and not in_gold)
         self.reject_button.setEnabled(in_gold)
         if candidate is None:
+            self.edit_preview.clear()
             return
         if candidate.gold_id is not None:
             self.text.select_span(candidate.gold_id)
@@ -529,6 +545,7 @@ class CurationView(QWidget):
         self.start_spin.setValue(candidate.start)
         self.end_spin.setValue(candidate.end)
         self.label_box.setCurrentIndex(self.label_box.findData(candidate.label_id))
+        self._preview_edit()
 
     # -- edits ----------------------------------------------------------------------------------
 

@@ -126,8 +126,11 @@ def test_label_key_relabels_and_edit_panel_moves_a_gold_span(
     assert curating.selected_candidate().key == (first.start, first.end, border.id)
 
     curating.end_spin.setValue(first.end + 1)
-    qtbot.mouseClick(curating.apply_button, Qt.MouseButton.LeftButton)
     text = window.project.document_text(curating.document_id)
+    # Before applying, the panel shows what the new bounds would cover.
+    covered = " ".join(text[first.start : first.end + 1].split())
+    assert curating.edit_preview.text() == f"→ “{covered}”"
+    qtbot.mouseClick(curating.apply_button, Qt.MouseButton.LeftButton)
     assert gold_rows(project_path)[0][1:] == (
         first.start,
         first.end + 1,
