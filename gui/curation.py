@@ -413,7 +413,7 @@ class CurationView(QWidget):
         gold = self.project.spans(self.document_id, curation.gold.id)
         self.text.set_document(text, gold)
         n = len(curation.annotators)
-        self._fill_annotators_menu([a.id for a in curation.annotators])
+        self._fill_annotators_menu(curation)
         self.k_spin.setMaximum(max(n, 1))
         if n != self._lanes_shown:  # a strict majority of whoever is compared now
             self.k_spin.setValue(n // 2 + 1)
@@ -444,10 +444,10 @@ class CurationView(QWidget):
         self.annotator_ids = None if annotator_ids is None else list(annotator_ids)
         self.refresh()
 
-    def _fill_annotators_menu(self, shown: Sequence[int]) -> None:
+    def _fill_annotators_menu(self, curation: Curation) -> None:
         self.annotators_menu.clear()
-        everyone = core_curation.document_annotators(self.project, self.document_id)
-        for annotator in everyone:
+        shown = {a.id for a in curation.annotators}
+        for annotator in curation.available:
             action = self.annotators_menu.addAction(_one_line(annotator.name, 40))
             action.setCheckable(True)
             action.setChecked(annotator.id in shown)
@@ -484,18 +484,18 @@ class CurationView(QWidget):
                 return
 
     def _size_columns(self, lanes: int) -> None:
-        # Lanes share what is left after the text; too many lanes scroll sideways.
+        # Fixed widths: sizing columns to their contents would ask every cell of every row
+        # (seconds at 40 lanes × 600 rows). Lanes share what is left; many lanes scroll.
         header = self.table.horizontalHeader()
         header.setMinimumSectionSize(48)
+        header.setStretchLastSection(False)
         mode = QHeaderView.ResizeMode
-        header.setSectionResizeMode(mode.ResizeToContents)
-        header.setSectionResizeMode(1, mode.Interactive)
-        header.resizeSection(1, 230)
-        header.setSectionResizeMode(2, mode.Interactive)
-        header.resizeSection(2, 170)
+        widths = {0: 48, 1: 230, 2: 170, 3: 96, CandidateModel.GOLD: 70}
+        for column, width in widths.items():
+            header.setSectionResizeMode(column, mode.Interactive)
+            header.resizeSection(column, width)
         for column in range(len(CandidateModel.FIXED), len(CandidateModel.FIXED) + lanes):
             header.setSectionResizeMode(column, mode.Stretch)
-        header.setStretchLastSection(False)
 
     def select_row(self, row: int, column: int = 0) -> None:
         index = self.model.index(row, column)
