@@ -436,31 +436,81 @@ def _token_units(data: _Data, unlabelled: Unlabelled) -> _Tokens:
 
 
 def _compact(masks: npt.NDArray[np.uint64]) -> IntArray:
-    _, codes = np.unique(masks, return_inverse=True)
-    return codes.reshape(masks.shape).astype(np.int64)
+    """Label sets as small category numbers (0 is "no label" when it occurs)."""
+    values = np.unique(masks)  # few distinct sets: cheaper than an inverse over every unit
+    return np.searchsorted(values, masks).astype(np.int64)
 
 
-def _alpha_and_fleiss(codes: IntArray, present: npt.NDArray[np.bool_]) -> tuple[float, float]:
-    counts = metrics.unit_category_counts(codes, present)
+def _alpha_and_fleiss(
+    counts: tuple[IntArray, IntArray, IntArray],
+) -> tuple[float, float]:
     return (
         metrics.krippendorff_alpha_from_counts(*counts),
         metrics.fleiss_kappa_from_counts(*counts),
     )
 
 
+def _slice_counts(
+    counts: tuple[IntArray, IntArray, IntArray], first: int, last: int
+) -> tuple[IntArray, IntArray, IntArray]:
+    """The sparse counts of units ``first`` to ``last`` (counts are sorted by unit)."""
+    unit, category, count = counts
+    lo, hi = np.searchsorted(unit, [first, last])
+    return unit[lo:hi] - first, category[lo:hi], count[lo:hi]
+
+
+@dataclass
+class _SpanMatches:
+    """Span matches summed per group (label or document) × rater × other rater."""
+
+    exact: FloatArray  # groups × raters × raters
+    overlap: FloatArray
+    own: FloatArray  # groups × raters × raters: row rater's spans in documents column did
+
+
+def _grouped(found: npt.NDArray[np.bool_], key: IntArray, n_keys: int) -> FloatArray:
+    """Sum the rows of ``found`` by ``key`` (0 ≤ key < n_keys)."""
+    out = np.zeros((n_keys, found.shape[1]))
+    if key.size == 0:
+        return out
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    starts = np.flatnonzero(np.concatenate([[True], sorted_key[1:] != sorted_key[:-1]]))
+    out[sorted_key[starts]] = np.add.reduceat(found[order].astype(np.float64), starts, axis=0)
+    return out
+
+
+def _span_matches(data: _Data) -> tuple[_SpanMatches, _SpanMatches]:
+    """Matches per label and per document, from one pass over all spans."""
+    n_raters, n_labels, n_docs = len(data.annotator_ids), len(data.label_ids), len(data.texts)
+    columns = (data.doc, data.rater, data.label, data.start, data.end)
+    exact = metrics.span_found(*columns, n_raters, overlap=False)
+    loose = metrics.span_found(*columns, n_raters, overlap=True)
+    did = data.did.astype(np.float64)
+    cells = (data.label * n_docs + data.doc) * n_raters + data.rater
+    per_label_doc = np.bincount(cells, minlength=n_labels * n_docs * n_raters).astype(np.float64)
+    per_label_doc = per_label_doc.reshape(n_labels, n_docs, n_raters)
+    by_label_key = data.label * n_raters + data.rater
+    by_doc_key = data.doc * n_raters + data.rater
+    shape_l, shape_d = (n_labels, n_raters, n_raters), (n_docs, n_raters, n_raters)
+    per_label = _SpanMatches(
+        _grouped(exact, by_label_key, n_labels * n_raters).reshape(shape_l),
+        _grouped(loose, by_label_key, n_labels * n_raters).reshape(shape_l),
+        np.einsum("ldr,ds->lrs", per_label_doc, did),
+    )
+    per_doc_counts = per_label_doc.sum(axis=0)
+    per_doc = _SpanMatches(
+        _grouped(exact, by_doc_key, n_docs * n_raters).reshape(shape_d),
+        _grouped(loose, by_doc_key, n_docs * n_raters).reshape(shape_d),
+        per_doc_counts[:, :, None] * did[:, None, :],
+    )
+    return per_label, per_doc
+
+
 def _f1_matrices(
-    data: _Data, select: npt.NDArray[np.bool_]
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """(exact F1, overlap F1, exact matches, overlap matches + denominators) for chosen spans."""
-    n_raters = len(data.annotator_ids)
-    args = (data.doc[select], data.rater[select], data.label[select])
-    bounds = (data.start[select], data.end[select])
-    exact = metrics.pairwise_span_matches(*args, *bounds, n_raters, overlap=False)
-    loose = metrics.pairwise_span_matches(*args, *bounds, n_raters, overlap=True)
-    per_doc = np.zeros((len(data.texts), n_raters))
-    np.add.at(per_doc, (data.doc[select], data.rater[select]), 1.0)
-    # own[a, b]: a's spans in documents b did.
-    own = per_doc.T @ data.did.astype(np.float64)
+    exact: FloatArray, loose: FloatArray, own: FloatArray, shared: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Pairwise F1 (exact, overlap) from summed matches and span counts."""
     with np.errstate(invalid="ignore", divide="ignore"):
         f1_exact = 2 * exact / (own + own.T)
         recall = loose / own
@@ -469,11 +519,10 @@ def _f1_matrices(
             precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0
         )
         f1_loose = np.where(own + own.T > 0, f1_loose, NAN)
-    shared = data.did.T.astype(np.float64) @ data.did.astype(np.float64)
     for matrix in (f1_exact, f1_loose):
         matrix[shared == 0] = NAN
         np.fill_diagonal(matrix, np.where(np.diag(own) > 0, 1.0, NAN))
-    return f1_exact, f1_loose, np.stack([exact, loose]), own
+    return f1_exact, f1_loose
 
 
 def _pooled(matches: FloatArray, own: FloatArray) -> float:
@@ -482,31 +531,34 @@ def _pooled(matches: FloatArray, own: FloatArray) -> float:
     return float(matches[off].sum()) / total if total else NAN
 
 
-def _unitizing(data: _Data, select: npt.NDArray[np.bool_], docs: list[int]) -> Any:
-    """alpha-U over the given documents laid end to end, annotators who did all of them."""
+def _unitizing(
+    data: _Data, docs: list[int]
+) -> tuple[metrics.UnitizingResult | None, list[metrics.UnitizingResult | None]]:
+    """alpha-U over the given documents laid end to end, and of each of them, over the
+    annotators who did all of them (one pass for all)."""
     if not docs:
-        return None
+        return None, []
     raters = np.flatnonzero(data.did[docs].all(axis=0))
     if raters.size < 2:
-        return None
+        return None, [None] * len(docs)
     offsets = np.zeros(len(data.texts), dtype=np.int64)
-    position = 0
+    bounds = [0]
     for d in docs:
-        offsets[d] = position
-        position += len(data.texts[d])
+        offsets[d] = bounds[-1]
+        bounds.append(bounds[-1] + len(data.texts[d]))
     local = np.full(len(data.annotator_ids), -1, dtype=np.int64)
     local[raters] = np.arange(raters.size)
-    chosen = select & np.isin(data.doc, docs) & (local[data.rater] >= 0)
+    chosen = np.isin(data.doc, docs) & (local[data.rater] >= 0)
     shift = offsets[data.doc[chosen]]
-    return metrics.alpha_u(
+    whole, parts = metrics.alpha_u_sections(
         local[data.rater[chosen]],
         data.label[chosen],
         data.start[chosen] + shift,
         data.end[chosen] + shift,
         int(raters.size),
-        0,
-        position,
+        bounds,
     )
+    return whole, list(parts)
 
 
 def compute_report(
@@ -523,22 +575,26 @@ def compute_report(
     n_raters, n_labels = len(data.annotator_ids), len(data.label_ids)
     tokens = _token_units(data, unlabelled)
     codes = _compact(tokens.masks)
-    everything = np.ones(data.doc.size, dtype=bool)
+    present_f = tokens.present.astype(np.float64)
+    shared_units = present_f.T @ present_f
+    did = data.did.astype(np.float64)
+    shared_docs = did.T @ did
 
-    pairwise_kappa = metrics.pairwise_cohen_kappa(codes, tokens.present)
-    alpha, fleiss = _alpha_and_fleiss(codes, tokens.present)
-    f1_exact, f1_overlap, matches, own = _f1_matrices(data, everything)
+    pairwise_kappa = metrics.pairwise_cohen_kappa(codes, tokens.present, tokens.doc)
+    counts = metrics.unit_category_counts(codes, tokens.present)
+    alpha, fleiss = _alpha_and_fleiss(counts)
+    by_label, by_doc = _span_matches(data)
+    exact, loose, own = by_label.exact.sum(0), by_label.overlap.sum(0), by_label.own.sum(0)
+    f1_exact, f1_overlap = _f1_matrices(exact, loose, own, shared_docs)
     everyone_did = [d for d in range(len(data.texts)) if data.did[d].all() and n_raters >= 2]
-    unitized = _unitizing(data, everything, everyone_did)
+    unitized, unitized_docs = _unitizing(data, everyone_did)
+    by_document = dict(zip(everyone_did, unitized_docs, strict=True))
 
     per_label: list[LabelFigures] = []
     for index, (label_id, name) in enumerate(zip(data.label_ids, data.label_names, strict=True)):
-        yes = (tokens.masks >> np.uint64(index)) & np.uint64(1)
-        binary = yes.astype(np.int64)
-        kappa, _ = metrics.pairwise_binary_kappa(binary.astype(bool), tokens.present)
-        label_alpha, label_fleiss = _alpha_and_fleiss(binary, tokens.present)
-        select = data.label == index
-        _, _, label_matches, label_own = _f1_matrices(data, select)
+        yes = ((tokens.masks >> np.uint64(index)) & np.uint64(1)).astype(bool)
+        kappa, _ = metrics.pairwise_binary_kappa(yes, tokens.present, shared_units)
+        label_alpha, label_fleiss = _alpha_and_fleiss(metrics.binary_counts(yes, tokens.present))
         alpha_u_value = NAN
         if unitized is not None and index in unitized.categories:
             alpha_u_value = unitized.category_alpha[unitized.categories.index(index)]
@@ -546,30 +602,29 @@ def compute_report(
             LabelFigures(
                 label_id,
                 name,
-                int(select.sum()),
+                int(np.count_nonzero(data.label == index)),
                 _upper_mean(kappa),
                 label_fleiss,
                 label_alpha,
                 alpha_u_value,
-                _pooled(label_matches[0], label_own),
-                _pooled(label_matches[1], label_own),
+                _pooled(by_label.exact[index], by_label.own[index]),
+                _pooled(by_label.overlap[index], by_label.own[index]),
             )
         )
 
-    per_document = _per_document(data, tokens, codes)
+    per_document = _per_document(data, tokens, counts, by_doc, by_document)
     overall = {
         "cohen_kappa": _upper_mean(pairwise_kappa),
         "fleiss_kappa": fleiss,
         "krippendorff_alpha": alpha,
         "alpha_u": NAN if unitized is None else unitized.alpha,
-        "f1_exact": _pooled(matches[0], own),
-        "f1_overlap": _pooled(matches[1], own),
+        "f1_exact": _pooled(exact, own),
+        "f1_overlap": _pooled(loose, own),
         "documents": float(int(data.did.any(axis=1).sum())),
         "alpha_u_documents": float(len(everyone_did) if unitized is not None else 0),
     }
     frequencies = np.zeros((n_raters, n_labels), dtype=np.int64)
     np.add.at(frequencies, (data.rater, data.label), 1)
-    shared = (data.did.T.astype(np.int64) @ data.did.astype(np.int64)).astype(np.int64)
     return AgreementReport(
         unlabelled=unlabelled,
         annotator_ids=data.annotator_ids,
@@ -582,7 +637,7 @@ def compute_report(
         pairwise_kappa=pairwise_kappa,
         pairwise_f1_exact=f1_exact,
         pairwise_f1_overlap=f1_overlap,
-        pairwise_documents=shared,
+        pairwise_documents=shared_docs.astype(np.int64),
         label_frequencies=frequencies,
         progress=progress(project, data.annotator_ids),
         documents_by_annotator={
@@ -592,28 +647,31 @@ def compute_report(
     )
 
 
-def _per_document(data: _Data, tokens: _Tokens, codes: IntArray) -> list[DocumentFigures]:
+def _per_document(
+    data: _Data,
+    tokens: _Tokens,
+    counts: tuple[IntArray, IntArray, IntArray],
+    by_doc: _SpanMatches,
+    unitized: dict[int, metrics.UnitizingResult | None],
+) -> list[DocumentFigures]:
     figures: list[DocumentFigures] = []
     bounds = np.searchsorted(tokens.doc, np.arange(len(data.texts) + 1))
-    everything = np.ones(data.doc.size, dtype=bool)
+    spans_per_doc = np.bincount(data.doc, minlength=len(data.texts))
     for d, document_id in enumerate(data.document_ids):
         raters = int(data.did[d].sum())
         if raters == 0:
             continue
-        in_doc = data.doc == d
-        part = slice(bounds[d], bounds[d + 1])
-        alpha, _ = _alpha_and_fleiss(codes[part], tokens.present[part])
-        unitized = _unitizing(data, everything, [d])
-        _, _, matches, own = _f1_matrices(data, in_doc)
+        alpha, _ = _alpha_and_fleiss(_slice_counts(counts, int(bounds[d]), int(bounds[d + 1])))
+        alpha_u = unitized[d] if d in unitized else _unitizing(data, [d])[0]
         figures.append(
             DocumentFigures(
                 document_id,
                 data.titles[d],
                 raters,
-                int(in_doc.sum()),
+                int(spans_per_doc[d]),
                 alpha,
-                NAN if unitized is None else unitized.alpha,
-                _pooled(matches[1], own),
+                NAN if alpha_u is None else alpha_u.alpha,
+                _pooled(by_doc.overlap[d], by_doc.own[d]),
             )
         )
     return figures

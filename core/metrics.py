@@ -9,6 +9,7 @@ where a formula's source defines them (alpha-U follows DKPro Statistics).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +18,8 @@ import numpy.typing as npt
 __all__ = [
     "UnitizingResult",
     "alpha_u",
+    "alpha_u_sections",
+    "binary_counts",
     "cohen_kappa",
     "cohen_kappa_table",
     "fleiss_kappa",
@@ -27,6 +30,7 @@ __all__ = [
     "pairwise_cohen_kappa",
     "pairwise_span_matches",
     "span_f1",
+    "span_found",
     "unit_category_counts",
 ]
 
@@ -74,18 +78,26 @@ def cohen_kappa(first: npt.ArrayLike, second: npt.ArrayLike) -> float:
     return cohen_kappa_table(table)
 
 
-def _pattern_groups(present: BoolArray) -> tuple[IntArray, BoolArray]:
+def _pattern_groups(present: BoolArray, groups: IntArray | None) -> tuple[IntArray, BoolArray]:
     """Group units by which raters coded them: (group of each unit, groups × raters)."""
-    patterns, groups = np.unique(present, axis=0, return_inverse=True)
-    return groups.reshape(-1).astype(np.int64), patterns.astype(bool)
+    if groups is not None:
+        _, first, inverse = np.unique(groups, return_index=True, return_inverse=True)
+        patterns = present[first]
+        if (present == patterns[inverse.reshape(-1)]).all():
+            return inverse.reshape(-1).astype(np.int64), patterns
+    patterns, inverse = np.unique(present, axis=0, return_inverse=True)
+    return inverse.reshape(-1).astype(np.int64), patterns.astype(bool)
 
 
-def pairwise_cohen_kappa(codes: npt.ArrayLike, present: npt.ArrayLike) -> FloatArray:
+def pairwise_cohen_kappa(
+    codes: npt.ArrayLike, present: npt.ArrayLike, groups: npt.ArrayLike | None = None
+) -> FloatArray:
     """Cohen's kappa for every pair of raters, on the units both coded.
 
     ``codes``: units × raters category codes (ignored where ``present`` is False). Returns a
     raters × raters symmetric matrix, 1.0 on the diagonal for raters with at least one unit;
-    NaN where a pair shares no unit or kappa is undefined.
+    NaN where a pair shares no unit or kappa is undefined. ``groups`` (optional, e.g. the
+    document of each unit) names blocks of units coded by the same raters, which saves work.
     """
     c = np.asarray(codes, dtype=np.int64)
     p = np.asarray(present, dtype=bool)
@@ -93,27 +105,31 @@ def pairwise_cohen_kappa(codes: npt.ArrayLike, present: npt.ArrayLike) -> FloatA
     result = np.full((n_raters, n_raters), NAN)
     if n_units == 0:
         return result
-    _, c = np.unique(np.where(p, c, -1), return_inverse=True)
-    c = c.reshape(n_units, n_raters)
+    c = np.where(p, c, 0)
+    if c.min() < 0 or c.max() >= 2**14:  # compact the codes to 0..k-1
+        _, inverse = np.unique(c, return_inverse=True)
+        c = inverse.reshape(n_units, n_raters)
     k = int(c.max()) + 1
-    groups, patterns = _pattern_groups(p)
+    block, patterns = _pattern_groups(p, None if groups is None else np.asarray(groups))
     g = patterns.shape[0]
     # counts[g, r, k]: units of pattern g that rater r filed under category k.
     rows, raters = np.nonzero(p)
-    flat = (groups[rows] * n_raters + raters) * k + c[rows, raters]
+    flat = (block[rows] * n_raters + raters) * k + c[rows, raters]
     counts = np.bincount(flat, minlength=g * n_raters * k).reshape(g, n_raters, k)
     counts = counts.astype(np.float64)
-    sizes = np.bincount(groups, minlength=g).astype(np.float64)
+    sizes = np.bincount(block, minlength=g).astype(np.float64)
     pf = patterns.astype(np.float64)
     shared = pf.T @ (pf * sizes[:, None])  # units both coded
+    # Missing codes become a value of their own per rater, so they never match another's.
+    dtype = np.int16 if k + n_raters < 2**15 else np.int64
+    marked = np.where(p, c, k + np.arange(n_raters)).astype(dtype)
     for a in range(n_raters):
-        mine = p[:, a]
-        if not mine.any():
+        if not patterns[:, a].any():
             continue
-        same = ((c == c[:, a : a + 1]) & p & mine[:, None]).sum(axis=0).astype(np.float64)
+        same = np.count_nonzero(marked == marked[:, a : a + 1], axis=0).astype(np.float64)
         weights = pf * pf[:, a : a + 1]  # groups × raters: both coded
         # Marginals over shared units: a's categories as seen with each b, and b's own.
-        a_side = np.einsum("gb,gk->bk", weights, counts[:, a, :])
+        a_side = weights.T @ counts[:, a, :]
         b_side = np.einsum("gb,gbk->bk", weights, counts)
         n = shared[a]
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -127,18 +143,23 @@ def pairwise_cohen_kappa(codes: npt.ArrayLike, present: npt.ArrayLike) -> FloatA
 
 
 def pairwise_binary_kappa(
-    positive: npt.ArrayLike, present: npt.ArrayLike
+    positive: npt.ArrayLike, present: npt.ArrayLike, shared: FloatArray | None = None
 ) -> tuple[FloatArray, FloatArray]:
     """Cohen's kappa of every rater pair on one yes/no question per unit (e.g. "has label L").
 
-    Returns (kappa matrix, shared-unit counts). Computed with three matrix products.
+    Returns (kappa matrix, shared-unit counts). Matrix products over the units someone said
+    yes to; ``shared`` (present.T @ present) can be passed in when asking many questions.
     """
-    pres = np.asarray(present, dtype=np.float64)
-    yes = np.asarray(positive, dtype=bool) & (pres > 0)
-    x = yes.astype(np.float64)
-    n = pres.T @ pres
+    pres = np.asarray(present, dtype=bool)
+    yes = np.asarray(positive, dtype=bool) & pres
+    if shared is None:
+        pf = pres.astype(np.float64)
+        shared = pf.T @ pf
+    n = shared
+    rows = yes.any(axis=1)
+    x = yes[rows].astype(np.float64)
     n11 = x.T @ x
-    n1_ = x.T @ pres  # row rater says yes, column rater coded the unit
+    n1_ = x.T @ pres[rows].astype(np.float64)  # row rater says yes, column rater coded it
     n_1 = n1_.T
     with np.errstate(invalid="ignore", divide="ignore"):
         p_o = (n - n1_ - n_1 + 2 * n11) / n
@@ -148,6 +169,21 @@ def pairwise_binary_kappa(
         kappa = np.where((n > 0) & (p_e < 1.0 - 1e-12), (p_o - p_e) / (1.0 - p_e), NAN)
     np.fill_diagonal(kappa, np.where(np.diag(n) > 0, 1.0, NAN))
     return kappa, n
+
+
+def binary_counts(
+    positive: npt.ArrayLike, present: npt.ArrayLike
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Sparse n_uk (as ``unit_category_counts``) for yes (1) / no (0) codes, without sorting."""
+    pres = np.asarray(present, dtype=bool)
+    yes = (np.asarray(positive, dtype=bool) & pres).sum(axis=1).astype(np.int64)
+    no = pres.sum(axis=1).astype(np.int64) - yes
+    units = np.arange(yes.size, dtype=np.int64)
+    unit = np.concatenate([units, units])
+    category = np.repeat(np.array([1, 0], dtype=np.int64), yes.size)
+    count = np.concatenate([yes, no])
+    keep = count > 0
+    return unit[keep], category[keep], count[keep]
 
 
 # -- Fleiss' kappa and Krippendorff's alpha from per-unit category counts ------------------------
@@ -305,55 +341,117 @@ def alpha_u(
         return UnitizingResult([], [], [], [], NAN)
     if (s < begin).any() or (e > begin + length).any() or (e <= s).any():
         raise ValueError("units must be non-empty and lie inside the continuum")
+    whole, _ = alpha_u_sections(r, c, s, e, n_raters, [begin, begin + length])
+    return whole
+
+
+def alpha_u_sections(
+    rater: npt.ArrayLike,
+    category: npt.ArrayLike,
+    start: npt.ArrayLike,
+    end: npt.ArrayLike,
+    n_raters: int,
+    bounds: Sequence[int],
+) -> tuple[UnitizingResult, list[UnitizingResult]]:
+    """alpha-U of a continuum cut into sections (documents laid end to end), and of each section.
+
+    ``bounds``: the sections' starts followed by the end of the last one; no unit may cross a
+    section boundary. The whole is exactly ``alpha_u`` on ``[bounds[0], bounds[-1])``; each
+    section is ``alpha_u`` on its own stretch. One pass finds the overlaps for all of them.
+    """
+    r = np.asarray(rater, dtype=np.int64)
+    c = np.asarray(category, dtype=np.int64)
+    s = np.asarray(start, dtype=np.int64)
+    e = np.asarray(end, dtype=np.int64)
+    edges = np.asarray(bounds, dtype=np.int64)
+    n_sections = edges.size - 1
+    empty = UnitizingResult([], [], [], [], NAN)
+    if r.size == 0 or n_raters < 2 or n_sections < 1 or edges[-1] <= edges[0]:
+        return empty, [empty] * max(n_sections, 0)
+    if (s < edges[0]).any() or (e > edges[-1]).any() or (e <= s).any():
+        raise ValueError("units must be non-empty and lie inside the continuum")
+    section = np.searchsorted(edges, s, side="right") - 1
+    if (e > edges[section + 1]).any():
+        raise ValueError("a unit must not cross a section boundary")
     r, c, s, e = _merge_overlaps(r, c, s, e)
+    section = np.searchsorted(edges, s, side="right") - 1
     categories, c = np.unique(c, return_inverse=True)
     c = c.reshape(-1)
     k = categories.size
-    lengths = e - s
-    pair_sum = _unit_pair_distances(r, c, s, e, k, n_raters)
-    observed = 2.0 * pair_sum / (n_raters * (n_raters - 1) * float(length) ** 2)
-    expected = _expected_disagreement(r, c, s, e, lengths, k, n_raters, begin, length)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        per_category = np.where(observed == expected, 0.0, 1.0 - observed / expected)
-    mean_o, mean_e = float(observed.mean()), float(expected.mean())
-    overall = 0.0 if mean_o == mean_e else 1.0 - mean_o / mean_e
-    return UnitizingResult(
-        [int(x) for x in categories],
-        [float(x) for x in observed],
-        [float(x) for x in expected],
-        [float(x) for x in per_category],
-        overall,
-    )
+    weights = _unit_weights(r, c, s, e, n_raters)
+    scale = 2.0 / (n_raters * (n_raters - 1))
+
+    def result(mine: npt.NDArray[np.bool_] | slice, begin: int, length: int) -> UnitizingResult:
+        cs = c[mine]
+        used = np.unique(cs)
+        if used.size == 0:
+            return empty
+        sums = np.bincount(cs, weights=weights[mine], minlength=k)[used]
+        observed = scale * sums / float(length) ** 2
+        expected = _expected_disagreement(
+            r[mine], cs, s[mine], e[mine], used, n_raters, begin, length
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per_category = np.where(observed == expected, 0.0, 1.0 - observed / expected)
+        mean_o, mean_e = float(observed.mean()), float(expected.mean())
+        return UnitizingResult(
+            [int(categories[x]) for x in used],
+            [float(x) for x in observed],
+            [float(x) for x in expected],
+            [float(x) for x in per_category],
+            0.0 if mean_o == mean_e else 1.0 - mean_o / mean_e,
+        )
+
+    whole = result(slice(None), int(edges[0]), int(edges[-1] - edges[0]))
+    parts = [
+        result(section == i, int(edges[i]), int(edges[i + 1] - edges[i])) for i in range(n_sections)
+    ]
+    return whole, parts
 
 
-def _unit_pair_distances(
-    r: IntArray, c: IntArray, s: IntArray, e: IntArray, k: int, n_raters: int
-) -> FloatArray:
-    """Per category: the observed-disagreement sum over unordered rater pairs."""
-    order = np.lexsort((s, c))
-    r, c, s, e = r[order], c[order], s[order], e[order]
+def _unit_weights(r: IntArray, c: IntArray, s: IntArray, e: IntArray, n_raters: int) -> FloatArray:
+    """Each unit's share of the observed-disagreement sum over unordered rater pairs.
+
+    A rater's units of one category are disjoint (merged), so the units of rater q that
+    overlap a unit form one run of q's sorted units: found with two binary searches, summed
+    with prefix sums. O(raters × units × log units), no list of pairs. Half of each
+    overlapping pair's squared differences goes to each unit; a unit lying in another rater's
+    gap carries its squared length.
+    """
     shift = int(e.max()) + 1
+    # Work in position order: binary searches with sorted needles stay in cache.
+    by_position = np.argsort(c * shift + s, kind="stable")
+    r, c, s, e = r[by_position], c[by_position], s[by_position], e[by_position]
     key_s = c * shift + s
-    # Pairs (i, j) with j after i in order and j starting before i ends: exactly the
-    # overlapping pairs, each once.
-    upto = np.searchsorted(key_s, c * shift + e, side="left")
-    counts = upto - np.arange(s.size) - 1
-    counts = np.maximum(counts, 0)
-    first = np.repeat(np.arange(s.size), counts)
-    offsets = np.arange(first.size) - np.repeat(np.cumsum(counts) - counts, counts)
-    second = first + 1 + offsets
-    other = r[first] != r[second]
-    first, second = first[other], second[other]
-    both = (s[first] - s[second]) ** 2 + (e[first] - e[second]) ** 2
-    sums = np.bincount(c[first], weights=both.astype(np.float64), minlength=k).astype(np.float64)
-    # A unit that overlaps no unit of another rater lies in that rater's gap: length².
-    ends_i = np.concatenate([first, second])
-    partners = np.concatenate([r[second], r[first]])
-    met = np.unique(ends_i * n_raters + partners) // n_raters
-    raters_met = np.bincount(met, minlength=s.size)
-    alone = (n_raters - 1 - raters_met).astype(np.float64)
-    sums += np.bincount(c, weights=alone * ((e - s).astype(np.float64) ** 2), minlength=k)
-    return sums
+    key_e = c * shift + e
+    order = np.lexsort((key_s, r))
+    edges = np.searchsorted(r[order], np.arange(n_raters + 1))
+    sf, ef = s.astype(np.float64), e.astype(np.float64)
+    total = np.zeros(s.size)
+    alone = np.zeros(s.size)
+    for q in range(n_raters):
+        theirs = order[edges[q] : edges[q + 1]]
+        other = r != q
+        if theirs.size == 0:
+            alone += other
+            continue
+        qs, qe = sf[theirs], ef[theirs]
+        # Their units starting before mine ends and ending after mine starts.
+        lo = np.searchsorted(key_e[theirs], key_s, side="right")
+        hi = np.maximum(np.searchsorted(key_s[theirs], key_e, side="left"), lo)
+        n = (hi - lo).astype(np.float64)
+        squares = n * (sf * sf + ef * ef)
+        for values, factor in ((qs, -2 * sf), (qe, -2 * ef)):
+            prefix = np.concatenate([[0.0], np.cumsum(values)])
+            squares += factor * (prefix[hi] - prefix[lo])
+        for values in (qs * qs, qe * qe):
+            prefix = np.concatenate([[0.0], np.cumsum(values)])
+            squares += prefix[hi] - prefix[lo]
+        total += np.where(other, squares, 0.0)
+        alone += other & (n == 0)
+    weights = np.empty(s.size)
+    weights[by_position] = total / 2.0 + alone * (ef - sf) ** 2
+    return weights
 
 
 def _expected_disagreement(
@@ -361,30 +459,30 @@ def _expected_disagreement(
     c: IntArray,
     s: IntArray,
     e: IntArray,
-    lengths: IntArray,
-    k: int,
+    categories: IntArray,
     n_raters: int,
     begin: int,
     length: int,
 ) -> FloatArray:
-    out = np.zeros(k)
-    lf = lengths.astype(np.float64)
+    """D_e per category (Krippendorff 2004, as DKPro Statistics computes it)."""
+    out = np.zeros(categories.size)
+    lf = (e - s).astype(np.float64)
     total = float(n_raters) * length
-    for cat in range(k):
-        mine = c == cat
+    order = np.argsort(c, kind="stable")
+    edges = np.searchsorted(c[order], np.append(categories, categories[-1] + 1))
+    for i in range(categories.size):
+        mine = order[edges[i] : edges[i + 1]]
         ls = lf[mine]
         n_c = ls.size
         squared = float(np.sum(ls * (ls - 1)))
-        gaps = _gaps(r[mine], s[mine], e[mine], n_raters, begin, length)
-        gaps.sort()
+        gaps = np.sort(_gaps(r[mine], s[mine], e[mine], n_raters, begin, length))
         # For each unit length l: sum over gaps g >= l of (g - l + 1).
-        suffix_count = gaps.size - np.searchsorted(gaps, ls, side="left")
-        suffix_sum = np.concatenate([np.cumsum(gaps[::-1])[::-1], [0.0]])
         idx = np.searchsorted(gaps, ls, side="left")
-        fits = suffix_sum[idx] - (ls - 1) * suffix_count
+        suffix_sum = np.concatenate([np.cumsum(gaps[::-1])[::-1], [0.0]])
+        fits = suffix_sum[idx] - (ls - 1) * (gaps.size - idx)
         term = (n_c - 1) * (2 * ls**3 - 3 * ls**2 + ls) / 3.0 + ls * ls * fits
         denominator = total * (total - 1) - squared
-        out[cat] = float(np.sum(term)) * (2.0 / length) / denominator if denominator else NAN
+        out[i] = float(np.sum(term)) * (2.0 / length) / denominator if denominator else NAN
     return out
 
 
@@ -411,6 +509,66 @@ def _gaps(
 # -- span F1 -------------------------------------------------------------------------------------
 
 
+def span_found(
+    group: npt.ArrayLike,
+    rater: npt.ArrayLike,
+    label: npt.ArrayLike,
+    start: npt.ArrayLike,
+    end: npt.ArrayLike,
+    n_raters: int,
+    *,
+    overlap: bool,
+) -> BoolArray:
+    """spans × raters: whether that rater has a span matching this one.
+
+    Spans live in groups (documents). Exact: a span with the same group, start, end and
+    label. Overlap: a span with the same group and label sharing at least one position.
+    """
+    g = np.asarray(group, dtype=np.int64)
+    r = np.asarray(rater, dtype=np.int64)
+    lab = np.asarray(label, dtype=np.int64)
+    s = np.asarray(start, dtype=np.int64)
+    e = np.asarray(end, dtype=np.int64)
+    found = np.zeros((r.size, n_raters), dtype=bool)
+    if r.size == 0:
+        return found
+    _, bucket = np.unique(g * (int(lab.max()) + 1) + lab, return_inverse=True)
+    bucket = bucket.reshape(-1)
+    if not overlap:
+        order = np.lexsort((e, s, bucket))
+        same = np.ones(r.size, dtype=bool)
+        same[1:] = (
+            (bucket[order][1:] == bucket[order][:-1])
+            & (s[order][1:] == s[order][:-1])
+            & (e[order][1:] == e[order][:-1])
+        )
+        kind = np.empty(r.size, dtype=np.int64)
+        kind[order] = np.cumsum(np.concatenate([[True], ~same[1:]])) - 1
+        incidence = np.zeros((int(kind.max()) + 1, n_raters), dtype=bool)
+        incidence[kind, r] = True
+        return incidence[kind]
+    shift = int(e.max()) + 1
+    # Work in position order: binary searches with sorted needles stay in cache.
+    by_position = np.argsort(bucket * shift + s, kind="stable")
+    r, bucket, s, e = r[by_position], bucket[by_position], s[by_position], e[by_position]
+    key_s = bucket * shift + s
+    key_e = bucket * shift + e
+    by_start = np.lexsort((key_s, r))
+    by_end = np.lexsort((key_e, r))
+    edges = np.searchsorted(r[by_start], np.arange(n_raters + 1))
+    for other in range(n_raters):
+        if edges[other] == edges[other + 1]:
+            continue
+        starts = key_s[by_start[edges[other] : edges[other + 1]]]
+        ends = key_e[by_end[edges[other] : edges[other + 1]]]
+        # Their spans starting before mine ends, minus those ending before mine starts.
+        hits = np.searchsorted(starts, key_e, side="left") - np.searchsorted(
+            ends, key_s, side="right"
+        )
+        found[by_position, other] = hits > 0
+    return found
+
+
 def pairwise_span_matches(
     group: npt.ArrayLike,
     rater: npt.ArrayLike,
@@ -421,45 +579,13 @@ def pairwise_span_matches(
     *,
     overlap: bool,
 ) -> FloatArray:
-    """raters × raters: how many of row rater's spans the column rater matched.
-
-    Spans live in groups (documents). Exact: the column rater has a span with the same group,
-    start, end and label. Overlap: the column rater has a span with the same group and label
-    sharing at least one position with it.
-    """
-    g = np.asarray(group, dtype=np.int64)
+    """raters × raters: how many of the row rater's spans the column rater matched
+    (``span_found`` summed per rater)."""
+    found = span_found(group, rater, label, start, end, n_raters, overlap=overlap)
     r = np.asarray(rater, dtype=np.int64)
-    lab = np.asarray(label, dtype=np.int64)
-    s = np.asarray(start, dtype=np.int64)
-    e = np.asarray(end, dtype=np.int64)
     result = np.zeros((n_raters, n_raters))
-    if r.size == 0:
-        return result
-    _, bucket = np.unique(g * (int(lab.max()) + 1) + lab, return_inverse=True)
-    bucket = bucket.reshape(-1)
-    shift = int(e.max()) + 1
-    if overlap:
-        key_s = bucket * shift + s
-        key_e = bucket * shift + e
-        for other in range(n_raters):
-            theirs = r == other
-            if not theirs.any():
-                continue
-            starts = np.sort(key_s[theirs])
-            ends = np.sort(key_e[theirs])
-            # Their spans starting before mine ends, minus those ending before mine starts.
-            hits = np.searchsorted(starts, key_e, side="left") - np.searchsorted(
-                ends, key_s, side="right"
-            )
-            found = hits > 0
-            result[:, other] = np.bincount(r[found], minlength=n_raters).astype(np.float64)
-        return result
-    _, kind = np.unique(np.stack([bucket, s, e]), axis=1, return_inverse=True)
-    kind = kind.reshape(-1)
-    incidence = np.zeros((int(kind.max()) + 1, n_raters))
-    incidence[kind, r] = 1.0
-    matches: FloatArray = incidence.T @ incidence
-    return matches
+    np.add.at(result, r, found.astype(np.float64))
+    return result
 
 
 def span_f1(
