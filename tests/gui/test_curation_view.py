@@ -254,3 +254,16 @@ def test_awkward_text_curates_with_exact_offsets(
     qt_offset = cursor.position()
     start = text.index("<b>x</b>")
     assert view.text._offsets.to_cp(qt_offset) in range(start, start + len("<b>x</b>&amp;") + 1)
+
+
+def test_redo_key_brings_an_undone_accept_back(
+    curating: CurationView, qtbot: QtBot, project_path: Path
+) -> None:
+    qtbot.keyClick(curating.table, Qt.Key.Key_A)
+    accepted = gold_rows(project_path)
+    qtbot.keyClick(curating.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gold_rows(project_path) == []
+    redo = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(curating.table, Qt.Key.Key_Z, redo)
+    assert gold_rows(project_path) == accepted
+    assert curating.model.index(0, curating.model.gold_column()).data() == "★ gold"

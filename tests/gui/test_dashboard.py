@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -15,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from core import agreement
 from core.curation import gold_annotator
 from core.records import Status
+from gui.charts import short
 from gui.curation import CurationView
 from gui.main_window import MainWindow
 from tests.gui.review_project import add_annotators
@@ -147,3 +149,28 @@ def test_the_matrix_choice_redraws_the_heatmap(dashboard) -> None:  # type: igno
     view.matrix_choice.setCurrentIndex(view.matrix_choice.findData("pairwise_f1_exact"))
     assert np.allclose(view.heatmap.matrix, view.report.pairwise_f1_exact, equal_nan=True)
     assert "F1, exact" in view.heatmap.plot.titleLabel.text
+
+
+def test_heatmap_cells_show_their_values_as_text(dashboard) -> None:  # type: ignore[no-untyped-def]
+    view, _ids = dashboard
+    matrix = view.report.pairwise_kappa
+    texts = {
+        (round(t.pos().y() - 0.5), round(t.pos().x() - 0.5)): t.textItem.toPlainText()
+        for t in view.heatmap._texts
+    }
+    assert len(texts) == 100
+    for (row, column), text in texts.items():
+        value = matrix[row, column]
+        assert text == ("n/a" if np.isnan(value) else f"{value:.2f}")
+
+
+def test_label_frequency_bars_are_the_core_counts(dashboard) -> None:  # type: ignore[no-untyped-def]
+    view, _ids = dashboard
+    chart = view.chart(view.frequency_tab)
+    bars = [i for i in chart.getPlotItem().items if isinstance(i, pg.BarGraphItem)]
+    assert len(bars) == 10  # one series per annotator
+    counts = view.report.label_frequencies
+    for annotator, item in enumerate(bars):
+        assert list(item.opts["width"]) == list(counts[annotator])
+    ticks = chart.getPlotItem().getAxis("left")._tickLevels[0]
+    assert [name for _, name in ticks][:3] == [short(n) for n in view.report.label_names][:3]
