@@ -438,6 +438,11 @@ class CurationView(QWidget):
             self.select_row(max(row, 0), column)
         else:
             self._row_changed(QModelIndex(), QModelIndex())
+            self.message.setText(
+                "No annotator has marked this document yet: there is nothing to curate."
+                if not curation.available
+                else "The chosen annotators have no spans here: choose others (Annotators…)."
+            )
 
     def choose_annotators(self, annotator_ids: Sequence[int] | None) -> None:
         """Compare only these annotators' lanes (None: everyone with spans here)."""

@@ -186,7 +186,9 @@ class Dashboard(QWidget):
             QGuiApplication.restoreOverrideCursor()
         report = self.report
         figures = (f"{title} {_figure(report.overall.get(k, np.nan))}" for k, title in OVERALL)
-        self.overall.setText(f"{len(report.annotator_ids)} annotators · " + " · ".join(figures))
+        n = len(report.annotator_ids)
+        people = f"{n} annotator{'s' if n != 1 else ''}"
+        self.overall.setText(f"{people} · " + " · ".join(figures))
         self._draw_charts(report)
         self._draw_matrix()
         if self.pair is not None and all(i in report.annotator_ids for i in self.pair):

@@ -267,3 +267,15 @@ def test_redo_key_brings_an_undone_accept_back(
     qtbot.keyClick(curating.table, Qt.Key.Key_Z, redo)
     assert gold_rows(project_path) == accepted
     assert curating.model.index(0, curating.model.gold_column()).data() == "★ gold"
+
+
+def test_a_document_nobody_marked_says_there_is_nothing_to_curate(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    view = window.curate_document()
+    assert isinstance(view, CurationView)
+    assert view.model.rowCount() == 0
+    assert "nothing to curate" in view.message.text()
+    assert not view.accept_button.isEnabled() and not view.reject_button.isEnabled()
+    qtbot.keyClick(view.table, Qt.Key.Key_M)
+    assert "No span" in view.message.text()
