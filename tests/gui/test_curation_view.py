@@ -279,3 +279,16 @@ def test_a_document_nobody_marked_says_there_is_nothing_to_curate(
     assert not view.accept_button.isEnabled() and not view.reject_button.isEnabled()
     qtbot.keyClick(view.table, Qt.Key.Key_M)
     assert "No span" in view.message.text()
+
+
+def test_opening_another_project_closes_the_review_windows(
+    curating: CurationView,
+    window: MainWindow,
+    prompts,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    prompts.paths = [tmp_path / "other.claimdesk"]
+    window.new_action.trigger()
+    assert window.project.path == tmp_path / "other.claimdesk"
+    assert window.review_windows == {}
+    assert not curating.isVisible()
