@@ -37,6 +37,7 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import threadpool_limits
 
 from core import metrics
 from core.project import Project
@@ -314,7 +315,13 @@ class _Data:
     end: IntArray
 
 
-def _load(project: Project, annotators: list[int] | None, labels: list[int] | None) -> _Data:
+def _load(
+    project: Project,
+    annotators: list[int] | None,
+    labels: list[int] | None,
+    *,
+    texts: bool = True,
+) -> _Data:
     everyone = project.annotators()
     if annotators is not None:
         chosen = set(annotators)
@@ -325,9 +332,15 @@ def _load(project: Project, annotators: list[int] | None, labels: list[int] | No
         codebook = [label for label in codebook if label.id in wanted]
     rater_index = {a.id: i for i, a in enumerate(everyone)}
     label_index = {label.id: i for i, label in enumerate(codebook)}
-    documents = _raw(project, "SELECT id, title, text FROM document ORDER BY id")
+    body = "text" if texts else "''"
+    documents = _raw(project, f"SELECT id, title, {body} FROM document ORDER BY id")
     doc_index = {row[0]: i for i, row in enumerate(documents)}
-    rows = _raw(project, 'SELECT document_id, annotator_id, label_id, start, "end" FROM annotation')
+    sql = 'SELECT document_id, annotator_id, label_id, start, "end" FROM annotation'
+    params: list[int] = []
+    if annotators is not None:  # only their rows (one pair's disagreements read little)
+        params = list(rater_index)
+        sql += f" WHERE annotator_id IN ({','.join('?' * len(params))})"
+    rows = _raw(project, sql, params)
     table = np.array(rows, dtype=np.int64).reshape(-1, 5)
     rater_map = _lookup(rater_index)
     label_map = _lookup(label_index)
@@ -571,6 +584,18 @@ def compute_report(
     the whole codebook); spans under other labels are left out as if never made."""
     if unlabelled not in ("category", "ignore"):
         raise ValueError(f"unlabelled must be 'category' or 'ignore', not {unlabelled!r}")
+    # The matrix products here are small (units × annotators): a multi-threaded BLAS only
+    # adds contention, and on a busy 2-core machine made them 5-50 times slower.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _compute_report(project, annotators, labels, unlabelled)
+
+
+def _compute_report(
+    project: Project,
+    annotators: list[int] | None,
+    labels: list[int] | None,
+    unlabelled: Unlabelled,
+) -> AgreementReport:
     data = _load(project, annotators, labels)
     n_raters, n_labels = len(data.annotator_ids), len(data.label_ids)
     tokens = _token_units(data, unlabelled)
@@ -682,7 +707,7 @@ def disagreements(
 ) -> list[Disagreement]:
     """Where annotators ``a`` and ``b`` differ, in documents both did (or in one document),
     ordered by document then position. Exact matches (same start, end, label) are left out."""
-    data = _load(project, [a, b], None)
+    data = _load(project, [a, b], None, texts=False)
     if len(data.annotator_ids) != 2 or a == b:
         return []
     first, second = data.annotator_ids.index(a), data.annotator_ids.index(b)
