@@ -81,7 +81,8 @@ def build(folder: Path, annotators: int, documents: int, spans: int) -> Path:
     statuses: list[dict[str, Any]] = []
     for doc_id, text in zip(doc_ids, texts, strict=True):
         truth = [
-            (s, e, rng.choice(labels)) for s, e in random_spans(text, spans, seed=doc_id, longest=60)
+            (s, e, rng.choice(labels))
+            for s, e in random_spans(text, spans, seed=doc_id, longest=60)
         ]
         for person in people:
             for start, end, label in annotator_spans(truth, len(text), labels, rng):

@@ -145,7 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _command_families() -> list[Callable[[Any], None]]:
-    return []
+    from core import cli_agreement
+
+    return [cli_agreement.register]
 
 
 def _tolerate_unprintable_text() -> None:
