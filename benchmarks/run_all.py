@@ -14,6 +14,8 @@ BENCHMARKS = (
     "bench_document_view.py",
     "bench_commit.py",
     "bench_import.py",
+    "bench_agreement.py",
+    "bench_curation.py",
 )
 
 
