@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from core.metrics import (
     alpha_u,
+    alpha_u_sections,
     cohen_kappa,
     cohen_kappa_table,
     fleiss_kappa,
@@ -304,3 +305,25 @@ def test_span_f1_is_symmetric(first: list[tuple[int, ...]], second: list[tuple[i
         assert (p, r) == pytest.approx((r2, p2))
         assert f == pytest.approx(f2)
         assert span_f1(a, a, overlap=overlap)[2] == 1.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(spans, spans)
+def test_sections_are_alpha_u_of_each_document_and_of_all_laid_end_to_end(
+    first: list[tuple[int, int, int, int]], second: list[tuple[int, int, int, int]]
+) -> None:
+    # Two documents of 100 characters; the second is shifted to [100, 200).
+    moved = [(r, s + 100, n, c) for r, s, n, c in second]
+    raters, categories, starts, ends = as_units(first + moved)
+    whole, parts = alpha_u_sections(raters, categories, starts, ends, 2, [0, 100, 200])
+    direct = alpha_u(raters, categories, starts, ends, 2, 0, 200)
+    assert close_or_both_nan(whole.alpha, direct.alpha)
+    for part, items, begin in ((parts[0], first, 0), (parts[1], moved, 100)):
+        alone = alpha_u(*as_units(items), 2, begin, 100)
+        assert close_or_both_nan(part.alpha, alone.alpha)
+        assert part.categories == alone.categories
+
+
+def test_sections_refuse_a_unit_across_a_boundary() -> None:
+    with pytest.raises(ValueError, match="boundary"):
+        alpha_u_sections([0, 1], [0, 0], [90, 0], [110, 5], 2, [0, 100, 200])
