@@ -5,6 +5,7 @@ Imported only when the dashboard opens (pyqtgraph costs ~190 ms at start-up othe
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -15,6 +16,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QColor, QFont, QPen
 from PySide6.QtWidgets import QWidget
+
+from gui.dialogs import plain_tooltip
 
 # Series differ by colour and by marker shape, so colour is never the only cue.
 PALETTE = (
@@ -46,6 +49,11 @@ def series_colour(index: int) -> QColor:
 def short(name: str, limit: int = NAME_LIMIT) -> str:
     flat = " ".join(name.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def legend_text(name: str) -> str:
+    """pyqtgraph legends render HTML: a name such as "<b>x</b>" must show as typed."""
+    return html.escape(short(name, 20))
 
 
 def _plot(title: str) -> pg.PlotWidget:
@@ -89,7 +97,7 @@ def grouped_hbars(
             pen=pg.mkPen(colour.darker(140)),
         )
         plot.addItem(bars)
-        legend.addItem(bars, short(name, 20))
+        legend.addItem(bars, legend_text(name))
     left = plot.getAxis("left")
     left.setTicks([[(float(i), short(c)) for i, c in enumerate(categories)]])
     plot.invertY(True)
@@ -106,19 +114,29 @@ def grouped_hbars(
 
 
 class HeatmapImage(pg.ImageItem):
-    """The matrix as an image whose cells report clicks as (row, column)."""
+    """The matrix as an image whose cells report clicks (and hovers) as (row, column)."""
 
     cellClicked = Signal(int, int)
+    cellHovered = Signal(int, int)  # (-1, -1) when the pointer leaves the matrix
 
-    def mouseClickEvent(self, event: object) -> None:
-        pos = event.pos()  # type: ignore[attr-defined]
+    def _cell(self, pos: QPointF) -> tuple[int, int] | None:
         image = self.image
         if image is None:
-            return
+            return None
         row, column = math.floor(pos.y()), math.floor(pos.x())
         if 0 <= row < image.shape[0] and 0 <= column < image.shape[1]:
+            return row, column
+        return None
+
+    def hoverEvent(self, event: object) -> None:
+        cell = None if event.isExit() else self._cell(event.pos())  # type: ignore[attr-defined]
+        self.cellHovered.emit(*(cell or (-1, -1)))
+
+    def mouseClickEvent(self, event: object) -> None:
+        cell = self._cell(event.pos())  # type: ignore[attr-defined]
+        if cell is not None:
             event.accept()  # type: ignore[attr-defined]
-            self.cellClicked.emit(row, column)
+            self.cellClicked.emit(*cell)
 
 
 class Heatmap(pg.PlotWidget):
@@ -136,6 +154,8 @@ class Heatmap(pg.PlotWidget):
         self.plot.setMouseEnabled(x=False, y=False)
         self.image = HeatmapImage(axisOrder="row-major")
         self.image.cellClicked.connect(self.cellClicked)
+        self.image.cellHovered.connect(self._hovered)
+        self.names: list[str] = []
         self._backdrop = pg.QtWidgets.QGraphicsRectItem(QRectF(0, 0, 0, 0))
         self._backdrop.setBrush(NAN_COLOUR)
         self._backdrop.setPen(QPen(NAN_COLOUR, 0))
@@ -163,11 +183,21 @@ class Heatmap(pg.PlotWidget):
         self._backdrop.setRect(QRectF(0, 0, n, n))
         self.image.setImage(self.matrix if n else np.zeros((1, 1)), levels=(-1, 1))
         self.image.setVisible(bool(n))
-        ticks = [(i + 0.5, short(name, 14)) for i, name in enumerate(names)]
-        self.plot.getAxis("bottom").setTicks([ticks])
-        self.plot.getAxis("left").setTicks([ticks])
+        self.names = list(names)
         font = QFont()
         font.setPointSizeF(8 if n <= 12 else 6)
+        if n <= 12:
+            ticks = [(i + 0.5, short(name, 14)) for i, name in enumerate(names)]
+            self.plot.getAxis("bottom").setTicks([ticks])
+            self.plot.getAxis("left").setTicks([ticks])
+        else:  # names do not fit under narrow columns: number them, name them on the left
+            step = 1 if n <= 24 else 2
+            bottom = [(i + 0.5, str(i + 1)) for i in range(0, n, step)]
+            left = [(i + 0.5, f"{short(name, 16)} {i + 1}") for i, name in enumerate(names)]
+            self.plot.getAxis("bottom").setTicks([bottom])
+            self.plot.getAxis("left").setTicks([left])
+        for side in ("bottom", "left"):
+            self.plot.getAxis(side).setStyle(tickFont=font)
         if n <= 30:  # beyond that the numbers no longer fit their cells
             for row in range(n):
                 for column in range(n):
@@ -181,6 +211,15 @@ class Heatmap(pg.PlotWidget):
                     self._texts.append(item)
         if n:
             self.plot.setRange(xRange=(0, n), yRange=(0, n), padding=0.02)
+
+    def _hovered(self, row: int, column: int) -> None:
+        if row < 0 or not self.names:
+            self.setToolTip("")
+            return
+        value = self.matrix[row, column]
+        shown = "n/a (no document both did)" if np.isnan(value) else f"{value:.3f}"
+        tip = f"{self.names[row]} × {self.names[column]}: {shown}"
+        self.setToolTip(plain_tooltip(tip))
 
     def cell_centre(self, row: int, column: int) -> QPointF:
         """Where a cell lies in the widget's viewport (for tests and for tooltips)."""
@@ -231,7 +270,7 @@ def progress_lines(
             symbolPen=colour.darker(140),
             symbolSize=8,
         )
-        legend.addItem(line, short(name, 20))
+        legend.addItem(line, legend_text(name))
     plot.setLabel("left", y_label)
     plot.getAxis("left").enableAutoSIPrefix(False)
     plot.showGrid(x=True, y=True, alpha=0.3)

@@ -104,7 +104,7 @@ class DisagreementList(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((120, 90, 150, 150)):
+        for column, width in enumerate((120, 120, 150, 150)):
             header.resizeSection(column, width)
         self.doubleClicked.connect(self._activate)
 

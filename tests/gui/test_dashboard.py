@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from core import agreement
@@ -174,3 +174,43 @@ def test_label_frequency_bars_are_the_core_counts(dashboard) -> None:  # type: i
         assert list(item.opts["width"]) == list(counts[annotator])
     ticks = chart.getPlotItem().getAxis("left")._tickLevels[0]
     assert [name for _, name in ticks][:3] == [short(n) for n in view.report.label_names][:3]
+
+
+def test_hovering_a_cell_names_the_pair_and_value(dashboard, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
+    view, _ids = dashboard
+    point = view.heatmap.cell_centre(1, 6).toPoint()
+    qtbot.mouseMove(view.heatmap.viewport(), point)
+    qtbot.mouseMove(view.heatmap.viewport(), point + QPoint(1, 1))
+    names = view.report.annotator_names
+    value = view.report.pairwise_kappa[1, 6]
+    qtbot.waitUntil(lambda: f"{names[1]} × {names[6]}" in view.heatmap.toolTip())
+    assert f"{value:.3f}" in view.heatmap.toolTip()
+
+
+def test_many_annotators_are_numbered_under_the_heatmap_and_named_beside_it(
+    qtbot: QtBot,
+) -> None:
+    from gui.charts import Heatmap
+
+    heatmap = Heatmap()
+    qtbot.addWidget(heatmap)
+    names = [f"<b>P{i}</b>" for i in range(30)]
+    matrix = np.eye(30)
+    matrix[0, 1] = matrix[1, 0] = np.nan
+    heatmap.set_matrix("κ", names, matrix)
+    bottom = [text for _, text in heatmap.plot.getAxis("bottom")._tickLevels[0]]
+    left = [text for _, text in heatmap.plot.getAxis("left")._tickLevels[0]]
+    assert bottom == [str(i + 1) for i in range(0, 30, 2)]
+    assert left[0] == "<b>P0</b> 1" and len(left) == 30
+    texts = {t.textItem.toPlainText() for t in heatmap._texts}
+    assert texts == {"1.00", "0.00", "n/a"}
+
+
+def test_legend_shows_names_as_plain_text(qtbot: QtBot) -> None:
+    from gui.charts import grouped_hbars
+
+    chart = grouped_hbars("t", ["=SUM(A1)"], ["<b>Ana</b>", "Ben &amp; co"], np.ones((2, 1)), "n")
+    qtbot.addWidget(chart)
+    legend = chart.getPlotItem().legend
+    shown = [label.item.toPlainText() for _, label in legend.items]
+    assert shown == ["<b>Ana</b>", "Ben &amp; co"]
