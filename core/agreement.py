@@ -482,14 +482,10 @@ class _SpanMatches:
 
 
 def _grouped(found: npt.NDArray[np.bool_], key: IntArray, n_keys: int) -> FloatArray:
-    """Sum the rows of ``found`` by ``key`` (0 ≤ key < n_keys)."""
+    """Sum the rows of ``found`` by ``key`` (0 ≤ key < n_keys), one column at a time."""
     out = np.zeros((n_keys, found.shape[1]))
-    if key.size == 0:
-        return out
-    order = np.argsort(key, kind="stable")
-    sorted_key = key[order]
-    starts = np.flatnonzero(np.concatenate([[True], sorted_key[1:] != sorted_key[:-1]]))
-    out[sorted_key[starts]] = np.add.reduceat(found[order].astype(np.float64), starts, axis=0)
+    for column in range(found.shape[1]):
+        out[:, column] = np.bincount(key, weights=found[:, column], minlength=n_keys)
     return out
 
 
@@ -497,8 +493,14 @@ def _span_matches(data: _Data) -> tuple[_SpanMatches, _SpanMatches]:
     """Matches per label and per document, from one pass over all spans."""
     n_raters, n_labels, n_docs = len(data.annotator_ids), len(data.label_ids), len(data.texts)
     columns = (data.doc, data.rater, data.label, data.start, data.end)
-    exact = metrics.span_found(*columns, n_raters, overlap=False)
-    loose = metrics.span_found(*columns, n_raters, overlap=True)
+    # Exact and overlap matches side by side, so each grouping sorts once.
+    found = np.concatenate(
+        [
+            metrics.span_found(*columns, n_raters, overlap=False),
+            metrics.span_found(*columns, n_raters, overlap=True),
+        ],
+        axis=1,
+    )
     did = data.did.astype(np.float64)
     cells = (data.label * n_docs + data.doc) * n_raters + data.rater
     per_label_doc = np.bincount(cells, minlength=n_labels * n_docs * n_raters).astype(np.float64)
@@ -506,15 +508,17 @@ def _span_matches(data: _Data) -> tuple[_SpanMatches, _SpanMatches]:
     by_label_key = data.label * n_raters + data.rater
     by_doc_key = data.doc * n_raters + data.rater
     shape_l, shape_d = (n_labels, n_raters, n_raters), (n_docs, n_raters, n_raters)
+    by_label = _grouped(found, by_label_key, n_labels * n_raters)
+    by_doc = _grouped(found, by_doc_key, n_docs * n_raters)
     per_label = _SpanMatches(
-        _grouped(exact, by_label_key, n_labels * n_raters).reshape(shape_l),
-        _grouped(loose, by_label_key, n_labels * n_raters).reshape(shape_l),
+        by_label[:, :n_raters].reshape(shape_l),
+        by_label[:, n_raters:].reshape(shape_l),
         np.einsum("ldr,ds->lrs", per_label_doc, did),
     )
     per_doc_counts = per_label_doc.sum(axis=0)
     per_doc = _SpanMatches(
-        _grouped(exact, by_doc_key, n_docs * n_raters).reshape(shape_d),
-        _grouped(loose, by_doc_key, n_docs * n_raters).reshape(shape_d),
+        by_doc[:, :n_raters].reshape(shape_d),
+        by_doc[:, n_raters:].reshape(shape_d),
         per_doc_counts[:, :, None] * did[:, None, :],
     )
     return per_label, per_doc

@@ -427,28 +427,26 @@ def _unit_weights(r: IntArray, c: IntArray, s: IntArray, e: IntArray, n_raters: 
     order = np.lexsort((key_s, r))
     edges = np.searchsorted(r[order], np.arange(n_raters + 1))
     sf, ef = s.astype(np.float64), e.astype(np.float64)
+    own_squares = sf * sf + ef * ef
     total = np.zeros(s.size)
-    alone = np.zeros(s.size)
+    met = np.zeros(s.size)
     for q in range(n_raters):
         theirs = order[edges[q] : edges[q + 1]]
-        other = r != q
         if theirs.size == 0:
-            alone += other
             continue
         qs, qe = sf[theirs], ef[theirs]
-        # Their units starting before mine ends and ending after mine starts.
+        prefix = np.zeros((4, theirs.size + 1))
+        np.cumsum(np.stack([qs, qe, qs * qs, qe * qe]), axis=1, out=prefix[:, 1:])
+        # Their units starting before mine ends and ending after mine starts. A unit meets
+        # only itself among its own rater's (merged) units, which adds nothing below.
         lo = np.searchsorted(key_e[theirs], key_s, side="right")
         hi = np.maximum(np.searchsorted(key_s[theirs], key_e, side="left"), lo)
-        n = (hi - lo).astype(np.float64)
-        squares = n * (sf * sf + ef * ef)
-        for values, factor in ((qs, -2 * sf), (qe, -2 * ef)):
-            prefix = np.concatenate([[0.0], np.cumsum(values)])
-            squares += factor * (prefix[hi] - prefix[lo])
-        for values in (qs * qs, qe * qe):
-            prefix = np.concatenate([[0.0], np.cumsum(values)])
-            squares += prefix[hi] - prefix[lo]
-        total += np.where(other, squares, 0.0)
-        alone += other & (n == 0)
+        n = hi - lo
+        sums = prefix[:, hi] - prefix[:, lo]
+        total += n * own_squares - 2 * (sf * sums[0] + ef * sums[1]) + sums[2] + sums[3]
+        met += n > 0
+    # Raters other than the unit's own whose units it does not meet: it lies in their gap.
+    alone = (n_raters - met).astype(np.float64)
     weights = np.empty(s.size)
     weights[by_position] = total / 2.0 + alone * (ef - sf) ** 2
     return weights
