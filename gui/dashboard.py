@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -34,6 +33,7 @@ from core.curation import GOLD_ANNOTATOR
 from core.project import Project
 from gui import charts
 from gui.disagreements import DisagreementList, DisagreementModel
+from gui.workers import Task
 
 MATRICES = (
     ("pairwise_kappa", "Cohen's κ on tokens"),
@@ -49,6 +49,7 @@ OVERALL = (
     ("f1_overlap", "F1 overlap"),
 )
 AskPath = Callable[[str], Path | None]
+_RUNNING: set[Task] = set()
 
 
 def _figure(value: float) -> str:
@@ -76,6 +77,7 @@ class Dashboard(QWidget):
     main window to open the curation view at a disagreement."""
 
     curateRequested = Signal(int, int, int, int)
+    computed = Signal()  # new figures are drawn
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -84,6 +86,8 @@ class Dashboard(QWidget):
         self.ask_png: AskPath = ask_png_path(self)  # tests answer these instead of a dialog
         self.ask_csv: AskPath = ask_csv_folder(self)
         self.pair: tuple[int, int] | None = None  # heatmap cell shown in the list
+        self._task: Task | None = None  # kept alive until the worker reports back
+        self._again = False
 
         self.unlabelled = QComboBox()
         self.unlabelled.addItem("Unlabelled text counts as “none”", "category")
@@ -174,21 +178,52 @@ class Dashboard(QWidget):
         ]
 
     def refresh(self) -> None:
-        """Compute every figure again (core) and redraw every chart."""
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.report = agreement.compute_report(
-                self.project,
-                annotators=self.annotator_ids(),
-                unlabelled=self.unlabelled.currentData(),
+        """Compute every figure again, off the GUI thread, then redraw every chart.
+
+        The worker reads the project through its own pooled SQLite connection (one connection
+        per thread); a refresh asked for while one runs starts once it is done.
+        """
+        if self._task is not None:
+            self._again = True
+            return
+        project = self.project
+        annotators = self.annotator_ids()
+        unlabelled = self.unlabelled.currentData()
+        task = Task(
+            lambda _progress: agreement.compute_report(
+                project, annotators=annotators, unlabelled=unlabelled
             )
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        report = self.report
+        )
+        task.signals.finished.connect(self._computed)
+        task.signals.failed.connect(self._failed)
+        # Held here as well, so that a window closed mid-computation leaves the worker a live
+        # object to report to.
+        _RUNNING.add(task)
+        task.signals.finished.connect(lambda _r, task=task: _RUNNING.discard(task))
+        task.signals.failed.connect(lambda _e, task=task: _RUNNING.discard(task))
+        self._task = task
+        self.refresh_button.setEnabled(False)
+        self.message.setText("Computing the figures…")
+        task.start()
+
+    def _failed(self, error: BaseException) -> None:
+        self._task = None
+        self.refresh_button.setEnabled(True)
+        self.message.setText(f"The figures could not be computed: {error}")
+
+    def _computed(self, report: AgreementReport) -> None:
+        self._task = None
+        self.refresh_button.setEnabled(True)
+        if self._again:  # the choice changed while computing: this report is out of date
+            self._again = False
+            self.refresh()
+            return
+        self.report = report
         figures = (f"{title} {_figure(report.overall.get(k, np.nan))}" for k, title in OVERALL)
         n = len(report.annotator_ids)
         people = f"{n} annotator{'s' if n != 1 else ''}"
         self.overall.setText(f"{people} · " + " · ".join(figures))
+        self.message.setText("")
         self._draw_charts(report)
         self._draw_matrix()
         if self.pair is not None and all(i in report.annotator_ids for i in self.pair):
@@ -197,6 +232,7 @@ class Dashboard(QWidget):
         else:
             self.pair = None
             self.disagreement_model.set_rows([], "", "")
+        self.computed.emit()
 
     def _draw_charts(self, report: AgreementReport) -> None:
         names = report.annotator_names
@@ -274,7 +310,8 @@ class Dashboard(QWidget):
 
     def show_pair(self, row: int, column: int) -> None:
         """List where the annotators of a heatmap cell differ (row's annotator first)."""
-        assert self.report is not None
+        if self.report is None:
+            return
         ids, names = self.report.annotator_ids, self.report.annotator_names
         a, b = ids[row], ids[column]
         self.heatmap.mark((row, column))

@@ -29,6 +29,8 @@ def dashboard(window: MainWindow, qtbot: QtBot):  # type: ignore[no-untyped-def]
     window.dashboard_action.trigger()
     view = window.review_windows["dashboard"]
     qtbot.waitExposed(view)
+    # The figures are computed off the GUI thread; the window stays responsive meanwhile.
+    qtbot.waitUntil(lambda: view.report is not None, timeout=30_000)
     view.tabs.setCurrentWidget(view.pairs_splitter)
     return view, ids
 
@@ -127,14 +129,24 @@ def test_numbers_save_as_csv_files_matching_the_core(dashboard, tmp_path: Path) 
     assert f"{len(written)} CSV files saved" in view.message.text()
 
 
-def test_gold_set_and_unlabelled_switch_recompute(dashboard, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def test_gold_set_and_unlabelled_switch_recompute(
+    dashboard,  # type: ignore[no-untyped-def]
+    window: MainWindow,
+    qtbot: QtBot,
+) -> None:  # type: ignore[no-untyped-def]
     view, ids = dashboard
     gold = gold_annotator(window.project)
-    view.include_gold.setChecked(True)
+    with qtbot.waitSignal(view.computed, timeout=30_000):
+        view.include_gold.setChecked(True)
     assert view.report.annotator_ids == [*ids, gold.id]
     assert len(view.heatmap.matrix) == 11
-    view.unlabelled.setCurrentIndex(view.unlabelled.findData("ignore"))
+    # Two changes in a row: the figures drawn at the end are those of the last choice.
+    with qtbot.waitSignal(view.computed, timeout=30_000):
+        view.unlabelled.setCurrentIndex(view.unlabelled.findData("ignore"))
+        view.include_gold.setChecked(False)
     assert view.report.unlabelled == "ignore"
+    assert view.report.annotator_ids == ids
+    assert len(view.heatmap.matrix) == 10
 
 
 def test_an_edit_elsewhere_asks_for_a_refresh(dashboard, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
