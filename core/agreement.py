@@ -398,21 +398,20 @@ class _Tokens:
     """Token units: per unit its document, and per unit × rater the label set as a bit mask."""
 
     doc: IntArray
-    masks: npt.NDArray[np.uint64]  # units × raters
+    masks: npt.NDArray[np.uint64]  # units × raters × words: bit i of the set = label i
     present: npt.NDArray[np.bool_]  # units × raters
 
 
 def _token_units(data: _Data, unlabelled: Unlabelled) -> _Tokens:
     n_raters = len(data.annotator_ids)
     n_labels = len(data.label_ids)
-    if n_labels > 64:
-        raise ValueError("token figures support up to 64 labels at once; choose fewer labels")
+    words = max(1, -(-n_labels // 64))  # label sets as bit masks, 64 labels a word
     order = np.argsort(data.doc, kind="stable")
     bounds = np.searchsorted(data.doc[order], np.arange(len(data.texts) + 1))
     docs: list[IntArray] = []
     masks: list[npt.NDArray[np.uint64]] = []
     presents: list[npt.NDArray[np.bool_]] = []
-    bits = np.left_shift(np.uint64(1), np.arange(n_labels, dtype=np.uint64))
+    bits = np.arange(64, dtype=np.uint64)  # shift of each label within its word
     for d, text in enumerate(data.texts):
         if data.did[d].sum() < 1:
             continue
@@ -426,15 +425,18 @@ def _token_units(data: _Data, unlabelled: Unlabelled) -> _Tokens:
         # last starting before its end.
         first = np.searchsorted(tokens[:, 1], data.start[pick], side="right")
         last = np.searchsorted(tokens[:, 0], data.end[pick], side="left")
-        cover = np.zeros((n_raters, n_labels, n_tokens + 1), dtype=np.int32)
-        lanes = (data.rater[pick], data.label[pick])
-        np.add.at(cover, (*lanes, first), 1)
-        np.add.at(cover, (*lanes, last), -1)
-        labelled = np.cumsum(cover[:, :, :n_tokens], axis=2) > 0
-        mask = np.tensordot(labelled.transpose(2, 0, 1).astype(np.uint64), bits, axes=1)
+        labels_here = data.label[pick]
+        mask = np.zeros((n_tokens, n_raters, words), dtype=np.uint64)
+        for label in np.unique(labels_here).tolist():  # one label at a time: bounded memory
+            mine = labels_here == label
+            cover = np.zeros((n_tokens + 1, n_raters), dtype=np.int32)
+            np.add.at(cover, (first[mine], data.rater[pick][mine]), 1)
+            np.add.at(cover, (last[mine], data.rater[pick][mine]), -1)
+            labelled = np.cumsum(cover[:n_tokens], axis=0) > 0
+            mask[:, :, label // 64] |= labelled.astype(np.uint64) << bits[label % 64]
         present = np.broadcast_to(data.did[d], (n_tokens, n_raters))
         if unlabelled == "ignore":
-            keep = ((mask != 0) & present).any(axis=1)
+            keep = ((mask != 0).any(axis=2) & present).any(axis=1)
             mask, present = mask[keep], present[keep]
         docs.append(np.full(len(mask), d, dtype=np.int64))
         masks.append(mask.astype(np.uint64))
@@ -442,16 +444,26 @@ def _token_units(data: _Data, unlabelled: Unlabelled) -> _Tokens:
     if not docs:
         return _Tokens(
             np.zeros(0, dtype=np.int64),
-            np.zeros((0, n_raters), dtype=np.uint64),
+            np.zeros((0, n_raters, words), dtype=np.uint64),
             np.zeros((0, n_raters), dtype=bool),
         )
     return _Tokens(np.concatenate(docs), np.concatenate(masks), np.concatenate(presents))
 
 
 def _compact(masks: npt.NDArray[np.uint64]) -> IntArray:
-    """Label sets as small category numbers (0 is "no label" when it occurs)."""
-    values = np.unique(masks)  # few distinct sets: cheaper than an inverse over every unit
-    return np.searchsorted(values, masks).astype(np.int64)
+    """Label sets (units × raters × words) as small category numbers."""
+    if masks.shape[2] == 1:
+        flat = masks[:, :, 0]
+        values = np.unique(flat)  # few distinct sets: cheaper than an inverse over every unit
+        return np.searchsorted(values, flat).astype(np.int64)
+    rows = np.ascontiguousarray(masks).reshape(-1, masks.shape[2])
+    _, inverse = np.unique(rows, axis=0, return_inverse=True)
+    return inverse.reshape(masks.shape[:2]).astype(np.int64)
+
+
+def _has_label(masks: npt.NDArray[np.uint64], index: int) -> npt.NDArray[np.bool_]:
+    word = masks[:, :, index // 64]
+    return ((word >> np.uint64(index % 64)) & np.uint64(1)).astype(bool)
 
 
 def _alpha_and_fleiss(
@@ -621,7 +633,7 @@ def _compute_report(
 
     per_label: list[LabelFigures] = []
     for index, (label_id, name) in enumerate(zip(data.label_ids, data.label_names, strict=True)):
-        yes = ((tokens.masks >> np.uint64(index)) & np.uint64(1)).astype(bool)
+        yes = _has_label(tokens.masks, index)
         kappa, _ = metrics.pairwise_binary_kappa(yes, tokens.present, shared_units)
         label_alpha, label_fleiss = _alpha_and_fleiss(metrics.binary_counts(yes, tokens.present))
         alpha_u_value = NAN

@@ -243,3 +243,42 @@ def test_one_annotator_or_none_gives_undefined_not_a_crash(project: Project) -> 
 def test_unknown_unlabelled_treatment_is_refused(project: Project) -> None:
     with pytest.raises(ValueError, match="unlabelled"):
         compute_report(project, unlabelled="sometimes")  # type: ignore[arg-type]
+
+
+def test_a_codebook_of_more_than_64_labels(two) -> None:  # type: ignore[no-untyped-def]
+    project, doc, a, b, l1, _ = two
+    extra = [project.add_label(f"Extra {i}", "#123456")[0].id for i in range(70)]
+    late = extra[-1]  # the 81st label: its bit lives in the second word of the label set
+    for who in (a, b):
+        project.add_annotation(doc, late, who, 0, 5)
+        project.add_annotation(doc, l1, who, 0, 5)
+    project.add_annotation(doc, extra[-2], a, 11, 16)  # only Ana: gamma
+    report = compute_report(project)
+    figures = {x.label_id: x for x in report.per_label}
+    assert len(report.label_ids) > 64
+    assert figures[late].cohen_kappa == pytest.approx(1.0)
+    assert figures[late].spans == 2
+    # Tokens: alpha {l1, late} both; beta none; gamma {extra[-2]} Ana only; delta none.
+    expected = cohen_kappa([1, 0, 2, 0], [1, 0, 0, 0])
+    assert report.pairwise_kappa[0, 1] == pytest.approx(expected)
+
+
+def test_an_article_imported_from_a_crlf_file_is_measured_on_its_stored_text(
+    project: Project, tmp_path: Path
+) -> None:
+    from core.importing import import_paths
+
+    source = tmp_path / "crlf.txt"
+    source.write_bytes("Title line\r\n\r\nCafe\u0301 talks \U0002000b resume\r\n".encode())
+    import_paths(project, [source])
+    doc = project.documents()[0].id
+    text = project.document_text(doc)
+    assert "\r" not in text
+    a, b = project.ensure_annotator("Ana").id, project.ensure_annotator("Ben").id
+    label = project.labels()[0].id
+    start = text.index("talks")
+    for who in (a, b):
+        project.add_annotation(doc, label, who, start, len(text))
+    report = compute_report(project)
+    assert report.per_document[0].alpha_u == pytest.approx(1.0)
+    assert report.overall["cohen_kappa"] == pytest.approx(1.0)
