@@ -15,14 +15,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -34,35 +33,23 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from core import curation as core_curation
-from core.curation import Agreement, Candidate, Cell, Curation
+from core.curation import Candidate, Curation
 from core.errors import EditError, SaveError
 from core.project import Project
 from core.records import Changes, LabelRecord
 from core.spans import Span
-from gui.dialogs import plain_tooltip
+from gui.candidates import CandidateModel, CandidateTable, one_line
 from gui.document_view import DocumentView
 
 _Index = QModelIndex | QPersistentModelIndex
 PREVIEW_ID = -1  # the selected candidate shown in the text when it is not in gold
 
-# Colour backs up a symbol in every cell, never replaces it.
-HAS_BG = QColor("#c8e6c9")
-DIFFERS_BG = QColor("#ffe0b2")
-GOLD_BG = QColor("#fff3b0")
-MISSING_FG = QColor("#9e9e9e")
-AGREEMENT_STYLE = {
-    Agreement.ALL: ("✔", QColor("#a5d6a7")),
-    Agreement.MAJORITY: ("◐", QColor("#dcedc8")),
-    Agreement.SOME: ("✗", QColor("#ffccbc")),
-    Agreement.NONE: ("★", GOLD_BG),
-}
 LEGEND = (
     "✓ has this span exactly   ≠ marked this text otherwise (their label; ↔ other bounds)   "
     "– nothing there   ★ in the gold set   Agreement: ✔ all  ◐ majority  ✗ minority"
@@ -71,191 +58,6 @@ HELP = (
     "↑/↓ choose a span · A or Enter: accept into gold · Delete: reject from gold · "
     "M: accept the majority · a label's key relabels a gold span · Ctrl+Z: undo"
 )
-
-
-def _one_line(text: str, limit: int = 120) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-class CandidateModel(QAbstractTableModel):
-    """Candidates × (line, text, label, agreement, one lane per annotator, gold)."""
-
-    FIXED = ("Line", "Text", "Label", "Agreement", "★ Gold")
-    GOLD = 4  # next to the agreement, so it stays in sight however many lanes follow
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.curation: Curation | None = None
-        self.labels: dict[int, LabelRecord] = {}
-        self._lines: list[int] = []
-        self._text = ""
-
-    def set_curation(self, curation: Curation, text: str, labels: dict[int, LabelRecord]) -> None:
-        self.beginResetModel()
-        self.curation = curation
-        self.labels = labels
-        self._text = text
-        self._lines = [text.count("\n", 0, c.start) + 1 for c in curation.candidates]
-        self.endResetModel()
-
-    @property
-    def candidates(self) -> list[Candidate]:
-        return self.curation.candidates if self.curation else []
-
-    def lane_column(self, annotator_id: int) -> int:
-        assert self.curation is not None
-        ids = [a.id for a in self.curation.annotators]
-        return len(self.FIXED) + ids.index(annotator_id)
-
-    def gold_column(self) -> int:
-        return self.GOLD
-
-    def annotator_at(self, column: int) -> int | None:
-        lane = column - len(self.FIXED)
-        if self.curation and 0 <= lane < len(self.curation.annotators):
-            return self.curation.annotators[lane].id
-        return None
-
-    # -- Qt model -------------------------------------------------------------------------------
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.candidates)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        if parent.isValid() or self.curation is None:
-            return 0
-        return len(self.FIXED) + len(self.curation.annotators)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation != Qt.Orientation.Horizontal or self.curation is None:
-            return None
-        if not 0 <= section < self.columnCount():
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            if section < len(self.FIXED):
-                return self.FIXED[section]
-            return _one_line(self.curation.annotators[section - len(self.FIXED)].name, 20)
-        if role == Qt.ItemDataRole.ToolTipRole and section >= len(self.FIXED):
-            name = self.curation.annotators[section - len(self.FIXED)].name
-            return plain_tooltip(f"{name}'s lane")
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or self.curation is None:
-            return None
-        candidate = self.candidates[index.row()]
-        column = index.column()
-        if column == 0:
-            return str(self._lines[index.row()]) if role == Qt.ItemDataRole.DisplayRole else None
-        if column == 1:
-            if role == Qt.ItemDataRole.DisplayRole:
-                return _one_line(candidate.quote)
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return plain_tooltip(candidate.quote)
-            return None
-        if column == 2:
-            label = self.labels.get(candidate.label_id)
-            if role == Qt.ItemDataRole.DisplayRole:
-                return label.name if label else "?"
-            if role == Qt.ItemDataRole.DecorationRole and label:
-                return QColor(label.colour)
-            return None
-        if column == 3:
-            return self._agreement(candidate, role)
-        if column == self.gold_column():
-            in_gold = candidate.gold_id is not None
-            if role == Qt.ItemDataRole.DisplayRole:
-                return "★ gold" if in_gold else ""
-            if role == Qt.ItemDataRole.BackgroundRole and in_gold:
-                return QBrush(GOLD_BG)
-            return None
-        annotator = self.annotator_at(column)
-        assert annotator is not None
-        return self._lane(candidate, annotator, role)
-
-    def _label_name(self, label_id: int) -> str:
-        label = self.labels.get(label_id)
-        return label.name if label else "?"
-
-    def _agreement(self, candidate: Candidate, role: int) -> object:
-        symbol, colour = AGREEMENT_STYLE[candidate.agreement]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if candidate.agreement is Agreement.NONE:
-                return f"{symbol} gold only"
-            return f"{symbol} {candidate.support} of {candidate.chosen}"
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(colour)
-        return None
-
-    def _lane(self, candidate: Candidate, annotator_id: int, role: int) -> object:
-        cell = candidate.cell(annotator_id)
-        if cell is Cell.HAS:
-            if role == Qt.ItemDataRole.DisplayRole:
-                return "✓"
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(HAS_BG)
-            return None
-        if cell is Cell.DIFFERS:
-            spans = candidate.differing[annotator_id]
-            if role == Qt.ItemDataRole.DisplayRole:
-                parts = []
-                for start, end, label_id in spans:
-                    label = self.labels.get(label_id)
-                    name = label.name if label else "?"
-                    moved = (start, end) != (candidate.start, candidate.end)
-                    parts.append(f"↔ {name}" if moved else name)
-                return "≠ " + ", ".join(dict.fromkeys(parts))
-            if role == Qt.ItemDataRole.DecorationRole:
-                label = self.labels.get(spans[0][2])
-                return QColor(label.colour) if label else None
-            if role == Qt.ItemDataRole.ToolTipRole:
-                text = self._text
-                return plain_tooltip(
-                    "\n".join(
-                        f"{self._label_name(lab)}: {_one_line(text[a:b], 80)}"
-                        for a, b, lab in spans
-                    )
-                )
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(DIFFERS_BG)
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return "–"
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(MISSING_FG)
-        return None
-
-
-class CandidateTable(QTableView):
-    """The candidate rows; reports the curator's keys instead of editing cells."""
-
-    acceptRequested = Signal()
-    rejectRequested = Signal()
-    majorityRequested = Signal()
-    labelKeyPressed = Signal(str)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        plain = not event.modifiers() & (
-            Qt.KeyboardModifier.ControlModifier
-            | Qt.KeyboardModifier.AltModifier
-            | Qt.KeyboardModifier.MetaModifier
-        )
-        if plain and key in (Qt.Key.Key_A, Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.acceptRequested.emit()
-        elif plain and key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            self.rejectRequested.emit()
-        elif plain and key == Qt.Key.Key_M:
-            self.majorityRequested.emit()
-        elif plain and event.text() and event.text().isprintable() and event.text().strip():
-            self.labelKeyPressed.emit(event.text())
-        else:
-            super().keyPressEvent(event)
-            return
-        event.accept()
 
 
 class CurationView(QWidget):
@@ -423,10 +225,10 @@ class CurationView(QWidget):
             (d.title for d in self.project.documents() if d.id == self.document_id), "Document"
         )
         self.heading.setText(
-            f"Curating “{_one_line(title, 80)}” — {len(curation.candidates)} candidate spans, "
+            f"Curating “{one_line(title, 80)}” — {len(curation.candidates)} candidate spans, "
             f"{n} annotators, {sum(c.gold_id is not None for c in curation.candidates)} in gold"
         )
-        self.setWindowTitle(f"Curate — {_one_line(title, 60)} — Claimdesk")
+        self.setWindowTitle(f"Curate — {one_line(title, 60)} — Claimdesk")
         self.label_box.clear()
         for label in self.labels.values():
             self.label_box.addItem(label.name, label.id)
@@ -453,7 +255,7 @@ class CurationView(QWidget):
         self.annotators_menu.clear()
         shown = {a.id for a in curation.annotators}
         for annotator in curation.available:
-            action = self.annotators_menu.addAction(_one_line(annotator.name, 40))
+            action = self.annotators_menu.addAction(one_line(annotator.name, 40))
             action.setCheckable(True)
             action.setChecked(annotator.id in shown)
             action.setData(annotator.id)
@@ -474,7 +276,7 @@ class CurationView(QWidget):
         if not self.apply_button.isEnabled():
             self.edit_preview.clear()
         elif start < end:
-            quote = _one_line(self.text.document_text()[start:end], 70)
+            quote = one_line(self.text.document_text()[start:end], 70)
             self.edit_preview.setText(f"→ “{quote}”")
         else:
             self.edit_preview.setText("→ the end must come after the start")
@@ -594,7 +396,7 @@ class CurationView(QWidget):
         chosen = self.model.annotator_at(self.table.currentIndex().column())
         annotation_id = candidate.holders.get(chosen or -1, next(iter(candidate.holders.values())))
         if self._run(lambda: core_curation.accept_span(self.project, annotation_id)):
-            self.message.setText(f"Accepted “{_one_line(candidate.quote, 60)}” into gold.")
+            self.message.setText(f"Accepted “{one_line(candidate.quote, 60)}” into gold.")
 
     def reject_selected(self) -> None:
         candidate = self.selected_candidate()
@@ -605,7 +407,7 @@ class CurationView(QWidget):
             return
         gold_id = candidate.gold_id
         if self._run(lambda: core_curation.reject_span(self.project, gold_id)):
-            self.message.setText(f"Rejected “{_one_line(candidate.quote, 60)}” from gold.")
+            self.message.setText(f"Rejected “{one_line(candidate.quote, 60)}” from gold.")
 
     def accept_majority(self) -> None:
         k = self.k_spin.value()
