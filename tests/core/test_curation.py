@@ -296,3 +296,30 @@ def test_gold_spans_read_back_as_ordinary_annotations(doc) -> None:  # type: ign
     assert [text[r.start : r.end] for r in records] == [r.quote for r in records]
     assert [s.id for s in project.spans(document_id, gold.id)] == [r.id for r in records]
     assert project.overview(gold.id)[0].annotation_count == 2
+
+
+def test_gone_spans_are_refused_with_a_message_and_nothing_written(
+    doc,  # type: ignore[no-untyped-def]
+    project_path: Path,
+) -> None:
+    project, *_ = doc
+    for operation in (accept_span, reject_span):
+        with pytest.raises(EditError, match="no longer exists"):
+            operation(project, 999_999)
+    with pytest.raises(EditError, match="no longer exists"):
+        edit_gold_span(project, 999_999, start=0, end=3)
+    assert committed(project_path, "Gold") == []
+    assert project.history.undo_text is None
+
+
+def test_the_gold_set_is_never_one_of_the_compared_annotators(doc) -> None:  # type: ignore[no-untyped-def]
+    project, document_id, ids, _labels = doc
+    accept_majority(project, document_id, list(ids.values()), 3)
+    gold = gold_annotator(project)
+    curation = curation_lanes(project, document_id, [gold.id, ids["Ana"]])
+    assert [a.name for a in curation.annotators] == ["Ana"]
+    assert [lane.annotator.name for lane in curation.lanes] == ["Ana", "Gold"]
+    assert [a.name for a in curation.available] == ["Ana", "Ben", "Cleo"]
+    # The accepted span counts Ana alone: gold agreeing does not raise its support.
+    troops = next(c for c in curation.candidates if c.gold_id is not None)
+    assert troops.support == 1 and troops.agreement is Agreement.ALL
