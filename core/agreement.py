@@ -30,7 +30,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -348,9 +348,10 @@ def _load(
     r = rater_map(table[:, 1])
     lab = label_map(table[:, 2])
     d = doc_map(table[:, 0])
-    keep = (r >= 0) & (lab >= 0) & (d >= 0)
+    mine = (r >= 0) & (d >= 0)
+    keep = mine & (lab >= 0)
     did = np.zeros((len(documents), len(everyone)), dtype=bool)
-    did[d[keep], r[keep]] = True
+    did[d[mine], r[mine]] = True  # spans under labels left out still show the work was done
     marks = ",".join("?" * len(_ACTIVE))
     for document_id, annotator_id in _raw(
         project,
@@ -376,12 +377,10 @@ def _load(
     )
 
 
-def _lookup(index: dict[int, int]) -> Any:
+def _lookup(index: dict[int, int]) -> Callable[[IntArray], IntArray]:
     """A vectorised id -> position map; -1 for ids not chosen."""
-    if not index:
-        return lambda ids: np.full(ids.shape, -1, dtype=np.int64)
-    keys = np.array(sorted(index), dtype=np.int64)
-    values = np.array([index[k] for k in keys.tolist()], dtype=np.int64)
+    keys = np.array(sorted(index) or [-1], dtype=np.int64)
+    values = np.array([index.get(k, -1) for k in keys.tolist()], dtype=np.int64)
 
     def find(ids: IntArray) -> IntArray:
         pos = np.clip(np.searchsorted(keys, ids), 0, keys.size - 1)

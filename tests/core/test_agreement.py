@@ -282,3 +282,13 @@ def test_an_article_imported_from_a_crlf_file_is_measured_on_its_stored_text(
     report = compute_report(project)
     assert report.per_document[0].alpha_u == pytest.approx(1.0)
     assert report.overall["cohen_kappa"] == pytest.approx(1.0)
+
+
+def test_work_under_other_labels_still_counts_as_doing_the_document(two) -> None:  # type: ignore[no-untyped-def]
+    project, doc, a, b, l1, l2 = two
+    project.add_annotation(doc, l2, a, 0, 5)  # Ana used only the second label
+    project.add_annotation(doc, l1, b, 0, 5)
+    report = compute_report(project, labels=[l1])
+    assert report.pairwise_documents[0, 1] == 1
+    assert report.pairwise_f1_exact[0, 1] == 0.0  # Ana found none of Ben's first-label spans
+    assert report.label_frequencies.tolist() == [[0], [1]]
