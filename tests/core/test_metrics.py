@@ -20,6 +20,7 @@ from core.metrics import (
     pairwise_cohen_kappa,
     pairwise_span_matches,
     span_f1,
+    span_found,
 )
 
 NAN = float("nan")
@@ -327,3 +328,24 @@ def test_sections_are_alpha_u_of_each_document_and_of_all_laid_end_to_end(
 def test_sections_refuse_a_unit_across_a_boundary() -> None:
     with pytest.raises(ValueError, match="boundary"):
         alpha_u_sections([0, 1], [0, 0], [90, 0], [110, 5], 2, [0, 100, 200])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_span_found_matches_a_plain_comparison(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, raters = 300, 11  # more raters than one block of running counts
+    group = rng.integers(0, 3, n)
+    rater = rng.integers(0, raters, n)
+    label = rng.integers(0, 2, n)
+    start = rng.integers(0, 200, n)
+    end = start + rng.integers(1, 30, n)
+    for overlap in (False, True):
+        found = span_found(group, rater, label, start, end, raters, overlap=overlap)
+        for i in range(n):
+            for q in range(raters):
+                theirs = (rater == q) & (group == group[i]) & (label == label[i])
+                if overlap:
+                    hit = (theirs & (start < end[i]) & (end > start[i])).any()
+                else:
+                    hit = (theirs & (start == start[i]) & (end == end[i])).any()
+                assert found[i, q] == hit
