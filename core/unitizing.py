@@ -150,43 +150,56 @@ def _unit_weights(r: IntArray, c: IntArray, s: IntArray, e: IntArray, n_raters: 
     """Each unit's share of the observed-disagreement sum over unordered rater pairs.
 
     A rater's units of one category are disjoint (merged), so the units of rater q that
-    overlap a unit form one run of q's sorted units: found with two binary searches, summed
-    with prefix sums. O(raters × units × log units), no list of pairs. Half of each
-    overlapping pair's squared differences goes to each unit; a unit lying in another rater's
-    gap carries its squared length.
+    overlap a unit form one run [lo, hi) of q's sorted units, where lo counts q's units ending
+    before the unit starts and hi those starting before it ends; both counts come from running
+    counts per rater, and the run's sums from q's prefix sums. No list of pairs is built. Half
+    of each overlapping pair's squared differences goes to each unit; a unit lying in another
+    rater's gap carries its squared length.
     """
     shift = int(e.max()) + 1
-    # Work in position order: binary searches with sorted needles stay in cache.
-    by_position = np.argsort(c * shift + s, kind="stable")
-    r, c, s, e = r[by_position], c[by_position], s[by_position], e[by_position]
     key_s = c * shift + s
     key_e = c * shift + e
+    by_start = np.argsort(key_s, kind="stable")
+    by_end = np.argsort(key_e, kind="stable")
+    before_end = np.searchsorted(key_s[by_start], key_e, side="left")
+    before_start = np.searchsorted(key_e[by_end], key_s, side="right")
     order = np.lexsort((key_s, r))
     edges = np.searchsorted(r[order], np.arange(n_raters + 1))
     sf, ef = s.astype(np.float64), e.astype(np.float64)
-    own_squares = sf * sf + ef * ef
-    total = np.zeros(s.size)
-    met = np.zeros(s.size)
-    for q in range(n_raters):
-        theirs = order[edges[q] : edges[q + 1]]
-        if theirs.size == 0:
-            continue
-        qs, qe = sf[theirs], ef[theirs]
-        prefix = np.zeros((4, theirs.size + 1))
-        np.cumsum(np.stack([qs, qe, qs * qs, qe * qe]), axis=1, out=prefix[:, 1:])
-        # Their units starting before mine ends and ending after mine starts. A unit meets
-        # only itself among its own rater's (merged) units, which adds nothing below.
-        lo = np.searchsorted(key_e[theirs], key_s, side="right")
-        hi = np.maximum(np.searchsorted(key_s[theirs], key_e, side="left"), lo)
-        n = hi - lo
-        sums = prefix[:, hi] - prefix[:, lo]
-        total += n * own_squares - 2 * (sf * sums[0] + ef * sums[1]) + sums[2] + sums[3]
-        met += n > 0
+    met = np.zeros(s.size, dtype=np.int64)
+    count = np.zeros(s.size, dtype=np.int64)
+    sums = np.zeros((s.size, 4))  # over met units of others: start, end, start², end²
+    block = 8  # raters at a time: running counts of n × 8 stay small
+    for first in range(0, n_raters, block):
+        columns = np.arange(first, min(first + block, n_raters))
+        started = np.zeros((s.size + 1, columns.size), dtype=np.int32)
+        ended = np.zeros((s.size + 1, columns.size), dtype=np.int32)
+        np.cumsum(r[by_start][:, None] == columns, axis=0, out=started[1:])
+        np.cumsum(r[by_end][:, None] == columns, axis=0, out=ended[1:])
+        his, los = started[before_end], ended[before_start]
+        for j, q in enumerate(columns.tolist()):
+            theirs = order[edges[q] : edges[q + 1]]
+            if theirs.size == 0:
+                continue
+            qs, qe = sf[theirs], ef[theirs]
+            prefix = np.zeros((theirs.size + 1, 4))
+            np.cumsum(np.column_stack([qs, qe, qs * qs, qe * qe]), axis=0, out=prefix[1:])
+            # A unit meets only itself among its own rater's (merged) units: adds nothing.
+            lo = los[:, j]
+            hi = np.maximum(his[:, j], lo)
+            sums += prefix[hi] - prefix[lo]
+            count += hi - lo
+            met += hi > lo
+    # Σ over met units j of (s_i - s_j)² + (e_i - e_j)², from the sums of s_j, e_j and squares.
+    total = (
+        count * (sf * sf + ef * ef)
+        - 2 * (sf * sums[:, 0] + ef * sums[:, 1])
+        + sums[:, 2]
+        + sums[:, 3]
+    )
     # Raters other than the unit's own whose units it does not meet: it lies in their gap.
     alone = (n_raters - met).astype(np.float64)
-    weights = np.empty(s.size)
-    weights[by_position] = total / 2.0 + alone * (ef - sf) ** 2
-    return weights
+    return total / 2.0 + alone * (ef - sf) ** 2
 
 
 def _expected_disagreement(
