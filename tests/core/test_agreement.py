@@ -292,3 +292,33 @@ def test_work_under_other_labels_still_counts_as_doing_the_document(two) -> None
     assert report.pairwise_documents[0, 1] == 1
     assert report.pairwise_f1_exact[0, 1] == 0.0  # Ana found none of Ben's first-label spans
     assert report.label_frequencies.tolist() == [[0], [1]]
+
+
+def test_the_matrix_and_the_disagreements_tell_the_same_story(project: Project) -> None:
+    import random
+
+    rng = random.Random(3)
+    texts = [" ".join(f"w{d}x{i}" for i in range(60)) for d in range(3)]
+    docs = [add_document(project, text, f"doc {d}") for d, text in enumerate(texts)]
+    people = [project.ensure_annotator(n).id for n in ("Ana", "Ben", "Cleo", "Dov")]
+    labels = [label.id for label in project.labels()[:3]]
+    shared = [(rng.randrange(0, 300), rng.randint(3, 20), rng.choice(labels)) for _ in range(12)]
+    for who_index, who in enumerate(people):
+        for doc, text in zip(docs, texts, strict=True):
+            made = set()
+            for start, size, label in shared:
+                if who_index == 3 and rng.random() < 0.3:  # Dov moves some bounds
+                    size += 1
+                made.add((start, min(start + size, len(text)), label))
+            for start, end, label in made:
+                if text[start:end].strip():
+                    project.add_annotation(doc, label, who, start, end)
+    report = compute_report(project)
+    for i, a in enumerate(people):
+        for j, b in enumerate(people):
+            if i == j:
+                continue
+            found = disagreements(project, a, b)
+            assert (report.pairwise_f1_exact[i, j] == 1.0) == (found == [])
+            assert all(d.kind in {"boundary", "extra", "missing", "label"} for d in found)
+    assert report.pairwise_f1_exact[0, 1] == 1.0 and report.pairwise_f1_exact[0, 3] < 1.0
