@@ -121,11 +121,11 @@ def pairwise_cohen_kappa(
     shared = pf.T @ (pf * sizes[:, None])  # units both coded
     # Missing codes become a value of their own per rater, so they never match another's.
     dtype = np.int16 if k + n_raters < 2**15 else np.int64
-    marked = np.where(p, c, k + np.arange(n_raters)).astype(dtype)
+    marked = np.ascontiguousarray(np.where(p, c, k + np.arange(n_raters)).astype(dtype).T)
     for a in range(n_raters):
         if not patterns[:, a].any():
             continue
-        same = np.count_nonzero(marked == marked[:, a : a + 1], axis=0).astype(np.float64)
+        same = np.count_nonzero(marked == marked[a], axis=1).astype(np.float64)
         weights = pf * pf[:, a : a + 1]  # groups × raters: both coded
         # Marginals over shared units: a's categories as seen with each b, and b's own.
         a_side = weights.T @ counts[:, a, :]
