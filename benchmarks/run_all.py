@@ -16,6 +16,8 @@ BENCHMARKS = (
     "bench_import.py",
     "bench_classroom.py",
     "bench_export.py",
+    "bench_agreement.py",
+    "bench_curation.py",
 )
 
 

@@ -145,9 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _command_families() -> list[Callable[[Any], None]]:
-    from core import cli_exercise, cli_formats
+    from core import cli_agreement, cli_exercise, cli_formats
 
-    return [cli_formats.register, cli_exercise.register]
+    return [cli_formats.register, cli_exercise.register, cli_agreement.register]
 
 
 def _tolerate_unprintable_text() -> None:

@@ -207,6 +207,35 @@ class UpdateAnnotation(Command):
         return Changes(annotations_updated=tuple(fetch_annotations(conn, [self.id])))
 
 
+class MoveAnnotation(Command):
+    """Move an annotation's bounds (its quote follows) and optionally relabel it in one step.
+
+    The caller checks the new span against the text; the quote is passed in with it.
+    """
+
+    def __init__(
+        self, annotation_id: int, start: int, end: int, quote: str, label_id: int | None = None
+    ) -> None:
+        self.id = annotation_id
+        self.values: dict[str, Any] = {"start": start, "end": end, "quote": quote}
+        if label_id is not None:
+            self.values["label_id"] = label_id
+        self.description = "Edit span"
+        self.before: AnnotationRecord | None = None
+
+    def apply(self, conn: Connection) -> Changes:
+        self.before = fetch_annotations(conn, [self.id])[0]
+        values = {**self.values, "updated_at": utcnow()}
+        conn.execute(update(A).where(A.c.id == self.id).values(values))
+        return Changes(annotations_updated=tuple(fetch_annotations(conn, [self.id])))
+
+    def revert(self, conn: Connection) -> Changes:
+        assert self.before is not None
+        old = {key: getattr(self.before, key) for key in (*self.values, "updated_at")}
+        conn.execute(update(A).where(A.c.id == self.id).values(old))
+        return Changes(annotations_updated=tuple(fetch_annotations(conn, [self.id])))
+
+
 class AddLabel(Command):
     def __init__(self, label: LabelRecord) -> None:
         self.label = label  # id 0 until first applied

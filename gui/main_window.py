@@ -61,6 +61,7 @@ class MainWindow(LabelEditing, QMainWindow):
         self.document_id: int | None = None
         self.labels: dict[int, LabelRecord] = {}
         self._import_task: Task | None = None  # kept alive until the worker reports back
+        self.review_windows: dict[str, QWidget] = {}  # "curation", "dashboard" once opened
 
         self.documents = DocumentList()
         self.view = DocumentView()
@@ -82,6 +83,7 @@ class MainWindow(LabelEditing, QMainWindow):
             self.saved.setText("Opening…")
 
     def set_project(self, project: Project, annotator: AnnotatorRecord) -> None:
+        self.close_review_windows()
         self.project = project
         self.annotator = annotator
         self.document_id = None
@@ -248,6 +250,7 @@ class MainWindow(LabelEditing, QMainWindow):
             self._refresh_summary(document_id)
         self._set_saved(True)
         self._update_undo_actions()
+        self._tell_review_windows(changes)
 
     def _mine(self, record: AnnotationRecord) -> bool:
         return record.document_id == self.document_id and record.annotator_id == self.annotator.id
@@ -537,6 +540,72 @@ class MainWindow(LabelEditing, QMainWindow):
         if hasattr(self, "project"):
             self.settings.add_recent(str(self.project.path))
         self.fill_recent_menu()
+
+    # -- review: curation and the agreement dashboard (gui/curation.py, gui/dashboard.py) --------
+
+    def curate_document(self, document_id: int | None = None) -> QWidget | None:
+        """Open (or bring forward) the curation view of a document, by default the open one."""
+        from gui.curation import CurationView
+
+        document_id = self.document_id if document_id is None else document_id
+        if document_id is None:
+            self._say("Open a document first, then curate it.")
+            return None
+        view = self.review_windows.get("curation")
+        if not isinstance(view, CurationView) or view.document_id != document_id:
+            if view is not None:
+                view.close()
+            view = CurationView(self.project, document_id, self)
+            view.changed.connect(self._review_changed)
+            self.review_windows["curation"] = view
+        view.show()
+        view.raise_()
+        view.activateWindow()
+        view.table.setFocus()
+        return view
+
+    def open_dashboard(self) -> QWidget:
+        from gui.dashboard import Dashboard  # pyqtgraph loads here, never at start-up
+
+        view = self.review_windows.get("dashboard")
+        if not isinstance(view, Dashboard):
+            view = Dashboard(self.project, self)
+            view.curateRequested.connect(self._curate_span)
+            self.review_windows["dashboard"] = view
+        else:
+            view.refresh()
+        view.show()
+        view.raise_()
+        return view
+
+    def _curate_span(self, document_id: int, start: int, end: int, label_id: int) -> None:
+        from gui.curation import CurationView
+
+        view = self.curate_document(document_id)
+        if isinstance(view, CurationView):
+            view.select_span(start, end, label_id) or view.select_span(start, end)
+
+    def _review_changed(self, changes: Changes) -> None:
+        """An edit made in a review window: refresh what this window shows of it, in place."""
+        if changes.labels:
+            self.reload_labels()
+        self._show_annotation_changes(changes)
+        for document_id in changes.touched_documents:
+            self._refresh_summary(document_id)
+        self._set_saved(True)
+        self._update_undo_actions()
+        self._tell_review_windows(changes)
+
+    def _tell_review_windows(self, changes: Changes) -> None:
+        for view in self.review_windows.values():
+            changes_elsewhere = getattr(view, "changes_elsewhere", None)
+            if changes_elsewhere is not None and view.isVisible():
+                changes_elsewhere(changes)
+
+    def close_review_windows(self) -> None:
+        for view in self.review_windows.values():
+            view.close()
+        self.review_windows.clear()
 
     # -- layout memory --------------------------------------------------------------------------
 

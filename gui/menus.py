@@ -203,5 +203,23 @@ def build_menus(window: MainWindow) -> None:
     for action in (window.zoom_in_action, window.zoom_out_action, window.zoom_reset_action):
         view_menu.addAction(action)
 
+    review_menu = menu.addMenu("&Review")
+    window.curate_action = _action(
+        window,
+        "&Curate document…",
+        lambda: window.curate_document(),
+        None,
+        "Build the gold set of this document from every annotator's spans",
+    )
+    window.dashboard_action = _action(
+        window,
+        "&Agreement dashboard…",
+        window.open_dashboard,
+        None,
+        "Label counts, agreement between annotators, per-document agreement, progress",
+    )
+    review_menu.addAction(window.curate_action)
+    review_menu.addAction(window.dashboard_action)
+
     help_menu = menu.addMenu("&Help")
     help_menu.addAction(_action(window, "&Keyboard shortcuts", window.show_shortcuts, "F1"))

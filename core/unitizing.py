@@ -1,0 +1,254 @@
+"""Krippendorff's unitizing alpha (alpha-U) on plain numpy arrays, as DKPro Statistics computes it.
+
+Unit of analysis: positions of a continuum (characters for Claimdesk). Re-exported by
+``core.metrics`` beside the other coefficients; nothing here knows about projects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["UnitizingResult", "alpha_u", "alpha_u_sections"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+NAN = float("nan")
+
+
+@dataclass(frozen=True)
+class UnitizingResult:
+    """alpha-U as DKPro Statistics' KrippendorffAlphaUnitizingAgreement computes it.
+
+    ``categories``: the categories that occur (sorted); per category its observed and expected
+    disagreement and alpha; ``alpha`` overall = 1 - mean(D_o) / mean(D_e) over those categories.
+    """
+
+    categories: list[int]
+    observed: list[float]
+    expected: list[float]
+    category_alpha: list[float]
+    alpha: float
+
+
+def _merge_overlaps(
+    rater: IntArray, category: IntArray, start: IntArray, end: IntArray
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """One rater's overlapping units of one category become their union (alpha-U needs that)."""
+    order = np.lexsort((end, start, category, rater))
+    rater, category, start, end = rater[order], category[order], start[order], end[order]
+    group = rater * (int(category.max()) + 1) + category
+    shift = int(end.max()) + 1
+    key_start = group * shift + start
+    key_end = np.maximum.accumulate(group * shift + end)
+    begins = np.ones(start.size, dtype=bool)
+    begins[1:] = key_start[1:] >= key_end[:-1]
+    first = np.flatnonzero(begins)
+    last = np.append(first[1:], start.size) - 1
+    return rater[first], category[first], start[first], key_end[last] - group[first] * shift
+
+
+def alpha_u(
+    rater: npt.ArrayLike,
+    category: npt.ArrayLike,
+    start: npt.ArrayLike,
+    end: npt.ArrayLike,
+    n_raters: int,
+    begin: int,
+    length: int,
+) -> UnitizingResult:
+    """Krippendorff's (1995, 2004) unitizing alpha on one continuum ``[begin, begin + length)``.
+
+    Unit of analysis: positions of the continuum (characters for Claimdesk); each rater's units
+    (``[start, end)``, a category each) and the gaps between them. Follows DKPro Statistics:
+    observed disagreement sums, over rater pairs, the squared begin and end differences of
+    overlapping units of the category and the squared length of a unit lying in the other
+    rater's gap; expected disagreement considers every placement of the units in the gaps.
+    A rater's overlapping units of one category are merged first (DKPro requires none).
+    Every one of the ``n_raters`` raters is taken to have coded the whole continuum.
+    """
+    r = np.asarray(rater, dtype=np.int64)
+    c = np.asarray(category, dtype=np.int64)
+    s = np.asarray(start, dtype=np.int64)
+    e = np.asarray(end, dtype=np.int64)
+    if r.size == 0 or n_raters < 2 or length <= 0:
+        return UnitizingResult([], [], [], [], NAN)
+    if (s < begin).any() or (e > begin + length).any() or (e <= s).any():
+        raise ValueError("units must be non-empty and lie inside the continuum")
+    whole, _ = alpha_u_sections(r, c, s, e, n_raters, [begin, begin + length])
+    return whole
+
+
+def alpha_u_sections(
+    rater: npt.ArrayLike,
+    category: npt.ArrayLike,
+    start: npt.ArrayLike,
+    end: npt.ArrayLike,
+    n_raters: int,
+    bounds: Sequence[int],
+) -> tuple[UnitizingResult, list[UnitizingResult]]:
+    """alpha-U of a continuum cut into sections (documents laid end to end), and of each section.
+
+    ``bounds``: the sections' starts followed by the end of the last one; no unit may cross a
+    section boundary. The whole is exactly ``alpha_u`` on ``[bounds[0], bounds[-1])``; each
+    section is ``alpha_u`` on its own stretch. One pass finds the overlaps for all of them.
+    """
+    r = np.asarray(rater, dtype=np.int64)
+    c = np.asarray(category, dtype=np.int64)
+    s = np.asarray(start, dtype=np.int64)
+    e = np.asarray(end, dtype=np.int64)
+    edges = np.asarray(bounds, dtype=np.int64)
+    n_sections = edges.size - 1
+    empty = UnitizingResult([], [], [], [], NAN)
+    if r.size == 0 or n_raters < 2 or n_sections < 1 or edges[-1] <= edges[0]:
+        return empty, [empty] * max(n_sections, 0)
+    if (s < edges[0]).any() or (e > edges[-1]).any() or (e <= s).any():
+        raise ValueError("units must be non-empty and lie inside the continuum")
+    section = np.searchsorted(edges, s, side="right") - 1
+    if (e > edges[section + 1]).any():
+        raise ValueError("a unit must not cross a section boundary")
+    r, c, s, e = _merge_overlaps(r, c, s, e)
+    section = np.searchsorted(edges, s, side="right") - 1
+    categories, c = np.unique(c, return_inverse=True)
+    c = c.reshape(-1)
+    k = categories.size
+    weights = _unit_weights(r, c, s, e, n_raters)
+    scale = 2.0 / (n_raters * (n_raters - 1))
+
+    def result(mine: npt.NDArray[np.bool_] | slice, begin: int, length: int) -> UnitizingResult:
+        cs = c[mine]
+        used = np.unique(cs)
+        if used.size == 0:
+            return empty
+        sums = np.bincount(cs, weights=weights[mine], minlength=k)[used]
+        observed = scale * sums / float(length) ** 2
+        expected = _expected_disagreement(
+            r[mine], cs, s[mine], e[mine], used, n_raters, begin, length
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per_category = np.where(observed == expected, 0.0, 1.0 - observed / expected)
+        mean_o, mean_e = float(observed.mean()), float(expected.mean())
+        return UnitizingResult(
+            [int(categories[x]) for x in used],
+            [float(x) for x in observed],
+            [float(x) for x in expected],
+            [float(x) for x in per_category],
+            0.0 if mean_o == mean_e else 1.0 - mean_o / mean_e,
+        )
+
+    whole = result(slice(None), int(edges[0]), int(edges[-1] - edges[0]))
+    parts = [
+        result(section == i, int(edges[i]), int(edges[i + 1] - edges[i])) for i in range(n_sections)
+    ]
+    return whole, parts
+
+
+def _unit_weights(r: IntArray, c: IntArray, s: IntArray, e: IntArray, n_raters: int) -> FloatArray:
+    """Each unit's share of the observed-disagreement sum over unordered rater pairs.
+
+    A rater's units of one category are disjoint (merged), so the units of rater q that
+    overlap a unit form one run [lo, hi) of q's sorted units, where lo counts q's units ending
+    before the unit starts and hi those starting before it ends; both counts come from running
+    counts per rater, and the run's sums from q's prefix sums. No list of pairs is built. Half
+    of each overlapping pair's squared differences goes to each unit; a unit lying in another
+    rater's gap carries its squared length.
+    """
+    shift = int(e.max()) + 1
+    key_s = c * shift + s
+    key_e = c * shift + e
+    by_start = np.argsort(key_s, kind="stable")
+    by_end = np.argsort(key_e, kind="stable")
+    before_end = np.searchsorted(key_s[by_start], key_e, side="left")
+    before_start = np.searchsorted(key_e[by_end], key_s, side="right")
+    order = np.lexsort((key_s, r))
+    edges = np.searchsorted(r[order], np.arange(n_raters + 1))
+    sf, ef = s.astype(np.float64), e.astype(np.float64)
+    met = np.zeros(s.size, dtype=np.int64)
+    count = np.zeros(s.size, dtype=np.int64)
+    sums = np.zeros((s.size, 4))  # over met units of others: start, end, start², end²
+    block = 8  # raters at a time: running counts of n × 8 stay small
+    for first in range(0, n_raters, block):
+        columns = np.arange(first, min(first + block, n_raters))
+        started = np.zeros((s.size + 1, columns.size), dtype=np.int32)
+        ended = np.zeros((s.size + 1, columns.size), dtype=np.int32)
+        np.cumsum(r[by_start][:, None] == columns, axis=0, out=started[1:])
+        np.cumsum(r[by_end][:, None] == columns, axis=0, out=ended[1:])
+        his, los = started[before_end], ended[before_start]
+        for j, q in enumerate(columns.tolist()):
+            theirs = order[edges[q] : edges[q + 1]]
+            if theirs.size == 0:
+                continue
+            qs, qe = sf[theirs], ef[theirs]
+            prefix = np.zeros((theirs.size + 1, 4))
+            np.cumsum(np.column_stack([qs, qe, qs * qs, qe * qe]), axis=0, out=prefix[1:])
+            # A unit meets only itself among its own rater's (merged) units: adds nothing.
+            lo = los[:, j]
+            hi = np.maximum(his[:, j], lo)
+            sums += prefix[hi] - prefix[lo]
+            count += hi - lo
+            met += hi > lo
+    # Σ over met units j of (s_i - s_j)² + (e_i - e_j)², from the sums of s_j, e_j and squares.
+    total = (
+        count * (sf * sf + ef * ef)
+        - 2 * (sf * sums[:, 0] + ef * sums[:, 1])
+        + sums[:, 2]
+        + sums[:, 3]
+    )
+    # Raters other than the unit's own whose units it does not meet: it lies in their gap.
+    alone = (n_raters - met).astype(np.float64)
+    return total / 2.0 + alone * (ef - sf) ** 2
+
+
+def _expected_disagreement(
+    r: IntArray,
+    c: IntArray,
+    s: IntArray,
+    e: IntArray,
+    categories: IntArray,
+    n_raters: int,
+    begin: int,
+    length: int,
+) -> FloatArray:
+    """D_e per category (Krippendorff 2004, as DKPro Statistics computes it)."""
+    out = np.zeros(categories.size)
+    lf = (e - s).astype(np.float64)
+    total = float(n_raters) * length
+    order = np.argsort(c, kind="stable")
+    edges = np.searchsorted(c[order], np.append(categories, categories[-1] + 1))
+    for i in range(categories.size):
+        mine = order[edges[i] : edges[i + 1]]
+        ls = lf[mine]
+        n_c = ls.size
+        squared = float(np.sum(ls * (ls - 1)))
+        gaps = np.sort(_gaps(r[mine], s[mine], e[mine], n_raters, begin, length))
+        # For each unit length l: sum over gaps g >= l of (g - l + 1).
+        idx = np.searchsorted(gaps, ls, side="left")
+        suffix_sum = np.concatenate([np.cumsum(gaps[::-1])[::-1], [0.0]])
+        fits = suffix_sum[idx] - (ls - 1) * (gaps.size - idx)
+        term = (n_c - 1) * (2 * ls**3 - 3 * ls**2 + ls) / 3.0 + ls * ls * fits
+        denominator = total * (total - 1) - squared
+        out[i] = float(np.sum(term)) * (2.0 / length) / denominator if denominator else NAN
+    return out
+
+
+def _gaps(
+    r: IntArray, s: IntArray, e: IntArray, n_raters: int, begin: int, length: int
+) -> FloatArray:
+    """Lengths of the stretches each rater left uncoded (one whole-continuum gap if none)."""
+    order = np.lexsort((s, r))
+    r, s, e = r[order], s[order], e[order]
+    stop = begin + length
+    gaps: list[FloatArray] = []
+    seen = np.unique(r)
+    gaps.append(np.full(n_raters - seen.size, float(length)))
+    new_rater = np.ones(r.size, dtype=bool)
+    new_rater[1:] = r[1:] != r[:-1]
+    previous_end = np.where(new_rater, begin, np.concatenate([[begin], e[:-1]]))
+    last = np.append(new_rater[1:], True)
+    before = (s - previous_end).astype(np.float64)
+    after = np.where(last, stop - e, 0).astype(np.float64)
+    gaps.extend([before[before > 0], after[after > 0]])
+    return np.concatenate(gaps)

@@ -1,0 +1,391 @@
+"""The agreement dashboard: label counts, the annotator × annotator heatmap with the
+disagreements behind each cell, per-document agreement and progress over time.
+
+Every number comes from ``core.agreement``; this window only draws it. pyqtgraph is imported
+with this module, which the main window imports only when the dashboard is opened.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import agreement
+from core.agreement import AgreementReport, Disagreement
+from core.curation import GOLD_ANNOTATOR
+from core.project import Project
+from gui import charts
+from gui.disagreements import DisagreementList, DisagreementModel
+from gui.workers import Task
+
+MATRICES = (
+    ("pairwise_kappa", "Cohen's κ on tokens"),
+    ("pairwise_f1_exact", "Span F1, exact"),
+    ("pairwise_f1_overlap", "Span F1, overlap"),
+)
+OVERALL = (
+    ("cohen_kappa", "Cohen's κ (mean of pairs)"),
+    ("fleiss_kappa", "Fleiss' κ"),
+    ("krippendorff_alpha", "Krippendorff's α"),
+    ("alpha_u", "α-U"),
+    ("f1_exact", "F1 exact"),
+    ("f1_overlap", "F1 overlap"),
+)
+AskPath = Callable[[str], Path | None]
+_RUNNING: set[Task] = set()
+
+
+def _figure(value: float) -> str:
+    return "n/a" if value is None or np.isnan(value) else f"{value:.3f}"
+
+
+def ask_png_path(parent: QWidget) -> AskPath:
+    def ask(suggested: str) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(parent, "Save chart as PNG", suggested, "PNG (*.png)")
+        return Path(name) if name else None
+
+    return ask
+
+
+def ask_csv_folder(parent: QWidget) -> AskPath:
+    def ask(suggested: str) -> Path | None:
+        name = QFileDialog.getExistingDirectory(parent, "Save numbers as CSV into a folder")
+        return Path(name) if name else None
+
+    return ask
+
+
+class Dashboard(QWidget):
+    """A window over one project; ``curateRequested(document, start, end, label)`` asks the
+    main window to open the curation view at a disagreement."""
+
+    curateRequested = Signal(int, int, int, int)
+    computed = Signal()  # new figures are drawn
+
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.project = project
+        self.report: AgreementReport | None = None
+        self.ask_png: AskPath = ask_png_path(self)  # tests answer these instead of a dialog
+        self.ask_csv: AskPath = ask_csv_folder(self)
+        self.pair: tuple[int, int] | None = None  # heatmap cell shown in the list
+        self._task: Task | None = None  # kept alive until the worker reports back
+        self._again = False
+
+        self.unlabelled = QComboBox()
+        self.unlabelled.addItem("Unlabelled text counts as “none”", "category")
+        self.unlabelled.addItem("Only text someone labelled", "ignore")
+        self.include_gold = QCheckBox("Include the gold set")
+        self.refresh_button = QPushButton("Refresh")
+        self.png_button = QPushButton("Save chart as PNG…")
+        self.csv_button = QPushButton("Save numbers as CSV…")
+        self.overall = QLabel()
+        self.overall.setTextFormat(Qt.TextFormat.PlainText)
+        self.overall.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.matrix_choice = QComboBox()
+        for key, title in MATRICES:
+            self.matrix_choice.addItem(title, key)
+        self.heatmap = charts.Heatmap()
+        self.pair_heading = QLabel("Click a cell of the heatmap to list where those two differ.")
+        self.pair_heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.pair_heading.setWordWrap(True)
+        self.disagreement_model = DisagreementModel(self.project.document_text)
+        self.disagreements = DisagreementList(self.disagreement_model)
+        self.tabs = QTabWidget()
+        self._build_layout()
+        self._connect()
+        self.setWindowTitle(f"Agreement — {project.name} — Claimdesk")
+        self.resize(1280, 800)
+        self.refresh()
+
+    def _build_layout(self) -> None:
+        bar = QHBoxLayout()
+        for widget in (self.unlabelled, self.include_gold, self.refresh_button):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(self.png_button)
+        bar.addWidget(self.csv_button)
+
+        matrix_side = QWidget()
+        matrix_layout = QVBoxLayout(matrix_side)
+        matrix_layout.setContentsMargins(0, 0, 0, 0)
+        choice = QHBoxLayout()
+        choice.addWidget(QLabel("Figure:"))
+        choice.addWidget(self.matrix_choice)
+        choice.addStretch(1)
+        matrix_layout.addLayout(choice)
+        matrix_layout.addWidget(self.heatmap, 1)
+        list_side = QWidget()
+        list_layout = QVBoxLayout(list_side)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.addWidget(self.pair_heading)
+        list_layout.addWidget(self.disagreements, 1)
+        self.pairs_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.pairs_splitter.addWidget(matrix_side)
+        self.pairs_splitter.addWidget(list_side)
+        self.pairs_splitter.setSizes([640, 600])
+        self.frequency_tab, self.document_tab, self.progress_tab = QWidget(), QWidget(), QWidget()
+        for tab in (self.frequency_tab, self.document_tab, self.progress_tab):
+            QVBoxLayout(tab).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self.frequency_tab, "Label frequencies")
+        self.tabs.addTab(self.pairs_splitter, "Agreement between annotators")
+        self.tabs.addTab(self.document_tab, "Per document")
+        self.tabs.addTab(self.progress_tab, "Progress over time")
+        self.tabs.setCurrentWidget(self.pairs_splitter)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.overall)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.message)
+
+    def _connect(self) -> None:
+        self.refresh_button.clicked.connect(self.refresh)
+        self.unlabelled.currentIndexChanged.connect(self.refresh)
+        self.include_gold.toggled.connect(self.refresh)
+        self.matrix_choice.currentIndexChanged.connect(self._draw_matrix)
+        self.heatmap.cellClicked.connect(self.show_pair)
+        self.disagreements.activated_.connect(self._curate)
+        self.png_button.clicked.connect(self.save_png)
+        self.csv_button.clicked.connect(self.save_csv)
+
+    # -- figures --------------------------------------------------------------------------------
+
+    def annotator_ids(self) -> list[int]:
+        return [
+            a.id
+            for a in self.project.annotators()
+            if self.include_gold.isChecked() or a.name != GOLD_ANNOTATOR
+        ]
+
+    def refresh(self) -> None:
+        """Compute every figure again, off the GUI thread, then redraw every chart.
+
+        The worker reads the project through its own pooled SQLite connection (one connection
+        per thread); a refresh asked for while one runs starts once it is done.
+        """
+        if self._task is not None:
+            self._again = True
+            return
+        project = self.project
+        annotators = self.annotator_ids()
+        unlabelled = self.unlabelled.currentData()
+        task = Task(
+            lambda _progress: agreement.compute_report(
+                project, annotators=annotators, unlabelled=unlabelled
+            )
+        )
+        task.signals.finished.connect(self._computed)
+        task.signals.failed.connect(self._failed)
+        # Held here as well, so that a window closed mid-computation leaves the worker a live
+        # object to report to.
+        _RUNNING.add(task)
+        task.signals.finished.connect(lambda _r, task=task: _RUNNING.discard(task))
+        task.signals.failed.connect(lambda _e, task=task: _RUNNING.discard(task))
+        self._task = task
+        self.refresh_button.setEnabled(False)
+        self.message.setText("Computing the figures…")
+        task.start()
+
+    def _failed(self, error: BaseException) -> None:
+        self._task = None
+        self.refresh_button.setEnabled(True)
+        self.message.setText(f"The figures could not be computed: {error}")
+
+    def _computed(self, report: AgreementReport) -> None:
+        self._task = None
+        self.refresh_button.setEnabled(True)
+        if self._again:  # the choice changed while computing: this report is out of date
+            self._again = False
+            self.refresh()
+            return
+        self.report = report
+        figures = (f"{title} {_figure(report.overall.get(k, np.nan))}" for k, title in OVERALL)
+        n = len(report.annotator_ids)
+        people = f"{n} annotator{'s' if n != 1 else ''}"
+        self.overall.setText(f"{people} · " + " · ".join(figures))
+        self.message.setText("")
+        self._draw_charts(report)
+        self._draw_matrix()
+        if self.pair is not None and all(i in report.annotator_ids for i in self.pair):
+            a, b = self.pair
+            self.show_pair(report.annotator_ids.index(a), report.annotator_ids.index(b))
+        else:
+            self.pair = None
+            self.disagreement_model.set_rows([], "", "")
+        self.computed.emit()
+
+    def _draw_charts(self, report: AgreementReport) -> None:
+        names = report.annotator_names
+        self._place(
+            self.frequency_tab,
+            charts.grouped_hbars(
+                "Spans per label, by annotator",
+                report.label_names,
+                names,
+                np.asarray(report.label_frequencies),
+                "spans",
+            ),
+        )
+        documents = report.per_document
+        self._place(
+            self.document_tab,
+            charts.grouped_hbars(
+                "Agreement per document (over the annotators who did it)",
+                [d.title for d in documents],
+                ["Krippendorff's α (tokens)", "α-U (characters)", "F1 overlap"],
+                np.array(
+                    [
+                        [d.krippendorff_alpha for d in documents],
+                        [d.alpha_u for d in documents],
+                        [d.f1_overlap for d in documents],
+                    ],
+                    dtype=float,
+                ).reshape(3, len(documents)),
+                "agreement (1 = perfect, 0 = chance)",
+                x_range=(0.0, 1.0),
+            ),
+        )
+        progress = report.progress
+        progress_names = [names[report.annotator_ids.index(i)] for i in progress.annotator_ids]
+        split = QSplitter(Qt.Orientation.Horizontal)
+        for title, counts, unit in (
+            ("Annotations made (cumulative)", progress.annotations, "annotations"),
+            ("Documents done (cumulative)", progress.documents_done, "documents"),
+        ):
+            split.addWidget(
+                charts.progress_lines(title, progress_names, progress.days, counts, unit)
+            )
+        self._place(self.progress_tab, split)
+
+    @staticmethod
+    def _place(tab: QWidget, chart: QWidget) -> None:
+        """Put a freshly drawn chart in its tab, in place of the old one."""
+        layout = tab.layout()
+        while layout.count():
+            item = layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        layout.addWidget(chart)
+
+    def chart(self, tab: QWidget) -> QWidget:
+        """The chart now shown in a tab."""
+        if tab is self.pairs_splitter:
+            return self.heatmap
+        return tab.layout().itemAt(0).widget()
+
+    def _draw_matrix(self) -> None:
+        if self.report is None:
+            return
+        key = self.matrix_choice.currentData()
+        self.heatmap.set_matrix(
+            f"{self.matrix_choice.currentText()}: click a cell to see the disagreements",
+            self.report.annotator_names,
+            getattr(self.report, key),
+        )
+        if self.pair is not None:
+            ids = self.report.annotator_ids
+            self.heatmap.mark((ids.index(self.pair[0]), ids.index(self.pair[1])))
+
+    # -- disagreements --------------------------------------------------------------------------
+
+    def show_pair(self, row: int, column: int) -> None:
+        """List where the annotators of a heatmap cell differ (row's annotator first)."""
+        if self.report is None:
+            return
+        ids, names = self.report.annotator_ids, self.report.annotator_names
+        a, b = ids[row], ids[column]
+        self.heatmap.mark((row, column))
+        if a == b:
+            self.pair = None
+            self.disagreement_model.set_rows([], "", "")
+            self.pair_heading.setText(
+                f"{names[row]} against themselves: pick a cell off the diagonal."
+            )
+            return
+        self.pair = (a, b)
+        rows = agreement.disagreements(self.project, a, b)
+        self.disagreement_model.set_rows(rows, names[row], names[column])
+        value = getattr(self.report, self.matrix_choice.currentData())[row, column]
+        self.pair_heading.setText(
+            f"{names[row]} and {names[column]} ({self.matrix_choice.currentText()} "
+            f"{_figure(value)}): {len(rows)} disagreement{'s' if len(rows) != 1 else ''}. "
+            "Double-click one to curate its document."
+        )
+        if rows:
+            self.disagreements.selectRow(0)
+
+    def _curate(self, row: Disagreement) -> None:
+        side = (row.first or row.second)[0]
+        self.curateRequested.emit(row.document_id, side.start, side.end, side.label_id)
+
+    # -- saving ---------------------------------------------------------------------------------
+
+    def save_png(self) -> Path | None:
+        """Save the chart on the open tab as it is drawn."""
+        widget = self.chart(self.tabs.currentWidget())
+        title = self.tabs.tabText(self.tabs.currentIndex()).lower().replace(" ", "-")
+        path = self.ask_png(f"{title}.png")
+        if path is None:
+            return None
+        if path.suffix.lower() != ".png":
+            path = path.with_name(path.name + ".png")
+        if not widget.grab().save(str(path), "PNG"):
+            self.message.setText(f"Could not write {path}.")
+            return None
+        self.message.setText(f"Chart saved to {path}.")
+        return path
+
+    def save_csv(self) -> list[Path]:
+        """Write every table of figures as its own CSV file into a chosen folder."""
+        if self.report is None:
+            return []
+        folder = self.ask_csv("")
+        if folder is None:
+            return []
+        written = []
+        try:
+            for name, text in self.report.to_csv_tables().items():
+                path = folder / name
+                path.write_text(text, encoding="utf-8", newline="")
+                written.append(path)
+        except OSError as exc:
+            self.message.setText(f"Could not write into {folder}: {exc.strerror or exc}")
+            return written
+        self.message.setText(f"{len(written)} CSV files saved in {folder}.")
+        return written
+
+    def changes_elsewhere(self, _changes: object) -> None:
+        """An edit elsewhere: the figures are out of date until Refresh (computing is not free)."""
+        self.message.setText("The project changed: press Refresh to recompute.")
+
+
+def _preview(argv: Sequence[str]) -> int:  # pragma: no cover - a design aid
+    """``python -m gui.dashboard PROJECT``: open the dashboard on its own."""
+    app = QApplication(list(argv))
+    dashboard = Dashboard(Project.open(Path(argv[1])))
+    dashboard.show()
+    return app.exec()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(_preview(sys.argv))

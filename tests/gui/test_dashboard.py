@@ -1,0 +1,228 @@
+"""The agreement dashboard on a generated 10-annotator project: heatmap clicks, charts, saving."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from pytestqt.qtbot import QtBot
+
+from core import agreement
+from core.curation import gold_annotator
+from core.records import Status
+from gui.charts import short
+from gui.curation import CurationView
+from gui.main_window import MainWindow
+from tests.gui.review_project import add_annotators
+
+
+@pytest.fixture
+def dashboard(window: MainWindow, qtbot: QtBot):  # type: ignore[no-untyped-def]
+    ids = add_annotators(window.project, 10)
+    gold_annotator(window.project)  # exists, but stays out of the figures unless asked
+    window.dashboard_action.trigger()
+    view = window.review_windows["dashboard"]
+    qtbot.waitExposed(view)
+    # The figures are computed off the GUI thread; the window stays responsive meanwhile.
+    qtbot.waitUntil(lambda: view.report is not None, timeout=30_000)
+    view.tabs.setCurrentWidget(view.pairs_splitter)
+    return view, ids
+
+
+def test_start_up_does_not_import_pyqtgraph() -> None:
+    code = (
+        "import sys, gui.app, gui.main_window, gui.menus; "
+        "sys.exit(1 if 'pyqtgraph' in sys.modules else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_heatmap_shows_the_ten_annotators_pairwise_kappa(dashboard, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    view, ids = dashboard
+    report = view.report
+    assert report.annotator_ids == ids  # the gold set is left out by default
+    names = [window.project.annotators()[i].name for i in range(10)]
+    ticks = view.heatmap.plot.getAxis("bottom")._tickLevels[0]
+    assert [name for _, name in ticks] == names
+    assert np.allclose(view.heatmap.matrix, report.pairwise_kappa, equal_nan=True)
+    assert "10 annotators" in view.overall.text()
+
+
+def test_clicking_a_heatmap_cell_lists_that_pairs_disagreements(
+    dashboard,  # type: ignore[no-untyped-def]
+    qtbot: QtBot,
+    window: MainWindow,
+) -> None:
+    view, ids = dashboard
+    row, column = 2, 7
+    point = view.heatmap.cell_centre(row, column)
+    qtbot.mouseClick(view.heatmap.viewport(), Qt.MouseButton.LeftButton, pos=point.toPoint())
+    expected = agreement.disagreements(window.project, ids[row], ids[column])
+    assert expected  # the generated annotators do differ
+    assert view.pair == (ids[row], ids[column])
+    assert view.disagreement_model.rows == expected
+    names = view.report.annotator_names
+    assert view.pair_heading.text().startswith(f"{names[row]} and {names[column]}")
+    assert f"{len(expected)} disagreements" in view.pair_heading.text()
+    headers = [view.disagreement_model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)]
+    assert headers[3:] == [names[row], names[column]]
+    # A click on the diagonal says so instead of listing an annotator against themselves.
+    point = view.heatmap.cell_centre(4, 4)
+    qtbot.mouseClick(view.heatmap.viewport(), Qt.MouseButton.LeftButton, pos=point.toPoint())
+    assert view.disagreement_model.rowCount() == 0
+    assert "against themselves" in view.pair_heading.text()
+
+
+def test_double_click_on_a_disagreement_opens_curation_there(
+    dashboard,  # type: ignore[no-untyped-def]
+    qtbot: QtBot,
+    window: MainWindow,
+) -> None:
+    view, _ids = dashboard
+    view.show_pair(0, 1)
+    table = view.disagreements
+    target = view.disagreement_model.rows[-1]
+    index = view.disagreement_model.index(len(view.disagreement_model.rows) - 1, 2)
+    table.scrollTo(index)
+    rect = table.visualRect(index)
+    # A real double click: press and release, then the double-click event.
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    curation = window.review_windows["curation"]
+    assert isinstance(curation, CurationView)
+    assert curation.document_id == target.document_id
+    side = (target.first or target.second)[0]
+    assert curation.selected_candidate().key == (side.start, side.end, side.label_id)
+
+
+def test_every_chart_tab_draws_and_saves_as_png(dashboard, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    view, _ids = dashboard
+    for index in range(view.tabs.count()):
+        view.tabs.setCurrentIndex(index)
+        target = tmp_path / f"chart{index}"  # no suffix: .png is added
+        view.ask_png = lambda suggested, target=target: target
+        saved = view.save_png()
+        assert saved == target.with_name(target.name + ".png")
+        assert saved.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert saved.stat().st_size > 5000  # a drawn chart, not an empty image
+    view.ask_png = lambda suggested: None  # cancelled: nothing happens
+    assert view.save_png() is None
+
+
+def test_numbers_save_as_csv_files_matching_the_core(dashboard, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    view, _ids = dashboard
+    view.ask_csv = lambda suggested: tmp_path
+    written = view.save_csv()
+    tables = view.report.to_csv_tables()
+    assert sorted(p.name for p in written) == sorted(tables)
+    for path in written:
+        assert path.read_text(encoding="utf-8") == tables[path.name]
+    with (tmp_path / "label_frequencies.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert len(rows) > 10
+    assert f"{len(written)} CSV files saved" in view.message.text()
+
+
+def test_gold_set_and_unlabelled_switch_recompute(
+    dashboard,  # type: ignore[no-untyped-def]
+    window: MainWindow,
+    qtbot: QtBot,
+) -> None:  # type: ignore[no-untyped-def]
+    view, ids = dashboard
+    gold = gold_annotator(window.project)
+    with qtbot.waitSignal(view.computed, timeout=30_000):
+        view.include_gold.setChecked(True)
+    assert view.report.annotator_ids == [*ids, gold.id]
+    assert len(view.heatmap.matrix) == 11
+    # Two changes in a row: the figures drawn at the end are those of the last choice.
+    with qtbot.waitSignal(view.computed, timeout=30_000):
+        view.unlabelled.setCurrentIndex(view.unlabelled.findData("ignore"))
+        view.include_gold.setChecked(False)
+    assert view.report.unlabelled == "ignore"
+    assert view.report.annotator_ids == ids
+    assert len(view.heatmap.matrix) == 10
+
+
+def test_an_edit_elsewhere_asks_for_a_refresh(dashboard, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    view, _ids = dashboard
+    window.project.set_status(window.document_id, window.annotator.id, Status.DONE)
+    window.show_changes(window.project.undo())
+    assert "Refresh" in view.message.text()
+
+
+def test_the_matrix_choice_redraws_the_heatmap(dashboard) -> None:  # type: ignore[no-untyped-def]
+    view, _ids = dashboard
+    view.matrix_choice.setCurrentIndex(view.matrix_choice.findData("pairwise_f1_exact"))
+    assert np.allclose(view.heatmap.matrix, view.report.pairwise_f1_exact, equal_nan=True)
+    assert "F1, exact" in view.heatmap.plot.titleLabel.text
+
+
+def test_heatmap_cells_show_their_values_as_text(dashboard) -> None:  # type: ignore[no-untyped-def]
+    view, _ids = dashboard
+    matrix = view.report.pairwise_kappa
+    texts = {
+        (round(t.pos().y() - 0.5), round(t.pos().x() - 0.5)): t.textItem.toPlainText()
+        for t in view.heatmap._texts
+    }
+    assert len(texts) == 100
+    for (row, column), text in texts.items():
+        value = matrix[row, column]
+        assert text == ("n/a" if np.isnan(value) else f"{value:.2f}")
+
+
+def test_label_frequency_bars_are_the_core_counts(dashboard) -> None:  # type: ignore[no-untyped-def]
+    view, _ids = dashboard
+    chart = view.chart(view.frequency_tab)
+    bars = [i for i in chart.getPlotItem().items if isinstance(i, pg.BarGraphItem)]
+    assert len(bars) == 10  # one series per annotator
+    counts = view.report.label_frequencies
+    for annotator, item in enumerate(bars):
+        assert list(item.opts["width"]) == list(counts[annotator])
+    ticks = chart.getPlotItem().getAxis("left")._tickLevels[0]
+    assert [name for _, name in ticks][:3] == [short(n) for n in view.report.label_names][:3]
+
+
+def test_hovering_a_cell_names_the_pair_and_value(dashboard, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
+    view, _ids = dashboard
+    point = view.heatmap.cell_centre(1, 6).toPoint()
+    qtbot.mouseMove(view.heatmap.viewport(), point)
+    qtbot.mouseMove(view.heatmap.viewport(), point + QPoint(1, 1))
+    names = view.report.annotator_names
+    value = view.report.pairwise_kappa[1, 6]
+    qtbot.waitUntil(lambda: f"{names[1]} × {names[6]}" in view.heatmap.toolTip())
+    assert f"{value:.3f}" in view.heatmap.toolTip()
+
+
+def test_many_annotators_are_numbered_under_the_heatmap_and_named_beside_it(
+    qtbot: QtBot,
+) -> None:
+    from gui.charts import Heatmap
+
+    heatmap = Heatmap()
+    qtbot.addWidget(heatmap)
+    names = [f"<b>P{i}</b>" for i in range(30)]
+    matrix = np.eye(30)
+    matrix[0, 1] = matrix[1, 0] = np.nan
+    heatmap.set_matrix("κ", names, matrix)
+    bottom = [text for _, text in heatmap.plot.getAxis("bottom")._tickLevels[0]]
+    left = [text for _, text in heatmap.plot.getAxis("left")._tickLevels[0]]
+    assert bottom == [str(i + 1) for i in range(0, 30, 2)]
+    assert left[0] == "<b>P0</b> 1" and len(left) == 30
+    texts = {t.textItem.toPlainText() for t in heatmap._texts}
+    assert texts == {"1.00", "0.00", "n/a"}
+
+
+def test_legend_shows_names_as_plain_text(qtbot: QtBot) -> None:
+    from gui.charts import grouped_hbars
+
+    chart = grouped_hbars("t", ["=SUM(A1)"], ["<b>Ana</b>", "Ben &amp; co"], np.ones((2, 1)), "n")
+    qtbot.addWidget(chart)
+    legend = chart.getPlotItem().legend
+    shown = [label.item.toPlainText() for _, label in legend.items]
+    assert shown == ["<b>Ana</b>", "Ben &amp; co"]
