@@ -1,0 +1,67 @@
+"""The gold set built by curation is an annotator like any other: it exports, and it keys an
+exercise that students are graded against."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from core.collect import collect
+from core.curation import GOLD_ANNOTATOR, accept_majority, accept_span, gold_annotator
+from core.exercise import create_exercise
+from core.formats.base import ExportSelection
+from core.formats.export import export_dataset
+from core.grading import grade
+from tests.core.classroom_kit import annotate, student_submits, teacher_project
+
+
+def test_a_curated_gold_set_is_exported_and_keys_an_exercise(tmp_path: Path) -> None:
+    project = teacher_project(tmp_path / "class")
+    ana = project.ensure_annotator("Ana")
+    ben = project.ensure_annotator("Ben")
+    cy = project.ensure_annotator("Cy")
+    first = project.documents()[0].id
+    # Two of three coders agree exactly on [0, 5) Claim and [10, 20) Evidence; only Cy has
+    # [30, 40) Claim, which the curator accepts by hand.
+    annotate(project, ana.id, [(0, "Claim", 0, 5), (0, "Evidence", 10, 20)])
+    annotate(project, ben.id, [(0, "Claim", 0, 5), (0, "Evidence", 10, 20)])
+    annotate(project, cy.id, [(0, "Claim", 0, 6), (0, "Claim", 30, 40)])
+    accept_majority(project, first, [ana.id, ben.id, cy.id], 2)
+    lone = next(a for a in project.annotations(first, cy.id) if a.start == 30)
+    accept_span(project, lone.id)
+    gold = gold_annotator(project)
+    assert gold.name == GOLD_ANNOTATOR
+    expected = {(0, 5, "Claim"), (10, 20, "Evidence"), (30, 40, "Claim")}
+    names = {label.id: label.name for label in project.labels()}
+    assert {(a.start, a.end, names[a.label_id]) for a in project.annotations(first, gold.id)} == (
+        expected
+    )
+
+    out = tmp_path / "gold.jsonl"
+    report = export_dataset(project, "jsonl", out, ExportSelection(annotators=(GOLD_ANNOTATOR,)))
+    assert report.verified and report.spans == 3
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    exported = {(s, e, label) for line in lines for s, e, label in line["label"]}
+    assert exported == expected
+
+    exercise = create_exercise(
+        project,
+        tmp_path / "week 1",
+        title="Week 1",
+        document_ids=[first],
+        key_annotator=gold.id,
+    )
+    assert exercise.path is not None and exercise.key_annotator_name == GOLD_ANNOTATOR
+    # The student finds two of the three gold claims exactly and adds one extra.
+    submitted = student_submits(
+        exercise.path,
+        "Dana",
+        [(0, "Claim", 0, 5), (0, "Evidence", 10, 20), (0, "Evidence", 50, 60)],
+        tmp_path / "inbox",
+    )
+    assert [p for p, _ in collect(project, [submitted]).accepted] == [submitted]
+    grades = grade(project, exercise.id)
+    (dana,) = grades.students
+    assert (dana.exact.tp, dana.exact.fp, dana.exact.fn) == (2, 1, 1)
+    assert [(c.start, c.end) for c in dana.missed] == [(30, 40)]
+    assert [(c.start, c.end) for c in dana.extra] == [(50, 60)]
