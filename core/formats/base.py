@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from core.errors import ProjectError
 from core.records import LabelRecord
@@ -32,9 +32,12 @@ class ExportSelection:
     documents: tuple[int, ...] = ()  # document ids
 
 
-@dataclass(frozen=True, slots=True)
-class SpanOut:
-    """One annotation on its way out, with names instead of ids."""
+class SpanOut(NamedTuple):
+    """One annotation on its way out, with names instead of ids.
+
+    A named tuple rather than a dataclass: a million of them are made per large export, and a
+    tuple is built three times faster than a frozen dataclass.
+    """
 
     id: int
     start: int

@@ -14,6 +14,8 @@ already begin with one (so the apostrophe can be taken off again unambiguously).
 from __future__ import annotations
 
 import csv
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 from core.formats.base import (
@@ -118,14 +120,7 @@ def _read_back(path: Path) -> SpanDigest:
         reader = csv.reader(handle)
         if tuple(next(reader)) != COLUMNS:
             raise FormatError(path, "read back, the header row is not the one written")
-        current: str | None = None
-        spans: list[tuple[str, str, int, int, str]] = []
-        for row in reader:
-            if row[0] != current:
-                if current is not None:
-                    digest.add(current, spans)
-                current, spans = row[0], []
-            spans.append((row[2], row[3], int(row[4]), int(row[5]), row[6]))
-        if current is not None:
-            digest.add(current, spans)
+        # One document's rows at a time (they are written in document order).
+        for document_id, rows in groupby(reader, key=itemgetter(0)):
+            digest.add(document_id, [(r[2], r[3], int(r[4]), int(r[5]), r[6]) for r in rows])
     return digest
