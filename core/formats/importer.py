@@ -106,6 +106,11 @@ def import_annotations(
     seen: set[tuple[Any, ...]] = set()
     matched: set[int] = set()
     total = len(documents)
+    if not documents:  # a codebook with no documents (REFI-QDA codes only) still brings labels
+        for name, colour in info.read_codebook(path).items():
+            position = _plan_label(
+                name, colour or None, known_labels, new_labels, strict, path, "codebook", position
+            )
 
     for done, doc in enumerate(documents, start=1):
         where = doc.where

@@ -325,13 +325,18 @@ class QdaProject:
 def read(path: Path) -> list[DocumentIn]:
     """The documents of a .qdpx with their codings as spans; the codebook rides on each one.
 
-    A project without text sources (a codebook only) gives no documents: use read_project()
-    to get its codes.
+    A project without text sources (a codebook only) gives no documents: read_codebook() gives
+    its codes, which the importer then adds as labels.
     """
     project = read_project(path)
     for doc in project.documents:
         doc.labels = {**project.codes, **doc.labels}
     return project.documents
+
+
+def read_codebook(path: Path) -> dict[str, str]:
+    """The codes of a .qdpx (name -> colour): what a codebook-only project brings."""
+    return read_project(path).codes
 
 
 def read_project(path: Path, shown: Path | None = None) -> QdaProject:

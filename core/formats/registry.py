@@ -66,6 +66,12 @@ class FormatInfo:
             raise FormatError(path, f"{self.name} files cannot be imported (export only)")
         return cast(list[DocumentIn], self.load().read(path))
 
+    def read_codebook(self, path: Path) -> dict[str, str]:
+        """The labels a file defines (name -> colour, "" if none), for formats that can hold
+        a codebook without any document (a REFI-QDA project of codes only); else empty."""
+        reader = getattr(self.load(), "read_codebook", None)
+        return {} if reader is None else cast(dict[str, str], reader(path))
+
 
 FORMATS: tuple[FormatInfo, ...] = (
     FormatInfo("jsonl", "jsonl", "JSONL (doccano, HuggingFace datasets)", False, ".jsonl", True),
