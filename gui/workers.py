@@ -1,4 +1,7 @@
-"""Long work off the GUI thread: start, progress, done, cancel (files only, never the database)."""
+"""Long work off the GUI thread: start, progress, done, cancel.
+
+Work that reads the project opens its own connection in the worker (one connection per thread).
+"""
 
 from __future__ import annotations
 
