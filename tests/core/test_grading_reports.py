@@ -186,4 +186,9 @@ def test_feedback_keeps_crlf_as_one_line_break_and_leaves_out_unused_labels(
     assert "Claim" in text_shown and "Evidence" not in text_shown
     assert "<b>Source</b>" not in text_shown
     assert "2 label(s) that neither you nor the key used." in text_shown
+    # In the class CSV those labels' cells stay empty rather than a perfect 1.000.
+    with write_class_csv(grades, tmp_path / "class.csv").open(encoding="utf-8-sig") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert (row["Claim exact F1"], row["Claim overlap F1"]) == ("0.000", "1.000")
+    assert row["Evidence exact F1"] == row["<b>Source</b> overlap F1"] == ""
     project.close()
