@@ -212,20 +212,14 @@ def _document(
     extra = _in(document.id, work.extra)
     boundary = [(m, k) for m, k in work.boundary if k.document_id == document.id]
     wrong = [(m, k) for m, k in work.wrong_label if k.document_id == document.id]
-    if missed:
-        out.append(f"<h3>Missed claims ({len(missed)})</h3><ul>")
-        out += [
-            f"<li>{_chip(labels.get(c.label_id), c.label_name)} {_claim_text(c)}</li>"
-            for c in missed
-        ]
-        out.append("</ul>")
-    if extra:
-        out.append(f"<h3>Claims not in the key ({len(extra)})</h3><ul>")
-        out += [
-            f"<li>{_chip(labels.get(c.label_id), c.label_name)} {_claim_text(c)}</li>"
-            for c in extra
-        ]
-        out.append("</ul>")
+    for heading, claims in (("Missed claims", missed), ("Claims not in the key", extra)):
+        if claims:
+            out.append(f"<h3>{heading} ({len(claims)})</h3><ul>")
+            out += [
+                f"<li>{_chip(labels.get(c.label_id), c.label_name)} {_claim_text(c)}</li>"
+                for c in claims
+            ]
+            out.append("</ul>")
     if boundary:
         out.append(f"<h3>Boundary errors ({len(boundary)})</h3><ul>")
         out += [

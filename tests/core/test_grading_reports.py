@@ -132,6 +132,8 @@ def test_feedback_escapes_everything_and_shows_both_sides(
     assert "Who says it <i>(name them)</i>." not in text  # Source was not missed...
     assert "A statement presented as fact." in text  # ...but the key's Claim was
     assert "Your annotations (3)" in text and "Answer key (3)" in text
+    assert "Missed claims (1)" in text and "Claims not in the key (1)" in text
+    assert "Boundary errors (2)" in text
     document = project.document_text(project.documents()[1].id)
     assert "&lt;b&gt;x&lt;/b&gt;&amp;amp;" in page and document.startswith("Café")
     # The key's spans are painted in the labels' colours (tinted for print).
