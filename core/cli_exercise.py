@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +126,26 @@ def cmd_collect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _columns(char: str) -> int:
+    """Terminal columns of one character: 0 for combining marks, 2 for wide (CJK, emoji)."""
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _fit(text: str, width: int) -> str:
+    """The text cut to at most ``width`` terminal columns, padded with spaces to exactly that."""
+    out: list[str] = []
+    used = 0
+    for char in text:
+        size = _columns(char)
+        if used + size > width:
+            break
+        out.append(char)
+        used += size
+    return "".join(out) + " " * (width - used)
+
+
 def cmd_grade(args: argparse.Namespace) -> int:
     from core.feedback import write_all_feedback
     from core.grading import grade, write_class_csv
@@ -142,7 +163,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     )
     for student in grades.students:
         _out(
-            f"{student.annotator_name[:32]:<32} {student.exact.f1:>8.3f} "
+            f"{_fit(student.annotator_name, 32)} {student.exact.f1:>8.3f} "
             f"{student.overlap.f1:>10.3f} {len(student.missed):>6} {len(student.extra):>5} "
             f"{len(student.boundary):>6} {len(student.wrong_label):>5}"
         )

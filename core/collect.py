@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,10 @@ MAX_QUOTE_CHARS = 1_000_000
 MAX_OFFSET = 20_000_000
 _HEX = re.compile(r"^[0-9a-f]{32}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+# A student's clock may run a little ahead of the teacher's; a submission dated later than this
+# beyond the moment of collecting was altered (or made on a clock set wrong) and is refused: the
+# newest submission wins, so a date in the future would win over every real later submission.
+CLOCK_SKEW = timedelta(minutes=15)
 _DESCRIPTION = "a Claimdesk submission"
 
 
@@ -188,12 +193,21 @@ class _Context:
         return self._texts[document_id]
 
 
-def _check(context: _Context, submission: Submission, exercise_id: str | None) -> _Exercise:
+def _check(
+    context: _Context, submission: Submission, exercise_id: str | None, now: datetime
+) -> _Exercise:
     """Raise ExerciseFileError (naming the file) unless the submission fits its exercise."""
     path = submission.path
 
     def fail(reason: str) -> ExerciseFileError:
         return ExerciseFileError(path, reason)
+
+    if submission.submitted_at > now + CLOCK_SKEW:
+        raise fail(
+            f"is dated in the future (submitted {submission.submitted_at:%Y-%m-%d %H:%M} UTC, "
+            f"now {now:%Y-%m-%d %H:%M} UTC); the file was altered or the student's clock is "
+            "wrong. Ask for a new submission made with the right date."
+        )
 
     exercise = context.exercises.get(submission.exercise_id)
     wanted = context.exercises.get(exercise_id) if exercise_id else None
@@ -263,8 +277,10 @@ def collect(
     ``exercise_id`` when given), with the same codebook fingerprint, and every annotation lies
     inside its document with the quote it claims. A good file becomes the annotations of the
     student's annotator; a newer submission from the same student (same student id, or same name
-    when there is no id) replaces the older one, an older or identical one is skipped. A bad file
-    is listed in ``rejected`` with the reason and leaves the project exactly as it was.
+    when there is no id) replaces the older one, an older or identical one is skipped. A file
+    dated more than ``CLOCK_SKEW`` after now is refused (else it would win over every later
+    submission). A bad file is listed in ``rejected`` with the reason and leaves the project
+    exactly as it was.
     All good files are stored in one transaction. ``progress(done, total)`` is called after each
     file is checked; returning False raises ``Cancelled`` with nothing written.
     """
@@ -272,12 +288,13 @@ def collect(
     context = _Context(project)
     newest: dict[tuple[str, str], _Candidate] = {}
     files = _submission_files(paths, report)
+    now = utcnow()
     for done, path in enumerate(files, start=1):
         if progress is not None and not progress(done - 1, len(files)):
             raise Cancelled
         try:
             submission = read_submission(path)
-            _check(context, submission, exercise_id)
+            _check(context, submission, exercise_id, now)
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except ExerciseFileError as exc:
             report.rejected.append((path, exc.reason))

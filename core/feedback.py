@@ -69,7 +69,7 @@ def _highlighted(text: str, claims: Sequence[Claim], labels: dict[int, GradedLab
     active: list[Claim] = []
     index = 0
     for start, end in itertools.pairwise(bounds):
-        piece = _e(text[start:end])
+        piece = _e(_line_breaks(text, start, end))
         while index < len(waiting) and waiting[index].start <= start:
             active.append(waiting[index])
             index += 1
@@ -86,6 +86,15 @@ def _highlighted(text: str, claims: Sequence[Claim], labels: dict[int, GradedLab
             f'border-bottom: 2px solid {colour};" title="{_e(names)}">{piece}</span>'
         )
     return "".join(parts)
+
+
+def _line_breaks(text: str, start: int, end: int) -> str:
+    """text[start:end] with each line break as one "\n", even when a span ends between the
+    "\r" and "\n" of a CRLF (HTML reads a lone CR as a break of its own: two lines for one)."""
+    piece = text[start:end]
+    if piece.endswith("\r") and text[end : end + 1] == "\n":
+        piece = piece[:-1]  # the "\n" that opens the next piece makes the break
+    return piece.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _scores_cells(scores: Scores) -> str:
@@ -136,8 +145,12 @@ def feedback_html(grades: ClassGrades, student: StudentGrades | int) -> str:
         "<table><tr><th>Label</th><th>Key</th><th>Yours</th><th>Exact P</th><th>Exact R</th>"
         "<th>Exact F1</th><th>Overlap P</th><th>Overlap R</th><th>Overlap F1</th></tr>",
     ]
+    unused = 0
     for label_grades in work.labels:
         exact = label_grades.exact
+        if exact.tp + exact.fn + exact.fp == 0:
+            unused += 1  # neither the key nor the student used it: nothing to score
+            continue
         out.append(
             f"<tr><td>{_chip(label_grades.label, label_grades.label.name)}</td>"
             f'<td class="num">{exact.tp + exact.fn}</td><td class="num">{exact.tp + exact.fp}</td>'
@@ -148,6 +161,8 @@ def feedback_html(grades: ClassGrades, student: StudentGrades | int) -> str:
         f'<th class="num">{work.exact.tp + work.exact.fp}</th>'
         f"{_scores_cells(work.exact)}{_scores_cells(work.overlap)}</tr></table>"
     )
+    if unused:
+        out.append(f'<p class="muted">{unused} label(s) that neither you nor the key used.</p>')
     out += _definitions(work, labels)
     for document in grades.documents:
         out += _document(document, work, grades.key, labels)
@@ -197,20 +212,14 @@ def _document(
     extra = _in(document.id, work.extra)
     boundary = [(m, k) for m, k in work.boundary if k.document_id == document.id]
     wrong = [(m, k) for m, k in work.wrong_label if k.document_id == document.id]
-    if missed:
-        out.append(f"<h3>Missed claims ({len(missed)})</h3><ul>")
-        out += [
-            f"<li>{_chip(labels.get(c.label_id), c.label_name)} {_claim_text(c)}</li>"
-            for c in missed
-        ]
-        out.append("</ul>")
-    if extra:
-        out.append(f"<h3>Claims not in the key ({len(extra)})</h3><ul>")
-        out += [
-            f"<li>{_chip(labels.get(c.label_id), c.label_name)} {_claim_text(c)}</li>"
-            for c in extra
-        ]
-        out.append("</ul>")
+    for heading, claims in (("Missed claims", missed), ("Claims not in the key", extra)):
+        if claims:
+            out.append(f"<h3>{heading} ({len(claims)})</h3><ul>")
+            out += [
+                f"<li>{_chip(labels.get(c.label_id), c.label_name)} {_claim_text(c)}</li>"
+                for c in claims
+            ]
+            out.append("</ul>")
     if boundary:
         out.append(f"<h3>Boundary errors ({len(boundary)})</h3><ul>")
         out += [

@@ -430,7 +430,8 @@ def csv_cell(value: str | int | float) -> str:
 def write_class_csv(grades: ClassGrades, path: Path | str) -> Path:
     """The class overview as CSV (UTF-8 with BOM); text cells are neutralised against formulas.
 
-    After the overview columns come, per label, the exact and overlap F1.
+    After the overview columns come, per label, the exact and overlap F1; empty where neither
+    the key nor the student used the label (nothing to score: not a perfect 1.000).
     """
     path = Path(path)
     header: list[str | int | float] = [*OVERVIEW_COLUMNS]
@@ -442,6 +443,10 @@ def write_class_csv(grades: ClassGrades, path: Path | str) -> Path:
         for student, row in zip(grades.students, class_overview_rows(grades), strict=True):
             cells: list[str | int | float] = list(row)
             for label_grades in student.labels:
-                cells += [label_grades.exact.f1, label_grades.overlap.f1]
+                exact = label_grades.exact
+                if exact.tp + exact.fp + exact.fn == 0:
+                    cells += ["", ""]
+                else:
+                    cells += [exact.f1, label_grades.overlap.f1]
             writer.writerow([csv_cell(cell) for cell in cells])
     return path

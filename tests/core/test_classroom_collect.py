@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,11 +12,13 @@ from alembic import command
 from core import store
 from core.collect import collect, submissions
 from core.exercise import Cancelled, ExerciseError, create_exercise, exercises, set_key
+from core.models import utcnow
 from core.project import Project
 from core.workspace import open_workspace, submit, workspace_info
 from tests.core.classroom_kit import (
     annotate,
     exercise_with_key,
+    rewrite_submission,
     student_submits,
     table_rows,
     teacher_project,
@@ -193,3 +196,38 @@ def test_a_document_removed_after_handing_out(
     assert table_rows(project) == before
     grades = grade(project, exercises(project)[0].id)
     assert [d.id for d in grades.documents] == [project.documents()[0].id]
+
+
+def test_a_submission_dated_in_the_future_is_refused(
+    teacher: tuple[Project, Path], tmp_path: Path
+) -> None:
+    project, exercise = teacher
+    first = student_submits(exercise, "Ann 😀 𠀋", [(0, "Claim", 0, 10)], tmp_path / "v1")
+    # A copy whose date was pushed a year ahead would otherwise beat every later submission.
+    forged = rewrite_submission(
+        first,
+        tmp_path / "forged.claimdesk-submission",
+        lambda d: d.update(submitted_at="2099-01-01T00:00:00.000000Z"),
+    )
+    before = table_rows(project)
+    report = collect(project, [forged])
+    ((path, reason),) = report.rejected
+    assert path == forged and "dated in the future (submitted 2099-01-01 00:00 UTC" in reason
+    assert not report.accepted and table_rows(project) == before
+    # A clock a few minutes ahead is tolerated.
+    ahead = (utcnow() + timedelta(minutes=5)).isoformat(timespec="microseconds") + "Z"
+    slightly = rewrite_submission(
+        first, tmp_path / "ahead.claimdesk-submission", lambda d: d.update(submitted_at=ahead)
+    )
+    assert [n for _, n in collect(project, [slightly]).accepted] == ["Ann 😀 𠀋"]
+    # In one batch with the forged copy, the real later submission is the one kept.
+    later = rewrite_submission(
+        first,
+        tmp_path / "later.claimdesk-submission",
+        lambda d: d.update(
+            submitted_at=(utcnow() + timedelta(minutes=6)).isoformat(timespec="microseconds") + "Z"
+        ),
+    )
+    report = collect(project, [forged, later])
+    assert [p for p, _ in report.rejected] == [forged]
+    assert [p for p, _ in report.replaced] == [later]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -206,3 +208,45 @@ def test_a_student_without_a_screen(teacher: Path, tmp_path: Path) -> None:
     assert (tmp_path / "Week 1 - Ann (7).claimdesk-submission").exists()
     assert "1 accepted" in ok(run("exercise", "collect", teacher, tmp_path, cwd=tmp_path))
     failed(run("exercise", "submit", teacher, cwd=tmp_path), "is not an exercise workspace")
+
+
+def test_the_grade_table_lines_up_with_wide_and_combining_names(
+    teacher: Path, tmp_path: Path
+) -> None:
+    ok(
+        run(
+            "exercise",
+            "create",
+            teacher,
+            "--out",
+            tmp_path / "w",
+            "--documents",
+            "all",
+            "--title",
+            "Week 1",
+            "--key",
+            "Key maker",
+            cwd=tmp_path,
+        )
+    )
+    exercise = tmp_path / "w.claimdesk-exercise"
+    names = ["Ann", "Zoë 😀 𠀋 𠀋", "Zoe\u0301 <b>x</b>&amp;", "=SUM(A1)", "李" * 40]
+    for name in names:
+        student_submits(exercise, name, [(0, "Claim", 0, 10)], tmp_path)
+    ok(run("exercise", "collect", teacher, tmp_path, cwd=tmp_path))
+    out = ok(run("exercise", "grade", teacher, cwd=tmp_path)).splitlines()
+    table = out[1:]
+    assert len(table) == 1 + len(names)
+
+    def columns(text: str) -> int:  # as a terminal shows it
+        wide = sum(unicodedata.east_asian_width(c) in "WF" for c in text)
+        return len(text) + wide - sum(unicodedata.combining(c) > 0 for c in text)
+
+    # Every row's first score ends in the same terminal column as its heading.
+    heading = columns(table[0][: table[0].index("exact F1") + len("exact F1")])
+    scores = [re.search(r"\d\.\d{3}", line) for line in table[1:]]
+    ends = {columns(line[: m.end()]) for line, m in zip(table[1:], scores, strict=True) if m}
+    assert len(ends) == 1 and all(scores)
+    assert ends == {heading}
+    assert any(line.startswith("Zoë 😀 𠀋 𠀋 ") for line in table)
+    assert any(line.startswith("李" * 16 + " ") for line in table)  # cut at 32 columns

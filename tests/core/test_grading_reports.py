@@ -15,7 +15,8 @@ from core.exercise import ExerciseError, create_exercise
 from core.feedback import feedback_html, write_all_feedback
 from core.grading import OVERVIEW_COLUMNS, ClassGrades, class_overview_rows, grade, write_class_csv
 from core.project import Project
-from tests.core.classroom_kit import exercise_with_key, student_submits, teacher_project
+from core.textio import Article, sha256_text
+from tests.core.classroom_kit import TEXT_1, exercise_with_key, student_submits, teacher_project
 
 KEY = [(0, "Claim", 0, 10), (0, "Evidence", 5, 30), (0, "<b>Source</b>", 40, 50)]
 
@@ -131,6 +132,8 @@ def test_feedback_escapes_everything_and_shows_both_sides(
     assert "Who says it <i>(name them)</i>." not in text  # Source was not missed...
     assert "A statement presented as fact." in text  # ...but the key's Claim was
     assert "Your annotations (3)" in text and "Answer key (3)" in text
+    assert "Missed claims (1)" in text and "Claims not in the key (1)" in text
+    assert "Boundary errors (2)" in text
     document = project.document_text(project.documents()[1].id)
     assert "&lt;b&gt;x&lt;/b&gt;&amp;amp;" in page and document.startswith("Café")
     # The key's spans are painted in the labels' colours (tinted for print).
@@ -158,3 +161,36 @@ def test_grading_needs_a_key(tmp_path: Path) -> None:
             grade(project, "0" * 32)
     finally:
         project.close()
+
+
+def test_feedback_keeps_crlf_as_one_line_break_and_leaves_out_unused_labels(
+    tmp_path: Path,
+) -> None:
+    project = teacher_project(tmp_path / "teacher", texts=(TEXT_1,))
+    # Import keeps CRLF in a dataset's text (offsets point into it), as a JSONL file gives it.
+    crlf = "Café owners said 🙂 prices rose.\r\n<b>x</b>&amp; =SUM(A1)."
+    project.import_articles([Article(tmp_path / "c.txt", crlf, "CRLF", sha256_text(crlf), "", ())])
+    cr = crlf.index("\r\n")
+    # The key's claim ends between the CR and the LF; the student's ends after both.
+    info = exercise_with_key(project, tmp_path, [(1, "Claim", 0, cr + 1)])
+    assert info.path is not None
+    collect(project, [student_submits(info.path, "Zoë 😀", [(1, "Claim", 0, cr + 2)], tmp_path)])
+    grades = grade(project, info.id)
+    page = feedback_html(grades, grades.students[0])
+    cells = re.findall(r'<td class="side text">(.*?)</td>', page, re.DOTALL)
+    assert len(cells) == 4 and not any("\r" in cell for cell in cells)
+    breaks = re.findall(r"rose\.(?:</?span[^>]*>|\n)*?(\n+)(?:</?span[^>]*>)*&lt;b&gt;x", page)
+    assert breaks == ["\n", "\n"]  # one line break on each side, as the text has
+    # Only Claim was used (by the key and by the student): the other labels are not scored.
+    parser = _Collector()
+    parser.feed(page)
+    text_shown = "".join(parser.text)
+    assert "Claim" in text_shown and "Evidence" not in text_shown
+    assert "<b>Source</b>" not in text_shown
+    assert "2 label(s) that neither you nor the key used." in text_shown
+    # In the class CSV those labels' cells stay empty rather than a perfect 1.000.
+    with write_class_csv(grades, tmp_path / "class.csv").open(encoding="utf-8-sig") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert (row["Claim exact F1"], row["Claim overlap F1"]) == ("0.000", "1.000")
+    assert row["Evidence exact F1"] == row["<b>Source</b> overlap F1"] == ""
+    project.close()
