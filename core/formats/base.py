@@ -37,6 +37,11 @@ class SpanOut(NamedTuple):
 
     A named tuple rather than a dataclass: a million of them are made per large export, and a
     tuple is built three times faster than a frozen dataclass.
+
+    The times are kept as the project stores them, ISO 8601 text in UTC without an offset
+    ("2026-03-04 05:06:07.123456"); `created_at` and `updated_at` parse them for the formats
+    that write times their own way. Parsing every time up front and printing it back again
+    cost more than a third of a CSV export, and JSONL writes no times at all.
     """
 
     id: int
@@ -46,8 +51,16 @@ class SpanOut(NamedTuple):
     annotator: str
     note: str
     quote: str
-    created_at: datetime
-    updated_at: datetime
+    created: str
+    updated: str
+
+    @property
+    def created_at(self) -> datetime:
+        return datetime.fromisoformat(self.created)
+
+    @property
+    def updated_at(self) -> datetime:
+        return datetime.fromisoformat(self.updated)
 
 
 @dataclass(frozen=True)

@@ -108,10 +108,7 @@ def test_characters_xml_cannot_hold_are_reported(tmp_path: Path) -> None:
     source = awkward_source()
     doc = source.docs[0]
     span = doc.spans[0]
-    doc.spans[0] = type(span)(
-        span.id, span.start, span.end, span.label, span.annotator, "bell\x07",
-        span.quote, span.created_at, span.updated_at,
-    )  # fmt: skip
+    doc.spans[0] = span._replace(note="bell\x07")
     report = qdpx.export(source, tmp_path / "c.qdpx")
     assert report.verified
     assert any("span 1" in item and "note" in item for item in report.lost)

@@ -415,3 +415,25 @@ def test_csv_neutralises_names_too(project: Project, tmp_path: Path) -> None:
     assert (row["start"], row["end"]) == ("0", "2")
     made = datetime.fromisoformat(row["created_at"])  # "YYYY-MM-DD HH:MM:SS[.ffffff]", UTC
     assert made.tzinfo is None and abs(datetime.now(UTC).replace(tzinfo=None) - made).seconds < 600
+
+
+def test_csv_times_are_the_times_the_project_holds(tmp_path: Path) -> None:
+    path = tmp_path / "times.claimdesk"
+    with Project.create(path) as project:
+        build(project)
+        out = tmp_path / "times.csv"
+        export_dataset(project, "csv", out)
+        held = {
+            a.id: (a.created_at, a.updated_at)
+            for doc in project.documents()
+            for a in project.annotations(doc.id, None)
+        }
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        written = {
+            int(row["annotation_id"]): (
+                datetime.fromisoformat(row["created_at"]),
+                datetime.fromisoformat(row["updated_at"]),
+            )
+            for row in csv.DictReader(handle)
+        }
+    assert written == held
