@@ -235,18 +235,16 @@ class SpanDigest:
     from the text read back. Equal digests prove every span still covers the same quote while
     holding only one number per document in memory. Both sides are computed in the same
     process, so Python's (per-process salted) tuple hash is enough and much cheaper than a
-    cryptographic one.
+    cryptographic one. The number is the sum of the spans' hashes, so the order in which the
+    spans (or the pieces of one document, e.g. one per annotator) arrive does not matter and
+    nothing needs sorting; a span that appears twice counts twice.
     """
 
     def __init__(self) -> None:
         self.documents: dict[str, int] = {}
 
     def add(self, key: str, spans: Iterable[tuple[str, str, int, int, str]]) -> None:
-        value = hash(tuple(sorted(spans)))
-        previous = self.documents.get(key)
-        if previous is not None:  # one document may come in several pieces (per annotator)
-            value = hash((previous, value))
-        self.documents[key] = value
+        self.documents[key] = self.documents.get(key, 0) + sum(map(hash, spans))
 
     def differences(self, other: SpanDigest) -> list[str]:
         """Document keys whose spans differ between the two digests."""
