@@ -181,6 +181,8 @@ class DocumentIn:
     labels: dict[str, str] = field(default_factory=dict)
     # the document's id in the file, when it has one (used to check an export read back)
     file_id: str | None = None
+    # what the file holds that Claimdesk cannot (one sentence each), shown after the import
+    not_imported: list[str] = field(default_factory=list)
 
 
 # -- helpers shared by the format modules (added after the first release of this file) --------

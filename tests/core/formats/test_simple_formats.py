@@ -241,6 +241,44 @@ def test_brat_quote_mismatch_is_refused(project: Project, tmp_path: Path) -> Non
     assert project.documents() == []
 
 
+def test_brat_line_that_is_not_brat_is_refused(
+    awkward: Project, awkward_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Moscow talks", encoding="utf-8")
+    (folder / "a.ann").write_text("T1\tPlace 0 6\tMoscow\ngarbage line\n", encoding="utf-8")
+    before = rows(awkward_path)
+    with pytest.raises(FormatError, match=r"entry a\.ann, line 2: not a brat annotation line"):
+        import_annotations(awkward, "brat", folder)
+    assert rows(awkward_path) == before
+
+
+def test_brat_relations_and_attributes_are_reported_not_dropped_silently(
+    project: Project, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Moscow talks\r\nin 𠀋 city", encoding="utf-8", newline="")
+    (folder / "a.ann").write_text(
+        "T1\tPlace 0 6\tMoscow\nT2\tEvent 7 12\ttalks\nR1\tLocated Arg1:T2 Arg2:T1\n"
+        "A1\tNegated T2\nE1\tEvent:T2\n*\tAlias T1 T2\n#1\tAnnotatorNotes T1\t=SUM(A1)\n",
+        encoding="utf-8",
+    )
+    report = import_annotations(project, "brat", folder)
+    assert report.annotations_added == 2
+    assert sorted(report.not_imported) == [
+        "a.ann: 1 attribute line(s) (Claimdesk holds text spans)",
+        "a.ann: 1 equivalence line(s) (Claimdesk holds text spans)",
+        "a.ann: 1 event line(s) (Claimdesk holds text spans)",
+        "a.ann: 1 relation line(s) (Claimdesk holds text spans)",
+    ]
+    assert "Not imported (4):" in report.summary()
+    (doc,) = project.documents()
+    notes = {a.quote: a.note for a in project.annotations(doc.id, None)}
+    assert notes == {"Moscow": "=SUM(A1)", "talks": ""}
+
+
 # -- CoNLL ------------------------------------------------------------------------------------
 
 
