@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
@@ -186,6 +186,13 @@ class DocumentIn:
 
 
 # -- helpers shared by the format modules (added after the first release of this file) --------
+
+
+def utc_timestamp(moment: datetime) -> str:
+    """ISO 8601 in UTC to the second, as "2026-03-04T05:06:07Z" (naive times are UTC)."""
+    if moment.tzinfo is None:  # the project stores UTC without an offset
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def check_progress(progress: Progress | None, done: int, total: int) -> None:

@@ -45,6 +45,7 @@ from core.formats.base import (
     SpanIn,
     atomic_output,
     check_progress,
+    utc_timestamp,
     verify,
 )
 from core.formats.safe_files import SafeZip, open_zip, parse_xml, xml_text
@@ -66,12 +67,6 @@ _MAX_TEXT_BYTES = 256 * 1024**2
 
 def _guid(kind: str, *parts: object) -> str:
     return str(uuid.uuid5(_GUIDS, "\x1f".join([kind, *map(str, parts)]))).upper()
-
-
-def _time(moment: datetime) -> str:
-    if moment.tzinfo is None:  # stored times are UTC
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _colour(colour: str) -> str | None:
@@ -208,9 +203,9 @@ def _text_source(
             startPosition=str(span.start),
             endPosition=str(span.end),
             creatingUser=creator,
-            creationDateTime=_time(span.created_at),
+            creationDateTime=utc_timestamp(span.created_at),
             modifyingUser=creator,
-            modifiedDateTime=_time(span.updated_at),
+            modifiedDateTime=utc_timestamp(span.updated_at),
         )
         if span.note:
             note = xml_text(span.note)
@@ -225,7 +220,7 @@ def _text_source(
             _Q + "Coding",
             guid=_guid("coding", project, span.id),
             creatingUser=creator,
-            creationDateTime=_time(span.created_at),
+            creationDateTime=utc_timestamp(span.created_at),
         )
         etree.SubElement(coding, _Q + "CodeRef", targetGUID=_guid("code", span.label))
     return text_el
@@ -247,7 +242,7 @@ def _project_frame(
         nsmap={None: NS},
         name=xml_text(project) or "Claimdesk project",
         origin="Claimdesk",
-        creationDateTime=_time(datetime.now(UTC)),
+        creationDateTime=utc_timestamp(datetime.now(UTC)),
     )
     if users:
         users_el = etree.SubElement(root, _Q + "Users")

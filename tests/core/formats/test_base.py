@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from core.formats.base import ExportReport, FormatError, SpanDigest, verify
+from core.formats.base import ExportReport, FormatError, SpanDigest, utc_timestamp, verify
 
 A = ("Ana", "Factual claim", 0, 2, "😀𠀋")
 B = ("Ana", "主张 opinion", 3, 9, "Cafe\u0301 ")
@@ -51,3 +52,10 @@ def test_a_document_missing_from_the_file_is_a_difference(tmp_path: Path) -> Non
     written.add("1", [])
     with pytest.raises(FormatError, match="1"):
         verify(ExportReport("x", tmp_path / "x"), written, read)
+
+
+def test_times_are_written_in_utc_to_the_second() -> None:
+    stored = datetime.fromisoformat("2026-03-04 05:06:07.999999")  # as the project holds it
+    assert utc_timestamp(stored) == "2026-03-04T05:06:07Z"
+    kyiv = datetime(2026, 3, 4, 7, 6, 7, tzinfo=timezone(timedelta(hours=2)))
+    assert utc_timestamp(kyiv) == utc_timestamp(kyiv.astimezone(UTC)) == "2026-03-04T05:06:07Z"
