@@ -210,7 +210,9 @@ def atomic_output(out: Path, *, folder: bool) -> Iterator[Path]:
     one's files are ever replaced by a whole-folder move.
     """
     out = Path(out)
-    if folder and out.exists() and (not out.is_dir() or any(out.iterdir())):
+    if folder and out.exists() and not out.is_dir():
+        raise FormatError(out, "is a file; this format writes a folder: give a new or empty one")
+    if folder and out.exists() and any(out.iterdir()):
         raise FormatError(out, "choose a new or empty folder: this one already holds files")
     if not folder and out.is_dir():
         raise FormatError(out, "is a folder; give a file name")

@@ -196,3 +196,11 @@ def test_label_studio_note_that_is_not_text_is_refused(
     with pytest.raises(FormatError, match=r"tasks\.json: task 1: a region's 'meta\.text'"):
         import_annotations(project, "labelstudio", path)
     assert rows(project_path) == before
+
+
+def test_import_help_names_the_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["import-annotations", "--help"])
+    assert done.value.code == 0
+    words = " ".join(capsys.readouterr().out.split())
+    assert "--format FORMAT jsonl, brat, labelstudio, uima-xmi, qdpx" in words

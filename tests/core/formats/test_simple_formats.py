@@ -231,6 +231,15 @@ def test_brat_refuses_a_folder_that_holds_files(awkward: Project, tmp_path: Path
     assert [p.name for p in out.iterdir()] == ["mine.txt"]
 
 
+def test_folder_format_over_a_file_says_so(awkward: Project, tmp_path: Path) -> None:
+    out = tmp_path / "claims.csv"
+    out.write_text("keep me", encoding="utf-8")
+    with pytest.raises(FormatError, match=r"claims\.csv: is a file; this format writes a folder"):
+        export_dataset(awkward, "brat", out)
+    assert out.read_text(encoding="utf-8") == "keep me"
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
 def test_brat_quote_mismatch_is_refused(project: Project, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
