@@ -261,6 +261,7 @@ def _parse_ann(
     spans: dict[str, SpanIn] = {}
     notes: dict[str, str] = {}
     others: dict[str, int] = {}
+    content = content.removeprefix("\ufeff")  # a byte-order mark some editors add
     for number, line in enumerate(content.split("\n"), start=1):
         line = line.removesuffix("\r")
         if not line.strip():

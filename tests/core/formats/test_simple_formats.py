@@ -272,7 +272,7 @@ def test_brat_relations_and_attributes_are_reported_not_dropped_silently(
     (folder / "a.ann").write_text(
         "T1\tPlace 0 6\tMoscow\nT2\tEvent 7 12\ttalks\nR1\tLocated Arg1:T2 Arg2:T1\n"
         "A1\tNegated T2\nE1\tEvent:T2\n*\tAlias T1 T2\n#1\tAnnotatorNotes T1\t=SUM(A1)\n",
-        encoding="utf-8",
+        encoding="utf-8-sig",  # saved by an editor that adds a byte-order mark
     )
     report = import_annotations(project, "brat", folder)
     assert report.annotations_added == 2
