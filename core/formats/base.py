@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
@@ -193,6 +194,14 @@ def utc_timestamp(moment: datetime) -> str:
     if moment.tzinfo is None:  # the project stores UTC without an offset
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def spans_by_annotator(spans: Iterable[SpanOut]) -> list[tuple[str, list[SpanOut]]]:
+    """A document's spans per annotator, in order of the annotators' names (span order kept)."""
+    groups: dict[str, list[SpanOut]] = {}
+    for span in spans:
+        groups.setdefault(span.annotator, []).append(span)
+    return sorted(groups.items(), key=itemgetter(0))
 
 
 def check_progress(progress: Progress | None, done: int, total: int) -> None:

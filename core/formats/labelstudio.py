@@ -35,6 +35,7 @@ from core.formats.base import (
     SpanOut,
     atomic_output,
     check_progress,
+    spans_by_annotator,
     verify,
 )
 
@@ -73,9 +74,6 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
         with temp.open("w", encoding="utf-8", newline="\n") as handle:
             handle.write("[")
             for done, doc in enumerate(source.documents(), start=1):
-                by_annotator: dict[str, list[SpanOut]] = {}
-                for span in doc.spans:
-                    by_annotator.setdefault(span.annotator, []).append(span)
                 task = {
                     "id": doc.id,
                     "data": {
@@ -89,7 +87,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                             "created_username": annotator,
                             "result": [_region(span) for span in spans],
                         }
-                        for annotator, spans in sorted(by_annotator.items(), key=lambda kv: kv[0])
+                        for annotator, spans in spans_by_annotator(doc.spans)
                     ],
                 }
                 handle.write(("\n" if done == 1 else ",\n") + json.dumps(task, ensure_ascii=False))
