@@ -315,6 +315,7 @@ class QdaProject:
     documents: list[DocumentIn] = field(default_factory=list)
     codes: dict[str, str] = field(default_factory=dict)  # code name -> colour ("" if none)
     users: list[str] = field(default_factory=list)
+    not_imported: list[str] = field(default_factory=list)  # PDF, picture, audio, video sources
 
 
 def read(path: Path) -> list[DocumentIn]:
@@ -326,6 +327,8 @@ def read(path: Path) -> list[DocumentIn]:
     project = read_project(path)
     for doc in project.documents:
         doc.labels = {**project.codes, **doc.labels}
+    if project.documents:  # said once for the file, on its first document
+        project.documents[0].not_imported.extend(project.not_imported)
     return project.documents
 
 
@@ -400,8 +403,17 @@ class _Reader:
             codes={name: colour for name, colour in self.codes.values()},
             users=list(self.users.values()),
         )
-        for source in root.iterfind(f"{_Q}Sources/{_Q}TextSource"):
-            result.documents.append(self.document(source))
+        others: dict[str, int] = {}
+        for source in root.iterfind(f"{_Q}Sources/*"):
+            if source.tag == _Q + "TextSource":
+                result.documents.append(self.document(source))
+            elif isinstance(source.tag, str):  # not a comment
+                kind = etree.QName(source).localname
+                others[kind] = others.get(kind, 0) + 1
+        result.not_imported = [
+            f"{count} {kind}(s) and their codings (Claimdesk imports text sources)"
+            for kind, count in sorted(others.items())
+        ]
         return result
 
     def _text_of(self, element: etree._Element, where: str) -> str:
