@@ -98,11 +98,13 @@ def register(commands: Any) -> None:
     )
     imp.add_argument("project", metavar="PROJECT")
     imp.add_argument("path", metavar="PATH", help="the file (or brat/uima-xmi folder) to read")
+    importable = [f.name for f in registry.FORMATS if f.importable]
     imp.add_argument(
         "--format",
         required=True,
-        choices=[f.name for f in registry.FORMATS if f.importable],
+        choices=importable,
         metavar="FORMAT",
+        help=", ".join(importable),
     )
     imp.add_argument(
         "--annotator",

@@ -12,6 +12,10 @@ space as ``_`` and any other character that is not a letter, digit or ``-`` as `
 (reversible; visual.conf shows the label's real name). brat fragments must not cross a line
 break, so a span over several lines is written as several fragments (``T1	Claim 0 5;6 10	...``)
 and read back as one span from the first fragment's start to the last one's end.
+
+Reading keeps T lines and their AnnotatorNotes; relations, events, attributes, normalisations
+and equivalences (R, E, A/M, N and * lines) have no place in Claimdesk and are counted in the
+import's report; any other line is refused with its line number.
 """
 
 from __future__ import annotations
@@ -44,6 +48,16 @@ _ESCAPED = re.compile(r"_x([0-9A-F]{4,6})_")
 _LINE_BREAK = re.compile(r"[\r\n]+")
 _T_LINE = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$", re.DOTALL)
 _NOTE_LINE = re.compile(r"^#\d+\tAnnotatorNotes (T\d+)\t(.*)$", re.DOTALL)
+# brat annotations Claimdesk has no place for, by the letter their ids begin with.
+_OTHER_KINDS = {
+    "R": "relation",
+    "E": "event",
+    "A": "attribute",
+    "M": "attribute",
+    "N": "normalisation",
+    "*": "equivalence",
+}
+_OTHER_LINE = re.compile(r"^([REAMN])\d+\t|^(\*)\t")
 
 
 def type_name(label: str) -> str:
@@ -198,11 +212,15 @@ def read(path: Path) -> list[DocumentIn]:
             raise FormatError(root, f"has no text file {txt.name} beside it", where)
         text = _read_text(txt, root, f"entry {txt.relative_to(root).as_posix()}")
         annotator = unquote(relative.parent.as_posix()) if relative.parent != Path(".") else None
-        spans = _parse_ann(_read_text(ann, root, where), text, annotator, root, where)
+        spans, others = _parse_ann(_read_text(ann, root, where), text, annotator, root, where)
         documents.append(
             DocumentIn(
                 text=text,
                 spans=spans,
+                not_imported=[
+                    f"{relative.as_posix()}: {count} {kind} line(s) (Claimdesk holds text spans)"
+                    for kind, count in others.items()
+                ],
                 title=ann.stem.split("-", 1)[-1].replace("-", " ") or ann.stem,
                 source=relative.with_suffix(".txt").as_posix(),
                 where=where,
@@ -238,9 +256,12 @@ def _read_colours(visual: Path) -> dict[str, str]:
 
 def _parse_ann(
     content: str, text: str, annotator: str | None, root: Path, where: str
-) -> list[SpanIn]:
+) -> tuple[list[SpanIn], dict[str, int]]:
+    """The spans with their notes, and how many lines of each kind Claimdesk cannot hold."""
     spans: dict[str, SpanIn] = {}
     notes: dict[str, str] = {}
+    others: dict[str, int] = {}
+    content = content.removeprefix("\ufeff")  # a byte-order mark some editors add
     for number, line in enumerate(content.split("\n"), start=1):
         line = line.removesuffix("\r")
         if not line.strip():
@@ -267,7 +288,13 @@ def _parse_ann(
             match = _NOTE_LINE.match(line)
             if match:
                 notes[match.group(1)] = match.group(2)
-    return [
+        elif match := _OTHER_LINE.match(line):
+            kind = _OTHER_KINDS[match.group(1) or match.group(2)]
+            others[kind] = others.get(kind, 0) + 1
+        else:
+            raise FormatError(root, f"not a brat annotation line: {line[:60]!r}", here)
+    found = [
         SpanIn(s.start, s.end, s.label, s.annotator, notes.get(ident, ""))
         for ident, s in spans.items()
     ]
+    return found, others

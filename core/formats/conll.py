@@ -31,6 +31,7 @@ from core.formats.base import (
     SpanOut,
     atomic_output,
     check_progress,
+    spans_by_annotator,
     verify,
 )
 
@@ -81,12 +82,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
     with atomic_output(out, folder=False) as temp:
         with temp.open("w", encoding="utf-8", newline="\n") as handle:
             for done, doc in enumerate(source.documents(), start=1):
-                by_annotator: dict[str, list[SpanOut]] = {}
-                for span in doc.spans:
-                    by_annotator.setdefault(span.annotator, []).append(span)
-                for annotator, spans in sorted(by_annotator.items(), key=lambda kv: kv[0]) or [
-                    ("", [])
-                ]:
+                for annotator, spans in spans_by_annotator(doc.spans) or [("", [])]:
                     block += 1
                     lines, kept = _block(doc, annotator, spans, report)
                     handle.write("\n".join(lines) + "\n\n")

@@ -84,8 +84,8 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                         "'" + s.quote if s.quote[:1] in first else s.quote,
                         "'" + s.note if s.note[:1] in first else s.note,
                         s.id,
-                        s.created_at,  # the writer's str(): "2026-03-04 05:06:07.123456"
-                        s.updated_at,
+                        s.created,  # as stored: "2026-03-04 05:06:07.123456", UTC
+                        s.updated,
                     )
                     for s in doc.spans
                 ]

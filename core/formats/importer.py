@@ -46,6 +46,7 @@ class ImportAnnotationsReport:
     annotators_added: list[str] = field(default_factory=list)
     annotations_added: int = 0
     annotations_skipped: int = 0  # already in the project (or twice in the file)
+    not_imported: list[str] = field(default_factory=list)  # what the format held that we cannot
     changes: Changes = field(default_factory=Changes)
 
     def summary(self) -> str:
@@ -61,6 +62,9 @@ class ImportAnnotationsReport:
             lines.append(f"New labels: {', '.join(self.labels_added)}.")
         if self.annotators_added:
             lines.append(f"New annotators: {', '.join(self.annotators_added)}.")
+        if self.not_imported:
+            lines.append(f"Not imported ({len(self.not_imported)}):")
+            lines.extend(f"- {item}" for item in self.not_imported)
         return "\n".join(lines)
 
 
@@ -114,6 +118,7 @@ def import_annotations(
 
     for done, doc in enumerate(documents, start=1):
         where = doc.where
+        report.not_imported.extend(doc.not_imported)
         try:
             digest = sha256_text(doc.text)
         except UnicodeEncodeError:

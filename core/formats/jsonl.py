@@ -29,8 +29,10 @@ from core.formats.base import (
     Progress,
     SpanDigest,
     SpanIn,
+    SpanOut,
     atomic_output,
     check_progress,
+    spans_by_annotator,
     verify,
 )
 
@@ -38,6 +40,9 @@ NAME = "jsonl"
 TITLE = "JSONL (doccano, HuggingFace datasets)"
 FOLDER = False
 SUFFIX = ".jsonl"
+
+# A document no selected annotator touched: one line with "annotator": null and no spans.
+_NO_SPANS: list[tuple[str | None, list[SpanOut]]] = [(None, [])]
 
 
 def export(source: ExportSource, out: Path, progress: Progress | None = None) -> ExportReport:
@@ -48,12 +53,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
         with temp.open("w", encoding="utf-8", newline="\n") as handle:
             dumps = json.JSONEncoder(ensure_ascii=False).encode
             for done, doc in enumerate(source.documents(), start=1):
-                by_annotator: dict[str | None, list[Any]] = {}
-                for span in doc.spans:
-                    by_annotator.setdefault(span.annotator, []).append(span)
-                if not by_annotator:
-                    by_annotator[None] = []
-                for annotator, spans in sorted(by_annotator.items(), key=lambda kv: kv[0] or ""):
+                for annotator, spans in spans_by_annotator(doc.spans) or _NO_SPANS:
                     line = {
                         "id": doc.id,
                         "title": doc.title,

@@ -35,6 +35,7 @@ from core.formats.base import (
     SpanOut,
     atomic_output,
     check_progress,
+    spans_by_annotator,
     verify,
 )
 
@@ -73,9 +74,6 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
         with temp.open("w", encoding="utf-8", newline="\n") as handle:
             handle.write("[")
             for done, doc in enumerate(source.documents(), start=1):
-                by_annotator: dict[str, list[SpanOut]] = {}
-                for span in doc.spans:
-                    by_annotator.setdefault(span.annotator, []).append(span)
                 task = {
                     "id": doc.id,
                     "data": {
@@ -89,7 +87,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                             "created_username": annotator,
                             "result": [_region(span) for span in spans],
                         }
-                        for annotator, spans in sorted(by_annotator.items(), key=lambda kv: kv[0])
+                        for annotator, spans in spans_by_annotator(doc.spans)
                     ],
                 }
                 handle.write(("\n" if done == 1 else ",\n") + json.dumps(task, ensure_ascii=False))
@@ -146,10 +144,18 @@ def read(path: Path) -> list[DocumentIn]:
         tasks = [tasks]
     if not isinstance(tasks, list):
         raise FormatError(path, "expected a list of Label Studio tasks")
-    return [_task(task, path, f"task {n}") for n, task in enumerate(tasks, start=1)]
+    skipped: dict[str, int] = {}
+    documents = [_task(task, path, f"task {n}", skipped) for n, task in enumerate(tasks, start=1)]
+    if documents and skipped:  # said once for the file, on its first task
+        documents[0].not_imported.extend(
+            f"{count} result(s) of type {kind!r} (Claimdesk holds labelled text spans)"
+            for kind, count in sorted(skipped.items())
+        )
+    return documents
 
 
-def _task(task: Any, path: Path, where: str) -> DocumentIn:
+def _task(task: Any, path: Path, where: str, skipped: dict[str, int]) -> DocumentIn:
+    """One task's text and "labels" regions; other result types are counted in ``skipped``."""
     if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
         raise FormatError(path, "a task needs a 'data' object", where)
     data = task["data"]
@@ -169,7 +175,11 @@ def _task(task: Any, path: Path, where: str) -> DocumentIn:
             email = entry["completed_by"].get("email")
             annotator = email if isinstance(email, str) else None
         for region in entry.get("result", []):
-            if not isinstance(region, dict) or region.get("type") != "labels":
+            if not isinstance(region, dict):
+                raise FormatError(path, "each of an annotation's 'result' must be an object", where)
+            if region.get("type") != "labels":
+                kind = str(region.get("type"))
+                skipped[kind] = skipped.get(kind, 0) + 1
                 continue
             value = region.get("value")
             if not isinstance(value, dict):
@@ -182,7 +192,13 @@ def _task(task: Any, path: Path, where: str) -> DocumentIn:
             quote = value.get("text")
             meta = region.get("meta")
             notes = meta.get("text") if isinstance(meta, dict) else None
-            note = "\n".join(notes) if isinstance(notes, list) else ""
+            if isinstance(notes, str):
+                notes = [notes]
+            if notes is not None and (
+                not isinstance(notes, list) or not all(isinstance(x, str) for x in notes)
+            ):
+                raise FormatError(path, "a region's 'meta.text' must be a list of notes", where)
+            note = "\n".join(notes or ())
             for label in labels:
                 spans.append(
                     SpanIn(

@@ -45,6 +45,7 @@ from core.formats.base import (
     SpanIn,
     atomic_output,
     check_progress,
+    utc_timestamp,
     verify,
 )
 from core.formats.safe_files import SafeZip, open_zip, parse_xml, xml_text
@@ -66,12 +67,6 @@ _MAX_TEXT_BYTES = 256 * 1024**2
 
 def _guid(kind: str, *parts: object) -> str:
     return str(uuid.uuid5(_GUIDS, "\x1f".join([kind, *map(str, parts)]))).upper()
-
-
-def _time(moment: datetime) -> str:
-    if moment.tzinfo is None:  # stored times are UTC
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _colour(colour: str) -> str | None:
@@ -208,9 +203,9 @@ def _text_source(
             startPosition=str(span.start),
             endPosition=str(span.end),
             creatingUser=creator,
-            creationDateTime=_time(span.created_at),
+            creationDateTime=utc_timestamp(span.created_at),
             modifyingUser=creator,
-            modifiedDateTime=_time(span.updated_at),
+            modifiedDateTime=utc_timestamp(span.updated_at),
         )
         if span.note:
             note = xml_text(span.note)
@@ -225,7 +220,7 @@ def _text_source(
             _Q + "Coding",
             guid=_guid("coding", project, span.id),
             creatingUser=creator,
-            creationDateTime=_time(span.created_at),
+            creationDateTime=utc_timestamp(span.created_at),
         )
         etree.SubElement(coding, _Q + "CodeRef", targetGUID=_guid("code", span.label))
     return text_el
@@ -247,7 +242,7 @@ def _project_frame(
         nsmap={None: NS},
         name=xml_text(project) or "Claimdesk project",
         origin="Claimdesk",
-        creationDateTime=_time(datetime.now(UTC)),
+        creationDateTime=utc_timestamp(datetime.now(UTC)),
     )
     if users:
         users_el = etree.SubElement(root, _Q + "Users")
@@ -320,6 +315,7 @@ class QdaProject:
     documents: list[DocumentIn] = field(default_factory=list)
     codes: dict[str, str] = field(default_factory=dict)  # code name -> colour ("" if none)
     users: list[str] = field(default_factory=list)
+    not_imported: list[str] = field(default_factory=list)  # PDF, picture, audio, video sources
 
 
 def read(path: Path) -> list[DocumentIn]:
@@ -331,6 +327,8 @@ def read(path: Path) -> list[DocumentIn]:
     project = read_project(path)
     for doc in project.documents:
         doc.labels = {**project.codes, **doc.labels}
+    if project.documents:  # said once for the file, on its first document
+        project.documents[0].not_imported.extend(project.not_imported)
     return project.documents
 
 
@@ -405,8 +403,17 @@ class _Reader:
             codes={name: colour for name, colour in self.codes.values()},
             users=list(self.users.values()),
         )
-        for source in root.iterfind(f"{_Q}Sources/{_Q}TextSource"):
-            result.documents.append(self.document(source))
+        others: dict[str, int] = {}
+        for source in root.iterfind(f"{_Q}Sources/*"):
+            if source.tag == _Q + "TextSource":
+                result.documents.append(self.document(source))
+            elif isinstance(source.tag, str):  # not a comment
+                kind = etree.QName(source).localname
+                others[kind] = others.get(kind, 0) + 1
+        result.not_imported = [
+            f"{count} {kind}(s) and their codings (Claimdesk imports text sources)"
+            for kind, count in sorted(others.items())
+        ]
         return result
 
     def _text_of(self, element: etree._Element, where: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 from core.errors import EditError
@@ -79,16 +78,8 @@ class ProjectSource:
                     "SELECT id, title, source, date, meta, text FROM document WHERE id = ?",
                     (document_id,),
                 ).fetchone()
-                # SQLite sorts (in C) and sqlite3 hands back ISO strings: parse them inline.
+                # SQLite sorts (in C); the times stay the ISO text it stores.
                 rows = raw.execute(spans_sql, (document_id, *self._annotator_ids)).fetchall()
-                parse = datetime.fromisoformat if rows and type(rows[0][7]) is str else _time
-                spans = [
-                    SpanOut(i, s, e, label, who, note, quote, parse(made), parse(changed))
-                    for i, s, e, label, who, note, quote, made, changed in rows
-                ]
+                spans = list(map(SpanOut._make, rows))
                 meta = json.loads(row[4]) if row[4] else {}
                 yield DocumentOut(row[0], row[1], row[2] or "", row[3] or "", meta, row[5], spans)
-
-
-def _time(value: Any) -> datetime:
-    return value if isinstance(value, datetime) else datetime.fromisoformat(value)

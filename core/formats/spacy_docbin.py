@@ -24,9 +24,9 @@ from core.formats.base import (
     ExportSource,
     Progress,
     SpanDigest,
-    SpanOut,
     atomic_output,
     check_progress,
+    spans_by_annotator,
     verify,
 )
 
@@ -45,10 +45,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
     total = source.document_count
     count = 0
     for done, doc in enumerate(source.documents(), start=1):
-        by_annotator: dict[str, list[SpanOut]] = {}
-        for span in doc.spans:
-            by_annotator.setdefault(span.annotator, []).append(span)
-        for annotator, spans in sorted(by_annotator.items(), key=lambda kv: kv[0]) or [("", [])]:
+        for annotator, spans in spans_by_annotator(doc.spans) or [("", [])]:
             made = nlp.make_doc(doc.text)
             aligned: list[Span] = []
             who = f" ({annotator})" if annotator else ""

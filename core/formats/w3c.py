@@ -38,6 +38,7 @@ from core.formats.base import (
     SpanOut,
     atomic_output,
     check_progress,
+    utc_timestamp,
     verify,
 )
 
@@ -58,12 +59,6 @@ def _iri(*parts: object) -> str:
 def document_iri(project: str, document_id: int) -> str:
     """The stable IRI a document has in every export of the same project."""
     return _iri("document", project, document_id)
-
-
-def _time(moment: datetime) -> str:
-    if moment.tzinfo is None:  # stored times are UTC
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def annotation(project: str, doc_iri: str, scope: str, text: str, span: SpanOut) -> dict[str, Any]:
@@ -107,8 +102,8 @@ def annotation(project: str, doc_iri: str, scope: str, text: str, span: SpanOut)
             "type": "Person",
             "name": span.annotator,
         },
-        "created": _time(span.created_at),
-        "modified": _time(span.updated_at),
+        "created": utc_timestamp(span.created_at),
+        "modified": utc_timestamp(span.updated_at),
         "body": body,
         "target": target,
     }

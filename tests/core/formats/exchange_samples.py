@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from core.formats.base import DocumentOut, MemorySource, SpanOut
 from core.records import LabelRecord
 
-WHEN = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
-LATER = datetime(2026, 3, 5, 8, 0, 0, tzinfo=UTC)
+# Times as the project stores them: ISO text in UTC, without an offset.
+WHEN = "2026-03-04 05:06:07.000000"
+LATER = "2026-03-05 08:00:00.000000"
 
 # Emoji and CJK outside the BMP first (UTF-16 and code points disagree after them), a
 # combining accent, HTML- and formula-looking text, CRLF line endings kept as given.
@@ -78,7 +77,7 @@ def with_wrong_quote(source: MemorySource) -> MemorySource:
     doc = source.docs[1]
     span = doc.spans[0]
     wrong = SpanOut(span.id, span.start, span.end, span.label, span.annotator, span.note,
-                    "something else", span.created_at, span.updated_at)  # fmt: skip
+                    "something else", span.created, span.updated)  # fmt: skip
     source.docs[1] = DocumentOut(doc.id, doc.title, doc.source, doc.date, doc.meta, doc.text,
                                  [wrong])  # fmt: skip
     return source

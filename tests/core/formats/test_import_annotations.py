@@ -157,3 +157,50 @@ def test_cli_export_and_import(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(["export", str(tmp_path / "a.claimdesk"), "--format", "brat", "--out",
                  str(brat)]) == 1  # fmt: skip
     assert "already holds files" in capsys.readouterr().err
+
+
+def _label_studio_task(**region_extra: object) -> dict[str, object]:
+    region = {
+        "from_name": "label", "to_name": "text", "type": "labels", "id": "r1",
+        "value": {"start": 2, "end": 8, "text": "Moscow", "labels": ["Place"]},
+        **region_extra,
+    }  # fmt: skip
+    relation = {"type": "relation", "from_id": "r1", "to_id": "r2", "direction": "right"}
+    choice = {"type": "choices", "value": {"choices": ["Fake"]}}
+    return {
+        "data": {"text": "😀 Moscow talks <b>x</b>&amp;"},
+        "annotations": [{"created_username": "Ana", "result": [region, relation, choice]}],
+    }
+
+
+def test_label_studio_relations_and_choices_are_reported(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps([_label_studio_task(meta={"text": ["=SUM(A1)"]})] * 2), "utf-8")
+    report = import_annotations(project, "labelstudio", path)
+    assert report.annotations_added == 1
+    assert report.not_imported == [
+        "2 result(s) of type 'choices' (Claimdesk holds labelled text spans)",
+        "2 result(s) of type 'relation' (Claimdesk holds labelled text spans)",
+    ]
+    (doc,) = project.documents()
+    assert [a.note for a in project.annotations(doc.id, None)] == ["=SUM(A1)"]
+
+
+@pytest.mark.parametrize("meta", [{"text": [5]}, {"text": {"a": 1}}])
+def test_label_studio_note_that_is_not_text_is_refused(
+    project: Project, project_path: Path, tmp_path: Path, meta: object
+) -> None:
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps([_label_studio_task(meta=meta)]), "utf-8")
+    before = rows(project_path)
+    with pytest.raises(FormatError, match=r"tasks\.json: task 1: a region's 'meta\.text'"):
+        import_annotations(project, "labelstudio", path)
+    assert rows(project_path) == before
+
+
+def test_import_help_names_the_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["import-annotations", "--help"])
+    assert done.value.code == 0
+    words = " ".join(capsys.readouterr().out.split())
+    assert "--format FORMAT jsonl, brat, labelstudio, uima-xmi, qdpx" in words

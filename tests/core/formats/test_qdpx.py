@@ -108,10 +108,7 @@ def test_characters_xml_cannot_hold_are_reported(tmp_path: Path) -> None:
     source = awkward_source()
     doc = source.docs[0]
     span = doc.spans[0]
-    doc.spans[0] = type(span)(
-        span.id, span.start, span.end, span.label, span.annotator, "bell\x07",
-        span.quote, span.created_at, span.updated_at,
-    )  # fmt: skip
+    doc.spans[0] = span._replace(note="bell\x07")
     report = qdpx.export(source, tmp_path / "c.qdpx")
     assert report.verified
     assert any("span 1" in item and "note" in item for item in report.lost)
@@ -269,3 +266,27 @@ def test_a_codebook_only_atlas_ti_project_brings_its_codes_as_labels(project: Pr
 def test_a_codebook_only_project_with_strict_names_the_unknown_code(project: Project) -> None:
     with pytest.raises(FormatError, match="not in the codebook"):
         import_annotations(project, "qdpx", DATA / "target-atlas-project.qdpx", strict=True)
+
+
+def test_sources_that_are_not_text_are_reported(project: Project, tmp_path: Path) -> None:
+    qde = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="p">
+  <CodeBook><Codes><Code guid="{CODE}" name="C" isCodable="true"/></Codes></CodeBook>
+  <Sources>
+    <PDFSource guid="{GUID[:-1]}1" name="scan.pdf" path="internal://scan.pdf"/>
+    <!-- a comment among the sources -->
+    <TextSource guid="{GUID}" name="doc" plainTextPath="internal://{GUID}.txt">
+      {_selection(3, 6)}</TextSource>
+    <PictureSource guid="{GUID[:-1]}2" name="a.png" path="internal://a.png"/>
+    <PictureSource guid="{GUID[:-1]}3" name="b.png" path="internal://b.png"/>
+  </Sources>
+</Project>""".encode()
+    path = _write(
+        tmp_path / "mixed.qdpx", {"project.qde": qde, f"sources/{GUID}.txt": "😀𠀋 abc".encode()}
+    )
+    report = import_annotations(project, "qdpx", path)
+    assert report.annotations_added == 1
+    assert report.not_imported == [
+        "1 PDFSource(s) and their codings (Claimdesk imports text sources)",
+        "2 PictureSource(s) and their codings (Claimdesk imports text sources)",
+    ]

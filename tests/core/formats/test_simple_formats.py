@@ -231,6 +231,15 @@ def test_brat_refuses_a_folder_that_holds_files(awkward: Project, tmp_path: Path
     assert [p.name for p in out.iterdir()] == ["mine.txt"]
 
 
+def test_folder_format_over_a_file_says_so(awkward: Project, tmp_path: Path) -> None:
+    out = tmp_path / "claims.csv"
+    out.write_text("keep me", encoding="utf-8")
+    with pytest.raises(FormatError, match=r"claims\.csv: is a file; this format writes a folder"):
+        export_dataset(awkward, "brat", out)
+    assert out.read_text(encoding="utf-8") == "keep me"
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
 def test_brat_quote_mismatch_is_refused(project: Project, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -239,6 +248,44 @@ def test_brat_quote_mismatch_is_refused(project: Project, tmp_path: Path) -> Non
     with pytest.raises(FormatError, match=r"entry a\.ann, line 1: T1 says 'Beijing'"):
         import_annotations(project, "brat", folder)
     assert project.documents() == []
+
+
+def test_brat_line_that_is_not_brat_is_refused(
+    awkward: Project, awkward_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Moscow talks", encoding="utf-8")
+    (folder / "a.ann").write_text("T1\tPlace 0 6\tMoscow\ngarbage line\n", encoding="utf-8")
+    before = rows(awkward_path)
+    with pytest.raises(FormatError, match=r"entry a\.ann, line 2: not a brat annotation line"):
+        import_annotations(awkward, "brat", folder)
+    assert rows(awkward_path) == before
+
+
+def test_brat_relations_and_attributes_are_reported_not_dropped_silently(
+    project: Project, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Moscow talks\r\nin 𠀋 city", encoding="utf-8", newline="")
+    (folder / "a.ann").write_text(
+        "T1\tPlace 0 6\tMoscow\nT2\tEvent 7 12\ttalks\nR1\tLocated Arg1:T2 Arg2:T1\n"
+        "A1\tNegated T2\nE1\tEvent:T2\n*\tAlias T1 T2\n#1\tAnnotatorNotes T1\t=SUM(A1)\n",
+        encoding="utf-8-sig",  # saved by an editor that adds a byte-order mark
+    )
+    report = import_annotations(project, "brat", folder)
+    assert report.annotations_added == 2
+    assert sorted(report.not_imported) == [
+        "a.ann: 1 attribute line(s) (Claimdesk holds text spans)",
+        "a.ann: 1 equivalence line(s) (Claimdesk holds text spans)",
+        "a.ann: 1 event line(s) (Claimdesk holds text spans)",
+        "a.ann: 1 relation line(s) (Claimdesk holds text spans)",
+    ]
+    assert "Not imported (4):" in report.summary()
+    (doc,) = project.documents()
+    notes = {a.quote: a.note for a in project.annotations(doc.id, None)}
+    assert notes == {"Moscow": "=SUM(A1)", "talks": ""}
 
 
 # -- CoNLL ------------------------------------------------------------------------------------
@@ -415,3 +462,25 @@ def test_csv_neutralises_names_too(project: Project, tmp_path: Path) -> None:
     assert (row["start"], row["end"]) == ("0", "2")
     made = datetime.fromisoformat(row["created_at"])  # "YYYY-MM-DD HH:MM:SS[.ffffff]", UTC
     assert made.tzinfo is None and abs(datetime.now(UTC).replace(tzinfo=None) - made).seconds < 600
+
+
+def test_csv_times_are_the_times_the_project_holds(tmp_path: Path) -> None:
+    path = tmp_path / "times.claimdesk"
+    with Project.create(path) as project:
+        build(project)
+        out = tmp_path / "times.csv"
+        export_dataset(project, "csv", out)
+        held = {
+            a.id: (a.created_at, a.updated_at)
+            for doc in project.documents()
+            for a in project.annotations(doc.id, None)
+        }
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        written = {
+            int(row["annotation_id"]): (
+                datetime.fromisoformat(row["created_at"]),
+                datetime.fromisoformat(row["updated_at"]),
+            )
+            for row in csv.DictReader(handle)
+        }
+    assert written == held
