@@ -149,6 +149,33 @@ def test_gold_set_and_unlabelled_switch_recompute(
     assert len(view.heatmap.matrix) == 10
 
 
+def test_stop_ends_a_computation_and_keeps_the_figures_shown(
+    dashboard,  # type: ignore[no-untyped-def]
+    qtbot: QtBot,
+) -> None:
+    view, _ids = dashboard
+    shown = view.report
+    assert not view.stop_button.isEnabled()  # nothing to stop
+    steps: list[tuple[int, int]] = []
+    view.unlabelled.setCurrentIndex(view.unlabelled.findData("ignore"))  # starts a computation
+    assert view.stop_button.isEnabled() and not view.refresh_button.isEnabled()
+    view._task.signals.progress.connect(lambda done, total: steps.append((done, total)))
+    qtbot.mouseClick(view.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.refresh_button.isEnabled(), timeout=30_000)
+    assert view.message.text() == "Stopped; the figures shown are from before."
+    assert view.report is shown and view.report.unlabelled == "category"
+    assert not view.stop_button.isEnabled()
+    assert len(steps) < agreement.STEPS  # it did stop early
+    # Refresh computes the choice in full, reporting each step on the way.
+    messages: list[str] = []
+    view.message.setText("")
+    with qtbot.waitSignal(view.computed, timeout=30_000):
+        view.refresh_button.click()
+        view._task.signals.progress.connect(lambda *_: messages.append(view.message.text()))
+    assert view.report.unlabelled == "ignore"
+    assert any(m.startswith("Computing the figures… step") for m in messages)
+
+
 def test_an_edit_elsewhere_asks_for_a_refresh(dashboard, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     view, _ids = dashboard
     window.project.set_status(window.document_id, window.annotator.id, Status.DONE)
