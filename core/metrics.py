@@ -126,18 +126,20 @@ def pairwise_cohen_kappa(
     for a in range(n_raters):
         if not patterns[:, a].any():
             continue
-        same = np.count_nonzero(marked == marked[a], axis=1).astype(np.float64)
-        weights = pf * pf[:, a : a + 1]  # groups × raters: both coded
+        others = slice(a, n_raters)  # kappa is symmetric: pairs with earlier raters are done
+        same = np.count_nonzero(marked[others] == marked[a], axis=1).astype(np.float64)
+        weights = pf[:, others] * pf[:, a : a + 1]  # groups × raters: both coded
         # Marginals over shared units: a's categories as seen with each b, and b's own.
         a_side = weights.T @ counts[:, a, :]
-        b_side = np.einsum("gb,gbk->bk", weights, counts)
-        n = shared[a]
+        b_side = np.einsum("gb,gbk->bk", weights, counts[:, others, :])
+        n = shared[a, others]
         with np.errstate(invalid="ignore", divide="ignore"):
             p_o = same / n
             p_e = (a_side * b_side).sum(axis=1) / (n * n)
             kappa = np.where(p_e < 1.0 - 1e-12, (p_o - p_e) / (1.0 - p_e), NAN)
         kappa[n == 0] = NAN
-        result[a] = kappa
+        result[a, others] = kappa
+        result[others, a] = kappa
         result[a, a] = 1.0
     return result
 
