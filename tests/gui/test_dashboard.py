@@ -10,7 +10,9 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from core import agreement
@@ -217,9 +219,21 @@ def test_label_frequency_bars_are_the_core_counts(dashboard) -> None:  # type: i
 
 def test_hovering_a_cell_names_the_pair_and_value(dashboard, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
     view, _ids = dashboard
-    point = view.heatmap.cell_centre(1, 6).toPoint()
-    qtbot.mouseMove(view.heatmap.viewport(), point)
-    qtbot.mouseMove(view.heatmap.viewport(), point + QPoint(1, 1))
+    viewport = view.heatmap.viewport()
+    qtbot.waitUntil(lambda: viewport.rect().contains(view.heatmap.cell_centre(1, 6).toPoint()))
+    point = view.heatmap.cell_centre(1, 6)
+    # Sent to the heatmap itself: with the main window also open, the offscreen platform hands
+    # a button-less move to the other window, where a real pointer would be over the heatmap.
+    for at in (point, point + QPointF(1, 1)):
+        move = QMouseEvent(
+            QEvent.Type.MouseMove,
+            at,
+            viewport.mapToGlobal(at),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(viewport, move)
     names = view.report.annotator_names
     value = view.report.pairwise_kappa[1, 6]
     qtbot.waitUntil(lambda: f"{names[1]} × {names[6]}" in view.heatmap.toolTip())
