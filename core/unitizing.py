@@ -119,8 +119,13 @@ def alpha_u_sections(
     k = categories.size
     weights = _unit_weights(r, c, s, e, n_raters)
     scale = 2.0 / (n_raters * (n_raters - 1))
+    # Units by section, so that each section is a slice (a view) rather than a mask to apply.
+    by_section = np.argsort(section, kind="stable")
+    r, c, s, e = r[by_section], c[by_section], s[by_section], e[by_section]
+    weights = weights[by_section]
+    cuts = np.searchsorted(section[by_section], np.arange(n_sections + 1))
 
-    def result(mine: npt.NDArray[np.bool_] | slice, begin: int, length: int) -> UnitizingResult:
+    def result(mine: slice, begin: int, length: int) -> UnitizingResult:
         cs = c[mine]
         used = np.unique(cs)
         if used.size == 0:
@@ -143,7 +148,8 @@ def alpha_u_sections(
 
     whole = result(slice(None), int(edges[0]), int(edges[-1] - edges[0]))
     parts = [
-        result(section == i, int(edges[i]), int(edges[i + 1] - edges[i])) for i in range(n_sections)
+        result(slice(cuts[i], cuts[i + 1]), int(edges[i]), int(edges[i + 1] - edges[i]))
+        for i in range(n_sections)
     ]
     return whole, parts
 
