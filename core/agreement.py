@@ -58,6 +58,8 @@ from core.agreement_units import (
     token_units,
     unitizing,
 )
+from core.formats.base import Progress as ProgressCallback
+from core.formats.base import check_progress
 from core.project import Project
 from core.records import Status
 
@@ -74,7 +76,7 @@ __all__ = [
     "compute_report",
     "disagreements",
     "label_frequencies",
-    "progress",
+    "progress_over_time",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -129,20 +131,27 @@ def _pooled(matches: FloatArray, own: FloatArray) -> float:
     return float(matches[off].sum()) / total if total else NAN
 
 
+STEPS = 7  # what compute_report reports to ``progress``: done out of STEPS
+
+
 def compute_report(
     project: Project,
     annotators: list[int] | None = None,
     labels: list[int] | None = None,
     unlabelled: Unlabelled = "category",
+    progress: ProgressCallback | None = None,
 ) -> AgreementReport:
     """All agreement figures for the chosen annotators (default: everyone) and labels (default:
-    the whole codebook); spans under other labels are left out as if never made."""
+    the whole codebook); spans under other labels are left out as if never made.
+
+    ``progress(done, STEPS)`` is called after each stage; when it returns False the work stops
+    with ``core.formats.base.Cancelled`` (nothing is written either way)."""
     if unlabelled not in ("category", "ignore"):
         raise ValueError(f"unlabelled must be 'category' or 'ignore', not {unlabelled!r}")
     # The matrix products here are small (units × annotators): a multi-threaded BLAS only
     # adds contention, and on a busy 2-core machine made them 5-50 times slower.
     with threadpool_limits(limits=1, user_api="blas"):
-        return _compute_report(project, annotators, labels, unlabelled)
+        return _compute_report(project, annotators, labels, unlabelled, progress)
 
 
 def _compute_report(
@@ -150,8 +159,15 @@ def _compute_report(
     annotators: list[int] | None,
     labels: list[int] | None,
     unlabelled: Unlabelled,
+    progress: ProgressCallback | None,
 ) -> AgreementReport:
+    steps = iter(range(1, STEPS + 1))
+
+    def step() -> None:
+        check_progress(progress, next(steps), STEPS)
+
     data = load(project, annotators, labels)
+    step()
     n_raters, n_labels = len(data.annotator_ids), len(data.label_ids)
     tokens = token_units(data, unlabelled)
     codes = compact(tokens.masks)
@@ -159,16 +175,20 @@ def _compute_report(
     shared_units = present_f.T @ present_f
     did = data.did.astype(np.float64)
     shared_docs = did.T @ did
+    step()
 
     pairwise_kappa = metrics.pairwise_cohen_kappa(codes, tokens.present, tokens.doc)
     counts = metrics.unit_category_counts(codes, tokens.present)
     alpha, fleiss = _alpha_and_fleiss(counts)
+    step()
     by_label, by_doc = span_matches(data)
     exact, loose, own = by_label.exact.sum(0), by_label.overlap.sum(0), by_label.own.sum(0)
     f1_exact, f1_overlap = _f1_matrices(exact, loose, own, shared_docs)
+    step()
     everyone_did = [d for d in range(len(data.texts)) if data.did[d].all() and n_raters >= 2]
     unitized, unitized_docs = unitizing(data, everyone_did)
     by_document = dict(zip(everyone_did, unitized_docs, strict=True))
+    step()
 
     per_label: list[LabelFigures] = []
     for index, (label_id, name) in enumerate(zip(data.label_ids, data.label_names, strict=True)):
@@ -192,6 +212,7 @@ def _compute_report(
             )
         )
 
+    step()
     per_document = _per_document(data, tokens, counts, by_doc, by_document)
     overall = {
         "cohen_kappa": _upper_mean(pairwise_kappa),
@@ -205,6 +226,8 @@ def _compute_report(
     }
     frequencies = np.zeros((n_raters, n_labels), dtype=np.int64)
     np.add.at(frequencies, (data.rater, data.label), 1)
+    over_time = progress_over_time(project, data.annotator_ids)
+    step()
     return AgreementReport(
         unlabelled=unlabelled,
         annotator_ids=data.annotator_ids,
@@ -219,7 +242,7 @@ def _compute_report(
         pairwise_f1_overlap=f1_overlap,
         pairwise_documents=shared_docs.astype(np.int64),
         label_frequencies=frequencies,
-        progress=progress(project, data.annotator_ids),
+        progress=over_time,
         documents_by_annotator={
             a: [data.document_ids[d] for d in np.flatnonzero(data.did[:, i]).tolist()]
             for i, a in enumerate(data.annotator_ids)
@@ -341,7 +364,7 @@ def label_frequencies(project: Project, annotators: list[int] | None = None) -> 
     return out
 
 
-def progress(project: Project, annotators: list[int] | None = None) -> Progress:
+def progress_over_time(project: Project, annotators: list[int] | None = None) -> Progress:
     """Annotations created and documents done per annotator per day; two SQL queries."""
     ids = [a.id for a in project.annotators()] if annotators is None else list(annotators)
     rows = {a: i for i, a in enumerate(ids)}

@@ -216,11 +216,11 @@ class SpanMatches:
     own: FloatArray  # groups × raters × raters: row rater's spans in documents column did
 
 
-def _grouped(found: npt.NDArray[np.bool_], key: IntArray, n_keys: int) -> FloatArray:
-    """Sum the rows of ``found`` by ``key`` (0 ≤ key < n_keys), one column at a time."""
-    out = np.zeros((n_keys, found.shape[1]))
-    columns = np.ascontiguousarray(found.T)  # each column contiguous: twice as fast to count
-    for column in range(found.shape[1]):
+def _grouped(rows: npt.NDArray[Any], key: IntArray, n_keys: int) -> FloatArray:
+    """Sum the rows of ``rows`` by ``key`` (0 ≤ key < n_keys), one column at a time."""
+    out = np.zeros((n_keys, rows.shape[1]))
+    columns = np.ascontiguousarray(rows.T)  # each column contiguous: twice as fast to count
+    for column in range(rows.shape[1]):
         out[:, column] = np.bincount(key, weights=columns[column], minlength=n_keys)
     return out
 
@@ -241,20 +241,25 @@ def span_matches(data: Data) -> tuple[SpanMatches, SpanMatches]:
     cells = (data.label * n_docs + data.doc) * n_raters + data.rater
     per_label_doc = np.bincount(cells, minlength=n_labels * n_docs * n_raters).astype(np.float64)
     per_label_doc = per_label_doc.reshape(n_labels, n_docs, n_raters)
-    by_label_key = data.label * n_raters + data.rater
-    by_doc_key = data.doc * n_raters + data.rater
-    shape_l, shape_d = (n_labels, n_raters, n_raters), (n_docs, n_raters, n_raters)
-    by_label = _grouped(found, by_label_key, n_labels * n_raters)
-    by_doc = _grouped(found, by_doc_key, n_docs * n_raters)
+    # The spans summed once per label × document × rater that has any, then those few sums
+    # per label and per document.
+    used, cell_of_span = np.unique(cells, return_inverse=True)
+    matched = _grouped(found, cell_of_span.reshape(-1), used.size)
+    label_of, rest = np.divmod(used, n_docs * n_raters)
+    doc_of, rater_of = np.divmod(rest, n_raters)
+    shape_l, shape_d = (n_labels, n_raters, 2, n_raters), (n_docs, n_raters, 2, n_raters)
+    by_label = _grouped(matched, label_of * n_raters + rater_of, n_labels * n_raters)
+    by_doc = _grouped(matched, doc_of * n_raters + rater_of, n_docs * n_raters)
+    by_label, by_doc = by_label.reshape(shape_l), by_doc.reshape(shape_d)
     per_label = SpanMatches(
-        by_label[:, :n_raters].reshape(shape_l),
-        by_label[:, n_raters:].reshape(shape_l),
+        by_label[:, :, 0],
+        by_label[:, :, 1],
         np.einsum("ldr,ds->lrs", per_label_doc, did),
     )
     per_doc_counts = per_label_doc.sum(axis=0)
     per_doc = SpanMatches(
-        by_doc[:, :n_raters].reshape(shape_d),
-        by_doc[:, n_raters:].reshape(shape_d),
+        by_doc[:, :, 0],
+        by_doc[:, :, 1],
         per_doc_counts[:, :, None] * did[:, None, :],
     )
     return per_label, per_doc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -159,11 +160,24 @@ def _tolerate_unprintable_text() -> None:
         reconfigure(errors="replace")
 
 
+def _stop_writing_to_a_closed_pipe() -> int:
+    # The reader (``| head``, a pager quit early) has gone: what it did not read is not wanted.
+    # Point stdout at the null device so the flush at exit does not fail a second time.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 141  # as a shell reports a program ended by SIGPIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerate_unprintable_text()
-    args = build_parser().parse_args(argv)
     try:
-        return int(args.run(args))
+        args = build_parser().parse_args(argv)
+        code = int(args.run(args))
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
+    except BrokenPipeError:
+        return _stop_writing_to_a_closed_pipe()
     except (CliError, ProjectError, CodebookError, EditError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 1

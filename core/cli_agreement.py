@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from core.agreement import AgreementReport, compute_report
+from core.curation import GOLD_ANNOTATOR
 from core.errors import ProjectError
 from core.project import Project
 
@@ -38,10 +39,17 @@ def register(commands: Any) -> None:
         "--annotators",
         nargs="+",
         metavar="NAME",
-        help="only these annotators (by name; default: everyone)",
+        help="only these annotators (by name; default: everyone but the gold set)",
     )
     parser.add_argument(
         "--labels", nargs="+", metavar="LABEL", help="only these labels (default: all)"
+    )
+    parser.add_argument(
+        "--include-gold",
+        action="store_true",
+        help=f"count the gold set (the annotator {GOLD_ANNOTATOR!r}) among the annotators, as "
+        "the dashboard's “Include the gold set” does (default: left out unless named in "
+        "--annotators)",
     )
     parser.add_argument(
         "--unlabelled",
@@ -68,9 +76,10 @@ def _pick(
 def run_agreement(args: argparse.Namespace) -> int:
     path = Path(args.project)
     with Project.open(path) as project:
-        annotators = _pick(
-            path, "annotator", args.annotators, {a.name: a.id for a in project.annotators()}
-        )
+        people = project.annotators()
+        annotators = _pick(path, "annotator", args.annotators, {a.name: a.id for a in people})
+        if annotators is None and not args.include_gold:  # as the dashboard counts by default
+            annotators = [a.id for a in people if a.name != GOLD_ANNOTATOR]
         labels = _pick(path, "label", args.labels, {x.name: x.id for x in project.labels()})
         report = compute_report(project, annotators, labels, args.unlabelled)
     if args.json:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from core.overlaps import group_keys, overlaps, raters_met
 from core.unitizing import UnitizingResult, alpha_u, alpha_u_sections
 
 __all__ = [
@@ -125,18 +126,20 @@ def pairwise_cohen_kappa(
     for a in range(n_raters):
         if not patterns[:, a].any():
             continue
-        same = np.count_nonzero(marked == marked[a], axis=1).astype(np.float64)
-        weights = pf * pf[:, a : a + 1]  # groups × raters: both coded
+        others = slice(a, n_raters)  # kappa is symmetric: pairs with earlier raters are done
+        same = np.count_nonzero(marked[others] == marked[a], axis=1).astype(np.float64)
+        weights = pf[:, others] * pf[:, a : a + 1]  # groups × raters: both coded
         # Marginals over shared units: a's categories as seen with each b, and b's own.
         a_side = weights.T @ counts[:, a, :]
-        b_side = np.einsum("gb,gbk->bk", weights, counts)
-        n = shared[a]
+        b_side = np.einsum("gb,gbk->bk", weights, counts[:, others, :])
+        n = shared[a, others]
         with np.errstate(invalid="ignore", divide="ignore"):
             p_o = same / n
             p_e = (a_side * b_side).sum(axis=1) / (n * n)
             kappa = np.where(p_e < 1.0 - 1e-12, (p_o - p_e) / (1.0 - p_e), NAN)
         kappa[n == 0] = NAN
-        result[a] = kappa
+        result[a, others] = kappa
+        result[others, a] = kappa
         result[a, a] = 1.0
     return result
 
@@ -191,17 +194,25 @@ def binary_counts(
 def unit_category_counts(
     codes: npt.ArrayLike, present: npt.ArrayLike
 ) -> tuple[IntArray, IntArray, IntArray]:
-    """Sparse n_uk: (unit, category, count) for each category some rater gave a unit."""
+    """Sparse n_uk: (unit, category, count) for each category some rater gave a unit.
+
+    Sorted by unit, then category. Each unit's row is sorted on its own (a unit has only as
+    many values as raters), which is far cheaper than sorting every (unit, category) pair.
+    """
     c = np.asarray(codes, dtype=np.int64)
     p = np.asarray(present, dtype=bool)
-    rows, raters = np.nonzero(p)
-    values = c[rows, raters]
-    if values.size == 0:
+    if not p.any():
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
-    span = int(values.max()) + 1
-    keys, counts = np.unique(rows * span + values, return_counts=True)
-    return keys // span, keys % span, counts.astype(np.int64)
+    missing = int(c[p].max()) + 1  # sorts after every category
+    ordered = np.sort(np.where(p, c, missing), axis=1)
+    begins = np.ones(ordered.shape, dtype=bool)
+    begins[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    first = np.flatnonzero(begins)  # runs never cross rows: each row begins one
+    count = np.diff(np.append(first, ordered.size))
+    value = ordered.reshape(-1)[first]
+    keep = value != missing
+    return (first // ordered.shape[1])[keep], value[keep], count[keep].astype(np.int64)
 
 
 def fleiss_kappa_from_counts(unit: IntArray, category: IntArray, count: IntArray) -> float:
@@ -319,25 +330,7 @@ def span_found(
         incidence = np.zeros((int(kind.max()) + 1, n_raters), dtype=bool)
         incidence[kind, r] = True
         return incidence[kind]
-    shift = int(e.max()) + 1
-    key_s = bucket * shift + s
-    key_e = bucket * shift + e
-    # For each span, how many spans (of anyone) start before it ends, and how many end before
-    # it starts; the same counts per rater come from running counts in those two orders.
-    by_start = np.argsort(key_s, kind="stable")
-    by_end = np.argsort(key_e, kind="stable")
-    before_end = np.searchsorted(key_s[by_start], key_e, side="left")
-    before_start = np.searchsorted(key_e[by_end], key_s, side="right")
-    raters_by_start, raters_by_end = r[by_start], r[by_end]
-    block = 8  # raters at a time: running counts of n × 8 stay small
-    for first in range(0, n_raters, block):
-        columns = np.arange(first, min(first + block, n_raters))
-        started = np.zeros((r.size + 1, columns.size), dtype=np.int32)
-        ended = np.zeros((r.size + 1, columns.size), dtype=np.int32)
-        np.cumsum(raters_by_start[:, None] == columns, axis=0, out=started[1:])
-        np.cumsum(raters_by_end[:, None] == columns, axis=0, out=ended[1:])
-        found[:, columns] = started[before_end] > ended[before_start]
-    return found
+    return raters_met(overlaps(*group_keys(bucket, s, e)), r, n_raters)
 
 
 def pairwise_span_matches(

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from core.overlaps import group_keys, overlaps, raters_met
+
 __all__ = ["UnitizingResult", "alpha_u", "alpha_u_sections"]
 
 FloatArray = npt.NDArray[np.float64]
@@ -117,8 +119,13 @@ def alpha_u_sections(
     k = categories.size
     weights = _unit_weights(r, c, s, e, n_raters)
     scale = 2.0 / (n_raters * (n_raters - 1))
+    # Units by section, so that each section is a slice (a view) rather than a mask to apply.
+    by_section = np.argsort(section, kind="stable")
+    r, c, s, e = r[by_section], c[by_section], s[by_section], e[by_section]
+    weights = weights[by_section]
+    cuts = np.searchsorted(section[by_section], np.arange(n_sections + 1))
 
-    def result(mine: npt.NDArray[np.bool_] | slice, begin: int, length: int) -> UnitizingResult:
+    def result(mine: slice, begin: int, length: int) -> UnitizingResult:
         cs = c[mine]
         used = np.unique(cs)
         if used.size == 0:
@@ -141,7 +148,8 @@ def alpha_u_sections(
 
     whole = result(slice(None), int(edges[0]), int(edges[-1] - edges[0]))
     parts = [
-        result(section == i, int(edges[i]), int(edges[i + 1] - edges[i])) for i in range(n_sections)
+        result(slice(cuts[i], cuts[i + 1]), int(edges[i]), int(edges[i + 1] - edges[i]))
+        for i in range(n_sections)
     ]
     return whole, parts
 
@@ -149,57 +157,29 @@ def alpha_u_sections(
 def _unit_weights(r: IntArray, c: IntArray, s: IntArray, e: IntArray, n_raters: int) -> FloatArray:
     """Each unit's share of the observed-disagreement sum over unordered rater pairs.
 
-    A rater's units of one category are disjoint (merged), so the units of rater q that
-    overlap a unit form one run [lo, hi) of q's sorted units, where lo counts q's units ending
-    before the unit starts and hi those starting before it ends; both counts come from running
-    counts per rater, and the run's sums from q's prefix sums. No list of pairs is built. Half
-    of each overlapping pair's squared differences goes to each unit; a unit lying in another
-    rater's gap carries its squared length.
+    A rater's units of one category are disjoint (merged), so a unit meets none of its own
+    rater's other units, and the units overlapping it are exactly its partners: half of each
+    overlapping pair's squared begin and end differences goes to each unit. Their sums come
+    from prefix sums in start and end order (no list of pairs is built); a unit lying in
+    another rater's gap carries its squared length.
     """
-    shift = int(e.max()) + 1
-    key_s = c * shift + s
-    key_e = c * shift + e
-    by_start = np.argsort(key_s, kind="stable")
-    by_end = np.argsort(key_e, kind="stable")
-    before_end = np.searchsorted(key_s[by_start], key_e, side="left")
-    before_start = np.searchsorted(key_e[by_end], key_s, side="right")
-    order = np.lexsort((key_s, r))
-    edges = np.searchsorted(r[order], np.arange(n_raters + 1))
-    sf, ef = s.astype(np.float64), e.astype(np.float64)
-    met = np.zeros(s.size, dtype=np.int64)
-    count = np.zeros(s.size, dtype=np.int64)
-    sums = np.zeros((s.size, 4))  # over met units of others: start, end, start², end²
-    block = 8  # raters at a time: running counts of n × 8 stay small
-    for first in range(0, n_raters, block):
-        columns = np.arange(first, min(first + block, n_raters))
-        started = np.zeros((s.size + 1, columns.size), dtype=np.int32)
-        ended = np.zeros((s.size + 1, columns.size), dtype=np.int32)
-        np.cumsum(r[by_start][:, None] == columns, axis=0, out=started[1:])
-        np.cumsum(r[by_end][:, None] == columns, axis=0, out=ended[1:])
-        his, los = started[before_end], ended[before_start]
-        for j, q in enumerate(columns.tolist()):
-            theirs = order[edges[q] : edges[q + 1]]
-            if theirs.size == 0:
-                continue
-            qs, qe = sf[theirs], ef[theirs]
-            prefix = np.zeros((theirs.size + 1, 4))
-            np.cumsum(np.column_stack([qs, qe, qs * qs, qe * qe]), axis=0, out=prefix[1:])
-            # A unit meets only itself among its own rater's (merged) units: adds nothing.
-            lo = los[:, j]
-            hi = np.maximum(his[:, j], lo)
-            sums += prefix[hi] - prefix[lo]
-            count += hi - lo
-            met += hi > lo
-    # Σ over met units j of (s_i - s_j)² + (e_i - e_j)², from the sums of s_j, e_j and squares.
-    total = (
-        count * (sf * sf + ef * ef)
-        - 2 * (sf * sums[:, 0] + ef * sums[:, 1])
-        + sums[:, 2]
-        + sums[:, 3]
-    )
+    found = overlaps(*group_keys(c, s, e))
+    met = raters_met(found, r, n_raters).sum(axis=1)  # its own rater included
+    # Σ over the units j overlapping each unit of s_j, e_j and s_j² + e_j², in int64: exact,
+    # and a prefix sum that wraps around still gives exact differences when those fit.
+    own = np.column_stack([s, e, s * s + e * e])
+    from_start = np.zeros((s.size + 1, 3), dtype=np.int64)
+    from_end = np.zeros((s.size + 1, 3), dtype=np.int64)
+    np.cumsum(own[found.by_start], axis=0, out=from_start[1:])
+    np.cumsum(own[found.by_end], axis=0, out=from_end[1:])
+    sums = from_start[found.before_end] - from_end[found.before_start] - own  # less itself
+    count = found.before_end - found.before_start - 1
+    # Σ over those j of (s_i - s_j)² + (e_i - e_j)².
+    total = count * own[:, 2] - 2 * (s * sums[:, 0] + e * sums[:, 1]) + sums[:, 2]
     # Raters other than the unit's own whose units it does not meet: it lies in their gap.
     alone = (n_raters - met).astype(np.float64)
-    return total / 2.0 + alone * (ef - sf) ** 2
+    weights: FloatArray = total.astype(np.float64) / 2.0 + alone * (e - s).astype(np.float64) ** 2
+    return weights
 
 
 def _expected_disagreement(

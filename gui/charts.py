@@ -17,6 +17,7 @@ from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QColor, QFont, QPen
 from PySide6.QtWidgets import QWidget
 
+from gui.candidates import one_line
 from gui.dialogs import plain_tooltip
 
 # Series differ by colour and by marker shape, so colour is never the only cue.
@@ -47,8 +48,7 @@ def series_colour(index: int) -> QColor:
 
 
 def short(name: str, limit: int = NAME_LIMIT) -> str:
-    flat = " ".join(name.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return one_line(name, limit)
 
 
 def legend_text(name: str) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from core import agreement
 from core.agreement import AgreementReport, Disagreement
 from core.curation import GOLD_ANNOTATOR
+from core.formats.base import Cancelled
 from core.project import Project
 from gui import charts
 from gui.disagreements import DisagreementList, DisagreementModel
@@ -94,6 +96,8 @@ class Dashboard(QWidget):
         self.unlabelled.addItem("Only text someone labelled", "ignore")
         self.include_gold = QCheckBox("Include the gold set")
         self.refresh_button = QPushButton("Refresh")
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setEnabled(False)
         self.png_button = QPushButton("Save chart as PNG…")
         self.csv_button = QPushButton("Save numbers as CSV…")
         self.overall = QLabel()
@@ -119,7 +123,7 @@ class Dashboard(QWidget):
 
     def _build_layout(self) -> None:
         bar = QHBoxLayout()
-        for widget in (self.unlabelled, self.include_gold, self.refresh_button):
+        for widget in (self.unlabelled, self.include_gold, self.refresh_button, self.stop_button):
             bar.addWidget(widget)
         bar.addStretch(1)
         bar.addWidget(self.png_button)
@@ -160,6 +164,7 @@ class Dashboard(QWidget):
 
     def _connect(self) -> None:
         self.refresh_button.clicked.connect(self.refresh)
+        self.stop_button.clicked.connect(self.stop)
         self.unlabelled.currentIndexChanged.connect(self.refresh)
         self.include_gold.toggled.connect(self.refresh)
         self.matrix_choice.currentIndexChanged.connect(self._draw_matrix)
@@ -185,15 +190,17 @@ class Dashboard(QWidget):
         """
         if self._task is not None:
             self._again = True
+            self._task.cancel()  # its figures are out of date: stop at its next step
             return
         project = self.project
         annotators = self.annotator_ids()
         unlabelled = self.unlabelled.currentData()
         task = Task(
-            lambda _progress: agreement.compute_report(
-                project, annotators=annotators, unlabelled=unlabelled
+            lambda progress: agreement.compute_report(
+                project, annotators=annotators, unlabelled=unlabelled, progress=progress
             )
         )
+        task.signals.progress.connect(self._computing)
         task.signals.finished.connect(self._computed)
         task.signals.failed.connect(self._failed)
         # Held here as well, so that a window closed mid-computation leaves the worker a live
@@ -203,17 +210,42 @@ class Dashboard(QWidget):
         task.signals.failed.connect(lambda _e, task=task: _RUNNING.discard(task))
         self._task = task
         self.refresh_button.setEnabled(False)
+        self.stop_button.setEnabled(True)
         self.message.setText("Computing the figures…")
         task.start()
 
-    def _failed(self, error: BaseException) -> None:
+    def stop(self) -> None:
+        """Stop the computation under way (at its next step); the figures shown stay."""
+        if self._task is not None:
+            self._again = False
+            self._task.cancel()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop()  # nobody will look at the figures: free the processor
+        super().closeEvent(event)
+
+    def _computing(self, done: int, total: int) -> None:
+        if self._task is not None and not self._task.cancelled.is_set():
+            self.message.setText(f"Computing the figures… step {done} of {total}")
+
+    def _idle(self) -> None:
         self._task = None
         self.refresh_button.setEnabled(True)
+        self.stop_button.setEnabled(False)
+
+    def _failed(self, error: BaseException) -> None:
+        self._idle()
+        if isinstance(error, Cancelled):
+            if self._again:  # stopped because the choice changed: compute the new one
+                self._again = False
+                self.refresh()
+            else:
+                self.message.setText("Stopped; the figures shown are from before.")
+            return
         self.message.setText(f"The figures could not be computed: {error}")
 
     def _computed(self, report: AgreementReport) -> None:
-        self._task = None
-        self.refresh_button.setEnabled(True)
+        self._idle()
         if self._again:  # the choice changed while computing: this report is out of date
             self._again = False
             self.refresh()

@@ -9,19 +9,15 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from core.agreement import Disagreement, SideSpan
+from gui.candidates import one_line
 from gui.dialogs import plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 TextOf = Callable[[int], str]  # document id -> its text
 
 
-def _one_line(text: str, limit: int = 90) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
 def _side(spans: Sequence[SideSpan]) -> str:
-    return "; ".join(f"{s.label}: {_one_line(s.quote, 40)}" for s in spans) or "–"
+    return "; ".join(f"{s.label}: {one_line(s.quote, 40)}" for s in spans) or "–"
 
 
 class DisagreementModel(QAbstractTableModel):
@@ -85,7 +81,7 @@ class DisagreementModel(QAbstractTableModel):
             text = _side(row.first if column == 3 else row.second)
         if role == Qt.ItemDataRole.ToolTipRole:
             return plain_tooltip(text)
-        return _one_line(text)
+        return one_line(text, 90)
 
 
 class DisagreementList(QTableView):

@@ -11,7 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.agreement import compute_report, disagreements, label_frequencies, progress
+from core.agreement import (
+    STEPS,
+    compute_report,
+    disagreements,
+    label_frequencies,
+    progress_over_time,
+)
+from core.formats.base import Cancelled
 from core.metrics import alpha_u, cohen_kappa, krippendorff_alpha_nominal
 from core.project import Project
 from core.records import Status
@@ -198,10 +205,33 @@ def test_frequencies_and_progress(two) -> None:  # type: ignore[no-untyped-def]
     project.set_status(doc, b, Status.DONE)
     freq = label_frequencies(project, [a, b])
     assert freq[:, :2].tolist() == [[1, 1], [0, 1]]
-    work = progress(project, [a, b])
+    work = progress_over_time(project, [a, b])
     assert len(work.days) == 1
     assert work.annotations[:, 0].tolist() == [2, 1]
     assert work.documents_done[:, 0].tolist() == [0, 1]
+
+
+def test_compute_report_reports_progress_and_stops_when_asked(two) -> None:  # type: ignore[no-untyped-def]
+    project, doc, a, b, l1, _ = two
+    project.add_annotation(doc, l1, a, 0, 5)
+    project.add_annotation(doc, l1, b, 0, 10)
+    seen: list[tuple[int, int]] = []
+    report = compute_report(
+        project, progress=lambda done, total: seen.append((done, total)) or True
+    )
+    assert seen == [(i, STEPS) for i in range(1, STEPS + 1)]
+    assert report.pairwise_kappa[0, 1] == pytest.approx(
+        compute_report(project).pairwise_kappa[0, 1]
+    )
+    asked: list[int] = []
+
+    def stop_at_three(done: int, total: int) -> bool:
+        asked.append(done)
+        return done < 3
+
+    with pytest.raises(Cancelled):
+        compute_report(project, progress=stop_at_three)
+    assert asked == [1, 2, 3]  # nothing more is computed once the user cancelled
 
 
 def test_csv_and_json_exports(project: Project) -> None:

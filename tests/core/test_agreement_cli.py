@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from core.agreement import compute_report
+from core.curation import gold_annotator
 from core.project import Project
 from core.textio import Article, sha256_text
 
@@ -85,6 +87,23 @@ def test_agreement_for_chosen_annotators_and_labels(coded: Path) -> None:
     alone = json.loads(cli("agreement", coded, "--json", "--annotators", "Ana").stdout)
     assert alone["overall"]["cohen_kappa"] is None  # undefined, written as null
     assert alone["label_frequencies"] == [[1, 1] + [0] * (len(alone["labels"]) - 2)]
+
+
+def test_the_gold_set_is_left_out_as_on_the_dashboard_unless_asked_for(coded: Path) -> None:
+    with Project.open(coded) as project:
+        gold = gold_annotator(project)  # opening the curation view creates it, empty
+        everyone = compute_report(project)
+        dashboard = compute_report(project, [a.id for a in project.annotators() if a != gold])
+    assert everyone.annotator_names == ["Ana", "Ben", "Gold"]
+    assert math.isnan(everyone.overall["alpha_u"])  # Gold did no document: none everyone did
+    data = json.loads(cli("agreement", coded, "--json").stdout)
+    assert [a["name"] for a in data["annotators"]] == ["Ana", "Ben"]
+    assert data["overall"]["alpha_u"] == pytest.approx(dashboard.overall["alpha_u"])
+    assert data["overall"]["alpha_u"] is not None
+    counted = json.loads(cli("agreement", coded, "--json", "--include-gold").stdout)
+    assert [a["name"] for a in counted["annotators"]] == ["Ana", "Ben", "Gold"]
+    named = json.loads(cli("agreement", coded, "--json", "--annotators", "Ana", "gold").stdout)
+    assert [a["name"] for a in named["annotators"]] == ["Ana", "Gold"]
 
 
 def test_unknown_annotator_is_a_clear_error(coded: Path) -> None:

@@ -106,10 +106,15 @@ def walk_expected(units, raters, category, begin, length):  # type: ignore[no-un
     return total * 2 / length / denominator
 
 
-@pytest.mark.parametrize("seed", range(12))
-def test_alpha_u_matches_a_section_walk(seed: int) -> None:
+@pytest.mark.parametrize(
+    ("seed", "most_raters", "begin"),
+    # small panels; more raters than one block of running counts (8); a continuum far from 0,
+    # where squared positions overflow 64 bits in the prefix sums and must still come out exact
+    [*((seed, 6, 10) for seed in range(12)), (12, 20, 10), (13, 20, 3_000_000_000)],
+)
+def test_alpha_u_matches_a_section_walk(seed: int, most_raters: int, begin: int) -> None:
     rng = np.random.default_rng(seed)
-    raters, begin, length = int(rng.integers(2, 6)), 10, 400
+    raters, length = int(rng.integers(most_raters - 4, most_raters)), 400
     units = []
     for rater in range(raters):
         for category in range(3):

@@ -10,7 +10,9 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from core import agreement
@@ -149,6 +151,33 @@ def test_gold_set_and_unlabelled_switch_recompute(
     assert len(view.heatmap.matrix) == 10
 
 
+def test_stop_ends_a_computation_and_keeps_the_figures_shown(
+    dashboard,  # type: ignore[no-untyped-def]
+    qtbot: QtBot,
+) -> None:
+    view, _ids = dashboard
+    shown = view.report
+    assert not view.stop_button.isEnabled()  # nothing to stop
+    steps: list[tuple[int, int]] = []
+    view.unlabelled.setCurrentIndex(view.unlabelled.findData("ignore"))  # starts a computation
+    assert view.stop_button.isEnabled() and not view.refresh_button.isEnabled()
+    view._task.signals.progress.connect(lambda done, total: steps.append((done, total)))
+    qtbot.mouseClick(view.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.refresh_button.isEnabled(), timeout=30_000)
+    assert view.message.text() == "Stopped; the figures shown are from before."
+    assert view.report is shown and view.report.unlabelled == "category"
+    assert not view.stop_button.isEnabled()
+    assert len(steps) < agreement.STEPS  # it did stop early
+    # Refresh computes the choice in full, reporting each step on the way.
+    messages: list[str] = []
+    view.message.setText("")
+    with qtbot.waitSignal(view.computed, timeout=30_000):
+        view.refresh_button.click()
+        view._task.signals.progress.connect(lambda *_: messages.append(view.message.text()))
+    assert view.report.unlabelled == "ignore"
+    assert any(m.startswith("Computing the figures… step") for m in messages)
+
+
 def test_an_edit_elsewhere_asks_for_a_refresh(dashboard, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     view, _ids = dashboard
     window.project.set_status(window.document_id, window.annotator.id, Status.DONE)
@@ -190,9 +219,21 @@ def test_label_frequency_bars_are_the_core_counts(dashboard) -> None:  # type: i
 
 def test_hovering_a_cell_names_the_pair_and_value(dashboard, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
     view, _ids = dashboard
-    point = view.heatmap.cell_centre(1, 6).toPoint()
-    qtbot.mouseMove(view.heatmap.viewport(), point)
-    qtbot.mouseMove(view.heatmap.viewport(), point + QPoint(1, 1))
+    viewport = view.heatmap.viewport()
+    qtbot.waitUntil(lambda: viewport.rect().contains(view.heatmap.cell_centre(1, 6).toPoint()))
+    point = view.heatmap.cell_centre(1, 6)
+    # Sent to the heatmap itself: with the main window also open, the offscreen platform hands
+    # a button-less move to the other window, where a real pointer would be over the heatmap.
+    for at in (point, point + QPointF(1, 1)):
+        move = QMouseEvent(
+            QEvent.Type.MouseMove,
+            at,
+            viewport.mapToGlobal(at),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(viewport, move)
     names = view.report.annotator_names
     value = view.report.pairwise_kappa[1, 6]
     qtbot.waitUntil(lambda: f"{names[1]} × {names[6]}" in view.heatmap.toolTip())
