@@ -218,6 +218,11 @@ def test_smoke_test_passes_and_leaves_the_users_folders_alone(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     assert "smoke test passed" in result.stdout
     assert "found it after reopening" in result.stdout
+    # The parts loaded by name: every dataset format (spaCy is installed with the test extra)
+    # and the agreement dashboard's charts.
+    formats = "jsonl, csv, brat, conll, spacy, labelstudio, uima-xmi, w3c, qdpx"
+    assert f"exported to {formats};" in result.stdout
+    assert "drew the agreement dashboard" in result.stdout
     assert shot.stat().st_size > 10_000
     assert not (tmp_path / "home").exists() or not any((tmp_path / "home").rglob("*.claimdesk"))
 
@@ -244,3 +249,17 @@ def test_smoke_test_fails_loudly(tmp_path: Path, content: bytes | None, message:
     result = _smoke(tmp_path / "home", str(path))
     assert result.returncode == 1
     assert "smoke test FAILED" in result.stderr and message in result.stderr
+
+
+def test_smoke_test_names_a_format_this_installation_lacks(
+    seeded: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A packaged build that left a format module out: the registry still lists the format.
+    from core.formats import registry
+    from gui.smoke import SmokeFailure, _export_every_format
+
+    ghost = registry.FormatInfo("ghost", "ghost_module", "Left out", False, ".x", True)
+    monkeypatch.setattr(registry, "FORMATS", (*registry.FORMATS, ghost))
+    with pytest.raises(SmokeFailure, match="the export to ghost failed"):
+        _export_every_format(seeded, tmp_path / "exports")
+    assert (tmp_path / "exports" / "qdpx.qdpx").is_file()  # the ones before it were written
