@@ -72,6 +72,7 @@ def _smoke(argv: Sequence[str], home: Path, file: str | None, screenshot: str | 
 
     from gui.app import build_window, make_application
     from gui.dialogs import Prompts
+    from gui.launch import EXERCISE_SUFFIX, PROJECT_SUFFIX, suffix_of
     from gui.settings import Settings
 
     class FailingPrompts(Prompts):
@@ -79,6 +80,11 @@ def _smoke(argv: Sequence[str], home: Path, file: str | None, screenshot: str | 
 
         def error(self, title: str, message: str) -> None:
             raise SmokeFailure(f"the app reported an error: {message}")
+
+        def student_identity(
+            self, exercise_title: str, name: str, student_id: str
+        ) -> tuple[str, str] | None:
+            return SMOKE_ANNOTATOR, ""  # an exercise opens as the smoke test's own workspace
 
     settings = Settings()
     settings.annotator_name = SMOKE_ANNOTATOR
@@ -88,6 +94,8 @@ def _smoke(argv: Sequence[str], home: Path, file: str | None, screenshot: str | 
         source = Path(file).expanduser()
         if not source.is_file():
             raise SmokeFailure(f"{source}: no such file")
+        if suffix_of(source) not in (PROJECT_SUFFIX, EXERCISE_SUFFIX):
+            raise SmokeFailure(f"{source.name}: the smoke test opens a project or an exercise")
         copy = home / source.name
         shutil.copy2(source, copy)
         requested = str(copy)

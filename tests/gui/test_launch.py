@@ -296,3 +296,22 @@ def test_launch_paints_the_window_first_then_frames_the_focus(
         application.setPalette(palette)
     assert "QPlainTextEdit:focus" in seen["sheet"]
     assert seen["title"].endswith("— Claimdesk")
+
+
+def test_smoke_test_opens_an_exercise_as_its_own_student_and_refuses_a_submission(
+    seeded: Project, tmp_path: Path
+) -> None:
+    from core.exercise import create_exercise
+
+    first = seeded.overview(seeded.ensure_annotator("Teacher").id)[0].id
+    exercise = tmp_path / "Week 𠀋.claimdesk-exercise"
+    create_exercise(seeded, exercise, title="Week 𠀋 <b>x</b>", document_ids=[first])
+    seeded.close()
+    result = _smoke(tmp_path / "home", str(exercise))  # never stops to ask for a name
+    assert result.returncode == 0, result.stderr
+    assert "— Week 𠀋 <b>x</b> — Claimdesk" in result.stdout
+    submission = tmp_path / "Ana.claimdesk-submission"
+    shutil.copy2(exercise, submission)
+    result = _smoke(tmp_path / "home", str(submission))
+    assert result.returncode == 1
+    assert "Ana.claimdesk-submission: the smoke test opens a project or" in result.stderr
