@@ -115,7 +115,9 @@ def build_window(
     return window
 
 
-def make_application(argv: Sequence[str], theme: str | None = None) -> QApplication:
+def make_application(
+    argv: Sequence[str], theme: str | None = None, *, focus_frames: bool = True
+) -> QApplication:
     app = QApplication.instance() or QApplication(list(argv[:1]) or ["claimdesk"])
     assert isinstance(app, QApplication)
     app.setApplicationName("Claimdesk")
@@ -128,7 +130,7 @@ def make_application(argv: Sequence[str], theme: str | None = None) -> QApplicat
     if theme is not None:
         from gui.theme import apply_theme, follow_system
 
-        apply_theme(app, theme)
+        apply_theme(app, theme, focus_frames=focus_frames)
         follow_system(app)
     return app
 
@@ -165,7 +167,8 @@ def main(
 
         return run_smoke_test(argv, args.project, args.screenshot)
     settings = Settings()
-    app = make_application(argv, settings.theme)
+    # The focus frames (a stylesheet) come after the first paint: see load().
+    app = make_application(argv, settings.theme, focus_frames=False)
     requested = str(Path(args.project).expanduser().resolve()) if args.project else None
 
     from gui.single_instance import InstanceServer, send_to_running
@@ -184,8 +187,10 @@ def main(
 
     def load() -> None:
         from gui.launch import is_project, open_path
+        from gui.theme import show_focus_frames
 
         splash.close()  # the window has painted (QSplashScreen.finish may wait a second)
+        show_focus_frames(app)
 
         # Listen for later launches once the window is up (QtNetwork loads after the paint).
         server = InstanceServer(window)

@@ -8,10 +8,10 @@ meet. A second launch sends one JSON line {"open": [paths]} and waits for "ok".
 from __future__ import annotations
 
 import getpass
-import hashlib
 import json
 import os
 import sys
+import zlib
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDir, QObject, Signal
@@ -34,8 +34,9 @@ def server_name() -> str:
         user = getpass.getuser()
     except (KeyError, OSError):  # no user name on some containers
         user = "user"
-    key = hashlib.sha256(f"{user}\0{user_config_dir()}".encode()).hexdigest()[:16]
-    return f"claimdesk-{key}"
+    # A checksum, not hashlib: this runs before the first paint, and zlib is loaded already.
+    key = zlib.crc32(f"{user}\0{user_config_dir()}".encode())
+    return f"claimdesk-{key:08x}"
 
 
 def may_be_running() -> bool:

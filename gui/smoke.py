@@ -3,8 +3,11 @@ user's own files.
 
 Opens the sample project (or a copy of the file given) in a throw-away folder, selects a
 stretch of the first article in the window and presses a label's key, closes the window,
-reopens the project in a new window and checks the highlight is there. Prints one line and
-returns 0, or names what failed and returns 1.
+reopens the project in a new window and checks the highlight is there. Then it exports the
+project to every dataset format (reading back those Claimdesk imports) and draws the agreement
+dashboard: the parts of the program loaded by name at run time, which a packaged build can
+leave out without anything failing until a user needs them. Prints one line and returns 0,
+or names what failed and returns 1.
 """
 
 from __future__ import annotations
@@ -17,6 +20,11 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.project import Project
+    from gui.main_window import MainWindow
 
 SMOKE_ANNOTATOR = "Smoke test"
 
@@ -64,6 +72,7 @@ def _smoke(argv: Sequence[str], home: Path, file: str | None, screenshot: str | 
 
     from gui.app import build_window, make_application
     from gui.dialogs import Prompts
+    from gui.launch import EXERCISE_SUFFIX, PROJECT_SUFFIX, suffix_of
     from gui.settings import Settings
 
     class FailingPrompts(Prompts):
@@ -71,6 +80,11 @@ def _smoke(argv: Sequence[str], home: Path, file: str | None, screenshot: str | 
 
         def error(self, title: str, message: str) -> None:
             raise SmokeFailure(f"the app reported an error: {message}")
+
+        def student_identity(
+            self, exercise_title: str, name: str, student_id: str
+        ) -> tuple[str, str] | None:
+            return SMOKE_ANNOTATOR, ""  # an exercise opens as the smoke test's own workspace
 
     settings = Settings()
     settings.annotator_name = SMOKE_ANNOTATOR
@@ -80,6 +94,8 @@ def _smoke(argv: Sequence[str], home: Path, file: str | None, screenshot: str | 
         source = Path(file).expanduser()
         if not source.is_file():
             raise SmokeFailure(f"{source}: no such file")
+        if suffix_of(source) not in (PROJECT_SUFFIX, EXERCISE_SUFFIX):
+            raise SmokeFailure(f"{source.name}: the smoke test opens a project or an exercise")
         copy = home / source.name
         shutil.copy2(source, copy)
         requested = str(copy)
@@ -139,8 +155,63 @@ def _smoke(argv: Sequence[str], home: Path, file: str | None, screenshot: str | 
         spans = reopened.project.spans(document_id, reopened.annotator.id)
         if not any((s.start, s.end, s.label_id) == wanted for s in spans):
             raise SmokeFailure("the annotation was not there after reopening the project")
+        formats = _export_every_format(reopened.project, home / "exports")
+        dashboard = _draw_dashboard(app, reopened)
     finally:
         reopened.close()
         reopened.deleteLater()
         app.processEvents()
-    return f"annotated {quote!r} as {label.name!r} in {title!r} and found it after reopening"
+    return (
+        f"annotated {quote!r} as {label.name!r} in {title!r} and found it after reopening; "
+        f"{formats}; {dashboard}"
+    )
+
+
+def _export_every_format(project: Project, folder: Path) -> str:
+    """Export to each format Claimdesk knows, and read back the ones it imports."""
+    from core.formats import registry
+    from core.formats.base import MissingExtraError
+    from core.formats.export import export_dataset
+
+    folder.mkdir()
+    exported: list[str] = []
+    skipped: list[str] = []
+    for info in registry.FORMATS:
+        out = folder / f"{info.name}{info.suffix}"
+        try:
+            export_dataset(project, info.name, out)
+        except MissingExtraError:  # an optional extra (spaCy) that this installation lacks
+            skipped.append(info.name)
+            continue
+        except Exception as exc:
+            raise SmokeFailure(f"the export to {info.name} failed: {exc}") from exc
+        if info.importable:
+            try:
+                documents = info.read(out)
+            except Exception as exc:
+                raise SmokeFailure(f"the {info.name} export could not be read back: {exc}") from exc
+            if not documents:
+                raise SmokeFailure(f"the {info.name} export read back with no documents")
+        exported.append(info.name)
+    summary = f"exported to {', '.join(exported)}"
+    return summary + (f" (not installed: {', '.join(skipped)})" if skipped else "")
+
+
+def _draw_dashboard(app: object, window: MainWindow) -> str:
+    """Open the agreement dashboard (pyqtgraph, numpy) and wait for its figures."""
+    from gui.dashboard import Dashboard
+
+    view = window.open_dashboard()
+    if not isinstance(view, Dashboard):
+        raise SmokeFailure("the agreement dashboard did not open")
+    _wait(
+        app,
+        lambda: view.report is not None or "could not" in view.message.text(),
+        "the agreement figures",
+    )
+    if view.report is None:
+        raise SmokeFailure(f"the agreement dashboard failed: {view.message.text()}")
+    view.grab()  # draws every chart once
+    view.close()
+    people = len(view.report.annotator_ids)
+    return f"drew the agreement dashboard for {people} annotator{'s' if people != 1 else ''}"

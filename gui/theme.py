@@ -70,11 +70,13 @@ def palette_for(name: str) -> QPalette:
     return palette
 
 
-def apply_theme(app: QApplication, choice: str) -> str:
+def apply_theme(app: QApplication, choice: str, *, focus_frames: bool = True) -> str:
     """Colour the whole application; returns the theme in effect ("light" or "dark").
 
     Claimdesk's own palettes are applied on the Fusion style, the one style that draws every
     widget from the palette on every platform, so both themes look the same everywhere.
+    ``focus_frames=False`` leaves the focus stylesheet for ``show_focus_frames`` to add later:
+    start-up paints the window first (a stylesheet makes building every widget slower).
     """
     name = effective_theme(choice)
     if not app.property("claimdesk_fusion"):
@@ -83,12 +85,18 @@ def apply_theme(app: QApplication, choice: str) -> str:
         app.setStyle("Fusion")
         app.setProperty("claimdesk_fusion", True)
     app.setPalette(palette_for(name))
+    app.setProperty("claimdesk_theme", name)
+    if focus_frames or app.styleSheet():
+        show_focus_frames(app)
+    return name
+
+
+def show_focus_frames(app: QApplication) -> None:
+    """Frame the focused control in the highlight colour (resources/themes/focus.qss)."""
     sheet = (resources_dir() / "themes" / "focus.qss").read_text(encoding="utf-8")
     # Set after the palette, every time: with a stylesheet in place, widgets would otherwise keep
     # the previous palette. (It resets fonts set on widgets: DocumentView keeps its own size.)
     app.setStyleSheet(sheet)
-    app.setProperty("claimdesk_theme", name)
-    return name
 
 
 def current_theme() -> str:

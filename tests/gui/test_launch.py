@@ -218,6 +218,11 @@ def test_smoke_test_passes_and_leaves_the_users_folders_alone(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     assert "smoke test passed" in result.stdout
     assert "found it after reopening" in result.stdout
+    # The parts loaded by name: every dataset format (spaCy is installed with the test extra)
+    # and the agreement dashboard's charts.
+    formats = "jsonl, csv, brat, conll, spacy, labelstudio, uima-xmi, w3c, qdpx"
+    assert f"exported to {formats};" in result.stdout
+    assert "drew the agreement dashboard" in result.stdout
     assert shot.stat().st_size > 10_000
     assert not (tmp_path / "home").exists() or not any((tmp_path / "home").rglob("*.claimdesk"))
 
@@ -244,3 +249,69 @@ def test_smoke_test_fails_loudly(tmp_path: Path, content: bytes | None, message:
     result = _smoke(tmp_path / "home", str(path))
     assert result.returncode == 1
     assert "smoke test FAILED" in result.stderr and message in result.stderr
+
+
+def test_smoke_test_names_a_format_this_installation_lacks(
+    seeded: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A packaged build that left a format module out: the registry still lists the format.
+    from core.formats import registry
+    from gui.smoke import SmokeFailure, _export_every_format
+
+    ghost = registry.FormatInfo("ghost", "ghost_module", "Left out", False, ".x", True)
+    monkeypatch.setattr(registry, "FORMATS", (*registry.FORMATS, ghost))
+    with pytest.raises(SmokeFailure, match="the export to ghost failed"):
+        _export_every_format(seeded, tmp_path / "exports")
+    assert (tmp_path / "exports" / "qdpx.qdpx").is_file()  # the ones before it were written
+
+
+def test_launch_paints_the_window_first_then_frames_the_focus(
+    seeded: Project, qapp: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Start-up applies the focus stylesheet after the first paint, but it is always applied."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from gui import app as claimdesk
+
+    path = seeded.path
+    seeded.close()
+    monkeypatch.setattr(claimdesk.Settings, "annotator_name", "Ana", raising=False)
+    application = QApplication.instance()
+    assert isinstance(application, QApplication)
+    palette = application.palette()
+    application.setStyleSheet("")
+    seen: dict[str, str] = {}
+
+    def loaded(window: MainWindow) -> None:
+        seen["sheet"] = application.styleSheet()
+        seen["title"] = window.windowTitle()
+        window.close()
+        QTimer.singleShot(0, application.quit)
+
+    try:
+        assert claimdesk.main(["claimdesk", "--new-instance", str(path)], loaded=loaded) == 0
+    finally:
+        application.setStyleSheet("")
+        application.setPalette(palette)
+    assert "QPlainTextEdit:focus" in seen["sheet"]
+    assert seen["title"].endswith("— Claimdesk")
+
+
+def test_smoke_test_opens_an_exercise_as_its_own_student_and_refuses_a_submission(
+    seeded: Project, tmp_path: Path
+) -> None:
+    from core.exercise import create_exercise
+
+    first = seeded.overview(seeded.ensure_annotator("Teacher").id)[0].id
+    exercise = tmp_path / "Week 𠀋.claimdesk-exercise"
+    create_exercise(seeded, exercise, title="Week 𠀋 <b>x</b>", document_ids=[first])
+    seeded.close()
+    result = _smoke(tmp_path / "home", str(exercise))  # never stops to ask for a name
+    assert result.returncode == 0, result.stderr
+    assert "— Week 𠀋 <b>x</b> — Claimdesk" in result.stdout
+    submission = tmp_path / "Ana.claimdesk-submission"
+    shutil.copy2(exercise, submission)
+    result = _smoke(tmp_path / "home", str(submission))
+    assert result.returncode == 1
+    assert "Ana.claimdesk-submission: the smoke test opens a project or" in result.stderr
