@@ -81,10 +81,11 @@ def open_into(
     """Open the project for this launch in the window; False if the named file cannot be."""
     from core.project import Project
     from core.sample import ensure_sample_project
-    from gui.exercise_window import attach_if_workspace, is_classroom_file, open_classroom_file
+    from gui.exercise_window import attach_if_workspace
+    from gui.launch import is_project, open_path
 
-    if requested and is_classroom_file(requested):  # a student's exercise, a submission
-        return open_classroom_file(Path(requested).expanduser(), window, settings, prompts)
+    if requested and not is_project(requested):  # a student's exercise, a submission
+        return open_path(window, requested)
     try:
         project = Project.open(choose_project(requested, settings))
     except ProjectError as exc:

@@ -387,21 +387,6 @@ def attach_if_workspace(window: MainWindow) -> StudentMode | None:
     return StudentMode(window, work)
 
 
-def open_classroom_file(
-    path: Path, window: MainWindow, settings: Settings, prompts: Prompts
-) -> bool:
-    """Route an exercise or a submission file (by its suffix) to the right opener."""
-    from core.exercise import EXERCISE_SUFFIX
-
-    if Path(path).name.endswith(EXERCISE_SUFFIX):
-        return open_exercise_file(path, window, settings, prompts)
-    return open_submission_file(path, window, settings, prompts)
-
-
-def is_classroom_file(path: str | Path) -> bool:
-    return str(path).endswith((".claimdesk-exercise", SUBMISSION_SUFFIX))
-
-
 def open_exercise_file(
     path: Path, window: MainWindow, settings: Settings, prompts: Prompts, *, ask_name: bool = False
 ) -> bool:

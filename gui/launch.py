@@ -16,31 +16,33 @@ PROJECT_SUFFIX = ".claimdesk"
 EXERCISE_SUFFIX = ".claimdesk-exercise"
 SUBMISSION_SUFFIX = ".claimdesk-submission"
 
-Opener = Callable[["MainWindow", Path], None]
+Opener = Callable[["MainWindow", Path], bool]  # True when the file was opened
 
 
-def _open_project(window: MainWindow, path: Path) -> None:
+def _open_project(window: MainWindow, path: Path) -> bool:
     if hasattr(window, "project") and Path(window.project.path).resolve() == path.resolve():
-        return  # already open here: just bring the window forward
+        return True  # already open here: just bring the window forward
     # Every edit is already saved, so the open project can simply make way for this one.
     before = window.project.path.name if hasattr(window, "project") else ""
     window.open_project(path)
-    if before and window.project.path.name != before:
+    opened = hasattr(window, "project") and window.project.path.resolve() == path.resolve()
+    if before and opened:
         window.statusBar().showMessage(f"Opened {path.name}; {before} is saved and closed.", 10000)
+    return opened
 
 
-def _open_exercise(window: MainWindow, path: Path) -> None:
+def _open_exercise(window: MainWindow, path: Path) -> bool:
     # A student's exercise: asks who they are once, then resumes their own workspace.
     from gui.exercise_window import open_exercise_file
 
-    open_exercise_file(path, window, window.settings, window.prompts)
+    return open_exercise_file(path, window, window.settings, window.prompts)
 
 
-def _open_submission(window: MainWindow, path: Path) -> None:
+def _open_submission(window: MainWindow, path: Path) -> bool:
     # A teacher's double-click on a student's submission: collect it into the class project.
     from gui.exercise_window import open_submission_file
 
-    open_submission_file(path, window, window.settings, window.prompts)
+    return open_submission_file(path, window, window.settings, window.prompts)
 
 
 OPENERS: dict[str, Opener] = {
@@ -65,8 +67,8 @@ def is_project(path: Path | str) -> bool:
 
 
 def open_path(window: MainWindow, path: Path | str) -> bool:
-    """Open ``path`` in ``window`` by its type; False (with a message) for files Claimdesk
-    does not open."""
+    """Open ``path`` in ``window`` by its type; False (after a message naming the file) when
+    Claimdesk does not open such files or this one could not be opened."""
     path = Path(path).expanduser()
     opener = OPENERS.get(suffix_of(path))
     if opener is None:
@@ -75,8 +77,8 @@ def open_path(window: MainWindow, path: Path | str) -> bool:
             "Claimdesk", f"{path.name}: Claimdesk opens only these kinds of file: {kinds}."
         )
         return False
-    opener(window, path)
+    opened = opener(window, path)
     window.show()
     window.raise_()
     window.activateWindow()
-    return True
+    return opened

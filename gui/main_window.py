@@ -449,10 +449,10 @@ class MainWindow(LabelEditing, QMainWindow):
         path = path or self.prompts.open_project()
         if path is None:
             return
-        if path.name.endswith((".claimdesk-exercise", ".claimdesk-submission")):
-            from gui.exercise_window import open_classroom_file
+        from gui.launch import is_project, open_path
 
-            open_classroom_file(path, self, self.settings, self.prompts)
+        if not is_project(path):  # an exercise or a submission: gui/launch.py routes it
+            open_path(self, path)
             return
         open_project(self, path)
         from gui.exercise_window import attach_if_workspace
