@@ -32,3 +32,8 @@ class EditError(Exception):
 
 class SaveError(EditError):
     """The project file could not take the edit (disk full, locked, gone): nothing is saved."""
+
+
+class Cancelled(Exception):
+    """Long work (import, export, collect, grade, agreement) stopped at the user's request;
+    nothing was written or changed."""

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, cast
 from sqlalchemy import Connection, Table, func, insert, select, update
 
 from core.codebook import Codebook, CodebookError, parse_codebook
+from core.errors import Cancelled as Cancelled  # re-exported for callers
 from core.exercise_codebook import codebook_data, codebook_fingerprint, project_codebook
 from core.exercise_files import ExerciseError as ExerciseError
 from core.exercise_files import ExerciseFileError as ExerciseFileError
@@ -46,10 +47,6 @@ AN = cast(Table, Annotator.__table__)
 
 
 Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
-
-
-class Cancelled(Exception):
-    """Long work (collect, grade) stopped at the user's request; nothing was written."""
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.errors import Cancelled as Cancelled  # re-exported for callers
 from core.project import ImportReport, Project
 from core.textio import (
     DEFAULT_CLEANUP_RULES,
@@ -26,10 +27,6 @@ class ImportRefused(Exception):
         self.problems = list(problems)
         lines = "\n".join(f"  {path}: {reason}" for path, reason in self.problems)
         super().__init__(f"Nothing was imported; {len(self.problems)} file(s) cannot be:\n{lines}")
-
-
-class ImportCancelled(Exception):
-    pass
 
 
 @dataclass
@@ -57,7 +54,7 @@ def plan_import(
         except ArticleError as exc:
             plan.problems.append((exc.path, exc.reason))
         if progress is not None and not progress(done, len(files)):
-            raise ImportCancelled
+            raise Cancelled
     return plan
 
 

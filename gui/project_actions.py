@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog
 
 from core.codebook import load_codebook
-from core.importing import ImportCancelled, ImportPlan, plan_import
+from core.importing import Cancelled, ImportPlan, plan_import
 from core.paths import resources_dir
 from core.project import EditError, Project
 from core.store import ProjectError
@@ -41,7 +41,7 @@ def run_import(window: MainWindow, paths: list[Path]) -> Task:
     def failed(error: BaseException) -> None:
         dialog.reset()
         window._import_task = None
-        if isinstance(error, ImportCancelled):
+        if isinstance(error, Cancelled):
             window.statusBar().showMessage("Import cancelled; nothing was imported.", 8000)
         else:
             window.prompts.error("Import failed", f"Nothing was imported.\n\n{error}")

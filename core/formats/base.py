@@ -18,6 +18,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
+from core.errors import Cancelled as Cancelled  # re-exported for format modules
 from core.errors import ProjectError
 from core.records import LabelRecord
 
@@ -150,10 +151,6 @@ class FormatError(ProjectError):
 
 class MissingExtraError(FormatError):
     """The format needs an optional dependency that is not installed; says how to add it."""
-
-
-class Cancelled(Exception):
-    """The user stopped an export or import; nothing was written or changed."""
 
 
 @dataclass(frozen=True)

@@ -234,7 +234,7 @@ def test_cleaned_and_raw_versions_are_different_documents(project: Project, tmp_
 
 
 def test_progress_is_reported_and_can_cancel(project: Project, tmp_path: Path) -> None:
-    from core.importing import ImportCancelled
+    from core.importing import Cancelled
 
     titles = good_folder(tmp_path / "in")
     seen: list[tuple[int, int]] = []
@@ -243,7 +243,7 @@ def test_progress_is_reported_and_can_cancel(project: Project, tmp_path: Path) -
         seen.append((done, total))
         return done < 2
 
-    with pytest.raises(ImportCancelled):
+    with pytest.raises(Cancelled):
         import_paths(project, [tmp_path / "in"], progress=progress)
     assert seen == [(1, len(titles)), (2, len(titles))]
     assert project.documents() == []
