@@ -115,7 +115,7 @@ class LaneHeader(QWidget):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            lane = self.lane_at(event.position().x())
+            lane = self.lane_at(event.pos().x())
             tip = self.strip.lane_tooltip(lane) if lane is not None else ""
             if tip:
                 QToolTip.showText(event.globalPos(), plain_tooltip(tip), self)
@@ -326,9 +326,9 @@ class LaneStrip(QWidget):
         # A rule between the annotators' lanes and the gold lane.
         rule = QColor(self.palette().color(self.foregroundRole()))
         rule.setAlpha(90)
-        x = self.lane_x(n - 1) - GOLD_GAP / 2 - 0.5
+        rule_x = self.lane_x(n - 1) - GOLD_GAP / 2 - 0.5
         painter.setPen(QPen(rule, 1))
-        painter.drawLine(QPointF(x, top), QPointF(x, bottom))
+        painter.drawLine(QPointF(rule_x, top), QPointF(rule_x, bottom))
 
     def _paint_bar(self, painter: QPainter, bar: Bar) -> None:
         colour = self._colours.get(bar.span.label_id, QColor(DEFAULT_COLOUR))
@@ -382,12 +382,12 @@ class LaneStrip(QWidget):
             return self.lane_tooltip(lane) if lane is not None else ""
         bar = hits[0]
         assert self.curation is not None
-        lane = self.curation.lanes[bar.lane]
+        owner = self.curation.lanes[bar.lane]
         label = self._labels.get(bar.span.label_id)
         quote = one_line(self._text[bar.span.start : bar.span.end], 80)
         compared = len(self.curation.annotators)
         made = len(bar.span.agreed_by) + (0 if bar.lane == len(self.curation.lanes) - 1 else 1)
-        who = "Gold" if bar.lane == len(self.curation.lanes) - 1 else lane.annotator.name
+        who = "Gold" if bar.lane == len(self.curation.lanes) - 1 else owner.annotator.name
         return (
             f"{who}: {label.name if label else '?'} “{quote}”\n"
             f"made exactly by {made} of {compared} compared annotators"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QTextCursor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QTextCursor
+from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
 from core.codebook import load_codebook
@@ -186,3 +186,22 @@ def test_agreed_bars_are_solid_and_others_hatched(
     assert not agreed and len(hatched) > 1  # a pattern, not only another colour
     agreed, partial = colours(spans["two"], 2)
     assert not agreed and len(partial) > 1
+
+
+def test_tooltips_name_the_annotator_in_plain_text(
+    view: CurationView, spans: dict[str, tuple[int, int, int]]
+) -> None:
+    view.refresh()
+    strip = view.lanes
+    key = spans["only_ana"]
+    view.select_span(*key)
+    bar = bar_for(strip, key, 0)
+    tip = strip.bar_tooltip(bar.rect.center())
+    assert tip.startswith("Ana <b>Bold</b>: ") and "claim 𠀋 said" in tip
+    assert "made exactly by 1 of 3 compared annotators" in tip
+    header = strip.header
+    x = strip.lane_x(0) + strip.lane_width // 2
+    event = QHelpEvent(QEvent.Type.ToolTip, QPoint(x, 5), header.mapToGlobal(QPoint(x, 5)))
+    QApplication.sendEvent(header, event)
+    # Shown literally: the markup in the name is escaped, not rendered as bold.
+    assert "Ana &lt;b&gt;Bold&lt;/b&gt;" in QToolTip.text()
