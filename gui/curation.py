@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QToolButton,
@@ -45,11 +47,17 @@ from core.project import Project
 from core.records import Changes, LabelRecord
 from core.spans import Span
 from gui.candidates import CandidateModel, CandidateTable, one_line
+from gui.dialogs import plain_tooltip
 from gui.document_view import DocumentView
+from gui.lane_strip import HEADER_HEIGHT, LaneStrip
 
 _Index = QModelIndex | QPersistentModelIndex
 PREVIEW_ID = -1  # the selected candidate shown in the text when it is not in gold
 
+LANES_CAPTION = (
+    "◀ Lanes: one per annotator, in the table's order (★ gold). Solid: all made the span; "
+    "hatched: only some. Click a bar to choose it."
+)
 LEGEND = (
     "✓ has this span exactly   ≠ marked this text otherwise (their label; ↔ other bounds)   "
     "– nothing there   ★ in the gold set   Agreement: ✔ all  ◐ majority  ✗ minority"
@@ -75,6 +83,7 @@ class CurationView(QWidget):
         self._lanes_shown = -1
 
         self.text = DocumentView()
+        self.lanes = LaneStrip(self.text)
         self.model = CandidateModel()
         self.table = CandidateTable()
         self.table.setModel(self.model)
@@ -162,8 +171,27 @@ class CurationView(QWidget):
         lower_layout.addWidget(legend)
         lower_layout.addWidget(keys)
 
+        caption = QLabel(LANES_CAPTION)
+        caption.setTextFormat(Qt.TextFormat.PlainText)
+        caption.setFixedHeight(HEADER_HEIGHT)
+        caption.setStyleSheet("color: #555;")
+        caption.setToolTip(plain_tooltip(LANES_CAPTION + " Hover a lane for its annotator."))
+        # Never let the caption widen the window: it is cut at the right instead.
+        caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        upper = QWidget()
+        grid = QGridLayout(upper)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(2)
+        grid.setVerticalSpacing(0)
+        grid.addWidget(self.lanes.header, 0, 0)
+        grid.addWidget(caption, 0, 1)
+        grid.addWidget(self.lanes, 1, 0)
+        grid.addWidget(self.text, 1, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(1, 1)
+
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.text)
+        splitter.addWidget(upper)
         splitter.addWidget(lower)
         splitter.setSizes([260, 500])
         status = QHBoxLayout()
@@ -193,6 +221,7 @@ class CurationView(QWidget):
         self.table.labelKeyPressed.connect(self._label_key)
         self.accept_button.clicked.connect(self.accept_selected)
         self.text.spanClicked.connect(self._span_clicked)
+        self.lanes.candidateClicked.connect(self._lane_clicked)
         self.text.deleteRequested.connect(self.reject_selected)
         self.reject_button.clicked.connect(self.reject_selected)
         self.majority_button.clicked.connect(self.accept_majority)
@@ -214,6 +243,7 @@ class CurationView(QWidget):
         self.text.set_label_colours({i: label.colour for i, label in self.labels.items()})
         gold = self.project.spans(self.document_id, curation.gold.id)
         self.text.set_document(text, gold)
+        self.lanes.set_curation(curation, text, self.labels)
         n = len(curation.annotators)
         self._fill_annotators_menu(curation)
         self.k_spin.setMaximum(max(n, 1))
@@ -290,6 +320,10 @@ class CurationView(QWidget):
                 self.select_row(row)
                 return
 
+    def _lane_clicked(self, key: tuple[int, int, int]) -> None:
+        """A click on a bar in the lane strip: choose that candidate."""
+        self.select_span(*key)
+
     def _size_columns(self, lanes: int) -> None:
         # Fixed widths: sizing columns to their contents would ask every cell of every row
         # (seconds at 40 lanes × 600 rows). Lanes share what is left; many lanes scroll.
@@ -332,6 +366,7 @@ class CurationView(QWidget):
     def _row_changed(self, current: _Index, _previous: _Index) -> None:
         candidate = self.selected_candidate()
         self.text.remove_span(PREVIEW_ID)
+        self.lanes.select(candidate.key if candidate is not None else None)
         in_gold = candidate is not None and candidate.gold_id is not None
         for widget in (self.label_box, self.start_spin, self.end_spin, self.apply_button):
             widget.setEnabled(in_gold)
