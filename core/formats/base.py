@@ -183,7 +183,7 @@ class DocumentIn:
     not_imported: list[str] = field(default_factory=list)
 
 
-# -- helpers shared by the format modules (added after the first release of this file) --------
+# -- helpers shared by the format modules --------------------------------------------------------
 
 
 def utc_timestamp(moment: datetime) -> str:
