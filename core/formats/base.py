@@ -263,6 +263,26 @@ class SpanDigest:
     def add(self, key: str, spans: Iterable[tuple[str, str, int, int, str]]) -> None:
         self.documents[key] = self.documents.get(key, 0) + sum(map(hash, spans))
 
+    def add_read(self, key: str, doc: DocumentIn, annotator: str | None = None) -> None:
+        """Feed what a reader found: each span with its quote cut from the text read back.
+
+        ``annotator`` stands for every span when the format keeps it outside the spans (brat's
+        folder per annotator); otherwise each span's own annotator counts.
+        """
+        self.add(
+            key,
+            [
+                (
+                    (s.annotator or "") if annotator is None else annotator,
+                    s.label,
+                    s.start,
+                    s.end,
+                    doc.text[s.start : s.end],
+                )
+                for s in doc.spans
+            ],
+        )
+
     def differences(self, other: SpanDigest) -> list[str]:
         """Document keys whose spans differ between the two digests."""
         keys = sorted(set(self.documents) | set(other.documents))

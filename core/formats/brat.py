@@ -141,10 +141,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
         report.lost.append("document titles and sources (file names keep the id and a short title)")
         read_back = SpanDigest()
         for doc_in in read(temp):
-            read_back.add(
-                doc_in.file_id or "",
-                [("", s.label, s.start, s.end, doc_in.text[s.start : s.end]) for s in doc_in.spans],
-            )
+            read_back.add_read(doc_in.file_id or "", doc_in, annotator="")
         verify(report, written, read_back)
     report.files = [out]
     return report

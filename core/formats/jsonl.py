@@ -78,13 +78,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
         for doc_in in iter_read(temp, shown=out):
             annotator = doc_in.spans[0].annotator if doc_in.spans else None
             key = f"{doc_in.file_id}/{annotator}"
-            read_back.add(
-                key,
-                [
-                    (s.annotator or "", s.label, s.start, s.end, doc_in.text[s.start : s.end])
-                    for s in doc_in.spans
-                ],
-            )
+            read_back.add_read(key, doc_in)
         verify(report, written, read_back)
     if source.labels:
         report.lost.append(

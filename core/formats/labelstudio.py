@@ -101,13 +101,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
             handle.write("\n]\n")
         read_back = SpanDigest()
         for doc_in in read(temp):
-            read_back.add(
-                doc_in.file_id or "",
-                [
-                    (s.annotator or "", s.label, s.start, s.end, doc_in.text[s.start : s.end])
-                    for s in doc_in.spans
-                ],
-            )
+            read_back.add_read(doc_in.file_id or "", doc_in)
         verify(report, written, read_back)
     if any(label.description for label in source.labels):
         report.lost.append("label descriptions (the labeling config holds names and colours)")

@@ -287,13 +287,7 @@ def _read_back(temp: Path, out: Path) -> SpanDigest:
                     reader.add_code(element)
                 elif element.tag == _Q + "TextSource":
                     doc = reader.document(element)
-                    digest.add(
-                        doc.file_id or "",
-                        [
-                            (s.annotator or "", s.label, s.start, s.end, doc.text[s.start : s.end])
-                            for s in doc.spans
-                        ],
-                    )
+                    digest.add_read(doc.file_id or "", doc)
                     element.clear()
                     while element.getprevious() is not None:
                         del element.getparent()[0]

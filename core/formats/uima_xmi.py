@@ -144,13 +144,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
         # Read back with dkpro-cassis: the type system as written, then every CAS.
         read_back = SpanDigest()
         for doc_in in _read_files(_folder_files(temp), out):
-            read_back.add(
-                doc_in.file_id or "",
-                [
-                    (s.annotator or "", s.label, s.start, s.end, doc_in.text[s.start : s.end])
-                    for s in doc_in.spans
-                ],
-            )
+            read_back.add_read(doc_in.file_id or "", doc_in)
         verify(report, written, read_back)
     if source.labels:
         report.lost.append(
