@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,13 +41,49 @@ def plain_tooltip(text: str) -> str:
     return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 
-def _ok_cancel(dialog: QDialog) -> QDialogButtonBox:
+def ok_cancel(
+    dialog: QDialog, ok_text: str = "", accept: Callable[[], object] | None = None
+) -> QDialogButtonBox:
+    """OK and Cancel wired to the dialog; ``ok_text`` renames OK, ``accept`` checks first."""
     buttons = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
     )
-    buttons.accepted.connect(dialog.accept)
+    if ok_text:
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.accepted.connect(accept or dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+class TextDialog(QDialog):
+    """Text shown exactly as given (never read as HTML: names and reasons from other people's
+    files stay literal), under an optional bold summary line, with a Close button."""
+
+    def __init__(
+        self,
+        title: str,
+        text: str,
+        parent: QWidget | None = None,
+        summary: str = "",
+        size: tuple[int, int] = (640, 420),
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.summary = QLabel(summary)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-weight: bold;")
+        self.summary.setVisible(bool(summary))
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setPlainText(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+        self.resize(*size)
 
 
 @dataclass
@@ -89,7 +126,7 @@ class LabelDialog(QDialog):
         form.addRow("&Key", self.shortcut)
         form.addRow("&Group", self.parent_box)
         form.addRow("&Definition", self.description)
-        buttons = _ok_cancel(self)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
@@ -142,7 +179,7 @@ class NoteDialog(QDialog):
         self.editor = QPlainTextEdit()
         self.editor.setPlainText(note)
         self.editor.setTabChangesFocus(True)
-        buttons = _ok_cancel(self)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addWidget(quote_label)
         layout.addWidget(self.editor)
@@ -246,9 +283,7 @@ class Prompts:
         box.exec()
 
     def report(self, title: str, summary: str, body: str) -> None:
-        from gui.teacher_dialogs import TextReportDialog
-
-        TextReportDialog(title, summary, body, self.parent).exec()
+        TextDialog(title, body, self.parent, summary, (640, 440)).exec()
 
     def submission_path(self, default: Path) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(
@@ -306,6 +341,4 @@ class Prompts:
         return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def dataset_report(self, title: str, text: str) -> None:
-        from gui.export_dialog import ReportDialog
-
-        ReportDialog(self.parent or QWidget(), title, text).exec()
+        TextDialog(title, text, self.parent, size=(640, 360)).exec()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QPlainTextEdit,
     QPushButton,
     QToolBar,
     QToolButton,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import EditError, ProjectError
 from core.paths import user_config_dir
-from gui.dialogs import plain_tooltip
+from gui.dialogs import TextDialog, ok_cancel, plain_tooltip
 from gui.teacher_dialogs import SUBMISSION_SUFFIX, safe_file_stem
 
 if TYPE_CHECKING:
@@ -65,11 +64,7 @@ class IdentityDialog(QDialog):
         form = QFormLayout()
         form.addRow("Your &name", self.name)
         form.addRow("Student &id", self.student_id)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.name.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
         ok.setEnabled(bool(name.strip()))
@@ -83,21 +78,12 @@ class IdentityDialog(QDialog):
         return " ".join(self.name.text().split()), self.student_id.text().strip()
 
 
-class GuidelinesDialog(QDialog):
+class GuidelinesDialog(TextDialog):
     """The exercise's guidelines as plain text (never interpreted as HTML)."""
 
     def __init__(self, title: str, guidelines: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Guidelines — {title}")
-        self.text = QPlainTextEdit()
-        self.text.setReadOnly(True)
-        self.text.setPlainText(guidelines or "The teacher gave no guidelines for this exercise.")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.text)
-        layout.addWidget(buttons)
-        self.resize(560, 420)
+        text = guidelines or "The teacher gave no guidelines for this exercise."
+        super().__init__(f"Guidelines — {title}", text, parent, size=(560, 420))
 
 
 class ExerciseBanner(QWidget):

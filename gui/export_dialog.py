@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QProgressDialog,
     QPushButton,
     QRadioButton,
@@ -36,6 +34,7 @@ from PySide6.QtWidgets import (
 from core.errors import EditError, ProjectError
 from core.formats import registry
 from core.formats.base import Cancelled, ExportSelection
+from gui.dialogs import ok_cancel
 from gui.workers import Task
 
 if TYPE_CHECKING:
@@ -149,12 +148,7 @@ class ExportDialog(QDialog):
         form.addRow("&Annotators", self.people)
         form.addRow("Documents", scope)
         form.addRow("&Save to", self.destination)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "Export")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
@@ -209,12 +203,7 @@ class ImportDialog(QDialog):
         form.addRow("&File", self.source)
         form.addRow("&Annotator", self.annotator)
         form.addRow("", self.strict)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "Import")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
@@ -235,23 +224,6 @@ class ImportDialog(QDialog):
             self.annotator.text().strip() or None,
             self.strict.isChecked(),
         )
-
-
-class ReportDialog(QDialog):
-    """A report as plain text (labels and titles are never read as HTML)."""
-
-    def __init__(self, parent: QWidget, title: str, text: str) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.text = QPlainTextEdit()
-        self.text.setReadOnly(True)
-        self.text.setPlainText(text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.text)
-        layout.addWidget(buttons)
-        self.resize(640, 360)
 
 
 # -- running them ----------------------------------------------------------------------------

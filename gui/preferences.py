@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.dialogs import ok_cancel
 from gui.settings import MAX_FONT_SIZE, MAX_RECENT_COUNT, MIN_FONT_SIZE, Settings
 
 THEME_NAMES = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
@@ -93,11 +94,7 @@ class PreferencesDialog(QDialog):
             if isinstance(label, QLabel):
                 label.setBuddy(field)
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, accept=self._accept)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.name_problem = QLabel("")
         self.name_problem.setVisible(False)

@@ -9,7 +9,6 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.records import AnnotatorRecord, DocumentRecord
+from gui.dialogs import ok_cancel
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -168,12 +168,7 @@ class CreateExerciseDialog(QDialog):
         note.setTextFormat(Qt.TextFormat.PlainText)
         note.setWordWrap(True)
         note.setStyleSheet("color: palette(mid);")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self, "Create", self._accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
@@ -231,26 +226,3 @@ class CreateExerciseDialog(QDialog):
             self.key.currentData(),
             destination,
         )
-
-
-class TextReportDialog(QDialog):
-    """A read-only plain-text report (names and reasons from students' files stay literal)."""
-
-    def __init__(self, title: str, summary: str, body: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.summary = QLabel(summary)
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.summary.setWordWrap(True)
-        self.summary.setStyleSheet("font-weight: bold;")
-        self.body = QPlainTextEdit()
-        self.body.setReadOnly(True)
-        self.body.setPlainText(body)
-        self.body.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.body)
-        layout.addWidget(buttons)
-        self.resize(640, 440)

@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from core.project import Project
-from gui.export_dialog import ExportChoice, ExportDialog, ImportChoice, ImportDialog, ReportDialog
+from gui.dialogs import TextDialog
+from gui.export_dialog import ExportChoice, ExportDialog, ImportChoice, ImportDialog
 from gui.main_window import MainWindow
 from tests.gui.conftest import ScriptedPrompts, db_rows
 
@@ -186,7 +187,7 @@ def test_dialogs_render_and_give_choices(qtbot: QtBot, tmp_path: Path) -> None:
     imp.strict.setChecked(True)
     assert imp.choice() == ImportChoice("labelstudio", tmp_path / "in.json", "Ana", True)
 
-    shown = ReportDialog(None, "Export finished", "label <b>x</b> & more")  # type: ignore[arg-type]
+    shown = TextDialog("Export finished", "label <b>x</b> & more")
     qtbot.addWidget(shown)
     assert shown.text.toPlainText() == "label <b>x</b> & more"
 

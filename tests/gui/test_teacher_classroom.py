@@ -14,11 +14,12 @@ from core.exercise import exercises
 from core.project import Project
 from core.workspace import open_workspace, submit, workspace_info
 from gui.app import build_window
+from gui.dialogs import TextDialog
 from gui.grades_window import AnnotatorRole, GradesWindow
 from gui.main_window import MainWindow
 from gui.settings import Settings
 from gui.teacher_actions import report_text
-from gui.teacher_dialogs import CreateExerciseDialog, TextReportDialog
+from gui.teacher_dialogs import CreateExerciseDialog
 from gui.workers import Task
 from tests.gui.classroom_prompts import ClassroomPrompts
 
@@ -120,8 +121,8 @@ def test_create_collect_grade_export_feedback(
     assert "stray.claimdesk-submission" in body.split("Rejected (1)")[1]
     names = [a.name for a in project.annotators()]
     assert "<b>Eve</b> (S1)" in names and "=Bo" in names
-    report = TextReportDialog("Submissions collected", summary, body)
-    assert report.body.toPlainText() == body
+    report = TextDialog("Submissions collected", body, summary=summary)
+    assert report.text.toPlainText() == body
     report.grab().save(str(tmp_path / "report.png"))
 
     # The same folder again: nothing doubles.
