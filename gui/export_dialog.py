@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QProgressDialog,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -35,7 +34,7 @@ from core.errors import EditError, ProjectError
 from core.formats import registry
 from core.formats.base import Cancelled, ExportSelection
 from gui.dialogs import ok_cancel
-from gui.workers import Task
+from gui.workers import Task, progress_dialog
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -229,21 +228,6 @@ class ImportDialog(QDialog):
 # -- running them ----------------------------------------------------------------------------
 
 
-def _progress_dialog(window: MainWindow, text: str, task: Task) -> QProgressDialog:
-    dialog = QProgressDialog(text, "Cancel", 0, 0, window)
-    dialog.setWindowTitle(text.rstrip("…"))
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(400)
-    dialog.canceled.connect(task.cancel)
-
-    def progress(done: int, total: int) -> None:
-        dialog.setMaximum(total)
-        dialog.setValue(done)
-
-    task.signals.progress.connect(progress)
-    return dialog
-
-
 def export_dataset(window: MainWindow) -> Task | None:
     """Ask what to export, then write it on a worker thread and show the report."""
     names = [a.name for a in window.project.annotators()]
@@ -261,7 +245,7 @@ def export_dataset(window: MainWindow) -> Task | None:
             return export(own, choice.format, choice.out, selection, progress)
 
     task = Task(work)
-    dialog = _progress_dialog(window, "Exporting…", task)
+    dialog = progress_dialog(window, "Exporting…", task)
 
     def finished(report: Any) -> None:
         dialog.reset()
@@ -300,7 +284,7 @@ def import_annotations(window: MainWindow) -> Task | None:
         return read_dataset(choice.format, choice.path)
 
     task = Task(work)
-    dialog = _progress_dialog(window, "Reading annotations…", task)
+    dialog = progress_dialog(window, "Reading annotations…", task)
 
     def finished(documents: Any) -> None:
         from core.formats.importer import import_annotations as apply

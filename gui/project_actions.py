@@ -5,15 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QProgressDialog
-
 from core.codebook import load_codebook
 from core.importing import Cancelled, ImportPlan, plan_import
 from core.paths import resources_dir
 from core.project import EditError, Project
 from core.store import ProjectError
-from gui.workers import Task
+from gui.workers import Task, progress_dialog
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -23,15 +20,7 @@ def run_import(window: MainWindow, paths: list[Path]) -> Task:
     """Read and check the files on a worker thread, then store them in one transaction."""
     cleanup = window.clean_action.isChecked()
     task = Task(lambda progress: plan_import(paths, cleanup=cleanup, progress=progress))
-    dialog = QProgressDialog("Reading articles…", "Cancel", 0, 0, window)
-    dialog.setWindowTitle("Import")
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(400)
-    dialog.canceled.connect(task.cancel)
-
-    def progress(done: int, total: int) -> None:
-        dialog.setMaximum(total)
-        dialog.setValue(done)
+    dialog = progress_dialog(window, "Reading articles…", task, "Import")
 
     def finished(plan: ImportPlan) -> None:
         dialog.reset()
@@ -46,7 +35,6 @@ def run_import(window: MainWindow, paths: list[Path]) -> Task:
         else:
             window.prompts.error("Import failed", f"Nothing was imported.\n\n{error}")
 
-    task.signals.progress.connect(progress)
     task.signals.finished.connect(finished)
     task.signals.failed.connect(failed)
     window._import_task = task

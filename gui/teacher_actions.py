@@ -6,11 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from core.errors import EditError, ProjectError
-from gui.workers import Task
+from gui.workers import Task, progress_dialog
 
 if TYPE_CHECKING:
     from core.exercise import CollectReport, ExerciseInfo
@@ -64,15 +63,7 @@ def run_in_worker(
 ) -> Task:
     """``work`` runs on the thread pool with a progress dialog; ``done``/``failed`` on the GUI."""
     task = Task(work)
-    dialog = QProgressDialog(label, "Cancel", 0, 0, window)
-    dialog.setWindowTitle("Classroom")
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(400)
-    dialog.canceled.connect(task.cancel)
-
-    def progress(step: int, total: int) -> None:
-        dialog.setMaximum(total)
-        dialog.setValue(step)
+    dialog = progress_dialog(window, label, task, "Classroom")
 
     # Kept alive until it reports back (several may run: a regrade while one is under way).
     running: set[Task] = window.__dict__.setdefault("_classroom_tasks", set())
@@ -87,7 +78,6 @@ def run_in_worker(
         running.discard(task)
         failed(error)
 
-    task.signals.progress.connect(progress)
     task.signals.finished.connect(finish)
     task.signals.failed.connect(fail)
     running.add(task)
