@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import struct
 import tempfile
 import unicodedata
 import zipfile
@@ -39,7 +38,6 @@ _RATIO_FREE_BYTES = 1024 * 1024
 _CHUNK = 1024 * 1024
 _MIMETYPE = "mimetype"
 _MAX_ENTRIES = 16
-_EOCD_SEARCH = 22 + 65535  # the record, plus a comment of at most 64 KB
 _SYMLINK = 0o120000
 _FILE_TYPE_MASK = 0o170000
 
@@ -75,7 +73,11 @@ def read_archive(path: Path, kind: str, json_name: str, description: str) -> Any
         raise _fail(path, f"is a folder, not {description}")
     if size > MAX_FILE_BYTES:
         raise _fail(path, f"is too large for {description} ({size // 2**20} MB)")
-    entries = _declared_entries(path)
+    # Imported here: safe_files also brings lxml, which opening a student's workspace does
+    # not need.
+    from core.formats.safe_files import declared_entries
+
+    entries = declared_entries(path)
     if entries is not None and entries > _MAX_ENTRIES:
         # Checked before zipfile reads the directory: millions of tiny entries would fill memory.
         more = " or more" if entries == 0xFFFF else ""
@@ -87,23 +89,6 @@ def read_archive(path: Path, kind: str, json_name: str, description: str) -> Any
         raise _fail(path, f"is not {description} (not a zip archive, or a damaged one)") from None
     except (OSError, EOFError, zlib.error, NotImplementedError, ValueError, RuntimeError) as exc:
         raise _fail(path, f"is damaged ({exc})") from None
-
-
-def _declared_entries(path: Path) -> int | None:
-    """The entry count from the zip's end-of-directory record (None if there is none)."""
-    try:
-        with path.open("rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            size = handle.tell()
-            handle.seek(max(0, size - _EOCD_SEARCH))
-            tail = handle.read()
-    except OSError:
-        return None
-    found = tail.rfind(b"PK\x05\x06")
-    if found < 0 or found + 22 > len(tail):
-        return None
-    (count,) = struct.unpack("<H", tail[found + 10 : found + 12])
-    return int(count)  # 0xFFFF (zip64: more than 65,534 entries) is refused as too many
 
 
 def _read_members(

@@ -12,8 +12,10 @@ not only on what the archive's header claims.
 
 from __future__ import annotations
 
+import os
 import re
 import stat
+import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ from core.formats.base import FormatError
 MAX_ENTRIES = 10_000
 MAX_TOTAL_BYTES = 2 * 1024**3  # 2 GiB uncompressed for the whole archive
 MAX_ENTRY_BYTES = 512 * 1024**2  # 512 MiB for any one entry
+_EOCD_SEARCH = 22 + 65535  # the end-of-directory record, plus a comment of at most 64 KB
 MAX_RATIO = 200  # uncompressed / compressed; text compresses about 3-10 times
 RATIO_FLOOR = 1024**2  # small entries may compress as well as they like
 
@@ -191,6 +194,9 @@ def open_zip(
     max_total: int = MAX_TOTAL_BYTES,
 ) -> SafeZip:
     """Open an untrusted zip archive after checking every entry; raises FormatError."""
+    declared = declared_entries(Path(path))
+    if declared is not None and declared > max_entries:  # 0xFFFF: zip64, 65,535 or more
+        raise FormatError(path, f"the archive has {declared:,} entries (limit {max_entries:,})")
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -221,6 +227,27 @@ def open_zip(
         archive.close()
         raise
     return SafeZip(Path(path), archive, checked)
+
+
+def declared_entries(path: Path) -> int | None:
+    """The entry count from the zip's end-of-directory record (None if there is none).
+
+    Read before ``zipfile`` loads the whole central directory, so that an archive declaring
+    millions of entries is refused without building millions of ZipInfo objects.
+    """
+    try:
+        with path.open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            handle.seek(max(0, size - _EOCD_SEARCH))
+            tail = handle.read()
+    except OSError:
+        return None
+    found = tail.rfind(b"PK\x05\x06")
+    if found < 0 or found + 22 > len(tail):
+        return None
+    (count,) = struct.unpack("<H", tail[found + 10 : found + 12])
+    return int(count)  # 0xFFFF (zip64: more than 65,534 entries) is refused as too many
 
 
 def iter_entries(safe: SafeZip, suffix: str) -> Iterator[tuple[str, bytes]]:

@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from core.formats.base import FormatError
-from core.formats.safe_files import check_xml_prolog, open_zip, parse_xml, xml_text
+from core.formats.safe_files import (
+    check_xml_prolog,
+    declared_entries,
+    open_zip,
+    parse_xml,
+    xml_text,
+)
 
 XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE r [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
@@ -121,6 +127,23 @@ def test_too_many_entries_and_too_large_a_total_are_refused(tmp_path: Path) -> N
     with open_zip(path) as archive:
         assert len(archive.names()) == 30
         assert archive.read("s/3.txt") == b"abc" * 100
+
+
+def test_an_archive_declaring_too_many_entries_is_refused_before_its_directory_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _zip(tmp_path / "many.qdpx", {f"s/{i}.txt": b"x" for i in range(30)})
+    assert declared_entries(path) == 30
+
+    def listing(*_args: object) -> None:
+        raise AssertionError("the central directory was read")
+
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", listing)
+    with pytest.raises(FormatError, match=r"many\.qdpx: the archive has 30 entries"):
+        open_zip(path, max_entries=20)
+    assert declared_entries(tmp_path / "many.qdpx.missing") is None
+    (tmp_path / "plain.txt").write_bytes(b"not a zip")
+    assert declared_entries(tmp_path / "plain.txt") is None
 
 
 def test_damaged_entry_and_non_zip_are_reported(tmp_path: Path) -> None:
