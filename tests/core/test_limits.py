@@ -1,0 +1,41 @@
+"""The shared checks for names and free texts refuse what cannot be stored or shown safely."""
+
+from __future__ import annotations
+
+from core.limits import (
+    LABEL_NAME_MAX,
+    is_reserved_annotator,
+    name_problem,
+    printable,
+    text_problem,
+)
+
+
+def test_a_plain_name_with_emoji_cjk_and_accents_is_fine() -> None:
+    assert name_problem("Arms embargo 🔫 𠀋 e\u0301", "label name", LABEL_NAME_MAX) is None
+
+
+def test_lone_surrogates_controls_bidi_and_length_are_named() -> None:
+    assert "surrogate" in (name_problem("a\ud800b", "label name", 200) or "")
+    assert "control" in (name_problem("a\x1b[2Jb", "annotator name", 200) or "")
+    assert "right-to-left" in (name_problem("abc\u202egpj.exe", "student name", 200) or "")
+    problem = name_problem("x" * 100_000, "label name", 200)
+    assert problem == "the label name is 100,000 characters long; the limit is 200"
+
+
+def test_notes_keep_line_breaks_but_not_surrogates() -> None:
+    assert text_problem("line one\nline two\r\n", "note", 100) is None
+    assert "surrogate" in (text_problem("bad \udc80", "note", 100) or "")
+
+
+def test_gold_is_reserved_in_any_case_and_spacing() -> None:
+    assert is_reserved_annotator(" GOLD ")
+    assert is_reserved_annotator("gold")
+    assert not is_reserved_annotator("Goldberg")
+
+
+def test_printable_escapes_what_a_terminal_would_obey() -> None:
+    shown = printable("Ann\x1b[31m\u202eevil\ud800")
+    assert "\x1b" not in shown and "\u202e" not in shown and "\ud800" not in shown
+    assert shown == "Ann\\x1b[31m\\u202eevil\\ud800"
+    assert printable("y" * 500, limit=10) == "y" * 9 + "…"
