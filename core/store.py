@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Column, Engine, Table, create_engine, event, text
+from sqlalchemy import URL, Column, Engine, Table, create_engine, event, text
 from sqlalchemy.dialects.sqlite import Insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DatabaseError, DBAPIError
@@ -70,7 +70,8 @@ def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite+pysqlite:///{path}", future=True)
+    # URL.create keeps the path whole: in a URL string, a "?" or "#" in a file name would end it.
+    engine = create_engine(URL.create("sqlite+pysqlite", database=str(path)), future=True)
     event.listen(engine, "connect", _set_pragmas)
     return engine
 
@@ -234,8 +235,9 @@ def _stored_revision(path: Path, conn: sqlite3.Connection, actual: dict[str, Any
 
 
 def _quick_check(path: Path, conn: sqlite3.Connection) -> None:
-    # Reads every page (~70 ms for 100,000 annotations in a 23 MB file); a damaged page found
-    # now is a refusal instead of edits written into a broken file.
+    # Reads every page: ~70 ms for 100,000 annotations in a 23 MB file (100-140 ms on a busy
+    # machine), ~0.1 ms for the sample. A damaged page found now is a refusal instead of edits
+    # written into a broken file.
     first = conn.execute("PRAGMA quick_check(1)").fetchone()
     if first is None or first[0] != "ok":
         found = printable(str(first[0]) if first else "no answer", 80)

@@ -218,6 +218,23 @@ def test_an_open_project_with_a_wal_is_checked_without_leaving_files(project: Pr
         assert "Fresh" in [label.name for label in again.labels()]
 
 
+@pytest.mark.parametrize("name", ["what? #1 100% é.claimdesk", "a&mode=rw.claimdesk"])
+def test_file_names_with_uri_characters_open(project_path: Path, name: str) -> None:
+    # The read-only check opens the file by URI: ?, #, % and & in a name must stay the name.
+    path = project_path.with_name(name)
+    project_path.rename(path)
+    with Project.open(path) as project:
+        assert project.labels()
+    assert sorted(p.name for p in path.parent.iterdir()) == [name]
+
+
+def test_new_project_with_a_question_mark_in_its_name(tmp_path: Path) -> None:
+    # Before, "what? #1.claimdesk" was created as a file called "what".
+    with Project.create(tmp_path / "what? #1.claimdesk") as project:
+        project.add_label("Claim", "#1f77b4")
+    assert [p.name for p in tmp_path.iterdir()] == ["what? #1.claimdesk"]
+
+
 # -- older files ------------------------------------------------------------------------------
 
 
