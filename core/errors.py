@@ -26,6 +26,14 @@ class DamagedProjectError(ProjectError):
     pass
 
 
+class ForeignSchemaError(ProjectError):
+    """The file's tables, indexes, triggers or views are not the ones Claimdesk made."""
+
+
+class ReadOnlyProjectError(ProjectError):
+    """Claimdesk cannot write to the file or beside it (WAL needs both)."""
+
+
 class EditError(Exception):
     """An edit that was refused; nothing was written. The message is for the user."""
 

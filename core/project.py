@@ -217,11 +217,16 @@ class Project:
         name = " ".join(name.split())
         if not name:
             raise EditError("An annotator needs a name.")
-        with self.engine.begin() as conn:
-            found = conn.execute(select(AN.c.id).where(AN.c.name == name)).scalar()
-            if found is None:
-                values = {"name": name, "created_at": utcnow()}
-                found = edits.new_id(conn.execute(insert(AN).values(values)))
+        query = select(AN.c.id).where(AN.c.name == name)
+        with self.engine.connect() as conn:
+            found = conn.execute(query).scalar()
+        if found is None:
+            # Another process may be adding the same name right now: insert-or-ignore first
+            # (it waits for the write lock), then read whichever row won.
+            values = {"name": name, "created_at": utcnow()}
+            with self.engine.begin() as conn:
+                conn.execute(store.insert_if_absent(AN, values, [AN.c.name]))
+                found = conn.execute(query).scalar_one()
         return AnnotatorRecord(int(found), name)
 
     # -- edits ----------------------------------------------------------------------------------

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ from sqlalchemy import text
 
 from core import store
 from core.project import Project
+from tests.core.test_cli import cli_path, failed
 
 
 def digest(path: Path) -> str:
@@ -139,3 +143,92 @@ def test_older_file_is_upgraded_after_a_backup(project_path: Path) -> None:
         project.add_label("Claim", "#1f77b4")
     assert store.read_header(project_path) == (store.APPLICATION_ID, store.SCHEMA_VERSION)
     assert (project_path.parent / "test.claimdesk.v0.bak").exists()
+
+
+# -- folders and files Claimdesk cannot write to ----------------------------------------------
+# Tests run as root, whom file permissions do not bind. Two ways round it: the in-process tests
+# deny writing at the seam the store asks (os.access); the command-line tests run claimdesk-cli
+# as root without CAP_DAC_OVERRIDE (setpriv), so the kernel applies the permissions for real.
+
+
+def deny_writing(monkeypatch: pytest.MonkeyPatch, *denied: Path) -> None:
+    real = os.access
+
+    def access(path: str | os.PathLike[str], mode: int, **kwargs: object) -> bool:
+        if mode & os.W_OK and Path(path) in denied:
+            return False
+        return real(path, mode)
+
+    monkeypatch.setattr(store.os, "access", access)
+
+
+def test_read_only_folder_is_named_as_such(
+    project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deny_writing(monkeypatch, project_path.parent)
+    before = digest(project_path), siblings(project_path)
+    with pytest.raises(store.ReadOnlyProjectError) as caught:
+        Project.open(project_path)
+    assert str(caught.value) == (
+        "test.claimdesk: is in a folder Claimdesk cannot write to (WAL needs to write beside "
+        "the file); copy it to a writable folder"
+    )
+    assert (digest(project_path), siblings(project_path)) == before
+
+
+def test_read_only_file_is_named_as_such(
+    project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deny_writing(monkeypatch, project_path)
+    with pytest.raises(store.ReadOnlyProjectError, match=r"^test\.claimdesk: is read-only; "):
+        Project.open(project_path)
+
+
+def test_new_project_in_a_read_only_folder_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deny_writing(monkeypatch, tmp_path)
+    with pytest.raises(store.ReadOnlyProjectError, match="cannot write to that folder"):
+        Project.create(tmp_path / "new.claimdesk")
+    assert list(tmp_path.iterdir()) == []
+
+
+def run_without_root_privileges(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """claimdesk-cli as root without the capabilities that skip permission checks."""
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("setpriv is not installed")
+    prefix = [setpriv, "--bounding-set", "-dac_override,-dac_read_search", "--"]
+    probe = subprocess.run([*prefix, "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("cannot drop capabilities here")
+    return subprocess.run(
+        [*prefix, cli_path(), *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+def test_cli_names_a_read_only_folder(project_path: Path) -> None:
+    before = digest(project_path), siblings(project_path)
+    project_path.parent.chmod(0o555)
+    try:
+        result = run_without_root_privileges("list", project_path)
+    finally:
+        project_path.parent.chmod(0o755)
+    stderr = failed(result, "test.claimdesk", "in a folder Claimdesk cannot write to")
+    assert "damaged" not in stderr
+    assert (digest(project_path), siblings(project_path)) == before
+
+
+def test_cli_names_a_read_only_file(project_path: Path) -> None:
+    project_path.chmod(0o444)
+    try:
+        result = run_without_root_privileges("list", project_path)
+    finally:
+        project_path.chmod(0o644)
+    stderr = failed(result, "test.claimdesk: is read-only")
+    assert "attempt to write" not in stderr
