@@ -49,7 +49,9 @@ def test_a_project_is_never_replaced_by_any_name(project: Path, tmp_path: Path) 
     refused(link, "link.csv: is the Claimdesk project this command reads", reading=[project])
     refused(tmp_path / "sub" / ".." / "P.claimdesk", reading=[project])
     for side in ("-wal", "-shm", "-journal"):
-        refused(Path(f"{project}{side}"), f"belongs to the Claimdesk project P.claimdesk (its {side}")
+        refused(
+            Path(f"{project}{side}"), f"belongs to the Claimdesk project P.claimdesk (its {side}"
+        )
     with pytest.raises(OutputError), atomic_write(project) as temp:
         temp.write_text("{}", encoding="utf-8")
     assert project.read_bytes() == before
@@ -69,10 +71,14 @@ def test_folders_devices_and_missing_places(tmp_path: Path) -> None:
     check_output(tmp_path / "dir", folder=True)  # an empty folder for a folder format
     (tmp_path / "dir" / "mine.txt").write_text("keep", encoding="utf-8")
     refused(tmp_path / "dir", "already holds files", folder=True)
-    refused(Path(os.devnull), "is not a regular file", folder=False)
+    pipe = tmp_path / "pipe"  # a FIFO, not /dev/null: a failing test must break nothing
+    os.mkfifo(pipe)
+    refused(pipe, "pipe: is not a regular file", folder=False)
     plain = tmp_path / "plain"
     plain.write_text("x", encoding="utf-8")
-    refused(plain / "sub" / "out.csv", "out.csv: cannot be written:", "plain is a file, not a folder")
+    refused(
+        plain / "sub" / "out.csv", "out.csv: cannot be written:", "plain is a file, not a folder"
+    )
     refused(tmp_path / "nowhere" / "out.csv", "the folder", "nowhere does not exist")
     refused(plain, "is a file; this format writes a folder", folder=True)
 

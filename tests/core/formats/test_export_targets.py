@@ -103,7 +103,7 @@ def test_no_other_project_nor_its_wal_or_shm(project: Path, tmp_path: Path) -> N
         ("brat", "plain/brat", "brat: cannot be written: plain is a file, not a folder"),
         ("jsonl", "folder", "folder: is a folder; give a file name"),
         ("brat", "plain", "plain: is a file; this format writes a folder"),
-        ("jsonl", os.devnull, "null: is not a regular file"),
+        ("jsonl", "pipe", "pipe: is not a regular file"),  # not /dev/null: root replaces it
     ],
 )
 def test_a_bad_place_is_one_line(
@@ -111,6 +111,7 @@ def test_a_bad_place_is_one_line(
 ) -> None:
     (tmp_path / "plain").write_text("mine", encoding="utf-8")
     (tmp_path / "folder").mkdir()
+    os.mkfifo(tmp_path / "pipe")
     stderr = failed(run("export", project, "--format", fmt, "--out", out, cwd=tmp_path), words)
     assert stderr.count("\n") == 1
     assert (tmp_path / "plain").read_text(encoding="utf-8") == "mine"
@@ -125,7 +126,9 @@ def test_an_ordinary_file_is_overwritten(project: Path, tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8").startswith("{")
 
 
-@pytest.mark.parametrize("names", [[".", ".."], ["Ana", "ana", "ANA"], ["..", "%2E%2E", "x.", ".hidden"]])
+@pytest.mark.parametrize(
+    "names", [[".", ".."], ["Ana", "ana", "ANA"], ["..", "%2E%2E", "x.", ".hidden"]]
+)
 def test_brat_folders_of_awkward_annotators_are_distinct_and_read_back(
     project: Path, tmp_path: Path, names: list[str]
 ) -> None:
@@ -155,7 +158,10 @@ def test_brat_export_with_dot_annotators_from_the_command_line(
     assert (tmp_path / "out" / "%2E").is_dir() and (tmp_path / "out" / "%2E%2E").is_dir()
 
 
-def test_a_killed_export_leaves_no_partial_file_after_the_next_one(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kill", [signal.SIGKILL, signal.SIGTERM])
+def test_a_killed_export_leaves_no_partial_file_after_the_next_one(
+    tmp_path: Path, kill: signal.Signals
+) -> None:
     big = _project(tmp_path / "big.claimdesk", documents=400, spans=250)  # 100,000 spans
     out = tmp_path / "claims.jsonl"
     out.write_text("the earlier export\n", encoding="utf-8")
@@ -169,7 +175,7 @@ def test_a_killed_export_leaves_no_partial_file_after_the_next_one(tmp_path: Pat
         assert time.monotonic() < deadline
         time.sleep(0.002)
     time.sleep(0.05)  # mid-write
-    child.send_signal(signal.SIGKILL)
+    child.send_signal(kill)
     child.wait()
     left = [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")]
     assert left and left[0].startswith(partial)  # what the issue saw: a hidden partial file
