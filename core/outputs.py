@@ -301,10 +301,15 @@ def file_name_part(text: str, fallback: str, max_bytes: int = 120) -> str:
 
 
 def write_text_file(
-    out: Path | str, text: str, *, reading: Iterable[Path] = (), encoding: str = "utf-8"
+    out: Path | str,
+    text: str,
+    *,
+    reading: Iterable[Path] = (),
+    encoding: str = "utf-8",
+    errors: str = "strict",
 ) -> Path:
     """Write ``text`` to ``out`` through `atomic_write`; return ``out``."""
     out = Path(out)
     with atomic_write(out, reading=reading) as temp:
-        temp.write_text(text, encoding=encoding)
+        temp.write_text(text, encoding=encoding, errors=errors)
     return out
