@@ -97,21 +97,23 @@ def test_ordinary_files_are_replaced_whole(tmp_path: Path) -> None:
 
 def test_an_os_error_while_writing_names_the_file(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
-    with pytest.raises(OutputError, match=r"out\.csv: cannot be written \(") as caught:
-        with atomic_write(out) as temp:
-            (temp / "inside").write_text("x", encoding="utf-8")  # temp is a file: ENOENT/ENOTDIR
+    with (
+        pytest.raises(OutputError, match=r"out\.csv: cannot be written \(") as caught,
+        atomic_write(out) as temp,
+    ):
+        (temp / "inside").write_text("x", encoding="utf-8")  # temp is no folder: an OSError
     assert caught.value.__cause__ is None
     assert not out.exists() and partial_files(out) == []
 
 
 def test_feedback_folder_checks(project: Path, tmp_path: Path) -> None:
-    with pytest.raises(OutputError, match="P.claimdesk: is a Claimdesk project, not a folder"):
+    with pytest.raises(OutputError, match=r"P\.claimdesk: is a Claimdesk project, not a folder"):
         prepare_folder(project)
     plain = tmp_path / "pages.html"
     plain.write_text("x", encoding="utf-8")
     with pytest.raises(OutputError, match=r"pages\.html: is a file, not a folder"):
         check_folder(plain)
-    with pytest.raises(OutputError, match="pages.html is a file, not a folder"):
+    with pytest.raises(OutputError, match=r"pages\.html is a file, not a folder"):
         prepare_folder(plain / "a" / "b")
     made = prepare_folder(tmp_path / "x" / "y")
     assert made.is_dir()
