@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import signal
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +23,20 @@ def _format_help(importable: bool) -> str:
     )
 
 
+def _stop_cleanly_on_sigterm() -> None:
+    # A terminated export unwinds like an error: its hidden partial file is removed at once
+    # (SIGKILL cannot be caught; the next export to the same place removes what it left).
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from core.formats.export import export_dataset
 
+    _stop_cleanly_on_sigterm()
     selection = ExportSelection(tuple(args.annotator or ()), tuple(args.documents or ()))
     with Project.open(Path(args.project)) as project:
         try:
