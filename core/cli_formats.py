@@ -78,7 +78,9 @@ def register(commands: Any) -> None:
             "Write the project's documents and annotations in a format another tool reads. The "
             "export is written to a temporary file and moved into place at the end, then read "
             "back to check that every span still covers the same text. The report lists what "
-            f"the format cannot hold. Formats: {_format_help(False)}."
+            "the format cannot hold. An existing file is replaced, but never a Claimdesk "
+            "project (nor its -wal/-shm file) or a folder that holds files. "
+            f"Formats: {_format_help(False)}."
         ),
     )
     export.add_argument("project", metavar="PROJECT")

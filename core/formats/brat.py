@@ -1,11 +1,12 @@
 """brat standoff: a folder brat itself opens as a collection.
 
 Layout: ``annotation.conf`` and ``visual.conf`` at the top; one sub-folder per annotator (its
-name percent-encoded, so any name survives) holding ``<id>-<title>.txt`` with the document text
-exactly as stored (line endings included: brat reads files without translating them) and
-``<id>-<title>.ann`` with one T line per span and ``#`` AnnotatorNotes lines for notes. With
-no annotator selected, the documents sit at the top. Offsets are Unicode code points, as brat
-counts them.
+name percent-encoded, so any name survives; a leading or trailing dot or space is encoded too, so
+"." and ".." are folders "%2E" and "%2E%2E"; see `annotator_folders`) holding
+``<id>-<title>.txt`` with the document text exactly as stored (line endings included: brat
+reads files without translating them) and ``<id>-<title>.ann`` with one T line per span and
+``#`` AnnotatorNotes lines for notes. With no annotator selected, the documents sit at the top.
+Offsets are Unicode code points, as brat counts them.
 
 brat type names cannot hold spaces or punctuation: a label becomes a type name by writing a
 space as ``_`` and any other character that is not a letter, digit or ``-`` as ``_xHHHH_``
