@@ -149,7 +149,14 @@ def _fit(text: str, width: int) -> str:
 def cmd_grade(args: argparse.Namespace) -> int:
     from core.feedback import write_all_feedback
     from core.grading import grade, write_class_csv
+    from core.outputs import check_folder, check_output
 
+    # Refuse a bad destination before grading (a project, a folder as --csv, a file as
+    # --feedback, a missing or read-only folder): nothing is printed or written then.
+    if args.csv:
+        check_output(Path(args.csv), reading=[Path(args.project)])
+    if args.feedback:
+        check_folder(Path(args.feedback))
     with Project.open(Path(args.project)) as project:
         grades = grade(project, _exercise_id(project, args.exercise), tolerance=args.tolerance)
     rule = "any overlap" if grades.tolerance is None else f"ends within {grades.tolerance}"
@@ -168,7 +175,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
             f"{len(student.boundary):>6} {len(student.wrong_label):>5}"
         )
     if args.csv:
-        _out(f"Wrote {write_class_csv(grades, Path(args.csv))}")
+        _out(f"Wrote {write_class_csv(grades, Path(args.csv), reading=[Path(args.project)])}")
     if args.feedback:
         pages = write_all_feedback(grades, Path(args.feedback))
         _out(f"Wrote {len(pages)} feedback page(s) to {args.feedback}")

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +25,30 @@ def _format_help(importable: bool) -> str:
     )
 
 
+@contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """While exporting, SIGTERM unwinds like an error, so the hidden partial file is removed
+    at once (SIGKILL cannot be caught: the next export to the same place removes its file)."""
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        # None: the previous handler was not set from Python; the default is the safe choice.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from core.formats.export import export_dataset
 
     selection = ExportSelection(tuple(args.annotator or ()), tuple(args.documents or ()))
-    with Project.open(Path(args.project)) as project:
+    with _sigterm_unwinds(), Project.open(Path(args.project)) as project:
         try:
             report = export_dataset(project, args.format, Path(args.out), selection)
         except Cancelled:  # pragma: no cover - only the GUI cancels
@@ -55,7 +78,9 @@ def register(commands: Any) -> None:
             "Write the project's documents and annotations in a format another tool reads. The "
             "export is written to a temporary file and moved into place at the end, then read "
             "back to check that every span still covers the same text. The report lists what "
-            f"the format cannot hold. Formats: {_format_help(False)}."
+            "the format cannot hold. An existing file is replaced, but never a Claimdesk "
+            "project (nor its -wal/-shm file) or a folder that holds files. "
+            f"Formats: {_format_help(False)}."
         ),
     )
     export.add_argument("project", metavar="PROJECT")

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from pathlib import Path
 
-from core.exercise import safe_filename
 from core.grading import Claim, ClassGrades, GradedDocument, GradedLabel, Scores, StudentGrades
+from core.outputs import file_name_part, prepare_folder, write_text_file
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _FALLBACK = "#bbbbbb"
@@ -243,20 +243,26 @@ def _document(
 
 
 def feedback_file_name(student: StudentGrades) -> str:
+    """The page's file name: the student's name and id made safe for a file name (no
+    separators, control or right-to-left characters, bounded), then their annotator id, which
+    keeps two students' pages apart."""
     who = f"{student.student_name} {student.student_id}".strip()
-    return f"{safe_filename(who, 'student')} - {student.annotator_id}.html"
+    return f"{file_name_part(who, 'student')} - {student.annotator_id}.html"
 
 
 def write_feedback(grades: ClassGrades, student: StudentGrades | int, folder: Path | str) -> Path:
-    """Write one student's page into ``folder`` (named after the student); return its path."""
+    """Write one student's page into ``folder`` (named after the student); return its path.
+
+    The folder is made if missing; OutputError if it is a file or cannot be written.
+    """
     work = _resolve(grades, student)
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / feedback_file_name(work)
-    path.write_text(feedback_html(grades, work), encoding="utf-8")
-    return path
+    folder = prepare_folder(Path(folder))
+    page = feedback_html(grades, work)
+    # "replace": a lone surrogate in an old name (refused on the way in today) shows as "?".
+    return write_text_file(folder / feedback_file_name(work), page, errors="replace")
 
 
 def write_all_feedback(grades: ClassGrades, folder: Path | str) -> list[Path]:
     """Write every student's page into ``folder``."""
+    folder = prepare_folder(Path(folder))
     return [write_feedback(grades, student, folder) for student in grades.students]

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from core.collect import submissions
 from core.exercise import EX, Cancelled, ExerciseError, Progress
 from core.exercise_codebook import frozen_labels
+from core.outputs import atomic_write
 from core.project import Project
 
 DEFAULT_TOLERANCE: int | None = None  # any overlap
@@ -427,17 +428,22 @@ def csv_cell(value: str | int | float) -> str:
     return text
 
 
-def write_class_csv(grades: ClassGrades, path: Path | str) -> Path:
+def write_class_csv(grades: ClassGrades, path: Path | str, reading: Iterable[Path] = ()) -> Path:
     """The class overview as CSV (UTF-8 with BOM); text cells are neutralised against formulas.
 
     After the overview columns come, per label, the exact and overlap F1; empty where neither
     the key nor the student used the label (nothing to score: not a perfect 1.000).
+    Written whole or not at all; never over a Claimdesk project, a folder or a file in
+    ``reading`` (OutputError, as for a missing or read-only folder).
     """
     path = Path(path)
     header: list[str | int | float] = [*OVERVIEW_COLUMNS]
     for label in grades.labels:
         header += [f"{label.name} exact F1", f"{label.name} overlap F1"]
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+    with (
+        atomic_write(path, reading=reading) as temp,
+        temp.open("w", encoding="utf-8-sig", newline="") as handle,
+    ):
         writer = csv.writer(handle)
         writer.writerow([csv_cell(cell) for cell in header])
         for student, row in zip(grades.students, class_overview_rows(grades), strict=True):

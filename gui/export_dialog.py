@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
 from core.errors import EditError, ProjectError
 from core.formats import registry
 from core.formats.base import Cancelled, ExportSelection
+from core.limits import printable
+from core.outputs import output_problem
 from gui.dialogs import ok_cancel
 from gui.workers import Task, progress_dialog
 
@@ -235,6 +237,12 @@ def export_dataset(window: MainWindow) -> Task | None:
     if choice is None:
         return None
     path = window.project.path
+    info = registry.get(choice.format)
+    problem = output_problem(choice.out, folder=info.folder, reading=[path])
+    if problem is not None:  # before any work: never the open project, a file for a folder, …
+        name = printable(choice.out.name or str(choice.out))
+        window.prompts.error("Export failed", f"Nothing was written.\n\n{name}: {problem}")
+        return None
     selection = ExportSelection(choice.annotators, choice.documents)
 
     def work(progress: Any) -> Any:
@@ -260,7 +268,7 @@ def export_dataset(window: MainWindow) -> Task | None:
         window._dataset_task = None
         if isinstance(error, Cancelled):
             window.statusBar().showMessage("Export cancelled; nothing was written.", 8000)
-        elif isinstance(error, ProjectError | EditError):
+        elif isinstance(error, ProjectError | EditError | OSError):
             window.prompts.error("Export failed", f"Nothing was written.\n\n{error}")
         else:
             window.prompts.error("Export failed", f"Nothing was written.\n\n{error!r}")

@@ -495,7 +495,7 @@ class GradesWindow(QDialog):
         if path is None:
             return None
         try:
-            written = write_class_csv(self.grades, path)
+            written = write_class_csv(self.grades, path, reading=[self.project.path])
         except (ProjectError, OSError) as exc:
             self.prompts.error("Grades not exported", str(exc))
             return None
@@ -512,10 +512,8 @@ class GradesWindow(QDialog):
         student = self.selected_student()
         if self.grades is None or student is None:
             return None
-        try:
-            folder = self.feedback_folder()
-            folder.mkdir(parents=True, exist_ok=True)
-            path = write_feedback(self.grades, student, folder)
+        try:  # the folder is made by write_feedback, which refuses a file in its place
+            path = write_feedback(self.grades, student, self.feedback_folder())
             html = feedback_html(self.grades, student)
         except (ProjectError, OSError) as exc:
             self.prompts.error("Feedback not written", str(exc))

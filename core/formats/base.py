@@ -8,8 +8,6 @@ XMI, bytes in some tools) converts at its own border and nowhere else.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +18,7 @@ from typing import Any, NamedTuple, Protocol
 
 from core.errors import Cancelled as Cancelled  # re-exported for format modules
 from core.errors import ProjectError
+from core.outputs import OutputError, atomic_write
 from core.records import LabelRecord
 
 # progress(done, total) -> False asks the exporter or importer to stop; nothing partial is left.
@@ -208,41 +207,20 @@ def check_progress(progress: Progress | None, done: int, total: int) -> None:
 
 
 @contextmanager
-def atomic_output(out: Path, *, folder: bool) -> Iterator[Path]:
-    """Write into a temporary sibling, then move it to ``out`` in one step.
+def atomic_output(out: Path, *, folder: bool, reading: Iterable[Path] = ()) -> Iterator[Path]:
+    """Write into a hidden temporary sibling, then move it to ``out`` in one step.
 
-    On any error (or Cancelled) the temporary file or folder is removed and ``out`` is left as
-    it was. A folder export refuses a destination folder that already holds files, so that no
-    one's files are ever replaced by a whole-folder move.
+    `core.outputs.atomic_write` with its refusals as FormatError: a Claimdesk project (and its
+    -wal/-shm), the file being read, a device, a folder for a file format, a folder that holds
+    files for a folder format, a missing or read-only folder. On any error (or Cancelled) the
+    temporary file or folder is removed and ``out`` is left as it was; partial files of killed
+    exports to the same place are removed.
     """
-    out = Path(out)
-    if folder and out.exists() and not out.is_dir():
-        raise FormatError(out, "is a file; this format writes a folder: give a new or empty one")
-    if folder and out.exists() and any(out.iterdir()):
-        raise FormatError(out, "choose a new or empty folder: this one already holds files")
-    if not folder and out.is_dir():
-        raise FormatError(out, "is a folder; give a file name")
-    if not out.parent.is_dir():
-        raise FormatError(out, f"the folder {out.parent} does not exist")
-    temp = out.with_name(f".{out.name}.{os.getpid()}.partial")
-    _remove(temp)
-    if folder:
-        temp.mkdir()
     try:
-        yield temp
-        if folder and out.exists():
-            out.rmdir()
-        os.replace(temp, out)
-    except BaseException:
-        _remove(temp)
-        raise
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    elif path.exists() or path.is_symlink():
-        path.unlink()
+        with atomic_write(out, folder=folder, reading=reading) as temp:
+            yield temp
+    except OutputError as exc:
+        raise FormatError(exc.path, exc.reason) from None
 
 
 class SpanDigest:

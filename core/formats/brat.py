@@ -1,11 +1,12 @@
 """brat standoff: a folder brat itself opens as a collection.
 
 Layout: ``annotation.conf`` and ``visual.conf`` at the top; one sub-folder per annotator (its
-name percent-encoded, so any name survives) holding ``<id>-<title>.txt`` with the document text
-exactly as stored (line endings included: brat reads files without translating them) and
-``<id>-<title>.ann`` with one T line per span and ``#`` AnnotatorNotes lines for notes. With
-no annotator selected, the documents sit at the top. Offsets are Unicode code points, as brat
-counts them.
+name percent-encoded, so any name survives; a leading or trailing dot or space is encoded too, so
+"." and ".." are folders "%2E" and "%2E%2E"; see `annotator_folders`) holding
+``<id>-<title>.txt`` with the document text exactly as stored (line endings included: brat
+reads files without translating them) and ``<id>-<title>.ann`` with one T line per span and
+``#`` AnnotatorNotes lines for notes. With no annotator selected, the documents sit at the top.
+Offsets are Unicode code points, as brat counts them.
 
 brat type names cannot hold spaces or punctuation: a label becomes a type name by writing a
 space as ``_`` and any other character that is not a letter, digit or ``-`` as ``_xHHHH_``
@@ -38,6 +39,7 @@ from core.formats.base import (
     check_progress,
     verify,
 )
+from core.limits import printable
 
 NAME = "brat"
 TITLE = "brat standoff (.txt + .ann per document)"
@@ -102,6 +104,54 @@ def _file_stem(doc: DocumentOut) -> str:
     return f"{doc.id}-{slug}" if slug else str(doc.id)
 
 
+_NAME_BYTES = 200  # below the 255 bytes most file systems allow in one name
+
+
+def _escape_letters(folder: str) -> str:
+    return "".join(f"%{ord(c):02X}" if c.isascii() and c.isalpha() else c for c in folder)
+
+
+def annotator_folders(annotators: list[str], report: ExportReport) -> dict[str, str]:
+    """Each annotator's folder name, distinct and safe on every file system.
+
+    The name is percent-encoded (the reader decodes it back); a leading or trailing dot or
+    space is encoded too, so "." and ".." are ordinary folders ("%2E", "%2E%2E") and no name
+    is hidden or trimmed by Windows. Names that differ only in case ("Ana", "ana") get their
+    letters encoded so that a case-insensitive disk keeps them apart. A name too long for a
+    folder is cut and numbered, and the report says so.
+    """
+    folders: dict[str, str] = {}
+    used: set[str] = set()
+    for number, name in enumerate(annotators, start=1):
+        folder = quote(name, safe=" ", errors="surrogatepass")
+        for edge, position in (("%2E", 0), ("%20", 0), ("%2E", -1), ("%20", -1)):
+            char = unquote(edge)
+            if folder and folder[position] == char:
+                folder = edge + folder[1:] if position == 0 else folder[:-1] + edge
+        if len(folder.encode("utf-8")) > _NAME_BYTES:
+            cut = folder[: _NAME_BYTES - 12]
+            cut = cut[: cut.rfind("%")] if "%" in cut[-2:] else cut  # never half an escape
+            folder = f"{cut}~{number}"
+            report.lost.append(
+                f"annotator '{printable(name, 60)}' is too long for a folder name; their files"
+                f" are in '{printable(folder, 60)}'"
+            )
+        if folder.casefold() in used:
+            folder = _escape_letters(folder)
+        if not folder or folder.casefold() in used:
+            raise FormatError(
+                report.out, f"no folder name can be made for annotator '{printable(name, 60)}'"
+            )
+        used.add(folder.casefold())
+        folders[name] = folder
+    return folders
+
+
+def _digest_key(folder: str, stem: str) -> str:
+    # As the reader names what it found: the folder decoded, then encoded again.
+    return f"{quote(unquote(folder), safe=' ')}/{stem}"
+
+
 def export(source: ExportSource, out: Path, progress: Progress | None = None) -> ExportReport:
     report = ExportReport(NAME, out)
     written = SpanDigest()
@@ -114,7 +164,8 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
     annotators = source.annotators
     with atomic_output(out, folder=True) as temp:
         _write_conf(temp, source)
-        folders = {a: temp / quote(a, safe=" ") for a in annotators}
+        names = annotator_folders(annotators, report)
+        folders = {a: temp / names[a] for a in annotators}
         for folder in folders.values():
             folder.mkdir()
         total = source.document_count
@@ -132,7 +183,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                     "".join(line + "\n" for line in lines), encoding="utf-8", newline=""
                 )
                 written.add(
-                    f"{quote(annotator, safe=' ')}/{stem}",
+                    _digest_key(names.get(annotator, ""), stem),
                     [("", s.label, s.start, s.end, s.quote) for s in spans],
                 )
                 report.spans += len(spans)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.formats import registry
-from core.formats.base import ExportReport, ExportSelection, Progress
+from core.formats.base import ExportReport, ExportSelection, FormatError, Progress
 from core.formats.source import ProjectSource
+from core.outputs import OutputError, check_output
 from core.project import Project
 
 
@@ -19,10 +20,16 @@ def export_dataset(
 ) -> ExportReport:
     """Write the selected documents and annotations; the report says what the format lost.
 
-    Raises FormatError (bad destination, unknown format, failed read-back), MissingExtraError
-    (an optional library is needed), Cancelled (progress returned False; nothing is left).
+    Raises FormatError (a destination that must not or cannot be written — a project, the
+    file being read, a folder, a missing or read-only folder —, an unknown format, a failed
+    read-back), MissingExtraError (an optional library is needed), Cancelled (progress
+    returned False; nothing is left).
     """
     info = registry.get(format_name)
     info.load()  # fail on a missing extra before reading anything
+    try:  # checked before any work; atomic_output checks again before the move
+        check_output(Path(out), folder=info.folder, reading=[project.path])
+    except OutputError as exc:
+        raise FormatError(exc.path, exc.reason) from None
     source = ProjectSource(project, selection)
     return info.export(source, Path(out), progress)

@@ -11,7 +11,7 @@ import pytest
 
 from core.project import Project
 from tests.core.classroom_kit import annotate, student_submits, teacher_project
-from tests.core.test_cli import failed, ok, run
+from tests.core.test_cli import digest, failed, ok, run
 
 
 @pytest.fixture
@@ -250,3 +250,47 @@ def test_the_grade_table_lines_up_with_wide_and_combining_names(
     assert ends == {heading}
     assert any(line.startswith("Zoë 😀 𠀋 𠀋 ") for line in table)
     assert any(line.startswith("李" * 16 + " ") for line in table)  # cut at 32 columns
+
+
+def _graded_class(teacher: Path, tmp_path: Path) -> None:
+    ok(
+        run(
+            "exercise", "create", teacher, "--out", tmp_path / "week1", "--documents", "all",
+            "--title", "Week 1", "--key", "Key maker", cwd=tmp_path,
+        )
+    )  # fmt: skip
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    student_submits(tmp_path / "week1.claimdesk-exercise", "Ann", [(0, "Claim", 0, 10)], inbox)
+    ok(run("exercise", "collect", teacher, inbox, cwd=tmp_path))
+
+
+def test_grade_never_writes_over_the_project_or_into_a_bad_place(
+    teacher: Path, tmp_path: Path
+) -> None:
+    _graded_class(teacher, tmp_path)
+    before = digest(teacher)
+    plain = tmp_path / "plain.txt"
+    plain.write_text("mine", encoding="utf-8")
+    link = tmp_path / "grades.csv"
+    link.symlink_to(teacher)
+    for option, target, words in [
+        ("--csv", teacher, "is the Claimdesk project this command reads"),
+        ("--csv", link, "grades.csv: is the Claimdesk project this command reads"),
+        ("--csv", f"{teacher}-wal", "belongs to the Claimdesk project"),
+        ("--csv", tmp_path, "is a folder; give a file name"),
+        ("--csv", plain / "x.csv", "x.csv: cannot be written: "),
+        ("--csv", tmp_path / "missing" / "x.csv", "the folder "),
+        ("--feedback", plain, "plain.txt: is a file, not a folder; give a folder"),
+        ("--feedback", teacher, "is a Claimdesk project, not a folder"),
+        ("--feedback", plain / "pages", "pages: cannot be made: "),
+    ]:
+        stderr = failed(run("exercise", "grade", teacher, option, target, cwd=tmp_path), words)
+        assert stderr.count("\n") == 1, stderr
+    assert digest(teacher) == before
+    assert plain.read_text(encoding="utf-8") == "mine"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+    out = tmp_path / "class.csv"
+    out.write_text("old", encoding="utf-8")  # an ordinary file: replaced, as -o usually does
+    ok(run("exercise", "grade", teacher, "--csv", out, cwd=tmp_path))
+    assert out.read_text(encoding="utf-8-sig").startswith("Student,")

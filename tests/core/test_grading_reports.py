@@ -194,3 +194,50 @@ def test_feedback_keeps_crlf_as_one_line_break_and_leaves_out_unused_labels(
     assert (row["Claim exact F1"], row["Claim overlap F1"]) == ("0.000", "1.000")
     assert row["Evidence exact F1"] == row["<b>Source</b> overlap F1"] == ""
     project.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "number", "shown"),
+    [
+        ("..", "", "student"),
+        ("Ann\u202egpj.lmth", "", "Ann_gpj.lmth"),
+        ("\x1b[2J\x1b]0;owned\x07Bo", "s/1", "[2J_]0;owned_Bo s_1"),
+        ("../../outside", "..", "outside"),
+        ("\ud800", "", "student"),
+        ("é" * 300, "", "é" * 60),
+    ],
+)
+def test_feedback_file_names_are_safe_and_distinct(
+    graded: tuple[Project, ClassGrades], tmp_path: Path, name: str, number: str, shown: str
+) -> None:
+    from dataclasses import replace
+
+    from core.feedback import feedback_file_name, write_feedback
+
+    _, grades = graded
+    first, second = (replace(s, student_name=name, student_id=number) for s in grades.students)
+    names = {feedback_file_name(first), feedback_file_name(second)}
+    assert len(names) == 2  # two students of the same name: two pages
+    assert feedback_file_name(first) == f"{shown} - {first.annotator_id}.html"
+    path = write_feedback(grades, first, tmp_path / "pages")
+    assert path.parent == tmp_path / "pages" and path.name == feedback_file_name(first)
+    assert len(path.name.encode("utf-8")) < 255
+
+
+def test_feedback_into_a_file_or_a_project_is_refused(
+    graded: tuple[Project, ClassGrades], tmp_path: Path
+) -> None:
+    from core.outputs import OutputError
+
+    project, grades = graded
+    before = project.path.read_bytes()
+    with pytest.raises(OutputError, match="is a Claimdesk project, not a folder"):
+        write_all_feedback(grades, project.path)
+    with pytest.raises(OutputError, match="is a Claimdesk project"):
+        write_class_csv(grades, project.path)
+    assert project.path.read_bytes() == before
+    plain = tmp_path / "plain.txt"
+    plain.write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"plain\.txt: is a file, not a folder"):
+        write_all_feedback(grades, plain)
+    assert plain.read_text(encoding="utf-8") == "mine"

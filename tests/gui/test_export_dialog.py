@@ -201,3 +201,35 @@ def test_export_dialog_says_how_to_get_spacy(qtbot: QtBot, monkeypatch) -> None:
     dialog.formats.setCurrentIndex(dialog.formats.findData("spacy"))
     assert "Needs spacy: pip install 'claimdesk[spacy]'" in dialog.description.text()
     assert not dialog.this_one.isEnabled()  # no open document
+
+
+def test_export_never_replaces_the_open_project_and_says_why(
+    qtbot: QtBot,
+    seeded: Project,
+    settings,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    prompts = DatasetPrompts()
+    window = _window(qtbot, seeded, settings, prompts)
+    project = seeded.path
+    before = project.read_bytes()
+    link = tmp_path / "claims.jsonl"
+    link.symlink_to(project)
+    plain = tmp_path / "plain.txt"
+    plain.write_text("mine", encoding="utf-8")
+    for choice, words in [
+        (ExportChoice("jsonl", project), "is the Claimdesk project this command reads"),
+        (ExportChoice("csv", link), "claims.jsonl: is the Claimdesk project"),
+        (ExportChoice("jsonl", Path(f"{project}-wal")), "belongs to the Claimdesk project"),
+        (ExportChoice("brat", project), "Claimdesk project"),
+        (ExportChoice("jsonl", plain / "x.jsonl"), "x.jsonl: cannot be written: "),
+    ]:
+        prompts.export_choices = [choice]
+        window.export_dataset_action.trigger()
+        assert window._dataset_task is None  # refused before any work starts
+        assert prompts.errors[-1].startswith("Nothing was written.\n\n")
+        assert words in prompts.errors[-1]
+    assert len(prompts.errors) == 5 and prompts.reports == []
+    assert project.read_bytes() == before
+    assert plain.read_text(encoding="utf-8") == "mine"
+    assert not [p for p in (tmp_path, project.parent) for q in p.iterdir() if ".partial" in q.name]

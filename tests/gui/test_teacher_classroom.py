@@ -183,6 +183,11 @@ def test_create_collect_grade_export_feedback(
         table = list(csv.reader(handle))
     assert table[0][: len(columns)] == columns
     assert sorted(row[0] for row in table[1:]) == ["'=Bo", "<b>Eve</b>"]  # no formula runs
+    before = project.path.read_bytes()
+    prompts.csv_paths = [project.path]  # the save dialog's "replace?" was answered yes
+    grades.csv_button.click()
+    assert "is the Claimdesk project this command reads" in prompts.errors[-1]
+    assert project.path.read_bytes() == before
 
     # -- feedback --
     assert grades.feedback_button.isEnabled()
@@ -194,6 +199,16 @@ def test_create_collect_grade_export_feedback(
     assert "<b>Eve</b>" in shown  # the name as typed, never as markup
     assert "arms embargo with the West" in shown
     preview.grab().save(str(tmp_path / "feedback.png"))
+
+    # A file where the feedback folder should be: a message, nothing written, no traceback.
+    folder = grades.feedback_folder()
+    for page in folder.iterdir():
+        page.unlink()
+    folder.rmdir()
+    folder.write_text("mine", encoding="utf-8")
+    grades.feedback_button.click()
+    assert "is a file, not a folder" in prompts.errors[-1]
+    assert folder.read_text(encoding="utf-8") == "mine"
 
 
 def test_report_text_lists_every_file_with_its_reason() -> None:
