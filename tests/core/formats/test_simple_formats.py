@@ -121,7 +121,7 @@ def test_bad_json_line_names_the_line_and_changes_nothing(
     ("line", "message"),
     [
         ({"text": "short", "label": [[2, 9, "X"]]}, "lies outside the text"),
-        ({"text": "short", "label": [[3, 1, "X"]]}, "lies outside the text"),
+        ({"text": "short", "label": [[3, 1, "X"]]}, r"start \(3\) is not before end \(1\)"),
         ({"text": "short", "label": [["0", 2, "X"]]}, "is not a whole number"),
         ({"text": "short", "label": [[0, 2]]}, r"is not \[start, end, label\]"),
         ({"label": [[0, 2, "X"]]}, "has no 'text'"),
