@@ -27,6 +27,7 @@ from core.limits import (
     ANNOTATOR_NAME_MAX,
     LABEL_NAME_MAX,
     NOTE_MAX,
+    TITLE_MAX,
     has_controls,
     has_surrogates,
     is_reserved_annotator,
@@ -332,7 +333,7 @@ def _document_row(
     first_line = next((line.strip() for line in doc.text.splitlines() if line.strip()), "")
     title = _name(doc.title or "") or first_line[:80] or f"{path.stem} {index + 1}"
     return {
-        "title": title[:500],
+        "title": title[:TITLE_MAX],
         "source": doc.source or str(path),
         "date": "",
         "meta": {**doc.meta, "imported_from": path.name, "format": format_name},

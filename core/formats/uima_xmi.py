@@ -287,6 +287,12 @@ def _read_cas(data: bytes, ts: TypeSystem, path: Path, name: str) -> DocumentIn:
         for item in cas.select(NAMED_ENTITY):
             spans.append(SpanIn(item.begin, item.end, _feature(item, "value") or "NamedEntity"))
     for span in spans:
+        if span.start > span.end:
+            raise FormatError(
+                path,
+                f"an annotation's start ({span.start}) is not before end ({span.end})",
+                where,
+            )
         if not 0 <= span.start <= span.end <= len(text):
             raise FormatError(
                 path,
