@@ -124,25 +124,32 @@ def iter_read(path: Path, shown: Path | None = None) -> Iterator[DocumentIn]:
                 raise FormatError(shown, f"cannot be read: {exc.strerror or exc}") from None
             if not raw:
                 break
-            number += 1
             total_bytes += len(raw)
-            where = f"line {number}"
             if total_bytes > MAX_DATASET_BYTES:
                 raise FormatError(
-                    shown, f"grew past the limit of {MAX_DATASET_BYTES:,} bytes while read", where
+                    shown,
+                    f"grew past the limit of {MAX_DATASET_BYTES:,} bytes while read",
+                    f"line {number + 1}",
                 )
-            if number == 1:
+            if number == 0:
                 raw = raw.removeprefix(b"\xef\xbb\xbf")
-            if not raw.strip():
-                continue
-            items = json_items(raw)
-            total_items += items
-            if total_items > MAX_JSONL_ITEMS:
-                raise FormatError(
-                    shown, f"holds more than {MAX_JSONL_ITEMS:,} JSON items (the limit)", where
-                )
-            item = load_json(raw, shown, where, items=items)
-            yield _document(item, shown, where)
+            # A lone CR ends a line too (JSON strings cannot hold a raw one), as it always did.
+            pieces = raw.split(b"\r") if b"\r" in raw.rstrip(b"\r\n") else [raw]
+            for piece in pieces:
+                if piece == b"\n" and len(pieces) > 1:  # the LF of a CRLF
+                    continue
+                number += 1
+                if not piece.strip():
+                    continue
+                where = f"line {number}"
+                items = json_items(piece)
+                total_items += items
+                if total_items > MAX_JSONL_ITEMS:
+                    raise FormatError(
+                        shown, f"holds more than {MAX_JSONL_ITEMS:,} JSON items (the limit)", where
+                    )
+                item = load_json(piece, shown, where, items=items)
+                yield _document(item, shown, where)
 
 
 def _document(item: Any, path: Path, where: str) -> DocumentIn:
