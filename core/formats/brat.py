@@ -39,6 +39,13 @@ from core.formats.base import (
     check_progress,
     verify,
 )
+from core.formats.safe_files import (
+    MAX_DATASET_BYTES,
+    MAX_ENTRY_BYTES,
+    read_regular,
+    shown_value,
+    walk_folder,
+)
 from core.limits import printable
 
 NAME = "brat"
@@ -48,7 +55,8 @@ SUFFIX = ""
 
 _ESCAPED = re.compile(r"_x([0-9A-F]{4,6})_")
 _LINE_BREAK = re.compile(r"[\r\n]+")
-_T_LINE = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$", re.DOTALL)
+# ASCII digits only: int() would also take other scripts' digits, which brat never writes.
+_T_LINE = re.compile(r"^(T\d+)\t(\S+) ([0-9]+ [0-9]+(?:;[0-9]+ [0-9]+)*)\t(.*)$", re.DOTALL)
 _NOTE_LINE = re.compile(r"^#\d+\tAnnotatorNotes (T\d+)\t(.*)$", re.DOTALL)
 # brat annotations Claimdesk has no place for, by the letter their ids begin with.
 _OTHER_KINDS = {
@@ -60,6 +68,7 @@ _OTHER_KINDS = {
     "*": "equivalence",
 }
 _OTHER_LINE = re.compile(r"^([REAMN])\d+\t|^(\*)\t")
+_MAX_DIGITS = 15  # offsets into a text of at most a few hundred million characters
 
 
 def type_name(label: str) -> str:
@@ -242,31 +251,38 @@ def _write_conf(folder: Path, source: ExportSource) -> None:
 
 
 def read(path: Path) -> list[DocumentIn]:
-    """Every .ann file under the folder with its .txt; a sub-folder's name is its annotator."""
+    """Every .ann file under the folder with its .txt; a sub-folder's name is its annotator.
+
+    Only regular files are read (a pipe named ``x.ann`` is refused by name, never opened), the
+    walk is bounded in depth and entries, and the files together in bytes.
+    """
     root = Path(path)
     if not root.is_dir():
         raise FormatError(root, "a brat collection is a folder of .txt and .ann files")
     colours = _read_colours(root / "visual.conf")
     documents = []
-    for ann in sorted(root.rglob("*.ann")):
+    budget = [MAX_DATASET_BYTES]
+    for ann in _ann_files(root):
         relative = ann.relative_to(root)
-        where = f"entry {relative.as_posix()}"
+        where = f"entry {printable(relative.as_posix())}"
         txt = ann.with_suffix(".txt")
-        if any(
-            p.is_symlink() for p in (ann, txt, *(root / q for q in relative.parents if q.parts))
-        ):
+        txt_where = f"entry {printable(txt.relative_to(root).as_posix())}"
+        if txt.is_symlink():
             raise FormatError(root, "is a symbolic link; a collection holds plain files", where)
-        if not txt.is_file():
-            raise FormatError(root, f"has no text file {txt.name} beside it", where)
-        text = _read_text(txt, root, f"entry {txt.relative_to(root).as_posix()}")
+        if not txt.exists():
+            raise FormatError(root, f"has no text file {printable(txt.name)} beside it", where)
+        text = _read_text(txt, root, txt_where, budget)
         annotator = unquote(relative.parent.as_posix()) if relative.parent != Path(".") else None
-        spans, others = _parse_ann(_read_text(ann, root, where), text, annotator, root, where)
+        spans, others = _parse_ann(
+            _read_text(ann, root, where, budget), text, annotator, root, where
+        )
         documents.append(
             DocumentIn(
                 text=text,
                 spans=spans,
                 not_imported=[
-                    f"{relative.as_posix()}: {count} {kind} line(s) (Claimdesk holds text spans)"
+                    f"{printable(relative.as_posix())}: {count} {kind} line(s)"
+                    " (Claimdesk holds text spans)"
                     for kind, count in others.items()
                 ],
                 title=ann.stem.split("-", 1)[-1].replace("-", " ") or ann.stem,
@@ -281,19 +297,34 @@ def read(path: Path) -> list[DocumentIn]:
     return documents
 
 
-def _read_text(path: Path, root: Path, where: str) -> str:
+def _ann_files(root: Path) -> list[Path]:
+    """The .ann files under root in name order; a linked .ann or folder is refused."""
+    found: list[Path] = []
+    for entry in walk_folder(root):
+        is_ann = entry.name.endswith(".ann")
+        if entry.is_symlink() and (is_ann or entry.is_dir()):
+            where = f"entry {printable(Path(entry.path).relative_to(root).as_posix())}"
+            raise FormatError(root, "is a symbolic link; a collection holds plain files", where)
+        if is_ann and not entry.is_dir(follow_symlinks=False):
+            found.append(Path(entry.path))  # a pipe or device is refused when it is read
+    return sorted(found)
+
+
+def _read_text(path: Path, root: Path, where: str, budget: list[int] | None = None) -> str:
+    """A regular file's UTF-8 text; ``budget`` holds the bytes the collection may still use."""
+    limit = MAX_ENTRY_BYTES if budget is None else min(MAX_ENTRY_BYTES, budget[0])
+    data = read_regular(path, limit, root, where)
+    if budget is not None:
+        budget[0] -= len(data)
     try:
-        with path.open("r", encoding="utf-8", newline="") as handle:
-            return handle.read()
-    except UnicodeDecodeError:
-        raise FormatError(root, "is not UTF-8 text", where) from None
-    except OSError as exc:
-        raise FormatError(root, f"cannot be read: {exc.strerror}", where) from None
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FormatError(root, f"is not UTF-8 text (byte {exc.start + 1})", where) from None
 
 
 def _read_colours(visual: Path) -> dict[str, str]:
     colours: dict[str, str] = {}
-    if not visual.is_file():
+    if not visual.exists():
         return colours
     for line in _read_text(visual, visual.parent, "entry visual.conf").splitlines():
         match = re.match(r"^(\S+)\s+bgColor:(#[0-9a-fA-F]{6})", line)
@@ -318,18 +349,29 @@ def _parse_ann(
         if line.startswith("T"):
             match = _T_LINE.match(line)
             if not match:
-                raise FormatError(root, f"malformed text-bound line {line[:60]!r}", here)
+                raise FormatError(root, f"malformed text-bound line {shown_value(line[:60])}", here)
             ident, brat_type, offsets, covered = match.groups()
+            if any(len(number) > _MAX_DIGITS for number in offsets.replace(";", " ").split()):
+                raise FormatError(
+                    root, f"{ident} has an offset of more than {_MAX_DIGITS} digits", here
+                )
             pieces = [tuple(map(int, part.split())) for part in offsets.split(";")]
             for start, end in pieces:
-                if not 0 <= start < end <= len(text):
+                if not start < end:
+                    raise FormatError(
+                        root, f"{ident}: start ({start}) is not before end ({end})", here
+                    )
+                if end > len(text):
                     raise FormatError(
                         root, f"fragment {start}–{end} lies outside the text (0–{len(text)})", here
                     )
             expected = " ".join(text[s:e] for s, e in pieces)
             if covered != expected:
                 raise FormatError(
-                    root, f"{ident} says {covered!r} but the text there is {expected!r}", here
+                    root,
+                    f"{ident} says {shown_value(covered)} but the text there is"
+                    f" {shown_value(expected)}",
+                    here,
                 )
             spans[ident] = SpanIn(pieces[0][0], pieces[-1][1], label_name(brat_type), annotator)
         elif line.startswith("#"):
@@ -340,7 +382,7 @@ def _parse_ann(
             kind = _OTHER_KINDS[match.group(1) or match.group(2)]
             others[kind] = others.get(kind, 0) + 1
         else:
-            raise FormatError(root, f"not a brat annotation line: {line[:60]!r}", here)
+            raise FormatError(root, f"not a brat annotation line: {shown_value(line[:60])}", here)
     found = [
         SpanIn(s.start, s.end, s.label, s.annotator, notes.get(ident, ""))
         for ident, s in spans.items()

@@ -9,6 +9,7 @@ project exactly as it was.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +19,22 @@ from sqlalchemy import select
 
 from core import edits
 from core.edits import A, D, L
+from core.errors import EditError
 from core.formats import registry
-from core.formats.base import DocumentIn, FormatError, Progress, check_progress
+from core.formats.base import DocumentIn, FormatError, Progress, SpanIn, check_progress
+from core.formats.safe_files import shown_value
+from core.limits import (
+    ANNOTATOR_NAME_MAX,
+    LABEL_NAME_MAX,
+    NOTE_MAX,
+    TITLE_MAX,
+    has_controls,
+    has_surrogates,
+    is_reserved_annotator,
+    name_problem,
+    printable,
+    text_problem,
+)
 from core.models import Annotator
 from core.project import Project
 from core.records import Changes, LabelRecord
@@ -87,12 +102,15 @@ def import_annotations(
     """
     path = Path(path)
     info = registry.get(format_name)
-    if documents is None:
-        documents = info.read(path)
-    report = ImportAnnotationsReport(info.name, path)
     default_annotator = _name(annotator or DEFAULT_ANNOTATOR)
     if not default_annotator:
         raise FormatError(path, "the annotator needs a name")
+    problem = _annotator_problem(default_annotator)
+    if problem:
+        raise EditError(f"Cannot import as this annotator: {problem}.")
+    if documents is None:
+        documents = read_dataset(format_name, path)
+    report = ImportAnnotationsReport(info.name, path)
 
     with project.engine.connect() as conn:
         known_docs: dict[str, int] = {s: i for i, s in conn.execute(select(D.c.id, D.c.sha256))}
@@ -109,6 +127,8 @@ def import_annotations(
     planned: list[dict[str, Any]] = []
     seen: set[tuple[Any, ...]] = set()
     matched: set[int] = set()
+    checked_annotators: set[str] = set()
+    codebook: object = None  # a format gives every document the same dict of labels
     total = len(documents)
     if not documents:  # a codebook with no documents (REFI-QDA codes only) still brings labels
         for name, colour in info.read_codebook(path).items():
@@ -117,12 +137,13 @@ def import_annotations(
             )
 
     for done, doc in enumerate(documents, start=1):
-        where = doc.where
+        where = printable(doc.where)
         report.not_imported.extend(doc.not_imported)
         try:
             digest = sha256_text(doc.text)
         except UnicodeEncodeError:
             raise FormatError(path, "the text holds an unpaired surrogate", where) from None
+        _check_document(doc, path, where)
         target: dict[str, Any]
         if digest in known_docs:
             target = {"document_id": known_docs[digest]}
@@ -132,26 +153,14 @@ def import_annotations(
                 new_doc_index[digest] = len(new_docs)
                 new_docs.append(_document_row(doc, digest, path, info.name, len(new_docs)))
             target = {"document_index": new_doc_index[digest]}
-        for name, colour in doc.labels.items():
-            position = _plan_label(
-                name, colour, known_labels, new_labels, strict, path, where, position
-            )
+        if doc.labels is not codebook:
+            codebook = doc.labels
+            for name, colour in doc.labels.items():
+                position = _plan_label(
+                    name, colour, known_labels, new_labels, strict, path, where, position
+                )
         for span in doc.spans:
-            if not 0 <= span.start < span.end <= len(doc.text):
-                raise FormatError(
-                    path,
-                    f"the span {span.start}–{span.end} lies outside the text"
-                    f" (0–{len(doc.text)} characters)",
-                    where,
-                )
-            quote = doc.text[span.start : span.end]
-            if span.quote is not None and span.quote != quote:
-                raise FormatError(
-                    path,
-                    f"the span {span.start}–{span.end} should cover {span.quote!r}"
-                    f" but the text there is {quote!r}",
-                    where,
-                )
+            quote = _quote(doc.text, span, path, where)
             position = _plan_label(
                 span.label, None, known_labels, new_labels, strict, path, where, position
             )
@@ -159,8 +168,17 @@ def import_annotations(
             who = _name(span.annotator) if span.annotator else default_annotator
             if not who:
                 raise FormatError(path, "an annotator name is empty", where)
-            if who not in known_annotators and who not in new_annotators:
-                new_annotators.append(who)
+            if who not in checked_annotators:  # a file may not add spans to "Gold" either
+                problem = _annotator_problem(who)
+                if problem:
+                    raise FormatError(path, problem, where)
+                checked_annotators.add(who)
+                if who not in known_annotators:
+                    new_annotators.append(who)
+            if span.note:
+                problem = text_problem(span.note, "note", NOTE_MAX)
+                if problem:
+                    raise FormatError(path, f"{_span_name(span)}: {problem}", where)
             key = (digest, who, label.casefold(), span.start, span.end)
             if key in seen:
                 report.annotations_skipped += 1
@@ -194,8 +212,82 @@ def import_annotations(
 
 
 def read_dataset(format_name: str, path: Path | str) -> list[DocumentIn]:
-    """Read and parse a dataset file without touching any project (safe on any thread)."""
-    return registry.get(format_name).read(Path(path))
+    """Read and parse a dataset file without touching any project (safe on any thread).
+
+    Each reader raises FormatError for what it finds wrong; a file nested or grown past what
+    any reader foresaw still ends in a sentence, not a traceback.
+    """
+    path = Path(path)
+    try:
+        return registry.get(format_name).read(path)
+    except RecursionError:
+        raise FormatError(path, "is nested too deeply to read") from None
+    except MemoryError:
+        raise FormatError(path, "is too large to read into memory") from None
+
+
+def _annotator_problem(name: str) -> str | None:
+    """Why an annotator from a file (or the import's default) cannot be created, or None."""
+    problem = name_problem(name, "annotator name", ANNOTATOR_NAME_MAX)
+    if problem:
+        return problem
+    if is_reserved_annotator(name):
+        return (
+            f"the annotator name {shown_value(name)} is reserved for the gold set that"
+            " curation makes; give that annotator another name"
+        )
+    return None
+
+
+def _span_name(span: SpanIn) -> str:
+    return f"the span {shown_value(span.start)}–{shown_value(span.end)}"
+
+
+def _quote(text: str, span: SpanIn, path: Path, where: str) -> str:
+    """The text the span covers, after checking its offsets and any quote the file states."""
+    if not span.start < span.end:
+        raise FormatError(
+            path,
+            f"the span's start ({shown_value(span.start)}) is not before end"
+            f" ({shown_value(span.end)})",
+            where,
+        )
+    if span.start < 0 or span.end > len(text):
+        raise FormatError(
+            path,
+            f"{_span_name(span)} lies outside the text (0–{len(text)} characters)",
+            where,
+        )
+    quote = text[span.start : span.end]
+    if span.quote is not None and span.quote != quote:
+        raise FormatError(
+            path,
+            f"{_span_name(span)} should cover {shown_value(span.quote)}"
+            f" but the text there is {shown_value(quote)}",
+            where,
+        )
+    return quote
+
+
+def _check_document(doc: DocumentIn, path: Path, where: str) -> None:
+    """Refuse a title, source or metadata that cannot be stored or would rewrite a screen.
+
+    A title longer than the column is shortened (as before), line breaks in it become spaces.
+    """
+    title = _name(doc.title or "")
+    if has_surrogates(title):
+        raise FormatError(path, "the title holds an unpaired surrogate, not text", where)
+    if has_controls(title):
+        raise FormatError(path, "the title holds control characters", where)
+    if doc.source and has_surrogates(doc.source):
+        raise FormatError(path, "the source holds an unpaired surrogate, not text", where)
+    if doc.meta:
+        try:
+            json.dumps(doc.meta, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise FormatError(path, "the metadata hold an unpaired surrogate", where) from None
+        except (TypeError, ValueError, RecursionError):
+            raise FormatError(path, "the metadata cannot be stored as JSON", where) from None
 
 
 def _name(value: str) -> str:
@@ -218,9 +310,14 @@ def _plan_label(
         raise FormatError(path, "a label has no name", where)
     if name.casefold() in known:
         return position
+    problem = name_problem(name, "label name", LABEL_NAME_MAX)
+    if problem:
+        raise FormatError(path, problem, where)
     if strict:
         raise FormatError(
-            path, f"the label {name!r} is not in the codebook (without --strict it is added)", where
+            path,
+            f"the label {shown_value(name)} is not in the codebook (without --strict it is added)",
+            where,
         )
     if colour is None or not COLOUR_RE.match(colour):
         colour = PALETTE[len(new) % len(PALETTE)]
@@ -234,9 +331,9 @@ def _document_row(
     doc: DocumentIn, digest: str, path: Path, format_name: str, index: int
 ) -> dict[str, Any]:
     first_line = next((line.strip() for line in doc.text.splitlines() if line.strip()), "")
-    title = (doc.title or "").strip() or first_line[:80] or f"{path.stem} {index + 1}"
+    title = _name(doc.title or "") or first_line[:80] or f"{path.stem} {index + 1}"
     return {
-        "title": title[:500],
+        "title": title[:TITLE_MAX],
         "source": doc.source or str(path),
         "date": "",
         "meta": {**doc.meta, "imported_from": path.name, "format": format_name},

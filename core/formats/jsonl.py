@@ -17,6 +17,7 @@ The reader also accepts doccano's ``entities: [{start_offset, end_offset, label}
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,15 @@ from core.formats.base import (
     check_progress,
     spans_by_annotator,
     verify,
+)
+from core.formats.safe_files import (
+    MAX_DATASET_BYTES,
+    MAX_JSONL_ITEMS,
+    json_items,
+    load_json,
+    open_regular,
+    shown_value,
+    too_large,
 )
 
 NAME = "jsonl"
@@ -94,30 +104,52 @@ def read(path: Path) -> list[DocumentIn]:
 
 
 def iter_read(path: Path, shown: Path | None = None) -> Iterator[DocumentIn]:
-    """Documents one line at a time, as the file gives them."""
+    """Documents one line at a time, as the file gives them.
+
+    Only a regular file is read, one bounded line at a time: the whole file holds at most
+    MAX_DATASET_BYTES and MAX_JSONL_ITEMS, each line at most MAX_JSON_ITEMS.
+    """
     shown = shown or path
-    try:
-        handle = path.open("r", encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise FormatError(shown, f"cannot be read: {exc.strerror}") from None
-    with handle:
+    with open_regular(path, shown) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_DATASET_BYTES:
+            raise FormatError(shown, too_large(size, MAX_DATASET_BYTES))
         number = 0
+        total_bytes = 0
+        total_items = 0
         while True:
             try:
-                raw = handle.readline()
-            except UnicodeDecodeError:
-                raise FormatError(shown, "is not UTF-8 text", f"line {number + 1}") from None
+                raw = handle.readline(MAX_DATASET_BYTES + 1 - total_bytes)
+            except OSError as exc:
+                raise FormatError(shown, f"cannot be read: {exc.strerror or exc}") from None
             if not raw:
                 break
-            number += 1
-            if not raw.strip():
-                continue
-            where = f"line {number}"
-            try:
-                item = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise FormatError(shown, f"not valid JSON ({exc.msg})", where) from None
-            yield _document(item, shown, where)
+            total_bytes += len(raw)
+            if total_bytes > MAX_DATASET_BYTES:
+                raise FormatError(
+                    shown,
+                    f"grew past the limit of {MAX_DATASET_BYTES:,} bytes while read",
+                    f"line {number + 1}",
+                )
+            if number == 0:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            # A lone CR ends a line too (JSON strings cannot hold a raw one), as it always did.
+            pieces = raw.split(b"\r") if b"\r" in raw.rstrip(b"\r\n") else [raw]
+            for piece in pieces:
+                if piece == b"\n" and len(pieces) > 1:  # the LF of a CRLF
+                    continue
+                number += 1
+                if not piece.strip():
+                    continue
+                where = f"line {number}"
+                items = json_items(piece)
+                total_items += items
+                if total_items > MAX_JSONL_ITEMS:
+                    raise FormatError(
+                        shown, f"holds more than {MAX_JSONL_ITEMS:,} JSON items (the limit)", where
+                    )
+                item = load_json(piece, shown, where, items=items)
+                yield _document(item, shown, where)
 
 
 def _document(item: Any, path: Path, where: str) -> DocumentIn:
@@ -137,7 +169,7 @@ def _document(item: Any, path: Path, where: str) -> DocumentIn:
         notes = _notes(item.get("spans"), len(entries), path, where)
         for entry, note in zip(entries, notes, strict=True):
             if type(entry) is not list or len(entry) != 3:
-                raise FormatError(path, f"{entry!r} is not [start, end, label]", where)
+                raise FormatError(path, f"{shown_value(entry)} is not [start, end, label]", where)
             start, end, label = entry
             if type(start) is not int or type(end) is not int:  # checks off the common path
                 start, end = _offset(start, path, where), _offset(end, path, where)
@@ -191,11 +223,11 @@ def _notes(ours: Any, count: int, path: Path, where: str) -> list[str]:
 
 def _offset(value: Any, path: Path, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise FormatError(path, f"offset {value!r} is not a whole number", where)
+        raise FormatError(path, f"offset {shown_value(value)} is not a whole number", where)
     return value
 
 
 def _label(value: Any, path: Path, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise FormatError(path, f"label {value!r} is not a name", where)
+        raise FormatError(path, f"label {shown_value(value)} is not a name", where)
     return value

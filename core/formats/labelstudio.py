@@ -38,6 +38,7 @@ from core.formats.base import (
     spans_by_annotator,
     verify,
 )
+from core.formats.safe_files import MAX_DATASET_BYTES, load_json, read_regular, shown_value
 
 NAME = "labelstudio"
 TITLE = "Label Studio JSON tasks + labeling config"
@@ -124,16 +125,7 @@ def _region(span: SpanOut) -> dict[str, Any]:
 
 def read(path: Path) -> list[DocumentIn]:
     """Tasks with ``annotations`` (or ``predictions``) whose regions are of type "labels"."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise FormatError(path, f"cannot be read: {exc.strerror}") from None
-    try:
-        tasks = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise FormatError(path, "is not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise FormatError(path, f"not valid JSON ({exc.msg})", f"line {exc.lineno}") from None
+    tasks = load_json(read_regular(path, MAX_DATASET_BYTES), path)
     if isinstance(tasks, dict):
         tasks = [tasks]
     if not isinstance(tasks, list):
@@ -142,7 +134,7 @@ def read(path: Path) -> list[DocumentIn]:
     documents = [_task(task, path, f"task {n}", skipped) for n, task in enumerate(tasks, start=1)]
     if documents and skipped:  # said once for the file, on its first task
         documents[0].not_imported.extend(
-            f"{count} result(s) of type {kind!r} (Claimdesk holds labelled text spans)"
+            f"{count} result(s) of type {kind} (Claimdesk holds labelled text spans)"
             for kind, count in sorted(skipped.items())
         )
     return documents
@@ -172,7 +164,7 @@ def _task(task: Any, path: Path, where: str, skipped: dict[str, int]) -> Documen
             if not isinstance(region, dict):
                 raise FormatError(path, "each of an annotation's 'result' must be an object", where)
             if region.get("type") != "labels":
-                kind = str(region.get("type"))
+                kind = shown_value(region.get("type"))
                 skipped[kind] = skipped.get(kind, 0) + 1
                 continue
             value = region.get("value")
@@ -180,7 +172,11 @@ def _task(task: Any, path: Path, where: str, skipped: dict[str, int]) -> Documen
                 raise FormatError(path, "a region has no 'value' object", where)
             start, end, labels = value.get("start"), value.get("end"), value.get("labels")
             if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
-                raise FormatError(path, f"region offsets {start!r}–{end!r} are not numbers", where)
+                raise FormatError(
+                    path,
+                    f"region offsets {shown_value(start)}–{shown_value(end)} are not numbers",
+                    where,
+                )
             if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
                 raise FormatError(path, "a region's 'labels' must be a list of names", where)
             quote = value.get("text")

@@ -23,6 +23,7 @@ would shift spans after each CRLF; Claimdesk's reader keeps them.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import uuid
@@ -48,7 +49,15 @@ from core.formats.base import (
     utc_timestamp,
     verify,
 )
-from core.formats.safe_files import SafeZip, open_zip, parse_xml, xml_text
+from core.formats.safe_files import (
+    MAX_DATASET_BYTES,
+    SafeZip,
+    open_zip,
+    parse_xml,
+    shown_value,
+    xml_text,
+)
+from core.limits import printable
 from core.records import LabelRecord
 
 NAME = "qdpx"
@@ -63,6 +72,11 @@ _Q = "{" + NS + "}"
 # re-imports can recognise its sources and codes.
 _GUIDS = uuid.UUID("6f1c0a52-8d51-4d0e-9a43-2c1b7e5d9f30")
 _MAX_TEXT_BYTES = 256 * 1024**2
+# What one project may bring, beyond the archive's own bounds: sources (of any kind), codes,
+# and the text of all sources together (one entry may be named by many sources).
+MAX_SOURCES = 10_000
+MAX_CODES = 10_000
+_POSITION = re.compile(r"[0-9]{1,15}")
 
 
 def _guid(kind: str, *parts: object) -> str:
@@ -319,8 +333,8 @@ def read(path: Path) -> list[DocumentIn]:
     its codes, which the importer then adds as labels.
     """
     project = read_project(path)
-    for doc in project.documents:
-        doc.labels = {**project.codes, **doc.labels}
+    for doc in project.documents:  # one dict for all: the importer reads it once
+        doc.labels = project.codes if not doc.labels else {**project.codes, **doc.labels}
     if project.documents:  # said once for the file, on its first document
         project.documents[0].not_imported.extend(project.not_imported)
     return project.documents
@@ -336,7 +350,8 @@ def read_project(path: Path, shown: Path | None = None) -> QdaProject:
     with _open(path, shown) as archive:
         if "project.qde" not in archive:
             raise FormatError(shown, "not a REFI-QDA project: the archive has no project.qde")
-        root = parse_xml(archive.read("project.qde"), shown, "entry project.qde")
+        data = archive.read("project.qde", limit=MAX_DATASET_BYTES)
+        root = parse_xml(data, shown, "entry project.qde")
         if root.tag != _Q + "Project":
             raise FormatError(
                 shown, f"not a REFI-QDA project: the root element is {root.tag}", "project.qde"
@@ -346,7 +361,7 @@ def read_project(path: Path, shown: Path | None = None) -> QdaProject:
 
 def _open(path: Path, shown: Path) -> SafeZip:
     try:
-        return open_zip(path)
+        return open_zip(path, max_total=MAX_DATASET_BYTES)
     except FormatError as exc:
         if shown == path:
             raise
@@ -367,6 +382,9 @@ class _Reader:
         self.users = users  # guid -> name
         self.codes = codes  # guid -> (name, colour)
         self.notes = notes  # guid -> text
+        self.texts: dict[str, str] = {}  # entry -> its text, read once however often named
+        self.text_bytes = 0  # bytes of all entries read
+        self.sources = 0
 
     @classmethod
     def from_root(cls, archive: SafeZip, path: Path, root: etree._Element) -> _Reader:
@@ -386,6 +404,8 @@ class _Reader:
         name = code.get("name")
         if not guid or name is None:
             raise FormatError(self.path, "a Code without guid or name", "project.qde")
+        if len(self.codes) >= MAX_CODES and guid not in self.codes:
+            raise FormatError(self.path, f"holds more than {MAX_CODES:,} codes", "project.qde")
         colour = str(code.get("color", ""))
         if len(colour) == 4 and colour.startswith("#"):  # the schema allows #RGB
             colour = "#" + "".join(c * 2 for c in colour[1:])
@@ -399,6 +419,11 @@ class _Reader:
         )
         others: dict[str, int] = {}
         for source in root.iterfind(f"{_Q}Sources/*"):
+            self.sources += 1
+            if self.sources > MAX_SOURCES:
+                raise FormatError(
+                    self.path, f"holds more than {MAX_SOURCES:,} sources", "project.qde"
+                )
             if source.tag == _Q + "TextSource":
                 result.documents.append(self.document(source))
             elif isinstance(source.tag, str):  # not a comment
@@ -424,19 +449,27 @@ class _Reader:
                 where,
             )
         entry = "sources/" + path.removeprefix("internal://")
+        if entry in self.texts:
+            return self.texts[entry]
         if entry not in self.archive:
-            raise FormatError(self.path, f"the archive has no entry {entry}", where)
-        data = self.archive.read(entry)
-        if len(data) > _MAX_TEXT_BYTES:
-            raise FormatError(self.path, "the text is too large", f"entry {entry}")
+            raise FormatError(self.path, f"the archive has no entry {printable(entry)}", where)
+        data = self.archive.read(entry, limit=_MAX_TEXT_BYTES)
+        self.text_bytes += len(data)
+        if self.text_bytes > MAX_DATASET_BYTES:
+            raise FormatError(
+                self.path,
+                f"its sources hold more than {MAX_DATASET_BYTES:,} bytes of text",
+                f"entry {printable(entry)}",
+            )
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise FormatError(
-                self.path, f"is not UTF-8 text (byte {exc.start})", f"entry {entry}"
+                self.path, f"is not UTF-8 text (byte {exc.start})", f"entry {printable(entry)}"
             ) from None
         # A byte-order mark is not part of the text the positions count.
-        return text.removeprefix("\ufeff")
+        self.texts[entry] = text.removeprefix("\ufeff")
+        return self.texts[entry]
 
     def _note(self, element: etree._Element) -> str:
         parts: list[str] = []
@@ -456,26 +489,39 @@ class _Reader:
                 return self.users.get(guid.upper(), guid)
         return None
 
+    def _position(self, selection: etree._Element, name: str, where: str) -> int:
+        value = selection.get(name, "")
+        if not _POSITION.fullmatch(value.strip()):
+            raise FormatError(
+                self.path, f"{name} {shown_value(value)} is not a whole number", where
+            )
+        return int(value)
+
     def _code(self, coding: etree._Element, where: str) -> str:
         ref = coding.find(_Q + "CodeRef")
         target = ref.get("targetGUID", "").upper() if ref is not None else ""
         if target not in self.codes:
-            raise FormatError(self.path, f"a Coding refers to an unknown code {target!r}", where)
+            raise FormatError(
+                self.path, f"a Coding refers to an unknown code {shown_value(target)}", where
+            )
         return self.codes[target][0]
 
     def document(self, source: etree._Element) -> DocumentIn:
         guid = source.get("guid", "").upper()
-        where = f"source {source.get('name') or guid}"
+        where = f"source {printable(source.get('name') or guid)}"
         text = self._text_of(source, where)
         spans: list[SpanIn] = []
         for selection in source.iterfind(_Q + "PlainTextSelection"):
-            sel_where = f"{where}, selection {selection.get('guid', '')}"
-            try:
-                start = int(selection.get("startPosition", ""))
-                end = int(selection.get("endPosition", ""))
-            except ValueError:
-                raise FormatError(self.path, "positions are not whole numbers", sel_where) from None
-            if not 0 <= start <= end <= len(text):
+            sel_where = f"{where}, selection {printable(selection.get('guid', ''))}"
+            start, end = (
+                self._position(selection, "startPosition", sel_where),
+                self._position(selection, "endPosition", sel_where),
+            )
+            if start > end:
+                raise FormatError(
+                    self.path, f"start ({start}) is not before end ({end})", sel_where
+                )
+            if not end <= len(text):
                 raise FormatError(
                     self.path,
                     f"positions {start}-{end} fall outside the text ({len(text)} characters)",

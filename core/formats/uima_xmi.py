@@ -43,7 +43,16 @@ from core.formats.base import (
     check_progress,
     verify,
 )
-from core.formats.safe_files import MAX_ENTRY_BYTES, check_xml_prolog, open_zip, xml_text
+from core.formats.safe_files import (
+    MAX_DATASET_BYTES,
+    MAX_ENTRY_BYTES,
+    check_xml_prolog,
+    open_zip,
+    read_regular,
+    walk_folder,
+    xml_text,
+)
+from core.limits import printable
 
 NAME = "uima-xmi"
 TITLE = "UIMA CAS XMI (INCEpTION, WebAnno)"
@@ -168,9 +177,9 @@ def read(path: Path) -> list[DocumentIn]:
     path = Path(path)
     if path.is_dir():
         return list(_read_files(_folder_files(path), path))
-    if not path.is_file():
+    if not path.exists():
         raise FormatError(path, "no such file or folder")
-    with open_zip(path) as archive:
+    with open_zip(path, max_total=MAX_DATASET_BYTES) as archive:
         files = {name: archive.read for name in archive.names()}
         return list(_read_files(files, path))
 
@@ -178,24 +187,30 @@ def read(path: Path) -> list[DocumentIn]:
 def _folder_files(folder: Path) -> dict[str, Any]:
     """Relative name -> reader of each XMI file and type system under folder.
 
-    Symbolic links, and anything reached through one that leads outside the folder, are
-    skipped: a folder from someone else cannot make Claimdesk read files elsewhere.
+    Symbolic links are skipped: a folder from someone else cannot make Claimdesk read files
+    elsewhere. Only regular files are read (a pipe is refused by name), each of at most
+    MAX_ENTRY_BYTES, all together at most MAX_DATASET_BYTES.
     """
     files: dict[str, Any] = {}
-    root = folder.resolve()
-    for item in sorted(folder.rglob("*")):
-        lower = item.name.lower()
+    budget = [MAX_DATASET_BYTES]
+    for entry in walk_folder(folder):
+        lower = entry.name.lower()
         if not (lower.endswith(".xmi") or lower == TYPESYSTEM.lower()):
             continue
-        if item.is_symlink() or not item.is_file() or not item.resolve().is_relative_to(root):
+        if entry.is_symlink() or entry.is_dir(follow_symlinks=False):
             continue
         if len(files) >= _MAX_FILES:
             raise FormatError(folder, f"the folder holds more than {_MAX_FILES:,} XMI files")
-        if item.stat().st_size > MAX_ENTRY_BYTES:
-            raise FormatError(folder, "the file is too large", f"file {item.name}")
+        item = Path(entry.path)
         name = item.relative_to(folder).as_posix()
-        files[name] = lambda _name, item=item: item.read_bytes()
-    return files
+        files[name] = lambda _name, item=item, name=name: _read_file(item, folder, name, budget)
+    return dict(sorted(files.items()))
+
+
+def _read_file(item: Path, folder: Path, name: str, budget: list[int]) -> bytes:
+    data = read_regular(item, min(MAX_ENTRY_BYTES, budget[0]), folder, f"file {printable(name)}")
+    budget[0] -= len(data)
+    return data
 
 
 def _typesystem_for(name: str, files: dict[str, Any]) -> str | None:
@@ -219,21 +234,25 @@ def _read_files(files: dict[str, Any], path: Path) -> Iterator[DocumentIn]:
     for name in xmis:
         ts_name = _typesystem_for(name, files)
         if ts_name is None:
-            raise FormatError(path, f"no {TYPESYSTEM} next to it or above it", f"file {name}")
+            raise FormatError(
+                path, f"no {TYPESYSTEM} next to it or above it", f"file {printable(name)}"
+            )
         if ts_name not in systems:
             data = files[ts_name](ts_name)
-            check_xml_prolog(data, path, f"file {ts_name}")
+            check_xml_prolog(data, path, f"file {printable(ts_name)}")
             try:
                 systems[ts_name] = load_typesystem(io.BytesIO(data))
             except Exception as exc:  # cassis raises many kinds on a damaged type system
                 raise FormatError(
-                    path, f"not a UIMA type system: {exc}", f"file {ts_name}"
+                    path,
+                    f"not a UIMA type system: {printable(str(exc), 200)}",
+                    f"file {printable(ts_name)}",
                 ) from None
         yield _read_cas(files[name](name), systems[ts_name], path, name)
 
 
 def _read_cas(data: bytes, ts: TypeSystem, path: Path, name: str) -> DocumentIn:
-    where = f"file {name}"
+    where = f"file {printable(name)}"
     check_xml_prolog(data, path, where)
     try:
         with warnings.catch_warnings():
@@ -248,7 +267,9 @@ def _read_cas(data: bytes, ts: TypeSystem, path: Path, name: str) -> DocumentIn:
             where,
         ) from None
     except Exception as exc:  # lxml, ValueError, KeyError, TypeError from a damaged CAS
-        raise FormatError(path, f"not a readable UIMA CAS XMI: {exc}", where) from None
+        raise FormatError(
+            path, f"not a readable UIMA CAS XMI: {printable(str(exc), 200)}", where
+        ) from None
     text = cas.sofa_string or ""
     spans: list[SpanIn] = []
     if ts.contains_type(CLAIM):
@@ -266,6 +287,12 @@ def _read_cas(data: bytes, ts: TypeSystem, path: Path, name: str) -> DocumentIn:
         for item in cas.select(NAMED_ENTITY):
             spans.append(SpanIn(item.begin, item.end, _feature(item, "value") or "NamedEntity"))
     for span in spans:
+        if span.start > span.end:
+            raise FormatError(
+                path,
+                f"an annotation's start ({span.start}) is not before end ({span.end})",
+                where,
+            )
         if not 0 <= span.start <= span.end <= len(text):
             raise FormatError(
                 path,

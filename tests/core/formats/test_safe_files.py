@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 import zipfile
@@ -9,12 +10,17 @@ from pathlib import Path
 
 import pytest
 
+from core.formats import safe_files
 from core.formats.base import FormatError
 from core.formats.safe_files import (
     check_xml_prolog,
     declared_entries,
+    json_items,
+    load_json,
     open_zip,
     parse_xml,
+    read_regular,
+    walk_folder,
     xml_text,
 )
 
@@ -161,3 +167,108 @@ def test_damaged_entry_and_non_zip_are_reported(tmp_path: Path) -> None:
     not_zip.write_text("just text")
     with pytest.raises(FormatError, match=re.escape("text.qdpx: not a readable zip archive")):
         open_zip(not_zip)
+
+
+# -- regular files, bounded reads, JSON -------------------------------------------------------
+
+
+@pytest.mark.timeout(60)
+def test_only_regular_files_are_read_and_nothing_blocks(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    with pytest.raises(FormatError, match=r"^pipe\.json: is a named pipe \(FIFO\); only regular"):
+        read_regular(fifo, 100)
+    link = tmp_path / "zero.json"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(FormatError, match=r"^zero\.json: is a device; only regular files"):
+        read_regular(link, 100)
+    with pytest.raises(FormatError, match=r"^zero\.json: is a device"):
+        open_zip(link)
+    assert declared_entries(fifo) is None and declared_entries(link) is None
+    with pytest.raises(FormatError, match=r"^pipe\.json: entry a: is a folder"):
+        read_regular(tmp_path, 100, fifo, "entry a")
+
+
+def test_a_file_over_the_limit_is_refused_with_sizes_that_differ(tmp_path: Path) -> None:
+    path = tmp_path / "big.json"
+    path.write_bytes(b"x" * (3 * 1024**2 + 300 * 1024))
+    with pytest.raises(FormatError, match=r"^big\.json: is 3\.3 MB; the limit is 3 MB$"):
+        read_regular(path, 3 * 1024**2)
+    path.write_bytes(b"x" * (3 * 1024**2 + 1))  # MB rounding would say "3 MB; the limit is 3 MB"
+    with pytest.raises(FormatError, match=r"is 3,145,729 bytes; the limit is 3,145,728 bytes$"):
+        read_regular(path, 3 * 1024**2)
+    assert read_regular(path, 4 * 1024**2) == b"x" * (3 * 1024**2 + 1)
+
+
+def test_json_items_are_counted_outside_strings() -> None:
+    assert json_items(b'[{"a": 1}, [2, 3]]') == 5
+    assert json_items(b'{"t": "' + b"[{,}]" * 10 + b'"}') == 31  # rough: within the limit
+    many = b'["' + b'[{,\\"' * 2_000_000 + b'", 1]'
+    assert json_items(many) == 2  # precise: the brackets and commas are text
+
+
+def test_json_errors_become_sentences_with_the_line() -> None:
+    with pytest.raises(FormatError, match=r"^t\.json: line 2: not valid JSON"):
+        load_json(b"[1,\n oops]", Path("t.json"))
+    with pytest.raises(FormatError, match=r"^t\.json: the JSON is nested too deeply to read$"):
+        load_json(b"[" * 100_000 + b"]" * 100_000, Path("t.json"))
+    with pytest.raises(FormatError, match=r"^t\.json: line 3: holds a number with thousands"):
+        load_json(b"[\n0,\n" + b"7" * 5000 + b"]", Path("t.json"))
+    with pytest.raises(FormatError, match=r"^t\.json: line 1: is not UTF-8 text \(byte 3\)"):
+        load_json(b'["\xff"]', Path("t.json"))
+    with pytest.raises(FormatError, match=r"^t\.json: holds 6 JSON items; the limit is 3$"):
+        load_json(b"[[], [], []]", Path("t.json"), max_items=3)
+    assert load_json(b'\xef\xbb\xbf{"a": [1]}', Path("t.json")) == {"a": [1]}
+
+
+def test_too_many_xml_elements_are_refused_before_parsing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(safe_files, "MAX_XML_ELEMENTS", 10)
+    with pytest.raises(FormatError, match=r"^p\.qde: entry p: holds 22 XML tags; the limit is 10"):
+        parse_xml(b"<r>" + b"<a/>" * 20 + b"</r>", Path("p.qde"), "entry p")
+
+
+def test_unknown_compression_and_corrupt_streams_are_named(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "odd.zip", {"a.txt": b"hello " * 100})
+    data = bytearray(path.read_bytes())
+    for marker, field in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        at = data.index(marker) + field
+        data[at : at + 2] = (98).to_bytes(2, "little")  # PPMd
+    path.write_bytes(bytes(data))
+    with pytest.raises(FormatError, match=r"entry a\.txt: refused: it uses compression method 98"):
+        open_zip(path)
+    corrupt = _zip(tmp_path / "bad.zip", {"a.txt": b"hello " * 100})
+    data = bytearray(corrupt.read_bytes())
+    start = data.index(b"a.txt") + len(b"a.txt")
+    data[start : start + 6] = b"\xff" * 6
+    corrupt.write_bytes(bytes(data))
+    with (
+        open_zip(corrupt) as archive,
+        pytest.raises(FormatError, match=r"entry a\.txt: damaged entry: the compressed data is"),
+    ):
+        archive.read("a.txt")
+
+
+def test_an_entry_over_the_callers_limit_is_refused_before_unpacking(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "a.zip", {"big.txt": b"x" * 5000})
+    with open_zip(path) as archive:
+        with pytest.raises(FormatError, match=r"entry big\.txt: it is 5,000 bytes; the limit is"):
+            archive.read("big.txt", limit=4000)
+        assert archive.read("big.txt", limit=5000) == b"x" * 5000
+
+
+def test_a_walk_is_bounded_in_depth_without_recursion(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deep = tmp_path / "root"
+    folder = deep
+    for _ in range(40):
+        folder = folder / "d"
+    folder.mkdir(parents=True)
+    with pytest.raises(FormatError, match=r"^root: entry d/d/.*: its folders are nested more"):
+        list(walk_folder(deep))
+    monkeypatch.setattr(safe_files, "MAX_FOLDER_DEPTH", 50)
+    monkeypatch.setattr(safe_files, "MAX_FOLDER_ENTRIES", 10)
+    with pytest.raises(FormatError, match=r"^root: holds more than 10 files and folders"):
+        list(walk_folder(deep))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from defusedxml import ElementTree
 
-from core.formats import brat, conll, registry
+from core.formats import brat, conll, jsonl, registry
 from core.formats.base import Cancelled, ExportSelection, FormatError, MissingExtraError
 from core.formats.export import export_dataset
 from core.formats.importer import import_annotations
@@ -121,7 +121,7 @@ def test_bad_json_line_names_the_line_and_changes_nothing(
     ("line", "message"),
     [
         ({"text": "short", "label": [[2, 9, "X"]]}, "lies outside the text"),
-        ({"text": "short", "label": [[3, 1, "X"]]}, "lies outside the text"),
+        ({"text": "short", "label": [[3, 1, "X"]]}, r"start \(3\) is not before end \(1\)"),
         ({"text": "short", "label": [["0", 2, "X"]]}, "is not a whole number"),
         ({"text": "short", "label": [[0, 2]]}, r"is not \[start, end, label\]"),
         ({"label": [[0, 2, "X"]]}, "has no 'text'"),
@@ -137,6 +137,16 @@ def test_malformed_spans_are_refused_and_nothing_changes(
     with pytest.raises(FormatError, match=f"line 2: .*{message}"):
         import_annotations(awkward, "jsonl", path)
     assert rows(awkward_path) == before
+
+
+def test_jsonl_lines_may_end_in_lf_crlf_or_a_lone_cr(tmp_path: Path) -> None:
+    path = tmp_path / "ends.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"text": "a"}\r\r{"text": "b"}\r\n\n{"text": "c"}')
+    assert [(d.text, d.where) for d in jsonl.read(path)] == [
+        ("a", "line 1"),
+        ("b", "line 3"),
+        ("c", "line 5"),
+    ]
 
 
 def test_not_utf8_is_refused(project: Project, tmp_path: Path) -> None:

@@ -195,6 +195,19 @@ def test_offsets_off_the_text_are_refused(tmp_path: Path, begin: str, end: str) 
     assert message.startswith("in: file doc.xmi: an annotation offset does not fall on a character")
 
 
+def test_an_annotation_ending_before_it_starts_is_said_so(tmp_path: Path) -> None:
+    ts = uima_xmi.typesystem()
+    cas = Cas(typesystem=ts)
+    cas.sofa_string = "😀short"
+    cas.add(ts.get_type(uima_xmi.CLAIM)(begin=0, end=2, label="C"))
+    xmi = cas.to_xmi().replace('begin="0" end="3"', 'begin="5" end="3"')  # UTF-16 units
+    with pytest.raises(FormatError) as caught:
+        uima_xmi.read(_folder_with(tmp_path, xmi.encode()))
+    assert str(caught.value) == (
+        "in: file doc.xmi: an annotation's start (4) is not before end (2)"
+    )
+
+
 def test_zip_slip_in_an_xmi_zip_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "x.zip"
     with zipfile.ZipFile(path, "w") as handle:
