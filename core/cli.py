@@ -11,6 +11,7 @@ from typing import Any
 
 from core.codebook import CodebookError, load_codebook
 from core.importing import ImportRefused, import_paths
+from core.limits import printable, printable_path
 from core.paths import resources_dir
 from core.project import EditError, Project
 from core.store import PROJECT_SUFFIX, ProjectError
@@ -55,14 +56,21 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise CliError(
                 f"{exc}\nFix or remove those files, or pass --skip-invalid to import the rest."
             ) from None
+        # Titles and file names come from files: controls and direction overrides are escaped.
         for document_id, title in report.added:
-            _out(f"imported  #{document_id}  {title}")
+            _out(f"imported  #{document_id}  {printable(title, 300)}")
         for path, title in report.duplicates:
-            _out(f"skipped   {path}: same text as {title!r}, already in the project")
+            _out(
+                f"skipped   {printable_path(path)}: same text as "
+                f"{printable(title, 300)!r}, already in the project"
+            )
+        for path, warning in report.warnings:
+            _out(f"warning   {printable_path(path)}: {warning}")
         for path, reason in problems:
-            _out(f"rejected  {path}: {reason}")
+            _out(f"rejected  {printable_path(path)}: {reason}")
+    warned = f", {len(report.warnings)} with warnings" if report.warnings else ""
     _out(
-        f"{len(report.added)} imported, {len(report.duplicates)} duplicate(s) skipped, "
+        f"{len(report.added)} imported{warned}, {len(report.duplicates)} duplicate(s) skipped, "
         f"{len(problems)} rejected."
     )
     return 0
@@ -77,7 +85,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     _out(f"{'id':>5}  {'annotations':>11}  title")
     for document in documents:
-        _out(f"{document.id:>5}  {counts.get(document.id, 0):>11}  {document.title}")
+        title = printable(document.title, 300)
+        _out(f"{document.id:>5}  {counts.get(document.id, 0):>11}  {title}")
     _out(f"{len(documents)} document(s), {sum(counts.values())} annotation(s).")
     return 0
 

@@ -48,6 +48,8 @@ class ImportReport:
 
     added: list[tuple[int, str]] = field(default_factory=list)  # (document id, title)
     duplicates: list[tuple[Path, str]] = field(default_factory=list)  # (file, title already here)
+    # (file, what to know) for files imported all the same: bad bytes replaced, for example.
+    warnings: list[tuple[Path, str]] = field(default_factory=list)
     changes: Changes = field(default_factory=Changes)
 
 
@@ -419,12 +421,21 @@ class Project:
                 report.duplicates.append((article.path, known[article.sha256]))
                 continue
             known[article.sha256] = article.title
+            if article.warning is not None:
+                report.warnings.append((article.path, article.warning))
+            meta: dict[str, Any] = {
+                "encoding": article.encoding,
+                "removed_lines": len(article.removed),
+            }
+            if article.replaced_bytes:
+                meta["replaced_bytes"] = article.replaced_bytes
             rows.append(
                 {
                     "title": article.title,
-                    "source": str(article.path),
+                    # A file name that is not UTF-8 is stored by its bytes, never as a surrogate.
+                    "source": article.source,
                     "date": "",
-                    "meta": {"encoding": article.encoding, "removed_lines": len(article.removed)},
+                    "meta": meta,
                     "text": article.text,
                     "sha256": article.sha256,
                 }
