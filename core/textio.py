@@ -45,6 +45,7 @@ _TITLE_LIMIT = min(200, TITLE_MAX)
 # Folders are searched this many levels deep; anything deeper is reported, not searched (a
 # folder nested a thousand times is a trap or a mistake, not a corpus).
 MAX_FOLDER_DEPTH = 64
+_TOO_DEEP = f"is more than {MAX_FOLDER_DEPTH} folders deep; deeper folders are not searched"
 _TITLE_NOISE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
@@ -230,12 +231,7 @@ def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
         path, is_dir = entry
         if is_dir:
             if len(stack) >= MAX_FOLDER_DEPTH:
-                yield (
-                    path,
-                    (
-                        f"is more than {MAX_FOLDER_DEPTH} folders deep; deeper folders are not searched"
-                    ),
-                )
+                yield path, _TOO_DEEP
                 continue
             listing = _list(path)
             if isinstance(listing, str):
