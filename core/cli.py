@@ -31,15 +31,17 @@ def _out(line: str = "") -> None:
 def cmd_new(args: argparse.Namespace) -> int:
     path = Path(args.project)
     if path.suffix != PROJECT_SUFFIX:
-        raise CliError(f"{path.name}: a project file name ends in {PROJECT_SUFFIX}")
+        raise CliError(f"{printable_path(path.name)}: a project file name ends in {PROJECT_SUFFIX}")
     codebook_path = args.codebook or resources_dir() / "default-codebook.json"
     codebook = None if args.no_codebook else load_codebook(Path(codebook_path))
     with Project.create(path, name=args.name, codebook=codebook) as project:
         count = len(project.labels())
     source = (
-        "no codebook" if codebook is None else f"{count} labels from {Path(codebook_path).name}"
+        "no codebook"
+        if codebook is None
+        else f"{count} labels from {printable_path(Path(codebook_path).name)}"
     )
-    _out(f"Created {path} ({source}).")
+    _out(f"Created {printable_path(path)} ({source}).")
     return 0
 
 

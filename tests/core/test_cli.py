@@ -360,3 +360,10 @@ def test_import_of_a_folder_nested_too_deep_says_so(made: Path) -> None:
     assert f"is more than {MAX_FOLDER_DEPTH} folders deep; deeper folders are not searched" in (
         stderr
     )
+
+
+def test_new_prints_a_hostile_file_name_escaped(tmp_path: Path) -> None:
+    out = ok(run("new", "evil\x1b[2J\u202e.claimdesk", "--no-codebook", cwd=tmp_path))
+    assert "Created evil\\x1b[2J\\u202e.claimdesk (no codebook)." in out
+    stderr = failed(run("new", "evil\x1b[2J.db", cwd=tmp_path), "evil\\x1b[2J.db")
+    assert "\x1b" not in stderr
