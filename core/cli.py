@@ -15,7 +15,7 @@ from core.limits import printable, printable_path
 from core.paths import resources_dir
 from core.project import EditError, Project
 from core.store import PROJECT_SUFFIX, ProjectError
-from core.textio import DEFAULT_CLEANUP_RULES
+from core.textio import DEFAULT_CLEANUP_RULES, MAX_FOLDER_DEPTH
 
 PROG = "claimdesk-cli"
 
@@ -128,8 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
         "import",
         help="import .txt/.md articles",
         description=(
-            "Import article files and folders (searched recursively for .txt and .md). Encodings "
-            "are detected; line endings and Unicode are normalised; web debris lines are dropped "
+            "Import article files and folders (searched for .txt and .md down to "
+            f"{MAX_FOLDER_DEPTH} folder levels; pipes and devices are refused). Encodings are "
+            "detected (a UTF-8 file with a few bad bytes is read as UTF-8, the bytes replaced "
+            "and reported); line endings and Unicode are normalised; web debris lines are dropped "
             "(see 'claimdesk-cli rules'). Texts already in the project are skipped. If any file "
             "cannot be imported, nothing is, unless --skip-invalid is given."
         ),
