@@ -11,10 +11,11 @@ from typing import Any
 
 from core.codebook import CodebookError, load_codebook
 from core.importing import ImportRefused, import_paths
+from core.limits import printable, printable_path
 from core.paths import resources_dir
 from core.project import EditError, Project
 from core.store import PROJECT_SUFFIX, ProjectError
-from core.textio import DEFAULT_CLEANUP_RULES
+from core.textio import DEFAULT_CLEANUP_RULES, MAX_FOLDER_DEPTH
 
 PROG = "claimdesk-cli"
 
@@ -30,15 +31,17 @@ def _out(line: str = "") -> None:
 def cmd_new(args: argparse.Namespace) -> int:
     path = Path(args.project)
     if path.suffix != PROJECT_SUFFIX:
-        raise CliError(f"{path.name}: a project file name ends in {PROJECT_SUFFIX}")
+        raise CliError(f"{printable_path(path.name)}: a project file name ends in {PROJECT_SUFFIX}")
     codebook_path = args.codebook or resources_dir() / "default-codebook.json"
     codebook = None if args.no_codebook else load_codebook(Path(codebook_path))
     with Project.create(path, name=args.name, codebook=codebook) as project:
         count = len(project.labels())
     source = (
-        "no codebook" if codebook is None else f"{count} labels from {Path(codebook_path).name}"
+        "no codebook"
+        if codebook is None
+        else f"{count} labels from {printable_path(Path(codebook_path).name)}"
     )
-    _out(f"Created {path} ({source}).")
+    _out(f"Created {printable_path(path)} ({source}).")
     return 0
 
 
@@ -55,14 +58,21 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise CliError(
                 f"{exc}\nFix or remove those files, or pass --skip-invalid to import the rest."
             ) from None
+        # Titles and file names come from files: controls and direction overrides are escaped.
         for document_id, title in report.added:
-            _out(f"imported  #{document_id}  {title}")
+            _out(f"imported  #{document_id}  {printable(title, 300)}")
         for path, title in report.duplicates:
-            _out(f"skipped   {path}: same text as {title!r}, already in the project")
+            _out(
+                f"skipped   {printable_path(path)}: same text as "
+                f"{printable(title, 300)!r}, already in the project"
+            )
+        for path, warning in report.warnings:
+            _out(f"warning   {printable_path(path)}: {warning}")
         for path, reason in problems:
-            _out(f"rejected  {path}: {reason}")
+            _out(f"rejected  {printable_path(path)}: {reason}")
+    warned = f", {len(report.warnings)} with warnings" if report.warnings else ""
     _out(
-        f"{len(report.added)} imported, {len(report.duplicates)} duplicate(s) skipped, "
+        f"{len(report.added)} imported{warned}, {len(report.duplicates)} duplicate(s) skipped, "
         f"{len(problems)} rejected."
     )
     return 0
@@ -77,7 +87,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     _out(f"{'id':>5}  {'annotations':>11}  title")
     for document in documents:
-        _out(f"{document.id:>5}  {counts.get(document.id, 0):>11}  {document.title}")
+        title = printable(document.title, 300)
+        _out(f"{document.id:>5}  {counts.get(document.id, 0):>11}  {title}")
     _out(f"{len(documents)} document(s), {sum(counts.values())} annotation(s).")
     return 0
 
@@ -117,8 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
         "import",
         help="import .txt/.md articles",
         description=(
-            "Import article files and folders (searched recursively for .txt and .md). Encodings "
-            "are detected; line endings and Unicode are normalised; web debris lines are dropped "
+            "Import article files and folders (searched for .txt and .md down to "
+            f"{MAX_FOLDER_DEPTH} folder levels; pipes and devices are refused). Encodings are "
+            "detected (a UTF-8 file with a few bad bytes is read as UTF-8, the bytes replaced "
+            "and reported); line endings and Unicode are normalised; web debris lines are dropped "
             "(see 'claimdesk-cli rules'). Texts already in the project are skipped. If any file "
             "cannot be imported, nothing is, unless --skip-invalid is given."
         ),

@@ -14,9 +14,18 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from core.limits import (
+    DESCRIPTION_MAX,
+    LABEL_NAME_MAX,
+    name_problem,
+    printable_path,
+    text_problem,
+)
 
 FORMAT = "claimdesk-codebook"
 VERSION = 1
@@ -29,7 +38,7 @@ class CodebookError(Exception):
     def __init__(self, path: Path, reason: str) -> None:
         self.path = path
         self.reason = reason
-        super().__init__(f"{path.name}: {reason}")
+        super().__init__(f"{printable_path(path.name)}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -51,21 +60,36 @@ class Codebook:
 def load_codebook(path: Path) -> Codebook:
     path = Path(path)
     try:
-        if path.stat().st_size > MAX_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # A pipe or a device could block or never end; a folder is no codebook either.
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, socket or device"
+            raise CodebookError(path, f"is {kind}, not a codebook file")
+        if info.st_size > MAX_BYTES:
             raise CodebookError(path, "is too large for a codebook (over 5 MB)")
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        with path.open("rb") as handle:
+            # Never more than the limit, whatever the file grew to since stat().
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise CodebookError(path, "is too large for a codebook (over 5 MB)")
+        parsed = json.loads(data.decode("utf-8-sig"))
     except FileNotFoundError:
         raise CodebookError(path, "does not exist") from None
     except UnicodeDecodeError:
         raise CodebookError(path, "is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise CodebookError(path, f"is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except ValueError:
+        # Python refuses integers of more than 4,300 digits rather than parse them slowly.
+        raise CodebookError(
+            path, "is not a codebook (it holds a number too long to read)"
+        ) from None
     except RecursionError:
         # A small file of nested brackets exhausts the decoder's recursion limit.
         raise CodebookError(path, "is not a codebook (its JSON is nested too deeply)") from None
     except OSError as exc:
         raise CodebookError(path, f"cannot be read ({exc.strerror})") from None
-    return parse_codebook(data, path)
+    return parse_codebook(parsed, path)
 
 
 def parse_codebook(data: Any, path: Path) -> Codebook:
@@ -98,6 +122,9 @@ def parse_codebook(data: Any, path: Path) -> Codebook:
         if not isinstance(name, str) or not name.strip():
             raise fail(f"{where} has no name")
         name = " ".join(name.split())
+        problem = name_problem(name, "label name", LABEL_NAME_MAX)
+        if problem is not None:
+            raise fail(f"{where}: {problem}")
         where = f"label {name!r}"
         if name.casefold() in names:
             raise fail(f"{where} appears twice")
@@ -118,10 +145,18 @@ def parse_codebook(data: Any, path: Path) -> Codebook:
         description = raw.get("description", "")
         if not isinstance(description, str):
             raise fail(f"{where} has a description that is not text")
+        problem = text_problem(description.strip(), "description", DESCRIPTION_MAX)
+        if problem is not None:
+            raise fail(f"{where}: {problem}")
         names.add(name.casefold())
         labels.append(CodebookLabel(name, colour.lower(), description.strip(), shortcut, parent))
     name = data.get("name")
     guidelines = data.get("guidelines", "")
+    # The file's size bounds the guidelines; what cannot be stored as UTF-8 is refused here.
+    for value, what in ((name, "codebook name"), (guidelines, "guidelines text")):
+        problem = text_problem(value, what, MAX_BYTES) if isinstance(value, str) else None
+        if problem is not None:
+            raise fail(problem)
     return Codebook(
         name if isinstance(name, str) else path.stem,
         tuple(labels),

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from core.limits import printable_path
+
 MAX_ARTICLE_BYTES = 50 * 1024 * 1024
 
 _BINARY = "looks like a binary file, not text"
@@ -27,7 +29,7 @@ class ArticleError(Exception):
         self.reason = reason
 
     def __str__(self) -> str:
-        return f"{self.path.name}: {self.reason}"
+        return f"{printable_path(self.path.name)}: {self.reason}"
 
 
 # Prefer a common code page when charset-normalizer ranks it close to its own first choice and
@@ -174,11 +176,22 @@ _MAX_CONTROL_SHARE = 0.05
 
 
 def decode_bytes(data: bytes, path: Path) -> tuple[str, str]:
-    """Decode a file's bytes; return (text, encoding) where data.decode(encoding) == text."""
+    """Decode a file's bytes; return (text, encoding) where data.decode(encoding) == text.
+
+    A file that is UTF-8 but for a few bad bytes decodes with those bytes replaced by U+FFFD
+    (see `decode_article`, which says how many); then only the replacing decode gives the text.
+    """
+    text, encoding, _ = decode_article(data, path)
+    return text, encoding
+
+
+def decode_article(data: bytes, path: Path) -> tuple[str, str, int]:
+    """Decode a file's bytes: (text, encoding, how many bad UTF-8 bytes became U+FFFD)."""
     if not data:
         raise ArticleError(path, _EMPTY)
     if len(data) > MAX_ARTICLE_BYTES:
         raise ArticleError(path, _too_large(len(data)))
+    replaced = 0
     for bom, codec, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -195,12 +208,38 @@ def decode_bytes(data: bytes, path: Path) -> tuple[str, str]:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            text, encoding = _detect(data, path)
+            mostly_utf8 = _mostly_utf8(data)
+            if mostly_utf8 is not None:
+                (text, replaced), encoding = mostly_utf8, "utf-8"
+            else:
+                text, encoding = _detect(data, path)
     if "\x00" in text or len(_CONTROL_CHARS.findall(text)) > _MAX_CONTROL_SHARE * len(text):
         raise ArticleError(path, _BINARY)
     if not text.strip():
         raise ArticleError(path, _EMPTY)
-    return text, encoding
+    return text, encoding, replaced
+
+
+# A file saved as UTF-8 and then damaged (a pasted Latin-1 fragment, a cut in the middle of a
+# character) still holds valid multi-byte characters, which a legacy code-page text almost never
+# does ("Ã©" is not something people write). Read such a file as UTF-8 with the bad bytes
+# replaced, as text editors do, rather than turning every accent and emoji into mojibake.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+_ASCII = bytes(range(128))
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """(text, bad bytes replaced) if `data` is UTF-8 with no more bad bytes than good characters
+    beyond ASCII, else None (then it is in some other encoding)."""
+    # "surrogateescape" turns each bad byte into one escape, so both can be counted exactly.
+    escaped = data.decode("utf-8", "surrogateescape")
+    bad = len(_ESCAPED_BYTE.findall(escaped))
+    # Counted in C, not per character in Python: 45 MB of text decodes in ~0.7 s, not ~1.8 s.
+    ascii_chars = len(data) - len(data.translate(None, _ASCII))
+    good = len(escaped) - ascii_chars - bad
+    if not good or bad > good:
+        return None
+    return data.decode("utf-8", "replace"), bad
 
 
 def _detect(data: bytes, path: Path) -> tuple[str, str]:
@@ -336,5 +375,16 @@ def _typography(text: str) -> tuple[int, int]:
 
 
 def _too_large(size: int) -> str:
-    limit = MAX_ARTICLE_BYTES // (1024 * 1024)
-    return f"is too large ({size / (1024 * 1024):.1f} MB; the limit is {limit} MB)"
+    return f"is too large ({size_against_limit(size, MAX_ARTICLE_BYTES)})"
+
+
+def size_against_limit(size: int, limit: int) -> str:
+    """Say a size over a limit ("50.2 MB; the limit is 50 MB") precisely enough that the two
+    never read as equal, down to the byte."""
+    mb = 1024 * 1024
+    limit_shown = f"{limit / mb:g} MB"
+    for places in (1, 2, 3):
+        shown = f"{size / mb:.{places}f}"
+        if float(shown) != limit / mb:
+            return f"{shown} MB; the limit is {limit_shown}"
+    return f"{size:,} bytes; the limit is {limit:,} bytes, {limit_shown}"

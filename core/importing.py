@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import Cancelled as Cancelled  # re-exported for callers
+from core.limits import printable_path
 from core.project import ImportReport, Project
 from core.textio import (
     DEFAULT_CLEANUP_RULES,
@@ -25,7 +26,7 @@ class ImportRefused(Exception):
 
     def __init__(self, problems: Sequence[tuple[Path, str]]) -> None:
         self.problems = list(problems)
-        lines = "\n".join(f"  {path}: {reason}" for path, reason in self.problems)
+        lines = "\n".join(f"  {printable_path(path)}: {reason}" for path, reason in self.problems)
         super().__init__(f"Nothing was imported; {len(self.problems)} file(s) cannot be:\n{lines}")
 
 

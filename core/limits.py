@@ -8,6 +8,8 @@ one types by hand. `printable` shows any such text safely in a message or a file
 
 from __future__ import annotations
 
+import contextlib
+import os
 import unicodedata
 
 # Lengths in characters (code points). The name columns are String(200) in the schema.
@@ -84,6 +86,17 @@ def printable(text: str, limit: int = 120) -> str:
             out.append(c)
     shown = "".join(out)
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def printable_path(path: os.PathLike[str] | str, limit: int = 300) -> str:
+    """A file path safe to show or store: bytes of a name that is not UTF-8 (which Python holds
+    as surrogate escapes) shown as ``\\xe9``, then controls and bidi characters escaped as in
+    `printable`."""
+    raw = os.fspath(path)
+    # A surrogate that is no escaped byte cannot be encoded: `printable` shows it as \udxxx.
+    with contextlib.suppress(UnicodeEncodeError):
+        raw = raw.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return printable(raw, limit)
 
 
 def _surrogate_problem(text: str, what: str) -> str:

@@ -22,6 +22,7 @@ from core import edits, store
 from core.codebook import Codebook
 from core.edits import LABEL_COLUMNS, A, Command, D, L, S
 from core.errors import EditError, SaveError
+from core.limits import DESCRIPTION_MAX, LABEL_NAME_MAX, NOTE_MAX, name_problem, text_problem
 from core.models import Annotator, ProjectInfo, utcnow
 from core.records import (
     AnnotationRecord,
@@ -48,6 +49,8 @@ class ImportReport:
 
     added: list[tuple[int, str]] = field(default_factory=list)  # (document id, title)
     duplicates: list[tuple[Path, str]] = field(default_factory=list)  # (file, title already here)
+    # (file, what to know) for files imported all the same: bad bytes replaced, for example.
+    warnings: list[tuple[Path, str]] = field(default_factory=list)
     changes: Changes = field(default_factory=Changes)
 
 
@@ -272,8 +275,11 @@ class Project:
         note: str = "",
     ) -> Changes:
         text = self.document_text(document_id)
-        if not 0 <= start < end <= len(text):
+        if start >= end:
+            raise EditError(f"The span cannot be saved: start ({start}) is not before end ({end}).")
+        if start < 0 or end > len(text):
             raise EditError(f"The span {start}–{end} lies outside the text (0–{len(text)}).")
+        _check_text(note, "note", NOTE_MAX)
         quote = text[start:end]
         if not quote.strip():
             raise EditError("Select some text first: the selection is only white space.")
@@ -301,6 +307,7 @@ class Project:
         return self.apply(edits.DeleteAnnotations(annotation_ids))
 
     def set_note(self, annotation_id: int, note: str) -> Changes:
+        _check_text(note, "note", NOTE_MAX)
         return self.apply(edits.UpdateAnnotation(annotation_id, note=note))
 
     def set_annotation_label(self, annotation_id: int, label_id: int) -> Changes:
@@ -321,6 +328,7 @@ class Project:
     ) -> tuple[LabelRecord, Changes]:
         labels = self.labels()
         name, shortcut = self._check_label(labels, None, name, colour, shortcut)
+        _check_text(description, "label description", DESCRIPTION_MAX)
         position = max((label.position for label in labels), default=-1) + 1
         record = LabelRecord(0, name, colour.lower(), description, shortcut, parent_id, position)
         command = edits.AddLabel(record)
@@ -345,6 +353,8 @@ class Project:
             values["shortcut"] = shortcut
         if "colour" in values:
             values["colour"] = str(values["colour"]).lower()
+        if "description" in values:
+            _check_text(values["description"], "label description", DESCRIPTION_MAX)
         if values.get("parent_id") == label_id:
             raise EditError("A label cannot be its own group.")
         return self.apply(edits.UpdateLabel(label_id, **values))
@@ -368,6 +378,9 @@ class Project:
         name = " ".join(name.split())
         if not name:
             raise EditError("A label needs a name.")
+        problem = name_problem(name, "label name", LABEL_NAME_MAX)
+        if problem is not None:
+            raise EditError(_sentence(problem))
         if not COLOUR_RE.match(colour):
             raise EditError(f"{colour!r} is not a colour like #1f77b4.")
         shortcut = shortcut.strip() if shortcut else None
@@ -398,6 +411,7 @@ class Project:
                 continue
             shortcut = entry.shortcut if entry.shortcut not in keys else None
             name, shortcut = self._check_label([], None, entry.name, entry.colour, shortcut)
+            _check_text(entry.description, "label description", DESCRIPTION_MAX)
             position += 1
             record = LabelRecord(
                 0, name, entry.colour.lower(), entry.description, shortcut, None, position
@@ -424,12 +438,21 @@ class Project:
                 report.duplicates.append((article.path, known[article.sha256]))
                 continue
             known[article.sha256] = article.title
+            if article.warning is not None:
+                report.warnings.append((article.path, article.warning))
+            meta: dict[str, Any] = {
+                "encoding": article.encoding,
+                "removed_lines": len(article.removed),
+            }
+            if article.replaced_bytes:
+                meta["replaced_bytes"] = article.replaced_bytes
             rows.append(
                 {
                     "title": article.title,
-                    "source": str(article.path),
+                    # A file name that is not UTF-8 is stored by its bytes, never as a surrogate.
+                    "source": article.source,
                     "date": "",
-                    "meta": {"encoding": article.encoding, "removed_lines": len(article.removed)},
+                    "meta": meta,
                     "text": article.text,
                     "sha256": article.sha256,
                 }
@@ -439,3 +462,17 @@ class Project:
             report.changes = self.apply(command)
             report.added = [(row["id"], row["title"]) for row in command.rows]
         return report
+
+
+def _check_text(value: object, what: str, limit: int) -> None:
+    """Refuse a free text (note, description) that cannot be stored, before anything is written."""
+    if not isinstance(value, str):
+        raise EditError(f"The {what} must be text.")
+    problem = text_problem(value, what, limit)
+    if problem is not None:
+        raise EditError(_sentence(problem))
+
+
+def _sentence(problem: str) -> str:
+    """'the note is 30,000 characters long; …' as a sentence of its own."""
+    return problem[:1].upper() + problem[1:] + "."

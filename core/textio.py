@@ -12,11 +12,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.cleanup import DEFAULT_CLEANUP_RULES, CleanupRule, RemovedLine, clean_text
-from core.encoding import _EMPTY, MAX_ARTICLE_BYTES, ArticleError, _too_large, decode_bytes
+from core.encoding import (
+    _EMPTY,
+    MAX_ARTICLE_BYTES,
+    ArticleError,
+    _too_large,
+    decode_article,
+    decode_bytes,
+)
+from core.limits import TITLE_MAX, printable_path
 
 __all__ = [
     "DEFAULT_CLEANUP_RULES",
     "MAX_ARTICLE_BYTES",
+    "MAX_FOLDER_DEPTH",
     "SUPPORTED_SUFFIXES",
     "Article",
     "ArticleError",
@@ -32,7 +41,12 @@ __all__ = [
 ]
 
 SUPPORTED_SUFFIXES = (".txt", ".md")
-_TITLE_LIMIT = 200
+_TITLE_LIMIT = min(200, TITLE_MAX)
+# Folders are searched this many levels deep; anything deeper is reported, not searched (a
+# folder nested a thousand times is a trap or a mistake, not a corpus).
+MAX_FOLDER_DEPTH = 64
+_TOO_DEEP = f"is more than {MAX_FOLDER_DEPTH} folders deep; deeper folders are not searched"
+_TITLE_NOISE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
 @dataclass(frozen=True)
@@ -45,6 +59,24 @@ class Article:
     sha256: str
     encoding: str
     removed: tuple[RemovedLine, ...]
+    # Bytes that were not valid UTF-8 in a file otherwise UTF-8, replaced by U+FFFD.
+    replaced_bytes: int = 0
+
+    @property
+    def source(self) -> str:
+        """The path as stored and shown: a name that is not UTF-8 shows its bytes (caf\\xe9.txt),
+        so no lone surrogate reaches the project file."""
+        return printable_path(self.path, limit=4096)
+
+    @property
+    def warning(self) -> str | None:
+        """What the user should know about an article that was imported all the same."""
+        if not self.replaced_bytes:
+            return None
+        return (
+            f"{self.replaced_bytes:,} byte(s) that are not UTF-8 were replaced by \ufffd "
+            "(the rest of the file is UTF-8)"
+        )
 
 
 def sha256_text(text: str) -> str:
@@ -83,6 +115,8 @@ def title_from_text(text: str, fallback: str) -> str:
     for line in text.split("\n"):
         # A Markdown heading marker is formatting, not part of the title.
         title = " ".join(re.sub(r"^\s*#{1,6}\s+", "", line).split())
+        # What split() left of control and direction characters would reach terminals and lists.
+        title = " ".join(_TITLE_NOISE.sub("", title).split())
         if title:
             break
     else:
@@ -106,10 +140,10 @@ def read_article(
     except OSError as error:
         raise ArticleError(path, _os_reason(error)) from None
     if stat.S_ISDIR(info.st_mode):
-        raise ArticleError(path, "is a folder, not a file")
+        raise ArticleError(path, _FOLDER)
     if not stat.S_ISREG(info.st_mode):
         # Reading a pipe or a device could block or never end.
-        raise ArticleError(path, "is not a regular file")
+        raise ArticleError(path, _special_file(info.st_mode))
     if info.st_size > MAX_ARTICLE_BYTES:
         raise ArticleError(path, _too_large(info.st_size))
     try:
@@ -118,7 +152,7 @@ def read_article(
             data = handle.read(MAX_ARTICLE_BYTES + 1)
     except OSError as error:
         raise ArticleError(path, _os_reason(error)) from None
-    text, encoding = decode_bytes(data, path)
+    text, encoding, replaced = decode_article(data, path)
     text = normalise_text(text)
     if not text:
         raise ArticleError(path, _EMPTY)
@@ -130,18 +164,21 @@ def read_article(
     return Article(
         path=path,
         text=text,
-        title=title_from_text(text, path.stem),
+        title=title_from_text(text, printable_path(path.stem, limit=_TITLE_LIMIT)),
         sha256=sha256_text(text),
         encoding=encoding,
         removed=removed,
+        replaced_bytes=replaced,
     )
 
 
 def collect_article_paths(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Expand files and folders into the article files to import, plus (path, reason) problems.
 
-    Folders are searched recursively in name order, skipping hidden entries and links to folders;
-    a file found through a link is only kept if it lies inside the folder searched.
+    Folders are searched in name order down to MAX_FOLDER_DEPTH levels, skipping hidden entries
+    and links to folders; a file found through a link is only kept if it lies inside the folder
+    searched. An article name that is not a regular file (a pipe, socket or device, or a link to
+    one) is a problem, never opened.
     """
     files: list[Path] = []
     problems: list[tuple[Path, str]] = []
@@ -163,36 +200,93 @@ def collect_article_paths(paths: Sequence[Path]) -> tuple[list[Path], list[tuple
                     problems.append((found, "is a link to a file outside the folder"))
                 else:
                     add(found)
-        elif path.exists():
-            if path.suffix.lower() in SUPPORTED_SUFFIXES:
-                add(path)
-            else:
+        elif path.exists() or path.is_symlink():
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 problems.append((path, "not a .txt or .md file"))
+            elif (kind := _not_a_file(path)) is not None:
+                problems.append((path, kind))
+            else:
+                add(path)
         else:
             problems.append((path, "does not exist"))
     return files, problems
 
 
 def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
-    """Article files under `folder` in name order, or (path, reason) where reading failed."""
+    """Article files under `folder` in name order, or (path, reason) where reading failed.
+
+    Iterative (a stack of open listings), so no depth of nesting can exhaust Python's stack.
+    """
+    stack: list[Iterator[tuple[Path, bool]]] = []
+    listing = _list(folder)
+    if isinstance(listing, str):
+        yield folder, listing
+        return
+    stack.append(iter(listing))
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
+        path, is_dir = entry
+        if is_dir:
+            if len(stack) >= MAX_FOLDER_DEPTH:
+                yield path, _TOO_DEEP
+                continue
+            listing = _list(path)
+            if isinstance(listing, str):
+                yield path, listing
+            else:
+                stack.append(iter(listing))
+        elif path.suffix.lower() in SUPPORTED_SUFFIXES:
+            problem = _not_a_file(path)
+            if problem != _FOLDER:  # a link to a folder: not followed, as said above
+                yield path, problem
+
+
+def _list(folder: Path) -> list[tuple[Path, bool]] | str:
+    """(path, is a folder) for the visible entries of `folder` in name order, or why not."""
     try:
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda entry: (entry.name.casefold(), entry.name))
+        # Links to folders are never followed: they can leave the tree or loop back into it.
+        return [
+            (folder / entry.name, entry.is_dir(follow_symlinks=False))
+            for entry in entries
+            if not entry.name.startswith(".")
+        ]
     except OSError as error:
-        yield folder, _os_reason(error)
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        path = folder / entry.name
-        try:
-            # Links to folders are never followed: they can leave the tree or loop back into it.
-            if entry.is_dir(follow_symlinks=False):
-                yield from _walk(path)
-            elif entry.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
-                yield path, None
-        except OSError as error:
-            yield path, _os_reason(error)
+        return _os_reason(error)
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why `path` is no regular file to read (stat does not open it, so a pipe cannot block)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "is a link to nothing" if path.is_symlink() else "does not exist"
+    except OSError as error:
+        return _os_reason(error)
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return _FOLDER
+    return _special_file(mode)
+
+
+_FOLDER = "is a folder, not a file"
+
+
+def _special_file(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        kind = "a named pipe"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    else:
+        kind = "a special file"
+    return f"is {kind}, not a regular file"
 
 
 def _os_reason(error: OSError) -> str:

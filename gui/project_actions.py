@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from core.codebook import load_codebook
 from core.importing import Cancelled, ImportPlan, plan_import
+from core.limits import printable_path
 from core.paths import resources_dir
 from core.project import EditError, Project
 from core.store import ProjectError
@@ -44,7 +45,7 @@ def run_import(window: MainWindow, paths: list[Path]) -> Task:
 
 def store_plan(window: MainWindow, plan: ImportPlan) -> None:
     if plan.problems:
-        listing = "\n".join(f"• {path.name}: {reason}" for path, reason in plan.problems[:30])
+        listing = _listing(plan.problems[:30])
         more = f"\n… and {len(plan.problems) - 30} more" if len(plan.problems) > 30 else ""
         if not plan.articles:
             window.prompts.error(
@@ -73,6 +74,18 @@ def store_plan(window: MainWindow, plan: ImportPlan) -> None:
     if removed:
         message += f" {removed} web-debris line(s) dropped (see File › Clean-up rules)."
     window.statusBar().showMessage(message, 12000)
+    if report.warnings:
+        # Imported all the same, but the user should know (bad bytes replaced by U+FFFD).
+        window.prompts.error(
+            "Imported with warnings",
+            f"{message}\n\n{len(report.warnings)} file(s) need a look:\n\n"
+            f"{_listing(report.warnings[:30])}",
+        )
+
+
+def _listing(entries: list[tuple[Path, str]]) -> str:
+    # File names come from disk: bytes that are not UTF-8, controls and bidi characters escaped.
+    return "\n".join(f"• {printable_path(path.name)}: {reason}" for path, reason in entries)
 
 
 def new_project(window: MainWindow) -> None:

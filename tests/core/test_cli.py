@@ -14,7 +14,7 @@ import pytest
 from core.codebook import load_codebook
 from core.paths import resources_dir, seeds_dir
 from core.project import Project
-from core.textio import DEFAULT_CLEANUP_RULES
+from core.textio import DEFAULT_CLEANUP_RULES, MAX_FOLDER_DEPTH
 
 CJK_TITLE = "中苏关系 𠀀 talks resume 🇷🇺🤝🇨🇳"
 
@@ -318,3 +318,52 @@ def test_no_command_is_a_usage_error(tmp_path: Path) -> None:
     result = run(cwd=tmp_path)
     assert result.returncode == 2
     assert "usage: claimdesk-cli" in result.stderr
+
+
+# -- hostile article folders (issue 10) -----------------------------------------------------------
+
+
+def test_import_of_a_hostile_folder_names_each_file_safely_and_never_hangs(made: Path) -> None:
+    folder = made.parent / "hostile"
+    write_articles(folder)
+    raw = os.fsencode(folder)
+    with open(os.path.join(raw, b"caf\xe9.txt"), "wb") as handle:
+        handle.write("Café owners protest\n\nRents doubled.\n".encode())
+    with open(os.path.join(raw, "evil\x1b[2J\u202etxt.md".encode()), "wb") as handle:
+        handle.write("Damaged 🙂 text\n\nCaf".encode() + b"\xe9 society, " + "𠀀.\n".encode())
+    os.mkfifo(folder / "pipe.txt")
+    before = digest(made)
+
+    # The pipe refuses the whole import, by name, without blocking and without a traceback.
+    stderr = failed(run("import", made, folder, cwd=made.parent), "pipe.txt")
+    assert "is a named pipe, not a regular file" in stderr
+    assert digest(made) == before
+
+    out = ok(run("import", made, folder, "--skip-invalid", cwd=made.parent))
+    assert "imported  #" in out and "Café owners protest" in out
+    assert "rejected  " in out and "pipe.txt: is a named pipe, not a regular file" in out
+    assert "evil\\x1b[2J\\u202etxt.md: 1 byte(s) that are not UTF-8 were replaced" in out
+    assert "4 imported, 1 with warnings, 0 duplicate(s) skipped, 1 rejected." in out
+    assert "\x1b" not in out and "\u202e" not in out
+    listing = ok(run("list", made, cwd=made.parent))
+    assert "Café owners protest" in listing and "Damaged 🙂 text" in listing
+
+
+def test_import_of_a_folder_nested_too_deep_says_so(made: Path) -> None:
+    root = made.parent / "deep"
+    folder = root
+    for _ in range(MAX_FOLDER_DEPTH + 1):
+        folder = folder / "d"
+    folder.mkdir(parents=True)
+    (folder / "bottom.txt").write_text("Too deep\n\nText.\n")
+    stderr = failed(run("import", made, root, cwd=made.parent))
+    assert f"is more than {MAX_FOLDER_DEPTH} folders deep; deeper folders are not searched" in (
+        stderr
+    )
+
+
+def test_new_prints_a_hostile_file_name_escaped(tmp_path: Path) -> None:
+    out = ok(run("new", "evil\x1b[2J\u202e.claimdesk", "--no-codebook", cwd=tmp_path))
+    assert "Created evil\\x1b[2J\\u202e.claimdesk (no codebook)." in out
+    stderr = failed(run("new", "evil\x1b[2J.db", cwd=tmp_path), "evil\\x1b[2J.db")
+    assert "\x1b" not in stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -296,3 +297,51 @@ def test_missing_file_and_folder_are_refused(tmp_path: Path) -> None:
     folder = tmp_path / "folder.json"
     folder.mkdir()
     refused(folder)
+
+
+# -- hostile codebook files (issue 10) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("label", "problem"),
+    [
+        ({"name": "x" * 100_000}, "label 1: the label name is 100,000 characters long"),
+        ({"name": "Arms\x1b[2J"}, "label 1: the label name holds control characters"),
+        ({"name": "a\u202egpj"}, "label 1: the label name holds right-to-left override"),
+        ({"name": "Claim", "description": "y" * 20_001}, "the description is 20,001 characters"),
+    ],
+)
+def test_names_and_descriptions_beyond_the_limits_are_refused(
+    label: dict[str, Any], problem: str, tmp_path: Path
+) -> None:
+    message = refused(write(tmp_path, [{"colour": "#000000", **label}]))
+    assert problem in message
+    assert "\x1b" not in message and "\u202e" not in message
+
+
+def test_lone_surrogates_from_json_escapes_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "surrogates.json"
+    path.write_text(
+        '{"format": "claimdesk-codebook", "version": 1,'
+        ' "labels": [{"name": "Claim \\ud800", "colour": "#000000"}]}'
+    )
+    assert "unpaired surrogate" in refused(path)
+    path.write_text(
+        '{"format": "claimdesk-codebook", "version": 1, "guidelines": "Read \\udfff",'
+        ' "labels": [{"name": "Claim", "colour": "#000000"}]}'
+    )
+    assert "the guidelines text holds an unpaired surrogate (\\udfff)" in refused(path)
+
+
+def test_a_5000_digit_number_is_refused_not_crashing(tmp_path: Path) -> None:
+    path = tmp_path / "digits.json"
+    path.write_text('{"format": "claimdesk-codebook", "version": ' + "9" * 5000 + ', "labels": []}')
+    assert "number too long" in refused(path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_pipe_or_a_device_is_refused_without_reading(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.json")
+    assert "not a codebook file" in refused(tmp_path / "pipe.json")
+    (tmp_path / "zero.json").symlink_to("/dev/zero")
+    assert "not a codebook file" in refused(tmp_path / "zero.json")

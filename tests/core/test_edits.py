@@ -222,3 +222,72 @@ def test_undo_all_then_redo_all_returns_to_the_same_state(doc, spans) -> None:
     for _ in range(done):
         project.redo()
     assert state() == final
+
+
+# --- What people type is bounded and storable (issue 10) ---------------------------------------
+
+
+def file_bytes(path: Path) -> bytes:
+    wal = Path(f"{path}-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+def test_a_backwards_span_is_not_called_outside_the_text(doc) -> None:
+    project, document_id, annotator_id, labels = doc
+    label = labels["Military cooperation"]
+    with pytest.raises(EditError) as caught:
+        project.add_annotation(document_id, label, annotator_id, 12, 9)
+    assert str(caught.value) == "The span cannot be saved: start (12) is not before end (9)."
+    with pytest.raises(EditError, match="start \\(5\\) is not before end \\(5\\)"):
+        project.add_annotation(document_id, label, annotator_id, 5, 5)
+    with pytest.raises(EditError, match="outside the text"):
+        project.add_annotation(document_id, label, annotator_id, 0, len(TEXT) + 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("x" * 100_000, "The label name is 100,000 characters long; the limit is 200."),
+        ("Arms \ud800 embargo", "The label name holds an unpaired surrogate (\\ud800), not text."),
+        ("Arms\x1b[2J", "The label name holds control characters."),
+        ("Arms \u202eogrābme", "The label name holds right-to-left override or embedding"),
+    ],
+)
+def test_a_label_name_that_cannot_be_stored_is_refused_and_nothing_changes(
+    doc, project_path: Path, name: str, reason: str
+) -> None:
+    project, _, _, labels = doc
+    before = file_bytes(project_path)
+    with pytest.raises(EditError) as caught:
+        project.add_label(name, "#123456")
+    assert str(caught.value).startswith(reason)
+    with pytest.raises(EditError) as caught:
+        project.update_label(labels["Military cooperation"], name=name)
+    assert str(caught.value).startswith(reason)
+    assert file_bytes(project_path) == before
+    assert project.history.undo_text is None
+
+
+def test_long_descriptions_and_notes_are_refused_with_the_limit(doc, project_path: Path) -> None:
+    project, document_id, annotator_id, labels = doc
+    label = labels["Military cooperation"]
+    changes = project.add_annotation(document_id, label, annotator_id, 0, 13)
+    annotation_id = changes.annotations_added[0].id
+    before = file_bytes(project_path)
+    too_long = "Long note.\n" * 2_000  # 22,000 characters, line breaks are fine
+    expected = "The note is 22,000 characters long; the limit is 20,000."
+    with pytest.raises(EditError, match=expected):
+        project.set_note(annotation_id, too_long)
+    with pytest.raises(EditError, match="unpaired surrogate"):
+        project.set_note(annotation_id, "bad \udc80 byte")
+    with pytest.raises(EditError, match=expected):
+        project.add_annotation(document_id, label, annotator_id, 14, 20, note=too_long)
+    description = "The label description is 22,000 characters long; the limit is 20,000."
+    with pytest.raises(EditError, match=description):
+        project.add_label("New label", "#123456", too_long)
+    with pytest.raises(EditError, match=description):
+        project.update_label(label, description=too_long)
+    assert file_bytes(project_path) == before
+    # What fits is kept exactly, line breaks and all.
+    project.set_note(annotation_id, "Line one\nLine two 🙂")
+    assert project.annotation(annotation_id).note == "Line one\nLine two 🙂"

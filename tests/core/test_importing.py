@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import unicodedata
 from pathlib import Path
@@ -247,3 +248,44 @@ def test_progress_is_reported_and_can_cancel(project: Project, tmp_path: Path) -
         import_paths(project, [tmp_path / "in"], progress=progress)
     assert seen == [(1, len(titles)), (2, len(titles))]
     assert project.documents() == []
+
+
+# --- Hostile names and damaged files (issue 10) ------------------------------------------------
+
+
+def test_a_file_name_that_is_not_utf8_imports_with_its_bytes_shown(
+    project: Project, project_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    titles = good_folder(folder)
+    with open(os.path.join(os.fsencode(folder), b"caf\xe9.txt"), "wb") as handle:
+        handle.write(article("Café owners protest", "Rents doubled.").encode("utf-8"))
+    report, problems = import_paths(project, [folder])
+    assert problems == []
+    assert sorted(t for _, t in report.added) == sorted([*titles.values(), "Café owners protest"])
+    sources = {doc.title: doc.source for doc in project.documents()}
+    assert sources["Café owners protest"] == f"{folder}/caf\\xe9.txt"
+    # The stored row is valid UTF-8 all the way down (sqlite3 decodes it strictly).
+    with sqlite3.connect(project_path) as conn:
+        query = "SELECT source FROM document WHERE title = ?"
+        stored = conn.execute(query, ("Café owners protest",)).fetchone()
+    assert stored == (f"{folder}/caf\\xe9.txt",)
+
+
+def test_a_mostly_utf8_file_is_imported_with_a_warning_naming_it(
+    project: Project, tmp_path: Path
+) -> None:
+    path = tmp_path / "damaged.txt"
+    text = article("Talks 🙂 in 𠀀 Beijing", "Café society.").encode("utf-8")
+    path.write_bytes(text.replace("Café".encode(), b"Caf\xe9"))  # one Latin-1 byte
+    report, problems = import_paths(project, [path])
+    assert problems == []
+    assert report.warnings == [
+        (
+            path,
+            "1 byte(s) that are not UTF-8 were replaced by \ufffd (the rest of the file is UTF-8)",
+        )
+    ]
+    (document,) = project.documents()
+    assert "Caf\ufffd society." in project.document_text(document.id)
+    assert document.meta["replaced_bytes"] == 1

@@ -7,6 +7,7 @@ from core.limits import (
     is_reserved_annotator,
     name_problem,
     printable,
+    printable_path,
     text_problem,
 )
 
@@ -39,3 +40,12 @@ def test_printable_escapes_what_a_terminal_would_obey() -> None:
     assert "\x1b" not in shown and "\u202e" not in shown and "\ud800" not in shown
     assert shown == "Ann\\x1b[31m\\u202eevil\\ud800"
     assert printable("y" * 500, limit=10) == "y" * 9 + "…"
+
+
+def test_a_file_name_that_is_not_utf8_shows_its_bytes_and_never_a_surrogate() -> None:
+    name = b"caf\xe9 \x1b[31m.txt".decode("utf-8", "surrogateescape")
+    shown = printable_path(f"/tmp/{name}")
+    assert shown == "/tmp/caf\\xe9 \\x1b[31m.txt"
+    shown.encode("utf-8")  # storable as UTF-8
+    assert printable_path("a\u202egpj.txt") == "a\\u202egpj.txt"
+    assert printable_path("lone \ud800") == "lone \\ud800"

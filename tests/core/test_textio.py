@@ -7,9 +7,13 @@ import os
 import pickle
 import random
 import re
+import socket
 import struct
+import threading
 import zlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from hypothesis import assume, given
@@ -32,6 +36,8 @@ from core.textio import (
     sha256_text,
     title_from_text,
 )
+
+T = TypeVar("T")
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -822,7 +828,7 @@ def test_a_named_pipe_is_rejected_without_blocking(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.txt")
     with pytest.raises(ArticleError) as error:
         read_article(tmp_path / "pipe.txt")
-    assert reason_of(error) == "is not a regular file"
+    assert reason_of(error) == "is a named pipe, not a regular file"
 
 
 def test_an_unreadable_file_is_rejected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -850,7 +856,23 @@ def test_a_file_over_the_size_limit_is_rejected_before_it_is_read(
     monkeypatch.setattr(Path, "open", must_not_read)
     with pytest.raises(ArticleError) as error:
         read_article(path)
-    assert str(error.value) == "huge.txt: is too large (50.0 MB; the limit is 50 MB)"
+    # One byte over: the message never reads as if the size equalled the limit.
+    assert str(error.value) == (
+        "huge.txt: is too large (52,428,801 bytes; the limit is 52,428,800 bytes, 50 MB)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [
+        (int(50.2 * 1024 * 1024), "50.2 MB; the limit is 50 MB"),
+        (int(50.04 * 1024 * 1024), "50.04 MB; the limit is 50 MB"),
+        (50 * 1024 * 1024 + 2000, "50.002 MB; the limit is 50 MB"),
+        (300 * 1024 * 1024, "300.0 MB; the limit is 50 MB"),
+    ],
+)
+def test_a_size_over_the_limit_never_reads_as_the_limit(size: int, shown: str) -> None:
+    assert core.encoding.size_against_limit(size, MAX_ARTICLE_BYTES) == shown
 
 
 def test_bytes_over_the_size_limit_are_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -939,3 +961,133 @@ def test_the_rule_examples_shown_to_the_user_are_single_lines() -> None:
     for rule in DEFAULT_CLEANUP_RULES:
         assert "\n" not in rule.example
         assert re.fullmatch(rule.pattern, rule.example.strip(), re.IGNORECASE)
+
+
+# --- Hostile names, folders and files (issue 10) -----------------------------------------------
+
+
+def finishes_promptly(work: Callable[[], T], seconds: float = 10.0) -> T:
+    """Run `work` on a thread; fail (rather than hang the suite) if it blocks."""
+    done: list[T] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            done.append(work())
+        except BaseException as error:  # handed to the test's thread
+            failed.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if failed:
+        raise failed[0]
+    assert done, f"still blocked after {seconds} s"
+    return done[0]
+
+
+def test_a_mostly_utf8_file_with_a_few_bad_bytes_is_read_as_utf8_and_says_so(
+    tmp_path: Path,
+) -> None:
+    good = "Café talks 🙂 resume, rare CJK 𠀀 and e\u0301 composed.\n\nSecond paragraph.\n"
+    data = good.encode("utf-8")
+    # A Latin-1 "é" pasted in, and a character cut in the middle (two bytes of a 4-byte emoji).
+    data = data.replace(b"resume", b"r\xe9sum\xe9") + b"Tail \xf0\x9f\n"
+    article = read_article(write(tmp_path, "mixed.txt", data))
+    assert article.encoding == "utf-8"
+    assert article.replaced_bytes == 4
+    assert "Café talks 🙂 r\ufffdsum\ufffd, rare CJK 𠀀 and \u00e9 composed." in article.text
+    assert "Ã" not in article.text  # no cp1252 mojibake
+    assert article.warning is not None
+    assert article.warning.startswith("4 byte(s) that are not UTF-8 were replaced by \ufffd")
+
+
+def test_a_legacy_code_page_file_is_still_decoded_as_its_code_page(tmp_path: Path) -> None:
+    article = read_article(write(tmp_path, "fr.txt", FRENCH.encode("cp1252")))
+    assert article.text == FRENCH.strip()
+    assert article.replaced_bytes == 0
+    assert article.warning is None
+
+
+def test_a_file_name_that_is_not_utf8_is_read_and_shown_by_its_bytes(tmp_path: Path) -> None:
+    name = b"caf\xe9.txt"
+    with open(os.path.join(os.fsencode(tmp_path), name), "wb") as handle:
+        handle.write("Café au lait\n\nA story.\n".encode())
+    files, problems = collect_article_paths([tmp_path])
+    assert problems == []
+    article = read_article(files[0])
+    assert article.title == "Café au lait"
+    assert article.source == f"{tmp_path}/caf\\xe9.txt"
+    article.source.encode("utf-8")  # no lone surrogate to store
+    error = ArticleError(files[0], "is empty")
+    assert str(error) == "caf\\xe9.txt: is empty"
+
+
+def test_a_title_keeps_no_control_or_direction_characters() -> None:
+    text = "Breaking \x1b[2J news \u202eevil\u202c today\nbody"
+    assert title_from_text(text, "x") == "Breaking [2J news evil today"
+
+
+def test_a_folder_nested_1200_deep_is_searched_to_a_bound_and_says_so(tmp_path: Path) -> None:
+    root = tmp_path / "deep"
+    root.mkdir()
+    # Made and removed through directory descriptors: by path, each level costs a walk down
+    # the whole chain, and pytest's clean-up (shutil.rmtree) recurses once per level.
+    fds = [os.open(root, os.O_RDONLY)]
+    try:
+        for level in range(1200):
+            os.mkdir("d", dir_fd=fds[-1])
+            fds.append(os.open("d", os.O_RDONLY, dir_fd=fds[-1]))
+            if level in (5, 1199):
+                name = "shallow.txt" if level == 5 else "bottom.txt"
+                os.close(os.open(name, os.O_WRONLY | os.O_CREAT, dir_fd=fds[-1]))
+                os.write(fd := os.open(name, os.O_WRONLY, dir_fd=fds[-1]), b"Text.\n")
+                os.close(fd)
+        files, problems = collect_article_paths([root])
+        assert [path.name for path in files] == ["shallow.txt"]
+        assert len(problems) == 1
+        too_deep, reason = problems[0]
+        assert len(too_deep.relative_to(root).parts) == textio.MAX_FOLDER_DEPTH
+        assert reason == (
+            f"is more than {textio.MAX_FOLDER_DEPTH} folders deep; deeper folders are not searched"
+        )
+    finally:
+        while len(fds) > 1:
+            inner = fds.pop()
+            for name in os.listdir(inner):
+                os.unlink(name, dir_fd=inner)
+            os.close(inner)
+            os.rmdir("d", dir_fd=fds[-1])
+        os.close(fds[0])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes and sockets")
+def test_pipes_sockets_and_devices_are_refused_by_name_without_blocking(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    good = write(folder, "good.txt")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "gone.md").symlink_to(folder / "missing.txt")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(folder / "sock.txt"))
+    try:
+        files, problems = finishes_promptly(lambda: collect_article_paths([folder]))
+        assert files == [good]
+        assert problems == [
+            (folder / "gone.md", "is a link to nothing"),
+            (folder / "pipe.txt", "is a named pipe, not a regular file"),
+            (folder / "sock.txt", "is a socket, not a regular file"),
+            (folder / "zero.txt", "is a device, not a regular file"),
+        ]
+        # Given directly, by name, too; and read_article refuses them without opening.
+        direct = [folder / "pipe.txt", folder / "zero.txt"]
+        _, problems = finishes_promptly(lambda: collect_article_paths(direct))
+        assert [reason for _, reason in problems] == [
+            "is a named pipe, not a regular file",
+            "is a device, not a regular file",
+        ]
+        for path in direct:
+            with pytest.raises(ArticleError, match="not a regular file"):
+                finishes_promptly(lambda path=path: read_article(path))
+    finally:
+        server.close()

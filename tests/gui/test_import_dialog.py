@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -69,3 +70,24 @@ def test_importing_the_same_text_again_is_reported_not_doubled(
         lambda: "already in the project" in window.statusBar().currentMessage(), timeout=10_000
     )
     assert window.documents.model.rowCount() == 3
+
+
+def test_hostile_names_and_damaged_files_are_shown_escaped_and_explained(
+    window: MainWindow, qtbot: QtBot, prompts: ScriptedPrompts, tmp_path: Path, project_path: Path
+) -> None:
+    raw = os.fsencode(tmp_path)
+    with open(os.path.join(raw, b"caf\xe9 \xe2\x80\xae.txt"), "wb") as handle:
+        handle.write("Café news\n\nMostly UTF-8 🙂 but one bad byte: ".encode() + b"\xe9.\n")
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    prompts.paths = [Path(os.fsdecode(os.path.join(raw, b"caf\xe9 \xe2\x80\xae.txt"))), pipe]
+    prompts.confirms = [True]
+    window.import_action.trigger()
+    qtbot.waitUntil(lambda: bool(prompts.errors), timeout=10_000)
+    assert "pipe.txt: is a named pipe, not a regular file" in prompts.asked[-1]
+    (warning,) = prompts.errors
+    assert "caf\\xe9 \\u202e.txt: 1 byte(s) that are not UTF-8 were replaced" in warning
+    assert "\u202e" not in warning
+    assert db_rows(project_path, "SELECT source FROM document WHERE title = 'Café news'") == [
+        (f"{tmp_path}/caf\\xe9 \\u202e.txt",)
+    ]

@@ -475,3 +475,45 @@ def test_switches_are_remembered_across_launches(window: MainWindow) -> None:
     window.clean_action.trigger()
     window.settings.sync()
     assert Settings().clean_imports is True
+
+
+def test_label_names_and_descriptions_beyond_the_limits_show_a_message_and_change_nothing(
+    window: MainWindow, prompts: ScriptedPrompts, project_path: Path
+) -> None:
+    before = db_rows(project_path, "SELECT id, name, description FROM label ORDER BY id")
+    long_name = "Embargo " * 40  # 320 characters
+    prompts.labels = [LabelDraft(long_name, "#123456", "", "q"), None]
+    window.add_label()
+    assert prompts.errors == ["The label name is 319 characters long; the limit is 200."]
+    assert prompts.asked == ["label", "label"]  # the editor opens again on what was typed
+    military = next(iter(window.labels))
+    prompts.labels = [
+        LabelDraft("Military", "#123456", "Why " * 6_000, None),  # 24,000 characters
+        LabelDraft("Mili\x1b[2Jtary", "#123456", "", None),
+        None,
+    ]
+    window.edit_label(military)
+    assert prompts.errors[1:] == [
+        "The label description is 24,000 characters long; the limit is 20,000.",
+        "The label name holds control characters.",
+    ]
+    assert db_rows(project_path, "SELECT id, name, description FROM label ORDER BY id") == before
+
+
+def test_a_note_beyond_the_limit_is_refused_with_a_message_and_not_saved(
+    window: MainWindow, qtbot: QtBot, prompts: ScriptedPrompts, project_path: Path
+) -> None:
+    select_phrase(window, "arms embargo")
+    qtbot.keyClick(window.view, "1")
+    prompts.notes = ["A note.\n" * 3_000]  # 24,000 characters
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    message = "The note is 24,000 characters long; the limit is 20,000."
+    assert window.statusBar().currentMessage() == message
+    assert db_rows(project_path, "SELECT note FROM annotation") == [("",)]
+    # Typed into the list instead: the same refusal, the same unchanged row.
+    window.statusBar().clearMessage()
+    model = window.annotations.model_
+    assert model.setData(model.index(0, 2), "x" * 20_001) is False
+    assert window.statusBar().currentMessage().startswith("The note is 20,001 characters long")
+    assert db_rows(project_path, "SELECT note FROM annotation") == [("",)]
+    assert model.data(model.index(0, 2)) == ""
