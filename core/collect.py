@@ -33,7 +33,13 @@ from core.exercise import (
     SubmittedAnnotation,
 )
 from core.exercise_codebook import frozen_labels
-from core.exercise_files import Fields, has_controls, read_archive
+from core.exercise_files import (
+    MAX_FILE_BYTES,
+    Fields,
+    has_controls,
+    read_archive,
+    read_regular_file,
+)
 from core.models import utcnow
 from core.project import Project
 from core.records import Status
@@ -53,6 +59,10 @@ MAX_ANNOTATIONS = 500_000
 MAX_NOTE_CHARS = 100_000
 MAX_QUOTE_CHARS = 1_000_000
 MAX_OFFSET = 20_000_000
+MAX_DOCUMENTS_DONE = 10_000
+# Values the JSON may hold, counted before parsing: an annotation is an object of 6 values
+# (7 structural characters), with room for the list of documents done and the header.
+MAX_SUBMISSION_ITEMS = 8 * MAX_ANNOTATIONS + MAX_DOCUMENTS_DONE + 1_000
 _HEX = re.compile(r"^[0-9a-f]{32}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 # A student's clock may run a little ahead of the teacher's; a submission dated later than this
@@ -65,7 +75,10 @@ _DESCRIPTION = "a Claimdesk submission"
 def read_submission(path: Path | str) -> Submission:
     """Read a submission file (untrusted); structure only. Raises ``ExerciseFileError``."""
     path = Path(path)
-    top = Fields(path, read_archive(path, SUBMISSION_MIMETYPE, "submission.json", _DESCRIPTION), "")
+    raw = read_archive(
+        path, SUBMISSION_MIMETYPE, "submission.json", _DESCRIPTION, max_items=MAX_SUBMISSION_ITEMS
+    )
+    top = Fields(path, raw, "")
     top.where = "the submission"
     top.header(SUBMISSION_FORMAT, SUBMISSION_VERSION, _DESCRIPTION)
     exercise_id = top.text("exercise_id", limit=64)
@@ -82,7 +95,7 @@ def read_submission(path: Path | str) -> Submission:
         raise student.fail("the name or id holds control characters")
     seconds = top.integer("seconds_spent", low=0, high=10 * 365 * 24 * 3600)
     submitted_at = top.timestamp("submitted_at")
-    done = top.items("documents_done", limit=10_000)
+    done = top.items("documents_done", limit=MAX_DOCUMENTS_DONE)
     for value in done:
         if not isinstance(value, int) or isinstance(value, bool):
             raise top.fail('"documents_done" should hold document ids')
@@ -256,8 +269,10 @@ def _submission_files(paths: Iterable[Path | str], report: CollectReport) -> lis
     files: list[Path] = []
     for entry in map(Path, paths):
         if entry.is_dir():
-            files.extend(sorted(p for p in entry.rglob(f"*{SUBMISSION_SUFFIX}") if p.is_file()))
-        elif entry.exists():
+            # Every name with the suffix is listed; reading refuses FIFOs, devices and folders
+            # by name (is_file would skip them without a word).
+            files.extend(sorted(entry.rglob(f"*{SUBMISSION_SUFFIX}")))
+        elif entry.exists() or entry.is_symlink():
             files.append(entry)
         else:
             report.rejected.append((entry, "does not exist"))
@@ -295,7 +310,9 @@ def collect(
         try:
             submission = read_submission(path)
             _check(context, submission, exercise_id, now)
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = hashlib.sha256(
+                read_regular_file(path, MAX_FILE_BYTES, _DESCRIPTION)
+            ).hexdigest()
         except ExerciseFileError as exc:
             report.rejected.append((path, exc.reason))
             continue

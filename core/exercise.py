@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import Connection, Table, func, insert, select, update
 
-from core.codebook import Codebook, CodebookError, parse_codebook
+from core.codebook import MAX_LABELS, Codebook, CodebookError, parse_codebook
 from core.errors import Cancelled as Cancelled  # re-exported for callers
 from core.exercise_codebook import codebook_data, codebook_fingerprint, project_codebook
 from core.exercise_files import ExerciseError as ExerciseError
@@ -198,6 +198,9 @@ EXERCISE_VERSION = 1
 MAX_DOCUMENTS = 1000
 MAX_TEXT_CHARS = 20_000_000
 MAX_GUIDELINES_CHARS = 200_000
+# Values (objects, lists, numbers, strings) an exercise's JSON may hold, counted before parsing:
+# a document is 5, a codebook label under 10, with room to spare.
+MAX_EXERCISE_ITEMS = 20 * (MAX_DOCUMENTS + MAX_LABELS) + 1_000
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _EXERCISE_ID = re.compile(r"^[0-9a-f]{32}$")
 _UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
@@ -321,7 +324,9 @@ def read_exercise(path: Path | str) -> Exercise:
     """Read and validate an exercise file (untrusted). Raises ``ExerciseFileError`` naming it."""
     path = Path(path)
     description = "a Claimdesk exercise"
-    data = read_archive(path, EXERCISE_MIMETYPE, "exercise.json", description)
+    data = read_archive(
+        path, EXERCISE_MIMETYPE, "exercise.json", description, max_items=MAX_EXERCISE_ITEMS
+    )
     top = Fields(path, data, "the exercise")
     top.header(EXERCISE_FORMAT, EXERCISE_VERSION, description)
     exercise_id = top.text("id", limit=64)
