@@ -70,7 +70,10 @@ def test_create_collect_grade(teacher: Path, tmp_path: Path) -> None:
     student_submits(exercise, "=cmd|' /C calc'!A0", [(0, "Claim", 0, 10)], inbox)
     junk = inbox / "junk.claimdesk-submission"
     junk.write_text("not a zip", encoding="utf-8")
-    out = ok(run("exercise", "collect", teacher, inbox, cwd=tmp_path))
+    # A rejected file beside good ones: the good ones are collected, the exit status says 1.
+    collected = run("exercise", "collect", teacher, inbox, cwd=tmp_path)
+    assert collected.returncode == 1 and "Traceback" not in collected.stderr
+    out = collected.stdout
     assert f"rejected  {junk}: is not a Claimdesk submission" in out
     assert "2 accepted, 0 replaced, 0 skipped, 1 rejected." in out
 
