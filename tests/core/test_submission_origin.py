@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hmac
+import json
 import os
 import sqlite3
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -239,4 +242,43 @@ def test_a_workspace_of_format_2_gets_its_secret_on_upgrade(
         written = submit(student, tmp_path)
     proof = read_json(written, "submission.json")["proof"]
     assert proof["sequence"] == 1 and len(proof["workspace"]) == 32
-    assert "secret" not in str(read_json(written, "submission.json"))
+    with Project.open(workspace) as student, student.engine.connect() as conn:
+        secret = conn.execute(text("SELECT secret FROM exercise_workspace")).scalar()
+    assert isinstance(secret, str) and len(secret) == 64
+    with zipfile.ZipFile(written) as archive:
+        assert secret.encode() not in archive.read("submission.json")  # it never leaves
+
+
+def test_whoever_holds_a_file_can_only_alter_that_number_and_it_shows(
+    teacher: tuple[Project, Path], tmp_path: Path
+) -> None:
+    """The design's limit: a copy of Ann's latest file gives its one-time key away. An altered
+    copy under that number is accepted if it comes first, but Ann's own file of the same number
+    is then held as a conflict (never lost), and her next submission replaces both."""
+    project, exercise = teacher
+    first = student_submits(exercise, "Ann", TWELVE, tmp_path / "a", "S1")
+    collect(project, [first])
+    second = resubmit(exercise, "Ann", "S1", tmp_path / "b", [(1, "Claim", 0, 4)])
+
+    def altered(sequence: int | None = None) -> Callable[[dict], None]:  # type: ignore[type-arg]
+        def change(data: dict) -> None:  # type: ignore[type-arg]
+            data["annotations"] = []
+            proof = data.pop("proof")
+            proof["sequence"] = sequence or proof["sequence"]
+            body = {**data, "proof": {k: proof[k] for k in ("workspace", "sequence", "key")}}
+            content = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+            mac = hmac.new(bytes.fromhex(proof["key"]), content.encode(), "sha256").hexdigest()
+            data["proof"] = {**proof, "mac": mac}
+
+        return change
+
+    # Someone with only her first file cannot make a later one: the next key is not in it.
+    later = rewrite_submission(first, tmp_path / "l.claimdesk-submission", altered(5), resign=False)
+    assert "does not follow" in collect(project, [later]).held[0][1]
+    copy = rewrite_submission(second, tmp_path / "c.claimdesk-submission", altered(), resign=False)
+    assert collect(project, [copy]).replaced
+    ((_, why),) = collect(project, [second]).held
+    assert "claims the same number (2) from the same workspace" in why
+    third = resubmit(exercise, "Ann", "S1", tmp_path / "c")
+    assert collect(project, [third]).replaced
+    assert count_for(project, "Ann (S1)") == 13
