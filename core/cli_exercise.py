@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
 
 from core.cli import CliError, _out
+from core.limits import printable
 from core.project import Project
 
 
@@ -108,22 +110,102 @@ def cmd_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def _err(line: str) -> None:
+    print(f"claimdesk-cli: {line}", file=sys.stderr, flush=True)
+
+
+def _line(kind: str, path: Path, text: str) -> None:
+    # Names and reasons come from files: controls and bidi overrides are shown as escapes.
+    _out(f"{kind:<9} {printable(str(path), 400)}: {printable(text, 1000)}")
+
+
 def cmd_collect(args: argparse.Namespace) -> int:
+    """Exit 0 when every file was collected or skipped as already there; 1 when any file was
+    rejected or held as a conflict (the good ones are still collected, as cp copies the rest)."""
     from core.collect import collect
 
     with Project.open(Path(args.project)) as project:
         exercise_id = _exercise_id(project, args.exercise) if args.exercise else None
         report = collect(project, [Path(p) for p in args.paths], exercise_id=exercise_id)
     for path, name in report.accepted:
-        _out(f"accepted  {path}: {name}")
+        _line("accepted", path, name)
     for path, name in report.replaced:
-        _out(f"replaced  {path}: {name} (newer submission)")
+        _line("replaced", path, f"{name} (newer submission; the older one is kept in the history)")
+    for path, reason in report.held:
+        _line("held", path, reason)
     for path, reason in report.skipped:
-        _out(f"skipped   {path}: {reason}")
+        _line("skipped", path, reason)
     for path, reason in report.rejected:
-        _out(f"rejected  {path}: {reason}")
+        _line("rejected", path, reason)
     _out(report.summary + ".")
+    stored = len(report.accepted) + len(report.replaced)
+    if not (report.rejected or report.held):
+        return 0
+    if report.held:
+        _err(
+            f"warning: {len(report.held)} file(s) held as conflicts, not applied: see them with "
+            "'claimdesk-cli exercise history' and accept one with 'exercise accept'."
+        )
+    if report.rejected and not stored and not report.skipped and not report.held:
+        _err(f"error: Nothing was collected: all {len(report.rejected)} file(s) were rejected.")
+    elif report.rejected:
+        _err(
+            f"warning: {len(report.rejected)} file(s) rejected; the other files were collected "
+            f"({stored} stored)."
+        )
+    return 1
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from core.collect import submissions
+    from core.submission_history import history
+    from core.workspace import display_name
+
+    with Project.open(Path(args.project)) as project:
+        exercise_id = _exercise_id(project, args.exercise)
+        current = submissions(project, exercise_id)
+        kept = history(project, exercise_id)
+    _out(f"Current submissions ({len(current)}):")
+    for info in current:
+        proof = "" if info.verified else "  (no workspace proof)"
+        _out(
+            f"  {printable(info.annotator_name)}: {info.annotation_count} claims, submitted "
+            f"{info.submitted_at:%Y-%m-%d %H:%M} UTC, {printable(info.file_name)}{proof}"
+        )
+    held = [v for v in kept if v.state == "held"]
+    earlier = [v for v in kept if v.state != "held"]
+    for title, rows in (("Held conflicts", held), ("History", earlier)):
+        _out(f"{title} ({len(rows)}):")
+        for v in rows:
+            who = printable(display_name(v.student_name, v.student_id))
+            _out(
+                f"  #{v.id} {who}: {v.annotation_count} claims, submitted "
+                f"{v.submitted_at:%Y-%m-%d %H:%M} UTC, {printable(v.file_name)} — "
+                f"{printable(v.reason, 400)}"
+            )
+    if held:
+        _out("Accept a held file with: claimdesk-cli exercise accept PROJECT NUMBER")
     return 0
+
+
+def _restore(args: argparse.Namespace, held_only: bool) -> int:
+    from core.submission_history import restore
+
+    with Project.open(Path(args.project)) as project:
+        name = restore(project, args.number, held_only=held_only)
+    _out(
+        f"#{args.number} is now the current submission of {printable(name)}; the one it "
+        "replaced is kept in the history."
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    return _restore(args, held_only=False)
+
+
+def cmd_accept(args: argparse.Namespace) -> int:
+    return _restore(args, held_only=True)
 
 
 def _columns(char: str) -> int:
@@ -189,7 +271,7 @@ def cmd_start(args: argparse.Namespace) -> int:
     with Project.open(path) as project:
         work = workspace_info(project)
     assert work is not None
-    _out(f"Workspace of {work.annotator.name} for {work.title!r}: {path}")
+    _out(f"Workspace of {printable(work.annotator.name)} for {printable(work.title)!r}: {path}")
     _out(f'{work.progress_text}. Annotate it with: claimdesk "{path}"')
     return 0
 
@@ -262,14 +344,44 @@ def register(commands: Any) -> None:
         description=(
             "Collect *.claimdesk-submission files (folders are searched). Each is checked: "
             "right exercise, same codebook, well-formed, offsets inside the texts with matching "
-            "quotes. A newer submission from the same student replaces the older one; bad "
-            "files are listed with the reason and change nothing."
+            "quotes. A newer submission from the same student replaces the older one (kept in "
+            "the history) only if it comes from the same workspace under the same name; "
+            "otherwise it is held as a conflict for you to accept. Bad files are listed with "
+            "the reason and change nothing. Exit status 1 if any file was rejected or held."
         ),
     )
     collect.add_argument("project", metavar="PROJECT")
     collect.add_argument("paths", metavar="FILE_OR_FOLDER", nargs="+")
     collect.add_argument("--exercise", metavar="ID", help="accept only this exercise")
     collect.set_defaults(run=cmd_collect)
+
+    hist = sub.add_parser(
+        "history",
+        help="list current, replaced and held submissions",
+        description=(
+            "List each student's current submission, the submissions it replaced (history) "
+            "and files held as conflicts, with their numbers for 'restore' and 'accept'."
+        ),
+    )
+    hist.add_argument("project", metavar="PROJECT")
+    hist.add_argument("--exercise", metavar="ID", help="needed when there are several")
+    hist.set_defaults(run=cmd_history)
+
+    for name, run, text in (
+        ("restore", cmd_restore, "make a kept submission (history or held) current again"),
+        ("accept", cmd_accept, "accept a submission held as a conflict"),
+    ):
+        action = sub.add_parser(
+            name,
+            help=text,
+            description=(
+                f"{text[0].upper()}{text[1:]}; the submission it takes the place of is kept in "
+                "the history. Numbers come from 'exercise history'."
+            ),
+        )
+        action.add_argument("project", metavar="PROJECT")
+        action.add_argument("number", metavar="NUMBER", type=int)
+        action.set_defaults(run=run)
 
     grade = sub.add_parser(
         "grade",

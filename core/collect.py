@@ -4,26 +4,30 @@ A student becomes an annotator of the teacher's project named "Name (student id)
 without an id. The same student keeps that annotator in later exercises unless those share a
 document with an earlier one; a name already taken by someone else (the teacher's own
 annotator, another student, or that case) gets " – <exercise title>" added, then " #2", " #3"...
+
+A later file replaces a student's work only if it proves it comes from the same workspace as
+the file first collected (``core/submission_proof.py``) under the same name; otherwise it is
+held for the teacher as a conflict. Replaced submissions are kept (``core/submission_history``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
-from core.edits import A, D, S
+from core.edits import D
 from core.exercise import (
     AN,
-    EX,
     SUB,
     SUBMISSION_SUFFIX,
+    VER,
     Cancelled,
     CollectReport,
     ExerciseFileError,
@@ -32,69 +36,87 @@ from core.exercise import (
     SubmissionInfo,
     SubmittedAnnotation,
 )
-from core.exercise_codebook import frozen_labels
-from core.exercise_files import Fields, has_controls, read_archive
+from core.exercise_files import Fields, read_archive_digest
+from core.limits import printable
 from core.models import utcnow
 from core.project import Project
-from core.records import Status
+from core.submission_history import (
+    ExerciseRecord,
+    Work,
+    annotator_for,
+    archive_current,
+    keep_version,
+    load_exercises,
+    store_work,
+)
+from core.submission_proof import CHAIN_LENGTH, Proof, content_matches, follows
 from core.workspace import (
     MAX_NAME_CHARS,
     SUBMISSION_FORMAT,
     SUBMISSION_MIMETYPE,
     SUBMISSION_VERSION,
     display_name,
+    identity_problem,
 )
 
-_INSERT_ANNOTATION = (
-    'INSERT INTO annotation (document_id, label_id, annotator_id, start, "end", quote, note, '
-    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
 MAX_ANNOTATIONS = 500_000
 MAX_NOTE_CHARS = 100_000
 MAX_QUOTE_CHARS = 1_000_000
 MAX_OFFSET = 20_000_000
+MAX_DOCUMENTS_DONE = 10_000
+# Values the JSON may hold, counted before parsing: an annotation is an object of 6 values
+# (7 structural characters), with room for the list of documents done and the header.
+MAX_SUBMISSION_ITEMS = 8 * MAX_ANNOTATIONS + MAX_DOCUMENTS_DONE + 1_000
 _HEX = re.compile(r"^[0-9a-f]{32}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 # A student's clock may run a little ahead of the teacher's; a submission dated later than this
-# beyond the moment of collecting was altered (or made on a clock set wrong) and is refused: the
-# newest submission wins, so a date in the future would win over every real later submission.
+# beyond the moment of collecting was altered (or made on a clock set wrong) and is refused.
 CLOCK_SKEW = timedelta(minutes=15)
 _DESCRIPTION = "a Claimdesk submission"
 
 
 def read_submission(path: Path | str) -> Submission:
     """Read a submission file (untrusted); structure only. Raises ``ExerciseFileError``."""
-    path = Path(path)
-    top = Fields(path, read_archive(path, SUBMISSION_MIMETYPE, "submission.json", _DESCRIPTION), "")
+    return _read(Path(path))[0]
+
+
+def _read(path: Path) -> tuple[Submission, str]:
+    """The submission and the SHA-256 of the file as read."""
+    raw, digest = read_archive_digest(
+        path, SUBMISSION_MIMETYPE, "submission.json", _DESCRIPTION, max_items=MAX_SUBMISSION_ITEMS
+    )
+    top = Fields(path, raw, "")
     top.where = "the submission"
     top.header(SUBMISSION_FORMAT, SUBMISSION_VERSION, _DESCRIPTION)
     exercise_id = top.text("exercise_id", limit=64)
     if not _HEX.match(exercise_id):
-        raise top.fail(f'"exercise_id" is not an exercise id ({exercise_id[:40]!r})')
+        raise top.fail(f'"exercise_id" is not an exercise id ({printable(exercise_id, 40)!r})')
     fingerprint = top.text("fingerprint", limit=64)
     if not _HEX64.match(fingerprint):
         raise top.fail('"fingerprint" is not a codebook fingerprint')
     student = top.child("student")
-    name = " ".join(student.text("name", limit=MAX_NAME_CHARS, empty=False).split())
-    number = " ".join(student.text("id", limit=MAX_NAME_CHARS, required=False).split())
-    if has_controls(name + number):
-        # Terminal escapes or invisible controls in a name shown to the teacher: refused.
-        raise student.fail("the name or id holds control characters")
+    name = _clean(student.text("name", limit=MAX_NAME_CHARS, empty=False))
+    number = _clean(student.text("id", limit=MAX_NAME_CHARS, required=False))
+    problem = identity_problem(name, number)
+    if problem is not None:
+        # Terminal escapes, bidi overrides or the gold set's name shown to the teacher: refused.
+        raise student.fail(problem)
     seconds = top.integer("seconds_spent", low=0, high=10 * 365 * 24 * 3600)
     submitted_at = top.timestamp("submitted_at")
-    done = top.items("documents_done", limit=10_000)
+    done = top.items("documents_done", limit=MAX_DOCUMENTS_DONE)
     for value in done:
         if not isinstance(value, int) or isinstance(value, bool):
             raise top.fail('"documents_done" should hold document ids')
     raw_annotations = top.items("annotations", limit=MAX_ANNOTATIONS)
     labels: dict[str, str] = {}
     annotations: list[SubmittedAnnotation] = []
-    for number_in_file, raw in enumerate(raw_annotations, 1):
-        annotation = _quick_annotation(raw, labels)
+    for number_in_file, raw_annotation in enumerate(raw_annotations, 1):
+        annotation = _quick_annotation(raw_annotation, labels)
         if annotation is None:  # something is off: the careful path names what
-            annotation = _annotation(Fields(path, raw, f"annotation {number_in_file}"))
+            annotation = _annotation(Fields(path, raw_annotation, f"annotation {number_in_file}"))
         annotations.append(annotation)
-    return Submission(
+    proof = _proof(top) if top.data["version"] >= 2 else None
+    submission = Submission(
         path=path,
         exercise_id=exercise_id,
         fingerprint=fingerprint,
@@ -104,7 +126,23 @@ def read_submission(path: Path | str) -> Submission:
         submitted_at=submitted_at,
         annotations=tuple(annotations),
         documents_done=tuple(done),
+        proof=proof,
+        content_matches=proof is None or content_matches(top.data, proof),
     )
+    return submission, digest
+
+
+def _clean(value: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(value.split()))
+
+
+def _proof(top: Fields) -> Proof:
+    proof = top.child("proof")
+    workspace = proof.text("workspace", limit=32)
+    key, mac = proof.text("key", limit=64), proof.text("mac", limit=64)
+    if not _HEX.match(workspace) or not _HEX64.match(key) or not _HEX64.match(mac):
+        raise proof.fail("it is not a workspace proof")
+    return Proof(workspace, proof.integer("sequence", low=1, high=CHAIN_LENGTH), key, mac)
 
 
 def _annotation(entry: Fields) -> SubmittedAnnotation:
@@ -151,18 +189,35 @@ def _quick_annotation(raw: Any, labels: dict[str, str]) -> SubmittedAnnotation |
 
 
 @dataclass
-class _Exercise:
-    id: str
-    title: str
-    fingerprint: str
-    labels: dict[str, int]  # names in the frozen codebook -> label ids in this project
-    documents: tuple[int, ...]  # document ids in this project
-
-
-@dataclass
 class _Candidate:
     submission: Submission
     digest: str
+
+    @property
+    def order(self) -> tuple[int, datetime, str]:
+        """Files of one student are applied in the order their workspace made them."""
+        sequence = self.submission.proof.sequence if self.submission.proof else 0
+        return (sequence, self.submission.submitted_at, str(self.submission.path))
+
+    def work(self) -> Work:
+        submission = self.submission
+        proof = submission.proof
+        return Work(
+            submission.student_name,
+            submission.student_id,
+            submission.submitted_at,
+            submission.seconds_spent,
+            submission.path.name,
+            self.digest,
+            proof.workspace if proof else None,
+            proof.sequence if proof else None,
+            proof.key if proof else None,
+            [
+                (a.document_id, a.label, a.start, a.end, a.quote, a.note)
+                for a in submission.annotations
+            ],
+            submission.documents_done,
+        )
 
 
 class _Context:
@@ -170,16 +225,7 @@ class _Context:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.exercises: dict[str, _Exercise] = {}
-        with project.engine.connect() as conn:
-            query = select(EX.c.id, EX.c.title, EX.c.fingerprint, EX.c.codebook, EX.c.documents)
-            rows = conn.execute(query).all()
-        current = self.project.labels()
-        for row in rows:
-            documents = tuple(int(local) for _exercise_doc, local in row.documents)
-            self.exercises[row.id] = _Exercise(
-                row.id, row.title, row.fingerprint, frozen_labels(row.codebook, current), documents
-            )
+        self.exercises = load_exercises(project)
         self._texts: dict[int, str] = {}
 
     def text(self, document_id: int) -> str:
@@ -195,7 +241,7 @@ class _Context:
 
 def _check(
     context: _Context, submission: Submission, exercise_id: str | None, now: datetime
-) -> _Exercise:
+) -> ExerciseRecord:
     """Raise ExerciseFileError (naming the file) unless the submission fits its exercise."""
     path = submission.path
 
@@ -249,6 +295,11 @@ def _check(
         seen.add(key)
     if not set(submission.documents_done) <= documents:
         raise fail("marks as done a document that is not in the exercise")
+    if not submission.content_matches:
+        raise fail(
+            "was changed after its workspace wrote it (its content does not match its "
+            "workspace proof); it was not collected"
+        )
     return exercise
 
 
@@ -256,8 +307,10 @@ def _submission_files(paths: Iterable[Path | str], report: CollectReport) -> lis
     files: list[Path] = []
     for entry in map(Path, paths):
         if entry.is_dir():
-            files.extend(sorted(p for p in entry.rglob(f"*{SUBMISSION_SUFFIX}") if p.is_file()))
-        elif entry.exists():
+            # Every name with the suffix is listed; reading refuses FIFOs, devices and folders
+            # by name (is_file would skip them without a word).
+            files.extend(sorted(entry.rglob(f"*{SUBMISSION_SUFFIX}")))
+        elif entry.exists() or entry.is_symlink():
             files.append(entry)
         else:
             report.rejected.append((entry, "does not exist"))
@@ -273,61 +326,87 @@ def collect(
 ) -> CollectReport:
     """Collect submission files and folders (searched recursively) into the teacher's project.
 
-    Each file is checked: it is a well-formed submission of an exercise of this project (of
-    ``exercise_id`` when given), with the same codebook fingerprint, and every annotation lies
-    inside its document with the quote it claims. A good file becomes the annotations of the
-    student's annotator; a newer submission from the same student (same student id, or same name
-    when there is no id) replaces the older one, an older or identical one is skipped. A file
-    dated more than ``CLOCK_SKEW`` after now is refused (else it would win over every later
-    submission). A bad file is listed in ``rejected`` with the reason and leaves the project
-    exactly as it was.
+    Each file is checked: it is a regular file holding a well-formed submission of an exercise
+    of this project (of ``exercise_id`` when given), with the same codebook fingerprint, every
+    annotation inside its document with the quote it claims, and content matching its workspace
+    proof. A file dated more than ``CLOCK_SKEW`` after now is refused. A bad file is listed in
+    ``rejected`` with the reason and leaves the project exactly as it was.
+
+    A student's first file is accepted and pins its workspace. A later file from the same
+    student (same id after NFC and trimming, or same name without an id) replaces it only if
+    its proof follows the pinned one under the same name; the replaced one is kept in the
+    history. Anything else that would replace it (another workspace, no proof, another name)
+    is ``held`` for the teacher, unapplied; older or identical files are skipped.
     All good files are stored in one transaction. ``progress(done, total)`` is called after each
     file is checked; returning False raises ``Cancelled`` with nothing written.
     """
     report = CollectReport()
     context = _Context(project)
-    newest: dict[tuple[str, str], _Candidate] = {}
+    groups: dict[tuple[str, str], list[_Candidate]] = {}
+    first_seen: dict[str, Path] = {}
     files = _submission_files(paths, report)
     now = utcnow()
     for done, path in enumerate(files, start=1):
         if progress is not None and not progress(done - 1, len(files)):
             raise Cancelled
         try:
-            submission = read_submission(path)
+            submission, digest = _read(path)
             _check(context, submission, exercise_id, now)
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except ExerciseFileError as exc:
             report.rejected.append((path, exc.reason))
             continue
-        except OSError as exc:
-            report.rejected.append((path, f"cannot be read ({exc.strerror})"))
+        if digest in first_seen:
+            report.skipped.append((path, f"the same file as {first_seen[digest].name}"))
             continue
+        first_seen[digest] = path
         key = (submission.exercise_id, submission.student_key)
-        candidate = _Candidate(submission, digest)
-        earlier = newest.get(key)
-        if earlier is None:
-            newest[key] = candidate
-            continue
-        older, newer = sorted(
-            (earlier, candidate), key=lambda c: (c.submission.submitted_at, str(c.submission.path))
-        )
-        newest[key] = newer
-        why = (
-            f"the same file as {newer.submission.path.name}"
-            if older.digest == newer.digest
-            else f"a newer submission of this student is {newer.submission.path.name}"
-        )
-        report.skipped.append((older.submission.path, why))
+        groups.setdefault(key, []).append(_Candidate(submission, digest))
     if progress is not None and not progress(len(files), len(files)):
         raise Cancelled
     stored = CollectReport()
     with project.engine.begin() as conn:
-        for candidate in newest.values():
-            _store(conn, context, candidate, stored)
+        for group in groups.values():
+            for candidate in sorted(group, key=lambda c: c.order):
+                _store(conn, context, candidate, stored)
     report.accepted += stored.accepted
     report.replaced += stored.replaced
+    report.held += stored.held
     report.skipped += stored.skipped
     return report
+
+
+def _verdict(current: Any, submission: Submission) -> tuple[str, str]:
+    """("replace" | "older" | "hold", why) for a file of a student already collected."""
+    proof = submission.proof
+    if submission.student_name != current.student_name:
+        return "hold", (
+            f"the name differs from the submission already collected "
+            f"({printable(current.student_name)!r}, now {printable(submission.student_name)!r})"
+        )
+    if current.workspace_id is None:
+        return "hold", (
+            "the submission already collected carries no workspace proof (made by an older "
+            "Claimdesk), so this one cannot be shown to come from the same student"
+        )
+    if proof is None:
+        return "hold", "it carries no workspace proof (made by an older Claimdesk)"
+    if proof.workspace != current.workspace_id:
+        return "hold", "it comes from another workspace than the submission already collected"
+    pinned = (int(current.sequence), str(current.chain_key))
+    mine = (proof.sequence, proof.key)
+    if proof.sequence > pinned[0] and follows(pinned, mine):
+        return "replace", ""
+    if proof.sequence < pinned[0] and follows(mine, pinned):
+        return "older", (
+            "older than the submission already collected from this student "
+            f"(submitted {current.submitted_at:%Y-%m-%d %H:%M} UTC)"
+        )
+    if proof.sequence == pinned[0]:
+        return "hold", (
+            f"it differs from the submission already collected, yet claims the same number "
+            f"({proof.sequence}) from the same workspace; one of the two was altered"
+        )
+    return "hold", "its workspace proof does not follow the one of the submission collected"
 
 
 def _store(
@@ -336,121 +415,60 @@ def _store(
     submission = candidate.submission
     exercise = context.exercises[submission.exercise_id]
     key = submission.student_key
-    existing = conn.execute(
-        select(SUB.c.id, SUB.c.annotator_id, SUB.c.submitted_at, SUB.c.file_sha256).where(
-            SUB.c.exercise_id == exercise.id, SUB.c.student_key == key
-        )
+    path = submission.path
+    current = conn.execute(
+        select(SUB).where(SUB.c.exercise_id == exercise.id, SUB.c.student_key == key)
     ).one_or_none()
-    if existing is not None and existing.file_sha256 == candidate.digest:
-        report.skipped.append((submission.path, "already collected"))
-        return
-    if existing is not None and existing.submitted_at >= submission.submitted_at:
-        report.skipped.append(
-            (
-                submission.path,
-                "older than the submission already collected from this student "
-                f"(submitted {existing.submitted_at:%Y-%m-%d %H:%M} UTC)",
-            )
-        )
-        return
-    if existing is not None:
-        annotator_id = int(existing.annotator_id)
-        conn.execute(
-            delete(A).where(
-                A.c.annotator_id == annotator_id, A.c.document_id.in_(exercise.documents)
-            )
-        )
-    else:
-        annotator_id = _annotator_for(conn, exercise, submission)
-    now = utcnow()
-    stamp = now.isoformat(" ", timespec="microseconds")
-    label_ids = exercise.labels
-    rows = [
-        (
-            annotation.document_id,
-            label_ids[annotation.label],
-            annotator_id,
-            annotation.start,
-            annotation.end,
-            annotation.quote,
-            annotation.note,
-            stamp,
-            stamp,
-        )
-        for annotation in submission.annotations
-    ]
-    if rows:
-        # Plain DB-API executemany: at 40,000 rows SQLAlchemy's per-value processing costs more
-        # than SQLite's inserts. Timestamps in SQLAlchemy's SQLite format.
-        conn.exec_driver_sql(_INSERT_ANNOTATION, rows)
-    touched = {annotation.document_id for annotation in submission.annotations}
-    done = set(submission.documents_done)
-    conn.execute(
-        delete(S).where(S.c.annotator_id == annotator_id, S.c.document_id.in_(exercise.documents))
-    )
-    statuses = [
-        {
-            "document_id": document_id,
-            "annotator_id": annotator_id,
-            "status": Status.DONE.value if document_id in done else Status.IN_PROGRESS.value,
-            "updated_at": now,
-        }
-        for document_id in exercise.documents
-        if document_id in done or document_id in touched
-    ]
-    if statuses:
-        conn.execute(insert(S), statuses)
-    values: dict[str, Any] = {
-        "student_name": submission.student_name,
-        "student_id": submission.student_id,
-        "submitted_at": submission.submitted_at,
-        "seconds_spent": submission.seconds_spent,
-        "collected_at": now,
-        "file_name": submission.path.name,
-        "file_sha256": candidate.digest,
-        "annotation_count": len(rows),
-    }
-    if existing is not None:
-        conn.execute(update(SUB).where(SUB.c.id == existing.id).values(values))
-    else:
+    work = candidate.work()
+    if current is None:
+        display = display_name(submission.student_name, submission.student_id)
+        annotator_id = annotator_for(conn, exercise, key, display)
+        store_work(conn, exercise, annotator_id, work)
         conn.execute(
             insert(SUB).values(
-                exercise_id=exercise.id, student_key=key, annotator_id=annotator_id, **values
+                exercise_id=exercise.id,
+                student_key=key,
+                annotator_id=annotator_id,
+                collected_at=utcnow(),
+                **work.columns(),
             )
         )
-    name = conn.execute(select(AN.c.name).where(AN.c.id == annotator_id)).scalar_one()
+        report.accepted.append((path, _annotator_name(conn, annotator_id)))
+        return
+    if current.file_sha256 == candidate.digest:
+        report.skipped.append((path, "already collected"))
+        return
+    verdict, why = _verdict(current, submission)
+    if verdict == "older":
+        report.skipped.append((path, why))
+        return
+    kept = conn.execute(
+        select(VER.c.state).where(
+            VER.c.exercise_id == exercise.id,
+            VER.c.student_key == key,
+            VER.c.file_sha256 == candidate.digest,
+        )
+    ).first()
+    if kept is not None:
+        where = "held as a conflict" if kept.state == "held" else "kept in the history"
+        report.skipped.append((path, f"already collected ({where})"))
+        return
+    who = printable(display_name(current.student_name, current.student_id))
+    if verdict == "hold":
+        keep_version(conn, exercise.id, key, work, "held", why)
+        report.held.append((path, f"{who}: {why}; not applied, held for you to decide"))
+        return
+    archive_current(conn, exercise, current, f"replaced by {path.name}")
+    annotator_id = int(current.annotator_id)
+    store_work(conn, exercise, annotator_id, work)
+    conn.execute(
+        update(SUB).where(SUB.c.id == current.id).values(collected_at=utcnow(), **work.columns())
+    )
+    report.replaced.append((path, _annotator_name(conn, annotator_id)))
 
-    (report.replaced if existing is not None else report.accepted).append((submission.path, name))
 
-
-def _annotator_for(conn: Connection, exercise: _Exercise, submission: Submission) -> int:
-    key = submission.student_key
-    mine = set(exercise.documents)
-    # The same student from earlier exercises keeps their annotator if no document is shared.
-    earlier = conn.execute(
-        select(SUB.c.annotator_id).where(SUB.c.student_key == key).distinct()
-    ).scalars()
-    for annotator_id in list(earlier):
-        used = conn.execute(
-            select(EX.c.documents)
-            .join(SUB, SUB.c.exercise_id == EX.c.id)
-            .where(SUB.c.annotator_id == annotator_id)
-        ).scalars()
-        shared = any(int(local) in mine for documents in used for _e, local in documents)
-        if not shared:
-            return int(annotator_id)
-    taken = {str(n).casefold() for n in conn.execute(select(AN.c.name)).scalars()}
-    base = display_name(submission.student_name, submission.student_id)
-    candidates = [base, f"{base} – {exercise.title}"[:190]]
-    candidate = next((c for c in candidates if c.casefold() not in taken), None)
-    number = 2
-    while candidate is None:
-        attempt = f"{candidates[1]} #{number}"
-        candidate = attempt if attempt.casefold() not in taken else None
-        number += 1
-    created = conn.execute(insert(AN).values(name=candidate, created_at=utcnow()))
-    assert created.inserted_primary_key is not None
-    return int(created.inserted_primary_key[0])
+def _annotator_name(conn: Connection, annotator_id: int) -> str:
+    return str(conn.execute(select(AN.c.name).where(AN.c.id == annotator_id)).scalar_one())
 
 
 def submissions(project: Project, exercise_id: str) -> list[SubmissionInfo]:
@@ -467,10 +485,14 @@ def submissions(project: Project, exercise_id: str) -> list[SubmissionInfo]:
             SUB.c.seconds_spent,
             SUB.c.annotation_count,
             SUB.c.file_name,
+            SUB.c.workspace_id.is_not(None).label("verified"),
         )
         .join(AN, AN.c.id == SUB.c.annotator_id)
         .where(SUB.c.exercise_id == exercise_id)
     )
     with project.engine.connect() as conn:
-        rows = [SubmissionInfo(**row._mapping) for row in conn.execute(query)]
+        rows = [
+            SubmissionInfo(**{**row._mapping, "verified": bool(row.verified)})
+            for row in conn.execute(query)
+        ]
     return sorted(rows, key=lambda s: (s.student_name.casefold(), s.student_id))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import Connection, Table, func, insert, select, update
 
-from core.codebook import Codebook, CodebookError, parse_codebook
+from core.codebook import MAX_LABELS, Codebook, CodebookError, parse_codebook
 from core.errors import Cancelled as Cancelled  # re-exported for callers
 from core.exercise_codebook import codebook_data, codebook_fingerprint, project_codebook
 from core.exercise_files import ExerciseError as ExerciseError
@@ -31,10 +32,11 @@ from core.exercise_files import (
     timestamp_text,
     write_archive,
 )
-from core.models import Annotator, utcnow
+from core.models import Annotator, SubmissionVersion, utcnow
 from core.models import Exercise as ExerciseRow
 from core.models import Submission as SubmissionRow
 from core.records import AnnotatorRecord
+from core.submission_proof import Proof
 
 if TYPE_CHECKING:
     from core.project import Project
@@ -43,6 +45,7 @@ EXERCISE_SUFFIX = ".claimdesk-exercise"
 SUBMISSION_SUFFIX = ".claimdesk-submission"
 EX = cast(Table, ExerciseRow.__table__)
 SUB = cast(Table, SubmissionRow.__table__)
+VER = cast(Table, SubmissionVersion.__table__)
 AN = cast(Table, Annotator.__table__)
 
 
@@ -140,6 +143,8 @@ class Submission:
     submitted_at: datetime
     annotations: tuple[SubmittedAnnotation, ...]
     documents_done: tuple[int, ...] = ()
+    proof: Proof | None = None  # None in files of format 1 (made before proofs)
+    content_matches: bool = True  # False: edited after its workspace signed it
 
     @property
     def student_key(self) -> str:
@@ -161,6 +166,23 @@ class SubmissionInfo:
     seconds_spent: int
     annotation_count: int
     file_name: str
+    verified: bool = True  # False: collected from a file without a workspace proof
+
+
+@dataclass(frozen=True)
+class SubmissionVersionInfo:
+    """A submission kept beside the current one: ``replaced`` (history) or ``held`` (conflict)."""
+
+    id: int
+    exercise_id: str
+    state: str
+    reason: str
+    student_name: str
+    student_id: str
+    submitted_at: datetime
+    collected_at: datetime
+    annotation_count: int
+    file_name: str
 
 
 @dataclass
@@ -168,7 +190,10 @@ class CollectReport:
     """What collecting did, file by file (all lists hold ``(file, text)`` pairs).
 
     accepted: first submission of a student (text: the annotator name given to them).
-    replaced: a newer submission of a student already collected (text: annotator name).
+    replaced: a newer submission of a student already collected (text: annotator name); the
+    older one is kept in the exercise's history.
+    held: a file that would replace a student's work but came from another workspace, without
+    proof, or under another name (text: student and why); kept for the teacher, not applied.
     skipped: an older or identical copy of what is already collected (text: why).
     rejected: a bad file (text: the reason for the user, without the file name); nothing changed.
     """
@@ -177,19 +202,27 @@ class CollectReport:
     replaced: list[tuple[Path, str]] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     rejected: list[tuple[Path, str]] = field(default_factory=list)
+    held: list[tuple[Path, str]] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
+        held = f", {len(self.held)} held as conflicts" if self.held else ""
         return (
-            f"{len(self.accepted)} accepted, {len(self.replaced)} replaced, "
+            f"{len(self.accepted)} accepted, {len(self.replaced)} replaced{held}, "
             f"{len(self.skipped)} skipped, {len(self.rejected)} rejected"
         )
 
 
 def student_key(name: str, student_id: str) -> str:
-    if student_id.strip():
-        return "id:" + " ".join(student_id.split()).casefold()
-    return "name:" + " ".join(name.split()).casefold()
+    """Who a submission is from: the student id if given, else the name.
+
+    Compared exactly after NFC and trimming/collapsing white space, never folding case: ids like
+    "S1" and "s1" may be two students, and folding would let one replace the other's work.
+    """
+    number = unicodedata.normalize("NFC", " ".join(student_id.split()))
+    if number:
+        return "id:" + number
+    return "name:" + unicodedata.normalize("NFC", " ".join(name.split()))
 
 
 EXERCISE_MIMETYPE = "application/x-claimdesk-exercise"
@@ -198,6 +231,9 @@ EXERCISE_VERSION = 1
 MAX_DOCUMENTS = 1000
 MAX_TEXT_CHARS = 20_000_000
 MAX_GUIDELINES_CHARS = 200_000
+# Values (objects, lists, numbers, strings) an exercise's JSON may hold, counted before parsing:
+# a document is 5, a codebook label under 10, with room to spare.
+MAX_EXERCISE_ITEMS = 20 * (MAX_DOCUMENTS + MAX_LABELS) + 1_000
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _EXERCISE_ID = re.compile(r"^[0-9a-f]{32}$")
 _UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
@@ -321,7 +357,9 @@ def read_exercise(path: Path | str) -> Exercise:
     """Read and validate an exercise file (untrusted). Raises ``ExerciseFileError`` naming it."""
     path = Path(path)
     description = "a Claimdesk exercise"
-    data = read_archive(path, EXERCISE_MIMETYPE, "exercise.json", description)
+    data = read_archive(
+        path, EXERCISE_MIMETYPE, "exercise.json", description, max_items=MAX_EXERCISE_ITEMS
+    )
     top = Fields(path, data, "the exercise")
     top.header(EXERCISE_FORMAT, EXERCISE_VERSION, description)
     exercise_id = top.text("id", limit=64)

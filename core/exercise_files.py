@@ -9,8 +9,13 @@ the limits — is refused before a byte of it is used. No XML is involved.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
+import re
+import stat
+import struct
 import tempfile
 import unicodedata
 import zipfile
@@ -40,6 +45,9 @@ _MIMETYPE = "mimetype"
 _MAX_ENTRIES = 16
 _SYMLINK = 0o120000
 _FILE_TYPE_MASK = 0o170000
+_EOCD_SEARCH = 22 + 65_535
+# A JSON string, escapes included (the unrolled form keeps the regex engine linear and fast).
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 
 
 def _fail(path: Path, reason: str) -> ExerciseFileError:
@@ -57,42 +65,121 @@ def _unsafe_name(name: str) -> bool:
     )
 
 
-def read_archive(path: Path, kind: str, json_name: str, description: str) -> Any:
+def read_archive(path: Path, kind: str, json_name: str, description: str, *, max_items: int) -> Any:
     """Open a zip written by ``write_archive`` and return its decoded JSON document.
 
     ``kind`` is the expected mimetype (e.g. ``application/x-claimdesk-exercise``); the file is
-    refused, with a reason naming it, if it is anything but exactly such an archive.
+    refused, with a reason naming it, if it is anything but exactly such an archive. The JSON
+    may hold at most ``max_items`` values (lists, objects, numbers, strings...), counted before
+    it is parsed: millions of tiny items would fill memory long before the byte limits.
     """
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise _fail(path, "does not exist") from None
-    except OSError as exc:
-        raise _fail(path, f"cannot be read ({exc.strerror})") from None
-    if path.is_dir():
-        raise _fail(path, f"is a folder, not {description}")
-    if size > MAX_FILE_BYTES:
-        raise _fail(path, f"is too large for {description} ({size // 2**20} MB)")
-    # Imported here: safe_files also brings lxml, which opening a student's workspace does
-    # not need.
-    from core.formats.safe_files import declared_entries
+    return read_archive_digest(path, kind, json_name, description, max_items=max_items)[0]
 
-    entries = declared_entries(path)
+
+def read_archive_digest(
+    path: Path, kind: str, json_name: str, description: str, *, max_items: int
+) -> tuple[Any, str]:
+    """As ``read_archive``, with the SHA-256 of the file's bytes as read (one read, bounded)."""
+    data = read_regular_file(path, MAX_FILE_BYTES, description)
+    entries = _declared_entries(data)
     if entries is not None and entries > _MAX_ENTRIES:
         # Checked before zipfile reads the directory: millions of tiny entries would fill memory.
         more = " or more" if entries == 0xFFFF else ""
         raise _fail(path, f"is not {description}: it holds {entries:,}{more} entries")
     try:
-        with zipfile.ZipFile(path) as archive:
-            return _read_members(path, archive, kind, json_name, description)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            document = _read_members(path, archive, kind, json_name, description, max_items)
     except zipfile.BadZipFile:
         raise _fail(path, f"is not {description} (not a zip archive, or a damaged one)") from None
     except (OSError, EOFError, zlib.error, NotImplementedError, ValueError, RuntimeError) as exc:
         raise _fail(path, f"is damaged ({exc})") from None
+    return document, hashlib.sha256(data).hexdigest()
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _kind_of(mode: int) -> str:
+    return next((word for test, word in _KINDS if test(mode)), "not a regular file")
+
+
+def read_regular_file(path: Path, limit: int, description: str) -> bytes:
+    """The bytes of ``path`` if it is a regular file (after following links) of at most
+    ``limit`` bytes. A FIFO, a device (a link to /dev/zero) or a folder is refused by name
+    without being opened for reading, so nothing blocks and nothing is read without bound."""
+    try:
+        before = os.stat(path)
+    except FileNotFoundError:
+        raise _fail(path, "does not exist") from None
+    except OSError as exc:
+        raise _fail(path, f"cannot be read ({exc.strerror})") from None
+    if not stat.S_ISREG(before.st_mode):
+        raise _fail(path, f"is {_kind_of(before.st_mode)}, not {description}")
+    if before.st_size > limit:
+        raise _fail(path, f"is too large for {description} ({_megabytes(before.st_size)})")
+    try:
+        # O_NONBLOCK: should the name be swapped for a FIFO after the check, open returns at once.
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise _fail(path, f"cannot be read ({exc.strerror})") from None
+    with os.fdopen(handle, "rb") as stream:
+        mode = os.fstat(stream.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise _fail(path, f"is {_kind_of(mode)}, not {description}")
+        try:
+            data = stream.read(limit + 1)
+        except OSError as exc:
+            raise _fail(path, f"cannot be read ({exc.strerror})") from None
+    if len(data) > limit:
+        raise _fail(path, f"is too large for {description} (over {_megabytes(limit)})")
+    return data
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:,.1f} MB"
+
+
+def _declared_entries(data: bytes) -> int | None:
+    """The entry count from the zip's end-of-directory record (None if there is none)."""
+    tail = data[-_EOCD_SEARCH:]
+    found = tail.rfind(b"PK\x05\x06")
+    if found < 0 or found + 22 > len(tail):
+        return None
+    (count,) = struct.unpack("<H", tail[found + 10 : found + 12])
+    return int(count)
+
+
+def json_items(raw: bytes, enough: int | None = None) -> int:
+    """An upper bound on the values a JSON text holds, counted without parsing it.
+
+    Outside strings every value but the first follows a comma or opens a list or object, so
+    commas plus brackets plus one bounds the count. A first count over the whole text costs a
+    few milliseconds; only if it exceeds ``enough`` are strings blanked (their commas are
+    text) and the count made again, in linear time with one copy at most the size of ``raw``.
+    """
+
+    def count(text: bytes) -> int:
+        return text.count(b",") + text.count(b"[") + text.count(b"{") + 1
+
+    rough = count(raw)
+    if enough is not None and rough <= enough:
+        return rough
+    return count(_JSON_STRING.sub(b"", raw))
 
 
 def _read_members(
-    path: Path, archive: zipfile.ZipFile, kind: str, json_name: str, description: str
+    path: Path,
+    archive: zipfile.ZipFile,
+    kind: str,
+    json_name: str,
+    description: str,
+    max_items: int,
 ) -> Any:
     infos = archive.infolist()
     if len(infos) > _MAX_ENTRIES:
@@ -118,6 +205,13 @@ def _read_members(
         shown = mimetype[:80].decode("ascii", "replace")
         raise _fail(path, f"is not {description} (it says it is {shown!r})")
     raw = _read_bounded(path, archive, archive.getinfo(json_name), MAX_JSON_BYTES)
+    items = json_items(raw, max_items)
+    if items > max_items:
+        raise _fail(
+            path,
+            f"is not {description} Claimdesk can read: its content holds {items:,} items or "
+            f"more; at most {max_items:,} are allowed",
+        )
     return _decode_json(path, raw)
 
 

@@ -181,6 +181,11 @@ class Workspace(Base):
     seconds_spent: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The workspace's public id and its secret (never written into a file): each submission
+    # proves with them that it comes from this workspace (core/submission_proof.py).
+    public_id: Mapped[str] = mapped_column(String(32), default="")
+    secret: Mapped[str] = mapped_column(String(64), default="")
+    submissions_made: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Submission(Base):
@@ -200,7 +205,48 @@ class Submission(Base):
     file_name: Mapped[str] = mapped_column(Text, default="")
     file_sha256: Mapped[str] = mapped_column(String(64))
     annotation_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Pinned by the first file collected: a replacement must prove the same workspace. None for
+    # a file written before submissions carried a proof (then any replacement is held).
+    workspace_id: Mapped[str | None] = mapped_column(String(32))
+    sequence: Mapped[int | None] = mapped_column(Integer)
+    chain_key: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         UniqueConstraint("exercise_id", "student_key", name="uq_exercise_submission_student"),
+    )
+
+
+class SubmissionVersion(Base):
+    """In a teacher's project: a submission that is not the current one of its student.
+
+    ``replaced``: an earlier submission, kept so the teacher can go back to it. ``held``: a file
+    that would have replaced the current one but came from another workspace, without proof or
+    under another name; it waits for the teacher. Neither counts in grades. ``annotations``
+    holds ``[document id, label name, start, end, quote, note]`` lists.
+    """
+
+    __tablename__ = "exercise_submission_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[str] = mapped_column(ForeignKey("exercise.id", ondelete="CASCADE"))
+    student_key: Mapped[str] = mapped_column(String(450))
+    state: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    student_name: Mapped[str] = mapped_column(String(200))
+    student_id: Mapped[str] = mapped_column(String(200), default="")
+    submitted_at: Mapped[datetime] = mapped_column(DateTime)
+    seconds_spent: Mapped[int] = mapped_column(Integer, default=0)
+    collected_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    file_name: Mapped[str] = mapped_column(Text, default="")
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    annotation_count: Mapped[int] = mapped_column(Integer, default=0)
+    workspace_id: Mapped[str | None] = mapped_column(String(32))
+    sequence: Mapped[int | None] = mapped_column(Integer)
+    chain_key: Mapped[str | None] = mapped_column(String(64))
+    annotations: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    documents_done: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+    __table_args__ = (
+        CheckConstraint("state IN ('replaced', 'held')", name="state_value"),
+        Index("ix_exercise_submission_version_student", "exercise_id", "student_key"),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import unicodedata
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -27,19 +28,22 @@ from core.exercise import (
     student_key,
 )
 from core.exercise_codebook import codebook_fingerprint, project_codebook
-from core.exercise_files import has_controls, timestamp_text, write_archive
+from core.exercise_files import timestamp_text, write_archive
+from core.limits import ANNOTATOR_NAME_MAX, STUDENT_ID_MAX, is_reserved_annotator, name_problem
 from core.models import Exercise as ExerciseRow
 from core.models import Workspace, utcnow
 from core.paths import user_data_dir
 from core.project import Project
 from core.records import AnnotatorRecord, Status
+from core.submission_proof import CHAIN_LENGTH, new_secret, new_workspace_id, sign
 
 EX = cast(Table, ExerciseRow.__table__)
 W = cast(Table, Workspace.__table__)
 
 SUBMISSION_MIMETYPE = "application/x-claimdesk-submission"
 SUBMISSION_FORMAT = "claimdesk-submission"
-SUBMISSION_VERSION = 1
+# 2: the file proves which workspace made it ("proof"); files of version 1 are still read.
+SUBMISSION_VERSION = 2
 # Time between two edits longer than this counts as a break, not as work.
 IDLE_GAP_SECONDS = 300
 MAX_NAME_CHARS = 200
@@ -49,15 +53,27 @@ def workspaces_dir() -> Path:
     return user_data_dir() / "Exercises"
 
 
+def identity_problem(student_name: str, student_id: str) -> str | None:
+    """Why a student's name and id cannot be used (a phrase), or None. Also checks files."""
+    problem = name_problem(student_name, "student name", ANNOTATOR_NAME_MAX) or name_problem(
+        student_id, "student id", STUDENT_ID_MAX
+    )
+    if problem is None and is_reserved_annotator(display_name(student_name, student_id)):
+        problem = (
+            f"the name {student_name!r} is reserved for the gold set; "
+            "add your student id or write your name in full"
+        )
+    return problem
+
+
 def _clean_identity(path: Path, student_name: str, student_id: str | None) -> tuple[str, str]:
-    name = " ".join(student_name.split())
-    number = " ".join((student_id or "").split())
+    name = unicodedata.normalize("NFC", " ".join(student_name.split()))
+    number = unicodedata.normalize("NFC", " ".join((student_id or "").split()))
     if not name:
         raise ExerciseError(path, "enter your name to start the exercise")
-    if has_controls(name + number):
-        raise ExerciseError(path, "a name or student id cannot hold control characters")
-    if len(name) > MAX_NAME_CHARS or len(number) > MAX_NAME_CHARS:
-        raise ExerciseError(path, f"a name or student id has at most {MAX_NAME_CHARS} characters")
+    problem = identity_problem(name, number)
+    if problem is not None:
+        raise ExerciseError(path, problem)
     return name, number
 
 
@@ -68,7 +84,27 @@ def display_name(student_name: str, student_id: str) -> str:
 
 def _path_for(exercise_id: str, name: str, number: str) -> Path:
     digest = hashlib.sha256(student_key(name, number).encode("utf-8")).hexdigest()[:16]
-    return workspaces_dir() / f"{exercise_id}-{digest}.claimdesk"
+    path = workspaces_dir() / f"{exercise_id}-{digest}.claimdesk"
+    if not path.exists():
+        # Workspaces started before student keys kept case were named after the folded key:
+        # resumed if they belong to exactly this student.
+        folded = ("id:" + number if number else "name:" + name).casefold()
+        legacy = hashlib.sha256(folded.encode("utf-8")).hexdigest()[:16]
+        older = workspaces_dir() / f"{exercise_id}-{legacy}.claimdesk"
+        if older != path and older.exists() and _belongs_to(older, name, number):
+            return older
+    return path
+
+
+def _belongs_to(path: Path, name: str, number: str) -> bool:
+    try:
+        with Project.open(path) as project:
+            work = workspace_info(project)
+    except Exception:  # a damaged file is not resumed; a fresh workspace is made instead
+        return False
+    return work is not None and student_key(work.student_name, work.student_id) == student_key(
+        name, number
+    )
 
 
 def workspace_path(exercise_path: Path | str, student_name: str, student_id: str = "") -> Path:
@@ -160,6 +196,9 @@ def _create_workspace(path: Path, exercise: Exercise, name: str, number: str) ->
                     seconds_spent=0,
                     started_at=now,
                     submitted_at=None,
+                    public_id=new_workspace_id(),
+                    secret=new_secret(),
+                    submissions_made=0,
                 )
             )
 
@@ -190,6 +229,9 @@ def _workspace_row(conn: Connection) -> Any:
             W.c.seconds_spent,
             W.c.started_at,
             W.c.submitted_at,
+            W.c.public_id,
+            W.c.secret,
+            W.c.submissions_made,
             EX.c.title,
             EX.c.guidelines,
             EX.c.fingerprint,
@@ -311,7 +353,12 @@ def submit(project: Project, out: Path | str | None = None) -> Path:
         ).scalars()
         documents_done = sorted(to_exercise[d] for d in done if d in to_exercise)
     submitted_at = utcnow()
-    data = {
+    sequence = int(row.submissions_made) + 1
+    if sequence > CHAIN_LENGTH:
+        raise ExerciseError(
+            project.path, f"this workspace has made {CHAIN_LENGTH:,} submissions, the most it can"
+        )
+    data: dict[str, Any] = {
         "format": SUBMISSION_FORMAT,
         "version": SUBMISSION_VERSION,
         "submission_id": uuid.uuid4().hex,
@@ -323,13 +370,14 @@ def submit(project: Project, out: Path | str | None = None) -> Path:
         "documents_done": documents_done,
         "annotations": annotations,
     }
+    data["proof"] = sign(data, row.public_id, row.secret, sequence)
     target = _submission_target(project, work, out)
     try:
         write_archive(target, SUBMISSION_MIMETYPE, "submission.json", data)
     except OSError as exc:
         raise ExerciseError(target, f"cannot be written ({exc.strerror or exc})") from None
     with project.engine.begin() as conn:
-        conn.execute(update(W).values(submitted_at=submitted_at))
+        conn.execute(update(W).values(submitted_at=submitted_at, submissions_made=sequence))
     return target
 
 

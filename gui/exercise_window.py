@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import EditError, ProjectError
+from core.limits import printable
 from core.paths import user_config_dir
 from gui.dialogs import TextDialog, ok_cancel, plain_tooltip
 from gui.teacher_dialogs import SUBMISSION_SUFFIX, safe_file_stem
@@ -379,7 +380,7 @@ def open_exercise_file(
     """Open an exercise for a student: ask who they are once, then resume their workspace."""
     from core.exercise import read_exercise
     from core.project import Project
-    from core.workspace import open_workspace, workspace_info, workspace_path
+    from core.workspace import identity_problem, open_workspace, workspace_info, workspace_path
 
     path = Path(path).expanduser().resolve()
     try:
@@ -389,12 +390,22 @@ def open_exercise_file(
         return False
     remembered = _Remembered()
     identity = None if ask_name else remembered.get(exercise.id)
-    if identity is not None and not workspace_path(path, *identity).exists():
-        identity = None  # the workspace was removed: ask again
-    if identity is None:
-        identity = prompts.student_identity(exercise.title, settings.annotator_name, "")
+    if identity is not None and (
+        identity_problem(*identity) is not None or not workspace_path(path, *identity).exists()
+    ):
+        identity = None  # the workspace was removed (or the name is no longer allowed): ask
+    asked_name, asked_id = settings.annotator_name, ""
+    while identity is None:
+        identity = prompts.student_identity(exercise.title, asked_name, asked_id)
         if identity is None:
             return False
+        asked_name, asked_id = identity
+        problem = identity_problem(" ".join(asked_name.split()), " ".join(asked_id.split()))
+        if problem is not None:
+            # Asked again with what was typed: a control character, a bidi override, or the
+            # gold set's name ("Gold" without an id) cannot be a student.
+            prompts.error("Name not accepted", printable(f"{problem[0].upper()}{problem[1:]}."))
+            identity = None
     name, student_id = identity
     try:
         project = Project.open(open_workspace(path, name, student_id or None))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.limits import ANNOTATOR_NAME_MAX, is_reserved_annotator, name_problem
 from gui.dialogs import ok_cancel
 from gui.settings import MAX_FONT_SIZE, MAX_RECENT_COUNT, MIN_FONT_SIZE, Settings
 
@@ -44,6 +46,18 @@ class Preferences:
             annotator_name=settings.annotator_name,
             recent_count=settings.recent_count,
         )
+
+
+def annotator_name_problem(name: str) -> str | None:
+    """Why a name typed for the annotator cannot be used (a sentence), or None."""
+    if not name:
+        return "Please give the annotator a name."
+    problem = name_problem(name, "annotator name", ANNOTATOR_NAME_MAX)
+    if problem is not None:
+        return problem[0].upper() + problem[1:] + "."
+    if is_reserved_annotator(name):
+        return f"“{name}” is reserved for the gold set; please choose another name."
+    return None
 
 
 class PreferencesDialog(QDialog):
@@ -97,6 +111,7 @@ class PreferencesDialog(QDialog):
         buttons = ok_cancel(self, accept=self._accept)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.name_problem = QLabel("")
+        self.name_problem.setTextFormat(Qt.TextFormat.PlainText)  # it may quote the name
         self.name_problem.setVisible(False)
 
         layout = QVBoxLayout(self)
@@ -115,8 +130,9 @@ class PreferencesDialog(QDialog):
         self.clear_button.setEnabled(False)
 
     def _accept(self) -> None:
-        if not self.name.text().strip():
-            self.name_problem.setText("Please give the annotator a name.")
+        problem = annotator_name_problem(self.name.text().strip())
+        if problem is not None:
+            self.name_problem.setText(problem)
             self.name_problem.setVisible(True)
             self.name.setFocus()
             return

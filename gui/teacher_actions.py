@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QWidget
 
 from core.errors import EditError, ProjectError
+from core.limits import printable
 from gui.workers import Task, progress_dialog
 
 if TYPE_CHECKING:
-    from core.exercise import CollectReport, ExerciseInfo
+    from core.exercise import CollectReport, ExerciseInfo, SubmissionVersionInfo
     from gui.main_window import MainWindow
+    from gui.teacher_dialogs import SubmissionHistoryDialog
 
 
 def create_exercise(window: MainWindow) -> ExerciseInfo | None:
@@ -90,13 +92,17 @@ def report_text(report: CollectReport) -> str:
     sections = (
         ("Accepted", report.accepted, "as"),
         ("Replaced an older submission", report.replaced, "for"),
+        ("Held as conflicts, not applied", report.held, "—"),
         ("Skipped", report.skipped, "—"),
         ("Rejected", report.rejected, "—"),
     )
     lines: list[str] = []
     for title, rows, joiner in sections:
+        if not rows and title.startswith("Held"):
+            continue
         lines.append(f"{title} ({len(rows)})")
-        lines.extend(f"  • {path.name} {joiner} {text}" for path, text in rows)
+        # Names and reasons come from students' files: controls and bidi overrides escaped.
+        lines.extend(printable(f"  • {path.name} {joiner} {text}", 1000) for path, text in rows)
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -120,6 +126,8 @@ def collect_now(window: MainWindow, paths: list[Path]) -> Task | None:
         window.reload_documents()
         window.statusBar().showMessage(f"Submissions: {report.summary}.", 12000)
         window.prompts.report("Submissions collected", report.summary, report_text(report))
+        if report.held:
+            show_history(window)  # the conflicts wait for the teacher's decision
 
     def failed(error: BaseException) -> None:
         from core.exercise import Cancelled
@@ -139,6 +147,28 @@ def collect_submissions(window: MainWindow) -> Task | None:
 def collect_folder(window: MainWindow) -> Task | None:
     folder = window.prompts.submission_folder()
     return collect_now(window, [folder]) if folder is not None else None
+
+
+def show_history(window: MainWindow) -> SubmissionHistoryDialog:
+    """The held conflicts and replaced submissions of every exercise, to accept or restore."""
+    from core.exercise import exercises
+    from core.submission_history import history, restore
+    from gui.teacher_dialogs import SubmissionHistoryDialog
+
+    project = window.project
+
+    def load() -> list[tuple[str, SubmissionVersionInfo]]:
+        return [(e.title, kept) for e in exercises(project) for kept in history(project, e.id)]
+
+    def make_current(version_id: int) -> str:
+        name = restore(project, version_id)
+        window.reload_documents()
+        return name
+
+    dialog = SubmissionHistoryDialog(load, make_current, window)
+    dialog.show()
+    window._history_dialog = dialog  # type: ignore[attr-defined]
+    return dialog
 
 
 def show_grades(window: MainWindow) -> Any:

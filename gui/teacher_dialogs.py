@@ -1,9 +1,11 @@
-"""The teacher's dialogs: create an exercise from the project, read a collect report."""
+"""The teacher's dialogs: create an exercise from the project, held and replaced submissions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -21,8 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.errors import ProjectError
+from core.limits import printable
 from core.records import AnnotatorRecord, DocumentRecord
 from gui.dialogs import ok_cancel
+
+if TYPE_CHECKING:  # core.exercise brings SQLAlchemy: not before the window's first paint
+    from core.exercise import SubmissionVersionInfo
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -226,3 +233,120 @@ class CreateExerciseDialog(QDialog):
             self.key.currentData(),
             destination,
         )
+
+
+class KeptSubmissionsModel(QAbstractListModel):
+    """Submissions kept beside the current ones: held conflicts first, then the history."""
+
+    def __init__(self, kept: list[tuple[str, SubmissionVersionInfo]]) -> None:
+        super().__init__()
+        self._kept = kept
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._kept)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._kept):
+            return None
+        title, kept = self._kept[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return kept_text(title, kept)
+        if role == Qt.ItemDataRole.UserRole:
+            return kept.id
+        return None
+
+    def replace(self, kept: list[tuple[str, SubmissionVersionInfo]]) -> None:
+        self.beginResetModel()
+        self._kept = kept
+        self.endResetModel()
+
+    def kept(self, row: int) -> SubmissionVersionInfo:
+        return self._kept[row][1]
+
+
+def kept_text(title: str, kept: SubmissionVersionInfo) -> str:
+    """One line per kept submission; names and reasons from files shown through printable."""
+    who = f"{kept.student_name} ({kept.student_id})" if kept.student_id else kept.student_name
+    state = "HELD (conflict)" if kept.state == "held" else "Replaced"
+    claims = "claim" if kept.annotation_count == 1 else "claims"
+    return printable(
+        f"{state} · {title} · {who}: {kept.annotation_count} {claims}, submitted "
+        f"{kept.submitted_at:%Y-%m-%d %H:%M} UTC, {kept.file_name} — {kept.reason}",
+        400,
+    )
+
+
+class SubmissionHistoryDialog(QDialog):
+    """Held conflicts and replaced submissions; the teacher accepts or restores one.
+
+    ``load`` returns (exercise title, kept submission) pairs; ``restore`` makes one current and
+    returns the student's annotator name (the core keeps the one it replaces in the history).
+    """
+
+    def __init__(
+        self,
+        load: Callable[[], list[tuple[str, SubmissionVersionInfo]]],
+        restore: Callable[[int], str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Submissions held and replaced")
+        self._load = load
+        self._restore = restore
+        self.model = KeptSubmissionsModel(load())
+        self.list = QListView()
+        self.list.setModel(self.model)
+        self.list.setWordWrap(True)
+        self.list.selectionModel().currentChanged.connect(self._selected)
+        intro = QLabel(
+            "Files held as conflicts were not applied: they came from another workspace, "
+            "without proof, or under another name. Replaced submissions are kept so you can "
+            "go back. Neither counts in grades until made current."
+        )
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        intro.setWordWrap(True)
+        self.status = QLabel("")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        self.restore_button = QPushButton("&Make current")
+        self.restore_button.setEnabled(False)
+        self.restore_button.setToolTip(
+            "Accept the held file, or go back to the replaced submission; the current one is "
+            "kept in the history"
+        )
+        self.restore_button.clicked.connect(self._make_current)
+        close = QPushButton("&Close")
+        close.clicked.connect(self.accept)
+        row = QHBoxLayout()
+        row.addWidget(self.status, 1)
+        row.addWidget(self.restore_button)
+        row.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(row)
+        self.resize(720, 420)
+        self.changed = False
+
+    def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.restore_button.setEnabled(current.isValid())
+        if current.isValid():
+            held = self.model.kept(current.row()).state == "held"
+            self.restore_button.setText("&Accept this file" if held else "&Restore this one")
+
+    def _make_current(self) -> None:
+        index = self.list.currentIndex()
+        if not index.isValid():
+            return
+        kept = self.model.kept(index.row())
+        try:
+            name = self._restore(kept.id)
+        except ProjectError as exc:
+            self.status.setText(str(exc))
+            return
+        self.changed = True
+        self.status.setText(
+            printable(f"{kept.file_name} is now the current submission of {name}.", 300)
+        )
+        self.model.replace(self._load())
+        self.restore_button.setEnabled(False)

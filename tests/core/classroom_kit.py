@@ -15,6 +15,7 @@ from core.exercise import ExerciseInfo, create_exercise
 from core.exercise_files import write_archive
 from core.importing import import_paths
 from core.project import Project
+from core.submission_proof import new_secret, new_workspace_id, sign
 from core.workspace import SUBMISSION_MIMETYPE, open_workspace, submit, workspace_info
 
 CODEBOOK = Codebook(
@@ -97,10 +98,16 @@ def read_json(path: Path, member: str) -> Any:
         return json.loads(archive.read(member))
 
 
-def rewrite_submission(path: Path, target: Path, change: Any) -> Path:
-    """A tampered copy: ``change(data)`` edits the submission's JSON in place."""
+def rewrite_submission(path: Path, target: Path, change: Any, *, resign: bool = True) -> Path:
+    """A tampered copy: ``change(data)`` edits the submission's JSON in place.
+
+    ``resign``: the copy is signed afresh as the first submission of a new workspace (what a
+    classmate making a file from scratch can do); else the old proof stays, now not matching.
+    """
     data = read_json(path, "submission.json")
     change(data)
+    if resign and isinstance(data, dict) and "proof" in data:
+        data["proof"] = sign(data, new_workspace_id(), new_secret(), 1)
     write_archive(target, SUBMISSION_MIMETYPE, "submission.json", data)
     return target
 

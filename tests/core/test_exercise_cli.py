@@ -27,6 +27,8 @@ def test_help_for_every_exercise_command(tmp_path: Path) -> None:
     for action, words in [
         ("create", "never goes into the file"),
         ("collect", "newer submission from the same student replaces"),
+        ("history", "held as conflicts"),
+        ("accept", "held as a conflict"),
         ("grade", "--tolerance N"),
         ("list", "PROJECT"),
         ("key", "'none' clears it"),
@@ -68,7 +70,10 @@ def test_create_collect_grade(teacher: Path, tmp_path: Path) -> None:
     student_submits(exercise, "=cmd|' /C calc'!A0", [(0, "Claim", 0, 10)], inbox)
     junk = inbox / "junk.claimdesk-submission"
     junk.write_text("not a zip", encoding="utf-8")
-    out = ok(run("exercise", "collect", teacher, inbox, cwd=tmp_path))
+    # A rejected file beside good ones: the good ones are collected, the exit status says 1.
+    collected = run("exercise", "collect", teacher, inbox, cwd=tmp_path)
+    assert collected.returncode == 1 and "Traceback" not in collected.stderr
+    out = collected.stdout
     assert f"rejected  {junk}: is not a Claimdesk submission" in out
     assert "2 accepted, 0 replaced, 0 skipped, 1 rejected." in out
 
@@ -294,3 +299,58 @@ def test_grade_never_writes_over_the_project_or_into_a_bad_place(
     out.write_text("old", encoding="utf-8")  # an ordinary file: replaced, as -o usually does
     ok(run("exercise", "grade", teacher, "--csv", out, cwd=tmp_path))
     assert out.read_text(encoding="utf-8-sig").startswith("Student,")
+
+
+def test_collect_says_when_nothing_was_collected(teacher: Path, tmp_path: Path) -> None:
+    ok(
+        run(
+            "exercise", "create", teacher, "--out", tmp_path / "w", "--documents", "all",
+            "--title", "Week 1", "--key", "Key maker", cwd=tmp_path,
+        )
+    )  # fmt: skip
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    junk = drop / "evil\u202egnp.exe\x1b[2J.claimdesk-submission"
+    junk.write_bytes(b"not a zip")
+    result = run("exercise", "collect", teacher, drop, cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "error: Nothing was collected: all 1 file(s) were rejected" in result.stderr
+    assert "\u202e" not in result.stdout and "\x1b" not in result.stdout
+    assert "evil\\u202egnp.exe\\x1b[2J.claimdesk-submission: is not a Claimdesk" in result.stdout
+    # One good file beside the bad one: collected, and exit 1 still says a file was refused.
+    good = student_submits(tmp_path / "w.claimdesk-exercise", "Ann", [(0, "Claim", 0, 10)], drop)
+    result = run("exercise", "collect", teacher, drop, cwd=tmp_path)
+    assert result.returncode == 1 and f"accepted  {good}: Ann" in result.stdout
+    assert "1 file(s) rejected; the other files were collected (1 stored)" in result.stderr
+    # Only good files: exit 0.
+    assert "1 skipped" in ok(run("exercise", "collect", teacher, good, cwd=tmp_path))
+
+
+def test_a_conflict_is_held_listed_and_accepted(teacher: Path, tmp_path: Path) -> None:
+    ok(
+        run(
+            "exercise", "create", teacher, "--out", tmp_path / "w", "--documents", "all",
+            "--title", "Week 1", "--key", "Key maker", cwd=tmp_path,
+        )
+    )  # fmt: skip
+    exercise = tmp_path / "w.claimdesk-exercise"
+    ann = student_submits(exercise, "Ann", [(0, "Claim", 0, 10)], tmp_path / "a", "S1")
+    ok(run("exercise", "collect", teacher, ann, cwd=tmp_path))
+    other = {"CLAIMDESK_DATA_DIR": str(tmp_path / "other-computer")}
+    eve = run("exercise", "start", exercise, "--name", "Eve", "--id", "S1", cwd=tmp_path, env=other)
+    workspace = Path(ok(eve).split(": ", 1)[1].splitlines()[0])
+    ok(run("exercise", "submit", workspace, "--out", tmp_path / "e", cwd=tmp_path, env=other))
+    result = run("exercise", "collect", teacher, tmp_path / "e.claimdesk-submission", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "held      " in result.stdout and "not applied, held for you to decide" in result.stdout
+    assert "1 file(s) held as conflicts" in result.stderr
+    listing = ok(run("exercise", "history", teacher, cwd=tmp_path))
+    assert "Held conflicts (1):" in listing and "Eve (S1): 0 claims" in listing
+    number = re.search(r"#(\d+) Eve", listing)
+    assert number is not None
+    failed(run("exercise", "accept", teacher, "999", cwd=tmp_path), "no held conflict numbered 999")
+    out = ok(run("exercise", "accept", teacher, number.group(1), cwd=tmp_path))
+    assert "is now the current submission of Ann (S1)" in out
+    listing = ok(run("exercise", "history", teacher, cwd=tmp_path))
+    assert "Held conflicts (0):" in listing and "History (1):" in listing
+    assert "Ann (S1): 1 claims" in listing.split("History (1):")[1]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sqlite3
 import zipfile
 from collections.abc import Callable, Iterator
@@ -12,8 +14,8 @@ from typing import Any
 import pytest
 
 from core.collect import collect, read_submission
-from core.exercise import ExerciseFileError, read_exercise
-from core.exercise_files import write_archive
+from core.exercise import ExerciseError, ExerciseFileError, read_exercise
+from core.exercise_files import json_items, write_archive
 from core.project import Project
 from core.workspace import SUBMISSION_MIMETYPE, open_workspace, workspaces_dir
 from tests.core.classroom_kit import (
@@ -169,6 +171,14 @@ def hostile_files(folder: Path, good: Path) -> list[tuple[Path, str]]:
             "control characters",
         ),
         (
+            tampered("rtl", lambda d: d["student"].update(name="Ann\u202egnp.exe")),
+            "right-to-left override",
+        ),
+        (
+            tampered("gold", lambda d: d["student"].update(name=" gOLD ", id="")),
+            "reserved for the gold set",
+        ),
+        (
             tampered("list", lambda d: d.update(annotations={"0": 1})),
             '"annotations" should be a list',
         ),
@@ -288,3 +298,80 @@ def test_a_submission_is_not_an_exercise(setting: tuple[Project, Path, Path]) ->
         read_exercise(good)
     with pytest.raises(ExerciseFileError, match="is not a Claimdesk submission"):
         read_submission(exercise)
+
+
+@pytest.fixture
+def alarm() -> Iterator[None]:
+    """Fail instead of hanging: a FIFO opened for reading blocks until a writer comes."""
+
+    def hung(*_: object) -> None:
+        raise TimeoutError("reading blocked")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(30)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def test_only_regular_files_are_read(
+    setting: tuple[Project, Path, Path], tmp_path: Path, alarm: None
+) -> None:
+    project, _, good = setting
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    fifo = folder / "pipe.claimdesk-submission"
+    os.mkfifo(fifo)
+    zero = folder / "zero.claimdesk-submission"
+    zero.symlink_to("/dev/zero")
+    inner = folder / "inner.claimdesk-submission"
+    inner.mkdir()
+    before = table_rows(project)
+    report = collect(project, [folder, fifo, zero])
+    reasons = dict(report.rejected)
+    assert "is a named pipe (FIFO), not a Claimdesk submission" in reasons[fifo]
+    assert "is a device, not a Claimdesk submission" in reasons[zero]
+    assert "is a folder, not a Claimdesk submission" in reasons[inner]
+    assert table_rows(project) == before
+    exercise_fifo = tmp_path / "x.claimdesk-exercise"
+    os.mkfifo(exercise_fifo)
+    with pytest.raises(ExerciseFileError, match=r"x\.claimdesk-exercise: is a named pipe"):
+        read_exercise(exercise_fifo)
+    (tmp_path / "dev.claimdesk-exercise").symlink_to("/dev/zero")
+    with pytest.raises(ExerciseFileError, match="is a device"):
+        read_exercise(tmp_path / "dev.claimdesk-exercise")
+    assert collect(project, [good]).accepted  # a regular file is still read
+
+
+def test_millions_of_tiny_items_are_refused_before_parsing(
+    setting: tuple[Project, Path, Path], tmp_path: Path
+) -> None:
+    project, _, good = setting
+    data = read_json(good, "submission.json")
+    # 4.2 million values in 8.4 MB: far under the byte limits, far over what 500,000
+    # annotations need. Stored, not compressed (it would trip the ratio check).
+    body = json.dumps({**data, "documents_done": [0] * 4_200_000}, separators=(",", ":"))
+    path = tmp_path / "tiny.claimdesk-submission"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("mimetype", SUBMISSION_MIMETYPE)
+        archive.writestr("submission.json", body.encode())
+    before = table_rows(project)
+    ((_, reason),) = collect(project, [path]).rejected
+    assert "holds 4,2" in reason and "items or more; at most 4,011,000 are allowed" in reason
+    assert table_rows(project) == before
+    # Commas and brackets inside strings are text, not items.
+    assert json_items(b'{"a": "[,,,{", "b": [1, 2]}') == 5
+
+
+def test_a_student_named_gold_or_with_overrides_cannot_start(
+    setting: tuple[Project, Path, Path],
+) -> None:
+    _, exercise_file, _ = setting
+    for name, student_id, words in (
+        ("Gold", "", "reserved for the gold set"),
+        ("Ann\u202egnp", "", "right-to-left override"),
+        ("Ann", "S\x1b[2J", "student id holds control characters"),
+    ):
+        with pytest.raises(ExerciseError, match=words):
+            open_workspace(exercise_file, name, student_id)
+    assert open_workspace(exercise_file, "Gold", "S9").exists()  # "Gold (S9)" is a person

@@ -287,3 +287,15 @@ def test_a_submission_that_cannot_be_written_is_reported(
     assert mode(window).submit() is None  # the student cancelled the second time: nothing asked
     assert len(prompts.errors) == 1
     window.close()
+
+
+def test_a_student_cannot_be_named_gold_and_is_asked_again(
+    qtbot: QtBot, exercise_file: Path
+) -> None:
+    prompts = ClassroomPrompts()
+    prompts.identities = [("Gold", ""), ("Eve\u202e", ""), ("Gold", "G-7")]
+    window = student_window(qtbot, exercise_file, prompts)
+    assert "reserved for the gold set" in prompts.errors[0]
+    assert "right-to-left" in prompts.errors[1] and "\u202e" not in prompts.errors[1]
+    assert window.annotator.name == "Gold (G-7)"  # with an id, a person like any other
+    window.close()

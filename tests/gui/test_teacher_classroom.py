@@ -352,3 +352,41 @@ def test_grades_without_a_key_say_so_until_one_is_chosen(
     qtbot.waitUntil(lambda: grades.grades is not None, timeout=20000)
     assert grades.grades is not None and grades.grades.key_annotator_name == "Ana"
     assert grades.model.rowCount() == 1 and grades.csv_button.isEnabled()
+
+
+def test_a_held_conflict_is_shown_and_can_be_accepted(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gui.teacher_actions import collect_now
+
+    prompts = ClassroomPrompts()
+    window.prompts = prompts
+    exercise, sent = exercise_with_submission(window, tmp_path)
+    collect_now(window, [sent])
+    qtbot.waitUntil(lambda: len(prompts.reports) == 1, timeout=20000)
+    # Someone else, on another computer, hands in a file under Kai's name with no work in it.
+    monkeypatch.setenv("CLAIMDESK_DATA_DIR", str(tmp_path / "other-computer"))
+    forged = student_submits(exercise, "Kai", "", [], tmp_path / "forged.claimdesk-submission")
+    collect_now(window, [forged])
+    qtbot.waitUntil(lambda: len(prompts.reports) == 2, timeout=20000)
+    summary, body = prompts.reports[1]
+    assert summary == "0 accepted, 0 replaced, 1 held as conflicts, 0 skipped, 0 rejected"
+    assert "Held as conflicts, not applied (1)" in body and "another workspace" in body
+    kai = next(a for a in window.project.annotators() if a.name == "Kai")
+    china = window.project.documents()[0]
+    assert len(window.project.annotations(china.id, kai.id)) == 1  # untouched
+    dialog = window._history_dialog  # type: ignore[attr-defined]
+    assert dialog.isVisible() and dialog.model.rowCount() == 1
+    assert dialog.model.index(0).data().startswith("HELD (conflict) · Quiz · Kai: 0 claims")
+    dialog.list.setCurrentIndex(dialog.model.index(0))
+    assert dialog.restore_button.text() == "&Accept this file"
+    dialog.restore_button.click()
+    assert "is now the current submission of Kai" in dialog.status.text()
+    assert window.project.annotations(china.id, kai.id) == []
+    assert dialog.model.index(0).data().startswith("Replaced · Quiz · Kai: 1 claim,")
+    # Back again: the teacher restores the first file.
+    dialog.list.setCurrentIndex(dialog.model.index(0))
+    dialog.restore_button.click()
+    assert len(window.project.annotations(china.id, kai.id)) == 1
+    dialog.grab().save(str(tmp_path / "history.png"))
+    dialog.close()
