@@ -70,7 +70,16 @@ def annotator_name(settings: Settings, prompts: Prompts) -> str:
     """Asked once, on first launch; kept in the user's settings."""
     name = settings.annotator_name
     if not name:
-        name = prompts.annotator_name() or getpass.getuser() or "Annotator"
+        from gui.preferences import annotator_name_problem
+
+        typed = prompts.annotator_name()
+        # The gold set's name, control characters or an endless name: say why and ask again.
+        while typed and (problem := annotator_name_problem(typed)) is not None:
+            prompts.error("Choose another name", problem)
+            typed = prompts.annotator_name(typed)
+        name = typed or getpass.getuser() or "Annotator"
+        if annotator_name_problem(name) is not None:
+            name = "Annotator"
         settings.annotator_name = name
     return name
 

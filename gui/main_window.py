@@ -481,6 +481,11 @@ class MainWindow(LabelEditing, QMainWindow):
 
         show_grades(self)
 
+    def show_submission_history(self) -> None:
+        from gui.teacher_actions import show_history
+
+        show_history(self)
+
     def switch_project(self, project: Project) -> None:
         if hasattr(self, "project"):
             self.project.close()

@@ -181,11 +181,19 @@ def build_menus(window: MainWindow) -> None:
     window.grades_action = _action(
         window, "&Grades…", window.show_grades, None, "Scores of every student against the key"
     )
+    window.history_action = _action(
+        window,
+        "Submission &history…",
+        window.show_submission_history,
+        None,
+        "Held conflicts and replaced submissions: accept or restore one",
+    )
     for action in (
         window.create_exercise_action,
         None,
         window.collect_action,
         window.collect_folder_action,
+        window.history_action,
         None,
         window.grades_action,
     ):

@@ -85,3 +85,24 @@ def test_new_and_open_project_from_the_window(
     assert window.project.path == project_path
     assert Settings().last_project == str(project_path)
     window.close()
+
+
+def test_first_launch_refuses_the_gold_sets_name_and_asks_again(qtbot: QtBot) -> None:
+    class Answers(ScriptedPrompts):
+        def __init__(self) -> None:
+            super().__init__()
+            self.answers = [" gold ", "Ann\x1b[2J", "Ana"]
+
+        def annotator_name(self, current: str = "") -> str | None:
+            self.asked.append("name")
+            return self.answers.pop(0)
+
+    prompts = Answers()
+    window = build_window(None, Settings(), prompts)
+    assert window is not None
+    qtbot.addWidget(window)
+    assert prompts.asked.count("name") == 3
+    assert "reserved for the gold set" in prompts.errors[0]
+    assert "control characters" in prompts.errors[1]
+    assert Settings().annotator_name == "Ana"
+    assert window.annotator.name == "Ana"
