@@ -27,11 +27,11 @@ from core.exercise_files import ExerciseError as ExerciseError
 from core.exercise_files import ExerciseFileError as ExerciseFileError
 from core.exercise_files import (
     Fields,
-    has_controls,
     read_archive,
     timestamp_text,
     write_archive,
 )
+from core.limits import has_controls
 from core.models import Annotator, SubmissionVersion, utcnow
 from core.models import Exercise as ExerciseRow
 from core.models import Submission as SubmissionRow

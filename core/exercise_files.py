@@ -17,7 +17,6 @@ import re
 import stat
 import struct
 import tempfile
-import unicodedata
 import zipfile
 import zlib
 from datetime import UTC, datetime
@@ -278,11 +277,6 @@ def write_archive(path: Path, kind: str, json_name: str, data: Any) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-def has_controls(text: str) -> bool:
-    """Control characters (terminal escapes, NUL...) have no place in a name or title."""
-    return any(unicodedata.category(c) == "Cc" for c in text)
 
 
 def _umask() -> int:
