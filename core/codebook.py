@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from core.limits import (
     printable_path,
     text_problem,
 )
+from core.regular_files import FileTooLarge, NotRegularFile, read_bounded
 
 FORMAT = "claimdesk-codebook"
 VERSION = 1
@@ -60,19 +60,14 @@ class Codebook:
 def load_codebook(path: Path) -> Codebook:
     path = Path(path)
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            # A pipe or a device could block or never end; a folder is no codebook either.
-            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, socket or device"
-            raise CodebookError(path, f"is {kind}, not a codebook file")
-        if info.st_size > MAX_BYTES:
-            raise CodebookError(path, "is too large for a codebook (over 5 MB)")
-        with path.open("rb") as handle:
-            # Never more than the limit, whatever the file grew to since stat().
-            data = handle.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            raise CodebookError(path, "is too large for a codebook (over 5 MB)")
+        # Only a regular file: a pipe or a device could block or never end.
+        data = read_bounded(path, MAX_BYTES)
         parsed = json.loads(data.decode("utf-8-sig"))
+    except NotRegularFile as exc:
+        kind = "a folder" if exc.kind == "a folder" else "a pipe, socket or device"
+        raise CodebookError(path, f"is {kind}, not a codebook file") from None
+    except FileTooLarge:
+        raise CodebookError(path, "is too large for a codebook (over 5 MB)") from None
     except FileNotFoundError:
         raise CodebookError(path, "does not exist") from None
     except UnicodeDecodeError:

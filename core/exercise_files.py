@@ -14,7 +14,6 @@ import io
 import json
 import os
 import re
-import stat
 import struct
 import tempfile
 import zipfile
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ProjectError
+from core.regular_files import FileTooLarge, NotRegularFile, read_bounded
 
 
 class ExerciseError(ProjectError):
@@ -95,49 +95,21 @@ def read_archive_digest(
     return document, hashlib.sha256(data).hexdigest()
 
 
-_KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a device"),
-    (stat.S_ISBLK, "a device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
-def _kind_of(mode: int) -> str:
-    return next((word for test, word in _KINDS if test(mode)), "not a regular file")
-
-
 def read_regular_file(path: Path, limit: int, description: str) -> bytes:
     """The bytes of ``path`` if it is a regular file (after following links) of at most
     ``limit`` bytes. A FIFO, a device (a link to /dev/zero) or a folder is refused by name
     without being opened for reading, so nothing blocks and nothing is read without bound."""
     try:
-        before = os.stat(path)
+        return read_bounded(path, limit)
+    except NotRegularFile as exc:
+        raise _fail(path, f"is {exc.kind}, not {description}") from None
+    except FileTooLarge as exc:
+        size = f"over {_megabytes(limit)}" if exc.grew else _megabytes(exc.size)
+        raise _fail(path, f"is too large for {description} ({size})") from None
     except FileNotFoundError:
         raise _fail(path, "does not exist") from None
     except OSError as exc:
         raise _fail(path, f"cannot be read ({exc.strerror})") from None
-    if not stat.S_ISREG(before.st_mode):
-        raise _fail(path, f"is {_kind_of(before.st_mode)}, not {description}")
-    if before.st_size > limit:
-        raise _fail(path, f"is too large for {description} ({_megabytes(before.st_size)})")
-    try:
-        # O_NONBLOCK: should the name be swapped for a FIFO after the check, open returns at once.
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        raise _fail(path, f"cannot be read ({exc.strerror})") from None
-    with os.fdopen(handle, "rb") as stream:
-        mode = os.fstat(stream.fileno()).st_mode
-        if not stat.S_ISREG(mode):
-            raise _fail(path, f"is {_kind_of(mode)}, not {description}")
-        try:
-            data = stream.read(limit + 1)
-        except OSError as exc:
-            raise _fail(path, f"cannot be read ({exc.strerror})") from None
-    if len(data) > limit:
-        raise _fail(path, f"is too large for {description} (over {_megabytes(limit)})")
-    return data
 
 
 def _megabytes(size: int) -> str:

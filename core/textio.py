@@ -21,6 +21,7 @@ from core.encoding import (
     decode_bytes,
 )
 from core.limits import TITLE_MAX, printable_path
+from core.regular_files import FileTooLarge, NotRegularFile, kind_of, read_bounded
 
 __all__ = [
     "DEFAULT_CLEANUP_RULES",
@@ -134,22 +135,15 @@ def read_article(
 ) -> Article:
     """Read one article file; raise ArticleError naming the file if it cannot be imported."""
     try:
-        info = path.stat()
+        data = read_bounded(path, MAX_ARTICLE_BYTES)
     except FileNotFoundError:
         raise ArticleError(path, "does not exist") from None
-    except OSError as error:
-        raise ArticleError(path, _os_reason(error)) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise ArticleError(path, _FOLDER)
-    if not stat.S_ISREG(info.st_mode):
-        # Reading a pipe or a device could block or never end.
-        raise ArticleError(path, _special_file(info.st_mode))
-    if info.st_size > MAX_ARTICLE_BYTES:
-        raise ArticleError(path, _too_large(info.st_size))
-    try:
-        with path.open("rb") as handle:
-            # One byte over the limit tells a file that grew since stat() from one that fits.
-            data = handle.read(MAX_ARTICLE_BYTES + 1)
+    except NotRegularFile as exc:
+        # Reading a pipe or a device could block or never end; nothing was opened.
+        reason = _FOLDER if exc.kind == "a folder" else _special_file(exc.mode)
+        raise ArticleError(path, reason) from None
+    except FileTooLarge as exc:
+        raise ArticleError(path, _too_large(exc.size)) from None
     except OSError as error:
         raise ArticleError(path, _os_reason(error)) from None
     text, encoding, replaced = decode_article(data, path)
@@ -278,15 +272,8 @@ _FOLDER = "is a folder, not a file"
 
 
 def _special_file(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        kind = "a named pipe"
-    elif stat.S_ISSOCK(mode):
-        kind = "a socket"
-    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        kind = "a device"
-    else:
-        kind = "a special file"
-    return f"is {kind}, not a regular file"
+    kind = kind_of(mode).removesuffix(" (FIFO)")
+    return f"is {'a special file' if kind == 'not a regular file' else kind}, not a regular file"
 
 
 def _os_reason(error: OSError) -> str:

@@ -35,8 +35,10 @@ from typing import IO, Any
 
 from lxml import etree
 
+from core import regular_files
 from core.formats.base import FormatError
 from core.limits import printable
+from core.regular_files import FileTooLarge, NotRegularFile
 
 MAX_ENTRIES = 10_000
 MAX_TOTAL_BYTES = 2 * 1024**3  # 2 GiB uncompressed for the whole archive
@@ -82,18 +84,6 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 # -- files ----------------------------------------------------------------------------------
 
 
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
-
-
 def _os_reason(exc: OSError) -> str:
     return f"cannot be read: {exc.strerror or exc}"
 
@@ -101,32 +91,17 @@ def _os_reason(exc: OSError) -> str:
 def open_regular(path: Path, shown: Path | str | None = None, where: str = "") -> IO[bytes]:
     """Open ``path`` for reading in binary, only if it is a regular file; raises FormatError.
 
-    The kind is checked with stat before opening (opening a FIFO blocks until a writer comes),
-    and again on the open descriptor, so that a file swapped for a pipe in between is caught.
+    (`core.regular_files` does the checking: stat before opening, fstat after.)
     """
     shown = path if shown is None else shown
     try:
-        mode = os.stat(path).st_mode
+        return regular_files.open_regular(path)
+    except NotRegularFile as exc:
+        raise FormatError(shown, f"is {exc.kind}; only regular files are read", where) from None
     except FileNotFoundError:
         raise FormatError(shown, "cannot be read: no such file", where) from None
     except OSError as exc:
         raise FormatError(shown, _os_reason(exc), where) from None
-    if not stat.S_ISREG(mode):
-        raise FormatError(shown, f"is {_kind(mode)}; only regular files are read", where)
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except OSError as exc:
-        raise FormatError(shown, _os_reason(exc), where) from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise FormatError(shown, f"is {_kind(mode)}; only regular files are read", where)
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
 
 
 def too_large(size: int, limit: int) -> str:
@@ -158,17 +133,20 @@ def read_regular(path: Path, limit: int, shown: Path | str | None = None, where:
     The size is checked before reading and enforced while reading (a file may grow).
     """
     shown = path if shown is None else shown
-    with open_regular(path, shown, where) as handle:
-        try:
-            size = os.fstat(handle.fileno()).st_size
-            if size > limit:
-                raise FormatError(shown, too_large(size, limit), where)
-            data = handle.read(limit + 1)
-        except OSError as exc:
-            raise FormatError(shown, _os_reason(exc), where) from None
-    if len(data) > limit:
-        raise FormatError(shown, f"grew past the limit of {limit:,} bytes while read", where)
-    return data
+    try:
+        return regular_files.read_bounded(path, limit)
+    except NotRegularFile as exc:
+        raise FormatError(shown, f"is {exc.kind}; only regular files are read", where) from None
+    except FileTooLarge as exc:
+        if exc.grew:
+            raise FormatError(
+                shown, f"grew past the limit of {limit:,} bytes while read", where
+            ) from None
+        raise FormatError(shown, too_large(exc.size, limit), where) from None
+    except FileNotFoundError:
+        raise FormatError(shown, "cannot be read: no such file", where) from None
+    except OSError as exc:
+        raise FormatError(shown, _os_reason(exc), where) from None
 
 
 MAX_FOLDER_DEPTH = 32  # folders below the one given (brat nests collections, never this deep)
