@@ -28,13 +28,13 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 
 from benchmarks.corpus import article_text, random_spans  # noqa: E402
-from core.agreement import compute_report, disagreements  # noqa: E402
-from core.codebook import load_codebook  # noqa: E402
-from core.edits import A, S  # noqa: E402
-from core.models import utcnow  # noqa: E402
-from core.paths import seeds_dir  # noqa: E402
-from core.project import Project  # noqa: E402
-from core.textio import Article, sha256_text  # noqa: E402
+from claimdesk.core.agreement.compute import compute_report, disagreements  # noqa: E402
+from claimdesk.core.codebook import load_codebook  # noqa: E402
+from claimdesk.core.paths import seeds_dir  # noqa: E402
+from claimdesk.core.store.edits import A, S  # noqa: E402
+from claimdesk.core.store.project import Project  # noqa: E402
+from claimdesk.core.store.tables import utcnow  # noqa: E402
+from claimdesk.core.text.textio import Article, sha256_text  # noqa: E402
 
 TARGET_S = 2.0
 TEXT_CHARS = 6_000

@@ -27,14 +27,14 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
 from benchmarks.corpus import annotation_rows, article_text, random_spans  # noqa: E402
-from core.codebook import load_codebook  # noqa: E402
-from core.edits import A  # noqa: E402
-from core.paths import seeds_dir  # noqa: E402
-from core.project import Project  # noqa: E402
-from core.textio import Article, sha256_text  # noqa: E402
-from gui.dialogs import Prompts  # noqa: E402
-from gui.main_window import MainWindow  # noqa: E402
-from gui.settings import Settings  # noqa: E402
+from claimdesk.core.codebook import load_codebook  # noqa: E402
+from claimdesk.core.paths import seeds_dir  # noqa: E402
+from claimdesk.core.store.edits import A  # noqa: E402
+from claimdesk.core.store.project import Project  # noqa: E402
+from claimdesk.core.text.textio import Article, sha256_text  # noqa: E402
+from claimdesk.gui.dialogs import Prompts  # noqa: E402
+from claimdesk.gui.main_window import MainWindow  # noqa: E402
+from claimdesk.gui.settings import Settings  # noqa: E402
 
 
 def build_project(path: Path, size: int, spans: int) -> tuple[int, int]:

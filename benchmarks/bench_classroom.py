@@ -30,18 +30,18 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 
 from benchmarks.corpus import annotation_rows, article_text, random_spans  # noqa: E402
-from core import edits  # noqa: E402
-from core.codebook import load_codebook  # noqa: E402
-from core.collect import collect  # noqa: E402
-from core.edits import A  # noqa: E402
-from core.exercise import create_exercise  # noqa: E402
-from core.exercise_files import timestamp_text, write_archive  # noqa: E402
-from core.grading import grade  # noqa: E402
-from core.models import utcnow  # noqa: E402
-from core.paths import seeds_dir  # noqa: E402
-from core.project import Project  # noqa: E402
-from core.textio import sha256_text  # noqa: E402
-from core.workspace import SUBMISSION_FORMAT, SUBMISSION_MIMETYPE  # noqa: E402
+from claimdesk.core.classroom.collect import collect  # noqa: E402
+from claimdesk.core.classroom.exercise import create_exercise  # noqa: E402
+from claimdesk.core.classroom.exercise_files import timestamp_text, write_archive  # noqa: E402
+from claimdesk.core.classroom.grading import grade  # noqa: E402
+from claimdesk.core.classroom.workspace import SUBMISSION_FORMAT, SUBMISSION_MIMETYPE  # noqa: E402
+from claimdesk.core.codebook import load_codebook  # noqa: E402
+from claimdesk.core.paths import seeds_dir  # noqa: E402
+from claimdesk.core.store import edits  # noqa: E402
+from claimdesk.core.store.edits import A  # noqa: E402
+from claimdesk.core.store.project import Project  # noqa: E402
+from claimdesk.core.store.tables import utcnow  # noqa: E402
+from claimdesk.core.text.textio import sha256_text  # noqa: E402
 
 TARGET_SECONDS = 2.0
 DOCUMENTS = 20

@@ -27,12 +27,12 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 
 from benchmarks.corpus import annotation_rows, article_text  # noqa: E402
-from core.codebook import load_codebook  # noqa: E402
-from core.edits import A  # noqa: E402
-from core.models import utcnow  # noqa: E402
-from core.paths import seeds_dir  # noqa: E402
-from core.project import Project  # noqa: E402
-from core.textio import Article, sha256_text  # noqa: E402
+from claimdesk.core.codebook import load_codebook  # noqa: E402
+from claimdesk.core.paths import seeds_dir  # noqa: E402
+from claimdesk.core.store.edits import A  # noqa: E402
+from claimdesk.core.store.project import Project  # noqa: E402
+from claimdesk.core.store.tables import utcnow  # noqa: E402
+from claimdesk.core.text.textio import Article, sha256_text  # noqa: E402
 
 TARGET_MS = 5.0
 EXISTING = 10_000

@@ -29,12 +29,12 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 
 from benchmarks.corpus import annotation_rows, article_text, random_spans  # noqa: E402
-from core.codebook import load_codebook  # noqa: E402
-from core.curation import curation_lanes  # noqa: E402
-from core.edits import A  # noqa: E402
-from core.paths import seeds_dir  # noqa: E402
-from core.project import Project  # noqa: E402
-from core.textio import Article, sha256_text  # noqa: E402
+from claimdesk.core.agreement.curation import curation_lanes  # noqa: E402
+from claimdesk.core.codebook import load_codebook  # noqa: E402
+from claimdesk.core.paths import seeds_dir  # noqa: E402
+from claimdesk.core.store.edits import A  # noqa: E402
+from claimdesk.core.store.project import Project  # noqa: E402
+from claimdesk.core.text.textio import Article, sha256_text  # noqa: E402
 
 OPEN_TARGET_MS = 1000.0
 ACCEPT_TARGET_MS = 500.0
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from gui.curation import CurationView
+    from claimdesk.gui.curation import CurationView
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as folder:

@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
-from core.spans import Span, SpanIndex
-from gui.document_view import DocumentView
-from gui.offsets import OffsetMap
+from claimdesk.core.text.spans import Span, SpanIndex
+from claimdesk.gui.document_view import DocumentView
+from claimdesk.gui.offsets import OffsetMap
 
 WIDTH, HEIGHT = 900, 700
 COLOURS = {0: "#e69f00", 1: "#0072b2", 2: "#009e73", 3: "#cc79a7", 4: "#d55e00"}

@@ -31,11 +31,11 @@ TARGET_RATIO = 2.0
 
 def build(path: Path, documents: int, annotations: int) -> None:
     from benchmarks.corpus import article_text, random_spans
-    from core.codebook import load_codebook
-    from core.models import utcnow
-    from core.paths import seeds_dir
-    from core.project import Project
-    from core.textio import sha256_text
+    from claimdesk.core.codebook import load_codebook
+    from claimdesk.core.paths import seeds_dir
+    from claimdesk.core.store.project import Project
+    from claimdesk.core.store.tables import utcnow
+    from claimdesk.core.text.textio import sha256_text
 
     codebook = load_codebook(seeds_dir() / "codebook.json")
     Project.create(path, codebook=codebook).close()
@@ -89,8 +89,8 @@ def baseline(path: Path, out: Path) -> int:
 
 def measure(kind: str, path: Path, out: Path) -> None:
     """Run one export in this process; print seconds, spans and peak memory growth as JSON."""
-    from core.formats.export import export_dataset
-    from core.project import Project
+    from claimdesk.core.formats.export import export_dataset
+    from claimdesk.core.store.project import Project
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()

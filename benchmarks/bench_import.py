@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus import LATIN_WORDS  # noqa: E402
-from core.importing import import_paths  # noqa: E402
-from core.project import Project  # noqa: E402
+from claimdesk.core.importing import import_paths  # noqa: E402
+from claimdesk.core.store.project import Project  # noqa: E402
 
 ARTICLE_BYTES = 5_000
 WORDS = [

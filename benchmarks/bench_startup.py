@@ -30,7 +30,7 @@ def first_paint_ms(args: list[str], env: dict[str, str]) -> dict[str, float]:
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    from core.sample import create_sample_project
+    from claimdesk.core.sample import create_sample_project
 
     with tempfile.TemporaryDirectory() as home:
         env = {

@@ -6,7 +6,7 @@ import random
 from collections.abc import Iterable
 from typing import Any
 
-from core.models import utcnow
+from claimdesk.core.store.tables import utcnow
 
 # Article-like words. LATIN_WORDS encode in any Western code page (the import benchmark writes
 # cp1252 files); WORDS add an emoji flag and a CJK character outside the BMP so that offsets

@@ -46,7 +46,7 @@ def main() -> None:
         app.exec()
         return
 
-    from gui import app as claimdesk
+    from claimdesk.gui import app as claimdesk
 
     application = claimdesk.make_application(["claimdesk"])  # main() reuses it
     application.installEventFilter(watcher)

@@ -32,10 +32,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.codebook import load_codebook  # noqa: E402
-from core.importing import import_paths  # noqa: E402
-from core.paths import seeds_dir  # noqa: E402
-from core.project import Project  # noqa: E402
+from claimdesk.core.codebook import load_codebook  # noqa: E402
+from claimdesk.core.importing import import_paths  # noqa: E402
+from claimdesk.core.paths import seeds_dir  # noqa: E402
+from claimdesk.core.store.project import Project  # noqa: E402
 
 ANNOTATORS = ("Writer A", "Writer B")
 

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.limits import (
+from claimdesk.core.limits import (
     DESCRIPTION_MAX,
     LABEL_NAME_MAX,
     name_problem,
     printable_path,
     text_problem,
 )
-from core.regular_files import FileTooLarge, NotRegularFile, read_bounded
+from claimdesk.core.text.regular_files import FileTooLarge, NotRegularFile, read_bounded
 
 FORMAT = "claimdesk-codebook"
 VERSION = 1

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.errors import Cancelled as Cancelled  # re-exported for callers
-from core.limits import printable_path
-from core.project import ImportReport, Project
-from core.textio import (
+from claimdesk.core.errors import Cancelled as Cancelled  # re-exported for callers
+from claimdesk.core.limits import printable_path
+from claimdesk.core.progress import Progress
+from claimdesk.core.store.project import ImportReport, Project
+from claimdesk.core.text.textio import (
     DEFAULT_CLEANUP_RULES,
     Article,
     ArticleError,
@@ -17,8 +18,6 @@ from core.textio import (
     collect_article_paths,
     read_article,
 )
-
-Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
 
 
 class ImportRefused(Exception):

@@ -21,9 +21,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from core.errors import ProjectError
-from core.limits import has_bidi_controls, printable
-from core.store import APPLICATION_ID, PROJECT_SUFFIX
+from claimdesk.core.errors import ProjectError
+from claimdesk.core.limits import has_bidi_controls, printable
+from claimdesk.core.store.engine import APPLICATION_ID, PROJECT_SUFFIX
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _SIDE_FILES = ("-wal", "-shm", "-journal")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from core.codebook import load_codebook
-from core.importing import import_paths
-from core.paths import sample_project_path, seeds_dir
-from core.project import Project
+from claimdesk.core.codebook import load_codebook
+from claimdesk.core.importing import import_paths
+from claimdesk.core.paths import sample_project_path, seeds_dir
+from claimdesk.core.store.project import Project
 
 
 def create_sample_project(path: Path) -> Path:

@@ -17,9 +17,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from core.records import AnnotationRecord, LabelRecord
-from core.spans import Span
-from gui.dialogs import plain_tooltip
+from claimdesk.core.records import AnnotationRecord, LabelRecord
+from claimdesk.core.text.spans import Span
+from claimdesk.gui.dialogs import plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 Fetch = Callable[[Sequence[int]], dict[int, AnnotationRecord]]

@@ -13,13 +13,13 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
-from core.errors import ProjectError
-from core.paths import resources_dir
-from gui.settings import Settings
+from claimdesk.core.errors import ProjectError
+from claimdesk.core.paths import resources_dir
+from claimdesk.gui.settings import Settings
 
 if TYPE_CHECKING:
-    from gui.dialogs import Prompts
-    from gui.main_window import MainWindow
+    from claimdesk.gui.dialogs import Prompts
+    from claimdesk.gui.main_window import MainWindow
 
 # Start-up shows a splash as soon as Qt is up, then imports the window's widgets and paints the
 # window, and only then imports the database layer (SQLAlchemy takes about as long to import as
@@ -56,7 +56,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def choose_project(requested: str | None, settings: Settings) -> Path:
     """The file named on the command line, else the last project, else the sample project."""
-    from core.sample import ensure_sample_project
+    from claimdesk.core.sample import ensure_sample_project
 
     if requested:
         return Path(requested).expanduser().resolve()
@@ -70,7 +70,7 @@ def annotator_name(settings: Settings, prompts: Prompts) -> str:
     """Asked once, on first launch; kept in the user's settings."""
     name = settings.annotator_name
     if not name:
-        from gui.preferences import annotator_name_problem
+        from claimdesk.gui.preferences import annotator_name_problem
 
         typed = prompts.annotator_name()
         # The gold set's name, control characters or an endless name: say why and ask again.
@@ -88,10 +88,10 @@ def open_into(
     window: MainWindow, requested: str | None, settings: Settings, prompts: Prompts
 ) -> bool:
     """Open the project for this launch in the window; False if the named file cannot be."""
-    from core.project import Project
-    from core.sample import ensure_sample_project
-    from gui.exercise_window import attach_if_workspace
-    from gui.launch import is_project, open_path
+    from claimdesk.core.sample import ensure_sample_project
+    from claimdesk.core.store.project import Project
+    from claimdesk.gui.exercise_window import attach_if_workspace
+    from claimdesk.gui.launch import is_project, open_path
 
     if requested and not is_project(requested):  # a student's exercise, a submission
         return open_path(window, requested)
@@ -113,8 +113,8 @@ def build_window(
     requested: str | None, settings: Settings, prompts: Prompts | None = None
 ) -> MainWindow | None:
     """The window with its project open (used by tests and tools; main() paints first)."""
-    from gui.dialogs import Prompts
-    from gui.main_window import MainWindow
+    from claimdesk.gui.dialogs import Prompts
+    from claimdesk.gui.main_window import MainWindow
 
     prompts = prompts or Prompts()
     window = MainWindow(None, None, settings, prompts)
@@ -138,7 +138,7 @@ def make_application(
         icon.addFile(str(png))
     app.setWindowIcon(icon)
     if theme is not None:
-        from gui.theme import apply_theme, follow_system
+        from claimdesk.gui.theme import apply_theme, follow_system
 
         apply_theme(app, theme, focus_frames=focus_frames)
         follow_system(app)
@@ -173,7 +173,7 @@ def main(
     argv = list(sys.argv if argv is None else argv)
     args = parse_args(argv[1:])
     if args.smoke_test:
-        from gui.smoke import run_smoke_test
+        from claimdesk.gui.smoke import run_smoke_test
 
         return run_smoke_test(argv, args.project, args.screenshot)
     settings = Settings()
@@ -181,13 +181,13 @@ def main(
     app = make_application(argv, settings.theme, focus_frames=False)
     requested = str(Path(args.project).expanduser().resolve()) if args.project else None
 
-    from gui.single_instance import InstanceServer, send_to_running
+    from claimdesk.gui.single_instance import InstanceServer, send_to_running
 
     if not args.new_instance and send_to_running([requested] if requested else []):
         return 0  # the running Claimdesk opens it (and comes to the front)
     splash = show_splash(app)
-    from gui.dialogs import Prompts
-    from gui.main_window import MainWindow
+    from claimdesk.gui.dialogs import Prompts
+    from claimdesk.gui.main_window import MainWindow
 
     prompts = Prompts()
     window = MainWindow(None, None, settings, prompts)
@@ -196,8 +196,8 @@ def main(
     pending: list[str] = []
 
     def load() -> None:
-        from gui.launch import is_project, open_path
-        from gui.theme import show_focus_frames
+        from claimdesk.gui.launch import is_project, open_path
+        from claimdesk.gui.theme import show_focus_frames
 
         splash.close()  # the window has painted (QSplashScreen.finish may wait a second)
         show_focus_frames(app)
@@ -223,7 +223,7 @@ def main(
 
 def deliver(window: MainWindow, path: str, pending: list[str] | None) -> None:
     """A file handed over by a later launch: open it now, or once the first project is open."""
-    from gui.launch import open_path
+    from claimdesk.gui.launch import open_path
 
     if not hasattr(window, "project"):
         if pending is not None:

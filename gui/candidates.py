@@ -10,9 +10,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import QTableView
 
-from core.curation import Agreement, Candidate, Cell, Curation
-from core.records import LabelRecord
-from gui.dialogs import plain_tooltip
+from claimdesk.core.agreement.curation import Agreement, Candidate, Cell, Curation
+from claimdesk.core.records import LabelRecord
+from claimdesk.gui.dialogs import plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -17,8 +17,8 @@ from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QColor, QFont, QPen
 from PySide6.QtWidgets import QWidget
 
-from gui.candidates import one_line
-from gui.dialogs import plain_tooltip
+from claimdesk.gui.candidates import one_line
+from claimdesk.gui.dialogs import plain_tooltip
 
 # Series differ by colour and by marker shape, so colour is never the only cue.
 PALETTE = (

@@ -40,16 +40,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import curation as core_curation
-from core.curation import Candidate, Curation
-from core.errors import EditError, SaveError
-from core.project import Project
-from core.records import Changes, LabelRecord
-from core.spans import Span
-from gui.candidates import CandidateModel, CandidateTable, one_line
-from gui.dialogs import plain_tooltip
-from gui.document_view import DocumentView
-from gui.lane_strip import HEADER_HEIGHT, LaneStrip
+from claimdesk.core.agreement import curation as core_curation
+from claimdesk.core.agreement.curation import Candidate, Curation
+from claimdesk.core.errors import EditError, SaveError
+from claimdesk.core.records import Changes, LabelRecord
+from claimdesk.core.store.project import Project
+from claimdesk.core.text.spans import Span
+from claimdesk.gui.candidates import CandidateModel, CandidateTable, one_line
+from claimdesk.gui.dialogs import plain_tooltip
+from claimdesk.gui.document_view import DocumentView
+from claimdesk.gui.lane_strip import HEADER_HEIGHT, LaneStrip
 
 _Index = QModelIndex | QPersistentModelIndex
 PREVIEW_ID = -1  # the selected candidate shown in the text when it is not in gold

@@ -28,14 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import agreement
-from core.agreement import AgreementReport, Disagreement
-from core.curation import GOLD_ANNOTATOR
-from core.formats.base import Cancelled
-from core.project import Project
-from gui import charts
-from gui.disagreements import DisagreementList, DisagreementModel
-from gui.workers import Task
+from claimdesk.core.agreement import compute as agreement
+from claimdesk.core.agreement.compute import AgreementReport, Disagreement
+from claimdesk.core.agreement.curation import GOLD_ANNOTATOR
+from claimdesk.core.formats.base import Cancelled
+from claimdesk.core.store.project import Project
+from claimdesk.gui import charts
+from claimdesk.gui.disagreements import DisagreementList, DisagreementModel
+from claimdesk.gui.workers import Task
 
 MATRICES = (
     ("pairwise_kappa", "Cohen's κ on tokens"),

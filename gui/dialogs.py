@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.records import AnnotatorRecord, DocumentRecord, LabelRecord
+from claimdesk.core.records import AnnotatorRecord, DocumentRecord, LabelRecord
 
 if TYPE_CHECKING:
-    from gui.export_dialog import ExportChoice, ImportChoice
-    from gui.teacher_dialogs import ExerciseDraft
+    from claimdesk.gui.export_dialog import ExportChoice, ImportChoice
+    from claimdesk.gui.teacher_dialogs import ExerciseDraft
 
 
 def plain_tooltip(text: str) -> str:
@@ -270,7 +270,7 @@ class Prompts:
         self, exercise_title: str, name: str, student_id: str
     ) -> tuple[str, str] | None:
         """The student's name and optional id, asked once per exercise."""
-        from gui.exercise_window import IdentityDialog
+        from claimdesk.gui.exercise_window import IdentityDialog
 
         dialog = IdentityDialog(exercise_title, name, student_id, self.parent)
         if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.identity()[0]:
@@ -298,7 +298,7 @@ class Prompts:
         default_folder: Path,
         previous: ExerciseDraft | None = None,
     ) -> ExerciseDraft | None:
-        from gui.teacher_dialogs import CreateExerciseDialog
+        from claimdesk.gui.teacher_dialogs import CreateExerciseDialog
 
         dialog = CreateExerciseDialog(documents, annotators, default_folder, self.parent)
         if previous is not None:
@@ -329,13 +329,13 @@ class Prompts:
     def export_choice(
         self, annotators: list[str], current: str, document: int | None
     ) -> ExportChoice | None:
-        from gui.export_dialog import ExportDialog
+        from claimdesk.gui.export_dialog import ExportDialog
 
         dialog = ExportDialog(self.parent or QWidget(), annotators, current, document)
         return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def import_choice(self, annotator: str) -> ImportChoice | None:
-        from gui.export_dialog import ImportDialog
+        from claimdesk.gui.export_dialog import ImportDialog
 
         dialog = ImportDialog(self.parent or QWidget(), annotator)
         return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None

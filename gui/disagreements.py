@@ -8,9 +8,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from core.agreement import Disagreement, SideSpan
-from gui.candidates import one_line
-from gui.dialogs import plain_tooltip
+from claimdesk.core.agreement.compute import Disagreement, SideSpan
+from claimdesk.gui.candidates import one_line
+from claimdesk.gui.dialogs import plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 TextOf = Callable[[int], str]  # document id -> its text

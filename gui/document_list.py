@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.records import DocumentSummary, Status
+from claimdesk.core.records import DocumentSummary, Status
 
 _Index = QModelIndex | QPersistentModelIndex
 _STATUS_COLOURS = {Status.TODO: "#7f7f7f", Status.IN_PROGRESS: "#b26b00", Status.DONE: "#2e7d32"}

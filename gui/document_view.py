@@ -24,8 +24,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
-from core.spans import Span, SpanIndex
-from gui.offsets import OffsetMap
+from claimdesk.core.text.spans import Span, SpanIndex
+from claimdesk.gui.offsets import OffsetMap
 
 FILL_ALPHA = 90  # translucent enough for text on top and for overlaps to stack visibly
 BAR_HEIGHT = 2  # lane underline thickness, px
@@ -410,7 +410,7 @@ def _cursor_x(line: QTextLine, pos: int) -> float:
 
 def _preview() -> None:
     """Open the view on a seed article with a few random word-snapped spans."""
-    from core.snapping import snap_to_words
+    from claimdesk.core.text.snapping import snap_to_words
 
     app = QApplication(sys.argv)
     seed = Path(__file__).resolve().parent.parent / "seeds" / "warming-up-to-the-big-polar-bear.txt"

@@ -25,18 +25,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import EditError, ProjectError
-from core.limits import printable
-from core.paths import user_config_dir
-from gui.dialogs import TextDialog, ok_cancel, plain_tooltip
-from gui.teacher_dialogs import SUBMISSION_SUFFIX, safe_file_stem
+from claimdesk.core.errors import EditError, ProjectError
+from claimdesk.core.limits import printable
+from claimdesk.core.paths import user_config_dir
+from claimdesk.gui.dialogs import TextDialog, ok_cancel, plain_tooltip
+from claimdesk.gui.teacher_dialogs import SUBMISSION_SUFFIX, safe_file_stem
 
 if TYPE_CHECKING:
-    from core.exercise import StudentWork
-    from core.project import Project
-    from gui.dialogs import Prompts
-    from gui.main_window import MainWindow
-    from gui.settings import Settings
+    from claimdesk.core.classroom.exercise import StudentWork
+    from claimdesk.core.store.project import Project
+    from claimdesk.gui.dialogs import Prompts
+    from claimdesk.gui.main_window import MainWindow
+    from claimdesk.gui.settings import Settings
 
 FROZEN_TIP = (
     "The codebook is fixed by the exercise: labels cannot be added, edited, recoloured or "
@@ -254,7 +254,7 @@ class StudentMode(QObject):
     # -- progress and time ----------------------------------------------------------------------
 
     def refresh(self) -> None:
-        from core.workspace import workspace_info
+        from claimdesk.core.classroom.workspace import workspace_info
 
         project = self._workspace_project()
         if project is None:
@@ -268,7 +268,7 @@ class StudentMode(QObject):
         self.flush_time_to(self._workspace_project())
 
     def flush_time_to(self, project: Project | None) -> None:
-        from core.workspace import record_time
+        from claimdesk.core.classroom.workspace import record_time
 
         now = time.monotonic()
         seconds = now - self._last_flush
@@ -322,7 +322,7 @@ class StudentMode(QObject):
         return folder / name
 
     def submit(self) -> Path | None:
-        from core.workspace import submit
+        from claimdesk.core.classroom.workspace import submit
 
         project = self._workspace_project()
         if project is None:
@@ -364,7 +364,7 @@ def _install(window: MainWindow, project: Project, work: StudentWork) -> Student
 
 def attach_if_workspace(window: MainWindow) -> StudentMode | None:
     """A project opened by path that turns out to be a student's workspace gets its banner."""
-    from core.workspace import workspace_info
+    from claimdesk.core.classroom.workspace import workspace_info
 
     work = workspace_info(window.project)
     if work is None or getattr(window, "student_mode", None) is not None:
@@ -378,9 +378,14 @@ def open_exercise_file(
     path: Path, window: MainWindow, settings: Settings, prompts: Prompts, *, ask_name: bool = False
 ) -> bool:
     """Open an exercise for a student: ask who they are once, then resume their workspace."""
-    from core.exercise import read_exercise
-    from core.project import Project
-    from core.workspace import identity_problem, open_workspace, workspace_info, workspace_path
+    from claimdesk.core.classroom.exercise import read_exercise
+    from claimdesk.core.classroom.workspace import (
+        identity_problem,
+        open_workspace,
+        workspace_info,
+        workspace_path,
+    )
+    from claimdesk.core.store.project import Project
 
     path = Path(path).expanduser().resolve()
     try:
@@ -427,11 +432,11 @@ def open_submission_file(
     path: Path, window: MainWindow, settings: Settings, prompts: Prompts
 ) -> bool:
     """A teacher opening a submission: collect it into the open (or last) class project."""
-    from gui.teacher_actions import collect_now
+    from claimdesk.gui.teacher_actions import collect_now
 
     project = getattr(window, "project", None)
     if project is None:
-        from core.project import Project
+        from claimdesk.core.store.project import Project
 
         last = settings.last_project
         if not last or not Path(last).is_file():

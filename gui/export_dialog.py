@@ -30,16 +30,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import EditError, ProjectError
-from core.formats import registry
-from core.formats.base import Cancelled, ExportSelection
-from core.limits import printable
-from core.outputs import output_problem
-from gui.dialogs import ok_cancel
-from gui.workers import Task, progress_dialog
+from claimdesk.core.errors import EditError, ProjectError
+from claimdesk.core.formats import registry
+from claimdesk.core.formats.base import Cancelled, ExportSelection
+from claimdesk.core.limits import printable
+from claimdesk.core.outputs import output_problem
+from claimdesk.gui.dialogs import ok_cancel
+from claimdesk.gui.workers import Task, progress_dialog
 
 if TYPE_CHECKING:
-    from gui.main_window import MainWindow
+    from claimdesk.gui.main_window import MainWindow
 
 
 @dataclass(frozen=True)
@@ -246,8 +246,8 @@ def export_dataset(window: MainWindow) -> Task | None:
     selection = ExportSelection(choice.annotators, choice.documents)
 
     def work(progress: Any) -> Any:
-        from core.formats.export import export_dataset as export
-        from core.project import Project
+        from claimdesk.core.formats.export import export_dataset as export
+        from claimdesk.core.store.project import Project
 
         with Project.open(path) as own:  # this thread's own connection
             return export(own, choice.format, choice.out, selection, progress)
@@ -287,7 +287,7 @@ def import_annotations(window: MainWindow) -> Task | None:
         return None
 
     def work(progress: Any) -> Any:
-        from core.formats.importer import read_dataset
+        from claimdesk.core.formats.importer import read_dataset
 
         return read_dataset(choice.format, choice.path)
 
@@ -295,7 +295,7 @@ def import_annotations(window: MainWindow) -> Task | None:
     dialog = progress_dialog(window, "Reading annotations…", task)
 
     def finished(documents: Any) -> None:
-        from core.formats.importer import import_annotations as apply
+        from claimdesk.core.formats.importer import import_annotations as apply
 
         dialog.reset()
         window._dataset_task = None

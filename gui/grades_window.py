@@ -35,16 +35,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import EditError, ProjectError
-from gui.teacher_actions import run_in_worker
-from gui.teacher_dialogs import safe_file_stem
-from gui.workers import Task
+from claimdesk.core.errors import EditError, ProjectError
+from claimdesk.gui.teacher_actions import run_in_worker
+from claimdesk.gui.teacher_dialogs import safe_file_stem
+from claimdesk.gui.workers import Task
 
 if TYPE_CHECKING:
-    from core.exercise import ExerciseInfo
-    from core.grading import Claim, ClassGrades, Scores, StudentGrades
-    from core.project import Project
-    from gui.dialogs import Prompts
+    from claimdesk.core.classroom.exercise import ExerciseInfo
+    from claimdesk.core.classroom.grading import Claim, ClassGrades, Scores, StudentGrades
+    from claimdesk.core.store.project import Project
+    from claimdesk.gui.dialogs import Prompts
 
 _Index = QModelIndex | QPersistentModelIndex
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -67,7 +67,7 @@ class ClassGradesModel(QAbstractTableModel):
         self._ids: list[int] = []
 
     def set_grades(self, grades: ClassGrades | None) -> None:
-        from core.grading import OVERVIEW_COLUMNS, class_overview_rows
+        from claimdesk.core.classroom.grading import OVERVIEW_COLUMNS, class_overview_rows
 
         self.beginResetModel()
         if grades is None:
@@ -376,7 +376,7 @@ class GradesWindow(QDialog):
         self.regrade()
 
     def _key_chosen(self) -> None:
-        from core.exercise import set_key
+        from claimdesk.core.classroom.exercise import set_key
 
         exercise_id = self.exercise.currentData()
         try:
@@ -391,7 +391,7 @@ class GradesWindow(QDialog):
     # -- grading (on a worker thread, with its own connection to the project file) -------------
 
     def regrade(self) -> None:
-        from core.grading import grade
+        from claimdesk.core.classroom.grading import grade
 
         exercise_id = self.exercise.currentData()
         if exercise_id is None:
@@ -405,7 +405,7 @@ class GradesWindow(QDialog):
         generation = self._generation
 
         def work(progress: Callable[[int, int], bool]) -> ClassGrades:
-            from core.project import Project
+            from claimdesk.core.store.project import Project
 
             with Project.open(path) as project:
                 return grade(project, exercise_id, tolerance, progress=progress)
@@ -416,7 +416,7 @@ class GradesWindow(QDialog):
                 self.show_grades(grades)
 
         def failed(error: BaseException) -> None:
-            from core.exercise import Cancelled
+            from claimdesk.core.classroom.exercise import Cancelled
 
             if generation != self._generation:
                 return  # a newer grading replaced this one
@@ -486,7 +486,7 @@ class GradesWindow(QDialog):
     # -- output ---------------------------------------------------------------------------------
 
     def export_csv(self) -> Path | None:
-        from core.grading import write_class_csv
+        from claimdesk.core.classroom.grading import write_class_csv
 
         if self.grades is None:
             return None
@@ -507,7 +507,7 @@ class GradesWindow(QDialog):
         return self.project.path.parent / "Feedback" / safe_file_stem(self.grades.title)
 
     def open_feedback(self) -> FeedbackPreview | None:
-        from core.feedback import feedback_html, write_feedback
+        from claimdesk.core.classroom.feedback import feedback_html, write_feedback
 
         student = self.selected_student()
         if self.grades is None or student is None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from core.errors import EditError
-from gui.dialogs import LabelDraft
+from claimdesk.core.errors import EditError
+from claimdesk.gui.dialogs import LabelDraft
 
 if TYPE_CHECKING:
-    from gui.main_window import MainWindow
+    from claimdesk.gui.main_window import MainWindow
 
 # Colours offered to new labels in turn (readable under translucent fills on light and dark).
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")

@@ -29,13 +29,13 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from core.curation import Agreement, Curation, LaneSpan, SpanKey
-from core.records import LabelRecord
-from core.spans import Span, SpanIndex
-from gui.candidates import one_line
-from gui.dialogs import plain_tooltip
-from gui.document_view import DEFAULT_COLOUR, DocumentView
-from gui.offsets import OffsetMap
+from claimdesk.core.agreement.curation import Agreement, Curation, LaneSpan, SpanKey
+from claimdesk.core.records import LabelRecord
+from claimdesk.core.text.spans import Span, SpanIndex
+from claimdesk.gui.candidates import one_line
+from claimdesk.gui.dialogs import plain_tooltip
+from claimdesk.gui.document_view import DEFAULT_COLOUR, DocumentView
+from claimdesk.gui.offsets import OffsetMap
 
 MAX_LANE_WIDTH = 14  # px, a comfortable bar for a handful of annotators
 MIN_LANE_WIDTH = 5  # px, still a visible hollow bar; 40 annotators fit in ~230 px

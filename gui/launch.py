@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from gui.main_window import MainWindow
+    from claimdesk.gui.main_window import MainWindow
 
 PROJECT_SUFFIX = ".claimdesk"
 EXERCISE_SUFFIX = ".claimdesk-exercise"
@@ -33,14 +33,14 @@ def _open_project(window: MainWindow, path: Path) -> bool:
 
 def _open_exercise(window: MainWindow, path: Path) -> bool:
     # A student's exercise: asks who they are once, then resumes their own workspace.
-    from gui.exercise_window import open_exercise_file
+    from claimdesk.gui.exercise_window import open_exercise_file
 
     return open_exercise_file(path, window, window.settings, window.prompts)
 
 
 def _open_submission(window: MainWindow, path: Path) -> bool:
     # A teacher's double-click on a student's submission: collect it into the class project.
-    from gui.exercise_window import open_submission_file
+    from claimdesk.gui.exercise_window import open_submission_file
 
     return open_submission_file(path, window, window.settings, window.prompts)
 

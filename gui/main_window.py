@@ -17,23 +17,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import EditError, SaveError
-from core.records import AnnotationRecord, AnnotatorRecord, Changes, LabelRecord, Status
-from core.snapping import snap_to_words
-from core.spans import Span
-from gui.annotation_list import AnnotationList
-from gui.dialogs import Prompts
-from gui.document_list import DocumentList
-from gui.document_view import DocumentView
-from gui.label_actions import LabelEditing
-from gui.menus import build_menus
-from gui.settings import DEFAULT_FONT_SIZE, MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
-from gui.tag_panel import TagPanel
-from gui.workers import Task
+from claimdesk.core.errors import EditError, SaveError
+from claimdesk.core.records import AnnotationRecord, AnnotatorRecord, Changes, LabelRecord, Status
+from claimdesk.core.text.snapping import snap_to_words
+from claimdesk.core.text.spans import Span
+from claimdesk.gui.annotation_list import AnnotationList
+from claimdesk.gui.dialogs import Prompts
+from claimdesk.gui.document_list import DocumentList
+from claimdesk.gui.document_view import DocumentView
+from claimdesk.gui.label_actions import LabelEditing
+from claimdesk.gui.menus import build_menus
+from claimdesk.gui.settings import DEFAULT_FONT_SIZE, MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
+from claimdesk.gui.tag_panel import TagPanel
+from claimdesk.gui.workers import Task
 
 if TYPE_CHECKING:  # the window paints before SQLAlchemy (behind core.project) is imported
-    from core.project import Project
-    from gui.preferences import Preferences
+    from claimdesk.core.store.project import Project
+    from claimdesk.gui.preferences import Preferences
 
 
 def _section(title: str, widget: QWidget) -> QWidget:
@@ -146,7 +146,7 @@ class MainWindow(LabelEditing, QMainWindow):
     # -- status ---------------------------------------------------------------------------------
 
     def _set_saved(self, ok: bool, problem: str = "") -> None:
-        from gui.theme import current_theme, theme_colours
+        from claimdesk.gui.theme import current_theme, theme_colours
 
         colours = theme_colours(current_theme())  # readable on the light and the dark theme
         if ok:
@@ -413,76 +413,76 @@ class MainWindow(LabelEditing, QMainWindow):
         self.settings.clean_imports = checked
 
     def show_cleanup_rules(self) -> None:
-        from gui.shortcuts import CleanupRulesDialog
+        from claimdesk.gui.shortcuts import CleanupRulesDialog
 
         CleanupRulesDialog(self).exec()
 
     def show_shortcuts(self) -> None:
-        from gui.shortcuts import ShortcutsDialog
+        from claimdesk.gui.shortcuts import ShortcutsDialog
 
         ShortcutsDialog(self).exec()
 
     # -- projects and import (gui/project_actions.py) -------------------------------------------
 
     def import_files(self) -> None:
-        from gui.project_actions import run_import
+        from claimdesk.gui.project_actions import run_import
 
         paths = self.prompts.import_paths()
         if paths:
             run_import(self, paths)
 
     def import_folder(self) -> None:
-        from gui.project_actions import run_import
+        from claimdesk.gui.project_actions import run_import
 
         folder = self.prompts.import_folder()
         if folder:
             run_import(self, [folder])
 
     def new_project(self) -> None:
-        from gui.project_actions import new_project
+        from claimdesk.gui.project_actions import new_project
 
         new_project(self)
 
     def open_project(self, path: Path | None = None) -> None:
-        from gui.project_actions import open_project
+        from claimdesk.gui.project_actions import open_project
 
         path = path or self.prompts.open_project()
         if path is None:
             return
-        from gui.launch import is_project, open_path
+        from claimdesk.gui.launch import is_project, open_path
 
         if not is_project(path):  # an exercise or a submission: gui/launch.py routes it
             open_path(self, path)
             return
         open_project(self, path)
-        from gui.exercise_window import attach_if_workspace
+        from claimdesk.gui.exercise_window import attach_if_workspace
 
         attach_if_workspace(self)
 
     # -- classroom exercises (gui/teacher_actions.py, gui/exercise_window.py) -------------------
 
     def create_exercise(self) -> None:
-        from gui.teacher_actions import create_exercise
+        from claimdesk.gui.teacher_actions import create_exercise
 
         create_exercise(self)
 
     def collect_submissions(self) -> None:
-        from gui.teacher_actions import collect_submissions
+        from claimdesk.gui.teacher_actions import collect_submissions
 
         collect_submissions(self)
 
     def collect_folder(self) -> None:
-        from gui.teacher_actions import collect_folder
+        from claimdesk.gui.teacher_actions import collect_folder
 
         collect_folder(self)
 
     def show_grades(self) -> None:
-        from gui.teacher_actions import show_grades
+        from claimdesk.gui.teacher_actions import show_grades
 
         show_grades(self)
 
     def show_submission_history(self) -> None:
-        from gui.teacher_actions import show_history
+        from claimdesk.gui.teacher_actions import show_history
 
         show_history(self)
 
@@ -496,7 +496,7 @@ class MainWindow(LabelEditing, QMainWindow):
     # -- preferences and recent projects (gui/preferences.py, gui/theme.py) ---------------------
 
     def show_preferences(self) -> None:
-        from gui import preferences
+        from claimdesk.gui import preferences
 
         chosen = preferences.ask_preferences(self.settings, self)
         if chosen is not None:
@@ -505,8 +505,8 @@ class MainWindow(LabelEditing, QMainWindow):
     def apply_preferences(self, chosen: Preferences) -> None:
         from PySide6.QtWidgets import QApplication
 
-        from gui.preferences import store_preferences
-        from gui.theme import apply_theme
+        from claimdesk.gui.preferences import store_preferences
+        from claimdesk.gui.theme import apply_theme
 
         renamed = chosen.annotator_name != self.settings.annotator_name
         store_preferences(self.settings, chosen)
@@ -550,7 +550,7 @@ class MainWindow(LabelEditing, QMainWindow):
 
     def curate_document(self, document_id: int | None = None) -> QWidget | None:
         """Open (or bring forward) the curation view of a document, by default the open one."""
-        from gui.curation import CurationView
+        from claimdesk.gui.curation import CurationView
 
         document_id = self.document_id if document_id is None else document_id
         if document_id is None:
@@ -570,7 +570,7 @@ class MainWindow(LabelEditing, QMainWindow):
         return view
 
     def open_dashboard(self) -> QWidget:
-        from gui.dashboard import Dashboard  # pyqtgraph loads here, never at start-up
+        from claimdesk.gui.dashboard import Dashboard  # pyqtgraph loads here, never at start-up
 
         view = self.review_windows.get("dashboard")
         if not isinstance(view, Dashboard):
@@ -584,7 +584,7 @@ class MainWindow(LabelEditing, QMainWindow):
         return view
 
     def _curate_span(self, document_id: int, start: int, end: int, label_id: int) -> None:
-        from gui.curation import CurationView
+        from claimdesk.gui.curation import CurationView
 
         view = self.curate_document(document_id)
         if isinstance(view, CurationView):

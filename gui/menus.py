@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QKeySequence
 
 if TYPE_CHECKING:
-    from gui.main_window import MainWindow
+    from claimdesk.gui.main_window import MainWindow
 
 
 def _action(
@@ -78,7 +78,7 @@ def build_menus(window: MainWindow) -> None:
 
     def datasets(name: str) -> Callable[[], None]:
         def run() -> None:
-            from gui import export_dialog
+            from claimdesk.gui import export_dialog
 
             getattr(export_dialog, name)(window)
 

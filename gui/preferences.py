@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.limits import ANNOTATOR_NAME_MAX, is_reserved_annotator, name_problem
-from gui.dialogs import ok_cancel
-from gui.settings import MAX_FONT_SIZE, MAX_RECENT_COUNT, MIN_FONT_SIZE, Settings
+from claimdesk.core.limits import ANNOTATOR_NAME_MAX, is_reserved_annotator, name_problem
+from claimdesk.gui.dialogs import ok_cancel
+from claimdesk.gui.settings import MAX_FONT_SIZE, MAX_RECENT_COUNT, MIN_FONT_SIZE, Settings
 
 THEME_NAMES = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.codebook import load_codebook
-from core.importing import Cancelled, ImportPlan, plan_import
-from core.limits import printable_path
-from core.paths import resources_dir
-from core.project import EditError, Project
-from core.store import ProjectError
-from gui.workers import Task, progress_dialog
+from claimdesk.core.codebook import load_codebook
+from claimdesk.core.importing import Cancelled, ImportPlan, plan_import
+from claimdesk.core.limits import printable_path
+from claimdesk.core.paths import resources_dir
+from claimdesk.core.store.engine import ProjectError
+from claimdesk.core.store.project import EditError, Project
+from claimdesk.gui.workers import Task, progress_dialog
 
 if TYPE_CHECKING:
-    from gui.main_window import MainWindow
+    from claimdesk.gui.main_window import MainWindow
 
 
 def run_import(window: MainWindow, paths: list[Path]) -> Task:

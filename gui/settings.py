@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from core.paths import user_config_dir
+from claimdesk.core.paths import user_config_dir
 
 DEFAULT_FONT_SIZE = 12.0
 MIN_FONT_SIZE = 7.0

@@ -88,8 +88,8 @@ class ShortcutsDialog(_TableDialog):
 
 class CleanupRulesDialog(_TableDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
-        from core.textio import DEFAULT_CLEANUP_RULES
-        from gui.dialogs import plain_tooltip
+        from claimdesk.core.text.textio import DEFAULT_CLEANUP_RULES
+        from claimdesk.gui.dialogs import plain_tooltip
 
         rows = [(rule.name, rule.example) for rule in DEFAULT_CLEANUP_RULES]
         intro = (

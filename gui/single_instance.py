@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDir, QObject, Signal
 
-from core.paths import user_config_dir
+from claimdesk.core.paths import user_config_dir
 
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QLocalSocket

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from core.project import Project
-    from gui.main_window import MainWindow
+    from claimdesk.core.store.project import Project
+    from claimdesk.gui.main_window import MainWindow
 
 SMOKE_ANNOTATOR = "Smoke test"
 
@@ -70,10 +70,10 @@ def _smoke(argv: Sequence[str], home: Path, file: str | None, screenshot: str | 
     from PySide6.QtCore import QEvent, Qt
     from PySide6.QtGui import QKeyEvent
 
-    from gui.app import build_window, make_application
-    from gui.dialogs import Prompts
-    from gui.launch import EXERCISE_SUFFIX, PROJECT_SUFFIX, suffix_of
-    from gui.settings import Settings
+    from claimdesk.gui.app import build_window, make_application
+    from claimdesk.gui.dialogs import Prompts
+    from claimdesk.gui.launch import EXERCISE_SUFFIX, PROJECT_SUFFIX, suffix_of
+    from claimdesk.gui.settings import Settings
 
     class FailingPrompts(Prompts):
         """A smoke test must not stop to ask: a dialog it would show is a failure."""
@@ -169,9 +169,9 @@ def _smoke(argv: Sequence[str], home: Path, file: str | None, screenshot: str | 
 
 def _export_every_format(project: Project, folder: Path) -> str:
     """Export to each format Claimdesk knows, and read back the ones it imports."""
-    from core.formats import registry
-    from core.formats.base import MissingExtraError
-    from core.formats.export import export_dataset
+    from claimdesk.core.formats import registry
+    from claimdesk.core.formats.base import MissingExtraError
+    from claimdesk.core.formats.export import export_dataset
 
     folder.mkdir()
     exported: list[str] = []
@@ -199,7 +199,7 @@ def _export_every_format(project: Project, folder: Path) -> str:
 
 def _draw_dashboard(app: object, window: MainWindow) -> str:
     """Open the agreement dashboard (pyqtgraph, numpy) and wait for its figures."""
-    from gui.dashboard import Dashboard
+    from claimdesk.gui.dashboard import Dashboard
 
     view = window.open_dashboard()
     if not isinstance(view, Dashboard):

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.records import LabelRecord
-from gui.dialogs import plain_tooltip
+from claimdesk.core.records import LabelRecord
+from claimdesk.gui.dialogs import plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 

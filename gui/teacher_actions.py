@@ -8,19 +8,19 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QWidget
 
-from core.errors import EditError, ProjectError
-from core.limits import printable
-from gui.workers import Task, progress_dialog
+from claimdesk.core.errors import EditError, ProjectError
+from claimdesk.core.limits import printable
+from claimdesk.gui.workers import Task, progress_dialog
 
 if TYPE_CHECKING:
-    from core.exercise import CollectReport, ExerciseInfo, SubmissionVersionInfo
-    from gui.main_window import MainWindow
-    from gui.teacher_dialogs import SubmissionHistoryDialog
+    from claimdesk.core.classroom.exercise import CollectReport, ExerciseInfo, SubmissionVersionInfo
+    from claimdesk.gui.main_window import MainWindow
+    from claimdesk.gui.teacher_dialogs import SubmissionHistoryDialog
 
 
 def create_exercise(window: MainWindow) -> ExerciseInfo | None:
     """Ask what goes into the exercise, then write the file and record it in the project."""
-    from core.exercise import create_exercise as write_exercise
+    from claimdesk.core.classroom.exercise import create_exercise as write_exercise
 
     project = window.project
     documents = project.documents()
@@ -109,14 +109,14 @@ def report_text(report: CollectReport) -> str:
 
 def collect_now(window: MainWindow, paths: list[Path]) -> Task | None:
     """Check and collect submission files (or folders of them) into the window's project."""
-    from core.collect import collect
+    from claimdesk.core.classroom.collect import collect
 
     if not paths:
         return None
     project_path = window.project.path
 
     def work(progress: Callable[[int, int], bool]) -> CollectReport:
-        from core.project import Project
+        from claimdesk.core.store.project import Project
 
         # One connection per thread: the worker opens the file itself.
         with Project.open(project_path) as project:
@@ -130,7 +130,7 @@ def collect_now(window: MainWindow, paths: list[Path]) -> Task | None:
             show_history(window)  # the conflicts wait for the teacher's decision
 
     def failed(error: BaseException) -> None:
-        from core.exercise import Cancelled
+        from claimdesk.core.classroom.exercise import Cancelled
 
         if isinstance(error, Cancelled):
             window.statusBar().showMessage("Collecting cancelled; nothing was collected.", 8000)
@@ -151,9 +151,9 @@ def collect_folder(window: MainWindow) -> Task | None:
 
 def show_history(window: MainWindow) -> SubmissionHistoryDialog:
     """The held conflicts and replaced submissions of every exercise, to accept or restore."""
-    from core.exercise import exercises
-    from core.submission_history import history, restore
-    from gui.teacher_dialogs import SubmissionHistoryDialog
+    from claimdesk.core.classroom.exercise import exercises
+    from claimdesk.core.classroom.submission_history import history, restore
+    from claimdesk.gui.teacher_dialogs import SubmissionHistoryDialog
 
     project = window.project
 
@@ -172,8 +172,8 @@ def show_history(window: MainWindow) -> SubmissionHistoryDialog:
 
 
 def show_grades(window: MainWindow) -> Any:
-    from core.exercise import exercises
-    from gui.grades_window import GradesWindow
+    from claimdesk.core.classroom.exercise import exercises
+    from claimdesk.gui.grades_window import GradesWindow
 
     found = exercises(window.project)
     if not found:

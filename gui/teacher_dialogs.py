@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import ProjectError
-from core.limits import printable
-from core.records import AnnotatorRecord, DocumentRecord
-from gui.dialogs import ok_cancel
+from claimdesk.core.errors import ProjectError
+from claimdesk.core.limits import printable
+from claimdesk.core.records import AnnotatorRecord, DocumentRecord
+from claimdesk.gui.dialogs import ok_cancel
 
 if TYPE_CHECKING:  # core.exercise brings SQLAlchemy: not before the window's first paint
-    from core.exercise import SubmissionVersionInfo
+    from claimdesk.core.classroom.exercise import SubmissionVersionInfo
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-from core.paths import resources_dir
+from claimdesk.core.paths import resources_dir
 
 _ROLES = {
     "window": QPalette.ColorRole.Window,
@@ -107,7 +107,7 @@ def current_theme() -> str:
 
 def follow_system(app: QApplication) -> None:
     """Re-colour when the desktop switches between light and dark (while "system" is chosen)."""
-    from gui.settings import Settings
+    from claimdesk.gui.settings import Settings
 
     def changed(_scheme: Qt.ColorScheme) -> None:
         if Settings().theme == "system":

@@ -2,7 +2,7 @@
 
 import sys
 
-from gui.app import main
+from claimdesk.gui.app import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -35,9 +35,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as home:
         os.environ["CLAIMDESK_DATA_DIR"] = f"{home}/data"
         os.environ["CLAIMDESK_CONFIG_DIR"] = f"{home}/config"
-        from gui.app import build_window, make_application
-        from gui.dialogs import Prompts
-        from gui.settings import Settings
+        from claimdesk.gui.app import build_window, make_application
+        from claimdesk.gui.dialogs import Prompts
+        from claimdesk.gui.settings import Settings
 
         class Answers(Prompts):
             def annotator_name(self, current: str = "") -> str | None:

@@ -12,9 +12,9 @@ import pytest
 # Must be set before anything imports Qt.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from core.codebook import load_codebook
-from core.paths import seeds_dir
-from core.project import Project
+from claimdesk.core.codebook import load_codebook
+from claimdesk.core.paths import seeds_dir
+from claimdesk.core.store.project import Project
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +54,7 @@ def project(project_path: Path) -> Iterator[Project]:
 @pytest.fixture
 def seeded(project: Project) -> Project:
     """The test project with the two sample articles imported."""
-    from core.importing import import_paths
+    from claimdesk.core.importing import import_paths
 
     import_paths(project, sorted(seeds_dir().glob("*.txt")))
     project.history = type(project.history)()

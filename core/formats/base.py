@@ -8,7 +8,7 @@ XMI, bytes in some tools) converts at its own border and nowhere else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,13 +16,12 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
-from core.errors import Cancelled as Cancelled  # re-exported for format modules
-from core.errors import ProjectError
-from core.outputs import OutputError, atomic_write
-from core.records import LabelRecord
+from claimdesk.core.errors import Cancelled as Cancelled  # re-exported for format modules
+from claimdesk.core.errors import ProjectError
+from claimdesk.core.outputs import OutputError, atomic_write
+from claimdesk.core.records import LabelRecord
 
 # progress(done, total) -> False asks the exporter or importer to stop; nothing partial is left.
-Progress = Callable[[int, int], bool]
 
 
 @dataclass(frozen=True)
@@ -198,12 +197,6 @@ def spans_by_annotator(spans: Iterable[SpanOut]) -> list[tuple[str, list[SpanOut
     for span in spans:
         groups.setdefault(span.annotator, []).append(span)
     return sorted(groups.items(), key=itemgetter(0))
-
-
-def check_progress(progress: Progress | None, done: int, total: int) -> None:
-    """Call the progress callback; raise Cancelled when it asks to stop."""
-    if progress is not None and not progress(done, total):
-        raise Cancelled
 
 
 @contextmanager

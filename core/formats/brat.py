@@ -25,28 +25,27 @@ import re
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from core.formats.base import (
+from claimdesk.core.formats.base import (
     DocumentIn,
     DocumentOut,
     ExportReport,
     ExportSource,
     FormatError,
-    Progress,
     SpanDigest,
     SpanIn,
     SpanOut,
     atomic_output,
-    check_progress,
     verify,
 )
-from core.formats.safe_files import (
+from claimdesk.core.formats.safe_files import (
     MAX_DATASET_BYTES,
     MAX_ENTRY_BYTES,
     read_regular,
     shown_value,
     walk_folder,
 )
-from core.limits import printable
+from claimdesk.core.limits import printable
+from claimdesk.core.progress import Progress, check_progress
 
 NAME = "brat"
 TITLE = "brat standoff (.txt + .ann per document)"

@@ -21,19 +21,18 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from core.formats.base import (
+from claimdesk.core.formats.base import (
     DocumentOut,
     ExportReport,
     ExportSource,
     FormatError,
-    Progress,
     SpanDigest,
     SpanOut,
     atomic_output,
-    check_progress,
     spans_by_annotator,
     verify,
 )
+from claimdesk.core.progress import Progress, check_progress
 
 NAME = "conll"
 TITLE = "CoNLL-2003 IOB2 tokens (NER training)"

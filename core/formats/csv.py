@@ -18,16 +18,15 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
-from core.formats.base import (
+from claimdesk.core.formats.base import (
     ExportReport,
     ExportSource,
     FormatError,
-    Progress,
     SpanDigest,
     atomic_output,
-    check_progress,
     verify,
 )
+from claimdesk.core.progress import Progress, check_progress
 
 NAME = "csv"
 TITLE = "CSV, one row per annotation (spreadsheets)"

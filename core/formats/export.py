@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.formats import registry
-from core.formats.base import ExportReport, ExportSelection, FormatError, Progress
-from core.formats.source import ProjectSource
-from core.outputs import OutputError, check_output
-from core.project import Project
+from claimdesk.core.formats import registry
+from claimdesk.core.formats.base import ExportReport, ExportSelection, FormatError
+from claimdesk.core.formats.source import ProjectSource
+from claimdesk.core.outputs import OutputError, check_output
+from claimdesk.core.progress import Progress
+from claimdesk.core.store.project import Project
 
 
 def export_dataset(

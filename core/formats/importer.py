@@ -17,13 +17,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core import edits
-from core.edits import A, D, L
-from core.errors import EditError
-from core.formats import registry
-from core.formats.base import DocumentIn, FormatError, Progress, SpanIn, check_progress
-from core.formats.safe_files import shown_value
-from core.limits import (
+from claimdesk.core.errors import EditError
+from claimdesk.core.formats import registry
+from claimdesk.core.formats.base import DocumentIn, FormatError, SpanIn
+from claimdesk.core.formats.safe_files import shown_value
+from claimdesk.core.limits import (
     ANNOTATOR_NAME_MAX,
     LABEL_NAME_MAX,
     NOTE_MAX,
@@ -35,10 +33,13 @@ from core.limits import (
     printable,
     text_problem,
 )
-from core.models import Annotator
-from core.project import Project
-from core.records import Changes, LabelRecord
-from core.textio import sha256_text
+from claimdesk.core.progress import Progress, check_progress
+from claimdesk.core.records import Changes, LabelRecord
+from claimdesk.core.store import edits
+from claimdesk.core.store.edits import A, D, L
+from claimdesk.core.store.project import Project
+from claimdesk.core.store.tables import Annotator
+from claimdesk.core.text.textio import sha256_text
 
 DEFAULT_ANNOTATOR = "Imported"
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")

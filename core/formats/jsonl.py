@@ -22,21 +22,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from core.formats.base import (
+from claimdesk.core.formats.base import (
     DocumentIn,
     ExportReport,
     ExportSource,
     FormatError,
-    Progress,
     SpanDigest,
     SpanIn,
     SpanOut,
     atomic_output,
-    check_progress,
     spans_by_annotator,
     verify,
 )
-from core.formats.safe_files import (
+from claimdesk.core.formats.safe_files import (
     MAX_DATASET_BYTES,
     MAX_JSONL_ITEMS,
     json_items,
@@ -45,6 +43,7 @@ from core.formats.safe_files import (
     shown_value,
     too_large,
 )
+from claimdesk.core.progress import Progress, check_progress
 
 NAME = "jsonl"
 TITLE = "JSONL (doccano, HuggingFace datasets)"

@@ -24,21 +24,25 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from core.formats.base import (
+from claimdesk.core.formats.base import (
     DocumentIn,
     ExportReport,
     ExportSource,
     FormatError,
-    Progress,
     SpanDigest,
     SpanIn,
     SpanOut,
     atomic_output,
-    check_progress,
     spans_by_annotator,
     verify,
 )
-from core.formats.safe_files import MAX_DATASET_BYTES, load_json, read_regular, shown_value
+from claimdesk.core.formats.safe_files import (
+    MAX_DATASET_BYTES,
+    load_json,
+    read_regular,
+    shown_value,
+)
+from claimdesk.core.progress import Progress, check_progress
 
 NAME = "labelstudio"
 TITLE = "Label Studio JSON tasks + labeling config"

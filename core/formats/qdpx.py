@@ -35,21 +35,19 @@ from pathlib import Path
 
 from lxml import etree
 
-from core.formats.base import (
+from claimdesk.core.formats.base import (
     DocumentIn,
     DocumentOut,
     ExportReport,
     ExportSource,
     FormatError,
-    Progress,
     SpanDigest,
     SpanIn,
     atomic_output,
-    check_progress,
     utc_timestamp,
     verify,
 )
-from core.formats.safe_files import (
+from claimdesk.core.formats.safe_files import (
     MAX_DATASET_BYTES,
     SafeZip,
     open_zip,
@@ -57,8 +55,9 @@ from core.formats.safe_files import (
     shown_value,
     xml_text,
 )
-from core.limits import printable
-from core.records import LabelRecord
+from claimdesk.core.limits import printable
+from claimdesk.core.progress import Progress, check_progress
+from claimdesk.core.records import LabelRecord
 
 NAME = "qdpx"
 TITLE = "REFI-QDA project (QualCoder, ATLAS.ti, NVivo, MAXQDA)"

@@ -13,14 +13,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import cast
 
-from core.formats.base import (
+from claimdesk.core.formats.base import (
     DocumentIn,
     ExportReport,
     ExportSource,
     FormatError,
     MissingExtraError,
-    Progress,
 )
+from claimdesk.core.progress import Progress
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class FormatInfo:
                     f"this format needs {library}, which is not installed;"
                     f" install it with: pip install 'claimdesk[{extra}]'",
                 ) from None
-        return importlib.import_module(f"core.formats.{self.module}")
+        return importlib.import_module(f"claimdesk.core.formats.{self.module}")
 
     def available(self) -> bool:
         """The module exists and its optional dependency is installed."""
@@ -104,7 +104,7 @@ FORMATS: tuple[FormatInfo, ...] = (
 
 def all_formats() -> list[FormatInfo]:
     """Every format whose module is present in this installation."""
-    return [f for f in FORMATS if importlib.util.find_spec(f"core.formats.{f.module}")]
+    return [f for f in FORMATS if importlib.util.find_spec(f"claimdesk.core.formats.{f.module}")]
 
 
 def importable_formats() -> list[FormatInfo]:

@@ -35,10 +35,10 @@ from typing import IO, Any
 
 from lxml import etree
 
-from core import regular_files
-from core.formats.base import FormatError
-from core.limits import printable
-from core.regular_files import FileTooLarge, NotRegularFile
+from claimdesk.core.formats.base import FormatError
+from claimdesk.core.limits import printable
+from claimdesk.core.text import regular_files
+from claimdesk.core.text.regular_files import FileTooLarge, NotRegularFile
 
 MAX_ENTRIES = 10_000
 MAX_TOTAL_BYTES = 2 * 1024**3  # 2 GiB uncompressed for the whole archive

@@ -11,10 +11,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from core.errors import EditError
-from core.formats.base import DocumentOut, ExportSelection, SpanOut
-from core.project import Project
-from core.records import LabelRecord
+from claimdesk.core.errors import EditError
+from claimdesk.core.formats.base import DocumentOut, ExportSelection, SpanOut
+from claimdesk.core.records import LabelRecord
+from claimdesk.core.store.project import Project
 
 _SPANS_SQL = (
     'SELECT a.id, a.start, a."end", l.name, n.name, a.note, a.quote, a.created_at, a.updated_at'

@@ -19,16 +19,15 @@ from typing import Any
 import spacy
 from spacy.tokens import DocBin, Span
 
-from core.formats.base import (
+from claimdesk.core.formats.base import (
     ExportReport,
     ExportSource,
-    Progress,
     SpanDigest,
     atomic_output,
-    check_progress,
     spans_by_annotator,
     verify,
 )
+from claimdesk.core.progress import Progress, check_progress
 
 NAME = "spacy"
 TITLE = "spaCy v3 DocBin (.spacy)"

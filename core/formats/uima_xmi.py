@@ -31,19 +31,17 @@ from typing import Any
 
 from cassis import Cas, TypeSystem, load_cas_from_xmi, load_typesystem
 
-from core.formats.base import (
+from claimdesk.core.formats.base import (
     DocumentIn,
     ExportReport,
     ExportSource,
     FormatError,
-    Progress,
     SpanDigest,
     SpanIn,
     atomic_output,
-    check_progress,
     verify,
 )
-from core.formats.safe_files import (
+from claimdesk.core.formats.safe_files import (
     MAX_DATASET_BYTES,
     MAX_ENTRY_BYTES,
     check_xml_prolog,
@@ -52,7 +50,8 @@ from core.formats.safe_files import (
     walk_folder,
     xml_text,
 )
-from core.limits import printable
+from claimdesk.core.limits import printable
+from claimdesk.core.progress import Progress, check_progress
 
 NAME = "uima-xmi"
 TITLE = "UIMA CAS XMI (INCEpTION, WebAnno)"

@@ -29,18 +29,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from core.formats.base import (
+from claimdesk.core.formats.base import (
     ExportReport,
     ExportSource,
     FormatError,
-    Progress,
     SpanDigest,
     SpanOut,
     atomic_output,
-    check_progress,
     utc_timestamp,
     verify,
 )
+from claimdesk.core.progress import Progress, check_progress
 
 NAME = "w3c"
 TITLE = "W3C Web Annotation JSON-LD"

@@ -31,14 +31,16 @@ CORE_WITHOUT_QT = textwrap.dedent(
             return None
 
     sys.meta_path.insert(0, NoQt())
-    import core
+    import claimdesk.core as core
 
     imported = []
-    for info in pkgutil.walk_packages(core.__path__, "core."):
+    for info in pkgutil.walk_packages(core.__path__, "claimdesk.core."):
+        if info.name.endswith(".__main__"):  # python -m claimdesk.core.cli: runs the CLI
+            continue
         importlib.import_module(info.name)
         imported.append(info.name)
 
-    from core.cli import main
+    from claimdesk.core.cli.main import main
 
     out = io.StringIO()
     with redirect_stdout(out):
@@ -98,14 +100,16 @@ def test_every_core_module_imports_and_the_cli_runs_with_qt_blocked() -> None:
     assert result.returncode == 0, result.stderr
     imported = set(result.stdout.split())
     expected = {
-        "core." + path.stem for path in (ROOT / "core").glob("*.py") if path.stem != "__init__"
+        "claimdesk.core." + ".".join(path.relative_to(ROOT / "core").with_suffix("").parts)
+        for path in (ROOT / "core").rglob("*.py")
+        if path.stem not in ("__init__", "__main__") and "migrations" not in path.parts
     }
     assert expected <= imported
 
 
 def test_the_qt_blocker_really_blocks() -> None:
     # Guards the test above: the same finder makes a Qt import fail.
-    script = CORE_WITHOUT_QT.split("import core")[0] + "import PySide6\n"
+    script = CORE_WITHOUT_QT.split("import claimdesk.core")[0] + "import PySide6\n"
     result = subprocess.run(
         [sys.executable, "-c", script.format(blocked=set(QT))],
         cwd=ROOT,
@@ -147,7 +151,7 @@ def test_core_module_never_imports_gui_or_qt(path: Path) -> None:
     offending = [
         f"line {line}: {module}"
         for line, module in imported_modules(parse(path))
-        if top(module) in {"gui", *QT}
+        if top(module) in QT or module.startswith("claimdesk.gui")
     ]
     assert offending == [], f"{relative(path)} must not depend on the GUI"
 
@@ -158,12 +162,12 @@ def test_the_scanners_see_what_they_look_for() -> None:
         '"""Lists SELECT in prose."""\n'
         "import sqlite3\n"
         "from sqlalchemy.orm import Session\n"
-        "from gui import main_window\n"
+        "from claimdesk.gui import main_window\n"
         "query = 'UPDATE label SET name = ?'\n"
         "other = f'DELETE FROM annotation WHERE id = {1}'\n"
     )
     modules = {top(module) for _, module in imported_modules(sample)}
-    assert modules == {"sqlite3", "sqlalchemy", "gui"}
+    assert modules == {"sqlite3", "sqlalchemy", "claimdesk"}
     prose = docstrings(sample)
     strings = [
         node.value
@@ -172,3 +176,29 @@ def test_the_scanners_see_what_they_look_for() -> None:
     ]
     assert sum(bool(SQL.search(s)) for s in strings) == 2
     assert not SQL.search("Select some text first, then update the label set.")
+
+
+BARE = ("core", "gui")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        *python_files("core"),
+        *python_files("gui"),
+        *python_files("tests"),
+        *python_files("benchmarks"),
+        *python_files("scripts"),
+        *python_files("packaging"),
+    ],
+    ids=relative,
+)
+def test_everything_imports_the_installed_names(path: Path) -> None:
+    # The folders are installed as claimdesk.core and claimdesk.gui; a bare `import core` would
+    # load a second copy of a module from the checkout (or nothing at all from a wheel).
+    offending = [
+        f"line {line}: {module}"
+        for line, module in imported_modules(parse(path))
+        if top(module) in BARE
+    ]
+    assert offending == [], f"{relative(path)} imports a bare core/gui; use claimdesk.core/gui"

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from core.codebook import MAX_BYTES, VERSION, Codebook, CodebookError, load_codebook
-from core.paths import resources_dir, seeds_dir
-from core.project import Project
+from claimdesk.core.codebook import MAX_BYTES, VERSION, Codebook, CodebookError, load_codebook
+from claimdesk.core.paths import resources_dir, seeds_dir
+from claimdesk.core.store.project import Project
 
 COLOUR = re.compile(r"^#[0-9a-f]{6}$")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.contrast import blend, contrast_ratio, highlighted_text_contrast, parse_hex
+from claimdesk.core.contrast import blend, contrast_ratio, highlighted_text_contrast, parse_hex
 
 
 def test_black_on_white_is_21_and_a_colour_on_itself_is_1() -> None:

@@ -6,13 +6,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from core.collect import collect
-from core.curation import GOLD_ANNOTATOR, accept_majority, accept_span, gold_annotator
-from core.exercise import create_exercise
-from core.formats.base import ExportSelection
-from core.formats.export import export_dataset
-from core.grading import grade
-from tests.core.classroom_kit import annotate, student_submits, teacher_project
+from claimdesk.core.agreement.curation import (
+    GOLD_ANNOTATOR,
+    accept_majority,
+    accept_span,
+    gold_annotator,
+)
+from claimdesk.core.classroom.collect import collect
+from claimdesk.core.classroom.exercise import create_exercise
+from claimdesk.core.classroom.grading import grade
+from claimdesk.core.formats.base import ExportSelection
+from claimdesk.core.formats.export import export_dataset
+from tests.core.classroom.classroom_kit import annotate, student_submits, teacher_project
 
 
 def test_a_curated_gold_set_is_exported_and_keys_an_exercise(tmp_path: Path) -> None:

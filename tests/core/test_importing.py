@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from core.importing import ImportRefused, import_paths
-from core.project import Project
-from core.textio import sha256_text
+from claimdesk.core.importing import ImportRefused, import_paths
+from claimdesk.core.store.project import Project
+from claimdesk.core.text.textio import sha256_text
 
 # A real-looking article with the debris a browser's "save as text" leaves in it.
 DEBRIS = ["Article excerpt", "Advertisement", "Subscribe to continue reading", "Share this article"]
@@ -235,7 +235,7 @@ def test_cleaned_and_raw_versions_are_different_documents(project: Project, tmp_
 
 
 def test_progress_is_reported_and_can_cancel(project: Project, tmp_path: Path) -> None:
-    from core.importing import Cancelled
+    from claimdesk.core.importing import Cancelled
 
     titles = good_folder(tmp_path / "in")
     seen: list[tuple[int, int]] = []

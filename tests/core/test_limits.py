@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.limits import (
+from claimdesk.core.limits import (
     LABEL_NAME_MAX,
     is_reserved_annotator,
     name_problem,

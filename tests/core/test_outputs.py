@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core.outputs import (
+from claimdesk.core.outputs import (
     OutputError,
     atomic_write,
     check_folder,
@@ -20,7 +20,7 @@ from core.outputs import (
     remove_stale_partials,
     write_text_file,
 )
-from core.project import Project
+from claimdesk.core.store.project import Project
 
 
 @pytest.fixture

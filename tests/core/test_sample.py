@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-import core.sample
-from core.codebook import load_codebook
-from core.paths import seeds_dir, user_data_dir
-from core.project import Project
-from core.sample import ensure_sample_project
+import claimdesk.core.sample
+from claimdesk.core.codebook import load_codebook
+from claimdesk.core.paths import seeds_dir, user_data_dir
+from claimdesk.core.sample import ensure_sample_project
+from claimdesk.core.store.project import Project
 
 TITLES = (
     "China and Soviet Union Improve Military Ties",
@@ -87,7 +87,7 @@ def failing(*_args: object, **_kwargs: object) -> None:
 @pytest.mark.parametrize("step", ["load_codebook", "import_paths"])
 def test_failed_creation_leaves_no_file_behind(step: str, monkeypatch: pytest.MonkeyPatch) -> None:
     with monkeypatch.context() as patch:
-        patch.setattr(core.sample, step, failing)
+        patch.setattr(claimdesk.core.sample, step, failing)
         with pytest.raises(RuntimeError, match="disk full"):
             ensure_sample_project()
     folder = user_data_dir()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from core.records import AnnotatorRecord, DocumentRecord
-from gui.teacher_dialogs import CreateExerciseDialog, ExerciseDraft
+from claimdesk.core.records import AnnotatorRecord, DocumentRecord
+from claimdesk.gui.teacher_dialogs import CreateExerciseDialog, ExerciseDraft
 from tests.gui.conftest import ScriptedPrompts
 
 

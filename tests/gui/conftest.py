@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from core.project import Project
-from gui.dialogs import LabelDraft, Prompts
-from gui.main_window import MainWindow
-from gui.settings import Settings
+from claimdesk.core.store.project import Project
+from claimdesk.gui.dialogs import LabelDraft, Prompts
+from claimdesk.gui.main_window import MainWindow
+from claimdesk.gui.settings import Settings
 
 
 def _unscripted(*_args: object, **_kwargs: object) -> None:

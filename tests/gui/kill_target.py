@@ -14,9 +14,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
 
-from gui.app import build_window, make_application
-from gui.dialogs import Prompts
-from gui.settings import Settings
+from claimdesk.gui.app import build_window, make_application
+from claimdesk.gui.dialogs import Prompts
+from claimdesk.gui.settings import Settings
 
 
 class Answers(Prompts):

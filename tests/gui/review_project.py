@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 import re
 
-from core.project import Project
-from core.records import Status
+from claimdesk.core.records import Status
+from claimdesk.core.store.project import Project
 
 
 def add_annotators(project: Project, count: int, seed: int = 5) -> list[int]:

@@ -19,11 +19,16 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from core.contrast import TEXT_MINIMUM, contrast_ratio, highlighted_text_contrast, parse_hex
-from core.paths import resources_dir, seeds_dir
-from gui.document_view import FILL_ALPHA
-from gui.main_window import MainWindow
-from gui.theme import apply_theme, theme_colours
+from claimdesk.core.contrast import (
+    TEXT_MINIMUM,
+    contrast_ratio,
+    highlighted_text_contrast,
+    parse_hex,
+)
+from claimdesk.core.paths import resources_dir, seeds_dir
+from claimdesk.gui.document_view import FILL_ALPHA
+from claimdesk.gui.main_window import MainWindow
+from claimdesk.gui.theme import apply_theme, theme_colours
 
 THEMES = ("light", "dark")
 

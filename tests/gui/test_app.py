@@ -6,9 +6,9 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from core.paths import sample_project_path
-from gui.app import build_window, parse_args
-from gui.settings import Settings
+from claimdesk.core.paths import sample_project_path
+from claimdesk.gui.app import build_window, parse_args
+from claimdesk.gui.settings import Settings
 from tests.gui.conftest import ScriptedPrompts
 
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from core.project import Project
+from claimdesk.core.store.project import Project
 
 TARGET = Path(__file__).with_name("kill_target.py")
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,11 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from core.curation import GOLD_ANNOTATOR, gold_annotator
-from core.formats.base import ExportSelection
-from core.project import Project
-from gui.curation import CandidateModel, CurationView
-from gui.main_window import MainWindow
+from claimdesk.core.agreement.curation import GOLD_ANNOTATOR, gold_annotator
+from claimdesk.core.formats.base import ExportSelection
+from claimdesk.core.store.project import Project
+from claimdesk.gui.curation import CandidateModel, CurationView
+from claimdesk.gui.main_window import MainWindow
 from tests.gui.conftest import db_rows
 from tests.gui.review_project import add_annotators
 
@@ -224,7 +224,7 @@ AWKWARD = "Troops 🇷🇺 left; 𠀋 envoys say.\r\nCafe\u0301 talks <b>x</b>&a
 def test_awkward_text_curates_with_exact_offsets(
     project: Project, qtbot: QtBot, project_path: Path
 ) -> None:
-    from core.textio import Article, sha256_text
+    from claimdesk.core.text.textio import Article, sha256_text
 
     article = Article(Path("a.txt"), AWKWARD, "<i>Troops</i>", sha256_text(AWKWARD), "utf-8", ())
     document_id = project.import_articles([article]).added[0][0]

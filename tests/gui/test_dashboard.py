@@ -15,12 +15,12 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from core import agreement
-from core.curation import gold_annotator
-from core.records import Status
-from gui.charts import short
-from gui.curation import CurationView
-from gui.main_window import MainWindow
+from claimdesk.core.agreement import compute as agreement
+from claimdesk.core.agreement.curation import gold_annotator
+from claimdesk.core.records import Status
+from claimdesk.gui.charts import short
+from claimdesk.gui.curation import CurationView
+from claimdesk.gui.main_window import MainWindow
 from tests.gui.review_project import add_annotators
 
 
@@ -243,7 +243,7 @@ def test_hovering_a_cell_names_the_pair_and_value(dashboard, qtbot: QtBot) -> No
 def test_many_annotators_are_numbered_under_the_heatmap_and_named_beside_it(
     qtbot: QtBot,
 ) -> None:
-    from gui.charts import Heatmap
+    from claimdesk.gui.charts import Heatmap
 
     heatmap = Heatmap()
     qtbot.addWidget(heatmap)
@@ -260,7 +260,7 @@ def test_many_annotators_are_numbered_under_the_heatmap_and_named_beside_it(
 
 
 def test_legend_shows_names_as_plain_text(qtbot: QtBot) -> None:
-    from gui.charts import grouped_hbars
+    from claimdesk.gui.charts import grouped_hbars
 
     chart = grouped_hbars("t", ["=SUM(A1)"], ["<b>Ana</b>", "Ben &amp; co"], np.ones((2, 1)), "n")
     qtbot.addWidget(chart)

@@ -10,9 +10,9 @@ from PySide6.QtCore import QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QTextCursor
 from pytestqt.qtbot import QtBot
 
-from core.spans import Span, SpanIndex
-from gui.document_view import FILL_ALPHA, DocumentView
-from gui.offsets import OffsetMap
+from claimdesk.core.text.spans import Span, SpanIndex
+from claimdesk.gui.document_view import FILL_ALPHA, DocumentView
+from claimdesk.gui.offsets import OffsetMap
 
 RED, BLUE, GREEN = "#ff0000", "#0000ff", "#00a000"
 ARTICLE = (

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from core.project import Project
-from gui.settings import Settings
+from claimdesk.core.store.project import Project
+from claimdesk.gui.settings import Settings
 
 pytestmark = pytest.mark.xvfb
 BIN = Path(sys.executable).parent

@@ -9,13 +9,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QToolButton
 from pytestqt.qtbot import QtBot
 
-from core.exercise import create_exercise
-from core.importing import import_paths
-from core.project import Project
-from gui.app import build_window, parse_args
-from gui.exercise_window import FROZEN_TIP, IdentityDialog, StudentMode
-from gui.main_window import MainWindow
-from gui.settings import Settings
+from claimdesk.core.classroom.exercise import create_exercise
+from claimdesk.core.importing import import_paths
+from claimdesk.core.store.project import Project
+from claimdesk.gui.app import build_window, parse_args
+from claimdesk.gui.exercise_window import FROZEN_TIP, IdentityDialog, StudentMode
+from claimdesk.gui.main_window import MainWindow
+from claimdesk.gui.settings import Settings
 from tests.gui.classroom_prompts import ClassroomPrompts
 
 AWKWARD = "Café 😀 said: 𠀋 the embargo\r\nwill end. <b>x</b>&amp; =SUM(A1)\r\n"
@@ -132,7 +132,7 @@ def test_student_opens_annotates_submits_and_resumes(
     assert str(out) in prompts.informed[-1]
     assert student.banner.submitted.text().startswith("Submitted ")
 
-    from core.collect import read_submission
+    from claimdesk.core.classroom.collect import read_submission
 
     submission = read_submission(out)
     assert submission.student_name == "<b>Eve</b>" and submission.student_id == "S-17"
@@ -225,7 +225,7 @@ def test_identity_dialog_needs_a_name_and_shows_the_title_literally(
 def test_time_spent_is_recorded_while_open_but_not_across_a_sleep(
     qtbot: QtBot, exercise_file: Path
 ) -> None:
-    from core.workspace import workspace_info
+    from claimdesk.core.classroom.workspace import workspace_info
 
     prompts = ClassroomPrompts()
     prompts.identities = [("Ida", "")]

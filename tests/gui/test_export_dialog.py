@@ -8,10 +8,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from core.project import Project
-from gui.dialogs import TextDialog
-from gui.export_dialog import ExportChoice, ExportDialog, ImportChoice, ImportDialog
-from gui.main_window import MainWindow
+from claimdesk.core.store.project import Project
+from claimdesk.gui.dialogs import TextDialog
+from claimdesk.gui.export_dialog import ExportChoice, ExportDialog, ImportChoice, ImportDialog
+from claimdesk.gui.main_window import MainWindow
 from tests.gui.conftest import ScriptedPrompts, db_rows
 
 
@@ -76,7 +76,7 @@ def test_cancelled_export_leaves_nothing(
     tmp_path: Path,
     monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    from gui.workers import Task
+    from claimdesk.gui.workers import Task
 
     start = Task.start
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from gui.main_window import MainWindow
+from claimdesk.gui.main_window import MainWindow
 from tests.gui.conftest import ScriptedPrompts, db_rows
 
 

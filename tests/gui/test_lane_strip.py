@@ -10,13 +10,13 @@ from PySide6.QtGui import QColor, QHelpEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
-from core.codebook import load_codebook
-from core.paths import seeds_dir
-from core.project import Project
-from core.textio import Article, sha256_text
-from gui.curation import PREVIEW_ID, CurationView
-from gui.lane_strip import LINE_GAP, Bar, LaneStrip
-from gui.offsets import OffsetMap
+from claimdesk.core.codebook import load_codebook
+from claimdesk.core.paths import seeds_dir
+from claimdesk.core.store.project import Project
+from claimdesk.core.text.textio import Article, sha256_text
+from claimdesk.gui.curation import PREVIEW_ID, CurationView
+from claimdesk.gui.lane_strip import LINE_GAP, Bar, LaneStrip
+from claimdesk.gui.offsets import OffsetMap
 
 # Awkward lines: an emoji and a CJK character outside the BMP (two UTF-16 units each), HTML-
 # and formula-looking text, combining accents, and CRLF line ends (one break, two characters).

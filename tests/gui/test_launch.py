@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from core.project import Project
-from gui.launch import open_path, suffix_of
-from gui.main_window import MainWindow
+from claimdesk.core.store.project import Project
+from claimdesk.gui.launch import open_path, suffix_of
+from claimdesk.gui.main_window import MainWindow
 from tests.gui.classroom_prompts import ClassroomPrompts
 from tests.gui.conftest import ScriptedPrompts
 
@@ -64,7 +64,7 @@ def test_a_damaged_submission_is_listed_as_rejected_and_collects_nothing(
 def test_an_exercise_handed_over_opens_the_students_workspace(
     window: MainWindow, tmp_path: Path, name: str
 ) -> None:
-    from core.exercise import create_exercise
+    from claimdesk.core.classroom.exercise import create_exercise
 
     teacher = window.project
     titles = [d.title for d in teacher.documents()]
@@ -257,8 +257,8 @@ def test_smoke_test_names_a_format_this_installation_lacks(
     seeded: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A packaged build that left a format module out: the registry still lists the format.
-    from core.formats import registry
-    from gui.smoke import SmokeFailure, _export_every_format
+    from claimdesk.core.formats import registry
+    from claimdesk.gui.smoke import SmokeFailure, _export_every_format
 
     ghost = registry.FormatInfo("ghost", "ghost_module", "Left out", False, ".x", True)
     monkeypatch.setattr(registry, "FORMATS", (*registry.FORMATS, ghost))
@@ -274,7 +274,7 @@ def test_launch_paints_the_window_first_then_frames_the_focus(
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from gui import app as claimdesk
+    from claimdesk.gui import app as claimdesk
 
     path = seeded.path
     seeded.close()
@@ -303,7 +303,7 @@ def test_launch_paints_the_window_first_then_frames_the_focus(
 def test_smoke_test_opens_an_exercise_as_its_own_student_and_refuses_a_submission(
     seeded: Project, tmp_path: Path
 ) -> None:
-    from core.exercise import create_exercise
+    from claimdesk.core.classroom.exercise import create_exercise
 
     first = seeded.overview(seeded.ensure_annotator("Teacher").id)[0].id
     exercise = tmp_path / "Week 𠀋.claimdesk-exercise"

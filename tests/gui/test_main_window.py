@@ -10,10 +10,10 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from core.importing import import_paths
-from core.models import Status
-from gui.dialogs import LabelDraft
-from gui.main_window import MainWindow
+from claimdesk.core.importing import import_paths
+from claimdesk.core.store.tables import Status
+from claimdesk.gui.dialogs import LabelDraft
+from claimdesk.gui.main_window import MainWindow
 from tests.gui.conftest import ScriptedPrompts, db_rows
 
 ROWS = 'SELECT label_id, start, "end", quote, note FROM annotation ORDER BY id'
@@ -386,7 +386,7 @@ def test_layout_is_remembered(window: MainWindow, settings, seeded, prompts, qtb
     sizes = window.splitter.sizes()
     window.close()
     QApplication.processEvents()
-    from core.project import Project
+    from claimdesk.core.store.project import Project
 
     again = MainWindow(Project.open(seeded.path), seeded.ensure_annotator("Ana"), settings, prompts)
     qtbot.addWidget(again)
@@ -397,7 +397,7 @@ def test_layout_is_remembered(window: MainWindow, settings, seeded, prompts, qtb
 
 
 def test_keyboard_shortcuts_dialog_lists_every_menu_shortcut(window: MainWindow) -> None:
-    from gui.shortcuts import SHORTCUTS
+    from claimdesk.gui.shortcuts import SHORTCUTS
 
     listed = " ".join(keys for keys, _ in SHORTCUTS)
     for action in window.actions():
@@ -410,8 +410,8 @@ def test_keyboard_shortcuts_dialog_lists_every_menu_shortcut(window: MainWindow)
 
 
 def test_cleanup_rules_are_shown_to_the_user(window: MainWindow) -> None:
-    from core.textio import DEFAULT_CLEANUP_RULES
-    from gui.shortcuts import CleanupRulesDialog
+    from claimdesk.core.text.textio import DEFAULT_CLEANUP_RULES
+    from claimdesk.gui.shortcuts import CleanupRulesDialog
 
     dialog = CleanupRulesDialog(window)
     shown = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
@@ -445,7 +445,7 @@ def test_a_failed_save_says_not_saved_and_shows_no_highlight(
 ) -> None:
     from sqlalchemy.exc import OperationalError
 
-    from core import edits
+    from claimdesk.core.store import edits
 
     def disk_full(self: object, conn: object) -> None:
         raise OperationalError("INSERT", {}, Exception("database or disk is full"))
@@ -465,7 +465,7 @@ def test_a_failed_save_says_not_saved_and_shows_no_highlight(
 
 
 def test_switches_are_remembered_across_launches(window: MainWindow) -> None:
-    from gui.settings import Settings
+    from claimdesk.gui.settings import Settings
 
     window.clean_action.trigger()
     window.snap_action.trigger()

@@ -9,7 +9,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
-from gui.offsets import OffsetMap
+from claimdesk.gui.offsets import OffsetMap
 
 PARAGRAPH_SEPARATOR = "\u2029"  # what QTextCursor.selectedText() returns for "\n"
 

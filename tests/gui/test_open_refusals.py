@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from core import store
-from gui.app import build_window
-from gui.settings import Settings
+from claimdesk.core.store import engine as store
+from claimdesk.gui.app import build_window
+from claimdesk.gui.settings import Settings
 from tests.gui.conftest import ScriptedPrompts
 
 

@@ -9,11 +9,11 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
-from core.project import Project
-from gui.main_window import MainWindow
-from gui.preferences import Preferences, PreferencesDialog
-from gui.settings import MAX_RECENT_COUNT, Settings
-from gui.theme import apply_theme, theme_colours
+from claimdesk.core.store.project import Project
+from claimdesk.gui.main_window import MainWindow
+from claimdesk.gui.preferences import Preferences, PreferencesDialog
+from claimdesk.gui.settings import MAX_RECENT_COUNT, Settings
+from claimdesk.gui.theme import apply_theme, theme_colours
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +27,9 @@ def light_again() -> object:
 def _choose(window: MainWindow, monkeypatch: pytest.MonkeyPatch, **changes: object) -> None:
     chosen = Preferences.from_settings(window.settings)
     chosen = Preferences(**{**chosen.__dict__, **changes})  # type: ignore[arg-type]
-    monkeypatch.setattr("gui.preferences.ask_preferences", lambda settings, parent: chosen)
+    monkeypatch.setattr(
+        "claimdesk.gui.preferences.ask_preferences", lambda settings, parent: chosen
+    )
     window.preferences_action.trigger()
     QApplication.processEvents()  # the palette reaches the widgets through events
 

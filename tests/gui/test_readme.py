@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gui.shortcuts import SHORTCUTS
+from claimdesk.gui.shortcuts import SHORTCUTS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -10,17 +10,17 @@ import pytest
 from PySide6.QtCore import Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 
-from core.exercise import exercises
-from core.project import Project
-from core.workspace import open_workspace, submit, workspace_info
-from gui.app import build_window
-from gui.dialogs import TextDialog
-from gui.grades_window import AnnotatorRole, GradesWindow
-from gui.main_window import MainWindow
-from gui.settings import Settings
-from gui.teacher_actions import report_text
-from gui.teacher_dialogs import CreateExerciseDialog
-from gui.workers import Task
+from claimdesk.core.classroom.exercise import exercises
+from claimdesk.core.classroom.workspace import open_workspace, submit, workspace_info
+from claimdesk.core.store.project import Project
+from claimdesk.gui.app import build_window
+from claimdesk.gui.dialogs import TextDialog
+from claimdesk.gui.grades_window import AnnotatorRole, GradesWindow
+from claimdesk.gui.main_window import MainWindow
+from claimdesk.gui.settings import Settings
+from claimdesk.gui.teacher_actions import report_text
+from claimdesk.gui.teacher_dialogs import CreateExerciseDialog
+from claimdesk.gui.workers import Task
 from tests.gui.classroom_prompts import ClassroomPrompts
 
 EMBARGO = "Arms embargo / sanctions"
@@ -212,7 +212,7 @@ def test_create_collect_grade_export_feedback(
 
 
 def test_report_text_lists_every_file_with_its_reason() -> None:
-    from core.exercise import CollectReport
+    from claimdesk.core.classroom.exercise import CollectReport
 
     report = CollectReport(
         accepted=[(Path("a.claimdesk-submission"), "Ann")],
@@ -232,7 +232,7 @@ def test_classroom_menu_without_exercises_says_what_to_do(window: MainWindow) ->
 
 
 def exercise_with_submission(window: MainWindow, tmp_path: Path) -> tuple[Path, Path]:
-    from core.exercise import create_exercise
+    from claimdesk.core.classroom.exercise import create_exercise
 
     project = window.project
     china = project.documents()[0]
@@ -327,8 +327,8 @@ def test_file_open_on_an_exercise_starts_it_as_a_student(
 def test_grades_without_a_key_say_so_until_one_is_chosen(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    from core.collect import collect
-    from core.exercise import create_exercise, set_key
+    from claimdesk.core.classroom.collect import collect
+    from claimdesk.core.classroom.exercise import create_exercise, set_key
 
     _, sent = exercise_with_submission(window, tmp_path)
     (info,) = exercises(window.project)
@@ -357,7 +357,7 @@ def test_grades_without_a_key_say_so_until_one_is_chosen(
 def test_a_held_conflict_is_shown_and_can_be_accepted(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from gui.teacher_actions import collect_now
+    from claimdesk.gui.teacher_actions import collect_now
 
     prompts = ClassroomPrompts()
     window.prompts = prompts

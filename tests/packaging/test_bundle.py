@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from core.project import Project
+from claimdesk.core.store.project import Project
 from tests.packaging.conftest import need
 
 pytestmark = pytest.mark.bundle
@@ -105,7 +105,7 @@ def test_bundle_is_lean(bundle: Path) -> None:
         "resources/icons/png/claimdesk-48.png",
         "resources/themes/dark.json",
         "seeds/codebook.json",
-        "core/migrations/env.py",
+        "core/store/migrations/env.py",
     ):
         assert (internal / needed).is_file(), needed
 
@@ -122,7 +122,7 @@ def test_double_click_on_an_exercise_opens_it_in_the_installed_bundle(
 ) -> None:
     """The whole path a student takes: the desktop's double-click (gio open) starts the bundle
     that install.sh registered, which asks who they are and opens their workspace."""
-    from core.exercise import create_exercise
+    from claimdesk.core.classroom.exercise import create_exercise
     from tests.packaging.test_linux_install import INSTALL
 
     for tool in ("xdotool", "gio", "xdg-mime", "update-mime-database"):
@@ -170,7 +170,7 @@ def test_double_click_on_an_exercise_opens_it_in_the_installed_bundle(
         for pid in pids:
             os.kill(int(pid), signal.SIGTERM)
     # The student's own workspace was made where Claimdesk resumes it next time.
-    from core.workspace import workspace_path
+    from claimdesk.core.classroom.workspace import workspace_path
 
     monkeypatch.setenv("CLAIMDESK_DATA_DIR", env["CLAIMDESK_DATA_DIR"])
     assert workspace_path(exercise, "Ada Student").is_file()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from core.edits import AddDocuments
-from core.project import Project
-from core.textio import sha256_text
+from claimdesk.core.store.edits import AddDocuments
+from claimdesk.core.store.project import Project
+from claimdesk.core.text.textio import sha256_text
 
 # Emoji and CJK outside the BMP before the spans, a combining accent, CRLF kept as given,
 # HTML- and formula-looking text.

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.formats.base import DocumentOut, MemorySource, SpanOut
-from core.records import LabelRecord
+from claimdesk.core.formats.base import DocumentOut, MemorySource, SpanOut
+from claimdesk.core.records import LabelRecord
 
 # Times as the project stores them: ISO text in UTC, without an offset.
 WHEN = "2026-03-04 05:06:07.000000"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.formats.base import ExportReport, FormatError, SpanDigest, utc_timestamp, verify
+from claimdesk.core.formats.base import ExportReport, FormatError, SpanDigest, utc_timestamp, verify
 
 A = ("Ana", "Factual claim", 0, 2, "😀𠀋")
 B = ("Ana", "主张 opinion", 3, 9, "Cafe\u0301 ")

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from core.edits import AddDocuments
-from core.formats.base import FormatError
-from core.formats.export import export_dataset
-from core.formats.importer import import_annotations
-from core.project import Project
-from core.textio import sha256_text
+from claimdesk.core.formats.base import FormatError
+from claimdesk.core.formats.export import export_dataset
+from claimdesk.core.formats.importer import import_annotations
+from claimdesk.core.store.edits import AddDocuments
+from claimdesk.core.store.project import Project
+from claimdesk.core.text.textio import sha256_text
 from tests.core.formats.exchange_samples import TEXT_1, TEXT_2
 
 Row = tuple[str, str, str, int, int, str, str]

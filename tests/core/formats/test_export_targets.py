@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from core.formats.export import export_dataset
-from core.formats.importer import read_dataset
-from core.models import utcnow
-from core.project import Project
-from core.textio import sha256_text
-from tests.core.test_cli import cli_path, digest, failed, ok, run
+from claimdesk.core.formats.export import export_dataset
+from claimdesk.core.formats.importer import read_dataset
+from claimdesk.core.store.project import Project
+from claimdesk.core.store.tables import utcnow
+from claimdesk.core.text.textio import sha256_text
+from tests.core.cli.test_cli import cli_path, digest, failed, ok, run
 
 
 def _project(path: Path, documents: int = 2, spans: int = 3) -> Path:

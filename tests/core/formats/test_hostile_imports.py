@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import EditError
-from core.formats import qdpx, safe_files, uima_xmi
-from core.formats.base import DocumentOut, FormatError, MemorySource, SpanOut
-from core.formats.importer import import_annotations
-from core.project import Project
+from claimdesk.core.errors import EditError
+from claimdesk.core.formats import qdpx, safe_files, uima_xmi
+from claimdesk.core.formats.base import DocumentOut, FormatError, MemorySource, SpanOut
+from claimdesk.core.formats.importer import import_annotations
+from claimdesk.core.store.project import Project
 from tests.core.formats.awkward_project import rows
 
 TEXT = "Moscow talks went on. Beijing summit ended."
@@ -100,7 +100,7 @@ def test_a_file_over_the_byte_limit_is_refused_before_it_is_read(
     project: Project, project_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(safe_files, "MAX_DATASET_BYTES", 3 * 1024**2)
-    from core.formats import jsonl, labelstudio
+    from claimdesk.core.formats import jsonl, labelstudio
 
     monkeypatch.setattr(labelstudio, "MAX_DATASET_BYTES", 3 * 1024**2)
     monkeypatch.setattr(jsonl, "MAX_DATASET_BYTES", 3 * 1024**2)
@@ -460,7 +460,7 @@ def test_the_cli_refuses_hostile_files_without_a_traceback(
         ("qdpx", bad_zip, "bad.qdpx: entry sources/doc.txt: damaged entry"),
     ]:
         result = subprocess.run(
-            [sys.executable, "-m", "core.cli", "import-annotations", str(project_path),
+            [sys.executable, "-m", "claimdesk.core.cli", "import-annotations", str(project_path),
              "--format", fmt, str(path)],
             capture_output=True, text=True, timeout=60, check=False,
         )  # fmt: skip

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from core.cli import main
-from core.edits import AddDocuments
-from core.formats.base import Cancelled, FormatError
-from core.formats.export import export_dataset
-from core.formats.importer import import_annotations
-from core.project import Project
-from core.textio import sha256_text
+from claimdesk.core.cli.main import main
+from claimdesk.core.formats.base import Cancelled, FormatError
+from claimdesk.core.formats.export import export_dataset
+from claimdesk.core.formats.importer import import_annotations
+from claimdesk.core.store.edits import AddDocuments
+from claimdesk.core.store.project import Project
+from claimdesk.core.text.textio import sha256_text
 from tests.core.formats.awkward_project import TEXT_1, build, rows, spans
 
 

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.errors import EditError, ProjectError
-from core.formats import qdpx, uima_xmi
-from core.formats.importer import import_annotations, read_dataset
-from core.project import Project
+from claimdesk.core.errors import EditError, ProjectError
+from claimdesk.core.formats import qdpx, uima_xmi
+from claimdesk.core.formats.importer import import_annotations, read_dataset
+from claimdesk.core.store.project import Project
 from tests.core.formats.exchange_samples import awkward_source
 
 FUZZ = settings(

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from core.formats import qdpx
-from core.formats.base import Cancelled, FormatError
-from core.formats.importer import import_annotations
-from core.project import Project
+from claimdesk.core.formats import qdpx
+from claimdesk.core.formats.base import Cancelled, FormatError
+from claimdesk.core.formats.importer import import_annotations
+from claimdesk.core.store.project import Project
 from tests.core.formats.exchange_samples import (
     TEXT_1,
     awkward_source,

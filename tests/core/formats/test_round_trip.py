@@ -16,12 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.edits import AddDocuments
-from core.formats import registry
-from core.formats.export import export_dataset
-from core.formats.importer import import_annotations
-from core.project import Project
-from core.textio import sha256_text
+from claimdesk.core.formats import registry
+from claimdesk.core.formats.export import export_dataset
+from claimdesk.core.formats.importer import import_annotations
+from claimdesk.core.store.edits import AddDocuments
+from claimdesk.core.store.project import Project
+from claimdesk.core.text.textio import sha256_text
 from tests.core.formats.awkward_project import spans
 
 PIECES = ["Moscow", "talks", " ", " ", ". ", "\r\n", "\n", "😀", "𠀋", "🇨🇳", "e\u0301", "税金",

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from core.formats import safe_files
-from core.formats.base import FormatError
-from core.formats.safe_files import (
+from claimdesk.core.formats import safe_files
+from claimdesk.core.formats.base import FormatError
+from claimdesk.core.formats.safe_files import (
     check_xml_prolog,
     declared_entries,
     json_items,

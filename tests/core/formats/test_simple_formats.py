@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from defusedxml import ElementTree
 
-from core.formats import brat, conll, jsonl, registry
-from core.formats.base import Cancelled, ExportSelection, FormatError, MissingExtraError
-from core.formats.export import export_dataset
-from core.formats.importer import import_annotations
-from core.project import Project
+from claimdesk.core.formats import brat, conll, jsonl, registry
+from claimdesk.core.formats.base import Cancelled, ExportSelection, FormatError, MissingExtraError
+from claimdesk.core.formats.export import export_dataset
+from claimdesk.core.formats.importer import import_annotations
+from claimdesk.core.store.project import Project
 from tests.core.formats.awkward_project import TEXT_1, TEXT_2, build, rows, spans
 
 
@@ -179,7 +179,7 @@ def test_csv_is_excel_safe_and_parses_back(awkward: Project, tmp_path: Path) -> 
 
 
 def test_csv_neutralising_is_reversible() -> None:
-    from core.formats.csv import neutralise, restore
+    from claimdesk.core.formats.csv import neutralise, restore
 
     for cell in ["=1+1", "+x", "-3", "@SUM", "\tx", "\rx", "'quoted", "''=x", "plain", ""]:
         assert restore(neutralise(cell)) == cell
@@ -302,8 +302,8 @@ def test_brat_relations_and_attributes_are_reported_not_dropped_silently(
 
 
 def test_conll_iob2_and_what_it_cannot_hold(project: Project, tmp_path: Path) -> None:
-    from core.edits import AddDocuments
-    from core.textio import sha256_text
+    from claimdesk.core.store.edits import AddDocuments
+    from claimdesk.core.text.textio import sha256_text
 
     text = "Moscow 🙂 talks.\nNew York said no"
     command = AddDocuments([{"title": "t", "source": "", "date": "", "meta": {}, "text": text,
@@ -425,7 +425,7 @@ def test_selection_by_annotator_and_document(awkward: Project, tmp_path: Path) -
 
 
 def test_unknown_names_are_clear(awkward: Project, tmp_path: Path) -> None:
-    from core.errors import EditError
+    from claimdesk.core.errors import EditError
 
     with pytest.raises(FormatError, match="unknown format 'excel'; choose one of: jsonl, csv"):
         export_dataset(awkward, "excel", tmp_path / "x")
@@ -448,8 +448,8 @@ def test_brat_refuses_links_out_of_the_collection(project: Project, tmp_path: Pa
 
 
 def test_csv_neutralises_names_too(project: Project, tmp_path: Path) -> None:
-    from core.edits import AddDocuments
-    from core.textio import sha256_text
+    from claimdesk.core.store.edits import AddDocuments
+    from claimdesk.core.text.textio import sha256_text
 
     text = "+1 said -the @team"
     command = AddDocuments([{"title": "=cmd|' /C calc'!A0", "source": "", "date": "", "meta": {},

@@ -1,0 +1,381 @@
+"""Adjudication: a curator builds a gold set from the annotators' spans of one document.
+
+The gold set is an annotator like any other, under the reserved name ``Gold`` (created on first
+use), so its annotations export, count and grade like everyone's. Every operation here is one
+undoable command run through ``Project.apply``: saved at once, undone with the project's undo.
+
+Two spans *agree* when they have exactly the same start, end and label. A chosen annotator
+*differs* on a candidate span when they have no such span but one that overlaps it (other
+bounds or another label), and is *missing* when they marked nothing there.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection
+
+from claimdesk.core.errors import EditError
+from claimdesk.core.records import AnnotationRecord, AnnotatorRecord, Changes
+from claimdesk.core.store.edits import AddAnnotation, Command, DeleteAnnotations, MoveAnnotation
+from claimdesk.core.store.project import Project
+from claimdesk.core.text.spans import Span, SpanIndex
+
+GOLD_ANNOTATOR = "Gold"
+
+SpanKey = tuple[int, int, int]  # (start, end, label_id)
+
+
+class Cell(enum.StrEnum):
+    """Where one annotator stands on one candidate span."""
+
+    HAS = "has"  # the same start, end and label
+    DIFFERS = "differs"  # an overlapping span with other bounds or another label
+    MISSING = "missing"  # nothing there
+
+
+class Agreement(enum.StrEnum):
+    """How many of the chosen annotators have a candidate span exactly."""
+
+    ALL = "all"  # every chosen annotator
+    MAJORITY = "majority"  # more than half of them
+    SOME = "some"  # at least one, at most half
+    NONE = "none"  # no annotator (a span only the gold set holds)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One distinct (start, end, label) in the document, with who has it."""
+
+    start: int
+    end: int
+    label_id: int
+    quote: str
+    holders: dict[int, int]  # annotator id -> their annotation id (exact same span)
+    # chosen annotators without this exact span but with overlapping ones: their (start, end,
+    # label) there, in text order
+    differing: dict[int, tuple[SpanKey, ...]]
+    gold_id: int | None  # the gold annotation with this exact span, if accepted
+    chosen: int  # how many annotators were compared
+
+    @property
+    def key(self) -> SpanKey:
+        return (self.start, self.end, self.label_id)
+
+    @property
+    def support(self) -> int:
+        return len(self.holders)
+
+    @property
+    def agreement(self) -> Agreement:
+        if not self.holders:
+            return Agreement.NONE
+        if self.support == self.chosen:
+            return Agreement.ALL
+        if 2 * self.support > self.chosen:
+            return Agreement.MAJORITY
+        return Agreement.SOME
+
+    def cell(self, annotator_id: int) -> Cell:
+        if annotator_id in self.holders:
+            return Cell.HAS
+        if annotator_id in self.differing:
+            return Cell.DIFFERS
+        return Cell.MISSING
+
+
+@dataclass(frozen=True)
+class LaneSpan:
+    """One annotator's span in their lane, with the other chosen annotators' view of it."""
+
+    annotation_id: int
+    start: int
+    end: int
+    label_id: int
+    agreed_by: frozenset[int]  # other chosen annotators with exactly this span
+    disputed_by: frozenset[int]  # other chosen annotators with an overlapping, different span
+
+
+@dataclass(frozen=True)
+class Lane:
+    annotator: AnnotatorRecord
+    spans: list[LaneSpan]
+
+
+@dataclass(frozen=True)
+class Curation:
+    """Everything the curation view draws for one document (plain data, no Qt)."""
+
+    document_id: int
+    annotators: list[AnnotatorRecord]  # the chosen annotators, in the order given
+    gold: AnnotatorRecord
+    lanes: list[Lane]  # one per chosen annotator, then the gold lane last
+    candidates: list[Candidate] = field(default_factory=list)  # in text order
+    available: list[AnnotatorRecord] = field(default_factory=list)  # all with spans here
+
+    def index_of(self, key: SpanKey) -> int:
+        """Row of a candidate by (start, end, label); -1 when it is not there."""
+        for row, candidate in enumerate(self.candidates):
+            if candidate.key == key:
+                return row
+        return -1
+
+
+# -- the gold annotator ------------------------------------------------------------------------
+
+
+def gold_annotator(project: Project) -> AnnotatorRecord:
+    """The gold set's annotator, created on first use (not an undoable edit)."""
+    return project.ensure_annotator(GOLD_ANNOTATOR)
+
+
+def document_annotators(project: Project, document_id: int) -> list[AnnotatorRecord]:
+    """Annotators other than gold with at least one span in the document, by id."""
+    present = {r.annotator_id for r in project.annotations(document_id, None)}
+    return [a for a in project.annotators() if a.id in present and a.name != GOLD_ANNOTATOR]
+
+
+# -- lanes and candidates ----------------------------------------------------------------------
+
+
+def curation_lanes(
+    project: Project, document_id: int, annotators: Sequence[int] | None = None
+) -> Curation:
+    """Per-annotator spans of one document with agreement marks, and the candidate list.
+
+    ``annotators`` are the ids to compare (default: everyone with spans in the document);
+    the gold annotator is never one of them: its spans form the last lane.
+    """
+    gold = gold_annotator(project)
+    records = project.annotations(document_id, None)
+    present = {r.annotator_id for r in records}
+    known = {a.id: a for a in project.annotators()}
+    available = [a for a in known.values() if a.id in present and a.id != gold.id]
+    if annotators is None:
+        chosen = available
+    else:
+        chosen = [known[i] for i in dict.fromkeys(annotators) if i in known and i != gold.id]
+    chosen_ids = [a.id for a in chosen]
+    by_annotator: dict[int, list[AnnotationRecord]] = {a: [] for a in [*chosen_ids, gold.id]}
+    for record in records:
+        if record.annotator_id in by_annotator:
+            by_annotator[record.annotator_id].append(record)
+    # One index over every chosen annotator's spans: a candidate asks it once, not once per
+    # annotator (40 annotators × 600 candidates would be 24,000 queries).
+    owner = {r.id: r.annotator_id for r in records}
+    combined = SpanIndex(
+        Span(r.id, r.start, r.end, r.label_id) for a in chosen_ids for r in by_annotator[a]
+    )
+
+    def differing(key: SpanKey, holders: Iterable[int]) -> dict[int, tuple[SpanKey, ...]]:
+        start, end, _ = key
+        skip = set(holders)
+        found: dict[int, list[SpanKey]] = {}
+        for s in combined.overlapping(start, end):
+            a = owner[s.id]
+            if a not in skip:
+                found.setdefault(a, []).append((s.start, s.end, s.label_id))
+        return {a: tuple(spans) for a, spans in found.items()}
+
+    # Candidates: every distinct (start, end, label) of the chosen annotators and of gold.
+    holders: dict[SpanKey, dict[int, int]] = {}
+    quotes: dict[SpanKey, str] = {}
+    gold_ids: dict[SpanKey, int] = {}
+    for annotator_id in chosen_ids:
+        for record in by_annotator[annotator_id]:
+            key = (record.start, record.end, record.label_id)
+            holders.setdefault(key, {})[annotator_id] = record.id
+            quotes[key] = record.quote
+    for record in by_annotator[gold.id]:
+        key = (record.start, record.end, record.label_id)
+        gold_ids[key] = record.id
+        holders.setdefault(key, {})
+        quotes[key] = record.quote
+    candidates = [
+        Candidate(
+            key[0],
+            key[1],
+            key[2],
+            quotes[key],
+            holders[key],
+            differing(key, holders[key]),
+            gold_ids.get(key),
+            len(chosen_ids),
+        )
+        for key in sorted(holders)
+    ]
+    by_key = {c.key: c for c in candidates}
+
+    lanes: list[Lane] = []
+    for annotator in [*chosen, gold]:
+        spans = []
+        others = set(chosen_ids) - {annotator.id}
+        for record in by_annotator[annotator.id]:
+            candidate = by_key[(record.start, record.end, record.label_id)]
+            spans.append(
+                LaneSpan(
+                    record.id,
+                    record.start,
+                    record.end,
+                    record.label_id,
+                    frozenset(others & candidate.holders.keys()),
+                    frozenset(others & candidate.differing.keys()),
+                )
+            )
+        lanes.append(Lane(annotator, spans))
+    return Curation(document_id, chosen, gold, lanes, candidates, available)
+
+
+# -- operations --------------------------------------------------------------------------------
+
+
+class AcceptSpans(Command):
+    """Copy several spans into the gold set as one undoable step."""
+
+    def __init__(self, additions: Sequence[AddAnnotation], description: str) -> None:
+        self.additions = list(additions)
+        self.description = description
+
+    def apply(self, conn: Connection) -> Changes:
+        return _merge(add.apply(conn) for add in self.additions)
+
+    def revert(self, conn: Connection) -> Changes:
+        return _merge(add.revert(conn) for add in reversed(self.additions))
+
+
+def _merge(all_changes: Iterable[Changes]) -> Changes:
+    added: list[AnnotationRecord] = []
+    removed: list[AnnotationRecord] = []
+    statuses: dict[tuple[int, int], None] = {}
+    for changes in all_changes:
+        added.extend(changes.annotations_added)
+        removed.extend(changes.annotations_removed)
+        statuses.update(dict.fromkeys(changes.statuses))
+    return Changes(
+        annotations_added=tuple(added),
+        annotations_removed=tuple(removed),
+        statuses=tuple(statuses),
+    )
+
+
+def _gold_keys(project: Project, document_id: int, gold_id: int) -> dict[SpanKey, int]:
+    return {(r.start, r.end, r.label_id): r.id for r in project.annotations(document_id, gold_id)}
+
+
+def _record(project: Project, annotation_id: int) -> AnnotationRecord:
+    try:
+        return project.annotation(annotation_id)
+    except KeyError:
+        raise EditError("That span no longer exists.") from None
+
+
+def accept_span(project: Project, annotation_id: int) -> Changes:
+    """Copy an annotator's span (label, bounds, note) into the gold set; refuse a duplicate."""
+    record = _record(project, annotation_id)
+    gold = gold_annotator(project)
+    if record.annotator_id == gold.id:
+        raise EditError("This span is already in the gold set.")
+    key = (record.start, record.end, record.label_id)
+    if key in _gold_keys(project, record.document_id, gold.id):
+        raise EditError("This span is already in the gold set.")
+    add = AddAnnotation(
+        record.document_id,
+        record.label_id,
+        gold.id,
+        record.start,
+        record.end,
+        record.quote,
+        note=record.note,
+    )
+    return project.apply(AcceptSpans([add], "Accept span into gold"))
+
+
+def edit_gold_span(
+    project: Project,
+    annotation_id: int,
+    *,
+    label_id: int | None = None,
+    start: int | None = None,
+    end: int | None = None,
+) -> Changes:
+    """Relabel a gold span and/or move its bounds (code points, half-open) in one step."""
+    record = _record(project, annotation_id)
+    gold = gold_annotator(project)
+    if record.annotator_id != gold.id:
+        raise EditError("Only spans in the gold set can be edited here: accept the span first.")
+    start = record.start if start is None else start
+    end = record.end if end is None else end
+    label_id = record.label_id if label_id is None else label_id
+    text = project.document_text(record.document_id)
+    if not 0 <= start < end <= len(text):
+        raise EditError(f"The span {start}–{end} lies outside the text (0–{len(text)}).")
+    quote = text[start:end]
+    if not quote.strip():
+        raise EditError("A gold span must cover some text, not only white space.")
+    if label_id not in {label.id for label in project.labels()}:
+        raise EditError("That label no longer exists.")
+    key = (start, end, label_id)
+    if key == (record.start, record.end, record.label_id):
+        raise EditError("The gold span already has these bounds and this label.")
+    if key in _gold_keys(project, record.document_id, gold.id):
+        raise EditError("The gold set already has this span with this label.")
+    return project.apply(MoveAnnotation(annotation_id, start, end, quote, label_id))
+
+
+def reject_span(project: Project, annotation_id: int) -> Changes:
+    """Remove a span from the gold set: a gold span itself, or the gold copy of a span."""
+    record = _record(project, annotation_id)
+    gold = gold_annotator(project)
+    if record.annotator_id != gold.id:
+        key = (record.start, record.end, record.label_id)
+        copy = _gold_keys(project, record.document_id, gold.id).get(key)
+        if copy is None:
+            raise EditError("This span is not in the gold set: there is nothing to reject.")
+        annotation_id = copy
+    command = DeleteAnnotations([annotation_id])
+    command.description = "Reject span from gold"
+    return project.apply(command)
+
+
+def majority_candidates(
+    project: Project, document_id: int, annotators: Sequence[int], k: int
+) -> list[Candidate]:
+    """Spans that at least k of the annotators have exactly (same start, end and label),
+    not yet in the gold set, in text order."""
+    curation = curation_lanes(project, document_id, annotators)
+    if not 1 <= k <= max(1, len(curation.annotators)):
+        raise EditError(f"Choose a majority between 1 and {len(curation.annotators)} annotators.")
+    return [c for c in curation.candidates if c.support >= k and c.gold_id is None]
+
+
+def accept_majority(
+    project: Project, document_id: int, annotators: Sequence[int], k: int
+) -> Changes:
+    """Accept, as one undoable step, every span at least k of the annotators agree on exactly.
+
+    Each gold copy gets the distinct non-empty notes of the annotators who have it, one per line.
+    """
+    found = majority_candidates(project, document_id, annotators, k)
+    if not found:
+        raise EditError(f"No span outside the gold set is shared by {k} or more annotators.")
+    gold = gold_annotator(project)
+    notes_by_id = {r.id: r.note for r in project.annotations(document_id, None)}
+    additions = []
+    for candidate in found:
+        notes = dict.fromkeys(notes_by_id[i] for i in candidate.holders.values())
+        note = "\n".join(n for n in notes if n)
+        additions.append(
+            AddAnnotation(
+                document_id,
+                candidate.label_id,
+                gold.id,
+                candidate.start,
+                candidate.end,
+                candidate.quote,
+                note=note,
+            )
+        )
+    n = len(additions)
+    return project.apply(AcceptSpans(additions, f"Accept {n} span{'s' if n != 1 else ''}"))

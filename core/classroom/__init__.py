@@ -1,0 +1,1 @@
+"""The classroom loop: exercises, student workspaces, collecting, grading, feedback."""

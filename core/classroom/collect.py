@@ -1,0 +1,498 @@
+"""Collecting submissions into the teacher's project: each file checked; bad ones change nothing.
+
+A student becomes an annotator of the teacher's project named "Name (student id)", or "Name"
+without an id. The same student keeps that annotator in later exercises unless those share a
+document with an earlier one; a name already taken by someone else (the teacher's own
+annotator, another student, or that case) gets " – <exercise title>" added, then " #2", " #3"...
+
+A later file replaces a student's work only if it proves it comes from the same workspace as
+the file first collected (``core/submission_proof.py``) under the same name; otherwise it is
+held for the teacher as a conflict. Replaced submissions are kept (``core/submission_history``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from claimdesk.core.classroom.exercise import (
+    AN,
+    SUB,
+    SUBMISSION_SUFFIX,
+    VER,
+    Cancelled,
+    CollectReport,
+    ExerciseFileError,
+    Submission,
+    SubmissionInfo,
+    SubmittedAnnotation,
+)
+from claimdesk.core.classroom.exercise_files import Fields, read_archive_digest
+from claimdesk.core.classroom.submission_history import (
+    ExerciseRecord,
+    Work,
+    annotator_for,
+    archive_current,
+    keep_version,
+    load_exercises,
+    store_work,
+)
+from claimdesk.core.classroom.submission_proof import CHAIN_LENGTH, Proof, content_matches, follows
+from claimdesk.core.classroom.workspace import (
+    MAX_NAME_CHARS,
+    SUBMISSION_FORMAT,
+    SUBMISSION_MIMETYPE,
+    SUBMISSION_VERSION,
+    display_name,
+    identity_problem,
+)
+from claimdesk.core.limits import printable
+from claimdesk.core.progress import Progress
+from claimdesk.core.store.edits import D
+from claimdesk.core.store.project import Project
+from claimdesk.core.store.tables import utcnow
+
+MAX_ANNOTATIONS = 500_000
+MAX_NOTE_CHARS = 100_000
+MAX_QUOTE_CHARS = 1_000_000
+MAX_OFFSET = 20_000_000
+MAX_DOCUMENTS_DONE = 10_000
+# Values the JSON may hold, counted before parsing: an annotation is an object of 6 values
+# (7 structural characters), with room for the list of documents done and the header.
+MAX_SUBMISSION_ITEMS = 8 * MAX_ANNOTATIONS + MAX_DOCUMENTS_DONE + 1_000
+_HEX = re.compile(r"^[0-9a-f]{32}$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+# A student's clock may run a little ahead of the teacher's; a submission dated later than this
+# beyond the moment of collecting was altered (or made on a clock set wrong) and is refused.
+CLOCK_SKEW = timedelta(minutes=15)
+_DESCRIPTION = "a Claimdesk submission"
+
+
+def read_submission(path: Path | str) -> Submission:
+    """Read a submission file (untrusted); structure only. Raises ``ExerciseFileError``."""
+    return _read(Path(path))[0]
+
+
+def _read(path: Path) -> tuple[Submission, str]:
+    """The submission and the SHA-256 of the file as read."""
+    raw, digest = read_archive_digest(
+        path, SUBMISSION_MIMETYPE, "submission.json", _DESCRIPTION, max_items=MAX_SUBMISSION_ITEMS
+    )
+    top = Fields(path, raw, "")
+    top.where = "the submission"
+    top.header(SUBMISSION_FORMAT, SUBMISSION_VERSION, _DESCRIPTION)
+    exercise_id = top.text("exercise_id", limit=64)
+    if not _HEX.match(exercise_id):
+        raise top.fail(f'"exercise_id" is not an exercise id ({printable(exercise_id, 40)!r})')
+    fingerprint = top.text("fingerprint", limit=64)
+    if not _HEX64.match(fingerprint):
+        raise top.fail('"fingerprint" is not a codebook fingerprint')
+    student = top.child("student")
+    name = _clean(student.text("name", limit=MAX_NAME_CHARS, empty=False))
+    number = _clean(student.text("id", limit=MAX_NAME_CHARS, required=False))
+    problem = identity_problem(name, number)
+    if problem is not None:
+        # Terminal escapes, bidi overrides or the gold set's name shown to the teacher: refused.
+        raise student.fail(problem)
+    seconds = top.integer("seconds_spent", low=0, high=10 * 365 * 24 * 3600)
+    submitted_at = top.timestamp("submitted_at")
+    done = top.items("documents_done", limit=MAX_DOCUMENTS_DONE)
+    for value in done:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise top.fail('"documents_done" should hold document ids')
+    raw_annotations = top.items("annotations", limit=MAX_ANNOTATIONS)
+    labels: dict[str, str] = {}
+    annotations: list[SubmittedAnnotation] = []
+    for number_in_file, raw_annotation in enumerate(raw_annotations, 1):
+        annotation = _quick_annotation(raw_annotation, labels)
+        if annotation is None:  # something is off: the careful path names what
+            annotation = _annotation(Fields(path, raw_annotation, f"annotation {number_in_file}"))
+        annotations.append(annotation)
+    proof = _proof(top) if top.data["version"] >= 2 else None
+    submission = Submission(
+        path=path,
+        exercise_id=exercise_id,
+        fingerprint=fingerprint,
+        student_name=name,
+        student_id=number,
+        seconds_spent=seconds,
+        submitted_at=submitted_at,
+        annotations=tuple(annotations),
+        documents_done=tuple(done),
+        proof=proof,
+        content_matches=proof is None or content_matches(top.data, proof),
+    )
+    return submission, digest
+
+
+def _clean(value: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(value.split()))
+
+
+def _proof(top: Fields) -> Proof:
+    proof = top.child("proof")
+    workspace = proof.text("workspace", limit=32)
+    key, mac = proof.text("key", limit=64), proof.text("mac", limit=64)
+    if not _HEX.match(workspace) or not _HEX64.match(key) or not _HEX64.match(mac):
+        raise proof.fail("it is not a workspace proof")
+    return Proof(workspace, proof.integer("sequence", low=1, high=CHAIN_LENGTH), key, mac)
+
+
+def _annotation(entry: Fields) -> SubmittedAnnotation:
+    start = entry.integer("start", low=0, high=MAX_OFFSET)
+    end = entry.integer("end", low=1, high=MAX_OFFSET)
+    if end <= start:
+        raise entry.fail(f"it ends ({end}) before it starts ({start})")
+    return SubmittedAnnotation(
+        document_id=entry.integer("document", low=1, high=2**62),
+        label=" ".join(entry.text("label", limit=200, empty=False).split()),
+        start=start,
+        end=end,
+        quote=entry.text("quote", limit=MAX_QUOTE_CHARS),
+        note=entry.text("note", limit=MAX_NOTE_CHARS, required=False),
+    )
+
+
+def _quick_annotation(raw: Any, labels: dict[str, str]) -> SubmittedAnnotation | None:
+    """The common case checked fast (tens of thousands per class); None if anything is off."""
+    if type(raw) is not dict:
+        return None
+    document, start, end = raw.get("document"), raw.get("start"), raw.get("end")
+    label, quote, note = raw.get("label"), raw.get("quote"), raw.get("note", "")
+    if not (
+        type(document) is int
+        and type(start) is int
+        and type(end) is int
+        and type(label) is str
+        and type(quote) is str
+        and type(note) is str
+        and 1 <= document <= 2**62
+        and 0 <= start < end <= MAX_OFFSET
+        and 0 < len(label) <= 200
+        and len(quote) <= MAX_QUOTE_CHARS
+        and len(note) <= MAX_NOTE_CHARS
+    ):
+        return None
+    name = labels.get(label)
+    if name is None:
+        name = labels[label] = " ".join(label.split())
+        if not name:
+            return None
+    return SubmittedAnnotation(document, name, start, end, quote, note)
+
+
+@dataclass
+class _Candidate:
+    submission: Submission
+    digest: str
+
+    @property
+    def order(self) -> tuple[int, datetime, str]:
+        """Files of one student are applied in the order their workspace made them."""
+        sequence = self.submission.proof.sequence if self.submission.proof else 0
+        return (sequence, self.submission.submitted_at, str(self.submission.path))
+
+    def work(self) -> Work:
+        submission = self.submission
+        proof = submission.proof
+        return Work(
+            submission.student_name,
+            submission.student_id,
+            submission.submitted_at,
+            submission.seconds_spent,
+            submission.path.name,
+            self.digest,
+            proof.workspace if proof else None,
+            proof.sequence if proof else None,
+            proof.key if proof else None,
+            [
+                (a.document_id, a.label, a.start, a.end, a.quote, a.note)
+                for a in submission.annotations
+            ],
+            submission.documents_done,
+        )
+
+
+class _Context:
+    """What checking a submission needs from the project, read once per collect."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.exercises = load_exercises(project)
+        self._texts: dict[int, str] = {}
+
+    def text(self, document_id: int) -> str:
+        """The stored text, read afresh (not from the project's cache): KeyError if it is gone."""
+        if document_id not in self._texts:
+            with self.project.engine.connect() as conn:
+                found = conn.execute(select(D.c.text).where(D.c.id == document_id)).scalar()
+            if found is None:
+                raise KeyError(document_id)
+            self._texts[document_id] = str(found)
+        return self._texts[document_id]
+
+
+def _check(
+    context: _Context, submission: Submission, exercise_id: str | None, now: datetime
+) -> ExerciseRecord:
+    """Raise ExerciseFileError (naming the file) unless the submission fits its exercise."""
+    path = submission.path
+
+    def fail(reason: str) -> ExerciseFileError:
+        return ExerciseFileError(path, reason)
+
+    if submission.submitted_at > now + CLOCK_SKEW:
+        raise fail(
+            f"is dated in the future (submitted {submission.submitted_at:%Y-%m-%d %H:%M} UTC, "
+            f"now {now:%Y-%m-%d %H:%M} UTC); the file was altered or the student's clock is "
+            "wrong. Ask for a new submission made with the right date."
+        )
+
+    exercise = context.exercises.get(submission.exercise_id)
+    wanted = context.exercises.get(exercise_id) if exercise_id else None
+    if exercise_id and submission.exercise_id != exercise_id:
+        other = f" ({exercise.title!r})" if exercise is not None else ""
+        title = wanted.title if wanted is not None else exercise_id
+        raise fail(f"is for another exercise{other}, not {title!r}")
+    if exercise is None:
+        raise fail("is for an exercise that is not in this project")
+    if submission.fingerprint != exercise.fingerprint:
+        raise fail("was made with a different codebook than the exercise; it was not collected")
+    documents = set(exercise.documents)
+    seen: set[tuple[int, str, int, int]] = set()
+    for number, annotation in enumerate(submission.annotations, start=1):
+        where = f"annotation {number}"
+        if annotation.document_id not in documents:
+            raise fail(f"{where} points to document {annotation.document_id}, not in the exercise")
+        if annotation.label not in exercise.labels:
+            raise fail(
+                f"{where} uses the label {annotation.label!r}, not in the exercise "
+                "(or deleted from this project since)"
+            )
+        try:
+            text = context.text(annotation.document_id)
+        except KeyError:
+            raise fail(
+                f"{where} points to document {annotation.document_id}, no longer in this project"
+            ) from None
+        if annotation.end > len(text):
+            raise fail(
+                f"{where} ends at {annotation.end}, outside its document (0–{len(text)}); "
+                "the file was altered or made for other texts"
+            )
+        if text[annotation.start : annotation.end] != annotation.quote:
+            raise fail(f"{where} quotes text that is not at {annotation.start}–{annotation.end}")
+        key = (annotation.document_id, annotation.label, annotation.start, annotation.end)
+        if key in seen:
+            raise fail(f"{where} appears twice")
+        seen.add(key)
+    if not set(submission.documents_done) <= documents:
+        raise fail("marks as done a document that is not in the exercise")
+    if not submission.content_matches:
+        raise fail(
+            "was changed after its workspace wrote it (its content does not match its "
+            "workspace proof); it was not collected"
+        )
+    return exercise
+
+
+def _submission_files(paths: Iterable[Path | str], report: CollectReport) -> list[Path]:
+    files: list[Path] = []
+    for entry in map(Path, paths):
+        if entry.is_dir():
+            # Every name with the suffix is listed; reading refuses FIFOs, devices and folders
+            # by name (is_file would skip them without a word).
+            files.extend(sorted(entry.rglob(f"*{SUBMISSION_SUFFIX}")))
+        elif entry.exists() or entry.is_symlink():
+            files.append(entry)
+        else:
+            report.rejected.append((entry, "does not exist"))
+    return list(dict.fromkeys(files))
+
+
+def collect(
+    project: Project,
+    paths: Iterable[Path | str],
+    *,
+    exercise_id: str | None = None,
+    progress: Progress | None = None,
+) -> CollectReport:
+    """Collect submission files and folders (searched recursively) into the teacher's project.
+
+    Each file is checked: it is a regular file holding a well-formed submission of an exercise
+    of this project (of ``exercise_id`` when given), with the same codebook fingerprint, every
+    annotation inside its document with the quote it claims, and content matching its workspace
+    proof. A file dated more than ``CLOCK_SKEW`` after now is refused. A bad file is listed in
+    ``rejected`` with the reason and leaves the project exactly as it was.
+
+    A student's first file is accepted and pins its workspace. A later file from the same
+    student (same id after NFC and trimming, or same name without an id) replaces it only if
+    its proof follows the pinned one under the same name; the replaced one is kept in the
+    history. Anything else that would replace it (another workspace, no proof, another name)
+    is ``held`` for the teacher, unapplied; older or identical files are skipped.
+    All good files are stored in one transaction. ``progress(done, total)`` is called after each
+    file is checked; returning False raises ``Cancelled`` with nothing written.
+    """
+    report = CollectReport()
+    context = _Context(project)
+    groups: dict[tuple[str, str], list[_Candidate]] = {}
+    first_seen: dict[str, Path] = {}
+    files = _submission_files(paths, report)
+    now = utcnow()
+    for done, path in enumerate(files, start=1):
+        if progress is not None and not progress(done - 1, len(files)):
+            raise Cancelled
+        try:
+            submission, digest = _read(path)
+            _check(context, submission, exercise_id, now)
+        except ExerciseFileError as exc:
+            report.rejected.append((path, exc.reason))
+            continue
+        if digest in first_seen:
+            report.skipped.append((path, f"the same file as {first_seen[digest].name}"))
+            continue
+        first_seen[digest] = path
+        key = (submission.exercise_id, submission.student_key)
+        groups.setdefault(key, []).append(_Candidate(submission, digest))
+    if progress is not None and not progress(len(files), len(files)):
+        raise Cancelled
+    stored = CollectReport()
+    with project.engine.begin() as conn:
+        for group in groups.values():
+            for candidate in sorted(group, key=lambda c: c.order):
+                _store(conn, context, candidate, stored)
+    report.accepted += stored.accepted
+    report.replaced += stored.replaced
+    report.held += stored.held
+    report.skipped += stored.skipped
+    return report
+
+
+def _verdict(current: Any, submission: Submission) -> tuple[str, str]:
+    """("replace" | "older" | "hold", why) for a file of a student already collected."""
+    proof = submission.proof
+    if submission.student_name != current.student_name:
+        return "hold", (
+            f"the name differs from the submission already collected "
+            f"({printable(current.student_name)!r}, now {printable(submission.student_name)!r})"
+        )
+    if current.workspace_id is None:
+        return "hold", (
+            "the submission already collected carries no workspace proof (made by an older "
+            "Claimdesk), so this one cannot be shown to come from the same student"
+        )
+    if proof is None:
+        return "hold", "it carries no workspace proof (made by an older Claimdesk)"
+    if proof.workspace != current.workspace_id:
+        return "hold", "it comes from another workspace than the submission already collected"
+    pinned = (int(current.sequence), str(current.chain_key))
+    mine = (proof.sequence, proof.key)
+    if proof.sequence > pinned[0] and follows(pinned, mine):
+        return "replace", ""
+    if proof.sequence < pinned[0] and follows(mine, pinned):
+        return "older", (
+            "older than the submission already collected from this student "
+            f"(submitted {current.submitted_at:%Y-%m-%d %H:%M} UTC)"
+        )
+    if proof.sequence == pinned[0]:
+        return "hold", (
+            f"it differs from the submission already collected, yet claims the same number "
+            f"({proof.sequence}) from the same workspace; one of the two was altered"
+        )
+    return "hold", "its workspace proof does not follow the one of the submission collected"
+
+
+def _store(
+    conn: Connection, context: _Context, candidate: _Candidate, report: CollectReport
+) -> None:
+    submission = candidate.submission
+    exercise = context.exercises[submission.exercise_id]
+    key = submission.student_key
+    path = submission.path
+    current = conn.execute(
+        select(SUB).where(SUB.c.exercise_id == exercise.id, SUB.c.student_key == key)
+    ).one_or_none()
+    work = candidate.work()
+    if current is None:
+        display = display_name(submission.student_name, submission.student_id)
+        annotator_id = annotator_for(conn, exercise, key, display)
+        store_work(conn, exercise, annotator_id, work)
+        conn.execute(
+            insert(SUB).values(
+                exercise_id=exercise.id,
+                student_key=key,
+                annotator_id=annotator_id,
+                collected_at=utcnow(),
+                **work.columns(),
+            )
+        )
+        report.accepted.append((path, _annotator_name(conn, annotator_id)))
+        return
+    if current.file_sha256 == candidate.digest:
+        report.skipped.append((path, "already collected"))
+        return
+    verdict, why = _verdict(current, submission)
+    if verdict == "older":
+        report.skipped.append((path, why))
+        return
+    kept = conn.execute(
+        select(VER.c.state).where(
+            VER.c.exercise_id == exercise.id,
+            VER.c.student_key == key,
+            VER.c.file_sha256 == candidate.digest,
+        )
+    ).first()
+    if kept is not None:
+        where = "held as a conflict" if kept.state == "held" else "kept in the history"
+        report.skipped.append((path, f"already collected ({where})"))
+        return
+    who = printable(display_name(current.student_name, current.student_id))
+    if verdict == "hold":
+        keep_version(conn, exercise.id, key, work, "held", why)
+        report.held.append((path, f"{who}: {why}; not applied, held for you to decide"))
+        return
+    archive_current(conn, exercise, current, f"replaced by {path.name}")
+    annotator_id = int(current.annotator_id)
+    store_work(conn, exercise, annotator_id, work)
+    conn.execute(
+        update(SUB).where(SUB.c.id == current.id).values(collected_at=utcnow(), **work.columns())
+    )
+    report.replaced.append((path, _annotator_name(conn, annotator_id)))
+
+
+def _annotator_name(conn: Connection, annotator_id: int) -> str:
+    return str(conn.execute(select(AN.c.name).where(AN.c.id == annotator_id)).scalar_one())
+
+
+def submissions(project: Project, exercise_id: str) -> list[SubmissionInfo]:
+    """The submissions collected for an exercise, by student name."""
+    query = (
+        select(
+            SUB.c.exercise_id,
+            SUB.c.student_name,
+            SUB.c.student_id,
+            SUB.c.annotator_id,
+            AN.c.name.label("annotator_name"),
+            SUB.c.submitted_at,
+            SUB.c.collected_at,
+            SUB.c.seconds_spent,
+            SUB.c.annotation_count,
+            SUB.c.file_name,
+            SUB.c.workspace_id.is_not(None).label("verified"),
+        )
+        .join(AN, AN.c.id == SUB.c.annotator_id)
+        .where(SUB.c.exercise_id == exercise_id)
+    )
+    with project.engine.connect() as conn:
+        rows = [
+            SubmissionInfo(**{**row._mapping, "verified": bool(row.verified)})
+            for row in conn.execute(query)
+        ]
+    return sorted(rows, key=lambda s: (s.student_name.casefold(), s.student_id))

@@ -1,0 +1,97 @@
+"""The codebook an exercise freezes: its file form, its fingerprint, and its labels by id.
+
+Students see label names; the teacher's project keeps label ids beside them, so that a label
+renamed after handing out still counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from claimdesk.core.classroom.exercise_files import ExerciseError
+from claimdesk.core.codebook import (
+    FORMAT,
+    VERSION,
+    Codebook,
+    CodebookError,
+    CodebookLabel,
+    parse_codebook,
+)
+from claimdesk.core.records import LabelRecord
+
+if TYPE_CHECKING:
+    from claimdesk.core.store.project import Project
+
+
+def codebook_data(codebook: Codebook) -> dict[str, Any]:
+    """A codebook as written into an exercise file (the codebook file format)."""
+    labels: list[dict[str, Any]] = []
+    for label in codebook.labels:
+        entry: dict[str, Any] = {
+            "name": label.name,
+            "colour": label.colour,
+            "description": label.description,
+        }
+        if label.shortcut:
+            entry["shortcut"] = label.shortcut
+        if label.parent:
+            entry["parent"] = label.parent
+        labels.append(entry)
+    return {"format": FORMAT, "version": VERSION, "name": codebook.name, "labels": labels}
+
+
+def codebook_fingerprint(codebook: Codebook) -> str:
+    """SHA-256 over the labels as students see them: names, colours, keys, groups, definitions."""
+    rows = [
+        [label.name, label.colour, label.shortcut or "", label.parent or "", label.description]
+        for label in codebook.labels
+    ]
+    canonical = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def project_codebook(project: Project) -> Codebook:
+    """The project's labels as a codebook, each group before its members, normalised."""
+    labels = project.labels()
+    names = {label.id: label.name for label in labels}
+    ordered: list[CodebookLabel] = []
+    placed: set[int] = set()
+    waiting = list(labels)
+    while waiting:
+        # A group goes before its members (the codebook format needs that); a cycle cannot
+        # be placed that way, so what is left after a pass without progress loses its group.
+        ready = [label for label in waiting if label.parent_id is None or label.parent_id in placed]
+        stuck = not ready
+        for label in ready or waiting:
+            parent = names.get(label.parent_id) if label.parent_id in placed else None
+            ordered.append(
+                CodebookLabel(label.name, label.colour, label.description, label.shortcut, parent)
+            )
+            placed.add(label.id)
+        waiting = [] if stuck else [label for label in waiting if label.id not in placed]
+    raw = {"format": FORMAT, "version": VERSION, "name": project.name, "labels": []}
+    raw["labels"] = codebook_data(Codebook(project.name, tuple(ordered)))["labels"]
+    try:
+        return parse_codebook(raw, project.path)
+    except CodebookError as exc:
+        raise ExerciseError(project.path, f"its codebook cannot be frozen ({exc.reason})") from None
+
+
+def frozen_labels(codebook: Any, current: Sequence[LabelRecord]) -> dict[str, int]:
+    """The exercise's label names (as students know them) -> label ids in this project.
+
+    Ids recorded when the exercise was made win (a label renamed since still counts); an
+    exercise without them falls back to today's names. Labels since deleted are left out.
+    """
+    entries = codebook.get("labels", []) if isinstance(codebook, dict) else []
+    names = [" ".join(str(e.get("name", "")).split()) for e in entries if isinstance(e, dict)]
+    recorded = codebook.get("label_ids") if isinstance(codebook, dict) else None
+    existing = {label.id for label in current}
+    by_name = {label.name: label.id for label in current}
+    if isinstance(recorded, list) and len(recorded) == len(names):
+        pairs = zip(names, recorded, strict=True)
+        return {name: int(i) for name, i in pairs if isinstance(i, int) and i in existing}
+    return {name: by_name[name] for name in names if name in by_name}

@@ -1,0 +1,459 @@
+"""Grading an exercise against its answer key: precision, recall and F1 per student and label.
+
+Matching (per document, one-to-one):
+- exact: same label, same start and same end;
+- overlap: same label and the spans share at least one character; with a ``tolerance`` of N,
+  both boundaries must also lie within N characters of the key's. Where several pairs compete,
+  the pair sharing the most characters wins.
+A matched overlap pair whose boundaries differ is a *boundary error*; an unmatched student span
+overlapping an unmatched key span of another label is a *wrong label*; what remains is *missed*
+(key) or *extra* (student).
+"""
+
+from __future__ import annotations
+
+import csv
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from claimdesk.core.classroom.collect import submissions
+from claimdesk.core.classroom.exercise import EX, Cancelled, ExerciseError
+from claimdesk.core.classroom.exercise_codebook import frozen_labels
+from claimdesk.core.outputs import atomic_write
+from claimdesk.core.progress import Progress
+from claimdesk.core.store.project import Project
+
+DEFAULT_TOLERANCE: int | None = None  # any overlap
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Counts of one matching; precision/recall/F1 from them (1.0 when nothing was due)."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        if self.tp + self.fp:
+            return self.tp / (self.tp + self.fp)
+        return 1.0 if self.fn == 0 else 0.0
+
+    @property
+    def recall(self) -> float:
+        if self.tp + self.fn:
+            return self.tp / (self.tp + self.fn)
+        return 1.0 if self.fp == 0 else 0.0
+
+    @property
+    def f1(self) -> float:
+        if self.tp + self.fp + self.fn:
+            return 2 * self.tp / (2 * self.tp + self.fp + self.fn)
+        return 1.0
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One span, of the key or of a student."""
+
+    document_id: int
+    label_id: int
+    label_name: str
+    start: int
+    end: int
+    quote: str
+
+
+@dataclass(frozen=True)
+class GradedLabel:
+    id: int
+    name: str
+    colour: str
+    description: str
+
+
+@dataclass(frozen=True)
+class GradedDocument:
+    id: int
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class LabelGrades:
+    label: GradedLabel
+    exact: Scores
+    overlap: Scores
+
+
+@dataclass(frozen=True)
+class StudentGrades:
+    annotator_id: int
+    annotator_name: str
+    student_name: str
+    student_id: str
+    submitted_at: datetime
+    seconds_spent: int
+    exact: Scores
+    overlap: Scores
+    labels: tuple[LabelGrades, ...]  # every label of the codebook, in codebook order
+    claims: tuple[Claim, ...]  # all of the student's spans
+    missed: tuple[Claim, ...]  # key spans with no match
+    extra: tuple[Claim, ...]  # student spans with no match
+    boundary: tuple[tuple[Claim, Claim], ...]  # (student, key) matched by overlap, not exact
+    wrong_label: tuple[tuple[Claim, Claim], ...]  # (student, key) overlapping, other label
+
+
+@dataclass(frozen=True)
+class ClassGrades:
+    exercise_id: str
+    title: str
+    tolerance: int | None
+    key_annotator_name: str
+    labels: tuple[GradedLabel, ...]
+    documents: tuple[GradedDocument, ...]
+    key: tuple[Claim, ...]
+    students: tuple[StudentGrades, ...]  # by student name
+
+    def student(self, annotator_id: int) -> StudentGrades:
+        for student in self.students:
+            if student.annotator_id == annotator_id:
+                return student
+        raise KeyError(annotator_id)
+
+
+OVERVIEW_COLUMNS: tuple[str, ...] = (
+    "Student",
+    "Student id",
+    "Submitted",
+    "Minutes",
+    "Exact P",
+    "Exact R",
+    "Exact F1",
+    "Overlap P",
+    "Overlap R",
+    "Overlap F1",
+    "Missed",
+    "Extra",
+    "Boundary errors",
+    "Wrong label",
+)
+
+
+def grade(
+    project: Project,
+    exercise_id: str,
+    tolerance: int | None = DEFAULT_TOLERANCE,
+    *,
+    progress: Progress | None = None,
+) -> ClassGrades:
+    """Grade every collected submission of an exercise against its key.
+
+    Raises ``ExerciseError`` (a ProjectError) for an unknown exercise or one without a key.
+    ``progress(done, total)`` is called per student; returning False raises ``Cancelled``.
+    """
+    if tolerance is not None and tolerance < 0:
+        raise ExerciseError(project.path, "the boundary tolerance cannot be negative")
+    with project.engine.connect() as conn:
+        row = conn.execute(
+            select(EX.c.title, EX.c.codebook, EX.c.documents, EX.c.key_annotator_id).where(
+                EX.c.id == exercise_id
+            )
+        ).one_or_none()
+    if row is None:
+        raise ExerciseError(project.path, f"has no exercise {exercise_id!r}")
+    if row.key_annotator_id is None:
+        raise ExerciseError(
+            project.path,
+            f"the exercise {row.title!r} has no answer key yet; choose the annotator whose "
+            "annotations are the key",
+        )
+    current = {label.id: label for label in project.labels()}
+    frozen = frozen_labels(row.codebook, list(current.values()))
+    # Shown under their names of today (a label renamed since the exercise keeps its id).
+    labels = tuple(
+        GradedLabel(i, current[i].name, current[i].colour, current[i].description)
+        for i in frozen.values()
+    )
+    label_names = {label.id: label.name for label in labels}
+    titles = {document.id: document.title for document in project.documents()}
+    # A document removed since (its import undone) takes its annotations with it: not graded.
+    document_ids = [int(local) for _exercise_doc, local in row.documents if int(local) in titles]
+    documents = tuple(GradedDocument(i, titles[i], project.document_text(i)) for i in document_ids)
+    students = submissions(project, exercise_id)
+    key_name = next(
+        (a.name for a in project.annotators() if a.id == row.key_annotator_id), "the key"
+    )
+    claims = _claims(
+        project,
+        document_ids,
+        [row.key_annotator_id, *(s.annotator_id for s in students)],
+        label_names,
+    )
+    key = tuple(claims.get(row.key_annotator_id, ()))
+    graded: list[StudentGrades] = []
+    for done, student in enumerate(students):
+        if progress is not None and not progress(done, len(students)):
+            raise Cancelled
+        graded.append(
+            _grade_student(
+                student.annotator_id,
+                student.annotator_name,
+                student.student_name,
+                student.student_id,
+                student.submitted_at,
+                student.seconds_spent,
+                tuple(claims.get(student.annotator_id, ())),
+                key,
+                labels,
+                tolerance,
+            )
+        )
+    if progress is not None:
+        progress(len(students), len(students))
+    return ClassGrades(
+        exercise_id, row.title, tolerance, key_name, labels, documents, key, tuple(graded)
+    )
+
+
+def _claims(
+    project: Project,
+    document_ids: Sequence[int],
+    annotator_ids: Sequence[int],
+    label_names: dict[int, str],
+) -> dict[int, list[Claim]]:
+    # Plain DB-API rows: a class of 40 brings tens of thousands; row objects would cost more.
+    marks = ", ".join("?" * len(document_ids))
+    people = ", ".join("?" * len(annotator_ids))
+    sql = (
+        'SELECT annotator_id, document_id, label_id, start, "end", quote FROM annotation'
+        f" WHERE document_id IN ({marks}) AND annotator_id IN ({people})"
+        ' ORDER BY annotator_id, document_id, start, "end", label_id'
+    )
+    found: dict[int, list[Claim]] = defaultdict(list)
+    with project.engine.connect() as conn:
+        rows = conn.exec_driver_sql(sql, (*document_ids, *annotator_ids)).fetchall()
+    for annotator_id, document_id, label_id, start, end, quote in rows:
+        name = label_names.get(label_id)
+        if name is not None:  # a label added after the exercise was handed out is not graded
+            found[annotator_id].append(Claim(document_id, label_id, name, start, end, quote))
+    return found
+
+
+def _pairs(
+    mine: Sequence[Claim], key: Sequence[Claim], tolerance: int | None, same_label: bool
+) -> list[tuple[Claim, Claim]]:
+    """Greedy one-to-one matching, best first: exact, then most shared characters, then position."""
+    pairs: list[tuple[Claim, Claim]] = []
+    if same_label:
+        # Exact matches always win: take them first with a dictionary, then match the rest.
+        exact = {(c.label_id, c.start, c.end): c for c in key}
+        rest: list[Claim] = []
+        for claim in mine:
+            found = exact.pop((claim.label_id, claim.start, claim.end), None)
+            if found is None:
+                rest.append(claim)
+            else:
+                pairs.append((claim, found))
+        mine = rest
+        key = list(exact.values())
+    ordered = sorted(key, key=_claim_start)
+    starts = [c.start for c in ordered]
+    longest = max((c.end - c.start for c in ordered), default=0)
+    candidates: list[tuple[int, int, int, int]] = []
+    for i, claim in enumerate(mine):
+        low = bisect_left(starts, claim.start - longest)
+        high = bisect_left(starts, claim.end)
+        for j in range(low, high):
+            other = ordered[j]
+            if (other.label_id == claim.label_id) != same_label:
+                continue
+            shared = min(claim.end, other.end) - max(claim.start, other.start)
+            if shared <= 0:
+                continue
+            if tolerance is not None and (
+                abs(claim.start - other.start) > tolerance or abs(claim.end - other.end) > tolerance
+            ):
+                continue
+            candidates.append((-shared, other.start, i, j))
+    candidates.sort()
+    used_mine: set[int] = set()
+    used_key: set[int] = set()
+    for _shared, _start, i, j in candidates:
+        if i in used_mine or j in used_key:
+            continue
+        used_mine.add(i)
+        used_key.add(j)
+        pairs.append((mine[i], ordered[j]))
+    return pairs
+
+
+def _claim_start(claim: Claim) -> int:
+    return claim.start
+
+
+def _by_document(claims: Iterable[Claim]) -> dict[int, list[Claim]]:
+    grouped: dict[int, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        grouped[claim.document_id].append(claim)
+    return grouped
+
+
+def _grade_student(
+    annotator_id: int,
+    annotator_name: str,
+    student_name: str,
+    student_id: str,
+    submitted_at: datetime,
+    seconds_spent: int,
+    claims: tuple[Claim, ...],
+    key: tuple[Claim, ...],
+    labels: tuple[GradedLabel, ...],
+    tolerance: int | None,
+) -> StudentGrades:
+    mine_by_doc = _by_document(claims)
+    key_by_doc = _by_document(key)
+    matched: list[tuple[Claim, Claim]] = []
+    wrong: list[tuple[Claim, Claim]] = []
+    missed: list[Claim] = []
+    extra: list[Claim] = []
+    for document_id in sorted(set(mine_by_doc) | set(key_by_doc)):
+        mine = mine_by_doc.get(document_id, [])
+        theirs = key_by_doc.get(document_id, [])
+        pairs = _pairs(mine, theirs, tolerance, same_label=True)
+        matched.extend(pairs)
+        taken_mine = {id(m) for m, _ in pairs}
+        taken_key = {id(k) for _, k in pairs}
+        rest_mine = [m for m in mine if id(m) not in taken_mine]
+        rest_key = [k for k in theirs if id(k) not in taken_key]
+        mislabelled = _pairs(rest_mine, rest_key, None, same_label=False)
+        wrong.extend(mislabelled)
+        taken_mine |= {id(m) for m, _ in mislabelled}
+        taken_key |= {id(k) for _, k in mislabelled}
+        missed.extend(k for k in theirs if id(k) not in taken_key)
+        extra.extend(m for m in mine if id(m) not in taken_mine)
+    boundary = [(m, k) for m, k in matched if (m.start, m.end) != (k.start, k.end)]
+    per_label: list[LabelGrades] = []
+    mine_count = _count(claims)
+    key_count = _count(key)
+    exact_count = _count(m for m, k in matched if (m.start, m.end) == (k.start, k.end))
+    overlap_count = _count(m for m, _ in matched)
+    for label in labels:
+        n_mine, n_key = mine_count.get(label.id, 0), key_count.get(label.id, 0)
+        exact_tp, overlap_tp = exact_count.get(label.id, 0), overlap_count.get(label.id, 0)
+        per_label.append(
+            LabelGrades(
+                label,
+                Scores(exact_tp, n_mine - exact_tp, n_key - exact_tp),
+                Scores(overlap_tp, n_mine - overlap_tp, n_key - overlap_tp),
+            )
+        )
+    return StudentGrades(
+        annotator_id=annotator_id,
+        annotator_name=annotator_name,
+        student_name=student_name,
+        student_id=student_id,
+        submitted_at=submitted_at,
+        seconds_spent=seconds_spent,
+        exact=_total(g.exact for g in per_label),
+        overlap=_total(g.overlap for g in per_label),
+        labels=tuple(per_label),
+        claims=claims,
+        missed=tuple(sorted(missed, key=_position)),
+        extra=tuple(sorted(extra, key=_position)),
+        boundary=tuple(sorted(boundary, key=lambda pair: _position(pair[1]))),
+        wrong_label=tuple(sorted(wrong, key=lambda pair: _position(pair[1]))),
+    )
+
+
+def _position(claim: Claim) -> tuple[int, int, int, int]:
+    return (claim.document_id, claim.start, claim.end, claim.label_id)
+
+
+def _count(claims: Iterable[Claim]) -> dict[int, int]:
+    counts: dict[int, int] = defaultdict(int)
+    for claim in claims:
+        counts[claim.label_id] += 1
+    return counts
+
+
+def _total(scores: Iterable[Scores]) -> Scores:
+    tp = fp = fn = 0
+    for score in scores:
+        tp, fp, fn = tp + score.tp, fp + score.fp, fn + score.fn
+    return Scores(tp, fp, fn)
+
+
+def class_overview_rows(grades: ClassGrades) -> list[tuple[str | int | float, ...]]:
+    """One row per student, in ``OVERVIEW_COLUMNS`` order (scores as floats 0..1)."""
+    rows: list[tuple[str | int | float, ...]] = []
+    for student in grades.students:
+        rows.append(
+            (
+                student.student_name,
+                student.student_id,
+                f"{student.submitted_at:%Y-%m-%d %H:%M}",
+                round(student.seconds_spent / 60),
+                student.exact.precision,
+                student.exact.recall,
+                student.exact.f1,
+                student.overlap.precision,
+                student.overlap.recall,
+                student.overlap.f1,
+                len(student.missed),
+                len(student.extra),
+                len(student.boundary),
+                len(student.wrong_label),
+            )
+        )
+    return rows
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str | int | float) -> str:
+    """A CSV cell; text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    text = str(value)
+    if isinstance(value, str) and text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def write_class_csv(grades: ClassGrades, path: Path | str, reading: Iterable[Path] = ()) -> Path:
+    """The class overview as CSV (UTF-8 with BOM); text cells are neutralised against formulas.
+
+    After the overview columns come, per label, the exact and overlap F1; empty where neither
+    the key nor the student used the label (nothing to score: not a perfect 1.000).
+    Written whole or not at all; never over a Claimdesk project, a folder or a file in
+    ``reading`` (OutputError, as for a missing or read-only folder).
+    """
+    path = Path(path)
+    header: list[str | int | float] = [*OVERVIEW_COLUMNS]
+    for label in grades.labels:
+        header += [f"{label.name} exact F1", f"{label.name} overlap F1"]
+    with (
+        atomic_write(path, reading=reading) as temp,
+        temp.open("w", encoding="utf-8-sig", newline="") as handle,
+    ):
+        writer = csv.writer(handle)
+        writer.writerow([csv_cell(cell) for cell in header])
+        for student, row in zip(grades.students, class_overview_rows(grades), strict=True):
+            cells: list[str | int | float] = list(row)
+            for label_grades in student.labels:
+                exact = label_grades.exact
+                if exact.tp + exact.fp + exact.fn == 0:
+                    cells += ["", ""]
+                else:
+                    cells += [exact.f1, label_grades.overlap.f1]
+            writer.writerow([csv_cell(cell) for cell in cells])
+    return path

@@ -1,0 +1,5 @@
+"""python -m claimdesk.core.cli"""
+
+from claimdesk.core.cli.main import main
+
+raise SystemExit(main())

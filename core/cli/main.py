@@ -1,0 +1,205 @@
+"""claimdesk-cli: create projects, import articles and list documents without a screen."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from claimdesk.core.codebook import CodebookError, load_codebook
+from claimdesk.core.importing import ImportRefused, import_paths
+from claimdesk.core.limits import printable, printable_path
+from claimdesk.core.paths import resources_dir
+from claimdesk.core.store.engine import PROJECT_SUFFIX, ProjectError
+from claimdesk.core.store.project import EditError, Project
+from claimdesk.core.text.textio import DEFAULT_CLEANUP_RULES, MAX_FOLDER_DEPTH
+
+PROG = "claimdesk-cli"
+
+
+class CliError(Exception):
+    pass
+
+
+def _out(line: str = "") -> None:
+    print(line, flush=True)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    path = Path(args.project)
+    if path.suffix != PROJECT_SUFFIX:
+        raise CliError(f"{printable_path(path.name)}: a project file name ends in {PROJECT_SUFFIX}")
+    codebook_path = args.codebook or resources_dir() / "default-codebook.json"
+    codebook = None if args.no_codebook else load_codebook(Path(codebook_path))
+    with Project.create(path, name=args.name, codebook=codebook) as project:
+        count = len(project.labels())
+    source = (
+        "no codebook"
+        if codebook is None
+        else f"{count} labels from {printable_path(Path(codebook_path).name)}"
+    )
+    _out(f"Created {printable_path(path)} ({source}).")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with Project.open(Path(args.project)) as project:
+        try:
+            report, problems = import_paths(
+                project,
+                [Path(p) for p in args.paths],
+                cleanup=not args.no_clean,
+                skip_invalid=args.skip_invalid,
+            )
+        except ImportRefused as exc:
+            raise CliError(
+                f"{exc}\nFix or remove those files, or pass --skip-invalid to import the rest."
+            ) from None
+        # Titles and file names come from files: controls and direction overrides are escaped.
+        for document_id, title in report.added:
+            _out(f"imported  #{document_id}  {printable(title, 300)}")
+        for path, title in report.duplicates:
+            _out(
+                f"skipped   {printable_path(path)}: same text as "
+                f"{printable(title, 300)!r}, already in the project"
+            )
+        for path, warning in report.warnings:
+            _out(f"warning   {printable_path(path)}: {warning}")
+        for path, reason in problems:
+            _out(f"rejected  {printable_path(path)}: {reason}")
+    warned = f", {len(report.warnings)} with warnings" if report.warnings else ""
+    _out(
+        f"{len(report.added)} imported{warned}, {len(report.duplicates)} duplicate(s) skipped, "
+        f"{len(problems)} rejected."
+    )
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with Project.open(Path(args.project)) as project:
+        documents = project.documents()
+        counts = project.annotation_counts()
+    if not documents:
+        _out("The project has no documents yet. Add some with: claimdesk-cli import PROJECT PATH")
+        return 0
+    _out(f"{'id':>5}  {'annotations':>11}  title")
+    for document in documents:
+        title = printable(document.title, 300)
+        _out(f"{document.id:>5}  {counts.get(document.id, 0):>11}  {title}")
+    _out(f"{len(documents)} document(s), {sum(counts.values())} annotation(s).")
+    return 0
+
+
+def cmd_rules(_args: argparse.Namespace) -> int:
+    _out("Clean-up rules: whole lines that match one of these are dropped on import")
+    _out("(turn clean-up off with 'import --no-clean').")
+    for rule in DEFAULT_CLEANUP_RULES:
+        _out(f"- {rule.name}: /{rule.pattern}/  e.g. {rule.example!r}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Claimdesk without a screen: projects, import, listings."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    new = commands.add_parser(
+        "new",
+        help="create a new project file",
+        description=(
+            "Create a new, empty project file with a codebook (the default claims codebook "
+            "unless --codebook names another)."
+        ),
+    )
+    new.add_argument(
+        "project", metavar="PROJECT", help=f"file to create, ending in {PROJECT_SUFFIX}"
+    )
+    start = new.add_mutually_exclusive_group()
+    start.add_argument("--codebook", metavar="FILE", help="codebook JSON file to start from")
+    start.add_argument("--no-codebook", action="store_true", help="start with no labels")
+    new.add_argument("--name", help="project name (default: the file name)")
+    new.set_defaults(run=cmd_new)
+
+    imp = commands.add_parser(
+        "import",
+        help="import .txt/.md articles",
+        description=(
+            "Import article files and folders (searched for .txt and .md down to "
+            f"{MAX_FOLDER_DEPTH} folder levels; pipes and devices are refused). Encodings are "
+            "detected (a UTF-8 file with a few bad bytes is read as UTF-8, the bytes replaced "
+            "and reported); line endings and Unicode are normalised; web debris lines are dropped "
+            "(see 'claimdesk-cli rules'). Texts already in the project are skipped. If any file "
+            "cannot be imported, nothing is, unless --skip-invalid is given."
+        ),
+    )
+    imp.add_argument("project", metavar="PROJECT")
+    imp.add_argument("paths", metavar="PATH", nargs="+", help="files or folders")
+    imp.add_argument("--no-clean", action="store_true", help="keep web debris lines")
+    imp.add_argument(
+        "--skip-invalid", action="store_true", help="import the good files, report the bad ones"
+    )
+    imp.set_defaults(run=cmd_import)
+
+    lst = commands.add_parser("list", help="list documents with annotation counts")
+    lst.add_argument("project", metavar="PROJECT")
+    lst.set_defaults(run=cmd_list)
+
+    rules = commands.add_parser("rules", help="show the clean-up rules used on import")
+    rules.set_defaults(run=cmd_rules)
+
+    # Larger command families live in their own modules (core/cli_*.py), each with a
+    # register(commands) function; they are added here in the order shown by --help.
+    for register in _command_families():
+        register(commands)
+    return parser
+
+
+def _command_families() -> list[Callable[[Any], None]]:
+    from claimdesk.core.cli import agreement as cli_agreement
+    from claimdesk.core.cli import exercise as cli_exercise
+    from claimdesk.core.cli import formats as cli_formats
+
+    return [cli_formats.register, cli_exercise.register, cli_agreement.register]
+
+
+def _tolerate_unprintable_text() -> None:
+    # Titles may hold emoji or CJK; a terminal whose encoding cannot show them (a C locale,
+    # PYTHONIOENCODING=ascii, a redirected Windows console) gets "?" rather than a traceback.
+    # The declared encoding is kept, so what is printed is always valid in it.
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="replace")
+
+
+def _stop_writing_to_a_closed_pipe() -> int:
+    # The reader (``| head``, a pager quit early) has gone: what it did not read is not wanted.
+    # Point stdout at the null device so the flush at exit does not fail a second time.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 141  # as a shell reports a program ended by SIGPIPE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _tolerate_unprintable_text()
+    try:
+        args = build_parser().parse_args(argv)
+        code = int(args.run(args))
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
+    except BrokenPipeError:
+        return _stop_writing_to_a_closed_pipe()
+    except (CliError, ProjectError, CodebookError, EditError) as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; nothing partial was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The one place that speaks SQL: tables, engine, schema check, edits, the Project facade."""

@@ -1,0 +1,519 @@
+"""Every change to a project is a command that knows its inverse; undo and redo replay them.
+
+A command runs inside one transaction handed to it by ``Project.apply`` and returns a ``Changes``
+summary, so that the GUI refreshes only what a change touched. Commands remember the ids they
+created, so redo brings back the same rows (and undo of a delete restores the very same ids).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import Any, cast
+
+from sqlalchemy import Connection, CursorResult, Table, delete, insert, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from claimdesk.core.records import AnnotationRecord, Changes, LabelRecord, Status
+from claimdesk.core.store.tables import (
+    Annotation,
+    Annotator,
+    Document,
+    DocumentStatus,
+    Label,
+    utcnow,
+)
+
+A = cast(Table, Annotation.__table__)
+L = cast(Table, Label.__table__)
+D = cast(Table, Document.__table__)
+S = cast(Table, DocumentStatus.__table__)
+
+ANNOTATION_COLUMNS = (
+    A.c.id,
+    A.c.document_id,
+    A.c.label_id,
+    A.c.annotator_id,
+    A.c.start,
+    A.c.end,
+    A.c.quote,
+    A.c.note,
+    A.c.created_at,
+    A.c.updated_at,
+)
+LABEL_COLUMNS = (
+    L.c.id,
+    L.c.name,
+    L.c.colour,
+    L.c.description,
+    L.c.shortcut,
+    L.c.parent_id,
+    L.c.position,
+)
+
+
+def annotation_record(row: Sequence[Any]) -> AnnotationRecord:
+    return AnnotationRecord(*row)
+
+
+def label_record(row: Sequence[Any]) -> LabelRecord:
+    return LabelRecord(*row)
+
+
+def new_id(result: CursorResult[Any]) -> int:
+    """The primary key SQLite gave the row just inserted."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def fetch_annotations(conn: Connection, ids: Iterable[int]) -> list[AnnotationRecord]:
+    rows = conn.execute(select(*ANNOTATION_COLUMNS).where(A.c.id.in_(list(ids))).order_by(A.c.id))
+    return [annotation_record(r) for r in rows]
+
+
+def _insert_annotations(conn: Connection, records: Sequence[AnnotationRecord]) -> None:
+    if records:
+        conn.execute(insert(A), [_annotation_values(r) for r in records])
+
+
+def _annotation_values(record: AnnotationRecord) -> dict[str, Any]:
+    return {column.key: getattr(record, column.key) for column in ANNOTATION_COLUMNS}
+
+
+def get_status(conn: Connection, document_id: int, annotator_id: int) -> str | None:
+    return conn.execute(
+        select(S.c.status).where(S.c.document_id == document_id, S.c.annotator_id == annotator_id)
+    ).scalar()
+
+
+def put_status(conn: Connection, document_id: int, annotator_id: int, status: str | None) -> None:
+    """Write a status; ``None`` removes the row (which reads as "to do")."""
+    where = (S.c.document_id == document_id, S.c.annotator_id == annotator_id)
+    if status is None:
+        conn.execute(delete(S).where(*where))
+        return
+    statement = sqlite_insert(S).values(
+        document_id=document_id, annotator_id=annotator_id, status=status, updated_at=utcnow()
+    )
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[S.c.document_id, S.c.annotator_id],
+            set_={"status": status, "updated_at": utcnow()},
+        )
+    )
+
+
+class Command(ABC):
+    """One undoable edit."""
+
+    description: str = "Edit"
+
+    @abstractmethod
+    def apply(self, conn: Connection) -> Changes: ...
+
+    @abstractmethod
+    def revert(self, conn: Connection) -> Changes: ...
+
+
+class AddAnnotation(Command):
+    """File a span under a label; the document moves from "to do" to "in progress"."""
+
+    def __init__(
+        self,
+        document_id: int,
+        label_id: int,
+        annotator_id: int,
+        start: int,
+        end: int,
+        quote: str,
+        note: str = "",
+    ) -> None:
+        self.description = "Add annotation"
+        self._values: dict[str, Any] = {
+            "document_id": document_id,
+            "label_id": label_id,
+            "annotator_id": annotator_id,
+            "start": start,
+            "end": end,
+            "quote": quote,
+            "note": note,
+        }
+        self.record: AnnotationRecord | None = None
+        self._status_before: str | None = None
+
+    def apply(self, conn: Connection) -> Changes:
+        if self.record is None:
+            now = utcnow()
+            values = {**self._values, "created_at": now, "updated_at": now}
+            created = new_id(conn.execute(insert(A).values(values)))
+            self.record = fetch_annotations(conn, [created])[0]
+        else:
+            _insert_annotations(conn, [self.record])
+        document_id, annotator_id = self.record.document_id, self.record.annotator_id
+        self._status_before = get_status(conn, document_id, annotator_id)
+        statuses: tuple[tuple[int, int], ...] = ()
+        if self._status_before in (None, Status.TODO.value):
+            put_status(conn, document_id, annotator_id, Status.IN_PROGRESS.value)
+            statuses = ((document_id, annotator_id),)
+        return Changes(annotations_added=(self.record,), statuses=statuses)
+
+    def revert(self, conn: Connection) -> Changes:
+        assert self.record is not None
+        conn.execute(delete(A).where(A.c.id == self.record.id))
+        document_id, annotator_id = self.record.document_id, self.record.annotator_id
+        statuses: tuple[tuple[int, int], ...] = ()
+        if get_status(conn, document_id, annotator_id) != self._status_before:
+            put_status(conn, document_id, annotator_id, self._status_before)
+            statuses = ((document_id, annotator_id),)
+        return Changes(annotations_removed=(self.record,), statuses=statuses)
+
+
+class DeleteAnnotations(Command):
+    def __init__(self, annotation_ids: Iterable[int]) -> None:
+        self.ids = tuple(annotation_ids)
+        self.description = "Delete annotation" if len(self.ids) == 1 else "Delete annotations"
+        self.records: list[AnnotationRecord] = []
+
+    def apply(self, conn: Connection) -> Changes:
+        self.records = fetch_annotations(conn, self.ids)
+        conn.execute(delete(A).where(A.c.id.in_(self.ids)))
+        return Changes(annotations_removed=tuple(self.records))
+
+    def revert(self, conn: Connection) -> Changes:
+        _insert_annotations(conn, self.records)
+        return Changes(annotations_added=tuple(self.records))
+
+
+class UpdateAnnotation(Command):
+    """Change an annotation's note or label (its span stays: the quote is tied to it)."""
+
+    FIELDS = ("label_id", "note")
+
+    def __init__(self, annotation_id: int, **values: Any) -> None:
+        unknown = set(values) - set(self.FIELDS)
+        if unknown:
+            raise ValueError(f"cannot update {sorted(unknown)}")
+        self.id = annotation_id
+        self.values = values
+        self.description = "Edit note" if set(values) == {"note"} else "Change annotation"
+        self.before: AnnotationRecord | None = None
+
+    def apply(self, conn: Connection) -> Changes:
+        self.before = fetch_annotations(conn, [self.id])[0]
+        return self._write(conn, {**self.values, "updated_at": utcnow()})
+
+    def revert(self, conn: Connection) -> Changes:
+        assert self.before is not None
+        old = {key: getattr(self.before, key) for key in (*self.values, "updated_at")}
+        return self._write(conn, old)
+
+    def _write(self, conn: Connection, values: dict[str, Any]) -> Changes:
+        conn.execute(update(A).where(A.c.id == self.id).values(values))
+        return Changes(annotations_updated=tuple(fetch_annotations(conn, [self.id])))
+
+
+class MoveAnnotation(Command):
+    """Move an annotation's bounds (its quote follows) and optionally relabel it in one step.
+
+    The caller checks the new span against the text; the quote is passed in with it.
+    """
+
+    def __init__(
+        self, annotation_id: int, start: int, end: int, quote: str, label_id: int | None = None
+    ) -> None:
+        self.id = annotation_id
+        self.values: dict[str, Any] = {"start": start, "end": end, "quote": quote}
+        if label_id is not None:
+            self.values["label_id"] = label_id
+        self.description = "Edit span"
+        self.before: AnnotationRecord | None = None
+
+    def apply(self, conn: Connection) -> Changes:
+        self.before = fetch_annotations(conn, [self.id])[0]
+        values = {**self.values, "updated_at": utcnow()}
+        conn.execute(update(A).where(A.c.id == self.id).values(values))
+        return Changes(annotations_updated=tuple(fetch_annotations(conn, [self.id])))
+
+    def revert(self, conn: Connection) -> Changes:
+        assert self.before is not None
+        old = {key: getattr(self.before, key) for key in (*self.values, "updated_at")}
+        conn.execute(update(A).where(A.c.id == self.id).values(old))
+        return Changes(annotations_updated=tuple(fetch_annotations(conn, [self.id])))
+
+
+class AddLabel(Command):
+    def __init__(self, label: LabelRecord) -> None:
+        self.label = label  # id 0 until first applied
+        self.description = f"Add label {label.name!r}"
+
+    def apply(self, conn: Connection) -> Changes:
+        values = {c.key: getattr(self.label, c.key) for c in LABEL_COLUMNS}
+        if not self.label.id:
+            values.pop("id")
+            created = new_id(conn.execute(insert(L).values(values)))
+            self.label = replace(self.label, id=created)
+        else:
+            conn.execute(insert(L).values(values))
+        return Changes(labels=True)
+
+    def revert(self, conn: Connection) -> Changes:
+        conn.execute(delete(L).where(L.c.id == self.label.id))
+        return Changes(labels=True)
+
+
+class AddLabels(Command):
+    """Add several labels at once (a codebook); a parent is named by a label earlier on."""
+
+    def __init__(self, entries: Sequence[tuple[LabelRecord, str | None]]) -> None:
+        self.entries = list(entries)
+        self.description = "Add codebook labels"
+
+    def apply(self, conn: Connection) -> Changes:
+        ids = {n.casefold(): i for i, n in conn.execute(select(L.c.id, L.c.name))}
+        for index, (label, parent) in enumerate(self.entries):
+            parent_id = ids.get(parent.casefold()) if parent else None
+            label = replace(label, parent_id=parent_id)
+            command = AddLabel(label)
+            command.apply(conn)
+            self.entries[index] = (command.label, parent)
+            ids[label.name.casefold()] = command.label.id
+        return Changes(labels=True)
+
+    def revert(self, conn: Connection) -> Changes:
+        ids = [label.id for label, _ in self.entries]
+        conn.execute(delete(L).where(L.c.id.in_(ids)))
+        return Changes(labels=True)
+
+
+class UpdateLabel(Command):
+    """Rename, recolour, redefine, rebind or regroup a label."""
+
+    FIELDS = ("name", "colour", "description", "shortcut", "parent_id", "position")
+
+    def __init__(self, label_id: int, **values: Any) -> None:
+        unknown = set(values) - set(self.FIELDS)
+        if unknown:
+            raise ValueError(f"cannot update {sorted(unknown)}")
+        self.id = label_id
+        self.values = values
+        self.before: dict[str, Any] = {}
+        verb = {"name": "Rename", "colour": "Recolour"}.get(next(iter(values), ""), "Edit")
+        self.description = f"{verb} label"
+
+    def apply(self, conn: Connection) -> Changes:
+        row = conn.execute(select(*LABEL_COLUMNS).where(L.c.id == self.id)).one()
+        self.before = {key: getattr(row, key) for key in self.values}
+        conn.execute(update(L).where(L.c.id == self.id).values(self.values))
+        return Changes(labels=True)
+
+    def revert(self, conn: Connection) -> Changes:
+        conn.execute(update(L).where(L.c.id == self.id).values(self.before))
+        return Changes(labels=True)
+
+
+class DeleteLabel(Command):
+    """Remove a label with every annotation filed under it; undo brings all of it back."""
+
+    def __init__(self, label_id: int) -> None:
+        self.id = label_id
+        self.description = "Delete label"
+        self.label: LabelRecord | None = None
+        self.annotations: list[AnnotationRecord] = []
+        self.children: list[int] = []
+
+    def apply(self, conn: Connection) -> Changes:
+        self.label = label_record(
+            conn.execute(select(*LABEL_COLUMNS).where(L.c.id == self.id)).one()
+        )
+        ids = conn.execute(select(A.c.id).where(A.c.label_id == self.id)).scalars()
+        self.annotations = fetch_annotations(conn, ids)
+        self.children = list(conn.execute(select(L.c.id).where(L.c.parent_id == self.id)).scalars())
+        conn.execute(delete(A).where(A.c.label_id == self.id))
+        conn.execute(update(L).where(L.c.parent_id == self.id).values(parent_id=None))
+        conn.execute(delete(L).where(L.c.id == self.id))
+        return Changes(annotations_removed=tuple(self.annotations), labels=True)
+
+    def revert(self, conn: Connection) -> Changes:
+        assert self.label is not None
+        conn.execute(insert(L).values({c.key: getattr(self.label, c.key) for c in LABEL_COLUMNS}))
+        if self.children:
+            conn.execute(update(L).where(L.c.id.in_(self.children)).values(parent_id=self.id))
+        _insert_annotations(conn, self.annotations)
+        return Changes(annotations_added=tuple(self.annotations), labels=True)
+
+
+class SetStatus(Command):
+    def __init__(self, document_id: int, annotator_id: int, status: Status) -> None:
+        self.key = (document_id, annotator_id)
+        self.status = status
+        self.before: str | None = None
+        self.description = f"Mark {status.display_name.lower()}"
+
+    def apply(self, conn: Connection) -> Changes:
+        self.before = get_status(conn, *self.key)
+        put_status(conn, *self.key, self.status.value)
+        return Changes(statuses=(self.key,))
+
+    def revert(self, conn: Connection) -> Changes:
+        put_status(conn, *self.key, self.before)
+        return Changes(statuses=(self.key,))
+
+
+class AddDocuments(Command):
+    """Store imported documents; undo removes them again (they have no annotations yet)."""
+
+    def __init__(self, rows: Sequence[dict[str, Any]]) -> None:
+        self.rows = [dict(row) for row in rows]
+        self.ids: list[int] = []
+        n = len(self.rows)
+        self.description = f"Import {n} document{'s' if n != 1 else ''}"
+
+    def apply(self, conn: Connection) -> Changes:
+        if not self.ids:
+            now = utcnow()
+            for row in self.rows:
+                row.setdefault("created_at", now)
+                row["id"] = new_id(conn.execute(insert(D).values(row)))
+            self.ids = [row["id"] for row in self.rows]
+        else:
+            conn.execute(insert(D), self.rows)
+        return Changes(documents=True)
+
+    def revert(self, conn: Connection) -> Changes:
+        conn.execute(delete(S).where(S.c.document_id.in_(self.ids)))
+        conn.execute(delete(D).where(D.c.id.in_(self.ids)))
+        return Changes(documents=True)
+
+
+class ImportAnnotations(Command):
+    """Add a dataset's new annotators, labels, documents and annotations in one undoable step.
+
+    Annotation rows name their document either by ``document_id`` (already in the project) or by
+    ``document_index`` (a position in ``documents``), and their label and annotator by name.
+    Undo removes exactly the rows this import added; redo brings back the same ids.
+    """
+
+    def __init__(
+        self,
+        annotators: Sequence[str],
+        labels: Sequence[LabelRecord],
+        documents: Sequence[dict[str, Any]],
+        annotations: Sequence[dict[str, Any]],
+    ) -> None:
+        self.annotator_names = list(annotators)
+        self.labels = list(labels)
+        self.documents = [dict(row) for row in documents]
+        self.annotations = [dict(row) for row in annotations]
+        self.annotator_ids: list[int] = []
+        self.records: list[AnnotationRecord] = []
+        self._applied = False
+        self._created_at = utcnow()
+        self.description = f"Import {len(self.annotations)} annotation(s)"
+
+    def apply(self, conn: Connection) -> Changes:
+        if self._applied:
+            return self._redo(conn)
+        self._applied = True
+        now = self._created_at
+        AN = cast(Table, Annotator.__table__)
+        for name in self.annotator_names:
+            values = {"name": name, "created_at": now}
+            self.annotator_ids.append(new_id(conn.execute(insert(AN).values(values))))
+        for index, label in enumerate(self.labels):
+            command = AddLabel(label)
+            command.apply(conn)
+            self.labels[index] = command.label
+        for row in self.documents:
+            row.setdefault("created_at", now)
+            row["id"] = new_id(conn.execute(insert(D).values(row)))
+        annotators = {n: i for i, n in conn.execute(select(AN.c.id, AN.c.name))}
+        labels = {n.casefold(): i for i, n in conn.execute(select(L.c.id, L.c.name))}
+        rows = []
+        for item in self.annotations:
+            document_id = item.get("document_id")
+            if document_id is None:
+                document_id = self.documents[item["document_index"]]["id"]
+            rows.append(
+                {
+                    "document_id": document_id,
+                    "label_id": labels[item["label"].casefold()],
+                    "annotator_id": annotators[item["annotator"]],
+                    "start": item["start"],
+                    "end": item["end"],
+                    "quote": item["quote"],
+                    "note": item.get("note", ""),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        if rows:
+            statement = insert(A).returning(*ANNOTATION_COLUMNS, sort_by_parameter_order=True)
+            self.records = [annotation_record(r) for r in conn.execute(statement, rows)]
+        return self._changes(added=True)
+
+    def _redo(self, conn: Connection) -> Changes:
+        AN = cast(Table, Annotator.__table__)
+        now = self._created_at
+        for annotator_id, name in zip(self.annotator_ids, self.annotator_names, strict=True):
+            conn.execute(insert(AN).values(id=annotator_id, name=name, created_at=now))
+        for label in self.labels:
+            AddLabel(label).apply(conn)
+        if self.documents:
+            conn.execute(insert(D), self.documents)
+        _insert_annotations(conn, self.records)
+        return self._changes(added=True)
+
+    def revert(self, conn: Connection) -> Changes:
+        AN = cast(Table, Annotator.__table__)
+        conn.execute(delete(A).where(A.c.id.in_([r.id for r in self.records])))
+        document_ids = [row["id"] for row in self.documents]
+        conn.execute(delete(S).where(S.c.document_id.in_(document_ids)))
+        conn.execute(delete(D).where(D.c.id.in_(document_ids)))
+        conn.execute(delete(L).where(L.c.id.in_([label.id for label in self.labels])))
+        conn.execute(delete(AN).where(AN.c.id.in_(self.annotator_ids)))
+        return self._changes(added=False)
+
+    def _changes(self, *, added: bool) -> Changes:
+        records = tuple(self.records)
+        return Changes(
+            annotations_added=records if added else (),
+            annotations_removed=() if added else records,
+            labels=bool(self.labels),
+            documents=bool(self.documents) or bool(self.annotator_ids),
+        )
+
+
+class History:
+    """The undo and redo stacks of one open project (in memory, like every editor's)."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self.limit = limit
+        self._undo: list[Command] = []
+        self._redo: list[Command] = []
+
+    def pushed(self, command: Command) -> None:
+        self._undo.append(command)
+        del self._undo[: -self.limit]
+        self._redo.clear()
+
+    @property
+    def undo_text(self) -> str | None:
+        return self._undo[-1].description if self._undo else None
+
+    @property
+    def redo_text(self) -> str | None:
+        return self._redo[-1].description if self._redo else None
+
+    def next_undo(self) -> Command | None:
+        return self._undo[-1] if self._undo else None
+
+    def next_redo(self) -> Command | None:
+        return self._redo[-1] if self._redo else None
+
+    def undone(self) -> None:
+        self._redo.append(self._undo.pop())
+
+    def redone(self) -> None:
+        self._undo.append(self._redo.pop())

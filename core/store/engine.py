@@ -1,0 +1,324 @@
+"""Opening, creating and migrating project files: one SQLite file per project, WAL, foreign keys on.
+
+A file is checked before SQLite writes to it: the 100-byte SQLite header carries our application id
+and the schema version (``PRAGMA user_version``); then, on a read-only connection, its structure is
+compared with the one Claimdesk made for its revision (no foreign triggers or views) and
+``PRAGMA quick_check`` reads every page. A stranger's database, a file from a newer Claimdesk, a
+tampered or damaged file is refused with a clear message and left exactly as it was. Every
+connection runs with ``trusted_schema=OFF``, so functions named in the schema cannot run either.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+import struct
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import URL, Column, Engine, Table, create_engine, event, text
+from sqlalchemy.dialects.sqlite import Insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DatabaseError, DBAPIError
+
+from claimdesk.core.errors import (
+    DamagedProjectError,
+    ForeignSchemaError,
+    NewerSchemaError,
+    NotAProjectError,
+    ProjectError,
+    ReadOnlyProjectError,
+)
+from claimdesk.core.limits import printable
+from claimdesk.core.store import schema as project_schema
+
+__all__ = [
+    "DamagedProjectError",
+    "ForeignSchemaError",
+    "NewerSchemaError",
+    "NotAProjectError",
+    "ProjectError",
+    "ReadOnlyProjectError",
+]
+
+# "CLMD": written into the SQLite header by the first migration.
+APPLICATION_ID = 0x434C4D44
+# Bumped by every migration (each sets PRAGMA user_version); HEAD_REVISION is its Alembic id.
+SCHEMA_VERSION = 3
+HEAD_REVISION = "0003"
+PROJECT_SUFFIX = ".claimdesk"
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # Functions named in the schema (defaults, CHECKs, indexes) may not have side effects; the
+    # schema itself was checked before this connection was made.
+    cursor.execute("PRAGMA trusted_schema = OFF")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA busy_timeout = 5000")
+    # WAL + NORMAL: a commit survives the process being killed; only an OS crash or power cut
+    # can lose the last moments. One edit commits in well under a millisecond.
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def make_engine(path: Path) -> Engine:
+    # URL.create keeps the path whole: in a URL string, a "?" or "#" in a file name would end it.
+    engine = create_engine(URL.create("sqlite+pysqlite", database=str(path)), future=True)
+    event.listen(engine, "connect", _set_pragmas)
+    return engine
+
+
+def read_header(path: Path) -> tuple[int, int]:
+    """Return (application_id, user_version) from the SQLite header, or raise NotAProjectError."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except IsADirectoryError:
+        raise NotAProjectError(path, "is a folder, not a Claimdesk project file") from None
+    except FileNotFoundError:
+        raise ProjectError(path, "does not exist") from None
+    except OSError as exc:
+        raise ProjectError(path, f"cannot be read ({exc.strerror})") from None
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        raise NotAProjectError(path, "is not a Claimdesk project (not a SQLite database)")
+    (user_version,) = struct.unpack(">I", header[60:64])
+    (application_id,) = struct.unpack(">I", header[68:72])
+    return application_id, user_version
+
+
+def check_project_file(path: Path) -> int:
+    """Refuse anything that is not a Claimdesk project we can open; return its schema version."""
+    application_id, user_version = read_header(path)
+    if application_id != APPLICATION_ID:
+        raise NotAProjectError(path, "is a SQLite database but not a Claimdesk project")
+    if user_version > SCHEMA_VERSION:
+        raise NewerSchemaError(
+            path,
+            f"was made by a newer version of Claimdesk (project format {user_version}; this "
+            f"version reads up to {SCHEMA_VERSION}). Update Claimdesk to open it.",
+        )
+    return user_version
+
+
+def _migration_config(connection: Any) -> Any:
+    from alembic.config import Config  # imported lazily: Alembic is only needed to migrate
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest version with Alembic."""
+    from alembic import command
+
+    with engine.begin() as connection:
+        command.upgrade(_migration_config(connection), "head")
+
+
+def _checkpoint(engine: Engine) -> None:
+    # Moves the WAL into the main file so its header (application id, version) is current.
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _writing_problem(path: Path) -> str | None:
+    """Why Claimdesk could not write to the project file, or None.
+
+    Every edit is committed at once, and WAL mode keeps two files (-wal, -shm) beside the
+    project, so both the file and its folder must be writable. ``os.access`` answers for the
+    real user (root passes it everywhere except on a read-only file system).
+    """
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return (
+            "is in a folder Claimdesk cannot write to (WAL needs to write beside the file); "
+            "copy it to a writable folder"
+        )
+    if not os.access(path, os.W_OK):
+        return (
+            "is read-only; Claimdesk saves every edit at once, so it needs to write to the file: "
+            "make it writable or copy it"
+        )
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        if side.exists() and not os.access(side, os.W_OK):
+            return f"cannot be opened: the file {side.name} beside it is read-only"
+    return None
+
+
+def _sqlite_error(path: Path, error: BaseException | None) -> ProjectError:
+    """A sentence for an error SQLite reported while opening or migrating ``path``."""
+    message = str(error)
+    if "locked" in message:
+        return ProjectError(path, "is locked by another program; close it and retry")
+    if "readonly" in message or "unable to open" in message:
+        problem = _writing_problem(path)
+        if problem is not None:
+            return ReadOnlyProjectError(path, problem)
+        if "readonly" in message:
+            return ReadOnlyProjectError(path, "cannot be written to; make it writable or copy it")
+    return DamagedProjectError(path, f"is damaged or incomplete ({message})")
+
+
+def _read_only_uri(path: Path) -> str:
+    # A read-only connection to a WAL file makes -wal and -shm files beside it and cannot
+    # remove them. With neither a -wal nor a -journal beside it (nobody has it open, nothing to
+    # replay) the main file is the whole database: read it as immutable, which creates nothing.
+    uri = f"file:{quote(str(path.absolute()))}?mode=ro"
+    if not any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal")):
+        uri += "&immutable=1"
+    return uri
+
+
+def inspect_project_file(path: Path) -> str | None:
+    """Check a project file on a read-only connection before anything writes to it.
+
+    Its structure must be the one the migrations made for its revision (no triggers or views
+    Claimdesk did not create) and ``PRAGMA quick_check`` must pass. Returns the revision (None
+    before the first migration); raises a ProjectError naming the file and the reason.
+    """
+    try:
+        conn = sqlite3.connect(_read_only_uri(path), uri=True)
+    except sqlite3.Error as exc:
+        raise _sqlite_error(path, exc) from None
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")
+        actual = project_schema.describe(conn)
+        revision = _stored_revision(path, conn, actual)
+        expected = project_schema.expected_schemas().get(revision or project_schema.BASE)
+        if expected is None:
+            raise NewerSchemaError(
+                path,
+                "was made by a newer version of Claimdesk "
+                f"(revision {printable(str(revision), 40)}); update Claimdesk",
+            )
+        code = project_schema.stored_code(expected, actual)
+        if code:
+            raise ForeignSchemaError(
+                path,
+                f"holds {code[0]}; it was not opened, since SQL stored in a project file "
+                "could change your data",
+            )
+        problems = project_schema.differences(expected, actual)
+        if problems:
+            more = f" (and {len(problems) - 1} more differences)" if len(problems) > 1 else ""
+            raise ForeignSchemaError(
+                path,
+                "does not have the tables and indexes Claimdesk made for it "
+                f"(revision {revision or project_schema.BASE}): it has {problems[0]}{more}; "
+                "it was not opened",
+            )
+        _quick_check(path, conn)
+    except sqlite3.Error as exc:
+        raise _sqlite_error(path, exc) from None
+    finally:
+        conn.close()
+    return revision
+
+
+def _stored_revision(path: Path, conn: sqlite3.Connection, actual: dict[str, Any]) -> str | None:
+    if "alembic_version" not in actual["tables"]:
+        raise DamagedProjectError(path, "is damaged or incomplete: it records no schema revision")
+    rows = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+    if len(rows) > 1:
+        raise DamagedProjectError(path, "is damaged: it records more than one schema revision")
+    return str(rows[0][0]) if rows else None
+
+
+def _quick_check(path: Path, conn: sqlite3.Connection) -> None:
+    # Reads every page: ~70 ms for 100,000 annotations in a 23 MB file (100-140 ms on a busy
+    # machine), ~0.1 ms for the sample. A damaged page found now is a refusal instead of edits
+    # written into a broken file.
+    first = conn.execute("PRAGMA quick_check(1)").fetchone()
+    if first is None or first[0] != "ok":
+        found = printable(str(first[0]) if first else "no answer", 80)
+        raise DamagedProjectError(path, f"is damaged (SQLite's check of its pages found: {found})")
+
+
+def create_database(path: Path) -> Engine:
+    """Create a new, empty, fully migrated project file. Refuses to overwrite anything."""
+    if path.exists():
+        raise ProjectError(path, "already exists; choose another name")
+    if not path.parent.is_dir():
+        raise ProjectError(path, f"cannot be created: the folder {path.parent} does not exist")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise ReadOnlyProjectError(
+            path, "cannot be created: Claimdesk cannot write to that folder; choose another"
+        )
+    engine = make_engine(path)
+    try:
+        upgrade(engine)
+        _checkpoint(engine)
+    except Exception as exc:
+        engine.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if isinstance(exc, DBAPIError):
+            raise _sqlite_error(path, exc.orig) from None
+        raise
+    return engine
+
+
+def open_database(path: Path) -> Engine:
+    """Open an existing project file, migrating an older one (after a backup copy).
+
+    Nothing writes to the file until the header, the folder's and file's permissions, the
+    schema and the pages have been checked (the last two on a read-only connection).
+    """
+    version = check_project_file(path)
+    problem = _writing_problem(path)
+    if problem is not None:
+        raise ReadOnlyProjectError(path, problem)
+    revision = inspect_project_file(path)
+    engine = make_engine(path)
+    try:
+        if revision != HEAD_REVISION or version < SCHEMA_VERSION:
+            _migrate_with_backup(path, engine, version)
+        with engine.connect() as connection:
+            connection.execute(text("SELECT count(*) FROM project")).scalar()
+    except DBAPIError as exc:
+        engine.dispose()
+        raise _sqlite_error(path, exc.orig) from None
+    return engine
+
+
+def _migrate_with_backup(path: Path, engine: Engine, version: int) -> None:
+    _checkpoint(engine)
+    backup = path.with_name(f"{path.name}.v{version}.bak")
+    shutil.copy2(path, backup)
+    try:
+        upgrade(engine)
+        _checkpoint(engine)
+    except Exception as exc:
+        engine.dispose()
+        shutil.copy2(backup, path)
+        # The driver's message, not the statement: SQL means nothing to the reader.
+        reason = exc.orig if isinstance(exc, DBAPIError) else exc
+        raise ProjectError(
+            path, f"could not be upgraded ({reason}); the file was restored"
+        ) from exc
+
+
+def insert_if_absent(table: Table, values: dict[str, Any], key: Sequence[Column[Any]]) -> Insert:
+    """INSERT … ON CONFLICT (key) DO NOTHING: the write half of a race-free get-or-create.
+
+    Run first in its transaction, it takes the write lock (waiting out another writer) before
+    reading, so a row another process has just added is seen instead of colliding with it.
+    """
+    return sqlite_insert(table).values(values).on_conflict_do_nothing(index_elements=list(key))
+
+
+def close_engine(engine: Engine) -> None:
+    # If the checkpoint fails, the WAL stays beside the file and SQLite replays it on next open.
+    with contextlib.suppress(DatabaseError):
+        _checkpoint(engine)
+    engine.dispose()

@@ -1,0 +1,26 @@
+"""Alembic environment: migrations run on the connection the store hands over (no alembic.ini)."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from claimdesk.core.store.tables import Base
+
+target_metadata = Base.metadata
+
+
+def run_migrations() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is None:
+        raise RuntimeError("Claimdesk migrations run through core.store, which passes a connection")
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations()

@@ -1,0 +1,496 @@
+"""An open project: the one entry point through which callers read a project and change it.
+
+Reads return plain records (columns, not ORM entities, on hot paths). Every change goes through
+``apply``: one command, one committed transaction, pushed on the undo history only once the
+commit succeeded, so that "saved" in the UI always means on disk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import starmap
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Connection, Engine, Table, func, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from claimdesk.core.codebook import Codebook
+from claimdesk.core.errors import EditError, SaveError
+from claimdesk.core.limits import (
+    DESCRIPTION_MAX,
+    LABEL_NAME_MAX,
+    NOTE_MAX,
+    name_problem,
+    text_problem,
+)
+from claimdesk.core.records import (
+    AnnotationRecord,
+    AnnotatorRecord,
+    Changes,
+    DocumentRecord,
+    DocumentSummary,
+    LabelRecord,
+    Status,
+)
+from claimdesk.core.store import edits
+from claimdesk.core.store import engine as store
+from claimdesk.core.store.edits import LABEL_COLUMNS, A, Command, D, L, S
+from claimdesk.core.store.tables import Annotator, ProjectInfo, utcnow
+from claimdesk.core.text.spans import Span
+from claimdesk.core.text.textio import Article
+
+__all__ = ["EditError", "ImportReport", "Project"]
+
+AN = cast(Table, Annotator.__table__)
+P = cast(Table, ProjectInfo.__table__)
+COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass
+class ImportReport:
+    """What an import did: documents added, and files skipped because their text is already here."""
+
+    added: list[tuple[int, str]] = field(default_factory=list)  # (document id, title)
+    duplicates: list[tuple[Path, str]] = field(default_factory=list)  # (file, title already here)
+    # (file, what to know) for files imported all the same: bad bytes replaced, for example.
+    warnings: list[tuple[Path, str]] = field(default_factory=list)
+    changes: Changes = field(default_factory=Changes)
+
+
+class Project:
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+        self.history = edits.History()
+        self._text = lru_cache(maxsize=16)(self._load_text)
+
+    # -- opening and closing ------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str) -> Project:
+        path = Path(path)
+        return cls(path, store.open_database(path))
+
+    @classmethod
+    def create(
+        cls, path: Path | str, name: str | None = None, codebook: Codebook | None = None
+    ) -> Project:
+        path = Path(path)
+        if path.suffix != store.PROJECT_SUFFIX:
+            path = path.with_name(path.name + store.PROJECT_SUFFIX)
+        engine = store.create_database(path)
+        with engine.begin() as conn:
+            conn.execute(
+                insert(P).values(name=name or path.stem, description="", created_at=utcnow())
+            )
+        project = cls(path, engine)
+        if codebook is not None:
+            project.add_codebook(codebook, undoable=False)
+        return project
+
+    def close(self) -> None:
+        store.close_engine(self.engine)
+
+    # -- for the store's own modules (core/store/*): the only way to the database -------------
+
+    def reading(self) -> AbstractContextManager[Connection]:
+        """A connection for reads (store modules only; everything else calls named functions)."""
+        return self.engine.connect()
+
+    def writing(self) -> AbstractContextManager[Connection]:
+        """One transaction, committed on success (store modules only)."""
+        return self.engine.begin()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def name(self) -> str:
+        with self.engine.connect() as conn:
+            return str(conn.execute(select(P.c.name)).scalar() or self.path.stem)
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def labels(self) -> list[LabelRecord]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(*LABEL_COLUMNS).order_by(L.c.position, L.c.id))
+            return [edits.label_record(r) for r in rows]
+
+    def annotators(self) -> list[AnnotatorRecord]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(AN.c.id, AN.c.name).order_by(AN.c.id))
+            return [AnnotatorRecord(*r) for r in rows]
+
+    def documents(self) -> list[DocumentRecord]:
+        columns = (D.c.id, D.c.title, D.c.source, D.c.date, D.c.sha256, D.c.meta)
+        with self.engine.connect() as conn:
+            return [DocumentRecord(*r) for r in conn.execute(select(*columns).order_by(D.c.id))]
+
+    def document_text(self, document_id: int) -> str:
+        return self._text(document_id)
+
+    def _load_text(self, document_id: int) -> str:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(D.c.text).where(D.c.id == document_id)).scalar()
+        if value is None:
+            raise KeyError(document_id)
+        return str(value)
+
+    def overview(self, annotator_id: int | None) -> list[DocumentSummary]:
+        """The document list as one annotator sees it: status and their annotation count."""
+        counts = (
+            select(A.c.document_id, func.count().label("n"))
+            .where(A.c.annotator_id == annotator_id)
+            .group_by(A.c.document_id)
+            .subquery()
+        )
+        statuses = select(S.c.document_id, S.c.status).where(S.c.annotator_id == annotator_id)
+        statuses_sq = statuses.subquery()
+        query = (
+            select(
+                D.c.id,
+                D.c.title,
+                func.coalesce(statuses_sq.c.status, Status.TODO.value),
+                func.coalesce(counts.c.n, 0),
+                func.length(D.c.text),
+            )
+            .outerjoin(counts, counts.c.document_id == D.c.id)
+            .outerjoin(statuses_sq, statuses_sq.c.document_id == D.c.id)
+            .order_by(D.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [
+                DocumentSummary(i, t, Status(s), int(n), int(length or 0))
+                for i, t, s, n, length in conn.execute(query)
+            ]
+
+    def annotation_counts(self) -> dict[int, int]:
+        """Annotations per document, all annotators together."""
+        query = select(A.c.document_id, func.count()).group_by(A.c.document_id)
+        with self.engine.connect() as conn:
+            return {int(d): int(n) for d, n in conn.execute(query)}
+
+    def spans(self, document_id: int, annotator_id: int) -> list[Span]:
+        """The hot path of opening a document: read straight off the covering index.
+
+        Ordered by position; ties keep the index's order (SpanIndex orders them by id).
+        """
+        # Plain DB-API rows: at 100,000 spans SQLAlchemy's row objects cost more than SQLite.
+        sql = (
+            'SELECT id, start, "end", label_id FROM annotation'
+            ' WHERE document_id = ? AND annotator_id = ? ORDER BY start, "end"'
+        )
+        with self.engine.connect() as conn:
+            rows = conn.connection.driver_connection.execute(sql, (document_id, annotator_id))  # type: ignore[union-attr]
+            return list(starmap(Span, rows.fetchall()))
+
+    def annotations(self, document_id: int, annotator_id: int | None) -> list[AnnotationRecord]:
+        query = select(*edits.ANNOTATION_COLUMNS).where(A.c.document_id == document_id)
+        if annotator_id is not None:
+            query = query.where(A.c.annotator_id == annotator_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(A.c.start, A.c.end, A.c.id))
+            return [edits.annotation_record(r) for r in rows]
+
+    def annotations_by_id(self, annotation_ids: Sequence[int]) -> dict[int, AnnotationRecord]:
+        """Full records for a page of ids (the annotation list fetches what it shows)."""
+        with self.engine.connect() as conn:
+            return {r.id: r for r in edits.fetch_annotations(conn, annotation_ids)}
+
+    def summary(self, document_id: int, annotator_id: int) -> DocumentSummary:
+        """One row of the document list (status, count) without counting the whole project."""
+        query = select(func.count()).where(
+            A.c.document_id == document_id, A.c.annotator_id == annotator_id
+        )
+        with self.engine.connect() as conn:
+            count = int(conn.execute(query).scalar() or 0)
+            title, length = conn.execute(
+                select(D.c.title, func.length(D.c.text)).where(D.c.id == document_id)
+            ).one()
+        return DocumentSummary(
+            document_id, title, self.status(document_id, annotator_id), count, int(length)
+        )
+
+    def annotation(self, annotation_id: int) -> AnnotationRecord:
+        with self.engine.connect() as conn:
+            found = edits.fetch_annotations(conn, [annotation_id])
+        if not found:
+            raise KeyError(annotation_id)
+        return found[0]
+
+    def status(self, document_id: int, annotator_id: int) -> Status:
+        with self.engine.connect() as conn:
+            value = edits.get_status(conn, document_id, annotator_id)
+        return Status(value or Status.TODO.value)
+
+    # -- annotators -----------------------------------------------------------------------------
+
+    def ensure_annotator(self, name: str) -> AnnotatorRecord:
+        """The annotator of that name, created on first use (not an undoable edit)."""
+        name = " ".join(name.split())
+        if not name:
+            raise EditError("An annotator needs a name.")
+        query = select(AN.c.id).where(AN.c.name == name)
+        with self.engine.connect() as conn:
+            found = conn.execute(query).scalar()
+        if found is None:
+            # Another process may be adding the same name right now: insert-or-ignore first
+            # (it waits for the write lock), then read whichever row won.
+            values = {"name": name, "created_at": utcnow()}
+            with self.engine.begin() as conn:
+                conn.execute(store.insert_if_absent(AN, values, [AN.c.name]))
+                found = conn.execute(query).scalar_one()
+        return AnnotatorRecord(int(found), name)
+
+    # -- edits ----------------------------------------------------------------------------------
+
+    def apply(self, command: Command) -> Changes:
+        """Run one command in its own transaction; it is undoable once committed."""
+        changes = self._run(command.apply)
+        self.history.pushed(command)
+        return changes
+
+    def undo(self) -> Changes | None:
+        command = self.history.next_undo()
+        if command is None:
+            return None
+        changes = self._run(command.revert)
+        self.history.undone()
+        return changes
+
+    def redo(self) -> Changes | None:
+        command = self.history.next_redo()
+        if command is None:
+            return None
+        changes = self._run(command.apply)
+        self.history.redone()
+        return changes
+
+    def _run(self, step: Any) -> Changes:
+        try:
+            with self.engine.begin() as conn:
+                return step(conn)  # type: ignore[no-any-return]
+        except IntegrityError as exc:
+            raise EditError(f"The change was refused by the project file: {exc.orig}") from exc
+        except DBAPIError as exc:
+            raise SaveError(f"The change could not be saved: {exc.orig}") from exc
+
+    def add_annotation(
+        self,
+        document_id: int,
+        label_id: int,
+        annotator_id: int,
+        start: int,
+        end: int,
+        note: str = "",
+    ) -> Changes:
+        text = self.document_text(document_id)
+        if start >= end:
+            raise EditError(f"The span cannot be saved: start ({start}) is not before end ({end}).")
+        if start < 0 or end > len(text):
+            raise EditError(f"The span {start}–{end} lies outside the text (0–{len(text)}).")
+        _check_text(note, "note", NOTE_MAX)
+        quote = text[start:end]
+        if not quote.strip():
+            raise EditError("Select some text first: the selection is only white space.")
+        with self.engine.connect() as conn:
+            label = conn.execute(select(L.c.name).where(L.c.id == label_id)).scalar()
+            duplicate = conn.execute(
+                select(A.c.id).where(
+                    A.c.document_id == document_id,
+                    A.c.annotator_id == annotator_id,
+                    A.c.label_id == label_id,
+                    A.c.start == start,
+                    A.c.end == end,
+                )
+            ).scalar()
+        if label is None:
+            raise EditError("That label no longer exists.")
+        if duplicate is not None:
+            raise EditError(f"This span is already filed under {label!r}.")
+        command = edits.AddAnnotation(
+            document_id, label_id, annotator_id, start, end, quote, note=note
+        )
+        return self.apply(command)
+
+    def delete_annotations(self, annotation_ids: Iterable[int]) -> Changes:
+        return self.apply(edits.DeleteAnnotations(annotation_ids))
+
+    def set_note(self, annotation_id: int, note: str) -> Changes:
+        _check_text(note, "note", NOTE_MAX)
+        return self.apply(edits.UpdateAnnotation(annotation_id, note=note))
+
+    def set_annotation_label(self, annotation_id: int, label_id: int) -> Changes:
+        return self.apply(edits.UpdateAnnotation(annotation_id, label_id=label_id))
+
+    def set_status(self, document_id: int, annotator_id: int, status: Status) -> Changes:
+        return self.apply(edits.SetStatus(document_id, annotator_id, status))
+
+    # -- codebook -------------------------------------------------------------------------------
+
+    def add_label(
+        self,
+        name: str,
+        colour: str,
+        description: str = "",
+        shortcut: str | None = None,
+        parent_id: int | None = None,
+    ) -> tuple[LabelRecord, Changes]:
+        labels = self.labels()
+        name, shortcut = self._check_label(labels, None, name, colour, shortcut)
+        _check_text(description, "label description", DESCRIPTION_MAX)
+        position = max((label.position for label in labels), default=-1) + 1
+        record = LabelRecord(0, name, colour.lower(), description, shortcut, parent_id, position)
+        command = edits.AddLabel(record)
+        changes = self.apply(command)
+        return command.label, changes
+
+    def update_label(self, label_id: int, **values: Any) -> Changes:
+        labels = self.labels()
+        current = next((label for label in labels if label.id == label_id), None)
+        if current is None:
+            raise EditError("That label no longer exists.")
+        name, shortcut = self._check_label(
+            labels,
+            label_id,
+            values.get("name", current.name),
+            values.get("colour", current.colour),
+            values.get("shortcut", current.shortcut),
+        )
+        if "name" in values:
+            values["name"] = name
+        if "shortcut" in values:
+            values["shortcut"] = shortcut
+        if "colour" in values:
+            values["colour"] = str(values["colour"]).lower()
+        if "description" in values:
+            _check_text(values["description"], "label description", DESCRIPTION_MAX)
+        if values.get("parent_id") == label_id:
+            raise EditError("A label cannot be its own group.")
+        return self.apply(edits.UpdateLabel(label_id, **values))
+
+    def delete_label(self, label_id: int) -> Changes:
+        return self.apply(edits.DeleteLabel(label_id))
+
+    def label_usage(self, label_id: int) -> int:
+        with self.engine.connect() as conn:
+            query = select(func.count()).where(A.c.label_id == label_id)
+            return int(conn.execute(query).scalar() or 0)
+
+    @staticmethod
+    def _check_label(
+        labels: Sequence[LabelRecord],
+        label_id: int | None,
+        name: str,
+        colour: str,
+        shortcut: str | None,
+    ) -> tuple[str, str | None]:
+        name = " ".join(name.split())
+        if not name:
+            raise EditError("A label needs a name.")
+        problem = name_problem(name, "label name", LABEL_NAME_MAX)
+        if problem is not None:
+            raise EditError(_sentence(problem))
+        if not COLOUR_RE.match(colour):
+            raise EditError(f"{colour!r} is not a colour like #1f77b4.")
+        shortcut = shortcut.strip() if shortcut else None
+        if shortcut is not None and (len(shortcut) != 1 or not shortcut.isprintable()):
+            raise EditError("A shortcut is a single key such as 1 or q.")
+        shortcut = shortcut.lower() if shortcut else None
+        for other in labels:
+            if other.id == label_id:
+                continue
+            if other.name.casefold() == name.casefold():
+                raise EditError(f"There is already a label called {other.name!r}.")
+            if shortcut and other.shortcut == shortcut:
+                raise EditError(f"The key {shortcut!r} already files under {other.name!r}.")
+        return name, shortcut
+
+    def add_codebook(self, codebook: Codebook, *, undoable: bool = True) -> Changes:
+        """Add a codebook's labels in one step, skipping names already here.
+
+        A shortcut already bound to another label is left off rather than stolen.
+        """
+        labels = self.labels()
+        names = {label.name.casefold() for label in labels}
+        keys: set[str] = {label.shortcut for label in labels if label.shortcut}
+        position = max((label.position for label in labels), default=-1)
+        entries: list[tuple[LabelRecord, str | None]] = []
+        for entry in codebook.labels:
+            if entry.name.casefold() in names:
+                continue
+            shortcut = entry.shortcut if entry.shortcut not in keys else None
+            name, shortcut = self._check_label([], None, entry.name, entry.colour, shortcut)
+            _check_text(entry.description, "label description", DESCRIPTION_MAX)
+            position += 1
+            record = LabelRecord(
+                0, name, entry.colour.lower(), entry.description, shortcut, None, position
+            )
+            entries.append((record, entry.parent))
+            names.add(name.casefold())
+            if shortcut:
+                keys.add(shortcut)
+        command = edits.AddLabels(entries)
+        if undoable:
+            return self.apply(command)
+        return self._run(command.apply)
+
+    # -- import ---------------------------------------------------------------------------------
+
+    def import_articles(self, articles: Sequence[Article]) -> ImportReport:
+        """Store articles in one transaction; texts already in the project are skipped."""
+        report = ImportReport()
+        with self.engine.connect() as conn:
+            known: dict[str, str] = {s: t for s, t in conn.execute(select(D.c.sha256, D.c.title))}
+        rows: list[dict[str, Any]] = []
+        for article in articles:
+            if article.sha256 in known:
+                report.duplicates.append((article.path, known[article.sha256]))
+                continue
+            known[article.sha256] = article.title
+            if article.warning is not None:
+                report.warnings.append((article.path, article.warning))
+            meta: dict[str, Any] = {
+                "encoding": article.encoding,
+                "removed_lines": len(article.removed),
+            }
+            if article.replaced_bytes:
+                meta["replaced_bytes"] = article.replaced_bytes
+            rows.append(
+                {
+                    "title": article.title,
+                    # A file name that is not UTF-8 is stored by its bytes, never as a surrogate.
+                    "source": article.source,
+                    "date": "",
+                    "meta": meta,
+                    "text": article.text,
+                    "sha256": article.sha256,
+                }
+            )
+        if rows:
+            command = edits.AddDocuments(rows)
+            report.changes = self.apply(command)
+            report.added = [(row["id"], row["title"]) for row in command.rows]
+        return report
+
+
+def _check_text(value: object, what: str, limit: int) -> None:
+    """Refuse a free text (note, description) that cannot be stored, before anything is written."""
+    if not isinstance(value, str):
+        raise EditError(f"The {what} must be text.")
+    problem = text_problem(value, what, limit)
+    if problem is not None:
+        raise EditError(_sentence(problem))
+
+
+def _sentence(problem: str) -> str:
+    """'the note is 30,000 characters long; …' as a sentence of its own."""
+    return problem[:1].upper() + problem[1:] + "."

@@ -1,0 +1,252 @@
+"""The project's tables as typed SQLAlchemy 2 models: one SQLite file holds one project."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from claimdesk.core.records import Status
+
+# One naming convention so that Alembic's batch migrations can find every constraint by name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Timestamps are stored as naive UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON}
+
+
+class ProjectInfo(Base):
+    """The single row describing the project held by this file."""
+
+    __tablename__ = "project"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Document(Base):
+    """An imported article. Its text never changes once stored: annotations point into it."""
+
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    source: Mapped[str] = mapped_column(Text, default="")
+    date: Mapped[str] = mapped_column(String(40), default="")
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Label(Base):
+    """A codebook entry: what annotators file claims under."""
+
+    __tablename__ = "label"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    colour: Mapped[str] = mapped_column(String(7))
+    description: Mapped[str] = mapped_column(Text, default="")
+    shortcut: Mapped[str | None] = mapped_column(String(1), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("label.id", ondelete="SET NULL"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (CheckConstraint("length(colour) = 7", name="colour_hex"),)
+
+
+class Annotator(Base):
+    """A person who annotates; their work is kept apart from everyone else's."""
+
+    __tablename__ = "annotator"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Annotation(Base):
+    """A labelled span ``[start, end)`` of a document's text, in Unicode code points."""
+
+    __tablename__ = "annotation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    label_id: Mapped[int] = mapped_column(ForeignKey("label.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    quote: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint('start >= 0 AND "end" > start', name="span_order"),
+        UniqueConstraint(
+            "document_id", "annotator_id", "label_id", "start", "end", name="uq_annotation_span"
+        ),
+        # Covering index, in the order a document is opened: one annotator's spans of one
+        # document come out sorted by position without touching the table rows.
+        Index(
+            "ix_annotation_document_span", "document_id", "annotator_id", "start", "end", "label_id"
+        ),
+        Index("ix_annotation_annotator", "annotator_id", "document_id"),
+        Index("ix_annotation_label", "label_id"),
+        # Ids are never reused, so an id seen in an export always means the same annotation.
+        {"sqlite_autoincrement": True},
+    )
+
+
+class DocumentStatus(Base):
+    """Per annotator: to do, in progress or done. A missing row means to do."""
+
+    __tablename__ = "document_status"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True
+    )
+    annotator_id: Mapped[int] = mapped_column(
+        ForeignKey("annotator.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String(20), default=Status.TODO.value)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('todo', 'in_progress', 'done')", name="status_value"),
+    )
+
+
+class Exercise(Base):
+    """A classroom exercise: handed out by a teacher's project, or being done in a workspace.
+
+    ``documents`` lists the exercise's documents as ``[exercise document id, local document id]``
+    pairs (the same ids in the teacher's project). ``codebook`` is the frozen codebook as written
+    in the exercise file; ``fingerprint`` is its SHA-256.
+    """
+
+    __tablename__ = "exercise"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    guidelines: Mapped[str] = mapped_column(Text, default="")
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    codebook: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    documents: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    key_annotator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("annotator.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Workspace(Base):
+    """In a student's workspace project (one row): who works on which exercise, and for how long."""
+
+    __tablename__ = "exercise_workspace"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[str] = mapped_column(ForeignKey("exercise.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"))
+    student_name: Mapped[str] = mapped_column(String(200))
+    student_id: Mapped[str] = mapped_column(String(200), default="")
+    exercise_path: Mapped[str] = mapped_column(Text, default="")
+    seconds_spent: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The workspace's public id and its secret (never written into a file): each submission
+    # proves with them that it comes from this workspace (core/submission_proof.py).
+    public_id: Mapped[str] = mapped_column(String(32), default="")
+    secret: Mapped[str] = mapped_column(String(64), default="")
+    submissions_made: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Submission(Base):
+    """In a teacher's project: the submission collected from one student for one exercise."""
+
+    __tablename__ = "exercise_submission"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[str] = mapped_column(ForeignKey("exercise.id", ondelete="CASCADE"))
+    student_key: Mapped[str] = mapped_column(String(450))
+    student_name: Mapped[str] = mapped_column(String(200))
+    student_id: Mapped[str] = mapped_column(String(200), default="")
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime)
+    seconds_spent: Mapped[int] = mapped_column(Integer, default=0)
+    collected_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    file_name: Mapped[str] = mapped_column(Text, default="")
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    annotation_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Pinned by the first file collected: a replacement must prove the same workspace. None for
+    # a file written before submissions carried a proof (then any replacement is held).
+    workspace_id: Mapped[str | None] = mapped_column(String(32))
+    sequence: Mapped[int | None] = mapped_column(Integer)
+    chain_key: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        UniqueConstraint("exercise_id", "student_key", name="uq_exercise_submission_student"),
+    )
+
+
+class SubmissionVersion(Base):
+    """In a teacher's project: a submission that is not the current one of its student.
+
+    ``replaced``: an earlier submission, kept so the teacher can go back to it. ``held``: a file
+    that would have replaced the current one but came from another workspace, without proof or
+    under another name; it waits for the teacher. Neither counts in grades. ``annotations``
+    holds ``[document id, label name, start, end, quote, note]`` lists.
+    """
+
+    __tablename__ = "exercise_submission_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[str] = mapped_column(ForeignKey("exercise.id", ondelete="CASCADE"))
+    student_key: Mapped[str] = mapped_column(String(450))
+    state: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    student_name: Mapped[str] = mapped_column(String(200))
+    student_id: Mapped[str] = mapped_column(String(200), default="")
+    submitted_at: Mapped[datetime] = mapped_column(DateTime)
+    seconds_spent: Mapped[int] = mapped_column(Integer, default=0)
+    collected_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    file_name: Mapped[str] = mapped_column(Text, default="")
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    annotation_count: Mapped[int] = mapped_column(Integer, default=0)
+    workspace_id: Mapped[str | None] = mapped_column(String(32))
+    sequence: Mapped[int | None] = mapped_column(Integer)
+    chain_key: Mapped[str | None] = mapped_column(String(64))
+    annotations: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    documents_done: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+    __table_args__ = (
+        CheckConstraint("state IN ('replaced', 'held')", name="state_value"),
+        Index("ix_exercise_submission_version_student", "exercise_id", "student_key"),
+    )
