@@ -36,14 +36,15 @@ from claimdesk.core.formats.base import (
 )
 from claimdesk.core.formats.safe_files import (
     MAX_DATASET_BYTES,
+    MAX_JSON_ITEMS,
     MAX_JSONL_ITEMS,
-    json_items,
     load_json,
     open_regular,
     shown_value,
-    too_large,
 )
 from claimdesk.core.progress import Progress, check_progress
+from claimdesk.core.text.json_count import json_items
+from claimdesk.core.text.regular_files import size_against_limit
 
 NAME = "jsonl"
 TITLE = "JSONL (doccano, HuggingFace datasets)"
@@ -112,7 +113,7 @@ def iter_read(path: Path, shown: Path | None = None) -> Iterator[DocumentIn]:
     with open_regular(path, shown) as handle:
         size = os.fstat(handle.fileno()).st_size
         if size > MAX_DATASET_BYTES:
-            raise FormatError(shown, too_large(size, MAX_DATASET_BYTES))
+            raise FormatError(shown, f"is {size_against_limit(size, MAX_DATASET_BYTES)}")
         number = 0
         total_bytes = 0
         total_items = 0
@@ -141,7 +142,7 @@ def iter_read(path: Path, shown: Path | None = None) -> Iterator[DocumentIn]:
                 if not piece.strip():
                     continue
                 where = f"line {number}"
-                items = json_items(piece)
+                items = json_items(piece, MAX_JSON_ITEMS)
                 total_items += items
                 if total_items > MAX_JSONL_ITEMS:
                     raise FormatError(

@@ -96,3 +96,17 @@ def read_bounded(path: Path | str, limit: int) -> bytes:
     if len(data) > limit:
         raise FileTooLarge(len(data), limit, grew=True)
     return data
+
+
+def size_against_limit(size: int, limit: int) -> str:
+    """A size over a limit in words ("50.2 MB; the limit is 50 MB"), precise enough that the
+    two never read as equal, down to the byte; small limits in bytes."""
+    mb = 1024 * 1024
+    if limit < mb:
+        return f"{size:,} bytes; the limit is {limit:,} bytes"
+    limit_shown = f"{limit / mb:g} MB"
+    for places in (1, 2, 3):
+        shown = f"{size / mb:.{places}f}"
+        if float(shown) != limit / mb:
+            return f"{shown} MB; the limit is {limit_shown}"
+    return f"{size:,} bytes; the limit is {limit:,} bytes, {limit_shown}"

@@ -14,10 +14,10 @@ from pathlib import Path
 from claimdesk.core.limits import TITLE_MAX, printable_path
 from claimdesk.core.text.cleanup import DEFAULT_CLEANUP_RULES, CleanupRule, RemovedLine, clean_text
 from claimdesk.core.text.encoding import (
-    _EMPTY,
+    EMPTY_ARTICLE,
     MAX_ARTICLE_BYTES,
     ArticleError,
-    _too_large,
+    article_too_large,
     decode_article,
     decode_bytes,
 )
@@ -143,13 +143,13 @@ def read_article(
         reason = _FOLDER if exc.kind == "a folder" else _special_file(exc.mode)
         raise ArticleError(path, reason) from None
     except FileTooLarge as exc:
-        raise ArticleError(path, _too_large(exc.size)) from None
+        raise ArticleError(path, article_too_large(exc.size)) from None
     except OSError as error:
         raise ArticleError(path, _os_reason(error)) from None
     text, encoding, replaced = decode_article(data, path)
     text = normalise_text(text)
     if not text:
-        raise ArticleError(path, _EMPTY)
+        raise ArticleError(path, EMPTY_ARTICLE)
     removed: tuple[RemovedLine, ...] = ()
     if cleanup:
         text, removed = clean_text(text, rules)

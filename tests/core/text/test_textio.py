@@ -873,7 +873,7 @@ def test_a_file_over_the_size_limit_is_rejected_before_it_is_read(
     ],
 )
 def test_a_size_over_the_limit_never_reads_as_the_limit(size: int, shown: str) -> None:
-    assert claimdesk.core.text.encoding.size_against_limit(size, MAX_ARTICLE_BYTES) == shown
+    assert claimdesk.core.text.regular_files.size_against_limit(size, MAX_ARTICLE_BYTES) == shown
 
 
 def test_bytes_over_the_size_limit_are_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
