@@ -215,13 +215,14 @@ def open_archive(
     data: bytes | None = None,
     shown: Path | None = None,
     refusal: Refusal = ArchiveError,
+    kind: str | None = None,
 ) -> CheckedZip:
     """Open an untrusted zip archive after checking every entry.
 
     Reads ``data`` when the caller has the file's bytes already (to hash them), else opens
     ``path``, a regular file only. Refusals name ``shown`` (default: ``path``) and are raised
     as ``refusal(file, reason, where)`` makes them: ArchiveError unless the caller wants its
-    own error type.
+    own error type. ``kind`` ("a Claimdesk exercise") words a file that is no zip at all.
     """
     path = Path(path)
     shown = path if shown is None else Path(shown)
@@ -239,6 +240,8 @@ def open_archive(
             archive = zipfile.ZipFile(handle)
         except ZIP_ERRORS as exc:
             reason = f"is not a readable zip archive ({zip_reason(exc)})"
+            if kind is not None:
+                reason = f"is not {kind} (not a readable zip archive: {zip_reason(exc)})"
             raise refusal(shown, reason, "") from None
     except BaseException:
         handle.close()

@@ -71,7 +71,7 @@ def read_archive_digest(
     else (entry names, links, sizes, ratios); this adds what an exercise or submission is.
     """
     data = read_regular_file(path, MAX_FILE_BYTES, description)
-    with open_archive(path, LIMITS, data=data, refusal=_refusal) as archive:
+    with open_archive(path, LIMITS, data=data, refusal=_refusal, kind=description) as archive:
         names = archive.names(folders=True)
         if sorted(names) != sorted([_MIMETYPE, json_name]):
             unexpected = sorted(set(names) - {_MIMETYPE, json_name}) or names

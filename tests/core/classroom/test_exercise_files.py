@@ -136,7 +136,7 @@ def hostile_files(folder: Path, good: Path) -> list[tuple[Path, str]]:
         ),
         (
             sqlite_with_trigger(folder / "sqlite.claimdesk-submission"),
-            "is not a readable zip archive",
+            "is not a Claimdesk submission (not a readable zip archive: ",
         ),
         (
             zip_with(
@@ -145,7 +145,10 @@ def hostile_files(folder: Path, good: Path) -> list[tuple[Path, str]]:
             ),
             "the archive has 41 entries (limit 16)",
         ),
-        (empty(folder / "empty.claimdesk-submission"), "is not a readable zip archive"),
+        (
+            empty(folder / "empty.claimdesk-submission"),
+            "is not a Claimdesk submission (not a readable zip archive: ",
+        ),
         (
             zip_with(
                 folder / "exercise-mime.claimdesk-submission",
