@@ -9,12 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from claimdesk.core.suffixes import EXERCISE_SUFFIX, PROJECT_SUFFIX, SUBMISSION_SUFFIX
+
 if TYPE_CHECKING:
     from claimdesk.gui.main_window import MainWindow
 
-PROJECT_SUFFIX = ".claimdesk"
-EXERCISE_SUFFIX = ".claimdesk-exercise"
-SUBMISSION_SUFFIX = ".claimdesk-submission"
 
 Opener = Callable[["MainWindow", Path], bool]  # True when the file was opened
 

@@ -25,7 +25,6 @@ from sqlalchemy import Connection, insert, select, update
 from claimdesk.core.classroom.exercise import (
     AN,
     SUB,
-    SUBMISSION_SUFFIX,
     VER,
     Cancelled,
     CollectReport,
@@ -58,6 +57,7 @@ from claimdesk.core.progress import Progress
 from claimdesk.core.store.edits import D
 from claimdesk.core.store.project import Project
 from claimdesk.core.store.tables import utcnow
+from claimdesk.core.suffixes import SUBMISSION_SUFFIX
 
 MAX_ANNOTATIONS = 500_000
 MAX_NOTE_CHARS = 100_000

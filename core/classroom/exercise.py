@@ -41,12 +41,11 @@ from claimdesk.core.records import AnnotatorRecord
 from claimdesk.core.store.tables import Annotator, SubmissionVersion, utcnow
 from claimdesk.core.store.tables import Exercise as ExerciseRow
 from claimdesk.core.store.tables import Submission as SubmissionRow
+from claimdesk.core.suffixes import EXERCISE_SUFFIX
 
 if TYPE_CHECKING:
     from claimdesk.core.store.project import Project
 
-EXERCISE_SUFFIX = ".claimdesk-exercise"
-SUBMISSION_SUFFIX = ".claimdesk-submission"
 EX = cast(Table, ExerciseRow.__table__)
 SUB = cast(Table, SubmissionRow.__table__)
 VER = cast(Table, SubmissionVersion.__table__)

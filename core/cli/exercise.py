@@ -11,6 +11,7 @@ from typing import Any
 from claimdesk.core.cli.main import CliError, _out
 from claimdesk.core.limits import printable
 from claimdesk.core.store.project import Project
+from claimdesk.core.suffixes import EXERCISE_SUFFIX, SUBMISSION_SUFFIX
 
 
 def _annotator_id(project: Project, wanted: str) -> int:
@@ -309,7 +310,7 @@ def register(commands: Any) -> None:
         "create",
         help="write an exercise file from chosen documents",
         description=(
-            "Write a *.claimdesk-exercise file holding the chosen documents, the project's "
+            f"Write a *{EXERCISE_SUFFIX} file holding the chosen documents, the project's "
             "codebook (frozen) and guidelines. The answer key never goes into the file; it is "
             "the annotations of --key in this project."
         ),
@@ -342,7 +343,7 @@ def register(commands: Any) -> None:
         "collect",
         help="collect submission files into the project",
         description=(
-            "Collect *.claimdesk-submission files (folders are searched). Each is checked: "
+            f"Collect *{SUBMISSION_SUFFIX} files (folders are searched). Each is checked: "
             "right exercise, same codebook, well-formed, offsets inside the texts with matching "
             "quotes. A newer submission from the same student replaces the older one (kept in "
             "the history) only if it comes from the same workspace under the same name; "
@@ -414,7 +415,7 @@ def register(commands: Any) -> None:
             "print where it is. Open it in Claimdesk to annotate; every edit is saved at once."
         ),
     )
-    start.add_argument("exercise_file", metavar="EXERCISE", help="a *.claimdesk-exercise file")
+    start.add_argument("exercise_file", metavar="EXERCISE", help=f"a *{EXERCISE_SUFFIX} file")
     start.add_argument("--name", required=True, help="the student's name")
     start.add_argument("--id", help="the student's id (optional)")
     start.set_defaults(run=cmd_start)
@@ -423,7 +424,7 @@ def register(commands: Any) -> None:
         "submit",
         help="(student) write the submission file of a workspace",
         description=(
-            "Write the *.claimdesk-submission file of a workspace: only the student's "
+            f"Write the *{SUBMISSION_SUFFIX} file of a workspace: only the student's "
             "annotations, the exercise id, codebook fingerprint, identity and time spent."
         ),
     )

@@ -13,8 +13,9 @@ from claimdesk.core.codebook import CodebookError, load_codebook
 from claimdesk.core.importing import ImportRefused, import_paths
 from claimdesk.core.limits import printable, printable_path
 from claimdesk.core.paths import resources_dir
-from claimdesk.core.store.engine import PROJECT_SUFFIX, ProjectError
+from claimdesk.core.store.engine import ProjectError
 from claimdesk.core.store.project import EditError, Project
+from claimdesk.core.suffixes import PROJECT_SUFFIX
 from claimdesk.core.text.textio import DEFAULT_CLEANUP_RULES, MAX_FOLDER_DEPTH
 
 PROG = "claimdesk-cli"

@@ -50,7 +50,6 @@ APPLICATION_ID = 0x434C4D44
 # Bumped by every migration (each sets PRAGMA user_version); HEAD_REVISION is its Alembic id.
 SCHEMA_VERSION = 3
 HEAD_REVISION = "0003"
-PROJECT_SUFFIX = ".claimdesk"
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 

@@ -41,6 +41,7 @@ from claimdesk.core.store import edits
 from claimdesk.core.store import engine as store
 from claimdesk.core.store.edits import LABEL_COLUMNS, A, Command, D, L, S
 from claimdesk.core.store.tables import Annotator, ProjectInfo, utcnow
+from claimdesk.core.suffixes import PROJECT_SUFFIX
 from claimdesk.core.text.spans import Span
 from claimdesk.core.text.textio import Article
 
@@ -81,8 +82,8 @@ class Project:
         cls, path: Path | str, name: str | None = None, codebook: Codebook | None = None
     ) -> Project:
         path = Path(path)
-        if path.suffix != store.PROJECT_SUFFIX:
-            path = path.with_name(path.name + store.PROJECT_SUFFIX)
+        if path.suffix != PROJECT_SUFFIX:
+            path = path.with_name(path.name + PROJECT_SUFFIX)
         engine = store.create_database(path)
         with engine.begin() as conn:
             conn.execute(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from claimdesk.core.limits import TITLE_MAX, printable_path
+from claimdesk.core.suffixes import ARTICLE_SUFFIXES
 from claimdesk.core.text.cleanup import DEFAULT_CLEANUP_RULES, CleanupRule, RemovedLine, clean_text
 from claimdesk.core.text.encoding import (
     EMPTY_ARTICLE,
@@ -27,7 +28,6 @@ __all__ = [
     "DEFAULT_CLEANUP_RULES",
     "MAX_ARTICLE_BYTES",
     "MAX_FOLDER_DEPTH",
-    "SUPPORTED_SUFFIXES",
     "Article",
     "ArticleError",
     "CleanupRule",
@@ -41,7 +41,6 @@ __all__ = [
     "title_from_text",
 ]
 
-SUPPORTED_SUFFIXES = (".txt", ".md")
 _TITLE_LIMIT = min(200, TITLE_MAX)
 # Folders are searched this many levels deep; anything deeper is reported, not searched (a
 # folder nested a thousand times is a trap or a mistake, not a corpus).
@@ -195,7 +194,7 @@ def collect_article_paths(paths: Sequence[Path]) -> tuple[list[Path], list[tuple
                 else:
                     add(found)
         elif path.exists() or path.is_symlink():
-            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            if path.suffix.lower() not in ARTICLE_SUFFIXES:
                 problems.append((path, "not a .txt or .md file"))
             elif (kind := _not_a_file(path)) is not None:
                 problems.append((path, kind))
@@ -232,7 +231,7 @@ def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
                 yield path, listing
             else:
                 stack.append(iter(listing))
-        elif path.suffix.lower() in SUPPORTED_SUFFIXES:
+        elif path.suffix.lower() in ARTICLE_SUFFIXES:
             problem = _not_a_file(path)
             if problem != _FOLDER:  # a link to a folder: not followed, as said above
                 yield path, problem
