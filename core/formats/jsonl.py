@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from claimdesk.core.formats import registry
 from claimdesk.core.formats.base import (
     DocumentIn,
     ExportReport,
@@ -46,17 +47,14 @@ from claimdesk.core.progress import Progress, check_progress
 from claimdesk.core.text.json_count import json_items
 from claimdesk.core.text.regular_files import size_against_limit
 
-NAME = "jsonl"
-TITLE = "JSONL (doccano, HuggingFace datasets)"
-FOLDER = False
-SUFFIX = ".jsonl"
+FORMAT = registry.info_of(__name__)
 
 # A document no selected annotator touched: one line with "annotator": null and no spans.
 _NO_SPANS: list[tuple[str | None, list[SpanOut]]] = [(None, [])]
 
 
 def export(source: ExportSource, out: Path, progress: Progress | None = None) -> ExportReport:
-    report = ExportReport(NAME, out)
+    report = ExportReport(FORMAT.name, out)
     written = SpanDigest()
     total = source.document_count
     with atomic_output(out, folder=False) as temp:

@@ -36,6 +36,7 @@ from pathlib import Path
 from lxml import etree
 
 from claimdesk.core.archives import CheckedZip
+from claimdesk.core.formats import registry
 from claimdesk.core.formats.base import (
     DocumentIn,
     DocumentOut,
@@ -59,10 +60,7 @@ from claimdesk.core.limits import printable
 from claimdesk.core.progress import Progress, check_progress
 from claimdesk.core.records import LabelRecord
 
-NAME = "qdpx"
-TITLE = "REFI-QDA project (QualCoder, ATLAS.ti, NVivo, MAXQDA)"
-FOLDER = False
-SUFFIX = ".qdpx"
+FORMAT = registry.info_of(__name__)
 
 NS = "urn:QDA-XML:project:1.0"
 XSD = Path(__file__).with_name("schemas") / "refi-qda-project-1.0.xsd"
@@ -142,7 +140,7 @@ def _codes(parent: etree._Element, labels: list[LabelRecord], report: ExportRepo
 def export(source: ExportSource, out: Path, progress: Progress | None = None) -> ExportReport:
     """Write the .qdpx; sources and selections stream through a temporary file, so memory
     holds one document at a time however large the corpus."""
-    report = ExportReport(NAME, out)
+    report = ExportReport(FORMAT.name, out)
     written = SpanDigest()
     users: dict[str, str] = {}
     for name in source.annotators:
