@@ -35,7 +35,6 @@ from typing import IO
 from claimdesk.core.errors import ProjectError
 from claimdesk.core.limits import has_controls, printable
 from claimdesk.core.text.regular_files import (
-    FileTooLarge,
     NotRegularFile,
     open_regular,
     size_against_limit,
@@ -69,9 +68,9 @@ _CHUNK = 1 << 20
 class ArchiveLimits:
     """How much one kind of archive may hold."""
 
-    entries: int = 10_000
-    total: int = 2 * 1024**3  # uncompressed bytes of all entries together
-    entry: int = 512 * 1024**2  # uncompressed bytes of any one entry
+    entries: int
+    total: int  # uncompressed bytes of all entries together
+    entry: int  # uncompressed bytes of any one entry
 
 
 class ArchiveError(ProjectError):
@@ -210,7 +209,7 @@ class CheckedZip:
 
 def open_archive(
     path: Path,
-    limits: ArchiveLimits | None = None,
+    limits: ArchiveLimits,
     *,
     data: bytes | None = None,
     shown: Path | None = None,
@@ -226,7 +225,6 @@ def open_archive(
     """
     path = Path(path)
     shown = path if shown is None else Path(shown)
-    limits = ArchiveLimits() if limits is None else limits
     handle = _open_file(path, shown, refusal) if data is None else io.BytesIO(data)
     try:
         size = os.fstat(handle.fileno()).st_size if data is None else len(data)
@@ -305,20 +303,6 @@ def zip_reason(exc: BaseException) -> str:
     if isinstance(exc, zlib.error | lzma.LZMAError):
         return f"the compressed data is corrupt ({exc})"
     return str(exc) or type(exc).__name__
-
-
-def declared_entries(path: Path) -> int | None:
-    """The entry count from the zip's end-of-directory record (None if there is none).
-
-    Read before ``zipfile`` loads the whole central directory, so that an archive declaring
-    millions of entries is refused without building millions of ZipInfo objects. Anything but
-    a regular file gives None (and is refused when opened).
-    """
-    try:
-        with open_regular(Path(path)) as handle:
-            return _declared_in(handle, os.fstat(handle.fileno()).st_size)
-    except (NotRegularFile, FileTooLarge, OSError):
-        return None
 
 
 def _declared_in(handle: IO[bytes], size: int) -> int | None:

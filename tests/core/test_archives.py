@@ -130,10 +130,10 @@ def test_ordinary_names_pass(name: str) -> None:
 def test_limits_are_per_kind_of_file_and_refusals_name_the_file(tmp_path: Path) -> None:
     path = _zip(tmp_path / "three.zip", [("a", b"1"), ("b", b"2"), ("c", b"3")])
     with pytest.raises(ArchiveError, match=r"^three\.zip: the archive has 3 entries \(limit 2\)$"):
-        open_archive(path, ArchiveLimits(entries=2))
+        open_archive(path, ArchiveLimits(entries=2, total=3, entry=1))
     with pytest.raises(ArchiveError, match=r"^three\.zip: entry b: refused: the archive unpacks"):
-        open_archive(path, ArchiveLimits(total=1))
-    with open_archive(path) as archive:
+        open_archive(path, ArchiveLimits(entries=3, total=1, entry=1))
+    with open_archive(path, ArchiveLimits(entries=3, total=3, entry=1)) as archive:
         assert archive.names() == ["a", "b", "c"]
         with pytest.raises(ArchiveError, match=r"^three\.zip: entry c: it is 1 bytes; the limit"):
             archive.read("c", limit=0)
