@@ -47,7 +47,9 @@ class FileTooLarge(Exception):
         super().__init__(f"{size} > {limit}")
 
 
-def _open_fd(path: Path | str) -> int:
+def open_descriptor(path: Path | str) -> int:
+    """A read-only descriptor of `path`, opened without blocking (the one place a file is
+    opened, and the seam tests replace)."""
     # Non-blocking, so that a pipe put in the file's place after the check cannot block.
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     return os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
@@ -70,7 +72,7 @@ def open_regular(path: Path | str) -> IO[bytes]:
 
 
 def _open_checked(path: Path | str) -> IO[bytes]:
-    fd = _open_fd(path)
+    fd = open_descriptor(path)
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
