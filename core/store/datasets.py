@@ -76,18 +76,9 @@ class StoredDocument:
     spans: list[tuple[Any, ...]]
 
 
-# The columns of each exported span, in this order; the times are the ISO text SQLite stores.
-SPAN_COLUMNS = (
-    "id",
-    "start",
-    "end",
-    "label",
-    "annotator",
-    "note",
-    "quote",
-    "created_at",
-    "updated_at",
-)
+# The columns of each exported span, in this order (label and annotator by name; created and
+# updated as the ISO text SQLite stores, parsed only by the formats that need a time).
+SPAN_COLUMNS = ("id", "start", "end", "label", "annotator", "note", "quote", "created", "updated")
 
 _DOCUMENT = PlainQuery(
     select(
