@@ -52,11 +52,7 @@ PROJECT_SUFFIX = ".claimdesk"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def make_engine(path: Path) -> Engine:
-    return sqlite.file_engine(path)
-
-
-# The older name, still used by the classroom's tests.
+# The older name, still used by the classroom's tests: removed when classroom moves.
 def _migration_config(connection: Any) -> Any:
     return migration_config(connection)
 
@@ -230,7 +226,7 @@ def create_database(path: Path) -> Engine:
         raise ReadOnlyProjectError(
             path, "cannot be created: Claimdesk cannot write to that folder; choose another"
         )
-    engine = make_engine(path)
+    engine = sqlite.file_engine(path)
     try:
         upgrade(engine)
         _checkpoint(engine)
@@ -255,7 +251,7 @@ def open_database(path: Path) -> Engine:
     if problem is not None:
         raise ReadOnlyProjectError(path, problem)
     revision = inspect_project_file(path)
-    engine = make_engine(path)
+    engine = sqlite.file_engine(path)
     try:
         if revision != HEAD_REVISION or version < SCHEMA_VERSION:
             _migrate_with_backup(path, engine, version)

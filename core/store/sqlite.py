@@ -92,7 +92,11 @@ def _read_only_uri(path: Path) -> str:
 def open_read_only(path: Path) -> DriverConnection:
     """A driver connection that cannot write and runs nothing stored in the file."""
     conn = sqlite3.connect(_read_only_uri(path), uri=True)
-    conn.execute("PRAGMA trusted_schema = OFF")
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
