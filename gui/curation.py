@@ -50,6 +50,7 @@ from claimdesk.gui.candidates import CandidateModel, CandidateTable, one_line
 from claimdesk.gui.dialogs import plain_tooltip
 from claimdesk.gui.document_view import DocumentView
 from claimdesk.gui.lane_strip import HEADER_HEIGHT, LaneStrip
+from claimdesk.gui.theme import colour_of
 
 _Index = QModelIndex | QPersistentModelIndex
 PREVIEW_ID = -1  # the selected candidate shown in the text when it is not in gold
@@ -66,6 +67,11 @@ HELP = (
     "↑/↓ choose a span · A or Enter: accept into gold · Delete: reject from gold · "
     "M: accept the majority · a label's key relabels a gold span · Ctrl+Z: undo"
 )
+
+
+def _hint_style() -> str:
+    """Quieter text for hints, readable on the theme's window (placeholder colour)."""
+    return f"color: {colour_of('placeholder_text')};"
 
 
 class CurationView(QWidget):
@@ -112,7 +118,7 @@ class CurationView(QWidget):
         self.apply_button = QPushButton("Apply edit")
         self.edit_preview = QLabel()  # the text the edited bounds would cover
         self.edit_preview.setTextFormat(Qt.TextFormat.PlainText)
-        self.edit_preview.setStyleSheet("color: #555;")
+        self.edit_preview.setStyleSheet(_hint_style())
         self.message = QLabel()
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.saved = QLabel()
@@ -160,7 +166,7 @@ class CurationView(QWidget):
         keys = QLabel(HELP)
         keys.setTextFormat(Qt.TextFormat.PlainText)
         keys.setWordWrap(True)
-        keys.setStyleSheet("color: #555;")
+        keys.setStyleSheet(_hint_style())
 
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
@@ -174,7 +180,7 @@ class CurationView(QWidget):
         caption = QLabel(LANES_CAPTION)
         caption.setTextFormat(Qt.TextFormat.PlainText)
         caption.setFixedHeight(HEADER_HEIGHT)
-        caption.setStyleSheet("color: #555;")
+        caption.setStyleSheet(_hint_style())
         caption.setToolTip(plain_tooltip(LANES_CAPTION + " Hover a lane for its annotator."))
         # Never let the caption widen the window: it is cut at the right instead.
         caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
@@ -397,7 +403,7 @@ class CurationView(QWidget):
             changes = edit()
         except SaveError as exc:
             self.saved.setText("⚠ NOT SAVED")
-            self.saved.setStyleSheet("color: #c62828; font-weight: bold;")
+            self.saved.setStyleSheet(f"color: {colour_of('not_saved')}; font-weight: bold;")
             self.message.setText(str(exc))
             return None
         except EditError as exc:
@@ -405,7 +411,7 @@ class CurationView(QWidget):
             return None
         else:
             self.saved.setText("✓ All changes saved")
-            self.saved.setStyleSheet("color: #2e7d32;")
+            self.saved.setStyleSheet(f"color: {colour_of('saved')};")
             self.refresh()
             if changes is not None:
                 self.changed.emit(changes)

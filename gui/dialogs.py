@@ -141,9 +141,8 @@ class LabelDialog(QDialog):
 
     def _show_colour(self) -> None:
         self.colour_button.setText(self._colour)
-        self.colour_button.setStyleSheet(
-            f"background-color: {self._colour}; color: {readable_text(QColor(self._colour).name())};"
-        )
+        text = readable_text(QColor(self._colour).name())
+        self.colour_button.setStyleSheet(f"background-color: {self._colour}; color: {text};")
 
     def draft(self) -> LabelDraft:
         return LabelDraft(
