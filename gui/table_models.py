@@ -124,14 +124,13 @@ class ColumnTableModel(QAbstractTableModel, Generic[Row]):
         if role == Qt.ItemDataRole.DecorationRole:
             return column.decoration(self.row_at(index.row())) if column.decoration else None
         if role == Qt.ItemDataRole.BackgroundRole:
-            return _brush(column.background, self.row_at(index.row()))
+            return self._brush(column.background, index.row())
         if role == Qt.ItemDataRole.ForegroundRole:
-            return _brush(column.foreground, self.row_at(index.row()))
+            return self._brush(column.foreground, index.row())
         return None
 
-
-def _brush(colour: Colour[Row] | None, row: Row) -> QBrush | None:
-    if colour is None:
-        return None
-    found = colour(row)
-    return None if found is None else QBrush(found)
+    def _brush(self, colour: Colour[Row] | None, number: int) -> QBrush | None:
+        if colour is None:  # before asking for the row: it may have to be fetched
+            return None
+        found = colour(self.row_at(number))
+        return None if found is None else QBrush(found)
