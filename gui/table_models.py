@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -105,32 +105,67 @@ class ColumnTableModel(QAbstractTableModel, Generic[Row]):
         column = self.column_at(index)
         if column is None:
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(self.row_at(index.row()))
-        if role == SORT_ROLE:
-            row = self.row_at(index.row())
-            return column.sort_key(row) if column.sort_key is not None else column.text(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return (
-                plain_tooltip(column.tooltip(self.row_at(index.row()))) if column.tooltip else None
-            )
-        if role == Qt.ItemDataRole.EditRole:
-            return column.edit(self.row_at(index.row())) if column.edit else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column.alignment is None:
-                return None
-            alignment = column.alignment(self.row_at(index.row()))
-            return None if alignment is None else int(alignment)
-        if role == Qt.ItemDataRole.DecorationRole:
-            return column.decoration(self.row_at(index.row())) if column.decoration else None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return self._brush(column.background, index.row())
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self._brush(column.foreground, index.row())
-        return None
+        answer = _ANSWERS.get(role)
+        return None if answer is None else answer(self, column, index.row())
 
-    def _brush(self, colour: Colour[Row] | None, number: int) -> QBrush | None:
-        if colour is None:  # before asking for the row: it may have to be fetched
-            return None
-        found = colour(self.row_at(number))
-        return None if found is None else QBrush(found)
+
+# What each role shows of a row, in Qt's terms; a role a column does not declare asks for no row
+# (the annotation list fetches its rows a page at a time). Looked up by role: views ask often.
+Answer = Callable[[ColumnTableModel[Any], Column[Any], int], object]
+
+
+def _display(model: ColumnTableModel[Any], column: Column[Any], number: int) -> object:
+    return column.text(model.row_at(number))
+
+
+def _sort_key(model: ColumnTableModel[Any], column: Column[Any], number: int) -> object:
+    row = model.row_at(number)
+    return column.sort_key(row) if column.sort_key is not None else column.text(row)
+
+
+def _tooltip(model: ColumnTableModel[Any], column: Column[Any], number: int) -> object:
+    if column.tooltip is None:
+        return None
+    return plain_tooltip(column.tooltip(model.row_at(number)))
+
+
+def _edit(model: ColumnTableModel[Any], column: Column[Any], number: int) -> object:
+    return None if column.edit is None else column.edit(model.row_at(number))
+
+
+def _alignment(model: ColumnTableModel[Any], column: Column[Any], number: int) -> object:
+    if column.alignment is None:
+        return None
+    alignment = column.alignment(model.row_at(number))
+    return None if alignment is None else int(alignment)
+
+
+def _decoration(model: ColumnTableModel[Any], column: Column[Any], number: int) -> object:
+    return None if column.decoration is None else column.decoration(model.row_at(number))
+
+
+def _brush(colour: Colour[Any] | None, model: ColumnTableModel[Any], number: int) -> object:
+    if colour is None:
+        return None
+    found = colour(model.row_at(number))
+    return None if found is None else QBrush(found)
+
+
+def _background(model: ColumnTableModel[Any], column: Column[Any], number: int) -> object:
+    return _brush(column.background, model, number)
+
+
+def _foreground(model: ColumnTableModel[Any], column: Column[Any], number: int) -> object:
+    return _brush(column.foreground, model, number)
+
+
+_ANSWERS: dict[int, Answer] = {
+    Qt.ItemDataRole.DisplayRole: _display,
+    SORT_ROLE: _sort_key,
+    Qt.ItemDataRole.ToolTipRole: _tooltip,
+    Qt.ItemDataRole.EditRole: _edit,
+    Qt.ItemDataRole.TextAlignmentRole: _alignment,
+    Qt.ItemDataRole.DecorationRole: _decoration,
+    Qt.ItemDataRole.BackgroundRole: _background,
+    Qt.ItemDataRole.ForegroundRole: _foreground,
+}
