@@ -17,7 +17,6 @@ from pathlib import Path
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -50,9 +49,9 @@ from claimdesk.gui.candidates import CandidateModel, CandidateTable, one_line
 from claimdesk.gui.dialogs import plain_tooltip
 from claimdesk.gui.document_view import DocumentView
 from claimdesk.gui.lane_strip import HEADER_HEIGHT, LaneStrip
+from claimdesk.gui.table_models import Index
 from claimdesk.gui.theme import colour_of
 
-_Index = QModelIndex | QPersistentModelIndex
 PREVIEW_ID = -1  # the selected candidate shown in the text when it is not in gold
 
 LANES_CAPTION = (
@@ -369,7 +368,7 @@ class CurationView(QWidget):
         candidates = self.model.candidates
         return candidates[row] if 0 <= row < len(candidates) else None
 
-    def _row_changed(self, current: _Index, _previous: _Index) -> None:
+    def _row_changed(self, current: Index, _previous: Index) -> None:
         candidate = self.selected_candidate()
         self.text.remove_span(PREVIEW_ID)
         self.lanes.select(candidate.key if candidate is not None else None)

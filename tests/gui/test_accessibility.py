@@ -30,7 +30,7 @@ from claimdesk.gui.candidates import CELL_ROLES
 from claimdesk.gui.curation import CurationView, open_curation
 from claimdesk.gui.document_view import FILL_ALPHA
 from claimdesk.gui.main_window import MainWindow
-from claimdesk.gui.theme import apply_theme, colour_of, theme_colours
+from claimdesk.gui.theme import apply_theme, colour_of, text_on, theme_colours
 from tests.gui.review_project import add_annotators
 
 THEMES = ("light", "dark")
@@ -144,6 +144,17 @@ def test_theme_text_colours_meet_wcag_aa(theme: str) -> None:
     for fore, back in pairs:
         ratio = contrast_ratio(parse_hex(colours[fore]), parse_hex(colours[back]))
         assert ratio >= TEXT_MINIMUM, f"{theme}: {fore} on {back} is {ratio:.2f}:1"
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_curation_colours_meet_wcag_aa(theme: str) -> None:
+    base = theme_colours(theme)["base"]
+    missing = contrast_ratio(parse_hex(colour_of("curation_missing", theme)), parse_hex(base))
+    assert missing >= TEXT_MINIMUM, f"{theme}: the missing-lane dash is {missing:.2f}:1"
+    for role in CELL_ROLES:
+        background = colour_of(role, theme)
+        ratio = contrast_ratio(parse_hex(text_on(background, theme)), parse_hex(background))
+        assert ratio >= TEXT_MINIMUM, f"{theme}: text on {role} is {ratio:.2f}:1"
 
 
 def _frame_pixels(image: QImage) -> set[int]:
