@@ -79,8 +79,9 @@ class CandidateModel(ColumnTableModel[CandidateRow]):
         self._rows: list[CandidateRow] = []
         self._columns: list[Column[CandidateRow]] = []
         self._text = ""
-        self._colours = cell_colours(current_theme())
-        self._missing = QColor(colour_of("curation_missing"))
+        self.theme = current_theme()
+        self._colours = cell_colours(self.theme)
+        self._missing = QColor(colour_of("curation_missing", self.theme))
 
     def set_curation(self, curation: Curation, text: str, labels: dict[int, LabelRecord]) -> None:
         """Show these candidates, in the colours of the theme in effect now."""
@@ -88,14 +89,25 @@ class CandidateModel(ColumnTableModel[CandidateRow]):
         self.curation = curation
         self.labels = labels
         self._text = text
-        theme = current_theme()
-        self._colours = cell_colours(theme)
-        self._missing = QColor(colour_of("curation_missing", theme))
+        self.theme = current_theme()
+        self._colours = cell_colours(self.theme)
+        self._missing = QColor(colour_of("curation_missing", self.theme))
         self._rows = [
             CandidateRow(text.count("\n", 0, c.start) + 1, c) for c in curation.candidates
         ]
         self._columns = [*self._fixed_columns(), *map(self._lane_column, curation.annotators)]
         self.endResetModel()
+
+    def set_theme(self, theme: str) -> None:
+        """Colour the cells as theme ``theme`` ("light" or "dark") does."""
+        if theme == self.theme:
+            return
+        self.theme = theme
+        self._colours = cell_colours(theme)
+        self._missing = QColor(colour_of("curation_missing", theme))
+        if self.rowCount() and self.columnCount():
+            last = self.index(self.rowCount() - 1, self.columnCount() - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
     @property
     def candidates(self) -> list[Candidate]:

@@ -15,9 +15,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import (
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QFont, QKeySequence
@@ -50,7 +52,7 @@ from claimdesk.gui.dialogs import plain_tooltip
 from claimdesk.gui.document_view import DocumentView
 from claimdesk.gui.lane_strip import HEADER_HEIGHT, LaneStrip
 from claimdesk.gui.table_models import Index
-from claimdesk.gui.theme import colour_of
+from claimdesk.gui.theme import colour_of, current_theme
 
 PREVIEW_ID = -1  # the selected candidate shown in the text when it is not in gold
 
@@ -118,6 +120,8 @@ class CurationView(QWidget):
         self.edit_preview = QLabel()  # the text the edited bounds would cover
         self.edit_preview.setTextFormat(Qt.TextFormat.PlainText)
         self.edit_preview.setStyleSheet(_hint_style())
+        self._hints: list[QLabel] = [self.edit_preview]
+        self._saved_ok: bool | None = None
         self.message = QLabel()
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.saved = QLabel()
@@ -166,6 +170,7 @@ class CurationView(QWidget):
         keys.setTextFormat(Qt.TextFormat.PlainText)
         keys.setWordWrap(True)
         keys.setStyleSheet(_hint_style())
+        self._hints.append(keys)
 
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
@@ -180,6 +185,7 @@ class CurationView(QWidget):
         caption.setTextFormat(Qt.TextFormat.PlainText)
         caption.setFixedHeight(HEADER_HEIGHT)
         caption.setStyleSheet(_hint_style())
+        self._hints.append(caption)
         caption.setToolTip(plain_tooltip(LANES_CAPTION + " Hover a lane for its annotator."))
         # Never let the caption widen the window: it is cut at the right instead.
         caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
@@ -401,22 +407,48 @@ class CurationView(QWidget):
         try:
             changes = edit()
         except SaveError as exc:
-            self.saved.setText("⚠ NOT SAVED")
-            self.saved.setStyleSheet(f"color: {colour_of('not_saved')}; font-weight: bold;")
+            self._show_saved(False)
             self.message.setText(str(exc))
             return None
         except EditError as exc:
             self.message.setText(str(exc))
             return None
         else:
-            self.saved.setText("✓ All changes saved")
-            self.saved.setStyleSheet(f"color: {colour_of('saved')};")
+            self._show_saved(True)
             self.refresh()
             if changes is not None:
                 self.changed.emit(changes)
             return changes
         finally:
             self._own_edit = False
+
+    def _show_saved(self, ok: bool | None) -> None:
+        """The saved state in the theme's colours (None: nothing edited here yet)."""
+        self._saved_ok = ok
+        if ok is None:
+            return
+        if ok:
+            self.saved.setText("✓ All changes saved")
+            self.saved.setStyleSheet(f"color: {colour_of('saved')};")
+        else:
+            self.saved.setText("⚠ NOT SAVED")
+            self.saved.setStyleSheet(f"color: {colour_of('not_saved')}; font-weight: bold;")
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            # apply_theme names the new theme just after setting its palette: look then.
+            QTimer.singleShot(0, self, self.follow_theme)
+
+    def follow_theme(self) -> None:
+        """Take the colours of the theme in effect (Preferences or the desktop switched it)."""
+        theme = current_theme()
+        if theme == self.model.theme:
+            return
+        self.model.set_theme(theme)
+        for hint in self._hints:
+            hint.setStyleSheet(_hint_style())
+        self._show_saved(self._saved_ok)
 
     def changes_elsewhere(self, changes: Changes) -> None:
         """An edit made in another window (e.g. an undo there): redraw if it touched us."""

@@ -261,3 +261,24 @@ def test_curation_cells_take_the_theme_colours_and_their_text_reads(
         )
     finally:
         apply_theme(app, "light")
+
+
+def test_an_open_curation_view_follows_a_theme_switch(window: MainWindow, qtbot: QtBot) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, "light")
+    view = _curation_view(window, qtbot)
+    gold = view.model.index(1, view.model.gold_column())
+    try:
+        apply_theme(app, "dark")
+        qtbot.waitUntil(lambda: view.model.theme == "dark")
+        assert gold.data(Qt.ItemDataRole.BackgroundRole).color() == QColor(
+            colour_of("curation_gold", "dark")
+        )
+        assert view.saved.styleSheet() == f"color: {colour_of('saved', 'dark')};"
+    finally:
+        apply_theme(app, "light")
+    qtbot.waitUntil(lambda: view.model.theme == "light")
+    assert gold.data(Qt.ItemDataRole.BackgroundRole).color() == QColor(
+        colour_of("curation_gold", "light")
+    )
