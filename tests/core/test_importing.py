@@ -235,7 +235,7 @@ def test_cleaned_and_raw_versions_are_different_documents(project: Project, tmp_
 
 
 def test_progress_is_reported_and_can_cancel(project: Project, tmp_path: Path) -> None:
-    from claimdesk.core.importing import Cancelled
+    from claimdesk.core.errors import Cancelled
 
     titles = good_folder(tmp_path / "in")
     seen: list[tuple[int, int]] = []

@@ -161,7 +161,7 @@ def test_stop_ends_a_computation_and_keeps_the_figures_shown(
     steps: list[tuple[int, int]] = []
     view.unlabelled.setCurrentIndex(view.unlabelled.findData("ignore"))  # starts a computation
     assert view.stop_button.isEnabled() and not view.refresh_button.isEnabled()
-    view._task.signals.progress.connect(lambda done, total: steps.append((done, total)))
+    view.task.progressed.connect(lambda done, total: steps.append((done, total)))
     qtbot.mouseClick(view.stop_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.refresh_button.isEnabled(), timeout=30_000)
     assert view.message.text() == "Stopped; the figures shown are from before."
@@ -173,7 +173,7 @@ def test_stop_ends_a_computation_and_keeps_the_figures_shown(
     view.message.setText("")
     with qtbot.waitSignal(view.computed, timeout=30_000):
         view.refresh_button.click()
-        view._task.signals.progress.connect(lambda *_: messages.append(view.message.text()))
+        view.task.progressed.connect(lambda *_: messages.append(view.message.text()))
     assert view.report.unlabelled == "ignore"
     assert any(m.startswith("Computing the figures… step") for m in messages)
 
