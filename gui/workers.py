@@ -178,7 +178,10 @@ class Task(QObject):
     def _progress(self, done: int, total: int) -> bool:
         if self._stop.is_set():
             return False
-        self._relay.progress.emit(done, total)
+        try:
+            self._relay.progress.emit(done, total)
+        except RuntimeError:  # the application is quitting: stop
+            return False
         return True
 
     def _run(self) -> None:
@@ -188,7 +191,10 @@ class Task(QObject):
             result = self.work(self._progress)
         except BaseException as exc:  # handed to the GUI thread, which reports it
             error = exc
-        self._relay.ended.emit(result, error)
+        try:
+            self._relay.ended.emit(result, error)
+        except RuntimeError:  # the application quit while the work ran: nobody to tell
+            log.info("Long work ended after the application quit", exc_info=error)
 
 
 def _alive(owner: QObject) -> bool:
