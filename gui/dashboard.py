@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -51,6 +52,12 @@ OVERALL = (
     ("f1_overlap", "F1 overlap"),
 )
 AskPath = Callable[[str], Path | None]
+
+
+def _layout(tab: QWidget) -> QLayout:
+    layout = tab.layout()
+    assert layout is not None, "every tab is made with its layout"
+    return layout
 
 
 def _figure(value: float) -> str:
@@ -315,18 +322,21 @@ class Dashboard(QWidget):
     @staticmethod
     def _place(tab: QWidget, chart: QWidget) -> None:
         """Put a freshly drawn chart in its tab, in place of the old one."""
-        layout = tab.layout()
+        layout = _layout(tab)
         while layout.count():
             item = layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            old = item.widget() if item is not None else None
+            if old is not None:
+                old.deleteLater()
         layout.addWidget(chart)
 
     def chart(self, tab: QWidget) -> QWidget:
-        """The chart now shown in a tab."""
+        """The chart now shown in a tab (the tab itself while nothing is drawn yet)."""
         if tab is self.pairs_splitter:
             return self.heatmap
-        return tab.layout().itemAt(0).widget()
+        item = _layout(tab).itemAt(0)
+        widget = item.widget() if item is not None else None
+        return widget if widget is not None else tab
 
     def _draw_matrix(self) -> None:
         if self.report is None:
