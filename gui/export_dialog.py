@@ -37,7 +37,14 @@ from claimdesk.core.limits import printable
 from claimdesk.core.outputs import output_problem
 from claimdesk.core.progress import Progress
 from claimdesk.gui.dialogs import ok_cancel
-from claimdesk.gui.workers import Task, WindowReporter, Wording, in_own_project, run_task
+from claimdesk.gui.workers import (
+    Task,
+    WindowReporter,
+    Wording,
+    failure_text,
+    in_own_project,
+    run_task,
+)
 
 if TYPE_CHECKING:
     from claimdesk.core.store.project import Project
@@ -300,7 +307,7 @@ def import_annotations(window: MainWindow) -> Task | None:
                 documents=documents,
             )
         except (ProjectError, EditError) as exc:
-            window.prompts.error("Import failed", f"Nothing was imported.\n\n{exc}")
+            window.prompts.error(READING.title, failure_text(exc, READING.nothing))
             return
         window.show_changes(report.changes)
         window.statusBar().showMessage(f"Imported {report.annotations_added} annotation(s).", 12000)

@@ -12,7 +12,7 @@ from claimdesk.core.limits import printable_path
 from claimdesk.core.paths import resources_dir
 from claimdesk.core.progress import Progress
 from claimdesk.core.store.project import Project
-from claimdesk.gui.workers import Task, WindowReporter, Wording, run_task
+from claimdesk.gui.workers import Task, WindowReporter, Wording, failure_text, run_task
 
 if TYPE_CHECKING:
     from claimdesk.gui.main_window import MainWindow
@@ -59,7 +59,7 @@ def store_plan(window: MainWindow, plan: ImportPlan) -> None:
     try:
         result = import_plan(window.project, plan)
     except EditError as exc:
-        window.prompts.error("Import failed", f"Nothing was imported.\n\n{exc}")
+        window.prompts.error(READING.title, failure_text(exc, READING.nothing))
         return
     window.show_changes(result.changes)
     report = result.report
