@@ -22,23 +22,21 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QProgressDialog, QStatusBar, QWidget
 
-from claimdesk.core.codebook import CodebookError
 from claimdesk.core.errors import EditError, ProjectError
-from claimdesk.core.importing import ImportRefused
 from claimdesk.core.progress import Cancelled, Progress
-from claimdesk.core.store.project import Project
-from claimdesk.core.text.encoding import ArticleError
-from claimdesk.core.text.regular_files import FileTooLarge, NotRegularFile
+
+if TYPE_CHECKING:
+    from claimdesk.core.store.project import Project
 
 __all__ = [
-    "USER_ERRORS",
     "LabelReporter",
     "Reporter",
     "Task",
@@ -49,23 +47,34 @@ __all__ = [
     "progress_dialog",
     "run_task",
     "running_tasks",
+    "user_errors",
 ]
 
 log = logging.getLogger(__name__)
 
 R = TypeVar("R")
 
-# Errors whose message is written for the user. Anything else is a bug: logged with its traceback.
-USER_ERRORS: tuple[type[BaseException], ...] = (
-    ProjectError,
-    EditError,
-    OSError,
-    CodebookError,
-    ArticleError,
-    ImportRefused,
-    NotRegularFile,
-    FileTooLarge,
-)
+
+@cache
+def user_errors() -> tuple[type[BaseException], ...]:
+    """Errors whose message is written for the user; anything else is a bug, logged with its
+    traceback. (Imported when first needed: the window paints before the store is loaded.)"""
+    from claimdesk.core.codebook import CodebookError
+    from claimdesk.core.importing import ImportRefused
+    from claimdesk.core.text.encoding import ArticleError
+    from claimdesk.core.text.regular_files import FileTooLarge, NotRegularFile
+
+    return (
+        ProjectError,
+        EditError,
+        OSError,
+        CodebookError,
+        ArticleError,
+        ImportRefused,
+        NotRegularFile,
+        FileTooLarge,
+    )
+
 
 # The tasks under way, each held here from start() until it has ended: the one keep-alive.
 _RUNNING: set[Task] = set()
@@ -78,6 +87,8 @@ def running_tasks(owner: QObject | None = None) -> tuple[Task, ...]:
 
 def in_own_project(path: Path, work: Callable[[Project, Progress], R]) -> Callable[[Progress], R]:
     """``work(project, progress)`` on a `Project` of its own, opened and closed in the worker."""
+
+    from claimdesk.core.store.project import Project
 
     def run(progress: Progress) -> R:
         with Project.open(path) as project:
@@ -162,7 +173,7 @@ class Task(QObject):
         _RUNNING.discard(self)
         if self.owner is not None and _alive(self.owner):
             self.owner.removeEventFilter(self)
-        if error is not None and not isinstance(error, (Cancelled, *USER_ERRORS)):
+        if error is not None and not isinstance(error, (Cancelled, *user_errors())):
             log.error("Unexpected error in long work", exc_info=error)
         if self._deliverable():
             if error is None:
@@ -254,7 +265,7 @@ class LabelReporter:
 
 def failure_text(error: BaseException, nothing: str = "") -> str:
     """A failure as the user reads it: what still holds, then the reason; never a traceback."""
-    if isinstance(error, USER_ERRORS):
+    if isinstance(error, user_errors()):
         reason = str(error) or type(error).__name__
     else:
         reason = (

@@ -17,8 +17,8 @@ from claimdesk.core.errors import ProjectError
 from claimdesk.core.formats.base import ExportReport
 from claimdesk.core.formats.export import export_dataset
 from claimdesk.core.progress import Progress
+from claimdesk.core.store import project as store_project
 from claimdesk.core.store.project import Project
-from claimdesk.gui import workers
 from claimdesk.gui.workers import Task, Wording, in_own_project, run_task, running_tasks
 
 WORDING = Wording("Export failed", "Nothing was written.", "Export cancelled; nothing was written.")
@@ -80,7 +80,7 @@ def test_progress_and_result_arrive_on_the_gui_thread_from_a_worker_with_its_own
             closed.append((self, threading.get_ident()))
             super().close()
 
-    monkeypatch.setattr(workers, "Project", Spy)
+    monkeypatch.setattr(store_project, "Project", Spy)
     worked_in: list[int] = []
 
     def work(project: Project, progress: Progress) -> ExportReport:
