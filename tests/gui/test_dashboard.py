@@ -267,3 +267,26 @@ def test_legend_shows_names_as_plain_text(qtbot: QtBot) -> None:
     legend = chart.getPlotItem().legend
     shown = [label.item.toPlainText() for _, label in legend.items]
     assert shown == ["<b>Ana</b>", "Ben &amp; co"]
+
+
+def test_the_figures_are_computed_on_a_project_of_the_workers_own(
+    dashboard,  # type: ignore[no-untyped-def]
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    view, _ids = dashboard
+    compute = agreement.compute_report
+    used: list[tuple[object, bool]] = []
+
+    def spy(project, **options):  # type: ignore[no-untyped-def]
+        used.append((project, threading.current_thread() is threading.main_thread()))
+        return compute(project, **options)
+
+    monkeypatch.setattr(agreement, "compute_report", spy)
+    with qtbot.waitSignal(view.computed, timeout=30_000):
+        view.refresh_button.click()
+    ((project, on_gui_thread),) = used
+    assert project is not view.project and not on_gui_thread
+    assert project.path == view.project.path
