@@ -3,7 +3,7 @@ and each student's feedback page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from claimdesk.core.errors import EditError, ProjectError
+from claimdesk.core.progress import Progress
 from claimdesk.gui.table_models import (
     RIGHT,
     SORT_ROLE,
@@ -41,9 +42,8 @@ from claimdesk.gui.table_models import (
     Index,
     right_aligned,
 )
-from claimdesk.gui.teacher_actions import run_in_worker
 from claimdesk.gui.teacher_dialogs import safe_file_stem
-from claimdesk.gui.workers import Task
+from claimdesk.gui.workers import LabelReporter, Task, Wording, in_own_project, run_task
 
 if TYPE_CHECKING:
     from claimdesk.core.classroom.exercise import ExerciseInfo
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
 SortRole = SORT_ROLE
 AnnotatorRole = Qt.ItemDataRole.UserRole + 2
+GRADING = Wording("Not graded", "", "Grading cancelled.")
 
 
 def _cell(value: object) -> str:
@@ -247,7 +248,6 @@ class GradesWindow(QDialog):
         self.project = project
         self.prompts = prompts
         self.grades: ClassGrades | None = None
-        self._generation = 0  # only the latest grading is shown
         self.task: Task | None = None
 
         self.exercises = {info.id: info for info in exercises}
@@ -383,39 +383,30 @@ class GradesWindow(QDialog):
         if exercise_id is None:
             return
         tolerance = None if self.tolerance.value() < 0 else self.tolerance.value()
-        path = self.project.path
         self.status.setText("Grading…")
         if self.task is not None:
-            self.task.cancel()
-        self._generation += 1
-        generation = self._generation
+            self.task.abandon()  # out of date: only the latest grading is shown
 
-        def work(progress: Callable[[int, int], bool]) -> ClassGrades:
-            from claimdesk.core.store.project import Project
+        def work(project: Project, progress: Progress) -> ClassGrades:
+            return grade(project, exercise_id, tolerance, progress=progress)
 
-            with Project.open(path) as project:
-                return grade(project, exercise_id, tolerance, progress=progress)
+        task = run_task(
+            self,
+            in_own_project(self.project.path, work),
+            self.show_grades,
+            wording=GRADING,
+            reporter=LabelReporter(self.status),
+            progress="Grading…",
+            title="Classroom",
+        )
+        task.failed.connect(lambda _error: self.show_grades(None))
+        task.cancelled.connect(lambda: self.show_grades(None))
+        task.ended.connect(lambda: self._graded(task))
+        self.task = task
 
-        def done(grades: ClassGrades) -> None:
-            if generation == self._generation:
-                self.task = None
-                self.show_grades(grades)
-
-        def failed(error: BaseException) -> None:
-            from claimdesk.core.classroom.exercise import Cancelled
-
-            if generation != self._generation:
-                return  # a newer grading replaced this one
+    def _graded(self, task: Task) -> None:
+        if self.task is task:
             self.task = None
-            self.show_grades(None)
-            if isinstance(error, Cancelled):
-                self.status.setText("Grading cancelled.")
-            elif isinstance(error, ProjectError | EditError):
-                self.status.setText(str(error))
-            else:
-                self.status.setText(f"The exercise could not be graded: {error}")
-
-        self.task = run_in_worker(self, "Grading…", work, done, failed)
 
     def show_grades(self, grades: ClassGrades | None) -> None:
         selected = self.selected_student()

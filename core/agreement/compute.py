@@ -143,7 +143,7 @@ def compute_report(
     the whole codebook); spans under other labels are left out as if never made.
 
     ``progress(done, STEPS)`` is called after each stage; when it returns False the work stops
-    with ``core.formats.base.Cancelled`` (nothing is written either way)."""
+    with ``core.errors.Cancelled`` (nothing is written either way)."""
     if unlabelled not in ("category", "ignore"):
         raise ValueError(f"unlabelled must be 'category' or 'ignore', not {unlabelled!r}")
     # The matrix products here are small (units × annotators): a multi-threaded BLAS only
