@@ -7,8 +7,9 @@ moves with the text when it scrolls (the view's updateRequest repaints the strip
 
 A bar is drawn solid when every compared annotator made that span exactly (same start, end and
 label); otherwise it is hatched with an outline, so agreement never rests on colour alone. The
-bars of the selected candidate get a dark outline in every lane. Only spans overlapping the lines
-on screen are looked at: one SpanIndex over all lanes answers that in one query.
+bars of the selected candidate get an outline in the theme's text colour in every lane. Only
+spans overlapping the lines on screen are looked at: one SpanIndex over all lanes answers that
+in one query.
 """
 
 from __future__ import annotations
@@ -306,7 +307,8 @@ class LaneStrip(QWidget):
                 if bar.key == self._selected:
                     selected.append(bar)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(QPen(QColor("#111111"), 2))
+            # The outline in the theme's text colour: dark on light, light on dark.
+            painter.setPen(QPen(self.palette().color(self.foregroundRole()), 2))
             for bar in selected:  # last, so no other bar hides the outline
                 painter.drawRect(bar.rect.adjusted(-1, -1, 1, 1))
         finally:

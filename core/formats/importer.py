@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from claimdesk.core.errors import EditError
 from claimdesk.core.formats import registry
 from claimdesk.core.formats.base import DocumentIn, FormatError, SpanIn
@@ -36,9 +34,8 @@ from claimdesk.core.limits import (
 from claimdesk.core.progress import Progress, check_progress
 from claimdesk.core.records import Changes, LabelRecord
 from claimdesk.core.store import edits
-from claimdesk.core.store.edits import A, D, L
+from claimdesk.core.store.datasets import existing_spans, import_keys
 from claimdesk.core.store.project import Project
-from claimdesk.core.store.tables import Annotator
 from claimdesk.core.text.textio import sha256_text
 
 DEFAULT_ANNOTATOR = "Imported"
@@ -113,13 +110,9 @@ def import_annotations(
         documents = read_dataset(format_name, path)
     report = ImportAnnotationsReport(info.name, path)
 
-    with project.engine.connect() as conn:
-        known_docs: dict[str, int] = {s: i for i, s in conn.execute(select(D.c.id, D.c.sha256))}
-        known_labels = {n.casefold(): n for (n,) in conn.execute(select(L.c.name))}
-        an = Annotator.__table__
-        known_annotators = {n: i for i, n in conn.execute(select(an.c.id, an.c.name))}
-        positions = conn.execute(select(L.c.position)).scalars().all()
-    position = max(positions, default=-1)
+    keys = import_keys(project)
+    known_docs, known_labels = keys.documents, keys.labels
+    known_annotators, position = keys.annotators, keys.last_position
 
     new_docs: list[dict[str, Any]] = []
     new_doc_index: dict[str, int] = {}
@@ -354,14 +347,7 @@ def _drop_existing(
     document_ids = {p["document_id"] for p in planned if "document_id" in p}
     if not document_ids:
         return planned
-    with project.engine.connect() as conn:
-        label_ids = {n.casefold(): i for i, n in conn.execute(select(L.c.id, L.c.name))}
-        rows = conn.execute(
-            select(A.c.document_id, A.c.annotator_id, A.c.label_id, A.c.start, A.c.end).where(
-                A.c.document_id.in_(document_ids)
-            )
-        )
-        existing = {tuple(r) for r in rows}
+    label_ids, existing = existing_spans(project, document_ids)
     kept = []
     for item in planned:
         key = (

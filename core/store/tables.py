@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     JSON,
@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -250,3 +251,17 @@ class SubmissionVersion(Base):
         CheckConstraint("state IN ('replaced', 'held')", name="state_value"),
         Index("ix_exercise_submission_version_student", "exercise_id", "student_key"),
     )
+
+
+# The tables as SQLAlchemy Core objects, for the store's statements (columns, not entities).
+# Named for what they hold; only modules of the store use them.
+project_table = cast(Table, ProjectInfo.__table__)
+document_table = cast(Table, Document.__table__)
+label_table = cast(Table, Label.__table__)
+annotator_table = cast(Table, Annotator.__table__)
+annotation_table = cast(Table, Annotation.__table__)
+status_table = cast(Table, DocumentStatus.__table__)
+exercise_table = cast(Table, Exercise.__table__)
+workspace_table = cast(Table, Workspace.__table__)
+submission_table = cast(Table, Submission.__table__)
+submission_version_table = cast(Table, SubmissionVersion.__table__)
