@@ -16,7 +16,7 @@ from itertools import starmap
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select
+from sqlalchemy import Connection, Engine, Table, false, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from claimdesk.core.codebook import Codebook
@@ -37,6 +37,7 @@ from claimdesk.core.records import (
     LabelRecord,
     Status,
 )
+from claimdesk.core.store import curation as gold_names
 from claimdesk.core.store import edits
 from claimdesk.core.store import engine as store
 from claimdesk.core.store.edits import LABEL_COLUMNS, A, Command, D, L, S
@@ -126,8 +127,8 @@ class Project:
 
     def annotators(self) -> list[AnnotatorRecord]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(AN.c.id, AN.c.name).order_by(AN.c.id))
-            return [AnnotatorRecord(*r) for r in rows]
+            rows = conn.execute(select(AN.c.id, AN.c.name, AN.c.is_gold).order_by(AN.c.id))
+            return [AnnotatorRecord(int(i), str(n), bool(g)) for i, n, g in rows]
 
     def documents(self) -> list[DocumentRecord]:
         columns = (D.c.id, D.c.title, D.c.source, D.c.date, D.c.sha256, D.c.meta)
@@ -234,11 +235,14 @@ class Project:
     # -- annotators -----------------------------------------------------------------------------
 
     def ensure_annotator(self, name: str) -> AnnotatorRecord:
-        """The annotator of that name, created on first use (not an undoable edit)."""
+        """The person of that name, created on first use (not an undoable edit).
+
+        Never the gold set, whatever its name: a gold set holding this name is renamed first.
+        """
         name = " ".join(name.split())
         if not name:
             raise EditError("An annotator needs a name.")
-        query = select(AN.c.id).where(AN.c.name == name)
+        query = select(AN.c.id).where(AN.c.name == name, AN.c.is_gold == false())
         with self.engine.connect() as conn:
             found = conn.execute(query).scalar()
         if found is None:
@@ -246,6 +250,7 @@ class Project:
             # (it waits for the write lock), then read whichever row won.
             values = {"name": name, "created_at": utcnow()}
             with self.engine.begin() as conn:
+                gold_names.make_room_for_person(conn, name)
                 conn.execute(store.insert_if_absent(AN, values, [AN.c.name]))
                 found = conn.execute(query).scalar_one()
         return AnnotatorRecord(int(found), name)
