@@ -27,7 +27,7 @@ _GOLD_NAME = "Gold"
 def upgrade() -> None:
     with op.batch_alter_table("annotator", schema=None, recreate="never") as batch_op:
         batch_op.add_column(
-            sa.Column("is_gold", sa.Boolean(), nullable=False, server_default=sa.text("0"))
+            sa.Column("is_gold", sa.Boolean(), nullable=False, server_default=sa.false())
         )
         batch_op.create_index(
             "uq_annotator_gold_set",
@@ -36,9 +36,10 @@ def upgrade() -> None:
             sqlite_where=sa.text("is_gold = 1"),
             postgresql_where=sa.text("is_gold"),
         )
-    op.get_bind().execute(
-        sa.text("UPDATE annotator SET is_gold = 1 WHERE name = :name"), {"name": _GOLD_NAME}
+    annotator = sa.table(
+        "annotator", sa.column("name", sa.String), sa.column("is_gold", sa.Boolean)
     )
+    op.execute(annotator.update().where(annotator.c.name == _GOLD_NAME).values(is_gold=True))
     op.execute("PRAGMA user_version = 4")
 
 
