@@ -22,7 +22,6 @@ from claimdesk.core.store.curation import (
     GOLD_SET_NAME,
     AcceptSpans,
     RejectSpan,
-    SpanKey,
     ensure_gold_set,
     gold_span_ids,
 )
@@ -32,6 +31,8 @@ from claimdesk.core.text.spans import Span, SpanIndex
 
 # The gold set's usual name; it is found by its flag, never by this name.
 GOLD_ANNOTATOR = GOLD_SET_NAME
+
+SpanKey = tuple[int, int, int]  # (start, end, label_id)
 
 
 class Cell(enum.StrEnum):

@@ -26,8 +26,6 @@ AN = cast(Table, Annotator.__table__)
 
 GOLD_SET_NAME = "Gold"
 
-SpanKey = tuple[int, int, int]  # (start, end, label_id)
-
 
 def gold_set(project: Project) -> AnnotatorRecord | None:
     """The gold set's annotator, or None while nothing has been curated in this project."""
@@ -67,7 +65,9 @@ def make_room_for_person(conn: Connection, name: str) -> None:
         )
 
 
-def gold_span_ids(project: Project, document_id: int, gold_id: int) -> dict[SpanKey, int]:
+def gold_span_ids(
+    project: Project, document_id: int, gold_id: int
+) -> dict[tuple[int, int, int], int]:
     """The gold set's spans of one document: (start, end, label id) -> annotation id."""
     query = select(A.c.start, A.c.end, A.c.label_id, A.c.id).where(
         A.c.document_id == document_id, A.c.annotator_id == gold_id
