@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import unicodedata
 
 # Lengths in characters (code points). The name columns are String(200) in the schema.
@@ -21,9 +22,10 @@ NOTE_MAX = 20_000
 DESCRIPTION_MAX = 20_000
 
 # The gold set is marked in the project (annotator.is_gold), so a person may be called Gold. A
-# dataset file carries no such mark: its "Gold" may be a gold set exported by Claimdesk, so
-# importing annotations refuses that name (compared after trimming and folding case).
-GOLD_NAMES_IN_FILES = frozenset({"gold"})
+# dataset file carries no such mark: its "Gold" (or "Gold (curated)", the name a gold set gets
+# beside a person called Gold) may be an exported gold set, which would then count as a person,
+# so importing annotations refuses those names (compared after trimming and folding case).
+GOLD_NAMES_IN_FILES = re.compile(r"gold(?: \(curated(?: [0-9]+)?\))?")
 
 # Explicit directional formatting characters (embeddings, overrides, isolates) and marks that
 # reorder what a terminal or a file manager shows.
@@ -74,7 +76,7 @@ def text_problem(value: str, what: str, limit: int) -> str | None:
 
 def is_gold_name_in_a_file(name: str) -> bool:
     """Whether an annotator name read from a dataset file may stand for a gold set."""
-    return " ".join(name.split()).casefold() in GOLD_NAMES_IN_FILES
+    return GOLD_NAMES_IN_FILES.fullmatch(" ".join(name.split()).casefold()) is not None
 
 
 def printable(text: str, limit: int = 120) -> str:

@@ -32,7 +32,9 @@ def test_notes_keep_line_breaks_but_not_surrogates() -> None:
 def test_gold_in_a_dataset_file_is_recognised_in_any_case_and_spacing() -> None:
     assert is_gold_name_in_a_file(" GOLD ")
     assert is_gold_name_in_a_file("gold")
+    assert is_gold_name_in_a_file("Gold  (curated)") and is_gold_name_in_a_file("Gold (curated 2)")
     assert not is_gold_name_in_a_file("Goldberg")
+    assert not is_gold_name_in_a_file("Gold (S9)")
 
 
 def test_printable_escapes_what_a_terminal_would_obey() -> None:
