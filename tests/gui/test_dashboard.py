@@ -151,6 +151,29 @@ def test_gold_set_and_unlabelled_switch_recompute(
     assert len(view.heatmap.matrix) == 10
 
 
+def test_a_person_called_gold_counts_and_the_gold_set_is_told_apart(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    project = window.project
+    ids = add_annotators(project, 3)
+    person = project.ensure_annotator("Gold")
+    first = project.documents()[0].id
+    for record in project.annotations(first, ids[0])[:5]:
+        project.add_annotation(first, record.label_id, person.id, record.start, record.end)
+    gold = gold_annotator(project)
+    assert gold.name == "Gold (curated)" and gold.id != person.id
+    window.dashboard_action.trigger()
+    view = window.review_windows["dashboard"]
+    qtbot.waitUntil(lambda: view.report is not None, timeout=30_000)
+    # The person is counted by default; the gold set only when asked for, under its own name.
+    assert view.report.annotator_ids == [*ids, person.id]
+    assert view.report.annotator_names[-1] == "Gold"
+    with qtbot.waitSignal(view.computed, timeout=30_000):
+        view.include_gold.setChecked(True)
+    assert view.report.annotator_ids == [*ids, person.id, gold.id]
+    assert view.report.annotator_names[-2:] == ["Gold", "Gold (curated)"]
+
+
 def test_stop_ends_a_computation_and_keeps_the_figures_shown(
     dashboard,  # type: ignore[no-untyped-def]
     qtbot: QtBot,
