@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection
 
 from claimdesk.core.errors import EditError
-from claimdesk.core.records import AnnotationRecord, AnnotatorRecord, Changes
+from claimdesk.core.records import AnnotationRecord, AnnotatorRecord, Changes, StatusChange
 from claimdesk.core.store.edits import AddAnnotation, Command, DeleteAnnotations, MoveAnnotation
 from claimdesk.core.store.project import Project
 from claimdesk.core.text.spans import Span, SpanIndex
@@ -248,15 +248,15 @@ class AcceptSpans(Command):
 def _merge(all_changes: Iterable[Changes]) -> Changes:
     added: list[AnnotationRecord] = []
     removed: list[AnnotationRecord] = []
-    statuses: dict[tuple[int, int], None] = {}
+    statuses: dict[tuple[int, int], StatusChange] = {}  # the last status of each pair counts
     for changes in all_changes:
         added.extend(changes.annotations_added)
         removed.extend(changes.annotations_removed)
-        statuses.update(dict.fromkeys(changes.statuses))
+        statuses.update(((s.document_id, s.annotator_id), s) for s in changes.statuses)
     return Changes(
         annotations_added=tuple(added),
         annotations_removed=tuple(removed),
-        statuses=tuple(statuses),
+        statuses=tuple(statuses.values()),
     )
 
 
