@@ -257,7 +257,7 @@ def export_dataset(window: MainWindow) -> Task | None:
 
     def finished(report: Any) -> None:
         dialog.reset()
-        window._dataset_task = None
+        window.tasks.discard(task)
         window.statusBar().showMessage(
             f"Exported {report.spans} span(s) to {choice.out.name}.", 12000
         )
@@ -265,7 +265,7 @@ def export_dataset(window: MainWindow) -> Task | None:
 
     def failed(error: BaseException) -> None:
         dialog.reset()
-        window._dataset_task = None
+        window.tasks.discard(task)
         if isinstance(error, Cancelled):
             window.statusBar().showMessage("Export cancelled; nothing was written.", 8000)
         elif isinstance(error, ProjectError | EditError | OSError):
@@ -275,7 +275,7 @@ def export_dataset(window: MainWindow) -> Task | None:
 
     task.signals.finished.connect(finished)
     task.signals.failed.connect(failed)
-    window._dataset_task = task
+    window.tasks.add(task)
     task.start()
     return task
 
@@ -298,7 +298,7 @@ def import_annotations(window: MainWindow) -> Task | None:
         from claimdesk.core.formats.importer import import_annotations as apply
 
         dialog.reset()
-        window._dataset_task = None
+        window.tasks.discard(task)
         try:
             report = apply(
                 window.project,
@@ -317,11 +317,11 @@ def import_annotations(window: MainWindow) -> Task | None:
 
     def failed(error: BaseException) -> None:
         dialog.reset()
-        window._dataset_task = None
+        window.tasks.discard(task)
         window.prompts.error("Import failed", f"Nothing was imported.\n\n{error}")
 
     task.signals.finished.connect(finished)
     task.signals.failed.connect(failed)
-    window._dataset_task = task
+    window.tasks.add(task)
     task.start()
     return task

@@ -19,18 +19,18 @@ if TYPE_CHECKING:
 
 def run_import(window: MainWindow, paths: list[Path]) -> Task:
     """Read and check the files on a worker thread, then store them in one transaction."""
-    cleanup = window.clean_action.isChecked()
+    cleanup = window.menu_actions.clean_imports.isChecked()
     task = Task(lambda progress: plan_import(paths, cleanup=cleanup, progress=progress))
     dialog = progress_dialog(window, "Reading articles…", task, "Import")
 
     def finished(plan: ImportPlan) -> None:
         dialog.reset()
-        window._import_task = None
+        window.tasks.discard(task)
         store_plan(window, plan)
 
     def failed(error: BaseException) -> None:
         dialog.reset()
-        window._import_task = None
+        window.tasks.discard(task)
         if isinstance(error, Cancelled):
             window.statusBar().showMessage("Import cancelled; nothing was imported.", 8000)
         else:
@@ -38,7 +38,7 @@ def run_import(window: MainWindow, paths: list[Path]) -> Task:
 
     task.signals.finished.connect(finished)
     task.signals.failed.connect(failed)
-    window._import_task = task
+    window.tasks.add(task)
     task.start()
     return task
 

@@ -67,8 +67,14 @@ def run_in_worker(
     task = Task(work)
     dialog = progress_dialog(window, label, task, "Classroom")
 
-    # Kept alive until it reports back (several may run: a regrade while one is under way).
-    running: set[Task] = window.__dict__.setdefault("_classroom_tasks", set())
+    from claimdesk.gui.main_window import MainWindow
+
+    # Kept alive by the main window until it reports back (several may run: a regrade while
+    # one is under way); the grades window asks through its parent, the main window.
+    owner: QWidget | None = window
+    while owner is not None and not isinstance(owner, MainWindow):
+        owner = owner.parentWidget()
+    running: set[Task] = owner.tasks if owner is not None else set()
 
     def finish(result: object) -> None:
         dialog.reset()
@@ -127,7 +133,7 @@ def collect_now(window: MainWindow, paths: list[Path]) -> Task | None:
         window.statusBar().showMessage(f"Submissions: {report.summary}.", 12000)
         window.prompts.report("Submissions collected", report.summary, report_text(report))
         if report.held:
-            show_history(window)  # the conflicts wait for the teacher's decision
+            window.show_submission_history()  # the conflicts wait for the teacher's decision
 
     def failed(error: BaseException) -> None:
         from claimdesk.core.classroom.exercise import Cancelled
@@ -167,7 +173,6 @@ def show_history(window: MainWindow) -> SubmissionHistoryDialog:
 
     dialog = SubmissionHistoryDialog(load, make_current, window)
     dialog.show()
-    window._history_dialog = dialog  # type: ignore[attr-defined]
     return dialog
 
 
@@ -184,5 +189,4 @@ def show_grades(window: MainWindow) -> Any:
     grades = GradesWindow(window.project, found, window.prompts, window)
     grades.show()
     grades.regrade()
-    window._grades_window = grades  # type: ignore[attr-defined]
     return grades
