@@ -323,10 +323,11 @@ class MainWindow(QMainWindow):
         if changes and changes.annotations_added:
             new_id = changes.annotations_added[0].id
             self.view.set_text_selection(end, end)
-            self._select(new_id, scroll=False)
+            self.select_annotation(new_id, scroll=False)
         self.view.setFocus()
 
-    def _select(self, annotation_id: int | None, *, scroll: bool = True) -> None:
+    def select_annotation(self, annotation_id: int | None, *, scroll: bool = True) -> None:
+        """Select one annotation everywhere: its highlight, its row and its label."""
         self.view.select_span(annotation_id, scroll=scroll)
         self.annotations.select_annotation(annotation_id)
         if annotation_id is not None:
