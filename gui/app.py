@@ -225,7 +225,7 @@ def deliver(window: MainWindow, path: str, pending: list[str] | None) -> None:
     """A file handed over by a later launch: open it now, or once the first project is open."""
     from claimdesk.gui.launch import open_path
 
-    if not hasattr(window, "project"):
+    if window.current_project is None:
         if pending is not None:
             pending.append(path)
         return

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Table, false, insert, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from claimdesk.core.errors import EditError
-from claimdesk.core.records import AnnotationRecord, AnnotatorRecord, Changes
+from claimdesk.core.records import AnnotationRecord, AnnotatorRecord, Changes, StatusChange
 from claimdesk.core.store.edits import A, AddAnnotation, Command, DeleteAnnotations
 from claimdesk.core.store.tables import Annotator, utcnow
 
@@ -123,13 +123,13 @@ def merge_changes(all_changes: Iterable[Changes]) -> Changes:
     """Several commands' annotation changes as one summary (statuses named once)."""
     added: list[AnnotationRecord] = []
     removed: list[AnnotationRecord] = []
-    statuses: dict[tuple[int, int], None] = {}
+    statuses: dict[tuple[int, int], StatusChange] = {}  # the last status of each pair counts
     for changes in all_changes:
         added.extend(changes.annotations_added)
         removed.extend(changes.annotations_removed)
-        statuses.update(dict.fromkeys(changes.statuses))
+        statuses.update(((s.document_id, s.annotator_id), s) for s in changes.statuses)
     return Changes(
         annotations_added=tuple(added),
         annotations_removed=tuple(removed),
-        statuses=tuple(statuses),
+        statuses=tuple(statuses.values()),
     )

@@ -69,7 +69,7 @@ def test_new_and_open_project_from_the_window(
     qtbot.addWidget(window)
     fresh = tmp_path / "fresh.claimdesk"
     prompts.paths = [fresh]
-    window.new_action.trigger()
+    window.menu_actions.new_project.trigger()
     assert window.project.path == fresh
     assert window.documents.model.rowCount() == 0
     assert [label.name for label in window.labels.values()][:2] == ["Claim", "Evidence"]
@@ -77,11 +77,11 @@ def test_new_and_open_project_from_the_window(
     bad = tmp_path / "bad.claimdesk"
     bad.write_bytes(b"garbage" * 50)
     prompts.paths = [bad]
-    window.open_action.trigger()
+    window.menu_actions.open_project.trigger()
     assert "bad.claimdesk" in prompts.errors[-1]
     assert window.project.path == fresh  # the open project stays open
     prompts.paths = [project_path]
-    window.open_action.trigger()
+    window.menu_actions.open_project.trigger()
     assert window.project.path == project_path
     assert Settings().last_project == str(project_path)
     window.close()
