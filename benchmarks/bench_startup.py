@@ -38,7 +38,7 @@ def main() -> None:
             "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
             "CLAIMDESK_DATA_DIR": f"{home}/data",
             "CLAIMDESK_CONFIG_DIR": f"{home}/config",
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "packaging" / "editable"), str(ROOT)]),
         }
         Path(home, "config").mkdir()
         Path(home, "config", "claimdesk.ini").write_text("[annotator]\nname=Bench\n")

@@ -162,7 +162,10 @@ def kill_trial(
     """One trial: (edits reported done, edits lost)."""
     path = folder / f"trial-{seed}.claimdesk"
     shutil.copy2(template, path)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "packaging" / "editable"), str(ROOT)]),
+    }
     process = subprocess.Popen(
         [sys.executable, __file__, "kill-worker", str(path), str(seed), "early" if early else ""],
         stdout=subprocess.PIPE,
@@ -265,7 +268,10 @@ def run_writers(edits: int, seed: int) -> dict[str, int]:
     """Two writers at once; return the counts (ok, failed, stored, shared annotator rows)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = make_project(Path(tmp))
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "packaging" / "editable"), str(ROOT)]),
+        }
         processes = [
             subprocess.Popen(
                 [sys.executable, __file__, "writer-worker", str(path), name, str(edits), str(i)],

@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +61,7 @@ class DocumentSummary:
 class AnnotatorRecord:
     id: int
     name: str
+    is_gold: bool = False  # the gold set curation builds, not a person
 
 
 class Status(enum.StrEnum):
@@ -75,6 +76,14 @@ class Status(enum.StrEnum):
         return {"todo": "To do", "in_progress": "In progress", "done": "Done"}[self.value]
 
 
+class StatusChange(NamedTuple):
+    """An annotator's status of a document after an edit, so views need not read it again."""
+
+    document_id: int
+    annotator_id: int
+    status: Status
+
+
 @dataclass(frozen=True)
 class Changes:
     """What one edit (or its undo) changed, for views that refresh only what they show."""
@@ -84,9 +93,9 @@ class Changes:
     annotations_updated: tuple[AnnotationRecord, ...] = ()
     labels: bool = False
     documents: bool = False
-    statuses: tuple[tuple[int, int], ...] = ()  # (document_id, annotator_id)
+    statuses: tuple[StatusChange, ...] = ()
 
     @property
     def touched_documents(self) -> frozenset[int]:
         records = self.annotations_added + self.annotations_removed + self.annotations_updated
-        return frozenset(r.document_id for r in records) | {d for d, _ in self.statuses}
+        return frozenset(r.document_id for r in records) | {s.document_id for s in self.statuses}

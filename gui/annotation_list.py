@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from claimdesk.core.records import AnnotationRecord, LabelRecord
 from claimdesk.core.text.spans import Span
+from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.table_models import Column, ColumnTableModel, Index
 
 Fetch = Callable[[Sequence[int]], dict[int, AnnotationRecord]]
@@ -38,10 +39,12 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
     IdRole = Qt.ItemDataRole.UserRole + 1
     PAGE = 200
     noteEdited = Signal(int, str)
+    countsChanged = Signal(object)  # dict[int, int]: annotations by label id, as counts()
 
     def __init__(self, fetch: Fetch | None = None) -> None:
         super().__init__()
         self.fetch: Fetch = fetch or (lambda ids: {})
+        self.shown: Shown | None = None  # whose annotations of which document, for show_changes
         self._keys: list[tuple[int, int, int]] = []  # (start, end, id), sorted
         self._spans: dict[int, Span] = {}
         self._records: dict[int, AnnotationRecord] = {}
@@ -71,13 +74,37 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
         if self._keys:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._keys) - 1, 1))
 
-    def set_spans(self, spans: Iterable[Span]) -> None:
+    def set_spans(self, spans: Iterable[Span], shown: Shown | None = None) -> None:
         self.beginResetModel()
+        self.shown = shown
         self._spans = {span.id: span for span in spans}
         self._keys = sorted(map(_key, self._spans.values()))
         self._records = {}
         self._counts = Counter(map(_label_of, self._spans.values()))
         self.endResetModel()
+        self.countsChanged.emit(self.counts())
+
+    def show_changes(self, event: ChangeEvent) -> None:
+        """Apply what an edit changed in the shown annotations (a slot of the window's signal)."""
+        shown = self.shown
+        if shown is None:
+            return
+        changes = event.changes
+        touched = False
+        for record in changes.annotations_removed:
+            if shown.holds(record):
+                self.remove(record.id)
+                touched = True
+        for record in changes.annotations_added:
+            if shown.holds(record):
+                self.add(record)
+                touched = True
+        for record in changes.annotations_updated:
+            if shown.holds(record):
+                self.replace(record)
+                touched = True
+        if touched:
+            self.countsChanged.emit(self.counts())
 
     def add(self, record: AnnotationRecord) -> None:
         span = Span(record.id, record.start, record.end, record.label_id)

@@ -74,7 +74,7 @@ def annotator_name(settings: Settings, prompts: Prompts) -> str:
         from claimdesk.gui.preferences import annotator_name_problem
 
         typed = prompts.annotator_name()
-        # The gold set's name, control characters or an endless name: say why and ask again.
+        # Control characters or an endless name: say why and ask again.
         while typed and (problem := annotator_name_problem(typed)) is not None:
             prompts.error("Choose another name", problem)
             typed = prompts.annotator_name(typed)
@@ -226,7 +226,7 @@ def deliver(window: MainWindow, path: str, pending: list[str] | None) -> None:
     """A file handed over by a later launch: open it now, or once the first project is open."""
     from claimdesk.gui.launch import open_path
 
-    if not hasattr(window, "project"):
+    if window.current_project is None:
         if pending is not None:
             pending.append(path)
         return

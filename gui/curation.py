@@ -48,6 +48,7 @@ from claimdesk.core.records import Changes, LabelRecord
 from claimdesk.core.store.project import Project
 from claimdesk.core.text.spans import Span
 from claimdesk.gui.candidates import CandidateModel, CandidateTable, one_line
+from claimdesk.gui.change_signal import ChangeEvent
 from claimdesk.gui.dialogs import plain_tooltip
 from claimdesk.gui.document_view import DocumentView
 from claimdesk.gui.lane_strip import HEADER_HEIGHT, LaneStrip
@@ -86,7 +87,6 @@ class CurationView(QWidget):
         self.document_id = document_id
         self.labels: dict[int, LabelRecord] = {}
         self.annotator_ids: list[int] | None = None  # None: everyone with spans here
-        self._own_edit = False
         self._lanes_shown = -1
 
         self.text = DocumentView()
@@ -403,7 +403,6 @@ class CurationView(QWidget):
     # -- edits ----------------------------------------------------------------------------------
 
     def _run(self, edit: Callable[[], Changes | None]) -> Changes | None:
-        self._own_edit = True  # our own change comes back through the main window: skip it
         try:
             changes = edit()
         except SaveError as exc:
@@ -419,8 +418,6 @@ class CurationView(QWidget):
             if changes is not None:
                 self.changed.emit(changes)
             return changes
-        finally:
-            self._own_edit = False
 
     def _show_saved(self, ok: bool | None) -> None:
         """The saved state in the theme's colours (None: nothing edited here yet)."""
@@ -450,11 +447,12 @@ class CurationView(QWidget):
             hint.setStyleSheet(_hint_style())
         self._show_saved(self._saved_ok)
 
-    def changes_elsewhere(self, changes: Changes) -> None:
-        """An edit made in another window (e.g. an undo there): redraw if it touched us."""
-        if not self._own_edit and self.document_id in changes.touched_documents | (
-            {self.document_id} if changes.labels else set()
-        ):
+    def show_changes(self, event: ChangeEvent) -> None:
+        """A saved edit (the main window's signal): redraw if another window's edit touched us."""
+        changes = event.changes
+        if event.source is self or not self.isVisible():
+            return  # our own edit is drawn already; a closed one is redrawn on reopening
+        if changes.labels or self.document_id in changes.touched_documents:
             self.refresh()
 
     def accept_selected(self) -> None:

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from claimdesk.core.agreement import compute as agreement
 from claimdesk.core.agreement.compute import AgreementReport, Disagreement
-from claimdesk.core.agreement.curation import GOLD_ANNOTATOR
 from claimdesk.core.progress import Progress
 from claimdesk.core.store.project import Project
 from claimdesk.gui import charts
@@ -185,7 +184,7 @@ class Dashboard(QWidget):
         return [
             a.id
             for a in self.project.annotators()
-            if self.include_gold.isChecked() or a.name != GOLD_ANNOTATOR
+            if self.include_gold.isChecked() or not a.is_gold
         ]
 
     def refresh(self) -> None:

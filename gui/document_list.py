@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import replace
+
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from claimdesk.core.records import DocumentSummary, Status
+from claimdesk.gui.change_signal import ChangeEvent
 
 _Index = QModelIndex | QPersistentModelIndex
 _STATUS_COLOURS = {Status.TODO: "#7f7f7f", Status.IN_PROGRESS: "#b26b00", Status.DONE: "#2e7d32"}
@@ -34,11 +38,45 @@ class DocumentListModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[DocumentSummary] = []
+        self.annotator_id: int | None = None  # whose status and count the rows show
 
-    def set_rows(self, rows: list[DocumentSummary]) -> None:
+    def set_rows(self, rows: list[DocumentSummary], annotator_id: int | None = None) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self.annotator_id = annotator_id
         self.endResetModel()
+
+    def show_changes(self, event: ChangeEvent) -> None:
+        """Statuses and counts from what an edit changed (a slot of the window's signal).
+
+        The edit carries the new statuses and the annotations added and removed, so nothing
+        is read again. A change to the set of documents is read again by the window instead.
+        """
+        changes = event.changes
+        annotator_id = self.annotator_id
+        if annotator_id is None or changes.documents:
+            return
+        counts: Counter[int] = Counter()
+        for record in changes.annotations_added:
+            if record.annotator_id == annotator_id:
+                counts[record.document_id] += 1
+        for record in changes.annotations_removed:
+            if record.annotator_id == annotator_id:
+                counts[record.document_id] -= 1
+        statuses = {
+            s.document_id: s.status for s in changes.statuses if s.annotator_id == annotator_id
+        }
+        for document_id in counts.keys() | statuses.keys():
+            row = self.row_of(document_id)
+            if row < 0:
+                continue
+            current = self._rows[row]
+            self._rows[row] = replace(
+                current,
+                status=statuses.get(document_id, current.status),
+                annotation_count=current.annotation_count + counts[document_id],
+            )
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
 
     def update_row(self, summary: DocumentSummary) -> None:
         for row, current in enumerate(self._rows):

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
 from claimdesk.core.text.spans import Span, SpanIndex
+from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.offsets import OffsetMap
 
 FILL_ALPHA = 90  # translucent enough for text on top and for overlaps to stack visibly
@@ -66,6 +67,8 @@ class DocumentView(QPlainTextEdit):
     spanClicked = Signal(int)  # annotation id, or -1 when a click hit no span
     labelKeyPressed = Signal(str)  # printable key without Ctrl/Alt/Meta
     deleteRequested = Signal()  # Delete or Backspace while a span is selected
+    # A class default: Qt can send changeEvent while __init__ is still running.
+    _point_size: float | None = None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,12 +86,14 @@ class DocumentView(QPlainTextEdit):
         self._default_style = _LabelStyle(DEFAULT_COLOUR)
         self._selected: int | None = None
         self._press_pos: QPointF | None = None
+        self.shown: Shown | None = None  # whose annotations of which document, for show_changes
 
     # --- content ------------------------------------------------------------------------------
 
-    def set_document(self, text: str, spans: Iterable[Span]) -> None:
+    def set_document(self, text: str, spans: Iterable[Span], shown: Shown | None = None) -> None:
         """Show text (plain, never HTML) with spans given in code points."""
         index = SpanIndex(spans)  # first: a bad span list leaves the view as it was
+        self.shown = shown
         self._text = text
         self._offsets = OffsetMap(text)
         self._index = index
@@ -116,11 +121,27 @@ class DocumentView(QPlainTextEdit):
         super().changeEvent(event)
         # A theme change re-polishes every widget, which resets its font to the application's:
         # keep the reader's chosen text size.
-        size = getattr(self, "_point_size", None)
+        size = self._point_size
         if event.type() == QEvent.Type.FontChange and size and self.font().pointSizeF() != size:
             self.set_font_point_size(size)
 
     # --- spans --------------------------------------------------------------------------------
+
+    def show_changes(self, event: ChangeEvent) -> None:
+        """Draw what an edit changed in the shown annotations (a slot of the window's signal)."""
+        shown = self.shown
+        if shown is None:
+            return
+        changes = event.changes
+        for record in changes.annotations_removed:
+            if shown.holds(record):
+                self.remove_span(record.id)
+        for record in changes.annotations_added:
+            if shown.holds(record):
+                self.add_span(Span(record.id, record.start, record.end, record.label_id))
+        for record in changes.annotations_updated:
+            if shown.holds(record):
+                self.replace_span(Span(record.id, record.start, record.end, record.label_id))
 
     def add_span(self, span: Span) -> None:
         """Show one more span (code points); an existing id is replaced."""

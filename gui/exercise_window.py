@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
@@ -155,7 +155,12 @@ class _Remembered:
 
 
 class StudentMode(QObject):
-    """Turns an ordinary main window into the student's exercise window, and back."""
+    """Turns an ordinary main window into the student's exercise window, and back.
+
+    Made by ``MainWindow.start_student_mode``; ``ended`` (with this object) once detached.
+    """
+
+    ended = Signal(object)
 
     def __init__(self, window: MainWindow, work: StudentWork) -> None:
         super().__init__(window)
@@ -198,20 +203,19 @@ class StudentMode(QObject):
         model.modelReset.connect(self._project_maybe_changed)
         window.installEventFilter(self)
         self.banner.show_work(work)
-        window.student_mode = self  # type: ignore[attr-defined]
 
     # -- the codebook and the documents are the exercise's -------------------------------------
 
     def _freeze(self) -> None:
         window = self.window
-        actions = [window.add_label_action, *window.labels_menu.actions()]
-        for action in actions:
+        actions = window.menu_actions
+        for action in [actions.add_label, *actions.labels_menu.actions()]:
             self._disable(action, FROZEN_TIP)
         for button in window.tags.findChildren(QToolButton):
             self._disable(button, FROZEN_TIP)
-        for action in (window.import_action, window.import_folder_action):
+        for action in (actions.import_articles, actions.import_folder):
             self._disable(action, FIXED_DOCUMENTS_TIP)
-        window.classroom_menu.menuAction().setVisible(False)
+        actions.classroom_menu.menuAction().setVisible(False)
 
     def _disable(self, item: QAction | QToolButton, tip: str) -> None:
         self._frozen.append((item, item.toolTip()))
@@ -230,7 +234,7 @@ class StudentMode(QObject):
             item.setToolTip(tip)
             if isinstance(item, QAction):
                 item.setStatusTip(tip)
-        self.window.classroom_menu.menuAction().setVisible(True)
+        self.window.menu_actions.classroom_menu.menuAction().setVisible(True)
         self.window.removeToolBar(self.toolbar)
         self.toolbar.deleteLater()
         self.window.menuBar().removeAction(self.menu_action)
@@ -238,12 +242,11 @@ class StudentMode(QObject):
         model.dataChanged.disconnect(self.refresh)
         model.modelReset.disconnect(self._project_maybe_changed)
         self.window.removeEventFilter(self)
-        if getattr(self.window, "student_mode", None) is self:
-            del self.window.student_mode
+        self.ended.emit(self)
         self.deleteLater()
 
     def _workspace_project(self) -> Project | None:
-        project = getattr(self.window, "project", None)
+        project = self.window.current_project
         return project if project is not None and project.path == self.workspace else None
 
     def _project_maybe_changed(self) -> None:
@@ -353,14 +356,12 @@ class StudentMode(QObject):
 
 
 def _install(window: MainWindow, project: Project, work: StudentWork) -> StudentMode:
-    existing: StudentMode | None = getattr(window, "student_mode", None)
-    if existing is not None:
-        existing.detach()
-    current = getattr(window, "project", None)
-    if current is not None:
-        current.close()
+    if window.student_mode is not None:
+        window.student_mode.detach()
+    if window.current_project is not None:
+        window.current_project.close()
     window.set_project(project, work.annotator)
-    return StudentMode(window, work)
+    return window.start_student_mode(work)
 
 
 def attach_if_workspace(window: MainWindow) -> StudentMode | None:
@@ -368,11 +369,11 @@ def attach_if_workspace(window: MainWindow) -> StudentMode | None:
     from claimdesk.core.classroom.workspace import workspace_info
 
     work = workspace_info(window.project)
-    if work is None or getattr(window, "student_mode", None) is not None:
+    if work is None or window.student_mode is not None:
         return None
     if window.annotator.id != work.annotator.id:
         window.set_project(window.project, work.annotator)  # the student's own annotations
-    return StudentMode(window, work)
+    return window.start_student_mode(work)
 
 
 def open_exercise_file(
@@ -408,8 +409,8 @@ def open_exercise_file(
         asked_name, asked_id = identity
         problem = identity_problem(" ".join(asked_name.split()), " ".join(asked_id.split()))
         if problem is not None:
-            # Asked again with what was typed: a control character, a bidi override, or the
-            # gold set's name ("Gold" without an id) cannot be a student.
+            # Asked again with what was typed: a control character or a bidi override cannot
+            # be part of a student's name.
             prompts.error("Name not accepted", printable(f"{problem[0].upper()}{problem[1:]}."))
             identity = None
     name, student_id = identity
@@ -435,7 +436,7 @@ def open_submission_file(
     """A teacher opening a submission: collect it into the open (or last) class project."""
     from claimdesk.gui.teacher_actions import collect_now
 
-    project = getattr(window, "project", None)
+    project = window.current_project
     if project is None:
         from claimdesk.core.store.project import Project
 
@@ -454,7 +455,7 @@ def open_submission_file(
             return False
         annotator = project.ensure_annotator(settings.annotator_name or "Teacher")
         window.set_project(project, annotator)
-    if getattr(window, "student_mode", None) is not None:
+    if window.student_mode is not None:
         prompts.error(
             "Submission not collected",
             f"{Path(path).name}: submissions are collected in the teacher's class project, "

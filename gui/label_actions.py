@@ -1,4 +1,4 @@
-"""Editing the codebook from the window: add, edit, recolour and delete labels."""
+"""Editing the codebook from the main window: add, edit, recolour and delete labels."""
 
 from __future__ import annotations
 
@@ -13,76 +13,84 @@ if TYPE_CHECKING:
 # Colours offered to new labels in turn (readable under translucent fills on light and dark).
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 
+# Each step asks through the window's ``prompts`` and edits through the core.
 
-class LabelEditing:
-    """Mixed into MainWindow: each step asks through ``prompts`` and edits through the core."""
 
-    def add_label(self: MainWindow) -> None:
-        labels = list(self.labels.values())
-        used = {label.colour for label in labels}
-        colour = next((c for c in PALETTE if c not in used), PALETTE[len(labels) % len(PALETTE)])
-        keys = {label.shortcut for label in labels}
-        key = next((k for k in "123456789abcfghijklmnopqrstuvwxyz" if k not in keys), None)
-        draft = self.prompts.label(LabelDraft("", colour, "", key), labels)
-        while draft is not None:
-            current = draft
-            try:
-                record, changes = self.project.add_label(
-                    current.name,
-                    current.colour,
-                    current.description,
-                    current.shortcut,
-                    current.parent_id,
-                )
-            except EditError as exc:
-                self.prompts.error("Label not added", str(exc))
-                draft = self.prompts.label(current, labels)
-                continue
-            self.show_changes(changes)
-            self.tags.set_current(record.id)
+def add_label(window: MainWindow) -> None:
+    labels = list(window.labels.values())
+    used = {label.colour for label in labels}
+    colour = next((c for c in PALETTE if c not in used), PALETTE[len(labels) % len(PALETTE)])
+    keys = {label.shortcut for label in labels}
+    key = next((k for k in "123456789abcfghijklmnopqrstuvwxyz" if k not in keys), None)
+    draft = window.prompts.label(LabelDraft("", colour, "", key), labels)
+    while draft is not None:
+        current = draft
+        try:
+            record, changes = window.project.add_label(
+                current.name,
+                current.colour,
+                current.description,
+                current.shortcut,
+                current.parent_id,
+            )
+        except EditError as exc:
+            window.prompts.error("Label not added", str(exc))
+            draft = window.prompts.label(current, labels)
+            continue
+        window.show_changes(changes)
+        window.tags.set_current(record.id)
+        return
+
+
+def edit_label(window: MainWindow, label_id: int) -> None:
+    label = window.labels.get(label_id)
+    if label is None:
+        return
+    before = LabelDraft(
+        label.name, label.colour, label.description, label.shortcut, label.parent_id
+    )
+    draft: LabelDraft | None = before
+    while (
+        draft := window.prompts.label(draft or before, list(window.labels.values()), label_id)
+    ) is not None:
+        changed = _changed_fields(before, draft)
+        if not changed:
             return
-
-    def edit_label(self: MainWindow, label_id: int) -> None:
-        label = self.labels.get(label_id)
-        if label is None:
+        try:
+            window.show_changes(window.project.update_label(label_id, **changed))
             return
-        draft = LabelDraft(
-            label.name, label.colour, label.description, label.shortcut, label.parent_id
-        )
-        while (
-            draft := self.prompts.label(draft, list(self.labels.values()), label_id)
-        ) is not None:
-            values = {
-                "name": draft.name,
-                "colour": draft.colour,
-                "description": draft.description,
-                "shortcut": draft.shortcut,
-                "parent_id": draft.parent_id,
-            }
-            changed = {k: v for k, v in values.items() if getattr(label, k) != v}
-            if not changed:
-                return
-            try:
-                self.show_changes(self.project.update_label(label_id, **changed))
-                return
-            except EditError as exc:
-                self.prompts.error("Label not changed", str(exc))
+        except EditError as exc:
+            window.prompts.error("Label not changed", str(exc))
 
-    def recolour_label(self: MainWindow, label_id: int) -> None:
-        label = self.labels.get(label_id)
-        colour = self.prompts.colour(label.colour) if label else None
-        if label and colour and colour.lower() != label.colour:
-            self._edit(lambda: self.project.update_label(label_id, colour=colour))
 
-    def delete_label(self: MainWindow, label_id: int) -> None:
-        label = self.labels.get(label_id)
-        if label is None:
-            return
-        used = self.project.label_usage(label_id)
-        if used and not self.prompts.confirm(
-            "Delete label",
-            f"{used} annotation(s) are filed under “{label.name}”. Deleting the label deletes "
-            "them too. You can undo this with Ctrl+Z.",
-        ):
-            return
-        self._edit(lambda: self.project.delete_label(label_id))
+def _changed_fields(before: LabelDraft, after: LabelDraft) -> dict[str, object]:
+    """The fields of a label the user changed, by the name update_label takes them."""
+    values = {
+        "name": (before.name, after.name),
+        "colour": (before.colour, after.colour),
+        "description": (before.description, after.description),
+        "shortcut": (before.shortcut, after.shortcut),
+        "parent_id": (before.parent_id, after.parent_id),
+    }
+    return {name: new for name, (old, new) in values.items() if old != new}
+
+
+def recolour_label(window: MainWindow, label_id: int) -> None:
+    label = window.labels.get(label_id)
+    colour = window.prompts.colour(label.colour) if label else None
+    if label and colour and colour.lower() != label.colour:
+        window.edit(lambda: window.project.update_label(label_id, colour=colour))
+
+
+def delete_label(window: MainWindow, label_id: int) -> None:
+    label = window.labels.get(label_id)
+    if label is None:
+        return
+    used = window.project.label_usage(label_id)
+    if used and not window.prompts.confirm(
+        "Delete label",
+        f"{used} annotation(s) are filed under “{label.name}”. Deleting the label deletes "
+        "them too. You can undo this with Ctrl+Z.",
+    ):
+        return
+    window.edit(lambda: window.project.delete_label(label_id))

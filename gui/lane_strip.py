@@ -389,7 +389,8 @@ class LaneStrip(QWidget):
         quote = one_line(self._text[bar.span.start : bar.span.end], 80)
         compared = len(self.curation.annotators)
         made = len(bar.span.agreed_by) + (0 if bar.lane == len(self.curation.lanes) - 1 else 1)
-        who = "Gold" if bar.lane == len(self.curation.lanes) - 1 else owner.annotator.name
+        # The gold set by its role, never by a name a person could also have.
+        who = "★ The gold set" if owner.annotator.is_gold else owner.annotator.name
         return (
             f"{who}: {label.name if label else '?'} “{quote}”\n"
             f"made exactly by {made} of {compared} compared annotators"

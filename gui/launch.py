@@ -24,12 +24,14 @@ Opener = Callable[["MainWindow", Path], bool]  # True when the file was opened
 
 
 def _open_project(window: MainWindow, path: Path) -> bool:
-    if hasattr(window, "project") and Path(window.project.path).resolve() == path.resolve():
+    current = window.current_project
+    if current is not None and Path(current.path).resolve() == path.resolve():
         return True  # already open here: just bring the window forward
     # Every edit is already saved, so the open project can simply make way for this one.
-    before = window.project.path.name if hasattr(window, "project") else ""
+    before = current.path.name if current is not None else ""
     window.open_project(path)
-    opened = hasattr(window, "project") and window.project.path.resolve() == path.resolve()
+    now = window.current_project
+    opened = now is not None and now.path.resolve() == path.resolve()
     if before and opened:
         window.statusBar().showMessage(f"Opened {path.name}; {before} is saved and closed.", 10000)
     return opened

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -18,22 +17,26 @@ from PySide6.QtWidgets import (
 )
 
 from claimdesk.core.errors import EditError, SaveError
-from claimdesk.core.records import AnnotationRecord, AnnotatorRecord, Changes, LabelRecord, Status
+from claimdesk.core.records import AnnotatorRecord, Changes, LabelRecord, Status
 from claimdesk.core.text.snapping import snap_to_words
-from claimdesk.core.text.spans import Span
+from claimdesk.gui import label_actions, menus
 from claimdesk.gui.annotation_list import AnnotationList
+from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.dialogs import Prompts
 from claimdesk.gui.document_list import DocumentList
 from claimdesk.gui.document_view import DocumentView
-from claimdesk.gui.label_actions import LabelEditing
-from claimdesk.gui.menus import build_menus
 from claimdesk.gui.settings import DEFAULT_FONT_SIZE, MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
 from claimdesk.gui.tag_panel import TagPanel
-from claimdesk.gui.workers import Task
 
 if TYPE_CHECKING:  # the window paints before SQLAlchemy (behind core.project) is imported
+    from claimdesk.core.classroom.exercise import StudentWork
     from claimdesk.core.store.project import Project
+    from claimdesk.gui.curation import CurationView
+    from claimdesk.gui.dashboard import Dashboard
+    from claimdesk.gui.exercise_window import StudentMode
+    from claimdesk.gui.grades_window import GradesWindow
     from claimdesk.gui.preferences import Preferences
+    from claimdesk.gui.teacher_dialogs import SubmissionHistoryDialog
 
 
 def _section(title: str, widget: QWidget) -> QWidget:
@@ -47,7 +50,15 @@ def _section(title: str, widget: QWidget) -> QWidget:
     return box
 
 
-class MainWindow(LabelEditing, QMainWindow):
+class MainWindow(QMainWindow):
+    """Every piece of the window's state is declared here; other modules only call it.
+
+    Every saved edit is announced once on ``changed`` (a :class:`ChangeEvent`: the core's
+    ``Changes`` and the window that made them); each view refreshes itself from it.
+    """
+
+    changed = Signal(object)  # ChangeEvent
+
     def __init__(
         self,
         project: Project | None,
@@ -58,17 +69,30 @@ class MainWindow(LabelEditing, QMainWindow):
         super().__init__()
         self.settings = settings
         self.prompts = prompts or Prompts(self)
+        self.current_project: Project | None = None  # None only until the first project opens
+        self.current_annotator: AnnotatorRecord | None = None
         self.document_id: int | None = None
         self.labels: dict[int, LabelRecord] = {}
-        self._import_task: Task | None = None  # kept alive until the worker reports back
-        self.review_windows: dict[str, QWidget] = {}  # "curation", "dashboard" once opened
+        # Long work under way (import, export, classroom) is held by gui/workers.py until it
+        # reports back: workers.running_tasks(window).
+        self.student_mode: StudentMode | None = None  # the open project is a student's exercise
+        # Review windows, once opened.
+        self.curation: CurationView | None = None
+        self.dashboard: Dashboard | None = None
+        self.grades_window: GradesWindow | None = None
+        self.history_dialog: SubmissionHistoryDialog | None = None
 
         self.documents = DocumentList()
         self.view = DocumentView()
         self.tags = TagPanel()
         self.annotations = AnnotationList()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.right_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.who = QLabel()
+        self.saved = QLabel()
         self._build_layout()
-        build_menus(self)
+        self.menu_actions: menus.WindowActions = menus.build(self)
+        self.fill_recent_menu()
         self._build_status_bar()
         self._connect()
         self.view.set_font_point_size(settings.font_size)
@@ -78,16 +102,30 @@ class MainWindow(LabelEditing, QMainWindow):
             self.set_project(project, annotator)
         else:
             # Shown at once on launch; the project is opened right after the first paint.
-            self.centralWidget().setEnabled(False)
+            self.splitter.setEnabled(False)
             self.menuBar().setEnabled(False)
             self.saved.setText("Opening…")
 
+    @property
+    def project(self) -> Project:
+        """The open project (every command of the window needs one; see ``current_project``)."""
+        if self.current_project is None:
+            raise RuntimeError("No project is open yet.")
+        return self.current_project
+
+    @property
+    def annotator(self) -> AnnotatorRecord:
+        """Whose annotations the window shows and files."""
+        if self.current_annotator is None:
+            raise RuntimeError("No project is open yet.")
+        return self.current_annotator
+
     def set_project(self, project: Project, annotator: AnnotatorRecord) -> None:
         self.close_review_windows()
-        self.project = project
-        self.annotator = annotator
+        self.current_project = project
+        self.current_annotator = annotator
         self.document_id = None
-        self.centralWidget().setEnabled(True)
+        self.splitter.setEnabled(True)
         self.menuBar().setEnabled(True)
         self.who.setText(f"Annotator: {annotator.name}")
         self._set_saved(True)
@@ -107,23 +145,19 @@ class MainWindow(LabelEditing, QMainWindow):
     # -- construction ---------------------------------------------------------------------------
 
     def _build_layout(self) -> None:
-        right = QSplitter(Qt.Orientation.Vertical)
+        right = self.right_splitter
         right.addWidget(_section("Labels", self.tags))
         right.addWidget(_section("Annotations in this document", self.annotations))
         right.setSizes([360, 300])
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(_section("Documents", self.documents))
         self.splitter.addWidget(self.view)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([280, 600, 400])
-        self.right_splitter = right
         self.setCentralWidget(self.splitter)
         self.resize(1280, 800)
 
     def _build_status_bar(self) -> None:
-        self.who = QLabel()
-        self.saved = QLabel()
         self.statusBar().addPermanentWidget(self.who)
         self.statusBar().addPermanentWidget(self.saved)
         self.who.setTextFormat(Qt.TextFormat.PlainText)
@@ -134,6 +168,7 @@ class MainWindow(LabelEditing, QMainWindow):
         self.view.labelKeyPressed.connect(self._label_key)
         self.view.spanClicked.connect(self._span_clicked)
         self.view.deleteRequested.connect(self.delete_selected)
+        self.annotations.model_.countsChanged.connect(self.tags.model.set_counts)
         self.tags.labelChosen.connect(self._label_clicked)
         self.tags.addRequested.connect(self.add_label)
         self.tags.editRequested.connect(self.edit_label)
@@ -142,6 +177,11 @@ class MainWindow(LabelEditing, QMainWindow):
         self.annotations.annotationActivated.connect(self._annotation_activated)
         self.annotations.deleteRequested.connect(self.delete_selected)
         self.annotations.model_.noteEdited.connect(self._note_edited)
+        # The window first (labels and the document set are read again), then each view.
+        self.changed.connect(self._show_saved_change)
+        self.changed.connect(self.documents.model.show_changes)
+        self.changed.connect(self.view.show_changes)
+        self.changed.connect(self.annotations.model_.show_changes)
 
     # -- status ---------------------------------------------------------------------------------
 
@@ -170,10 +210,11 @@ class MainWindow(LabelEditing, QMainWindow):
 
     def _update_undo_actions(self) -> None:
         undo, redo = self.project.history.undo_text, self.project.history.redo_text
-        self.undo_action.setEnabled(undo is not None)
-        self.undo_action.setText(f"&Undo {undo}" if undo else "&Undo")
-        self.redo_action.setEnabled(redo is not None)
-        self.redo_action.setText(f"&Redo {redo}" if redo else "&Redo")
+        actions = self.menu_actions
+        actions.undo.setEnabled(undo is not None)
+        actions.undo.setText(f"&Undo {undo}" if undo else "&Undo")
+        actions.redo.setEnabled(redo is not None)
+        actions.redo.setText(f"&Redo {redo}" if redo else "&Redo")
 
     # -- loading --------------------------------------------------------------------------------
 
@@ -185,7 +226,8 @@ class MainWindow(LabelEditing, QMainWindow):
         self.view.set_label_colours({label.id: label.colour for label in labels})
 
     def reload_documents(self) -> None:
-        self.documents.model.set_rows(self.project.overview(self.annotator.id))
+        annotator_id = self.annotator.id
+        self.documents.model.set_rows(self.project.overview(annotator_id), annotator_id)
         if self.document_id is not None:
             self.documents.select_document(self.document_id)
 
@@ -195,32 +237,16 @@ class MainWindow(LabelEditing, QMainWindow):
         self.document_id = document_id
         text = self.project.document_text(document_id)
         spans = self.project.spans(document_id, self.annotator.id)
-        self.view.set_document(text, spans)
-        self.annotations.model_.set_spans(spans)
-        self.tags.model.set_counts(self.annotations.model_.counts())
+        shown = Shown(document_id, self.annotator.id)
+        self.view.set_document(text, spans, shown)
+        self.annotations.model_.set_spans(spans, shown)  # the label counts follow
         self.documents.select_document(document_id)
         self._update_title()
         self._update_undo_actions()
 
-    def _refresh_summary(self, document_id: int) -> None:
-        row = self.documents.model.row_of(document_id)
-        if row < 0:
-            return
-        current = self.documents.model.summary(row)
-        if document_id == self.document_id:
-            # The open document's count is the list's length: no need to count in the file.
-            summary = replace(
-                current,
-                status=self.project.status(document_id, self.annotator.id),
-                annotation_count=self.annotations.model_.rowCount(),
-            )
-        else:
-            summary = self.project.summary(document_id, self.annotator.id)
-        self.documents.model.update_row(summary)
-
     # -- applying changes -----------------------------------------------------------------------
 
-    def _edit(self, run: Callable[[], Changes | None]) -> Changes | None:
+    def edit(self, run: Callable[[], Changes | None]) -> Changes | None:
         """Run one core edit; show its effect only once it is committed."""
         try:
             changes = run()
@@ -233,43 +259,25 @@ class MainWindow(LabelEditing, QMainWindow):
         self.show_changes(changes)
         return changes
 
-    def show_changes(self, changes: Changes | None) -> None:
+    def show_changes(self, changes: Changes | None, source: object | None = None) -> None:
+        """Announce a saved change on ``changed``; ``source`` is who made it (default: here)."""
         if changes is None:
             return
+        origin = self if source is None else source
+        self.changed.emit(ChangeEvent(changes, origin))
+        touched = changes.touched_documents
+        if origin is self and self.document_id not in touched and len(touched) == 1:
+            # An undo in another document: go there, so the user sees what changed.
+            self.open_document(next(iter(touched)))
+
+    def _show_saved_change(self, event: ChangeEvent) -> None:
+        changes = event.changes
         if changes.documents:
             self.reload_documents()
         if changes.labels:
             self.reload_labels()
-        touched = changes.touched_documents
-        if self.document_id not in touched and len(touched) == 1:
-            # An undo in another document: go there, so the user sees what changed.
-            self.open_document(next(iter(touched)))
-        else:
-            self._show_annotation_changes(changes)
-        for document_id in touched:
-            self._refresh_summary(document_id)
         self._set_saved(True)
         self._update_undo_actions()
-        self._tell_review_windows(changes)
-
-    def _mine(self, record: AnnotationRecord) -> bool:
-        return record.document_id == self.document_id and record.annotator_id == self.annotator.id
-
-    def _show_annotation_changes(self, changes: Changes) -> None:
-        model = self.annotations.model_
-        for record in changes.annotations_removed:
-            if self._mine(record):
-                self.view.remove_span(record.id)
-                model.remove(record.id)
-        for record in changes.annotations_added:
-            if self._mine(record):
-                self.view.add_span(Span(record.id, record.start, record.end, record.label_id))
-                model.add(record)
-        for record in changes.annotations_updated:
-            if self._mine(record):
-                self.view.replace_span(Span(record.id, record.start, record.end, record.label_id))
-                model.replace(record)
-        self.tags.model.set_counts(model.counts())
 
     # -- annotating -----------------------------------------------------------------------------
 
@@ -297,16 +305,16 @@ class MainWindow(LabelEditing, QMainWindow):
         if selection is None:
             span_id = self.view.selected_span_id
             if span_id is not None:
-                self._edit(lambda: self.project.set_annotation_label(span_id, label_id))
+                self.edit(lambda: self.project.set_annotation_label(span_id, label_id))
                 self.view.setFocus()
             else:
                 self._say("Select some text first, then press the label's key.")
             return
         start, end = selection
-        if self.snap_action.isChecked():
+        if self.menu_actions.snap_to_words.isChecked():
             start, end = snap_to_words(self.view.document_text(), start, end)
         document_id = self.document_id
-        changes = self._edit(
+        changes = self.edit(
             lambda: self.project.add_annotation(
                 document_id, label_id, self.annotator.id, start, end
             )
@@ -314,10 +322,11 @@ class MainWindow(LabelEditing, QMainWindow):
         if changes and changes.annotations_added:
             new_id = changes.annotations_added[0].id
             self.view.set_text_selection(end, end)
-            self._select(new_id, scroll=False)
+            self.select_annotation(new_id, scroll=False)
         self.view.setFocus()
 
-    def _select(self, annotation_id: int | None, *, scroll: bool = True) -> None:
+    def select_annotation(self, annotation_id: int | None, *, scroll: bool = True) -> None:
+        """Select one annotation everywhere: its highlight, its row and its label."""
         self.view.select_span(annotation_id, scroll=scroll)
         self.annotations.select_annotation(annotation_id)
         if annotation_id is not None:
@@ -345,7 +354,7 @@ class MainWindow(LabelEditing, QMainWindow):
             return
         row = self.annotations.model_.row_of(annotation_id)
         next_row = row if row + 1 < self.annotations.model_.rowCount() else row - 1
-        if self._edit(lambda: self.project.delete_annotations([annotation_id])):
+        if self.edit(lambda: self.project.delete_annotations([annotation_id])):
             if 0 <= next_row < self.annotations.model_.rowCount():
                 self.annotations.select_annotation(self.annotations.model_.id_at(next_row))
             self.view.select_span(None)
@@ -359,16 +368,16 @@ class MainWindow(LabelEditing, QMainWindow):
         record = self.project.annotation(annotation_id)
         note = self.prompts.note(record.quote, record.note)
         if note is not None and note != record.note:
-            self._edit(lambda: self.project.set_note(annotation_id, note))
+            self.edit(lambda: self.project.set_note(annotation_id, note))
 
     def _note_edited(self, annotation_id: int, note: str) -> None:
-        self._edit(lambda: self.project.set_note(annotation_id, note))
+        self.edit(lambda: self.project.set_note(annotation_id, note))
 
     def undo(self) -> None:
-        self._edit(self.project.undo)
+        self.edit(self.project.undo)
 
     def redo(self) -> None:
-        self._edit(self.project.redo)
+        self.edit(self.project.redo)
 
     # -- documents ------------------------------------------------------------------------------
 
@@ -395,8 +404,22 @@ class MainWindow(LabelEditing, QMainWindow):
         current = self.project.status(self.document_id, self.annotator.id)
         target = Status.IN_PROGRESS if current is Status.DONE else Status.DONE
         document_id = self.document_id
-        if self._edit(lambda: self.project.set_status(document_id, self.annotator.id, target)):
+        if self.edit(lambda: self.project.set_status(document_id, self.annotator.id, target)):
             self._say(f"Marked {target.display_name.lower()}.")
+
+    # -- labels (gui/label_actions.py) -----------------------------------------------------------
+
+    def add_label(self) -> None:
+        label_actions.add_label(self)
+
+    def edit_label(self, label_id: int) -> None:
+        label_actions.edit_label(self, label_id)
+
+    def recolour_label(self, label_id: int) -> None:
+        label_actions.recolour_label(self, label_id)
+
+    def delete_label(self, label_id: int) -> None:
+        label_actions.delete_label(self, label_id)
 
     # -- view -----------------------------------------------------------------------------------
 
@@ -406,10 +429,10 @@ class MainWindow(LabelEditing, QMainWindow):
         self.settings.font_size = size
         self.view.set_font_point_size(size)
 
-    def _toggle_snap(self, checked: bool) -> None:
+    def set_snap_to_words(self, checked: bool) -> None:
         self.settings.snap_to_words = checked
 
-    def _toggle_clean(self, checked: bool) -> None:
+    def set_clean_imports(self, checked: bool) -> None:
         self.settings.clean_imports = checked
 
     def show_cleanup_rules(self) -> None:
@@ -438,6 +461,16 @@ class MainWindow(LabelEditing, QMainWindow):
         if folder:
             run_import(self, [folder])
 
+    def export_dataset(self) -> None:
+        from claimdesk.gui.export_dialog import export_dataset
+
+        export_dataset(self)
+
+    def import_annotations(self) -> None:
+        from claimdesk.gui.export_dialog import import_annotations
+
+        import_annotations(self)
+
     def new_project(self) -> None:
         from claimdesk.gui.project_actions import new_project
 
@@ -459,6 +492,19 @@ class MainWindow(LabelEditing, QMainWindow):
 
         attach_if_workspace(self)
 
+    def start_student_mode(self, work: StudentWork) -> StudentMode:
+        """Show the open project as the student's exercise (banner, Submit, frozen codebook)."""
+        from claimdesk.gui.exercise_window import StudentMode
+
+        mode = StudentMode(self, work)
+        mode.ended.connect(self._student_mode_ended)
+        self.student_mode = mode
+        return mode
+
+    def _student_mode_ended(self, mode: object) -> None:
+        if self.student_mode is mode:
+            self.student_mode = None
+
     # -- classroom exercises (gui/teacher_actions.py, gui/exercise_window.py) -------------------
 
     def create_exercise(self) -> None:
@@ -479,18 +525,21 @@ class MainWindow(LabelEditing, QMainWindow):
     def show_grades(self) -> None:
         from claimdesk.gui.teacher_actions import show_grades
 
-        show_grades(self)
+        grades = show_grades(self)
+        if grades is not None:
+            self.grades_window = grades
 
     def show_submission_history(self) -> None:
         from claimdesk.gui.teacher_actions import show_history
 
-        show_history(self)
+        self.history_dialog = show_history(self)
 
     def switch_project(self, project: Project) -> None:
-        if hasattr(self, "project"):
-            self.project.close()
+        if self.current_project is not None:
+            self.current_project.close()
         self.settings.last_project = str(project.path)
-        name = self.annotator.name if hasattr(self, "annotator") else self.settings.annotator_name
+        annotator = self.current_annotator
+        name = annotator.name if annotator is not None else self.settings.annotator_name
         self.set_project(project, project.ensure_annotator(name))
 
     # -- preferences and recent projects (gui/preferences.py, gui/theme.py) ---------------------
@@ -512,21 +561,23 @@ class MainWindow(LabelEditing, QMainWindow):
         store_preferences(self.settings, chosen)
         apply_theme(QApplication.instance(), chosen.theme)  # type: ignore[arg-type]
         self.view.set_font_point_size(chosen.font_size)
-        self.snap_action.setChecked(chosen.snap_to_words)
+        self.menu_actions.snap_to_words.setChecked(chosen.snap_to_words)
         self.fill_recent_menu()
-        if renamed and hasattr(self, "project"):
+        project = self.current_project
+        if renamed and project is not None:
             # From now on the window shows and files annotations under the new name.
             document_id = self.document_id
-            self.set_project(self.project, self.project.ensure_annotator(chosen.annotator_name))
+            self.set_project(project, project.ensure_annotator(chosen.annotator_name))
             if document_id is not None:
                 self.open_document(document_id)
-        elif hasattr(self, "project"):
+        elif project is not None:
             self._set_saved(True)
 
     def fill_recent_menu(self) -> None:
-        menu = self.recent_menu
+        menu = self.menu_actions.recent_menu
         menu.clear()
-        current = str(self.project.path) if hasattr(self, "project") else ""
+        project = self.current_project
+        current = str(project.path) if project is not None else ""
         recent = [path for path in self.settings.recent_projects if path != current]
         for number, path in enumerate(recent[:9], start=1):
             action = menu.addAction(f"&{number} {Path(path).name}")
@@ -537,18 +588,18 @@ class MainWindow(LabelEditing, QMainWindow):
         if not recent:
             menu.addAction("(no recent projects)").setEnabled(False)
         menu.addSeparator()
-        self.clear_recent_action = menu.addAction("&Clear list", self._clear_recent)
-        self.clear_recent_action.setEnabled(bool(recent))
+        menu.addAction(self.menu_actions.clear_recent)
+        self.menu_actions.clear_recent.setEnabled(bool(recent))
 
-    def _clear_recent(self) -> None:
+    def clear_recent(self) -> None:
         self.settings.clear_recent()
-        if hasattr(self, "project"):
-            self.settings.add_recent(str(self.project.path))
+        if self.current_project is not None:
+            self.settings.add_recent(str(self.current_project.path))
         self.fill_recent_menu()
 
     # -- review: curation and the agreement dashboard (gui/curation.py, gui/dashboard.py) --------
 
-    def curate_document(self, document_id: int | None = None) -> QWidget | None:
+    def curate_document(self, document_id: int | None = None) -> CurationView | None:
         """Open (or bring forward) the curation view of a document, by default the open one."""
         from claimdesk.gui.curation import CurationView
 
@@ -556,27 +607,40 @@ class MainWindow(LabelEditing, QMainWindow):
         if document_id is None:
             self._say("Open a document first, then curate it.")
             return None
-        view = self.review_windows.get("curation")
-        if not isinstance(view, CurationView) or view.document_id != document_id:
+        view = self.curation
+        if view is None or view.document_id != document_id:
             if view is not None:
-                view.close()
+                self._forget_curation(view)
             view = CurationView(self.project, document_id, self)
-            view.changed.connect(self._review_changed)
-            self.review_windows["curation"] = view
+            view.changed.connect(self._curation_changed)
+            self.changed.connect(view.show_changes)
+            self.curation = view
+        elif not view.isVisible():
+            view.refresh()  # closed views skip the edits made meanwhile
         view.show()
         view.raise_()
         view.activateWindow()
         view.table.setFocus()
         return view
 
-    def open_dashboard(self) -> QWidget:
+    def _curation_changed(self, changes: Changes) -> None:
+        """An edit saved in the curation view: announce it as the curation view's own."""
+        self.show_changes(changes, source=self.curation)
+
+    def _forget_curation(self, view: CurationView) -> None:
+        self.changed.disconnect(view.show_changes)
+        view.changed.disconnect(self._curation_changed)
+        view.close()
+
+    def open_dashboard(self) -> Dashboard:
         from claimdesk.gui.dashboard import Dashboard  # pyqtgraph loads here, never at start-up
 
-        view = self.review_windows.get("dashboard")
-        if not isinstance(view, Dashboard):
+        view = self.dashboard
+        if view is None:
             view = Dashboard(self.project, self)
             view.curateRequested.connect(self._curate_span)
-            self.review_windows["dashboard"] = view
+            self.changed.connect(view.changes_elsewhere)
+            self.dashboard = view
         else:
             view.refresh()
         view.show()
@@ -584,33 +648,18 @@ class MainWindow(LabelEditing, QMainWindow):
         return view
 
     def _curate_span(self, document_id: int, start: int, end: int, label_id: int) -> None:
-        from claimdesk.gui.curation import CurationView
-
         view = self.curate_document(document_id)
-        if isinstance(view, CurationView):
+        if view is not None:
             view.select_span(start, end, label_id) or view.select_span(start, end)
 
-    def _review_changed(self, changes: Changes) -> None:
-        """An edit made in a review window: refresh what this window shows of it, in place."""
-        if changes.labels:
-            self.reload_labels()
-        self._show_annotation_changes(changes)
-        for document_id in changes.touched_documents:
-            self._refresh_summary(document_id)
-        self._set_saved(True)
-        self._update_undo_actions()
-        self._tell_review_windows(changes)
-
-    def _tell_review_windows(self, changes: Changes) -> None:
-        for view in self.review_windows.values():
-            changes_elsewhere = getattr(view, "changes_elsewhere", None)
-            if changes_elsewhere is not None and view.isVisible():
-                changes_elsewhere(changes)
-
     def close_review_windows(self) -> None:
-        for view in self.review_windows.values():
-            view.close()
-        self.review_windows.clear()
+        if self.curation is not None:
+            self._forget_curation(self.curation)
+            self.curation = None
+        if self.dashboard is not None:
+            self.changed.disconnect(self.dashboard.changes_elsewhere)
+            self.dashboard.close()
+            self.dashboard = None
 
     # -- layout memory --------------------------------------------------------------------------
 
@@ -628,6 +677,6 @@ class MainWindow(LabelEditing, QMainWindow):
         self.settings.set_state("splitter", self.splitter.saveState())
         self.settings.set_state("right_splitter", self.right_splitter.saveState())
         self.settings.sync()
-        if hasattr(self, "project"):
-            self.project.close()
+        if self.current_project is not None:
+            self.current_project.close()
         super().closeEvent(event)

@@ -2,24 +2,87 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
 
 if TYPE_CHECKING:
     from claimdesk.gui.main_window import MainWindow
+
+Shortcut = QKeySequence | QKeySequence.StandardKey | str
+
+
+@dataclass(frozen=True)
+class WindowActions:
+    """Every action of the window's menus, built once by :func:`build` (one field per action).
+
+    The three menus that change after start-up (the recent projects, and the labels and
+    classroom menus that an exercise freezes or hides) are kept here as well.
+    """
+
+    # File
+    new_project: QAction
+    open_project: QAction
+    import_articles: QAction
+    import_folder: QAction
+    clean_imports: QAction
+    cleanup_rules: QAction
+    export_dataset: QAction
+    import_annotations: QAction
+    quit: QAction
+    clear_recent: QAction
+    recent_menu: QMenu
+    # Edit
+    undo: QAction
+    redo: QAction
+    delete_annotation: QAction
+    edit_note: QAction
+    snap_to_words: QAction
+    preferences: QAction
+    # Labels
+    add_label: QAction
+    edit_label: QAction
+    recolour_label: QAction
+    delete_label: QAction
+    labels_menu: QMenu
+    # Document
+    next_document: QAction
+    previous_document: QAction
+    mark_done: QAction
+    filter_documents: QAction
+    # Classroom
+    create_exercise: QAction
+    collect: QAction
+    collect_folder: QAction
+    history: QAction
+    grades: QAction
+    classroom_menu: QMenu
+    # View
+    zoom_in: QAction
+    zoom_out: QAction
+    zoom_reset: QAction
+    # Review
+    curate: QAction
+    dashboard: QAction
+    # Help
+    shortcuts: QAction
 
 
 def _action(
     window: MainWindow,
     text: str,
-    slot: Callable[..., Any],
-    shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    slot: Callable[[], object],
+    shortcut: Shortcut | Sequence[Shortcut] | None = None,
     tip: str = "",
 ) -> QAction:
+    """An action of the window; several shortcuts: the first is the one menus show."""
     action = QAction(text, window)
-    if shortcut is not None:
+    if isinstance(shortcut, Sequence) and not isinstance(shortcut, str):
+        action.setShortcuts([QKeySequence(key) for key in shortcut])
+    elif shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
     if tip:
         action.setStatusTip(tip)
@@ -28,206 +91,228 @@ def _action(
     return action
 
 
-def build_menus(window: MainWindow) -> None:
-    """Create the window's actions (kept as attributes for tests and toolbars) and menus."""
-    menu = window.menuBar()
-    file_menu = menu.addMenu("&File")
-    window.new_action = _action(window, "&New project…", window.new_project, "Ctrl+Shift+N")
-    window.open_action = _action(
+def _toggle(
+    window: MainWindow, text: str, slot: Callable[[bool], object], checked: bool
+) -> QAction:
+    action = QAction(text, window)
+    action.setCheckable(True)
+    action.setChecked(checked)
+    action.triggered.connect(slot)
+    window.addAction(action)
+    return action
+
+
+def _fill(menu: QMenu, actions: Sequence[QAction | None]) -> None:
+    for action in actions:
+        if action is None:
+            menu.addSeparator()
+        else:
+            menu.addAction(action)
+
+
+def build(window: MainWindow) -> WindowActions:
+    """Create the window's actions and menus; the window keeps what this returns."""
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    new_project = _action(window, "&New project…", window.new_project, "Ctrl+Shift+N")
+    open_project = _action(
         window, "&Open project…", window.open_project, QKeySequence.StandardKey.Open
     )
-    window.import_action = _action(
+    import_articles = _action(
         window, "&Import articles…", window.import_files, "Ctrl+I", "Import .txt or .md files"
     )
-    window.import_folder_action = _action(
+    import_folder = _action(
         window,
         "Import a &folder…",
         window.import_folder,
         "Ctrl+Shift+I",
         "Import every .txt/.md file in a folder",
     )
-    window.clean_action = _action(window, "Clean &web debris on import", window._toggle_clean)
-    window.clean_action.setCheckable(True)
-    window.clean_action.setChecked(window.settings.clean_imports)
-    window.rules_action = _action(
+    clean_imports = _toggle(
+        window,
+        "Clean &web debris on import",
+        window.set_clean_imports,
+        window.settings.clean_imports,
+    )
+    cleanup_rules = _action(
         window, "Clean-up r&ules…", window.show_cleanup_rules, None, "What the clean-up removes"
     )
-    window.quit_action = _action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit)
-    for action in (
-        window.new_action,
-        window.open_action,
-        "recent",
-        None,
-        window.import_action,
-        window.import_folder_action,
-        window.clean_action,
-        window.rules_action,
-        None,
-        window.quit_action,
-    ):
-        if action == "recent":  # File › Open Recent (gui/main_window.py fills it)
-            window.recent_menu = file_menu.addMenu("Open &Recent")
-            window.recent_menu.aboutToShow.connect(window.fill_recent_menu)
-            window.fill_recent_menu()
-        elif isinstance(action, QAction):
-            file_menu.addAction(action)
-        else:
-            file_menu.addSeparator()
     # Datasets out and in (gui/export_dialog.py, imported when first used).
-    window._dataset_task = None  # the running export or import, kept until it reports back
-
-    def datasets(name: str) -> Callable[[], None]:
-        def run() -> None:
-            from claimdesk.gui import export_dialog
-
-            getattr(export_dialog, name)(window)
-
-        return run
-
-    window.export_dataset_action = _action(
+    export_dataset = _action(
         window,
         "&Export dataset…",
-        datasets("export_dataset"),
+        window.export_dataset,
         "Ctrl+Shift+E",
         "Write annotations as JSONL, CSV, brat, CoNLL, spaCy, Label Studio and more",
     )
-    window.import_annotations_action = _action(
+    import_annotations = _action(
         window,
         "Import &annotations…",
-        datasets("import_annotations"),
+        window.import_annotations,
         None,
         "Add documents with their annotations from a dataset file",
     )
-    file_menu.insertAction(window.quit_action, window.export_dataset_action)
-    file_menu.insertAction(window.quit_action, window.import_annotations_action)
-    file_menu.insertSeparator(window.quit_action)
+    quit_ = _action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit)
+    _fill(file_menu, [new_project, open_project])
+    # File › Open Recent: the window fills it each time it is shown.
+    recent_menu = file_menu.addMenu("Open &Recent")
+    recent_menu.aboutToShow.connect(window.fill_recent_menu)
+    clear_recent = QAction("&Clear list", window)
+    clear_recent.triggered.connect(window.clear_recent)
+    _fill(
+        file_menu,
+        [
+            None,
+            import_articles,
+            import_folder,
+            clean_imports,
+            cleanup_rules,
+            None,
+            export_dataset,
+            import_annotations,
+            None,
+            quit_,
+        ],
+    )
 
-    edit_menu = menu.addMenu("&Edit")
-    window.undo_action = _action(window, "&Undo", window.undo, QKeySequence.StandardKey.Undo)
-    window.redo_action = _action(window, "&Redo", window.redo, "Ctrl+Shift+Z")
-    window.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-    window.delete_action = _action(
+    edit_menu = bar.addMenu("&Edit")
+    undo = _action(window, "&Undo", window.undo, QKeySequence.StandardKey.Undo)
+    redo = _action(window, "&Redo", window.redo, ("Ctrl+Shift+Z", "Ctrl+Y"))
+    delete_annotation = _action(
         window, "&Delete annotation", window.delete_selected, None, "Delete the selected annotation"
     )
-    window.note_action = _action(window, "Edit &note…", window.edit_note, "Ctrl+E")
-    window.snap_action = _action(window, "&Snap selections to words", window._toggle_snap)
-    window.snap_action.setCheckable(True)
-    window.snap_action.setChecked(window.settings.snap_to_words)
-    window.preferences_action = _action(
+    edit_note = _action(window, "Edit &note…", window.edit_note, "Ctrl+E")
+    snap_to_words = _toggle(
+        window, "&Snap selections to words", window.set_snap_to_words, window.settings.snap_to_words
+    )
+    preferences = _action(
         window, "Pre&ferences…", window.show_preferences, "Ctrl+,", "Text size, theme, name…"
     )
-    window.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-    for action in (
-        window.undo_action,
-        window.redo_action,
-        None,
-        window.delete_action,
-        window.note_action,
-        None,
-        window.snap_action,
-        window.preferences_action,
-    ):
-        edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
-
-    labels_menu = window.labels_menu = menu.addMenu("&Labels")
-    window.add_label_action = _action(window, "&Add label…", window.add_label, "Ctrl+L")
-    labels_menu.addAction(window.add_label_action)
-    labels_menu.addAction(_action(window, "&Edit label…", window.tags._edit))
-    labels_menu.addAction(_action(window, "&Colour…", window.tags._recolour))
-    labels_menu.addAction(_action(window, "&Delete label", window.tags._delete))
-
-    document_menu = menu.addMenu("&Document")
-    window.next_action = _action(window, "&Next document", window.next_document, "Ctrl+PgDown")
-    window.prev_action = _action(
-        window, "&Previous document", window.previous_document, "Ctrl+PgUp"
+    preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
+    _fill(
+        edit_menu,
+        [undo, redo, None, delete_annotation, edit_note, None, snap_to_words, preferences],
     )
-    window.done_action = _action(window, "Mark &done / not done", window.toggle_done, "Ctrl+D")
-    window.filter_action = _action(
+
+    labels_menu = bar.addMenu("&Labels")
+    add_label = _action(window, "&Add label…", window.add_label, "Ctrl+L")
+    edit_label = _action(window, "&Edit label…", window.tags.edit_current)
+    recolour_label = _action(window, "&Colour…", window.tags.recolour_current)
+    delete_label = _action(window, "&Delete label", window.tags.delete_current)
+    _fill(labels_menu, [add_label, edit_label, recolour_label, delete_label])
+
+    document_menu = bar.addMenu("&Document")
+    next_document = _action(window, "&Next document", window.next_document, "Ctrl+PgDown")
+    previous_document = _action(window, "&Previous document", window.previous_document, "Ctrl+PgUp")
+    mark_done = _action(window, "Mark &done / not done", window.toggle_done, "Ctrl+D")
+    filter_documents = _action(
         window,
         "&Filter documents",
         lambda: window.documents.filter.setFocus(),
         QKeySequence.StandardKey.Find,
     )
-    for action in (
-        window.next_action,
-        window.prev_action,
-        window.done_action,
-        window.filter_action,
-    ):
-        document_menu.addAction(action)
+    _fill(document_menu, [next_document, previous_document, mark_done, filter_documents])
 
-    classroom_menu = window.classroom_menu = menu.addMenu("&Classroom")
-    window.create_exercise_action = _action(
+    classroom_menu = bar.addMenu("&Classroom")
+    create_exercise = _action(
         window,
         "&Create exercise…",
         window.create_exercise,
         None,
         "Write an exercise file for students from documents of this project",
     )
-    window.collect_action = _action(
+    collect = _action(
         window,
         "C&ollect submissions…",
         window.collect_submissions,
         None,
         "Check students' submission files and add their annotations to this project",
     )
-    window.collect_folder_action = _action(
+    collect_folder = _action(
         window,
         "Collect a &folder of submissions…",
         window.collect_folder,
         None,
         "Collect every submission file in a folder (and its subfolders)",
     )
-    window.grades_action = _action(
+    grades = _action(
         window, "&Grades…", window.show_grades, None, "Scores of every student against the key"
     )
-    window.history_action = _action(
+    history = _action(
         window,
         "Submission &history…",
         window.show_submission_history,
         None,
         "Held conflicts and replaced submissions: accept or restore one",
     )
-    for action in (
-        window.create_exercise_action,
-        None,
-        window.collect_action,
-        window.collect_folder_action,
-        window.history_action,
-        None,
-        window.grades_action,
-    ):
-        classroom_menu.addSeparator() if action is None else classroom_menu.addAction(action)
+    _fill(classroom_menu, [create_exercise, None, collect, collect_folder, history, None, grades])
 
-    view_menu = menu.addMenu("&View")
-    window.zoom_in_action = _action(
-        window, "Larger text", lambda: window.zoom(1), QKeySequence.StandardKey.ZoomIn
-    )
-    window.zoom_in_action.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
-    window.zoom_out_action = _action(
+    view_menu = bar.addMenu("&View")
+    zoom_in = _action(window, "Larger text", lambda: window.zoom(1), ("Ctrl++", "Ctrl+="))
+    zoom_out = _action(
         window, "Smaller text", lambda: window.zoom(-1), QKeySequence.StandardKey.ZoomOut
     )
-    window.zoom_reset_action = _action(window, "Normal size", lambda: window.zoom(0), "Ctrl+0")
-    for action in (window.zoom_in_action, window.zoom_out_action, window.zoom_reset_action):
-        view_menu.addAction(action)
+    zoom_reset = _action(window, "Normal size", lambda: window.zoom(0), "Ctrl+0")
+    _fill(view_menu, [zoom_in, zoom_out, zoom_reset])
 
-    review_menu = menu.addMenu("&Review")
-    window.curate_action = _action(
+    review_menu = bar.addMenu("&Review")
+    curate = _action(
         window,
         "&Curate document…",
         lambda: window.curate_document(),
         None,
         "Build the gold set of this document from every annotator's spans",
     )
-    window.dashboard_action = _action(
+    dashboard = _action(
         window,
         "&Agreement dashboard…",
         window.open_dashboard,
         None,
         "Label counts, agreement between annotators, per-document agreement, progress",
     )
-    review_menu.addAction(window.curate_action)
-    review_menu.addAction(window.dashboard_action)
+    _fill(review_menu, [curate, dashboard])
 
-    help_menu = menu.addMenu("&Help")
-    help_menu.addAction(_action(window, "&Keyboard shortcuts", window.show_shortcuts, "F1"))
+    help_menu = bar.addMenu("&Help")
+    shortcuts = _action(window, "&Keyboard shortcuts", window.show_shortcuts, "F1")
+    help_menu.addAction(shortcuts)
+
+    return WindowActions(
+        new_project=new_project,
+        open_project=open_project,
+        import_articles=import_articles,
+        import_folder=import_folder,
+        clean_imports=clean_imports,
+        cleanup_rules=cleanup_rules,
+        export_dataset=export_dataset,
+        import_annotations=import_annotations,
+        quit=quit_,
+        clear_recent=clear_recent,
+        recent_menu=recent_menu,
+        undo=undo,
+        redo=redo,
+        delete_annotation=delete_annotation,
+        edit_note=edit_note,
+        snap_to_words=snap_to_words,
+        preferences=preferences,
+        add_label=add_label,
+        edit_label=edit_label,
+        recolour_label=recolour_label,
+        delete_label=delete_label,
+        labels_menu=labels_menu,
+        next_document=next_document,
+        previous_document=previous_document,
+        mark_done=mark_done,
+        filter_documents=filter_documents,
+        create_exercise=create_exercise,
+        collect=collect,
+        collect_folder=collect_folder,
+        history=history,
+        grades=grades,
+        classroom_menu=classroom_menu,
+        zoom_in=zoom_in,
+        zoom_out=zoom_out,
+        zoom_reset=zoom_reset,
+        curate=curate,
+        dashboard=dashboard,
+        shortcuts=shortcuts,
+    )

@@ -111,21 +111,21 @@ class LabelDelegate(QStyledItemDelegate):
     """Draws: colour swatch, key badge, name (indented by group), count for this document."""
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
-        height = option.fontMetrics.height()  # type: ignore[attr-defined]
+        height = option.fontMetrics.height()
         return QSize(200, height + 10)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         label: LabelRecord = index.data(LabelListModel.LabelRole)
         depth: int = index.data(LabelListModel.DepthRole)
         count: int = index.data(LabelListModel.CountRole)
-        rect: QRect = option.rect  # type: ignore[attr-defined]
-        palette: QPalette = option.palette  # type: ignore[attr-defined]
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        rect: QRect = option.rect
+        palette: QPalette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.save()
         if selected:
             painter.fillRect(rect, palette.highlight())
         text_colour = palette.highlightedText().color() if selected else palette.text().color()
-        metrics = option.fontMetrics  # type: ignore[attr-defined]
+        metrics = option.fontMetrics
         x = rect.left() + 6 + depth * 14
         swatch = QRect(x, rect.top() + 5, 12, rect.height() - 10)
         painter.fillRect(swatch, QColor(label.colour))
@@ -185,12 +185,12 @@ class TagPanel(QWidget):
         buttons.setContentsMargins(0, 0, 0, 0)
         for text, tip, handler in (
             ("Add…", "Add a label to the codebook", self.addRequested.emit),
-            ("Edit…", "Rename the label, change its key, group or definition", self._edit),
-            ("Colour…", "Change the label's colour", self._recolour),
+            ("Edit…", "Rename the label, change its key, group or definition", self.edit_current),
+            ("Colour…", "Change the label's colour", self.recolour_current),
             (
                 "Delete",
                 "Delete the label (asks first if it is in use; can be undone)",
-                self._delete,
+                self.delete_current,
             ),
         ):
             button = QToolButton()
@@ -211,15 +211,15 @@ class TagPanel(QWidget):
         index = self.view.currentIndex()
         return self._id(index) if index.isValid() else None
 
-    def _edit(self) -> None:
+    def edit_current(self) -> None:
         if (label_id := self.current_label_id()) is not None:
             self.editRequested.emit(label_id)
 
-    def _recolour(self) -> None:
+    def recolour_current(self) -> None:
         if (label_id := self.current_label_id()) is not None:
             self.recolourRequested.emit(label_id)
 
-    def _delete(self) -> None:
+    def delete_current(self) -> None:
         if (label_id := self.current_label_id()) is not None:
             self.deleteRequested.emit(label_id)
 

@@ -97,7 +97,7 @@ def collect_now(window: MainWindow, paths: list[Path]) -> Task | None:
         window.statusBar().showMessage(f"Submissions: {report.summary}.", 12000)
         window.prompts.report("Submissions collected", report.summary, report_text(report))
         if report.held:
-            show_history(window)  # the conflicts wait for the teacher's decision
+            window.show_submission_history()  # the conflicts wait for the teacher's decision
 
     return run_task(
         window,
@@ -137,7 +137,6 @@ def show_history(window: MainWindow) -> SubmissionHistoryDialog:
 
     dialog = SubmissionHistoryDialog(load, make_current, window)
     dialog.show()
-    window._history_dialog = dialog  # type: ignore[attr-defined]
     return dialog
 
 
@@ -154,5 +153,4 @@ def show_grades(window: MainWindow) -> Any:
     grades = GradesWindow(window.project, found, window.prompts, window)
     grades.show()
     grades.regrade()
-    window._grades_window = grades  # type: ignore[attr-defined]
     return grades

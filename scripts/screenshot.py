@@ -59,7 +59,7 @@ def main() -> None:
         window.open_document(window.documents.model.document_ids()[1])
         window.open_document(window.documents.model.document_ids()[0])
         first = window.annotations.model_.record(3).id
-        window._select(first)
+        window.select_annotation(first)
         window.view.verticalScrollBar().setValue(0)
         app.processEvents()
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,7 @@ from claimdesk.core.limits import (
     TITLE_MAX,
     has_controls,
     has_surrogates,
-    is_reserved_annotator,
+    is_gold_name_in_a_file,
     name_problem,
     printable,
     text_problem,
@@ -34,6 +34,7 @@ from claimdesk.core.limits import (
 from claimdesk.core.progress import Progress, check_progress
 from claimdesk.core.records import Changes, LabelRecord
 from claimdesk.core.store import edits
+from claimdesk.core.store.curation import gold_set
 from claimdesk.core.store.datasets import existing_spans, import_keys
 from claimdesk.core.store.project import Project
 from claimdesk.core.text.textio import sha256_text
@@ -103,7 +104,9 @@ def import_annotations(
     default_annotator = _name(annotator or DEFAULT_ANNOTATOR)
     if not default_annotator:
         raise FormatError(path, "the annotator needs a name")
-    problem = _annotator_problem(default_annotator)
+    gold = gold_set(project)
+    gold_name = gold.name if gold is not None else None
+    problem = _annotator_problem(default_annotator, gold_name)
     if problem:
         raise EditError(f"Cannot import as this annotator: {problem}.")
     if documents is None:
@@ -162,8 +165,8 @@ def import_annotations(
             who = _name(span.annotator) if span.annotator else default_annotator
             if not who:
                 raise FormatError(path, "an annotator name is empty", where)
-            if who not in checked_annotators:  # a file may not add spans to "Gold" either
-                problem = _annotator_problem(who)
+            if who not in checked_annotators:  # a file may not add spans to the gold set
+                problem = _annotator_problem(who, gold_name)
                 if problem:
                     raise FormatError(path, problem, where)
                 checked_annotators.add(who)
@@ -220,12 +223,16 @@ def read_dataset(format_name: str, path: Path | str) -> list[DocumentIn]:
         raise FormatError(path, "is too large to read into memory") from None
 
 
-def _annotator_problem(name: str) -> str | None:
-    """Why an annotator from a file (or the import's default) cannot be created, or None."""
+def _annotator_problem(name: str, gold_name: str | None) -> str | None:
+    """Why an annotator from a file (or the import's default) cannot be used, or None.
+
+    A file cannot mark a gold set (no format carries the mark), so neither "Gold" nor the name
+    of this project's gold set may come from one.
+    """
     problem = name_problem(name, "annotator name", ANNOTATOR_NAME_MAX)
     if problem:
         return problem
-    if is_reserved_annotator(name):
+    if is_gold_name_in_a_file(name) or name == gold_name:
         return (
             f"the annotator name {shown_value(name)} is reserved for the gold set that"
             " curation makes; give that annotator another name"

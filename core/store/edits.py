@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, CursorResult, delete, insert, select, update
 
-from claimdesk.core.records import AnnotationRecord, Changes, LabelRecord, Status
+from claimdesk.core.records import AnnotationRecord, Changes, LabelRecord, Status, StatusChange
 from claimdesk.core.store import sqlite
 from claimdesk.core.store.tables import (
     annotation_table,
@@ -154,20 +154,21 @@ class AddAnnotation(Command):
             _insert_annotations(conn, [self.record])
         document_id, annotator_id = self.record.document_id, self.record.annotator_id
         self._status_before = get_status(conn, document_id, annotator_id)
-        statuses: tuple[tuple[int, int], ...] = ()
+        statuses: tuple[StatusChange, ...] = ()
         if self._status_before in (None, Status.TODO.value):
             put_status(conn, document_id, annotator_id, Status.IN_PROGRESS.value)
-            statuses = ((document_id, annotator_id),)
+            statuses = (StatusChange(document_id, annotator_id, Status.IN_PROGRESS),)
         return Changes(annotations_added=(self.record,), statuses=statuses)
 
     def revert(self, conn: Connection) -> Changes:
         assert self.record is not None
         conn.execute(delete(annotation_table).where(annotation_table.c.id == self.record.id))
         document_id, annotator_id = self.record.document_id, self.record.annotator_id
-        statuses: tuple[tuple[int, int], ...] = ()
+        statuses: tuple[StatusChange, ...] = ()
         if get_status(conn, document_id, annotator_id) != self._status_before:
             put_status(conn, document_id, annotator_id, self._status_before)
-            statuses = ((document_id, annotator_id),)
+            status = Status(self._status_before or Status.TODO.value)
+            statuses = (StatusChange(document_id, annotator_id, status),)
         return Changes(annotations_removed=(self.record,), statuses=statuses)
 
 
@@ -375,11 +376,12 @@ class SetStatus(Command):
     def apply(self, conn: Connection) -> Changes:
         self.before = get_status(conn, *self.key)
         put_status(conn, *self.key, self.status.value)
-        return Changes(statuses=(self.key,))
+        return Changes(statuses=(StatusChange(*self.key, self.status),))
 
     def revert(self, conn: Connection) -> Changes:
         put_status(conn, *self.key, self.before)
-        return Changes(statuses=(self.key,))
+        before = Status(self.before or Status.TODO.value)
+        return Changes(statuses=(StatusChange(*self.key, before),))
 
 
 class AddDocuments(Command):

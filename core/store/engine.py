@@ -45,8 +45,8 @@ __all__ = [
 # "CLMD": written into the SQLite header by the first migration.
 APPLICATION_ID = 0x434C4D44
 # Bumped by every migration (each sets PRAGMA user_version); HEAD_REVISION is its Alembic id.
-SCHEMA_VERSION = 3
-HEAD_REVISION = "0003"
+SCHEMA_VERSION = 4
+HEAD_REVISION = "0004"
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 

@@ -16,7 +16,7 @@ from itertools import starmap
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, func, insert, select
+from sqlalchemy import Connection, Engine, bindparam, false, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from claimdesk.core.codebook import Codebook
@@ -37,6 +37,7 @@ from claimdesk.core.records import (
     LabelRecord,
     Status,
 )
+from claimdesk.core.store import curation as gold_names
 from claimdesk.core.store import edits, sqlite
 from claimdesk.core.store import engine as store
 from claimdesk.core.store.edits import LABEL_COLUMNS, Command
@@ -141,11 +142,10 @@ class Project:
             return [edits.label_record(r) for r in rows]
 
     def annotators(self) -> list[AnnotatorRecord]:
+        columns = (annotator_table.c.id, annotator_table.c.name, annotator_table.c.is_gold)
         with self._engine.connect() as conn:
-            rows = conn.execute(
-                select(annotator_table.c.id, annotator_table.c.name).order_by(annotator_table.c.id)
-            )
-            return [AnnotatorRecord(*r) for r in rows]
+            rows = conn.execute(select(*columns).order_by(annotator_table.c.id))
+            return [AnnotatorRecord(int(i), str(n), bool(g)) for i, n, g in rows]
 
     def documents(self) -> list[DocumentRecord]:
         columns = (
@@ -273,11 +273,16 @@ class Project:
     # -- annotators -----------------------------------------------------------------------------
 
     def ensure_annotator(self, name: str) -> AnnotatorRecord:
-        """The annotator of that name, created on first use (not an undoable edit)."""
+        """The person of that name, created on first use (not an undoable edit).
+
+        Never the gold set, whatever its name: a gold set holding this name is renamed first.
+        """
         name = " ".join(name.split())
         if not name:
             raise EditError("An annotator needs a name.")
-        query = select(annotator_table.c.id).where(annotator_table.c.name == name)
+        query = select(annotator_table.c.id).where(
+            annotator_table.c.name == name, annotator_table.c.is_gold == false()
+        )
         with self._engine.connect() as conn:
             found = conn.execute(query).scalar()
         if found is None:
@@ -285,6 +290,7 @@ class Project:
             # (it waits for the write lock), then read whichever row won.
             values = {"name": name, "created_at": utcnow()}
             with self._engine.begin() as conn:
+                gold_names.make_room_for_person(conn, name)
                 conn.execute(
                     sqlite.insert_if_absent(annotator_table, values, [annotator_table.c.name])
                 )

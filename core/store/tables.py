@@ -7,6 +7,7 @@ from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -17,6 +18,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -85,13 +88,28 @@ class Label(Base):
 
 
 class Annotator(Base):
-    """A person who annotates; their work is kept apart from everyone else's."""
+    """A person who annotates, or the gold set curation builds (``is_gold``: at most one row).
+
+    Each one's work is kept apart from everyone else's. The gold set is found by its flag, never
+    by its name, so a person may be called Gold.
+    """
 
     __tablename__ = "annotator"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    is_gold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    __table_args__ = (
+        Index(
+            "uq_annotator_gold_set",
+            "is_gold",
+            unique=True,
+            sqlite_where=text("is_gold = 1"),
+            postgresql_where=text("is_gold"),
+        ),
+    )
 
 
 class Annotation(Base):

@@ -159,7 +159,7 @@ def test_core_module_never_imports_gui_or_qt(path: Path) -> None:
 # Outside core/store, core calls the store's named functions instead of speaking SQL. Temporary
 # exceptions, removed as their queries move into the store: the classroom, and curation's
 # command type hints (the gold set's change).
-SQL_EXCEPTIONS = ("core/classroom/", "core/agreement/curation.py")
+SQL_EXCEPTIONS = ("core/classroom/",)
 
 
 def outside_the_store(path: Path) -> bool:

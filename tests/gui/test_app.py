@@ -69,7 +69,7 @@ def test_new_and_open_project_from_the_window(
     qtbot.addWidget(window)
     fresh = tmp_path / "fresh.claimdesk"
     prompts.paths = [fresh]
-    window.new_action.trigger()
+    window.menu_actions.new_project.trigger()
     assert window.project.path == fresh
     assert window.documents.model.rowCount() == 0
     assert [label.name for label in window.labels.values()][:2] == ["Claim", "Evidence"]
@@ -77,21 +77,21 @@ def test_new_and_open_project_from_the_window(
     bad = tmp_path / "bad.claimdesk"
     bad.write_bytes(b"garbage" * 50)
     prompts.paths = [bad]
-    window.open_action.trigger()
+    window.menu_actions.open_project.trigger()
     assert "bad.claimdesk" in prompts.errors[-1]
     assert window.project.path == fresh  # the open project stays open
     prompts.paths = [project_path]
-    window.open_action.trigger()
+    window.menu_actions.open_project.trigger()
     assert window.project.path == project_path
     assert Settings().last_project == str(project_path)
     window.close()
 
 
-def test_first_launch_refuses_the_gold_sets_name_and_asks_again(qtbot: QtBot) -> None:
+def test_first_launch_refuses_controls_and_asks_again_but_gold_is_a_name(qtbot: QtBot) -> None:
     class Answers(ScriptedPrompts):
         def __init__(self) -> None:
             super().__init__()
-            self.answers = [" gold ", "Ann\x1b[2J", "Ana"]
+            self.answers = ["Ann\x1b[2J", " Gold "]
 
         def annotator_name(self, current: str = "") -> str | None:
             self.asked.append("name")
@@ -101,8 +101,7 @@ def test_first_launch_refuses_the_gold_sets_name_and_asks_again(qtbot: QtBot) ->
     window = build_window(None, Settings(), prompts)
     assert window is not None
     qtbot.addWidget(window)
-    assert prompts.asked.count("name") == 3
-    assert "reserved for the gold set" in prompts.errors[0]
-    assert "control characters" in prompts.errors[1]
-    assert Settings().annotator_name == "Ana"
-    assert window.annotator.name == "Ana"
+    assert prompts.asked.count("name") == 2
+    assert len(prompts.errors) == 1 and "control characters" in prompts.errors[0]
+    # The gold set is marked in the project, not named: a person may be called Gold.
+    assert window.annotator.name == "Gold" and not window.annotator.is_gold

@@ -18,7 +18,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_edit_survives_sigkill_right_after_it(seeded: Project, tmp_path: Path) -> None:
     path = seeded.path
     seeded.close()
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "packaging" / "editable"), str(ROOT)]),
+    }
     process = subprocess.Popen(
         [sys.executable, str(TARGET), str(path), "arms embargo with the West", "1"],
         stdout=subprocess.PIPE,

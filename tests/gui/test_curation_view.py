@@ -30,8 +30,8 @@ def gold_rows(path: Path) -> list[tuple[object, ...]]:
 @pytest.fixture
 def curating(window: MainWindow, qtbot: QtBot) -> CurationView:
     add_annotators(window.project, 4)
-    window.curate_action.trigger()
-    view = window.review_windows["curation"]
+    window.menu_actions.curate.trigger()
+    view = window.curation
     assert isinstance(view, CurationView)
     qtbot.waitExposed(view)
     return view
@@ -88,7 +88,7 @@ def test_keys_accept_reject_and_undo_through_the_project(
     qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert len(gold_rows(project_path)) == 1
     # The main window's undo history is the same project's: it offers the next undo.
-    assert window.undo_action.text() == "&Undo Accept span into gold"
+    assert window.menu_actions.undo.text() == "&Undo Accept span into gold"
     qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert gold_rows(project_path) == []
     assert curating.model.index(1, gold_column).data() == ""
@@ -148,7 +148,7 @@ def test_undo_in_the_main_window_redraws_the_curation_view(
 ) -> None:
     qtbot.keyClick(curating.table, Qt.Key.Key_A)
     assert curating.model.index(0, curating.model.gold_column()).data() == "★ gold"
-    window.undo_action.trigger()
+    window.menu_actions.undo.trigger()
     assert gold_rows(project_path) == []
     assert curating.model.index(0, curating.model.gold_column()).data() == ""
 
@@ -288,7 +288,7 @@ def test_opening_another_project_closes_the_review_windows(
     tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     prompts.paths = [tmp_path / "other.claimdesk"]
-    window.new_action.trigger()
+    window.menu_actions.new_project.trigger()
     assert window.project.path == tmp_path / "other.claimdesk"
-    assert window.review_windows == {}
+    assert window.curation is None and window.dashboard is None
     assert not curating.isVisible()

@@ -28,8 +28,8 @@ from tests.gui.review_project import add_annotators
 def dashboard(window: MainWindow, qtbot: QtBot):  # type: ignore[no-untyped-def]
     ids = add_annotators(window.project, 10)
     gold_annotator(window.project)  # exists, but stays out of the figures unless asked
-    window.dashboard_action.trigger()
-    view = window.review_windows["dashboard"]
+    window.menu_actions.dashboard.trigger()
+    view = window.dashboard
     qtbot.waitExposed(view)
     # The figures are computed off the GUI thread; the window stays responsive meanwhile.
     qtbot.waitUntil(lambda: view.report is not None, timeout=30_000)
@@ -96,7 +96,7 @@ def test_double_click_on_a_disagreement_opens_curation_there(
     # A real double click: press and release, then the double-click event.
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    curation = window.review_windows["curation"]
+    curation = window.curation
     assert isinstance(curation, CurationView)
     assert curation.document_id == target.document_id
     side = (target.first or target.second)[0]
@@ -149,6 +149,29 @@ def test_gold_set_and_unlabelled_switch_recompute(
     assert view.report.unlabelled == "ignore"
     assert view.report.annotator_ids == ids
     assert len(view.heatmap.matrix) == 10
+
+
+def test_a_person_called_gold_counts_and_the_gold_set_is_told_apart(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    project = window.project
+    ids = add_annotators(project, 3)
+    person = project.ensure_annotator("Gold")
+    first = project.documents()[0].id
+    for record in project.annotations(first, ids[0])[:5]:
+        project.add_annotation(first, record.label_id, person.id, record.start, record.end)
+    gold = gold_annotator(project)
+    assert gold.name == "Gold (curated)" and gold.id != person.id
+    window.menu_actions.dashboard.trigger()
+    view = window.dashboard
+    qtbot.waitUntil(lambda: view.report is not None, timeout=30_000)
+    # The person is counted by default; the gold set only when asked for, under its own name.
+    assert view.report.annotator_ids == [*ids, person.id]
+    assert view.report.annotator_names[-1] == "Gold"
+    with qtbot.waitSignal(view.computed, timeout=30_000):
+        view.include_gold.setChecked(True)
+    assert view.report.annotator_ids == [*ids, person.id, gold.id]
+    assert view.report.annotator_names[-2:] == ["Gold", "Gold (curated)"]
 
 
 def test_stop_ends_a_computation_and_keeps_the_figures_shown(

@@ -54,7 +54,7 @@ def student_window(qtbot: QtBot, exercise: Path, prompts: ClassroomPrompts) -> M
 
 
 def mode(window: MainWindow) -> StudentMode:
-    found = getattr(window, "student_mode", None)
+    found = window.student_mode
     assert isinstance(found, StudentMode)
     return found
 
@@ -88,15 +88,17 @@ def test_student_opens_annotates_submits_and_resumes(
     assert student.banner.progress.text() == "0 of 3 documents done · 0 claims"
     assert student.banner.submitted.text() == "Not submitted yet"
     # The codebook is frozen, and says why.
-    assert not window.add_label_action.isEnabled()
-    assert window.add_label_action.toolTip() == FROZEN_TIP
-    assert all(not a.isEnabled() for a in window.labels_menu.actions() if not a.isSeparator())
+    assert not window.menu_actions.add_label.isEnabled()
+    assert window.menu_actions.add_label.toolTip() == FROZEN_TIP
+    assert all(
+        not a.isEnabled() for a in window.menu_actions.labels_menu.actions() if not a.isSeparator()
+    )
     panel_buttons = window.tags.findChildren(QToolButton)
     assert panel_buttons and all(
         not b.isEnabled() and b.toolTip() == FROZEN_TIP for b in panel_buttons
     )
-    assert not window.import_action.isEnabled()
-    assert not window.classroom_menu.menuAction().isVisible()
+    assert not window.menu_actions.import_articles.isEnabled()
+    assert not window.menu_actions.classroom_menu.menuAction().isVisible()
     # Guidelines as plain text.
     guidelines = student.show_guidelines()
     assert guidelines.text.toPlainText() == GUIDELINES
@@ -179,10 +181,10 @@ def test_plain_launch_after_an_exercise_resumes_it_and_other_projects_are_normal
     assert plain.annotator.name == "Bo"
     # Opening an ordinary project turns the window back to normal.
     plain.open_project(project_path)
-    assert getattr(plain, "student_mode", None) is None
-    assert plain.add_label_action.isEnabled()
+    assert plain.student_mode is None
+    assert plain.menu_actions.add_label.isEnabled()
     assert all(b.isEnabled() for b in plain.tags.findChildren(QToolButton))
-    assert plain.classroom_menu.menuAction().isVisible()
+    assert plain.menu_actions.classroom_menu.menuAction().isVisible()
     assert "Exercise" not in [a.text().replace("&", "") for a in plain.menuBar().actions()]
     plain.close()
 
@@ -289,13 +291,13 @@ def test_a_submission_that_cannot_be_written_is_reported(
     window.close()
 
 
-def test_a_student_cannot_be_named_gold_and_is_asked_again(
+def test_a_student_named_with_overrides_is_asked_again_and_gold_is_a_name(
     qtbot: QtBot, exercise_file: Path
 ) -> None:
     prompts = ClassroomPrompts()
-    prompts.identities = [("Gold", ""), ("Eve\u202e", ""), ("Gold", "G-7")]
+    prompts.identities = [("Eve\u202e", ""), ("Gold", "")]
     window = student_window(qtbot, exercise_file, prompts)
-    assert "reserved for the gold set" in prompts.errors[0]
-    assert "right-to-left" in prompts.errors[1] and "\u202e" not in prompts.errors[1]
-    assert window.annotator.name == "Gold (G-7)"  # with an id, a person like any other
+    assert len(prompts.errors) == 1
+    assert "right-to-left" in prompts.errors[0] and "\u202e" not in prompts.errors[0]
+    assert window.annotator.name == "Gold"  # without an id too, a person like any other
     window.close()

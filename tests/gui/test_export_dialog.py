@@ -60,7 +60,7 @@ def test_export_runs_off_the_gui_thread_and_shows_the_report(
     seeded.add_annotation(document, label.id, window.annotator.id, 0, 6, note="<b>n</b>")
     out = tmp_path / "claims.jsonl"
     prompts.export_choices = [ExportChoice("jsonl", out)]
-    window.export_dataset_action.trigger()
+    window.menu_actions.export_dataset.trigger()
     qtbot.waitUntil(lambda: bool(prompts.reports), timeout=20_000)
     title, report = prompts.reports[0]
     assert title == "Export finished"
@@ -89,7 +89,7 @@ def test_cancelled_export_leaves_nothing(
     prompts = DatasetPrompts()
     window = _window(qtbot, seeded, settings, prompts)
     prompts.export_choices = [ExportChoice("csv", tmp_path / "x.csv")]
-    window.export_dataset_action.trigger()
+    window.menu_actions.export_dataset.trigger()
     qtbot.waitUntil(lambda: not running_tasks(window), timeout=20_000)
     assert window.statusBar().currentMessage() == "Export cancelled; nothing was written."
     assert prompts.reports == [] and prompts.errors == []
@@ -108,7 +108,7 @@ def test_export_problem_is_shown_and_nothing_written(
     folder.mkdir()
     (folder / "keep.txt").write_text("mine", encoding="utf-8")
     prompts.export_choices = [ExportChoice("brat", folder)]
-    window.export_dataset_action.trigger()
+    window.menu_actions.export_dataset.trigger()
     qtbot.waitUntil(lambda: bool(prompts.errors), timeout=20_000)
     assert "already holds files" in prompts.errors[0]
     assert [p.name for p in folder.iterdir()] == ["keep.txt"]
@@ -130,7 +130,7 @@ def test_import_annotations_refreshes_views_and_undoes(
     path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
     prompts.import_choices = [ImportChoice("jsonl", path, "Ana")]
     before = window.documents.model.rowCount()
-    window.import_annotations_action.trigger()
+    window.menu_actions.import_annotations.trigger()
     qtbot.waitUntil(lambda: bool(prompts.reports), timeout=20_000)
     assert prompts.reports[0][0] == "Import finished"
     assert "2 annotation(s) imported" in prompts.reports[0][1]
@@ -158,7 +158,7 @@ def test_import_of_a_bad_file_says_where_and_changes_nothing(
     path.write_text('{"text": "ok", "label": [[0, 9, "X"]]}\n', encoding="utf-8")
     before = db_rows(project_path, "SELECT count(*) FROM document")
     prompts.import_choices = [ImportChoice("jsonl", path, "Ana")]
-    window.import_annotations_action.trigger()
+    window.menu_actions.import_annotations.trigger()
     qtbot.waitUntil(lambda: bool(prompts.errors), timeout=20_000)
     assert "bad.jsonl: line 1: the span 0–9 lies outside the text" in prompts.errors[0]
     assert db_rows(project_path, "SELECT count(*) FROM document") == before
@@ -226,7 +226,7 @@ def test_export_never_replaces_the_open_project_and_says_why(
         (ExportChoice("jsonl", plain / "x.jsonl"), "x.jsonl: cannot be written: "),
     ]:
         prompts.export_choices = [choice]
-        window.export_dataset_action.trigger()
+        window.menu_actions.export_dataset.trigger()
         assert not running_tasks(window)  # refused before any work starts
         assert prompts.errors[-1].startswith("Nothing was written.\n\n")
         assert words in prompts.errors[-1]

@@ -30,7 +30,7 @@ def test_import_from_the_window_adds_opens_and_can_be_undone(
             tmp_path, "b.txt", "Barter deal signed\n\nGuns for butter — café talk.\n", "cp1252"
         ),
     ]
-    window.import_action.trigger()
+    window.menu_actions.import_articles.trigger()
     qtbot.waitUntil(lambda: window.documents.model.rowCount() == 4, timeout=10_000)
     assert window.view.document_text().startswith("Border talks resume\n\nThe frontier")
     assert "Imported 2 document(s)" in window.statusBar().currentMessage()
@@ -48,12 +48,12 @@ def test_a_bad_file_asks_before_importing_the_rest(
     empty = article(tmp_path, "empty.txt", "")
     prompts.paths = [good, empty]
     prompts.confirms = [False]
-    window.import_action.trigger()
+    window.menu_actions.import_articles.trigger()
     qtbot.waitUntil(lambda: any(q.startswith("confirm") for q in prompts.asked), timeout=10_000)
     assert "empty.txt: is empty" in prompts.asked[-1]
     assert len(db_rows(project_path, "SELECT id FROM document")) == 2  # nothing imported
     prompts.confirms = [True]
-    window.import_action.trigger()
+    window.menu_actions.import_articles.trigger()
     qtbot.waitUntil(lambda: window.documents.model.rowCount() == 3, timeout=10_000)
     assert db_rows(project_path, "SELECT title FROM document WHERE id = 3") == [
         ("Troops withdrawn",)
@@ -65,9 +65,9 @@ def test_importing_the_same_text_again_is_reported_not_doubled(
 ) -> None:
     path = article(tmp_path, "a.txt", "Summit planned\n\nFor May.\n")
     prompts.paths = [path]
-    window.import_action.trigger()
+    window.menu_actions.import_articles.trigger()
     qtbot.waitUntil(lambda: window.documents.model.rowCount() == 3, timeout=10_000)
-    window.import_action.trigger()
+    window.menu_actions.import_articles.trigger()
     qtbot.waitUntil(
         lambda: "already in the project" in window.statusBar().currentMessage(), timeout=10_000
     )
@@ -84,7 +84,7 @@ def test_hostile_names_and_damaged_files_are_shown_escaped_and_explained(
     os.mkfifo(pipe)
     prompts.paths = [Path(os.fsdecode(os.path.join(raw, b"caf\xe9 \xe2\x80\xae.txt"))), pipe]
     prompts.confirms = [True]
-    window.import_action.trigger()
+    window.menu_actions.import_articles.trigger()
     qtbot.waitUntil(lambda: bool(prompts.errors), timeout=10_000)
     assert "pipe.txt: is a named pipe, not a regular file" in prompts.asked[-1]
     (warning,) = prompts.errors
@@ -116,7 +116,7 @@ def test_closing_the_window_while_files_are_read_imports_nothing(
 
     monkeypatch.setattr(project_actions, "plan_import", slow_plan)
     prompts.paths = [article(tmp_path, "a.txt", "Border talks resume\n\nThe frontier is calm.\n")]
-    window.import_action.trigger()
+    window.menu_actions.import_articles.trigger()
     qtbot.waitUntil(reading.is_set, timeout=10_000)
     (task,) = running_tasks(window)
     window.close()

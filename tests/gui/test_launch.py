@@ -83,7 +83,7 @@ def test_an_exercise_handed_over_opens_the_students_workspace(
     assert open_path(window, exercise)
     assert prompts.errors == []
     assert window.project.path != teacher.path
-    assert getattr(window, "student_mode", None) is not None
+    assert window.student_mode is not None
     assert [d.title for d in window.project.documents()] == titles
 
 

@@ -92,7 +92,7 @@ def test_selection_snaps_to_whole_words(
 
 
 def test_snapping_can_be_turned_off(window: MainWindow, qtbot: QtBot, project_path: Path) -> None:
-    window.snap_action.trigger()
+    window.menu_actions.snap_to_words.trigger()
     assert window.settings.snap_to_words is False
     text = window.view.document_text()
     start = text.index("embargo")
@@ -417,7 +417,7 @@ def test_cleanup_rules_are_shown_to_the_user(window: MainWindow) -> None:
     shown = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
     assert shown == [rule.name for rule in DEFAULT_CLEANUP_RULES]
     assert any("Subscribe" in dialog.table.item(r, 1).text() for r in range(len(shown)))
-    assert window.rules_action in window.menuBar().actions()[0].menu().actions()
+    assert window.menu_actions.cleanup_rules in window.menuBar().actions()[0].menu().actions()
 
 
 def test_key_moves_a_selected_highlight_but_a_click_on_a_label_does_not(
@@ -467,12 +467,12 @@ def test_a_failed_save_says_not_saved_and_shows_no_highlight(
 def test_switches_are_remembered_across_launches(window: MainWindow) -> None:
     from claimdesk.gui.settings import Settings
 
-    window.clean_action.trigger()
-    window.snap_action.trigger()
+    window.menu_actions.clean_imports.trigger()
+    window.menu_actions.snap_to_words.trigger()
     window.settings.sync()
     again = Settings()
     assert (again.clean_imports, again.snap_to_words) == (False, False)
-    window.clean_action.trigger()
+    window.menu_actions.clean_imports.trigger()
     window.settings.sync()
     assert Settings().clean_imports is True
 

@@ -22,7 +22,7 @@ def open_from_the_window(qtbot: QtBot, project_path: Path, other: Path) -> list[
     assert window is not None
     qtbot.addWidget(window)
     prompts.paths = [other]
-    window.open_action.trigger()
+    window.menu_actions.open_project.trigger()
     assert window.project.path == project_path  # the open project stays open
     window.close()
     return prompts.errors

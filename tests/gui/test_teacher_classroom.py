@@ -87,7 +87,7 @@ def test_create_collect_grade_export_feedback(
         dialog.destination.setText(str(handout / "week1"))
 
     prompts.fill_exercise = fill
-    window.create_exercise_action.trigger()
+    window.menu_actions.create_exercise.trigger()
     exercise = handout / "week1.claimdesk-exercise"
     assert exercise.is_file()
     assert str(exercise) in prompts.informed[-1]
@@ -112,7 +112,7 @@ def test_create_collect_grade_export_feedback(
     stray = inbox / "stray.claimdesk-submission"
     stray.write_bytes(b"not a submission at all")
     prompts.submission_list = [eve, bo, stray]
-    window.collect_action.trigger()
+    window.menu_actions.collect.trigger()
     qtbot.waitUntil(lambda: bool(prompts.reports or prompts.errors), timeout=20000)
     assert prompts.errors == []
     summary, body = prompts.reports[-1]
@@ -127,13 +127,13 @@ def test_create_collect_grade_export_feedback(
 
     # The same folder again: nothing doubles.
     prompts.folders = [inbox]
-    window.collect_folder_action.trigger()
+    window.menu_actions.collect_folder.trigger()
     qtbot.waitUntil(lambda: len(prompts.reports) == 2, timeout=20000)
     assert prompts.reports[-1][0] == "0 accepted, 0 replaced, 2 skipped, 1 rejected"
 
     # -- grades --
-    window.grades_action.trigger()
-    grades: GradesWindow = window._grades_window  # type: ignore[attr-defined]
+    window.menu_actions.grades.trigger()
+    grades: GradesWindow = window.grades_window
     qtbot.addWidget(grades)
     qtbot.waitUntil(lambda: grades.grades is not None, timeout=20000)
     qtmodeltester.check(grades.model)  # type: ignore[attr-defined]
@@ -227,7 +227,7 @@ def test_report_text_lists_every_file_with_its_reason() -> None:
 def test_classroom_menu_without_exercises_says_what_to_do(window: MainWindow) -> None:
     prompts = ClassroomPrompts()
     window.prompts = prompts
-    window.grades_action.trigger()
+    window.menu_actions.grades.trigger()
     assert prompts.errors == ["This project has no exercises yet: Classroom › Create exercise."]
 
 
@@ -270,7 +270,7 @@ def test_cancelled_collect_changes_nothing(
 
     monkeypatch.setattr(Task, "start", start_cancelled)
     prompts.submission_list = [sent]
-    window.collect_action.trigger()
+    window.menu_actions.collect.trigger()
     qtbot.waitUntil(lambda: "cancelled" in window.statusBar().currentMessage(), timeout=20000)
     assert window.statusBar().currentMessage() == "Collecting cancelled; nothing was collected."
     assert prompts.reports == [] and prompts.errors == []
@@ -297,7 +297,7 @@ def test_opening_a_submission_file_collects_it_into_the_class_project(
     assert "Kai" in [a.name for a in opened.project.annotators()]
     # File › Open on the same file again: already there, skipped, never doubled.
     prompts.paths = [sent]
-    opened.open_action.trigger()
+    opened.menu_actions.open_project.trigger()
     qtbot.waitUntil(lambda: len(prompts.reports) == 2, timeout=20000)
     assert prompts.reports[1][0] == "0 accepted, 0 replaced, 1 skipped, 0 rejected"
     opened.close()
@@ -312,18 +312,18 @@ def test_file_open_on_an_exercise_starts_it_as_a_student(
     window.prompts = prompts
     prompts.paths = [exercise]
     prompts.identities = [("Try-out", "")]
-    window.open_action.trigger()
+    window.menu_actions.open_project.trigger()
     assert window.project.path != teacher_project
-    mode = window.student_mode  # type: ignore[attr-defined]
+    mode = window.student_mode
     assert mode.work.title == "Quiz"
     assert mode.banner.progress.text() == "0 of 1 documents done · 0 claims"
     assert window.annotator.name == "Try-out"
     # And back to the class project: an ordinary window again.
     prompts.paths = [teacher_project]
-    window.open_action.trigger()
+    window.menu_actions.open_project.trigger()
     assert window.project.path == teacher_project
-    assert getattr(window, "student_mode", None) is None
-    assert window.create_exercise_action.isEnabled()
+    assert window.student_mode is None
+    assert window.menu_actions.create_exercise.isEnabled()
 
 
 def test_grades_without_a_key_say_so_until_one_is_chosen(
@@ -340,8 +340,8 @@ def test_grades_without_a_key_say_so_until_one_is_chosen(
     window.prompts = prompts
     # A second exercise, so the window offers a choice.
     create_exercise(window.project, tmp_path / "other", title="Other", document_ids=[1])
-    window.grades_action.trigger()
-    grades: GradesWindow = window._grades_window  # type: ignore[attr-defined]
+    window.menu_actions.grades.trigger()
+    grades: GradesWindow = window.grades_window
     qtbot.addWidget(grades)
     assert grades.exercise.count() == 2
     grades.exercise.setCurrentIndex(grades.exercise.findData(info.id))
@@ -377,7 +377,7 @@ def test_a_held_conflict_is_shown_and_can_be_accepted(
     kai = next(a for a in window.project.annotators() if a.name == "Kai")
     china = window.project.documents()[0]
     assert len(window.project.annotations(china.id, kai.id)) == 1  # untouched
-    dialog = window._history_dialog  # type: ignore[attr-defined]
+    dialog = window.history_dialog
     assert dialog.isVisible() and dialog.model.rowCount() == 1
     assert dialog.model.index(0).data().startswith("HELD (conflict) · Quiz · Kai: 0 claims")
     dialog.list.setCurrentIndex(dialog.model.index(0))

@@ -174,7 +174,10 @@ time.sleep(120)
 
 def test_a_students_edit_survives_the_laptop_dying(exercise: Path, tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[3]
-    env = {**os.environ, "PYTHONPATH": str(root)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(root / "packaging" / "editable"), str(root)]),
+    }
     process = subprocess.Popen(
         [sys.executable, "-c", _STUDENT, str(exercise)],
         stdout=subprocess.PIPE,

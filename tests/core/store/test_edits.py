@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claimdesk.core.records import AnnotationRecord
+from claimdesk.core.records import AnnotationRecord, StatusChange
 from claimdesk.core.store.project import EditError, Project
 from claimdesk.core.store.tables import Status
 
@@ -191,6 +191,21 @@ def test_statuses_and_annotations_are_per_annotator(doc) -> None:
     assert (overview_ben.status, overview_ben.annotation_count) == (Status.TODO, 0)
     assert project.overview(ana)[0].annotation_count == 1
     assert project.spans(document_id, ben) == []
+
+
+def test_changes_carry_the_new_status_so_views_need_not_read_it(doc) -> None:
+    project, document_id, ana, labels = doc
+    added = project.add_annotation(document_id, labels["Military"], ana, 0, 6)
+    assert added.statuses == (StatusChange(document_id, ana, Status.IN_PROGRESS),)
+    done = project.set_status(document_id, ana, Status.DONE)
+    assert done.statuses == (StatusChange(document_id, ana, Status.DONE),)
+    undone = project.undo()
+    assert undone is not None
+    assert undone.statuses == (StatusChange(document_id, ana, Status.IN_PROGRESS),)
+    first = project.undo()  # the first annotation leaves: the document is "to do" again
+    assert first is not None
+    assert first.statuses == (StatusChange(document_id, ana, Status.TODO),)
+    assert project.status(document_id, ana) is Status.TODO
 
 
 @settings(
