@@ -23,7 +23,12 @@ from claimdesk.core.archives import ArchiveLimits, open_archive
 from claimdesk.core.errors import ProjectError
 from claimdesk.core.limits import printable
 from claimdesk.core.text.json_count import json_items
-from claimdesk.core.text.regular_files import FileTooLarge, NotRegularFile, read_bounded
+from claimdesk.core.text.regular_files import (
+    FileTooLarge,
+    NotRegularFile,
+    read_bounded,
+    size_against_limit,
+)
 
 
 class ExerciseError(ProjectError):
@@ -101,16 +106,14 @@ def read_regular_file(path: Path, limit: int, description: str) -> bytes:
     except NotRegularFile as exc:
         raise _fail(path, f"is {exc.kind}, not {description}") from None
     except FileTooLarge as exc:
-        size = f"over {_megabytes(limit)}" if exc.grew else _megabytes(exc.size)
+        if exc.grew:
+            raise _fail(path, f"grew past the limit of {limit:,} bytes while read") from None
+        size = size_against_limit(exc.size, limit)
         raise _fail(path, f"is too large for {description} ({size})") from None
     except FileNotFoundError:
         raise _fail(path, "does not exist") from None
     except OSError as exc:
         raise _fail(path, f"cannot be read ({exc.strerror})") from None
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 2**20:,.1f} MB"
 
 
 def _reject_constant(name: str) -> Any:

@@ -138,3 +138,20 @@ def test_limits_are_per_kind_of_file_and_refusals_name_the_file(tmp_path: Path) 
         with pytest.raises(ArchiveError, match=r"^three\.zip: entry c: it is 1 bytes; the limit"):
             archive.read("c", limit=0)
         assert archive.read("c") == b"3"
+
+
+@pytest.mark.parametrize(
+    ("reader", "what"), [("exercise", "exercise"), ("submission", "submission")]
+)
+def test_a_classroom_file_over_the_size_limit_says_so_like_every_other_file(
+    tmp_path: Path, reader: str, what: str
+) -> None:
+    suffix, read = READERS[reader]
+    path = tmp_path / f"big{suffix}"
+    with path.open("wb") as handle:
+        handle.truncate(100 * 1024**2 + 1024)  # sparse: refused by its size, never read
+    with pytest.raises(ProjectError) as caught:
+        read(path)
+    assert str(caught.value) == (
+        f"big{suffix}: is too large for a Claimdesk {what} (100.001 MB; the limit is 100 MB)"
+    )
