@@ -517,3 +517,8 @@ class History:
 
     def redone(self) -> None:
         self._undo.append(self._redo.pop())
+
+    def clear(self) -> None:
+        """Forget every step (after a change that cannot be undone)."""
+        self._undo.clear()
+        self._redo.clear()
