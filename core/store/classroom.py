@@ -11,9 +11,10 @@ same ids, so history and file agree after every step.
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -562,6 +563,9 @@ def documents_done(project: Project, annotator_id: int) -> list[int]:
 
 # -- the journal of a command that touches many rows ---------------------------------------------
 
+# Rows of one table by primary key; None: the row is absent.
+_Rows = dict[Any, tuple[Any, ...] | None]
+
 # Parents before children: rows are put back in this order and removed in the reverse one.
 _JOURNALLED = (
     annotator_table,
@@ -571,11 +575,17 @@ _JOURNALLED = (
     annotation_table,
     status_table,
 )
-_ANNOTATION_FIELDS = tuple(AnnotationRecord.__dataclass_fields__)
+# An annotation row, in column order, is an AnnotationRecord's fields in order.
+assert tuple(c.key for c in annotation_table.c) == tuple(AnnotationRecord.__dataclass_fields__)
 
 
 def _key_positions(table: Table) -> tuple[int, ...]:
     return tuple(i for i, column in enumerate(table.c) if column.primary_key)
+
+
+def _key_getter(table: Table) -> Callable[[Sequence[Any]], Any]:
+    """A row's primary key: the value for one column, a tuple for several."""
+    return itemgetter(*_key_positions(table))
 
 
 class RowJournal:
@@ -586,13 +596,9 @@ class RowJournal:
     """
 
     def __init__(self) -> None:
-        self._before: dict[str, dict[tuple[Any, ...], tuple[Any, ...] | None]] = {
-            t.name: {} for t in _JOURNALLED
-        }
-        self._after: dict[str, dict[tuple[Any, ...], tuple[Any, ...] | None]] = {
-            t.name: {} for t in _JOURNALLED
-        }
-        self._keys = {t.name: _key_positions(t) for t in _JOURNALLED}
+        self._before: dict[str, _Rows] = {t.name: {} for t in _JOURNALLED}
+        self._after: dict[str, _Rows] = {t.name: {} for t in _JOURNALLED}
+        self._keys = {t.name: _key_getter(t) for t in _JOURNALLED}
 
     def removed(self, table: Table, rows: Iterable[Sequence[Any]]) -> None:
         self._note(table, rows, present=False)
@@ -601,14 +607,14 @@ class RowJournal:
         self._note(table, rows, present=True)
 
     def _note(self, table: Table, rows: Iterable[Sequence[Any]], *, present: bool) -> None:
-        before, after, positions = (
+        before, after, key_of = (
             self._before[table.name],
             self._after[table.name],
             self._keys[table.name],
         )
         for row in rows:
             values = tuple(row)
-            key = tuple(values[i] for i in positions)
+            key = key_of(values)
             if key not in before:
                 before[key] = None if present else values
             after[key] = values if present else None
@@ -622,11 +628,7 @@ class RowJournal:
         return self.changes(undone=False)
 
     @staticmethod
-    def _swap(
-        conn: Connection,
-        now: dict[str, dict[tuple[Any, ...], tuple[Any, ...] | None]],
-        then: dict[str, dict[tuple[Any, ...], tuple[Any, ...] | None]],
-    ) -> None:
+    def _swap(conn: Connection, now: dict[str, _Rows], then: dict[str, _Rows]) -> None:
         for table in reversed(_JOURNALLED):
             present = [row for row in now[table.name].values() if row is not None]
             if present:
@@ -647,17 +649,9 @@ class RowJournal:
     def changes(self, *, undone: bool) -> Changes:
         """What the command (or, ``undone``, its undo) changed, for the views."""
         gone, come = (self._after, self._before) if undone else (self._before, self._after)
-        names = [c.key for c in annotation_table.c]
 
-        def records(
-            side: dict[tuple[Any, ...], tuple[Any, ...] | None],
-        ) -> tuple[AnnotationRecord, ...]:
-            found = []
-            for row in side.values():
-                if row is not None:
-                    values = dict(zip(names, row, strict=True))
-                    found.append(AnnotationRecord(*(values[f] for f in _ANNOTATION_FIELDS)))
-            return tuple(found)
+        def records(side: _Rows) -> tuple[AnnotationRecord, ...]:
+            return tuple(AnnotationRecord(*row) for row in side.values() if row is not None)
 
         statuses = self._before[status_table.name].keys() | self._after[status_table.name].keys()
         return Changes(
@@ -674,11 +668,9 @@ def _whole_rows(conn: Connection, table: Table, *where: Any) -> list[tuple[Any, 
 
 
 def _insert_one(conn: Connection, journal: RowJournal, table: Table, values: dict[str, Any]) -> int:
-    result = conn.execute(insert(table).values(values))
-    assert result.inserted_primary_key is not None
-    created = int(result.inserted_primary_key[0])
-    journal.added(table, _whole_rows(conn, table, table.c.id == created))
-    return created
+    row = tuple(conn.execute(insert(table).values(values).returning(*table.c)).one())
+    journal.added(table, [row])
+    return int(row[0])
 
 
 def _update_one(
@@ -700,12 +692,17 @@ def _store_work(
     exercise: ExerciseRecord,
     annotator_id: int,
     work: Work,
+    *,
+    new_annotator: bool = False,
 ) -> None:
-    """Make ``work`` the annotator's annotations and statuses on the exercise's documents."""
+    """Make ``work`` the annotator's annotations and statuses on the exercise's documents.
+
+    ``new_annotator``: made in this step, so there is nothing of theirs to replace.
+    """
     a, s = annotation_table, status_table
     documents = list(exercise.documents)
     mine = (a.c.annotator_id == annotator_id, a.c.document_id.in_(documents))
-    old = _whole_rows(conn, a, *mine)
+    old = [] if new_annotator else _whole_rows(conn, a, *mine)
     if old:
         journal.removed(a, old)
         conn.execute(delete(a).where(*mine))
@@ -720,37 +717,21 @@ def _store_work(
         # Plain DB-API executemany: at 40,000 rows SQLAlchemy's per-value processing costs more
         # than SQLite's inserts. Timestamps in SQLAlchemy's SQLite format.
         conn.exec_driver_sql(_INSERT_ANNOTATION, rows)
-        # The ids SQLite gave them, for undo and redo (the span is unique per annotator).
-        marks = ", ".join("?" * len(documents))
-        ids = {
-            (d, lb, st, en): i
-            for i, d, lb, st, en in conn.exec_driver_sql(
-                'SELECT id, document_id, label_id, start, "end" FROM annotation'
-                f" WHERE annotator_id = ? AND document_id IN ({marks})",
-                (annotator_id, *documents),
-            )
-        }
-        names = [c.key for c in a.c]
-        added = []
-        for d, lb, who, st, en, quote, note, _c, _u in rows:
-            values = {
-                "id": ids[(d, lb, st, en)],
-                "document_id": d,
-                "label_id": lb,
-                "annotator_id": who,
-                "start": st,
-                "end": en,
-                "quote": quote,
-                "note": note,
-                "created_at": now,
-                "updated_at": now,
-            }
-            added.append(tuple(values[name] for name in names))
-        journal.added(a, added)
+        # Whole rows in column order (an AnnotationRecord's order) with the ids SQLite gave
+        # them, for undo and redo.
+        journal.added(
+            a,
+            [
+                (i, d, lb, who, st, en, quote, note, now, now)
+                for i, (d, lb, who, st, en, quote, note, _c, _u) in zip(
+                    _inserted_ids(conn, annotator_id, documents, rows), rows, strict=True
+                )
+            ],
+        )
     touched = {span[0] for span in work.spans}
     done = set(work.documents_done)
     scope = (s.c.annotator_id == annotator_id, s.c.document_id.in_(documents))
-    before = _whole_rows(conn, s, *scope)
+    before = [] if new_annotator else _whole_rows(conn, s, *scope)
     if before:
         journal.removed(s, before)
         conn.execute(delete(s).where(*scope))
@@ -768,6 +749,27 @@ def _store_work(
         conn.execute(insert(s), statuses)
         names = [c.key for c in s.c]
         journal.added(s, [tuple(row[name] for name in names) for row in statuses])
+
+
+def _inserted_ids(
+    conn: Connection, annotator_id: int, documents: list[int], rows: list[tuple[Any, ...]]
+) -> list[int]:
+    """The ids of ``rows``, just inserted as the annotator's only annotations on ``documents``.
+
+    AUTOINCREMENT gives every new row a larger id than any before it: when the ids found span
+    exactly as many numbers as rows were inserted, they are the rows' ids in order.
+    """
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    marks = ", ".join("?" * len(documents))
+    scope = f" FROM annotation WHERE annotator_id = ? AND document_id IN ({marks})"
+    params = (annotator_id, *documents)
+    low, high, count = raw.execute("SELECT min(id), max(id), count(*)" + scope, params).fetchone()
+    if count == len(rows) and high - low + 1 == count:
+        return list(range(low, high + 1))
+    found = raw.execute('SELECT document_id, label_id, start, "end", id' + scope, params)
+    ids = {(d, lb, st, en): i for d, lb, st, en, i in found}  # a span is unique per annotator
+    return [ids[(d, lb, st, en)] for d, lb, _who, st, en, *_rest in rows]
 
 
 def _keep_version(
@@ -833,8 +835,9 @@ def _current_work(conn: Connection, exercise: ExerciseRecord, current: Any) -> W
 
 def _annotator_for(
     conn: Connection, journal: RowJournal, exercise: ExerciseRecord, key: str, display: str
-) -> int:
-    """The annotator a student's first submission of ``exercise`` goes to (made if needed)."""
+) -> tuple[int, bool]:
+    """The annotator a student's first submission of ``exercise`` goes to, and whether it was
+    made just now."""
     sub, ex, an = submission_table, exercise_table, annotator_table
     mine = set(exercise.documents)
     # The same student from earlier exercises keeps their annotator if no document is shared.
@@ -847,7 +850,7 @@ def _annotator_for(
         ).scalars()
         shared = any(int(local) in mine for documents in used for _e, local in documents)
         if not shared:
-            return int(annotator_id)
+            return int(annotator_id), False
     taken = {str(n).casefold() for n in conn.execute(select(an.c.name)).scalars()}
     candidates = [display, f"{display} – {exercise.title}"[:190]]
     candidate = next((c for c in candidates if c.casefold() not in taken), None)
@@ -856,7 +859,7 @@ def _annotator_for(
         attempt = f"{candidates[1]} #{number}"
         candidate = attempt if attempt.casefold() not in taken else None
         number += 1
-    return _insert_one(conn, journal, an, {"name": candidate, "created_at": utcnow()})
+    return _insert_one(conn, journal, an, {"name": candidate, "created_at": utcnow()}), True
 
 
 def _current_row(conn: Connection, exercise_id: str, student_key: str) -> Any:
@@ -883,8 +886,8 @@ def _make_current(
 ) -> str:
     """``work`` becomes the student's current submission; the one it replaces is kept."""
     if current is None:
-        annotator_id = _annotator_for(conn, journal, exercise, student_key, display)
-        _store_work(conn, journal, exercise, annotator_id, work)
+        annotator_id, made = _annotator_for(conn, journal, exercise, student_key, display)
+        _store_work(conn, journal, exercise, annotator_id, work, new_annotator=made)
         values = {
             "exercise_id": exercise.id,
             "student_key": student_key,
