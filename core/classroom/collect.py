@@ -8,6 +8,11 @@ annotator, another student, or that case) gets " – <exercise title>" added, th
 A later file replaces a student's work only if it proves it comes from the same workspace as
 the file first collected (``core/submission_proof.py``) under the same name; otherwise it is
 held for the teacher as a conflict. Replaced submissions are kept (``core/submission_history``).
+
+Collecting is two steps: ``check_submissions`` reads and checks the files and decides what each
+does (nothing is written; a worker thread can do it with its own connection), then
+``collect_checked`` stores it as one edit of the project (``core/store/classroom.py``): one Undo
+takes the whole collect back. ``collect`` does both.
 """
 
 from __future__ import annotations

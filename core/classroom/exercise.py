@@ -3,7 +3,9 @@
 An exercise freezes a codebook (labels, colours, keys, definitions), a guidelines text and a
 choice of documents. The answer key (an annotator of the teacher's project) is recorded in the
 teacher's project only: it never goes into the file handed to students. The records of the whole
-classroom loop (exercise, student workspace, submission, collect report) live here too.
+classroom loop (exercise, student workspace, submission, collect report) live here too; those
+the store returns (``ExerciseInfo``, ``SubmissionInfo``, ``SubmissionVersionInfo``) are defined
+in ``core/store/classroom.py`` and named here. Recording an exercise is an undoable edit.
 """
 
 from __future__ import annotations
