@@ -11,8 +11,8 @@ held for the teacher as a conflict. Replaced submissions are kept (``core/submis
 
 Collecting is two steps: ``check_submissions`` reads and checks the files and decides what each
 does (nothing is written; a worker thread can do it with its own connection), then
-``collect_checked`` stores it as one edit of the project (``core/store/classroom.py``): one Undo
-takes the whole collect back. ``collect`` does both.
+``collect_checked`` stores it as one edit of the project (``core/store/classroom_edits.py``):
+one Undo takes the whole collect back. ``collect`` does both.
 """
 
 from __future__ import annotations
@@ -48,7 +48,15 @@ from claimdesk.core.classroom.workspace import (
 from claimdesk.core.limits import printable
 from claimdesk.core.progress import Progress
 from claimdesk.core.store import classroom as store
-from claimdesk.core.store.classroom import CollectStep, CurrentSubmission, utcnow
+from claimdesk.core.store.classroom import utcnow
+from claimdesk.core.store.classroom_edits import (
+    Accept,
+    CollectStep,
+    CollectSubmissions,
+    Hold,
+    Replace,
+)
+from claimdesk.core.store.classroom_records import CurrentSubmission
 from claimdesk.core.store.project import Project
 
 MAX_ANNOTATIONS = 500_000
@@ -398,7 +406,7 @@ def collect_checked(project: Project, checked: CheckedSubmissions) -> CollectRep
     report = checked.report
     names: list[str | None] = []
     if checked.steps:
-        command = store.CollectSubmissions(checked.steps)
+        command = CollectSubmissions(checked.steps)
         report.changes = project.apply(command)
         names = command.annotators
     stored = CollectReport()
@@ -477,7 +485,7 @@ class _Plan:
         work = candidate.work()
         if current is None:
             display = display_name(submission.student_name, submission.student_id)
-            checked.steps.append(store.Accept(exercise, key, display, work))
+            checked.steps.append(Accept(exercise, key, display, work))
             checked.decisions.append((path, "accepted", ""))
             self.current[(exercise.id, key)] = _as_current(work)
             return
@@ -495,14 +503,14 @@ class _Plan:
             return
         who = printable(display_name(current.student_name, current.student_id))
         if verdict == "hold":
-            checked.steps.append(store.Hold(exercise.id, key, work, why))
+            checked.steps.append(Hold(exercise.id, key, work, why))
             checked.decisions.append(
                 (path, "held", f"{who}: {why}; not applied, held for you to decide")
             )
             self.kept[(exercise.id, key, candidate.digest)] = "held"
             return
         reason = f"replaced by {path.name}"
-        checked.steps.append(store.Replace(exercise, key, current.file_sha256, reason, work))
+        checked.steps.append(Replace(exercise, key, current.file_sha256, reason, work))
         checked.decisions.append((path, "replaced", ""))
         self.kept[(exercise.id, key, current.file_sha256)] = "replaced"
         self.current[(exercise.id, key)] = _as_current(work)

@@ -5,7 +5,7 @@ choice of documents. The answer key (an annotator of the teacher's project) is r
 teacher's project only: it never goes into the file handed to students. The records of the whole
 classroom loop (exercise, student workspace, submission, collect report) live here too; those
 the store returns (``ExerciseInfo``, ``SubmissionInfo``, ``SubmissionVersionInfo``) are defined
-in ``core/store/classroom.py`` and named here. Recording an exercise is an undoable edit.
+in ``core/store/classroom_records.py`` and named here. Recording an exercise is an undoable edit.
 """
 
 from __future__ import annotations
@@ -39,10 +39,11 @@ from claimdesk.core.errors import Cancelled as Cancelled  # re-exported for call
 from claimdesk.core.limits import has_controls
 from claimdesk.core.records import AnnotatorRecord, Changes
 from claimdesk.core.store import classroom as store
-from claimdesk.core.store.classroom import ExerciseInfo as ExerciseInfo
-from claimdesk.core.store.classroom import SubmissionInfo as SubmissionInfo
-from claimdesk.core.store.classroom import SubmissionVersionInfo as SubmissionVersionInfo
 from claimdesk.core.store.classroom import utcnow
+from claimdesk.core.store.classroom_edits import CreateExercise, SetExerciseKey
+from claimdesk.core.store.classroom_records import ExerciseInfo as ExerciseInfo
+from claimdesk.core.store.classroom_records import SubmissionInfo as SubmissionInfo
+from claimdesk.core.store.classroom_records import SubmissionVersionInfo as SubmissionVersionInfo
 
 if TYPE_CHECKING:
     from claimdesk.core.store.project import Project
@@ -290,7 +291,7 @@ def create_exercise(
         raise ExerciseError(target, f"cannot be written ({exc.strerror or exc})") from None
     try:
         # One undoable step; undo forgets the exercise (the file written stays where it is).
-        project.apply(store.CreateExercise(row))
+        project.apply(CreateExercise(row))
     except BaseException:
         target.unlink(missing_ok=True)
         raise
@@ -368,7 +369,7 @@ def set_key(project: Project, exercise_id: str, annotator_id: int | None) -> Exe
     exercise = _info(project, exercise_id)
     if annotator_id is not None and annotator_id not in {a.id for a in project.annotators()}:
         raise ExerciseError(project.path, f"no annotator with id {annotator_id}")
-    project.apply(store.SetExerciseKey(exercise.id, annotator_id))
+    project.apply(SetExerciseKey(exercise.id, annotator_id))
     return _info(project, exercise_id)
 
 

@@ -16,9 +16,10 @@ from claimdesk.core.classroom.exercise import ExerciseError, SubmissionVersionIn
 from claimdesk.core.classroom.exercise_codebook import frozen_labels
 from claimdesk.core.records import Changes
 from claimdesk.core.store import classroom as store
-from claimdesk.core.store.classroom import ExerciseRecord as ExerciseRecord
-from claimdesk.core.store.classroom import Span as Span
-from claimdesk.core.store.classroom import Work as Work
+from claimdesk.core.store.classroom_edits import RestoreSubmission
+from claimdesk.core.store.classroom_records import ExerciseRecord as ExerciseRecord
+from claimdesk.core.store.classroom_records import Span as Span
+from claimdesk.core.store.classroom_records import Work as Work
 from claimdesk.core.store.project import Project
 
 
@@ -82,7 +83,7 @@ def restore_version(project: Project, version_id: int, *, held_only: bool = Fals
             project.path, f"the label {missing[0]!r} of that submission is no longer in it"
         )
     work = version.work
-    command = store.RestoreSubmission(
+    command = RestoreSubmission(
         version_id, exercise, display_name(work.student_name, work.student_id)
     )
     changes = project.apply(command)

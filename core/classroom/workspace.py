@@ -41,7 +41,8 @@ from claimdesk.core.limits import (
 from claimdesk.core.paths import user_data_dir
 from claimdesk.core.records import AnnotatorRecord
 from claimdesk.core.store import classroom as store
-from claimdesk.core.store.classroom import WorkspaceDocument, WorkspaceSetup, utcnow
+from claimdesk.core.store.classroom import utcnow
+from claimdesk.core.store.classroom_records import WorkspaceDocument, WorkspaceSetup
 from claimdesk.core.store.project import Project
 
 SUBMISSION_MIMETYPE = "application/x-claimdesk-submission"

@@ -26,6 +26,7 @@ from claimdesk.core.classroom.workspace import (
 )
 from claimdesk.core.errors import EditError
 from claimdesk.core.store import classroom as classroom_store
+from claimdesk.core.store.classroom_records import WorkspaceDocument, WorkspaceSetup
 from claimdesk.core.store.project import Project
 from tests.core.classroom.classroom_kit import (
     annotate,
@@ -252,13 +253,13 @@ def test_a_new_workspace_is_not_an_edit_and_says_so(tmp_path: Path) -> None:
         annotator = project.ensure_annotator("Ann")
         result = classroom_store.create_workspace(
             project,
-            classroom_store.WorkspaceSetup(
+            WorkspaceSetup(
                 exercise_id="0" * 32,
                 title="Week 1",
                 guidelines="",
                 fingerprint="f" * 64,
                 created_at=classroom_store.utcnow(),
-                documents=(classroom_store.WorkspaceDocument(7, "One", "Some text.", "a" * 64),),
+                documents=(WorkspaceDocument(7, "One", "Some text.", "a" * 64),),
                 annotator_id=annotator.id,
                 student_name="Ann",
                 student_id="",
