@@ -31,9 +31,12 @@ from benchmarks.corpus import article_text, random_spans  # noqa: E402
 from claimdesk.core.agreement.compute import compute_report, disagreements  # noqa: E402
 from claimdesk.core.codebook import load_codebook  # noqa: E402
 from claimdesk.core.paths import seeds_dir  # noqa: E402
-from claimdesk.core.store.edits import A, S  # noqa: E402
 from claimdesk.core.store.project import Project  # noqa: E402
-from claimdesk.core.store.tables import utcnow  # noqa: E402
+from claimdesk.core.store.tables import (  # noqa: E402
+    annotation_table,
+    status_table,
+    utcnow,
+)
 from claimdesk.core.text.textio import Article, sha256_text  # noqa: E402
 
 TARGET_S = 2.0
@@ -102,9 +105,9 @@ def build(folder: Path, annotators: int, documents: int, spans: int) -> Path:
             statuses.append(
                 {"document_id": doc_id, "annotator_id": person, "status": "done", "updated_at": now}
             )
-    with project.engine.begin() as conn:
-        conn.execute(insert(A), rows)
-        conn.execute(insert(S), statuses)
+    with project.writing() as conn:
+        conn.execute(insert(annotation_table), rows)
+        conn.execute(insert(status_table), statuses)
     project.close()
     return path
 

@@ -29,8 +29,8 @@ from sqlalchemy import insert  # noqa: E402
 from benchmarks.corpus import annotation_rows, article_text, random_spans  # noqa: E402
 from claimdesk.core.codebook import load_codebook  # noqa: E402
 from claimdesk.core.paths import seeds_dir  # noqa: E402
-from claimdesk.core.store.edits import A  # noqa: E402
 from claimdesk.core.store.project import Project  # noqa: E402
+from claimdesk.core.store.tables import annotation_table  # noqa: E402
 from claimdesk.core.text.textio import Article, sha256_text  # noqa: E402
 from claimdesk.gui.dialogs import Prompts  # noqa: E402
 from claimdesk.gui.main_window import MainWindow  # noqa: E402
@@ -48,8 +48,8 @@ def build_project(path: Path, size: int, spans: int) -> tuple[int, int]:
     labels = [label.id for label in project.labels()]
     spans_at = random_spans(text, spans, seed=1)
     rows = annotation_rows(text, spans_at, document_id, annotator.id, labels)
-    with project.engine.begin() as conn:
-        conn.execute(insert(A), rows)
+    with project.writing() as conn:
+        conn.execute(insert(annotation_table), rows)
     project.close()
     return document_id, annotator.id
 

@@ -38,9 +38,11 @@ from claimdesk.core.classroom.workspace import SUBMISSION_FORMAT, SUBMISSION_MIM
 from claimdesk.core.codebook import load_codebook  # noqa: E402
 from claimdesk.core.paths import seeds_dir  # noqa: E402
 from claimdesk.core.store import edits  # noqa: E402
-from claimdesk.core.store.edits import A  # noqa: E402
 from claimdesk.core.store.project import Project  # noqa: E402
-from claimdesk.core.store.tables import utcnow  # noqa: E402
+from claimdesk.core.store.tables import (  # noqa: E402
+    annotation_table,
+    utcnow,
+)
 from claimdesk.core.text.textio import sha256_text  # noqa: E402
 
 TARGET_SECONDS = 2.0
@@ -76,10 +78,13 @@ def build_teacher(folder: Path) -> Teacher:
     labels = project.labels()
     label_ids = [label.id for label in labels]
     documents = project.documents()
-    with project.engine.begin() as conn:
+    with project.writing() as conn:
         for document, text in zip(documents, texts, strict=True):
             spans = random_spans(text, PER_DOCUMENT, seed=document.id)
-            conn.execute(insert(A), annotation_rows(text, spans, document.id, key.id, label_ids))
+            conn.execute(
+                insert(annotation_table),
+                annotation_rows(text, spans, document.id, key.id, label_ids),
+            )
     info = create_exercise(
         project,
         folder / "exercise",

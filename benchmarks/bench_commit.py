@@ -29,9 +29,11 @@ from sqlalchemy import insert  # noqa: E402
 from benchmarks.corpus import annotation_rows, article_text  # noqa: E402
 from claimdesk.core.codebook import load_codebook  # noqa: E402
 from claimdesk.core.paths import seeds_dir  # noqa: E402
-from claimdesk.core.store.edits import A  # noqa: E402
 from claimdesk.core.store.project import Project  # noqa: E402
-from claimdesk.core.store.tables import utcnow  # noqa: E402
+from claimdesk.core.store.tables import (  # noqa: E402
+    annotation_table,
+    utcnow,
+)
 from claimdesk.core.text.textio import Article, sha256_text  # noqa: E402
 
 TARGET_MS = 5.0
@@ -85,8 +87,8 @@ def build_project(
     annotator_id = project.ensure_annotator("Bench").id
     label_ids = [label.id for label in project.labels()]
     rows = annotation_rows(text, existing, document_id, annotator_id, label_ids)
-    with project.engine.begin() as conn:
-        conn.execute(insert(A), rows)
+    with project.writing() as conn:
+        conn.execute(insert(annotation_table), rows)
     project.history = type(project.history)()
     return project, document_id, annotator_id, label_ids
 

@@ -32,8 +32,8 @@ from benchmarks.corpus import annotation_rows, article_text, random_spans  # noq
 from claimdesk.core.agreement.curation import curation_lanes  # noqa: E402
 from claimdesk.core.codebook import load_codebook  # noqa: E402
 from claimdesk.core.paths import seeds_dir  # noqa: E402
-from claimdesk.core.store.edits import A  # noqa: E402
 from claimdesk.core.store.project import Project  # noqa: E402
+from claimdesk.core.store.tables import annotation_table  # noqa: E402
 from claimdesk.core.text.textio import Article, sha256_text  # noqa: E402
 
 OPEN_TARGET_MS = 1000.0
@@ -60,8 +60,8 @@ def build(path: Path, annotators: int, spans: int) -> tuple[Project, int]:
         ):
             row["label_id"] = label
             rows.append(row)
-    with project.engine.begin() as conn:
-        conn.execute(insert(A), rows)
+    with project.writing() as conn:
+        conn.execute(insert(annotation_table), rows)
     return project, document_id
 
 

@@ -49,3 +49,15 @@ def highlighted_text_contrast(label: str, alpha: int, text: str, background: str
     """Contrast of ``text`` over a highlight of colour ``label`` laid on ``background``."""
     fill = blend(parse_hex(label), alpha, parse_hex(background))
     return contrast_ratio(parse_hex(text), fill)
+
+
+def readable_text(background: str, dark: str = "#000000", light: str = "#ffffff") -> str:
+    """Of ``dark`` and ``light``, the text colour with the higher contrast on ``background``.
+
+    With black and white this switches at a relative luminance of about 0.179, where both
+    reach the same ratio (at least 4.58:1, above the 4.5:1 text minimum on any background).
+    """
+    under = parse_hex(background)
+    on_dark = contrast_ratio(parse_hex(dark), under)
+    on_light = contrast_ratio(parse_hex(light), under)
+    return dark if on_dark >= on_light else light

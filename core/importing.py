@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
-from claimdesk.core.errors import Cancelled as Cancelled  # re-exported for callers
 from claimdesk.core.limits import printable_path
-from claimdesk.core.progress import Progress
+from claimdesk.core.progress import Progress, check_progress
+from claimdesk.core.records import Changes
 from claimdesk.core.store.project import ImportReport, Project
 from claimdesk.core.text.textio import (
     DEFAULT_CLEANUP_RULES,
@@ -53,9 +54,25 @@ def plan_import(
             plan.articles.append(read_article(path, cleanup=cleanup, rules=rules))
         except ArticleError as exc:
             plan.problems.append((exc.path, exc.reason))
-        if progress is not None and not progress(done, len(files)):
-            raise Cancelled
+        check_progress(progress, done, len(files))
     return plan
+
+
+class ImportResult(NamedTuple):
+    """What an import did (``report``), the files left out (``problems``), and the `Changes`
+    the views refresh from. Unpacks as ``report, problems``."""
+
+    report: ImportReport
+    problems: list[tuple[Path, str]]
+
+    @property
+    def changes(self) -> Changes:
+        return self.report.changes
+
+
+def import_plan(project: Project, plan: ImportPlan) -> ImportResult:
+    """Store the good articles of a plan in one transaction (one undoable edit)."""
+    return ImportResult(project.import_articles(plan.articles), list(plan.problems))
 
 
 def import_paths(
@@ -65,9 +82,9 @@ def import_paths(
     cleanup: bool = True,
     skip_invalid: bool = False,
     progress: Progress | None = None,
-) -> tuple[ImportReport, list[tuple[Path, str]]]:
+) -> ImportResult:
     """Import files and folders. With problems and without ``skip_invalid``, nothing is written."""
     plan = plan_import(paths, cleanup=cleanup, progress=progress)
     if plan.problems and not (skip_invalid and plan.articles):
         raise ImportRefused(plan.problems)
-    return project.import_articles(plan.articles), plan.problems
+    return import_plan(project, plan)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import unicodedata
 
 # Lengths in characters (code points). The name columns are String(200) in the schema.
@@ -20,9 +21,11 @@ TITLE_MAX = 500
 NOTE_MAX = 20_000
 DESCRIPTION_MAX = 20_000
 
-# The gold set is a role, not a person; until the schema marks it, no file or person may bring
-# an annotator of this name (compared after trimming and folding case).
-RESERVED_ANNOTATOR_NAMES = frozenset({"gold"})
+# The gold set is marked in the project (annotator.is_gold), so a person may be called Gold. A
+# dataset file carries no such mark: its "Gold" (or "Gold (curated)", the name a gold set gets
+# beside a person called Gold) may be an exported gold set, which would then count as a person,
+# so importing annotations refuses those names (compared after trimming and folding case).
+GOLD_NAMES_IN_FILES = re.compile(r"gold(?: \(curated(?: [0-9]+)?\))?")
 
 # Explicit directional formatting characters (embeddings, overrides, isolates) and marks that
 # reorder what a terminal or a file manager shows.
@@ -71,8 +74,9 @@ def text_problem(value: str, what: str, limit: int) -> str | None:
     return None
 
 
-def is_reserved_annotator(name: str) -> bool:
-    return " ".join(name.split()).casefold() in RESERVED_ANNOTATOR_NAMES
+def is_gold_name_in_a_file(name: str) -> bool:
+    """Whether an annotator name read from a dataset file may stand for a gold set."""
+    return GOLD_NAMES_IN_FILES.fullmatch(" ".join(name.split()).casefold()) is not None
 
 
 def printable(text: str, limit: int = 120) -> str:

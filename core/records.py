@@ -61,6 +61,7 @@ class DocumentSummary:
 class AnnotatorRecord:
     id: int
     name: str
+    is_gold: bool = False  # the gold set curation builds, not a person
 
 
 class Status(enum.StrEnum):

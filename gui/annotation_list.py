@@ -7,28 +7,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from claimdesk.core.records import AnnotationRecord, LabelRecord
 from claimdesk.core.text.spans import Span
-from claimdesk.gui.dialogs import plain_tooltip
+from claimdesk.gui.table_models import Column, ColumnTableModel, Index
 
-_Index = QModelIndex | QPersistentModelIndex
 Fetch = Callable[[Sequence[int]], dict[int, AnnotationRecord]]
-_SHOWN_ROLES = (
-    Qt.ItemDataRole.DisplayRole,
-    Qt.ItemDataRole.EditRole,
-    Qt.ItemDataRole.DecorationRole,
-    Qt.ItemDataRole.ToolTipRole,
-)
 _label_of = attrgetter("label_id")
 
 
@@ -41,7 +28,7 @@ def _one_line(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-class AnnotationTableModel(QAbstractTableModel):
+class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
     """Rows in text order, fetched lazily: opening a document with 100,000 annotations loads
     only their positions (already read for the highlights); quotes and notes are fetched a
     page at a time when a row is shown. The note column is editable; edits go out as
@@ -60,6 +47,22 @@ class AnnotationTableModel(QAbstractTableModel):
         self._records: dict[int, AnnotationRecord] = {}
         self._counts: Counter[int] = Counter()
         self._labels: dict[int, LabelRecord] = {}
+        quote, label, note = self.COLUMNS
+        self._columns: tuple[Column[AnnotationRecord], ...] = (
+            Column(quote, lambda r: _one_line(r.quote), tooltip=lambda r: r.quote),
+            Column(
+                label,
+                self._label_name,
+                tooltip=lambda r: r.quote,
+                decoration=self._label_colour,
+            ),
+            Column(
+                note,
+                lambda r: _one_line(r.note),
+                tooltip=lambda r: r.note or "Double-click to add a note",
+                edit=lambda r: r.note,
+            ),
+        )
 
     # -- contents -------------------------------------------------------------------------------
 
@@ -133,53 +136,31 @@ class AnnotationTableModel(QAbstractTableModel):
     def counts(self) -> dict[int, int]:
         return {label: n for label, n in self._counts.items() if n}
 
-    # -- Qt model -------------------------------------------------------------------------------
+    # -- columns (gui/table_models.py) ---------------------------------------------------------
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._keys)
+    def columns(self) -> Sequence[Column[AnnotationRecord]]:
+        return self._columns
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
+    def row_count(self) -> int:
+        return len(self._keys)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+    def row_at(self, number: int) -> AnnotationRecord:
+        return self.record(number)
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        if index.isValid() and index.column() == 2:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._keys):
-            return None
-        if role == self.IdRole:
-            return self.id_at(index.row())
-        if role not in _SHOWN_ROLES:
-            return None
-        record = self.record(index.row())
+    def _label_name(self, record: AnnotationRecord) -> str:
         label = self._labels.get(record.label_id)
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return _one_line(record.quote)
-            if column == 1:
-                return label.name if label else "?"
-            return _one_line(record.note)
-        if role == Qt.ItemDataRole.EditRole and column == 2:
-            return record.note
-        if role == Qt.ItemDataRole.DecorationRole and column == 1 and label:
-            return QColor(label.colour)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            text = record.quote if column != 2 else (record.note or "Double-click to add a note")
-            return plain_tooltip(text)
-        return None
+        return label.name if label else "?"
 
-    def setData(self, index: _Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def _label_colour(self, record: AnnotationRecord) -> QColor | None:
+        label = self._labels.get(record.label_id)
+        return QColor(label.colour) if label else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role == self.IdRole:
+            return self.id_at(index.row()) if self.column_at(index) else None
+        return super().data(index, role)
+
+    def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or index.column() != 2 or not index.isValid():
             return False
         record = self.record(index.row())

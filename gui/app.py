@@ -73,7 +73,7 @@ def annotator_name(settings: Settings, prompts: Prompts) -> str:
         from claimdesk.gui.preferences import annotator_name_problem
 
         typed = prompts.annotator_name()
-        # The gold set's name, control characters or an endless name: say why and ask again.
+        # Control characters or an endless name: say why and ask again.
         while typed and (problem := annotator_name_problem(typed)) is not None:
             prompts.error("Choose another name", problem)
             typed = prompts.annotator_name(typed)

@@ -113,7 +113,7 @@ def grouped_hbars(
     return widget
 
 
-class HeatmapImage(pg.ImageItem):
+class HeatmapImage(pg.ImageItem):  # type: ignore[misc]  # pyqtgraph is untyped
     """The matrix as an image whose cells report clicks (and hovers) as (row, column)."""
 
     cellClicked = Signal(int, int)
@@ -139,7 +139,7 @@ class HeatmapImage(pg.ImageItem):
             self.cellClicked.emit(*cell)
 
 
-class Heatmap(pg.PlotWidget):
+class Heatmap(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
     """Annotator × annotator matrix: colour map, the value in each cell, names on both axes."""
 
     cellClicked = Signal(int, int)

@@ -15,10 +15,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import (
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QFont, QKeySequence
@@ -50,8 +51,9 @@ from claimdesk.gui.candidates import CandidateModel, CandidateTable, one_line
 from claimdesk.gui.dialogs import plain_tooltip
 from claimdesk.gui.document_view import DocumentView
 from claimdesk.gui.lane_strip import HEADER_HEIGHT, LaneStrip
+from claimdesk.gui.table_models import Index
+from claimdesk.gui.theme import colour_of, current_theme
 
-_Index = QModelIndex | QPersistentModelIndex
 PREVIEW_ID = -1  # the selected candidate shown in the text when it is not in gold
 
 LANES_CAPTION = (
@@ -66,6 +68,11 @@ HELP = (
     "↑/↓ choose a span · A or Enter: accept into gold · Delete: reject from gold · "
     "M: accept the majority · a label's key relabels a gold span · Ctrl+Z: undo"
 )
+
+
+def _hint_style() -> str:
+    """Quieter text for hints, readable on the theme's window (placeholder colour)."""
+    return f"color: {colour_of('placeholder_text')};"
 
 
 class CurationView(QWidget):
@@ -112,7 +119,9 @@ class CurationView(QWidget):
         self.apply_button = QPushButton("Apply edit")
         self.edit_preview = QLabel()  # the text the edited bounds would cover
         self.edit_preview.setTextFormat(Qt.TextFormat.PlainText)
-        self.edit_preview.setStyleSheet("color: #555;")
+        self.edit_preview.setStyleSheet(_hint_style())
+        self._hints: list[QLabel] = [self.edit_preview]
+        self._saved_ok: bool | None = None
         self.message = QLabel()
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.saved = QLabel()
@@ -160,7 +169,8 @@ class CurationView(QWidget):
         keys = QLabel(HELP)
         keys.setTextFormat(Qt.TextFormat.PlainText)
         keys.setWordWrap(True)
-        keys.setStyleSheet("color: #555;")
+        keys.setStyleSheet(_hint_style())
+        self._hints.append(keys)
 
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
@@ -174,7 +184,8 @@ class CurationView(QWidget):
         caption = QLabel(LANES_CAPTION)
         caption.setTextFormat(Qt.TextFormat.PlainText)
         caption.setFixedHeight(HEADER_HEIGHT)
-        caption.setStyleSheet("color: #555;")
+        caption.setStyleSheet(_hint_style())
+        self._hints.append(caption)
         caption.setToolTip(plain_tooltip(LANES_CAPTION + " Hover a lane for its annotator."))
         # Never let the caption widen the window: it is cut at the right instead.
         caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
@@ -363,7 +374,7 @@ class CurationView(QWidget):
         candidates = self.model.candidates
         return candidates[row] if 0 <= row < len(candidates) else None
 
-    def _row_changed(self, current: _Index, _previous: _Index) -> None:
+    def _row_changed(self, current: Index, _previous: Index) -> None:
         candidate = self.selected_candidate()
         self.text.remove_span(PREVIEW_ID)
         self.lanes.select(candidate.key if candidate is not None else None)
@@ -396,22 +407,48 @@ class CurationView(QWidget):
         try:
             changes = edit()
         except SaveError as exc:
-            self.saved.setText("⚠ NOT SAVED")
-            self.saved.setStyleSheet("color: #c62828; font-weight: bold;")
+            self._show_saved(False)
             self.message.setText(str(exc))
             return None
         except EditError as exc:
             self.message.setText(str(exc))
             return None
         else:
-            self.saved.setText("✓ All changes saved")
-            self.saved.setStyleSheet("color: #2e7d32;")
+            self._show_saved(True)
             self.refresh()
             if changes is not None:
                 self.changed.emit(changes)
             return changes
         finally:
             self._own_edit = False
+
+    def _show_saved(self, ok: bool | None) -> None:
+        """The saved state in the theme's colours (None: nothing edited here yet)."""
+        self._saved_ok = ok
+        if ok is None:
+            return
+        if ok:
+            self.saved.setText("✓ All changes saved")
+            self.saved.setStyleSheet(f"color: {colour_of('saved')};")
+        else:
+            self.saved.setText("⚠ NOT SAVED")
+            self.saved.setStyleSheet(f"color: {colour_of('not_saved')}; font-weight: bold;")
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            # apply_theme names the new theme just after setting its palette: look then.
+            QTimer.singleShot(0, self, self.follow_theme)
+
+    def follow_theme(self) -> None:
+        """Take the colours of the theme in effect (Preferences or the desktop switched it)."""
+        theme = current_theme()
+        if theme == self.model.theme:
+            return
+        self.model.set_theme(theme)
+        for hint in self._hints:
+            hint.setStyleSheet(_hint_style())
+        self._show_saved(self._saved_ok)
 
     def changes_elsewhere(self, changes: Changes) -> None:
         """An edit made in another window (e.g. an undo there): redraw if it touched us."""

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -30,12 +31,11 @@ from PySide6.QtWidgets import (
 
 from claimdesk.core.agreement import compute as agreement
 from claimdesk.core.agreement.compute import AgreementReport, Disagreement
-from claimdesk.core.agreement.curation import GOLD_ANNOTATOR
-from claimdesk.core.formats.base import Cancelled
+from claimdesk.core.progress import Progress
 from claimdesk.core.store.project import Project
 from claimdesk.gui import charts
 from claimdesk.gui.disagreements import DisagreementList, DisagreementModel
-from claimdesk.gui.workers import Task
+from claimdesk.gui.workers import LabelReporter, Task, failure_text, in_own_project
 
 MATRICES = (
     ("pairwise_kappa", "Cohen's κ on tokens"),
@@ -51,7 +51,12 @@ OVERALL = (
     ("f1_overlap", "F1 overlap"),
 )
 AskPath = Callable[[str], Path | None]
-_RUNNING: set[Task] = set()
+
+
+def _layout(tab: QWidget) -> QLayout:
+    layout = tab.layout()
+    assert layout is not None, "every tab is made with its layout"
+    return layout
 
 
 def _figure(value: float) -> str:
@@ -88,7 +93,7 @@ class Dashboard(QWidget):
         self.ask_png: AskPath = ask_png_path(self)  # tests answer these instead of a dialog
         self.ask_csv: AskPath = ask_csv_folder(self)
         self.pair: tuple[int, int] | None = None  # heatmap cell shown in the list
-        self._task: Task | None = None  # kept alive until the worker reports back
+        self.task: Task | None = None  # the computation under way
         self._again = False
 
         self.unlabelled = QComboBox()
@@ -179,36 +184,34 @@ class Dashboard(QWidget):
         return [
             a.id
             for a in self.project.annotators()
-            if self.include_gold.isChecked() or a.name != GOLD_ANNOTATOR
+            if self.include_gold.isChecked() or not a.is_gold
         ]
 
     def refresh(self) -> None:
         """Compute every figure again, off the GUI thread, then redraw every chart.
 
-        The worker reads the project through its own pooled SQLite connection (one connection
-        per thread); a refresh asked for while one runs starts once it is done.
+        The worker opens the project file itself (one SQLite connection per thread); a refresh
+        asked for while one runs starts once it is done.
         """
-        if self._task is not None:
+        if self.task is not None:
             self._again = True
-            self._task.cancel()  # its figures are out of date: stop at its next step
+            self.task.cancel()  # its figures are out of date: stop at its next step
             return
-        project = self.project
         annotators = self.annotator_ids()
         unlabelled = self.unlabelled.currentData()
-        task = Task(
-            lambda progress: agreement.compute_report(
+
+        def work(project: Project, progress: Progress) -> AgreementReport:
+            return agreement.compute_report(
                 project, annotators=annotators, unlabelled=unlabelled, progress=progress
             )
-        )
-        task.signals.progress.connect(self._computing)
-        task.signals.finished.connect(self._computed)
-        task.signals.failed.connect(self._failed)
-        # Held here as well, so that a window closed mid-computation leaves the worker a live
-        # object to report to.
-        _RUNNING.add(task)
-        task.signals.finished.connect(lambda _r, task=task: _RUNNING.discard(task))
-        task.signals.failed.connect(lambda _e, task=task: _RUNNING.discard(task))
-        self._task = task
+
+        task = Task(in_own_project(self.project.path, work), self)
+        task.progressed.connect(self._computing)
+        task.succeeded.connect(self._computed)
+        task.failed.connect(self._failed)
+        task.cancelled.connect(self._stopped)
+        task.ended.connect(lambda: self._ended(task))
+        self.task = task
         self.refresh_button.setEnabled(False)
         self.stop_button.setEnabled(True)
         self.message.setText("Computing the figures…")
@@ -216,33 +219,39 @@ class Dashboard(QWidget):
 
     def stop(self) -> None:
         """Stop the computation under way (at its next step); the figures shown stay."""
-        if self._task is not None:
+        if self.task is not None:
             self._again = False
-            self._task.cancel()
+            self.task.cancel()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.stop()  # nobody will look at the figures: free the processor
         super().closeEvent(event)
 
     def _computing(self, done: int, total: int) -> None:
-        if self._task is not None and not self._task.cancelled.is_set():
-            self.message.setText(f"Computing the figures… step {done} of {total}")
+        self.message.setText(f"Computing the figures… step {done} of {total}")
 
     def _idle(self) -> None:
-        self._task = None
+        self.task = None
         self.refresh_button.setEnabled(True)
         self.stop_button.setEnabled(False)
 
+    def _ended(self, task: Task) -> None:
+        if self.task is task:  # nothing was delivered (the window closed): ready for the next
+            self._idle()
+
+    def _stopped(self) -> None:
+        self._idle()
+        if self._again:  # stopped because the choice changed: compute the new one
+            self._again = False
+            self.refresh()
+        else:
+            self.message.setText("Stopped; the figures shown are from before.")
+
     def _failed(self, error: BaseException) -> None:
         self._idle()
-        if isinstance(error, Cancelled):
-            if self._again:  # stopped because the choice changed: compute the new one
-                self._again = False
-                self.refresh()
-            else:
-                self.message.setText("Stopped; the figures shown are from before.")
-            return
-        self.message.setText(f"The figures could not be computed: {error}")
+        LabelReporter(self.message).failure(
+            "", failure_text(error, "The figures could not be computed.")
+        )
 
     def _computed(self, report: AgreementReport) -> None:
         self._idle()
@@ -312,18 +321,21 @@ class Dashboard(QWidget):
     @staticmethod
     def _place(tab: QWidget, chart: QWidget) -> None:
         """Put a freshly drawn chart in its tab, in place of the old one."""
-        layout = tab.layout()
+        layout = _layout(tab)
         while layout.count():
             item = layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            old = item.widget() if item is not None else None
+            if old is not None:
+                old.deleteLater()
         layout.addWidget(chart)
 
     def chart(self, tab: QWidget) -> QWidget:
-        """The chart now shown in a tab."""
+        """The chart now shown in a tab (the tab itself while nothing is drawn yet)."""
         if tab is self.pairs_splitter:
             return self.heatmap
-        return tab.layout().itemAt(0).widget()
+        item = _layout(tab).itemAt(0)
+        widget = item.widget() if item is not None else None
+        return widget if widget is not None else tab
 
     def _draw_matrix(self) -> None:
         if self.report is None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from claimdesk.core.contrast import readable_text
 from claimdesk.core.records import AnnotatorRecord, DocumentRecord, LabelRecord
 
 if TYPE_CHECKING:
@@ -140,9 +141,8 @@ class LabelDialog(QDialog):
 
     def _show_colour(self) -> None:
         self.colour_button.setText(self._colour)
-        self.colour_button.setStyleSheet(
-            f"background-color: {self._colour}; color: {readable_text_colour(self._colour)};"
-        )
+        text = readable_text(QColor(self._colour).name())
+        self.colour_button.setStyleSheet(f"background-color: {self._colour}; color: {text};")
 
     def draft(self) -> LabelDraft:
         return LabelDraft(
@@ -152,21 +152,6 @@ class LabelDialog(QDialog):
             self.shortcut.text() or None,
             self.parent_box.currentData(),
         )
-
-
-def readable_text_colour(background: str) -> str:
-    """Black or white, whichever reads better on the background (WCAG relative luminance)."""
-    colour = QColor(background)
-
-    def channel(value: float) -> float:
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-    luminance = (
-        0.2126 * channel(colour.redF())
-        + 0.7152 * channel(colour.greenF())
-        + 0.0722 * channel(colour.blueF())
-    )
-    return "#000000" if luminance > 0.179 else "#ffffff"
 
 
 class NoteDialog(QDialog):

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from claimdesk.core.agreement.compute import Disagreement, SideSpan
 from claimdesk.gui.candidates import one_line
-from claimdesk.gui.dialogs import plain_tooltip
+from claimdesk.gui.table_models import Column, ColumnTableModel
 
-_Index = QModelIndex | QPersistentModelIndex
 TextOf = Callable[[int], str]  # document id -> its text
 
 
@@ -20,7 +19,7 @@ def _side(spans: Sequence[SideSpan]) -> str:
     return "; ".join(f"{s.label}: {one_line(s.quote, 40)}" for s in spans) or "–"
 
 
-class DisagreementModel(QAbstractTableModel):
+class DisagreementModel(ColumnTableModel[Disagreement]):
     """Rows of ``core.agreement.disagreements(project, a, b)``, named for the two annotators."""
 
     def __init__(self, text_of: TextOf) -> None:
@@ -28,15 +27,35 @@ class DisagreementModel(QAbstractTableModel):
         self.text_of = text_of
         self.rows: list[Disagreement] = []
         self.first = self.second = ""
+        self._columns = self._declare()
 
     def set_rows(self, rows: Sequence[Disagreement], first: str, second: str) -> None:
         self.beginResetModel()
         self.rows = list(rows)
         self.first, self.second = first, second
+        self._columns = self._declare()
         self.endResetModel()
 
-    def columns(self) -> tuple[str, ...]:
-        return ("Document", "What differs", "Text", self.first or "First", self.second or "Second")
+    def _declare(self) -> tuple[Column[Disagreement], ...]:
+        def column(header: str, full: Callable[[Disagreement], str]) -> Column[Disagreement]:
+            return Column(header, lambda row: one_line(full(row), 90), tooltip=full)
+
+        return (
+            column("Document", lambda row: row.document_title),
+            column("What differs", self.kind_text),
+            column("Text", lambda row: self.text_of(row.document_id)[row.start : row.end]),
+            column(self.first or "First", lambda row: _side(row.first)),
+            column(self.second or "Second", lambda row: _side(row.second)),
+        )
+
+    def columns(self) -> Sequence[Column[Disagreement]]:
+        return self._columns
+
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def row_at(self, number: int) -> Disagreement:
+        return self.rows[number]
 
     def kind_text(self, row: Disagreement) -> str:
         return {
@@ -45,43 +64,6 @@ class DisagreementModel(QAbstractTableModel):
             "label": "other label",
             "boundary": "other bounds",
         }[row.kind]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 5
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < 5
-        ):
-            return self.columns()[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
-            return None
-        row = self.rows[index.row()]
-        column = index.column()
-        if column == 0:
-            text = row.document_title
-        elif column == 1:
-            text = self.kind_text(row)
-        elif column == 2:
-            text = self.text_of(row.document_id)[row.start : row.end]
-        else:
-            text = _side(row.first if column == 3 else row.second)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(text)
-        return one_line(text, 90)
 
 
 class DisagreementList(QTableView):

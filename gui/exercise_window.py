@@ -407,8 +407,8 @@ def open_exercise_file(
         asked_name, asked_id = identity
         problem = identity_problem(" ".join(asked_name.split()), " ".join(asked_id.split()))
         if problem is not None:
-            # Asked again with what was typed: a control character, a bidi override, or the
-            # gold set's name ("Gold" without an id) cannot be a student.
+            # Asked again with what was typed: a control character or a bidi override cannot
+            # be part of a student's name.
             prompts.error("Name not accepted", printable(f"{problem[0].upper()}{problem[1:]}."))
             identity = None
     name, student_id = identity

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -32,13 +32,22 @@ from PySide6.QtWidgets import (
 
 from claimdesk.core.errors import EditError, ProjectError
 from claimdesk.core.formats import registry
-from claimdesk.core.formats.base import Cancelled, ExportSelection
+from claimdesk.core.formats.base import DocumentIn, ExportReport, ExportSelection
 from claimdesk.core.limits import printable
 from claimdesk.core.outputs import output_problem
+from claimdesk.core.progress import Progress
 from claimdesk.gui.dialogs import ok_cancel
-from claimdesk.gui.workers import Task, progress_dialog
+from claimdesk.gui.workers import (
+    Task,
+    WindowReporter,
+    Wording,
+    failure_text,
+    in_own_project,
+    run_task,
+)
 
 if TYPE_CHECKING:
+    from claimdesk.core.store.project import Project
     from claimdesk.gui.main_window import MainWindow
 
 
@@ -230,6 +239,14 @@ class ImportDialog(QDialog):
 # -- running them ----------------------------------------------------------------------------
 
 
+EXPORTING = Wording(
+    "Export failed", "Nothing was written.", "Export cancelled; nothing was written."
+)
+READING = Wording(
+    "Import failed", "Nothing was imported.", "Import cancelled; nothing was imported."
+)
+
+
 def export_dataset(window: MainWindow) -> Task | None:
     """Ask what to export, then write it on a worker thread and show the report."""
     names = [a.name for a in window.project.annotators()]
@@ -245,39 +262,25 @@ def export_dataset(window: MainWindow) -> Task | None:
         return None
     selection = ExportSelection(choice.annotators, choice.documents)
 
-    def work(progress: Any) -> Any:
+    def work(project: Project, progress: Progress) -> ExportReport:
         from claimdesk.core.formats.export import export_dataset as export
-        from claimdesk.core.store.project import Project
 
-        with Project.open(path) as own:  # this thread's own connection
-            return export(own, choice.format, choice.out, selection, progress)
+        return export(project, choice.format, choice.out, selection, progress)
 
-    task = Task(work)
-    dialog = progress_dialog(window, "Exporting…", task)
-
-    def finished(report: Any) -> None:
-        dialog.reset()
-        window._dataset_task = None
+    def done(report: ExportReport) -> None:
         window.statusBar().showMessage(
             f"Exported {report.spans} span(s) to {choice.out.name}.", 12000
         )
         window.prompts.dataset_report("Export finished", report.summary())
 
-    def failed(error: BaseException) -> None:
-        dialog.reset()
-        window._dataset_task = None
-        if isinstance(error, Cancelled):
-            window.statusBar().showMessage("Export cancelled; nothing was written.", 8000)
-        elif isinstance(error, ProjectError | EditError | OSError):
-            window.prompts.error("Export failed", f"Nothing was written.\n\n{error}")
-        else:
-            window.prompts.error("Export failed", f"Nothing was written.\n\n{error!r}")
-
-    task.signals.finished.connect(finished)
-    task.signals.failed.connect(failed)
-    window._dataset_task = task
-    task.start()
-    return task
+    return run_task(
+        window,
+        in_own_project(path, work),
+        done,
+        wording=EXPORTING,
+        reporter=WindowReporter(window.prompts, window.statusBar()),
+        progress="Exporting…",
+    )
 
 
 def import_annotations(window: MainWindow) -> Task | None:
@@ -286,19 +289,14 @@ def import_annotations(window: MainWindow) -> Task | None:
     if choice is None:
         return None
 
-    def work(progress: Any) -> Any:
+    def work(progress: Progress) -> list[DocumentIn]:
         from claimdesk.core.formats.importer import read_dataset
 
         return read_dataset(choice.format, choice.path)
 
-    task = Task(work)
-    dialog = progress_dialog(window, "Reading annotations…", task)
-
-    def finished(documents: Any) -> None:
+    def done(documents: list[DocumentIn]) -> None:
         from claimdesk.core.formats.importer import import_annotations as apply
 
-        dialog.reset()
-        window._dataset_task = None
         try:
             report = apply(
                 window.project,
@@ -309,19 +307,17 @@ def import_annotations(window: MainWindow) -> Task | None:
                 documents=documents,
             )
         except (ProjectError, EditError) as exc:
-            window.prompts.error("Import failed", f"Nothing was imported.\n\n{exc}")
+            window.prompts.error(READING.title, failure_text(exc, READING.nothing))
             return
         window.show_changes(report.changes)
         window.statusBar().showMessage(f"Imported {report.annotations_added} annotation(s).", 12000)
         window.prompts.dataset_report("Import finished", report.summary())
 
-    def failed(error: BaseException) -> None:
-        dialog.reset()
-        window._dataset_task = None
-        window.prompts.error("Import failed", f"Nothing was imported.\n\n{error}")
-
-    task.signals.finished.connect(finished)
-    task.signals.failed.connect(failed)
-    window._dataset_task = task
-    task.start()
-    return task
+    return run_task(
+        window,
+        work,
+        done,
+        wording=READING,
+        reporter=WindowReporter(window.prompts, window.statusBar()),
+        progress="Reading annotations…",
+    )

@@ -3,14 +3,11 @@ and each student's feedback page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     QUrl,
@@ -36,19 +33,27 @@ from PySide6.QtWidgets import (
 )
 
 from claimdesk.core.errors import EditError, ProjectError
-from claimdesk.gui.teacher_actions import run_in_worker
+from claimdesk.core.progress import Progress
+from claimdesk.gui.table_models import (
+    RIGHT,
+    SORT_ROLE,
+    Column,
+    ColumnTableModel,
+    Index,
+    right_aligned,
+)
 from claimdesk.gui.teacher_dialogs import safe_file_stem
-from claimdesk.gui.workers import Task
+from claimdesk.gui.workers import LabelReporter, Task, Wording, in_own_project, run_task
 
 if TYPE_CHECKING:
     from claimdesk.core.classroom.exercise import ExerciseInfo
-    from claimdesk.core.classroom.grading import Claim, ClassGrades, Scores, StudentGrades
+    from claimdesk.core.classroom.grading import Claim, ClassGrades, LabelGrades, StudentGrades
     from claimdesk.core.store.project import Project
     from claimdesk.gui.dialogs import Prompts
 
-_Index = QModelIndex | QPersistentModelIndex
-SortRole = Qt.ItemDataRole.UserRole + 1
+SortRole = SORT_ROLE
 AnnotatorRole = Qt.ItemDataRole.UserRole + 2
+GRADING = Wording("Not graded", "", "Grading cancelled.")
 
 
 def _cell(value: object) -> str:
@@ -57,107 +62,78 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
-class ClassGradesModel(QAbstractTableModel):
+class StudentRow(NamedTuple):
+    annotator_id: int
+    values: tuple[Any, ...]  # in the core's OVERVIEW_COLUMNS order
+
+
+def _overview_column(header: str, number: int) -> Column[StudentRow]:
+    def value(row: StudentRow) -> Any:
+        return row.values[number] if number < len(row.values) else None
+
+    def sort_key(row: StudentRow) -> object:
+        raw = value(row)
+        return raw.casefold() if isinstance(raw, str) else raw
+
+    def alignment(row: StudentRow) -> Qt.AlignmentFlag | None:
+        return RIGHT if isinstance(value(row), int | float) else None
+
+    # Item views draw display text literally: names stay plain.
+    return Column(header, lambda row: _cell(value(row)), alignment=alignment, sort_key=sort_key)
+
+
+class ClassGradesModel(ColumnTableModel[StudentRow]):
     """One row per student, the columns of the core's class overview; sorts on raw values."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._headers: tuple[str, ...] = ()
-        self._rows: list[tuple[Any, ...]] = []
-        self._ids: list[int] = []
+        self._columns: tuple[Column[StudentRow], ...] = ()
+        self._rows: list[StudentRow] = []
 
     def set_grades(self, grades: ClassGrades | None) -> None:
         from claimdesk.core.classroom.grading import OVERVIEW_COLUMNS, class_overview_rows
 
         self.beginResetModel()
         if grades is None:
-            self._rows, self._ids = [], []
+            self._rows = []
         else:
-            self._headers = OVERVIEW_COLUMNS
-            self._rows = [tuple(row) for row in class_overview_rows(grades)]
-            self._ids = [student.annotator_id for student in grades.students]
+            self._columns = tuple(
+                _overview_column(header, n) for n, header in enumerate(OVERVIEW_COLUMNS)
+            )
+            overview = class_overview_rows(grades)
+            self._rows = [
+                StudentRow(student.annotator_id, tuple(values))
+                for student, values in zip(grades.students, overview, strict=True)
+            ]
         self.endResetModel()
 
     def annotator_id(self, row: int) -> int:
-        return self._ids[row]
+        return self._rows[row].annotator_id
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def columns(self) -> Sequence[Column[StudentRow]]:
+        return self._columns
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
+    def row_count(self) -> int:
+        return len(self._rows)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
+    def row_at(self, number: int) -> StudentRow:
+        return self._rows[number]
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if not 0 <= index.column() < len(row):
-            return None
-        value = row[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _cell(value)  # item views draw display text literally: names stay plain
-        if role == SortRole:
-            return value.casefold() if isinstance(value, str) else value
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role == AnnotatorRole:
-            return self._ids[index.row()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int | float):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+            return self.annotator_id(index.row()) if self.column_at(index) else None
+        return super().data(index, role)
 
 
-class LabelGradesModel(QAbstractTableModel):
-    """The selected student's scores for each label of the codebook."""
+LABEL_SCORES = ("Exact P", "Exact R", "Exact F1", "Overlap P", "Overlap R", "Overlap F1")
 
-    COLUMNS = (
-        "Label",
-        "Exact P",
-        "Exact R",
-        "Exact F1",
-        "Overlap P",
-        "Overlap R",
-        "Overlap F1",
-        "In key",
-        "Marked",
-    )
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._student: StudentGrades | None = None
-
-    def set_student(self, student: StudentGrades | None) -> None:
-        self.beginResetModel()
-        self._student = student
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        if parent.isValid() or self._student is None:
-            return 0
-        return len(self._student.labels)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
-
-    @staticmethod
-    def _values(exact: Scores, overlap: Scores) -> tuple[float | int, ...]:
-        return (
+def _label_score_column(header: str, number: int) -> Column[LabelGrades]:
+    def text(grades: LabelGrades) -> str:
+        exact, overlap = grades.exact, grades.overlap
+        if header in LABEL_SCORES and exact.tp + exact.fp + exact.fn == 0:
+            return "—"  # neither the key nor the student used the label: no score to give
+        values = (
             exact.precision,
             exact.recall,
             exact.f1,
@@ -167,31 +143,42 @@ class LabelGradesModel(QAbstractTableModel):
             exact.tp + exact.fn,
             exact.tp + exact.fp,
         )
+        return _cell(values[number])
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if self._student is None or not index.isValid():
-            return None
-        if not 0 <= index.row() < len(self._student.labels):
-            return None
-        grades = self._student.labels[index.row()]
-        column = index.column()
-        if column == 0:
-            if role == Qt.ItemDataRole.DisplayRole:
-                return grades.label.name
-            if role == Qt.ItemDataRole.DecorationRole:
-                return QColor(grades.label.colour)
-            return None
-        values = self._values(grades.exact, grades.overlap)
-        if not 1 <= column <= len(values):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            nothing_due = grades.exact.tp + grades.exact.fp + grades.exact.fn == 0
-            if nothing_due and column <= 6:
-                return "—"  # neither the key nor the student used the label: no score to give
-            return _cell(values[column - 1])
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+    return Column(header, text, alignment=right_aligned)
+
+
+class LabelGradesModel(ColumnTableModel["LabelGrades"]):
+    """The selected student's scores for each label of the codebook."""
+
+    COLUMNS = ("Label", *LABEL_SCORES, "In key", "Marked")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._student: StudentGrades | None = None
+        self._columns: tuple[Column[LabelGrades], ...] = (
+            Column(
+                "Label",
+                lambda grades: grades.label.name,
+                decoration=lambda grades: QColor(grades.label.colour),
+            ),
+            *(_label_score_column(h, n) for n, h in enumerate(self.COLUMNS[1:])),
+        )
+
+    def set_student(self, student: StudentGrades | None) -> None:
+        self.beginResetModel()
+        self._student = student
+        self.endResetModel()
+
+    def columns(self) -> Sequence[Column[LabelGrades]]:
+        return self._columns
+
+    def row_count(self) -> int:
+        return 0 if self._student is None else len(self._student.labels)
+
+    def row_at(self, number: int) -> LabelGrades:
+        assert self._student is not None
+        return self._student.labels[number]
 
 
 def _claim(claim: Claim, titles: dict[int, str]) -> str:
@@ -261,7 +248,6 @@ class GradesWindow(QDialog):
         self.project = project
         self.prompts = prompts
         self.grades: ClassGrades | None = None
-        self._generation = 0  # only the latest grading is shown
         self.task: Task | None = None
 
         self.exercises = {info.id: info for info in exercises}
@@ -397,39 +383,30 @@ class GradesWindow(QDialog):
         if exercise_id is None:
             return
         tolerance = None if self.tolerance.value() < 0 else self.tolerance.value()
-        path = self.project.path
         self.status.setText("Grading…")
         if self.task is not None:
-            self.task.cancel()
-        self._generation += 1
-        generation = self._generation
+            self.task.abandon()  # out of date: only the latest grading is shown
 
-        def work(progress: Callable[[int, int], bool]) -> ClassGrades:
-            from claimdesk.core.store.project import Project
+        def work(project: Project, progress: Progress) -> ClassGrades:
+            return grade(project, exercise_id, tolerance, progress=progress)
 
-            with Project.open(path) as project:
-                return grade(project, exercise_id, tolerance, progress=progress)
+        task = run_task(
+            self,
+            in_own_project(self.project.path, work),
+            self.show_grades,
+            wording=GRADING,
+            reporter=LabelReporter(self.status),
+            progress="Grading…",
+            title="Classroom",
+        )
+        task.failed.connect(lambda _error: self.show_grades(None))
+        task.cancelled.connect(lambda: self.show_grades(None))
+        task.ended.connect(lambda: self._graded(task))
+        self.task = task
 
-        def done(grades: ClassGrades) -> None:
-            if generation == self._generation:
-                self.task = None
-                self.show_grades(grades)
-
-        def failed(error: BaseException) -> None:
-            from claimdesk.core.classroom.exercise import Cancelled
-
-            if generation != self._generation:
-                return  # a newer grading replaced this one
+    def _graded(self, task: Task) -> None:
+        if self.task is task:
             self.task = None
-            self.show_grades(None)
-            if isinstance(error, Cancelled):
-                self.status.setText("Grading cancelled.")
-            elif isinstance(error, ProjectError | EditError):
-                self.status.setText(str(error))
-            else:
-                self.status.setText(f"The exercise could not be graded: {error}")
-
-        self.task = run_in_worker(self, "Grading…", work, done, failed)
 
     def show_grades(self, grades: ClassGrades | None) -> None:
         selected = self.selected_student()

@@ -7,8 +7,9 @@ moves with the text when it scrolls (the view's updateRequest repaints the strip
 
 A bar is drawn solid when every compared annotator made that span exactly (same start, end and
 label); otherwise it is hatched with an outline, so agreement never rests on colour alone. The
-bars of the selected candidate get a dark outline in every lane. Only spans overlapping the lines
-on screen are looked at: one SpanIndex over all lanes answers that in one query.
+bars of the selected candidate get an outline in the theme's text colour in every lane. Only
+spans overlapping the lines on screen are looked at: one SpanIndex over all lanes answers that
+in one query.
 """
 
 from __future__ import annotations
@@ -306,7 +307,8 @@ class LaneStrip(QWidget):
                 if bar.key == self._selected:
                     selected.append(bar)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(QPen(QColor("#111111"), 2))
+            # The outline in the theme's text colour: dark on light, light on dark.
+            painter.setPen(QPen(self.palette().color(self.foregroundRole()), 2))
             for bar in selected:  # last, so no other bar hides the outline
                 painter.drawRect(bar.rect.adjusted(-1, -1, 1, 1))
         finally:
@@ -387,7 +389,8 @@ class LaneStrip(QWidget):
         quote = one_line(self._text[bar.span.start : bar.span.end], 80)
         compared = len(self.curation.annotators)
         made = len(bar.span.agreed_by) + (0 if bar.lane == len(self.curation.lanes) - 1 else 1)
-        who = "Gold" if bar.lane == len(self.curation.lanes) - 1 else owner.annotator.name
+        # The gold set by its role, never by a name a person could also have.
+        who = "★ The gold set" if owner.annotator.is_gold else owner.annotator.name
         return (
             f"{who}: {label.name if label else '?'} “{quote}”\n"
             f"made exactly by {made} of {compared} compared annotators"

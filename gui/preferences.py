@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from claimdesk.core.limits import ANNOTATOR_NAME_MAX, is_reserved_annotator, name_problem
+from claimdesk.core.limits import ANNOTATOR_NAME_MAX, name_problem
 from claimdesk.gui.dialogs import ok_cancel
 from claimdesk.gui.settings import MAX_FONT_SIZE, MAX_RECENT_COUNT, MIN_FONT_SIZE, Settings
 
@@ -55,8 +55,6 @@ def annotator_name_problem(name: str) -> str | None:
     problem = name_problem(name, "annotator name", ANNOTATOR_NAME_MAX)
     if problem is not None:
         return problem[0].upper() + problem[1:] + "."
-    if is_reserved_annotator(name):
-        return f"“{name}” is reserved for the gold set; please choose another name."
     return None
 
 

@@ -6,41 +6,38 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from claimdesk.core.codebook import load_codebook
-from claimdesk.core.importing import Cancelled, ImportPlan, plan_import
+from claimdesk.core.errors import EditError, ProjectError
+from claimdesk.core.importing import ImportPlan, import_plan, plan_import
 from claimdesk.core.limits import printable_path
 from claimdesk.core.paths import resources_dir
-from claimdesk.core.store.engine import ProjectError
-from claimdesk.core.store.project import EditError, Project
-from claimdesk.gui.workers import Task, progress_dialog
+from claimdesk.core.progress import Progress
+from claimdesk.core.store.project import Project
+from claimdesk.gui.workers import Task, WindowReporter, Wording, failure_text, run_task
 
 if TYPE_CHECKING:
     from claimdesk.gui.main_window import MainWindow
 
+READING = Wording(
+    "Import failed", "Nothing was imported.", "Import cancelled; nothing was imported."
+)
+
 
 def run_import(window: MainWindow, paths: list[Path]) -> Task:
     """Read and check the files on a worker thread, then store them in one transaction."""
-    cleanup = window.clean_action.isChecked()
-    task = Task(lambda progress: plan_import(paths, cleanup=cleanup, progress=progress))
-    dialog = progress_dialog(window, "Reading articles…", task, "Import")
+    cleanup = window.settings.clean_imports  # what File › Clean web debris on import says
 
-    def finished(plan: ImportPlan) -> None:
-        dialog.reset()
-        window._import_task = None
-        store_plan(window, plan)
+    def work(progress: Progress) -> ImportPlan:
+        return plan_import(paths, cleanup=cleanup, progress=progress)
 
-    def failed(error: BaseException) -> None:
-        dialog.reset()
-        window._import_task = None
-        if isinstance(error, Cancelled):
-            window.statusBar().showMessage("Import cancelled; nothing was imported.", 8000)
-        else:
-            window.prompts.error("Import failed", f"Nothing was imported.\n\n{error}")
-
-    task.signals.finished.connect(finished)
-    task.signals.failed.connect(failed)
-    window._import_task = task
-    task.start()
-    return task
+    return run_task(
+        window,
+        work,
+        lambda plan: store_plan(window, plan),
+        wording=READING,
+        reporter=WindowReporter(window.prompts, window.statusBar()),
+        progress="Reading articles…",
+        title="Import",
+    )
 
 
 def store_plan(window: MainWindow, plan: ImportPlan) -> None:
@@ -60,11 +57,12 @@ def store_plan(window: MainWindow, plan: ImportPlan) -> None:
             window.statusBar().showMessage("Nothing was imported.", 8000)
             return
     try:
-        report = window.project.import_articles(plan.articles)
+        result = import_plan(window.project, plan)
     except EditError as exc:
-        window.prompts.error("Import failed", f"Nothing was imported.\n\n{exc}")
+        window.prompts.error(READING.title, failure_text(exc, READING.nothing))
         return
-    window.show_changes(report.changes)
+    window.show_changes(result.changes)
+    report = result.report
     if report.added:
         window.open_document(report.added[0][0])
     message = f"Imported {len(report.added)} document(s)."

@@ -73,7 +73,7 @@ class Settings:
     @property
     def recent_count(self) -> int:
         try:
-            count = int(self._qs.value("projects/recent_count", DEFAULT_RECENT_COUNT))  # type: ignore[call-overload]
+            count = int(str(self._qs.value("projects/recent_count", DEFAULT_RECENT_COUNT)))
         except (TypeError, ValueError):
             count = DEFAULT_RECENT_COUNT
         return min(max(count, 1), MAX_RECENT_COUNT)

@@ -3,6 +3,8 @@ clean-up rules applied on import."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -46,7 +48,7 @@ class _TableDialog(QDialog):
         self,
         title: str,
         headers: list[str],
-        rows: list[tuple[str, ...]],
+        rows: Sequence[tuple[str, ...]],
         intro: str = "",
         parent: QWidget | None = None,
     ) -> None:
@@ -102,4 +104,6 @@ class CleanupRulesDialog(_TableDialog):
         for row, rule in enumerate(DEFAULT_CLEANUP_RULES):
             tip = plain_tooltip(f"Removes whole lines matching:\n{rule.pattern}")
             for column in range(2):
-                self.table.item(row, column).setToolTip(tip)
+                item = self.table.item(row, column)
+                if item is not None:
+                    item.setToolTip(tip)

@@ -155,7 +155,7 @@ def _smoke(argv: Sequence[str], home: Path, file: str | None, screenshot: str | 
         spans = reopened.project.spans(document_id, reopened.annotator.id)
         if not any((s.start, s.end, s.label_id) == wanted for s in spans):
             raise SmokeFailure("the annotation was not there after reopening the project")
-        formats = _export_every_format(reopened.project, home / "exports")
+        formats = export_every_format(reopened.project, home / "exports")
         dashboard = _draw_dashboard(app, reopened)
     finally:
         reopened.close()
@@ -167,7 +167,7 @@ def _smoke(argv: Sequence[str], home: Path, file: str | None, screenshot: str | 
     )
 
 
-def _export_every_format(project: Project, folder: Path) -> str:
+def export_every_format(project: Project, folder: Path) -> str:
     """Export to each format Claimdesk knows, and read back the ones it imports."""
     from claimdesk.core.formats import registry
     from claimdesk.core.formats.base import MissingExtraError

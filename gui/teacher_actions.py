@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QWidget
-
 from claimdesk.core.errors import EditError, ProjectError
 from claimdesk.core.limits import printable
+from claimdesk.core.progress import Progress
 from claimdesk.core.records import Changes
-from claimdesk.gui.workers import Task, progress_dialog
+from claimdesk.gui.workers import (
+    Task,
+    WindowReporter,
+    Wording,
+    failure_text,
+    in_own_project,
+    run_task,
+)
 
 if TYPE_CHECKING:
     from claimdesk.core.classroom.collect import CheckedSubmissions
     from claimdesk.core.classroom.exercise import CollectReport, ExerciseInfo, SubmissionVersionInfo
+    from claimdesk.core.store.project import Project
     from claimdesk.gui.main_window import MainWindow
     from claimdesk.gui.teacher_dialogs import SubmissionHistoryDialog
 
@@ -59,37 +65,6 @@ def create_exercise(window: MainWindow) -> ExerciseInfo | None:
     return None
 
 
-def run_in_worker(
-    window: QWidget,
-    label: str,
-    work: Callable[[Callable[[int, int], bool]], Any],
-    done: Callable[[Any], None],
-    failed: Callable[[BaseException], None],
-) -> Task:
-    """``work`` runs on the thread pool with a progress dialog; ``done``/``failed`` on the GUI."""
-    task = Task(work)
-    dialog = progress_dialog(window, label, task, "Classroom")
-
-    # Kept alive until it reports back (several may run: a regrade while one is under way).
-    running: set[Task] = window.__dict__.setdefault("_classroom_tasks", set())
-
-    def finish(result: object) -> None:
-        dialog.reset()
-        running.discard(task)
-        done(result)
-
-    def fail(error: BaseException) -> None:
-        dialog.reset()
-        running.discard(task)
-        failed(error)
-
-    task.signals.finished.connect(finish)
-    task.signals.failed.connect(fail)
-    running.add(task)
-    task.start()
-    return task
-
-
 def report_text(report: CollectReport) -> str:
     """The collect report, file by file, as plain text."""
     sections = (
@@ -110,6 +85,13 @@ def report_text(report: CollectReport) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+COLLECTING = Wording(
+    "Submissions not collected",
+    "Nothing was collected.",
+    "Collecting cancelled; nothing was collected.",
+)
+
+
 def collect_now(window: MainWindow, paths: list[Path]) -> Task | None:
     """Check and collect submission files (or folders of them) into the window's project.
 
@@ -120,14 +102,12 @@ def collect_now(window: MainWindow, paths: list[Path]) -> Task | None:
 
     if not paths:
         return None
+
     project_path = window.project.path
+    reporter = WindowReporter(window.prompts, window.statusBar())
 
-    def work(progress: Callable[[int, int], bool]) -> CheckedSubmissions:
-        from claimdesk.core.store.project import Project
-
-        # One connection per thread: the worker opens the file itself.
-        with Project.open(project_path) as project:
-            return check_submissions(project, paths, progress=progress)
+    def work(project: Project, progress: Progress) -> CheckedSubmissions:
+        return check_submissions(project, paths, progress=progress)
 
     def done(checked: CheckedSubmissions) -> None:
         from claimdesk.core.store.project import Project
@@ -139,7 +119,7 @@ def collect_now(window: MainWindow, paths: list[Path]) -> Task | None:
                 with Project.open(project_path) as project:
                     report = collect_checked(project, checked)
         except (ProjectError, EditError) as exc:
-            failed(exc)
+            reporter.failure(COLLECTING.title, failure_text(exc, COLLECTING.nothing))
             return
         if window.project.path == project_path:
             window.show_changes(report.changes)
@@ -148,15 +128,15 @@ def collect_now(window: MainWindow, paths: list[Path]) -> Task | None:
         if report.held:
             show_history(window)  # the conflicts wait for the teacher's decision
 
-    def failed(error: BaseException) -> None:
-        from claimdesk.core.classroom.exercise import Cancelled
-
-        if isinstance(error, Cancelled):
-            window.statusBar().showMessage("Collecting cancelled; nothing was collected.", 8000)
-            return
-        window.prompts.error("Submissions not collected", f"Nothing was collected.\n\n{error}")
-
-    return run_in_worker(window, "Checking submissions…", work, done, failed)
+    return run_task(
+        window,
+        in_own_project(project_path, work),
+        done,
+        wording=COLLECTING,
+        reporter=reporter,
+        progress="Checking submissions…",
+        title="Classroom",
+    )
 
 
 def collect_submissions(window: MainWindow) -> Task | None:

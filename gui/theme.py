@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
+from claimdesk.core.contrast import parse_hex, readable_text, relative_luminance
 from claimdesk.core.paths import resources_dir
 
 _ROLES = {
@@ -103,6 +104,19 @@ def current_theme() -> str:
     app = QApplication.instance()
     name = app.property("claimdesk_theme") if app is not None else None
     return str(name) if name in ("light", "dark") else "light"
+
+
+def colour_of(role: str, name: str | None = None) -> str:
+    """One named colour (``"saved"``, ``"curation_gold"``, …) of a theme, the current by default."""
+    return theme_colours(name or current_theme())[role]
+
+
+def text_on(background: str, name: str | None = None) -> str:
+    """The theme's text or base colour, whichever reads better on ``background`` (WCAG)."""
+    colours = theme_colours(name or current_theme())
+    pair = (colours["text"], colours["base"])
+    dark, light = sorted(pair, key=lambda colour: relative_luminance(parse_hex(colour)))
+    return readable_text(background, dark=dark, light=light)
 
 
 def follow_system(app: QApplication) -> None:

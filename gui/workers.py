@@ -1,52 +1,278 @@
-"""Long work off the GUI thread: start, progress, done, cancel.
+"""The one way to run long work off the GUI thread: start, progress, cancel, result, failure.
 
-Work that reads the project opens its own connection in the worker (one connection per thread).
+A piece of work is a callable ``work(progress)``; ``progress(done, total)`` answers whether to go
+on (the core's `Progress`), and the core raises `Cancelled` after undoing its partial work once
+it answers no. Work that reads or writes the project is wrapped in `in_own_project`: it opens the
+project file again in the worker thread and closes it after, since a SQLite connection belongs
+to one thread and the window's `Project` stays on the GUI thread.
+
+A `Task` reports on the GUI thread, always in the same order: progress, then one of
+``succeeded`` / ``failed`` / ``cancelled``, then ``ended``. Running tasks are held in one set
+until they end, so nobody else has to keep them alive. Closing (or deleting) the window that
+started a task cancels it, and nothing more is delivered to that window.
+
+`run_task` is what the windows call: a progress dialog with Cancel, the result handed to
+``done``, a failure shown as one message written for the user (an unexpected exception is
+logged with its traceback, never shown as one), a cancel shown as a notice.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtWidgets import QLabel, QProgressDialog, QStatusBar, QWidget
+
+from claimdesk.core.errors import EditError, ProjectError
+from claimdesk.core.progress import Cancelled, Progress
+
+if TYPE_CHECKING:
+    from claimdesk.core.store.project import Project
+
+__all__ = [
+    "LabelReporter",
+    "Reporter",
+    "Task",
+    "WindowReporter",
+    "Wording",
+    "failure_text",
+    "in_own_project",
+    "progress_dialog",
+    "run_task",
+    "running_tasks",
+    "user_errors",
+]
+
+log = logging.getLogger(__name__)
+
+R = TypeVar("R")
 
 
-class _Signals(QObject):
+@cache
+def user_errors() -> tuple[type[BaseException], ...]:
+    """Errors whose message is written for the user; anything else is a bug, logged with its
+    traceback. (Imported when first needed: the window paints before the store is loaded.)"""
+    from claimdesk.core.codebook import CodebookError
+    from claimdesk.core.importing import ImportRefused
+    from claimdesk.core.text.encoding import ArticleError
+    from claimdesk.core.text.regular_files import FileTooLarge, NotRegularFile
+
+    return (
+        ProjectError,
+        EditError,
+        OSError,
+        CodebookError,
+        ArticleError,
+        ImportRefused,
+        NotRegularFile,
+        FileTooLarge,
+    )
+
+
+# The tasks under way, each held here from start() until it has ended: the one keep-alive.
+_RUNNING: set[Task] = set()
+
+
+def running_tasks(owner: QObject | None = None) -> tuple[Task, ...]:
+    """The tasks under way (those started by ``owner`` when given)."""
+    return tuple(task for task in _RUNNING if owner is None or task.owner is owner)
+
+
+def in_own_project(path: Path, work: Callable[[Project, Progress], R]) -> Callable[[Progress], R]:
+    """``work(project, progress)`` on a `Project` of its own, opened and closed in the worker."""
+
+    from claimdesk.core.store.project import Project
+
+    def run(progress: Progress) -> R:
+        with Project.open(path) as project:
+            return work(project, progress)
+
+    return run
+
+
+class _Relay(QObject):
+    """Carries the worker thread's news to the task; it lives in the GUI thread (queued)."""
+
     progress = Signal(int, int)
-    finished = Signal(object)
-    failed = Signal(object)
+    ended = Signal(object, object)  # (result, exception or None)
 
 
-class Task(QRunnable):
-    """Runs ``work(progress)`` on the thread pool; ``progress(done, total)`` returns False once
-    the user cancelled, and the work is expected to stop then."""
+class Task(QObject):
+    """One piece of long work on the thread pool. Every signal arrives on the GUI thread."""
 
-    def __init__(self, work: Callable[[Callable[[int, int], bool]], Any]) -> None:
+    progressed = Signal(int, int)  # (done, total)
+    succeeded = Signal(object)  # the work's result
+    failed = Signal(object)  # the exception (anything but Cancelled)
+    cancelled = Signal()  # the work stopped at the user's request; it changed nothing
+    ended = Signal()  # last, whatever happened (also for a task whose owner went away)
+
+    def __init__(self, work: Callable[[Progress], object], owner: QWidget | None = None) -> None:
         super().__init__()
-        self.setAutoDelete(False)  # the caller keeps it until it reports back
         self.work = work
-        self.signals = _Signals()
-        self.cancelled = threading.Event()
+        self.owner = owner
+        self.running = False
+        self._stop = threading.Event()
+        self._abandoned = False
+        self._relay = _Relay()
+        self._relay.progress.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
+        self._relay.ended.connect(self._ended, Qt.ConnectionType.QueuedConnection)
+
+    # -- on the GUI thread ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self.running = True
+        _RUNNING.add(self)
+        if self.owner is not None:
+            self.owner.installEventFilter(self)
+        QThreadPool.globalInstance().start(self._run)
 
     def cancel(self) -> None:
-        self.cancelled.set()
+        """Ask the work to stop at its next progress report (it undoes what it did)."""
+        self._stop.set()
+
+    def abandon(self) -> None:
+        """Cancel, and deliver nothing but ``ended``: the result is no longer wanted."""
+        self._abandoned = True
+        self.cancel()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self._stop.is_set()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.owner and event.type() == QEvent.Type.Close:
+            # The close may still be refused: look once it has been handled.
+            QTimer.singleShot(0, self._owner_closed)
+        return False
+
+    def _owner_closed(self) -> None:
+        owner = self.owner
+        if self.running and (owner is None or not _alive(owner) or not owner.isVisible()):
+            self.abandon()
+
+    def _deliverable(self) -> bool:
+        return not self._abandoned and (self.owner is None or _alive(self.owner))
+
+    @Slot(int, int)
+    def _progressed(self, done: int, total: int) -> None:
+        if self.running and not self._stop.is_set() and self._deliverable():
+            self.progressed.emit(done, total)
+
+    @Slot(object, object)
+    def _ended(self, result: object, error: BaseException | None) -> None:
+        self.running = False
+        _RUNNING.discard(self)
+        if self.owner is not None and _alive(self.owner):
+            self.owner.removeEventFilter(self)
+        if error is not None and not isinstance(error, (Cancelled, *user_errors())):
+            log.error("Unexpected error in long work", exc_info=error)
+        if self._deliverable():
+            if error is None:
+                self.succeeded.emit(result)
+            elif isinstance(error, Cancelled):
+                self.cancelled.emit()
+            else:
+                self.failed.emit(error)
+        self.ended.emit()
+
+    # -- on the worker thread ------------------------------------------------------------------
 
     def _progress(self, done: int, total: int) -> bool:
-        self.signals.progress.emit(done, total)
-        return not self.cancelled.is_set()
+        if self._stop.is_set():
+            return False
+        try:
+            self._relay.progress.emit(done, total)
+        except RuntimeError:  # the application is quitting: stop
+            return False
+        return True
 
-    def run(self) -> None:
+    def _run(self) -> None:
+        result: object = None
+        error: BaseException | None = None
         try:
             result = self.work(self._progress)
         except BaseException as exc:  # handed to the GUI thread, which reports it
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.finished.emit(result)
+            error = exc
+        try:
+            self._relay.ended.emit(result, error)
+        except RuntimeError:  # the application quit while the work ran: nobody to tell
+            log.info("Long work ended after the application quit", exc_info=error)
 
-    def start(self) -> None:
-        QThreadPool.globalInstance().start(self)
+
+def _alive(owner: QObject) -> bool:
+    return bool(shiboken6.isValid(owner))
+
+
+# -- how a task looks to the user -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What the user reads about one kind of task."""
+
+    title: str  # the failure message's title: "Export failed"
+    nothing: str  # what still holds after a failure: "Nothing was written."
+    cancelled: str  # the notice after Cancel: "Export cancelled; nothing was written."
+
+
+class Reporter(Protocol):
+    """Where a task's failure and notices are shown."""
+
+    def failure(self, title: str, text: str) -> None: ...
+
+    def notice(self, text: str) -> None: ...
+
+
+class ErrorPrompt(Protocol):
+    def error(self, title: str, message: str) -> None: ...
+
+
+class WindowReporter:
+    """A failure in a message box (the window's prompts), a notice in the status bar."""
+
+    def __init__(self, prompts: ErrorPrompt, status_bar: QStatusBar) -> None:
+        self.prompts = prompts
+        self.status_bar = status_bar
+
+    def failure(self, title: str, text: str) -> None:
+        self.prompts.error(title, text)
+
+    def notice(self, text: str) -> None:
+        self.status_bar.showMessage(text, 8000)
+
+
+class LabelReporter:
+    """Failure and notices in a line of the window itself (review windows, grades)."""
+
+    def __init__(self, label: QLabel) -> None:
+        self.label = label
+
+    def failure(self, title: str, text: str) -> None:
+        self.label.setText(text.replace("\n\n", " "))
+
+    def notice(self, text: str) -> None:
+        self.label.setText(text)
+
+
+def failure_text(error: BaseException, nothing: str = "") -> str:
+    """A failure as the user reads it: what still holds, then the reason; never a traceback."""
+    if isinstance(error, user_errors()):
+        reason = str(error) or type(error).__name__
+    else:
+        reason = (
+            f"Something unexpected went wrong ({type(error).__name__}: {error}). "
+            "The details are in Claimdesk's log."
+        )
+    return f"{nothing}\n\n{reason}" if nothing else reason
 
 
 def progress_dialog(parent: QWidget, text: str, task: Task, title: str = "") -> QProgressDialog:
@@ -61,5 +287,29 @@ def progress_dialog(parent: QWidget, text: str, task: Task, title: str = "") -> 
         dialog.setMaximum(total)
         dialog.setValue(done)
 
-    task.signals.progress.connect(progress)
+    task.progressed.connect(progress)
+    task.ended.connect(dialog.reset)
+    task.ended.connect(dialog.deleteLater)
     return dialog
+
+
+def run_task(
+    owner: QWidget,
+    work: Callable[[Progress], R],
+    done: Callable[[R], None],
+    *,
+    wording: Wording,
+    reporter: Reporter,
+    progress: str,
+    title: str = "",
+) -> Task:
+    """Run ``work`` with a progress dialog (text ``progress``); ``done(result)`` on success."""
+    task = Task(work, owner)
+    progress_dialog(owner, progress, task, title)
+    task.succeeded.connect(done)
+    task.failed.connect(
+        lambda error: reporter.failure(wording.title, failure_text(error, wording.nothing))
+    )
+    task.cancelled.connect(lambda: reporter.notice(wording.cancelled))
+    task.start()
+    return task

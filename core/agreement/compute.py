@@ -27,7 +27,6 @@ Units of analysis (stated once, used everywhere):
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -53,14 +52,13 @@ from claimdesk.core.agreement.units import (
     compact,
     has_label,
     load,
-    raw_rows,
     span_matches,
     token_units,
     unitizing,
 )
 from claimdesk.core.progress import Progress as ProgressCallback
 from claimdesk.core.progress import check_progress
-from claimdesk.core.records import Status
+from claimdesk.core.store.agreement_reads import daily_counts, label_counts, pair_spans
 from claimdesk.core.store.project import Project
 
 __all__ = [
@@ -145,7 +143,7 @@ def compute_report(
     the whole codebook); spans under other labels are left out as if never made.
 
     ``progress(done, STEPS)`` is called after each stage; when it returns False the work stops
-    with ``core.formats.base.Cancelled`` (nothing is written either way)."""
+    with ``core.errors.Cancelled`` (nothing is written either way)."""
     if unlabelled not in ("category", "ignore"):
         raise ValueError(f"unlabelled must be 'category' or 'ignore', not {unlabelled!r}")
     # The matrix products here are small (units × annotators): a multi-threaded BLAS only
@@ -290,17 +288,9 @@ def disagreements(
         return []
     first, second = data.annotator_ids.index(a), data.annotator_ids.index(b)
     names = dict(zip(data.label_ids, data.label_names, strict=True))
-    sql = (
-        'SELECT id, document_id, annotator_id, start, "end", label_id, quote FROM annotation'
-        " WHERE annotator_id IN (?, ?)"
-    )
-    params: list[Any] = [a, b]
-    if document_id is not None:
-        sql += " AND document_id = ?"
-        params.append(document_id)
     by_doc: dict[int, list[tuple[int, SideSpan]]] = {}
-    for span_id, doc_id, annotator_id, start, end, label_id, quote in raw_rows(
-        project, sql, params
+    for span_id, doc_id, annotator_id, start, end, label_id, quote in pair_spans(
+        project, a, b, document_id
     ):
         side = 0 if annotator_id == a else 1
         span = SideSpan(span_id, start, end, label_id, names.get(label_id, ""), quote)
@@ -352,35 +342,24 @@ def _differences(
 
 
 def label_frequencies(project: Project, annotators: list[int] | None = None) -> IntArray:
-    """Span counts, annotators × labels (``project.labels()`` order); cheap, one SQL query."""
+    """Span counts, annotators × labels (``project.labels()`` order); cheap, one query."""
     ids = [a.id for a in project.annotators()] if annotators is None else list(annotators)
     labels = [label.id for label in project.labels()]
     rows, columns = {a: i for i, a in enumerate(ids)}, {x: j for j, x in enumerate(labels)}
     out = np.zeros((len(ids), len(labels)), dtype=np.int64)
-    sql = "SELECT annotator_id, label_id, count(*) FROM annotation GROUP BY annotator_id, label_id"
-    for annotator_id, label_id, count in raw_rows(project, sql):
+    for annotator_id, label_id, count in label_counts(project):
         if annotator_id in rows and label_id in columns:
             out[rows[annotator_id], columns[label_id]] = count
     return out
 
 
 def progress_over_time(project: Project, annotators: list[int] | None = None) -> Progress:
-    """Annotations created and documents done per annotator per day; two SQL queries."""
+    """Annotations created and documents done per annotator per day; two queries."""
     ids = [a.id for a in project.annotators()] if annotators is None else list(annotators)
     rows = {a: i for i, a in enumerate(ids)}
-    made = raw_rows(
-        project,
-        "SELECT annotator_id, date(created_at), count(*) FROM annotation"
-        " GROUP BY annotator_id, date(created_at)",
-    )
-    done = raw_rows(
-        project,
-        "SELECT annotator_id, date(updated_at), count(*) FROM document_status"
-        " WHERE status = ? GROUP BY annotator_id, date(updated_at)",
-        (Status.DONE.value,),
-    )
-    made = [r for r in made if r[0] in rows and r[1]]
-    done = [r for r in done if r[0] in rows and r[1]]
+    counts = daily_counts(project)
+    made = [r for r in counts.annotations if r[0] in rows]
+    done = [r for r in counts.documents_done if r[0] in rows]
     days = sorted({date.fromisoformat(r[1]) for r in (*made, *done)})
     columns = {d: j for j, d in enumerate(days)}
     annotations = np.zeros((len(ids), len(days)), dtype=np.int64)

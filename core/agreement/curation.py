@@ -1,8 +1,9 @@
 """Adjudication: a curator builds a gold set from the annotators' spans of one document.
 
-The gold set is an annotator like any other, under the reserved name ``Gold`` (created on first
-use), so its annotations export, count and grade like everyone's. Every operation here is one
-undoable command run through ``Project.apply``: saved at once, undone with the project's undo.
+The gold set is an annotator marked as such in the project (created on first use, named "Gold"
+unless a person holds that name: see ``core/store/curation.py``), so its annotations export,
+count and grade like everyone's; a person called Gold is just a person. Every operation here is
+one undoable command run through ``Project.apply``: saved at once, undone with the project's undo.
 
 Two spans *agree* when they have exactly the same start, end and label. A chosen annotator
 *differs* on a candidate span when they have no such span but one that overlaps it (other
@@ -15,15 +16,21 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection
-
 from claimdesk.core.errors import EditError
 from claimdesk.core.records import AnnotationRecord, AnnotatorRecord, Changes
-from claimdesk.core.store.edits import AddAnnotation, Command, DeleteAnnotations, MoveAnnotation
+from claimdesk.core.store.curation import (
+    GOLD_SET_NAME,
+    AcceptSpans,
+    RejectSpan,
+    ensure_gold_set,
+    gold_span_ids,
+)
+from claimdesk.core.store.edits import AddAnnotation, MoveAnnotation
 from claimdesk.core.store.project import Project
 from claimdesk.core.text.spans import Span, SpanIndex
 
-GOLD_ANNOTATOR = "Gold"
+# The gold set's usual name; it is found by its flag, never by this name.
+GOLD_ANNOTATOR = GOLD_SET_NAME
 
 SpanKey = tuple[int, int, int]  # (start, end, label_id)
 
@@ -128,13 +135,7 @@ class Curation:
 
 def gold_annotator(project: Project) -> AnnotatorRecord:
     """The gold set's annotator, created on first use (not an undoable edit)."""
-    return project.ensure_annotator(GOLD_ANNOTATOR)
-
-
-def document_annotators(project: Project, document_id: int) -> list[AnnotatorRecord]:
-    """Annotators other than gold with at least one span in the document, by id."""
-    present = {r.annotator_id for r in project.annotations(document_id, None)}
-    return [a for a in project.annotators() if a.id in present and a.name != GOLD_ANNOTATOR]
+    return ensure_gold_set(project)
 
 
 # -- lanes and candidates ----------------------------------------------------------------------
@@ -231,39 +232,6 @@ def curation_lanes(
 # -- operations --------------------------------------------------------------------------------
 
 
-class AcceptSpans(Command):
-    """Copy several spans into the gold set as one undoable step."""
-
-    def __init__(self, additions: Sequence[AddAnnotation], description: str) -> None:
-        self.additions = list(additions)
-        self.description = description
-
-    def apply(self, conn: Connection) -> Changes:
-        return _merge(add.apply(conn) for add in self.additions)
-
-    def revert(self, conn: Connection) -> Changes:
-        return _merge(add.revert(conn) for add in reversed(self.additions))
-
-
-def _merge(all_changes: Iterable[Changes]) -> Changes:
-    added: list[AnnotationRecord] = []
-    removed: list[AnnotationRecord] = []
-    statuses: dict[tuple[int, int], None] = {}
-    for changes in all_changes:
-        added.extend(changes.annotations_added)
-        removed.extend(changes.annotations_removed)
-        statuses.update(dict.fromkeys(changes.statuses))
-    return Changes(
-        annotations_added=tuple(added),
-        annotations_removed=tuple(removed),
-        statuses=tuple(statuses),
-    )
-
-
-def _gold_keys(project: Project, document_id: int, gold_id: int) -> dict[SpanKey, int]:
-    return {(r.start, r.end, r.label_id): r.id for r in project.annotations(document_id, gold_id)}
-
-
 def _record(project: Project, annotation_id: int) -> AnnotationRecord:
     try:
         return project.annotation(annotation_id)
@@ -278,7 +246,7 @@ def accept_span(project: Project, annotation_id: int) -> Changes:
     if record.annotator_id == gold.id:
         raise EditError("This span is already in the gold set.")
     key = (record.start, record.end, record.label_id)
-    if key in _gold_keys(project, record.document_id, gold.id):
+    if key in gold_span_ids(project, record.document_id, gold.id):
         raise EditError("This span is already in the gold set.")
     add = AddAnnotation(
         record.document_id,
@@ -319,7 +287,7 @@ def edit_gold_span(
     key = (start, end, label_id)
     if key == (record.start, record.end, record.label_id):
         raise EditError("The gold span already has these bounds and this label.")
-    if key in _gold_keys(project, record.document_id, gold.id):
+    if key in gold_span_ids(project, record.document_id, gold.id):
         raise EditError("The gold set already has this span with this label.")
     return project.apply(MoveAnnotation(annotation_id, start, end, quote, label_id))
 
@@ -330,13 +298,11 @@ def reject_span(project: Project, annotation_id: int) -> Changes:
     gold = gold_annotator(project)
     if record.annotator_id != gold.id:
         key = (record.start, record.end, record.label_id)
-        copy = _gold_keys(project, record.document_id, gold.id).get(key)
+        copy = gold_span_ids(project, record.document_id, gold.id).get(key)
         if copy is None:
             raise EditError("This span is not in the gold set: there is nothing to reject.")
         annotation_id = copy
-    command = DeleteAnnotations([annotation_id])
-    command.description = "Reject span from gold"
-    return project.apply(command)
+    return project.apply(RejectSpan(annotation_id))
 
 
 def majority_candidates(

@@ -1,13 +1,14 @@
 """A project read into the units agreement is measured on: tokens, character spans, spans.
 
-Columns, not entities: one query for the chosen annotators' spans, one for the statuses, and
-numpy arrays from there on. Used by ``core.agreement``.
+Columns, not entities: the store reads the documents, the chosen annotators' spans and the
+statuses in one pass (``core.store.agreement_reads``), numpy arrays from there on. Used by
+``core.agreement``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -15,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from claimdesk.core.agreement import metrics
-from claimdesk.core.records import Status
+from claimdesk.core.store.agreement_reads import agreement_rows
 from claimdesk.core.store.project import Project
 
 TOKEN_PATTERN = r"\w+|[^\w\s]"
@@ -26,15 +27,7 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
-def raw_rows(project: Project, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-    """Plain DB-API rows: at 200,000 spans SQLAlchemy's row objects cost more than SQLite."""
-    with project.engine.connect() as conn:
-        cursor = conn.connection.driver_connection.execute(sql, params)  # type: ignore[union-attr]
-        return list(cursor.fetchall())
-
-
 NAN = float("nan")
-_ACTIVE = (Status.IN_PROGRESS.value, Status.DONE.value)
 
 
 @dataclass
@@ -74,16 +67,10 @@ def load(
         codebook = [label for label in codebook if label.id in wanted]
     rater_index = {a.id: i for i, a in enumerate(everyone)}
     label_index = {label.id: i for i, label in enumerate(codebook)}
-    body = "text" if texts else "''"
-    documents = raw_rows(project, f"SELECT id, title, {body} FROM document ORDER BY id")
+    # Only the chosen annotators' rows (one pair's disagreements read little).
+    read = agreement_rows(project, None if annotators is None else list(rater_index), texts=texts)
+    documents, table = read.documents, read.spans
     doc_index = {row[0]: i for i, row in enumerate(documents)}
-    sql = 'SELECT document_id, annotator_id, label_id, start, "end" FROM annotation'
-    params: list[int] = []
-    if annotators is not None:  # only their rows (one pair's disagreements read little)
-        params = list(rater_index)
-        sql += f" WHERE annotator_id IN ({','.join('?' * len(params))})"
-    rows = raw_rows(project, sql, params)
-    table = np.array(rows, dtype=np.int64).reshape(-1, 5)
     rater_map = _lookup(rater_index)
     label_map = _lookup(label_index)
     doc_map = _lookup(doc_index)
@@ -94,12 +81,7 @@ def load(
     keep = mine & (lab >= 0)
     did = np.zeros((len(documents), len(everyone)), dtype=bool)
     did[d[mine], r[mine]] = True  # spans under labels left out still show the work was done
-    marks = ",".join("?" * len(_ACTIVE))
-    for document_id, annotator_id in raw_rows(
-        project,
-        f"SELECT document_id, annotator_id FROM document_status WHERE status IN ({marks})",
-        _ACTIVE,
-    ):
+    for document_id, annotator_id in read.active:
         if annotator_id in rater_index and document_id in doc_index:
             did[doc_index[document_id], rater_index[annotator_id]] = True
     return Data(

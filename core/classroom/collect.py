@@ -99,7 +99,7 @@ def _read(path: Path) -> tuple[Submission, str]:
     number = _clean(student.text("id", limit=MAX_NAME_CHARS, required=False))
     problem = identity_problem(name, number)
     if problem is not None:
-        # Terminal escapes, bidi overrides or the gold set's name shown to the teacher: refused.
+        # Terminal escapes or bidi overrides shown to the teacher: refused.
         raise student.fail(problem)
     seconds = top.integer("seconds_spent", low=0, high=10 * 365 * 24 * 3600)
     submitted_at = top.timestamp("submitted_at")

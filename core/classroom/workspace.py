@@ -35,7 +35,6 @@ from claimdesk.core.classroom.submission_proof import (
 from claimdesk.core.limits import (
     ANNOTATOR_NAME_MAX,
     STUDENT_ID_MAX,
-    is_reserved_annotator,
     name_problem,
 )
 from claimdesk.core.paths import user_data_dir
@@ -60,15 +59,10 @@ def workspaces_dir() -> Path:
 
 def identity_problem(student_name: str, student_id: str) -> str | None:
     """Why a student's name and id cannot be used (a phrase), or None. Also checks files."""
-    problem = name_problem(student_name, "student name", ANNOTATOR_NAME_MAX) or name_problem(
+    # A student may be called Gold: the gold set is marked in the project, not named.
+    return name_problem(student_name, "student name", ANNOTATOR_NAME_MAX) or name_problem(
         student_id, "student id", STUDENT_ID_MAX
     )
-    if problem is None and is_reserved_annotator(display_name(student_name, student_id)):
-        problem = (
-            f"the name {student_name!r} is reserved for the gold set; "
-            "add your student id or write your name in full"
-        )
-    return problem
 
 
 def _clean_identity(path: Path, student_name: str, student_id: str | None) -> tuple[str, str]:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from claimdesk.core.agreement.compute import AgreementReport, compute_report
-from claimdesk.core.agreement.curation import GOLD_ANNOTATOR
 from claimdesk.core.errors import ProjectError
 from claimdesk.core.store.project import Project
 
@@ -47,9 +46,9 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--include-gold",
         action="store_true",
-        help=f"count the gold set (the annotator {GOLD_ANNOTATOR!r}) among the annotators, as "
-        "the dashboard's “Include the gold set” does (default: left out unless named in "
-        "--annotators)",
+        help="count the gold set (the annotator curation builds, marked as such in the project; "
+        "a person called Gold is not it) among the annotators, as the dashboard's “Include the "
+        "gold set” does (default: left out unless named in --annotators)",
     )
     parser.add_argument(
         "--unlabelled",
@@ -79,7 +78,7 @@ def run_agreement(args: argparse.Namespace) -> int:
         people = project.annotators()
         annotators = _pick(path, "annotator", args.annotators, {a.name: a.id for a in people})
         if annotators is None and not args.include_gold:  # as the dashboard counts by default
-            annotators = [a.id for a in people if a.name != GOLD_ANNOTATOR]
+            annotators = [a.id for a in people if not a.is_gold]
         labels = _pick(path, "label", args.labels, {x.name: x.id for x in project.labels()})
         report = compute_report(project, annotators, labels, args.unlabelled)
     if args.json:

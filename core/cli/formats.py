@@ -10,8 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from claimdesk.core.errors import Cancelled
 from claimdesk.core.formats import registry
-from claimdesk.core.formats.base import Cancelled, ExportSelection
+from claimdesk.core.formats.base import ExportSelection
 from claimdesk.core.store.project import Project
 
 PROG = "claimdesk-cli"

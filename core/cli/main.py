@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from claimdesk.core.codebook import CodebookError, load_codebook
+from claimdesk.core.errors import EditError, ProjectError
 from claimdesk.core.importing import ImportRefused, import_paths
 from claimdesk.core.limits import printable, printable_path
 from claimdesk.core.paths import resources_dir
-from claimdesk.core.store.engine import PROJECT_SUFFIX, ProjectError
-from claimdesk.core.store.project import EditError, Project
+from claimdesk.core.store.engine import PROJECT_SUFFIX
+from claimdesk.core.store.project import Project
 from claimdesk.core.text.textio import DEFAULT_CLEANUP_RULES, MAX_FOLDER_DEPTH
 
 PROG = "claimdesk-cli"

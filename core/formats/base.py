@@ -16,7 +16,6 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
-from claimdesk.core.errors import Cancelled as Cancelled  # re-exported for format modules
 from claimdesk.core.errors import ProjectError
 from claimdesk.core.outputs import OutputError, atomic_write
 from claimdesk.core.records import LabelRecord

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from claimdesk.core.errors import EditError
 from claimdesk.core.formats import registry
 from claimdesk.core.formats.base import DocumentIn, FormatError, SpanIn
@@ -28,7 +26,7 @@ from claimdesk.core.limits import (
     TITLE_MAX,
     has_controls,
     has_surrogates,
-    is_reserved_annotator,
+    is_gold_name_in_a_file,
     name_problem,
     printable,
     text_problem,
@@ -36,9 +34,9 @@ from claimdesk.core.limits import (
 from claimdesk.core.progress import Progress, check_progress
 from claimdesk.core.records import Changes, LabelRecord
 from claimdesk.core.store import edits
-from claimdesk.core.store.edits import A, D, L
+from claimdesk.core.store.curation import gold_set
+from claimdesk.core.store.datasets import existing_spans, import_keys
 from claimdesk.core.store.project import Project
-from claimdesk.core.store.tables import Annotator
 from claimdesk.core.text.textio import sha256_text
 
 DEFAULT_ANNOTATOR = "Imported"
@@ -106,20 +104,18 @@ def import_annotations(
     default_annotator = _name(annotator or DEFAULT_ANNOTATOR)
     if not default_annotator:
         raise FormatError(path, "the annotator needs a name")
-    problem = _annotator_problem(default_annotator)
+    gold = gold_set(project)
+    gold_name = gold.name if gold is not None else None
+    problem = _annotator_problem(default_annotator, gold_name)
     if problem:
         raise EditError(f"Cannot import as this annotator: {problem}.")
     if documents is None:
         documents = read_dataset(format_name, path)
     report = ImportAnnotationsReport(info.name, path)
 
-    with project.engine.connect() as conn:
-        known_docs: dict[str, int] = {s: i for i, s in conn.execute(select(D.c.id, D.c.sha256))}
-        known_labels = {n.casefold(): n for (n,) in conn.execute(select(L.c.name))}
-        an = Annotator.__table__
-        known_annotators = {n: i for i, n in conn.execute(select(an.c.id, an.c.name))}
-        positions = conn.execute(select(L.c.position)).scalars().all()
-    position = max(positions, default=-1)
+    keys = import_keys(project)
+    known_docs, known_labels = keys.documents, keys.labels
+    known_annotators, position = keys.annotators, keys.last_position
 
     new_docs: list[dict[str, Any]] = []
     new_doc_index: dict[str, int] = {}
@@ -169,8 +165,8 @@ def import_annotations(
             who = _name(span.annotator) if span.annotator else default_annotator
             if not who:
                 raise FormatError(path, "an annotator name is empty", where)
-            if who not in checked_annotators:  # a file may not add spans to "Gold" either
-                problem = _annotator_problem(who)
+            if who not in checked_annotators:  # a file may not add spans to the gold set
+                problem = _annotator_problem(who, gold_name)
                 if problem:
                     raise FormatError(path, problem, where)
                 checked_annotators.add(who)
@@ -227,12 +223,16 @@ def read_dataset(format_name: str, path: Path | str) -> list[DocumentIn]:
         raise FormatError(path, "is too large to read into memory") from None
 
 
-def _annotator_problem(name: str) -> str | None:
-    """Why an annotator from a file (or the import's default) cannot be created, or None."""
+def _annotator_problem(name: str, gold_name: str | None) -> str | None:
+    """Why an annotator from a file (or the import's default) cannot be used, or None.
+
+    A file cannot mark a gold set (no format carries the mark), so neither "Gold" nor the name
+    of this project's gold set may come from one.
+    """
     problem = name_problem(name, "annotator name", ANNOTATOR_NAME_MAX)
     if problem:
         return problem
-    if is_reserved_annotator(name):
+    if is_gold_name_in_a_file(name) or name == gold_name:
         return (
             f"the annotator name {shown_value(name)} is reserved for the gold set that"
             " curation makes; give that annotator another name"
@@ -354,14 +354,7 @@ def _drop_existing(
     document_ids = {p["document_id"] for p in planned if "document_id" in p}
     if not document_ids:
         return planned
-    with project.engine.connect() as conn:
-        label_ids = {n.casefold(): i for i, n in conn.execute(select(L.c.id, L.c.name))}
-        rows = conn.execute(
-            select(A.c.document_id, A.c.annotator_id, A.c.label_id, A.c.start, A.c.end).where(
-                A.c.document_id.in_(document_ids)
-            )
-        )
-        existing = {tuple(r) for r in rows}
+    label_ids, existing = existing_spans(project, document_ids)
     kept = []
     for item in planned:
         key = (

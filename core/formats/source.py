@@ -1,28 +1,19 @@
 """The project as an export reads it: the codebook, the annotators and a stream of documents.
 
-Documents are read one at a time with plain column queries on the raw SQLite connection (at a
-million annotations, SQLAlchemy row objects would cost more than SQLite itself), so a large
-corpus is never held in memory whole.
+Documents are read one at a time by the store (``core.store.datasets``, plain columns on the
+driver's cursor: at a million annotations, SQLAlchemy row objects would cost more than SQLite
+itself), so a large corpus is never held in memory whole.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from typing import Any
 
 from claimdesk.core.errors import EditError
 from claimdesk.core.formats.base import DocumentOut, ExportSelection, SpanOut
 from claimdesk.core.records import LabelRecord
+from claimdesk.core.store.datasets import stream_documents
 from claimdesk.core.store.project import Project
-
-_SPANS_SQL = (
-    'SELECT a.id, a.start, a."end", l.name, n.name, a.note, a.quote, a.created_at, a.updated_at'
-    " FROM annotation AS a JOIN label AS l ON l.id = a.label_id"
-    " JOIN annotator AS n ON n.id = a.annotator_id"
-    " WHERE a.document_id = ?{annotators}"
-    ' ORDER BY a.start, a."end", l.name, n.name, a.id'
-)
 
 
 class ProjectSource:
@@ -67,19 +58,8 @@ class ProjectSource:
         return len(self._document_ids or self._all_ids)
 
     def documents(self) -> Iterator[DocumentOut]:
-        annotators = ""
-        if self._annotator_ids:
-            annotators = f" AND a.annotator_id IN ({','.join('?' * len(self._annotator_ids))})"
-        spans_sql = _SPANS_SQL.format(annotators=annotators)
-        with self.project.engine.connect() as conn:
-            raw: Any = conn.connection.driver_connection
-            for document_id in self._document_ids or self._all_ids:
-                row = raw.execute(
-                    "SELECT id, title, source, date, meta, text FROM document WHERE id = ?",
-                    (document_id,),
-                ).fetchone()
-                # SQLite sorts (in C); the times stay the ISO text it stores.
-                rows = raw.execute(spans_sql, (document_id, *self._annotator_ids)).fetchall()
-                spans = list(map(SpanOut._make, rows))
-                meta = json.loads(row[4]) if row[4] else {}
-                yield DocumentOut(row[0], row[1], row[2] or "", row[3] or "", meta, row[5], spans)
+        for doc in stream_documents(
+            self.project, self._document_ids or self._all_ids, self._annotator_ids
+        ):
+            spans = list(map(SpanOut._make, doc.spans))
+            yield DocumentOut(doc.id, doc.title, doc.source, doc.date, doc.meta, doc.text, spans)

@@ -10,46 +10,41 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, CursorResult, Table, delete, insert, select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, CursorResult, delete, insert, select, update
 
 from claimdesk.core.records import AnnotationRecord, Changes, LabelRecord, Status
+from claimdesk.core.store import sqlite
 from claimdesk.core.store.tables import (
-    Annotation,
-    Annotator,
-    Document,
-    DocumentStatus,
-    Label,
+    annotation_table,
+    annotator_table,
+    document_table,
+    label_table,
+    status_table,
     utcnow,
 )
 
-A = cast(Table, Annotation.__table__)
-L = cast(Table, Label.__table__)
-D = cast(Table, Document.__table__)
-S = cast(Table, DocumentStatus.__table__)
-
 ANNOTATION_COLUMNS = (
-    A.c.id,
-    A.c.document_id,
-    A.c.label_id,
-    A.c.annotator_id,
-    A.c.start,
-    A.c.end,
-    A.c.quote,
-    A.c.note,
-    A.c.created_at,
-    A.c.updated_at,
+    annotation_table.c.id,
+    annotation_table.c.document_id,
+    annotation_table.c.label_id,
+    annotation_table.c.annotator_id,
+    annotation_table.c.start,
+    annotation_table.c.end,
+    annotation_table.c.quote,
+    annotation_table.c.note,
+    annotation_table.c.created_at,
+    annotation_table.c.updated_at,
 )
 LABEL_COLUMNS = (
-    L.c.id,
-    L.c.name,
-    L.c.colour,
-    L.c.description,
-    L.c.shortcut,
-    L.c.parent_id,
-    L.c.position,
+    label_table.c.id,
+    label_table.c.name,
+    label_table.c.colour,
+    label_table.c.description,
+    label_table.c.shortcut,
+    label_table.c.parent_id,
+    label_table.c.position,
 )
 
 
@@ -69,13 +64,17 @@ def new_id(result: CursorResult[Any]) -> int:
 
 
 def fetch_annotations(conn: Connection, ids: Iterable[int]) -> list[AnnotationRecord]:
-    rows = conn.execute(select(*ANNOTATION_COLUMNS).where(A.c.id.in_(list(ids))).order_by(A.c.id))
+    rows = conn.execute(
+        select(*ANNOTATION_COLUMNS)
+        .where(annotation_table.c.id.in_(list(ids)))
+        .order_by(annotation_table.c.id)
+    )
     return [annotation_record(r) for r in rows]
 
 
 def _insert_annotations(conn: Connection, records: Sequence[AnnotationRecord]) -> None:
     if records:
-        conn.execute(insert(A), [_annotation_values(r) for r in records])
+        conn.execute(insert(annotation_table), [_annotation_values(r) for r in records])
 
 
 def _annotation_values(record: AnnotationRecord) -> dict[str, Any]:
@@ -84,25 +83,27 @@ def _annotation_values(record: AnnotationRecord) -> dict[str, Any]:
 
 def get_status(conn: Connection, document_id: int, annotator_id: int) -> str | None:
     return conn.execute(
-        select(S.c.status).where(S.c.document_id == document_id, S.c.annotator_id == annotator_id)
+        select(status_table.c.status).where(
+            status_table.c.document_id == document_id, status_table.c.annotator_id == annotator_id
+        )
     ).scalar()
 
 
 def put_status(conn: Connection, document_id: int, annotator_id: int, status: str | None) -> None:
     """Write a status; ``None`` removes the row (which reads as "to do")."""
-    where = (S.c.document_id == document_id, S.c.annotator_id == annotator_id)
+    where = (status_table.c.document_id == document_id, status_table.c.annotator_id == annotator_id)
     if status is None:
-        conn.execute(delete(S).where(*where))
+        conn.execute(delete(status_table).where(*where))
         return
-    statement = sqlite_insert(S).values(
-        document_id=document_id, annotator_id=annotator_id, status=status, updated_at=utcnow()
-    )
-    conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[S.c.document_id, S.c.annotator_id],
-            set_={"status": status, "updated_at": utcnow()},
-        )
-    )
+    now = utcnow()
+    values = {
+        "document_id": document_id,
+        "annotator_id": annotator_id,
+        "status": status,
+        "updated_at": now,
+    }
+    key = [status_table.c.document_id, status_table.c.annotator_id]
+    conn.execute(sqlite.upsert(status_table, values, key, {"status": status, "updated_at": now}))
 
 
 class Command(ABC):
@@ -147,7 +148,7 @@ class AddAnnotation(Command):
         if self.record is None:
             now = utcnow()
             values = {**self._values, "created_at": now, "updated_at": now}
-            created = new_id(conn.execute(insert(A).values(values)))
+            created = new_id(conn.execute(insert(annotation_table).values(values)))
             self.record = fetch_annotations(conn, [created])[0]
         else:
             _insert_annotations(conn, [self.record])
@@ -161,7 +162,7 @@ class AddAnnotation(Command):
 
     def revert(self, conn: Connection) -> Changes:
         assert self.record is not None
-        conn.execute(delete(A).where(A.c.id == self.record.id))
+        conn.execute(delete(annotation_table).where(annotation_table.c.id == self.record.id))
         document_id, annotator_id = self.record.document_id, self.record.annotator_id
         statuses: tuple[tuple[int, int], ...] = ()
         if get_status(conn, document_id, annotator_id) != self._status_before:
@@ -178,7 +179,7 @@ class DeleteAnnotations(Command):
 
     def apply(self, conn: Connection) -> Changes:
         self.records = fetch_annotations(conn, self.ids)
-        conn.execute(delete(A).where(A.c.id.in_(self.ids)))
+        conn.execute(delete(annotation_table).where(annotation_table.c.id.in_(self.ids)))
         return Changes(annotations_removed=tuple(self.records))
 
     def revert(self, conn: Connection) -> Changes:
@@ -210,7 +211,9 @@ class UpdateAnnotation(Command):
         return self._write(conn, old)
 
     def _write(self, conn: Connection, values: dict[str, Any]) -> Changes:
-        conn.execute(update(A).where(A.c.id == self.id).values(values))
+        conn.execute(
+            update(annotation_table).where(annotation_table.c.id == self.id).values(values)
+        )
         return Changes(annotations_updated=tuple(fetch_annotations(conn, [self.id])))
 
 
@@ -233,13 +236,15 @@ class MoveAnnotation(Command):
     def apply(self, conn: Connection) -> Changes:
         self.before = fetch_annotations(conn, [self.id])[0]
         values = {**self.values, "updated_at": utcnow()}
-        conn.execute(update(A).where(A.c.id == self.id).values(values))
+        conn.execute(
+            update(annotation_table).where(annotation_table.c.id == self.id).values(values)
+        )
         return Changes(annotations_updated=tuple(fetch_annotations(conn, [self.id])))
 
     def revert(self, conn: Connection) -> Changes:
         assert self.before is not None
         old = {key: getattr(self.before, key) for key in (*self.values, "updated_at")}
-        conn.execute(update(A).where(A.c.id == self.id).values(old))
+        conn.execute(update(annotation_table).where(annotation_table.c.id == self.id).values(old))
         return Changes(annotations_updated=tuple(fetch_annotations(conn, [self.id])))
 
 
@@ -252,14 +257,14 @@ class AddLabel(Command):
         values = {c.key: getattr(self.label, c.key) for c in LABEL_COLUMNS}
         if not self.label.id:
             values.pop("id")
-            created = new_id(conn.execute(insert(L).values(values)))
+            created = new_id(conn.execute(insert(label_table).values(values)))
             self.label = replace(self.label, id=created)
         else:
-            conn.execute(insert(L).values(values))
+            conn.execute(insert(label_table).values(values))
         return Changes(labels=True)
 
     def revert(self, conn: Connection) -> Changes:
-        conn.execute(delete(L).where(L.c.id == self.label.id))
+        conn.execute(delete(label_table).where(label_table.c.id == self.label.id))
         return Changes(labels=True)
 
 
@@ -271,7 +276,9 @@ class AddLabels(Command):
         self.description = "Add codebook labels"
 
     def apply(self, conn: Connection) -> Changes:
-        ids = {n.casefold(): i for i, n in conn.execute(select(L.c.id, L.c.name))}
+        ids = {
+            n.casefold(): i for i, n in conn.execute(select(label_table.c.id, label_table.c.name))
+        }
         for index, (label, parent) in enumerate(self.entries):
             parent_id = ids.get(parent.casefold()) if parent else None
             label = replace(label, parent_id=parent_id)
@@ -283,7 +290,7 @@ class AddLabels(Command):
 
     def revert(self, conn: Connection) -> Changes:
         ids = [label.id for label, _ in self.entries]
-        conn.execute(delete(L).where(L.c.id.in_(ids)))
+        conn.execute(delete(label_table).where(label_table.c.id.in_(ids)))
         return Changes(labels=True)
 
 
@@ -303,13 +310,13 @@ class UpdateLabel(Command):
         self.description = f"{verb} label"
 
     def apply(self, conn: Connection) -> Changes:
-        row = conn.execute(select(*LABEL_COLUMNS).where(L.c.id == self.id)).one()
+        row = conn.execute(select(*LABEL_COLUMNS).where(label_table.c.id == self.id)).one()
         self.before = {key: getattr(row, key) for key in self.values}
-        conn.execute(update(L).where(L.c.id == self.id).values(self.values))
+        conn.execute(update(label_table).where(label_table.c.id == self.id).values(self.values))
         return Changes(labels=True)
 
     def revert(self, conn: Connection) -> Changes:
-        conn.execute(update(L).where(L.c.id == self.id).values(self.before))
+        conn.execute(update(label_table).where(label_table.c.id == self.id).values(self.before))
         return Changes(labels=True)
 
 
@@ -325,21 +332,35 @@ class DeleteLabel(Command):
 
     def apply(self, conn: Connection) -> Changes:
         self.label = label_record(
-            conn.execute(select(*LABEL_COLUMNS).where(L.c.id == self.id)).one()
+            conn.execute(select(*LABEL_COLUMNS).where(label_table.c.id == self.id)).one()
         )
-        ids = conn.execute(select(A.c.id).where(A.c.label_id == self.id)).scalars()
+        ids = conn.execute(
+            select(annotation_table.c.id).where(annotation_table.c.label_id == self.id)
+        ).scalars()
         self.annotations = fetch_annotations(conn, ids)
-        self.children = list(conn.execute(select(L.c.id).where(L.c.parent_id == self.id)).scalars())
-        conn.execute(delete(A).where(A.c.label_id == self.id))
-        conn.execute(update(L).where(L.c.parent_id == self.id).values(parent_id=None))
-        conn.execute(delete(L).where(L.c.id == self.id))
+        self.children = list(
+            conn.execute(
+                select(label_table.c.id).where(label_table.c.parent_id == self.id)
+            ).scalars()
+        )
+        conn.execute(delete(annotation_table).where(annotation_table.c.label_id == self.id))
+        conn.execute(
+            update(label_table).where(label_table.c.parent_id == self.id).values(parent_id=None)
+        )
+        conn.execute(delete(label_table).where(label_table.c.id == self.id))
         return Changes(annotations_removed=tuple(self.annotations), labels=True)
 
     def revert(self, conn: Connection) -> Changes:
         assert self.label is not None
-        conn.execute(insert(L).values({c.key: getattr(self.label, c.key) for c in LABEL_COLUMNS}))
+        conn.execute(
+            insert(label_table).values({c.key: getattr(self.label, c.key) for c in LABEL_COLUMNS})
+        )
         if self.children:
-            conn.execute(update(L).where(L.c.id.in_(self.children)).values(parent_id=self.id))
+            conn.execute(
+                update(label_table)
+                .where(label_table.c.id.in_(self.children))
+                .values(parent_id=self.id)
+            )
         _insert_annotations(conn, self.annotations)
         return Changes(annotations_added=tuple(self.annotations), labels=True)
 
@@ -375,15 +396,15 @@ class AddDocuments(Command):
             now = utcnow()
             for row in self.rows:
                 row.setdefault("created_at", now)
-                row["id"] = new_id(conn.execute(insert(D).values(row)))
+                row["id"] = new_id(conn.execute(insert(document_table).values(row)))
             self.ids = [row["id"] for row in self.rows]
         else:
-            conn.execute(insert(D), self.rows)
+            conn.execute(insert(document_table), self.rows)
         return Changes(documents=True)
 
     def revert(self, conn: Connection) -> Changes:
-        conn.execute(delete(S).where(S.c.document_id.in_(self.ids)))
-        conn.execute(delete(D).where(D.c.id.in_(self.ids)))
+        conn.execute(delete(status_table).where(status_table.c.document_id.in_(self.ids)))
+        conn.execute(delete(document_table).where(document_table.c.id.in_(self.ids)))
         return Changes(documents=True)
 
 
@@ -417,19 +438,22 @@ class ImportAnnotations(Command):
             return self._redo(conn)
         self._applied = True
         now = self._created_at
-        AN = cast(Table, Annotator.__table__)
         for name in self.annotator_names:
             values = {"name": name, "created_at": now}
-            self.annotator_ids.append(new_id(conn.execute(insert(AN).values(values))))
+            self.annotator_ids.append(new_id(conn.execute(insert(annotator_table).values(values))))
         for index, label in enumerate(self.labels):
             command = AddLabel(label)
             command.apply(conn)
             self.labels[index] = command.label
         for row in self.documents:
             row.setdefault("created_at", now)
-            row["id"] = new_id(conn.execute(insert(D).values(row)))
-        annotators = {n: i for i, n in conn.execute(select(AN.c.id, AN.c.name))}
-        labels = {n.casefold(): i for i, n in conn.execute(select(L.c.id, L.c.name))}
+            row["id"] = new_id(conn.execute(insert(document_table).values(row)))
+        annotators = {
+            n: i for i, n in conn.execute(select(annotator_table.c.id, annotator_table.c.name))
+        }
+        labels = {
+            n.casefold(): i for i, n in conn.execute(select(label_table.c.id, label_table.c.name))
+        }
         rows = []
         for item in self.annotations:
             document_id = item.get("document_id")
@@ -449,30 +473,34 @@ class ImportAnnotations(Command):
                 }
             )
         if rows:
-            statement = insert(A).returning(*ANNOTATION_COLUMNS, sort_by_parameter_order=True)
+            statement = insert(annotation_table).returning(
+                *ANNOTATION_COLUMNS, sort_by_parameter_order=True
+            )
             self.records = [annotation_record(r) for r in conn.execute(statement, rows)]
         return self._changes(added=True)
 
     def _redo(self, conn: Connection) -> Changes:
-        AN = cast(Table, Annotator.__table__)
         now = self._created_at
         for annotator_id, name in zip(self.annotator_ids, self.annotator_names, strict=True):
-            conn.execute(insert(AN).values(id=annotator_id, name=name, created_at=now))
+            conn.execute(insert(annotator_table).values(id=annotator_id, name=name, created_at=now))
         for label in self.labels:
             AddLabel(label).apply(conn)
         if self.documents:
-            conn.execute(insert(D), self.documents)
+            conn.execute(insert(document_table), self.documents)
         _insert_annotations(conn, self.records)
         return self._changes(added=True)
 
     def revert(self, conn: Connection) -> Changes:
-        AN = cast(Table, Annotator.__table__)
-        conn.execute(delete(A).where(A.c.id.in_([r.id for r in self.records])))
+        conn.execute(
+            delete(annotation_table).where(annotation_table.c.id.in_([r.id for r in self.records]))
+        )
         document_ids = [row["id"] for row in self.documents]
-        conn.execute(delete(S).where(S.c.document_id.in_(document_ids)))
-        conn.execute(delete(D).where(D.c.id.in_(document_ids)))
-        conn.execute(delete(L).where(L.c.id.in_([label.id for label in self.labels])))
-        conn.execute(delete(AN).where(AN.c.id.in_(self.annotator_ids)))
+        conn.execute(delete(status_table).where(status_table.c.document_id.in_(document_ids)))
+        conn.execute(delete(document_table).where(document_table.c.id.in_(document_ids)))
+        conn.execute(
+            delete(label_table).where(label_table.c.id.in_([label.id for label in self.labels]))
+        )
+        conn.execute(delete(annotator_table).where(annotator_table.c.id.in_(self.annotator_ids)))
         return self._changes(added=False)
 
     def _changes(self, *, added: bool) -> Changes:
@@ -522,3 +550,7 @@ class History:
         """Forget every step (after a change that cannot be undone)."""
         self._undo.clear()
         self._redo.clear()
+
+
+# core/store/curation.py still imports the one-letter name A: removed when it names the table.
+A, L, D, S = annotation_table, label_table, document_table, status_table

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import starmap
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select
+from sqlalchemy import Connection, Engine, bindparam, false, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from claimdesk.core.codebook import Codebook
@@ -37,17 +37,24 @@ from claimdesk.core.records import (
     LabelRecord,
     Status,
 )
-from claimdesk.core.store import edits
+from claimdesk.core.store import curation as gold_names
+from claimdesk.core.store import edits, sqlite
 from claimdesk.core.store import engine as store
-from claimdesk.core.store.edits import LABEL_COLUMNS, A, Command, D, L, S
-from claimdesk.core.store.tables import Annotator, ProjectInfo, utcnow
+from claimdesk.core.store.edits import LABEL_COLUMNS, Command
+from claimdesk.core.store.tables import (
+    annotation_table,
+    annotator_table,
+    document_table,
+    label_table,
+    project_table,
+    status_table,
+    utcnow,
+)
 from claimdesk.core.text.spans import Span
 from claimdesk.core.text.textio import Article
 
 __all__ = ["EditError", "ImportReport", "Project"]
 
-AN = cast(Table, Annotator.__table__)
-P = cast(Table, ProjectInfo.__table__)
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -65,7 +72,7 @@ class ImportReport:
 class Project:
     def __init__(self, path: Path, engine: Engine) -> None:
         self.path = path
-        self.engine = engine
+        self._engine = engine
         self.history = edits.History()
         self._text = lru_cache(maxsize=16)(self._load_text)
 
@@ -86,7 +93,9 @@ class Project:
         engine = store.create_database(path)
         with engine.begin() as conn:
             conn.execute(
-                insert(P).values(name=name or path.stem, description="", created_at=utcnow())
+                insert(project_table).values(
+                    name=name or path.stem, description="", created_at=utcnow()
+                )
             )
         project = cls(path, engine)
         if codebook is not None:
@@ -94,17 +103,22 @@ class Project:
         return project
 
     def close(self) -> None:
-        store.close_engine(self.engine)
+        store.close_engine(self._engine)
 
     # -- for the store's own modules (core/store/*): the only way to the database -------------
 
+    @property
+    def engine(self) -> Engine:
+        """The engine, for the classroom's modules only: removed when classroom moves."""
+        return self._engine
+
     def reading(self) -> AbstractContextManager[Connection]:
         """A connection for reads (store modules only; everything else calls named functions)."""
-        return self.engine.connect()
+        return self._engine.connect()
 
     def writing(self) -> AbstractContextManager[Connection]:
         """One transaction, committed on success (store modules only)."""
-        return self.engine.begin()
+        return self._engine.begin()
 
     def __enter__(self) -> Project:
         return self
@@ -114,32 +128,47 @@ class Project:
 
     @property
     def name(self) -> str:
-        with self.engine.connect() as conn:
-            return str(conn.execute(select(P.c.name)).scalar() or self.path.stem)
+        with self._engine.connect() as conn:
+            return str(conn.execute(select(project_table.c.name)).scalar() or self.path.stem)
 
     # -- reads ----------------------------------------------------------------------------------
 
     def labels(self) -> list[LabelRecord]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(*LABEL_COLUMNS).order_by(L.c.position, L.c.id))
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(*LABEL_COLUMNS).order_by(label_table.c.position, label_table.c.id)
+            )
             return [edits.label_record(r) for r in rows]
 
     def annotators(self) -> list[AnnotatorRecord]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(AN.c.id, AN.c.name).order_by(AN.c.id))
-            return [AnnotatorRecord(*r) for r in rows]
+        columns = (annotator_table.c.id, annotator_table.c.name, annotator_table.c.is_gold)
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(*columns).order_by(annotator_table.c.id))
+            return [AnnotatorRecord(int(i), str(n), bool(g)) for i, n, g in rows]
 
     def documents(self) -> list[DocumentRecord]:
-        columns = (D.c.id, D.c.title, D.c.source, D.c.date, D.c.sha256, D.c.meta)
-        with self.engine.connect() as conn:
-            return [DocumentRecord(*r) for r in conn.execute(select(*columns).order_by(D.c.id))]
+        columns = (
+            document_table.c.id,
+            document_table.c.title,
+            document_table.c.source,
+            document_table.c.date,
+            document_table.c.sha256,
+            document_table.c.meta,
+        )
+        with self._engine.connect() as conn:
+            return [
+                DocumentRecord(*r)
+                for r in conn.execute(select(*columns).order_by(document_table.c.id))
+            ]
 
     def document_text(self, document_id: int) -> str:
         return self._text(document_id)
 
     def _load_text(self, document_id: int) -> str:
-        with self.engine.connect() as conn:
-            value = conn.execute(select(D.c.text).where(D.c.id == document_id)).scalar()
+        with self._engine.connect() as conn:
+            value = conn.execute(
+                select(document_table.c.text).where(document_table.c.id == document_id)
+            ).scalar()
         if value is None:
             raise KeyError(document_id)
         return str(value)
@@ -147,26 +176,28 @@ class Project:
     def overview(self, annotator_id: int | None) -> list[DocumentSummary]:
         """The document list as one annotator sees it: status and their annotation count."""
         counts = (
-            select(A.c.document_id, func.count().label("n"))
-            .where(A.c.annotator_id == annotator_id)
-            .group_by(A.c.document_id)
+            select(annotation_table.c.document_id, func.count().label("n"))
+            .where(annotation_table.c.annotator_id == annotator_id)
+            .group_by(annotation_table.c.document_id)
             .subquery()
         )
-        statuses = select(S.c.document_id, S.c.status).where(S.c.annotator_id == annotator_id)
+        statuses = select(status_table.c.document_id, status_table.c.status).where(
+            status_table.c.annotator_id == annotator_id
+        )
         statuses_sq = statuses.subquery()
         query = (
             select(
-                D.c.id,
-                D.c.title,
+                document_table.c.id,
+                document_table.c.title,
                 func.coalesce(statuses_sq.c.status, Status.TODO.value),
                 func.coalesce(counts.c.n, 0),
-                func.length(D.c.text),
+                func.length(document_table.c.text),
             )
-            .outerjoin(counts, counts.c.document_id == D.c.id)
-            .outerjoin(statuses_sq, statuses_sq.c.document_id == D.c.id)
-            .order_by(D.c.id)
+            .outerjoin(counts, counts.c.document_id == document_table.c.id)
+            .outerjoin(statuses_sq, statuses_sq.c.document_id == document_table.c.id)
+            .order_by(document_table.c.id)
         )
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return [
                 DocumentSummary(i, t, Status(s), int(n), int(length or 0))
                 for i, t, s, n, length in conn.execute(query)
@@ -174,8 +205,10 @@ class Project:
 
     def annotation_counts(self) -> dict[int, int]:
         """Annotations per document, all annotators together."""
-        query = select(A.c.document_id, func.count()).group_by(A.c.document_id)
-        with self.engine.connect() as conn:
+        query = select(annotation_table.c.document_id, func.count()).group_by(
+            annotation_table.c.document_id
+        )
+        with self._engine.connect() as conn:
             return {int(d): int(n) for d, n in conn.execute(query)}
 
     def spans(self, document_id: int, annotator_id: int) -> list[Span]:
@@ -183,70 +216,83 @@ class Project:
 
         Ordered by position; ties keep the index's order (SpanIndex orders them by id).
         """
-        # Plain DB-API rows: at 100,000 spans SQLAlchemy's row objects cost more than SQLite.
-        sql = (
-            'SELECT id, start, "end", label_id FROM annotation'
-            ' WHERE document_id = ? AND annotator_id = ? ORDER BY start, "end"'
-        )
-        with self.engine.connect() as conn:
-            rows = conn.connection.driver_connection.execute(sql, (document_id, annotator_id))  # type: ignore[union-attr]
-            return list(starmap(Span, rows.fetchall()))
+        # Plain driver rows: at 100,000 spans SQLAlchemy's row objects cost more than SQLite.
+        with self._engine.connect() as conn:
+            rows = _SPANS.rows(conn, document=document_id, annotator=annotator_id)
+        return list(starmap(Span, rows))
 
     def annotations(self, document_id: int, annotator_id: int | None) -> list[AnnotationRecord]:
-        query = select(*edits.ANNOTATION_COLUMNS).where(A.c.document_id == document_id)
+        query = select(*edits.ANNOTATION_COLUMNS).where(
+            annotation_table.c.document_id == document_id
+        )
         if annotator_id is not None:
-            query = query.where(A.c.annotator_id == annotator_id)
-        with self.engine.connect() as conn:
-            rows = conn.execute(query.order_by(A.c.start, A.c.end, A.c.id))
+            query = query.where(annotation_table.c.annotator_id == annotator_id)
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                query.order_by(
+                    annotation_table.c.start, annotation_table.c.end, annotation_table.c.id
+                )
+            )
             return [edits.annotation_record(r) for r in rows]
 
     def annotations_by_id(self, annotation_ids: Sequence[int]) -> dict[int, AnnotationRecord]:
         """Full records for a page of ids (the annotation list fetches what it shows)."""
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return {r.id: r for r in edits.fetch_annotations(conn, annotation_ids)}
 
     def summary(self, document_id: int, annotator_id: int) -> DocumentSummary:
         """One row of the document list (status, count) without counting the whole project."""
         query = select(func.count()).where(
-            A.c.document_id == document_id, A.c.annotator_id == annotator_id
+            annotation_table.c.document_id == document_id,
+            annotation_table.c.annotator_id == annotator_id,
         )
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             count = int(conn.execute(query).scalar() or 0)
             title, length = conn.execute(
-                select(D.c.title, func.length(D.c.text)).where(D.c.id == document_id)
+                select(document_table.c.title, func.length(document_table.c.text)).where(
+                    document_table.c.id == document_id
+                )
             ).one()
         return DocumentSummary(
             document_id, title, self.status(document_id, annotator_id), count, int(length)
         )
 
     def annotation(self, annotation_id: int) -> AnnotationRecord:
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             found = edits.fetch_annotations(conn, [annotation_id])
         if not found:
             raise KeyError(annotation_id)
         return found[0]
 
     def status(self, document_id: int, annotator_id: int) -> Status:
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             value = edits.get_status(conn, document_id, annotator_id)
         return Status(value or Status.TODO.value)
 
     # -- annotators -----------------------------------------------------------------------------
 
     def ensure_annotator(self, name: str) -> AnnotatorRecord:
-        """The annotator of that name, created on first use (not an undoable edit)."""
+        """The person of that name, created on first use (not an undoable edit).
+
+        Never the gold set, whatever its name: a gold set holding this name is renamed first.
+        """
         name = " ".join(name.split())
         if not name:
             raise EditError("An annotator needs a name.")
-        query = select(AN.c.id).where(AN.c.name == name)
-        with self.engine.connect() as conn:
+        query = select(annotator_table.c.id).where(
+            annotator_table.c.name == name, annotator_table.c.is_gold == false()
+        )
+        with self._engine.connect() as conn:
             found = conn.execute(query).scalar()
         if found is None:
             # Another process may be adding the same name right now: insert-or-ignore first
             # (it waits for the write lock), then read whichever row won.
             values = {"name": name, "created_at": utcnow()}
-            with self.engine.begin() as conn:
-                conn.execute(store.insert_if_absent(AN, values, [AN.c.name]))
+            with self._engine.begin() as conn:
+                gold_names.make_room_for_person(conn, name)
+                conn.execute(
+                    sqlite.insert_if_absent(annotator_table, values, [annotator_table.c.name])
+                )
                 found = conn.execute(query).scalar_one()
         return AnnotatorRecord(int(found), name)
 
@@ -276,7 +322,7 @@ class Project:
 
     def _run(self, step: Any) -> Changes:
         try:
-            with self.engine.begin() as conn:
+            with self._engine.begin() as conn:
                 return step(conn)  # type: ignore[no-any-return]
         except IntegrityError as exc:
             raise EditError(f"The change was refused by the project file: {exc.orig}") from exc
@@ -301,15 +347,17 @@ class Project:
         quote = text[start:end]
         if not quote.strip():
             raise EditError("Select some text first: the selection is only white space.")
-        with self.engine.connect() as conn:
-            label = conn.execute(select(L.c.name).where(L.c.id == label_id)).scalar()
+        with self._engine.connect() as conn:
+            label = conn.execute(
+                select(label_table.c.name).where(label_table.c.id == label_id)
+            ).scalar()
             duplicate = conn.execute(
-                select(A.c.id).where(
-                    A.c.document_id == document_id,
-                    A.c.annotator_id == annotator_id,
-                    A.c.label_id == label_id,
-                    A.c.start == start,
-                    A.c.end == end,
+                select(annotation_table.c.id).where(
+                    annotation_table.c.document_id == document_id,
+                    annotation_table.c.annotator_id == annotator_id,
+                    annotation_table.c.label_id == label_id,
+                    annotation_table.c.start == start,
+                    annotation_table.c.end == end,
                 )
             ).scalar()
         if label is None:
@@ -381,8 +429,8 @@ class Project:
         return self.apply(edits.DeleteLabel(label_id))
 
     def label_usage(self, label_id: int) -> int:
-        with self.engine.connect() as conn:
-            query = select(func.count()).where(A.c.label_id == label_id)
+        with self._engine.connect() as conn:
+            query = select(func.count()).where(annotation_table.c.label_id == label_id)
             return int(conn.execute(query).scalar() or 0)
 
     @staticmethod
@@ -448,8 +496,11 @@ class Project:
     def import_articles(self, articles: Sequence[Article]) -> ImportReport:
         """Store articles in one transaction; texts already in the project are skipped."""
         report = ImportReport()
-        with self.engine.connect() as conn:
-            known: dict[str, str] = {s: t for s, t in conn.execute(select(D.c.sha256, D.c.title))}
+        with self._engine.connect() as conn:
+            known: dict[str, str] = {
+                s: t
+                for s, t in conn.execute(select(document_table.c.sha256, document_table.c.title))
+            }
         rows: list[dict[str, Any]] = []
         for article in articles:
             if article.sha256 in known:
@@ -480,6 +531,22 @@ class Project:
             report.changes = self.apply(command)
             report.added = [(row["id"], row["title"]) for row in command.rows]
         return report
+
+
+# One annotator's spans of one document, straight off the covering index, by position.
+_SPANS = sqlite.PlainQuery(
+    select(
+        annotation_table.c.id,
+        annotation_table.c.start,
+        annotation_table.c.end,
+        annotation_table.c.label_id,
+    )
+    .where(
+        annotation_table.c.document_id == bindparam("document", 0),
+        annotation_table.c.annotator_id == bindparam("annotator", 0),
+    )
+    .order_by(annotation_table.c.start, annotation_table.c.end)
+)
 
 
 def _check_text(value: object, what: str, limit: int) -> None:

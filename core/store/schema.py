@@ -7,19 +7,21 @@ one the migrations built for the file's own revision. The expected structures ar
 from the Alembic chain into ``migrations/schema.json`` by ``python -m claimdesk.core.store.schema``;
 a test rebuilds them from the chain and fails when the file is stale (a new migration needs
 only that regeneration). Comparing structure, not SQL text, keeps batch migrations (which
-rewrite the CREATE statements) from looking like tampering.
+rewrite the CREATE statements) from looking like tampering. The catalogue read here is SQLite's:
+this check belongs to the SQLite corner of the store (``sqlite.py`` opens the connections).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from claimdesk.core.limits import printable
+from claimdesk.core.store import sqlite
+from claimdesk.core.store.sqlite import DriverConnection
 
 SCHEMA_FILE = Path(__file__).with_name("migrations") / "schema.json"
 # The revision a file has before the first migration (its alembic_version table is empty).
@@ -28,11 +30,11 @@ BASE = "base"
 Description = dict[str, Any]
 
 
-def _rows(conn: sqlite3.Connection, sql: str, *params: str) -> list[tuple[Any, ...]]:
+def _rows(conn: DriverConnection, sql: str, *params: str) -> list[tuple[Any, ...]]:
     return list(conn.execute(sql, params).fetchall())
 
 
-def describe(conn: sqlite3.Connection) -> Description:
+def describe(conn: DriverConnection) -> Description:
     """The structure of the database behind ``conn``, in plain JSON-able values.
 
     SQLite's own tables (``sqlite_sequence``, ``sqlite_stat1``) are left out; the indexes SQLite
@@ -64,7 +66,7 @@ def describe(conn: sqlite3.Connection) -> Description:
     }
 
 
-def _describe_table(conn: sqlite3.Connection, table: str) -> dict[str, Any]:
+def _describe_table(conn: DriverConnection, table: str) -> dict[str, Any]:
     # table_xinfo also lists hidden and generated columns, which table_info leaves out.
     columns = [
         [name, str(kind).upper(), bool(notnull), default, int(pk), int(hidden)]
@@ -81,7 +83,7 @@ def _describe_table(conn: sqlite3.Connection, table: str) -> dict[str, Any]:
     return {"columns": columns, "foreign_keys": foreign_keys}
 
 
-def _describe_indexes(conn: sqlite3.Connection, table: str) -> dict[str, Any]:
+def _describe_indexes(conn: DriverConnection, table: str) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for _seq, name, unique, origin, partial in _rows(
         conn, "SELECT * FROM pragma_index_list(?)", table
@@ -165,17 +167,16 @@ def build_expected() -> dict[str, Description]:
 
     from alembic import command
     from alembic.script import ScriptDirectory
-    from sqlalchemy import create_engine
 
     from claimdesk.core.store import engine as store
 
     built: dict[str, Description] = {}
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "scratch.claimdesk"
-        engine = create_engine(f"sqlite+pysqlite:///{path}")
+        engine = sqlite.bare_engine(path)
         try:
             with engine.begin() as connection:
-                config = store._migration_config(connection)
+                config = store.migration_config(connection)
                 command.stamp(config, "base")
                 revisions = [
                     rev.revision
@@ -184,7 +185,7 @@ def build_expected() -> dict[str, Description]:
             built[BASE] = _describe_file(path)
             for revision in revisions:
                 with engine.begin() as connection:
-                    command.upgrade(store._migration_config(connection), revision)
+                    command.upgrade(store.migration_config(connection), revision)
                 built[revision] = _describe_file(path)
         finally:
             engine.dispose()
@@ -192,7 +193,7 @@ def build_expected() -> dict[str, Description]:
 
 
 def _describe_file(path: Path) -> Description:
-    conn = sqlite3.connect(path)
+    conn = sqlite.open_scratch(path)
     try:
         return describe(conn)
     finally:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -14,8 +15,11 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -84,13 +88,28 @@ class Label(Base):
 
 
 class Annotator(Base):
-    """A person who annotates; their work is kept apart from everyone else's."""
+    """A person who annotates, or the gold set curation builds (``is_gold``: at most one row).
+
+    Each one's work is kept apart from everyone else's. The gold set is found by its flag, never
+    by its name, so a person may be called Gold.
+    """
 
     __tablename__ = "annotator"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    is_gold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    __table_args__ = (
+        Index(
+            "uq_annotator_gold_set",
+            "is_gold",
+            unique=True,
+            sqlite_where=text("is_gold = 1"),
+            postgresql_where=text("is_gold"),
+        ),
+    )
 
 
 class Annotation(Base):
@@ -250,3 +269,17 @@ class SubmissionVersion(Base):
         CheckConstraint("state IN ('replaced', 'held')", name="state_value"),
         Index("ix_exercise_submission_version_student", "exercise_id", "student_key"),
     )
+
+
+# The tables as SQLAlchemy Core objects, for the store's statements (columns, not entities).
+# Named for what they hold; only modules of the store use them.
+project_table = cast(Table, ProjectInfo.__table__)
+document_table = cast(Table, Document.__table__)
+label_table = cast(Table, Label.__table__)
+annotator_table = cast(Table, Annotator.__table__)
+annotation_table = cast(Table, Annotation.__table__)
+status_table = cast(Table, DocumentStatus.__table__)
+exercise_table = cast(Table, Exercise.__table__)
+workspace_table = cast(Table, Workspace.__table__)
+submission_table = cast(Table, Submission.__table__)
+submission_version_table = cast(Table, SubmissionVersion.__table__)

@@ -156,6 +156,53 @@ def test_core_module_never_imports_gui_or_qt(path: Path) -> None:
     assert offending == [], f"{relative(path)} must not depend on the GUI"
 
 
+# Outside core/store, core calls the store's named functions instead of speaking SQL. Temporary
+# exceptions, removed as their queries move into the store: none left.
+SQL_EXCEPTIONS: tuple[str, ...] = ()
+
+
+def outside_the_store(path: Path) -> bool:
+    name = relative(path)
+    return not name.startswith("core/store/") and not name.startswith(SQL_EXCEPTIONS)
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in python_files("core") if outside_the_store(p)], ids=relative
+)
+def test_only_the_store_imports_a_database_library(path: Path) -> None:
+    offending = [
+        f"line {line}: {module}"
+        for line, module in imported_modules(parse(path))
+        if top(module) in DATABASE
+    ]
+    assert offending == [], f"{relative(path)} should call a named function of core/store"
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in python_files("core") if outside_the_store(p)], ids=relative
+)
+def test_only_the_store_writes_sql(path: Path) -> None:
+    tree = parse(path)
+    prose = docstrings(tree)
+    offending = [
+        f"line {node.lineno}: {node.value[:60]!r}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in prose
+        and SQL.search(node.value)
+    ]
+    assert offending == [], f"{relative(path)} builds SQL; add a named function to core/store"
+
+
+def test_the_store_check_covers_core() -> None:
+    # Guards the two tests above: they see every room but the store and the listed exceptions.
+    checked = {relative(p).split("/")[1] for p in python_files("core") if outside_the_store(p)}
+    assert {"agreement", "cli", "formats", "text", "sample.py", "importing.py"} <= checked
+    assert "store" not in checked
+    assert not outside_the_store(ROOT / "core" / "store" / "sqlite.py")
+
+
 # The store's insides: the tables, the commands' one-letter aliases, the engine.
 STORE_INSIDES = (
     "claimdesk.core.store.tables",

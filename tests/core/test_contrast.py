@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from claimdesk.core.contrast import blend, contrast_ratio, highlighted_text_contrast, parse_hex
+from claimdesk.core.contrast import (
+    TEXT_MINIMUM,
+    blend,
+    contrast_ratio,
+    highlighted_text_contrast,
+    parse_hex,
+    readable_text,
+)
+from claimdesk.core.paths import resources_dir, seeds_dir
 
 
 def test_black_on_white_is_21_and_a_colour_on_itself_is_1() -> None:
@@ -39,3 +49,28 @@ def test_a_strong_highlight_under_dark_text_loses_contrast() -> None:
     light = highlighted_text_contrast("#000000", 30, "#1a1a1a", "#ffffff")
     heavy = highlighted_text_contrast("#000000", 220, "#1a1a1a", "#ffffff")
     assert light > 4.5 > heavy
+
+
+def _default_codebook_colours() -> list[str]:
+    colours = []
+    for path in (seeds_dir() / "codebook.json", resources_dir() / "default-codebook.json"):
+        colours += [label["colour"] for label in json.loads(path.read_text("utf-8"))["labels"]]
+    return colours
+
+
+def test_readable_text_picks_black_or_white_where_wcag_switches() -> None:
+    assert readable_text("#ffffff") == "#000000"
+    assert readable_text("#000000") == "#ffffff"
+    # Both reach the same ratio at a relative luminance of ~0.179: just above it, black wins.
+    assert readable_text("#757575") == "#ffffff"
+    assert readable_text("#767676") == "#000000"
+    assert readable_text("#f0f0f0", dark="#1a1a1a", light="#e6e6e6") == "#1a1a1a"
+
+
+def test_the_text_chosen_on_every_default_codebook_colour_reaches_the_text_minimum() -> None:
+    colours = _default_codebook_colours()
+    assert len(colours) >= 5
+    for colour in colours:
+        text = readable_text(colour)
+        ratio = contrast_ratio(parse_hex(text), parse_hex(colour))
+        assert ratio >= TEXT_MINIMUM, f"{text} on {colour} is {ratio:.2f}:1"

@@ -70,3 +70,29 @@ def test_a_curated_gold_set_is_exported_and_keys_an_exercise(tmp_path: Path) -> 
     assert (dana.exact.tp, dana.exact.fp, dana.exact.fn) == (2, 1, 1)
     assert [(c.start, c.end) for c in dana.missed] == [(30, 40)]
     assert [(c.start, c.end) for c in dana.extra] == [(50, 60)]
+
+
+def test_a_student_called_gold_is_graded_against_the_gold_set_not_merged_with_it(
+    tmp_path: Path,
+) -> None:
+    project = teacher_project(tmp_path / "class")
+    ana = project.ensure_annotator("Ana")
+    first = project.documents()[0].id
+    annotate(project, ana.id, [(0, "Claim", 0, 5), (0, "Evidence", 10, 20)])
+    for record in project.annotations(first, ana.id):
+        accept_span(project, record.id)
+    gold = gold_annotator(project)
+    assert gold.is_gold and gold.name == GOLD_ANNOTATOR
+    exercise = create_exercise(
+        project, tmp_path / "week 1", title="Week 1", document_ids=[first], key_annotator=gold.id
+    )
+    assert exercise.path is not None
+    # A student called Gold, without an id, is a person: collected apart from the gold set.
+    submitted = student_submits(exercise.path, "Gold", [(0, "Claim", 0, 5)], tmp_path / "inbox")
+    ((_, name),) = collect(project, [submitted]).accepted
+    assert name == "Gold – Week 1"  # the name Gold is the gold set's here, as for any taken name
+    student = next(a for a in project.annotators() if a.name == name)
+    assert not student.is_gold and gold_annotator(project) == gold
+    assert len(project.annotations(first, gold.id)) == 2  # the key is untouched
+    (graded,) = grade(project, exercise.id).students
+    assert (graded.exact.tp, graded.exact.fp, graded.exact.fn) == (1, 0, 1)

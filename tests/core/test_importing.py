@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from claimdesk.core.importing import ImportRefused, import_paths
+from claimdesk.core.importing import ImportRefused, import_paths, import_plan, plan_import
 from claimdesk.core.store.project import Project
 from claimdesk.core.text.textio import sha256_text
 
@@ -235,7 +235,7 @@ def test_cleaned_and_raw_versions_are_different_documents(project: Project, tmp_
 
 
 def test_progress_is_reported_and_can_cancel(project: Project, tmp_path: Path) -> None:
-    from claimdesk.core.importing import Cancelled
+    from claimdesk.core.errors import Cancelled
 
     titles = good_folder(tmp_path / "in")
     seen: list[tuple[int, int]] = []
@@ -289,3 +289,19 @@ def test_a_mostly_utf8_file_is_imported_with_a_warning_naming_it(
     (document,) = project.documents()
     assert "Caf\ufffd society." in project.document_text(document.id)
     assert document.meta["replaced_bytes"] == 1
+
+
+def test_an_import_says_what_changed_so_the_views_refresh_from_it(
+    project: Project, tmp_path: Path
+) -> None:
+    good_folder(tmp_path / "in")
+    result = import_paths(project, [tmp_path / "in"])
+    assert result.changes.documents and result.changes is result.report.changes
+    assert project.undo() is not None and project.documents() == []  # one undoable edit
+    again = import_paths(project, [tmp_path / "in"])
+    assert again.changes.documents
+    # Everything already here: nothing changed, and the result says so.
+    plan = plan_import([tmp_path / "in"])
+    nothing = import_plan(project, plan)
+    assert not nothing.changes.documents and len(nothing.report.duplicates) == 3
+    assert nothing.problems == plan.problems == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from claimdesk.core.limits import (
     LABEL_NAME_MAX,
-    is_reserved_annotator,
+    is_gold_name_in_a_file,
     name_problem,
     printable,
     printable_path,
@@ -29,10 +29,12 @@ def test_notes_keep_line_breaks_but_not_surrogates() -> None:
     assert "surrogate" in (text_problem("bad \udc80", "note", 100) or "")
 
 
-def test_gold_is_reserved_in_any_case_and_spacing() -> None:
-    assert is_reserved_annotator(" GOLD ")
-    assert is_reserved_annotator("gold")
-    assert not is_reserved_annotator("Goldberg")
+def test_gold_in_a_dataset_file_is_recognised_in_any_case_and_spacing() -> None:
+    assert is_gold_name_in_a_file(" GOLD ")
+    assert is_gold_name_in_a_file("gold")
+    assert is_gold_name_in_a_file("Gold  (curated)") and is_gold_name_in_a_file("Gold (curated 2)")
+    assert not is_gold_name_in_a_file("Goldberg")
+    assert not is_gold_name_in_a_file("Gold (S9)")
 
 
 def test_printable_escapes_what_a_terminal_would_obey() -> None:

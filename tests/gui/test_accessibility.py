@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QImage
+from PySide6.QtGui import QAction, QColor, QImage
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -26,9 +26,12 @@ from claimdesk.core.contrast import (
     parse_hex,
 )
 from claimdesk.core.paths import resources_dir, seeds_dir
+from claimdesk.gui.candidates import CELL_ROLES
+from claimdesk.gui.curation import CurationView, open_curation
 from claimdesk.gui.document_view import FILL_ALPHA
 from claimdesk.gui.main_window import MainWindow
-from claimdesk.gui.theme import apply_theme, theme_colours
+from claimdesk.gui.theme import apply_theme, colour_of, text_on, theme_colours
+from tests.gui.review_project import add_annotators
 
 THEMES = ("light", "dark")
 
@@ -143,6 +146,17 @@ def test_theme_text_colours_meet_wcag_aa(theme: str) -> None:
         assert ratio >= TEXT_MINIMUM, f"{theme}: {fore} on {back} is {ratio:.2f}:1"
 
 
+@pytest.mark.parametrize("theme", THEMES)
+def test_curation_colours_meet_wcag_aa(theme: str) -> None:
+    base = theme_colours(theme)["base"]
+    missing = contrast_ratio(parse_hex(colour_of("curation_missing", theme)), parse_hex(base))
+    assert missing >= TEXT_MINIMUM, f"{theme}: the missing-lane dash is {missing:.2f}:1"
+    for role in CELL_ROLES:
+        background = colour_of(role, theme)
+        ratio = contrast_ratio(parse_hex(text_on(background, theme)), parse_hex(background))
+        assert ratio >= TEXT_MINIMUM, f"{theme}: text on {role} is {ratio:.2f}:1"
+
+
 def _frame_pixels(image: QImage) -> set[int]:
     width, height = image.width(), image.height()
     return {image.pixel(x, 1) for x in range(4, width - 4)} | {
@@ -180,3 +194,91 @@ def test_theme_files_are_complete() -> None:
     light, dark = theme_colours("light"), theme_colours("dark")
     assert set(light) == set(dark)
     assert (Path(resources_dir()) / "themes" / "focus.qss").is_file()
+
+
+def _curation_view(window: MainWindow, qtbot: QtBot) -> CurationView:
+    add_annotators(window.project, 4)
+    assert window.document_id is not None
+    view = open_curation(window.project, window.document_id)
+    qtbot.addWidget(view)
+    qtbot.waitExposed(view)
+    view.select_row(1)
+    view.accept_selected()  # one gold row, so every kind of coloured cell is on screen
+    view.select_row(0)
+    return view
+
+
+def _rgb(colour: QColor) -> tuple[int, int, int]:
+    return (colour.red(), colour.green(), colour.blue())
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_curation_cells_take_the_theme_colours_and_their_text_reads(
+    window: MainWindow, qtbot: QtBot, theme: str
+) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, theme)
+    try:
+        view = _curation_view(window, qtbot)
+        table, model = view.table, view.model
+        image = table.viewport().grab().toImage()
+        theirs = {QColor(colour_of(role, theme)).name() for role in CELL_ROLES}
+        base = table.palette().color(table.viewport().backgroundRole())
+        seen: set[str] = set()
+        for row in range(1, model.rowCount()):  # row 0 is selected: the highlight covers it
+            for column in range(3, model.columnCount()):
+                index = model.index(row, column)
+                rect = table.visualRect(index)
+                if not table.viewport().rect().contains(rect):
+                    continue
+                brush = index.data(Qt.ItemDataRole.BackgroundRole)
+                text = index.data(Qt.ItemDataRole.ForegroundRole)
+                painted = image.pixelColor(rect.right() - 3, rect.top() + 3)
+                if brush is None:
+                    if text is None:
+                        continue
+                    assert painted == base, (row, column)  # a "–" cell on the table's base
+                else:
+                    assert painted == brush.color(), (row, column)  # drawn as the model says
+                    seen.add(painted.name())
+                ratio = contrast_ratio(_rgb(text.color()), _rgb(painted))
+                assert ratio >= TEXT_MINIMUM, f"{theme}: {index.data()!r} at {ratio:.2f}:1"
+                if brush is None:
+                    continue  # a thin dash is all grey edges: its colour was checked above
+                # The text is drawn in that colour: some glyph pixel reaches the minimum too.
+                best = max(
+                    contrast_ratio(_rgb(image.pixelColor(x, y)), _rgb(painted))
+                    for x in range(rect.left() + 1, rect.right() - 1)
+                    for y in range(rect.top() + 1, rect.bottom() - 1)
+                    if not (index.data(Qt.ItemDataRole.DecorationRole) and x < rect.left() + 24)
+                )
+                assert best >= TEXT_MINIMUM, f"{theme}: {index.data()!r} drawn at {best:.2f}:1"
+        assert seen and seen <= theirs, (seen, theirs)
+        assert (
+            "curation_gold" in CELL_ROLES
+            and QColor(colour_of("curation_gold", theme)).name() in seen
+        )
+    finally:
+        apply_theme(app, "light")
+
+
+def test_an_open_curation_view_follows_a_theme_switch(window: MainWindow, qtbot: QtBot) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, "light")
+    view = _curation_view(window, qtbot)
+    gold = view.model.index(1, view.model.gold_column())
+    try:
+        apply_theme(app, "dark")
+        qtbot.waitUntil(lambda: view.model.theme == "dark")
+        assert gold.data(Qt.ItemDataRole.BackgroundRole).color() == QColor(
+            colour_of("curation_gold", "dark")
+        )
+        assert view.saved.styleSheet() == f"color: {colour_of('saved', 'dark')};"
+    finally:
+        apply_theme(app, "light")
+    qtbot.waitUntil(lambda: view.model.theme == "light")
+    assert gold.data(Qt.ItemDataRole.BackgroundRole).color() == QColor(
+        colour_of("curation_gold", "light")
+    )

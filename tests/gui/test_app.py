@@ -87,11 +87,11 @@ def test_new_and_open_project_from_the_window(
     window.close()
 
 
-def test_first_launch_refuses_the_gold_sets_name_and_asks_again(qtbot: QtBot) -> None:
+def test_first_launch_refuses_controls_and_asks_again_but_gold_is_a_name(qtbot: QtBot) -> None:
     class Answers(ScriptedPrompts):
         def __init__(self) -> None:
             super().__init__()
-            self.answers = [" gold ", "Ann\x1b[2J", "Ana"]
+            self.answers = ["Ann\x1b[2J", " Gold "]
 
         def annotator_name(self, current: str = "") -> str | None:
             self.asked.append("name")
@@ -101,8 +101,7 @@ def test_first_launch_refuses_the_gold_sets_name_and_asks_again(qtbot: QtBot) ->
     window = build_window(None, Settings(), prompts)
     assert window is not None
     qtbot.addWidget(window)
-    assert prompts.asked.count("name") == 3
-    assert "reserved for the gold set" in prompts.errors[0]
-    assert "control characters" in prompts.errors[1]
-    assert Settings().annotator_name == "Ana"
-    assert window.annotator.name == "Ana"
+    assert prompts.asked.count("name") == 2
+    assert len(prompts.errors) == 1 and "control characters" in prompts.errors[0]
+    # The gold set is marked in the project, not named: a person may be called Gold.
+    assert window.annotator.name == "Gold" and not window.annotator.is_gold

@@ -151,6 +151,29 @@ def test_gold_set_and_unlabelled_switch_recompute(
     assert len(view.heatmap.matrix) == 10
 
 
+def test_a_person_called_gold_counts_and_the_gold_set_is_told_apart(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    project = window.project
+    ids = add_annotators(project, 3)
+    person = project.ensure_annotator("Gold")
+    first = project.documents()[0].id
+    for record in project.annotations(first, ids[0])[:5]:
+        project.add_annotation(first, record.label_id, person.id, record.start, record.end)
+    gold = gold_annotator(project)
+    assert gold.name == "Gold (curated)" and gold.id != person.id
+    window.dashboard_action.trigger()
+    view = window.review_windows["dashboard"]
+    qtbot.waitUntil(lambda: view.report is not None, timeout=30_000)
+    # The person is counted by default; the gold set only when asked for, under its own name.
+    assert view.report.annotator_ids == [*ids, person.id]
+    assert view.report.annotator_names[-1] == "Gold"
+    with qtbot.waitSignal(view.computed, timeout=30_000):
+        view.include_gold.setChecked(True)
+    assert view.report.annotator_ids == [*ids, person.id, gold.id]
+    assert view.report.annotator_names[-2:] == ["Gold", "Gold (curated)"]
+
+
 def test_stop_ends_a_computation_and_keeps_the_figures_shown(
     dashboard,  # type: ignore[no-untyped-def]
     qtbot: QtBot,
@@ -161,7 +184,7 @@ def test_stop_ends_a_computation_and_keeps_the_figures_shown(
     steps: list[tuple[int, int]] = []
     view.unlabelled.setCurrentIndex(view.unlabelled.findData("ignore"))  # starts a computation
     assert view.stop_button.isEnabled() and not view.refresh_button.isEnabled()
-    view._task.signals.progress.connect(lambda done, total: steps.append((done, total)))
+    view.task.progressed.connect(lambda done, total: steps.append((done, total)))
     qtbot.mouseClick(view.stop_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.refresh_button.isEnabled(), timeout=30_000)
     assert view.message.text() == "Stopped; the figures shown are from before."
@@ -173,7 +196,7 @@ def test_stop_ends_a_computation_and_keeps_the_figures_shown(
     view.message.setText("")
     with qtbot.waitSignal(view.computed, timeout=30_000):
         view.refresh_button.click()
-        view._task.signals.progress.connect(lambda *_: messages.append(view.message.text()))
+        view.task.progressed.connect(lambda *_: messages.append(view.message.text()))
     assert view.report.unlabelled == "ignore"
     assert any(m.startswith("Computing the figures… step") for m in messages)
 
@@ -267,3 +290,26 @@ def test_legend_shows_names_as_plain_text(qtbot: QtBot) -> None:
     legend = chart.getPlotItem().legend
     shown = [label.item.toPlainText() for _, label in legend.items]
     assert shown == ["<b>Ana</b>", "Ben &amp; co"]
+
+
+def test_the_figures_are_computed_on_a_project_of_the_workers_own(
+    dashboard,  # type: ignore[no-untyped-def]
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    view, _ids = dashboard
+    compute = agreement.compute_report
+    used: list[tuple[object, bool]] = []
+
+    def spy(project, **options):  # type: ignore[no-untyped-def]
+        used.append((project, threading.current_thread() is threading.main_thread()))
+        return compute(project, **options)
+
+    monkeypatch.setattr(agreement, "compute_report", spy)
+    with qtbot.waitSignal(view.computed, timeout=30_000):
+        view.refresh_button.click()
+    ((project, on_gui_thread),) = used
+    assert project is not view.project and not on_gui_thread
+    assert project.path == view.project.path

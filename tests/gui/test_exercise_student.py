@@ -289,13 +289,13 @@ def test_a_submission_that_cannot_be_written_is_reported(
     window.close()
 
 
-def test_a_student_cannot_be_named_gold_and_is_asked_again(
+def test_a_student_named_with_overrides_is_asked_again_and_gold_is_a_name(
     qtbot: QtBot, exercise_file: Path
 ) -> None:
     prompts = ClassroomPrompts()
-    prompts.identities = [("Gold", ""), ("Eve\u202e", ""), ("Gold", "G-7")]
+    prompts.identities = [("Eve\u202e", ""), ("Gold", "")]
     window = student_window(qtbot, exercise_file, prompts)
-    assert "reserved for the gold set" in prompts.errors[0]
-    assert "right-to-left" in prompts.errors[1] and "\u202e" not in prompts.errors[1]
-    assert window.annotator.name == "Gold (G-7)"  # with an id, a person like any other
+    assert len(prompts.errors) == 1
+    assert "right-to-left" in prompts.errors[0] and "\u202e" not in prompts.errors[0]
+    assert window.annotator.name == "Gold"  # without an id too, a person like any other
     window.close()

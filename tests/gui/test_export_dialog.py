@@ -12,6 +12,7 @@ from claimdesk.core.store.project import Project
 from claimdesk.gui.dialogs import TextDialog
 from claimdesk.gui.export_dialog import ExportChoice, ExportDialog, ImportChoice, ImportDialog
 from claimdesk.gui.main_window import MainWindow
+from claimdesk.gui.workers import running_tasks
 from tests.gui.conftest import ScriptedPrompts, db_rows
 
 
@@ -89,7 +90,7 @@ def test_cancelled_export_leaves_nothing(
     window = _window(qtbot, seeded, settings, prompts)
     prompts.export_choices = [ExportChoice("csv", tmp_path / "x.csv")]
     window.export_dataset_action.trigger()
-    qtbot.waitUntil(lambda: window._dataset_task is None, timeout=20_000)
+    qtbot.waitUntil(lambda: not running_tasks(window), timeout=20_000)
     assert window.statusBar().currentMessage() == "Export cancelled; nothing was written."
     assert prompts.reports == [] and prompts.errors == []
     assert [p.name for p in tmp_path.iterdir() if "x.csv" in p.name] == []
@@ -226,7 +227,7 @@ def test_export_never_replaces_the_open_project_and_says_why(
     ]:
         prompts.export_choices = [choice]
         window.export_dataset_action.trigger()
-        assert window._dataset_task is None  # refused before any work starts
+        assert not running_tasks(window)  # refused before any work starts
         assert prompts.errors[-1].startswith("Nothing was written.\n\n")
         assert words in prompts.errors[-1]
     assert len(prompts.errors) == 5 and prompts.reports == []

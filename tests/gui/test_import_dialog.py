@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from claimdesk.gui.main_window import MainWindow
@@ -91,3 +93,35 @@ def test_hostile_names_and_damaged_files_are_shown_escaped_and_explained(
     assert db_rows(project_path, "SELECT source FROM document WHERE title = 'Café news'") == [
         (f"{tmp_path}/caf\\xe9 \\u202e.txt",)
     ]
+
+
+def test_closing_the_window_while_files_are_read_imports_nothing(
+    window: MainWindow,
+    qtbot: QtBot,
+    prompts: ScriptedPrompts,
+    tmp_path: Path,
+    project_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from claimdesk.gui import project_actions
+    from claimdesk.gui.workers import running_tasks
+
+    reading, go = threading.Event(), threading.Event()
+    plan = project_actions.plan_import
+
+    def slow_plan(paths, **options):  # type: ignore[no-untyped-def]
+        reading.set()
+        go.wait(20)
+        return plan(paths, **options)
+
+    monkeypatch.setattr(project_actions, "plan_import", slow_plan)
+    prompts.paths = [article(tmp_path, "a.txt", "Border talks resume\n\nThe frontier is calm.\n")]
+    window.import_action.trigger()
+    qtbot.waitUntil(reading.is_set, timeout=10_000)
+    (task,) = running_tasks(window)
+    window.close()
+    qtbot.waitUntil(lambda: task.is_cancelled, timeout=10_000)
+    with qtbot.waitSignal(task.ended, timeout=20_000):
+        go.set()
+    assert running_tasks() == () and prompts.errors == [] and "confirm" not in prompts.asked
+    assert len(db_rows(project_path, "SELECT id FROM document")) == 2  # nothing imported

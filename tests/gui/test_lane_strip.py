@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QHelpEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
+from claimdesk.core.agreement.curation import accept_span
 from claimdesk.core.codebook import load_codebook
 from claimdesk.core.paths import seeds_dir
 from claimdesk.core.store.project import Project
@@ -205,3 +206,26 @@ def test_tooltips_name_the_annotator_in_plain_text(
     QApplication.sendEvent(header, event)
     # Shown literally: the markup in the name is escaped, not rendered as bold.
     assert "Ana &lt;b&gt;Bold&lt;/b&gt;" in QToolTip.text()
+
+
+def test_a_person_called_gold_and_the_gold_set_are_told_apart(
+    project: Project, qtbot: QtBot
+) -> None:
+    document = project.documents()[0].id
+    label = project.labels()[0].id
+    person = project.ensure_annotator("Gold")
+    key = (*where(3, "claim"), label)
+    project.add_annotation(document, label, person.id, key[0], key[1])
+    view = CurationView(project, document)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    accept_span(project, project.annotations(document, person.id)[0].id)
+    view.refresh()
+    strip = view.lanes
+    assert strip.lane_count() == 2  # the person's lane, then the gold set's
+    assert strip.lane_tooltip(0) == "Lane 1: Gold — 1 span"
+    assert strip.lane_tooltip(1).startswith("★ The gold set")
+    view.select_span(*key)
+    assert strip.bar_tooltip(bar_for(strip, key, 0).rect.center()).startswith("Gold: ")
+    assert strip.bar_tooltip(bar_for(strip, key, 1).rect.center()).startswith("★ The gold set: ")

@@ -258,12 +258,12 @@ def test_smoke_test_names_a_format_this_installation_lacks(
 ) -> None:
     # A packaged build that left a format module out: the registry still lists the format.
     from claimdesk.core.formats import registry
-    from claimdesk.gui.smoke import SmokeFailure, _export_every_format
+    from claimdesk.gui.smoke import SmokeFailure, export_every_format
 
     ghost = registry.FormatInfo("ghost", "ghost_module", "Left out", False, ".x", True)
     monkeypatch.setattr(registry, "FORMATS", (*registry.FORMATS, ghost))
     with pytest.raises(SmokeFailure, match="the export to ghost failed"):
-        _export_every_format(seeded, tmp_path / "exports")
+        export_every_format(seeded, tmp_path / "exports")
     assert (tmp_path / "exports" / "qdpx.qdpx").is_file()  # the ones before it were written
 
 

@@ -7,7 +7,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from claimdesk.core.classroom.exercise import exercises
@@ -262,9 +262,11 @@ def test_cancelled_collect_changes_nothing(
     _, sent = exercise_with_submission(window, tmp_path)
     before = window.project.annotators()
 
+    start = Task.start
+
     def start_cancelled(task: Task) -> None:
         task.cancel()  # as if the teacher pressed Cancel in the progress dialog at once
-        QThreadPool.globalInstance().start(task)
+        start(task)
 
     monkeypatch.setattr(Task, "start", start_cancelled)
     prompts.submission_list = [sent]

@@ -19,7 +19,7 @@ from claimdesk.core.agreement.compute import (
     progress_over_time,
 )
 from claimdesk.core.agreement.metrics import alpha_u, cohen_kappa, krippendorff_alpha_nominal
-from claimdesk.core.formats.base import Cancelled
+from claimdesk.core.errors import Cancelled
 from claimdesk.core.records import Status
 from claimdesk.core.store.project import Project
 from claimdesk.core.text.textio import Article, sha256_text

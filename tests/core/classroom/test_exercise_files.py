@@ -175,10 +175,6 @@ def hostile_files(folder: Path, good: Path) -> list[tuple[Path, str]]:
             "right-to-left override",
         ),
         (
-            tampered("gold", lambda d: d["student"].update(name=" gOLD ", id="")),
-            "reserved for the gold set",
-        ),
-        (
             tampered("list", lambda d: d.update(annotations={"0": 1})),
             '"annotations" should be a list',
         ),
@@ -363,15 +359,16 @@ def test_millions_of_tiny_items_are_refused_before_parsing(
     assert json_items(b'{"a": "[,,,{", "b": [1, 2]}') == 5
 
 
-def test_a_student_named_gold_or_with_overrides_cannot_start(
+def test_a_student_with_overrides_cannot_start_and_one_named_gold_can(
     setting: tuple[Project, Path, Path],
 ) -> None:
     _, exercise_file, _ = setting
     for name, student_id, words in (
-        ("Gold", "", "reserved for the gold set"),
         ("Ann\u202egnp", "", "right-to-left override"),
         ("Ann", "S\x1b[2J", "student id holds control characters"),
     ):
         with pytest.raises(ExerciseError, match=words):
             open_workspace(exercise_file, name, student_id)
-    assert open_workspace(exercise_file, "Gold", "S9").exists()  # "Gold (S9)" is a person
+    # The gold set is marked in the project, not named: a student called Gold is a person.
+    assert open_workspace(exercise_file, "Gold", "").exists()
+    assert open_workspace(exercise_file, "Gold", "S9").exists()

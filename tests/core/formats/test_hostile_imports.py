@@ -16,6 +16,7 @@ from claimdesk.core.errors import EditError
 from claimdesk.core.formats import qdpx, safe_files, uima_xmi
 from claimdesk.core.formats.base import DocumentOut, FormatError, MemorySource, SpanOut
 from claimdesk.core.formats.importer import import_annotations
+from claimdesk.core.store.curation import ensure_gold_set
 from claimdesk.core.store.project import Project
 from tests.core.formats.awkward_project import rows
 
@@ -350,11 +351,13 @@ def test_a_reserved_annotator_from_brat_qdpx_and_uima_is_refused(
 def test_a_file_cannot_add_spans_to_an_existing_gold_set(
     project: Project, project_path: Path, tmp_path: Path
 ) -> None:
-    project.ensure_annotator("Gold")
-    path = _jsonl(
-        tmp_path / "in.jsonl", {"text": TEXT, "label": [[0, 6, "X"]], "annotator": "Gold"}
-    )
-    _refused(project, project_path, "jsonl", path, "reserved for the gold set")
+    project.ensure_annotator("Gold")  # a person: the gold set is then "Gold (curated)"
+    assert ensure_gold_set(project).name == "Gold (curated)"
+    for name in ("Gold", "Gold (curated)"):
+        path = _jsonl(
+            tmp_path / "in.jsonl", {"text": TEXT, "label": [[0, 6, "X"]], "annotator": name}
+        )
+        _refused(project, project_path, "jsonl", path, "reserved for the gold set")
 
 
 def test_importing_as_the_reserved_name_is_refused(

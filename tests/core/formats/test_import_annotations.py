@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from claimdesk.core.cli.main import main
-from claimdesk.core.formats.base import Cancelled, FormatError
+from claimdesk.core.errors import Cancelled
+from claimdesk.core.formats.base import FormatError
 from claimdesk.core.formats.export import export_dataset
 from claimdesk.core.formats.importer import import_annotations
 from claimdesk.core.store.edits import AddDocuments

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from claimdesk.core.errors import Cancelled
 from claimdesk.core.formats import qdpx
-from claimdesk.core.formats.base import Cancelled, FormatError
+from claimdesk.core.formats.base import FormatError
 from claimdesk.core.formats.importer import import_annotations
 from claimdesk.core.store.project import Project
 from tests.core.formats.exchange_samples import (

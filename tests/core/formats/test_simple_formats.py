@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from defusedxml import ElementTree
 
+from claimdesk.core.errors import Cancelled
 from claimdesk.core.formats import brat, conll, jsonl, registry
-from claimdesk.core.formats.base import Cancelled, ExportSelection, FormatError, MissingExtraError
+from claimdesk.core.formats.base import ExportSelection, FormatError, MissingExtraError
 from claimdesk.core.formats.export import export_dataset
 from claimdesk.core.formats.importer import import_annotations
 from claimdesk.core.store.project import Project

@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from claimdesk.core.errors import Cancelled
 from claimdesk.core.formats import uima_xmi
-from claimdesk.core.formats.base import Cancelled, DocumentOut, FormatError, MemorySource, SpanOut
+from claimdesk.core.formats.base import DocumentOut, FormatError, MemorySource, SpanOut
 from tests.core.formats.exchange_samples import (
     LATER,
     TEXT_1,

@@ -15,8 +15,9 @@ from jsonschema import Draft4Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
+from claimdesk.core.errors import Cancelled
 from claimdesk.core.formats import w3c
-from claimdesk.core.formats.base import Cancelled, DocumentOut, FormatError, MemorySource, SpanOut
+from claimdesk.core.formats.base import DocumentOut, FormatError, MemorySource, SpanOut
 from tests.core.formats.exchange_samples import (
     LATER,
     TEXT_1,

@@ -17,9 +17,8 @@ from sqlalchemy import create_engine, insert, text
 from claimdesk.core.errors import DamagedProjectError, ForeignSchemaError, ProjectError
 from claimdesk.core.store import engine as store
 from claimdesk.core.store import schema as project_schema
-from claimdesk.core.store.edits import A
 from claimdesk.core.store.project import Project
-from claimdesk.core.store.tables import utcnow
+from claimdesk.core.store.tables import annotation_table, utcnow
 from claimdesk.core.text.textio import Article, sha256_text
 from tests.core.cli.test_cli import cli_path, failed
 
@@ -161,8 +160,8 @@ def big_project(path: Path, annotations: int = 20_000) -> None:
             }
             for i in range(annotations)
         ]
-        with project.engine.begin() as conn:
-            conn.execute(insert(A), rows)
+        with project.writing() as conn:
+            conn.execute(insert(annotation_table), rows)
 
 
 def test_damaged_page_is_refused(tmp_path: Path) -> None:
@@ -205,7 +204,7 @@ def test_strangers_file_with_our_header_is_left_in_its_journal_mode(tmp_path: Pa
 
 
 def test_every_connection_runs_with_trusted_schema_off(project: Project) -> None:
-    with project.engine.connect() as first, project.engine.connect() as second:
+    with project.reading() as first, project.reading() as second:
         assert first.execute(text("PRAGMA trusted_schema")).scalar() == 0
         assert second.execute(text("PRAGMA trusted_schema")).scalar() == 0
 
@@ -243,7 +242,7 @@ def format_1_project(path: Path) -> None:
     """A project as Claimdesk's first format made it: the chain up to 0001, with some data."""
     engine = create_engine(f"sqlite+pysqlite:///{path}")
     with engine.begin() as conn:
-        command.upgrade(store._migration_config(conn), "0001")
+        command.upgrade(store.migration_config(conn), "0001")
         conn.execute(
             text("INSERT INTO project (name, description, created_at) VALUES ('Old', '', :t)"),
             {"t": utcnow()},

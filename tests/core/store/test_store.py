@@ -28,7 +28,7 @@ def siblings(path: Path) -> set[str]:
 
 
 def test_new_project_is_wal_with_foreign_keys(project: Project) -> None:
-    with project.engine.connect() as conn:
+    with project.reading() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
@@ -39,15 +39,15 @@ def test_header_marks_file_as_claimdesk_project(project_path: Path) -> None:
 
 
 def test_head_revision_constant_matches_migrations(project: Project) -> None:
-    with project.engine.connect() as conn:
-        script = ScriptDirectory.from_config(store._migration_config(conn))
+    with project.reading() as conn:
+        script = ScriptDirectory.from_config(store.migration_config(conn))
     assert script.get_current_head() == store.HEAD_REVISION
 
 
 def test_models_and_migrations_do_not_drift(project: Project) -> None:
     # `alembic check`: autogenerate finds nothing between the models and the migrated file.
-    with project.engine.connect() as conn:
-        command.check(store._migration_config(conn))
+    with project.reading() as conn:
+        command.check(store.migration_config(conn))
 
 
 def test_create_refuses_to_overwrite(project_path: Path) -> None:
@@ -135,8 +135,8 @@ def test_folder_and_missing_file_are_refused(tmp_path: Path) -> None:
 def test_older_file_is_upgraded_after_a_backup(project_path: Path) -> None:
     # A file left at an older revision (here: before the first migration) is brought up to date
     # by the migrations, and a copy of it as it was is kept beside it.
-    with Project.open(project_path) as project, project.engine.begin() as conn:
-        command.downgrade(store._migration_config(conn), "base")
+    with Project.open(project_path) as project, project.writing() as conn:
+        command.downgrade(store.migration_config(conn), "base")
     assert store.read_header(project_path)[1] == 0
     with Project.open(project_path) as project:
         assert project.labels() == []

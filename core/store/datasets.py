@@ -1,0 +1,136 @@
+"""What dataset import and export read from a project, as plain values.
+
+An import matches documents by the SHA-256 of their text and names labels and annotators, so it
+reads those keys first, then the spans already in the documents it matched. An export streams
+documents one at a time with their spans (names instead of ids), read on the driver's cursor:
+at a million annotations SQLAlchemy's row objects would cost more than SQLite itself, and a
+large corpus is never held in memory whole.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, select
+
+from claimdesk.core.store.project import Project
+from claimdesk.core.store.sqlite import PlainQuery
+from claimdesk.core.store.tables import (
+    annotation_table,
+    annotator_table,
+    document_table,
+    label_table,
+)
+
+
+@dataclass
+class ImportKeys:
+    """What an import matches a file against."""
+
+    documents: dict[str, int]  # text SHA-256 -> document id
+    labels: dict[str, str]  # casefolded name -> name as stored
+    annotators: dict[str, int]  # name -> annotator id
+    last_position: int  # the codebook's last position (-1 when it is empty)
+
+
+def import_keys(project: Project) -> ImportKeys:
+    """The documents' digests, the labels' and annotators' names; one connection."""
+    d, lab, who = document_table, label_table, annotator_table
+    with project.reading() as conn:
+        documents = {s: i for i, s in conn.execute(select(d.c.id, d.c.sha256))}
+        labels = {n.casefold(): n for (n,) in conn.execute(select(lab.c.name))}
+        annotators = {n: i for i, n in conn.execute(select(who.c.id, who.c.name))}
+        positions = conn.execute(select(lab.c.position)).scalars().all()
+    return ImportKeys(documents, labels, annotators, max(positions, default=-1))
+
+
+SpanKey = tuple[int, int, int, int, int]  # document id, annotator id, label id, start, end
+
+
+def existing_spans(
+    project: Project, document_ids: Iterable[int]
+) -> tuple[dict[str, int], set[SpanKey]]:
+    """Label ids by casefolded name, and the span keys already in these documents."""
+    a, lab = annotation_table, label_table
+    query = select(a.c.document_id, a.c.annotator_id, a.c.label_id, a.c.start, a.c.end)
+    query = query.where(a.c.document_id.in_(list(document_ids)))
+    with project.reading() as conn:
+        label_ids = {n.casefold(): i for i, n in conn.execute(select(lab.c.id, lab.c.name))}
+        existing: set[SpanKey] = {(r[0], r[1], r[2], r[3], r[4]) for r in conn.execute(query)}
+    return label_ids, existing
+
+
+@dataclass
+class StoredDocument:
+    """One document as an export reads it; ``spans`` are rows of ``SPAN_COLUMNS``."""
+
+    id: int
+    title: str
+    source: str
+    date: str
+    meta: dict[str, Any]
+    text: str
+    spans: list[tuple[Any, ...]]
+
+
+# The columns of each exported span, in this order (label and annotator by name; created and
+# updated as the ISO text SQLite stores, parsed only by the formats that need a time).
+SPAN_COLUMNS = ("id", "start", "end", "label", "annotator", "note", "quote", "created", "updated")
+
+_DOCUMENT = PlainQuery(
+    select(
+        document_table.c.id,
+        document_table.c.title,
+        document_table.c.source,
+        document_table.c.date,
+        document_table.c.meta,
+        document_table.c.text,
+    ).where(document_table.c.id == bindparam("document", 0))
+)
+
+
+def _spans_query(annotator_ids: Sequence[int]) -> PlainQuery:
+    a, lab, who = annotation_table, label_table, annotator_table
+    query = (
+        select(
+            a.c.id,
+            a.c.start,
+            a.c.end,
+            lab.c.name,
+            who.c.name,
+            a.c.note,
+            a.c.quote,
+            a.c.created_at,
+            a.c.updated_at,
+        )
+        .join(lab, lab.c.id == a.c.label_id)
+        .join(who, who.c.id == a.c.annotator_id)
+        .where(a.c.document_id == bindparam("document", 0))
+        .order_by(a.c.start, a.c.end, lab.c.name, who.c.name, a.c.id)
+    )
+    if annotator_ids:
+        query = query.where(a.c.annotator_id.in_(list(annotator_ids)))
+    return PlainQuery(query)
+
+
+def stream_documents(
+    project: Project, document_ids: Sequence[int], annotator_ids: Sequence[int] = ()
+) -> Iterator[StoredDocument]:
+    """The documents in the order given, each with the spans of the chosen annotators (all
+    when none are chosen) sorted by start, end, label name, annotator name and id.
+
+    One connection stays open while the caller iterates; SQLite sorts the spans (in C).
+    """
+    spans_query = _spans_query(annotator_ids)
+    with project.reading() as conn:
+        for document_id in document_ids:
+            found = _DOCUMENT.rows(conn, document=document_id)
+            if not found:
+                continue
+            row = found[0]
+            meta = json.loads(row[4]) if row[4] else {}
+            spans = spans_query.rows(conn, document=document_id)
+            yield StoredDocument(row[0], row[1], row[2] or "", row[3] or "", meta, row[5], spans)

@@ -1,0 +1,171 @@
+"""One typed base for Claimdesk's table models: each column is declared once, as a ``Column``.
+
+A column says its header and, for a row, its text and optionally its tooltip, colour swatch,
+background, text colour, alignment, sort key and edit value. The base answers Qt's
+``rowCount``/``columnCount``/``headerData``/``data``/``flags`` from those declarations, asks for a
+row only when the column has something to show for the role (so lazily fetched rows stay lazy),
+and shows every tooltip as plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from claimdesk.gui.dialogs import plain_tooltip
+
+Index = QModelIndex | QPersistentModelIndex
+Row = TypeVar("Row")
+
+# The role a QSortFilterProxyModel sorts on (proxy.setSortRole(SORT_ROLE)): the column's
+# sort key, so numbers sort as numbers and names without regard to case.
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+Colour = Callable[[Row], QColor | None]
+
+
+@dataclass(frozen=True)
+class Column(Generic[Row]):
+    """One column of a table model: its header and what each role shows for a row."""
+
+    header: str
+    text: Callable[[Row], str]
+    tooltip: Callable[[Row], str] | None = None  # shown literally, never as rich text
+    decoration: Colour[Row] | None = None  # a colour swatch before the text
+    background: Colour[Row] | None = None
+    foreground: Colour[Row] | None = None
+    alignment: Callable[[Row], Qt.AlignmentFlag | None] | None = None
+    sort_key: Callable[[Row], object] | None = None  # SORT_ROLE; the text when None
+    edit: Callable[[Row], str] | None = None  # the value to edit; makes the column editable
+    header_tooltip: str = ""
+
+
+def right_aligned(_row: object) -> Qt.AlignmentFlag:
+    """``Column(alignment=right_aligned)``: numbers line up on the right."""
+    return RIGHT
+
+
+class ColumnTableModel(QAbstractTableModel, Generic[Row]):
+    """A flat table of rows of type ``Row`` whose columns are ``Column`` declarations.
+
+    Subclasses give ``columns()``, ``row_count()`` and ``row_at(number)``; they may answer
+    roles of their own (ids of rows, say) in ``data`` before calling the base.
+    """
+
+    def columns(self) -> Sequence[Column[Row]]:
+        raise NotImplementedError
+
+    def row_count(self) -> int:
+        raise NotImplementedError
+
+    def row_at(self, number: int) -> Row:
+        raise NotImplementedError
+
+    def column_at(self, index: Index) -> Column[Row] | None:
+        """The declaration of a valid index's column (None outside the table)."""
+        if not index.isValid() or not 0 <= index.row() < self.row_count():
+            return None
+        columns = self.columns()
+        return columns[index.column()] if 0 <= index.column() < len(columns) else None
+
+    # -- Qt model -------------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.row_count()
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns())
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        columns = self.columns()
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(columns):
+            return None
+        column = columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.header
+        if role == Qt.ItemDataRole.ToolTipRole and column.header_tooltip:
+            return plain_tooltip(column.header_tooltip)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        column = self.column_at(index)
+        if column is not None and column.edit is not None:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        column = self.column_at(index)
+        if column is None:
+            return None
+        answer = _ANSWERS.get(role)
+        return None if answer is None else answer(self, column, index.row())
+
+
+# What each role shows of a row, in Qt's terms; a role a column does not declare asks for no row
+# (the annotation list fetches its rows a page at a time). Looked up by role: views ask often.
+Answer = Callable[[ColumnTableModel[Any], Column[Any], int], object]
+
+
+def _display(model: ColumnTableModel[Any], column: Column[Any], number: int) -> object:
+    return column.text(model.row_at(number))
+
+
+def _sort_key(model: ColumnTableModel[Any], column: Column[Any], number: int) -> object:
+    row = model.row_at(number)
+    return column.sort_key(row) if column.sort_key is not None else column.text(row)
+
+
+def _tooltip(model: ColumnTableModel[Any], column: Column[Any], number: int) -> object:
+    if column.tooltip is None:
+        return None
+    return plain_tooltip(column.tooltip(model.row_at(number)))
+
+
+def _edit(model: ColumnTableModel[Any], column: Column[Any], number: int) -> object:
+    return None if column.edit is None else column.edit(model.row_at(number))
+
+
+def _alignment(model: ColumnTableModel[Any], column: Column[Any], number: int) -> object:
+    if column.alignment is None:
+        return None
+    alignment = column.alignment(model.row_at(number))
+    return None if alignment is None else int(alignment)
+
+
+def _decoration(model: ColumnTableModel[Any], column: Column[Any], number: int) -> object:
+    return None if column.decoration is None else column.decoration(model.row_at(number))
+
+
+def _brush(colour: Colour[Any] | None, model: ColumnTableModel[Any], number: int) -> object:
+    if colour is None:
+        return None
+    found = colour(model.row_at(number))
+    return None if found is None else QBrush(found)
+
+
+def _background(model: ColumnTableModel[Any], column: Column[Any], number: int) -> object:
+    return _brush(column.background, model, number)
+
+
+def _foreground(model: ColumnTableModel[Any], column: Column[Any], number: int) -> object:
+    return _brush(column.foreground, model, number)
+
+
+_ANSWERS: dict[int, Answer] = {
+    Qt.ItemDataRole.DisplayRole: _display,
+    SORT_ROLE: _sort_key,
+    Qt.ItemDataRole.ToolTipRole: _tooltip,
+    Qt.ItemDataRole.EditRole: _edit,
+    Qt.ItemDataRole.TextAlignmentRole: _alignment,
+    Qt.ItemDataRole.DecorationRole: _decoration,
+    Qt.ItemDataRole.BackgroundRole: _background,
+    Qt.ItemDataRole.ForegroundRole: _foreground,
+}

@@ -1,0 +1,170 @@
+"""The store's named reads for agreement and datasets, and its SQLite corner, on a real file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import bindparam, select
+
+from claimdesk.core.formats.base import SpanOut
+from claimdesk.core.records import Status
+from claimdesk.core.store import agreement_reads, datasets, sqlite
+from claimdesk.core.store.project import Project
+from claimdesk.core.store.tables import annotation_table, annotator_table
+from claimdesk.core.text.textio import Article, sha256_text
+
+TEXTS = ("Troops left 🇷🇺 Mongolia today.", "Talks resumed in Ulaanbaatar.", "Nobody read this.")
+
+
+@pytest.fixture
+def filled(project: Project) -> tuple[Project, list[int], dict[str, int], dict[str, int]]:
+    """Three documents; Ana and Bo annotate the first, Ana the second; Cy marks one done."""
+    articles = [
+        Article(Path(f"{i}.txt"), text, f"Doc {i}", sha256_text(text), "utf-8", ())
+        for i, text in enumerate(TEXTS)
+    ]
+    docs = [document_id for document_id, _ in project.import_articles(articles).added]
+    people = {name: project.ensure_annotator(name).id for name in ("Ana", "Bo", "Cy")}
+    labels = {label.name: label.id for label in project.labels()}
+    first, second = list(labels.values())[:2]
+    project.add_annotation(docs[0], first, people["Ana"], 0, 6)
+    project.add_annotation(docs[0], second, people["Ana"], 12, 14)
+    project.add_annotation(docs[0], first, people["Bo"], 0, 6, note="same")
+    project.add_annotation(docs[1], second, people["Ana"], 0, 5)
+    project.set_status(docs[2], people["Cy"], Status.DONE)
+    project.set_status(docs[1], people["Bo"], Status.TODO)
+    return project, docs, people, labels
+
+
+def test_agreement_rows_read_documents_spans_and_active_statuses(filled) -> None:
+    project, docs, people, labels = filled
+    rows = agreement_reads.agreement_rows(project, None)
+    assert rows.documents == [(d, f"Doc {i}", TEXTS[i]) for i, d in enumerate(docs)]
+    assert rows.spans.dtype == np.int64 and rows.spans.shape == (4, 5)
+    first, second = list(labels.values())[:2]
+    assert sorted(map(tuple, rows.spans.tolist())) == sorted(
+        [
+            (docs[0], people["Ana"], first, 0, 6),
+            (docs[0], people["Ana"], second, 12, 14),
+            (docs[0], people["Bo"], first, 0, 6),
+            (docs[1], people["Ana"], second, 0, 5),
+        ]
+    )
+    # In progress (from annotating) and done count; "to do" does not.
+    ana, bo, cy = people["Ana"], people["Bo"], people["Cy"]
+    expected = [(docs[0], ana), (docs[0], bo), (docs[1], ana), (docs[2], cy)]
+    assert sorted(rows.active) == sorted(expected)
+
+
+def test_agreement_rows_of_chosen_annotators_without_texts(filled) -> None:
+    project, _, people, _ = filled
+    rows = agreement_reads.agreement_rows(project, [people["Bo"]], texts=False)
+    assert [text for _, _, text in rows.documents] == ["", "", ""]
+    assert rows.spans[:, 1].tolist() == [people["Bo"]]
+    nobody = agreement_reads.agreement_rows(project, [])
+    assert nobody.spans.shape == (0, 5)
+
+
+def test_pair_spans_label_counts_and_daily_counts(filled) -> None:
+    project, docs, people, labels = filled
+    ana, bo = people["Ana"], people["Bo"]
+    pair = agreement_reads.pair_spans(project, ana, bo)
+    assert len(pair) == 4
+    assert {row[6] for row in pair} == {"Troops", "🇷🇺", "Talks"}
+    in_first = agreement_reads.pair_spans(project, ana, bo, docs[1])
+    assert [(row[1], row[2], row[3], row[4], row[6]) for row in in_first] == [
+        (docs[1], ana, 0, 5, "Talks")
+    ]
+    first, second = list(labels.values())[:2]
+    assert sorted(agreement_reads.label_counts(project)) == sorted(
+        [(ana, first, 1), (ana, second, 2), (bo, first, 1)]
+    )
+    today = datetime.now(UTC).date()
+    counts = agreement_reads.daily_counts(project)
+    assert {(who, n) for who, _, n in counts.annotations} == {(ana, 3), (bo, 1)}
+    assert [(who, n) for who, _, n in counts.documents_done] == [(people["Cy"], 1)]
+    # Days are ISO dates (UTC, as stored): today or, near midnight, a day either side.
+    days = {datetime.fromisoformat(day).date() for _, day, _ in counts.annotations}
+    assert all(abs((day - today).days) <= 1 for day in days)
+
+
+def test_import_keys_and_existing_spans(filled) -> None:
+    project, docs, people, labels = filled
+    keys = datasets.import_keys(project)
+    assert keys.documents == {sha256_text(t): d for t, d in zip(TEXTS, docs, strict=True)}
+    assert keys.labels == {name.casefold(): name for name in labels}
+    assert keys.annotators == people
+    assert keys.last_position == max(label.position for label in project.labels())
+    label_ids, existing = datasets.existing_spans(project, [docs[1]])
+    assert label_ids == {name.casefold(): i for name, i in labels.items()}
+    second = list(labels.values())[1]
+    assert existing == {(docs[1], people["Ana"], second, 0, 5)}
+
+
+def test_stream_documents_in_the_order_given_with_sorted_named_spans(filled) -> None:
+    project, docs, people, _ = filled
+    streamed = list(datasets.stream_documents(project, [docs[1], docs[0]]))
+    assert [doc.id for doc in streamed] == [docs[1], docs[0]]
+    first = streamed[1]
+    assert (first.title, first.text) == ("Doc 0", TEXTS[0])
+    assert first.meta["encoding"] == "utf-8"  # JSON decoded
+    spans = [SpanOut._make(row) for row in first.spans]
+    assert [(s.start, s.end, s.annotator, s.quote, s.note) for s in spans] == [
+        (0, 6, "Ana", "Troops", ""),
+        (0, 6, "Bo", "Troops", "same"),
+        (12, 14, "Ana", "🇷🇺", ""),
+    ]
+    assert isinstance(spans[0].created, str)  # the stored ISO text, parsed only on demand
+    assert isinstance(spans[0].created_at, datetime)
+    only_bo = list(datasets.stream_documents(project, [docs[0]], [people["Bo"]]))
+    assert [row[4] for row in only_bo[0].spans] == ["Bo"]
+
+
+def test_the_exported_span_columns_are_the_formats_fields() -> None:
+    assert SpanOut._fields == datasets.SPAN_COLUMNS
+
+
+def test_plain_query_compiles_once_and_reads_driver_tuples(filled) -> None:
+    project, _, people, _ = filled
+    query = sqlite.PlainQuery(
+        select(annotation_table.c.start, annotation_table.c.quote)
+        .where(annotation_table.c.annotator_id == bindparam("who", 0))
+        .order_by(annotation_table.c.id)
+    )
+    with project.reading() as conn:
+        assert query.rows(conn, who=people["Bo"]) == [(0, "Troops")]
+        assert query.rows(conn, who=people["Cy"]) == []
+        ids = sqlite.plain_rows(
+            conn,
+            select(annotator_table.c.name)
+            .where(annotator_table.c.id.in_([people["Ana"], people["Cy"]]))
+            .order_by(annotator_table.c.name),
+        )
+    assert ids == [("Ana",), ("Cy",)]
+    assert type(ids[0]) is tuple  # the driver's rows, not SQLAlchemy's
+
+
+def test_upsert_and_insert_if_absent(project: Project) -> None:
+    values = {"name": "Dee", "created_at": datetime(2026, 1, 2)}
+    key = [annotator_table.c.name]
+    with project.writing() as conn:
+        conn.execute(sqlite.insert_if_absent(annotator_table, values, key))
+        conn.execute(sqlite.insert_if_absent(annotator_table, values, key))  # no error
+        later = {"name": "Dee", "created_at": datetime(2026, 3, 4)}
+        conn.execute(
+            sqlite.upsert(annotator_table, later, key, {"created_at": later["created_at"]})
+        )
+    assert [a.name for a in project.annotators()].count("Dee") == 1
+    with project.reading() as conn:
+        when = conn.execute(
+            select(annotator_table.c.created_at).where(annotator_table.c.name == "Dee")
+        ).scalar_one()
+    assert when == datetime(2026, 3, 4)
+
+
+def test_the_engine_is_private(project: Project) -> None:
+    assert "engine" not in vars(project)
+    assert "_engine" in vars(project)
