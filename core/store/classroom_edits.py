@@ -10,6 +10,7 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import starmap
 from operator import itemgetter
 from typing import Any
 
@@ -127,7 +128,8 @@ class RowJournal:
         gone, come = (self._after, self._before) if undone else (self._before, self._after)
 
         def records(side: _Rows) -> tuple[AnnotationRecord, ...]:
-            return tuple(AnnotationRecord(*row) for row in side.values() if row is not None)
+            # Rows are non-empty tuples; filter(None, ...) drops the absent ones (None).
+            return tuple(starmap(AnnotationRecord, filter(None, side.values())))
 
         statuses = self._before[status_table.name].keys() | self._after[status_table.name].keys()
         return Changes(
