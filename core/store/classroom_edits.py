@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 
 from claimdesk.core.errors import EditError
-from claimdesk.core.records import AnnotationRecord, Changes, Status
+from claimdesk.core.records import AnnotationRecord, Changes, Status, StatusChange
 from claimdesk.core.store.classroom import (
     annotation_table,
     annotator_table,
@@ -131,13 +131,20 @@ class RowJournal:
             # Rows are non-empty tuples; filter(None, ...) drops the absent ones (None).
             return tuple(starmap(AnnotationRecord, filter(None, side.values())))
 
-        statuses = self._before[status_table.name].keys() | self._after[status_table.name].keys()
+        pairs = self._before[status_table.name].keys() | self._after[status_table.name].keys()
+        column = [c.key for c in status_table.c].index("status")
+
+        def status_now(pair: Any) -> StatusChange:
+            row = come[status_table.name].get(pair)  # no row: to do
+            status = Status(row[column]) if row is not None else Status.TODO
+            return StatusChange(int(pair[0]), int(pair[1]), status)
+
         return Changes(
             annotations_added=records(come[annotation_table.name]),
             annotations_removed=records(gone[annotation_table.name]),
             # New annotators: the window's lists of people change (as after an import).
             documents=bool(self._after[annotator_table.name]),
-            statuses=tuple(sorted((int(d), int(a)) for d, a in statuses)),
+            statuses=tuple(sorted(map(status_now, pairs))),
         )
 
 

@@ -552,7 +552,3 @@ class History:
         """Forget every step (after a change that cannot be undone)."""
         self._undo.clear()
         self._redo.clear()
-
-
-# core/store/curation.py still imports the one-letter name A: removed when it names the table.
-A, L, D, S = annotation_table, label_table, document_table, status_table

@@ -52,11 +52,6 @@ PROJECT_SUFFIX = ".claimdesk"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-# The older name, still used by the classroom's tests: removed when classroom moves.
-def _migration_config(connection: Any) -> Any:
-    return migration_config(connection)
-
-
 def read_header(path: Path) -> tuple[int, int]:
     """Return (application_id, user_version) from the SQLite header, or raise NotAProjectError."""
     try:

@@ -156,7 +156,7 @@ def test_the_key_can_be_chosen_later(teacher: tuple[Project, Path], tmp_path: Pa
 
 def test_a_version_1_project_is_upgraded_for_exercises(project_path: Path) -> None:
     with Project.open(project_path) as project, project.writing() as conn:
-        command.downgrade(store._migration_config(conn), "0001")
+        command.downgrade(store.migration_config(conn), "0001")
     assert store.read_header(project_path)[1] == 1
     with Project.open(project_path) as project:
         assert exercises(project) == []

@@ -209,7 +209,7 @@ def test_a_format_2_project_with_submissions_upgrades(
     path = project.path
     project.close()
     with Project.open(path) as opened, opened.writing() as conn:
-        command.downgrade(store._migration_config(conn), "0002")
+        command.downgrade(store.migration_config(conn), "0002")
         # As version 2 wrote it: the key folded to lower case.
         conn.execute(text("UPDATE exercise_submission SET student_key = 'id:s1'"))
     assert store.read_header(path)[1] == 2
@@ -237,7 +237,7 @@ def test_a_workspace_of_format_2_gets_its_secret_on_upgrade(
     _, exercise = teacher
     workspace = open_workspace(exercise, "Ann", "S1")
     with Project.open(workspace) as student, student.writing() as conn:
-        command.downgrade(store._migration_config(conn), "0002")
+        command.downgrade(store.migration_config(conn), "0002")
     with Project.open(workspace) as student:
         written = submit(student, tmp_path)
     proof = read_json(written, "submission.json")["proof"]
