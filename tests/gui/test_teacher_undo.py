@@ -32,16 +32,16 @@ def test_collect_then_undo_and_redo_from_the_edit_menu(
         info.path, "Eve", "S1", [(EMBARGO, "arms embargo with the West")], tmp_path / "eve"
     )
     prompts.submission_list = [path]
-    window.collect_action.trigger()
+    window.menu_actions.collect.trigger()
     qtbot.waitUntil(lambda: bool(prompts.reports or prompts.errors), timeout=20000)
     assert prompts.errors == []
     assert [s.student_name for s in submissions(project, info.id)] == ["Eve"]
-    assert window.undo_action.isEnabled()
-    assert window.undo_action.text() == "&Undo Collect 1 submission"
+    assert window.menu_actions.undo.isEnabled()
+    assert window.menu_actions.undo.text() == "&Undo Collect 1 submission"
 
-    window.undo_action.trigger()
+    window.menu_actions.undo.trigger()
     assert submissions(project, info.id) == []
     assert "Eve (S1)" not in {a.name for a in project.annotators()}
-    assert window.undo_action.text() == "&Undo Create exercise 'Week 1'"
-    window.redo_action.trigger()
+    assert window.menu_actions.undo.text() == "&Undo Create exercise 'Week 1'"
+    window.menu_actions.redo.trigger()
     assert [s.student_name for s in submissions(project, info.id)] == ["Eve"]

@@ -25,6 +25,7 @@ from claimdesk.core.classroom.workspace import (
     workspace_info,
 )
 from claimdesk.core.errors import EditError
+from claimdesk.core.records import Status
 from claimdesk.core.store import classroom as classroom_store
 from claimdesk.core.store.classroom_records import WorkspaceDocument, WorkspaceSetup
 from claimdesk.core.store.project import Project
@@ -89,7 +90,8 @@ def test_a_collect_is_one_step_undo_takes_back_and_redo_brings_back(
     assert len(added) == len(ANN) + len(BOB) and not report.changes.annotations_removed
     assert {(a.start, a.end) for a in added} == {(s, e) for _, _, s, e in ANN + BOB}
     students = {a.annotator_id for a in added}
-    assert {annotator for _, annotator in report.changes.statuses} == students
+    assert {s.annotator_id for s in report.changes.statuses} == students
+    assert {s.status for s in report.changes.statuses} == {Status.IN_PROGRESS}
     assert report.changes.documents  # new annotators
 
     undone = project.undo()
