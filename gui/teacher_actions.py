@@ -8,9 +8,18 @@ from typing import TYPE_CHECKING, Any
 from claimdesk.core.errors import EditError, ProjectError
 from claimdesk.core.limits import printable
 from claimdesk.core.progress import Progress
-from claimdesk.gui.workers import Task, WindowReporter, Wording, in_own_project, run_task
+from claimdesk.core.records import Changes
+from claimdesk.gui.workers import (
+    Task,
+    WindowReporter,
+    Wording,
+    failure_text,
+    in_own_project,
+    run_task,
+)
 
 if TYPE_CHECKING:
+    from claimdesk.core.classroom.collect import CheckedSubmissions
     from claimdesk.core.classroom.exercise import CollectReport, ExerciseInfo, SubmissionVersionInfo
     from claimdesk.core.store.project import Project
     from claimdesk.gui.main_window import MainWindow
@@ -45,6 +54,7 @@ def create_exercise(window: MainWindow) -> ExerciseInfo | None:
                 documents, project.annotators(), project.path.parent, draft
             )
             continue
+        window.show_changes(Changes())  # one more step on the undo history
         key = info.key_annotator_name or "none yet"
         window.prompts.inform(
             "Exercise created",
@@ -83,17 +93,36 @@ COLLECTING = Wording(
 
 
 def collect_now(window: MainWindow, paths: list[Path]) -> Task | None:
-    """Check and collect submission files (or folders of them) into the window's project."""
-    from claimdesk.core.classroom.collect import collect
+    """Check and collect submission files (or folders of them) into the window's project.
+
+    The files are read and checked off the GUI thread; what they bring is then stored in the
+    window's project as one edit, so Edit › Undo takes the whole collect back.
+    """
+    from claimdesk.core.classroom.collect import check_submissions, collect_checked
 
     if not paths:
         return None
 
-    def work(project: Project, progress: Progress) -> CollectReport:
-        return collect(project, paths, progress=progress)
+    project_path = window.project.path
+    reporter = WindowReporter(window.prompts, window.statusBar())
 
-    def done(report: CollectReport) -> None:
-        window.reload_documents()
+    def work(project: Project, progress: Progress) -> CheckedSubmissions:
+        return check_submissions(project, paths, progress=progress)
+
+    def done(checked: CheckedSubmissions) -> None:
+        from claimdesk.core.store.project import Project
+
+        try:
+            if window.project.path == project_path:
+                report = collect_checked(window.project, checked)
+            else:  # another project was opened meanwhile: store into the one checked
+                with Project.open(project_path) as project:
+                    report = collect_checked(project, checked)
+        except (ProjectError, EditError) as exc:
+            reporter.failure(COLLECTING.title, failure_text(exc, COLLECTING.nothing))
+            return
+        if window.project.path == project_path:
+            window.show_changes(report.changes)
         window.statusBar().showMessage(f"Submissions: {report.summary}.", 12000)
         window.prompts.report("Submissions collected", report.summary, report_text(report))
         if report.held:
@@ -101,10 +130,10 @@ def collect_now(window: MainWindow, paths: list[Path]) -> Task | None:
 
     return run_task(
         window,
-        in_own_project(window.project.path, work),
+        in_own_project(project_path, work),
         done,
         wording=COLLECTING,
-        reporter=WindowReporter(window.prompts, window.statusBar()),
+        reporter=reporter,
         progress="Checking submissions…",
         title="Classroom",
     )
@@ -122,7 +151,7 @@ def collect_folder(window: MainWindow) -> Task | None:
 def show_history(window: MainWindow) -> SubmissionHistoryDialog:
     """The held conflicts and replaced submissions of every exercise, to accept or restore."""
     from claimdesk.core.classroom.exercise import exercises
-    from claimdesk.core.classroom.submission_history import history, restore
+    from claimdesk.core.classroom.submission_history import history, restore_version
     from claimdesk.gui.teacher_dialogs import SubmissionHistoryDialog
 
     project = window.project
@@ -131,9 +160,9 @@ def show_history(window: MainWindow) -> SubmissionHistoryDialog:
         return [(e.title, kept) for e in exercises(project) for kept in history(project, e.id)]
 
     def make_current(version_id: int) -> str:
-        name = restore(project, version_id)
-        window.reload_documents()
-        return name
+        restored = restore_version(project, version_id)
+        window.show_changes(restored.changes)
+        return restored.annotator_name
 
     dialog = SubmissionHistoryDialog(load, make_current, window)
     dialog.show()

@@ -8,6 +8,11 @@ annotator, another student, or that case) gets " – <exercise title>" added, th
 A later file replaces a student's work only if it proves it comes from the same workspace as
 the file first collected (``core/submission_proof.py``) under the same name; otherwise it is
 held for the teacher as a conflict. Replaced submissions are kept (``core/submission_history``).
+
+Collecting is two steps: ``check_submissions`` reads and checks the files and decides what each
+does (nothing is written; a worker thread can do it with its own connection), then
+``collect_checked`` stores it as one edit of the project (``core/store/classroom_edits.py``):
+one Undo takes the whole collect back. ``collect`` does both.
 """
 
 from __future__ import annotations
@@ -20,12 +25,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
-
 from claimdesk.core.classroom.exercise import (
-    AN,
-    SUB,
-    VER,
     Cancelled,
     CollectReport,
     ExerciseFileError,
@@ -34,15 +34,7 @@ from claimdesk.core.classroom.exercise import (
     SubmittedAnnotation,
 )
 from claimdesk.core.classroom.exercise_files import Fields, read_archive_digest
-from claimdesk.core.classroom.submission_history import (
-    ExerciseRecord,
-    Work,
-    annotator_for,
-    archive_current,
-    keep_version,
-    load_exercises,
-    store_work,
-)
+from claimdesk.core.classroom.submission_history import ExerciseRecord, Work, load_exercises
 from claimdesk.core.classroom.submission_proof import CHAIN_LENGTH, Proof, content_matches, follows
 from claimdesk.core.classroom.workspace import (
     MAX_NAME_CHARS,
@@ -54,9 +46,17 @@ from claimdesk.core.classroom.workspace import (
 )
 from claimdesk.core.limits import printable
 from claimdesk.core.progress import Progress
-from claimdesk.core.store.edits import D
+from claimdesk.core.store import classroom as store
+from claimdesk.core.store.classroom import utcnow
+from claimdesk.core.store.classroom_edits import (
+    Accept,
+    CollectStep,
+    CollectSubmissions,
+    Hold,
+    Replace,
+)
+from claimdesk.core.store.classroom_records import CurrentSubmission
 from claimdesk.core.store.project import Project
-from claimdesk.core.store.tables import utcnow
 from claimdesk.core.suffixes import SUBMISSION_SUFFIX
 
 MAX_ANNOTATIONS = 500_000
@@ -231,11 +231,10 @@ class _Context:
     def text(self, document_id: int) -> str:
         """The stored text, read afresh (not from the project's cache): KeyError if it is gone."""
         if document_id not in self._texts:
-            with self.project.engine.connect() as conn:
-                found = conn.execute(select(D.c.text).where(D.c.id == document_id)).scalar()
+            found = store.stored_text(self.project, document_id)
             if found is None:
                 raise KeyError(document_id)
-            self._texts[document_id] = str(found)
+            self._texts[document_id] = found
         return self._texts[document_id]
 
 
@@ -337,9 +336,37 @@ def collect(
     its proof follows the pinned one under the same name; the replaced one is kept in the
     history. Anything else that would replace it (another workspace, no proof, another name)
     is ``held`` for the teacher, unapplied; older or identical files are skipped.
-    All good files are stored in one transaction. ``progress(done, total)`` is called after each
+    All good files are stored in one transaction, one step of the project's undo history
+    (``report.changes`` says what changed). ``progress(done, total)`` is called after each
     file is checked; returning False raises ``Cancelled`` with nothing written.
     """
+    return collect_checked(
+        project, check_submissions(project, paths, exercise_id=exercise_id, progress=progress)
+    )
+
+
+@dataclass
+class CheckedSubmissions:
+    """Files read and checked against a project, and what collecting them will do.
+
+    Nothing is written yet: ``collect_checked`` stores it (a worker can check with its own
+    connection, the window then stores in its project, where Undo can take it back).
+    """
+
+    report: CollectReport  # rejected files and copies skipped while reading
+    # (file, outcome, text): outcome "accepted", "replaced", "held" or "skipped"
+    decisions: list[tuple[Path, str, str]]
+    steps: list[CollectStep]  # for the files accepted, replaced and held, in that order
+
+
+def check_submissions(
+    project: Project,
+    paths: Iterable[Path | str],
+    *,
+    exercise_id: str | None = None,
+    progress: Progress | None = None,
+) -> CheckedSubmissions:
+    """Read and check submission files for ``collect``, deciding what each one does."""
     report = CollectReport()
     context = _Context(project)
     groups: dict[tuple[str, str], list[_Candidate]] = {}
@@ -363,11 +390,39 @@ def collect(
         groups.setdefault(key, []).append(_Candidate(submission, digest))
     if progress is not None and not progress(len(files), len(files)):
         raise Cancelled
+    plan = _Plan(store.current_submissions(project), store.kept_files(project))
+    checked = CheckedSubmissions(report, [], [])
+    for group in groups.values():
+        for candidate in sorted(group, key=lambda c: c.order):
+            plan.decide(context.exercises[candidate.submission.exercise_id], candidate, checked)
+    return checked
+
+
+def collect_checked(project: Project, checked: CheckedSubmissions) -> CollectReport:
+    """Store what ``check_submissions`` decided, as one undoable edit; the full report.
+
+    Raises ``EditError`` (nothing stored) if a student's submission changed since the check.
+    """
+    report = checked.report
+    names: list[str | None] = []
+    if checked.steps:
+        command = CollectSubmissions(checked.steps)
+        report.changes = project.apply(command)
+        names = command.annotators
     stored = CollectReport()
-    with project.engine.begin() as conn:
-        for group in groups.values():
-            for candidate in sorted(group, key=lambda c: c.order):
-                _store(conn, context, candidate, stored)
+    lists = {
+        "accepted": stored.accepted,
+        "replaced": stored.replaced,
+        "held": stored.held,
+        "skipped": stored.skipped,
+    }
+    step_names = iter(names)
+    for path, outcome, text in checked.decisions:
+        if outcome in ("accepted", "replaced"):
+            text = next(step_names) or ""
+        elif outcome == "held":
+            next(step_names)
+        lists[outcome].append((path, text))
     report.accepted += stored.accepted
     report.replaced += stored.replaced
     report.held += stored.held
@@ -375,7 +430,7 @@ def collect(
     return report
 
 
-def _verdict(current: Any, submission: Submission) -> tuple[str, str]:
+def _verdict(current: CurrentSubmission, submission: Submission) -> tuple[str, str]:
     """("replace" | "older" | "hold", why) for a file of a student already collected."""
     proof = submission.proof
     if submission.student_name != current.student_name:
@@ -392,7 +447,7 @@ def _verdict(current: Any, submission: Submission) -> tuple[str, str]:
         return "hold", "it carries no workspace proof (made by an older Claimdesk)"
     if proof.workspace != current.workspace_id:
         return "hold", "it comes from another workspace than the submission already collected"
-    pinned = (int(current.sequence), str(current.chain_key))
+    pinned = (int(current.sequence or 0), str(current.chain_key))
     mine = (proof.sequence, proof.key)
     if proof.sequence > pinned[0] and follows(pinned, mine):
         return "replace", ""
@@ -409,90 +464,71 @@ def _verdict(current: Any, submission: Submission) -> tuple[str, str]:
     return "hold", "its workspace proof does not follow the one of the submission collected"
 
 
-def _store(
-    conn: Connection, context: _Context, candidate: _Candidate, report: CollectReport
-) -> None:
-    submission = candidate.submission
-    exercise = context.exercises[submission.exercise_id]
-    key = submission.student_key
-    path = submission.path
-    current = conn.execute(
-        select(SUB).where(SUB.c.exercise_id == exercise.id, SUB.c.student_key == key)
-    ).one_or_none()
-    work = candidate.work()
-    if current is None:
-        display = display_name(submission.student_name, submission.student_id)
-        annotator_id = annotator_for(conn, exercise, key, display)
-        store_work(conn, exercise, annotator_id, work)
-        conn.execute(
-            insert(SUB).values(
-                exercise_id=exercise.id,
-                student_key=key,
-                annotator_id=annotator_id,
-                collected_at=utcnow(),
-                **work.columns(),
+class _Plan:
+    """Each student's current submission and the files kept, as the decisions so far leave them."""
+
+    def __init__(
+        self,
+        current: dict[tuple[str, str], CurrentSubmission],
+        kept: dict[tuple[str, str, str], str],
+    ) -> None:
+        self.current = current
+        self.kept = kept
+
+    def decide(
+        self, exercise: ExerciseRecord, candidate: _Candidate, checked: CheckedSubmissions
+    ) -> None:
+        submission = candidate.submission
+        key = submission.student_key
+        path = submission.path
+        current = self.current.get((exercise.id, key))
+        work = candidate.work()
+        if current is None:
+            display = display_name(submission.student_name, submission.student_id)
+            checked.steps.append(Accept(exercise, key, display, work))
+            checked.decisions.append((path, "accepted", ""))
+            self.current[(exercise.id, key)] = _as_current(work)
+            return
+        if current.file_sha256 == candidate.digest:
+            checked.decisions.append((path, "skipped", "already collected"))
+            return
+        verdict, why = _verdict(current, submission)
+        if verdict == "older":
+            checked.decisions.append((path, "skipped", why))
+            return
+        kept = self.kept.get((exercise.id, key, candidate.digest))
+        if kept is not None:
+            where = "held as a conflict" if kept == "held" else "kept in the history"
+            checked.decisions.append((path, "skipped", f"already collected ({where})"))
+            return
+        who = printable(display_name(current.student_name, current.student_id))
+        if verdict == "hold":
+            checked.steps.append(Hold(exercise.id, key, work, why))
+            checked.decisions.append(
+                (path, "held", f"{who}: {why}; not applied, held for you to decide")
             )
-        )
-        report.accepted.append((path, _annotator_name(conn, annotator_id)))
-        return
-    if current.file_sha256 == candidate.digest:
-        report.skipped.append((path, "already collected"))
-        return
-    verdict, why = _verdict(current, submission)
-    if verdict == "older":
-        report.skipped.append((path, why))
-        return
-    kept = conn.execute(
-        select(VER.c.state).where(
-            VER.c.exercise_id == exercise.id,
-            VER.c.student_key == key,
-            VER.c.file_sha256 == candidate.digest,
-        )
-    ).first()
-    if kept is not None:
-        where = "held as a conflict" if kept.state == "held" else "kept in the history"
-        report.skipped.append((path, f"already collected ({where})"))
-        return
-    who = printable(display_name(current.student_name, current.student_id))
-    if verdict == "hold":
-        keep_version(conn, exercise.id, key, work, "held", why)
-        report.held.append((path, f"{who}: {why}; not applied, held for you to decide"))
-        return
-    archive_current(conn, exercise, current, f"replaced by {path.name}")
-    annotator_id = int(current.annotator_id)
-    store_work(conn, exercise, annotator_id, work)
-    conn.execute(
-        update(SUB).where(SUB.c.id == current.id).values(collected_at=utcnow(), **work.columns())
+            self.kept[(exercise.id, key, candidate.digest)] = "held"
+            return
+        reason = f"replaced by {path.name}"
+        checked.steps.append(Replace(exercise, key, current.file_sha256, reason, work))
+        checked.decisions.append((path, "replaced", ""))
+        self.kept[(exercise.id, key, current.file_sha256)] = "replaced"
+        self.current[(exercise.id, key)] = _as_current(work)
+
+
+def _as_current(work: Work) -> CurrentSubmission:
+    return CurrentSubmission(
+        work.student_name,
+        work.student_id,
+        work.submitted_at,
+        work.file_sha256,
+        work.workspace_id,
+        work.sequence,
+        work.chain_key,
     )
-    report.replaced.append((path, _annotator_name(conn, annotator_id)))
-
-
-def _annotator_name(conn: Connection, annotator_id: int) -> str:
-    return str(conn.execute(select(AN.c.name).where(AN.c.id == annotator_id)).scalar_one())
 
 
 def submissions(project: Project, exercise_id: str) -> list[SubmissionInfo]:
     """The submissions collected for an exercise, by student name."""
-    query = (
-        select(
-            SUB.c.exercise_id,
-            SUB.c.student_name,
-            SUB.c.student_id,
-            SUB.c.annotator_id,
-            AN.c.name.label("annotator_name"),
-            SUB.c.submitted_at,
-            SUB.c.collected_at,
-            SUB.c.seconds_spent,
-            SUB.c.annotation_count,
-            SUB.c.file_name,
-            SUB.c.workspace_id.is_not(None).label("verified"),
-        )
-        .join(AN, AN.c.id == SUB.c.annotator_id)
-        .where(SUB.c.exercise_id == exercise_id)
-    )
-    with project.engine.connect() as conn:
-        rows = [
-            SubmissionInfo(**{**row._mapping, "verified": bool(row.verified)})
-            for row in conn.execute(query)
-        ]
+    rows = store.submission_infos(project, exercise_id)
     return sorted(rows, key=lambda s: (s.student_name.casefold(), s.student_id))

@@ -3,7 +3,9 @@
 An exercise freezes a codebook (labels, colours, keys, definitions), a guidelines text and a
 choice of documents. The answer key (an annotator of the teacher's project) is recorded in the
 teacher's project only: it never goes into the file handed to students. The records of the whole
-classroom loop (exercise, student workspace, submission, collect report) live here too.
+classroom loop (exercise, student workspace, submission, collect report) live here too; those
+the store returns (``ExerciseInfo``, ``SubmissionInfo``, ``SubmissionVersionInfo``) are defined
+in ``core/store/classroom_records.py`` and named here. Recording an exercise is an undoable edit.
 """
 
 from __future__ import annotations
@@ -16,9 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
-
-from sqlalchemy import Connection, Table, func, insert, select, update
+from typing import TYPE_CHECKING
 
 from claimdesk.core.classroom.exercise_codebook import (
     codebook_data,
@@ -37,19 +37,17 @@ from claimdesk.core.classroom.submission_proof import Proof
 from claimdesk.core.codebook import MAX_LABELS, Codebook, CodebookError, parse_codebook
 from claimdesk.core.errors import Cancelled as Cancelled  # re-exported for callers
 from claimdesk.core.limits import has_controls
-from claimdesk.core.records import AnnotatorRecord
-from claimdesk.core.store.tables import Annotator, SubmissionVersion, utcnow
-from claimdesk.core.store.tables import Exercise as ExerciseRow
-from claimdesk.core.store.tables import Submission as SubmissionRow
+from claimdesk.core.records import AnnotatorRecord, Changes
+from claimdesk.core.store import classroom as store
+from claimdesk.core.store.classroom import utcnow
+from claimdesk.core.store.classroom_edits import CreateExercise, SetExerciseKey
+from claimdesk.core.store.classroom_records import ExerciseInfo as ExerciseInfo
+from claimdesk.core.store.classroom_records import SubmissionInfo as SubmissionInfo
+from claimdesk.core.store.classroom_records import SubmissionVersionInfo as SubmissionVersionInfo
 from claimdesk.core.suffixes import EXERCISE_SUFFIX
 
 if TYPE_CHECKING:
     from claimdesk.core.store.project import Project
-
-EX = cast(Table, ExerciseRow.__table__)
-SUB = cast(Table, SubmissionRow.__table__)
-VER = cast(Table, SubmissionVersion.__table__)
-AN = cast(Table, Annotator.__table__)
 
 
 @dataclass(frozen=True)
@@ -74,22 +72,6 @@ class Exercise:
     documents: tuple[ExerciseDocument, ...]
     fingerprint: str  # SHA-256 of the frozen codebook; submissions must carry the same
     created_at: datetime
-
-
-@dataclass(frozen=True)
-class ExerciseInfo:
-    """An exercise recorded in the teacher's project."""
-
-    id: str
-    title: str
-    guidelines: str
-    fingerprint: str
-    document_ids: tuple[int, ...]
-    key_annotator_id: int | None
-    key_annotator_name: str | None
-    created_at: datetime
-    submissions: int = 0
-    path: Path | None = None  # the file just written (create_exercise only)
 
 
 @dataclass(frozen=True)
@@ -152,39 +134,6 @@ class Submission:
         return student_key(self.student_name, self.student_id)
 
 
-@dataclass(frozen=True)
-class SubmissionInfo:
-    """A submission collected into the teacher's project."""
-
-    exercise_id: str
-    student_name: str
-    student_id: str
-    annotator_id: int
-    annotator_name: str
-    submitted_at: datetime
-    collected_at: datetime
-    seconds_spent: int
-    annotation_count: int
-    file_name: str
-    verified: bool = True  # False: collected from a file without a workspace proof
-
-
-@dataclass(frozen=True)
-class SubmissionVersionInfo:
-    """A submission kept beside the current one: ``replaced`` (history) or ``held`` (conflict)."""
-
-    id: int
-    exercise_id: str
-    state: str
-    reason: str
-    student_name: str
-    student_id: str
-    submitted_at: datetime
-    collected_at: datetime
-    annotation_count: int
-    file_name: str
-
-
 @dataclass
 class CollectReport:
     """What collecting did, file by file (all lists hold ``(file, text)`` pairs).
@@ -196,6 +145,7 @@ class CollectReport:
     proof, or under another name (text: student and why); kept for the teacher, not applied.
     skipped: an older or identical copy of what is already collected (text: why).
     rejected: a bad file (text: the reason for the user, without the file name); nothing changed.
+    All that was stored is one step of the project's undo history.
     """
 
     accepted: list[tuple[Path, str]] = field(default_factory=list)
@@ -203,6 +153,8 @@ class CollectReport:
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     rejected: list[tuple[Path, str]] = field(default_factory=list)
     held: list[tuple[Path, str]] = field(default_factory=list)
+    # What the project's views show that changed (empty when nothing was stored).
+    changes: Changes = field(default_factory=Changes)
 
     @property
     def summary(self) -> str:
@@ -331,12 +283,16 @@ def create_exercise(
         "created_at": created,
     }
     try:
-        with project.engine.begin() as conn:
-            conn.execute(insert(EX).values(row))
-            write_archive(target, EXERCISE_MIMETYPE, "exercise.json", data)
+        write_archive(target, EXERCISE_MIMETYPE, "exercise.json", data)
     except OSError as exc:
         target.unlink(missing_ok=True)
         raise ExerciseError(target, f"cannot be written ({exc.strerror or exc})") from None
+    try:
+        # One undoable step; undo forgets the exercise (the file written stays where it is).
+        project.apply(CreateExercise(row))
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     info = _info(project, exercise_id)
     return replace(info, path=target)
 
@@ -403,9 +359,7 @@ def read_exercise(path: Path | str) -> Exercise:
 
 def exercises(project: Project) -> list[ExerciseInfo]:
     """The exercises recorded in a teacher's project, newest first, with submission counts."""
-    with project.engine.connect() as conn:
-        ids = conn.execute(select(EX.c.id).order_by(EX.c.created_at.desc(), EX.c.id)).scalars()
-        return [_info_on(conn, exercise_id) for exercise_id in list(ids)]
+    return store.exercise_infos(project)
 
 
 def set_key(project: Project, exercise_id: str, annotator_id: int | None) -> ExerciseInfo:
@@ -413,42 +367,12 @@ def set_key(project: Project, exercise_id: str, annotator_id: int | None) -> Exe
     exercise = _info(project, exercise_id)
     if annotator_id is not None and annotator_id not in {a.id for a in project.annotators()}:
         raise ExerciseError(project.path, f"no annotator with id {annotator_id}")
-    with project.engine.begin() as conn:
-        conn.execute(update(EX).where(EX.c.id == exercise.id).values(key_annotator_id=annotator_id))
+    project.apply(SetExerciseKey(exercise.id, annotator_id))
     return _info(project, exercise_id)
 
 
 def _info(project: Project, exercise_id: str) -> ExerciseInfo:
-    with project.engine.connect() as conn:
-        return _info_on(conn, exercise_id, project.path)
-
-
-def _info_on(conn: Connection, exercise_id: str, path: Path | None = None) -> ExerciseInfo:
-    row = conn.execute(
-        select(
-            EX.c.id,
-            EX.c.title,
-            EX.c.guidelines,
-            EX.c.fingerprint,
-            EX.c.documents,
-            EX.c.key_annotator_id,
-            AN.c.name,
-            EX.c.created_at,
-        )
-        .outerjoin(AN, AN.c.id == EX.c.key_annotator_id)
-        .where(EX.c.id == exercise_id)
-    ).one_or_none()
-    if row is None:
-        raise ExerciseError(path or Path("project"), f"has no exercise {exercise_id!r}")
-    count = conn.execute(select(func.count()).where(SUB.c.exercise_id == exercise_id)).scalar_one()
-    return ExerciseInfo(
-        row.id,
-        row.title,
-        row.guidelines,
-        row.fingerprint,
-        tuple(int(local) for _exercise_doc, local in row.documents),
-        row.key_annotator_id,
-        row.name,
-        row.created_at,
-        int(count),
-    )
+    info = store.exercise_info(project, exercise_id)
+    if info is None:
+        raise ExerciseError(project.path, f"has no exercise {exercise_id!r}")
+    return info

@@ -20,13 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
-
 from claimdesk.core.classroom.collect import submissions
-from claimdesk.core.classroom.exercise import EX, Cancelled, ExerciseError
+from claimdesk.core.classroom.exercise import Cancelled, ExerciseError
 from claimdesk.core.classroom.exercise_codebook import frozen_labels
 from claimdesk.core.outputs import atomic_write
 from claimdesk.core.progress import Progress
+from claimdesk.core.store import classroom as store
 from claimdesk.core.store.project import Project
 
 DEFAULT_TOLERANCE: int | None = None  # any overlap
@@ -161,12 +160,7 @@ def grade(
     """
     if tolerance is not None and tolerance < 0:
         raise ExerciseError(project.path, "the boundary tolerance cannot be negative")
-    with project.engine.connect() as conn:
-        row = conn.execute(
-            select(EX.c.title, EX.c.codebook, EX.c.documents, EX.c.key_annotator_id).where(
-                EX.c.id == exercise_id
-            )
-        ).one_or_none()
+    row = store.exercise_row(project, exercise_id)
     if row is None:
         raise ExerciseError(project.path, f"has no exercise {exercise_id!r}")
     if row.key_annotator_id is None:
@@ -185,7 +179,7 @@ def grade(
     label_names = {label.id: label.name for label in labels}
     titles = {document.id: document.title for document in project.documents()}
     # A document removed since (its import undone) takes its annotations with it: not graded.
-    document_ids = [int(local) for _exercise_doc, local in row.documents if int(local) in titles]
+    document_ids = [local for local in row.local_document_ids if local in titles]
     documents = tuple(GradedDocument(i, titles[i], project.document_text(i)) for i in document_ids)
     students = submissions(project, exercise_id)
     key_name = next(
@@ -229,17 +223,8 @@ def _claims(
     annotator_ids: Sequence[int],
     label_names: dict[int, str],
 ) -> dict[int, list[Claim]]:
-    # Plain DB-API rows: a class of 40 brings tens of thousands; row objects would cost more.
-    marks = ", ".join("?" * len(document_ids))
-    people = ", ".join("?" * len(annotator_ids))
-    sql = (
-        'SELECT annotator_id, document_id, label_id, start, "end", quote FROM annotation'
-        f" WHERE document_id IN ({marks}) AND annotator_id IN ({people})"
-        ' ORDER BY annotator_id, document_id, start, "end", label_id'
-    )
     found: dict[int, list[Claim]] = defaultdict(list)
-    with project.engine.connect() as conn:
-        rows = conn.exec_driver_sql(sql, (*document_ids, *annotator_ids)).fetchall()
+    rows = store.claim_rows(project, document_ids, annotator_ids)
     for annotator_id, document_id, label_id, start, end, quote in rows:
         name = label_names.get(label_id)
         if name is not None:  # a label added after the exercise was handed out is not graded

@@ -13,9 +13,7 @@ import unicodedata
 import uuid
 from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
-
-from sqlalchemy import Connection, Table, func, insert, select, update
+from typing import Any
 
 from claimdesk.core.classroom.exercise import (
     Exercise,
@@ -39,15 +37,12 @@ from claimdesk.core.limits import (
     name_problem,
 )
 from claimdesk.core.paths import user_data_dir
-from claimdesk.core.records import AnnotatorRecord, Status
-from claimdesk.core.store.edits import A, D, L, S
+from claimdesk.core.records import AnnotatorRecord
+from claimdesk.core.store import classroom as store
+from claimdesk.core.store.classroom import utcnow
+from claimdesk.core.store.classroom_records import WorkspaceDocument, WorkspaceSetup
 from claimdesk.core.store.project import Project
-from claimdesk.core.store.tables import Exercise as ExerciseRow
-from claimdesk.core.store.tables import Workspace, utcnow
 from claimdesk.core.suffixes import PROJECT_SUFFIX, SUBMISSION_SUFFIX
-
-EX = cast(Table, ExerciseRow.__table__)
-W = cast(Table, Workspace.__table__)
 
 SUBMISSION_MIMETYPE = "application/x-claimdesk-submission"
 SUBMISSION_FORMAT = "claimdesk-submission"
@@ -136,8 +131,7 @@ def open_workspace(
             work = workspace_info(project)
             if work is None or work.exercise_id != exercise.id:
                 raise ExerciseError(path, "is not the workspace of this exercise")
-            with project.engine.begin() as conn:
-                conn.execute(update(W).values(exercise_path=str(exercise.path.resolve())))
+            store.record_exercise_path(project, exercise.path.resolve())
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     # Built under another name and moved into place when complete: a crash half-way leaves no
@@ -162,49 +156,26 @@ def _create_workspace(path: Path, exercise: Exercise, name: str, number: str) ->
         if codebook_fingerprint(project_codebook(project)) != exercise.fingerprint:
             raise ExerciseError(exercise.path, "its codebook cannot be set up faithfully")
         annotator = project.ensure_annotator(display_name(name, number))
-        now = utcnow()
-        with project.engine.begin() as conn:
-            pairs = []
-            for document in exercise.documents:
-                row = {
-                    "title": document.title,
-                    "source": f"exercise: {exercise.title}",
-                    "date": "",
-                    "meta": {"exercise_document": document.id},
-                    "text": document.text,
-                    "sha256": document.sha256,
-                    "created_at": now,
-                }
-                result = conn.execute(insert(D).values(row))
-                assert result.inserted_primary_key is not None
-                pairs.append([document.id, int(result.inserted_primary_key[0])])
-            conn.execute(
-                insert(EX).values(
-                    id=exercise.id,
-                    title=exercise.title,
-                    guidelines=exercise.guidelines,
-                    fingerprint=exercise.fingerprint,
-                    codebook={},
-                    documents=pairs,
-                    key_annotator_id=None,
-                    created_at=exercise.created_at,
-                )
-            )
-            conn.execute(
-                insert(W).values(
-                    exercise_id=exercise.id,
-                    annotator_id=annotator.id,
-                    student_name=name,
-                    student_id=number,
-                    exercise_path=str(exercise.path.resolve()),
-                    seconds_spent=0,
-                    started_at=now,
-                    submitted_at=None,
-                    public_id=new_workspace_id(),
-                    secret=new_secret(),
-                    submissions_made=0,
-                )
-            )
+        # Not an edit: a new workspace starts with an empty undo history.
+        store.create_workspace(
+            project,
+            WorkspaceSetup(
+                exercise_id=exercise.id,
+                title=exercise.title,
+                guidelines=exercise.guidelines,
+                fingerprint=exercise.fingerprint,
+                created_at=exercise.created_at,
+                documents=tuple(
+                    WorkspaceDocument(d.id, d.title, d.text, d.sha256) for d in exercise.documents
+                ),
+                annotator_id=annotator.id,
+                student_name=name,
+                student_id=number,
+                exercise_path=str(exercise.path.resolve()),
+                public_id=new_workspace_id(),
+                secret=new_secret(),
+            ),
+        )
 
 
 def workspaces(exercise_path: Path | str) -> list[StudentWork]:
@@ -222,57 +193,13 @@ def workspaces(exercise_path: Path | str) -> list[StudentWork]:
     return sorted(found, key=lambda work: (work.student_name.casefold(), work.student_id))
 
 
-def _workspace_row(conn: Connection) -> Any:
-    return conn.execute(
-        select(
-            W.c.exercise_id,
-            W.c.annotator_id,
-            W.c.student_name,
-            W.c.student_id,
-            W.c.exercise_path,
-            W.c.seconds_spent,
-            W.c.started_at,
-            W.c.submitted_at,
-            W.c.public_id,
-            W.c.secret,
-            W.c.submissions_made,
-            EX.c.title,
-            EX.c.guidelines,
-            EX.c.fingerprint,
-            EX.c.documents,
-        )
-        .join(EX, EX.c.id == W.c.exercise_id)
-        .order_by(W.c.id)
-        .limit(1)
-    ).one_or_none()
-
-
 def workspace_info(project: Project) -> StudentWork | None:
     """The exercise, student and progress of a workspace project; None for any other project."""
-    with project.engine.connect() as conn:
-        row = _workspace_row(conn)
-        if row is None:
-            return None
-        local_ids = [int(local) for _exercise_doc, local in row.documents]
-        done = conn.execute(
-            select(func.count()).where(
-                S.c.annotator_id == row.annotator_id,
-                S.c.document_id.in_(local_ids),
-                S.c.status == Status.DONE.value,
-            )
-        ).scalar_one()
-        count = conn.execute(
-            select(func.count()).where(
-                A.c.annotator_id == row.annotator_id, A.c.document_id.in_(local_ids)
-            )
-        ).scalar_one()
-        moments = [
-            moment
-            for created, updated in conn.execute(
-                select(A.c.created_at, A.c.updated_at).where(A.c.annotator_id == row.annotator_id)
-            )
-            for moment in (created, updated)
-        ]
+    row = store.workspace_record(project)
+    if row is None:
+        return None
+    local_ids = [local for _exercise_doc, local in row.documents]
+    activity = store.workspace_activity(project, row.annotator_id, local_ids)
     annotator = next(a for a in project.annotators() if a.id == row.annotator_id)
     return StudentWork(
         exercise_id=row.exercise_id,
@@ -281,10 +208,10 @@ def workspace_info(project: Project) -> StudentWork | None:
         student_name=row.student_name,
         student_id=row.student_id,
         annotator=AnnotatorRecord(annotator.id, annotator.name),
-        documents_done=int(done),
+        documents_done=activity.documents_done,
         documents_total=len(local_ids),
-        annotations=int(count),
-        seconds_spent=max(int(row.seconds_spent), estimate_seconds(moments)),
+        annotations=activity.annotations,
+        seconds_spent=max(int(row.seconds_spent), estimate_seconds(list(activity.moments))),
         started_at=row.started_at,
         submitted_at=row.submitted_at,
         exercise_path=Path(row.exercise_path) if row.exercise_path else None,
@@ -305,8 +232,8 @@ def estimate_seconds(moments: list[datetime]) -> int:
 def record_time(project: Project, seconds: int) -> None:
     """Add seconds of active work (the window calls this e.g. every minute while in use)."""
     seconds = max(0, min(int(seconds), 24 * 3600))
-    with project.engine.begin() as conn:
-        conn.execute(update(W).values(seconds_spent=W.c.seconds_spent + seconds))
+    # Bookkeeping, not an edit: the student's undo history is left as it is.
+    store.record_workspace_time(project, seconds)
 
 
 def submit(project: Project, out: Path | str | None = None) -> Path:
@@ -323,39 +250,30 @@ def submit(project: Project, out: Path | str | None = None) -> Path:
         raise ExerciseError(
             project.path, "is not an exercise workspace; there is nothing to submit"
         )
-    with project.engine.connect() as conn:
-        row = _workspace_row(conn)
-        to_exercise = {int(local): int(exercise_doc) for exercise_doc, local in row.documents}
-        frozen = {label.name for label in project_codebook(project).labels}
-        labels = {int(i): str(n) for i, n in conn.execute(select(L.c.id, L.c.name))}
-        annotations = []
-        query = (
-            select(A.c.document_id, A.c.label_id, A.c.start, A.c.end, A.c.quote, A.c.note)
-            .where(A.c.annotator_id == work.annotator.id)
-            .order_by(A.c.document_id, A.c.start, A.c.end, A.c.id)
+    row = store.workspace_record(project)
+    assert row is not None  # workspace_info found it
+    to_exercise = {local: exercise_doc for exercise_doc, local in row.documents}
+    frozen = {label.name for label in project_codebook(project).labels}
+    annotations = []
+    for document_id, label, start, end, quote, note in store.student_spans(
+        project, work.annotator.id
+    ):
+        if document_id not in to_exercise:
+            continue
+        if label not in frozen:
+            raise ExerciseError(project.path, f"the label {label!r} is not in the exercise")
+        annotations.append(
+            {
+                "document": to_exercise[document_id],
+                "label": label,
+                "start": start,
+                "end": end,
+                "quote": quote,
+                "note": note,
+            }
         )
-        for document_id, label_id, start, end, quote, note in conn.execute(query):
-            if document_id not in to_exercise:
-                continue
-            label = labels[label_id]
-            if label not in frozen:
-                raise ExerciseError(project.path, f"the label {label!r} is not in the exercise")
-            annotations.append(
-                {
-                    "document": to_exercise[document_id],
-                    "label": label,
-                    "start": start,
-                    "end": end,
-                    "quote": quote,
-                    "note": note,
-                }
-            )
-        done = conn.execute(
-            select(S.c.document_id).where(
-                S.c.annotator_id == work.annotator.id, S.c.status == Status.DONE.value
-            )
-        ).scalars()
-        documents_done = sorted(to_exercise[d] for d in done if d in to_exercise)
+    done = store.documents_done(project, work.annotator.id)
+    documents_done = sorted(to_exercise[d] for d in done if d in to_exercise)
     submitted_at = utcnow()
     sequence = int(row.submissions_made) + 1
     if sequence > CHAIN_LENGTH:
@@ -380,8 +298,8 @@ def submit(project: Project, out: Path | str | None = None) -> Path:
         write_archive(target, SUBMISSION_MIMETYPE, "submission.json", data)
     except OSError as exc:
         raise ExerciseError(target, f"cannot be written ({exc.strerror or exc})") from None
-    with project.engine.begin() as conn:
-        conn.execute(update(W).values(submitted_at=submitted_at, submissions_made=sequence))
+    # Bookkeeping, not an edit: a workspace's submission numbers only ever move forward.
+    store.record_submission(project, submitted_at, sequence)
     return target
 
 

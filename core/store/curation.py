@@ -9,20 +9,19 @@ export and report still tells the two apart.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Table, false, insert, select, true, update
+from sqlalchemy import Connection, false, insert, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from claimdesk.core.errors import EditError
 from claimdesk.core.records import AnnotationRecord, AnnotatorRecord, Changes, StatusChange
-from claimdesk.core.store.edits import A, AddAnnotation, Command, DeleteAnnotations
-from claimdesk.core.store.tables import Annotator, utcnow
+from claimdesk.core.store.edits import AddAnnotation, Command, DeleteAnnotations
+from claimdesk.core.store.tables import annotation_table, annotator_table, utcnow
 
 if TYPE_CHECKING:
     from claimdesk.core.store.project import Project
 
-AN = cast(Table, Annotator.__table__)
 
 GOLD_SET_NAME = "Gold"
 
@@ -42,7 +41,9 @@ def ensure_gold_set(project: Project) -> AnnotatorRecord:
         try:
             with project.writing() as conn:
                 name = _free_name(conn, avoid=())
-                conn.execute(insert(AN).values(name=name, is_gold=True, created_at=utcnow()))
+                conn.execute(
+                    insert(annotator_table).values(name=name, is_gold=True, created_at=utcnow())
+                )
         except IntegrityError:
             # Another process made the gold set, or took that name, meanwhile: look again.
             continue
@@ -61,7 +62,9 @@ def make_room_for_person(conn: Connection, name: str) -> None:
     gold = _find_gold(conn)
     if gold is not None and gold.name == name:
         conn.execute(
-            update(AN).where(AN.c.id == gold.id).values(name=_free_name(conn, avoid=(name,)))
+            update(annotator_table)
+            .where(annotator_table.c.id == gold.id)
+            .values(name=_free_name(conn, avoid=(name,)))
         )
 
 
@@ -69,21 +72,30 @@ def gold_span_ids(
     project: Project, document_id: int, gold_id: int
 ) -> dict[tuple[int, int, int], int]:
     """The gold set's spans of one document: (start, end, label id) -> annotation id."""
-    query = select(A.c.start, A.c.end, A.c.label_id, A.c.id).where(
-        A.c.document_id == document_id, A.c.annotator_id == gold_id
+    query = select(
+        annotation_table.c.start,
+        annotation_table.c.end,
+        annotation_table.c.label_id,
+        annotation_table.c.id,
+    ).where(
+        annotation_table.c.document_id == document_id, annotation_table.c.annotator_id == gold_id
     )
     with project.reading() as conn:
         return {(int(s), int(e), int(label)): int(i) for s, e, label, i in conn.execute(query)}
 
 
 def _find_gold(conn: Connection) -> AnnotatorRecord | None:
-    row = conn.execute(select(AN.c.id, AN.c.name).where(AN.c.is_gold == true())).first()
+    row = conn.execute(
+        select(annotator_table.c.id, annotator_table.c.name).where(
+            annotator_table.c.is_gold == true()
+        )
+    ).first()
     return None if row is None else AnnotatorRecord(int(row[0]), str(row[1]), is_gold=True)
 
 
 def _free_name(conn: Connection, avoid: Iterable[str]) -> str:
     """The gold set's name: Gold if no person holds it, else Gold (curated), Gold (curated 2)…"""
-    people = select(AN.c.name).where(AN.c.is_gold == false())
+    people = select(annotator_table.c.name).where(annotator_table.c.is_gold == false())
     taken = {str(n) for n in conn.execute(people).scalars()} | set(avoid)
     if GOLD_SET_NAME not in taken:
         return GOLD_SET_NAME

@@ -548,7 +548,7 @@ class History:
     def redone(self) -> None:
         self._undo.append(self._redo.pop())
 
-
-# The classroom's modules still import these one-letter names: removed when classroom moves.
-# Everything else names the tables of tables.py.
-A, L, D, S = annotation_table, label_table, document_table, status_table
+    def clear(self) -> None:
+        """Forget every step (after a change that cannot be undone)."""
+        self._undo.clear()
+        self._redo.clear()

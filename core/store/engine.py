@@ -51,11 +51,6 @@ HEAD_REVISION = "0004"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-# The older name, still used by the classroom's tests: removed when classroom moves.
-def _migration_config(connection: Any) -> Any:
-    return migration_config(connection)
-
-
 def read_header(path: Path) -> tuple[int, int]:
     """Return (application_id, user_version) from the SQLite header, or raise NotAProjectError."""
     try:

@@ -108,11 +108,6 @@ class Project:
 
     # -- for the store's own modules (core/store/*): the only way to the database -------------
 
-    @property
-    def engine(self) -> Engine:
-        """The engine, for the classroom's modules only: removed when classroom moves."""
-        return self._engine
-
     def reading(self) -> AbstractContextManager[Connection]:
         """A connection for reads (store modules only; everything else calls named functions)."""
         return self._engine.connect()

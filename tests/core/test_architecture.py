@@ -157,9 +157,8 @@ def test_core_module_never_imports_gui_or_qt(path: Path) -> None:
 
 
 # Outside core/store, core calls the store's named functions instead of speaking SQL. Temporary
-# exceptions, removed as their queries move into the store: the classroom, and curation's
-# command type hints (the gold set's change).
-SQL_EXCEPTIONS = ("core/classroom/",)
+# exceptions, removed as their queries move into the store: none left.
+SQL_EXCEPTIONS: tuple[str, ...] = ()
 
 
 def outside_the_store(path: Path) -> bool:
@@ -202,6 +201,39 @@ def test_the_store_check_covers_core() -> None:
     assert {"agreement", "cli", "formats", "text", "sample.py", "importing.py"} <= checked
     assert "store" not in checked
     assert not outside_the_store(ROOT / "core" / "store" / "sqlite.py")
+
+
+# The store's insides: the tables, the commands' one-letter aliases, the engine.
+STORE_INSIDES = (
+    "claimdesk.core.store.tables",
+    "claimdesk.core.store.edits",
+    "claimdesk.core.store.engine",
+)
+
+
+@pytest.mark.parametrize("path", list(python_files("core/classroom")), ids=relative)
+def test_the_classroom_reaches_the_database_only_through_the_store(path: Path) -> None:
+    tree = parse(path)
+    prose = docstrings(tree)
+    offending = [
+        f"line {line}: imports {module}"
+        for line, module in imported_modules(tree)
+        if top(module) in DATABASE or module.startswith(STORE_INSIDES)
+    ]
+    offending += [
+        f"line {node.lineno}: SQL {node.value[:60]!r}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in prose
+        and SQL.search(node.value)
+    ]
+    offending += [
+        f"line {node.lineno}: .{node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in ("engine", "reading", "writing")
+    ]
+    assert offending == [], f"{relative(path)} should call named functions of core/store"
 
 
 def test_the_scanners_see_what_they_look_for() -> None:
@@ -252,21 +284,12 @@ def test_everything_imports_the_installed_names(path: Path) -> None:
     assert offending == [], f"{relative(path)} imports a bare core/gui; use claimdesk.core/gui"
 
 
-# Private names still reached from another module, in classroom tests whose code is moving
-# right now (engine keeps `_migration_config` as an alias of `migration_config` for them); each
-# is to be made public or moved next to its one user, then removed from this list.
+# Private names still reached from another module; each is to be made public or moved next
+# to its one user, then removed from this list.
 KNOWN_PRIVATE_REACHES = {
-    (
-        "tests/core/classroom/test_classroom_collect.py",
-        "claimdesk.core.store.engine._migration_config",
-    ),
     (
         "tests/core/classroom/test_grading_matching.py",
         "claimdesk.core.classroom.grading._grade_student",
-    ),
-    (
-        "tests/core/classroom/test_submission_origin.py",
-        "claimdesk.core.store.engine._migration_config",
     ),
 }
 

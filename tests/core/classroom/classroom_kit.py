@@ -119,7 +119,7 @@ def rewrite_submission(path: Path, target: Path, change: Any, *, resign: bool = 
 
 def table_rows(project: Project) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, to show that a refused file changed nothing."""
-    with project.engine.connect() as conn:
+    with project.reading() as conn:
         names = conn.execute(
             text("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         ).scalars()

@@ -155,8 +155,8 @@ def test_the_key_can_be_chosen_later(teacher: tuple[Project, Path], tmp_path: Pa
 
 
 def test_a_version_1_project_is_upgraded_for_exercises(project_path: Path) -> None:
-    with Project.open(project_path) as project, project.engine.begin() as conn:
-        command.downgrade(store._migration_config(conn), "0001")
+    with Project.open(project_path) as project, project.writing() as conn:
+        command.downgrade(store.migration_config(conn), "0001")
     assert store.read_header(project_path)[1] == 1
     with Project.open(project_path) as project:
         assert exercises(project) == []
@@ -194,7 +194,7 @@ def test_a_document_removed_after_handing_out(
     project, exercise = teacher
     path = student_submits(exercise, "Ann", [(0, "Claim", 0, 10), (1, "Claim", 0, 4)], tmp_path)
     second = project.documents()[1].id
-    with project.engine.begin() as conn:  # as an undone import does
+    with project.writing() as conn:  # as an undone import does
         conn.exec_driver_sql("DELETE FROM document WHERE id = ?", (second,))
     before = table_rows(project)
     (rejected,) = collect(project, [path]).rejected

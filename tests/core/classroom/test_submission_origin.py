@@ -208,8 +208,8 @@ def test_a_format_2_project_with_submissions_upgrades(
     collect(project, [student_submits(exercise, "Ann", TWELVE, tmp_path / "a", "S1")])
     path = project.path
     project.close()
-    with Project.open(path) as opened, opened.engine.begin() as conn:
-        command.downgrade(store._migration_config(conn), "0002")
+    with Project.open(path) as opened, opened.writing() as conn:
+        command.downgrade(store.migration_config(conn), "0002")
         # As version 2 wrote it: the key folded to lower case.
         conn.execute(text("UPDATE exercise_submission SET student_key = 'id:s1'"))
     assert store.read_header(path)[1] == 2
@@ -222,7 +222,7 @@ def test_a_format_2_project_with_submissions_upgrades(
         assert (info.annotator_name, info.annotation_count) == ("Ann (S1)", 12)
         assert not info.verified
         assert count_for(upgraded, "Ann (S1)") == 12
-        with upgraded.engine.connect() as conn:
+        with upgraded.reading() as conn:
             assert conn.execute(text("SELECT student_key FROM exercise_submission")).scalar() == (
                 "id:S1"
             )
@@ -236,13 +236,13 @@ def test_a_workspace_of_format_2_gets_its_secret_on_upgrade(
 ) -> None:
     _, exercise = teacher
     workspace = open_workspace(exercise, "Ann", "S1")
-    with Project.open(workspace) as student, student.engine.begin() as conn:
-        command.downgrade(store._migration_config(conn), "0002")
+    with Project.open(workspace) as student, student.writing() as conn:
+        command.downgrade(store.migration_config(conn), "0002")
     with Project.open(workspace) as student:
         written = submit(student, tmp_path)
     proof = read_json(written, "submission.json")["proof"]
     assert proof["sequence"] == 1 and len(proof["workspace"]) == 32
-    with Project.open(workspace) as student, student.engine.connect() as conn:
+    with Project.open(workspace) as student, student.reading() as conn:
         secret = conn.execute(text("SELECT secret FROM exercise_workspace")).scalar()
     assert isinstance(secret, str) and len(secret) == 64
     with zipfile.ZipFile(written) as archive:

@@ -49,7 +49,7 @@ def test_a_format_3_project_has_its_gold_annotator_marked_on_upgrade(project_pat
         old_gold = project.ensure_annotator("Gold")
         project.add_annotation(doc, label, ana.id, *word("Troops 🇷🇺"))
         accepted = project.add_annotation(doc, label, old_gold.id, *word("Troops 🇷🇺"))
-        with project.engine.begin() as conn:
+        with project.writing() as conn:
             command.downgrade(store.migration_config(conn), "0003")
     assert store.read_header(project_path)[1] == 3
     with sqlite3.connect(project_path) as raw:

@@ -1,0 +1,562 @@
+"""The classroom's edits: collect, restore a kept submission, record an exercise, choose its key.
+
+They change rows of several tables at once. Each records the rows it removed and added in a
+``RowJournal`` while it runs; undo puts back the first, redo the second, with the same ids, so
+history and file agree after every step.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import starmap
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
+
+from claimdesk.core.errors import EditError
+from claimdesk.core.records import AnnotationRecord, Changes, Status, StatusChange
+from claimdesk.core.store.classroom import (
+    annotation_table,
+    annotator_table,
+    exercise_table,
+    label_table,
+    status_table,
+    submission_table,
+    utcnow,
+    version_table,
+    version_work,
+)
+from claimdesk.core.store.classroom_records import ExerciseRecord, Work
+from claimdesk.core.store.edits import Command
+
+_INSERT_ANNOTATION = (
+    'INSERT INTO annotation (document_id, label_id, annotator_id, start, "end", quote, note, '
+    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+# -- the journal of a command that touches many rows ---------------------------------------------
+
+# Rows of one table by primary key; None: the row is absent.
+_Rows = dict[Any, tuple[Any, ...] | None]
+
+# Parents before children: rows are put back in this order and removed in the reverse one.
+_JOURNALLED = (
+    annotator_table,
+    exercise_table,
+    submission_table,
+    version_table,
+    annotation_table,
+    status_table,
+)
+# An annotation row, in column order, is an AnnotationRecord's fields in order.
+assert tuple(c.key for c in annotation_table.c) == tuple(AnnotationRecord.__dataclass_fields__)
+
+
+def _key_positions(table: Table) -> tuple[int, ...]:
+    return tuple(i for i, column in enumerate(table.c) if column.primary_key)
+
+
+def _key_getter(table: Table) -> Callable[[Sequence[Any]], Any]:
+    """A row's primary key: the value for one column, a tuple for several."""
+    return itemgetter(*_key_positions(table))
+
+
+class RowJournal:
+    """The rows a command removed and added, table by table, as whole rows (column order).
+
+    For each row touched the journal keeps its state before the command (None: absent) and its
+    state after (None: removed); a row changed twice keeps its first and last states.
+    """
+
+    def __init__(self) -> None:
+        self._before: dict[str, _Rows] = {t.name: {} for t in _JOURNALLED}
+        self._after: dict[str, _Rows] = {t.name: {} for t in _JOURNALLED}
+        self._keys = {t.name: _key_getter(t) for t in _JOURNALLED}
+
+    def removed(self, table: Table, rows: Iterable[Sequence[Any]]) -> None:
+        self._note(table, rows, present=False)
+
+    def added(self, table: Table, rows: Iterable[Sequence[Any]]) -> None:
+        self._note(table, rows, present=True)
+
+    def _note(self, table: Table, rows: Iterable[Sequence[Any]], *, present: bool) -> None:
+        before, after, key_of = (
+            self._before[table.name],
+            self._after[table.name],
+            self._keys[table.name],
+        )
+        for row in rows:
+            values = tuple(row)
+            key = key_of(values)
+            if key not in before:
+                before[key] = None if present else values
+            after[key] = values if present else None
+
+    def undo(self, conn: Connection) -> Changes:
+        self._swap(conn, self._after, self._before)
+        return self.changes(undone=True)
+
+    def redo(self, conn: Connection) -> Changes:
+        self._swap(conn, self._before, self._after)
+        return self.changes(undone=False)
+
+    @staticmethod
+    def _swap(conn: Connection, now: dict[str, _Rows], then: dict[str, _Rows]) -> None:
+        for table in reversed(_JOURNALLED):
+            present = [row for row in now[table.name].values() if row is not None]
+            if present:
+                keys = [c for c in table.c if c.primary_key]
+                where = [c == bindparam(f"key_{c.key}") for c in keys]
+                positions = _key_positions(table)
+                params = [
+                    {f"key_{c.key}": row[i] for c, i in zip(keys, positions, strict=True)}
+                    for row in present
+                ]
+                conn.execute(delete(table).where(*where), params)
+        for table in _JOURNALLED:
+            rows = [row for row in then[table.name].values() if row is not None]
+            if rows:
+                names = [c.key for c in table.c]
+                conn.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])
+
+    def changes(self, *, undone: bool) -> Changes:
+        """What the command (or, ``undone``, its undo) changed, for the views."""
+        gone, come = (self._after, self._before) if undone else (self._before, self._after)
+
+        def records(side: _Rows) -> tuple[AnnotationRecord, ...]:
+            # Rows are non-empty tuples; filter(None, ...) drops the absent ones (None).
+            return tuple(starmap(AnnotationRecord, filter(None, side.values())))
+
+        pairs = self._before[status_table.name].keys() | self._after[status_table.name].keys()
+        column = [c.key for c in status_table.c].index("status")
+
+        def status_now(pair: Any) -> StatusChange:
+            row = come[status_table.name].get(pair)  # no row: to do
+            status = Status(row[column]) if row is not None else Status.TODO
+            return StatusChange(int(pair[0]), int(pair[1]), status)
+
+        return Changes(
+            annotations_added=records(come[annotation_table.name]),
+            annotations_removed=records(gone[annotation_table.name]),
+            # New annotators: the window's lists of people change (as after an import).
+            documents=bool(self._after[annotator_table.name]),
+            statuses=tuple(sorted(map(status_now, pairs))),
+        )
+
+
+def _whole_rows(conn: Connection, table: Table, *where: Any) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in conn.execute(select(table).where(*where))]
+
+
+def _insert_one(conn: Connection, journal: RowJournal, table: Table, values: dict[str, Any]) -> int:
+    row = tuple(conn.execute(insert(table).values(values).returning(*table.c)).one())
+    journal.added(table, [row])
+    return int(row[0])
+
+
+def _update_one(
+    conn: Connection, journal: RowJournal, table: Table, row_id: int, values: dict[str, Any]
+) -> None:
+    journal.removed(table, _whole_rows(conn, table, table.c.id == row_id))
+    conn.execute(update(table).where(table.c.id == row_id).values(values))
+    journal.added(table, _whole_rows(conn, table, table.c.id == row_id))
+
+
+def _delete_one(conn: Connection, journal: RowJournal, table: Table, row_id: int) -> None:
+    journal.removed(table, _whole_rows(conn, table, table.c.id == row_id))
+    conn.execute(delete(table).where(table.c.id == row_id))
+
+
+def _store_work(
+    conn: Connection,
+    journal: RowJournal,
+    exercise: ExerciseRecord,
+    annotator_id: int,
+    work: Work,
+    *,
+    new_annotator: bool = False,
+) -> None:
+    """Make ``work`` the annotator's annotations and statuses on the exercise's documents.
+
+    ``new_annotator``: made in this step, so there is nothing of theirs to replace.
+    """
+    a, s = annotation_table, status_table
+    documents = list(exercise.documents)
+    mine = (a.c.annotator_id == annotator_id, a.c.document_id.in_(documents))
+    old = [] if new_annotator else _whole_rows(conn, a, *mine)
+    if old:
+        journal.removed(a, old)
+        conn.execute(delete(a).where(*mine))
+    now = utcnow()
+    stamp = now.isoformat(" ", timespec="microseconds")
+    labels = exercise.labels  # checked by the caller: every label of the work is there
+    rows = [
+        (document_id, labels[label], annotator_id, start, end, quote, note, stamp, stamp)
+        for document_id, label, start, end, quote, note in work.spans
+    ]
+    if rows:
+        # Plain DB-API executemany: at 40,000 rows SQLAlchemy's per-value processing costs more
+        # than SQLite's inserts. Timestamps in SQLAlchemy's SQLite format.
+        conn.exec_driver_sql(_INSERT_ANNOTATION, rows)
+        # Whole rows in column order (an AnnotationRecord's order) with the ids SQLite gave
+        # them, for undo and redo.
+        journal.added(
+            a,
+            [
+                (i, d, lb, who, st, en, quote, note, now, now)
+                for i, (d, lb, who, st, en, quote, note, _c, _u) in zip(
+                    _inserted_ids(conn, annotator_id, documents, rows), rows, strict=True
+                )
+            ],
+        )
+    touched = {span[0] for span in work.spans}
+    done = set(work.documents_done)
+    scope = (s.c.annotator_id == annotator_id, s.c.document_id.in_(documents))
+    before = [] if new_annotator else _whole_rows(conn, s, *scope)
+    if before:
+        journal.removed(s, before)
+        conn.execute(delete(s).where(*scope))
+    statuses = [
+        {
+            "document_id": document_id,
+            "annotator_id": annotator_id,
+            "status": Status.DONE.value if document_id in done else Status.IN_PROGRESS.value,
+            "updated_at": now,
+        }
+        for document_id in documents
+        if document_id in done or document_id in touched
+    ]
+    if statuses:
+        conn.execute(insert(s), statuses)
+        names = [c.key for c in s.c]
+        journal.added(s, [tuple(row[name] for name in names) for row in statuses])
+
+
+def _inserted_ids(
+    conn: Connection, annotator_id: int, documents: list[int], rows: list[tuple[Any, ...]]
+) -> list[int]:
+    """The ids of ``rows``, just inserted as the annotator's only annotations on ``documents``.
+
+    AUTOINCREMENT gives every new row a larger id than any before it: when the ids found span
+    exactly as many numbers as rows were inserted, they are the rows' ids in order.
+    """
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    marks = ", ".join("?" * len(documents))
+    scope = f" FROM annotation WHERE annotator_id = ? AND document_id IN ({marks})"
+    params = (annotator_id, *documents)
+    low, high, count = raw.execute("SELECT min(id), max(id), count(*)" + scope, params).fetchone()
+    if count == len(rows) and high - low + 1 == count:
+        return list(range(low, high + 1))
+    found = raw.execute('SELECT document_id, label_id, start, "end", id' + scope, params)
+    ids = {(d, lb, st, en): i for d, lb, st, en, i in found}  # a span is unique per annotator
+    return [ids[(d, lb, st, en)] for d, lb, _who, st, en, *_rest in rows]
+
+
+def _keep_version(
+    conn: Connection,
+    journal: RowJournal,
+    exercise_id: str,
+    student_key: str,
+    work: Work,
+    state: str,
+    reason: str,
+) -> None:
+    values = {
+        "exercise_id": exercise_id,
+        "student_key": student_key,
+        "state": state,
+        "reason": reason,
+        "collected_at": utcnow(),
+        "annotations": [list(span) for span in work.spans],
+        "documents_done": list(work.documents_done),
+        **work.columns(),
+    }
+    _insert_one(conn, journal, version_table, values)
+
+
+def _current_work(conn: Connection, exercise: ExerciseRecord, current: Any) -> Work:
+    """The collected submission ``current`` (a row of exercise_submission), as data."""
+    a, s = annotation_table, status_table
+    names = {label_id: name for name, label_id in exercise.labels.items()}
+    for label_id, name in conn.execute(select(label_table.c.id, label_table.c.name)):
+        names.setdefault(int(label_id), str(name))
+    spans = [
+        (int(d), names[int(label)], int(start), int(end), str(quote), str(note))
+        for d, label, start, end, quote, note in conn.execute(
+            select(a.c.document_id, a.c.label_id, a.c.start, a.c.end, a.c.quote, a.c.note)
+            .where(
+                a.c.annotator_id == current.annotator_id,
+                a.c.document_id.in_(exercise.documents),
+            )
+            .order_by(a.c.document_id, a.c.start, a.c.end, a.c.id)
+        )
+    ]
+    done = conn.execute(
+        select(s.c.document_id).where(
+            s.c.annotator_id == current.annotator_id,
+            s.c.document_id.in_(exercise.documents),
+            s.c.status == Status.DONE.value,
+        )
+    ).scalars()
+    return Work(
+        current.student_name,
+        current.student_id,
+        current.submitted_at,
+        current.seconds_spent,
+        current.file_name,
+        current.file_sha256,
+        current.workspace_id,
+        current.sequence,
+        current.chain_key,
+        spans,
+        sorted(int(d) for d in done),
+    )
+
+
+def _annotator_for(
+    conn: Connection, journal: RowJournal, exercise: ExerciseRecord, key: str, display: str
+) -> tuple[int, bool]:
+    """The annotator a student's first submission of ``exercise`` goes to, and whether it was
+    made just now."""
+    sub, ex, an = submission_table, exercise_table, annotator_table
+    mine = set(exercise.documents)
+    # The same student from earlier exercises keeps their annotator if no document is shared.
+    earlier = conn.execute(select(sub.c.annotator_id).where(sub.c.student_key == key).distinct())
+    for annotator_id in list(earlier.scalars()):
+        used = conn.execute(
+            select(ex.c.documents)
+            .join(sub, sub.c.exercise_id == ex.c.id)
+            .where(sub.c.annotator_id == annotator_id)
+        ).scalars()
+        shared = any(int(local) in mine for documents in used for _e, local in documents)
+        if not shared:
+            return int(annotator_id), False
+    taken = {str(n).casefold() for n in conn.execute(select(an.c.name)).scalars()}
+    candidates = [display, f"{display} – {exercise.title}"[:190]]
+    candidate = next((c for c in candidates if c.casefold() not in taken), None)
+    number = 2
+    while candidate is None:
+        attempt = f"{candidates[1]} #{number}"
+        candidate = attempt if attempt.casefold() not in taken else None
+        number += 1
+    return _insert_one(conn, journal, an, {"name": candidate, "created_at": utcnow()}), True
+
+
+def _current_row(conn: Connection, exercise_id: str, student_key: str) -> Any:
+    sub = submission_table
+    return conn.execute(
+        select(sub).where(sub.c.exercise_id == exercise_id, sub.c.student_key == student_key)
+    ).one_or_none()
+
+
+def _annotator_name(conn: Connection, annotator_id: int) -> str:
+    query = select(annotator_table.c.name).where(annotator_table.c.id == annotator_id)
+    return str(conn.execute(query).scalar_one())
+
+
+def _make_current(
+    conn: Connection,
+    journal: RowJournal,
+    exercise: ExerciseRecord,
+    student_key: str,
+    display: str,
+    work: Work,
+    current: Any,
+    reason: str,
+) -> str:
+    """``work`` becomes the student's current submission; the one it replaces is kept."""
+    if current is None:
+        annotator_id, made = _annotator_for(conn, journal, exercise, student_key, display)
+        _store_work(conn, journal, exercise, annotator_id, work, new_annotator=made)
+        values = {
+            "exercise_id": exercise.id,
+            "student_key": student_key,
+            "annotator_id": annotator_id,
+            "collected_at": utcnow(),
+            **work.columns(),
+        }
+        _insert_one(conn, journal, submission_table, values)
+    else:
+        kept = _current_work(conn, exercise, current)
+        _keep_version(conn, journal, exercise.id, current.student_key, kept, "replaced", reason)
+        annotator_id = int(current.annotator_id)
+        _store_work(conn, journal, exercise, annotator_id, work)
+        values = {"collected_at": utcnow(), **work.columns()}
+        _update_one(conn, journal, submission_table, int(current.id), values)
+    return _annotator_name(conn, annotator_id)
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+
+class JournalledCommand(Command):
+    """A command whose first run records its rows; undo and redo replay the record."""
+
+    def __init__(self) -> None:
+        self.journal: RowJournal | None = None
+
+    def apply(self, conn: Connection) -> Changes:
+        if self.journal is not None:
+            return self.journal.redo(conn)
+        journal = RowJournal()
+        self.run(conn, journal)
+        self.journal = journal
+        return journal.changes(undone=False)
+
+    def revert(self, conn: Connection) -> Changes:
+        assert self.journal is not None
+        return self.journal.undo(conn)
+
+    @abstractmethod
+    def run(self, conn: Connection, journal: RowJournal) -> None:
+        """Make the change, noting every row removed and added in ``journal``."""
+
+
+@dataclass(frozen=True)
+class Accept:
+    """A student's first submission of an exercise: a new current submission."""
+
+    exercise: ExerciseRecord
+    student_key: str
+    display: str  # the annotator name to give them, if a new annotator is needed
+    work: Work
+
+
+@dataclass(frozen=True)
+class Replace:
+    """A newer submission of a student: it replaces ``replaces`` (a file's SHA-256)."""
+
+    exercise: ExerciseRecord
+    student_key: str
+    replaces: str
+    reason: str  # kept with the replaced submission
+    work: Work
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A file kept for the teacher, not applied."""
+
+    exercise_id: str
+    student_key: str
+    work: Work
+    reason: str
+
+
+CollectStep = Accept | Replace | Hold
+
+
+class CollectSubmissions(JournalledCommand):
+    """Store checked submissions in one step; undo removes exactly what it added.
+
+    ``annotators`` holds, per step, the name of the annotator the work went to (None if held).
+    If a student's current submission is not the one the steps were decided against (another
+    collect in between), nothing is stored (``EditError``).
+    """
+
+    def __init__(self, steps: Sequence[CollectStep]) -> None:
+        super().__init__()
+        self.steps = list(steps)
+        self.annotators: list[str | None] = []
+        n = sum(not isinstance(step, Hold) for step in self.steps)
+        self.description = f"Collect {n} submission{'s' if n != 1 else ''}"
+
+    def run(self, conn: Connection, journal: RowJournal) -> None:
+        for step in self.steps:
+            if isinstance(step, Hold):
+                key, work = step.student_key, step.work
+                _keep_version(conn, journal, step.exercise_id, key, work, "held", step.reason)
+                self.annotators.append(None)
+                continue
+            current = _current_row(conn, step.exercise.id, step.student_key)
+            expected = step.replaces if isinstance(step, Replace) else None
+            found = None if current is None else str(current.file_sha256)
+            if found != expected:
+                raise EditError(
+                    "The submissions in the project changed while the files were checked; "
+                    "nothing was collected. Collect them again."
+                )
+            display = step.display if isinstance(step, Accept) else ""
+            reason = step.reason if isinstance(step, Replace) else ""
+            name = _make_current(
+                conn, journal, step.exercise, step.student_key, display, step.work, current, reason
+            )
+            self.annotators.append(name)
+
+
+class RestoreSubmission(JournalledCommand):
+    """Make a kept submission the student's current one; the current one goes into the history."""
+
+    def __init__(self, version_id: int, exercise: ExerciseRecord, display: str) -> None:
+        super().__init__()
+        self.version_id = version_id
+        self.exercise = exercise
+        self.display = display
+        self.annotator_name = ""
+        self.description = "Restore submission"
+
+    def run(self, conn: Connection, journal: RowJournal) -> None:
+        query = select(version_table).where(version_table.c.id == self.version_id)
+        version = conn.execute(query).one_or_none()
+        if version is None:
+            raise EditError("That kept submission is no longer in the project.")
+        current = _current_row(conn, version.exercise_id, version.student_key)
+        _delete_one(conn, journal, version_table, self.version_id)
+        reason = f"replaced when {version.file_name} was restored"
+        self.annotator_name = _make_current(
+            conn,
+            journal,
+            self.exercise,
+            version.student_key,
+            self.display,
+            version_work(version),
+            current,
+            reason,
+        )
+
+
+class CreateExercise(Command):
+    """Record an exercise handed out (its file is written by the caller); undo forgets it."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = dict(values)
+        self.description = f"Create exercise {self.values['title']!r}"
+
+    def apply(self, conn: Connection) -> Changes:
+        conn.execute(insert(exercise_table).values(self.values))
+        return Changes()
+
+    def revert(self, conn: Connection) -> Changes:
+        conn.execute(delete(exercise_table).where(exercise_table.c.id == self.values["id"]))
+        return Changes()
+
+
+class SetExerciseKey(Command):
+    """Choose (or clear) the annotator whose annotations are an exercise's answer key."""
+
+    def __init__(self, exercise_id: str, annotator_id: int | None) -> None:
+        self.exercise_id = exercise_id
+        self.annotator_id = annotator_id
+        self.before: int | None = None
+        self.description = "Choose answer key" if annotator_id is not None else "Clear answer key"
+
+    def _set(self, conn: Connection, annotator_id: int | None) -> None:
+        ex = exercise_table
+        statement = update(ex).where(ex.c.id == self.exercise_id)
+        conn.execute(statement.values(key_annotator_id=annotator_id))
+
+    def apply(self, conn: Connection) -> Changes:
+        ex = exercise_table
+        query = select(ex.c.key_annotator_id).where(ex.c.id == self.exercise_id)
+        self.before = conn.execute(query).scalar()
+        self._set(conn, self.annotator_id)
+        return Changes()
+
+    def revert(self, conn: Connection) -> Changes:
+        self._set(conn, self.before)
+        return Changes()
