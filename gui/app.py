@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
+from claimdesk.core import PrintVersion
 from claimdesk.core.errors import ProjectError
 from claimdesk.core.paths import resources_dir
 from claimdesk.gui.settings import Settings
@@ -46,6 +47,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--screenshot", metavar="PNG", help="with --smoke-test: save a picture of the window"
     )
+    parser.add_argument("--version", action=PrintVersion)
     parser.add_argument(
         "--new-instance",
         action="store_true",

@@ -9,8 +9,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from claimdesk.core import PrintVersion
 from claimdesk.core.codebook import CodebookError, load_codebook
-from claimdesk.core.errors import EditError, ProjectError
+from claimdesk.core.errors import ClaimdeskError, EditError, ProjectError
 from claimdesk.core.importing import ImportRefused, import_paths
 from claimdesk.core.limits import printable, printable_path
 from claimdesk.core.paths import resources_dir
@@ -21,7 +22,7 @@ from claimdesk.core.text.textio import DEFAULT_CLEANUP_RULES, MAX_FOLDER_DEPTH
 PROG = "claimdesk-cli"
 
 
-class CliError(Exception):
+class CliError(ClaimdeskError):
     pass
 
 
@@ -106,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG, description="Claimdesk without a screen: projects, import, listings."
     )
+    parser.add_argument("--version", action=PrintVersion)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     new = commands.add_parser(
