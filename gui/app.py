@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -13,14 +14,20 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
-from claimdesk.core import PrintVersion
+from claimdesk.core import PrintVersion, version
 from claimdesk.core.errors import ProjectError
+from claimdesk.core.logs import configure_logging
 from claimdesk.core.paths import resources_dir
+from claimdesk.gui.excepthook import CrashReporter
+from claimdesk.gui.excepthook import install as install_excepthooks
 from claimdesk.gui.settings import Settings
 
 if TYPE_CHECKING:
     from claimdesk.gui.dialogs import Prompts
     from claimdesk.gui.main_window import MainWindow
+
+PROGRAM = "claimdesk"
+logger = logging.getLogger(__name__)
 
 # Start-up shows a splash as soon as Qt is up, then imports the window's widgets and paints the
 # window, and only then imports the database layer (SQLAlchemy takes about as long to import as
@@ -181,6 +188,22 @@ def main(
     settings = Settings()
     # The focus frames (a stylesheet) come after the first paint: see load().
     app = make_application(argv, settings.theme, focus_frames=False)
+    # From here on an unexpected error is logged and shown in a dialog, not lost.
+    reporter = CrashReporter(PROGRAM)
+    restore_excepthooks = install_excepthooks(reporter)
+    try:
+        return _run(app, args, settings, reporter, loaded)
+    finally:
+        restore_excepthooks()
+
+
+def _run(
+    app: QApplication,
+    args: argparse.Namespace,
+    settings: Settings,
+    reporter: CrashReporter,
+    loaded: Callable[[MainWindow], None] | None,
+) -> int:
     requested = str(Path(args.project).expanduser().resolve()) if args.project else None
 
     from claimdesk.gui.single_instance import InstanceServer, send_to_running
@@ -192,6 +215,7 @@ def main(
     from claimdesk.gui.main_window import MainWindow
 
     prompts = Prompts()
+    reporter.prompts = prompts
     window = MainWindow(None, None, settings, prompts)
     prompts.parent = window
     window.show()
@@ -203,6 +227,7 @@ def main(
 
         splash.close()  # the window has painted (QSplashScreen.finish may wait a second)
         show_focus_frames(app)
+        log_start()
 
         # Listen for later launches once the window is up (QtNetwork loads after the paint).
         server = InstanceServer(window)
@@ -221,6 +246,22 @@ def main(
 
     after_first_paint(window, load)
     return app.exec()
+
+
+def log_start() -> None:
+    """Open the log (after the first paint: it costs start-up time) with what a report needs."""
+    import platform
+
+    from PySide6 import __version__ as pyside_version
+
+    if configure_logging(PROGRAM) is not None:
+        logger.info(
+            "Claimdesk %s started (Python %s, PySide6 %s, %s)",
+            version(),
+            platform.python_version(),
+            pyside_version,
+            platform.platform(),
+        )
 
 
 def deliver(window: MainWindow, path: str, pending: list[str] | None) -> None:
