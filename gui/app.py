@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from claimdesk.core import PrintVersion, version
 from claimdesk.core.errors import ProjectError
-from claimdesk.core.logs import configure_logging
 from claimdesk.core.paths import resources_dir
 from claimdesk.gui.excepthook import CrashReporter
 from claimdesk.gui.excepthook import install as install_excepthooks
@@ -27,7 +25,6 @@ if TYPE_CHECKING:
     from claimdesk.gui.main_window import MainWindow
 
 PROGRAM = "claimdesk"
-logger = logging.getLogger(__name__)
 
 # Start-up shows a splash as soon as Qt is up, then imports the window's widgets and paints the
 # window, and only then imports the database layer (SQLAlchemy takes about as long to import as
@@ -250,12 +247,15 @@ def _run(
 
 def log_start() -> None:
     """Open the log (after the first paint: it costs start-up time) with what a report needs."""
+    import logging
     import platform
 
     from PySide6 import __version__ as pyside_version
 
+    from claimdesk.core.logs import configure_logging
+
     if configure_logging(PROGRAM) is not None:
-        logger.info(
+        logging.getLogger(__name__).info(
             "Claimdesk %s started (Python %s, PySide6 %s, %s)",
             version(),
             platform.python_version(),

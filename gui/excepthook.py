@@ -8,7 +8,6 @@ asked through ``Prompts`` like every other, says what happened and where the log
 
 from __future__ import annotations
 
-import logging
 import sys
 import threading
 from collections.abc import Callable
@@ -19,18 +18,17 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from claimdesk.core import version
-from claimdesk.core.limits import printable, printable_path
-from claimdesk.core.logs import configure_logging
 
 if TYPE_CHECKING:
     from claimdesk.gui.dialogs import Prompts
 
-logger = logging.getLogger(__name__)
 TITLE = "Claimdesk: unexpected error"
 
 
 def message(exc: BaseException, log_file: Path | None) -> str:
     """What the dialog says: the error in one line, and where its details are."""
+    from claimdesk.core.limits import printable, printable_path
+
     what = printable(f"{type(exc).__name__}: {exc}", 300)
     if log_file is None:
         where = "Claimdesk could not write a log file, so the details are lost."
@@ -69,10 +67,15 @@ class CrashReporter(QObject):
     ) -> None:
         if issubclass(kind, KeyboardInterrupt):  # Ctrl+C in the terminal: no dialog
             return
-        # Configured once at start-up, after the first paint; again here in case the error came
+        # Imported here: this module loads before the window's first paint, and so stays light.
+        import logging
+
+        from claimdesk.core.logs import configure_logging
+
+        # Configured at start-up after the first paint; again here in case the error came
         # first (a no-op when it is set up already).
         log_file = configure_logging(self.program)
-        logger.critical(
+        logging.getLogger(__name__).critical(
             "Claimdesk %s: unexpected error in %s", version(), where, exc_info=(kind, exc, tb)
         )
         if self._showing:  # one dialog at a time: an error while it is open is only logged

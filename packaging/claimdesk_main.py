@@ -1,4 +1,4 @@
-"""The bundled program's entry point (PyInstaller runs this script; pip installs gui.app:main)."""
+"""The bundled program's entry point (PyInstaller runs this script; pip installs claimdesk.gui.app:main)."""
 
 import sys
 
