@@ -56,4 +56,3 @@ def configure_logging(program: str) -> Path | None:
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     return path
-
