@@ -11,6 +11,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from claimdesk.core.errors import ClaimdeskError
 from claimdesk.core.limits import printable_path
 
 MAX_ARTICLE_BYTES = 50 * 1024 * 1024
@@ -19,7 +20,7 @@ _BINARY = "looks like a binary file, not text"
 _EMPTY = "is empty"
 
 
-class ArticleError(Exception):
+class ArticleError(ClaimdeskError):
     """A file that cannot be imported; str() names the file and the reason."""
 
     def __init__(self, path: Path, reason: str) -> None:
