@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from claimdesk.core.errors import ClaimdeskError
 from claimdesk.core.limits import (
     DESCRIPTION_MAX,
     LABEL_NAME_MAX,
@@ -34,7 +35,7 @@ MAX_LABELS = 1000
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
-class CodebookError(Exception):
+class CodebookError(ClaimdeskError):
     def __init__(self, path: Path, reason: str) -> None:
         self.path = path
         self.reason = reason

@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 
-class ProjectError(Exception):
+class ClaimdeskError(Exception):
+    """The root of every error Claimdesk raises on purpose: its message is for the user.
+
+    Anything else that reaches an entry point is unexpected: it is logged with its traceback
+    (core/logs.py) and the user is told where the log file is.
+    """
+
+
+class ProjectError(ClaimdeskError):
     """A project file that cannot be opened or created; the message names the file."""
 
     def __init__(self, path: Path | str, reason: str) -> None:
@@ -34,7 +42,7 @@ class ReadOnlyProjectError(ProjectError):
     """Claimdesk cannot write to the file or beside it (WAL needs both)."""
 
 
-class EditError(Exception):
+class EditError(ClaimdeskError):
     """An edit that was refused; nothing was written. The message is for the user."""
 
 
@@ -42,6 +50,6 @@ class SaveError(EditError):
     """The project file could not take the edit (disk full, locked, gone): nothing is saved."""
 
 
-class Cancelled(Exception):
+class Cancelled(ClaimdeskError):
     """Long work (import, export, collect, grade, agreement) stopped at the user's request;
     nothing was written or changed."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from claimdesk.core.errors import ClaimdeskError
 from claimdesk.core.limits import printable_path
 from claimdesk.core.progress import Progress, check_progress
 from claimdesk.core.records import Changes
@@ -21,7 +22,7 @@ from claimdesk.core.text.textio import (
 )
 
 
-class ImportRefused(Exception):
+class ImportRefused(ClaimdeskError):
     """Some files could not be imported, so nothing was; the message names each one."""
 
     def __init__(self, problems: Sequence[tuple[Path, str]]) -> None:

@@ -47,5 +47,11 @@ def user_config_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME, False))
 
 
+def user_log_dir() -> Path:
+    """Claimdesk's log files (core/logs.py). CLAIMDESK_LOG_DIR overrides."""
+    override = os.environ.get("CLAIMDESK_LOG_DIR")
+    return Path(override) if override else Path(platformdirs.user_log_dir(APP_NAME, False))
+
+
 def sample_project_path() -> Path:
     return user_data_dir() / f"Sample project{PROJECT_SUFFIX}"

@@ -13,14 +13,19 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
+from claimdesk.core import PrintVersion, version
 from claimdesk.core.errors import ProjectError
 from claimdesk.core.paths import resources_dir
 from claimdesk.core.suffixes import EXERCISE_SUFFIX, PROJECT_SUFFIX, SUBMISSION_SUFFIX
+from claimdesk.gui.excepthook import CrashReporter
+from claimdesk.gui.excepthook import install as install_excepthooks
 from claimdesk.gui.settings import Settings
 
 if TYPE_CHECKING:
     from claimdesk.gui.dialogs import Prompts
     from claimdesk.gui.main_window import MainWindow
+
+PROGRAM = "claimdesk"
 
 # Start-up shows a splash as soon as Qt is up, then imports the window's widgets and paints the
 # window, and only then imports the database layer (SQLAlchemy takes about as long to import as
@@ -47,6 +52,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--screenshot", metavar="PNG", help="with --smoke-test: save a picture of the window"
     )
+    parser.add_argument("--version", action=PrintVersion)
     parser.add_argument(
         "--new-instance",
         action="store_true",
@@ -180,6 +186,22 @@ def main(
     settings = Settings()
     # The focus frames (a stylesheet) come after the first paint: see load().
     app = make_application(argv, settings.theme, focus_frames=False)
+    # From here on an unexpected error is logged and shown in a dialog, not lost.
+    reporter = CrashReporter(PROGRAM)
+    restore_excepthooks = install_excepthooks(reporter)
+    try:
+        return _run(app, args, settings, reporter, loaded)
+    finally:
+        restore_excepthooks()
+
+
+def _run(
+    app: QApplication,
+    args: argparse.Namespace,
+    settings: Settings,
+    reporter: CrashReporter,
+    loaded: Callable[[MainWindow], None] | None,
+) -> int:
     requested = str(Path(args.project).expanduser().resolve()) if args.project else None
 
     from claimdesk.gui.single_instance import InstanceServer, send_to_running
@@ -191,6 +213,7 @@ def main(
     from claimdesk.gui.main_window import MainWindow
 
     prompts = Prompts()
+    reporter.prompts = prompts
     window = MainWindow(None, None, settings, prompts)
     prompts.parent = window
     window.show()
@@ -202,6 +225,7 @@ def main(
 
         splash.close()  # the window has painted (QSplashScreen.finish may wait a second)
         show_focus_frames(app)
+        log_start()
 
         # Listen for later launches once the window is up (QtNetwork loads after the paint).
         server = InstanceServer(window)
@@ -220,6 +244,25 @@ def main(
 
     after_first_paint(window, load)
     return app.exec()
+
+
+def log_start() -> None:
+    """Open the log (after the first paint: it costs start-up time) with what a report needs."""
+    import logging
+    import platform
+
+    from PySide6 import __version__ as pyside_version
+
+    from claimdesk.core.logs import configure_logging
+
+    if configure_logging(PROGRAM) is not None:
+        logging.getLogger(__name__).info(
+            "Claimdesk %s started (Python %s, PySide6 %s, %s)",
+            version(),
+            platform.python_version(),
+            pyside_version,
+            platform.platform(),
+        )
 
 
 def deliver(window: MainWindow, path: str, pending: list[str] | None) -> None:

@@ -22,6 +22,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from claimdesk.core.errors import ClaimdeskError
+
 if TYPE_CHECKING:
     from claimdesk.core.store.project import Project
     from claimdesk.gui.main_window import MainWindow
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
 SMOKE_ANNOTATOR = "Smoke test"
 
 
-class SmokeFailure(Exception):
+class SmokeFailure(ClaimdeskError):
     pass
 
 

@@ -30,7 +30,7 @@ import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QProgressDialog, QStatusBar, QWidget
 
-from claimdesk.core.errors import EditError, ProjectError
+from claimdesk.core.errors import ClaimdeskError
 from claimdesk.core.progress import Cancelled, Progress
 
 if TYPE_CHECKING:
@@ -58,22 +58,8 @@ R = TypeVar("R")
 @cache
 def user_errors() -> tuple[type[BaseException], ...]:
     """Errors whose message is written for the user; anything else is a bug, logged with its
-    traceback. (Imported when first needed: the window paints before the store is loaded.)"""
-    from claimdesk.core.codebook import CodebookError
-    from claimdesk.core.importing import ImportRefused
-    from claimdesk.core.text.encoding import ArticleError
-    from claimdesk.core.text.regular_files import FileTooLarge, NotRegularFile
-
-    return (
-        ProjectError,
-        EditError,
-        OSError,
-        CodebookError,
-        ArticleError,
-        ImportRefused,
-        NotRegularFile,
-        FileTooLarge,
-    )
+    traceback."""
+    return (ClaimdeskError, OSError)
 
 
 # The tasks under way, each held here from start() until it has ended: the one keep-alive.
@@ -268,9 +254,11 @@ def failure_text(error: BaseException, nothing: str = "") -> str:
     if isinstance(error, user_errors()):
         reason = str(error) or type(error).__name__
     else:
+        from claimdesk.core.logs import log_file
+
         reason = (
             f"Something unexpected went wrong ({type(error).__name__}: {error}). "
-            "The details are in Claimdesk's log."
+            f"The details are in Claimdesk's log, {log_file('claimdesk')}."
         )
     return f"{nothing}\n\n{reason}" if nothing else reason
 

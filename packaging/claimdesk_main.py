@@ -1,4 +1,7 @@
-"""The bundled program's entry point (PyInstaller runs this script; pip installs gui.app:main)."""
+"""The bundled program's entry point.
+
+PyInstaller runs this script; a pip install runs the same claimdesk.gui.app:main.
+"""
 
 import sys
 

@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from claimdesk.core.codebook import CodebookError, load_codebook
-from claimdesk.core.errors import EditError, ProjectError
+from claimdesk.core import PrintVersion, version
+from claimdesk.core.codebook import load_codebook
+from claimdesk.core.errors import ClaimdeskError
 from claimdesk.core.importing import ImportRefused, import_paths
 from claimdesk.core.limits import printable, printable_path
+from claimdesk.core.logs import configure_logging
 from claimdesk.core.paths import resources_dir
 from claimdesk.core.store.project import Project
 from claimdesk.core.suffixes import PROJECT_SUFFIX
 from claimdesk.core.text.textio import DEFAULT_CLEANUP_RULES, MAX_FOLDER_DEPTH
 
 PROG = "claimdesk-cli"
+logger = logging.getLogger(__name__)
 
 
-class CliError(Exception):
+class CliError(ClaimdeskError):
     pass
 
 
@@ -108,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG, description="Claimdesk without a screen: projects, import, listings."
     )
+    parser.add_argument("--version", action=PrintVersion)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     new = commands.add_parser(
@@ -187,8 +192,18 @@ def _stop_writing_to_a_closed_pipe() -> int:
     return 141  # as a shell reports a program ended by SIGPIPE
 
 
+def _report_unexpected(exc: Exception, log: Path | None) -> int:
+    # A bug, not a refusal: the traceback goes to the log file, the terminal gets one line.
+    logger.critical("%s %s: unexpected error", PROG, version(), exc_info=exc)
+    where = f"details in {printable_path(log)}" if log else "no log file could be written"
+    reason = printable(f"{type(exc).__name__}: {exc}", 300)
+    print(f"{PROG}: unexpected error ({reason}); {where}", file=sys.stderr)
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerate_unprintable_text()
+    log = configure_logging(PROG)
     try:
         args = build_parser().parse_args(argv)
         code = int(args.run(args))
@@ -196,12 +211,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except BrokenPipeError:
         return _stop_writing_to_a_closed_pipe()
-    except (CliError, ProjectError, CodebookError, EditError) as exc:
+    except ClaimdeskError as exc:  # a refusal whose message is written for the user
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted; nothing partial was written", file=sys.stderr)
         return 130
+    except Exception as exc:
+        return _report_unexpected(exc, log)
 
 
 if __name__ == "__main__":

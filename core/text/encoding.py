@@ -11,6 +11,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from claimdesk.core.errors import ClaimdeskError
 from claimdesk.core.limits import printable_path
 from claimdesk.core.text.regular_files import size_against_limit
 
@@ -20,7 +21,7 @@ _BINARY = "looks like a binary file, not text"
 EMPTY_ARTICLE = "is empty"
 
 
-class ArticleError(Exception):
+class ArticleError(ClaimdeskError):
     """A file that cannot be imported; str() names the file and the reason."""
 
     def __init__(self, path: Path, reason: str) -> None:

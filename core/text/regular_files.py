@@ -14,6 +14,8 @@ import stat
 from pathlib import Path
 from typing import IO
 
+from claimdesk.core.errors import ClaimdeskError
+
 _KINDS = (
     (stat.S_ISDIR, "a folder"),
     (stat.S_ISFIFO, "a named pipe (FIFO)"),
@@ -28,7 +30,7 @@ def kind_of(mode: int) -> str:
     return next((word for test, word in _KINDS if test(mode)), "not a regular file")
 
 
-class NotRegularFile(Exception):
+class NotRegularFile(ClaimdeskError):
     """The path is a folder, pipe, socket or device: nothing was opened for reading."""
 
     def __init__(self, mode: int) -> None:
@@ -37,7 +39,7 @@ class NotRegularFile(Exception):
         super().__init__(self.kind)
 
 
-class FileTooLarge(Exception):
+class FileTooLarge(ClaimdeskError):
     """The file holds more than the limit; `size` is what it held (at least limit + 1)."""
 
     def __init__(self, size: int, limit: int, *, grew: bool = False) -> None:

@@ -1,15 +1,20 @@
 ; Inno Setup script: the Windows installer for Claimdesk.
 ;
-; Build on Windows after `make dist` (which leaves the one-folder app in dist\claimdesk):
+; Build on Windows after `make dist` (which leaves the one-folder app in dist\claimdesk and the
+; version from pyproject.toml in dist\version.iss):
 ;     iscc packaging\windows\claimdesk.iss
+; or name the version yourself (it must be the one the program reports with --version):
+;     iscc /DAppVersion=0.1.0 packaging\windows\claimdesk.iss
 ; Writes dist\installer\Claimdesk-Setup-<version>.exe. Installs for the current user (no admin
 ; rights needed), adds a Start menu entry, registers .claimdesk, .claimdesk-exercise and
 ; .claimdesk-submission with their icons, and removes all of it on uninstall.
 ; This project's CI runs on Linux: there this script is only checked for its syntax and for
 ; every file it names (tests/packaging/test_windows_installer.py), never compiled.
 
+#ifndef AppVersion
+#include "..\..\dist\version.iss"
+#endif
 #define AppName "Claimdesk"
-#define AppVersion "0.1.0"
 #define AppExe "claimdesk.exe"
 #define Root "..\.."
 

@@ -193,6 +193,10 @@ def test_a_failure_is_one_message_for_the_user_and_an_unexpected_one_is_logged(
     assert done == [] and shown.notices == []
     logged = [r for r in caplog.records if r.exc_info and r.exc_info[1] is error]
     assert len(logged) == (0 if isinstance(error, ProjectError) else 1)
+    if logged:  # the message names the file where the details are
+        from claimdesk.core.logs import log_file
+
+        assert str(log_file("claimdesk")) in text
 
 
 def test_a_task_keeps_itself_alive_and_a_closed_window_gets_nothing_back(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -13,7 +14,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-BUNDLE = ROOT / "dist" / "claimdesk"
 
 
 def need(tool: str) -> str:
@@ -28,22 +28,29 @@ def need(tool: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def bundle() -> Path:
-    """dist/claimdesk/, freshly built from this checkout by `make dist`."""
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """DISTDIR/claimdesk/, freshly built from this checkout by `make dist`.
+
+    Built under a temporary folder (DISTDIR, BUILDDIR), so the tests leave no dist/ or build/
+    in the checkout.
+    """
+    out = tmp_path_factory.mktemp("bundle")
+    venv = Path(sys.executable).parents[1]
+    command = ["make", "dist", f"VENV={venv}", f"DISTDIR={out / 'dist'}", f"BUILDDIR={out}"]
+    if importlib.util.find_spec("PyInstaller") is not None:
+        # The environment running the tests already has the build tools: `make dist` must not
+        # reinstall the checkout into it (-o: take the stamp as up to date).
+        command += ["-o", str(venv / ".installed-dist")]
     env = {**os.environ, "PYTHON": sys.executable}
     started = time.monotonic()
     result = subprocess.run(
-        ["make", "dist", f"VENV={Path(sys.executable).parents[1]}"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1200,
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     print(f"make dist took {time.monotonic() - started:.0f} s")
-    assert (BUNDLE / "claimdesk").is_file()
-    return BUNDLE
+    bundle = out / "dist" / "claimdesk"
+    assert (bundle / "claimdesk").is_file()
+    return bundle
 
 
 @pytest.fixture

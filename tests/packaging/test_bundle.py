@@ -8,13 +8,14 @@ import shutil
 import signal
 import subprocess
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from claimdesk.core.store.project import Project
-from tests.packaging.conftest import need
+from tests.packaging.conftest import ROOT, need
 
 pytestmark = pytest.mark.bundle
 
@@ -105,9 +106,29 @@ def test_bundle_is_lean(bundle: Path) -> None:
         "resources/icons/png/claimdesk-48.png",
         "resources/themes/dark.json",
         "seeds/codebook.json",
-        "core/store/migrations/env.py",
+        "claimdesk/core/store/migrations/env.py",
+        "claimdesk/core/formats/schemas/refi-qda-project-1.0.xsd",
     ):
         assert (internal / needed).is_file(), needed
+
+
+def test_bundle_reports_the_version_of_pyproject_toml_and_hands_it_to_the_installer(
+    bundle: Path, tmp_path: Path
+) -> None:
+    expected = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
+    env = {**_env(":0", tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [str(bundle / "claimdesk"), "--version"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+    # packaging/windows/claimdesk.iss includes this file beside the bundle.
+    include = (bundle.parent / "version.iss").read_text("utf-8")
+    assert f'#define AppVersion "{expected}"' in include.splitlines()
 
 
 def _windows_named(env: dict[str, str], name: str) -> list[str]:

@@ -7,6 +7,7 @@ it packs (claimdesk.exe beside _internal/) is the one `make dist` builds here on
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -17,16 +18,26 @@ SECTIONS = {"Setup", "Tasks", "Files", "Icons", "Registry", "Run", "UninstallDel
 ENTRY = re.compile(r'^(\w+): ("(?:[^"]|"")*"|[^;]*?)(; (\w+): ("(?:[^"]|"")*"|[^;]*?))*$')
 
 
+def _version() -> str:
+    return str(tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"])
+
+
 def _lines() -> list[tuple[str, str]]:
-    """(section, line) for every entry line, with #define constants substituted."""
+    """(section, line) for every entry line, with #define constants substituted.
+
+    AppVersion is given as the build gives it (/DAppVersion=…, or `make dist`'s version.iss).
+    """
     text = SCRIPT.read_text("utf-8")
-    defines = dict(re.findall(r'^#define (\w+) "([^"]*)"$', text, re.M))
+    defines = {
+        "AppVersion": _version(),
+        **dict(re.findall(r'^#define (\w+) "([^"]*)"$', text, re.M)),
+    }
     out: list[tuple[str, str]] = []
     section = ""
     for raw in text.splitlines():
         line = raw.strip()
-        if not line or line.startswith(";") or line.startswith("#define"):
-            continue
+        if not line or line.startswith(";") or line.startswith("#"):
+            continue  # comments and preprocessor lines (#define, #ifndef, #include, #endif)
         header = re.fullmatch(r"\[(\w+)\]", line)
         if header:
             section = header.group(1)
@@ -66,6 +77,21 @@ def _windows_path(path: str) -> Path:
     return (SCRIPT.parent / path.replace("\\", "/")).resolve()
 
 
+def test_the_version_is_the_one_of_pyproject_toml() -> None:
+    """The script states no version of its own: the build hands it pyproject.toml's."""
+    text = SCRIPT.read_text("utf-8")
+    assert not re.search(r"^#define AppVersion", text, re.M)
+    assert "AppVersion={#AppVersion}" in text
+    # Without /DAppVersion=… it includes the file packaging/claimdesk.spec writes beside the
+    # bundle (DISTPATH, dist/ by default); test_bundle.py checks that file's contents.
+    block = re.search(r'^#ifndef AppVersion\n#include "([^"]+)"\n#endif$', text, re.M)
+    assert block, "AppVersion must come from /DAppVersion=… or the generated include"
+    assert _windows_path(block.group(1)) == ROOT / "dist" / "version.iss"
+    spec = (ROOT / "packaging" / "claimdesk.spec").read_text("utf-8")
+    assert 'Path(DISTPATH, "version.iss")' in spec
+    assert '#define AppVersion "{VERSION}"' in spec
+
+
 def test_repository_files_it_names_exist() -> None:
     setup = dict(line.split("=", 1) for s, line in _lines() if s == "Setup")
     assert _windows_path(setup["SetupIconFile"]).is_file()
@@ -81,9 +107,13 @@ def test_bundle_files_it_packs_are_where_make_dist_puts_them(bundle: Path) -> No
         _params(line)["Source"] for s, line in _lines() if s == "Files" and "\\dist\\" in line
     ]
     assert packed
+    dist = _windows_path("..\\..\\dist")
     for source in packed:
         # The Windows build names its program claimdesk.exe; the layout is otherwise the same.
-        path = _windows_path(source.replace("claimdesk.exe", "claimdesk"))
+        # The tests build into a temporary folder instead of the checkout's dist/.
+        path = bundle.parent / _windows_path(
+            source.replace("claimdesk.exe", "claimdesk")
+        ).relative_to(dist)
         if path.name == "*":
             assert path.parent.is_dir() and any(path.parent.iterdir()), source
         else:

@@ -1,0 +1,106 @@
+"""Set-up: `make run` installs the program only, `make test` adds the test stack; one apt list."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.packaging.conftest import ROOT
+
+APT_PACKAGES = ROOT / "packaging" / "linux" / "apt-packages.txt"
+
+
+def _make_dry_run(target: str, venv: Path) -> list[str]:
+    """The commands `make TARGET` would run with this venv folder (make -n runs nothing)."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    result = subprocess.run(
+        ["make", "-n", target, f"VENV={venv}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout.splitlines()
+
+
+def _venv(tmp_path: Path, *stamps: str) -> Path:
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    python = venv / "bin" / "python"
+    python.write_text("#!/bin/sh\n")
+    python.chmod(0o755)
+    newer = (ROOT / "pyproject.toml").stat().st_mtime + 10
+    for stamp in stamps:
+        (venv / stamp).touch()
+        os.utime(venv / stamp, (newer, newer))
+    return venv
+
+
+def _installs(commands: list[str]) -> list[str]:
+    return [c for c in commands if "pip install" in c and "--upgrade pip" not in c]
+
+
+def test_make_run_installs_the_program_without_the_test_extras(tmp_path: Path) -> None:
+    installs = _installs(_make_dry_run("run", _venv(tmp_path)))
+    assert len(installs) == 1
+    assert installs[0].endswith("pip install --quiet -e .")
+
+
+def test_make_test_adds_the_test_extras(tmp_path: Path) -> None:
+    installs = _installs(_make_dry_run("test", _venv(tmp_path, ".installed-run")))
+    assert len(installs) == 1
+    assert installs[0].endswith("pip install --quiet -e '.[test]'")
+
+
+def test_make_run_after_make_test_installs_nothing(tmp_path: Path) -> None:
+    venv = _venv(tmp_path, ".installed-run", ".installed-test")
+    commands = _make_dry_run("run", venv)
+    assert _installs(commands) == []
+    assert commands == [f"{venv}/bin/claimdesk "]
+
+
+def _listed() -> list[str]:
+    names = []
+    for line in APT_PACKAGES.read_text("utf-8").splitlines():
+        names += line.split("#", 1)[0].split()
+    return names
+
+
+def test_the_apt_list_names_what_qt_and_the_end_to_end_tests_need() -> None:
+    names = _listed()
+    assert len(names) == len(set(names))
+    for name in names:
+        assert re.fullmatch(r"[a-z0-9][a-z0-9.+-]+", name), name
+    # docs: Qt's xcb plugin on a bare Debian machine (checked with a window under Xvfb).
+    needed = (
+        "xvfb xdotool libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 "
+        "libxcb-render-util0 libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 "
+        "libxcb-xfixes0 libxcb-sync1 libxcb-xkb1 libegl1 libgl1 libfontconfig1 python3-venv"
+    )
+    assert set(needed.split()) <= set(names)
+
+
+def test_ci_installs_exactly_the_apt_list() -> None:
+    script = (ROOT / ".ci" / "run").read_text("utf-8")
+    assert "libxcb" not in script, "the package names live in packaging/linux/apt-packages.txt"
+    reader = next(
+        line
+        for line in script.splitlines()
+        if "apt-packages.txt" in line and not line.startswith("#")
+    )
+    result = subprocess.run(
+        ["bash", "-c", f'set -euo pipefail\n{reader}\nprintf "%s\\n" "${{packages[@]}}"'],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    assert result.stdout.split() == _listed()
