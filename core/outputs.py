@@ -23,7 +23,8 @@ from typing import Any
 
 from claimdesk.core.errors import ProjectError
 from claimdesk.core.limits import has_bidi_controls, printable
-from claimdesk.core.store.engine import APPLICATION_ID, PROJECT_SUFFIX
+from claimdesk.core.store.engine import APPLICATION_ID
+from claimdesk.core.suffixes import PROJECT_SUFFIX
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _SIDE_FILES = ("-wal", "-shm", "-journal")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import platformdirs
 
+from claimdesk.core.suffixes import PROJECT_SUFFIX
+
 APP_NAME = "Claimdesk"
 _HERE = Path(__file__).resolve().parent
 
@@ -52,4 +54,4 @@ def user_log_dir() -> Path:
 
 
 def sample_project_path() -> Path:
-    return user_data_dir() / "Sample project.claimdesk"
+    return user_data_dir() / f"Sample project{PROJECT_SUFFIX}"

@@ -9,12 +9,13 @@ from claimdesk.core.codebook import load_codebook
 from claimdesk.core.importing import import_paths
 from claimdesk.core.paths import sample_project_path, seeds_dir
 from claimdesk.core.store.project import Project
+from claimdesk.core.suffixes import PROJECT_SUFFIX
 
 
 def create_sample_project(path: Path) -> Path:
     """Build the sample project beside ``path`` and move it into place only when complete."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.stem}.{os.getpid()}.partial.claimdesk")
+    partial = path.with_name(f".{path.stem}.{os.getpid()}.partial{PROJECT_SUFFIX}")
     _remove(partial)
     try:
         seeds = seeds_dir()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from claimdesk.core import PrintVersion, version
 from claimdesk.core.errors import ProjectError
 from claimdesk.core.paths import resources_dir
+from claimdesk.core.suffixes import EXERCISE_SUFFIX, PROJECT_SUFFIX, SUBMISSION_SUFFIX
 from claimdesk.gui.excepthook import CrashReporter
 from claimdesk.gui.excepthook import install as install_excepthooks
 from claimdesk.gui.settings import Settings
@@ -38,8 +39,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "project",
         nargs="?",
-        help="file to open: a project (.claimdesk), exercise (.claimdesk-exercise) or submission "
-        "(.claimdesk-submission); default: the last project, or the sample project",
+        help=f"file to open: a project ({PROJECT_SUFFIX}), exercise ({EXERCISE_SUFFIX}) or "
+        f"submission ({SUBMISSION_SUFFIX}); default: the last project, or the sample project",
     )
     parser.add_argument(
         "--smoke-test",

@@ -29,6 +29,14 @@ from PySide6.QtWidgets import (
 
 from claimdesk.core.contrast import readable_text
 from claimdesk.core.records import AnnotatorRecord, DocumentRecord, LabelRecord
+from claimdesk.core.suffixes import (
+    ARTICLE_SUFFIXES,
+    EXERCISE_SUFFIX,
+    PROJECT_SUFFIX,
+    SUBMISSION_SUFFIX,
+    patterns,
+    with_suffix,
+)
 
 if TYPE_CHECKING:
     from claimdesk.gui.export_dialog import ExportChoice, ImportChoice
@@ -222,7 +230,10 @@ class Prompts:
 
     def import_paths(self) -> list[Path]:
         files, _ = QFileDialog.getOpenFileNames(
-            self.parent, "Import articles", "", "Articles (*.txt *.md);;All files (*)"
+            self.parent,
+            "Import articles",
+            "",
+            f"Articles ({patterns(*ARTICLE_SUFFIXES)});;All files (*)",
         )
         return [Path(f) for f in files]
 
@@ -235,19 +246,19 @@ class Prompts:
             self.parent,
             "Open",
             "",
-            "Claimdesk files (*.claimdesk *.claimdesk-exercise *.claimdesk-submission);;"
-            "Projects (*.claimdesk);;Exercises (*.claimdesk-exercise);;"
-            "Submissions (*.claimdesk-submission)",
+            f"Claimdesk files ({patterns(PROJECT_SUFFIX, EXERCISE_SUFFIX, SUBMISSION_SUFFIX)});;"
+            f"Projects ({patterns(PROJECT_SUFFIX)});;Exercises ({patterns(EXERCISE_SUFFIX)});;"
+            f"Submissions ({patterns(SUBMISSION_SUFFIX)})",
         )
         return Path(path) if path else None
 
     def new_project(self) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(
-            self.parent, "New project", "", "Claimdesk projects (*.claimdesk)"
+            self.parent, "New project", "", f"Claimdesk projects ({patterns(PROJECT_SUFFIX)})"
         )
         if not path:
             return None
-        return Path(path if path.endswith(".claimdesk") else path + ".claimdesk")
+        return Path(with_suffix(path, PROJECT_SUFFIX))
 
     # -- classroom exercises (gui/exercise_window.py, gui/teacher_*.py) ------------------------
 
@@ -272,7 +283,7 @@ class Prompts:
 
     def submission_path(self, default: Path) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(
-            self.parent, "Submit", str(default), "Submissions (*.claimdesk-submission)"
+            self.parent, "Submit", str(default), f"Submissions ({patterns(SUBMISSION_SUFFIX)})"
         )
         return Path(path) if path else None
 
@@ -295,7 +306,7 @@ class Prompts:
             self.parent,
             "Collect submissions",
             "",
-            "Submissions (*.claimdesk-submission);;All files (*)",
+            f"Submissions ({patterns(SUBMISSION_SUFFIX)});;All files (*)",
         )
         return [Path(f) for f in files]
 

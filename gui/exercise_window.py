@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 from claimdesk.core.errors import EditError, ProjectError
 from claimdesk.core.limits import printable
 from claimdesk.core.paths import user_config_dir
+from claimdesk.core.suffixes import SUBMISSION_SUFFIX
 from claimdesk.gui.dialogs import TextDialog, ok_cancel, plain_tooltip
-from claimdesk.gui.teacher_dialogs import SUBMISSION_SUFFIX, safe_file_stem
+from claimdesk.gui.teacher_dialogs import safe_file_stem
 
 if TYPE_CHECKING:
     from claimdesk.core.classroom.exercise import StudentWork

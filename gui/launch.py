@@ -9,12 +9,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from claimdesk.core.suffixes import (
+    CLAIMDESK_SUFFIXES,
+    EXERCISE_SUFFIX,
+    PROJECT_SUFFIX,
+    SUBMISSION_SUFFIX,
+)
+
 if TYPE_CHECKING:
     from claimdesk.gui.main_window import MainWindow
 
-PROJECT_SUFFIX = ".claimdesk"
-EXERCISE_SUFFIX = ".claimdesk-exercise"
-SUBMISSION_SUFFIX = ".claimdesk-submission"
 
 Opener = Callable[["MainWindow", Path], bool]  # True when the file was opened
 
@@ -57,8 +61,7 @@ OPENERS: dict[str, Opener] = {
 def suffix_of(path: Path | str) -> str:
     """The Claimdesk suffix of a file name ("" if none), case-insensitively."""
     name = Path(path).name.lower()
-    # Longest first: ".claimdesk-exercise" must not be taken for ".claimdesk".
-    for suffix in sorted(OPENERS, key=len, reverse=True):
+    for suffix in CLAIMDESK_SUFFIXES:  # longest first: an exercise is not a project
         if name.endswith(suffix):
             return suffix
     return ""

@@ -72,9 +72,10 @@ def _smoke(argv: Sequence[str], home: Path, file: str | None, screenshot: str | 
     from PySide6.QtCore import QEvent, Qt
     from PySide6.QtGui import QKeyEvent
 
+    from claimdesk.core.suffixes import EXERCISE_SUFFIX, PROJECT_SUFFIX
     from claimdesk.gui.app import build_window, make_application
     from claimdesk.gui.dialogs import Prompts
-    from claimdesk.gui.launch import EXERCISE_SUFFIX, PROJECT_SUFFIX, suffix_of
+    from claimdesk.gui.launch import suffix_of
     from claimdesk.gui.settings import Settings
 
     class FailingPrompts(Prompts):

@@ -26,15 +26,13 @@ from PySide6.QtWidgets import (
 from claimdesk.core.errors import ProjectError
 from claimdesk.core.limits import printable
 from claimdesk.core.records import AnnotatorRecord, DocumentRecord
+from claimdesk.core.suffixes import EXERCISE_SUFFIX
 from claimdesk.gui.dialogs import ok_cancel
 
 if TYPE_CHECKING:  # core.exercise brings SQLAlchemy: not before the window's first paint
     from claimdesk.core.classroom.exercise import SubmissionVersionInfo
 
 _Index = QModelIndex | QPersistentModelIndex
-
-EXERCISE_SUFFIX = ".claimdesk-exercise"
-SUBMISSION_SUFFIX = ".claimdesk-submission"
 
 
 @dataclass(frozen=True)

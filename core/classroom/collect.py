@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from claimdesk.core.classroom.exercise import (
-    SUBMISSION_SUFFIX,
     Cancelled,
     CollectReport,
     ExerciseFileError,
@@ -58,6 +57,7 @@ from claimdesk.core.store.classroom_edits import (
 )
 from claimdesk.core.store.classroom_records import CurrentSubmission
 from claimdesk.core.store.project import Project
+from claimdesk.core.suffixes import SUBMISSION_SUFFIX
 
 MAX_ANNOTATIONS = 500_000
 MAX_NOTE_CHARS = 100_000

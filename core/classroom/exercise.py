@@ -44,12 +44,10 @@ from claimdesk.core.store.classroom_edits import CreateExercise, SetExerciseKey
 from claimdesk.core.store.classroom_records import ExerciseInfo as ExerciseInfo
 from claimdesk.core.store.classroom_records import SubmissionInfo as SubmissionInfo
 from claimdesk.core.store.classroom_records import SubmissionVersionInfo as SubmissionVersionInfo
+from claimdesk.core.suffixes import EXERCISE_SUFFIX
 
 if TYPE_CHECKING:
     from claimdesk.core.store.project import Project
-
-EXERCISE_SUFFIX = ".claimdesk-exercise"
-SUBMISSION_SUFFIX = ".claimdesk-submission"
 
 
 @dataclass(frozen=True)

@@ -2,28 +2,33 @@
 
 Both are zip archives holding exactly two entries: ``mimetype`` (the kind of file, stored first
 and uncompressed so that the file can be recognised by its first bytes) and one JSON document
-(``exercise.json`` or ``submission.json``). Anything else in the archive — other entries, paths
-with ``..`` or a leading ``/``, symlinks, encrypted entries, sizes or compression ratios beyond
-the limits — is refused before a byte of it is used. No XML is involved.
+(``exercise.json`` or ``submission.json``). They are opened by `core.archives` with the rules of
+every archive from someone else (unsafe names, links, encrypted entries, sizes and compression
+ratios beyond the limits are refused before a byte is used); anything but those two entries is
+refused here. No XML is involved.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
-import re
-import struct
 import tempfile
 import zipfile
-import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from claimdesk.core.archives import ArchiveLimits, open_archive
 from claimdesk.core.errors import ProjectError
-from claimdesk.core.text.regular_files import FileTooLarge, NotRegularFile, read_bounded
+from claimdesk.core.limits import printable
+from claimdesk.core.text.json_count import json_items
+from claimdesk.core.text.regular_files import (
+    FileTooLarge,
+    NotRegularFile,
+    read_bounded,
+    size_against_limit,
+)
 
 
 class ExerciseError(ProjectError):
@@ -37,31 +42,18 @@ class ExerciseFileError(ProjectError):
 # Limits: generous for a class exercise, small enough that a hostile file cannot exhaust memory.
 MAX_FILE_BYTES = 100 * 1024 * 1024  # the archive on disk
 MAX_JSON_BYTES = 200 * 1024 * 1024  # the JSON document, uncompressed
-MAX_RATIO = 200  # uncompressed / compressed, beyond the first megabyte (text compresses ~3-10x)
-_RATIO_FREE_BYTES = 1024 * 1024
-_CHUNK = 1024 * 1024
 _MIMETYPE = "mimetype"
-_MAX_ENTRIES = 16
-_SYMLINK = 0o120000
-_FILE_TYPE_MASK = 0o170000
-_EOCD_SEARCH = 22 + 65_535
-# A JSON string, escapes included (the unrolled form keeps the regex engine linear and fast).
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_MIMETYPE_BYTES = 200
+# Two entries are expected; a few more are reported as unexpected contents, not as a bomb.
+LIMITS = ArchiveLimits(entries=16, total=MAX_JSON_BYTES + _MIMETYPE_BYTES, entry=MAX_JSON_BYTES)
 
 
 def _fail(path: Path, reason: str) -> ExerciseFileError:
     return ExerciseFileError(path, reason)
 
 
-def _unsafe_name(name: str) -> bool:
-    parts = name.replace("\\", "/").split("/")
-    return (
-        name.startswith(("/", "\\"))
-        or (len(name) > 1 and name[1] == ":")
-        or any(part in ("..", "") for part in parts[:-1])
-        or ".." in parts
-        or "\x00" in name
-    )
+def _refusal(path: Path, reason: str, where: str) -> ExerciseFileError:
+    return ExerciseFileError(path, f"{where}: {reason}" if where else reason)
 
 
 def read_archive(path: Path, kind: str, json_name: str, description: str, *, max_items: int) -> Any:
@@ -78,21 +70,31 @@ def read_archive(path: Path, kind: str, json_name: str, description: str, *, max
 def read_archive_digest(
     path: Path, kind: str, json_name: str, description: str, *, max_items: int
 ) -> tuple[Any, str]:
-    """As ``read_archive``, with the SHA-256 of the file's bytes as read (one read, bounded)."""
+    """As ``read_archive``, with the SHA-256 of the file's bytes as read (one read, bounded).
+
+    The archive is opened by `core.archives`, with the rules of every archive from someone
+    else (entry names, links, sizes, ratios); this adds what an exercise or submission is.
+    """
     data = read_regular_file(path, MAX_FILE_BYTES, description)
-    entries = _declared_entries(data)
-    if entries is not None and entries > _MAX_ENTRIES:
-        # Checked before zipfile reads the directory: millions of tiny entries would fill memory.
-        more = " or more" if entries == 0xFFFF else ""
-        raise _fail(path, f"is not {description}: it holds {entries:,}{more} entries")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            document = _read_members(path, archive, kind, json_name, description, max_items)
-    except zipfile.BadZipFile:
-        raise _fail(path, f"is not {description} (not a zip archive, or a damaged one)") from None
-    except (OSError, EOFError, zlib.error, NotImplementedError, ValueError, RuntimeError) as exc:
-        raise _fail(path, f"is damaged ({exc})") from None
-    return document, hashlib.sha256(data).hexdigest()
+    with open_archive(path, LIMITS, data=data, refusal=_refusal, kind=description) as archive:
+        names = archive.names(folders=True)
+        if sorted(names) != sorted([_MIMETYPE, json_name]):
+            unexpected = sorted(set(names) - {_MIMETYPE, json_name}) or names
+            shown = ", ".join(repr(printable(name)) for name in unexpected)
+            raise _fail(path, f"is not {description} (unexpected contents: {shown})")
+        mimetype = archive.read(_MIMETYPE, limit=_MIMETYPE_BYTES)
+        if mimetype != kind.encode("ascii"):
+            found = mimetype[:80].decode("ascii", "replace")
+            raise _fail(path, f"is not {description} (it says it is {found!r})")
+        raw = archive.read(json_name, limit=MAX_JSON_BYTES)
+    items = json_items(raw, max_items)
+    if items > max_items:
+        raise _fail(
+            path,
+            f"is not {description} Claimdesk can read: its content holds {items:,} items or "
+            f"more; at most {max_items:,} are allowed",
+        )
+    return _decode_json(path, raw), hashlib.sha256(data).hexdigest()
 
 
 def read_regular_file(path: Path, limit: int, description: str) -> bytes:
@@ -104,116 +106,14 @@ def read_regular_file(path: Path, limit: int, description: str) -> bytes:
     except NotRegularFile as exc:
         raise _fail(path, f"is {exc.kind}, not {description}") from None
     except FileTooLarge as exc:
-        size = f"over {_megabytes(limit)}" if exc.grew else _megabytes(exc.size)
+        if exc.grew:
+            raise _fail(path, f"grew past the limit of {limit:,} bytes while read") from None
+        size = size_against_limit(exc.size, limit)
         raise _fail(path, f"is too large for {description} ({size})") from None
     except FileNotFoundError:
         raise _fail(path, "does not exist") from None
     except OSError as exc:
         raise _fail(path, f"cannot be read ({exc.strerror})") from None
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 2**20:,.1f} MB"
-
-
-def _declared_entries(data: bytes) -> int | None:
-    """The entry count from the zip's end-of-directory record (None if there is none)."""
-    tail = data[-_EOCD_SEARCH:]
-    found = tail.rfind(b"PK\x05\x06")
-    if found < 0 or found + 22 > len(tail):
-        return None
-    (count,) = struct.unpack("<H", tail[found + 10 : found + 12])
-    return int(count)
-
-
-def json_items(raw: bytes, enough: int | None = None) -> int:
-    """An upper bound on the values a JSON text holds, counted without parsing it.
-
-    Outside strings every value but the first follows a comma or opens a list or object, so
-    commas plus brackets plus one bounds the count. A first count over the whole text costs a
-    few milliseconds; only if it exceeds ``enough`` are strings blanked (their commas are
-    text) and the count made again, in linear time with one copy at most the size of ``raw``.
-    """
-
-    def count(text: bytes) -> int:
-        return text.count(b",") + text.count(b"[") + text.count(b"{") + 1
-
-    rough = count(raw)
-    if enough is not None and rough <= enough:
-        return rough
-    return count(_JSON_STRING.sub(b"", raw))
-
-
-def _read_members(
-    path: Path,
-    archive: zipfile.ZipFile,
-    kind: str,
-    json_name: str,
-    description: str,
-    max_items: int,
-) -> Any:
-    infos = archive.infolist()
-    if len(infos) > _MAX_ENTRIES:
-        raise _fail(path, f"is not {description}: it holds {len(infos)} entries")
-    for info in infos:
-        name = info.filename
-        if _unsafe_name(name):
-            raise _fail(path, f"holds an entry with an unsafe path {name!r}; it was not opened")
-        if (info.external_attr >> 16) & _FILE_TYPE_MASK == _SYMLINK:
-            raise _fail(path, f"holds a symbolic link {name!r}; it was not opened")
-        if info.flag_bits & 0x1:
-            raise _fail(path, f"holds an encrypted entry {name!r}")
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise _fail(path, f"uses a compression method Claimdesk does not read ({name!r})")
-    names = [info.filename for info in infos]
-    if sorted(names) != sorted([_MIMETYPE, json_name]):
-        unexpected = sorted(set(names) - {_MIMETYPE, json_name}) or names
-        raise _fail(
-            path, f"is not {description} (unexpected contents: {', '.join(map(repr, unexpected))})"
-        )
-    mimetype = _read_bounded(path, archive, archive.getinfo(_MIMETYPE), 200)
-    if mimetype != kind.encode("ascii"):
-        shown = mimetype[:80].decode("ascii", "replace")
-        raise _fail(path, f"is not {description} (it says it is {shown!r})")
-    raw = _read_bounded(path, archive, archive.getinfo(json_name), MAX_JSON_BYTES)
-    items = json_items(raw, max_items)
-    if items > max_items:
-        raise _fail(
-            path,
-            f"is not {description} Claimdesk can read: its content holds {items:,} items or "
-            f"more; at most {max_items:,} are allowed",
-        )
-    return _decode_json(path, raw)
-
-
-def _read_bounded(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
-    # The sizes in the zip directory are claims: check them, then count what really comes out.
-    if info.file_size > limit:
-        raise _fail(
-            path,
-            f"is a decompression bomb or too large ({info.filename!r} unpacks to "
-            f"{info.file_size:,} bytes; at most {limit:,} are allowed)",
-        )
-    allowed = min(limit, _RATIO_FREE_BYTES + MAX_RATIO * max(info.compress_size, 1))
-    if info.file_size > allowed:
-        raise _fail(
-            path,
-            f"is a decompression bomb ({info.filename!r} claims a compression "
-            f"ratio over {MAX_RATIO}:1)",
-        )
-    chunks: list[bytes] = []
-    total = 0
-    with archive.open(info) as stream:
-        while chunk := stream.read(_CHUNK):
-            total += len(chunk)
-            if total > info.file_size or total > allowed:
-                raise _fail(
-                    path,
-                    f"is a decompression bomb or damaged ({info.filename!r} "
-                    "unpacks to more than it declares)",
-                )
-            chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _reject_constant(name: str) -> Any:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from claimdesk.core.classroom.exercise import (
-    SUBMISSION_SUFFIX,
     Exercise,
     ExerciseError,
     StudentWork,
@@ -43,6 +42,7 @@ from claimdesk.core.store import classroom as store
 from claimdesk.core.store.classroom import utcnow
 from claimdesk.core.store.classroom_records import WorkspaceDocument, WorkspaceSetup
 from claimdesk.core.store.project import Project
+from claimdesk.core.suffixes import PROJECT_SUFFIX, SUBMISSION_SUFFIX
 
 SUBMISSION_MIMETYPE = "application/x-claimdesk-submission"
 SUBMISSION_FORMAT = "claimdesk-submission"
@@ -83,13 +83,13 @@ def display_name(student_name: str, student_id: str) -> str:
 
 def _path_for(exercise_id: str, name: str, number: str) -> Path:
     digest = hashlib.sha256(student_key(name, number).encode("utf-8")).hexdigest()[:16]
-    path = workspaces_dir() / f"{exercise_id}-{digest}.claimdesk"
+    path = workspaces_dir() / f"{exercise_id}-{digest}{PROJECT_SUFFIX}"
     if not path.exists():
         # Workspaces started before student keys kept case were named after the folded key:
         # resumed if they belong to exactly this student.
         folded = ("id:" + number if number else "name:" + name).casefold()
         legacy = hashlib.sha256(folded.encode("utf-8")).hexdigest()[:16]
-        older = workspaces_dir() / f"{exercise_id}-{legacy}.claimdesk"
+        older = workspaces_dir() / f"{exercise_id}-{legacy}{PROJECT_SUFFIX}"
         if older != path and older.exists() and _belongs_to(older, name, number):
             return older
     return path
@@ -136,7 +136,7 @@ def open_workspace(
     path.parent.mkdir(parents=True, exist_ok=True)
     # Built under another name and moved into place when complete: a crash half-way leaves no
     # half-made workspace under the real name (the next attempt starts afresh).
-    partial = path.with_name(f".{path.stem}.partial.claimdesk")
+    partial = path.with_name(f".{path.stem}.partial{PROJECT_SUFFIX}")
     _remove_database(partial)
     try:
         _create_workspace(partial, exercise, name, number)
@@ -182,7 +182,7 @@ def workspaces(exercise_path: Path | str) -> list[StudentWork]:
     """Workspaces already started on this computer for this exercise (to offer resuming)."""
     exercise = read_exercise(exercise_path)
     found: list[StudentWork] = []
-    for path in sorted(workspaces_dir().glob(f"{exercise.id}-*.claimdesk")):
+    for path in sorted(workspaces_dir().glob(f"{exercise.id}-*{PROJECT_SUFFIX}")):
         try:
             with Project.open(path) as project:
                 work = workspace_info(project)

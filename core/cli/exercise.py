@@ -8,9 +8,10 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from claimdesk.core.cli.main import CliError, _out
+from claimdesk.core.cli.main import CliError, write_line
 from claimdesk.core.limits import printable
 from claimdesk.core.store.project import Project
+from claimdesk.core.suffixes import EXERCISE_SUFFIX, SUBMISSION_SUFFIX
 
 
 def _annotator_id(project: Project, wanted: str) -> int:
@@ -73,8 +74,8 @@ def cmd_create(args: argparse.Namespace) -> int:
             guidelines=guidelines,
             key_annotator=key,
         )
-    _out(f"Wrote {info.path} ({len(info.document_ids)} document(s)); exercise id {info.id}.")
-    _out(
+    write_line(f"Wrote {info.path} ({len(info.document_ids)} document(s)); exercise id {info.id}.")
+    write_line(
         f"Answer key: {info.key_annotator_name}"
         if info.key_annotator_name
         else "No answer key yet: set one with 'claimdesk-cli exercise key'."
@@ -88,11 +89,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     with Project.open(Path(args.project)) as project:
         known = exercises(project)
     if not known:
-        _out("No exercises yet. Make one with: claimdesk-cli exercise create PROJECT ...")
+        write_line("No exercises yet. Make one with: claimdesk-cli exercise create PROJECT ...")
         return 0
     for info in known:
         key = info.key_annotator_name or "(no key)"
-        _out(
+        write_line(
             f"{info.id[:8]}  {info.title}  documents: {len(info.document_ids)}  "
             f"key: {key}  submissions: {info.submissions}"
         )
@@ -106,7 +107,7 @@ def cmd_key(args: argparse.Namespace) -> int:
         exercise_id = _exercise_id(project, args.exercise)
         annotator = None if args.annotator == "none" else _annotator_id(project, args.annotator)
         info = set_key(project, exercise_id, annotator)
-    _out(f"Answer key of {info.title!r}: {info.key_annotator_name or 'none'}")
+    write_line(f"Answer key of {info.title!r}: {info.key_annotator_name or 'none'}")
     return 0
 
 
@@ -116,7 +117,7 @@ def _err(line: str) -> None:
 
 def _line(kind: str, path: Path, text: str) -> None:
     # Names and reasons come from files: controls and bidi overrides are shown as escapes.
-    _out(f"{kind:<9} {printable(str(path), 400)}: {printable(text, 1000)}")
+    write_line(f"{kind:<9} {printable(str(path), 400)}: {printable(text, 1000)}")
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
@@ -137,7 +138,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
         _line("skipped", path, reason)
     for path, reason in report.rejected:
         _line("rejected", path, reason)
-    _out(report.summary + ".")
+    write_line(report.summary + ".")
     stored = len(report.accepted) + len(report.replaced)
     if not (report.rejected or report.held):
         return 0
@@ -165,26 +166,26 @@ def cmd_history(args: argparse.Namespace) -> int:
         exercise_id = _exercise_id(project, args.exercise)
         current = submissions(project, exercise_id)
         kept = history(project, exercise_id)
-    _out(f"Current submissions ({len(current)}):")
+    write_line(f"Current submissions ({len(current)}):")
     for info in current:
         proof = "" if info.verified else "  (no workspace proof)"
-        _out(
+        write_line(
             f"  {printable(info.annotator_name)}: {info.annotation_count} claims, submitted "
             f"{info.submitted_at:%Y-%m-%d %H:%M} UTC, {printable(info.file_name)}{proof}"
         )
     held = [v for v in kept if v.state == "held"]
     earlier = [v for v in kept if v.state != "held"]
     for title, rows in (("Held conflicts", held), ("History", earlier)):
-        _out(f"{title} ({len(rows)}):")
+        write_line(f"{title} ({len(rows)}):")
         for v in rows:
             who = printable(display_name(v.student_name, v.student_id))
-            _out(
+            write_line(
                 f"  #{v.id} {who}: {v.annotation_count} claims, submitted "
                 f"{v.submitted_at:%Y-%m-%d %H:%M} UTC, {printable(v.file_name)} — "
                 f"{printable(v.reason, 400)}"
             )
     if held:
-        _out("Accept a held file with: claimdesk-cli exercise accept PROJECT NUMBER")
+        write_line("Accept a held file with: claimdesk-cli exercise accept PROJECT NUMBER")
     return 0
 
 
@@ -193,7 +194,7 @@ def _restore(args: argparse.Namespace, held_only: bool) -> int:
 
     with Project.open(Path(args.project)) as project:
         name = restore(project, args.number, held_only=held_only)
-    _out(
+    write_line(
         f"#{args.number} is now the current submission of {printable(name)}; the one it "
         "replaced is kept in the history."
     )
@@ -242,25 +243,25 @@ def cmd_grade(args: argparse.Namespace) -> int:
     with Project.open(Path(args.project)) as project:
         grades = grade(project, _exercise_id(project, args.exercise), tolerance=args.tolerance)
     rule = "any overlap" if grades.tolerance is None else f"ends within {grades.tolerance}"
-    _out(
+    write_line(
         f"{grades.title}: {len(grades.students)} student(s) against {grades.key_annotator_name}"
         f" ({len(grades.key)} claims); overlap = same label, {rule}."
     )
-    _out(
+    write_line(
         f"{'student':<32} {'exact F1':>8} {'overlap F1':>10} {'missed':>6} {'extra':>5} "
         f"{'bounds':>6} {'label':>5}"
     )
     for student in grades.students:
-        _out(
+        write_line(
             f"{_fit(student.annotator_name, 32)} {student.exact.f1:>8.3f} "
             f"{student.overlap.f1:>10.3f} {len(student.missed):>6} {len(student.extra):>5} "
             f"{len(student.boundary):>6} {len(student.wrong_label):>5}"
         )
     if args.csv:
-        _out(f"Wrote {write_class_csv(grades, Path(args.csv), reading=[Path(args.project)])}")
+        write_line(f"Wrote {write_class_csv(grades, Path(args.csv), reading=[Path(args.project)])}")
     if args.feedback:
         pages = write_all_feedback(grades, Path(args.feedback))
-        _out(f"Wrote {len(pages)} feedback page(s) to {args.feedback}")
+        write_line(f"Wrote {len(pages)} feedback page(s) to {args.feedback}")
     return 0
 
 
@@ -271,8 +272,10 @@ def cmd_start(args: argparse.Namespace) -> int:
     with Project.open(path) as project:
         work = workspace_info(project)
     assert work is not None
-    _out(f"Workspace of {printable(work.annotator.name)} for {printable(work.title)!r}: {path}")
-    _out(f'{work.progress_text}. Annotate it with: claimdesk "{path}"')
+    write_line(
+        f"Workspace of {printable(work.annotator.name)} for {printable(work.title)!r}: {path}"
+    )
+    write_line(f'{work.progress_text}. Annotate it with: claimdesk "{path}"')
     return 0
 
 
@@ -283,7 +286,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
         written = submit(project, Path(args.out) if args.out else None)
         work = workspace_info(project)
     assert work is not None
-    _out(f"Wrote {written} ({work.progress_text}).")
+    write_line(f"Wrote {written} ({work.progress_text}).")
     return 0
 
 
@@ -309,7 +312,7 @@ def register(commands: Any) -> None:
         "create",
         help="write an exercise file from chosen documents",
         description=(
-            "Write a *.claimdesk-exercise file holding the chosen documents, the project's "
+            f"Write a *{EXERCISE_SUFFIX} file holding the chosen documents, the project's "
             "codebook (frozen) and guidelines. The answer key never goes into the file; it is "
             "the annotations of --key in this project."
         ),
@@ -342,7 +345,7 @@ def register(commands: Any) -> None:
         "collect",
         help="collect submission files into the project",
         description=(
-            "Collect *.claimdesk-submission files (folders are searched). Each is checked: "
+            f"Collect *{SUBMISSION_SUFFIX} files (folders are searched). Each is checked: "
             "right exercise, same codebook, well-formed, offsets inside the texts with matching "
             "quotes. A newer submission from the same student replaces the older one (kept in "
             "the history) only if it comes from the same workspace under the same name; "
@@ -414,7 +417,7 @@ def register(commands: Any) -> None:
             "print where it is. Open it in Claimdesk to annotate; every edit is saved at once."
         ),
     )
-    start.add_argument("exercise_file", metavar="EXERCISE", help="a *.claimdesk-exercise file")
+    start.add_argument("exercise_file", metavar="EXERCISE", help=f"a *{EXERCISE_SUFFIX} file")
     start.add_argument("--name", required=True, help="the student's name")
     start.add_argument("--id", help="the student's id (optional)")
     start.set_defaults(run=cmd_start)
@@ -423,7 +426,7 @@ def register(commands: Any) -> None:
         "submit",
         help="(student) write the submission file of a workspace",
         description=(
-            "Write the *.claimdesk-submission file of a workspace: only the student's "
+            f"Write the *{SUBMISSION_SUFFIX} file of a workspace: only the student's "
             "annotations, the exercise id, codebook fingerprint, identity and time spent."
         ),
     )

@@ -17,8 +17,8 @@ from claimdesk.core.importing import ImportRefused, import_paths
 from claimdesk.core.limits import printable, printable_path
 from claimdesk.core.logs import configure_logging
 from claimdesk.core.paths import resources_dir
-from claimdesk.core.store.engine import PROJECT_SUFFIX
 from claimdesk.core.store.project import Project
+from claimdesk.core.suffixes import PROJECT_SUFFIX
 from claimdesk.core.text.textio import DEFAULT_CLEANUP_RULES, MAX_FOLDER_DEPTH
 
 PROG = "claimdesk-cli"
@@ -29,7 +29,7 @@ class CliError(ClaimdeskError):
     pass
 
 
-def _out(line: str = "") -> None:
+def write_line(line: str = "") -> None:
     print(line, flush=True)
 
 
@@ -46,7 +46,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         if codebook is None
         else f"{count} labels from {printable_path(Path(codebook_path).name)}"
     )
-    _out(f"Created {printable_path(path)} ({source}).")
+    write_line(f"Created {printable_path(path)} ({source}).")
     return 0
 
 
@@ -65,18 +65,18 @@ def cmd_import(args: argparse.Namespace) -> int:
             ) from None
         # Titles and file names come from files: controls and direction overrides are escaped.
         for document_id, title in report.added:
-            _out(f"imported  #{document_id}  {printable(title, 300)}")
+            write_line(f"imported  #{document_id}  {printable(title, 300)}")
         for path, title in report.duplicates:
-            _out(
+            write_line(
                 f"skipped   {printable_path(path)}: same text as "
                 f"{printable(title, 300)!r}, already in the project"
             )
         for path, warning in report.warnings:
-            _out(f"warning   {printable_path(path)}: {warning}")
+            write_line(f"warning   {printable_path(path)}: {warning}")
         for path, reason in problems:
-            _out(f"rejected  {printable_path(path)}: {reason}")
+            write_line(f"rejected  {printable_path(path)}: {reason}")
     warned = f", {len(report.warnings)} with warnings" if report.warnings else ""
-    _out(
+    write_line(
         f"{len(report.added)} imported{warned}, {len(report.duplicates)} duplicate(s) skipped, "
         f"{len(problems)} rejected."
     )
@@ -88,21 +88,23 @@ def cmd_list(args: argparse.Namespace) -> int:
         documents = project.documents()
         counts = project.annotation_counts()
     if not documents:
-        _out("The project has no documents yet. Add some with: claimdesk-cli import PROJECT PATH")
+        write_line(
+            "The project has no documents yet. Add some with: claimdesk-cli import PROJECT PATH"
+        )
         return 0
-    _out(f"{'id':>5}  {'annotations':>11}  title")
+    write_line(f"{'id':>5}  {'annotations':>11}  title")
     for document in documents:
         title = printable(document.title, 300)
-        _out(f"{document.id:>5}  {counts.get(document.id, 0):>11}  {title}")
-    _out(f"{len(documents)} document(s), {sum(counts.values())} annotation(s).")
+        write_line(f"{document.id:>5}  {counts.get(document.id, 0):>11}  {title}")
+    write_line(f"{len(documents)} document(s), {sum(counts.values())} annotation(s).")
     return 0
 
 
 def cmd_rules(_args: argparse.Namespace) -> int:
-    _out("Clean-up rules: whole lines that match one of these are dropped on import")
-    _out("(turn clean-up off with 'import --no-clean').")
+    write_line("Clean-up rules: whole lines that match one of these are dropped on import")
+    write_line("(turn clean-up off with 'import --no-clean').")
     for rule in DEFAULT_CLEANUP_RULES:
-        _out(f"- {rule.name}: /{rule.pattern}/  e.g. {rule.example!r}")
+        write_line(f"- {rule.name}: /{rule.pattern}/  e.g. {rule.example!r}")
     return 0
 
 

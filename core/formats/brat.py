@@ -25,6 +25,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from claimdesk.core.formats import registry
 from claimdesk.core.formats.base import (
     DocumentIn,
     DocumentOut,
@@ -47,10 +48,7 @@ from claimdesk.core.formats.safe_files import (
 from claimdesk.core.limits import printable
 from claimdesk.core.progress import Progress, check_progress
 
-NAME = "brat"
-TITLE = "brat standoff (.txt + .ann per document)"
-FOLDER = True
-SUFFIX = ""
+FORMAT = registry.info_of(__name__)
 
 _ESCAPED = re.compile(r"_x([0-9A-F]{4,6})_")
 _LINE_BREAK = re.compile(r"[\r\n]+")
@@ -161,7 +159,7 @@ def _digest_key(folder: str, stem: str) -> str:
 
 
 def export(source: ExportSource, out: Path, progress: Progress | None = None) -> ExportReport:
-    report = ExportReport(NAME, out)
+    report = ExportReport(FORMAT.name, out)
     written = SpanDigest()
     mapped = [label for label in source.labels if type_name(label.name) != label.name]
     for label in mapped:

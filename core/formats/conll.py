@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from claimdesk.core.formats import registry
 from claimdesk.core.formats.base import (
     DocumentOut,
     ExportReport,
@@ -34,10 +35,7 @@ from claimdesk.core.formats.base import (
 )
 from claimdesk.core.progress import Progress, check_progress
 
-NAME = "conll"
-TITLE = "CoNLL-2003 IOB2 tokens (NER training)"
-FOLDER = False
-SUFFIX = ".conll"
+FORMAT = registry.info_of(__name__)
 
 DOCSTART = "-DOCSTART- -X- -X- O"
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
@@ -72,7 +70,7 @@ def sentences(text: str) -> Iterator[list[tuple[int, int]]]:
 
 
 def export(source: ExportSource, out: Path, progress: Progress | None = None) -> ExportReport:
-    report = ExportReport(NAME, out)
+    report = ExportReport(FORMAT.name, out)
     written = SpanDigest()
     total = source.document_count
     renamed = [label.name for label in source.labels if tag_name(label.name) != label.name]

@@ -18,6 +18,7 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
+from claimdesk.core.formats import registry
 from claimdesk.core.formats.base import (
     ExportReport,
     ExportSource,
@@ -28,10 +29,7 @@ from claimdesk.core.formats.base import (
 )
 from claimdesk.core.progress import Progress, check_progress
 
-NAME = "csv"
-TITLE = "CSV, one row per annotation (spreadsheets)"
-FOLDER = False
-SUFFIX = ".csv"
+FORMAT = registry.info_of(__name__)
 
 COLUMNS = (
     "document_id",
@@ -60,7 +58,7 @@ def restore(cell: str) -> str:
 
 
 def export(source: ExportSource, out: Path, progress: Progress | None = None) -> ExportReport:
-    report = ExportReport(NAME, out)
+    report = ExportReport(FORMAT.name, out)
     written = SpanDigest()
     total = source.document_count
     with atomic_output(out, folder=False) as temp:

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from claimdesk.core.formats import registry
 from claimdesk.core.formats.base import (
     DocumentIn,
     ExportReport,
@@ -36,26 +37,24 @@ from claimdesk.core.formats.base import (
 )
 from claimdesk.core.formats.safe_files import (
     MAX_DATASET_BYTES,
+    MAX_JSON_ITEMS,
     MAX_JSONL_ITEMS,
-    json_items,
     load_json,
     open_regular,
     shown_value,
-    too_large,
 )
 from claimdesk.core.progress import Progress, check_progress
+from claimdesk.core.text.json_count import json_items
+from claimdesk.core.text.regular_files import size_against_limit
 
-NAME = "jsonl"
-TITLE = "JSONL (doccano, HuggingFace datasets)"
-FOLDER = False
-SUFFIX = ".jsonl"
+FORMAT = registry.info_of(__name__)
 
 # A document no selected annotator touched: one line with "annotator": null and no spans.
 _NO_SPANS: list[tuple[str | None, list[SpanOut]]] = [(None, [])]
 
 
 def export(source: ExportSource, out: Path, progress: Progress | None = None) -> ExportReport:
-    report = ExportReport(NAME, out)
+    report = ExportReport(FORMAT.name, out)
     written = SpanDigest()
     total = source.document_count
     with atomic_output(out, folder=False) as temp:
@@ -112,7 +111,7 @@ def iter_read(path: Path, shown: Path | None = None) -> Iterator[DocumentIn]:
     with open_regular(path, shown) as handle:
         size = os.fstat(handle.fileno()).st_size
         if size > MAX_DATASET_BYTES:
-            raise FormatError(shown, too_large(size, MAX_DATASET_BYTES))
+            raise FormatError(shown, f"is {size_against_limit(size, MAX_DATASET_BYTES)}")
         number = 0
         total_bytes = 0
         total_items = 0
@@ -141,7 +140,7 @@ def iter_read(path: Path, shown: Path | None = None) -> Iterator[DocumentIn]:
                 if not piece.strip():
                     continue
                 where = f"line {number}"
-                items = json_items(piece)
+                items = json_items(piece, MAX_JSON_ITEMS)
                 total_items += items
                 if total_items > MAX_JSONL_ITEMS:
                     raise FormatError(

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
+from claimdesk.core.formats import registry
 from claimdesk.core.formats.base import (
     DocumentIn,
     ExportReport,
@@ -44,10 +45,7 @@ from claimdesk.core.formats.safe_files import (
 )
 from claimdesk.core.progress import Progress, check_progress
 
-NAME = "labelstudio"
-TITLE = "Label Studio JSON tasks + labeling config"
-FOLDER = False
-SUFFIX = ".json"
+FORMAT = registry.info_of(__name__)
 
 
 def config_path(out: Path) -> Path:
@@ -70,7 +68,7 @@ def labeling_config(source: ExportSource) -> str:
 
 
 def export(source: ExportSource, out: Path, progress: Progress | None = None) -> ExportReport:
-    report = ExportReport(NAME, out)
+    report = ExportReport(FORMAT.name, out)
     written = SpanDigest()
     total = source.document_count
     config = config_path(out)

@@ -35,6 +35,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from claimdesk.core.archives import CheckedZip
+from claimdesk.core.formats import registry
 from claimdesk.core.formats.base import (
     DocumentIn,
     DocumentOut,
@@ -49,7 +51,6 @@ from claimdesk.core.formats.base import (
 )
 from claimdesk.core.formats.safe_files import (
     MAX_DATASET_BYTES,
-    SafeZip,
     open_zip,
     parse_xml,
     shown_value,
@@ -59,10 +60,7 @@ from claimdesk.core.limits import printable
 from claimdesk.core.progress import Progress, check_progress
 from claimdesk.core.records import LabelRecord
 
-NAME = "qdpx"
-TITLE = "REFI-QDA project (QualCoder, ATLAS.ti, NVivo, MAXQDA)"
-FOLDER = False
-SUFFIX = ".qdpx"
+FORMAT = registry.info_of(__name__)
 
 NS = "urn:QDA-XML:project:1.0"
 XSD = Path(__file__).with_name("schemas") / "refi-qda-project-1.0.xsd"
@@ -142,7 +140,7 @@ def _codes(parent: etree._Element, labels: list[LabelRecord], report: ExportRepo
 def export(source: ExportSource, out: Path, progress: Progress | None = None) -> ExportReport:
     """Write the .qdpx; sources and selections stream through a temporary file, so memory
     holds one document at a time however large the corpus."""
-    report = ExportReport(NAME, out)
+    report = ExportReport(FORMAT.name, out)
     written = SpanDigest()
     users: dict[str, str] = {}
     for name in source.annotators:
@@ -282,7 +280,7 @@ def _read_back(temp: Path, out: Path) -> SpanDigest:
     """Validate project.qde against the REFI-QDA schema while reading it back as a stream."""
     digest = SpanDigest()
     with zipfile.ZipFile(temp) as plain, plain.open("project.qde") as stream:
-        archive = SafeZip(temp, plain, {info.filename: info for info in plain.infolist()})
+        archive = CheckedZip.written_here(temp, plain, FormatError)
         reader = _Reader(archive, out, {}, {}, {})
         try:
             for _, element in etree.iterparse(
@@ -358,19 +356,14 @@ def read_project(path: Path, shown: Path | None = None) -> QdaProject:
         return _Reader.from_root(archive, shown, root).project(root)
 
 
-def _open(path: Path, shown: Path) -> SafeZip:
-    try:
-        return open_zip(path, max_total=MAX_DATASET_BYTES)
-    except FormatError as exc:
-        if shown == path:
-            raise
-        raise FormatError(shown, exc.reason) from exc
+def _open(path: Path, shown: Path) -> CheckedZip:
+    return open_zip(path, max_total=MAX_DATASET_BYTES, shown=shown)
 
 
 class _Reader:
     def __init__(
         self,
-        archive: SafeZip,
+        archive: CheckedZip,
         path: Path,
         users: dict[str, str],
         codes: dict[str, tuple[str, str]],
@@ -386,7 +379,7 @@ class _Reader:
         self.sources = 0
 
     @classmethod
-    def from_root(cls, archive: SafeZip, path: Path, root: etree._Element) -> _Reader:
+    def from_root(cls, archive: CheckedZip, path: Path, root: etree._Element) -> _Reader:
         reader = cls(archive, path, {}, {}, {})
         for user in root.iterfind(f"{_Q}Users/{_Q}User"):
             guid = str(user.get("guid", "")).upper()

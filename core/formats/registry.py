@@ -1,7 +1,10 @@
 """The dataset formats Claimdesk writes and reads, looked up by name.
 
-Format modules are imported only when used, so that start-up and `--help` stay fast and an
-optional library (spaCy) is needed only by the format that uses it.
+The one place that says what each format is (name, title, file or folder, suffix, whether it
+can be imported): the command line, the export dialog and the format modules themselves
+(``FORMAT = registry.info_of(__name__)``) read it here. Format modules are imported only when
+used, so that start-up and `--help` stay fast and an optional library (spaCy) is needed only by
+the format that uses it.
 """
 
 from __future__ import annotations
@@ -105,6 +108,15 @@ FORMATS: tuple[FormatInfo, ...] = (
 def all_formats() -> list[FormatInfo]:
     """Every format whose module is present in this installation."""
     return [f for f in FORMATS if importlib.util.find_spec(f"claimdesk.core.formats.{f.module}")]
+
+
+def info_of(module: str) -> FormatInfo:
+    """The registry's entry for a format module (``__name__`` of claimdesk.core.formats.csv)."""
+    short = module.rpartition(".")[2]
+    for info in FORMATS:
+        if info.module == short:
+            return info
+    raise LookupError(f"{module} is not a format module in the registry")
 
 
 def importable_formats() -> list[FormatInfo]:

@@ -9,66 +9,33 @@ become messages.
 XML is parsed with lxml without loading DTDs, without network access and without expanding
 entities; a document type that declares entities or points at an external DTD is refused
 outright (external entities read local files, nested internal ones are "billion laughs").
-Zip archives are checked entry by entry before anything is read: no path may leave the
-archive (`../`, absolute paths, drive letters, symlinks), and the number of entries, the
-uncompressed total and the compression ratio are bounded so a small file cannot unpack to
-gigabytes. Entries are read into memory with the same bounds enforced on the actual bytes,
-not only on what the archive's header claims.
+Zip archives are opened by `core.archives`, with the rules every archive from someone else
+meets, and refused with a FormatError naming the file and the entry.
 """
 
 from __future__ import annotations
 
 import json
-import lzma
 import os
 import re
 import reprlib
-import stat
-import struct
-import zipfile
-import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from types import TracebackType
+from pathlib import Path
 from typing import IO, Any
 
 from lxml import etree
 
+from claimdesk.core.archives import ArchiveLimits, CheckedZip, open_archive
 from claimdesk.core.formats.base import FormatError
 from claimdesk.core.limits import printable
 from claimdesk.core.text import regular_files
-from claimdesk.core.text.regular_files import FileTooLarge, NotRegularFile
+from claimdesk.core.text.json_count import json_items
+from claimdesk.core.text.regular_files import FileTooLarge, NotRegularFile, size_against_limit
 
+# A dataset archive (REFI-QDA project, zip of XMI files): entries, total and one entry.
 MAX_ENTRIES = 10_000
 MAX_TOTAL_BYTES = 2 * 1024**3  # 2 GiB uncompressed for the whole archive
 MAX_ENTRY_BYTES = 512 * 1024**2  # 512 MiB for any one entry
-_EOCD_SEARCH = 22 + 65535  # the end-of-directory record, plus a comment of at most 64 KB
-MAX_RATIO = 200  # uncompressed / compressed; text compresses about 3-10 times
-RATIO_FLOOR = 1024**2  # small entries may compress as well as they like
-# The whole archive may unpack to at most MAX_RATIO times its size once it passes this: 600
-# entries of 1 MiB each stay under the per-entry floor but not under the archive's.
-ARCHIVE_RATIO_FLOOR = 16 * 1024**2
-# Compression methods zipfile can unpack; anything else (PPMd, Deflate64, ...) is refused.
-_METHODS = {
-    zipfile.ZIP_STORED,
-    zipfile.ZIP_DEFLATED,
-    zipfile.ZIP_BZIP2,
-    zipfile.ZIP_LZMA,
-}
-# Everything zipfile and its decompressors raise on damaged or unusual bytes.
-_ZIP_ERRORS = (
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    OSError,
-    EOFError,
-    zlib.error,
-    lzma.LZMAError,
-    NotImplementedError,
-    RuntimeError,
-    ValueError,
-    struct.error,
-)
 
 # What an annotation import reads at most: every file and entry together, and in one JSON
 # document (a Label Studio file, one JSONL line) or one whole JSONL file.
@@ -77,8 +44,6 @@ MAX_JSON_ITEMS = 5_000_000  # about 300 MB as Python objects in the worst shape
 MAX_JSONL_ITEMS = 20_000_000
 # Elements of one XML document, counted before lxml builds a tree of them.
 MAX_XML_ELEMENTS = 5_000_000
-
-_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 # -- files ----------------------------------------------------------------------------------
@@ -102,18 +67,6 @@ def open_regular(path: Path, shown: Path | str | None = None, where: str = "") -
         raise FormatError(shown, "cannot be read: no such file", where) from None
     except OSError as exc:
         raise FormatError(shown, _os_reason(exc), where) from None
-
-
-def too_large(size: int, limit: int) -> str:
-    """'is 63.2 MB; the limit is 50 MB', in bytes when MB rounding would hide the difference."""
-    shown, most = _mb(size), _mb(limit)
-    if shown == most:
-        return f"is {size:,} bytes; the limit is {limit:,} bytes"
-    return f"is {shown} MB; the limit is {most} MB"
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1024**2:,.1f}".removesuffix(".0")
 
 
 def shown_value(value: Any) -> str:
@@ -142,7 +95,7 @@ def read_regular(path: Path, limit: int, shown: Path | str | None = None, where:
             raise FormatError(
                 shown, f"grew past the limit of {limit:,} bytes while read", where
             ) from None
-        raise FormatError(shown, too_large(exc.size, limit), where) from None
+        raise FormatError(shown, f"is {size_against_limit(exc.size, limit)}", where) from None
     except FileNotFoundError:
         raise FormatError(shown, "cannot be read: no such file", where) from None
     except OSError as exc:
@@ -190,21 +143,7 @@ def _line_of(data: bytes, offset: int) -> str:
     return "line " + str(data.count(b"\n", 0, offset) + 1)
 
 
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _LONG_NUMBER = re.compile(rb"[0-9]{4000,}")
-
-
-def json_items(data: bytes) -> int:
-    """How many items (objects, arrays, and values after a comma) the JSON holds, about.
-
-    Counted on the bytes, fast: when the brackets and commas anywhere (strings included) are
-    few enough, the precise count outside strings is not needed.
-    """
-    rough = data.count(b"{") + data.count(b"[") + data.count(b",")
-    if rough <= MAX_JSON_ITEMS:
-        return rough
-    outside = _JSON_STRING.sub(b"", data)
-    return outside.count(b"{") + outside.count(b"[") + outside.count(b",")
 
 
 def load_json(
@@ -217,11 +156,11 @@ def load_json(
 ) -> Any:
     """Parse untrusted UTF-8 JSON (a byte-order mark is allowed), or raise FormatError.
 
-    ``items`` is the count from json_items when the caller made it already. Without ``where``
+    ``items`` is the count from `json_items` when the caller made it already. Without ``where``
     (a JSONL line), messages name the line of the file where the problem is.
     """
-    count = json_items(data) if items is None else items
     max_items = MAX_JSON_ITEMS if max_items is None else max_items
+    count = json_items(data, max_items) if items is None else items
     if count > max_items:
         raise FormatError(path, f"holds {count:,} JSON items; the limit is {max_items:,}", where)
     try:
@@ -328,193 +267,14 @@ def xml_text(value: str) -> str:
 # -- zip ------------------------------------------------------------------------------------
 
 
-def _entry_problem(info: zipfile.ZipInfo) -> str | None:
-    name = info.filename
-    if "\x00" in name:
-        return "its name contains a NUL character"
-    if name.startswith(("/", "\\")) or _DRIVE.match(name):
-        return "it has an absolute path"
-    parts = PurePosixPath(name.replace("\\", "/")).parts
-    if ".." in parts:
-        return "its path climbs out of the archive ('..')"
-    mode = info.external_attr >> 16
-    if stat.S_ISLNK(mode):
-        return "it is a symbolic link"
-    if info.flag_bits & 0x1:
-        return "it is encrypted"
-    if info.compress_type not in _METHODS:
-        return f"it uses compression method {info.compress_type}, which cannot be unpacked here"
-    if info.file_size > MAX_ENTRY_BYTES:
-        return f"it unpacks to {info.file_size:,} bytes (limit {MAX_ENTRY_BYTES:,})"
-    if info.file_size > RATIO_FLOOR:
-        ratio = info.file_size / max(info.compress_size, 1)
-        if ratio > MAX_RATIO:
-            return f"it is compressed {ratio:,.0f} times (limit {MAX_RATIO}): a zip bomb"
-    return None
-
-
-@dataclass
-class SafeZip:
-    """A zip archive whose entries were checked; read entries with `read(name)`."""
-
-    path: Path
-    _zip: zipfile.ZipFile
-    _infos: dict[str, zipfile.ZipInfo]
-    _handle: IO[bytes] | None = None
-
-    def names(self) -> list[str]:
-        return [name for name, info in self._infos.items() if not info.is_dir()]
-
-    def __contains__(self, name: str) -> bool:
-        return name in self._infos
-
-    def read(self, name: str, limit: int | None = None) -> bytes:
-        """The entry's bytes; never more than its header declared (a lying header fails),
-        nor more than ``limit`` when given (checked before anything is unpacked)."""
-        info = self._infos.get(name)
-        where = f"entry {printable(name)}"
-        if info is None:
-            raise FormatError(self.path, "the archive has no such entry", where)
-        if limit is not None and info.file_size > limit:
-            raise FormatError(self.path, f"it {too_large(info.file_size, limit)}", where)
-        limit = info.file_size
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            with self._zip.open(info) as handle:
-                while True:
-                    chunk = handle.read(min(1 << 20, limit - size + 1))
-                    if not chunk:
-                        break
-                    size += len(chunk)
-                    if size > limit:
-                        raise FormatError(
-                            self.path,
-                            "it unpacks to more than its header declares: a zip bomb",
-                            where,
-                        )
-                    chunks.append(chunk)
-        except _ZIP_ERRORS as exc:
-            raise FormatError(self.path, f"damaged entry: {_zip_reason(exc)}", where) from None
-        return b"".join(chunks)
-
-    def close(self) -> None:
-        self._zip.close()
-        if self._handle is not None:  # a ZipFile made from an open file leaves it open
-            self._handle.close()
-
-    def __enter__(self) -> SafeZip:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
 def open_zip(
     path: Path,
     *,
     max_entries: int = MAX_ENTRIES,
     max_total: int = MAX_TOTAL_BYTES,
-) -> SafeZip:
-    """Open an untrusted zip archive after checking every entry; raises FormatError.
-
-    Only a regular file is opened. Besides each entry's own bounds, the whole archive may hold
-    at most ``max_entries`` entries, unpack to at most ``max_total`` bytes, and (past
-    ARCHIVE_RATIO_FLOOR) to at most MAX_RATIO times its own size.
-    """
-    path = Path(path)
-    handle = open_regular(path)
-    try:
-        size = os.fstat(handle.fileno()).st_size
-        declared = _declared_in(handle, size)
-        if declared is not None and declared > max_entries:  # 0xFFFF: zip64, 65,535 or more
-            raise FormatError(path, f"the archive has {declared:,} entries (limit {max_entries:,})")
-        try:
-            archive = zipfile.ZipFile(handle)
-        except _ZIP_ERRORS as exc:
-            raise FormatError(path, f"not a readable zip archive: {_zip_reason(exc)}") from None
-    except BaseException:
-        handle.close()
-        raise
-    try:
-        infos = archive.infolist()
-        if len(infos) > max_entries:
-            raise FormatError(
-                path, f"the archive has {len(infos):,} entries (limit {max_entries:,})"
-            )
-        total = 0
-        checked: dict[str, zipfile.ZipInfo] = {}
-        for info in infos:
-            where = f"entry {printable(info.filename)}"
-            problem = _entry_problem(info)
-            if problem:
-                raise FormatError(path, f"refused: {problem}", where)
-            if info.filename in checked:
-                raise FormatError(path, "refused: the name appears twice", where)
-            total += info.file_size
-            if total > max_total:
-                raise FormatError(
-                    path,
-                    f"refused: the archive unpacks to more than {max_total:,} bytes: a zip bomb",
-                    where,
-                )
-            checked[info.filename] = info
-        if total > ARCHIVE_RATIO_FLOOR and total > MAX_RATIO * max(size, 1):
-            raise FormatError(
-                path,
-                f"refused: the archive of {size:,} bytes unpacks to {total:,} bytes"
-                f" ({total / max(size, 1):,.0f} times; limit {MAX_RATIO}): a zip bomb",
-            )
-    except BaseException:
-        archive.close()
-        handle.close()
-        raise
-    return SafeZip(path, archive, checked, handle)
-
-
-def _zip_reason(exc: BaseException) -> str:
-    if isinstance(exc, NotImplementedError):
-        return "it uses a compression method that cannot be unpacked here"
-    if isinstance(exc, zlib.error | lzma.LZMAError):
-        return f"the compressed data is corrupt ({exc})"
-    return str(exc) or type(exc).__name__
-
-
-def declared_entries(path: Path) -> int | None:
-    """The entry count from the zip's end-of-directory record (None if there is none).
-
-    Read before ``zipfile`` loads the whole central directory, so that an archive declaring
-    millions of entries is refused without building millions of ZipInfo objects. Anything but
-    a regular file gives None (and is refused when opened).
-    """
-    try:
-        with open_regular(Path(path)) as handle:
-            return _declared_in(handle, os.fstat(handle.fileno()).st_size)
-    except (FormatError, OSError):
-        return None
-
-
-def _declared_in(handle: IO[bytes], size: int) -> int | None:
-    try:
-        handle.seek(max(0, size - _EOCD_SEARCH))
-        tail = handle.read(_EOCD_SEARCH)
-        handle.seek(0)
-    except OSError:
-        return None
-    found = tail.rfind(b"PK\x05\x06")
-    if found < 0 or found + 22 > len(tail):
-        return None
-    (count,) = struct.unpack("<H", tail[found + 10 : found + 12])
-    return int(count)  # 0xFFFF (zip64: more than 65,534 entries) is refused as too many
-
-
-def iter_entries(safe: SafeZip, suffix: str) -> Iterator[tuple[str, bytes]]:
-    """(name, bytes) of each entry whose name ends with suffix, in name order."""
-    for name in sorted(safe.names()):
-        if name.lower().endswith(suffix.lower()):
-            yield name, safe.read(name)
+    shown: Path | None = None,
+) -> CheckedZip:
+    """Open an untrusted zip archive after checking every entry (`core.archives`' rules);
+    refusals are FormatErrors naming ``shown`` (default: ``path``) and the entry."""
+    limits = ArchiveLimits(entries=max_entries, total=max_total, entry=MAX_ENTRY_BYTES)
+    return open_archive(path, limits, shown=shown, refusal=FormatError)

@@ -19,6 +19,7 @@ from typing import Any
 import spacy
 from spacy.tokens import DocBin, Span
 
+from claimdesk.core.formats import registry
 from claimdesk.core.formats.base import (
     ExportReport,
     ExportSource,
@@ -29,15 +30,12 @@ from claimdesk.core.formats.base import (
 )
 from claimdesk.core.progress import Progress, check_progress
 
-NAME = "spacy"
-TITLE = "spaCy v3 DocBin (.spacy)"
-FOLDER = False
-SUFFIX = ".spacy"
+FORMAT = registry.info_of(__name__)
 SPAN_KEY = "sc"
 
 
 def export(source: ExportSource, out: Path, progress: Progress | None = None) -> ExportReport:
-    report = ExportReport(NAME, out)
+    report = ExportReport(FORMAT.name, out)
     written = SpanDigest()
     nlp = spacy.blank("xx")
     docbin = DocBin(store_user_data=True)

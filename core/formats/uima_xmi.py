@@ -31,6 +31,7 @@ from typing import Any
 
 from cassis import Cas, TypeSystem, load_cas_from_xmi, load_typesystem
 
+from claimdesk.core.formats import registry
 from claimdesk.core.formats.base import (
     DocumentIn,
     ExportReport,
@@ -53,10 +54,7 @@ from claimdesk.core.formats.safe_files import (
 from claimdesk.core.limits import printable
 from claimdesk.core.progress import Progress, check_progress
 
-NAME = "uima-xmi"
-TITLE = "UIMA CAS XMI (INCEpTION, WebAnno)"
-FOLDER = True
-SUFFIX = ""
+FORMAT = registry.info_of(__name__)
 
 CLAIM = "webanno.custom.Claim"
 NAMED_ENTITY = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
@@ -92,7 +90,7 @@ def _file_name(doc_id: int, title: str) -> str:
 
 
 def export(source: ExportSource, out: Path, progress: Progress | None = None) -> ExportReport:
-    report = ExportReport(NAME, out)
+    report = ExportReport(FORMAT.name, out)
     written = SpanDigest()
     ts = typesystem()
     claim_type = ts.get_type(CLAIM)

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from claimdesk.core.formats import registry
 from claimdesk.core.formats.base import (
     ExportReport,
     ExportSource,
@@ -41,10 +42,7 @@ from claimdesk.core.formats.base import (
 )
 from claimdesk.core.progress import Progress, check_progress
 
-NAME = "w3c"
-TITLE = "W3C Web Annotation JSON-LD"
-FOLDER = False
-SUFFIX = ".jsonld"
+FORMAT = registry.info_of(__name__)
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_WINDOW = 32  # code points of prefix and suffix in each TextQuoteSelector
@@ -113,7 +111,7 @@ def _scope(source: str) -> str:
 
 
 def export(source: ExportSource, out: Path, progress: Progress | None = None) -> ExportReport:
-    report = ExportReport(NAME, out)
+    report = ExportReport(FORMAT.name, out)
     written = SpanDigest()
     project = source.project_name
     encode = json.JSONEncoder(ensure_ascii=False, indent=None).encode

@@ -47,7 +47,6 @@ APPLICATION_ID = 0x434C4D44
 # Bumped by every migration (each sets PRAGMA user_version); HEAD_REVISION is its Alembic id.
 SCHEMA_VERSION = 4
 HEAD_REVISION = "0004"
-PROJECT_SUFFIX = ".claimdesk"
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 

@@ -50,6 +50,7 @@ from claimdesk.core.store.tables import (
     status_table,
     utcnow,
 )
+from claimdesk.core.suffixes import PROJECT_SUFFIX
 from claimdesk.core.text.spans import Span
 from claimdesk.core.text.textio import Article
 
@@ -88,8 +89,8 @@ class Project:
         cls, path: Path | str, name: str | None = None, codebook: Codebook | None = None
     ) -> Project:
         path = Path(path)
-        if path.suffix != store.PROJECT_SUFFIX:
-            path = path.with_name(path.name + store.PROJECT_SUFFIX)
+        if path.suffix != PROJECT_SUFFIX:
+            path = path.with_name(path.name + PROJECT_SUFFIX)
         engine = store.create_database(path)
         with engine.begin() as conn:
             conn.execute(

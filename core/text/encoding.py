@@ -13,11 +13,12 @@ from charset_normalizer import from_bytes
 
 from claimdesk.core.errors import ClaimdeskError
 from claimdesk.core.limits import printable_path
+from claimdesk.core.text.regular_files import size_against_limit
 
 MAX_ARTICLE_BYTES = 50 * 1024 * 1024
 
 _BINARY = "looks like a binary file, not text"
-_EMPTY = "is empty"
+EMPTY_ARTICLE = "is empty"
 
 
 class ArticleError(ClaimdeskError):
@@ -189,9 +190,9 @@ def decode_bytes(data: bytes, path: Path) -> tuple[str, str]:
 def decode_article(data: bytes, path: Path) -> tuple[str, str, int]:
     """Decode a file's bytes: (text, encoding, how many bad UTF-8 bytes became U+FFFD)."""
     if not data:
-        raise ArticleError(path, _EMPTY)
+        raise ArticleError(path, EMPTY_ARTICLE)
     if len(data) > MAX_ARTICLE_BYTES:
-        raise ArticleError(path, _too_large(len(data)))
+        raise ArticleError(path, article_too_large(len(data)))
     replaced = 0
     for bom, codec, encoding in _BOMS:
         if data.startswith(bom):
@@ -217,7 +218,7 @@ def decode_article(data: bytes, path: Path) -> tuple[str, str, int]:
     if "\x00" in text or len(_CONTROL_CHARS.findall(text)) > _MAX_CONTROL_SHARE * len(text):
         raise ArticleError(path, _BINARY)
     if not text.strip():
-        raise ArticleError(path, _EMPTY)
+        raise ArticleError(path, EMPTY_ARTICLE)
     return text, encoding, replaced
 
 
@@ -375,17 +376,6 @@ def _typography(text: str) -> tuple[int, int]:
     return placed, misplaced
 
 
-def _too_large(size: int) -> str:
+def article_too_large(size: int) -> str:
+    """'is too large (50.2 MB; the limit is 50 MB)' for an article of ``size`` bytes."""
     return f"is too large ({size_against_limit(size, MAX_ARTICLE_BYTES)})"
-
-
-def size_against_limit(size: int, limit: int) -> str:
-    """Say a size over a limit ("50.2 MB; the limit is 50 MB") precisely enough that the two
-    never read as equal, down to the byte."""
-    mb = 1024 * 1024
-    limit_shown = f"{limit / mb:g} MB"
-    for places in (1, 2, 3):
-        shown = f"{size / mb:.{places}f}"
-        if float(shown) != limit / mb:
-            return f"{shown} MB; the limit is {limit_shown}"
-    return f"{size:,} bytes; the limit is {limit:,} bytes, {limit_shown}"

@@ -49,7 +49,9 @@ class FileTooLarge(ClaimdeskError):
         super().__init__(f"{size} > {limit}")
 
 
-def _open_fd(path: Path | str) -> int:
+def open_descriptor(path: Path | str) -> int:
+    """A read-only descriptor of `path`, opened without blocking (the one place a file is
+    opened, and the seam tests replace)."""
     # Non-blocking, so that a pipe put in the file's place after the check cannot block.
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     return os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
@@ -72,7 +74,7 @@ def open_regular(path: Path | str) -> IO[bytes]:
 
 
 def _open_checked(path: Path | str) -> IO[bytes]:
-    fd = _open_fd(path)
+    fd = open_descriptor(path)
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
@@ -98,3 +100,17 @@ def read_bounded(path: Path | str, limit: int) -> bytes:
     if len(data) > limit:
         raise FileTooLarge(len(data), limit, grew=True)
     return data
+
+
+def size_against_limit(size: int, limit: int) -> str:
+    """A size over a limit in words ("50.2 MB; the limit is 50 MB"), precise enough that the
+    two never read as equal, down to the byte; small limits in bytes."""
+    mb = 1024 * 1024
+    if limit < mb:
+        return f"{size:,} bytes; the limit is {limit:,} bytes"
+    limit_shown = f"{limit / mb:g} MB"
+    for places in (1, 2, 3):
+        shown = f"{size / mb:.{places}f}"
+        if float(shown) != limit / mb:
+            return f"{shown} MB; the limit is {limit_shown}"
+    return f"{size:,} bytes; the limit is {limit:,} bytes, {limit_shown}"

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from claimdesk.core.limits import TITLE_MAX, printable_path
+from claimdesk.core.suffixes import ARTICLE_SUFFIXES
 from claimdesk.core.text.cleanup import DEFAULT_CLEANUP_RULES, CleanupRule, RemovedLine, clean_text
 from claimdesk.core.text.encoding import (
-    _EMPTY,
+    EMPTY_ARTICLE,
     MAX_ARTICLE_BYTES,
     ArticleError,
-    _too_large,
+    article_too_large,
     decode_article,
     decode_bytes,
 )
@@ -27,7 +28,6 @@ __all__ = [
     "DEFAULT_CLEANUP_RULES",
     "MAX_ARTICLE_BYTES",
     "MAX_FOLDER_DEPTH",
-    "SUPPORTED_SUFFIXES",
     "Article",
     "ArticleError",
     "CleanupRule",
@@ -41,7 +41,6 @@ __all__ = [
     "title_from_text",
 ]
 
-SUPPORTED_SUFFIXES = (".txt", ".md")
 _TITLE_LIMIT = min(200, TITLE_MAX)
 # Folders are searched this many levels deep; anything deeper is reported, not searched (a
 # folder nested a thousand times is a trap or a mistake, not a corpus).
@@ -143,13 +142,13 @@ def read_article(
         reason = _FOLDER if exc.kind == "a folder" else _special_file(exc.mode)
         raise ArticleError(path, reason) from None
     except FileTooLarge as exc:
-        raise ArticleError(path, _too_large(exc.size)) from None
+        raise ArticleError(path, article_too_large(exc.size)) from None
     except OSError as error:
         raise ArticleError(path, _os_reason(error)) from None
     text, encoding, replaced = decode_article(data, path)
     text = normalise_text(text)
     if not text:
-        raise ArticleError(path, _EMPTY)
+        raise ArticleError(path, EMPTY_ARTICLE)
     removed: tuple[RemovedLine, ...] = ()
     if cleanup:
         text, removed = clean_text(text, rules)
@@ -195,7 +194,7 @@ def collect_article_paths(paths: Sequence[Path]) -> tuple[list[Path], list[tuple
                 else:
                     add(found)
         elif path.exists() or path.is_symlink():
-            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            if path.suffix.lower() not in ARTICLE_SUFFIXES:
                 problems.append((path, "not a .txt or .md file"))
             elif (kind := _not_a_file(path)) is not None:
                 problems.append((path, kind))
@@ -232,7 +231,7 @@ def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
                 yield path, listing
             else:
                 stack.append(iter(listing))
-        elif path.suffix.lower() in SUPPORTED_SUFFIXES:
+        elif path.suffix.lower() in ARTICLE_SUFFIXES:
             problem = _not_a_file(path)
             if problem != _FOLDER:  # a link to a folder: not followed, as said above
                 yield path, problem

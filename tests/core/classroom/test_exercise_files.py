@@ -15,7 +15,7 @@ import pytest
 
 from claimdesk.core.classroom.collect import collect, read_submission
 from claimdesk.core.classroom.exercise import ExerciseError, ExerciseFileError, read_exercise
-from claimdesk.core.classroom.exercise_files import json_items, write_archive
+from claimdesk.core.classroom.exercise_files import write_archive
 from claimdesk.core.classroom.workspace import SUBMISSION_MIMETYPE, open_workspace, workspaces_dir
 from claimdesk.core.store.project import Project
 from tests.core.classroom.classroom_kit import (
@@ -104,28 +104,28 @@ def hostile_files(folder: Path, good: Path) -> list[tuple[Path, str]]:
                 folder / "slip.claimdesk-submission",
                 [("mimetype", mime), ("submission.json", body), ("../../evil.txt", b"x")],
             ),
-            "unsafe path '../../evil.txt'",
+            "entry ../../evil.txt: refused: its path climbs out of the archive ('..')",
         ),
         (
             zip_with(
                 folder / "absolute.claimdesk-submission",
                 [("mimetype", mime), ("/etc/cron.d/evil", b"x")],
             ),
-            "unsafe path '/etc/cron.d/evil'",
+            "entry /etc/cron.d/evil: refused: it has an absolute path",
         ),
         (
             zip_with(
                 folder / "symlink.claimdesk-submission",
                 [("mimetype", mime), (symlink_entry("submission.json"), b"/etc/passwd")],
             ),
-            "symbolic link",
+            "entry submission.json: refused: it is a symbolic link",
         ),
         (
             zip_with(
                 folder / "bomb.claimdesk-submission",
                 [("mimetype", mime), ("submission.json", b"{" + b" " * 60_000_000 + b"}")],
             ),
-            "decompression bomb",
+            "entry submission.json: refused: it is compressed",
         ),
         (
             zip_with(
@@ -134,15 +134,21 @@ def hostile_files(folder: Path, good: Path) -> list[tuple[Path, str]]:
             ),
             "unexpected contents: 'readme.txt'",
         ),
-        (sqlite_with_trigger(folder / "sqlite.claimdesk-submission"), "not a zip archive"),
+        (
+            sqlite_with_trigger(folder / "sqlite.claimdesk-submission"),
+            "is not a Claimdesk submission (not a readable zip archive: ",
+        ),
         (
             zip_with(
                 folder / "many.claimdesk-submission",
                 [("mimetype", mime)] + [(f"e{n}", b"") for n in range(40)],
             ),
-            "it holds 41 entries",
+            "the archive has 41 entries (limit 16)",
         ),
-        (empty(folder / "empty.claimdesk-submission"), "not a zip archive"),
+        (
+            empty(folder / "empty.claimdesk-submission"),
+            "is not a Claimdesk submission (not a readable zip archive: ",
+        ),
         (
             zip_with(
                 folder / "exercise-mime.claimdesk-submission",
@@ -355,8 +361,6 @@ def test_millions_of_tiny_items_are_refused_before_parsing(
     ((_, reason),) = collect(project, [path]).rejected
     assert "holds 4,2" in reason and "items or more; at most 4,011,000 are allowed" in reason
     assert table_rows(project) == before
-    # Commas and brackets inside strings are text, not items.
-    assert json_items(b'{"a": "[,,,{", "b": [1, 2]}') == 5
 
 
 def test_a_student_with_overrides_cannot_start_and_one_named_gold_can(

@@ -14,8 +14,6 @@ from claimdesk.core.formats import safe_files
 from claimdesk.core.formats.base import FormatError
 from claimdesk.core.formats.safe_files import (
     check_xml_prolog,
-    declared_entries,
-    json_items,
     load_json,
     open_zip,
     parse_xml,
@@ -88,8 +86,8 @@ def _zip(path: Path, entries: dict[str, bytes]) -> Path:
         ("../evil.txt", "climbs out of the archive"),
         ("sources/../../evil.txt", "climbs out of the archive"),
         ("/etc/cron.d/evil", "absolute path"),
-        ("C:/Windows/evil.txt", "absolute path"),
-        ("..\\evil.txt", "climbs out of the archive"),
+        ("C:/Windows/evil.txt", "drive letter or a colon"),
+        ("..\\evil.txt", "backslash"),
     ],
 )
 def test_zip_slip_entries_are_refused_naming_the_entry(
@@ -139,7 +137,6 @@ def test_an_archive_declaring_too_many_entries_is_refused_before_its_directory_i
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = _zip(tmp_path / "many.qdpx", {f"s/{i}.txt": b"x" for i in range(30)})
-    assert declared_entries(path) == 30
 
     def listing(*_args: object) -> None:
         raise AssertionError("the central directory was read")
@@ -147,9 +144,6 @@ def test_an_archive_declaring_too_many_entries_is_refused_before_its_directory_i
     monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", listing)
     with pytest.raises(FormatError, match=r"many\.qdpx: the archive has 30 entries"):
         open_zip(path, max_entries=20)
-    assert declared_entries(tmp_path / "many.qdpx.missing") is None
-    (tmp_path / "plain.txt").write_bytes(b"not a zip")
-    assert declared_entries(tmp_path / "plain.txt") is None
 
 
 def test_damaged_entry_and_non_zip_are_reported(tmp_path: Path) -> None:
@@ -165,7 +159,7 @@ def test_damaged_entry_and_non_zip_are_reported(tmp_path: Path) -> None:
         archive.read("a.txt")
     not_zip = tmp_path / "text.qdpx"
     not_zip.write_text("just text")
-    with pytest.raises(FormatError, match=re.escape("text.qdpx: not a readable zip archive")):
+    with pytest.raises(FormatError, match=re.escape("text.qdpx: is not a readable zip archive")):
         open_zip(not_zip)
 
 
@@ -184,7 +178,8 @@ def test_only_regular_files_are_read_and_nothing_blocks(tmp_path: Path) -> None:
         read_regular(link, 100)
     with pytest.raises(FormatError, match=r"^zero\.json: is a device"):
         open_zip(link)
-    assert declared_entries(fifo) is None and declared_entries(link) is None
+    with pytest.raises(FormatError, match=r"^pipe\.json: is a named pipe \(FIFO\); only regular"):
+        open_zip(fifo)
     with pytest.raises(FormatError, match=r"^pipe\.json: entry a: is a folder"):
         read_regular(tmp_path, 100, fifo, "entry a")
 
@@ -195,16 +190,11 @@ def test_a_file_over_the_limit_is_refused_with_sizes_that_differ(tmp_path: Path)
     with pytest.raises(FormatError, match=r"^big\.json: is 3\.3 MB; the limit is 3 MB$"):
         read_regular(path, 3 * 1024**2)
     path.write_bytes(b"x" * (3 * 1024**2 + 1))  # MB rounding would say "3 MB; the limit is 3 MB"
-    with pytest.raises(FormatError, match=r"is 3,145,729 bytes; the limit is 3,145,728 bytes$"):
+    with pytest.raises(
+        FormatError, match=r"is 3,145,729 bytes; the limit is 3,145,728 bytes, 3 MB$"
+    ):
         read_regular(path, 3 * 1024**2)
     assert read_regular(path, 4 * 1024**2) == b"x" * (3 * 1024**2 + 1)
-
-
-def test_json_items_are_counted_outside_strings() -> None:
-    assert json_items(b'[{"a": 1}, [2, 3]]') == 5
-    assert json_items(b'{"t": "' + b"[{,}]" * 10 + b'"}') == 31  # rough: within the limit
-    many = b'["' + b'[{,\\"' * 2_000_000 + b'", 1]'
-    assert json_items(many) == 2  # precise: the brackets and commas are text
 
 
 def test_json_errors_become_sentences_with_the_line() -> None:
@@ -216,7 +206,7 @@ def test_json_errors_become_sentences_with_the_line() -> None:
         load_json(b"[\n0,\n" + b"7" * 5000 + b"]", Path("t.json"))
     with pytest.raises(FormatError, match=r"^t\.json: line 1: is not UTF-8 text \(byte 3\)"):
         load_json(b'["\xff"]', Path("t.json"))
-    with pytest.raises(FormatError, match=r"^t\.json: holds 6 JSON items; the limit is 3$"):
+    with pytest.raises(FormatError, match=r"^t\.json: holds 7 JSON items; the limit is 3$"):
         load_json(b"[[], [], []]", Path("t.json"), max_items=3)
     assert load_json(b'\xef\xbb\xbf{"a": [1]}', Path("t.json")) == {"a": [1]}
 

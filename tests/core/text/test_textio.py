@@ -838,7 +838,7 @@ def test_an_unreadable_file_is_rejected(tmp_path: Path, monkeypatch: pytest.Monk
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(claimdesk.core.text.regular_files, "_open_fd", refuse)
+    monkeypatch.setattr(claimdesk.core.text.regular_files, "open_descriptor", refuse)
     with pytest.raises(ArticleError) as error:
         read_article(path)
     assert str(error.value) == "secret.txt: cannot be read: permission denied"
@@ -854,7 +854,7 @@ def test_a_file_over_the_size_limit_is_rejected_before_it_is_read(
     def must_not_read(*args: object, **kwargs: object) -> None:
         raise AssertionError("the file was opened")
 
-    monkeypatch.setattr(claimdesk.core.text.regular_files, "_open_fd", must_not_read)
+    monkeypatch.setattr(claimdesk.core.text.regular_files, "open_descriptor", must_not_read)
     with pytest.raises(ArticleError) as error:
         read_article(path)
     # One byte over: the message never reads as if the size equalled the limit.
@@ -873,7 +873,7 @@ def test_a_file_over_the_size_limit_is_rejected_before_it_is_read(
     ],
 )
 def test_a_size_over_the_limit_never_reads_as_the_limit(size: int, shown: str) -> None:
-    assert claimdesk.core.text.encoding.size_against_limit(size, MAX_ARTICLE_BYTES) == shown
+    assert claimdesk.core.text.regular_files.size_against_limit(size, MAX_ARTICLE_BYTES) == shown
 
 
 def test_bytes_over_the_size_limit_are_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
