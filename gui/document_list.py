@@ -78,13 +78,6 @@ class DocumentListModel(QAbstractTableModel):
             )
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
 
-    def update_row(self, summary: DocumentSummary) -> None:
-        for row, current in enumerate(self._rows):
-            if current.id == summary.id:
-                self._rows[row] = summary
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
-                return
-
     def summary(self, row: int) -> DocumentSummary:
         return self._rows[row]
 

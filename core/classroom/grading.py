@@ -197,7 +197,7 @@ def grade(
         if progress is not None and not progress(done, len(students)):
             raise Cancelled
         graded.append(
-            _grade_student(
+            grade_student(
                 student.annotator_id,
                 student.annotator_name,
                 student.student_name,
@@ -291,7 +291,7 @@ def _by_document(claims: Iterable[Claim]) -> dict[int, list[Claim]]:
     return grouped
 
 
-def _grade_student(
+def grade_student(
     annotator_id: int,
     annotator_name: str,
     student_name: str,

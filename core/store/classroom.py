@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Connection, Table, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from claimdesk.core.records import Status
 from claimdesk.core.store.classroom_records import (
@@ -28,30 +28,20 @@ from claimdesk.core.store.classroom_records import (
     WorkspaceSetup,
 )
 from claimdesk.core.store.tables import (
-    Annotation,
-    Annotator,
-    Document,
-    DocumentStatus,
-    Exercise,
-    Label,
-    Submission,
-    SubmissionVersion,
-    Workspace,
+    annotation_table,
+    annotator_table,
+    document_table,
+    exercise_table,
+    label_table,
+    status_table,
+    submission_table,
+    workspace_table,
 )
+from claimdesk.core.store.tables import submission_version_table as version_table
 from claimdesk.core.store.tables import utcnow as utcnow  # the classroom's clock, as stored
 
 if TYPE_CHECKING:
     from claimdesk.core.store.project import Project
-
-annotation_table = cast(Table, Annotation.__table__)
-annotator_table = cast(Table, Annotator.__table__)
-document_table = cast(Table, Document.__table__)
-exercise_table = cast(Table, Exercise.__table__)
-label_table = cast(Table, Label.__table__)
-status_table = cast(Table, DocumentStatus.__table__)
-submission_table = cast(Table, Submission.__table__)
-version_table = cast(Table, SubmissionVersion.__table__)
-workspace_table = cast(Table, Workspace.__table__)
 
 
 # -- reads --------------------------------------------------------------------------------------

@@ -18,7 +18,10 @@ from sqlalchemy import Connection, Table, bindparam, delete, insert, select, upd
 
 from claimdesk.core.errors import EditError
 from claimdesk.core.records import AnnotationRecord, Changes, Status, StatusChange
-from claimdesk.core.store.classroom import (
+from claimdesk.core.store.classroom import version_work
+from claimdesk.core.store.classroom_records import ExerciseRecord, Work
+from claimdesk.core.store.edits import Command
+from claimdesk.core.store.tables import (
     annotation_table,
     annotator_table,
     exercise_table,
@@ -26,11 +29,8 @@ from claimdesk.core.store.classroom import (
     status_table,
     submission_table,
     utcnow,
-    version_table,
-    version_work,
 )
-from claimdesk.core.store.classroom_records import ExerciseRecord, Work
-from claimdesk.core.store.edits import Command
+from claimdesk.core.store.tables import submission_version_table as version_table
 
 _INSERT_ANNOTATION = (
     'INSERT INTO annotation (document_id, label_id, annotator_id, start, "end", quote, note, '

@@ -284,14 +284,8 @@ def test_everything_imports_the_installed_names(path: Path) -> None:
     assert offending == [], f"{relative(path)} imports a bare core/gui; use claimdesk.core/gui"
 
 
-# Private names still reached from another module; each is to be made public or moved next
-# to its one user, then removed from this list.
-KNOWN_PRIVATE_REACHES = {
-    (
-        "tests/core/classroom/test_grading_matching.py",
-        "claimdesk.core.classroom.grading._grade_student",
-    ),
-}
+# Private names still reached from another module (none: keep it that way).
+KNOWN_PRIVATE_REACHES: set[tuple[str, str]] = set()
 
 
 def private(name: str) -> bool:

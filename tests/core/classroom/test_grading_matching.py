@@ -7,7 +7,7 @@ from datetime import datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimdesk.core.classroom.grading import Claim, GradedLabel, StudentGrades, _grade_student
+from claimdesk.core.classroom.grading import Claim, GradedLabel, StudentGrades, grade_student
 
 LABELS = (
     GradedLabel(1, "Claim", "#e6194b", ""),
@@ -35,7 +35,7 @@ def claims(draw: st.DrawFn) -> tuple[Claim, ...]:
 
 
 def graded(mine: tuple[Claim, ...], key: tuple[Claim, ...], tolerance: int | None) -> StudentGrades:
-    return _grade_student(1, "S", "S", "", datetime(2026, 1, 1), 0, mine, key, LABELS, tolerance)
+    return grade_student(1, "S", "S", "", datetime(2026, 1, 1), 0, mine, key, LABELS, tolerance)
 
 
 @settings(max_examples=300, deadline=None)
