@@ -19,9 +19,13 @@ def _make_dry_run(target: str, venv: Path) -> list[str]:
     """The commands `make TARGET` would run with this venv folder (make -n runs nothing)."""
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
+    # Run as from a shell, also when the suite itself runs under `make test` (a sub-make would
+    # inherit MAKEFLAGS and announce the directories it enters).
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
     result = subprocess.run(
-        ["make", "-n", target, f"VENV={venv}"],
+        ["make", "--no-print-directory", "-n", target, f"VENV={venv}"],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         timeout=60,
