@@ -13,11 +13,11 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
-from claimdesk.core import PrintVersion, version
+from claimdesk.core import PrintVersion
 from claimdesk.core.errors import ProjectError
 from claimdesk.core.paths import resources_dir
 from claimdesk.core.suffixes import EXERCISE_SUFFIX, PROJECT_SUFFIX, SUBMISSION_SUFFIX
-from claimdesk.gui.excepthook import CrashReporter
+from claimdesk.gui.excepthook import CrashReporter, log_start
 from claimdesk.gui.excepthook import install as install_excepthooks
 from claimdesk.gui.settings import Settings
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from claimdesk.gui.main_window import MainWindow
 
 PROGRAM = "claimdesk"
+START_LINE_DELAY_MS = 1000
 
 # Start-up shows a splash as soon as Qt is up, then imports the window's widgets and paints the
 # window, and only then imports the database layer (SQLAlchemy takes about as long to import as
@@ -225,7 +226,6 @@ def _run(
 
         splash.close()  # the window has painted (QSplashScreen.finish may wait a second)
         show_focus_frames(app)
-        log_start()
 
         # Listen for later launches once the window is up (QtNetwork loads after the paint).
         server = InstanceServer(window)
@@ -241,28 +241,12 @@ def _run(
             deliver(window, path, None)
         if loaded is not None:
             loaded(window)
+        # The log's start line (the version and platform lookups cost ~50 ms) once the article
+        # is on screen; an error before then writes it first (CrashReporter).
+        QTimer.singleShot(START_LINE_DELAY_MS, lambda: log_start(PROGRAM))
 
     after_first_paint(window, load)
     return app.exec()
-
-
-def log_start() -> None:
-    """Open the log (after the first paint: it costs start-up time) with what a report needs."""
-    import logging
-    import platform
-
-    from PySide6 import __version__ as pyside_version
-
-    from claimdesk.core.logs import configure_logging
-
-    if configure_logging(PROGRAM) is not None:
-        logging.getLogger(__name__).info(
-            "Claimdesk %s started (Python %s, PySide6 %s, %s)",
-            version(),
-            platform.python_version(),
-            pyside_version,
-            platform.platform(),
-        )
 
 
 def deliver(window: MainWindow, path: str, pending: list[str] | None) -> None:

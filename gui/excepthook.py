@@ -43,6 +43,32 @@ def message(exc: BaseException, log_file: Path | None) -> str:
     )
 
 
+_started: set[Path] = set()  # the log files that have their start line
+
+
+def log_start(program: str) -> Path | None:
+    """Open the program's log and write its start line (version, Python, Qt, platform), once;
+    return the log file (None when it cannot be written)."""
+    import logging
+    import platform
+
+    from PySide6 import __version__ as pyside_version
+
+    from claimdesk.core.logs import configure_logging
+
+    path = configure_logging(program)  # a no-op when it is set up already
+    if path is not None and path not in _started:
+        _started.add(path)
+        logging.getLogger(__name__).info(
+            "Claimdesk %s started (Python %s, PySide6 %s, %s)",
+            version(),
+            platform.python_version(),
+            pyside_version,
+            platform.platform(),
+        )
+    return path
+
+
 class CrashReporter(QObject):
     """Logs unexpected errors from any thread and shows them, one dialog at a time, in the
     GUI thread. ``prompts`` may be set after installation (the window comes later)."""
@@ -70,11 +96,8 @@ class CrashReporter(QObject):
         # Imported here: this module loads before the window's first paint, and so stays light.
         import logging
 
-        from claimdesk.core.logs import configure_logging
-
-        # Configured at start-up after the first paint; again here in case the error came
-        # first (a no-op when it is set up already).
-        log_file = configure_logging(self.program)
+        # Configured at start-up once the project is shown; here first if the error came first.
+        log_file = log_start(self.program)
         logging.getLogger(__name__).critical(
             "Claimdesk %s: unexpected error in %s", version(), where, exc_info=(kind, exc, tb)
         )

@@ -106,8 +106,9 @@ class Annotator(Base):
             "uq_annotator_gold_set",
             "is_gold",
             unique=True,
+            # The migration (0004) also carries the PostgreSQL form; naming it here would load
+            # SQLAlchemy's whole PostgreSQL dialect (19 modules) at every start-up.
             sqlite_where=text("is_gold = 1"),
-            postgresql_where=text("is_gold"),
         ),
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -168,3 +170,23 @@ def test_upsert_and_insert_if_absent(project: Project) -> None:
 def test_the_engine_is_private(project: Project) -> None:
     assert "engine" not in vars(project)
     assert "_engine" in vars(project)
+
+
+def test_opening_a_project_loads_only_the_sqlite_dialect(tmp_path: Path) -> None:
+    # Start-up time: SQLAlchemy's PostgreSQL dialect is 19 modules the desktop never needs to
+    # open a project (only a migration names it).
+    path = tmp_path / "p.claimdesk"
+    Project.create(path).close()
+    script = (
+        "import sys\n"
+        "from claimdesk.core.store.project import Project\n"
+        f"with Project.open({str(path)!r}) as p:\n"
+        "    p.documents()\n"
+        "others = ('postgresql', 'mysql', 'mssql', 'oracle')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[:3][-1] in others"
+        " and m.startswith('sqlalchemy.dialects.')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.strip() == "[]"
