@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Connection, func, insert, select, update
 
 from claimdesk.core.records import Status
+from claimdesk.core.store import sqlite
 from claimdesk.core.store.classroom_records import (
     CurrentSubmission,
     ExerciseInfo,
@@ -244,16 +245,15 @@ def claim_rows(
 ) -> list[tuple[int, int, int, int, int, str]]:
     """(annotator, document, label, start, end, quote) of these annotators on these documents,
     ordered by annotator, document and position."""
-    # Plain DB-API rows: a class of 40 brings tens of thousands; row objects would cost more.
-    marks = ", ".join("?" * len(document_ids))
-    people = ", ".join("?" * len(annotator_ids))
-    sql = (
-        'SELECT annotator_id, document_id, label_id, start, "end", quote FROM annotation'
-        f" WHERE document_id IN ({marks}) AND annotator_id IN ({people})"
-        ' ORDER BY annotator_id, document_id, start, "end", label_id'
+    # Plain driver rows: a class of 40 brings tens of thousands; row objects would cost more.
+    a = annotation_table
+    query = (
+        select(a.c.annotator_id, a.c.document_id, a.c.label_id, a.c.start, a.c.end, a.c.quote)
+        .where(a.c.document_id.in_(document_ids), a.c.annotator_id.in_(annotator_ids))
+        .order_by(a.c.annotator_id, a.c.document_id, a.c.start, a.c.end, a.c.label_id)
     )
     with project.reading() as conn:
-        rows = conn.exec_driver_sql(sql, (*document_ids, *annotator_ids)).fetchall()
+        rows = sqlite.plain_rows(conn, query)
     return cast(list[tuple[int, int, int, int, int, str]], rows)
 
 

@@ -12,12 +12,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import starmap
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Select, Table, bindparam, delete, func, insert, select, update
 
 from claimdesk.core.errors import EditError
 from claimdesk.core.records import AnnotationRecord, Changes, Status, StatusChange
+from claimdesk.core.store import sqlite
 from claimdesk.core.store.classroom import version_work
 from claimdesk.core.store.classroom_records import ExerciseRecord, Work
 from claimdesk.core.store.edits import Command
@@ -32,9 +33,16 @@ from claimdesk.core.store.tables import (
 )
 from claimdesk.core.store.tables import submission_version_table as version_table
 
-_INSERT_ANNOTATION = (
-    'INSERT INTO annotation (document_id, label_id, annotator_id, start, "end", quote, note, '
-    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_ANNOTATION_VALUES = (
+    "document_id",
+    "label_id",
+    "annotator_id",
+    "start",
+    "end",
+    "quote",
+    "note",
+    "created_at",
+    "updated_at",
 )
 
 
@@ -192,16 +200,14 @@ def _store_work(
         journal.removed(a, old)
         conn.execute(delete(a).where(*mine))
     now = utcnow()
-    stamp = now.isoformat(" ", timespec="microseconds")
+    stamp = sqlite.stored_time(now)
     labels = exercise.labels  # checked by the caller: every label of the work is there
     rows = [
         (document_id, labels[label], annotator_id, start, end, quote, note, stamp, stamp)
         for document_id, label, start, end, quote, note in work.spans
     ]
     if rows:
-        # Plain DB-API executemany: at 40,000 rows SQLAlchemy's per-value processing costs more
-        # than SQLite's inserts. Timestamps in SQLAlchemy's SQLite format.
-        conn.exec_driver_sql(_INSERT_ANNOTATION, rows)
+        sqlite.insert_many(conn, a, _ANNOTATION_VALUES, rows)
         # Whole rows in column order (an AnnotationRecord's order) with the ids SQLite gave
         # them, for undo and redo.
         journal.added(
@@ -244,15 +250,15 @@ def _inserted_ids(
     AUTOINCREMENT gives every new row a larger id than any before it: when the ids found span
     exactly as many numbers as rows were inserted, they are the rows' ids in order.
     """
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    marks = ", ".join("?" * len(documents))
-    scope = f" FROM annotation WHERE annotator_id = ? AND document_id IN ({marks})"
-    params = (annotator_id, *documents)
-    low, high, count = raw.execute("SELECT min(id), max(id), count(*)" + scope, params).fetchone()
+    a = annotation_table
+    mine = (a.c.annotator_id == annotator_id, a.c.document_id.in_(documents))
+    span = select(func.min(a.c.id), func.max(a.c.id), func.count(a.c.id)).where(*mine)
+    ((low, high, count),) = sqlite.plain_rows(conn, cast("Select[Any]", span))
     if count == len(rows) and high - low + 1 == count:
         return list(range(low, high + 1))
-    found = raw.execute('SELECT document_id, label_id, start, "end", id' + scope, params)
+    found = sqlite.plain_rows(
+        conn, select(a.c.document_id, a.c.label_id, a.c.start, a.c.end, a.c.id).where(*mine)
+    )
     ids = {(d, lb, st, en): i for d, lb, st, en, i in found}  # a span is unique per annotator
     return [ids[(d, lb, st, en)] for d, lb, _who, st, en, *_rest in rows]
 
