@@ -17,7 +17,7 @@ from claimdesk.core import PrintVersion
 from claimdesk.core.errors import ProjectError
 from claimdesk.core.paths import resources_dir
 from claimdesk.core.suffixes import EXERCISE_SUFFIX, PROJECT_SUFFIX, SUBMISSION_SUFFIX
-from claimdesk.gui.excepthook import CrashReporter, log_start
+from claimdesk.gui.excepthook import PROGRAM, CrashReporter, log_start
 from claimdesk.gui.excepthook import install as install_excepthooks
 from claimdesk.gui.settings import Settings
 
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from claimdesk.gui.dialogs import Prompts
     from claimdesk.gui.main_window import MainWindow
 
-PROGRAM = "claimdesk"
 START_LINE_DELAY_MS = 1000
 
 # Start-up shows a splash as soon as Qt is up, then imports the window's widgets and paints the

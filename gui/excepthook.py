@@ -23,23 +23,33 @@ if TYPE_CHECKING:
     from claimdesk.gui.dialogs import Prompts
 
 TITLE = "Claimdesk: unexpected error"
+PROGRAM = "claimdesk"  # the window's log is claimdesk.log
+
+
+def what_happened(exc: BaseException) -> str:
+    """An unexpected error in one line, as the user may read it (escaped, bounded)."""
+    from claimdesk.core.limits import printable
+
+    return printable(f"{type(exc).__name__}: {exc}", 300)
+
+
+def where_logged(log_file: Path | None) -> str:
+    """Where the details of an unexpected error are (the traceback went to the log)."""
+    from claimdesk.core.limits import printable_path
+
+    if log_file is None:
+        return "Claimdesk could not write a log file, so the details are lost."
+    return (
+        f"The details are in the log file:\n{printable_path(log_file)}\n\n"
+        "Please send that file along when you report the problem."
+    )
 
 
 def message(exc: BaseException, log_file: Path | None) -> str:
     """What the dialog says: the error in one line, and where its details are."""
-    from claimdesk.core.limits import printable, printable_path
-
-    what = printable(f"{type(exc).__name__}: {exc}", 300)
-    if log_file is None:
-        where = "Claimdesk could not write a log file, so the details are lost."
-    else:
-        where = (
-            f"The details are in the log file:\n{printable_path(log_file)}\n\n"
-            "Please send that file along when you report the problem."
-        )
     return (
         "Something went wrong inside Claimdesk, and what you just did may not have finished.\n\n"
-        f"{what}\n\n{where}"
+        f"{what_happened(exc)}\n\n{where_logged(log_file)}"
     )
 
 
@@ -75,7 +85,7 @@ class CrashReporter(QObject):
 
     _report = Signal(str)
 
-    def __init__(self, program: str = "claimdesk", prompts: Prompts | None = None) -> None:
+    def __init__(self, program: str = PROGRAM, prompts: Prompts | None = None) -> None:
         super().__init__()
         self.program = program
         self.prompts = prompts

@@ -22,7 +22,6 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
@@ -32,11 +31,13 @@ from PySide6.QtWidgets import QLabel, QProgressDialog, QStatusBar, QWidget
 
 from claimdesk.core.errors import ClaimdeskError
 from claimdesk.core.progress import Cancelled, Progress
+from claimdesk.gui.excepthook import PROGRAM, log_start, what_happened, where_logged
 
 if TYPE_CHECKING:
     from claimdesk.core.store.project import Project
 
 __all__ = [
+    "USER_ERRORS",
     "LabelReporter",
     "Reporter",
     "Task",
@@ -47,7 +48,6 @@ __all__ = [
     "progress_dialog",
     "run_task",
     "running_tasks",
-    "user_errors",
 ]
 
 log = logging.getLogger(__name__)
@@ -55,11 +55,8 @@ log = logging.getLogger(__name__)
 R = TypeVar("R")
 
 
-@cache
-def user_errors() -> tuple[type[BaseException], ...]:
-    """Errors whose message is written for the user; anything else is a bug, logged with its
-    traceback."""
-    return (ClaimdeskError, OSError)
+# Errors whose message is written for the user; anything else is a bug, logged with its traceback.
+USER_ERRORS: tuple[type[BaseException], ...] = (ClaimdeskError, OSError)
 
 
 # The tasks under way, each held here from start() until it has ended: the one keep-alive.
@@ -159,7 +156,8 @@ class Task(QObject):
         _RUNNING.discard(self)
         if self.owner is not None and _alive(self.owner):
             self.owner.removeEventFilter(self)
-        if error is not None and not isinstance(error, (Cancelled, *user_errors())):
+        if error is not None and not isinstance(error, USER_ERRORS):
+            log_start(PROGRAM)  # the log is open (a no-op once it is)
             log.error("Unexpected error in long work", exc_info=error)
         if self._deliverable():
             if error is None:
@@ -251,15 +249,11 @@ class LabelReporter:
 
 def failure_text(error: BaseException, nothing: str = "") -> str:
     """A failure as the user reads it: what still holds, then the reason; never a traceback."""
-    if isinstance(error, user_errors()):
+    if isinstance(error, USER_ERRORS):
         reason = str(error) or type(error).__name__
-    else:
-        from claimdesk.core.logs import log_file
-
-        reason = (
-            f"Something unexpected went wrong ({type(error).__name__}: {error}). "
-            f"The details are in Claimdesk's log, {log_file('claimdesk')}."
-        )
+    else:  # logged by the task (Task._ended) with its traceback
+        logged = log_start(PROGRAM)
+        reason = f"Something unexpected went wrong ({what_happened(error)}). {where_logged(logged)}"
     return f"{nothing}\n\n{reason}" if nothing else reason
 
 
