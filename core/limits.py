@@ -12,6 +12,7 @@ import contextlib
 import os
 import re
 import unicodedata
+from collections.abc import Callable, Container, Iterable
 
 # Lengths in characters (code points). The name columns are String(200) in the schema.
 LABEL_NAME_MAX = 200
@@ -77,6 +78,13 @@ def text_problem(value: str, what: str, limit: int) -> str | None:
 def is_gold_name_in_a_file(name: str) -> bool:
     """Whether an annotator name read from a dataset file may stand for a gold set."""
     return GOLD_NAMES_IN_FILES.fullmatch(" ".join(name.split()).casefold()) is not None
+
+
+def first_free_name(
+    candidates: Iterable[str], taken: Container[str], key: Callable[[str], str] = str
+) -> str:
+    """The first candidate whose ``key`` is not in ``taken`` (candidates may be endless)."""
+    return next(name for name in candidates if key(name) not in taken)
 
 
 def printable(text: str, limit: int = 120) -> str:

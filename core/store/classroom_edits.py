@@ -10,13 +10,14 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import starmap
+from itertools import chain, count, starmap
 from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Connection, Select, Table, bindparam, delete, func, insert, select, update
 
 from claimdesk.core.errors import EditError
+from claimdesk.core.limits import first_free_name
 from claimdesk.core.records import AnnotationRecord, Changes, Status, StatusChange
 from claimdesk.core.store import sqlite
 from claimdesk.core.store.classroom import version_work
@@ -342,14 +343,11 @@ def _annotator_for(
         shared = any(int(local) in mine for documents in used for _e, local in documents)
         if not shared:
             return int(annotator_id), False
+    # Names differing only in case would read as one person: compare them casefolded.
     taken = {str(n).casefold() for n in conn.execute(select(an.c.name)).scalars()}
-    candidates = [display, f"{display} – {exercise.title}"[:190]]
-    candidate = next((c for c in candidates if c.casefold() not in taken), None)
-    number = 2
-    while candidate is None:
-        attempt = f"{candidates[1]} #{number}"
-        candidate = attempt if attempt.casefold() not in taken else None
-        number += 1
+    titled = f"{display} – {exercise.title}"[:190]
+    numbered = (f"{titled} #{n}" for n in count(2))
+    candidate = first_free_name(chain([display, titled], numbered), taken, str.casefold)
     return _insert_one(conn, journal, an, {"name": candidate, "created_at": utcnow()}), True
 
 

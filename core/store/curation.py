@@ -9,12 +9,14 @@ export and report still tells the two apart.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import chain, count
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, false, insert, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from claimdesk.core.errors import EditError
+from claimdesk.core.limits import first_free_name
 from claimdesk.core.records import AnnotationRecord, AnnotatorRecord, Changes, StatusChange
 from claimdesk.core.store.edits import AddAnnotation, Command, DeleteAnnotations
 from claimdesk.core.store.tables import annotation_table, annotator_table, utcnow
@@ -97,13 +99,8 @@ def _free_name(conn: Connection, avoid: Iterable[str]) -> str:
     """The gold set's name: Gold if no person holds it, else Gold (curated), Gold (curated 2)…"""
     people = select(annotator_table.c.name).where(annotator_table.c.is_gold == false())
     taken = {str(n) for n in conn.execute(people).scalars()} | set(avoid)
-    if GOLD_SET_NAME not in taken:
-        return GOLD_SET_NAME
-    name, number = f"{GOLD_SET_NAME} (curated)", 2
-    while name in taken:
-        name = f"{GOLD_SET_NAME} (curated {number})"
-        number += 1
-    return name
+    numbered = (f"{GOLD_SET_NAME} (curated {n})" for n in count(2))
+    return first_free_name(chain([GOLD_SET_NAME, f"{GOLD_SET_NAME} (curated)"], numbered), taken)
 
 
 # -- curation's commands -----------------------------------------------------------------------

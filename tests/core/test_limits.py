@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from claimdesk.core.limits import (
     LABEL_NAME_MAX,
+    first_free_name,
     is_gold_name_in_a_file,
     name_problem,
     printable,
@@ -51,3 +52,14 @@ def test_a_file_name_that_is_not_utf8_shows_its_bytes_and_never_a_surrogate() ->
     shown.encode("utf-8")  # storable as UTF-8
     assert printable_path("a\u202egpj.txt") == "a\\u202egpj.txt"
     assert printable_path("lone \ud800") == "lone \\ud800"
+
+
+def test_the_first_free_name_comes_from_an_endless_list_and_may_ignore_case() -> None:
+    from itertools import chain, count
+
+    names = lambda: chain(["Ann", "Ann – Week 1"], (f"Ann – Week 1 #{n}" for n in count(2)))  # noqa: E731
+    assert first_free_name(names(), set()) == "Ann"
+    assert first_free_name(names(), {"Ann"}) == "Ann – Week 1"
+    taken = {"ann", "ann – week 1", "ann – week 1 #2"}
+    assert first_free_name(names(), taken) == "Ann"  # compared as written
+    assert first_free_name(names(), taken, str.casefold) == "Ann – Week 1 #3"
