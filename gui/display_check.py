@@ -95,13 +95,19 @@ def _missing(names: Iterable[str], load: Loader) -> list[str]:
     return [name for name in names if not load(name)]
 
 
-def missing_message(what: str, missing: list[str], packages: Mapping[str, str]) -> str:
+def missing_message(
+    what: str, missing: list[str], packages: Mapping[str, str], environ: Mapping[str, str]
+) -> str:
+    import shutil  # only when something is missing
+
     wanted = list(dict.fromkeys(packages[name] for name in missing))
     them = "it" if len(wanted) == 1 else "them"
-    return (
-        f"Claimdesk cannot {what}: missing {', '.join(missing)}. "
-        f"Install {them} with: sudo apt-get install {' '.join(wanted)}"
-    )
+    apt = f"sudo apt-get install {' '.join(wanted)}"
+    if shutil.which("apt-get", path=environ.get("PATH", os.defpath)) is not None:
+        hint = f"Install {them} with: {apt}"
+    else:  # the names are Debian's: other systems name their packages otherwise
+        hint = f"Install the packages that provide {them} (on Debian and Ubuntu: {apt})"
+    return f"Claimdesk cannot {what}: missing {', '.join(missing)}. {hint}"
 
 
 def no_display_message(unset: list[str]) -> str:
@@ -128,7 +134,7 @@ def display_problem(
     window = any(name in WINDOW_SYSTEMS for name in wanted)
     if missing:
         what = "open a window" if window else "start Qt"
-        return missing_message(what, missing, QTGUI_LIBRARIES)
+        return missing_message(what, missing, QTGUI_LIBRARIES, environ)
     unset: list[str] = []
     missing_xcb: list[str] = []
     for name in wanted:
@@ -145,7 +151,7 @@ def display_problem(
         else:
             return None  # offscreen, minimal, vnc, eglfs…: no window system to reach
     if missing_xcb:
-        return missing_message("open a window", missing_xcb, XCB_LIBRARIES)
+        return missing_message("open a window", missing_xcb, XCB_LIBRARIES, environ)
     return no_display_message(list(dict.fromkeys(unset)))
 
 

@@ -34,6 +34,16 @@ NO_DISPLAY_LINE = (
 )
 
 
+@pytest.fixture
+def debian(tmp_path: Path) -> str:
+    """A PATH on which apt-get is found (the unit tests do not depend on the machine's)."""
+    apt = tmp_path / "bin" / "apt-get"
+    apt.parent.mkdir()
+    apt.write_text("#!/bin/sh\n")
+    apt.chmod(0o755)
+    return str(apt.parent)
+
+
 class Loader:
     """Loads every library except the missing ones; records what was asked."""
 
@@ -46,15 +56,28 @@ class Loader:
         return name not in self.missing
 
 
-def test_missing_xcb_libraries_are_named_with_the_command_that_installs_them() -> None:
-    assert display_problem({"DISPLAY": ":0"}, Loader(*BARE), "linux") == MISSING_LINE
+def test_missing_xcb_libraries_are_named_with_the_command_that_installs_them(
+    debian: str,
+) -> None:
+    environ = {"DISPLAY": ":0", "PATH": debian}
+    assert display_problem(environ, Loader(*BARE), "linux") == MISSING_LINE
 
 
-def test_one_missing_library_is_named_alone() -> None:
-    line = display_problem({"DISPLAY": ":0"}, Loader("libxcb-cursor.so.0"), "linux")
+def test_one_missing_library_is_named_alone(debian: str) -> None:
+    environ = {"DISPLAY": ":0", "PATH": debian}
+    line = display_problem(environ, Loader("libxcb-cursor.so.0"), "linux")
     assert line == (
         "Claimdesk cannot open a window: missing libxcb-cursor.so.0. "
         "Install it with: sudo apt-get install libxcb-cursor0"
+    )
+
+
+def test_without_apt_the_debian_names_are_given_as_such(tmp_path: Path) -> None:
+    environ = {"DISPLAY": ":0", "PATH": str(tmp_path)}
+    assert display_problem(environ, Loader(*BARE), "linux") == (
+        "Claimdesk cannot open a window: missing libxcb-icccm.so.4, libxcb-keysyms.so.1. "
+        "Install the packages that provide them "
+        "(on Debian and Ubuntu: sudo apt-get install libxcb-icccm4 libxcb-keysyms1)"
     )
 
 
@@ -70,11 +93,11 @@ def test_a_wayland_session_without_either_display_names_both() -> None:
     assert "no display (WAYLAND_DISPLAY and DISPLAY are not set)" in line
 
 
-def test_a_wayland_display_is_enough_and_xcb_is_the_fallback() -> None:
+def test_a_wayland_display_is_enough_and_xcb_is_the_fallback(debian: str) -> None:
     assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, Loader(*BARE), "linux") is None
     # Qt tries xcb when its wayland plugin cannot load: then xcb's libraries count.
     without_wayland = Loader(*BARE, *WAYLAND_LIBRARIES)
-    environ = {"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0"}
+    environ = {"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0", "PATH": debian}
     assert display_problem(environ, without_wayland, "linux") == MISSING_LINE
 
 
@@ -85,17 +108,23 @@ def test_platforms_without_a_window_system_check_only_what_qtgui_needs(platform:
     assert set(load.asked) == set(QTGUI_LIBRARIES)
 
 
-def test_qtgui_libraries_are_needed_by_every_platform() -> None:
-    line = display_problem({"QT_QPA_PLATFORM": "offscreen"}, Loader("libEGL.so.1"), "linux")
+def test_qtgui_libraries_are_needed_by_every_platform(debian: str) -> None:
+    environ = {"QT_QPA_PLATFORM": "offscreen", "PATH": debian}
+    line = display_problem(environ, Loader("libEGL.so.1"), "linux")
     assert line == (
         "Claimdesk cannot start Qt: missing libEGL.so.1. "
         "Install it with: sudo apt-get install libegl1"
     )
 
 
-def test_the_platform_named_in_qt_qpa_platform_is_the_one_checked() -> None:
+def test_the_platform_named_in_qt_qpa_platform_is_the_one_checked(debian: str) -> None:
     assert display_problem({"QT_QPA_PLATFORM": "xcb"}, Loader(), "linux") == NO_DISPLAY_LINE
-    environ = {"QT_QPA_PLATFORM": "xcb", "DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"}
+    environ = {
+        "QT_QPA_PLATFORM": "xcb",
+        "DISPLAY": ":0",
+        "WAYLAND_DISPLAY": "wayland-0",
+        "PATH": debian,
+    }
     assert display_problem(environ, Loader(*BARE), "linux") == MISSING_LINE
 
 
@@ -135,10 +164,12 @@ def _app_not_started(argv: list[str]) -> int:
 
 def test_the_entry_point_refuses_in_one_line_on_stderr_and_in_the_log(
     no_display: None,
+    debian: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setenv("PATH", debian)
     monkeypatch.setattr(display_check, "load_library", Loader(*BARE))
     monkeypatch.setattr("claimdesk.gui.app.main", _app_not_started)
     assert start.main(["claimdesk"]) == 1
