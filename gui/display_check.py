@@ -50,7 +50,8 @@ XCB_LIBRARIES = {
 # Qt/plugins/platforms/libqwayland.so: when they are missing Qt falls back to xcb.
 WAYLAND_LIBRARIES = ("libwayland-client.so.0", "libwayland-cursor.so.0")
 
-# Platforms that draw into memory or straight to the screen: no window system to reach.
+# The platforms that reach a window system, and so need a display; the others (offscreen,
+# minimal, vnc, eglfs, linuxfb…) draw into memory or straight to the screen.
 WINDOW_SYSTEMS = ("xcb", "wayland")
 
 Loader = Callable[[str], bool]  # True when the shared library (a soname) can be loaded
