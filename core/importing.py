@@ -23,12 +23,24 @@ from claimdesk.core.text.textio import (
 
 
 class ImportRefused(ClaimdeskError):
-    """Some files could not be imported, so nothing was; the message names each one."""
+    """Some files could not be imported, so nothing was; the message names each one.
 
-    def __init__(self, problems: Sequence[tuple[Path, str]]) -> None:
+    ``none_valid``: the good files were to be imported without the bad ones, but there were
+    none (asking to skip the bad files again would not help).
+    """
+
+    def __init__(self, problems: Sequence[tuple[Path, str]], *, none_valid: bool = False) -> None:
         self.problems = list(problems)
+        self.none_valid = none_valid
         lines = "\n".join(f"  {printable_path(path)}: {reason}" for path, reason in self.problems)
-        super().__init__(f"Nothing was imported; {len(self.problems)} file(s) cannot be:\n{lines}")
+        count = len(self.problems)
+        if not none_valid:
+            head = f"Nothing was imported; {count} file(s) cannot be:"
+        elif count == 1:
+            head = "Nothing could be imported:"
+        else:
+            head = f"None of the {count} files could be imported:"
+        super().__init__(f"{head}\n{lines}")
 
 
 @dataclass
@@ -87,5 +99,5 @@ def import_paths(
     """Import files and folders. With problems and without ``skip_invalid``, nothing is written."""
     plan = plan_import(paths, cleanup=cleanup, progress=progress)
     if plan.problems and not (skip_invalid and plan.articles):
-        raise ImportRefused(plan.problems)
+        raise ImportRefused(plan.problems, none_valid=skip_invalid)
     return import_plan(project, plan)

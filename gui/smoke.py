@@ -47,10 +47,9 @@ def _wait(app: object, until: Callable[[], bool], what: str, timeout: float = 20
 
 
 def run_smoke_test(argv: Sequence[str], file: str | None, screenshot: str | None) -> int:
-    if sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    ):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from claimdesk.gui.display_check import offscreen_without_display
+
+    offscreen_without_display(os.environ)
     home = Path(tempfile.mkdtemp(prefix="claimdesk-smoke-"))
     # Settings and the sample project go to the throw-away folder, never the user's own.
     os.environ["CLAIMDESK_DATA_DIR"] = str(home / "data")

@@ -60,6 +60,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 skip_invalid=args.skip_invalid,
             )
         except ImportRefused as exc:
+            if exc.none_valid:  # --skip-invalid was given: there was no rest to import
+                raise CliError(f"{exc}\nThe project is unchanged.") from None
             raise CliError(
                 f"{exc}\nFix or remove those files, or pass --skip-invalid to import the rest."
             ) from None

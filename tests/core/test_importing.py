@@ -175,8 +175,11 @@ def test_skip_invalid_with_nothing_good_still_refuses(project: Project, tmp_path
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "empty.txt").write_bytes(b"")
-    with pytest.raises(ImportRefused, match=r"empty\.txt"):
+    (folder / "bin.txt").write_bytes(PNG)
+    with pytest.raises(ImportRefused, match=r"empty\.txt") as caught:
         import_paths(project, [folder], skip_invalid=True)
+    assert caught.value.none_valid
+    assert str(caught.value).startswith("None of the 2 files could be imported:\n")
     assert project.documents() == []
 
 

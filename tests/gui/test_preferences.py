@@ -5,15 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
+from claimdesk.core.agreement.curation import gold_annotator
 from claimdesk.core.store.project import Project
+from claimdesk.gui.curation import CandidateModel, CurationView
 from claimdesk.gui.main_window import MainWindow
 from claimdesk.gui.preferences import Preferences, PreferencesDialog
 from claimdesk.gui.settings import MAX_RECENT_COUNT, Settings
 from claimdesk.gui.theme import apply_theme, theme_colours
+from tests.gui.review_project import add_annotators
+from tests.gui.test_main_window import label_id, select_phrase
 
 
 @pytest.fixture(autouse=True)
@@ -157,3 +162,67 @@ def test_dialog_refuses_overrides_and_accepts_gold(qtbot: QtBot, settings: Setti
     dialog.name.setText("Gold")  # a person's name like any other: the gold set is marked
     dialog.ok_button.click()
     assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_a_person_called_gold_in_preferences_works_beside_the_gold_set(
+    window: MainWindow,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    seeded: Project,
+) -> None:
+    """The gold set is marked in the project, not named: "Gold" is a person's name like any
+    other, from the Preferences dialog through annotating to curation."""
+    add_annotators(seeded, 2)  # Ana (this window's annotator) and Ben
+    document = window.document_id
+    assert document is not None
+    # Curation has already made the gold set, under the name Gold.
+    window.menu_actions.curate.trigger()
+    curating = window.curation
+    assert isinstance(curating, CurationView)
+    qtbot.keyClick(curating.table, Qt.Key.Key_M)
+    gold = gold_annotator(seeded)
+    gold_spans = _spans(seeded, document, gold.id)
+    assert gold.name == "Gold" and gold_spans
+
+    # The user types "Gold" in the real Preferences dialog and presses OK.
+    def type_gold(dialog: PreferencesDialog) -> int:
+        dialog.name.setText("Gold")
+        dialog.ok_button.click()
+        return dialog.result()
+
+    monkeypatch.setattr(PreferencesDialog, "exec", type_gold)
+    window.menu_actions.preferences.trigger()
+    person = window.annotator
+    assert person.name == "Gold" and not person.is_gold and person.id != gold.id
+    assert window.who.text() == "Annotator: Gold"
+    assert Settings().annotator_name == "Gold"
+    # The gold set keeps its spans and steps aside under another name.
+    assert gold_annotator(seeded).id == gold.id
+    assert gold_annotator(seeded).name == "Gold (curated)"
+    # The person starts with no spans: none of the gold set's are shown or listed as theirs.
+    assert window.annotations.model_.rowCount() == 0
+
+    start, end = select_phrase(window, "arms embargo with the West")
+    window.view.setFocus()
+    qtbot.keyClick(window.view, "1")
+    embargo = label_id(window, "Arms embargo / sanctions")
+    assert _spans(seeded, document, person.id) == [(start, end, embargo)]
+    assert _spans(seeded, document, gold.id) == gold_spans
+    assert window.annotations.model_.rowCount() == 1
+
+    # Curation: the person is a lane named Gold; accepting their span fills the gold set.
+    curating.choose_annotators(None)
+    model = curating.model
+    lanes = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert lanes[len(CandidateModel.FIXED) :] == ["Ana", "Ben", "Gold"]
+    row = next(i for i, c in enumerate(model.candidates) if c.key == (start, end, embargo))
+    assert model.candidates[row].gold_id is None
+    curating.select_row(row)
+    qtbot.keyClick(curating.table, Qt.Key.Key_A)
+    assert _spans(seeded, document, gold.id) == sorted([*gold_spans, (start, end, embargo)])
+    assert _spans(seeded, document, person.id) == [(start, end, embargo)]
+    assert model.candidates[row].gold_id is not None
+
+
+def _spans(project: Project, document: int, annotator: int) -> list[tuple[int, int, int]]:
+    return sorted((a.start, a.end, a.label_id) for a in project.annotations(document, annotator))

@@ -27,6 +27,13 @@ def need(tool: str) -> str:
     return found
 
 
+def checkout_outputs() -> dict[str, float]:
+    """The checkout's dist/ and build/ folders that exist, with their modification times."""
+    return {
+        name: (ROOT / name).stat().st_mtime for name in ("dist", "build") if (ROOT / name).exists()
+    }
+
+
 @pytest.fixture(scope="session")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """DISTDIR/claimdesk/, freshly built from this checkout by `make dist`.
@@ -42,12 +49,16 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
         # reinstall the checkout into it (-o: take the stamp as up to date).
         command += ["-o", str(venv / ".installed-dist")]
     env = {**os.environ, "PYTHON": sys.executable}
+    before = checkout_outputs()
     started = time.monotonic()
     result = subprocess.run(
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     print(f"make dist took {time.monotonic() - started:.0f} s")
+    # `make test` runs this: the 250 MB bundle and PyInstaller's work files stay out of the
+    # checkout (a dist/ or build/ already there, from a `make dist` by hand, is not counted).
+    assert checkout_outputs() == before, "building the bundle wrote dist/ or build/ in the checkout"
     bundle = out / "dist" / "claimdesk"
     assert (bundle / "claimdesk").is_file()
     return bundle

@@ -15,7 +15,7 @@ from tests.packaging.conftest import ROOT
 APT_PACKAGES = ROOT / "packaging" / "linux" / "apt-packages.txt"
 
 
-def _make_dry_run(target: str, venv: Path) -> list[str]:
+def _make_dry_run(target: str, venv: Path, *variables: str) -> list[str]:
     """The commands `make TARGET` would run with this venv folder (make -n runs nothing)."""
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
@@ -23,7 +23,7 @@ def _make_dry_run(target: str, venv: Path) -> list[str]:
     # inherit MAKEFLAGS and announce the directories it enters).
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
     result = subprocess.run(
-        ["make", "--no-print-directory", "-n", target, f"VENV={venv}"],
+        ["make", "--no-print-directory", "-n", target, f"VENV={venv}", *variables],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -68,6 +68,17 @@ def test_make_run_after_make_test_installs_nothing(tmp_path: Path) -> None:
     commands = _make_dry_run("run", venv)
     assert _installs(commands) == []
     assert commands == [f"{venv}/bin/claimdesk "]
+
+
+def test_make_dist_builds_only_where_it_is_told(tmp_path: Path) -> None:
+    """The bundle test (tests/packaging/conftest.py) builds under pytest's temporary folder,
+    so `make test` leaves no dist/ or build/ in the checkout."""
+    out = tmp_path / "out"
+    venv = _venv(tmp_path, ".installed-run", ".installed-dist")
+    dist, build = f"DISTDIR={out / 'dist'}", f"BUILDDIR={out / 'build'}"
+    commands = " ".join(_make_dry_run("dist", venv, dist, build)).replace("\\ ", "")
+    assert f"--distpath {out / 'dist'} --workpath {out / 'build'}/pyinstaller " in commands
+    assert "--distpath dist" not in commands and "--workpath build" not in commands
 
 
 def _listed() -> list[str]:

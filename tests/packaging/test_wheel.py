@@ -80,7 +80,7 @@ def test_the_wheel_carries_what_the_program_reads_at_run_time(wheel: Path) -> No
 def test_the_wheel_names_the_two_programs(wheel: Path) -> None:
     archive = zipfile.ZipFile(wheel)
     entry_points = archive.read(f"claimdesk-{VERSION}.dist-info/entry_points.txt").decode()
-    assert "[gui_scripts]\nclaimdesk = claimdesk.gui.app:main" in entry_points
+    assert "[gui_scripts]\nclaimdesk = claimdesk.gui.start:main" in entry_points
     assert "[console_scripts]\nclaimdesk-cli = claimdesk.core.cli.main:main" in entry_points
 
 

@@ -203,6 +203,23 @@ def test_import_skip_invalid_imports_the_rest(made: Path) -> None:
         assert sorted(doc.title for doc in project.documents()) == sorted(titles.values())
 
 
+def test_import_skip_invalid_with_every_file_invalid_says_none_could_be(made: Path) -> None:
+    (made.parent / "bin.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 8)
+    (made.parent / "empty.txt").write_bytes(b"")
+    before = digest(made)
+    result = run("import", made, "bin.txt", "empty.txt", "--skip-invalid", cwd=made.parent)
+    stderr = failed(result, "bin.txt", "empty.txt")
+    head, *lines, tail = stderr.strip().splitlines()
+    assert head == "claimdesk-cli: error: None of the 2 files could be imported:"
+    assert [line.split(":")[0].strip() for line in lines] == ["bin.txt", "empty.txt"]
+    assert all(line.split(":", 1)[1].strip() for line in lines)  # each with its problem
+    assert tail == "The project is unchanged."
+    assert "--skip-invalid" not in stderr  # it was given: suggesting it again would not help
+    assert digest(made) == before
+    with Project.open(made) as project:
+        assert project.documents() == []
+
+
 def test_import_no_clean_keeps_debris(made: Path) -> None:
     folder = made.parent / "articles"
     write_articles(folder)
