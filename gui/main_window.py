@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self.current_project = project
         self.current_annotator = annotator
         self.document_id = None
+        self.documents.select_document(None)
         self.splitter.setEnabled(True)
         self.menuBar().setEnabled(True)
         self.who.setText(f"Annotator: {annotator.name}")
