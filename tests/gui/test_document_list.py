@@ -120,12 +120,17 @@ def test_after_any_moves_only_the_open_document_looks_selected(
     assert window.document_id == ids[1]
     assert opened == [ids[1]]  # the click opens it once, not again and again
     assert_only_open_row_selected(window, qtbot)
+    window.documents.table.setFocus()
+    qtbot.keyClick(window.documents.table, Qt.Key.Key_Down)  # arrow keys in the list open, too
+    assert window.document_id == ids[2]
+    assert opened == [ids[1], ids[2]]
+    assert_only_open_row_selected(window, qtbot)
     window.open_document(ids[4])  # from elsewhere (an undo in another document does this)
     assert_only_open_row_selected(window, qtbot)
     qtbot.keyClick(window, *NEXT)
     assert window.document_id == ids[5]
     assert_only_open_row_selected(window, qtbot)
-    assert opened == [ids[1]]
+    assert opened == [ids[1], ids[2]]
 
 
 def test_filtering_out_the_open_document_keeps_it_open_with_no_row_selected(
