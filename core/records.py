@@ -22,6 +22,29 @@ class LabelRecord:
     position: int = 0
 
 
+def label_tree_order(labels: list[LabelRecord]) -> list[tuple[LabelRecord, int]]:
+    """The codebook order, as the tagging panel lists it: labels with their depth, each group
+    followed by its members (cycles are cut)."""
+    children: dict[int | None, list[LabelRecord]] = {}
+    ids = {label.id for label in labels}
+    for label in labels:
+        parent = label.parent_id if label.parent_id in ids else None
+        children.setdefault(parent, []).append(label)
+    ordered: list[tuple[LabelRecord, int]] = []
+    seen: set[int] = set()
+
+    def visit(parent: int | None, depth: int) -> None:
+        for label in children.get(parent, []):
+            if label.id not in seen:
+                seen.add(label.id)
+                ordered.append((label, depth))
+                visit(label.id, depth + 1)
+
+    visit(None, 0)
+    ordered += [(label, 0) for label in labels if label.id not in seen]
+    return ordered
+
+
 @dataclass(frozen=True, slots=True)
 class AnnotationRecord:
     id: int

@@ -162,8 +162,29 @@ class DocumentList(QWidget):
         self.filter.setPlaceholderText("Filter documents (title or status)…")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._filter_changed)
+        self.open_id: int | None = None  # the document the window shows: the one selected row
+        # Above zero while the list moves its own selection, or while rows come and go (the
+        # filter, a reload, a status change under a filter): the selection model then moves
+        # the current row by itself, and that is not the user choosing a document.
+        self._busy = 0
         self.table = QTableView()
+        # Connected before the view's selection model connects to the proxy, so these run first.
+        for starting in (
+            self.proxy.rowsAboutToBeRemoved,
+            self.proxy.rowsAboutToBeInserted,
+            self.proxy.layoutAboutToBeChanged,
+            self.proxy.modelAboutToBeReset,
+        ):
+            starting.connect(self._rows_changing)
         self.table.setModel(self.proxy)
+        # ...and these after it, once the selection model has done what it does.
+        for done in (
+            self.proxy.rowsRemoved,
+            self.proxy.rowsInserted,
+            self.proxy.layoutChanged,
+            self.proxy.modelReset,
+        ):
+            done.connect(self._rows_changed)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -186,21 +207,38 @@ class DocumentList(QWidget):
         self.proxy.set_needle(text)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
+        if current.isValid() and not self._busy:  # a click or an arrow key in the list
             self.documentActivated.emit(int(current.data(DocumentListModel.DocumentIdRole)))
 
-    def select_document(self, document_id: int) -> None:
-        row = self.model.row_of(document_id)
-        if row < 0:
-            return
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if not index.isValid():  # hidden by the filter: show everything again
-            self.filter.clear()
-            index = self.proxy.mapFromSource(self.model.index(row, 0))
-        blocker = self.table.selectionModel().blockSignals(True)
-        self.table.setCurrentIndex(index)
-        self.table.selectionModel().blockSignals(blocker)
-        self.table.scrollTo(index)
+    def _rows_changing(self, *_args: object) -> None:
+        self._busy += 1
+
+    def _rows_changed(self, *_args: object) -> None:
+        self._busy -= 1
+        if not self._busy:
+            self._show_open()
+
+    def select_document(self, document_id: int | None) -> None:
+        """Show which document is open: its row alone is selected (none while filtered out)."""
+        self.open_id = document_id
+        self._show_open()
+
+    def _show_open(self) -> None:
+        row = self.model.row_of(self.open_id) if self.open_id is not None else -1
+        index = self.proxy.mapFromSource(self.model.index(row, 0)) if row >= 0 else QModelIndex()
+        selection = self.table.selectionModel()
+        self._busy += 1
+        try:
+            # Through the selection model's signals, so the view repaints the rows it leaves.
+            if index.isValid():
+                flags = selection.SelectionFlag.ClearAndSelect | selection.SelectionFlag.Rows
+                selection.setCurrentIndex(index, flags)
+            else:
+                selection.clear()
+        finally:
+            self._busy -= 1
+        if index.isValid():
+            self.table.scrollTo(index)
 
     def visible_ids(self) -> list[int]:
         return [

@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self.current_project = project
         self.current_annotator = annotator
         self.document_id = None
+        self.documents.select_document(None)
         self.splitter.setEnabled(True)
         self.menuBar().setEnabled(True)
         self.who.setText(f"Annotator: {annotator.name}")
@@ -306,6 +307,7 @@ class MainWindow(QMainWindow):
             span_id = self.view.selected_span_id
             if span_id is not None:
                 self.edit(lambda: self.project.set_annotation_label(span_id, label_id))
+                self._show_label_of(span_id)
                 self.view.setFocus()
             else:
                 self._say("Select some text first, then press the label's key.")
@@ -329,16 +331,23 @@ class MainWindow(QMainWindow):
         """Select one annotation everywhere: its highlight, its row and its label."""
         self.view.select_span(annotation_id, scroll=scroll)
         self.annotations.select_annotation(annotation_id)
+        self._show_label_of(annotation_id)
+
+    def _show_label_of(self, annotation_id: int | None) -> None:
+        """The tagging panel's current row follows the selected highlight (relabelling nothing)."""
         if annotation_id is not None:
             row = self.annotations.model_.row_of(annotation_id)
             if row >= 0:
                 self.tags.set_current(self.annotations.model_.label_of(row))
 
     def _span_clicked(self, annotation_id: int) -> None:
-        self.annotations.select_annotation(annotation_id if annotation_id >= 0 else None)
+        selected = annotation_id if annotation_id >= 0 else None
+        self.annotations.select_annotation(selected)
+        self._show_label_of(selected)
 
     def _annotation_activated(self, annotation_id: int) -> None:
         self.view.select_span(annotation_id, scroll=True)
+        self._show_label_of(annotation_id)
 
     def _selected_annotation(self) -> int | None:
         span_id = self.view.selected_span_id

@@ -11,7 +11,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -24,47 +24,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from claimdesk.core.records import LabelRecord
+from claimdesk.core.records import LabelRecord, label_tree_order
 from claimdesk.gui.dialogs import plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def label_tree_order(labels: list[LabelRecord]) -> list[tuple[LabelRecord, int]]:
-    """Labels with their depth, each group followed by its members (cycles are cut)."""
-    children: dict[int | None, list[LabelRecord]] = {}
-    ids = {label.id for label in labels}
-    for label in labels:
-        parent = label.parent_id if label.parent_id in ids else None
-        children.setdefault(parent, []).append(label)
-    ordered: list[tuple[LabelRecord, int]] = []
-    seen: set[int] = set()
-
-    def visit(parent: int | None, depth: int) -> None:
-        for label in children.get(parent, []):
-            if label.id not in seen:
-                seen.add(label.id)
-                ordered.append((label, depth))
-                visit(label.id, depth + 1)
-
-    visit(None, 0)
-    ordered += [(label, 0) for label in labels if label.id not in seen]
-    return ordered
 
 
 class LabelListModel(QAbstractListModel):
     LabelRole = Qt.ItemDataRole.UserRole + 1
     DepthRole = Qt.ItemDataRole.UserRole + 2
     CountRole = Qt.ItemDataRole.UserRole + 3
+    GroupRole = Qt.ItemDataRole.UserRole + 4  # True for a group heading (a label with members)
 
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[tuple[LabelRecord, int]] = []
         self._counts: dict[int, int] = {}
+        self._groups: set[int] = set()
 
     def set_labels(self, labels: list[LabelRecord]) -> None:
         self.beginResetModel()
         self._rows = label_tree_order(labels)
+        ids = {label.id for label in labels}
+        self._groups = {label.parent_id for label in labels if label.parent_id in ids}
         self.endResetModel()
 
     def set_counts(self, counts: dict[int, int]) -> None:
@@ -104,11 +86,14 @@ class LabelListModel(QAbstractListModel):
             return depth
         if role == self.CountRole:
             return self._counts.get(label.id, 0)
+        if role == self.GroupRole:
+            return label.id in self._groups
         return None
 
 
 class LabelDelegate(QStyledItemDelegate):
-    """Draws: colour swatch, key badge, name (indented by group), count for this document."""
+    """Draws: colour swatch, key cell, name (indented by group; bold for a group heading only),
+    count for this document."""
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         height = option.fontMetrics.height()
@@ -144,10 +129,11 @@ class LabelDelegate(QStyledItemDelegate):
         count_width = metrics.horizontalAdvance("9999") + 6
         name_rect = QRect(x, rect.top(), rect.right() - x - count_width, rect.height())
         painter.setPen(text_colour)
-        font = painter.font()
-        font.setBold(depth == 0 and not label.shortcut)
+        font = self.name_font(option, index)
         painter.setFont(font)
-        name = metrics.elidedText(label.name, Qt.TextElideMode.ElideRight, name_rect.width())
+        name = QFontMetrics(font).elidedText(
+            label.name, Qt.TextElideMode.ElideRight, name_rect.width()
+        )
         # drawText with a string never interprets markup: names show as typed.
         painter.drawText(
             name_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name
@@ -159,6 +145,13 @@ class LabelDelegate(QStyledItemDelegate):
             count_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, count_text
         )
         painter.restore()
+
+    @staticmethod
+    def name_font(option: QStyleOptionViewItem, index: _Index) -> QFont:
+        """Bold for a group heading; a label without a key is an ordinary label."""
+        font = QFont(option.font)
+        font.setBold(bool(index.data(LabelListModel.GroupRole)))
+        return font
 
 
 class TagPanel(QWidget):

@@ -184,9 +184,8 @@ def _definitions(work: StudentGrades, labels: dict[int, GradedLabel]) -> list[st
     if not missed_ids:
         return []
     out = ["<h2>Definitions of the labels you missed</h2><dl>"]
-    for label_id in missed_ids:
-        label = labels.get(label_id)
-        if label is None:
+    for label_id, label in labels.items():  # in codebook order
+        if label_id not in missed_ids:
             continue
         definition = label.description or "(no definition in the codebook)"
         out.append(f"<dt>{_chip(label, label.name)}</dt><dd>{_e(definition)}</dd>")

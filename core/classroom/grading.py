@@ -25,6 +25,7 @@ from claimdesk.core.classroom.exercise import Cancelled, ExerciseError
 from claimdesk.core.classroom.exercise_codebook import frozen_labels
 from claimdesk.core.outputs import atomic_write
 from claimdesk.core.progress import Progress
+from claimdesk.core.records import label_tree_order
 from claimdesk.core.store import classroom as store
 from claimdesk.core.store.project import Project
 
@@ -169,12 +170,14 @@ def grade(
             f"the exercise {row.title!r} has no answer key yet; choose the annotator whose "
             "annotations are the key",
         )
-    current = {label.id: label for label in project.labels()}
-    frozen = frozen_labels(row.codebook, list(current.values()))
-    # Shown under their names of today (a label renamed since the exercise keeps its id).
+    current = project.labels()
+    frozen = set(frozen_labels(row.codebook, current).values())
+    # Shown under their names of today (a label renamed since the exercise keeps its id), in
+    # codebook order as the tagging panel lists them: each group followed by its members.
     labels = tuple(
-        GradedLabel(i, current[i].name, current[i].colour, current[i].description)
-        for i in frozen.values()
+        GradedLabel(label.id, label.name, label.colour, label.description)
+        for label, _depth in label_tree_order(current)
+        if label.id in frozen
     )
     label_names = {label.id: label.name for label in labels}
     titles = {document.id: document.title for document in project.documents()}

@@ -10,8 +10,10 @@ from typing import Any
 
 from sqlalchemy import text
 
+from claimdesk.core.classroom.collect import collect
 from claimdesk.core.classroom.exercise import ExerciseInfo, create_exercise
 from claimdesk.core.classroom.exercise_files import write_archive
+from claimdesk.core.classroom.grading import ClassGrades, grade
 from claimdesk.core.classroom.submission_proof import new_secret, new_workspace_id, sign
 from claimdesk.core.classroom.workspace import (
     SUBMISSION_MIMETYPE,
@@ -127,3 +129,51 @@ def table_rows(project: Project) -> dict[str, list[tuple[Any, ...]]]:
             name: [tuple(row) for row in conn.execute(text(f'SELECT * FROM "{name}" ORDER BY 1'))]
             for name in list(names)
         }
+
+
+# Groups and labels interleave: a label, a group with members, a label, a group, a label.
+INTERLEAVED = Codebook(
+    "Interleaved",
+    (
+        CodebookLabel("Claim", "#e6194b", "A statement presented as fact.", "1"),
+        CodebookLabel("Military", "#1f4e9c", "Group: armed forces."),
+        CodebookLabel("Embargo", "#d62728", "A ban on arms sales.", "2", "Military"),
+        CodebookLabel("Troops", "#ff7f0e", "Moving armed forces.", "3", "Military"),
+        CodebookLabel("Evidence", "#3cb44b", "What backs a claim.", "4"),
+        CodebookLabel("Economy", "#2e7d32", "Group: trade and policy."),
+        CodebookLabel("Trade", "#2ca02c", "Exchange of goods.", "5", "Economy"),
+        CodebookLabel("Source", "#4363d8", "Who says it.", "6"),
+    ),
+)
+CODEBOOK_ORDER = [
+    "Claim",
+    "Military",
+    "Embargo",
+    "Troops",
+    "Evidence",
+    "Economy",
+    "Trade",
+    "Source",
+]
+# The key has one claim for each of these, in this order along the text; the student finds
+# only Troops (and adds a Source).
+INTERLEAVED_KEY = [
+    (0, "Trade", 0, 10),
+    (0, "Embargo", 20, 30),
+    (0, "Claim", 40, 50),
+    (0, "Troops", 60, 70),
+]
+INTERLEAVED_STUDENT = [(0, "Troops", 60, 70), (0, "Source", 80, 85)]
+
+
+def interleaved_class(folder: Path) -> tuple[Project, ClassGrades]:
+    """A teacher's project with the interleaved codebook, an exercise and one graded student."""
+    folder.mkdir(parents=True, exist_ok=True)
+    project = Project.create(folder / "teacher.claimdesk", name="Teacher", codebook=INTERLEAVED)
+    article = folder / "01.txt"
+    article.write_text(TEXT_1, "utf-8")
+    import_paths(project, [article], cleanup=False)
+    info = exercise_with_key(project, folder, INTERLEAVED_KEY)
+    assert info.path is not None
+    collect(project, [student_submits(info.path, "Ana", INTERLEAVED_STUDENT, folder / "inbox")])
+    return project, grade(project, info.id)
