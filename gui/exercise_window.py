@@ -31,7 +31,7 @@ from claimdesk.core.paths import user_config_dir
 from claimdesk.core.suffixes import SUBMISSION_SUFFIX
 from claimdesk.gui.dialogs import TextDialog, ok_cancel, plain_tooltip
 from claimdesk.gui.teacher_dialogs import safe_file_stem
-from claimdesk.gui.theme import colour_of, text_on
+from claimdesk.gui.theme import colour_of, current_theme, text_on
 
 if TYPE_CHECKING:
     from claimdesk.core.classroom.exercise import StudentWork
@@ -123,6 +123,7 @@ class ExerciseBanner(QWidget):
 
     def _recolour(self) -> None:
         """The theme's banner colour, with text that reads on it (the contrast rule)."""
+        self._theme = current_theme()
         background = colour_of("banner")
         self.setStyleSheet(
             f"#exercise_banner {{ background: {background}; "
@@ -133,8 +134,9 @@ class ExerciseBanner(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.ApplicationPaletteChange:  # the theme was switched
-            self._recolour()
+        palette = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
+        if event.type() in palette and getattr(self, "_theme", None) != current_theme():
+            self._recolour()  # the theme was switched
 
     def show_work(self, work: StudentWork) -> None:
         who = work.student_name + (f" ({work.student_id})" if work.student_id else "")

@@ -458,3 +458,18 @@ def test_exercise_banner_reads(qtbot: QtBot, themed: str) -> None:
         assert background_of(image, rect) == banner_colour, label.text()
         ratio = best_contrast(image, rect, banner_colour)
         assert ratio >= TEXT_MINIMUM, f"{themed}: {label.text()!r} drawn at {ratio:.2f}:1"
+
+
+def test_exercise_banner_follows_a_theme_switch(qtbot: QtBot) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, "light")
+    banner = ExerciseBanner(QAction("Submit"))
+    qtbot.addWidget(banner)
+    try:
+        apply_theme(app, "dark")
+        qtbot.waitUntil(lambda: colour_of("banner", "dark") in banner.styleSheet())
+        assert text_on(colour_of("banner", "dark"), "dark") in banner.styleSheet()
+    finally:
+        apply_theme(app, "light")
+    qtbot.waitUntil(lambda: colour_of("banner", "light") in banner.styleSheet())
