@@ -321,9 +321,11 @@ def progress_lines(
         colour = series_colour(index)
         line = plot.plot(x, totals[index], pen=pg.mkPen(colour, width=2))
         shape = SYMBOLS[index % len(SYMBOLS)]
-        tips = [
-            f"{day:%d %b %Y}: {int(totals[index, number])} {y_label}\n"
-            + _together(series, totals, number, int(totals[index, number]))
+        tips = [  # names are shown as typed, never as markup
+            plain_tooltip(
+                f"{day:%d %b %Y}: {int(totals[index, number])} {y_label}\n"
+                + _together(series, totals, number, int(totals[index, number]))
+            )
             for number, day in enumerate(days)
         ]
         markers = pg.ScatterPlotItem(

@@ -320,7 +320,8 @@ def _progress(counts: list[list[int]]) -> pg.PlotWidget:
     from claimdesk.gui.charts import progress_lines
 
     days = [date(2026, 3, d) for d in range(1, len(counts[0]) + 1)]
-    return progress_lines("Documents done", ["Ana", "Ben"], days, np.array(counts), "documents")
+    names = ["Ana", "<b>Ben</b>"]  # a name is shown as typed
+    return progress_lines("Documents done", names, days, np.array(counts), "documents")
 
 
 def test_tied_annotators_both_show_on_the_progress_chart(qtbot: QtBot) -> None:
@@ -345,10 +346,26 @@ def test_tied_annotators_both_show_on_the_progress_chart(qtbot: QtBot) -> None:
     }
     for index in range(2):
         assert series_colour(index).name() in around, index
-    # Hovering a point names both annotators.
+    # Hovering a point names both annotators (as plain text).
     markers = [i for i in plot.items if isinstance(i, pg.ScatterPlotItem)]
     assert len(markers) == 2
-    assert all(p.data().endswith("Ana\nBen") for m in markers for p in m.points())
+    tips = [p.data() for m in markers for p in m.points()]
+    assert len(tips) == 6
+    assert all(t.endswith("Ana<br>&lt;b&gt;Ben&lt;/b&gt;</qt>") for t in tips), tips
+    viewport = chart.viewport()
+    for at in (QPointF(centre), QPointF(centre) + QPointF(1, 0)):
+        move = QMouseEvent(
+            QEvent.Type.MouseMove,
+            at,
+            viewport.mapToGlobal(at),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(viewport, move)
+    box = plot.getViewBox()
+    qtbot.waitUntil(lambda: "&lt;b&gt;Ben&lt;/b&gt;" in box.toolTip())
+    assert "03 Mar 2026: 2 documents<br>Ana<br>" in box.toolTip()
 
 
 def test_count_axes_tick_whole_numbers_only(dashboard, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
