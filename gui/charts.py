@@ -9,14 +9,17 @@ import html
 import math
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pyqtgraph as pg
+from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
 from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtGui import QColor, QFont, QPen
+from PySide6.QtGui import QColor, QFont, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import QWidget
 
+from claimdesk.core.contrast import readable_text
 from claimdesk.gui.candidates import one_line
 from claimdesk.gui.dialogs import plain_tooltip
 
@@ -56,8 +59,18 @@ def legend_text(name: str) -> str:
     return html.escape(short(name, 20))
 
 
-def _plot(title: str) -> pg.PlotWidget:
-    widget = pg.PlotWidget()
+class CountAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph is untyped
+    """An axis of counts (spans, annotations, documents): ticks on whole numbers only."""
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
+        levels = super().tickSpacing(minVal, maxVal, size)
+        whole = [(spacing, offset) for spacing, offset in levels if spacing >= 1]
+        return whole or [(1.0, 0.0)]
+
+
+def _plot(title: str, *, counts: bool = False) -> pg.PlotWidget:
+    axes = {"bottom": CountAxis(orientation="bottom")} if counts else {}
+    widget = pg.PlotWidget(axisItems=axes)
     widget.setTitle(title)
     widget.setMenuEnabled(False)
     widget.getPlotItem().hideButtons()
@@ -71,13 +84,15 @@ def grouped_hbars(
     values: npt.NDArray[np.float64] | npt.NDArray[np.int64],
     x_label: str,
     x_range: tuple[float, float] | None = None,
+    *,
+    counts: bool = False,
 ) -> pg.PlotWidget:
     """Horizontal bars: one group per category (top to bottom), one bar per series.
 
     ``values`` is series × categories; NaN draws no bar. The right quarter of the plot is kept
-    free for the legend.
+    free for the legend. ``counts``: the values are counts, ticked on whole numbers only.
     """
-    widget = _plot(title)
+    widget = _plot(title, counts=counts)
     plot = widget.getPlotItem()
     legend = plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
     n = max(len(series), 1)
@@ -203,14 +218,21 @@ class Heatmap(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
                 for column in range(n):
                     value = self.matrix[row, column]
                     text = "n/a" if np.isnan(value) else f"{value:.2f}"
-                    dark = not np.isnan(value) and abs(value) > 0.55
-                    item = pg.TextItem(text, color="w" if dark else "k", anchor=(0.5, 0.5))
+                    ink = readable_text(self.cell_colour(value).name())
+                    item = pg.TextItem(text, color=ink, anchor=(0.5, 0.5))
                     item.setFont(font)
                     item.setPos(column + 0.5, row + 0.5)
                     self.plot.addItem(item)
                     self._texts.append(item)
         if n:
             self.plot.setRange(xRange=(0, n), yRange=(0, n), padding=0.02)
+
+    def cell_colour(self, value: float) -> QColor:
+        """The colour a cell of this value is painted (the grey backdrop for NaN)."""
+        if np.isnan(value):
+            return QColor(NAN_COLOUR)
+        colour: QColor = self.colour_map.map((min(max(value, -1.0), 1.0) + 1) / 2, mode="qcolor")
+        return colour
 
     def _hovered(self, row: int, column: int) -> None:
         if row < 0 or not self.names:
@@ -242,6 +264,37 @@ class Heatmap(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
             self._marker = marker
 
 
+# A marker that would sit exactly on another annotator's (same day, same count) is moved aside
+# by this many marker widths per annotator, in pixels on screen, so every one shows at any zoom.
+DODGE = 1.15
+
+
+def dodges(totals: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+    """Series × days: each point's sideways shift in marker widths. Points of one day with the
+    same count spread around their true place (0 where a point is alone)."""
+    shifts = np.zeros(totals.shape, dtype=float)
+    for day in range(totals.shape[1]):
+        ties: dict[int, list[int]] = {}
+        for series in range(totals.shape[0]):
+            ties.setdefault(int(totals[series, day]), []).append(series)
+        for members in ties.values():
+            for rank, series in enumerate(members):
+                shifts[series, day] = (rank - (len(members) - 1) / 2) * DODGE
+    return shifts
+
+
+def _shifted(symbol: str, shift: float) -> QPainterPath:
+    """The marker's outline moved ``shift`` marker widths to the right."""
+    path: QPainterPath = Symbols[symbol]
+    return QTransform.fromTranslate(shift, 0).map(path) if shift else path
+
+
+def _together(names: Sequence[str], totals: npt.NDArray[Any], day: int, count: int) -> str:
+    """Everyone at ``count`` on that day, one name a line (for the tooltip of a point)."""
+    who = [name for index, name in enumerate(names) if int(totals[index, day]) == count]
+    return "\n".join(who)
+
+
 def progress_lines(
     title: str,
     series: Sequence[str],
@@ -249,9 +302,13 @@ def progress_lines(
     counts: npt.NDArray[np.int64],
     y_label: str,
 ) -> pg.PlotWidget:
-    """Cumulative counts over days, one line (colour + marker) per series."""
+    """Cumulative counts over days, one line (colour + marker) per series.
+
+    Markers of annotators tied on a day stand side by side (``dodges``); hovering a point names
+    everyone at that count that day. The count axis has whole-number ticks.
+    """
     axis = pg.DateAxisItem(orientation="bottom", utcOffset=0)
-    widget = pg.PlotWidget(axisItems={"bottom": axis})
+    widget = pg.PlotWidget(axisItems={"bottom": axis, "left": CountAxis(orientation="left")})
     widget.setTitle(title)
     widget.setMenuEnabled(False)
     plot = widget.getPlotItem()
@@ -259,23 +316,39 @@ def progress_lines(
     legend = plot.addLegend(offset=(10, 10), labelTextSize="8pt")
     x = np.array([datetime(d.year, d.month, d.day, tzinfo=UTC).timestamp() for d in days])
     totals = np.cumsum(np.asarray(counts), axis=1) if len(days) else np.zeros((len(series), 0))
+    shifts = dodges(totals)
     for index, name in enumerate(series):
         colour = series_colour(index)
-        line = plot.plot(
-            x,
-            totals[index],
-            pen=pg.mkPen(colour, width=2),
-            symbol=SYMBOLS[index % len(SYMBOLS)],
-            symbolBrush=colour,
-            symbolPen=colour.darker(140),
-            symbolSize=8,
+        line = plot.plot(x, totals[index], pen=pg.mkPen(colour, width=2))
+        shape = SYMBOLS[index % len(SYMBOLS)]
+        tips = [  # names are shown as typed, never as markup
+            plain_tooltip(
+                f"{day:%d %b %Y}: {int(totals[index, number])} {y_label}\n"
+                + _together(series, totals, number, int(totals[index, number]))
+            )
+            for number, day in enumerate(days)
+        ]
+        markers = pg.ScatterPlotItem(
+            symbol=shape,  # the legend's sample; each point gets its own (shifted) outline
+            size=8,
+            brush=colour,
+            pen=pg.mkPen(colour.darker(140)),
+            useCache=False,  # a shifted outline drawn from the cache would be cut off
+            hoverable=True,
+            tip=lambda x, y, data: data,  # pyqtgraph passes all three
         )
-        legend.addItem(line, legend_text(name))
+        markers.setData(
+            x=x, y=totals[index], symbol=[_shifted(shape, s) for s in shifts[index]], data=tips
+        )
+        markers.setZValue(1)  # above every line
+        markers.visibleChanged.connect(lambda m=markers, lin=line: lin.setVisible(m.isVisible()))
+        plot.addItem(markers)
+        legend.addItem(markers, legend_text(name))
     plot.setLabel("left", y_label)
     plot.getAxis("left").enableAutoSIPrefix(False)
     plot.showGrid(x=True, y=True, alpha=0.3)
-    top = float(totals.max()) if totals.size else 1.0
-    plot.setYRange(0, max(top, 1.0) * 1.1, padding=0)
+    top = max(float(totals.max()) if totals.size else 1.0, 1.0)
+    plot.setYRange(-top * 0.04, top * 1.1, padding=0)  # a point at 0 shows whole
     if len(days) == 1:  # one day: show it in the middle of a three-day window
         plot.setXRange(x[0] - 86400, x[0] + 86400)
     return widget

@@ -285,6 +285,7 @@ class Dashboard(QWidget):
                 names,
                 np.asarray(report.label_frequencies),
                 "spans",
+                counts=True,
             ),
         )
         documents = report.per_document

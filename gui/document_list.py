@@ -25,9 +25,16 @@ from PySide6.QtWidgets import (
 
 from claimdesk.core.records import DocumentSummary, Status
 from claimdesk.gui.change_signal import ChangeEvent
+from claimdesk.gui.theme import colour_of
 
 _Index = QModelIndex | QPersistentModelIndex
-_STATUS_COLOURS = {Status.TODO: "#7f7f7f", Status.IN_PROGRESS: "#b26b00", Status.DONE: "#2e7d32"}
+# The theme's colours (resources/themes: status_*), each readable on the table's base and
+# alternate base in its theme; read when painted, so a theme switch recolours the column.
+_STATUS_ROLES = {
+    Status.TODO: "status_todo",
+    Status.IN_PROGRESS: "status_in_progress",
+    Status.DONE: "status_done",
+}
 _STATUS_MARKS = {Status.TODO: "○", Status.IN_PROGRESS: "◐", Status.DONE: "●"}
 
 
@@ -117,7 +124,7 @@ class DocumentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return f"{row.length:,} characters"  # titles are shown by the view as plain text
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:
-            return QBrush(QColor(_STATUS_COLOURS[row.status]))
+            return QBrush(QColor(colour_of(_STATUS_ROLES[row.status])))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == self.DocumentIdRole:

@@ -31,6 +31,7 @@ from claimdesk.core.paths import user_config_dir
 from claimdesk.core.suffixes import SUBMISSION_SUFFIX
 from claimdesk.gui.dialogs import TextDialog, ok_cancel, plain_tooltip
 from claimdesk.gui.teacher_dialogs import safe_file_stem
+from claimdesk.gui.theme import colour_of, current_theme, text_on
 
 if TYPE_CHECKING:
     from claimdesk.core.classroom.exercise import StudentWork
@@ -101,7 +102,6 @@ class ExerciseBanner(QWidget):
         self.progress.setToolTip("Mark a document done with Ctrl+D (Document menu).")
         self.submitted = QLabel()
         self.submitted.setTextFormat(Qt.TextFormat.PlainText)
-        self.submitted.setStyleSheet("color: #2e7d32;")
         self.guidelines_button = QPushButton("Guidelines…")
         self.submit_button = QToolButton()
         self.submit_button.setDefaultAction(submit_action)
@@ -109,9 +109,7 @@ class ExerciseBanner(QWidget):
         self.submit_button.setStyleSheet("font-weight: bold; padding: 3px 10px;")
         self.setObjectName("exercise_banner")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet(
-            "#exercise_banner { background: #eef4fb; border-bottom: 1px solid #c5d7ea; }"
-        )
+        self._recolour()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.addWidget(self.title)
@@ -122,6 +120,23 @@ class ExerciseBanner(QWidget):
         layout.addSpacing(8)
         layout.addWidget(self.guidelines_button)
         layout.addWidget(self.submit_button)
+
+    def _recolour(self) -> None:
+        """The theme's banner colour, with text that reads on it (the contrast rule)."""
+        self._theme = current_theme()
+        background = colour_of("banner")
+        self.setStyleSheet(
+            f"#exercise_banner {{ background: {background}; "
+            f"border-bottom: 1px solid {colour_of('banner_border')}; }}"
+            f"#exercise_banner QLabel {{ color: {text_on(background)}; }}"
+        )
+        self.submitted.setStyleSheet(f"color: {colour_of('saved')};")
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        palette = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
+        if event.type() in palette and getattr(self, "_theme", None) != current_theme():
+            self._recolour()  # the theme was switched
 
     def show_work(self, work: StudentWork) -> None:
         who = work.student_name + (f" ({work.student_id})" if work.student_id else "")

@@ -12,7 +12,7 @@ from PySide6.QtCore import (
     Qt,
     QUrl,
 )
-from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtGui import QColor, QDesktopServices, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -210,8 +210,16 @@ class FeedbackPreview(QDialog):
         super().__init__(parent)
         self.path = path
         self.setWindowTitle(f"Feedback — {path.name}")
+        from claimdesk.core.classroom.feedback import PAGE_BACKGROUND, PAGE_TEXT
+
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)  # nothing in a feedback page should navigate away
+        # The page sets its own text and background (it is printed); the view around it, below
+        # a short page too, takes the same paper colours instead of the theme's.
+        paper = self.browser.palette()
+        paper.setColor(QPalette.ColorRole.Base, QColor(PAGE_BACKGROUND))
+        paper.setColor(QPalette.ColorRole.Text, QColor(PAGE_TEXT))
+        self.browser.setPalette(paper)
         self.browser.setHtml(html)
         where = QLabel(f"Saved as {path}")
         where.setTextFormat(Qt.TextFormat.PlainText)

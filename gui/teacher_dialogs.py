@@ -28,6 +28,7 @@ from claimdesk.core.limits import printable
 from claimdesk.core.records import AnnotatorRecord, DocumentRecord
 from claimdesk.core.suffixes import EXERCISE_SUFFIX
 from claimdesk.gui.dialogs import ok_cancel
+from claimdesk.gui.theme import colour_of
 
 if TYPE_CHECKING:  # core.exercise brings SQLAlchemy: not before the window's first paint
     from claimdesk.core.classroom.exercise import SubmissionVersionInfo
@@ -154,7 +155,7 @@ class CreateExerciseDialog(QDialog):
         where.addWidget(browse)
         self.problem = QLabel()
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
-        self.problem.setStyleSheet("color: #c62828;")
+        self.problem.setStyleSheet(f"color: {colour_of('not_saved')};")
         self.problem.setWordWrap(True)
 
         form = QFormLayout()
@@ -172,7 +173,7 @@ class CreateExerciseDialog(QDialog):
         )
         note.setTextFormat(Qt.TextFormat.PlainText)
         note.setWordWrap(True)
-        note.setStyleSheet("color: palette(mid);")
+        note.setStyleSheet(f"color: {colour_of('placeholder_text')};")  # readable, if quieter
         self.buttons = ok_cancel(self, "Create", self._accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)

@@ -22,26 +22,33 @@ from claimdesk.core.classroom.grading import (
     Scores,
     StudentGrades,
 )
+from claimdesk.core.contrast import readable_text
 from claimdesk.core.outputs import file_name_part, prepare_folder, write_text_file
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _FALLBACK = "#bbbbbb"
 
-_STYLE = """
-body { font-family: sans-serif; color: #222; margin: 24px; }
-h1 { font-size: 20px; margin-bottom: 4px; }
-h2 { font-size: 16px; margin-top: 24px; border-bottom: 1px solid #ccc; }
-h3 { font-size: 14px; margin-top: 16px; }
-table { border-collapse: collapse; }
-td, th { border: 1px solid #ccc; padding: 3px 8px; vertical-align: top; }
-th { background: #f2f2f2; text-align: left; }
-td.num { text-align: right; }
-.text { white-space: pre-wrap; font-family: serif; font-size: 13px; line-height: 150%; }
-.side { width: 50%; }
-.chip { padding: 0 6px; border-radius: 3px; }
-.muted { color: #666; }
-* { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-@media print { .document { page-break-inside: avoid; } }
+# The page is paper: dark text on white, set together, so that no reader's dark theme (a browser's
+# or the app's own preview) paints its own background behind text meant for white.
+PAGE_TEXT = "#222222"
+PAGE_BACKGROUND = "#ffffff"
+
+_STYLE = f"""
+body {{ font-family: sans-serif; color: {PAGE_TEXT}; background-color: {PAGE_BACKGROUND};
+  margin: 24px; }}
+h1 {{ font-size: 20px; margin-bottom: 4px; }}
+h2 {{ font-size: 16px; margin-top: 24px; border-bottom: 1px solid #ccc; }}
+h3 {{ font-size: 14px; margin-top: 16px; }}
+table {{ border-collapse: collapse; }}
+td, th {{ border: 1px solid #ccc; padding: 3px 8px; vertical-align: top; }}
+th {{ background: #f2f2f2; text-align: left; }}
+td.num {{ text-align: right; }}
+.text {{ white-space: pre-wrap; font-family: serif; font-size: 13px; line-height: 150%; }}
+.side {{ width: 50%; }}
+.chip {{ padding: 0 6px; border-radius: 3px; }}
+.muted {{ color: #666; }}
+* {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+@media print {{ .document {{ page-break-inside: avoid; }} }}
 """
 
 
@@ -52,6 +59,11 @@ def _e(value: object) -> str:
 def _colour(label: GradedLabel | None) -> str:
     colour = label.colour if label is not None else _FALLBACK
     return colour.lower() if _COLOUR.match(colour) else _FALLBACK
+
+
+def _on(background: str) -> str:
+    """The text colour, the page's or white, that reads better on ``background`` (WCAG)."""
+    return f"background-color: {background}; color: {readable_text(background, dark=PAGE_TEXT)};"
 
 
 def _tint(colour: str, amount: float = 0.45) -> str:
@@ -89,7 +101,7 @@ def _highlighted(text: str, claims: Sequence[Claim], labels: dict[int, GradedLab
         colour = _colour(labels.get(covering[0].label_id))
         border = "border: 1px solid #333; " if len(covering) > 1 else ""
         parts.append(
-            f'<span style="{border}background-color: {_tint(colour)}; '
+            f'<span style="{border}{_on(_tint(colour))} '
             f'border-bottom: 2px solid {colour};" title="{_e(names)}">{piece}</span>'
         )
     return "".join(parts)
@@ -112,7 +124,7 @@ def _scores_cells(scores: Scores) -> str:
 
 def _chip(label: GradedLabel | None, name: str) -> str:
     colour = _colour(label)
-    return f'<span class="chip" style="background-color: {_tint(colour)};">{_e(name)}</span>'
+    return f'<span class="chip" style="{_on(_tint(colour))}">{_e(name)}</span>'
 
 
 def _claim_text(claim: Claim) -> str:

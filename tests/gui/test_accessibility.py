@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor, QImage
@@ -19,6 +22,10 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from claimdesk.core.classroom.collect import collect
+from claimdesk.core.classroom.exercise import exercises
+from claimdesk.core.classroom.feedback import PAGE_BACKGROUND, feedback_html
+from claimdesk.core.classroom.grading import ClassGrades, grade
 from claimdesk.core.contrast import (
     TEXT_MINIMUM,
     contrast_ratio,
@@ -26,11 +33,24 @@ from claimdesk.core.contrast import (
     parse_hex,
 )
 from claimdesk.core.paths import resources_dir, seeds_dir
+from claimdesk.core.records import Status
+from claimdesk.core.store.project import Project
 from claimdesk.gui.candidates import CELL_ROLES
 from claimdesk.gui.curation import CurationView, open_curation
 from claimdesk.gui.document_view import FILL_ALPHA
+from claimdesk.gui.exercise_window import ExerciseBanner
+from claimdesk.gui.grades_window import FeedbackPreview, GradesWindow
 from claimdesk.gui.main_window import MainWindow
 from claimdesk.gui.theme import apply_theme, colour_of, text_on, theme_colours
+from tests.core.classroom.classroom_kit import exercise_with_key, student_submits, teacher_project
+from tests.gui.readability import (
+    background_of,
+    best_contrast,
+    fragment_rect,
+    item_view_problems,
+    rgb,
+    widget_rect,
+)
 from tests.gui.review_project import add_annotators
 
 THEMES = ("light", "dark")
@@ -139,6 +159,14 @@ def test_theme_text_colours_meet_wcag_aa(theme: str) -> None:
         ("saved", "window"),
         ("not_saved", "window"),
         ("placeholder_text", "base"),
+        ("placeholder_text", "window"),  # quiet notes in dialogs
+        ("status_todo", "base"),
+        ("status_in_progress", "base"),
+        ("status_done", "base"),
+        ("status_todo", "alternate_base"),
+        ("status_in_progress", "alternate_base"),
+        ("status_done", "alternate_base"),
+        ("saved", "banner"),
         ("tooltip_text", "tooltip_base"),
     ]
     for fore, back in pairs:
@@ -282,3 +310,166 @@ def test_an_open_curation_view_follows_a_theme_switch(window: MainWindow, qtbot:
     assert gold.data(Qt.ItemDataRole.BackgroundRole).color() == QColor(
         colour_of("curation_gold", "light")
     )
+
+
+# -- Both themes, every widget: text measured on what is painted --------------------------------
+
+
+@pytest.fixture(params=THEMES)
+def themed(request: pytest.FixtureRequest) -> Iterator[str]:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, request.param)
+    QApplication.processEvents()
+    yield request.param
+    apply_theme(app, "light")
+
+
+def _reads(view: QAbstractItemView, theme: str, at_least: int) -> list[str]:
+    checked, problems = item_view_problems(view)
+    assert len(checked) >= at_least, f"{theme}: only {checked} on screen"
+    assert problems == [], f"{theme}: {problems}"
+    return checked
+
+
+def test_document_list_statuses_read(window: MainWindow, themed: str) -> None:
+    model = window.documents.model
+    first, second = (model.summary(row) for row in range(2))
+    third = replace(first, id=10_000, title="A third article")
+    model.set_rows(
+        [
+            replace(first, status=Status.TODO),
+            replace(second, status=Status.IN_PROGRESS),
+            replace(third, status=Status.DONE),
+        ],
+        model.annotator_id,
+    )
+    window.documents.table.selectRow(0)
+    QApplication.processEvents()
+    checked = _reads(window.documents.table, themed, at_least=6)
+    assert {"○ To do", "◐ In progress", "● Done"} <= set(checked)
+
+
+def test_tag_panel_reads(window: MainWindow, themed: str) -> None:
+    _reads(window.tags.view, themed, at_least=8)
+
+
+def test_curation_table_reads(window: MainWindow, qtbot: QtBot, themed: str) -> None:
+    view = _curation_view(window, qtbot)
+    _reads(view.table, themed, at_least=40)
+
+
+@pytest.fixture
+def graded(tmp_path: Path) -> Iterator[tuple[Project, ClassGrades]]:
+    project = teacher_project(tmp_path / "teacher")
+    key = [(0, "Claim", 0, 10), (0, "Evidence", 5, 30), (0, "<b>Source</b>", 40, 50)]
+    info = exercise_with_key(project, tmp_path, key)
+    assert info.path is not None
+    marks = [(0, "Evidence", 0, 10), (0, "Claim", 12, 30), (0, "<b>Source</b>", 40, 50)]
+    collect(project, [student_submits(info.path, "Eve", marks, tmp_path / "eve")])
+    yield project, grade(project, info.id)
+    project.close()
+
+
+def test_feedback_preview_reads(
+    graded: tuple[Project, ClassGrades], qtbot: QtBot, tmp_path: Path, themed: str
+) -> None:
+    _, grades = graded
+    preview = FeedbackPreview(feedback_html(grades, grades.students[0]), tmp_path / "eve.html")
+    qtbot.addWidget(preview)
+    preview.show()
+    qtbot.waitExposed(preview)
+    browser = preview.browser
+    phrases = [
+        "Feedback: Week 1",  # heading on the page
+        "Student:",
+        "A statement presented as fact.",  # a definition
+        "100%",  # a score in a plain table cell
+        "All labels",  # a header cell with its own background
+        "Evidence",  # a label chip
+        "(0–10)",  # muted text
+        "abcdefghi",  # a span highlighted in the document text
+    ]
+    for phrase in phrases:
+        rect = fragment_rect(browser, phrase)
+        QApplication.processEvents()
+        image = browser.viewport().grab().toImage()
+        background = background_of(image, rect)
+        ratio = best_contrast(image, rect, background)
+        assert ratio >= TEXT_MINIMUM, f"{themed}: {phrase!r} drawn at {ratio:.2f}:1"
+    # Below the end of the page the view is the page's paper too, not the theme's base.
+    image = browser.viewport().grab().toImage()
+    corner = image.pixelColor(image.width() - 3, image.height() - 3)
+    assert corner == QColor(PAGE_BACKGROUND)
+
+
+def test_grades_window_reads(
+    graded: tuple[Project, ClassGrades], window: MainWindow, qtbot: QtBot, themed: str
+) -> None:
+    project, grades = graded
+    view = GradesWindow(project, exercises(project), window.prompts)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    view.regrade()
+    qtbot.waitUntil(lambda: view.grades is not None, timeout=20_000)
+    assert view.select_student(grades.students[0].annotator_id)
+    QApplication.processEvents()
+    _reads(view.table, themed, at_least=8)
+    _reads(view.labels_table, themed, at_least=20)
+
+
+def test_dashboard_reads(window: MainWindow, qtbot: QtBot, themed: str) -> None:
+    add_annotators(window.project, 4)
+    window.menu_actions.dashboard.trigger()
+    dashboard = window.dashboard
+    assert dashboard is not None
+    qtbot.waitExposed(dashboard)
+    qtbot.waitUntil(lambda: dashboard.report is not None, timeout=30_000)
+    dashboard.tabs.setCurrentWidget(dashboard.pairs_splitter)
+    dashboard.show_pair(0, 1)
+    QApplication.processEvents()
+    _reads(dashboard.disagreements, themed, at_least=8)
+    # Each heatmap cell's number reads on the colour that cell is painted.
+    heatmap = dashboard.heatmap
+    texts = [i for i in heatmap.plot.items if isinstance(i, pg.TextItem)]
+    assert len(texts) == 16
+    for item in texts:
+        value = heatmap.matrix[int(item.pos().y()), int(item.pos().x())]
+        ratio = contrast_ratio(rgb(item.color), rgb(heatmap.cell_colour(value)))
+        assert ratio >= TEXT_MINIMUM, f"{value:.2f} at {ratio:.2f}:1"
+
+
+def test_exercise_banner_reads(qtbot: QtBot, themed: str) -> None:
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    banner = ExerciseBanner(QAction("Submit", holder), holder)
+    banner.title.setText("Exercise: Week 1")
+    banner.progress.setText("1 of 2 documents done")
+    banner.submitted.setText("Submitted 03 Dec 12:00")
+    banner.resize(760, 44)
+    holder.resize(760, 44)
+    holder.show()
+    qtbot.waitExposed(holder)
+    image = holder.grab().toImage()
+    banner_colour = rgb(QColor(colour_of("banner", themed)))
+    for label in (banner.title, banner.progress, banner.submitted):
+        rect = widget_rect(label, holder)
+        assert background_of(image, rect) == banner_colour, label.text()
+        ratio = best_contrast(image, rect, banner_colour)
+        assert ratio >= TEXT_MINIMUM, f"{themed}: {label.text()!r} drawn at {ratio:.2f}:1"
+
+
+def test_exercise_banner_follows_a_theme_switch(qtbot: QtBot) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, "light")
+    banner = ExerciseBanner(QAction("Submit"))
+    qtbot.addWidget(banner)
+    try:
+        apply_theme(app, "dark")
+        qtbot.waitUntil(lambda: colour_of("banner", "dark") in banner.styleSheet())
+        assert text_on(colour_of("banner", "dark"), "dark") in banner.styleSheet()
+    finally:
+        apply_theme(app, "light")
+    qtbot.waitUntil(lambda: colour_of("banner", "light") in banner.styleSheet())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -313,3 +314,74 @@ def test_the_figures_are_computed_on_a_project_of_the_workers_own(
     ((project, on_gui_thread),) = used
     assert project is not view.project and not on_gui_thread
     assert project.path == view.project.path
+
+
+def _progress(counts: list[list[int]]) -> pg.PlotWidget:
+    from claimdesk.gui.charts import progress_lines
+
+    days = [date(2026, 3, d) for d in range(1, len(counts[0]) + 1)]
+    names = ["Ana", "<b>Ben</b>"]  # a name is shown as typed
+    return progress_lines("Documents done", names, days, np.array(counts), "documents")
+
+
+def test_tied_annotators_both_show_on_the_progress_chart(qtbot: QtBot) -> None:
+    from claimdesk.gui.charts import series_colour
+
+    chart = _progress([[0, 1, 1], [0, 1, 1]])  # the same total on every day: 0, 1, 2
+    qtbot.addWidget(chart)
+    chart.resize(500, 360)
+    chart.show()
+    qtbot.waitExposed(chart)
+    QApplication.processEvents()
+    plot = chart.getPlotItem()
+    # On screen, around the last day's point, the fill colour of each annotator's marker shows:
+    # neither hides the other (the lines coincide; only the markers stand side by side).
+    last = datetime(2026, 3, 3, tzinfo=UTC).timestamp()
+    centre = chart.mapFromScene(plot.getViewBox().mapViewToScene(QPointF(last, 2)))
+    image = chart.grab().toImage()
+    around = {
+        image.pixelColor(centre.x() + dx, centre.y() + dy).name()
+        for dx in range(-20, 21)
+        for dy in range(-8, 9)
+    }
+    for index in range(2):
+        assert series_colour(index).name() in around, index
+    # Hovering a point names both annotators (as plain text).
+    markers = [i for i in plot.items if isinstance(i, pg.ScatterPlotItem)]
+    assert len(markers) == 2
+    tips = [p.data() for m in markers for p in m.points()]
+    assert len(tips) == 6
+    assert all(t.endswith("Ana<br>&lt;b&gt;Ben&lt;/b&gt;</qt>") for t in tips), tips
+    viewport = chart.viewport()
+    for at in (QPointF(centre), QPointF(centre) + QPointF(1, 0)):
+        move = QMouseEvent(
+            QEvent.Type.MouseMove,
+            at,
+            viewport.mapToGlobal(at),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(viewport, move)
+    box = plot.getViewBox()
+    qtbot.waitUntil(lambda: "&lt;b&gt;Ben&lt;/b&gt;" in box.toolTip())
+    assert "03 Mar 2026: 2 documents<br>Ana<br>" in box.toolTip()
+
+
+def test_count_axes_tick_whole_numbers_only(dashboard, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
+    view, _ = dashboard
+    chart = _progress([[0, 1, 1], [0, 2, 0]])
+    qtbot.addWidget(chart)
+    frequencies = view.chart(view.frequency_tab)
+    axes = [
+        chart.getPlotItem().getAxis("left"),
+        frequencies.getPlotItem().getAxis("bottom"),
+    ]
+    for axis in axes:
+        for low, high, pixels in ((0, 2.2, 400), (-0.1, 3.3, 600), (0, 1.1, 300), (0, 38, 500)):
+            levels = axis.tickValues(low, high, pixels)
+            values = [v for _, level in levels for v in level]
+            assert values and all(float(v).is_integer() for v in values), (low, high, values)
+            for spacing, level in levels:
+                strings = axis.tickStrings(level, 1.0, spacing)
+                assert all("." not in s for s in strings), strings

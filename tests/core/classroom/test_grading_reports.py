@@ -20,6 +20,7 @@ from claimdesk.core.classroom.grading import (
     grade,
     write_class_csv,
 )
+from claimdesk.core.contrast import TEXT_MINIMUM, contrast_ratio, parse_hex
 from claimdesk.core.store.project import Project
 from claimdesk.core.text.textio import Article, sha256_text
 from tests.core.classroom.classroom_kit import (
@@ -252,3 +253,22 @@ def test_feedback_into_a_file_or_a_project_is_refused(
     with pytest.raises(OutputError, match=r"plain\.txt: is a file, not a folder"):
         write_all_feedback(grades, plain)
     assert plain.read_text(encoding="utf-8") == "mine"
+
+
+def test_feedback_sets_text_and_background_together(graded: tuple[Project, ClassGrades]) -> None:
+    """A dark theme (a browser's, or the app's preview) must not put its background behind
+    text meant for white paper: the page and every coloured span set both, and they read."""
+    _, grades = graded
+    for student in grades.students:
+        page = feedback_html(grades, student)
+        body = re.search(r"body \{([^}]*)\}", page)
+        assert body is not None
+        assert "color: #222222;" in body.group(1) and "background-color: #ffffff;" in body.group(1)
+        coloured = [s for s in re.findall(r'style="([^"]*)"', page) if "background-color" in s]
+        assert coloured
+        for style in coloured:
+            background = re.search(r"background-color: (#[0-9a-f]{6})", style)
+            text = re.search(r"(?<![-\w])color: (#[0-9a-f]{6})", style)
+            assert background is not None and text is not None, style
+            ratio = contrast_ratio(parse_hex(text.group(1)), parse_hex(background.group(1)))
+            assert ratio >= TEXT_MINIMUM, style
