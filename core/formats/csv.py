@@ -113,8 +113,10 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                 if rows:
                     # The cells as written (neutralised: restore() undoes that, tested apart).
                     written.add(str(doc.id), [(r[2], r[3], r[4], r[5], r[6]) for r in rows])
+                    report.wrote_document(len(rows))
+                else:  # a document appears only through its rows
+                    report.left_out += 1
                 report.spans += len(doc.spans)
-                report.documents += 1
                 check_progress(progress, done, total)
         verify(report, written, _read_back(temp))
     report.lost.extend(_lost(source))
