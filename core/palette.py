@@ -186,5 +186,17 @@ def next_colour(used: Iterable[str]) -> str:
     for colour in PALETTE:
         if colour not in taken and nearest(colour) >= MIN_DISTANCE:
             return colour
-    pool = [c for c in (*PALETTE, *_GENERATED) if c not in taken]
-    return max(pool, key=nearest) if pool else PALETTE[len(taken) % len(PALETTE)]
+    # The farthest candidate; a candidate stops being measured once it is closer to some
+    # colour than the best so far is to all (the same answer as max(pool, key=nearest)).
+    best, best_gap = PALETTE[len(taken) % len(PALETTE)], -1.0
+    for candidate in (*PALETTE, *_GENERATED):
+        if candidate in taken:
+            continue
+        gap = math.inf
+        for other in taken:
+            gap = min(gap, distance(candidate, other))
+            if gap <= best_gap:
+                break
+        if gap > best_gap:
+            best, best_gap = candidate, gap
+    return best

@@ -446,3 +446,26 @@ def test_free_names_keep_the_format_suffix(tmp_path: Path) -> None:
     assert free_path(tmp_path, "v1.2-brat") == tmp_path / "v1.2-brat-2"
     assert free_path(tmp_path, "v1.2.jsonl") == tmp_path / "v1.2-2.jsonl"
     assert free_path(tmp_path, "new.csv") == tmp_path / "new.csv"
+
+
+def test_a_read_only_project_folder_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import platformdirs
+
+    from claimdesk.gui import export_dialog
+
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    shared = tmp_path / "shared"  # e.g. a project opened from a read-only share
+    shared.mkdir()
+    monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(documents))
+    real_access = os.access
+    monkeypatch.setattr(
+        export_dialog.os,
+        "access",
+        lambda path, mode: Path(path) != shared and real_access(path, mode),
+    )
+    assert export_dialog.start_folder("", shared / "p.claimdesk") == documents
