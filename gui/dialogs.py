@@ -323,17 +323,26 @@ class Prompts:
     # -- datasets (gui/export_dialog.py) -------------------------------------------------------
 
     def export_choice(
-        self, annotators: list[str], current: str, document: int | None
+        self,
+        annotators: list[str],
+        current: str,
+        document: int | None,
+        *,
+        project: Path | None = None,
+        folder: Path | None = None,
     ) -> ExportChoice | None:
+        """``folder``: where the suggested path lies; ``project``: named in it, never replaced."""
         from claimdesk.gui.export_dialog import ExportDialog
 
-        dialog = ExportDialog(self.parent or QWidget(), annotators, current, document)
+        dialog = ExportDialog(
+            self.parent or QWidget(), annotators, current, document, project=project, folder=folder
+        )
         return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
-    def import_choice(self, annotator: str) -> ImportChoice | None:
+    def import_choice(self, annotator: str, *, folder: Path | None = None) -> ImportChoice | None:
         from claimdesk.gui.export_dialog import ImportDialog
 
-        dialog = ImportDialog(self.parent or QWidget(), annotator)
+        dialog = ImportDialog(self.parent or QWidget(), annotator, folder=folder)
         return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def dataset_report(self, title: str, text: str) -> None:

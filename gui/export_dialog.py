@@ -3,20 +3,28 @@
 The export runs on a worker thread with its own connection to the project file (SQLite
 connections stay on one thread); the import reads and checks the file on a worker thread, then
 applies it on the GUI thread as one undoable edit, so the views refresh from its Changes.
+
+Both dialogs start in a real folder (the last one used for that, else the project's, else the
+user's Documents), the export one with a full path named after the project and the format; an
+empty or unusable path keeps the dialog open with the reason under the field.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import platformdirs
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -35,8 +43,10 @@ from claimdesk.core.formats import registry
 from claimdesk.core.formats.base import DocumentIn, ExportReport, ExportSelection
 from claimdesk.core.limits import printable
 from claimdesk.core.outputs import output_problem
+from claimdesk.core.paths import user_data_dir
 from claimdesk.core.progress import Progress
 from claimdesk.gui.dialogs import ok_cancel
+from claimdesk.gui.theme import colour_of
 from claimdesk.gui.workers import (
     Task,
     WindowReporter,
@@ -93,39 +103,143 @@ def _describe(info: registry.FormatInfo) -> str:
     return f"{BLURBS.get(info.name, info.title)} Writes {where}; {reads}.{extra}"
 
 
-class _PathRow(QWidget):
-    """A path field with a Browse… button that asks for a file or a folder."""
+# -- where the dialogs start -------------------------------------------------------------------
 
-    def __init__(self, parent: QWidget, saving: bool) -> None:
+
+def _usable_folder(folder: Path) -> bool:
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+
+
+def _inside(folder: Path, parent: Path) -> bool:
+    try:
+        return folder.resolve().is_relative_to(parent.resolve())
+    except OSError:
+        return False
+
+
+def documents_folder() -> Path:
+    """The user's Documents folder, else their home folder."""
+    documents = Path(platformdirs.user_documents_dir())
+    return documents if documents.is_dir() else Path.home()
+
+
+def start_folder(last: str, project: Path | None) -> Path:
+    """Where a dataset dialog starts: ``last`` (the folder used last time), else the project's
+    folder, else Documents. The project's folder is skipped when it is read-only or lies in
+    Claimdesk's hidden data folder (the sample project's)."""
+    if last and _usable_folder(Path(last)):
+        return Path(last)
+    if project is not None:
+        folder = project.parent
+        if _usable_folder(folder) and not _inside(folder, user_data_dir()):
+            return folder
+    return documents_folder()
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def export_name(project: Path | None, info: registry.FormatInfo) -> str:
+    """``sample-project.jsonl``, ``sample-project-brat`` (a folder): the project and format."""
+    stem = _UNSAFE.sub("", "-".join((project.stem if project else "").lower().split()))
+    stem = stem.strip(".-") or "claimdesk-export"
+    return f"{stem}-{info.name}" if info.folder else f"{stem}{info.suffix}"
+
+
+def free_path(folder: Path, name: str) -> Path:
+    """``folder / name``, or ``name-2``, ``name-3``, … when something is there already."""
+    path = folder / name
+    suffix = Path(name).suffix if Path(name).suffix in _SUFFIXES else ""  # not in "v1.2-brat"
+    stem = name[: len(name) - len(suffix)]
+    number = 2
+    while path.exists() and number < 1000:
+        path = folder / f"{stem}-{number}{suffix}"
+        number += 1
+    return path
+
+
+class _PathRow(QWidget):
+    """A path field with a Browse… button that asks for a file or a folder, and a line under
+    it that says what is wrong with the path (a dialog with a bad path does not close)."""
+
+    def __init__(self, parent: QWidget, saving: bool, folder: Path) -> None:
         super().__init__(parent)
         self.saving = saving
         self.folder = False
         self.suffix = ""
+        self.start = folder  # where a relative path points and Browse… opens
         self.edit = QLineEdit()
+        self.edit.setClearButtonEnabled(True)
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
-        layout = QHBoxLayout(self)
+        self.problem = QLabel()
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(f"color: {colour_of('not_saved')}; font-weight: bold;")
+        self.problem.hide()
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit)
+        row.addWidget(browse)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit)
-        layout.addWidget(browse)
+        layout.addLayout(row)
+        layout.addWidget(self.problem)
+
+    def path(self) -> Path | None:
+        """The path in the field, relative ones taken from the start folder; None if empty."""
+        text = self.edit.text().strip()
+        if not text:
+            return None
+        path = Path(text).expanduser()
+        return path if path.is_absolute() else self.start / path
+
+    def say(self, problem: str | None) -> None:
+        self.problem.setText(problem or "")
+        self.problem.setVisible(bool(problem))
+        self.edit.setAccessibleDescription(problem or "")  # read out with the field
+
+    def _browse_from(self) -> Path:
+        path = self.path()
+        for folder in (path, path.parent if path else None):
+            if folder is not None and folder.is_dir():
+                return folder
+        return self.start
 
     def _browse(self) -> None:
+        start = self._browse_from()
         if self.folder:
-            chosen = QFileDialog.getExistingDirectory(self, "Choose a folder")
+            chosen = QFileDialog.getExistingDirectory(self, "Choose a folder", str(start))
+            current = self.path()
+            if chosen and self.saving and current is not None and any(Path(chosen).iterdir()):
+                # A folder format writes into a new or empty folder: keep the suggested name.
+                chosen = str(free_path(Path(chosen), current.name))
         elif self.saving:
-            chosen, _ = QFileDialog.getSaveFileName(self, "Export to", self.edit.text())
+            path = self.path()
+            suggested = str(path) if path is not None and path.parent.is_dir() else str(start)
+            chosen, _ = QFileDialog.getSaveFileName(self, "Export to", suggested)
         else:
-            chosen, _ = QFileDialog.getOpenFileName(self, "Import from")
+            chosen, _ = QFileDialog.getOpenFileName(self, "Import from", str(start))
         if chosen:
             self.edit.setText(chosen)
 
 
 class ExportDialog(QDialog):
+    """Format, annotators, documents and where to save; OK closes it only with a usable path."""
+
     def __init__(
-        self, parent: QWidget, annotators: list[str], current: str, document: int | None
+        self,
+        parent: QWidget,
+        annotators: list[str],
+        current: str,
+        document: int | None,
+        *,
+        project: Path | None = None,
+        folder: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export dataset")
+        self.project = project
         self.formats = QComboBox()
         for info in registry.all_formats():
             self.formats.addItem(info.title, info.name)
@@ -147,8 +261,10 @@ class ExportDialog(QDialog):
         group.addButton(self.everything)
         group.addButton(self.this_one)
         self.document = document
-        self.destination = _PathRow(self, saving=True)
+        self.destination = _PathRow(self, saving=True, folder=folder or start_folder("", project))
+        self._suggested = ""  # the path the dialog filled in; the user's own text is kept
         self.formats.currentIndexChanged.connect(self._format_changed)
+        self.destination.edit.textChanged.connect(self._path_edited)
         scope = QVBoxLayout()
         scope.addWidget(self.everything)
         scope.addWidget(self.this_one)
@@ -158,25 +274,62 @@ class ExportDialog(QDialog):
         form.addRow("&Annotators", self.people)
         form.addRow("Documents", scope)
         form.addRow("&Save to", self.destination)
-        buttons = ok_cancel(self, "Export")
+        self.buttons = ok_cancel(self, "Export", accept=self._accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(buttons)
-        self.resize(560, 0)
+        layout.addWidget(self.buttons)
+        self.resize(600, 0)
         self._format_changed()
 
+    @property
+    def info(self) -> registry.FormatInfo:
+        return registry.get(self.formats.currentData())
+
     def _format_changed(self) -> None:
-        info = registry.get(self.formats.currentData())
+        info = self.info
         self.description.setText(_describe(info))
         self.destination.folder = info.folder
         self.destination.suffix = info.suffix
-        text = self.destination.edit.text()
-        if text and not info.folder:
-            self.destination.edit.setText(str(Path(text).with_suffix(info.suffix)))
+        edit = self.destination.edit
+        text = edit.text().strip()
+        if not text or text == self._suggested:
+            self._suggested = str(
+                free_path(self.destination.start, export_name(self.project, info))
+            )
+            edit.setText(self._suggested)
+        else:  # the user's own name: only a format suffix follows the format
+            path = Path(text)
+            if path.suffix in _SUFFIXES:
+                edit.setText(str(path.with_suffix("" if info.folder else info.suffix)))
+        self._path_edited()
+
+    def _path_edited(self) -> None:
+        empty = self.destination.path() is None
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not empty)
+        self.destination.say("Choose where to save the export." if empty else None)
+
+    def problem(self) -> str | None:
+        """Why the path in the field cannot be written, in a sentence; None if it can."""
+        out = self.destination.path()
+        if out is None:
+            return "Choose where to save the export."
+        reading = [self.project] if self.project is not None else []
+        problem = output_problem(out, folder=self.info.folder, reading=reading)
+        if problem is None:
+            return None
+        return f"{printable(out.name or str(out))}: {problem}."
+
+    def _accept(self) -> None:
+        problem = self.problem()
+        self.destination.say(problem)
+        if problem is None:
+            self.accept()
+        else:
+            self.destination.edit.setFocus()
 
     def choice(self) -> ExportChoice | None:
-        text = self.destination.edit.text().strip()
-        if not text:
+        out = self.destination.path()
+        if out is None:
             return None
         checked = [
             self.people.item(i).text()
@@ -186,18 +339,23 @@ class ExportDialog(QDialog):
         everyone = len(checked) == self.people.count()
         documents = (self.document,) if self.this_one.isChecked() and self.document else ()
         return ExportChoice(
-            self.formats.currentData(), Path(text), () if everyone else tuple(checked), documents
+            self.formats.currentData(), out, () if everyone else tuple(checked), documents
         )
 
 
+_SUFFIXES = {info.suffix for info in registry.FORMATS if info.suffix}
+
+
 class ImportDialog(QDialog):
-    def __init__(self, parent: QWidget, annotator: str) -> None:
+    """Format, file and annotator; OK closes it only when the file (or folder) is there."""
+
+    def __init__(self, parent: QWidget, annotator: str, *, folder: Path | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import annotations")
         self.formats = QComboBox()
         for info in registry.importable_formats():
             self.formats.addItem(info.title, info.name)
-        self.source = _PathRow(self, saving=False)
+        self.source = _PathRow(self, saving=False, folder=folder or documents_folder())
         self.annotator = QLineEdit(annotator)
         self.annotator.setPlaceholderText("who made spans whose file names no one")
         self.strict = QCheckBox("Refuse labels that are not in the codebook")
@@ -208,29 +366,61 @@ class ImportDialog(QDialog):
         note.setTextFormat(Qt.TextFormat.PlainText)
         note.setWordWrap(True)
         self.formats.currentIndexChanged.connect(self._format_changed)
+        self.source.edit.textChanged.connect(self._path_edited)
         form = QFormLayout()
         form.addRow("&Format", self.formats)
         form.addRow("&File", self.source)
         form.addRow("&Annotator", self.annotator)
         form.addRow("", self.strict)
-        buttons = ok_cancel(self, "Import")
+        self.buttons = ok_cancel(self, "Import", accept=self._accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         self.resize(520, 0)
         self._format_changed()
 
     def _format_changed(self) -> None:
         self.source.folder = registry.get(self.formats.currentData()).folder
+        self._path_edited()
+
+    def _what(self) -> str:
+        return "folder" if self.source.folder else "file"
+
+    def _path_edited(self) -> None:
+        empty = self.source.path() is None
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not empty)
+        self.source.say(f"Choose the {self._what()} to import." if empty else None)
+
+    def problem(self) -> str | None:
+        """Why the path in the field cannot be imported from, in a sentence; None if it can."""
+        path = self.source.path()
+        if path is None:
+            return f"Choose the {self._what()} to import."
+        name = printable(path.name or str(path))
+        if not path.exists():
+            return f"{name}: there is no such {self._what()}."
+        if self.source.folder and not path.is_dir():
+            return f"{name}: is a file; this format reads a folder."
+        if not self.source.folder and path.is_dir():
+            return f"{name}: is a folder; choose a file."
+        return None
+
+    def _accept(self) -> None:
+        problem = self.problem()
+        self.source.say(problem)
+        if problem is None:
+            self.accept()
+        else:
+            self.source.edit.setFocus()
 
     def choice(self) -> ImportChoice | None:
-        text = self.source.edit.text().strip()
-        if not text:
+        path = self.source.path()
+        if path is None:
             return None
         return ImportChoice(
             self.formats.currentData(),
-            Path(text),
+            path,
             self.annotator.text().strip() or None,
             self.strict.isChecked(),
         )
@@ -250,10 +440,13 @@ READING = Wording(
 def export_dataset(window: MainWindow) -> Task | None:
     """Ask what to export, then write it on a worker thread and show the report."""
     names = [a.name for a in window.project.annotators()]
-    choice = window.prompts.export_choice(names, window.annotator.name, window.document_id)
+    path = window.project.path
+    folder = start_folder(window.settings.last_export_folder, path)
+    choice = window.prompts.export_choice(
+        names, window.annotator.name, window.document_id, project=path, folder=folder
+    )
     if choice is None:
         return None
-    path = window.project.path
     info = registry.get(choice.format)
     problem = output_problem(choice.out, folder=info.folder, reading=[path])
     if problem is not None:  # before any work: never the open project, a file for a folder, …
@@ -268,6 +461,7 @@ def export_dataset(window: MainWindow) -> Task | None:
         return export(project, choice.format, choice.out, selection, progress)
 
     def done(report: ExportReport) -> None:
+        window.settings.last_export_folder = str(choice.out.parent)  # the next export starts there
         window.statusBar().showMessage(
             f"Exported {report.spans} span(s) to {choice.out.name}.", 12000
         )
@@ -285,7 +479,8 @@ def export_dataset(window: MainWindow) -> Task | None:
 
 def import_annotations(window: MainWindow) -> Task | None:
     """Ask what to import; read it on a worker thread; apply it here as one undoable edit."""
-    choice = window.prompts.import_choice(window.annotator.name)
+    folder = start_folder(window.settings.last_import_folder, window.project.path)
+    choice = window.prompts.import_choice(window.annotator.name, folder=folder)
     if choice is None:
         return None
 
@@ -309,6 +504,7 @@ def import_annotations(window: MainWindow) -> Task | None:
         except (ProjectError, EditError) as exc:
             window.prompts.error(READING.title, failure_text(exc, READING.nothing))
             return
+        window.settings.last_import_folder = str(choice.path.parent)
         window.show_changes(report.changes)
         window.statusBar().showMessage(f"Imported {report.annotations_added} annotation(s).", 12000)
         window.prompts.dataset_report("Import finished", report.summary())

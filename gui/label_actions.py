@@ -10,16 +10,15 @@ from claimdesk.gui.dialogs import LabelDraft
 if TYPE_CHECKING:
     from claimdesk.gui.main_window import MainWindow
 
-# Colours offered to new labels in turn (readable under translucent fills on light and dark).
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
-
 # Each step asks through the window's ``prompts`` and edits through the core.
 
 
 def add_label(window: MainWindow) -> None:
+    from claimdesk.core.palette import next_colour  # only when a label is added
+
     labels = list(window.labels.values())
-    used = {label.colour for label in labels}
-    colour = next((c for c in PALETTE if c not in used), PALETTE[len(labels) % len(PALETTE)])
+    # Distinct from every label's colour, also for colour-blind eyes (core/palette.py).
+    colour = next_colour(label.colour for label in labels)
     keys = {label.shortcut for label in labels}
     key = next((k for k in "123456789abcfghijklmnopqrstuvwxyz" if k not in keys), None)
     draft = window.prompts.label(LabelDraft("", colour, "", key), labels)

@@ -115,7 +115,12 @@ class MemorySource:
 
 @dataclass
 class ExportReport:
-    """What an export wrote and what its format could not hold (one sentence per thing)."""
+    """What an export wrote and what its format could not hold (one sentence per thing).
+
+    ``documents`` counts the documents that appear in the output. Formats that carry texts
+    write every selected document, also one without spans (``without_spans`` of them); formats
+    that hold annotations only (CSV, W3C) cannot, and count those as ``left_out``.
+    """
 
     format: str
     out: Path
@@ -124,9 +129,27 @@ class ExportReport:
     files: list[Path] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
     verified: bool = False  # read back: every span still covers the same quote
+    without_spans: int = 0  # documents in the output with their text but no span
+    left_out: int = 0  # selected documents with no span, absent from an annotations-only file
+
+    def wrote_document(self, spans: int) -> None:
+        """Count a document that appears in the output, with ``spans`` of its spans."""
+        self.documents += 1
+        if not spans:
+            self.without_spans += 1
 
     def summary(self) -> str:
         lines = [f"{self.documents} document(s) and {self.spans} span(s) written to {self.out}."]
+        if self.without_spans:
+            lines.append(
+                f"{self.without_spans} of these document(s) have no span from the selected"
+                " annotators: their text is written without annotations."
+            )
+        if self.left_out:
+            lines.append(
+                f"{self.left_out} selected document(s) have no span and are not in the file"
+                f" ({self.format} holds annotations, not whole documents)."
+            )
         if self.verified:
             lines.append("Read back: every span covers the same text as in the project.")
         if self.lost:

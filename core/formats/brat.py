@@ -193,7 +193,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                     [("", s.label, s.start, s.end, s.quote) for s in spans],
                 )
                 report.spans += len(spans)
-            report.documents += 1
+            report.wrote_document(len(doc.spans))
             check_progress(progress, done, total)
         report.lost.append("document titles and sources (file names keep the id and a short title)")
         read_back = SpanDigest()

@@ -79,15 +79,17 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
     with atomic_output(out, folder=False) as temp:
         with temp.open("w", encoding="utf-8", newline="\n") as handle:
             for done, doc in enumerate(source.documents(), start=1):
+                tagged = 0
                 for annotator, spans in spans_by_annotator(doc.spans) or [("", [])]:
                     block += 1
                     lines, kept = _block(doc, annotator, spans, report)
                     handle.write("\n".join(lines) + "\n\n")
                     written.add(str(block), kept)
-                    report.spans += len(kept)
+                    tagged += len(kept)
                 if any(s.note for s in doc.spans):
                     report.lost.append(f"document {doc.id}: notes (CoNLL has no place for them)")
-                report.documents += 1
+                report.spans += tagged
+                report.wrote_document(tagged)
                 check_progress(progress, done, total)
         verify(report, written, _read_back(temp))
     report.files = [out]

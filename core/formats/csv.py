@@ -7,13 +7,16 @@ pandas (``encoding="utf-8-sig"``) and Python's csv module read it fine.
 
 Spreadsheets run a cell that begins with ``= + - @``, a tab or a carriage return as a formula,
 so such text cells (quotes, notes, labels, titles) get a leading apostrophe, as do cells that
-already begin with one (so the apostrophe can be taken off again unambiguously). The numbers
-(ids, start, end) are written plain. Offsets are Unicode code points, half-open.
+already begin with one (so the apostrophe can be taken off again unambiguously). Numbers stay
+plain: the ids and offsets, and a text cell that is a plain number as a spreadsheet reads one
+(``-5``, ``+3``, ``-0.5``, ``-1e3``), which no spreadsheet runs as a formula; ``-5+3``, ``=1``,
+``+A1`` are neutralised. Offsets are Unicode code points, half-open.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -46,11 +49,24 @@ COLUMNS = (
 )
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "'")
 _FIRST = frozenset(_TRIGGERS)
+# A signed decimal number, as a spreadsheet parses one: "-5", "+3", "-0.5", "-.5", "-1e3".
+# ASCII digits only (Python's \d also takes other scripts' digits, which spreadsheets do not).
+_SIGNED_NUMBER = re.compile(r"[+-](?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def is_plain_number(cell: str) -> bool:
+    """A cell starting with + or - that a spreadsheet reads as a number, not a formula."""
+    return _SIGNED_NUMBER.fullmatch(cell) is not None
 
 
 def neutralise(cell: str) -> str:
-    """Keep a spreadsheet from running the cell as a formula (reversible, see restore)."""
-    return "'" + cell if cell[:1] in _FIRST else cell
+    """Keep a spreadsheet from running the cell as a formula (reversible, see restore).
+
+    A plain number (``-5``) stays as it is: no spreadsheet runs it, and the README promises it.
+    """
+    if cell[:1] in _FIRST and not is_plain_number(cell):
+        return "'" + cell
+    return cell
 
 
 def restore(cell: str) -> str:
@@ -67,19 +83,21 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
             writer = csv.writer(handle)
             writer.writerow(COLUMNS)
             first = _FIRST
+            safe = neutralise
             for done, doc in enumerate(source.documents(), start=1):
                 title = neutralise(doc.title)
-                # neutralise() inlined: five calls a row add up at a million rows.
+                # neutralise() called only for cells that begin with a trigger: five calls a
+                # row add up at a million rows.
                 rows = [
                     (
                         doc.id,
                         title,
-                        "'" + s.annotator if s.annotator[:1] in first else s.annotator,
-                        "'" + s.label if s.label[:1] in first else s.label,
+                        safe(s.annotator) if s.annotator[:1] in first else s.annotator,
+                        safe(s.label) if s.label[:1] in first else s.label,
                         s.start,
                         s.end,
-                        "'" + s.quote if s.quote[:1] in first else s.quote,
-                        "'" + s.note if s.note[:1] in first else s.note,
+                        safe(s.quote) if s.quote[:1] in first else s.quote,
+                        safe(s.note) if s.note[:1] in first else s.note,
                         s.id,
                         s.created,  # as stored: "2026-03-04 05:06:07.123456", UTC
                         s.updated,
@@ -95,8 +113,10 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                 if rows:
                     # The cells as written (neutralised: restore() undoes that, tested apart).
                     written.add(str(doc.id), [(r[2], r[3], r[4], r[5], r[6]) for r in rows])
+                    report.wrote_document(len(rows))
+                else:  # a document appears only through its rows
+                    report.left_out += 1
                 report.spans += len(doc.spans)
-                report.documents += 1
                 check_progress(progress, done, total)
         verify(report, written, _read_back(temp))
     report.lost.extend(_lost(source))

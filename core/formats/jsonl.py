@@ -80,7 +80,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                         [(annotator or "", s.label, s.start, s.end, s.quote) for s in spans],
                     )
                     report.spans += len(spans)
-                report.documents += 1
+                report.wrote_document(len(doc.spans))
                 check_progress(progress, done, total)
         read_back = SpanDigest()
         for doc_in in iter_read(temp, shown=out):

@@ -99,7 +99,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                     [(s.annotator, s.label, s.start, s.end, s.quote) for s in doc.spans],
                 )
                 report.spans += len(doc.spans)
-                report.documents += 1
+                report.wrote_document(len(doc.spans))
                 check_progress(progress, done, total)
             handle.write("\n]\n")
         read_back = SpanDigest()

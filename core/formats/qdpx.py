@@ -171,7 +171,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                     source_guid,
                     [(s.annotator, s.label, s.start, s.end, s.quote) for s in doc.spans],
                 )
-                report.documents += 1
+                report.wrote_document(len(doc.spans))
                 report.spans += len(doc.spans)
                 check_progress(progress, done, total)
             head, tail = _project_frame(source.project_name, users, labels, extra_codes, report)

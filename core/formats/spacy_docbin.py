@@ -42,6 +42,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
     total = source.document_count
     count = 0
     for done, doc in enumerate(source.documents(), start=1):
+        placed = 0
         for annotator, spans in spans_by_annotator(doc.spans) or [("", [])]:
             made = nlp.make_doc(doc.text)
             aligned: list[Span] = []
@@ -80,10 +81,11 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                     for p in aligned
                 ],
             )
-            report.spans += len(aligned)
+            placed += len(aligned)
         if any(s.note for s in doc.spans):
             report.lost.append(f"document {doc.id}: notes (a DocBin has no place for them)")
-        report.documents += 1
+        report.spans += placed
+        report.wrote_document(placed)
         check_progress(progress, done, total)
     with atomic_output(out, folder=False) as temp:
         docbin.to_disk(temp)

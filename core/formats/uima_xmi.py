@@ -144,7 +144,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                     for s in doc.spans
                 ],
             )
-            report.documents += 1
+            report.wrote_document(len(doc.spans))
             report.spans += len(doc.spans)
             check_progress(progress, done, total)
         # Read back with dkpro-cassis: the type system as written, then every CAS.

@@ -139,7 +139,10 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                 written.add(
                     doc_iri, [(s.annotator, s.label, s.start, s.end, s.quote) for s in doc.spans]
                 )
-                report.documents += 1
+                if doc.spans:  # a document appears only through its annotations' targets
+                    report.wrote_document(len(doc.spans))
+                else:
+                    report.left_out += 1
                 report.spans += len(doc.spans)
                 check_progress(progress, done, total)
             handle.write(f'\n]}}, "total": {report.spans}}}\n')

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from claimdesk.core.store.project import Project
 from claimdesk.gui.dialogs import TextDialog
 from claimdesk.gui.export_dialog import ExportChoice, ExportDialog, ImportChoice, ImportDialog
 from claimdesk.gui.main_window import MainWindow
+from claimdesk.gui.settings import Settings
 from claimdesk.gui.workers import running_tasks
 from tests.gui.conftest import ScriptedPrompts, db_rows
 
@@ -22,15 +25,24 @@ class DatasetPrompts(ScriptedPrompts):
         self.export_choices: list[ExportChoice | None] = []
         self.import_choices: list[ImportChoice | None] = []
         self.reports: list[tuple[str, str]] = []
+        self.folders: list[Path | None] = []  # where each dialog would have started
 
     def export_choice(
-        self, annotators: list[str], current: str, document: int | None
+        self,
+        annotators: list[str],
+        current: str,
+        document: int | None,
+        *,
+        project: Path | None = None,
+        folder: Path | None = None,
     ) -> ExportChoice | None:
         self.asked.append(f"export: {annotators} {current} {document}")
+        self.folders.append(folder)
         return self.export_choices.pop(0)
 
-    def import_choice(self, annotator: str) -> ImportChoice | None:
+    def import_choice(self, annotator: str, *, folder: Path | None = None) -> ImportChoice | None:
         self.asked.append(f"import annotations as {annotator}")
+        self.folders.append(folder)
         return self.import_choices.pop(0)
 
     def dataset_report(self, title: str, text: str) -> None:
@@ -234,3 +246,226 @@ def test_export_never_replaces_the_open_project_and_says_why(
     assert project.read_bytes() == before
     assert plain.read_text(encoding="utf-8") == "mine"
     assert not [p for p in (tmp_path, project.parent) for q in p.iterdir() if ".partial" in q.name]
+
+
+# -- where the dialogs start, and paths they refuse -----------------------------------------------
+
+
+def _ok(dialog: ExportDialog | ImportDialog) -> QPushButton:
+    return dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+
+def test_export_dialog_starts_with_a_full_path_named_after_project_and_format(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    project = tmp_path / "My Project.claimdesk"
+    (tmp_path / "my-project.csv").write_text("an earlier export", encoding="utf-8")
+    dialog = ExportDialog(None, ["Ana"], "Ana", None, project=project, folder=tmp_path)  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    assert dialog.formats.currentData() == "jsonl"
+    assert dialog.destination.edit.text() == str(tmp_path / "my-project.jsonl")
+    assert _ok(dialog).isEnabled() and dialog.destination.problem.isHidden()
+    suggested = {}
+    for name in ("brat", "csv", "qdpx", "uima-xmi", "jsonl"):
+        dialog.formats.setCurrentIndex(dialog.formats.findData(name))
+        suggested[name] = dialog.destination.edit.text()
+    assert suggested == {
+        "brat": str(tmp_path / "my-project-brat"),  # a folder format gets a folder name
+        "csv": str(tmp_path / "my-project-2.csv"),  # never the earlier export's name
+        "qdpx": str(tmp_path / "my-project.qdpx"),
+        "uima-xmi": str(tmp_path / "my-project-uima-xmi"),
+        "jsonl": str(tmp_path / "my-project.jsonl"),
+    }
+    assert dialog.choice() == ExportChoice("jsonl", tmp_path / "my-project.jsonl")
+
+
+def test_a_name_the_user_typed_is_kept_when_the_format_changes(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    dialog = ExportDialog(
+        None, ["Ana"], "Ana", None, project=tmp_path / "p.claimdesk", folder=tmp_path
+    )  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    dialog.destination.edit.setText(str(tmp_path / "for-bo.jsonl"))
+    dialog.formats.setCurrentIndex(dialog.formats.findData("csv"))
+    assert dialog.destination.edit.text() == str(tmp_path / "for-bo.csv")  # suffix follows
+    dialog.destination.edit.setText("week one")  # relative: in the folder the dialog shows
+    dialog.formats.setCurrentIndex(dialog.formats.findData("w3c"))
+    assert dialog.destination.edit.text() == "week one"
+    choice = dialog.choice()
+    assert choice is not None and choice.out == tmp_path / "week one"
+
+
+def test_empty_or_unusable_path_keeps_the_dialog_open_and_says_why(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    project = tmp_path / "p.claimdesk"
+    Project.create(project).close()
+    dialog = ExportDialog(None, ["Ana"], "Ana", None, project=project, folder=tmp_path)  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.destination.edit.clear()
+    assert not _ok(dialog).isEnabled()
+    assert dialog.destination.problem.isVisible()
+    assert dialog.destination.problem.text() == "Choose where to save the export."
+    dialog.grab().save(str(tmp_path / "empty.png"))
+    for text, words in [
+        (str(tmp_path), "is a folder; give a file name."),
+        (str(project), "p.claimdesk: is the Claimdesk project this command reads"),
+        (str(tmp_path / "missing" / "x.jsonl"), "x.jsonl: cannot be written"),
+    ]:
+        dialog.destination.edit.setText(text)
+        assert _ok(dialog).isEnabled()
+        qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+        assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+        assert words in dialog.destination.problem.text()
+        assert dialog.destination.problem.isVisible()
+    dialog.destination.edit.setText(str(tmp_path / "fine.jsonl"))
+    assert dialog.destination.problem.isHidden()
+    qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_browse_starts_in_the_folder_shown(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    asked: list[tuple[str, ...]] = []
+
+    def save(parent: object, caption: str, where: str, *rest: object) -> tuple[str, str]:
+        asked.append(("save", where))
+        return str(tmp_path / "picked.jsonl"), ""
+
+    def folder(parent: object, caption: str, where: str, *rest: object) -> str:
+        asked.append(("folder", where))
+        return str(tmp_path)  # not empty: the suggested name is kept inside it
+
+    def open_file(parent: object, caption: str, where: str, *rest: object) -> tuple[str, str]:
+        asked.append(("open", where))
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", folder)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", open_file)
+    (tmp_path / "keep.txt").write_text("mine", encoding="utf-8")
+    dialog = ExportDialog(
+        None, ["Ana"], "Ana", None, project=tmp_path / "p.claimdesk", folder=tmp_path
+    )  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    dialog.destination._browse()
+    assert dialog.destination.edit.text() == str(tmp_path / "picked.jsonl")
+    dialog.formats.setCurrentIndex(dialog.formats.findData("brat"))
+    dialog.destination.edit.setText(str(tmp_path / "p-brat"))
+    dialog.destination._browse()
+    assert dialog.destination.edit.text() == str(tmp_path / "p-brat")
+    imports = ImportDialog(None, "Ana", folder=tmp_path)  # type: ignore[arg-type]
+    qtbot.addWidget(imports)
+    imports.source._browse()
+    assert asked == [
+        ("save", str(tmp_path / "p.jsonl")),
+        ("folder", str(tmp_path)),
+        ("open", str(tmp_path)),
+    ]
+
+
+def test_import_dialog_refuses_an_empty_or_missing_path(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog = ImportDialog(None, "Ana", folder=tmp_path)  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert not _ok(dialog).isEnabled()
+    assert dialog.source.problem.text() == "Choose the file to import."
+    dialog.source.edit.setText("nothing-here.jsonl")
+    qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert dialog.source.problem.text() == "nothing-here.jsonl: there is no such file."
+    dialog.formats.setCurrentIndex(dialog.formats.findData("brat"))
+    (tmp_path / "a.ann").write_text("", encoding="utf-8")
+    dialog.source.edit.setText("a.ann")
+    qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.source.problem.text() == "a.ann: is a file; this format reads a folder."
+    dialog.source.edit.setText(str(tmp_path))
+    qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert dialog.choice() == ImportChoice("brat", tmp_path, "Ana", False)
+
+
+def test_the_last_export_folder_is_remembered_across_dialogs(
+    qtbot: QtBot,
+    seeded: Project,
+    settings,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    prompts = DatasetPrompts()
+    window = _window(qtbot, seeded, settings, prompts)
+    elsewhere = tmp_path / "exports"
+    elsewhere.mkdir()
+    prompts.export_choices = [ExportChoice("jsonl", elsewhere / "claims.jsonl"), None]
+    window.menu_actions.export_dataset.trigger()
+    qtbot.waitUntil(lambda: bool(prompts.reports), timeout=20_000)
+    window.menu_actions.export_dataset.trigger()
+    assert prompts.folders == [seeded.path.parent, elsewhere]
+    assert Settings().last_export_folder == str(elsewhere)  # kept in the user's settings
+    dialog = ExportDialog(
+        window, ["Ana"], "Ana", None, project=seeded.path, folder=prompts.folders[1]
+    )
+    qtbot.addWidget(dialog)
+    assert dialog.destination.edit.text() == str(elsewhere / "test.jsonl")
+
+
+def test_start_folder_skips_the_hidden_data_folder_and_missing_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import platformdirs
+
+    from claimdesk.core.paths import sample_project_path
+    from claimdesk.gui.export_dialog import start_folder
+
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(documents))
+    sample = sample_project_path()
+    sample.parent.mkdir(parents=True, exist_ok=True)
+    assert start_folder("", sample) == documents
+    assert start_folder(str(tmp_path / "gone"), sample) == documents
+    assert start_folder(str(tmp_path / "gone"), tmp_path / "p.claimdesk") == tmp_path
+    assert start_folder(str(documents), tmp_path / "p.claimdesk") == documents
+    assert start_folder("", None) == documents
+    dialog_name = ExportDialog(None, ["Ana"], "Ana", None, project=sample)  # type: ignore[arg-type]
+    assert dialog_name.destination.edit.text() == str(documents / "sample-project.jsonl")
+    dialog_name.deleteLater()
+
+
+def test_free_names_keep_the_format_suffix(tmp_path: Path) -> None:
+    from claimdesk.gui.export_dialog import free_path
+
+    (tmp_path / "v1.2-brat").mkdir()
+    (tmp_path / "v1.2.jsonl").write_text("", encoding="utf-8")
+    assert free_path(tmp_path, "v1.2-brat") == tmp_path / "v1.2-brat-2"
+    assert free_path(tmp_path, "v1.2.jsonl") == tmp_path / "v1.2-2.jsonl"
+    assert free_path(tmp_path, "new.csv") == tmp_path / "new.csv"
+
+
+def test_a_read_only_project_folder_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import platformdirs
+
+    from claimdesk.gui import export_dialog
+
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    shared = tmp_path / "shared"  # e.g. a project opened from a read-only share
+    shared.mkdir()
+    monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(documents))
+    real_access = os.access
+    monkeypatch.setattr(
+        export_dialog.os,
+        "access",
+        lambda path, mode: Path(path) != shared and real_access(path, mode),
+    )
+    assert export_dialog.start_folder("", shared / "p.claimdesk") == documents

@@ -110,7 +110,7 @@ def test_progress_and_result_arrive_on_the_gui_thread_from_a_worker_with_its_own
         pass
     gui = threading.get_ident()
     ((report, on_gui),) = results
-    assert on_gui and report.documents == 2 and (tmp_path / "out.csv").is_file()
+    assert on_gui and report.left_out == 2 and (tmp_path / "out.csv").is_file()
     assert seen and all(on_gui for *_, on_gui in seen) and seen[-1][0] == seen[-1][1]
     # The worker opened the file itself, away from the GUI thread, and closed it there.
     ((own, opened_in),) = opened

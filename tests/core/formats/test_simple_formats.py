@@ -182,7 +182,7 @@ def test_csv_is_excel_safe_and_parses_back(awkward: Project, tmp_path: Path) -> 
 def test_csv_neutralising_is_reversible() -> None:
     from claimdesk.core.formats.csv import neutralise, restore
 
-    for cell in ["=1+1", "+x", "-3", "@SUM", "\tx", "\rx", "'quoted", "''=x", "plain", ""]:
+    for cell in ["=1+1", "+x", "-3+1", "@SUM", "\tx", "\rx", "'quoted", "''=x", "plain", ""]:
         assert restore(neutralise(cell)) == cell
         assert not neutralise(cell).startswith(("=", "+", "-", "@", "\t", "\r"))
 
@@ -452,13 +452,13 @@ def test_csv_neutralises_names_too(project: Project, tmp_path: Path) -> None:
     from claimdesk.core.store.edits import AddDocuments
     from claimdesk.core.text.textio import sha256_text
 
-    text = "+1 said -the @team"
+    text = "+A1 said -the @team"
     command = AddDocuments([{"title": "=cmd|' /C calc'!A0", "source": "", "date": "", "meta": {},
                              "text": text, "sha256": sha256_text(text)}])  # fmt: skip
     project.apply(command)
     label, _ = project.add_label("-minus", "#112233")
     who = project.ensure_annotator("@bob").id
-    project.add_annotation(command.ids[0], label.id, who, 0, 2, note="+note")
+    project.add_annotation(command.ids[0], label.id, who, 0, 3, note="+note")
     out = tmp_path / "x.csv"
     export_dataset(project, "csv", out)
     with out.open(encoding="utf-8-sig", newline="") as handle:
@@ -467,10 +467,10 @@ def test_csv_neutralises_names_too(project: Project, tmp_path: Path) -> None:
         "'=cmd|' /C calc'!A0",
         "'@bob",
         "'-minus",
-        "'+1",
+        "'+A1",
         "'+note",
     )
-    assert (row["start"], row["end"]) == ("0", "2")
+    assert (row["start"], row["end"]) == ("0", "3")
     made = datetime.fromisoformat(row["created_at"])  # "YYYY-MM-DD HH:MM:SS[.ffffff]", UTC
     assert made.tzinfo is None and abs(datetime.now(UTC).replace(tzinfo=None) - made).seconds < 600
 

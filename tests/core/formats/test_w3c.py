@@ -183,7 +183,8 @@ def test_a_selection_without_spans_is_a_valid_empty_collection(tmp_path: Path) -
                    for doc in source.docs]  # fmt: skip
     out = tmp_path / "empty.jsonld"
     report = w3c.export(source, out)
-    assert (report.documents, report.spans, report.verified) == (2, 0, True)
+    # The file holds annotations only: both documents are left out, and the report says so.
+    assert (report.documents, report.left_out, report.spans, report.verified) == (0, 2, 0, True)
     data = json.loads(out.read_text(encoding="utf-8"))
     assert (data["total"], data["first"]["items"]) == (0, [])
     assert _failures(_assertions("collections/collectionMusts.test"), data) == []
