@@ -379,7 +379,8 @@ def attach_if_workspace(window: MainWindow) -> StudentMode | None:
 def open_exercise_file(
     path: Path, window: MainWindow, settings: Settings, prompts: Prompts, *, ask_name: bool = False
 ) -> bool:
-    """Open an exercise for a student: ask who they are once, then resume their workspace."""
+    """Open an exercise for a student: ask who they are once (with the annotator name known on
+    this computer filled in), then resume their workspace."""
     from claimdesk.core.classroom.exercise import read_exercise
     from claimdesk.core.classroom.workspace import (
         identity_problem,
@@ -425,6 +426,9 @@ def open_exercise_file(
         prompts.error("Exercise not opened", f"{path.name}: the workspace is damaged.")
         return False
     remembered.set(exercise.id, name, student_id)
+    if not settings.annotator_name:
+        # A first launch with an exercise asks only this question: it names the annotator too.
+        settings.annotator_name = name
     settings.last_project = str(project.path)
     _install(window, project, work)
     return True
