@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
@@ -30,6 +30,7 @@ from claimdesk.core.limits import printable
 from claimdesk.core.paths import user_config_dir
 from claimdesk.core.suffixes import SUBMISSION_SUFFIX
 from claimdesk.gui.dialogs import TextDialog, ok_cancel, plain_tooltip
+from claimdesk.gui.places import SUBMIT
 from claimdesk.gui.teacher_dialogs import safe_file_stem
 
 if TYPE_CHECKING:
@@ -312,15 +313,13 @@ class StudentMode(QObject):
         )
 
     def default_submission_path(self) -> Path:
-        folder: Path | None = None
+        # Next to the exercise file, as the teacher handed it out; if that folder is gone, where
+        # the student last submitted, else Documents (the workspace itself is in a hidden folder).
         exercise_path = self.work.exercise_path
         if exercise_path is not None and exercise_path.parent.is_dir():
             folder = exercise_path.parent
         else:
-            documents = QStandardPaths.writableLocation(
-                QStandardPaths.StandardLocation.DocumentsLocation
-            )
-            folder = Path(documents) if documents else Path.home()
+            folder = self.window.places.folder(SUBMIT)
         who = self.work.student_name + (f" {self.work.student_id}" if self.work.student_id else "")
         name = f"{safe_file_stem(self.work.title)} - {safe_file_stem(who)}{SUBMISSION_SUFFIX}"
         return folder / name
