@@ -170,3 +170,27 @@ def test_the_sample_project_never_sends_a_dialog_or_an_exercise_into_the_data_fo
 def test_a_window_without_settings_still_starts_in_documents() -> None:
     assert Places().folder(ARTICLES) == user_documents_dir()
     assert Places().suggest(PROJECTS, "x.claimdesk") == user_documents_dir() / "x.claimdesk"
+
+
+def test_a_students_submission_is_offered_beside_the_exercise_else_in_documents(
+    qtbot: QtBot, seeded: Project, tmp_path: Path
+) -> None:
+    from claimdesk.core.classroom.exercise import create_exercise
+    from claimdesk.gui.app import build_window
+
+    handout = tmp_path / "handout"
+    handout.mkdir()
+    documents = [d.id for d in seeded.documents()]
+    exercise = create_exercise(seeded, handout / "week1", title="Week 1", document_ids=documents)
+    assert exercise.path is not None
+    prompts = ClassroomPrompts()
+    prompts.identities = [("Eve", "")]
+    window = build_window(str(exercise.path), Settings(), prompts)
+    assert window is not None and window.student_mode is not None
+    qtbot.addWidget(window)
+    assert in_data_dir(window.project.path)  # the private workspace may stay hidden
+    student = window.student_mode
+    assert student.default_submission_path() == handout / "Week 1 - Eve.claimdesk-submission"
+    handout.rename(tmp_path / "moved")  # the USB stick is gone: Documents, not the workspace's
+    assert student.default_submission_path().parent == user_documents_dir()
+    window.close()
