@@ -41,6 +41,29 @@ def user_data_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, False))
 
 
+def user_documents_dir() -> Path:
+    """The user's Documents folder, which they see (the data folder is hidden).
+
+    CLAIMDESK_DOCUMENTS_DIR overrides. It may not exist (a bare account): callers check.
+    """
+    override = os.environ.get("CLAIMDESK_DOCUMENTS_DIR")
+    return Path(override) if override else Path(platformdirs.user_documents_dir())
+
+
+def visible_files_dir() -> Path:
+    """Where Claimdesk writes a file for the user when no folder was given: Documents/Claimdesk."""
+    return user_documents_dir() / APP_NAME
+
+
+def in_data_dir(path: Path | str) -> bool:
+    """Whether ``path`` lies in Claimdesk's own (hidden) data folder, e.g. the sample project."""
+    try:
+        Path(path).resolve().relative_to(user_data_dir().resolve())
+    except ValueError:
+        return False
+    return True
+
+
 def user_config_dir() -> Path:
     """Settings (window layout, annotator name). CLAIMDESK_CONFIG_DIR overrides."""
     override = os.environ.get("CLAIMDESK_CONFIG_DIR")

@@ -94,7 +94,12 @@ def annotator_name(settings: Settings, prompts: Prompts) -> str:
 def open_into(
     window: MainWindow, requested: str | None, settings: Settings, prompts: Prompts
 ) -> bool:
-    """Open the project for this launch in the window; False if the named file cannot be."""
+    """Open the project for this launch in the window; False if the named file cannot be.
+
+    An exercise (or a submission) named on the command line opens by itself: neither the last
+    project nor the sample project is opened behind it, and a student on a fresh computer is
+    asked only the exercise's own question (whose answer becomes the annotator name).
+    """
     from claimdesk.core.sample import ensure_sample_project
     from claimdesk.core.store.project import Project
     from claimdesk.gui.exercise_window import attach_if_workspace
@@ -220,7 +225,6 @@ def _run(
     pending: list[str] = []
 
     def load() -> None:
-        from claimdesk.gui.launch import is_project, open_path
         from claimdesk.gui.theme import show_focus_frames
 
         splash.close()  # the window has painted (QSplashScreen.finish may wait a second)
@@ -230,12 +234,10 @@ def _run(
         server = InstanceServer(window)
         server.listen()
         server.openRequested.connect(lambda path: deliver(window, path, pending))
-        project = requested if requested is None or is_project(requested) else None
-        if not open_into(window, project, settings, prompts):
+        # An exercise opens alone: its own question is the only one (no sample project behind).
+        if not open_into(window, requested, settings, prompts):
             app.exit(1)
             return
-        if requested and project is None:
-            open_path(window, requested)  # an exercise or submission, over the last project
         for path in pending:
             deliver(window, path, None)
         if loaded is not None:

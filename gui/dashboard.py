@@ -35,6 +35,7 @@ from claimdesk.core.progress import Progress
 from claimdesk.core.store.project import Project
 from claimdesk.gui import charts
 from claimdesk.gui.disagreements import DisagreementList, DisagreementModel
+from claimdesk.gui.places import CHARTS, Places
 from claimdesk.gui.workers import LabelReporter, Task, failure_text, in_own_project
 
 MATRICES = (
@@ -63,18 +64,26 @@ def _figure(value: float) -> str:
     return "n/a" if value is None or np.isnan(value) else f"{value:.3f}"
 
 
-def ask_png_path(parent: QWidget) -> AskPath:
+def ask_png_path(parent: QWidget, places: Places) -> AskPath:
     def ask(suggested: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(parent, "Save chart as PNG", suggested, "PNG (*.png)")
-        return Path(name) if name else None
+        start = str(places.suggest(CHARTS, suggested))
+        name, _ = QFileDialog.getSaveFileName(parent, "Save chart as PNG", start, "PNG (*.png)")
+        if not name:
+            return None
+        places.remember(CHARTS, Path(name).parent)
+        return Path(name)
 
     return ask
 
 
-def ask_csv_folder(parent: QWidget) -> AskPath:
+def ask_csv_folder(parent: QWidget, places: Places) -> AskPath:
     def ask(suggested: str) -> Path | None:
-        name = QFileDialog.getExistingDirectory(parent, "Save numbers as CSV into a folder")
-        return Path(name) if name else None
+        start = str(places.folder(CHARTS))
+        name = QFileDialog.getExistingDirectory(parent, "Save numbers as CSV into a folder", start)
+        if not name:
+            return None
+        places.remember(CHARTS, Path(name))
+        return Path(name)
 
     return ask
 
@@ -86,12 +95,15 @@ class Dashboard(QWidget):
     curateRequested = Signal(int, int, int, int)
     computed = Signal()  # new figures are drawn
 
-    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, project: Project, parent: QWidget | None = None, places: Places | None = None
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.project = project
         self.report: AgreementReport | None = None
-        self.ask_png: AskPath = ask_png_path(self)  # tests answer these instead of a dialog
-        self.ask_csv: AskPath = ask_csv_folder(self)
+        places = places or Places(project_file=lambda: project.path)
+        self.ask_png: AskPath = ask_png_path(self, places)  # tests answer these, not a dialog
+        self.ask_csv: AskPath = ask_csv_folder(self, places)
         self.pair: tuple[int, int] | None = None  # heatmap cell shown in the list
         self.task: Task | None = None  # the computation under way
         self._again = False

@@ -37,6 +37,15 @@ from claimdesk.core.suffixes import (
     patterns,
     with_suffix,
 )
+from claimdesk.gui.places import (
+    ARTICLES,
+    GRADES,
+    PROJECTS,
+    SUBMISSIONS,
+    SUBMIT,
+    Places,
+    free_name,
+)
 
 if TYPE_CHECKING:
     from claimdesk.gui.export_dialog import ExportChoice, ImportChoice
@@ -181,10 +190,22 @@ class NoteDialog(QDialog):
 
 
 class Prompts:
-    """Every question the window asks the user. Tests replace this with scripted answers."""
+    """Every question the window asks the user. Tests replace this with scripted answers.
+
+    File dialogs start where ``places`` says (the window sets it: its settings and project).
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         self.parent = parent
+        self.places = Places()
+
+    def _chosen(self, kind: str, path: str, *, folder: bool = False) -> Path | None:
+        """The path picked in a file dialog (None if cancelled); its folder is remembered."""
+        if not path:
+            return None
+        chosen = Path(path)
+        self.places.remember(kind, chosen if folder else chosen.parent)
+        return chosen
 
     def annotator_name(self, current: str = "") -> str | None:
         name, ok = QInputDialog.getText(
@@ -232,33 +253,41 @@ class Prompts:
         files, _ = QFileDialog.getOpenFileNames(
             self.parent,
             "Import articles",
-            "",
+            str(self.places.folder(ARTICLES)),
             f"Articles ({patterns(*ARTICLE_SUFFIXES)});;All files (*)",
         )
+        if files:
+            self._chosen(ARTICLES, files[0])
         return [Path(f) for f in files]
 
     def import_folder(self) -> Path | None:
-        folder = QFileDialog.getExistingDirectory(self.parent, "Import a folder of articles")
-        return Path(folder) if folder else None
+        folder = QFileDialog.getExistingDirectory(
+            self.parent, "Import a folder of articles", str(self.places.folder(ARTICLES))
+        )
+        return self._chosen(ARTICLES, folder, folder=True)
 
     def open_project(self) -> Path | None:
         path, _ = QFileDialog.getOpenFileName(
             self.parent,
             "Open",
-            "",
+            str(self.places.folder(PROJECTS)),
             f"Claimdesk files ({patterns(PROJECT_SUFFIX, EXERCISE_SUFFIX, SUBMISSION_SUFFIX)});;"
             f"Projects ({patterns(PROJECT_SUFFIX)});;Exercises ({patterns(EXERCISE_SUFFIX)});;"
             f"Submissions ({patterns(SUBMISSION_SUFFIX)})",
         )
-        return Path(path) if path else None
+        return self._chosen(PROJECTS, path)
 
     def new_project(self) -> Path | None:
+        folder = self.places.folder(PROJECTS)
+        suggested = folder / free_name(folder, "New project", PROJECT_SUFFIX)
         path, _ = QFileDialog.getSaveFileName(
-            self.parent, "New project", "", f"Claimdesk projects ({patterns(PROJECT_SUFFIX)})"
+            self.parent,
+            "New project",
+            str(suggested),
+            f"Claimdesk projects ({patterns(PROJECT_SUFFIX)})",
         )
-        if not path:
-            return None
-        return Path(with_suffix(path, PROJECT_SUFFIX))
+        chosen = self._chosen(PROJECTS, path)
+        return None if chosen is None else Path(with_suffix(str(chosen), PROJECT_SUFFIX))
 
     # -- classroom exercises (gui/exercise_window.py, gui/teacher_*.py) ------------------------
 
@@ -285,7 +314,7 @@ class Prompts:
         path, _ = QFileDialog.getSaveFileName(
             self.parent, "Submit", str(default), f"Submissions ({patterns(SUBMISSION_SUFFIX)})"
         )
-        return Path(path) if path else None
+        return self._chosen(SUBMIT, path)
 
     def exercise_draft(
         self,
@@ -305,20 +334,24 @@ class Prompts:
         files, _ = QFileDialog.getOpenFileNames(
             self.parent,
             "Collect submissions",
-            "",
+            str(self.places.folder(SUBMISSIONS)),
             f"Submissions ({patterns(SUBMISSION_SUFFIX)});;All files (*)",
         )
+        if files:
+            self._chosen(SUBMISSIONS, files[0])
         return [Path(f) for f in files]
 
     def submission_folder(self) -> Path | None:
-        folder = QFileDialog.getExistingDirectory(self.parent, "Collect a folder of submissions")
-        return Path(folder) if folder else None
+        folder = QFileDialog.getExistingDirectory(
+            self.parent, "Collect a folder of submissions", str(self.places.folder(SUBMISSIONS))
+        )
+        return self._chosen(SUBMISSIONS, folder, folder=True)
 
     def csv_path(self, default: Path) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(
             self.parent, "Export grades", str(default), "CSV (*.csv)"
         )
-        return Path(path) if path else None
+        return self._chosen(GRADES, path)
 
     # -- datasets (gui/export_dialog.py) -------------------------------------------------------
 

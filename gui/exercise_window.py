@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
@@ -30,6 +30,7 @@ from claimdesk.core.limits import printable
 from claimdesk.core.paths import user_config_dir
 from claimdesk.core.suffixes import SUBMISSION_SUFFIX
 from claimdesk.gui.dialogs import TextDialog, ok_cancel, plain_tooltip
+from claimdesk.gui.places import SUBMIT
 from claimdesk.gui.teacher_dialogs import safe_file_stem
 from claimdesk.gui.theme import colour_of, current_theme, text_on
 
@@ -327,15 +328,13 @@ class StudentMode(QObject):
         )
 
     def default_submission_path(self) -> Path:
-        folder: Path | None = None
+        # Next to the exercise file, as the teacher handed it out; if that folder is gone, where
+        # the student last submitted, else Documents (the workspace itself is in a hidden folder).
         exercise_path = self.work.exercise_path
         if exercise_path is not None and exercise_path.parent.is_dir():
             folder = exercise_path.parent
         else:
-            documents = QStandardPaths.writableLocation(
-                QStandardPaths.StandardLocation.DocumentsLocation
-            )
-            folder = Path(documents) if documents else Path.home()
+            folder = self.window.places.folder(SUBMIT)
         who = self.work.student_name + (f" {self.work.student_id}" if self.work.student_id else "")
         name = f"{safe_file_stem(self.work.title)} - {safe_file_stem(who)}{SUBMISSION_SUFFIX}"
         return folder / name
@@ -394,7 +393,8 @@ def attach_if_workspace(window: MainWindow) -> StudentMode | None:
 def open_exercise_file(
     path: Path, window: MainWindow, settings: Settings, prompts: Prompts, *, ask_name: bool = False
 ) -> bool:
-    """Open an exercise for a student: ask who they are once, then resume their workspace."""
+    """Open an exercise for a student: ask who they are once (with the annotator name known on
+    this computer filled in), then resume their workspace."""
     from claimdesk.core.classroom.exercise import read_exercise
     from claimdesk.core.classroom.workspace import (
         identity_problem,
@@ -440,6 +440,9 @@ def open_exercise_file(
         prompts.error("Exercise not opened", f"{path.name}: the workspace is damaged.")
         return False
     remembered.set(exercise.id, name, student_id)
+    if not settings.annotator_name:
+        # A first launch with an exercise asks only this question: it names the annotator too.
+        settings.annotator_name = name
     settings.last_project = str(project.path)
     _install(window, project, work)
     return True

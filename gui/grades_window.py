@@ -33,7 +33,9 @@ from PySide6.QtWidgets import (
 )
 
 from claimdesk.core.errors import EditError, ProjectError
+from claimdesk.core.paths import in_data_dir, visible_files_dir
 from claimdesk.core.progress import Progress
+from claimdesk.gui.places import GRADES
 from claimdesk.gui.table_models import (
     RIGHT,
     SORT_ROLE,
@@ -475,7 +477,9 @@ class GradesWindow(QDialog):
 
         if self.grades is None:
             return None
-        default = self.project.path.parent / f"{safe_file_stem(self.grades.title)} grades.csv"
+        default = self.prompts.places.suggest(
+            GRADES, f"{safe_file_stem(self.grades.title)} grades.csv"
+        )
         path = self.prompts.csv_path(default)
         if path is None:
             return None
@@ -489,7 +493,10 @@ class GradesWindow(QDialog):
 
     def feedback_folder(self) -> Path:
         assert self.grades is not None
-        return self.project.path.parent / "Feedback" / safe_file_stem(self.grades.title)
+        # Beside the class project, where the teacher finds it (not in the hidden data folder).
+        path = self.project.path
+        base = visible_files_dir() if in_data_dir(path) else path.parent
+        return base / "Feedback" / safe_file_stem(self.grades.title)
 
     def open_feedback(self) -> FeedbackPreview | None:
         from claimdesk.core.classroom.feedback import feedback_html, write_feedback

@@ -25,6 +25,7 @@ from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.dialogs import Prompts
 from claimdesk.gui.document_list import DocumentList
 from claimdesk.gui.document_view import DocumentView
+from claimdesk.gui.places import Places
 from claimdesk.gui.settings import DEFAULT_FONT_SIZE, MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
 from claimdesk.gui.tag_panel import TagPanel
 
@@ -68,7 +69,10 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.settings = settings
+        # File dialogs start in the folder last used for their kind of file, else the project's.
+        self.places = Places(settings, self._project_file)
         self.prompts = prompts or Prompts(self)
+        self.prompts.places = self.places
         self.current_project: Project | None = None  # None only until the first project opens
         self.current_annotator: AnnotatorRecord | None = None
         self.document_id: int | None = None
@@ -112,6 +116,9 @@ class MainWindow(QMainWindow):
         if self.current_project is None:
             raise RuntimeError("No project is open yet.")
         return self.current_project
+
+    def _project_file(self) -> Path | None:
+        return self.current_project.path if self.current_project is not None else None
 
     @property
     def annotator(self) -> AnnotatorRecord:
@@ -646,7 +653,7 @@ class MainWindow(QMainWindow):
 
         view = self.dashboard
         if view is None:
-            view = Dashboard(self.project, self)
+            view = Dashboard(self.project, self, self.places)
             view.curateRequested.connect(self._curate_span)
             self.changed.connect(view.changes_elsewhere)
             self.dashboard = view

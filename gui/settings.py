@@ -133,6 +133,16 @@ class Settings:
     snap_to_words = _Switch("annotate/snap_to_words")
     clean_imports = _Switch("import/clean")
 
+    # -- where file dialogs start (gui/places.py) -------------------------------------------------
+
+    def last_folder(self, kind: str) -> Path | None:
+        """The folder last used for this kind of file ("articles", "exercises", ...), if any."""
+        value = str(self._qs.value(f"folders/{kind}", "") or "")
+        return Path(value) if value else None
+
+    def set_last_folder(self, kind: str, folder: Path) -> None:
+        self._qs.setValue(f"folders/{kind}", str(folder))
+
     def state(self, key: str) -> QByteArray | None:
         value = self._qs.value(f"window/{key}")
         return value if isinstance(value, QByteArray) else None

@@ -9,6 +9,7 @@ from claimdesk.core.errors import EditError, ProjectError
 from claimdesk.core.limits import printable
 from claimdesk.core.progress import Progress
 from claimdesk.core.records import Changes
+from claimdesk.gui.places import EXERCISES
 from claimdesk.gui.workers import (
     Task,
     WindowReporter,
@@ -37,7 +38,10 @@ def create_exercise(window: MainWindow) -> ExerciseInfo | None:
             "No documents", "Import the articles for the exercise first (File › Import)."
         )
         return None
-    draft = window.prompts.exercise_draft(documents, project.annotators(), project.path.parent)
+    # The exercise file is handed to students: it starts in a folder the teacher sees (never
+    # the hidden data folder of the sample project).
+    folder = window.places.folder(EXERCISES)
+    draft = window.prompts.exercise_draft(documents, project.annotators(), folder)
     while draft is not None:
         try:
             info = write_exercise(
@@ -50,10 +54,10 @@ def create_exercise(window: MainWindow) -> ExerciseInfo | None:
             )
         except (ProjectError, EditError, OSError) as exc:
             window.prompts.error("Exercise not created", str(exc))
-            draft = window.prompts.exercise_draft(
-                documents, project.annotators(), project.path.parent, draft
-            )
+            draft = window.prompts.exercise_draft(documents, project.annotators(), folder, draft)
             continue
+        if info.path is not None:
+            window.places.remember(EXERCISES, info.path.parent)
         window.show_changes(Changes())  # one more step on the undo history
         key = info.key_annotator_name or "none yet"
         window.prompts.inform(

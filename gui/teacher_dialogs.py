@@ -191,8 +191,11 @@ class CreateExerciseDialog(QDialog):
             self.destination.setText(self._suggested)
 
     def _browse(self) -> None:
+        start = self.destination.text().strip()
+        if not start or not Path(start).expanduser().parent.is_dir():
+            start = str(self.default_folder / (safe_file_stem(self.title.text()) + EXERCISE_SUFFIX))
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save exercise as", self.destination.text(), f"Exercises (*{EXERCISE_SUFFIX})"
+            self, "Save exercise as", start, f"Exercises (*{EXERCISE_SUFFIX})"
         )
         if path:
             self.destination.setText(path)

@@ -36,7 +36,7 @@ from claimdesk.core.limits import (
     STUDENT_ID_MAX,
     name_problem,
 )
-from claimdesk.core.paths import user_data_dir
+from claimdesk.core.paths import user_data_dir, visible_files_dir
 from claimdesk.core.records import AnnotatorRecord
 from claimdesk.core.store import classroom as store
 from claimdesk.core.store.classroom import utcnow
@@ -240,7 +240,7 @@ def submit(project: Project, out: Path | str | None = None) -> Path:
     """Write the submission file (``*.claimdesk-submission``) and return its path.
 
     ``out``: a file, a folder (the file is named after exercise and student), or None for the
-    folder the exercise was opened from (else the user data folder). It holds only the
+    folder the exercise was opened from (else Documents/Claimdesk). It holds only the
     student's annotations, the exercise id and codebook fingerprint, their identity, time spent
     and the time of submitting. Submitting again writes a newer submission (the teacher keeps
     the newest). Raises ``ExerciseError`` if the project is not a workspace.
@@ -310,7 +310,7 @@ def _submission_target(project: Project, work: StudentWork, out: Path | str | No
     if out is None:
         folder = work.exercise_path.parent if work.exercise_path is not None else None
         if folder is None or not folder.is_dir() or not os.access(folder, os.W_OK):
-            folder = user_data_dir() / "Submissions"
+            folder = visible_files_dir()  # where the student finds it to hand in, not hidden
             folder.mkdir(parents=True, exist_ok=True)
         return folder / (name + SUBMISSION_SUFFIX)
     target = Path(out)

@@ -24,6 +24,7 @@ from claimdesk.core.classroom.workspace import (
     workspace_path,
     workspaces_dir,
 )
+from claimdesk.core.paths import in_data_dir, user_documents_dir
 from claimdesk.core.store.project import Project
 from tests.core.classroom.classroom_kit import annotate, exercise_with_key, teacher_project
 
@@ -144,15 +145,17 @@ def test_hostile_exercise_archives_are_refused(
     assert not workspaces_dir().exists() or not any(workspaces_dir().iterdir())
 
 
-def test_submit_goes_next_to_the_exercise_or_else_to_the_user_folder(exercise: Path) -> None:
+def test_submit_goes_next_to_the_exercise_or_else_to_documents(exercise: Path) -> None:
     path = open_workspace(exercise, "Ann")
     with Project.open(path) as project:
         assert submit(project).parent == exercise.parent
-        # The exercise's folder is gone (a USB stick pulled out): the user data folder instead.
+        # The exercise's folder is gone (a USB stick pulled out): Documents/Claimdesk instead,
+        # where the student sees it (not the hidden data folder their workspace is in).
         moved = exercise.parent.with_name("moved")
         exercise.parent.rename(moved)
         written = submit(project)
-        assert written.parent == workspaces_dir().parent / "Submissions"
+        assert written.parent == user_documents_dir() / "Claimdesk"
+        assert not in_data_dir(written) and in_data_dir(path)
         assert read_submission(written).student_name == "Ann"
 
 
