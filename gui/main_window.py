@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from claimdesk.core.errors import EditError, SaveError
 from claimdesk.core.records import AnnotatorRecord, Changes, LabelRecord, Status
 from claimdesk.core.text.snapping import snap_to_words
-from claimdesk.gui import label_actions, menus
+from claimdesk.gui import label_actions, menus, toolbar
 from claimdesk.gui.annotation_list import AnnotationList
 from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.dialogs import Prompts
@@ -92,6 +92,10 @@ class MainWindow(QMainWindow):
         self.saved = QLabel()
         self._build_layout()
         self.menu_actions: menus.WindowActions = menus.build(self)
+        self.toolbar = toolbar.build(self, self.menu_actions)
+        view_menu = self.menu_actions.view_menu
+        view_menu.insertSeparator(view_menu.actions()[0])
+        view_menu.insertAction(view_menu.actions()[0], self.toolbar.toggleViewAction())
         self.fill_recent_menu()
         self._build_status_bar()
         self._connect()
@@ -104,6 +108,7 @@ class MainWindow(QMainWindow):
             # Shown at once on launch; the project is opened right after the first paint.
             self.splitter.setEnabled(False)
             self.menuBar().setEnabled(False)
+            self.toolbar.setEnabled(False)
             self.saved.setText("Opening…")
 
     @property
@@ -127,6 +132,7 @@ class MainWindow(QMainWindow):
         self.document_id = None
         self.splitter.setEnabled(True)
         self.menuBar().setEnabled(True)
+        self.toolbar.setEnabled(True)
         self.who.setText(f"Annotator: {annotator.name}")
         self._set_saved(True)
         self.view.set_document("", [])
@@ -667,6 +673,9 @@ class MainWindow(QMainWindow):
         geometry = self.settings.state("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        state = self.settings.state("toolbars")  # the toolbar's place, and whether it is shown
+        if state is not None:
+            self.restoreState(state)
         for key, splitter in (("splitter", self.splitter), ("right_splitter", self.right_splitter)):
             state = self.settings.state(key)
             if state is not None:
@@ -674,6 +683,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.set_state("geometry", QByteArray(self.saveGeometry()))
+        self.settings.set_state("toolbars", self.saveState())
         self.settings.set_state("splitter", self.splitter.saveState())
         self.settings.set_state("right_splitter", self.right_splitter.saveState())
         self.settings.sync()

@@ -61,6 +61,7 @@ class WindowActions:
     grades: QAction
     classroom_menu: QMenu
     # View
+    view_menu: QMenu
     zoom_in: QAction
     zoom_out: QAction
     zoom_reset: QAction
@@ -309,6 +310,7 @@ def build(window: MainWindow) -> WindowActions:
         history=history,
         grades=grades,
         classroom_menu=classroom_menu,
+        view_menu=view_menu,
         zoom_in=zoom_in,
         zoom_out=zoom_out,
         zoom_reset=zoom_reset,
