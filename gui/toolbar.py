@@ -16,6 +16,7 @@ from claimdesk.gui.icons import themed_icon
 from claimdesk.gui.menus import WindowActions
 
 TOOLBAR_NAME = "main_toolbar"  # objectName: the key of its place in the saved window state
+_TIP_TEXT = "claimdesk_tip_text"  # the action text its tooltip was made from
 
 
 def toolbar_entries(actions: WindowActions) -> list[tuple[QAction, str, str] | None]:
@@ -44,9 +45,12 @@ def tooltip_of(action: QAction) -> str:
 
 def _follow_text(action: QAction) -> None:
     # Undo/Redo rename themselves after each edit ("Undo Delete annotation"): keep the tip true.
-    tip = tooltip_of(action)
-    if action.toolTip() != tip:
-        action.setToolTip(tip)
+    # Only a new text makes a new tip: a tip set on purpose (student mode says why Import is
+    # disabled) stays until the text changes.
+    if action.property(_TIP_TEXT) == action.text():
+        return
+    action.setProperty(_TIP_TEXT, action.text())
+    action.setToolTip(tooltip_of(action))
 
 
 def build(window: QMainWindow, actions: WindowActions) -> QToolBar:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QColor, QIcon
@@ -10,10 +12,15 @@ from pytestqt.qtbot import QtBot
 
 from claimdesk.core.contrast import contrast_ratio, parse_hex
 from claimdesk.core.store.project import Project
+from claimdesk.gui.exercise_window import FIXED_DOCUMENTS_TIP
 from claimdesk.gui.main_window import MainWindow
 from claimdesk.gui.settings import Settings
 from claimdesk.gui.theme import apply_theme, theme_colours
+from tests.gui.classroom_prompts import ClassroomPrompts
 from tests.gui.conftest import ScriptedPrompts
+from tests.gui.test_exercise_student import exercise_file, student_window
+
+__all__ = ["exercise_file"]  # the exercise of the sample articles, a fixture
 
 
 def _button(window: MainWindow, caption: str) -> QToolButton:
@@ -151,3 +158,25 @@ def test_icons_are_drawn_in_the_theme_colours(window: MainWindow, theme: str) ->
         assert colours["disabled_text"] in drawn
     finally:
         apply_theme(app, "light")
+
+
+def test_student_mode_keeps_its_own_tips_and_gives_the_banner_a_row(
+    qtbot: QtBot, exercise_file: Path
+) -> None:
+    prompts = ClassroomPrompts()
+    prompts.identities = [("Eve", "S-17")]
+    window = student_window(qtbot, exercise_file, prompts)
+    import_articles = window.menu_actions.import_articles
+    assert not import_articles.isEnabled()
+    assert import_articles.toolTip() == FIXED_DOCUMENTS_TIP  # says why, on the toolbar too
+    banner = window.findChild(QToolBar, "exercise_banner")
+    assert banner is not None
+    # The banner sits below the toolbar, whose buttons all fit on their own row.
+    assert banner.geometry().top() >= window.toolbar.geometry().bottom()
+    assert window.toolbar.width() >= window.width() - 2
+    assert _button(window, "Dashboard").isVisible()
+    assert window.student_mode is not None
+    window.student_mode.detach()
+    assert window.findChild(QToolBar, "exercise_banner") is None or not banner.isVisible()
+    assert import_articles.isEnabled()
+    assert import_articles.toolTip() == "Import articles (Ctrl+I)"
