@@ -11,11 +11,14 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
+from claimdesk.core.contrast import blend, contrast_ratio, parse_hex
 from claimdesk.core.paths import seeds_dir
 from claimdesk.core.sample import EXAMPLE_ANNOTATOR, EXAMPLE_FILE
 from claimdesk.gui.app import build_window
+from claimdesk.gui.document_view import EXAMPLE_FILL_ALPHA, FILL_ALPHA
 from claimdesk.gui.main_window import MainWindow
 from claimdesk.gui.settings import Settings
+from claimdesk.gui.theme import theme_colours
 from tests.gui.conftest import ScriptedPrompts
 
 
@@ -153,3 +156,16 @@ def test_a_project_without_an_example_has_the_toggle_disabled(window: MainWindow
     assert not window.menu_actions.delete_example.isEnabled()
     assert window.view.example_span_ids() == []
     assert not window.example_note.isVisible()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_text_reads_on_example_claims_and_on_ones_own_over_them(theme: str) -> None:
+    colours = theme_colours(theme)
+    base, text = parse_hex(colours["base"]), parse_hex(colours["text"])
+    codebook = json.loads((seeds_dir() / "codebook.json").read_text("utf-8"))["labels"]
+    label_colours = [parse_hex(label["colour"]) for label in codebook]
+    for under in label_colours:
+        example = blend(under, EXAMPLE_FILL_ALPHA, base)
+        assert contrast_ratio(text, example) >= 4.5
+        for over in label_colours:  # the user marked the same words
+            assert contrast_ratio(text, blend(over, FILL_ALPHA, example)) >= 4.5
