@@ -40,8 +40,9 @@ test: lint
 bench: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/run_all.py
 
+# docs/screenshots/{light,dark,curation,dashboard,student}.png, from the real windows offscreen.
 screenshot: $(TEST_STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshot.py docs/screenshot.png
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshot.py docs/screenshots
 
 # The desktop bundle (PyInstaller, one folder): dist/claimdesk/claimdesk, and dist/version.iss
 # for the Windows installer (packaging/windows/claimdesk.iss). See packaging/.

@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFontMetricsF,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -22,10 +23,11 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextLine,
 )
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
 from claimdesk.core.text.spans import Span, SpanIndex
 from claimdesk.gui.change_signal import ChangeEvent, Shown
+from claimdesk.gui.dialogs import plain_tooltip
 from claimdesk.gui.offsets import OffsetMap
 
 FILL_ALPHA = 90  # translucent enough for text on top and for overlaps to stack visibly
@@ -36,6 +38,10 @@ BAR_HEIGHT = 2  # lane underline thickness, px
 BAR_OFFSETS = (-BAR_HEIGHT, 1, -2 * BAR_HEIGHT - 1)
 OUTLINE_WIDTH = 2
 DEFAULT_COLOUR = "#9e9e9e"  # for a label with no colour set
+# Someone else's spans shown for reference (the worked example): a paler fill and a dashed frame,
+# under the reader's own highlights, so the two never look alike.
+EXAMPLE_FILL_ALPHA = 45
+EXAMPLE_FRAME_WIDTH = 1.5
 
 
 class _LabelStyle:
@@ -87,6 +93,8 @@ class DocumentView(QPlainTextEdit):
         self._selected: int | None = None
         self._press_pos: QPointF | None = None
         self.shown: Shown | None = None  # whose annotations of which document, for show_changes
+        self._example = SpanIndex()  # reference spans (code points), never selected or edited
+        self._example_tips: dict[int, str] = {}
 
     # --- content ------------------------------------------------------------------------------
 
@@ -98,6 +106,8 @@ class DocumentView(QPlainTextEdit):
         self._offsets = OffsetMap(text)
         self._index = index
         self._selected = None
+        self._example = SpanIndex()
+        self._example_tips = {}
         # Qt turns "\r\n" into one paragraph break, which would shift every later position by
         # one; a lone "\r" is one break for one character, so only the pair needs a stand-in.
         self.setPlainText(text.replace("\r\n", " \n") if "\r" in text else text)
@@ -142,6 +152,53 @@ class DocumentView(QPlainTextEdit):
         for record in changes.annotations_updated:
             if shown.holds(record):
                 self.replace_span(Span(record.id, record.start, record.end, record.label_id))
+
+    def set_example_spans(
+        self, spans: Iterable[Span], tips: Mapping[int, str] | None = None
+    ) -> None:
+        """Show another annotator's spans for reference (the worked example), dashed.
+
+        They are only drawn: a click, Delete or a label key never acts on them. ``tips`` holds
+        the tooltip of each span id (plain text).
+        """
+        self._example = SpanIndex(spans)
+        self._example_tips = dict(tips or {})
+        self.viewport().update()
+
+    def example_span_ids(self) -> list[int]:
+        return [span.id for span in self._example]
+
+    def example_rects(self, span_id: int) -> list[QRectF]:
+        """Viewport rectangles of an example span's visible part."""
+        span = self._example.get(span_id)
+        if span is None:
+            return []
+        start, end = self._offsets.to_qt_range(span.start, span.end)
+        rects: list[QRectF] = []
+        for lines in self._visible_lines(self.viewport().rect()):
+            rects.extend(rect for rect, _ in lines.rects(start, end))
+        return rects
+
+    def example_tooltip(self, point: QPointF) -> str:
+        """What the worked example says at a viewport point ("" where it marked nothing)."""
+        tips: list[str] = []
+        for lines in self._visible_lines(QRect(0, int(point.y()), 1, 1)):
+            for span, start, end in self._spans_between(lines.first, lines.last, self._example):
+                if any(r.contains(point) for r, _ in lines.rects(start, end)):
+                    tip = self._example_tips.get(span.id, "")
+                    if tip and tip not in tips:
+                        tips.append(tip)
+        return "\n".join(tips)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            tip = self.example_tooltip(QPointF(event.pos())) if len(self._example) else ""
+            if tip:
+                QToolTip.showText(event.globalPos(), plain_tooltip(tip), self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
 
     def add_span(self, span: Span) -> None:
         """Show one more span (code points); an existing id is replaced."""
@@ -211,13 +268,31 @@ class DocumentView(QPlainTextEdit):
     # --- painting -----------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        if len(self._index):
+        if len(self._index) or len(self._example):
             painter = QPainter(self.viewport())
             try:
+                if len(self._example):
+                    self._paint_example(painter, event.rect())
                 self._paint_spans(painter, event.rect())
             finally:
                 painter.end()
         super().paintEvent(event)
+
+    def _paint_example(self, painter: QPainter, area: QRect) -> None:
+        frames: list[tuple[QRectF, QColor]] = []
+        for lines in self._visible_lines(area):
+            for span, start, end in self._spans_between(lines.first, lines.last, self._example):
+                style = self._styles.get(span.label_id, self._default_style)
+                fill = QColor(style.bar)
+                fill.setAlpha(EXAMPLE_FILL_ALPHA)
+                for rect, _bottom in lines.rects(start, end):
+                    painter.fillRect(rect, fill)
+                    frames.append((rect, style.bar))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        half = EXAMPLE_FRAME_WIDTH / 2
+        for rect, colour in frames:
+            painter.setPen(QPen(colour, EXAMPLE_FRAME_WIDTH, Qt.PenStyle.DashLine))
+            painter.drawRect(rect.adjusted(half, half, -half, -half))
 
     def _paint_spans(self, painter: QPainter, area: QRect) -> None:
         index = self._index
@@ -270,12 +345,15 @@ class DocumentView(QPlainTextEdit):
             if lines.lines:
                 yield lines
 
-    def _spans_between(self, start: int, end: int) -> Iterator[tuple[Span, int, int]]:
-        """Spans overlapping the UTF-16 range [start, end), each with its UTF-16 start and end."""
+    def _spans_between(
+        self, start: int, end: int, index: SpanIndex | None = None
+    ) -> Iterator[tuple[Span, int, int]]:
+        """Spans overlapping the UTF-16 range [start, end), each with its UTF-16 start and end
+        (the reader's own spans, or those of ``index``)."""
         offsets = self._offsets
         # Line and block boundaries never fall inside a surrogate pair: the conversion is exact.
         cp_start, cp_end = offsets.to_cp_range(start, end)
-        for span in self._index.overlapping(cp_start, cp_end):
+        for span in (self._index if index is None else index).overlapping(cp_start, cp_end):
             yield span, offsets.to_qt(span.start), offsets.to_qt(span.end)
 
     def _bar_spill(self) -> int:

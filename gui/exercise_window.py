@@ -202,6 +202,7 @@ class StudentMode(QObject):
         self.toolbar.setStyleSheet("QToolBar { border: 0; padding: 0; spacing: 0; }")
         self.toolbar.addWidget(self.banner)
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        window.insertToolBarBreak(self.toolbar)  # a row of its own, under the main toolbar
         self.menu = QMenu("E&xercise", window)
         self.menu.addAction(self.submit_action)
         self.menu.addAction(self.guidelines_action)
@@ -251,6 +252,7 @@ class StudentMode(QObject):
             if isinstance(item, QAction):
                 item.setStatusTip(tip)
         self.window.menu_actions.classroom_menu.menuAction().setVisible(True)
+        self.window.removeToolBarBreak(self.toolbar)
         self.window.removeToolBar(self.toolbar)
         self.toolbar.deleteLater()
         self.window.menuBar().removeAction(self.menu_action)

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 from claimdesk.core.errors import EditError, SaveError
 from claimdesk.core.records import AnnotatorRecord, Changes, LabelRecord, Status
 from claimdesk.core.text.snapping import snap_to_words
-from claimdesk.gui import label_actions, menus
+from claimdesk.core.text.spans import Span
+from claimdesk.gui import label_actions, menus, toolbar
 from claimdesk.gui.annotation_list import AnnotationList
 from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.dialogs import Prompts
@@ -38,6 +39,13 @@ if TYPE_CHECKING:  # the window paints before SQLAlchemy (behind core.project) i
     from claimdesk.gui.grades_window import GradesWindow
     from claimdesk.gui.preferences import Preferences
     from claimdesk.gui.teacher_dialogs import SubmissionHistoryDialog
+
+
+EXAMPLE_NOTE = (
+    "Worked example: the dashed boxes are claims the “Example” annotator marked; point at one to "
+    "see its label. Your own annotations start empty: select text and press a label's key. "
+    "View › Show worked example hides it."
+)
 
 
 def _section(title: str, widget: QWidget) -> QWidget:
@@ -77,6 +85,10 @@ class MainWindow(QMainWindow):
         self.current_annotator: AnnotatorRecord | None = None
         self.document_id: int | None = None
         self.labels: dict[int, LabelRecord] = {}
+        # The worked example's annotator (core/sample.py) in this project, unless that is the
+        # user: its claims are drawn dashed under the user's own (View › Show worked example).
+        self.example: AnnotatorRecord | None = None
+        self.example_note = QLabel(EXAMPLE_NOTE)
         # Long work under way (import, export, classroom) is held by gui/workers.py until it
         # reports back: workers.running_tasks(window).
         self.student_mode: StudentMode | None = None  # the open project is a student's exercise
@@ -96,6 +108,9 @@ class MainWindow(QMainWindow):
         self.saved = QLabel()
         self._build_layout()
         self.menu_actions: menus.WindowActions = menus.build(self)
+        self.toolbar = toolbar.build(self, self.menu_actions)
+        view_menu = self.menu_actions.view_menu
+        view_menu.insertAction(view_menu.actions()[0], self.toolbar.toggleViewAction())
         self.fill_recent_menu()
         self._build_status_bar()
         self._connect()
@@ -108,6 +123,7 @@ class MainWindow(QMainWindow):
             # Shown at once on launch; the project is opened right after the first paint.
             self.splitter.setEnabled(False)
             self.menuBar().setEnabled(False)
+            self.toolbar.setEnabled(False)
             self.saved.setText("Opening…")
 
     @property
@@ -133,8 +149,10 @@ class MainWindow(QMainWindow):
         self.current_annotator = annotator
         self.document_id = None
         self.documents.select_document(None)
+        self.example = _example_of(project, annotator)
         self.splitter.setEnabled(True)
         self.menuBar().setEnabled(True)
+        self.toolbar.setEnabled(True)
         self.who.setText(f"Annotator: {annotator.name}")
         self._set_saved(True)
         self.view.set_document("", [])
@@ -147,6 +165,7 @@ class MainWindow(QMainWindow):
             self.open_document(first[0])
         self._update_title()
         self._update_undo_actions()
+        self._update_example_actions()
         # The reader can start at once from the keyboard: caret at the top of the article.
         self.view.setFocus()
 
@@ -158,7 +177,18 @@ class MainWindow(QMainWindow):
         right.addWidget(_section("Annotations in this document", self.annotations))
         right.setSizes([360, 300])
         self.splitter.addWidget(_section("Documents", self.documents))
-        self.splitter.addWidget(self.view)
+        article = QWidget()
+        layout = QVBoxLayout(article)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.example_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.example_note.setWordWrap(True)
+        self.example_note.setContentsMargins(6, 3, 6, 3)
+        self.example_note.setFrameShape(QLabel.Shape.StyledPanel)
+        self.example_note.hide()
+        layout.addWidget(self.example_note)
+        layout.addWidget(self.view)
+        self.splitter.addWidget(article)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([280, 600, 400])
@@ -248,6 +278,7 @@ class MainWindow(QMainWindow):
         shown = Shown(document_id, self.annotator.id)
         self.view.set_document(text, spans, shown)
         self.annotations.model_.set_spans(spans, shown)  # the label counts follow
+        self._show_example()
         self.documents.select_document(document_id)
         self._update_title()
         self._update_undo_actions()
@@ -284,6 +315,14 @@ class MainWindow(QMainWindow):
             self.reload_documents()
         if changes.labels:
             self.reload_labels()
+        example = self.example
+        records = changes.annotations_added + changes.annotations_removed
+        records += changes.annotations_updated
+        if example is not None and (
+            changes.labels or any(r.annotator_id == example.id for r in records)
+        ):
+            self._show_example()
+            self._update_example_actions()
         self._set_saved(True)
         self._update_undo_actions()
 
@@ -436,6 +475,55 @@ class MainWindow(QMainWindow):
 
     def delete_label(self, label_id: int) -> None:
         label_actions.delete_label(self, label_id)
+
+    # -- the worked example (core/sample.py) -----------------------------------------------------
+
+    def _show_example(self) -> None:
+        """Draw the worked example's claims on the open document, when shown and present."""
+        example = self.example
+        shown = self.menu_actions.show_example.isChecked()
+        if example is None or not shown or self.document_id is None:
+            self.view.set_example_spans([])
+            self.example_note.hide()
+            return
+        records = self.project.annotations(self.document_id, example.id)
+        tips = {}
+        for record in records:
+            label = self.labels.get(record.label_id)
+            quote = " ".join(record.quote.split())
+            quote = quote if len(quote) <= 80 else quote[:79] + "…"
+            tip = f"{example.name}: {label.name if label else '?'} “{quote}”"
+            tips[record.id] = f"{tip}\nNote: {record.note}" if record.note else tip
+        spans = [Span(r.id, r.start, r.end, r.label_id) for r in records]
+        self.view.set_example_spans(spans, tips)
+        self.example_note.setVisible(bool(records))
+
+    def _example_claims(self) -> list[int]:
+        """Ids of every claim of the worked example, in every document."""
+        example = self.example
+        if example is None:
+            return []
+        project = self.project
+        documents = [row.id for row in project.overview(example.id) if row.annotation_count]
+        return [a.id for d in documents for a in project.annotations(d, example.id)]
+
+    def _update_example_actions(self) -> None:
+        actions = self.menu_actions
+        actions.show_example.setEnabled(self.example is not None)
+        actions.delete_example.setEnabled(bool(self._example_claims()))
+
+    def set_show_example(self, checked: bool) -> None:
+        self.settings.show_example = checked
+        self._show_example()
+
+    def delete_example(self) -> None:
+        """Delete the worked example's claims in one edit (Undo brings them back)."""
+        claims = self._example_claims()
+        if not claims:
+            self._say("This project has no worked example.")
+            return
+        if self.edit(lambda: self.project.delete_annotations(claims)):
+            self._say(f"Deleted the worked example ({len(claims)} claims). Undo brings it back.")
 
     # -- view -----------------------------------------------------------------------------------
 
@@ -683,6 +771,9 @@ class MainWindow(QMainWindow):
         geometry = self.settings.state("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        state = self.settings.state("toolbars")  # the toolbar's place, and whether it is shown
+        if state is not None:
+            self.restoreState(state)
         for key, splitter in (("splitter", self.splitter), ("right_splitter", self.right_splitter)):
             state = self.settings.state(key)
             if state is not None:
@@ -690,9 +781,20 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.set_state("geometry", QByteArray(self.saveGeometry()))
+        self.settings.set_state("toolbars", self.saveState())
         self.settings.set_state("splitter", self.splitter.saveState())
         self.settings.set_state("right_splitter", self.right_splitter.saveState())
         self.settings.sync()
         if self.current_project is not None:
             self.current_project.close()
         super().closeEvent(event)
+
+
+def _example_of(project: Project, annotator: AnnotatorRecord) -> AnnotatorRecord | None:
+    """The worked example's annotator in this project, unless the user goes by that name."""
+    from claimdesk.core.sample import EXAMPLE_ANNOTATOR  # SQLAlchemy is loaded by now
+
+    for person in project.annotators():
+        if person.name == EXAMPLE_ANNOTATOR and not person.is_gold and person.id != annotator.id:
+            return person
+    return None

@@ -42,6 +42,7 @@ class WindowActions:
     edit_note: QAction
     snap_to_words: QAction
     preferences: QAction
+    delete_example: QAction
     # Labels
     add_label: QAction
     edit_label: QAction
@@ -61,6 +62,8 @@ class WindowActions:
     grades: QAction
     classroom_menu: QMenu
     # View
+    view_menu: QMenu
+    show_example: QAction
     zoom_in: QAction
     zoom_out: QAction
     zoom_reset: QAction
@@ -189,9 +192,26 @@ def build(window: MainWindow) -> WindowActions:
         window, "Pre&ferences…", window.show_preferences, "Ctrl+,", "Text size, theme, name…"
     )
     preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
+    delete_example = _action(
+        window,
+        "Delete the &worked example",
+        window.delete_example,
+        None,
+        "Delete the “Example” annotator's claims from this project (Undo brings them back)",
+    )
     _fill(
         edit_menu,
-        [undo, redo, None, delete_annotation, edit_note, None, snap_to_words, preferences],
+        [
+            undo,
+            redo,
+            None,
+            delete_annotation,
+            edit_note,
+            delete_example,
+            None,
+            snap_to_words,
+            preferences,
+        ],
     )
 
     labels_menu = bar.addMenu("&Labels")
@@ -253,7 +273,12 @@ def build(window: MainWindow) -> WindowActions:
         window, "Smaller text", lambda: window.zoom(-1), QKeySequence.StandardKey.ZoomOut
     )
     zoom_reset = _action(window, "Normal size", lambda: window.zoom(0), "Ctrl+0")
-    _fill(view_menu, [zoom_in, zoom_out, zoom_reset])
+    # The sample's worked example: another annotator's claims, drawn dashed (core/sample.py).
+    show_example = _toggle(
+        window, "Show worked &example", window.set_show_example, window.settings.show_example
+    )
+    show_example.setStatusTip("Show the claims the “Example” annotator marked, dashed")
+    _fill(view_menu, [show_example, None, zoom_in, zoom_out, zoom_reset])
 
     review_menu = bar.addMenu("&Review")
     curate = _action(
@@ -294,6 +319,7 @@ def build(window: MainWindow) -> WindowActions:
         edit_note=edit_note,
         snap_to_words=snap_to_words,
         preferences=preferences,
+        delete_example=delete_example,
         add_label=add_label,
         edit_label=edit_label,
         recolour_label=recolour_label,
@@ -309,6 +335,8 @@ def build(window: MainWindow) -> WindowActions:
         history=history,
         grades=grades,
         classroom_menu=classroom_menu,
+        view_menu=view_menu,
+        show_example=show_example,
         zoom_in=zoom_in,
         zoom_out=zoom_out,
         zoom_reset=zoom_reset,

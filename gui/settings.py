@@ -132,6 +132,8 @@ class Settings:
     # On/off preferences, on by default: a class attribute each, read and written as "true"/"false".
     snap_to_words = _Switch("annotate/snap_to_words")
     clean_imports = _Switch("import/clean")
+    # The sample's worked example (View › Show worked example): on, so the first look shows it.
+    show_example = _Switch("view/show_example")
 
     # -- where file dialogs start (gui/places.py) -------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -11,7 +12,12 @@ import pytest
 import claimdesk.core.sample
 from claimdesk.core.codebook import load_codebook
 from claimdesk.core.paths import seeds_dir, user_data_dir
-from claimdesk.core.sample import ensure_sample_project
+from claimdesk.core.sample import (
+    EXAMPLE_ANNOTATOR,
+    EXAMPLE_FILE,
+    add_worked_example,
+    ensure_sample_project,
+)
 from claimdesk.core.store.project import Project
 
 TITLES = (
@@ -107,3 +113,40 @@ def test_leftover_partial_file_from_a_crash_does_not_get_in_the_way() -> None:
     with Project.open(path) as project:
         assert len(project.documents()) == len(TITLES)
     assert not leftover.exists()
+
+
+def test_the_sample_ships_a_worked_example_on_the_first_article() -> None:
+    example = json.loads((seeds_dir() / EXAMPLE_FILE).read_text("utf-8"))
+    expected = [(a["quote"], a["label"]) for a in example["documents"][0]["annotations"]]
+    assert len(expected) >= 8
+    with Project.open(ensure_sample_project()) as project:
+        names = {a.name: a for a in project.annotators()}
+        assert list(names) == [EXAMPLE_ANNOTATOR] and not names[EXAMPLE_ANNOTATOR].is_gold
+        labels = {label.id: label.name for label in project.labels()}
+        first, second = project.documents()
+        assert first.title.startswith(TITLES[0])
+        text = project.document_text(first.id)
+        made = project.annotations(first.id, names[EXAMPLE_ANNOTATOR].id)
+        assert [(a.quote, labels[a.label_id]) for a in made] == expected
+        assert all(text[a.start : a.end] == a.quote for a in made)
+        assert any(a.note for a in made)  # notes are part of the example too
+        assert project.annotations(second.id, None) == []
+        # Nobody else has anything: the newcomer's own work starts empty.
+        newcomer = project.ensure_annotator("Ana")
+        assert project.annotations(first.id, newcomer.id) == []
+        assert project.overview(newcomer.id)[0].annotation_count == 0
+
+
+def test_a_worked_example_that_does_not_match_the_text_is_refused(
+    project: Project, tmp_path: Path
+) -> None:
+    from claimdesk.core.importing import import_paths
+
+    import_paths(project, sorted(seeds_dir().glob("*.txt")))
+    data = json.loads((seeds_dir() / EXAMPLE_FILE).read_text("utf-8"))
+    data["documents"][0]["annotations"][0]["start"] += 1  # the quote no longer sits there
+    bad = tmp_path / "example.json"
+    bad.write_text(json.dumps(data), "utf-8")
+    with pytest.raises(ValueError, match="is not at"):
+        add_worked_example(project, bad)
+    assert all(a.name != EXAMPLE_ANNOTATOR for a in project.annotators())  # nothing written

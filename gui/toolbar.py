@@ -1,0 +1,75 @@
+"""The main toolbar: the window's most used menu actions as buttons (the same QActions).
+
+Because the buttons are the menus' own actions, a disabled action (Undo with nothing to undo)
+is disabled on the toolbar too, and its shortcut works whether or not the toolbar is shown.
+The toolbar is hidden from View › Toolbar or its context menu; the window remembers that
+and where it was docked (MainWindow.closeEvent saves the window state).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QToolBar
+
+from claimdesk.gui.icons import themed_icon
+from claimdesk.gui.menus import WindowActions
+
+TOOLBAR_NAME = "main_toolbar"  # objectName: the key of its place in the saved window state
+_TIP_TEXT = "claimdesk_tip_text"  # the action text its tooltip was made from
+
+
+def toolbar_entries(actions: WindowActions) -> list[tuple[QAction, str, str] | None]:
+    """(action, icon file, short caption) in toolbar order; None is a separator."""
+    return [
+        (actions.open_project, "open", "Open"),
+        (actions.import_articles, "import", "Import"),
+        (actions.export_dataset, "export", "Export"),
+        None,
+        (actions.undo, "undo", "Undo"),
+        (actions.redo, "redo", "Redo"),
+        None,
+        (actions.mark_done, "done", "Done"),
+        None,
+        (actions.curate, "curate", "Curate"),
+        (actions.dashboard, "dashboard", "Dashboard"),
+    ]
+
+
+def tooltip_of(action: QAction) -> str:
+    """The action's name as the menu shows it, with its shortcut: "Undo Add claim (Ctrl+Z)"."""
+    text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…")
+    key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    return f"{text} ({key})" if key else text
+
+
+def _follow_text(action: QAction) -> None:
+    # Undo/Redo rename themselves after each edit ("Undo Delete annotation"): keep the tip true.
+    # Only a new text makes a new tip: a tip set on purpose (student mode says why Import is
+    # disabled) stays until the text changes.
+    if action.property(_TIP_TEXT) == action.text():
+        return
+    action.setProperty(_TIP_TEXT, action.text())
+    action.setToolTip(tooltip_of(action))
+
+
+def build(window: QMainWindow, actions: WindowActions) -> QToolBar:
+    """Add the main toolbar to the window (top, text beside icons) and return it."""
+    bar = QToolBar("Toolbar", window)
+    bar.setObjectName(TOOLBAR_NAME)
+    bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    toggle = bar.toggleViewAction()  # View › Toolbar, and the toolbar's context menu
+    toggle.setText("&Toolbar")
+    toggle.setStatusTip("Show or hide the toolbar")
+    for entry in toolbar_entries(actions):
+        if entry is None:
+            bar.addSeparator()
+            continue
+        action, icon, caption = entry
+        action.setIcon(themed_icon(icon))
+        action.setIconText(caption)
+        _follow_text(action)
+        action.changed.connect(lambda a=action: _follow_text(a))
+        bar.addAction(action)
+    window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+    return bar
