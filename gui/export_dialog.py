@@ -11,13 +11,11 @@ empty or unusable path keeps the dialog open with the reason under the field.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import platformdirs
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -43,9 +41,9 @@ from claimdesk.core.formats import registry
 from claimdesk.core.formats.base import DocumentIn, ExportReport, ExportSelection
 from claimdesk.core.limits import printable
 from claimdesk.core.outputs import output_problem
-from claimdesk.core.paths import user_data_dir
 from claimdesk.core.progress import Progress
 from claimdesk.gui.dialogs import ok_cancel
+from claimdesk.gui.places import DATASETS, EXPORTS, documents_folder, start_folder
 from claimdesk.gui.theme import colour_of
 from claimdesk.gui.workers import (
     Task,
@@ -104,36 +102,6 @@ def _describe(info: registry.FormatInfo) -> str:
 
 
 # -- where the dialogs start -------------------------------------------------------------------
-
-
-def _usable_folder(folder: Path) -> bool:
-    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
-
-
-def _inside(folder: Path, parent: Path) -> bool:
-    try:
-        return folder.resolve().is_relative_to(parent.resolve())
-    except OSError:
-        return False
-
-
-def documents_folder() -> Path:
-    """The user's Documents folder, else their home folder."""
-    documents = Path(platformdirs.user_documents_dir())
-    return documents if documents.is_dir() else Path.home()
-
-
-def start_folder(last: str, project: Path | None) -> Path:
-    """Where a dataset dialog starts: ``last`` (the folder used last time), else the project's
-    folder, else Documents. The project's folder is skipped when it is read-only or lies in
-    Claimdesk's hidden data folder (the sample project's)."""
-    if last and _usable_folder(Path(last)):
-        return Path(last)
-    if project is not None:
-        folder = project.parent
-        if _usable_folder(folder) and not _inside(folder, user_data_dir()):
-            return folder
-    return documents_folder()
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
@@ -261,7 +229,9 @@ class ExportDialog(QDialog):
         group.addButton(self.everything)
         group.addButton(self.this_one)
         self.document = document
-        self.destination = _PathRow(self, saving=True, folder=folder or start_folder("", project))
+        self.destination = _PathRow(
+            self, saving=True, folder=folder or start_folder(None, EXPORTS, project, writing=True)
+        )
         self._suggested = ""  # the path the dialog filled in; the user's own text is kept
         self.formats.currentIndexChanged.connect(self._format_changed)
         self.destination.edit.textChanged.connect(self._path_edited)
@@ -441,7 +411,7 @@ def export_dataset(window: MainWindow) -> Task | None:
     """Ask what to export, then write it on a worker thread and show the report."""
     names = [a.name for a in window.project.annotators()]
     path = window.project.path
-    folder = start_folder(window.settings.last_export_folder, path)
+    folder = start_folder(window.settings, EXPORTS, path, writing=True)
     choice = window.prompts.export_choice(
         names, window.annotator.name, window.document_id, project=path, folder=folder
     )
@@ -461,7 +431,7 @@ def export_dataset(window: MainWindow) -> Task | None:
         return export(project, choice.format, choice.out, selection, progress)
 
     def done(report: ExportReport) -> None:
-        window.settings.last_export_folder = str(choice.out.parent)  # the next export starts there
+        window.settings.set_last_folder(EXPORTS, choice.out.parent)  # the next export starts there
         window.statusBar().showMessage(
             f"Exported {report.spans} span(s) to {choice.out.name}.", 12000
         )
@@ -479,7 +449,7 @@ def export_dataset(window: MainWindow) -> Task | None:
 
 def import_annotations(window: MainWindow) -> Task | None:
     """Ask what to import; read it on a worker thread; apply it here as one undoable edit."""
-    folder = start_folder(window.settings.last_import_folder, window.project.path)
+    folder = start_folder(window.settings, DATASETS, window.project.path)
     choice = window.prompts.import_choice(window.annotator.name, folder=folder)
     if choice is None:
         return None
@@ -504,7 +474,7 @@ def import_annotations(window: MainWindow) -> Task | None:
         except (ProjectError, EditError) as exc:
             window.prompts.error(READING.title, failure_text(exc, READING.nothing))
             return
-        window.settings.last_import_folder = str(choice.path.parent)
+        window.settings.set_last_folder(DATASETS, choice.path.parent)
         window.show_changes(report.changes)
         window.statusBar().showMessage(f"Imported {report.annotations_added} annotation(s).", 12000)
         window.prompts.dataset_report("Import finished", report.summary())

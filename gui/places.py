@@ -7,6 +7,7 @@ the desktop happened to start Claimdesk; for `make run`, the source checkout).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +22,8 @@ SUBMIT = "submit"  # the student's Submit
 SUBMISSIONS = "submissions"  # the teacher's Collect submissions
 GRADES = "grades"  # the grades window's CSV
 CHARTS = "charts"  # the dashboard's PNG and CSV files
+EXPORTS = "exports"  # File › Export dataset
+DATASETS = "datasets"  # File › Import annotations
 
 
 def documents_folder() -> Path:
@@ -29,13 +32,20 @@ def documents_folder() -> Path:
     return documents if documents.is_dir() else Path.home()
 
 
-def start_folder(settings: Settings | None, kind: str, beside: Path | None = None) -> Path:
+def start_folder(
+    settings: Settings | None, kind: str, beside: Path | None = None, *, writing: bool = False
+) -> Path:
     """The folder a dialog for ``kind`` opens in; ``beside`` is a file whose folder suits it
-    (the open project), passed over when that folder is gone or is the hidden data folder."""
+    (the open project), passed over when that folder is gone or is the hidden data folder.
+    A dialog that will ``write`` there also passes over folders the user cannot write to."""
+
+    def usable(folder: Path) -> bool:
+        return folder.is_dir() and (not writing or os.access(folder, os.W_OK | os.X_OK))
+
     last = settings.last_folder(kind) if settings is not None else None
-    if last is not None and last.is_dir():
+    if last is not None and usable(last):
         return last
-    if beside is not None and beside.parent.is_dir() and not in_data_dir(beside):
+    if beside is not None and usable(beside.parent) and not in_data_dir(beside):
         return beside.parent
     return documents_folder()
 

@@ -112,23 +112,6 @@ class Settings:
     def font_size(self, value: float) -> None:
         self._qs.setValue("view/font_size", value)
 
-    # Where the export and import dialogs start: the folder used last time ("" at first).
-    @property
-    def last_export_folder(self) -> str:
-        return str(self._qs.value("datasets/export_folder", "") or "")
-
-    @last_export_folder.setter
-    def last_export_folder(self, value: str) -> None:
-        self._qs.setValue("datasets/export_folder", value)
-
-    @property
-    def last_import_folder(self) -> str:
-        return str(self._qs.value("datasets/import_folder", "") or "")
-
-    @last_import_folder.setter
-    def last_import_folder(self, value: str) -> None:
-        self._qs.setValue("datasets/import_folder", value)
-
     # On/off preferences, on by default: a class attribute each, read and written as "true"/"false".
     snap_to_words = _Switch("annotate/snap_to_words")
     clean_imports = _Switch("import/clean")

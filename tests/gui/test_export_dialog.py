@@ -14,6 +14,7 @@ from claimdesk.core.store.project import Project
 from claimdesk.gui.dialogs import TextDialog
 from claimdesk.gui.export_dialog import ExportChoice, ExportDialog, ImportChoice, ImportDialog
 from claimdesk.gui.main_window import MainWindow
+from claimdesk.gui.places import EXPORTS
 from claimdesk.gui.settings import Settings
 from claimdesk.gui.workers import running_tasks
 from tests.gui.conftest import ScriptedPrompts, db_rows
@@ -407,7 +408,7 @@ def test_the_last_export_folder_is_remembered_across_dialogs(
     qtbot.waitUntil(lambda: bool(prompts.reports), timeout=20_000)
     window.menu_actions.export_dataset.trigger()
     assert prompts.folders == [seeded.path.parent, elsewhere]
-    assert Settings().last_export_folder == str(elsewhere)  # kept in the user's settings
+    assert Settings().last_folder(EXPORTS) == elsewhere  # kept in the user's settings
     dialog = ExportDialog(
         window, ["Ana"], "Ana", None, project=seeded.path, folder=prompts.folders[1]
     )
@@ -418,21 +419,22 @@ def test_the_last_export_folder_is_remembered_across_dialogs(
 def test_start_folder_skips_the_hidden_data_folder_and_missing_folders(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import platformdirs
-
     from claimdesk.core.paths import sample_project_path
-    from claimdesk.gui.export_dialog import start_folder
+    from claimdesk.gui.places import start_folder
 
     documents = tmp_path / "Documents"
     documents.mkdir()
-    monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(documents))
+    monkeypatch.setenv("CLAIMDESK_DOCUMENTS_DIR", str(documents))
     sample = sample_project_path()
     sample.parent.mkdir(parents=True, exist_ok=True)
-    assert start_folder("", sample) == documents
-    assert start_folder(str(tmp_path / "gone"), sample) == documents
-    assert start_folder(str(tmp_path / "gone"), tmp_path / "p.claimdesk") == tmp_path
-    assert start_folder(str(documents), tmp_path / "p.claimdesk") == documents
-    assert start_folder("", None) == documents
+    settings = Settings()
+    assert start_folder(settings, EXPORTS, sample, writing=True) == documents
+    settings.set_last_folder(EXPORTS, tmp_path / "gone")
+    assert start_folder(settings, EXPORTS, sample, writing=True) == documents
+    assert start_folder(settings, EXPORTS, tmp_path / "p.claimdesk", writing=True) == tmp_path
+    settings.set_last_folder(EXPORTS, documents)
+    assert start_folder(settings, EXPORTS, tmp_path / "p.claimdesk", writing=True) == documents
+    assert start_folder(None, EXPORTS, None, writing=True) == documents
     dialog_name = ExportDialog(None, ["Ana"], "Ana", None, project=sample)  # type: ignore[arg-type]
     assert dialog_name.destination.edit.text() == str(documents / "sample-project.jsonl")
     dialog_name.deleteLater()
@@ -453,19 +455,19 @@ def test_a_read_only_project_folder_is_skipped(
 ) -> None:
     import os
 
-    import platformdirs
-
-    from claimdesk.gui import export_dialog
+    from claimdesk.gui import places
 
     documents = tmp_path / "Documents"
     documents.mkdir()
     shared = tmp_path / "shared"  # e.g. a project opened from a read-only share
     shared.mkdir()
-    monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(documents))
+    monkeypatch.setenv("CLAIMDESK_DOCUMENTS_DIR", str(documents))
     real_access = os.access
     monkeypatch.setattr(
-        export_dialog.os,
+        places.os,
         "access",
         lambda path, mode: Path(path) != shared and real_access(path, mode),
     )
-    assert export_dialog.start_folder("", shared / "p.claimdesk") == documents
+    assert places.start_folder(None, EXPORTS, shared / "p.claimdesk", writing=True) == documents
+    # Reading from there is fine: an import starts in the project's folder.
+    assert places.start_folder(None, EXPORTS, shared / "p.claimdesk") == shared
