@@ -214,7 +214,11 @@ class Dashboard(QWidget):
 
         def work(project: Project, progress: Progress) -> AgreementReport:
             return agreement.compute_report(
-                project, annotators=annotators, unlabelled=unlabelled, progress=progress
+                project,
+                annotators=annotators,
+                unlabelled=unlabelled,
+                progress=progress,
+                idle=False,  # someone who has not started is not shown as a row of n/a
             )
 
         task = Task(in_own_project(self.project.path, work), self)

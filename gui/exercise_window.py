@@ -131,7 +131,12 @@ class ExerciseBanner(QWidget):
             f"border-bottom: 1px solid {colour_of('banner_border')}; }}"
             f"#exercise_banner QLabel {{ color: {text_on(background)}; }}"
         )
-        self.submitted.setStyleSheet(f"color: {colour_of('saved')};")
+        self._colour_submitted()
+
+    def _colour_submitted(self) -> None:
+        # Green only once it is true: "Not submitted yet" is the banner's plain text.
+        done = self.submitted.property("submitted") is True
+        self.submitted.setStyleSheet(f"color: {colour_of('saved')};" if done else "")
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -149,6 +154,8 @@ class ExerciseBanner(QWidget):
             self.submitted.setText(f"Submitted {local:%d %b %H:%M}")
         else:
             self.submitted.setText("Not submitted yet")
+        self.submitted.setProperty("submitted", work.submitted_at is not None)
+        self._colour_submitted()
 
 
 class _Remembered:

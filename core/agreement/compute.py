@@ -138,9 +138,12 @@ def compute_report(
     labels: list[int] | None = None,
     unlabelled: Unlabelled = "category",
     progress: ProgressCallback | None = None,
+    *,
+    idle: bool = True,
 ) -> AgreementReport:
     """All agreement figures for the chosen annotators (default: everyone) and labels (default:
-    the whole codebook); spans under other labels are left out as if never made.
+    the whole codebook); spans under other labels are left out as if never made. ``idle=False``
+    leaves out annotators with no span and no status anywhere (the dashboard does).
 
     ``progress(done, STEPS)`` is called after each stage; when it returns False the work stops
     with ``core.errors.Cancelled`` (nothing is written either way)."""
@@ -149,7 +152,7 @@ def compute_report(
     # The matrix products here are small (units × annotators): a multi-threaded BLAS only
     # adds contention, and on a busy 2-core machine made them 5-50 times slower.
     with threadpool_limits(limits=1, user_api="blas"):
-        return _compute_report(project, annotators, labels, unlabelled, progress)
+        return _compute_report(project, annotators, labels, unlabelled, progress, idle)
 
 
 def _compute_report(
@@ -158,13 +161,14 @@ def _compute_report(
     labels: list[int] | None,
     unlabelled: Unlabelled,
     progress: ProgressCallback | None,
+    idle: bool,
 ) -> AgreementReport:
     steps = iter(range(1, STEPS + 1))
 
     def step() -> None:
         check_progress(progress, next(steps), STEPS)
 
-    data = load(project, annotators, labels)
+    data = load(project, annotators, labels, idle=idle)
     step()
     n_raters, n_labels = len(data.annotator_ids), len(data.label_ids)
     tokens = token_units(data, unlabelled)

@@ -56,7 +56,10 @@ def load(
     labels: list[int] | None,
     *,
     texts: bool = True,
+    idle: bool = True,
 ) -> Data:
+    """The spans and work of the chosen annotators; ``idle=False`` leaves out those with no span
+    and no status in any document (a newcomer who has not started: a row of n/a says nothing)."""
     everyone = project.annotators()
     if annotators is not None:
         chosen = set(annotators)
@@ -84,6 +87,13 @@ def load(
     for document_id, annotator_id in read.active:
         if annotator_id in rater_index and document_id in doc_index:
             did[doc_index[document_id], rater_index[annotator_id]] = True
+    if not idle:  # the gold set, once asked for, is shown even when still empty
+        working = did.any(axis=0) | np.array([a.is_gold for a in everyone], dtype=bool)
+        if not working.all():
+            renumber = np.cumsum(working) - 1  # idle annotators have no spans: no row is theirs
+            everyone = [a for a, works in zip(everyone, working.tolist(), strict=True) if works]
+            did = did[:, working]
+            r = np.where(r >= 0, renumber[np.maximum(r, 0)], -1)
     return Data(
         [a.id for a in everyone],
         [a.name for a in everyone],

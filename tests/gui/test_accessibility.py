@@ -473,3 +473,36 @@ def test_exercise_banner_follows_a_theme_switch(qtbot: QtBot) -> None:
     finally:
         apply_theme(app, "light")
     qtbot.waitUntil(lambda: colour_of("banner", "light") in banner.styleSheet())
+
+
+def test_exercise_banner_is_green_only_once_submitted(qtbot: QtBot, themed: str) -> None:
+    from datetime import UTC, datetime
+
+    from claimdesk.core.classroom.exercise import StudentWork
+    from claimdesk.core.records import AnnotatorRecord
+
+    banner = ExerciseBanner(QAction("Submit"))
+    qtbot.addWidget(banner)
+    start = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+    work = StudentWork(
+        "ex-1",
+        "Week 1",
+        "",
+        "Student A",
+        "",
+        AnnotatorRecord(1, "Student A"),
+        0,
+        2,
+        0,
+        0,
+        start,
+        None,
+        None,
+    )
+    saved = QColor(colour_of("saved", themed))
+    banner.show_work(work)
+    assert banner.submitted.text() == "Not submitted yet"
+    assert saved.name() not in banner.submitted.styleSheet()  # not yet: no "all is well" green
+    banner.show_work(replace(work, submitted_at=start))
+    assert banner.submitted.text().startswith("Submitted")
+    assert saved.name() in banner.submitted.styleSheet().lower()

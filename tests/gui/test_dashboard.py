@@ -40,7 +40,7 @@ def dashboard(window: MainWindow, qtbot: QtBot):  # type: ignore[no-untyped-def]
 
 def test_start_up_does_not_import_pyqtgraph() -> None:
     code = (
-        "import sys, gui.app, gui.main_window, gui.menus; "
+        "import sys, claimdesk.gui.app, claimdesk.gui.main_window, claimdesk.gui.menus; "
         "sys.exit(1 if 'pyqtgraph' in sys.modules else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
@@ -385,3 +385,20 @@ def test_count_axes_tick_whole_numbers_only(dashboard, qtbot: QtBot) -> None:  #
             for spacing, level in levels:
                 strings = axis.tickStrings(level, 1.0, spacing)
                 assert all("." not in s for s in strings), strings
+
+
+def test_an_annotator_who_has_not_started_is_not_a_row_of_na(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    ids = add_annotators(window.project, 3)
+    newcomer = window.project.ensure_annotator("Newcomer").id  # opened the project, nothing else
+    window.menu_actions.dashboard.trigger()
+    view = window.dashboard
+    assert view is not None
+    qtbot.waitUntil(lambda: view.report is not None, timeout=30_000)
+    report = view.report
+    assert report is not None
+    assert newcomer not in report.annotator_ids
+    assert set(ids) <= set(report.annotator_ids)
+    ticks = view.heatmap.plot.getAxis("bottom")._tickLevels[0]
+    assert "Newcomer" not in [name for _, name in ticks]

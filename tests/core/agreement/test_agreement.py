@@ -352,3 +352,28 @@ def test_the_matrix_and_the_disagreements_tell_the_same_story(project: Project) 
             assert (report.pairwise_f1_exact[i, j] == 1.0) == (found == [])
             assert all(d.kind in {"boundary", "extra", "missing", "label"} for d in found)
     assert report.pairwise_f1_exact[0, 1] == 1.0 and report.pairwise_f1_exact[0, 3] < 1.0
+
+
+def test_idle_annotators_can_be_left_out(two) -> None:  # type: ignore[no-untyped-def]
+    project, doc, a, b, l1, l2 = two
+    idle = project.ensure_annotator("Newcomer").id  # opened the project, marked nothing
+    between = project.ensure_annotator("Zoe").id  # sorted after the idle one: renumbered
+    project.add_annotation(doc, l1, a, 0, 5)
+    project.add_annotation(doc, l1, b, 0, 5)
+    project.add_annotation(doc, l2, between, 6, 10)
+    everyone = compute_report(project)
+    assert idle in everyone.annotator_ids  # the default keeps everyone, as the CLI always has
+    working = compute_report(project, idle=False)
+    assert idle not in working.annotator_ids
+    assert working.annotator_names == [
+        n
+        for i, n in zip(everyone.annotator_ids, everyone.annotator_names, strict=True)
+        if i != idle
+    ]
+    index = {i: k for k, i in enumerate(working.annotator_ids)}
+    assert working.pairwise_f1_exact[index[a], index[b]] == 1.0
+    assert working.pairwise_f1_exact[index[a], index[between]] == 0.0
+    assert working.label_frequencies[index[between]].sum() == 1
+    # Work without spans still counts: a status "in progress" keeps the annotator.
+    project.set_status(doc, idle, Status.IN_PROGRESS)
+    assert idle in compute_report(project, idle=False).annotator_ids
