@@ -1,7 +1,7 @@
 """Helper for bench_startup: start a window and print wall-clock times of its first paint.
 
     python benchmarks/first_paint.py bare          # a bare PySide6 window (the baseline)
-    python benchmarks/first_paint.py app PROJECT   # Claimdesk's own start-up: gui.app.main
+    python benchmarks/first_paint.py app PROJECT   # Claimdesk's start-up: check, gui.app.main
 
 Prints "painted" (first paint of anything: the bare window, or Claimdesk's splash), and for the
 app "window" (first paint of the main window) and "article" (the project open and drawn).
@@ -46,6 +46,12 @@ def main() -> None:
         app.exec()
         return
 
+    # The `claimdesk` command checks the display and Qt's libraries first (gui/start.py).
+    from claimdesk.gui.display_check import display_problem
+
+    problem = display_problem()
+    if problem is not None:
+        sys.exit(problem)
     from claimdesk.gui import app as claimdesk
 
     application = claimdesk.make_application(["claimdesk"])  # main() reuses it
