@@ -170,14 +170,7 @@ class DocumentView(QPlainTextEdit):
 
     def example_rects(self, span_id: int) -> list[QRectF]:
         """Viewport rectangles of an example span's visible part."""
-        span = self._example.get(span_id)
-        if span is None:
-            return []
-        start, end = self._offsets.to_qt_range(span.start, span.end)
-        rects: list[QRectF] = []
-        for lines in self._visible_lines(self.viewport().rect()):
-            rects.extend(rect for rect, _ in lines.rects(start, end))
-        return rects
+        return self._visible_rects(self._example.get(span_id))
 
     def example_tooltip(self, point: QPointF) -> str:
         """What the worked example says at a viewport point ("" where it marked nothing)."""
@@ -241,7 +234,9 @@ class DocumentView(QPlainTextEdit):
 
     def span_rects(self, span_id: int) -> list[QRectF]:
         """Viewport rectangles of a span's visible part, one per line it covers."""
-        span = self._index.get(span_id)
+        return self._visible_rects(self._index.get(span_id))
+
+    def _visible_rects(self, span: Span | None) -> list[QRectF]:
         if span is None:
             return []
         start, end = self._offsets.to_qt_range(span.start, span.end)
