@@ -55,6 +55,7 @@ from claimdesk.gui.workers import (
 )
 
 if TYPE_CHECKING:
+    from claimdesk.core.formats.importer import Offsets
     from claimdesk.core.store.project import Project
     from claimdesk.gui.main_window import MainWindow
 
@@ -73,7 +74,15 @@ class ImportChoice:
     path: Path
     annotator: str | None = None
     strict: bool = False
+    offsets: Offsets = "codepoints"
 
+
+# The import dialog's choice of offset unit (core/formats/importer.py).
+OFFSET_CHOICES: tuple[tuple[str, Offsets], ...] = (
+    ("characters (most files)", "codepoints"),
+    ("UTF-16 units (QualCoder, doccano's editor)", "utf16"),
+    ("detect from word boundaries", "auto"),
+)  # fmt: skip
 
 # One line per format for the dialog: what it is for and what it cannot hold.
 BLURBS = {
@@ -145,14 +154,16 @@ class _PathRow(QWidget):
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet(f"color: {colour_of('not_saved')}; font-weight: bold;")
         self.problem.hide()
-        row = QHBoxLayout()
+        # The message goes in a form row of its own under this one (add_to): inside this row a
+        # form layout would squeeze the path field to a sliver when the message shows.
+        row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.edit)
         row.addWidget(browse)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
-        layout.addWidget(self.problem)
+
+    def add_to(self, form: QFormLayout, label: str) -> None:
+        form.addRow(label, self)
+        form.addRow("", self.problem)
 
     def path(self) -> Path | None:
         """The path in the field, relative ones taken from the start folder; None if empty."""
@@ -243,7 +254,7 @@ class ExportDialog(QDialog):
         form.addRow("", self.description)
         form.addRow("&Annotators", self.people)
         form.addRow("Documents", scope)
-        form.addRow("&Save to", self.destination)
+        self.destination.add_to(form, "&Save to")
         self.buttons = ok_cancel(self, "Export", accept=self._accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -329,6 +340,15 @@ class ImportDialog(QDialog):
         self.annotator = QLineEdit(annotator)
         self.annotator.setPlaceholderText("who made spans whose file names no one")
         self.strict = QCheckBox("Refuse labels that are not in the codebook")
+        self.offsets = QComboBox()
+        for text, unit in OFFSET_CHOICES:
+            self.offsets.addItem(text, unit)
+        self.offsets.setToolTip(
+            "Claimdesk counts characters. Editors built on Qt, JavaScript or Java (QualCoder, "
+            "doccano's browser editor) count an emoji or a rare CJK character twice. Where a file "
+            "states a span's text, such offsets are repaired and listed in the report; for files "
+            "that state none (doccano JSONL), choose the count here, or let Claimdesk detect it."
+        )
         note = QLabel(
             "Documents already here are matched by their exact text; spans already here are "
             "skipped. The whole import is one step you can undo."
@@ -339,9 +359,10 @@ class ImportDialog(QDialog):
         self.source.edit.textChanged.connect(self._path_edited)
         form = QFormLayout()
         form.addRow("&Format", self.formats)
-        form.addRow("&File", self.source)
+        self.source.add_to(form, "&File")
         form.addRow("&Annotator", self.annotator)
         form.addRow("", self.strict)
+        form.addRow("&Offsets count", self.offsets)
         self.buttons = ok_cancel(self, "Import", accept=self._accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -393,6 +414,7 @@ class ImportDialog(QDialog):
             path,
             self.annotator.text().strip() or None,
             self.strict.isChecked(),
+            self.offsets.currentData(),
         )
 
 
@@ -470,6 +492,7 @@ def import_annotations(window: MainWindow) -> Task | None:
                 annotator=choice.annotator,
                 strict=choice.strict,
                 documents=documents,
+                offsets=choice.offsets,
             )
         except (ProjectError, EditError) as exc:
             window.prompts.error(READING.title, failure_text(exc, READING.nothing))

@@ -64,7 +64,12 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
 
     with Project.open(Path(args.project)) as project:
         report = import_annotations(
-            project, args.format, Path(args.path), annotator=args.annotator, strict=args.strict
+            project,
+            args.format,
+            Path(args.path),
+            annotator=args.annotator,
+            strict=args.strict,
+            offsets=args.offsets,
         )
     print(report.summary(), flush=True)
     return 0
@@ -139,5 +144,15 @@ def register(commands: Any) -> None:
     )
     imp.add_argument(
         "--strict", action="store_true", help="refuse labels that are not in the codebook"
+    )
+    imp.add_argument(
+        "--offsets",
+        choices=("codepoints", "utf16", "auto"),
+        default="codepoints",
+        help="how the file counts offsets: code points (Claimdesk's unit and the default; a span "
+        "whose stated text only a UTF-16 reading explains is repaired and reported), utf16 "
+        "(code units, as editors built on Qt, JavaScript or Java count: QualCoder, doccano's "
+        "browser editor), or auto (for files that state no text, such as doccano JSONL: the "
+        "reading that puts the spans on word boundaries, said in the report)",
     )
     imp.set_defaults(run=cmd_import_annotations)

@@ -183,6 +183,9 @@ class SpanIn:
     annotator: str | None = None  # None: the annotator chosen for the import
     note: str = ""
     quote: str | None = None  # when the file states the covered text, it must match
+    # A text the file gives the span that may be its quote, or may be a free name (REFI-QDA's
+    # selection name): never a reason to refuse, only a witness for a UTF-16 repair.
+    hint: str | None = None
 
 
 @dataclass

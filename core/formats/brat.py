@@ -22,6 +22,7 @@ import's report; any other line is refused with its line number.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -47,6 +48,7 @@ from claimdesk.core.formats.safe_files import (
 )
 from claimdesk.core.limits import printable
 from claimdesk.core.progress import Progress, check_progress
+from claimdesk.core.text.utf16 import Utf16Reading
 
 FORMAT = registry.info_of(__name__)
 
@@ -358,10 +360,15 @@ def _parse_ann(
                     raise FormatError(
                         root, f"{ident}: start ({start}) is not before end ({end})", here
                     )
-                if end > len(text):
+                if end > len(text) and not _utf16_covers(text, pieces, covered):
                     raise FormatError(
                         root, f"fragment {start}–{end} lies outside the text (0–{len(text)})", here
                     )
+            label = label_name(brat_type)
+            if _utf16_covers(text, pieces, covered):  # the import moves it and reports it
+                (start, end), quote = pieces[0], covered
+                spans[ident] = SpanIn(start, end, label, annotator, quote=quote)
+                continue
             expected = " ".join(text[s:e] for s, e in pieces)
             if covered != expected:
                 raise FormatError(
@@ -370,7 +377,7 @@ def _parse_ann(
                     f" {shown_value(expected)}",
                     here,
                 )
-            spans[ident] = SpanIn(pieces[0][0], pieces[-1][1], label_name(brat_type), annotator)
+            spans[ident] = SpanIn(pieces[0][0], pieces[-1][1], label, annotator)
         elif line.startswith("#"):
             match = _NOTE_LINE.match(line)
             if match:
@@ -380,8 +387,17 @@ def _parse_ann(
             others[kind] = others.get(kind, 0) + 1
         else:
             raise FormatError(root, f"not a brat annotation line: {shown_value(line[:60])}", here)
-    found = [
-        SpanIn(s.start, s.end, s.label, s.annotator, notes.get(ident, ""))
-        for ident, s in spans.items()
-    ]
+    found = [replace(s, note=notes.get(ident, "")) for ident, s in spans.items()]
     return found, others
+
+
+def _utf16_covers(text: str, pieces: list[tuple[int, ...]], covered: str) -> bool:
+    """True for a one-fragment span whose offsets count UTF-16 code units (a JavaScript or Java
+    tool wrote it) and whose stated text is then the text there; never for code point offsets."""
+    if len(pieces) != 1:
+        return False
+    start, end = pieces[0]
+    if 0 <= start < end <= len(text) and text[start:end] == covered:
+        return False
+    points = Utf16Reading(text).span(start, end)
+    return points is not None and text[points[0] : points[1]] == covered

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from claimdesk.core.errors import EditError
 from claimdesk.core.formats import registry
@@ -38,8 +38,14 @@ from claimdesk.core.store.curation import gold_set
 from claimdesk.core.store.datasets import existing_spans, import_keys
 from claimdesk.core.store.project import Project
 from claimdesk.core.text.textio import sha256_text
+from claimdesk.core.text.utf16 import Utf16Reading, on_word_boundaries
 
 DEFAULT_ANNOTATOR = "Imported"
+# How a file's offsets count: Claimdesk's code points, UTF-16 code units (Qt, JavaScript and
+# Java editors), or whichever puts the spans on word boundaries (files that state no text).
+Offsets = Literal["codepoints", "utf16", "auto"]
+OFFSET_UNITS: tuple[Offsets, ...] = ("codepoints", "utf16", "auto")
+REPAIRS_SHOWN = 20  # the report lists this many repaired spans, then counts the rest
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Colours for labels a file brings without one (Tableau 10, as in the default codebook).
 PALETTE = (
@@ -61,6 +67,9 @@ class ImportAnnotationsReport:
     annotations_added: int = 0
     annotations_skipped: int = 0  # already in the project (or twice in the file)
     not_imported: list[str] = field(default_factory=list)  # what the format held that we cannot
+    # Spans whose offsets counted UTF-16 code units, moved onto the text the file states.
+    repaired: list[str] = field(default_factory=list)
+    offsets: str = ""  # how the offsets were read, when the file's texts made it matter
     changes: Changes = field(default_factory=Changes)
 
     def summary(self) -> str:
@@ -76,6 +85,17 @@ class ImportAnnotationsReport:
             lines.append(f"New labels: {', '.join(self.labels_added)}.")
         if self.annotators_added:
             lines.append(f"New annotators: {', '.join(self.annotators_added)}.")
+        if self.offsets:
+            lines.append(self.offsets)
+        if self.repaired:
+            lines.append(
+                f"Offsets repaired ({len(self.repaired)}): these spans counted UTF-16 code units"
+                " (as Qt, JavaScript and Java editors do) and were moved onto the text the file"
+                " states:"
+            )
+            lines.extend(f"- {item}" for item in self.repaired[:REPAIRS_SHOWN])
+            if len(self.repaired) > REPAIRS_SHOWN:
+                lines.append(f"- … and {len(self.repaired) - REPAIRS_SHOWN} more")
         if self.not_imported:
             lines.append(f"Not imported ({len(self.not_imported)}):")
             lines.extend(f"- {item}" for item in self.not_imported)
@@ -90,6 +110,7 @@ def import_annotations(
     strict: bool = False,
     progress: Progress | None = None,
     documents: list[DocumentIn] | None = None,
+    offsets: Offsets = "codepoints",
 ) -> ImportAnnotationsReport:
     """Read ``path`` in ``format_name`` and add what is new, in one undoable edit.
 
@@ -98,7 +119,13 @@ def import_annotations(
     file, the line or entry, and the reason) or Cancelled; either way nothing changes.
     ``documents`` are what ``read_dataset`` returned, when the file was read elsewhere (the
     window reads it on a worker thread and applies it on its own).
+
+    ``offsets`` says how the file counts: code points (Claimdesk's unit; then a span whose
+    stated text only a UTF-16 reading explains is repaired and reported), UTF-16 code units, or
+    ``auto``: whichever reading puts the spans on word boundaries (for files that state no text).
     """
+    if offsets not in OFFSET_UNITS:
+        raise ValueError(f"offsets must be one of {OFFSET_UNITS}, not {offsets!r}")
     path = Path(path)
     info = registry.get(format_name)
     default_annotator = _name(annotator or DEFAULT_ANNOTATOR)
@@ -112,6 +139,8 @@ def import_annotations(
     if documents is None:
         documents = read_dataset(format_name, path)
     report = ImportAnnotationsReport(info.name, path)
+    readings = [Utf16Reading(doc.text) for doc in documents]
+    unit, report.offsets = _offset_unit(offsets, documents, readings)
 
     keys = import_keys(project)
     known_docs, known_labels = keys.documents, keys.labels
@@ -133,7 +162,7 @@ def import_annotations(
                 name, colour or None, known_labels, new_labels, strict, path, "codebook", position
             )
 
-    for done, doc in enumerate(documents, start=1):
+    for done, (doc, reading) in enumerate(zip(documents, readings, strict=True), start=1):
         where = printable(doc.where)
         report.not_imported.extend(doc.not_imported)
         try:
@@ -156,7 +185,8 @@ def import_annotations(
                 position = _plan_label(
                     name, colour, known_labels, new_labels, strict, path, where, position
                 )
-        for span in doc.spans:
+        for original in doc.spans:
+            span = _read_offsets(doc.text, original, unit, reading, path, where, report)
             quote = _quote(doc.text, span, path, where)
             position = _plan_label(
                 span.label, None, known_labels, new_labels, strict, path, where, position
@@ -268,6 +298,79 @@ def _quote(text: str, span: SpanIn, path: Path, where: str) -> str:
             where,
         )
     return quote
+
+
+def _read_offsets(
+    text: str,
+    span: SpanIn,
+    unit: Offsets,
+    reading: Utf16Reading,
+    path: Path,
+    where: str,
+    report: ImportAnnotationsReport,
+) -> SpanIn:
+    """The span in code points: converted when the file counts UTF-16 code units, repaired when
+    only a UTF-16 reading explains the text the file states for it (and listed in the report)."""
+    if not reading.differs:
+        return span
+    if unit == "utf16":
+        points = reading.span(span.start, span.end)
+        if points is None:
+            raise FormatError(
+                path,
+                f"{_span_name(span)} does not fall between characters when read as UTF-16"
+                " code units",
+                where,
+            )
+        return replace(span, start=points[0], end=points[1])
+    stated = span.quote if span.quote is not None else span.hint
+    if stated is None or _covers(text, span.start, span.end, stated):
+        return span
+    points = reading.span(span.start, span.end)
+    if points is None or not _covers(text, *points, stated):
+        return span  # not explained by UTF-16: a quote then refuses the file (_quote)
+    report.repaired.append(
+        f"{where}: {shown_value(stated)} at {span.start}–{span.end} (UTF-16)"
+        f" → {points[0]}–{points[1]}"
+    )
+    return replace(span, start=points[0], end=points[1])
+
+
+def _covers(text: str, start: int, end: int, stated: str) -> bool:
+    return 0 <= start < end <= len(text) and text[start:end] == stated
+
+
+def _offset_unit(
+    offsets: Offsets, documents: list[DocumentIn], readings: list[Utf16Reading]
+) -> tuple[Offsets, str]:
+    """The unit the file's offsets are read in, and a sentence for the report when it matters.
+
+    ``auto`` weighs the spans that state no text, in documents where the readings differ: the
+    reading under which more of them start and end on word boundaries wins (code points on a tie).
+    """
+    differing = [(doc, r) for doc, r in zip(documents, readings, strict=True) if r.differs]
+    if not differing or offsets == "codepoints":
+        return "codepoints", ""
+    if offsets == "utf16":
+        return "utf16", "Offsets were read as UTF-16 code units, as asked."
+    as_points = as_units = total = 0
+    for doc, reading in differing:
+        for span in doc.spans:
+            if span.quote is not None:
+                continue
+            total += 1
+            as_points += on_word_boundaries(doc.text, span.start, span.end)
+            points = reading.span(span.start, span.end)
+            as_units += points is not None and on_word_boundaries(doc.text, *points)
+    if not total:
+        return "codepoints", ""
+    chosen: Offsets = "utf16" if as_units > as_points else "codepoints"
+    name = "UTF-16 code units" if chosen == "utf16" else "code points"
+    return chosen, (
+        f"Offsets were read as {name}: {max(as_units, as_points)} of {total} spans in texts with"
+        f" characters outside the BMP fall on word boundaries that way, {min(as_units, as_points)}"
+        f" the other way."
+    )
 
 
 def _check_document(doc: DocumentIn, path: Path, where: str) -> None:

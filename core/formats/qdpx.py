@@ -513,7 +513,9 @@ class _Reader:
                 raise FormatError(
                     self.path, f"start ({start}) is not before end ({end})", sel_where
                 )
-            if not end <= len(text):
+            # Up to the text's length in UTF-16 code units (QualCoder counts those): the import
+            # reads such positions back as code points, or refuses them (core/formats/importer.py).
+            if not end <= len(text.encode("utf-16-le")) // 2:
                 raise FormatError(
                     self.path,
                     f"positions {start}-{end} fall outside the text ({len(text)} characters)",
@@ -528,6 +530,8 @@ class _Reader:
                         self._code(coding, sel_where),
                         annotator=self._user(coding, selection),
                         note="\n\n".join(p for p in (note, self._note(coding)) if p),
+                        # QualCoder names a selection by its text: a witness, not a check
+                        hint=selection.get("name") or None,
                     )
                 )
         # A code applied to the source as a whole covers all of its text.

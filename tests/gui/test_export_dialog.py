@@ -471,3 +471,34 @@ def test_a_read_only_project_folder_is_skipped(
     assert places.start_folder(None, EXPORTS, shared / "p.claimdesk", writing=True) == documents
     # Reading from there is fine: an import starts in the project's folder.
     assert places.start_folder(None, EXPORTS, shared / "p.claimdesk") == shared
+
+
+def test_import_dialog_offers_the_offset_count_and_the_import_uses_it(
+    qtbot: QtBot,
+    seeded: Project,
+    settings,
+    tmp_path: Path,
+    project_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    dialog = ImportDialog(None, "Ana", folder=tmp_path)  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    path = tmp_path / "doccano.jsonl"
+    # Written by a browser editor: after the emoji, offsets count UTF-16 code units.
+    line = {"text": "🙂 Moscow talks resume", "label": [[3, 9, "Place"], [10, 15, "Place"]]}
+    path.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    dialog.formats.setCurrentIndex(dialog.formats.findData("jsonl"))
+    dialog.source.edit.setText(str(path))
+    assert dialog.choice() == ImportChoice("jsonl", path, "Ana", False, "codepoints")
+    dialog.offsets.setCurrentIndex(dialog.offsets.findData("auto"))
+    choice = dialog.choice()
+    assert choice is not None and choice.offsets == "auto"
+    prompts = DatasetPrompts()
+    window = _window(qtbot, seeded, settings, prompts)
+    prompts.import_choices = [choice]
+    window.menu_actions.import_annotations.trigger()
+    qtbot.waitUntil(lambda: bool(prompts.reports), timeout=20_000)
+    assert "read as UTF-16 code units" in prompts.reports[0][1]
+    assert db_rows(project_path, "SELECT quote FROM annotation ORDER BY start") == [
+        ("Moscow",),
+        ("talks",),
+    ]

@@ -100,6 +100,32 @@ def test_quote_that_does_not_match_is_refused(
                 "result": [
                     {"type": "labels", "value": {"start": 2, "end": 8, "text": "Moscow",
                                                  "labels": ["Place"]}},
+                    # Neither a code point nor a UTF-16 reading puts "talkz" there.
+                    {"type": "labels", "value": {"start": 10, "end": 15, "text": "talkz",
+                                                 "labels": ["Place"]}},
+                ]
+            }
+        ],
+    }  # fmt: skip
+    path.write_text(json.dumps([task]), encoding="utf-8")
+    before = rows(project_path)
+    with pytest.raises(FormatError, match=r"task 1: the span 10–15 should cover 'talkz'"):
+        import_annotations(project, "labelstudio", path)
+    assert rows(project_path) == before
+
+
+def test_utf16_offsets_that_the_quote_explains_are_repaired_and_reported(
+    project: Project, tmp_path: Path
+) -> None:
+    path = tmp_path / "ls.json"
+    text = "😀 Moscow talks today"
+    task = {
+        "data": {"text": text},
+        "annotations": [
+            {
+                "result": [
+                    {"type": "labels", "value": {"start": 2, "end": 8, "text": "Moscow",
+                                                 "labels": ["Place"]}},
                     # UTF-16 offsets (one too far after the emoji): the quote gives it away.
                     {"type": "labels", "value": {"start": 10, "end": 15, "text": "talks",
                                                  "labels": ["Place"]}},
@@ -108,10 +134,13 @@ def test_quote_that_does_not_match_is_refused(
         ],
     }  # fmt: skip
     path.write_text(json.dumps([task]), encoding="utf-8")
-    before = rows(project_path)
-    with pytest.raises(FormatError, match=r"task 1: the span 10–15 should cover 'talks'"):
-        import_annotations(project, "labelstudio", path)
-    assert rows(project_path) == before
+    report = import_annotations(project, "labelstudio", path)
+    assert report.annotations_added == 2
+    assert len(report.repaired) == 1 and "'talks' at 10–15 (UTF-16) → 9–14" in report.repaired[0]
+    assert "Offsets repaired (1)" in report.summary()
+    doc = project.documents()[-1].id
+    quotes = sorted(text[a.start : a.end] for a in project.annotations(doc, None))
+    assert quotes == ["Moscow", "talks"]
 
 
 def test_cancel_changes_nothing(project: Project, project_path: Path, tmp_path: Path) -> None:
