@@ -21,14 +21,15 @@ def parse_hex(colour: str) -> RGB:
     return (int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16))
 
 
+def linear_channel(channel: int) -> float:
+    """An sRGB channel (0–255) as linear light, 0 to 1."""
+    c = channel / 255
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
 def relative_luminance(rgb: RGB) -> float:
     """WCAG relative luminance of an sRGB colour, 0 (black) to 1 (white)."""
-
-    def linear(channel: int) -> float:
-        c = channel / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (linear(c) for c in rgb)
+    r, g, b = (linear_channel(c) for c in rgb)
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 

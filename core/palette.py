@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from itertools import product
 
-from claimdesk.core.contrast import RGB, parse_hex
+from claimdesk.core.contrast import RGB, linear_channel, parse_hex
 
 Lab = tuple[float, float, float]
 Matrix = tuple[tuple[float, float, float], tuple[float, float, float], tuple[float, float, float]]
@@ -56,11 +56,6 @@ _LIGHTNESS = (45.0, 85.0)
 _MIN_CHROMA = 20.0
 
 
-def _linear(channel: int) -> float:
-    c = channel / 255
-    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-
 def _encode(value: float) -> int:
     value = min(max(value, 0.0), 1.0)
     c = value * 12.92 if value <= 0.0031308 else 1.055 * value ** (1 / 2.4) - 0.055
@@ -68,7 +63,7 @@ def _encode(value: float) -> int:
 
 
 def _simulated_linear(rgb: RGB, vision: str) -> tuple[float, float, float]:
-    r, g, b = (_linear(c) for c in rgb)
+    r, g, b = (linear_channel(c) for c in rgb)
     if vision == "normal":
         return r, g, b
     matrix = SIMULATIONS[vision]  # KeyError names an unknown vision

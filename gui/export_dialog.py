@@ -43,7 +43,7 @@ from claimdesk.core.limits import printable
 from claimdesk.core.outputs import output_problem
 from claimdesk.core.progress import Progress
 from claimdesk.gui.dialogs import ok_cancel
-from claimdesk.gui.places import DATASETS, EXPORTS, documents_folder, start_folder
+from claimdesk.gui.places import DATASETS, EXPORTS, documents_folder, free_name, start_folder
 from claimdesk.gui.theme import colour_of
 from claimdesk.gui.workers import (
     Task,
@@ -114,6 +114,7 @@ def _describe(info: registry.FormatInfo) -> str:
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+_SUFFIXES = {info.suffix for info in registry.FORMATS if info.suffix}
 
 
 def export_name(project: Path | None, info: registry.FormatInfo) -> str:
@@ -125,14 +126,8 @@ def export_name(project: Path | None, info: registry.FormatInfo) -> str:
 
 def free_path(folder: Path, name: str) -> Path:
     """``folder / name``, or ``name-2``, ``name-3``, … when something is there already."""
-    path = folder / name
     suffix = Path(name).suffix if Path(name).suffix in _SUFFIXES else ""  # not in "v1.2-brat"
-    stem = name[: len(name) - len(suffix)]
-    number = 2
-    while path.exists() and number < 1000:
-        path = folder / f"{stem}-{number}{suffix}"
-        number += 1
-    return path
+    return folder / free_name(folder, name[: len(name) - len(suffix)], suffix, separator="-")
 
 
 class _PathRow(QWidget):
@@ -177,6 +172,13 @@ class _PathRow(QWidget):
         self.problem.setText(problem or "")
         self.problem.setVisible(bool(problem))
         self.edit.setAccessibleDescription(problem or "")  # read out with the field
+
+    def settle(self, problem: str | None) -> bool:
+        """OK pressed: True when the path is usable, else say why and put the caret there."""
+        self.say(problem)
+        if problem is not None:
+            self.edit.setFocus()
+        return problem is None
 
     def _browse_from(self) -> Path:
         path = self.path()
@@ -301,12 +303,8 @@ class ExportDialog(QDialog):
         return f"{printable(out.name or str(out))}: {problem}."
 
     def _accept(self) -> None:
-        problem = self.problem()
-        self.destination.say(problem)
-        if problem is None:
+        if self.destination.settle(self.problem()):
             self.accept()
-        else:
-            self.destination.edit.setFocus()
 
     def choice(self) -> ExportChoice | None:
         out = self.destination.path()
@@ -322,9 +320,6 @@ class ExportDialog(QDialog):
         return ExportChoice(
             self.formats.currentData(), out, () if everyone else tuple(checked), documents
         )
-
-
-_SUFFIXES = {info.suffix for info in registry.FORMATS if info.suffix}
 
 
 class ImportDialog(QDialog):
@@ -398,12 +393,8 @@ class ImportDialog(QDialog):
         return None
 
     def _accept(self) -> None:
-        problem = self.problem()
-        self.source.say(problem)
-        if problem is None:
+        if self.source.settle(self.problem()):
             self.accept()
-        else:
-            self.source.edit.setFocus()
 
     def choice(self) -> ImportChoice | None:
         path = self.source.path()

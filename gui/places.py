@@ -50,12 +50,12 @@ def start_folder(
     return documents_folder()
 
 
-def free_name(folder: Path, stem: str, suffix: str) -> str:
+def free_name(folder: Path, stem: str, suffix: str, separator: str = " ") -> str:
     """``stem + suffix``, or ``stem 2 + suffix``... whichever is not taken in ``folder``."""
     name, number = f"{stem}{suffix}", 1
     while (folder / name).exists():
         number += 1
-        name = f"{stem} {number}{suffix}"
+        name = f"{stem}{separator}{number}{suffix}"
     return name
 
 
