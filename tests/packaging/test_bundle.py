@@ -99,6 +99,9 @@ def test_bundle_is_lean(bundle: Path) -> None:
         assert unwanted not in names, unwanted
     assert not list(internal.glob("PySide6/Qt/lib/libQt6Quick*"))
     assert not (internal / "PySide6" / "Qt" / "translations").exists()
+    # The same bundle whether or not the build machine has GTK 3 (Qt's gtk3 theme drags it in).
+    assert not list(internal.glob("PySide6/Qt/plugins/platformthemes/libqgtk3*"))
+    assert not list(internal.glob("libgtk-3*")) and not list(internal.glob("libgdk-3*"))
     size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
     assert size < 250 * 1024 * 1024, f"{size / 2**20:.0f} MB"
     # What the app reads at run time is inside: resources, seeds, migrations.
