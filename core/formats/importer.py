@@ -328,7 +328,10 @@ def _read_offsets(
     only a UTF-16 reading explains the text the file states for it (and listed in the report)."""
     if not reading.differs:
         return span
-    if unit == "utf16":
+    stated = span.quote if span.quote is not None else span.hint
+    if stated is None and span.origin is not None:
+        return span  # as Claimdesk exported it (doccano keeps the file's code points)
+    if unit == "utf16" and stated is None:
         points = reading.span(span.start, span.end)
         if points is None:
             raise FormatError(
@@ -338,7 +341,6 @@ def _read_offsets(
                 where,
             )
         return replace(span, start=points[0], end=points[1])
-    stated = span.quote if span.quote is not None else span.hint
     if stated is None or _covers(text, span.start, span.end, stated):
         return span
     points = reading.span(span.start, span.end)
@@ -362,16 +364,19 @@ def _offset_unit(
 
     ``auto`` weighs the spans that state no text, in documents where the readings differ: the
     reading under which more of them start and end on word boundaries wins (code points on a tie).
+    Spans the file names as Claimdesk exported them (doccano keeps those in code points beside
+    the UTF-16 offsets of spans made in its editor) do not vote and are never converted. Reading
+    code points, the report says when the spans would fall on word boundaries as UTF-16 instead.
     """
     differing = [(doc, r) for doc, r in zip(documents, readings, strict=True) if r.differs]
-    if not differing or offsets == "codepoints":
+    if not differing:
         return "codepoints", ""
     if offsets == "utf16":
         return "utf16", "Offsets were read as UTF-16 code units, as asked."
     as_points = as_units = total = 0
     for doc, reading in differing:
         for span in doc.spans:
-            if span.quote is not None:
+            if span.quote is not None or span.hint is not None or span.origin is not None:
                 continue
             total += 1
             as_points += on_word_boundaries(doc.text, span.start, span.end)
@@ -379,6 +384,15 @@ def _offset_unit(
             as_units += points is not None and on_word_boundaries(doc.text, *points)
     if not total:
         return "codepoints", ""
+    if offsets == "codepoints":
+        if as_units <= as_points:
+            return "codepoints", ""
+        return "codepoints", (
+            f"Offsets were read as code points, as asked, but {as_units} of {total} spans in texts"
+            " with characters outside the BMP fall on word boundaries only when read as UTF-16"
+            " code units, as doccano's browser editor stores them: if the spans look shifted,"
+            " undo and import again with --offsets auto ('detect from word boundaries')."
+        )
     chosen: Offsets = "utf16" if as_units > as_points else "codepoints"
     name = "UTF-16 code units" if chosen == "utf16" else "code points"
     return chosen, (
