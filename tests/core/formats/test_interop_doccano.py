@@ -132,6 +132,16 @@ def test_spans_made_in_doccanos_editor_count_utf16_units() -> None:
     ana = next(x for x in edited if x["annotator"] == "Ana" and x["id"] == 1)
     assert [*span_at(0, "arms embargo"), "Claim"] in ana["label"]  # type: ignore[operator]
     assert untouched[(1, "Ana")] != ana["label"]
+    # Claimdesk's own per-span entries come back exactly as they went in: after the edits they
+    # still list the deleted "troop reduction" and know nothing of the new spans.
+    troop = [*span_at(0, "troop reduction"), "Claim"]
+    assert troop not in ana["label"]  # type: ignore[operator]
+    assert {"id": 4, "start": troop[0], "end": troop[1], "label": "Claim"}.items() <= next(
+        e
+        for e in ana["spans"]
+        if e["id"] == 4  # type: ignore[attr-defined]
+    ).items()
+    assert [x["spans"] for x in edited] == [x["spans"] for x in lines(OVERLAP)]
 
 
 # --- importing them -----------------------------------------------------------------------------
@@ -166,15 +176,19 @@ def test_edited_export_keeps_notes_on_their_spans_and_credits_new_spans(source: 
     summary = report.summary()
     assert "UTF-16" in summary
     # Spans deleted in doccano are reported as missing from the file; the project keeps them.
-    assert "missing" in summary.lower()
-    for _document, _who, _label, words in DELETED:
-        assert words in summary
+    assert len(report.missing) == len(DELETED)
+    for (_document, who, _label, words), item in zip(DELETED, report.missing, strict=True):
+        assert words in item and who in item
+        assert f"- {item}" in summary
 
 
 def test_default_project_export_explains_the_lost_overlapping_span(source: Project) -> None:
     before = spans_of(source)
     report = import_annotations(source, "jsonl", DEFAULT, annotator=DOCCANO_USER)
     assert spans_of(source) == before
-    summary = report.summary()
-    assert "missing" in summary.lower()
-    assert "overlap" in summary.lower()
+    assert report.annotations_added == 0
+    # Ben's "arms embargo" is reported as missing from the file, with doccano's setting.
+    assert len(report.missing) == 1
+    assert "'arms embargo' (Claim, 78–90) by 'Ben'" in report.missing[0]
+    assert "Allow overlapping spans" in report.missing[0]
+    assert f"- {report.missing[0]}" in report.summary()
