@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,7 +38,7 @@ DOCCANO_USER = "doccano admin"
 Span = tuple[int, str, str, str, str]  # document index, annotator, label, quote, note
 
 
-def lines(path: Path) -> list[dict[str, object]]:
+def lines(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
@@ -95,7 +96,7 @@ def test_fixture_lines_have_doccanos_shape(path: Path) -> None:
         assert set(keys[2:-2]) == {"title", "source", "date", "meta", "annotator", "spans"}
         assert line["Comments"] == []
         # doccano writes its spans sorted by offsets.
-        assert line["label"] == sorted(line["label"])  # type: ignore[type-var]
+        assert line["label"] == sorted(line["label"])
     # The "id" is Claimdesk's document id (copied in the metadata, it overwrote doccano's own
     # example id): the lines of Ana and Ben on the first text both say 1.
     assert [(line["id"], line["annotator"]) for line in lines(path)] == [
@@ -111,11 +112,11 @@ def test_default_project_dropped_bens_overlapping_span_and_kept_the_stale_spans_
     ben = lines(DEFAULT)[1]
     arms = list(span_at(0, "arms embargo"))
     longer = list(span_at(0, "the arms embargo would stay"))
-    assert [longer[0], longer[1], "Claim"] in ben["label"]  # type: ignore[operator]
-    assert [arms[0], arms[1], "Claim"] not in ben["label"]  # type: ignore[operator]
-    assert len(ben["label"]) == 2 and len(ben["spans"]) == 3  # type: ignore[arg-type]
+    assert [longer[0], longer[1], "Claim"] in ben["label"]
+    assert [arms[0], arms[1], "Claim"] not in ben["label"]
+    assert len(ben["label"]) == 2 and len(ben["spans"]) == 3
     overlap = lines(OVERLAP)[1]
-    assert [arms[0], arms[1], "Claim"] in overlap["label"]  # type: ignore[operator]
+    assert [arms[0], arms[1], "Claim"] in overlap["label"]
 
 
 def test_spans_made_in_doccanos_editor_count_utf16_units() -> None:
@@ -124,23 +125,20 @@ def test_spans_made_in_doccanos_editor_count_utf16_units() -> None:
         line = next(x for x in edited if x["annotator"] == who and x["id"] == document + 1)
         text = TEXTS[document]
         units = utf16(text, *span_at(document, words))
-        assert [*units, label] in line["label"]  # type: ignore[operator]
+        assert [*units, label] in line["label"]
         points = list(span_at(document, words))
         assert units != points  # each follows a character outside the BMP
     untouched = {(x["id"], x["annotator"]): x["label"] for x in lines(OVERLAP)}
     # The spans that came from the file keep the file's code points, beside them.
     ana = next(x for x in edited if x["annotator"] == "Ana" and x["id"] == 1)
-    assert [*span_at(0, "arms embargo"), "Claim"] in ana["label"]  # type: ignore[operator]
+    assert [*span_at(0, "arms embargo"), "Claim"] in ana["label"]
     assert untouched[(1, "Ana")] != ana["label"]
     # Claimdesk's own per-span entries come back exactly as they went in: after the edits they
     # still list the deleted "troop reduction" and know nothing of the new spans.
     troop = [*span_at(0, "troop reduction"), "Claim"]
-    assert troop not in ana["label"]  # type: ignore[operator]
-    assert {"id": 4, "start": troop[0], "end": troop[1], "label": "Claim"}.items() <= next(
-        e
-        for e in ana["spans"]
-        if e["id"] == 4  # type: ignore[attr-defined]
-    ).items()
+    assert troop not in ana["label"]
+    entry = next(e for e in ana["spans"] if e["id"] == 4)
+    assert (entry["start"], entry["end"], entry["label"]) == tuple(troop)
     assert [x["spans"] for x in edited] == [x["spans"] for x in lines(OVERLAP)]
 
 
@@ -150,7 +148,7 @@ def test_spans_made_in_doccanos_editor_count_utf16_units() -> None:
 def test_untouched_export_into_its_project_adds_nothing(source: Project) -> None:
     before = spans_of(source)
     report = import_annotations(source, "jsonl", OVERLAP, annotator=DOCCANO_USER)
-    assert report.annotations_added == 0
+    assert report.annotations_added == 0 and report.annotators_added == []
     assert spans_of(source) == before == source_spans()
 
 
