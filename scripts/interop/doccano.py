@@ -25,6 +25,7 @@ Python::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -47,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 from claimdesk.core.formats.export import export_dataset  # noqa: E402
 from claimdesk.core.store.project import Project  # noqa: E402
-from tests.core.formats.interop_source import build  # noqa: E402
+from tests.core.formats.interop_source import TEXTS, build  # noqa: E402
 
 HOST = "127.0.0.1"
 USER = "admin"
@@ -55,16 +56,17 @@ PASSWORD = "claimdesk-interop"  # a throw-away user in a throw-away database
 OUT = ROOT / "tests" / "core" / "formats" / "data" / "interop" / "doccano"
 EDITOR = Path(__file__).with_name("doccano_editor.py")
 
-# The edits made in the overlapping project's web editor: (line of Claimdesk's export, words,
-# label) to add by selecting the words; (line, words) of spans to delete.
+# The edits made in the overlapping project's web editor, on the line of one text (an index of
+# interop_source.TEXTS) and annotator: words to select and the label to give them; words of a
+# span to delete.
 ADD = [
-    (1, "Heihe", "Source"),  # right after the family emoji (a ZWJ sequence)
-    (3, "alliance", "Claim"),  # after the flags 🇨🇳🇷🇺
-    (0, "200,000 men", "Evidence"),  # after the pistol and the CJK ideograph outside the BMP
+    (0, "Ben", "Heihe", "Source"),  # right after the family emoji (a ZWJ sequence)
+    (1, "Ben", "alliance", "Claim"),  # after the flags 🇨🇳🇷🇺
+    (0, "Ana", "200,000 men", "Evidence"),  # after the pistol and the CJK ideograph 𠀋
 ]
 DELETE = [
-    (0, "troop reduction"),  # Ana's
-    (3, "normalisation"),  # Ben's
+    (0, "Ana", "troop reduction"),
+    (1, "Ben", "normalisation"),
 ]
 
 
@@ -319,8 +321,16 @@ def plan_edits(client: Client, project: int, lines: list[dict[str, Any]]) -> dic
     examples.sort(key=lambda e: e["id"])
     if [e["text"] for e in examples] != [line["text"] for line in lines]:
         raise SystemExit("doccano's examples do not follow the lines of the file")
+
+    def line_of(document: int, annotator: str) -> int:
+        for index, line in enumerate(lines):
+            if line["text"] == TEXTS[document] and line["annotator"] == annotator:
+                return index
+        raise SystemExit(f"the export has no line of {annotator} on text {document + 1}")
+
     add = []
-    for line, words, label in ADD:
+    for document, annotator, words, label in ADD:
+        line = line_of(document, annotator)
         text = lines[line]["text"]
         add.append(
             {
@@ -333,7 +343,8 @@ def plan_edits(client: Client, project: int, lines: list[dict[str, Any]]) -> dic
             }
         )
     delete = []
-    for line, words in DELETE:
+    for document, annotator, words in DELETE:
+        line = line_of(document, annotator)
         text = lines[line]["text"]
         start = text.index(words)
         found = [
@@ -429,7 +440,10 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix="claimdesk-doccano-"))
     try:
-        project_path = build(temp / "interop.claimdesk")
+        # Built from inside the folder, so the documents' source is the seed file's bare name
+        # and the fixtures come out the same on every run.
+        with contextlib.chdir(temp):
+            project_path = temp / build(Path("interop.claimdesk"))
         export = temp / "claimdesk.jsonl"
         with Project.open(project_path) as project:
             export_dataset(project, "jsonl", export)

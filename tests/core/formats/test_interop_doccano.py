@@ -26,7 +26,7 @@ DEFAULT = DATA / "default-untouched.jsonl"
 OVERLAP = DATA / "overlap-untouched.jsonl"
 EDITED = DATA / "overlap-edited.jsonl"
 
-# What was done in doccano's web editor (scripts/interop/doccano.py, ADD and DELETE).
+# What was done in doccano's web editor: scripts/interop/doccano.py, ADD and DELETE.
 ADDED = [
     (0, "Ben", "Source", "Heihe"),
     (1, "Ben", "Claim", "alliance"),
