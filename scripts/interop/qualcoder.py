@@ -1,0 +1,253 @@
+"""Regenerate the QualCoder fixture: a .qdpx written by QualCoder with codings made in its editor.
+
+    python scripts/interop/qualcoder.py --qualcoder-src /tmp/qualcoder-src \\
+        --python /tmp/qcvenv/bin/python [--qualcoder-commit SHA] [--out DIR]
+
+1. builds the interop project (tests/core/formats/interop_source.py) and exports it with
+   Claimdesk's REFI-QDA exporter; the first document's text, as that export holds it, becomes a
+   plain text file;
+2. runs ``qualcoder_session.py`` with QualCoder's Python (its own venv; offscreen, a temporary
+   HOME so QualCoder's ~/.qualcoder settings and export scratch folder are thrown away): a new
+   project, the text file imported, codes added and applied in QualCoder's coding editor to
+   words after the emoji, a coding memo, a second coder, and QualCoder's REFI-QDA project export;
+3. keeps what QualCoder wrote in DIR (default tests/core/formats/data/interop/qualcoder):
+   ``qualcoder.qdpx`` (QualCoder's bytes), ``codings.json`` (its code_text and code_name tables,
+   and the editor selections) and ``README.md``.
+
+Nothing is fetched: QualCoder's source is a checkout (``--qualcoder-src``: the repository or
+its ``src`` folder) and its venv is made beforehand (PyQt6 and QualCoder's requirements from
+PyPI; sentence-transformers/PyTorch may be left out, see qualcoder_session.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from lxml import etree  # noqa: E402
+
+from claimdesk.core.formats.export import export_dataset  # noqa: E402
+from claimdesk.core.store.project import Project  # noqa: E402
+from tests.core.formats.interop_source import SPANS, TEXTS, build  # noqa: E402
+
+SESSION = Path(__file__).with_name("qualcoder_session.py")
+DEFAULT_OUT = ROOT / "tests/core/formats/data/interop/qualcoder"
+TEXT_FILE = "families-in-heihe.txt"
+NS = "{urn:QDA-XML:project:1.0}"
+
+
+def _note(annotator: str, words: str) -> str:
+    return next(s[4] for s in SPANS if s[0] == 0 and s[1] == annotator and s[3] == words)
+
+
+# (coder, code, words selected in QualCoder's editor, coding memo), in the order they are made.
+# All come after the family emoji (3 UTF-16 units more than code points), the last two Claims
+# also after the pistol emoji and 𠀋. Ana's and Ben's "arms embargo" are the same words.
+CODINGS = [
+    ("Ana", "Claim", "arms embargo", _note("Ana", "arms embargo")),
+    ("Ana", "Claim", "barter trade", ""),
+    ("Ana", "Claim", "troop reduction", _note("Ana", "troop reduction")),
+    ("Ben", "Claim", "arms embargo", _note("Ben", "arms embargo")),
+    ("Ben", "Source", "Heihe", ""),
+]
+
+
+def claimdesk_text(folder: Path) -> bytes:
+    """The first document's text as Claimdesk's .qdpx export writes it."""
+    with Project.open(build(folder / "interop.claimdesk")) as project:
+        export_dataset(project, "qdpx", folder / "claimdesk.qdpx")
+    with zipfile.ZipFile(folder / "claimdesk.qdpx") as archive:
+        root = etree.fromstring(archive.read("project.qde"))
+        source = root.find(f"{NS}Sources/{NS}TextSource")
+        assert source is not None, "Claimdesk's export holds no TextSource"
+        entry = "sources/" + source.get("plainTextPath", "").removeprefix("internal://")
+        data = archive.read(entry)
+    if data.decode("utf-8") != TEXTS[0]:
+        raise SystemExit("Claimdesk's export does not hold the first interop text first")
+    return data
+
+
+def source_folder(path: Path) -> Path:
+    for candidate in (path / "src", path):
+        if (candidate / "qualcoder" / "refi.py").is_file():
+            return candidate
+    raise SystemExit(f"{path}: no QualCoder source here (looked for src/qualcoder/refi.py)")
+
+
+def commit_of(path: Path, given: str | None) -> str:
+    if given:
+        return given
+    done = subprocess.run(
+        ["git", "-C", str(path), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
+    )
+    return done.stdout.strip() if done.returncode == 0 else "unknown"
+
+
+def run_session(python: str, src: Path, temp: Path) -> dict[str, Any]:
+    text_file = temp / TEXT_FILE
+    text_file.write_bytes(claimdesk_text(temp))
+    for folder in ("home", "projects", "export"):
+        (temp / folder).mkdir()
+    plan = {
+        "src": str(src),
+        "text_file": str(text_file),
+        "project": str(temp / "projects" / "claimdesk-interop"),
+        "out": str(temp / "export"),
+        "result": str(temp / "result.json"),
+        "codings": CODINGS,
+    }
+    (temp / "plan.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    env = {
+        **os.environ,
+        "HOME": str(temp / "home"),
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": "",
+        "PYTHONNOUSERSITE": "1",
+    }
+    # -P: the script's own folder (which holds this qualcoder.py) must not shadow QualCoder.
+    done = subprocess.run(
+        [python, "-P", str(SESSION), str(temp / "plan.json")],
+        cwd=temp,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if not (temp / "result.json").is_file():
+        sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
+        raise SystemExit(f"QualCoder's session failed (exit {done.returncode})")
+    result: dict[str, Any] = json.loads((temp / "result.json").read_text(encoding="utf-8"))
+    if done.returncode != 0:
+        sys.stderr.write("\n".join(map(str, result["failures"])) + "\n")
+        raise SystemExit(f"QualCoder's session failed (exit {done.returncode})")
+    return result
+
+
+README = """\
+# QualCoder fixture
+
+`qualcoder.qdpx` was written by QualCoder's own REFI-QDA project export (`refi.py`,
+`RefiExport`, "No change to line endings"); the bytes are QualCoder's. `codings.json` holds what
+QualCoder's database (`data.qda`) held just before the export: its `code_text` rows (`pos0`,
+`pos1`: the editor's positions), its `code_name` rows, and the editor selections that made them.
+
+- QualCoder {version} (`App.version`) from its public source (ccbogel/QualCoder),
+  commit `{commit}`; PyQt6 {pyqt}, Qt {qt}; run offscreen on {date}.
+- Made by `scripts/interop/qualcoder.py`, which drives QualCoder's main window as a user would:
+  1. Project > New project: `MainWindow.new_project` (its file dialog answered with the path);
+  2. Manage files > Import: `{text_file}`, the first interop text as Claimdesk's .qdpx
+     export of `tests/core/formats/interop_source.py` writes it (family emoji, pistol emoji, 𠀋);
+  3. Code text: codes added with QualCoder's "Add new code" dialog (colours drawn by QualCoder
+     from its palette), the file opened from the file list, then for each coding the code picked
+     in the tree, the words selected with a `QTextCursor` that the editor's own document found
+     (`QPlainTextEdit.document().find`), and Q pressed (QualCoder's quick mark, `mark()`);
+     memos typed into "Memo for coded text"; the coder changed in Settings between Ana and Ben:
+{codings}
+  4. Project > Export REFI-QDA project.
+- Only the file dialogs are answered by the script; QualCoder's other dialogs are the real ones,
+  filled in and accepted. QualCoder's AI search imports sentence-transformers (PyTorch) at
+  start-up and never runs here: {stubbed}.
+
+Regenerate (QualCoder's source checked out in /tmp/qualcoder-src, its requirements from PyPI in
+a throw-away venv /tmp/qcvenv):
+
+    python scripts/interop/qualcoder.py --qualcoder-src /tmp/qualcoder-src \\
+        --python /tmp/qcvenv/bin/python --qualcoder-commit {commit}
+
+QualCoder's GUIDs are random (uuid4) and its dates are the run's, so a new run differs in those.
+
+What QualCoder writes: one `User` per coder name (QualCoder keeps no user table: names are
+collected from its rows), GUIDs in lower case, the project named after its folder
+(`claimdesk-interop.qda`) with `origin="QualCoder <version>"`; each code with the colour it
+drew; each coding as a `PlainTextSelection` whose `startPosition`/`endPosition` are the
+editor's positions (UTF-16 code units) and whose `name` is the selected text, its memo as the
+selection's `Description` (through `html.escape`, which XML reads back as typed); the source's
+plain text with a UTF-8 byte-order mark, plus an unreferenced copy of the imported file
+(without one) under another GUID.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--qualcoder-src", required=True, type=Path, help="QualCoder checkout")
+    parser.add_argument("--python", required=True, help="the Python of QualCoder's venv")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="fixture folder")
+    parser.add_argument(
+        "--qualcoder-commit", help="the checkout's commit, if it is no git work tree"
+    )
+    args = parser.parse_args(argv)
+    src = source_folder(args.qualcoder_src.resolve())
+    temp = Path(tempfile.mkdtemp(prefix="claimdesk-qualcoder-"))
+    try:
+        result = run_session(args.python, src, temp)
+        exports = result["exports"]
+        assert isinstance(exports, list) and len(exports) == 1, exports
+        versions = subprocess.run(
+            [
+                args.python,
+                "-c",
+                "from PyQt6.QtCore import PYQT_VERSION_STR, qVersion;"
+                "print(PYQT_VERSION_STR, qVersion())",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        args.out.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(exports[0], args.out / "qualcoder.qdpx")
+        commit = commit_of(args.qualcoder_src, args.qualcoder_commit)
+        kept = {
+            "qualcoder": {"version": result["version"], "commit": commit},
+            "project": result["project"],
+            "code_name": result["codes"],
+            "code_text": result["code_text"],
+            "editor_selections": result["selections"],
+        }
+        (args.out / "codings.json").write_text(
+            json.dumps(kept, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        codings = "\n".join(
+            f"     - {coder}: {code} on {words!r}" + (f", memo {memo!r}" if memo else "")
+            for coder, code, words, memo in CODINGS
+        )
+        stubbed = result.get("stubbed") or []
+        (args.out / "README.md").write_text(
+            README.format(
+                version=str(result["version"]).removeprefix("QualCoder "),
+                commit=commit,
+                pyqt=versions[0],
+                qt=versions[1],
+                date=datetime.now(UTC).date().isoformat(),
+                text_file=TEXT_FILE,
+                codings=codings,
+                stubbed=(
+                    "an empty module stood in for sentence-transformers"
+                    if stubbed
+                    else "sentence-transformers was installed"
+                ),
+            ),
+            encoding="utf-8",
+        )
+        print(f"wrote {args.out / 'qualcoder.qdpx'}, codings.json, README.md")
+        for line in result["log"]:
+            print("  QualCoder:", line.splitlines()[0])
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
