@@ -64,11 +64,13 @@ CODINGS = [
 ]
 
 
-def claimdesk_text(folder: Path) -> bytes:
-    """The first document's text as Claimdesk's .qdpx export writes it."""
+def claimdesk_export(folder: Path) -> tuple[Path, bytes]:
+    """Claimdesk's .qdpx export of the interop project, and its first document's text as
+    that export writes it."""
+    out = folder / "claimdesk.qdpx"
     with Project.open(build(folder / "interop.claimdesk")) as project:
-        export_dataset(project, "qdpx", folder / "claimdesk.qdpx")
-    with zipfile.ZipFile(folder / "claimdesk.qdpx") as archive:
+        export_dataset(project, "qdpx", out)
+    with zipfile.ZipFile(out) as archive:
         root = etree.fromstring(archive.read("project.qde"))
         source = root.find(f"{NS}Sources/{NS}TextSource")
         assert source is not None, "Claimdesk's export holds no TextSource"
@@ -76,7 +78,7 @@ def claimdesk_text(folder: Path) -> bytes:
         data = archive.read(entry)
     if data.decode("utf-8") != TEXTS[0]:
         raise SystemExit("Claimdesk's export does not hold the first interop text first")
-    return data
+    return out, data
 
 
 def source_folder(path: Path) -> Path:
@@ -95,89 +97,126 @@ def commit_of(path: Path, given: str | None) -> str:
     return done.stdout.strip() if done.returncode == 0 else "unknown"
 
 
-def run_session(python: str, src: Path, temp: Path) -> dict[str, Any]:
-    text_file = temp / TEXT_FILE
-    text_file.write_bytes(claimdesk_text(temp))
-    for folder in ("home", "projects", "export"):
-        (temp / folder).mkdir()
+def run_session(python: str, src: Path, folder: Path, **task: object) -> dict[str, Any]:
+    """One QualCoder session in ``folder`` (its HOME, projects and export folder inside)."""
+    for name in ("home", "projects", "export"):
+        (folder / name).mkdir(parents=True)
     plan = {
         "src": str(src),
-        "text_file": str(text_file),
-        "project": str(temp / "projects" / "claimdesk-interop"),
-        "out": str(temp / "export"),
-        "result": str(temp / "result.json"),
-        "codings": CODINGS,
+        "project": str(folder / "projects" / "claimdesk-interop"),
+        "out": str(folder / "export"),
+        "result": str(folder / "result.json"),
+        **task,
     }
-    (temp / "plan.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    (folder / "plan.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     env = {
         **os.environ,
-        "HOME": str(temp / "home"),
+        "HOME": str(folder / "home"),
         "QT_QPA_PLATFORM": "offscreen",
         "PYTHONPATH": "",
         "PYTHONNOUSERSITE": "1",
     }
     # -P: the script's own folder (which holds this qualcoder.py) must not shadow QualCoder.
     done = subprocess.run(
-        [python, "-P", str(SESSION), str(temp / "plan.json")],
-        cwd=temp,
+        [python, "-P", str(SESSION), str(folder / "plan.json")],
+        cwd=folder,
         env=env,
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
     )
-    if not (temp / "result.json").is_file():
+    if not (folder / "result.json").is_file():
         sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
         raise SystemExit(f"QualCoder's session failed (exit {done.returncode})")
-    result: dict[str, Any] = json.loads((temp / "result.json").read_text(encoding="utf-8"))
+    result: dict[str, Any] = json.loads((folder / "result.json").read_text(encoding="utf-8"))
     if done.returncode != 0:
         sys.stderr.write("\n".join(map(str, result["failures"])) + "\n")
         raise SystemExit(f"QualCoder's session failed (exit {done.returncode})")
+    if len(result["exports"]) != 1:
+        raise SystemExit(f"QualCoder exported {result['exports']}, not one .qdpx")
     return result
 
 
 README = """\
-# QualCoder fixture
+# QualCoder fixtures
 
-`qualcoder.qdpx` was written by QualCoder's own REFI-QDA project export (`refi.py`,
-`RefiExport`, "No change to line endings"); the bytes are QualCoder's. `codings.json` holds what
-QualCoder's database (`data.qda`) held just before the export: its `code_text` rows (`pos0`,
-`pos1`: the editor's positions), its `code_name` rows, and the editor selections that made them.
+Written by QualCoder {version} (`App.version`) from its public source (ccbogel/QualCoder), commit
+`{commit}`; PyQt6 {pyqt}, Qt {qt}; run offscreen on {date} by `scripts/interop/qualcoder.py`,
+which drives QualCoder's main window as a user would. Only the file dialogs are answered by the
+script; QualCoder's other dialogs are the real ones, filled in and accepted. QualCoder's AI search
+imports sentence-transformers (PyTorch) at start-up and never runs here: {stubbed}.
 
-- QualCoder {version} (`App.version`) from its public source (ccbogel/QualCoder),
-  commit `{commit}`; PyQt6 {pyqt}, Qt {qt}; run offscreen on {date}.
-- Made by `scripts/interop/qualcoder.py`, which drives QualCoder's main window as a user would:
-  1. Project > New project: `MainWindow.new_project` (its file dialog answered with the path);
-  2. Manage files > Import: `{text_file}`, the first interop text as Claimdesk's .qdpx
-     export of `tests/core/formats/interop_source.py` writes it (family emoji, pistol emoji, 𠀋);
-  3. Code text: codes added with QualCoder's "Add new code" dialog (colours drawn by QualCoder
-     from its palette), the file opened from the file list, then for each coding the code picked
-     in the tree, the words selected with a `QTextCursor` that the editor's own document found
-     (`QPlainTextEdit.document().find`), and Q pressed (QualCoder's quick mark, `mark()`);
-     memos typed into "Memo for coded text"; the coder changed in Settings between Ana and Ben:
+## `qualcoder.qdpx`: codings made in QualCoder's editor
+
+The bytes of QualCoder's own REFI-QDA project export (`refi.py`, `RefiExport`, "No change to
+line endings"). `codings.json` holds what QualCoder's database held just before the export: its
+`code_text` rows (`pos0`, `pos1`: the editor's positions), its `code_name` rows, and the editor
+selections that made them.
+
+1. Project > New project (`MainWindow.new_project`);
+2. Manage files > Import: `{text_file}`, the first interop text as Claimdesk's .qdpx export of
+   `tests/core/formats/interop_source.py` writes it (family emoji, pistol emoji, 𠀋);
+3. Code text: codes added with QualCoder's "Add new code" dialog (colours drawn by QualCoder from
+   its palette), the file opened from the file list, then for each coding the code picked in the
+   tree, the words selected with a `QTextCursor` that the editor's own document found
+   (`QPlainTextEdit.document().find`), and Q pressed (QualCoder's quick mark, `mark()`); memos
+   typed into "Memo for coded text"; the coder changed in Settings between Ana and Ben:
 {codings}
-  4. Project > Export REFI-QDA project.
-- Only the file dialogs are answered by the script; QualCoder's other dialogs are the real ones,
-  filled in and accepted. QualCoder's AI search imports sentence-transformers (PyTorch) at
-  start-up and never runs here: {stubbed}.
+4. Project > Export REFI-QDA project.
 
-Regenerate (QualCoder's source checked out in /tmp/qualcoder-src, its requirements from PyPI in
-a throw-away venv /tmp/qcvenv):
+What QualCoder writes: one `User` per coder name (QualCoder keeps no user table: names are
+collected from its rows), GUIDs in lower case, the project named after its folder
+(`claimdesk-interop.qda`) with `origin="QualCoder <version>"`; each code with the colour it
+drew; each coding as a `PlainTextSelection` whose `startPosition`/`endPosition` are the editor's
+positions (UTF-16 code units: after the family emoji three more than code points) and whose
+`name` is the selected text, its memo as the selection's `Description` (through `html.escape`,
+which XML reads back as typed); the source's plain text with a UTF-8 byte-order mark, plus an
+unreferenced copy of the imported file (without one) under another GUID.
+
+## `roundtrip.qdpx`: Claimdesk's export through QualCoder's import and export
+
+Claimdesk's .qdpx export of the whole interop project (3 texts, Ana and Ben, 12 spans with
+notes) opened with Project > Import REFI-QDA project (`RefiImport`) into a new QualCoder project,
+each file opened in the coding editor, and exported again with Project > Export REFI-QDA project.
+`roundtrip.json` holds QualCoder's `code_name` and `code_text` rows after the import and, for
+each coding, the characters QualCoder's coding editor highlights for it (`editor_highlights`:
+what its `highlight()` colours, a `QTextCursor` from `pos0` to `pos1`).
+
+QualCoder's import takes REFI-QDA positions as code points (`seltext = fulltext[pos0:pos1]`), so
+its database holds the right words and its export gives back Claimdesk's positions; but its
+coding editor counts UTF-16 units, so after an emoji it highlights other characters ("he arms
+emba" for "arms embargo"). It keeps users (adding "default" as the owner of the sources), notes
+(as coding memos), document titles (as source names) and codes, but moves each code's colour to
+the nearest colour of its palette, and gives everything new GUIDs.
+
+## Regenerate
+
+QualCoder's source checked out in /tmp/qualcoder-src, its requirements from PyPI in a throw-away
+venv /tmp/qcvenv:
 
     python scripts/interop/qualcoder.py --qualcoder-src /tmp/qualcoder-src \\
         --python /tmp/qcvenv/bin/python --qualcoder-commit {commit}
 
 QualCoder's GUIDs are random (uuid4) and its dates are the run's, so a new run differs in those.
-
-What QualCoder writes: one `User` per coder name (QualCoder keeps no user table: names are
-collected from its rows), GUIDs in lower case, the project named after its folder
-(`claimdesk-interop.qda`) with `origin="QualCoder <version>"`; each code with the colour it
-drew; each coding as a `PlainTextSelection` whose `startPosition`/`endPosition` are the
-editor's positions (UTF-16 code units) and whose `name` is the selected text, its memo as the
-selection's `Description` (through `html.escape`, which XML reads back as typed); the source's
-plain text with a UTF-8 byte-order mark, plus an unreferenced copy of the imported file
-(without one) under another GUID.
 """
+
+
+def pyqt_versions(python: str) -> list[str]:
+    return subprocess.run(
+        [
+            python,
+            "-c",
+            "from PyQt6.QtCore import PYQT_VERSION_STR as v, qVersion; print(v, qVersion())",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+
+
+def write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,59 +229,63 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     src = source_folder(args.qualcoder_src.resolve())
+    commit = commit_of(args.qualcoder_src, args.qualcoder_commit)
     temp = Path(tempfile.mkdtemp(prefix="claimdesk-qualcoder-"))
     try:
-        result = run_session(args.python, src, temp)
-        exports = result["exports"]
-        assert isinstance(exports, list) and len(exports) == 1, exports
-        versions = subprocess.run(
-            [
-                args.python,
-                "-c",
-                "from PyQt6.QtCore import PYQT_VERSION_STR, qVersion;"
-                "print(PYQT_VERSION_STR, qVersion())",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split()
-        args.out.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(exports[0], args.out / "qualcoder.qdpx")
-        commit = commit_of(args.qualcoder_src, args.qualcoder_commit)
-        kept = {
-            "qualcoder": {"version": result["version"], "commit": commit},
-            "project": result["project"],
-            "code_name": result["codes"],
-            "code_text": result["code_text"],
-            "editor_selections": result["selections"],
-        }
-        (args.out / "codings.json").write_text(
-            json.dumps(kept, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        qdpx, text = claimdesk_export(temp)
+        text_file = temp / TEXT_FILE
+        text_file.write_bytes(text)
+        coded = run_session(
+            args.python, src, temp / "coded", text_file=str(text_file), codings=CODINGS
         )
+        roundtrip = run_session(args.python, src, temp / "roundtrip", reimport=str(qdpx))
+        args.out.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(coded["exports"][0], args.out / "qualcoder.qdpx")
+        shutil.copyfile(roundtrip["exports"][0], args.out / "roundtrip.qdpx")
+        about = {"version": coded["version"], "commit": commit}
+        write_json(
+            args.out / "codings.json",
+            {
+                "qualcoder": about,
+                "project": coded["project"],
+                "code_name": coded["codes"],
+                "code_text": coded["code_text"],
+                "editor_selections": coded["selections"],
+            },
+        )
+        write_json(
+            args.out / "roundtrip.json",
+            {
+                "qualcoder": about,
+                "code_name": roundtrip["codes"],
+                "code_text": roundtrip["code_text"],
+                "editor_highlights": roundtrip["selections"],
+            },
+        )
+        pyqt, qt = pyqt_versions(args.python)
         codings = "\n".join(
-            f"     - {coder}: {code} on {words!r}" + (f", memo {memo!r}" if memo else "")
+            f"   - {coder}: {code} on {words!r}" + (f", memo {memo!r}" if memo else "")
             for coder, code, words, memo in CODINGS
         )
-        stubbed = result.get("stubbed") or []
         (args.out / "README.md").write_text(
             README.format(
-                version=str(result["version"]).removeprefix("QualCoder "),
+                version=str(coded["version"]).removeprefix("QualCoder "),
                 commit=commit,
-                pyqt=versions[0],
-                qt=versions[1],
+                pyqt=pyqt,
+                qt=qt,
                 date=datetime.now(UTC).date().isoformat(),
                 text_file=TEXT_FILE,
                 codings=codings,
                 stubbed=(
                     "an empty module stood in for sentence-transformers"
-                    if stubbed
+                    if coded.get("stubbed")
                     else "sentence-transformers was installed"
                 ),
             ),
             encoding="utf-8",
         )
-        print(f"wrote {args.out / 'qualcoder.qdpx'}, codings.json, README.md")
-        for line in result["log"]:
+        print(f"wrote {args.out}: qualcoder.qdpx, codings.json, roundtrip.qdpx, roundtrip.json")
+        for line in [*coded["log"], *roundtrip["log"]]:
             print("  QualCoder:", line.splitlines()[0])
     finally:
         shutil.rmtree(temp, ignore_errors=True)

@@ -11,14 +11,18 @@ offscreen and does what a user does, in this order, answering QualCoder's dialog
    writes a coding memo through "Memo for coded text"; changes coder in Settings;
 4. Project > Export REFI-QDA project (``RefiExport``), keeping line endings.
 
+With "reimport" in the plan instead of a text file, it does Project > Import REFI-QDA project
+(``RefiImport``) with that .qdpx, opens each file in the coding editor and notes which characters
+the editor highlights for each coding, then exports as in step 4.
+
 The file dialogs are the only parts replaced (they return the paths given); every other dialog
 is the real one, filled in and accepted by a timer as a user would. Usage:
 
-    QT_QPA_PLATFORM=offscreen HOME=<temp> python qualcoder_session.py PLAN.json
+    QT_QPA_PLATFORM=offscreen HOME=<temp> python -P qualcoder_session.py PLAN.json
 
-PLAN.json: {"src": QualCoder's src folder, "text_file", "project" (path without .qda),
-"out" (export folder), "result" (JSON written at the end), "codings": [[coder, code, words,
-memo], ...]}.
+PLAN.json: {"src": QualCoder's src folder, "project" (path without .qda), "out" (export
+folder), "result" (JSON written at the end), and either "text_file" and "codings": [[coder,
+code, words, memo], ...] or "reimport": a .qdpx}.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ def main(plan_path: str) -> int:
     # Code colours are drawn at random from QualCoder's palette: a fixed seed makes them repeat.
     random.seed(13)
 
-    from PyQt6 import QtCore, QtWidgets
+    from PyQt6 import QtCore, QtGui, QtWidgets
     from PyQt6.QtTest import QTest
 
     # QualCoder's AI search imports sentence-transformers (and with it PyTorch, gigabytes) at
@@ -137,7 +141,7 @@ def main(plan_path: str) -> int:
     # The first start writes ~/.qualcoder/config.ini; the coder name is set there as in Settings,
     # and the AI set-up question of a first start is answered "later".
     first = App()
-    first.settings["codername"] = plan["codings"][0][0]
+    first.settings["codername"] = plan["codings"][0][0] if plan.get("codings") else "Ana"
     first.settings["ai_first_startup"] = "False"
     first.settings["ai_enable"] = "False"
     first.settings["directory"] = str(Path(plan["project"]).parent)
@@ -150,14 +154,8 @@ def main(plan_path: str) -> int:
     dialogs.getOpenFileNames = staticmethod(lambda *a, **k: ([plan["text_file"]], ""))
     dialogs.getExistingDirectory = staticmethod(lambda *a, **k: plan["out"])
 
-    window.new_project()
-    qda = window.app.project_path
-    log.append(f"new project {qda}")
-
-    window.manage_files()
-    files = window.ui.tab_manage.findChild(DialogManageFiles)
-    files.ui.pushButton_import.click()
-    log.append("imported " + ", ".join(s["name"] for s in files.source))
+    def action_log() -> str:
+        return str(window.ui.textEdit.toPlainText())
 
     def coding_dialog() -> Any:
         window.text_coding()
@@ -167,65 +165,126 @@ def main(plan_path: str) -> int:
         QtWidgets.QApplication.processEvents()
         return editor
 
-    editor = coding_dialog()
-    coder = plan["codings"][0][0]
-    for code in dict.fromkeys(c[1] for c in plan["codings"]):
-        answers.append((DialogAddItemName, type_name(code)))
-        editor.code_tree.add_code()
-    editor.update_dialog_codes_and_categories()
-    QtWidgets.QApplication.processEvents()
+    def code_in_editor() -> tuple[str, list[dict[str, Any]]]:
+        window.new_project()
+        qda = window.app.project_path
+        log.append(f"new project {qda}")
 
-    def tree_item(name: str) -> Any:
-        found = editor.ui.treeWidget.findItems(
-            name, QtCore.Qt.MatchFlag.MatchExactly | QtCore.Qt.MatchFlag.MatchRecursive, 0
-        )
-        if len(found) != 1:
-            raise SystemExit(f"code {name!r} not found once in QualCoder's code tree")
-        return found[0]
+        window.manage_files()
+        files = window.ui.tab_manage.findChild(DialogManageFiles)
+        files.ui.pushButton_import.click()
+        log.append("imported " + ", ".join(s["name"] for s in files.source))
 
-    made: list[dict[str, Any]] = []
-    for who, code, words, memo in plan["codings"]:
-        if who != coder:  # Settings > coder name; QualCoder then closes its coding tabs
-            answers.append((DialogSettings, type_coder(who)))
-            window.change_settings()
-            coder = who
-            log.append(f"coder now {window.app.settings['codername']}")
-            editor = coding_dialog()
-        text_edit = editor.ui.plainTextEdit
-        cursor = text_edit.textCursor()
-        cursor.clearSelection()
-        text_edit.setTextCursor(cursor)
-        editor.ui.treeWidget.setCurrentItem(tree_item(code))  # no selection yet: nothing marked
-        found = text_edit.document().find(words)
-        if found.isNull():
-            raise SystemExit(f"{words!r} not found in QualCoder's editor")
-        text_edit.setTextCursor(found)  # the selection a user drags over the words
-        # QualCoder takes its coding keys only while the text has the keyboard focus.
-        window.ui.tabWidget.setCurrentWidget(window.ui.tab_coding)
-        window.activateWindow()
-        text_edit.setFocus()
+        editor = coding_dialog()
+        coder = plan["codings"][0][0]
+        for code in dict.fromkeys(c[1] for c in plan["codings"]):
+            answers.append((DialogAddItemName, type_name(code)))
+            editor.code_tree.add_code()
+        editor.update_dialog_codes_and_categories()
         QtWidgets.QApplication.processEvents()
-        if not text_edit.hasFocus():
-            raise SystemExit("QualCoder's text editor did not take the keyboard focus")
-        QTest.keyClick(text_edit, QtCore.Qt.Key.Key_Q)  # "Q": mark with the selected code
-        QtWidgets.QApplication.processEvents()
-        made.append(
-            {
-                "coder": who,
-                "code": code,
-                "words": words,
-                "cursor": [found.selectionStart(), found.selectionEnd()],
-                "selected_text": found.selectedText(),
-            }
-        )
-        if memo:
-            at = found.selectionStart() + 1  # the user right-clicks inside the coded words
-            if sum(c["pos0"] <= at <= c["pos1"] for c in editor.code_text) > 1:
-                answers.append((DialogSelectItems, pick_coding(who, code)))
-            answers.append((DialogMemo, type_memo(memo)))
-            editor.coded_text_memo(at)
-        if answers:
-            raise SystemExit(f"QualCoder did not ask for {answers}")
+
+        def tree_item(name: str) -> Any:
+            found = editor.ui.treeWidget.findItems(
+                name, QtCore.Qt.MatchFlag.MatchExactly | QtCore.Qt.MatchFlag.MatchRecursive, 0
+            )
+            if len(found) != 1:
+                raise SystemExit(f"code {name!r} not found once in QualCoder's code tree")
+            return found[0]
+
+        made: list[dict[str, Any]] = []
+        for who, code, words, memo in plan["codings"]:
+            if who != coder:  # Settings > coder name; QualCoder then closes its coding tabs
+                answers.append((DialogSettings, type_coder(who)))
+                window.change_settings()
+                coder = who
+                log.append(f"coder now {window.app.settings['codername']}")
+                editor = coding_dialog()
+            text_edit = editor.ui.plainTextEdit
+            cursor = text_edit.textCursor()
+            cursor.clearSelection()
+            text_edit.setTextCursor(cursor)
+            editor.ui.treeWidget.setCurrentItem(tree_item(code))  # no selection yet: nothing marked
+            found = text_edit.document().find(words)
+            if found.isNull():
+                raise SystemExit(f"{words!r} not found in QualCoder's editor")
+            text_edit.setTextCursor(found)  # the selection a user drags over the words
+            # QualCoder takes its coding keys only while the text has the keyboard focus.
+            window.ui.tabWidget.setCurrentWidget(window.ui.tab_coding)
+            window.activateWindow()
+            text_edit.setFocus()
+            QtWidgets.QApplication.processEvents()
+            if not text_edit.hasFocus():
+                raise SystemExit("QualCoder's text editor did not take the keyboard focus")
+            QTest.keyClick(text_edit, QtCore.Qt.Key.Key_Q)  # "Q": mark with the selected code
+            QtWidgets.QApplication.processEvents()
+            made.append(
+                {
+                    "coder": who,
+                    "code": code,
+                    "words": words,
+                    "cursor": [found.selectionStart(), found.selectionEnd()],
+                    "selected_text": found.selectedText(),
+                }
+            )
+            if memo:
+                at = found.selectionStart() + 1  # the user right-clicks inside the coded words
+                if sum(c["pos0"] <= at <= c["pos1"] for c in editor.code_text) > 1:
+                    answers.append((DialogSelectItems, pick_coding(who, code)))
+                answers.append((DialogMemo, type_memo(memo)))
+                editor.coded_text_memo(at)
+            if answers:
+                raise SystemExit(f"QualCoder did not ask for {answers}")
+        if plan.get("screenshot"):  # to look at what QualCoder's editor shows
+            editor.resize(1200, 700)
+            QtWidgets.QApplication.processEvents()
+            editor.grab().save(plan["screenshot"])
+        return qda, made
+
+    def reimport(qdpx: str) -> tuple[str, list[dict[str, Any]]]:
+        """Project > Import REFI-QDA project, then what the coding editor shows of each coding."""
+        # A real dialog returns the path and the filter chosen (QualCoder reads it as "ok").
+        dialogs.getOpenFileName = staticmethod(lambda *a, **k: (qdpx, "(*.qdpx *.QDPX)"))
+        window.refi_project_import()
+        qda = window.app.project_path
+        log.append(f"imported {Path(qdpx).name} into {qda}")
+        if not window.app.get_text_filenames():
+            raise SystemExit("QualCoder imported no text source:\n" + action_log())
+        editor = coding_dialog()
+        shown: list[dict[str, Any]] = []
+        for row in range(editor.ui.listWidget.count()):
+            editor.ui.listWidget.setCurrentRow(row)
+            QtWidgets.QApplication.processEvents()
+            document = editor.ui.plainTextEdit.document()
+            for coding in editor.code_text:  # the positions QualCoder's highlight() colours
+                cursor = QtGui.QTextCursor(document)
+                cursor.setPosition(coding["pos0"])
+                cursor.setPosition(coding["pos1"], QtGui.QTextCursor.MoveMode.KeepAnchor)
+                shown.append(
+                    {
+                        "file": editor.file_["name"],
+                        "coder": coding["owner"],
+                        "code": coding["name"],
+                        "seltext": coding["seltext"],
+                        "editor_highlights": cursor.selectedText(),
+                    }
+                )
+        if plan.get("screenshot"):
+            editor.ui.listWidget.setCurrentRow(
+                next(
+                    i
+                    for i in range(editor.ui.listWidget.count())
+                    if "Heihe" in editor.ui.listWidget.item(i).text()
+                )
+            )
+            editor.resize(1200, 700)
+            QtWidgets.QApplication.processEvents()
+            editor.grab().save(plan["screenshot"])
+        return qda, shown
+
+    if plan.get("reimport"):
+        qda, made = reimport(plan["reimport"])
+    else:
+        qda, made = code_in_editor()
 
     answers.append((RefiLineEndings, keep_line_endings))
     window.refi_project_export()
@@ -271,4 +330,8 @@ def main(plan_path: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    try:
+        sys.exit(main(sys.argv[1]))
+    except Exception:  # QualCoder installs its own excepthook, which shows a dialog
+        sys.stderr.write(traceback.format_exc())
+        sys.exit(2)

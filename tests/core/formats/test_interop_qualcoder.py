@@ -161,3 +161,66 @@ def test_every_selection_after_an_emoji_is_repaired_by_name(tmp_path: Path, word
         quotes = [quote for _, _, quote, _ in _spans(project)]
     assert words in quotes
     assert any(f"'{words}'" in line for line in report.repaired)
+
+
+# -- roundtrip.qdpx: Claimdesk's export imported by QualCoder and exported again ----------------
+
+ROUNDTRIP = DATA / "roundtrip.qdpx"
+
+
+def _roundtrip_root() -> etree._Element:
+    with zipfile.ZipFile(ROUNDTRIP) as archive:
+        return etree.fromstring(archive.read("project.qde"))
+
+
+def _interop_spans() -> list[tuple[str, str, str, str]]:
+    return sorted((who, label, words, note) for _, who, label, words, note in SPANS)
+
+
+def test_the_roundtrip_fixture_went_through_qualcoder() -> None:
+    root = _roundtrip_root()
+    assert root.get("origin", "").startswith("QualCoder ")
+    guids = [e.get("guid") for e in root.iter() if e.get("guid")]
+    assert guids and all(QUALCODER_GUID.fullmatch(g or "") for g in guids)
+    # QualCoder owns the sources by a "default" user and moves colours onto its palette.
+    assert sorted(u.get("name") for u in root.iterfind("q:Users/q:User", Q)) == [
+        "Ana",
+        "Ben",
+        "default",
+    ]
+    codes = {c.get("name"): c.get("color") for c in root.iterfind(".//q:Code", Q)}
+    roundtrip = json.loads((DATA / "roundtrip.json").read_text(encoding="utf-8"))
+    assert codes == {c["name"]: c["color"] for c in roundtrip["code_name"]}
+    assert codes["Claim"] != "#4e79a7"
+    # Its import counts code points, as Claimdesk wrote them; its editor counts UTF-16 units
+    # and so highlights other characters after an emoji.
+    shown = {
+        (h["coder"], h["seltext"]): h["editor_highlights"] for h in roundtrip["editor_highlights"]
+    }
+    assert shown[("Ana", "arms embargo")] == "he arms emba"
+    assert shown[("Ana", "a Soviet official")] == "a Soviet official"  # no emoji before it
+
+
+def test_roundtrip_into_the_project_it_came_from_adds_nothing(tmp_path: Path) -> None:
+    with Project.open(build(tmp_path / "interop.claimdesk")) as project:
+        before = _spans(project)
+        labels = [(label.name, label.colour) for label in project.labels()]
+        report = import_annotations(project, "qdpx", ROUNDTRIP)
+        assert _spans(project) == before == _interop_spans()
+        assert [(label.name, label.colour) for label in project.labels()] == labels
+        assert len(project.documents()) == len(TEXTS)
+    assert report.annotations_added == 0
+    assert report.repaired == []
+
+
+def test_roundtrip_into_a_new_project_restores_every_span_annotator_and_note(
+    tmp_path: Path,
+) -> None:
+    with Project.create(tmp_path / "new.claimdesk") as project:
+        report = import_annotations(project, "qdpx", ROUNDTRIP)
+        assert _spans(project) == _interop_spans()
+        texts = sorted(project.document_text(d.id) for d in project.documents())
+        assert texts == sorted(TEXTS)
+        assert "default" not in {a.name for a in project.annotators()}
+    assert report.annotations_added == len(SPANS)
+    assert report.repaired == []
