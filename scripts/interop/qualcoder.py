@@ -1,4 +1,4 @@
-"""Regenerate the QualCoder fixture: a .qdpx written by QualCoder with codings made in its editor.
+"""Regenerate the QualCoder fixtures: .qdpx files written by QualCoder, coded in its editor.
 
     python scripts/interop/qualcoder.py --qualcoder-src /tmp/qualcoder-src \\
         --python /tmp/qcvenv/bin/python [--qualcoder-commit SHA] [--out DIR]
@@ -6,13 +6,16 @@
 1. builds the interop project (tests/core/formats/interop_source.py) and exports it with
    Claimdesk's REFI-QDA exporter; the first document's text, as that export holds it, becomes a
    plain text file;
-2. runs ``qualcoder_session.py`` with QualCoder's Python (its own venv; offscreen, a temporary
-   HOME so QualCoder's ~/.qualcoder settings and export scratch folder are thrown away): a new
-   project, the text file imported, codes added and applied in QualCoder's coding editor to
-   words after the emoji, a coding memo, a second coder, and QualCoder's REFI-QDA project export;
+2. runs ``qualcoder_session.py`` twice with QualCoder's Python (its own venv; offscreen, a
+   temporary HOME so QualCoder's ~/.qualcoder settings and export scratch folder are thrown
+   away): a new project with the text file imported, codes added and applied in QualCoder's
+   coding editor to words after the emoji, coding memos, a second coder, then QualCoder's
+   REFI-QDA project export; and Claimdesk's whole export through QualCoder's REFI-QDA project
+   import, two codings added in its editor, and its export;
 3. keeps what QualCoder wrote in DIR (default tests/core/formats/data/interop/qualcoder):
-   ``qualcoder.qdpx`` (QualCoder's bytes), ``codings.json`` (its code_text and code_name tables,
-   and the editor selections) and ``README.md``.
+   ``qualcoder.qdpx`` and ``roundtrip.qdpx`` (QualCoder's bytes), ``codings.json`` and
+   ``roundtrip.json`` (its code_text and code_name tables, the editor selections, what its
+   editor highlights) and ``README.md``.
 
 Nothing is fetched: QualCoder's source is a checkout (``--qualcoder-src``: the repository or
 its ``src`` folder) and its venv is made beforehand (PyQt6 and QualCoder's requirements from
@@ -60,6 +63,13 @@ CODINGS = [
     ("Ana", "Claim", "barter trade", ""),
     ("Ana", "Claim", "troop reduction", _note("Ana", "troop reduction")),
     ("Ben", "Claim", "arms embargo", _note("Ben", "arms embargo")),
+    ("Ben", "Source", "Heihe", ""),
+]
+
+
+# Added in QualCoder's editor to Claimdesk's project after QualCoder imported it (roundtrip.qdpx).
+ADDED_AFTER_IMPORT = [
+    ("Ana", "Claim", "barter trade", "added in QualCoder, after the 🔫"),
     ("Ben", "Source", "Heihe", ""),
 ]
 
@@ -141,11 +151,12 @@ def run_session(python: str, src: Path, folder: Path, **task: object) -> dict[st
 README = """\
 # QualCoder fixtures
 
-Written by QualCoder {version} (`App.version`) from its public source (ccbogel/QualCoder), commit
-`{commit}`; PyQt6 {pyqt}, Qt {qt}; run offscreen on {date} by `scripts/interop/qualcoder.py`,
-which drives QualCoder's main window as a user would. Only the file dialogs are answered by the
-script; QualCoder's other dialogs are the real ones, filled in and accepted. QualCoder's AI search
-imports sentence-transformers (PyTorch) at start-up and never runs here: {stubbed}.
+Written by QualCoder {version} (`App.version`) from its public source (ccbogel/QualCoder),
+commit `{commit}`, with PyQt6 {pyqt} and Qt {qt},
+run offscreen on {date} by `scripts/interop/qualcoder.py`, which drives QualCoder's main
+window as a user would. Only the file dialogs are answered by the script; QualCoder's other
+dialogs are the real ones, filled in and accepted. QualCoder's AI search imports
+sentence-transformers (PyTorch) at start-up and never runs here: {stubbed}.
 
 ## `qualcoder.qdpx`: codings made in QualCoder's editor
 
@@ -155,8 +166,8 @@ line endings"). `codings.json` holds what QualCoder's database held just before 
 selections that made them.
 
 1. Project > New project (`MainWindow.new_project`);
-2. Manage files > Import: `{text_file}`, the first interop text as Claimdesk's .qdpx export of
-   `tests/core/formats/interop_source.py` writes it (family emoji, pistol emoji, 𠀋);
+2. Manage files > Import: `{text_file}`, the first interop text as Claimdesk's .qdpx
+   export of `tests/core/formats/interop_source.py` writes it (family emoji, pistol emoji, 𠀋);
 3. Code text: codes added with QualCoder's "Add new code" dialog (colours drawn by QualCoder from
    its palette), the file opened from the file list, then for each coding the code picked in the
    tree, the words selected with a `QTextCursor` that the editor's own document found
@@ -174,21 +185,26 @@ positions (UTF-16 code units: after the family emoji three more than code points
 which XML reads back as typed); the source's plain text with a UTF-8 byte-order mark, plus an
 unreferenced copy of the imported file (without one) under another GUID.
 
-## `roundtrip.qdpx`: Claimdesk's export through QualCoder's import and export
+## `roundtrip.qdpx`: Claimdesk's export through QualCoder, with codings added there
 
 Claimdesk's .qdpx export of the whole interop project (3 texts, Ana and Ben, 12 spans with
-notes) opened with Project > Import REFI-QDA project (`RefiImport`) into a new QualCoder project,
-each file opened in the coding editor, and exported again with Project > Export REFI-QDA project.
-`roundtrip.json` holds QualCoder's `code_name` and `code_text` rows after the import and, for
-each coding, the characters QualCoder's coding editor highlights for it (`editor_highlights`:
-what its `highlight()` colours, a `QTextCursor` from `pos0` to `pos1`).
+notes) opened with Project > Import REFI-QDA project (`RefiImport`) into a new QualCoder project;
+two codings added in the coding editor as above (the file clicked in the list):
+{added}
+then every file opened in the editor, and Project > Export REFI-QDA project. `roundtrip.json`
+holds QualCoder's `code_name` and `code_text` rows after that and, for each coding, the
+characters QualCoder's coding editor highlights for it (`editor_highlights`: what its
+`highlight()` colours, a `QTextCursor` from `pos0` to `pos1`).
 
 QualCoder's import takes REFI-QDA positions as code points (`seltext = fulltext[pos0:pos1]`), so
 its database holds the right words and its export gives back Claimdesk's positions; but its
 coding editor counts UTF-16 units, so after an emoji it highlights other characters ("he arms
-emba" for "arms embargo"). It keeps users (adding "default" as the owner of the sources), notes
-(as coding memos), document titles (as source names) and codes, but moves each code's colour to
-the nearest colour of its palette, and gives everything new GUIDs.
+emba" for "arms embargo"), while the codings made in its editor are stored in UTF-16 units: one
+source of its export then holds positions in both units, each selection `name`d by its words.
+It keeps users (adding "default" as the owner of the sources), notes (as coding memos),
+selection dates, document titles (as source names) and descriptions, and codes, but moves each
+code's colour to the nearest colour of its palette and gives everything new GUIDs (Claimdesk's
+selection and coding GUIDs are gone).
 
 ## Regenerate
 
@@ -196,9 +212,21 @@ QualCoder's source checked out in /tmp/qualcoder-src, its requirements from PyPI
 venv /tmp/qcvenv:
 
     python scripts/interop/qualcoder.py --qualcoder-src /tmp/qualcoder-src \\
-        --python /tmp/qcvenv/bin/python --qualcoder-commit {commit}
+        --python /tmp/qcvenv/bin/python \\
+        --qualcoder-commit {commit}
 
-QualCoder's GUIDs are random (uuid4) and its dates are the run's, so a new run differs in those.
+QualCoder's GUIDs are random (uuid4) and its dates are the run's, so a new run differs in those
+(and in the temporary path Claimdesk's export gives as each document's source).
+
+The venv (about 1.2 GB): QualCoder's `requirements.txt` without PyTorch, transformers,
+sentence-transformers and PyInstaller:
+
+    python3.11 -m venv /tmp/qcvenv && /tmp/qcvenv/bin/pip install PyQt6 qtawesome \\
+        diff-match-patch emoji odfpy openpyxl pandas pymupdf pdfminer.six Pillow rispy EbookLib \\
+        charset-normalizer PyYAML markdown-it-py langchain-core langchain-community \\
+        langchain-openai biopython httpx "mcp>=1.2.1,<2" python-vlc striprtf \\
+        "pylatexenc>=2.10,<3" plotly numpy networkx matplotlib wordcloud json_repair requests \\
+        six ply huggingface_hub faiss-cpu
 """
 
 
@@ -236,9 +264,21 @@ def main(argv: list[str] | None = None) -> int:
         text_file = temp / TEXT_FILE
         text_file.write_bytes(text)
         coded = run_session(
-            args.python, src, temp / "coded", text_file=str(text_file), codings=CODINGS
+            args.python,
+            src,
+            temp / "coded",
+            text_file=str(text_file),
+            coder=CODINGS[0][0],
+            codings=CODINGS,
         )
-        roundtrip = run_session(args.python, src, temp / "roundtrip", reimport=str(qdpx))
+        roundtrip = run_session(
+            args.python,
+            src,
+            temp / "roundtrip",
+            reimport=str(qdpx),
+            coder=ADDED_AFTER_IMPORT[0][0],
+            codings=ADDED_AFTER_IMPORT,
+        )
         args.out.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(coded["exports"][0], args.out / "qualcoder.qdpx")
         shutil.copyfile(roundtrip["exports"][0], args.out / "roundtrip.qdpx")
@@ -259,13 +299,17 @@ def main(argv: list[str] | None = None) -> int:
                 "qualcoder": about,
                 "code_name": roundtrip["codes"],
                 "code_text": roundtrip["code_text"],
-                "editor_highlights": roundtrip["selections"],
+                "editor_selections": roundtrip["selections"],
+                "editor_highlights": roundtrip["editor_highlights"],
             },
         )
         pyqt, qt = pyqt_versions(args.python)
-        codings = "\n".join(
-            f"   - {coder}: {code} on {words!r}" + (f", memo {memo!r}" if memo else "")
-            for coder, code, words, memo in CODINGS
+        codings, added = (
+            "\n".join(
+                f"   - {coder}: {code} on {words!r}" + (f", memo {memo!r}" if memo else "")
+                for coder, code, words, memo in made
+            )
+            for made in (CODINGS, ADDED_AFTER_IMPORT)
         )
         (args.out / "README.md").write_text(
             README.format(
@@ -276,10 +320,11 @@ def main(argv: list[str] | None = None) -> int:
                 date=datetime.now(UTC).date().isoformat(),
                 text_file=TEXT_FILE,
                 codings=codings,
+                added=added,
                 stubbed=(
-                    "an empty module stood in for sentence-transformers"
+                    "an empty module stood in for it"
                     if coded.get("stubbed")
-                    else "sentence-transformers was installed"
+                    else "it was installed"
                 ),
             ),
             encoding="utf-8",

@@ -121,16 +121,16 @@ def main(plan_path: str) -> int:
 
         return fill
 
-    def pick_coding(who: str, code: str) -> Any:
+    def pick_coding(who: str, code: str, words: str) -> Any:
         # Where codings overlap QualCoder asks which one the memo is for; its list shows only
         # code names, so the user counts rows: the row of this coder's coding is taken.
         def fill(dialog: Any) -> None:
             for row, item in enumerate(dialog.data_refined):
-                if item["owner"] == who and item["name"] == code:
+                if (item["owner"], item["name"], item["seltext"]) == (who, code, words):
                     dialog.ui.listView.setCurrentIndex(dialog.model.index(row, 0))
                     dialog.accept()
                     return
-            raise LookupError(f"no {code} coding by {who} to pick")
+            raise LookupError(f"no {code} coding by {who} on {words!r} to pick")
 
         return fill
 
@@ -141,7 +141,7 @@ def main(plan_path: str) -> int:
     # The first start writes ~/.qualcoder/config.ini; the coder name is set there as in Settings,
     # and the AI set-up question of a first start is answered "later".
     first = App()
-    first.settings["codername"] = plan["codings"][0][0] if plan.get("codings") else "Ana"
+    first.settings["codername"] = plan.get("coder", "Ana")
     first.settings["ai_first_startup"] = "False"
     first.settings["ai_enable"] = "False"
     first.settings["directory"] = str(Path(plan["project"]).parent)
@@ -151,7 +151,6 @@ def main(plan_path: str) -> int:
 
     dialogs = QtWidgets.QFileDialog
     dialogs.getSaveFileName = staticmethod(lambda *a, **k: (plan["project"], ""))
-    dialogs.getOpenFileNames = staticmethod(lambda *a, **k: ([plan["text_file"]], ""))
     dialogs.getExistingDirectory = staticmethod(lambda *a, **k: plan["out"])
 
     def action_log() -> str:
@@ -165,21 +164,50 @@ def main(plan_path: str) -> int:
         QtWidgets.QApplication.processEvents()
         return editor
 
-    def code_in_editor() -> tuple[str, list[dict[str, Any]]]:
-        window.new_project()
-        qda = window.app.project_path
-        log.append(f"new project {qda}")
+    def open_file_with(editor: Any, words: str) -> Any:
+        """The words in the file shown, or else in the first file of the list that has them."""
+        found = editor.ui.plainTextEdit.document().find(words)
+        for row in range(editor.ui.listWidget.count()):
+            if not found.isNull():
+                return found
+            editor.ui.listWidget.setCurrentRow(row)  # the user clicks the next file
+            QtWidgets.QApplication.processEvents()
+            found = editor.ui.plainTextEdit.document().find(words)
+        if found.isNull():
+            raise SystemExit(f"{words!r} not found in any file in QualCoder's editor")
+        return found
 
+    def new_project_with_text(text_file: str) -> str:
+        """Project > New project, then Manage files > Import the text file."""
+        window.new_project()
+        qda = str(window.app.project_path)
+        log.append(f"new project {qda}")
+        dialogs.getOpenFileNames = staticmethod(lambda *a, **k: ([text_file], ""))
         window.manage_files()
         files = window.ui.tab_manage.findChild(DialogManageFiles)
         files.ui.pushButton_import.click()
         log.append("imported " + ", ".join(s["name"] for s in files.source))
+        return qda
 
+    def import_refi_project(qdpx: str) -> str:
+        """Project > Import REFI-QDA project (a new project, then the .qdpx)."""
+        # A real dialog returns the path and the filter chosen (QualCoder reads it as "ok").
+        dialogs.getOpenFileName = staticmethod(lambda *a, **k: (qdpx, "(*.qdpx *.QDPX)"))
+        window.refi_project_import()
+        qda = str(window.app.project_path)
+        log.append(f"imported {Path(qdpx).name} into {qda}")
+        if not window.app.get_text_filenames():
+            raise SystemExit("QualCoder imported no text source:\n" + action_log())
+        return qda
+
+    def code_in_editor(codings: list[list[str]]) -> list[dict[str, Any]]:
         editor = coding_dialog()
-        coder = plan["codings"][0][0]
-        for code in dict.fromkeys(c[1] for c in plan["codings"]):
-            answers.append((DialogAddItemName, type_name(code)))
-            editor.code_tree.add_code()
+        coder = window.app.settings["codername"]
+        known = {c["name"] for c in editor.codes}
+        for code in dict.fromkeys(c[1] for c in codings):
+            if code not in known:
+                answers.append((DialogAddItemName, type_name(code)))
+                editor.code_tree.add_code()
         editor.update_dialog_codes_and_categories()
         QtWidgets.QApplication.processEvents()
 
@@ -192,7 +220,7 @@ def main(plan_path: str) -> int:
             return found[0]
 
         made: list[dict[str, Any]] = []
-        for who, code, words, memo in plan["codings"]:
+        for who, code, words, memo in codings:
             if who != coder:  # Settings > coder name; QualCoder then closes its coding tabs
                 answers.append((DialogSettings, type_coder(who)))
                 window.change_settings()
@@ -200,13 +228,11 @@ def main(plan_path: str) -> int:
                 log.append(f"coder now {window.app.settings['codername']}")
                 editor = coding_dialog()
             text_edit = editor.ui.plainTextEdit
+            found = open_file_with(editor, words)
             cursor = text_edit.textCursor()
             cursor.clearSelection()
             text_edit.setTextCursor(cursor)
             editor.ui.treeWidget.setCurrentItem(tree_item(code))  # no selection yet: nothing marked
-            found = text_edit.document().find(words)
-            if found.isNull():
-                raise SystemExit(f"{words!r} not found in QualCoder's editor")
             text_edit.setTextCursor(found)  # the selection a user drags over the words
             # QualCoder takes its coding keys only while the text has the keyboard focus.
             window.ui.tabWidget.setCurrentWidget(window.ui.tab_coding)
@@ -219,6 +245,7 @@ def main(plan_path: str) -> int:
             QtWidgets.QApplication.processEvents()
             made.append(
                 {
+                    "file": editor.file_["name"],
                     "coder": who,
                     "code": code,
                     "words": words,
@@ -229,33 +256,22 @@ def main(plan_path: str) -> int:
             if memo:
                 at = found.selectionStart() + 1  # the user right-clicks inside the coded words
                 if sum(c["pos0"] <= at <= c["pos1"] for c in editor.code_text) > 1:
-                    answers.append((DialogSelectItems, pick_coding(who, code)))
+                    answers.append((DialogSelectItems, pick_coding(who, code, words)))
                 answers.append((DialogMemo, type_memo(memo)))
                 editor.coded_text_memo(at)
             if answers:
                 raise SystemExit(f"QualCoder did not ask for {answers}")
-        if plan.get("screenshot"):  # to look at what QualCoder's editor shows
-            editor.resize(1200, 700)
-            QtWidgets.QApplication.processEvents()
-            editor.grab().save(plan["screenshot"])
-        return qda, made
+        return made
 
-    def reimport(qdpx: str) -> tuple[str, list[dict[str, Any]]]:
-        """Project > Import REFI-QDA project, then what the coding editor shows of each coding."""
-        # A real dialog returns the path and the filter chosen (QualCoder reads it as "ok").
-        dialogs.getOpenFileName = staticmethod(lambda *a, **k: (qdpx, "(*.qdpx *.QDPX)"))
-        window.refi_project_import()
-        qda = window.app.project_path
-        log.append(f"imported {Path(qdpx).name} into {qda}")
-        if not window.app.get_text_filenames():
-            raise SystemExit("QualCoder imported no text source:\n" + action_log())
+    def highlighted() -> list[dict[str, Any]]:
+        """For each coding, the characters QualCoder's coding editor colours for it."""
         editor = coding_dialog()
         shown: list[dict[str, Any]] = []
         for row in range(editor.ui.listWidget.count()):
             editor.ui.listWidget.setCurrentRow(row)
             QtWidgets.QApplication.processEvents()
             document = editor.ui.plainTextEdit.document()
-            for coding in editor.code_text:  # the positions QualCoder's highlight() colours
+            for coding in editor.code_text:  # the positions its highlight() colours
                 cursor = QtGui.QTextCursor(document)
                 cursor.setPosition(coding["pos0"])
                 cursor.setPosition(coding["pos1"], QtGui.QTextCursor.MoveMode.KeepAnchor)
@@ -268,23 +284,20 @@ def main(plan_path: str) -> int:
                         "editor_highlights": cursor.selectedText(),
                     }
                 )
-        if plan.get("screenshot"):
-            editor.ui.listWidget.setCurrentRow(
-                next(
-                    i
-                    for i in range(editor.ui.listWidget.count())
-                    if "Heihe" in editor.ui.listWidget.item(i).text()
-                )
-            )
+        if plan.get("screenshot"):  # to look at it: the file with the emoji
+            heihe = editor.ui.listWidget.findItems("Heihe", QtCore.Qt.MatchFlag.MatchContains)
+            editor.ui.listWidget.setCurrentItem(heihe[0])
             editor.resize(1200, 700)
             QtWidgets.QApplication.processEvents()
             editor.grab().save(plan["screenshot"])
-        return qda, shown
+        return shown
 
     if plan.get("reimport"):
-        qda, made = reimport(plan["reimport"])
+        qda = import_refi_project(plan["reimport"])
     else:
-        qda, made = code_in_editor()
+        qda = new_project_with_text(plan["text_file"])
+    made = code_in_editor(plan.get("codings") or [])
+    shown = highlighted()
 
     answers.append((RefiLineEndings, keep_line_endings))
     window.refi_project_export()
@@ -318,6 +331,7 @@ def main(plan_path: str) -> int:
         "code_text": codings,
         "sources": sources,
         "selections": made,
+        "editor_highlights": shown,
         "log": log,
         "failures": failures,
         "stubbed": stubbed,

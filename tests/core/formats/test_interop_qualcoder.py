@@ -163,9 +163,14 @@ def test_every_selection_after_an_emoji_is_repaired_by_name(tmp_path: Path, word
     assert any(f"'{words}'" in line for line in report.repaired)
 
 
-# -- roundtrip.qdpx: Claimdesk's export imported by QualCoder and exported again ----------------
+# -- roundtrip.qdpx: Claimdesk's export imported by QualCoder, coded there, exported ----------
 
 ROUNDTRIP = DATA / "roundtrip.qdpx"
+# Codings made in QualCoder's editor after its import of Claimdesk's export.
+ADDED_IN_QUALCODER = [
+    ("Ana", "Claim", "barter trade", "added in QualCoder, after the 🔫"),
+    ("Ben", "Source", "Heihe", ""),
+]
 
 
 def _roundtrip_root() -> etree._Element:
@@ -183,34 +188,50 @@ def test_the_roundtrip_fixture_went_through_qualcoder() -> None:
     guids = [e.get("guid") for e in root.iter() if e.get("guid")]
     assert guids and all(QUALCODER_GUID.fullmatch(g or "") for g in guids)
     # QualCoder owns the sources by a "default" user and moves colours onto its palette.
-    assert sorted(u.get("name") for u in root.iterfind("q:Users/q:User", Q)) == [
-        "Ana",
-        "Ben",
-        "default",
-    ]
+    users = {u.get("guid"): u.get("name") for u in root.iterfind("q:Users/q:User", Q)}
+    assert sorted(users.values()) == ["Ana", "Ben", "default"]
     codes = {c.get("name"): c.get("color") for c in root.iterfind(".//q:Code", Q)}
     roundtrip = json.loads((DATA / "roundtrip.json").read_text(encoding="utf-8"))
     assert codes == {c["name"]: c["color"] for c in roundtrip["code_name"]}
     assert codes["Claim"] != "#4e79a7"
-    # Its import counts code points, as Claimdesk wrote them; its editor counts UTF-16 units
-    # and so highlights other characters after an emoji.
+    # One source, two units: the selections QualCoder imported keep Claimdesk's code points,
+    # those made in its editor count UTF-16 units; each is named by its words.
+    source = next(
+        s for s in root.iterfind("q:Sources/q:TextSource", Q) if "Heihe" in s.get("name", "")
+    )
+    text = TEXTS[0]
+    units = text.encode("utf-16-le")
+    made_here = {(who, words) for who, _, words, _ in ADDED_IN_QUALCODER}
+    for selection in source.iterfind("q:PlainTextSelection", Q):
+        start, end = int(selection.get("startPosition", "")), int(selection.get("endPosition", ""))
+        key = (users[selection.get("creatingUser")], selection.get("name"))
+        if key in made_here:
+            assert units[2 * start : 2 * end].decode("utf-16-le") == key[1] != text[start:end]
+        else:
+            assert text[start:end] == key[1]
+    # Its editor counts UTF-16 units, and so highlights Claimdesk's spans off after an emoji.
     shown = {
         (h["coder"], h["seltext"]): h["editor_highlights"] for h in roundtrip["editor_highlights"]
     }
     assert shown[("Ana", "arms embargo")] == "he arms emba"
+    assert shown[("Ana", "barter trade")] == "barter trade"  # made in the editor
     assert shown[("Ana", "a Soviet official")] == "a Soviet official"  # no emoji before it
 
 
-def test_roundtrip_into_the_project_it_came_from_adds_nothing(tmp_path: Path) -> None:
+def test_roundtrip_into_the_project_it_came_from_adds_only_the_codings_made_in_qualcoder(
+    tmp_path: Path,
+) -> None:
     with Project.open(build(tmp_path / "interop.claimdesk")) as project:
-        before = _spans(project)
         labels = [(label.name, label.colour) for label in project.labels()]
         report = import_annotations(project, "qdpx", ROUNDTRIP)
-        assert _spans(project) == before == _interop_spans()
+        assert _spans(project) == sorted(_interop_spans() + ADDED_IN_QUALCODER)
         assert [(label.name, label.colour) for label in project.labels()] == labels
         assert len(project.documents()) == len(TEXTS)
-    assert report.annotations_added == 0
-    assert report.repaired == []
+    assert report.annotations_added == len(ADDED_IN_QUALCODER)
+    repaired = "\n".join(report.repaired)
+    assert len(report.repaired) == len(ADDED_IN_QUALCODER)
+    assert "'barter trade' at 109–121 (UTF-16) → 105–117" in repaired
+    assert "'Heihe' at 21–26 (UTF-16) → 18–23" in repaired
 
 
 def test_roundtrip_into_a_new_project_restores_every_span_annotator_and_note(
@@ -218,9 +239,9 @@ def test_roundtrip_into_a_new_project_restores_every_span_annotator_and_note(
 ) -> None:
     with Project.create(tmp_path / "new.claimdesk") as project:
         report = import_annotations(project, "qdpx", ROUNDTRIP)
-        assert _spans(project) == _interop_spans()
+        assert _spans(project) == sorted(_interop_spans() + ADDED_IN_QUALCODER)
         texts = sorted(project.document_text(d.id) for d in project.documents())
         assert texts == sorted(TEXTS)
         assert "default" not in {a.name for a in project.annotators()}
-    assert report.annotations_added == len(SPANS)
-    assert report.repaired == []
+    assert report.annotations_added == len(SPANS) + len(ADDED_IN_QUALCODER)
+    assert len(report.repaired) == len(ADDED_IN_QUALCODER)
