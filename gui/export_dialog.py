@@ -334,6 +334,11 @@ class ImportDialog(QDialog):
         self.source = _PathRow(self, saving=False, folder=folder or documents_folder())
         self.annotator = QLineEdit(annotator)
         self.annotator.setPlaceholderText("who made spans whose file names no one")
+        self.annotator.setToolTip(
+            "Spans the file credits to no one go to this annotator: also spans made in doccano, "
+            "whose export keeps Claimdesk's annotator field as it was. Spans Claimdesk exported "
+            "keep their own annotators, and in this project they are recognised and skipped."
+        )
         self.strict = QCheckBox("Refuse labels that are not in the codebook")
         self.offsets = QComboBox()
         for text, unit in OFFSET_CHOICES:

@@ -173,7 +173,7 @@ class MissingExtraError(FormatError):
     """The format needs an optional dependency that is not installed; says how to add it."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SpanIn:
     """One annotation as a file gives it, before it meets the project."""
 
@@ -186,6 +186,9 @@ class SpanIn:
     # A text the file gives the span that may be its quote, or may be a free name (REFI-QDA's
     # selection name): never a reason to refuse, only a witness for a UTF-16 repair.
     hint: str | None = None
+    # The Claimdesk annotation this span was exported as (Label Studio's result id
+    # "claimdesk-N", JSONL's per-span id): an import into that project recognises it by the id.
+    origin: int | None = None
 
 
 @dataclass
@@ -204,6 +207,9 @@ class DocumentIn:
     file_id: str | None = None
     # what the file holds that Claimdesk cannot (one sentence each), shown after the import
     not_imported: list[str] = field(default_factory=list)
+    # spans Claimdesk exported into this file that an editor has since deleted or dropped (one
+    # sentence each): the import leaves them as they are in the project and says so
+    missing: list[str] = field(default_factory=list)
 
 
 # -- helpers shared by the format modules --------------------------------------------------------

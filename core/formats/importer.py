@@ -70,6 +70,8 @@ class ImportAnnotationsReport:
     # Spans whose offsets counted UTF-16 code units, moved onto the text the file states.
     repaired: list[str] = field(default_factory=list)
     offsets: str = ""  # how the offsets were read, when the file's texts made it matter
+    # Spans exported from Claimdesk into the file that an editor has since deleted or dropped.
+    missing: list[str] = field(default_factory=list)
     changes: Changes = field(default_factory=Changes)
 
     def summary(self) -> str:
@@ -96,6 +98,15 @@ class ImportAnnotationsReport:
             lines.extend(f"- {item}" for item in self.repaired[:REPAIRS_SHOWN])
             if len(self.repaired) > REPAIRS_SHOWN:
                 lines.append(f"- … and {len(self.repaired) - REPAIRS_SHOWN} more")
+        if self.missing:
+            lines.append(
+                f"No longer in the file ({len(self.missing)}): spans exported from Claimdesk"
+                " that an editor has since deleted or dropped. An import only adds, so where the"
+                " project has them it keeps them:"
+            )
+            lines.extend(f"- {item}" for item in self.missing[:REPAIRS_SHOWN])
+            if len(self.missing) > REPAIRS_SHOWN:
+                lines.append(f"- … and {len(self.missing) - REPAIRS_SHOWN} more")
         if self.not_imported:
             lines.append(f"Not imported ({len(self.not_imported)}):")
             lines.extend(f"- {item}" for item in self.not_imported)
@@ -165,6 +176,7 @@ def import_annotations(
     for done, (doc, reading) in enumerate(zip(documents, readings, strict=True), start=1):
         where = printable(doc.where)
         report.not_imported.extend(doc.not_imported)
+        report.missing.extend(doc.missing)
         try:
             digest = sha256_text(doc.text)
         except UnicodeEncodeError:
@@ -220,11 +232,14 @@ def import_annotations(
                     "end": span.end,
                     "quote": quote,
                     "note": span.note,
+                    "origin": span.origin,
                 }
             )
         check_progress(progress, done, total)
 
     planned = _drop_existing(project, planned, known_labels, known_annotators, report)
+    used = {item["annotator"] for item in planned}
+    new_annotators = [name for name in new_annotators if name in used]
     report.documents_added = len(new_docs)
     report.documents_matched = len(matched)
     report.labels_added = [label.name for label in new_labels.values()]
@@ -453,21 +468,26 @@ def _drop_existing(
     annotators: dict[str, int],
     report: ImportAnnotationsReport,
 ) -> list[dict[str, Any]]:
-    """Leave out spans the project already holds (same document, annotator, label and place)."""
+    """Leave out spans the project already holds: the same document, annotator, label and place,
+    or the annotation the file says the span was exported as, still on the same words and label
+    (whoever the file now credits: an editor names its own user as the annotator)."""
     document_ids = {p["document_id"] for p in planned if "document_id" in p}
     if not document_ids:
         return planned
-    label_ids, existing = existing_spans(project, document_ids)
+    existing = existing_spans(project, document_ids)
     kept = []
     for item in planned:
-        key = (
-            item.get("document_id"),
-            annotators.get(item["annotator"]),
-            label_ids.get(item["label"].casefold()),
+        label = existing.label_ids.get(item["label"].casefold())
+        document = item.get("document_id")
+        key = (document, annotators.get(item["annotator"]), label, item["start"], item["end"])
+        origin = item.get("origin")
+        same = origin is not None and existing.by_id.get(origin) == (
+            document,
+            label,
             item["start"],
             item["end"],
         )
-        if key in existing:
+        if same or key in existing.keys:
             report.annotations_skipped += 1
         else:
             kept.append(item)

@@ -7,10 +7,17 @@ per-user export gives it. A document no selected annotator touched still gets on
 
     {"id": 12, "title": "...", "source": "...", "date": "", "meta": {...},
      "annotator": "Ana", "text": "...", "label": [[0, 5, "Claim"]],
-     "spans": [{"id": 7, "note": "..."}]}
+     "spans": [{"id": 7, "start": 0, "end": 5, "label": "Claim", "note": "..."}]}
 
-``label`` is the doccano shape; ``spans`` carries our per-span id and note, in the same order
-as ``label`` (kept apart so that doccano and `datasets` see the plain doccano shape).
+``label`` is the doccano shape; ``spans`` carries our per-span id and note, each keyed by the
+span it belongs to (start, end, label), kept apart so that doccano and `datasets` see the plain
+doccano shape. doccano copies fields it does not know (``spans``, ``annotator``) into its export
+unchanged, so after an edit in doccano they are stale: the reader matches each of ``label`` to
+its entry by (start, end, label), never by position. A span with an entry is the annotator's
+(with its note and id); one without was added in the editor and goes to the import's annotator;
+an entry without a span was deleted in the editor (or dropped by doccano, which keeps no
+overlapping spans unless its project allows them) and is reported. Files written before the
+entries were keyed (``{"id", "note"}`` in the order of ``label``) still read when the counts agree.
 The reader also accepts doccano's ``entities: [{start_offset, end_offset, label}]`` shape.
 """
 
@@ -19,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +70,8 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
             dumps = json.JSONEncoder(ensure_ascii=False).encode
             for done, doc in enumerate(source.documents(), start=1):
                 for annotator, spans in spans_by_annotator(doc.spans) or _NO_SPANS:
+                    # Unpacked once: a named tuple's fields by name cost twice as much.
+                    rows = [(i, a, b, lab, n, q) for i, a, b, lab, _w, n, q, _c, _u in spans]
                     line = {
                         "id": doc.id,
                         "title": doc.title,
@@ -70,20 +80,24 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                         "meta": doc.meta,
                         "annotator": annotator,
                         "text": doc.text,
-                        "label": [[s.start, s.end, s.label] for s in spans],
-                        "spans": [{"id": s.id, "note": s.note} for s in spans],
+                        "label": [[a, b, lab] for _i, a, b, lab, _n, _q in rows],
+                        "spans": [
+                            {"id": i, "start": a, "end": b, "label": lab, "note": n}
+                            for i, a, b, lab, n, _q in rows
+                        ],
                     }
                     handle.write(dumps(line))
                     handle.write("\n")
+                    who = annotator or ""
                     written.add(
                         f"{doc.id}/{annotator}",
-                        [(annotator or "", s.label, s.start, s.end, s.quote) for s in spans],
+                        [(who, lab, a, b, q) for _i, a, b, lab, _n, q in rows],
                     )
                     report.spans += len(spans)
                 report.wrote_document(len(doc.spans))
                 check_progress(progress, done, total)
         read_back = SpanDigest()
-        for doc_in in iter_read(temp, shown=out):
+        for doc_in in iter_read(temp, shown=out, ours=False):
             annotator = doc_in.spans[0].annotator if doc_in.spans else None
             key = f"{doc_in.file_id}/{annotator}"
             read_back.add_read(key, doc_in)
@@ -101,8 +115,11 @@ def read(path: Path) -> list[DocumentIn]:
     return list(iter_read(path))
 
 
-def iter_read(path: Path, shown: Path | None = None) -> Iterator[DocumentIn]:
+def iter_read(path: Path, shown: Path | None = None, ours: bool = True) -> Iterator[DocumentIn]:
     """Documents one line at a time, as the file gives them.
+
+    ``ours=False`` skips Claimdesk's per-span entries (ids and notes): an export's read-back
+    compares spans only.
 
     Only a regular file is read, one bounded line at a time: the whole file holds at most
     MAX_DATASET_BYTES and MAX_JSONL_ITEMS, each line at most MAX_JSON_ITEMS.
@@ -147,10 +164,10 @@ def iter_read(path: Path, shown: Path | None = None) -> Iterator[DocumentIn]:
                         shown, f"holds more than {MAX_JSONL_ITEMS:,} JSON items (the limit)", where
                     )
                 item = load_json(piece, shown, where, items=items)
-                yield _document(item, shown, where)
+                yield _document(item, shown, where, ours)
 
 
-def _document(item: Any, path: Path, where: str) -> DocumentIn:
+def _document(item: Any, path: Path, where: str, ours: bool = True) -> DocumentIn:
     if not isinstance(item, dict):
         raise FormatError(path, "expected a JSON object with a 'text' field", where)
     text = item.get("text", item.get("data"))
@@ -164,8 +181,7 @@ def _document(item: Any, path: Path, where: str) -> DocumentIn:
         entries = item.get("label", item.get("labels"))
         if not isinstance(entries, list):
             raise FormatError(path, "'label' must be a list of [start, end, label]", where)
-        notes = _notes(item.get("spans"), len(entries), path, where)
-        for entry, note in zip(entries, notes, strict=True):
+        for entry in entries:
             if type(entry) is not list or len(entry) != 3:
                 raise FormatError(path, f"{shown_value(entry)} is not [start, end, label]", where)
             start, end, label = entry
@@ -173,7 +189,7 @@ def _document(item: Any, path: Path, where: str) -> DocumentIn:
                 start, end = _offset(start, path, where), _offset(end, path, where)
             if type(label) is not str or not label.strip():
                 label = _label(label, path, where)
-            spans.append(SpanIn(start, end, label, annotator, note))
+            spans.append(SpanIn(start, end, label, annotator))
     elif "entities" in item:
         entries = item["entities"]
         if not isinstance(entries, list):
@@ -193,7 +209,7 @@ def _document(item: Any, path: Path, where: str) -> DocumentIn:
     file_id = item.get("id")
     title = item.get("title")
     source = item.get("source")
-    return DocumentIn(
+    doc = DocumentIn(
         text=text,
         spans=spans,
         title=title if isinstance(title, str) else None,
@@ -202,21 +218,91 @@ def _document(item: Any, path: Path, where: str) -> DocumentIn:
         where=where,
         file_id=None if file_id is None else str(file_id),
     )
+    if ours and item.get("spans") is not None and ("label" in item or "labels" in item):
+        _match_ours(doc, item["spans"], annotator)
+    return doc
 
 
-def _notes(ours: Any, count: int, path: Path, where: str) -> list[str]:
-    """The notes of our own "spans" list (parallel to "label"); empty notes without one."""
-    if ours is None:
-        return [""] * count
-    if not isinstance(ours, list) or len(ours) != count:
-        raise FormatError(path, "'spans' must list one entry for each of 'label'", where)
-    notes = []
-    for entry in ours:
-        note = entry.get("note", "") if isinstance(entry, dict) else None
-        if not isinstance(note, str):
-            raise FormatError(path, "each of 'spans' must be an object with a text 'note'", where)
-        notes.append(note)
-    return notes
+Key = tuple[int, int, str]
+
+
+def _match_ours(doc: DocumentIn, ours: Any, annotator: str | None) -> None:
+    """Give each span its entry in Claimdesk's per-span list ``ours``, matched by the span.
+
+    A span whose entry is there keeps the line's annotator and takes the entry's note and id; a
+    span without one was added in an editor and goes to the import's annotator (None here); an
+    entry without a span is listed in ``doc.missing``. A list that cannot be matched (not a list,
+    or the older unkeyed entries in a number that differs from the spans') is reported in
+    ``doc.not_imported`` and its notes are left out: never a reason to refuse the file.
+    """
+    where = doc.where
+    if not isinstance(ours, list) or not all(isinstance(entry, dict) for entry in ours):
+        doc.not_imported.append(
+            f"{where}: 'spans' is not a list of objects, so its notes and ids were left out"
+        )
+        return
+    keyed = [_key(entry) for entry in ours]
+    if ours and all(key is None for key in keyed):  # written before the entries were keyed
+        if len(ours) != len(doc.spans):
+            doc.not_imported.append(
+                f"{where}: 'spans' lists {len(ours)} entries for {len(doc.spans)} spans and does"
+                " not say which is which (edited elsewhere), so its notes were left out"
+            )
+            return
+        keyed = [(s.start, s.end, s.label) for s in doc.spans]
+    entries: dict[Key, list[dict[str, Any]]] = {}
+    unreadable = 0
+    for key, entry in zip(keyed, ours, strict=True):
+        if key is None:
+            unreadable += 1
+        else:
+            entries.setdefault(key, []).append(entry)
+    matched: list[SpanIn] = []
+    for span in doc.spans:
+        found = entries.get((span.start, span.end, span.label))
+        if not found:
+            matched.append(replace(span, annotator=None))  # added in an editor
+            continue
+        entry = found.pop(0)
+        note = entry.get("note", "")
+        ident = entry.get("id")
+        matched.append(
+            replace(
+                span,
+                note=note if isinstance(note, str) else "",
+                origin=ident if type(ident) is int else None,
+            )
+        )
+    doc.spans = matched
+    if unreadable:
+        doc.not_imported.append(
+            f"{where}: {unreadable} of 'spans' name no span (start, end, label), so their notes"
+            " were left out"
+        )
+    gone = sorted(key for key, left in entries.items() for _ in left)
+    if not gone:
+        return
+    taken = [(s.start, s.end) for s in doc.spans]
+    who = f" by {shown_value(annotator)}" if annotator else ""
+    for start, end, label in gone:
+        quote = doc.text[start:end] if 0 <= start < end <= len(doc.text) else ""
+        overlaps = any(a < end and start < b for a, b in taken)
+        doc.missing.append(
+            f"{where}: {shown_value(quote)} ({label}, {start}–{end}){who}"
+            + (
+                " overlaps another span: doccano drops overlapping spans unless its project"
+                " allows them ('Allow overlapping spans' when the project is created)"
+                if overlaps
+                else ""
+            )
+        )
+
+
+def _key(entry: dict[str, Any]) -> Key | None:
+    start, end, label = entry.get("start"), entry.get("end"), entry.get("label")
+    if type(start) is int and type(end) is int and isinstance(label, str):
+        return start, end, label
+    return None
 
 
 def _offset(value: Any, path: Path, where: str) -> int:

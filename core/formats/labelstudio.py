@@ -6,6 +6,15 @@ one region per span: ``{"id", "from_name": "label", "to_name": "text", "type": "
 "value": {"start", "end", "text", "labels": [name]}}``; a note goes in the region's
 ``meta.text`` (Label Studio's per-region note). The annotator's name is in the annotation's
 ``created_username`` (Label Studio fills that field in its own exports).
+
+Label Studio ignores ``created_username`` on import (every annotation becomes the importing
+user's, and ``completed_by`` must name an existing user or the import fails, so it is not
+written), but it keeps the task's ``data`` and each region's id. So ``data.claimdesk_spans``
+maps each region id (``claimdesk-<annotation id>``) to the span it was exported as: annotator,
+start, end, label. Reading back, a region whose id and span match its entry is that annotator's
+(and, in the project it came from, the very annotation: never added twice); a region without
+one was made or changed in Label Studio and is its user's (``completed_by``/``created_username``
+of its export); an entry without its region was deleted there and is reported.
 ``<out stem>.labeling-config.xml`` beside it is the matching ``<View>`` with one ``<Label>``
 per codebook entry and its colour; paste it into the project's Labeling Interface before
 importing the tasks.
@@ -20,6 +29,7 @@ emoji by one (label-studio issue 1347).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
@@ -84,6 +94,15 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                         "title": doc.title,
                         "source": doc.source,
                         "claimdesk_id": doc.id,
+                        "claimdesk_spans": {
+                            f"claimdesk-{s.id}": {
+                                "annotator": s.annotator,
+                                "start": s.start,
+                                "end": s.end,
+                                "label": s.label,
+                            }
+                            for s in doc.spans
+                        },
                     },
                     "annotations": [
                         {
@@ -150,6 +169,8 @@ def _task(task: Any, path: Path, where: str, skipped: dict[str, int]) -> Documen
     text = data.get("text")
     if not isinstance(text, str):
         raise FormatError(path, "the task has no data.text string", where)
+    ours = _exported_spans(data.get("claimdesk_spans"))
+    seen: set[str] = set()
     spans: list[SpanIn] = []
     entries = task.get("annotations") or task.get("completions") or task.get("predictions") or []
     if not isinstance(entries, list):
@@ -157,11 +178,7 @@ def _task(task: Any, path: Path, where: str, skipped: dict[str, int]) -> Documen
     for entry in entries:
         if not isinstance(entry, dict) or not isinstance(entry.get("result", []), list):
             raise FormatError(path, "an annotation needs a 'result' list", where)
-        who = entry.get("created_username")
-        annotator = who if isinstance(who, str) and who.strip() else None
-        if annotator is None and isinstance(entry.get("completed_by"), dict):
-            email = entry["completed_by"].get("email")
-            annotator = email if isinstance(email, str) else None
+        annotator = _user(entry)
         for region in entry.get("result", []):
             if not isinstance(region, dict):
                 raise FormatError(path, "each of an annotation's 'result' must be an object", where)
@@ -191,20 +208,28 @@ def _task(task: Any, path: Path, where: str, skipped: dict[str, int]) -> Documen
             ):
                 raise FormatError(path, "a region's 'meta.text' must be a list of notes", where)
             note = "\n".join(notes or ())
+            ident = region.get("id")
+            origin = _origin(ident)
             for label in labels:
+                who = annotator
+                exported = ours.get(ident) if isinstance(ident, str) else None
+                if exported is not None and exported[1:] == (start, end, label):
+                    who = exported[0]  # the span as Claimdesk exported it
+                    seen.add(ident)  # type: ignore[arg-type]
                 spans.append(
                     SpanIn(
                         start,  # type: ignore[arg-type]
                         end,  # type: ignore[arg-type]
                         label,
-                        annotator,
+                        who,
                         note,
                         quote if isinstance(quote, str) else None,
+                        origin=origin,
                     )
                 )
     title = data.get("title")
     file_id = data.get("claimdesk_id", task.get("id"))
-    return DocumentIn(
+    doc = DocumentIn(
         text=text,
         spans=spans,
         title=title if isinstance(title, str) else None,
@@ -212,3 +237,70 @@ def _task(task: Any, path: Path, where: str, skipped: dict[str, int]) -> Documen
         where=where,
         file_id=None if file_id is None else str(file_id),
     )
+    for ident, (who, start, end, label) in ours.items():
+        if ident not in seen:
+            quote = text[start:end] if 0 <= start < end <= len(text) else ""
+            doc.missing.append(
+                f"{where}: {shown_value(quote)} ({label}, {start}–{end}) by {shown_value(who)}"
+                " was deleted or changed in the editor"
+            )
+    return doc
+
+
+_ORIGIN = re.compile(r"claimdesk-([0-9]{1,18})")
+# What Label Studio writes as created_username: "[first [last]] email, user id".
+_LS_USER = re.compile(r"\s*(.*?)\s*(\S+@\S+)?,\s*([0-9]+)\s*")
+
+
+def _origin(ident: Any) -> int | None:
+    """The annotation id in a region id Claimdesk wrote ("claimdesk-12"), or None."""
+    match = _ORIGIN.fullmatch(ident) if isinstance(ident, str) else None
+    return int(match.group(1)) if match else None
+
+
+def _exported_spans(value: Any) -> dict[str, tuple[str, int, int, str]]:
+    """``data.claimdesk_spans`` as region id -> (annotator, start, end, label); entries that do
+    not have that shape are left out (a task edited by hand still reads)."""
+    if not isinstance(value, dict):
+        return {}
+    spans = {}
+    for ident, entry in value.items():
+        if not isinstance(entry, dict):
+            continue
+        who, start, end, label = (entry.get(k) for k in ("annotator", "start", "end", "label"))
+        if (
+            isinstance(who, str)
+            and who.strip()
+            and type(start) is int
+            and type(end) is int
+            and isinstance(label, str)
+        ):
+            spans[ident] = (who, start, end, label)
+    return spans
+
+
+def _user(entry: dict[str, Any]) -> str | None:
+    """Who made an annotation, as the file names them, or None (the import's annotator).
+
+    Claimdesk writes the annotator's name as ``created_username``; Label Studio writes
+    "first last email, id" there (the id is ``completed_by``) and, expanded, ``completed_by``
+    as an object with the email and names: the person's name when set, else the email.
+    """
+    person = entry.get("completed_by")
+    if isinstance(person, dict):
+        names = [person.get(k) for k in ("first_name", "last_name")]
+        name = " ".join(n.strip() for n in names if isinstance(n, str) and n.strip())
+        email = person.get("email")
+        if name or (isinstance(email, str) and email.strip()):
+            return name or str(email).strip()
+    who = entry.get("created_username")
+    if not isinstance(who, str) or not who.strip():
+        return None
+    match = _LS_USER.fullmatch(who)
+    written_by_label_studio = match is not None and (
+        int(match.group(3)) == person if type(person) is int else bool(match.group(2))
+    )
+    if match and written_by_label_studio:
+        name, email = match.group(1), match.group(2)
+        return name or email or f"Label Studio user {match.group(3)}"
+    return who

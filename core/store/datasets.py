@@ -50,17 +50,30 @@ def import_keys(project: Project) -> ImportKeys:
 SpanKey = tuple[int, int, int, int, int]  # document id, annotator id, label id, start, end
 
 
-def existing_spans(
-    project: Project, document_ids: Iterable[int]
-) -> tuple[dict[str, int], set[SpanKey]]:
-    """Label ids by casefolded name, and the span keys already in these documents."""
+@dataclass
+class ExistingSpans:
+    """What an import checks its spans against, in the documents it matched."""
+
+    label_ids: dict[str, int]  # casefolded label name -> label id
+    keys: set[SpanKey]
+    # annotation id -> (document id, label id, start, end): a file that names the annotation
+    # a span was exported as (Label Studio's "claimdesk-N", JSONL's span id) is checked by it
+    by_id: dict[int, tuple[int, int, int, int]]
+
+
+def existing_spans(project: Project, document_ids: Iterable[int]) -> ExistingSpans:
+    """Label ids by casefolded name, and the spans already in these documents."""
     a, lab = annotation_table, label_table
-    query = select(a.c.document_id, a.c.annotator_id, a.c.label_id, a.c.start, a.c.end)
+    query = select(a.c.id, a.c.document_id, a.c.annotator_id, a.c.label_id, a.c.start, a.c.end)
     query = query.where(a.c.document_id.in_(list(document_ids)))
+    keys: set[SpanKey] = set()
+    by_id: dict[int, tuple[int, int, int, int]] = {}
     with project.reading() as conn:
         label_ids = {n.casefold(): i for i, n in conn.execute(select(lab.c.id, lab.c.name))}
-        existing: set[SpanKey] = {(r[0], r[1], r[2], r[3], r[4]) for r in conn.execute(query)}
-    return label_ids, existing
+        for ident, document, annotator, label, start, end in conn.execute(query):
+            keys.add((document, annotator, label, start, end))
+            by_id[ident] = (document, label, start, end)
+    return ExistingSpans(label_ids, keys, by_id)
 
 
 @dataclass

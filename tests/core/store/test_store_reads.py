@@ -100,10 +100,12 @@ def test_import_keys_and_existing_spans(filled) -> None:
     assert keys.labels == {name.casefold(): name for name in labels}
     assert keys.annotators == people
     assert keys.last_position == max(label.position for label in project.labels())
-    label_ids, existing = datasets.existing_spans(project, [docs[1]])
-    assert label_ids == {name.casefold(): i for name, i in labels.items()}
+    existing = datasets.existing_spans(project, [docs[1]])
+    assert existing.label_ids == {name.casefold(): i for name, i in labels.items()}
     second = list(labels.values())[1]
-    assert existing == {(docs[1], people["Ana"], second, 0, 5)}
+    assert existing.keys == {(docs[1], people["Ana"], second, 0, 5)}
+    (ident,) = [a.id for a in project.annotations(docs[1], None)]
+    assert existing.by_id == {ident: (docs[1], second, 0, 5)}
 
 
 def test_stream_documents_in_the_order_given_with_sorted_named_spans(filled) -> None:
