@@ -199,7 +199,7 @@ def import_annotations(
                 )
         for original in doc.spans:
             span = _read_offsets(doc.text, original, unit, reading, path, where, report)
-            quote = _quote(doc.text, span, path, where)
+            quote = _quote(doc.text, span, path, where, unit != "utf16" and reading.differs)
             position = _plan_label(
                 span.label, None, known_labels, new_labels, strict, path, where, position
             )
@@ -289,8 +289,12 @@ def _span_name(span: SpanIn) -> str:
     return f"the span {shown_value(span.start)}–{shown_value(span.end)}"
 
 
-def _quote(text: str, span: SpanIn, path: Path, where: str) -> str:
-    """The text the span covers, after checking its offsets and any quote the file states."""
+def _quote(text: str, span: SpanIn, path: Path, where: str, may_be_utf16: bool = False) -> str:
+    """The text the span covers, after checking its offsets and any quote the file states.
+
+    ``may_be_utf16``: the text has characters outside the BMP and the offsets were read as code
+    points; a span past the end that states no text then says how to read UTF-16 offsets.
+    """
     if not span.start < span.end:
         raise FormatError(
             path,
@@ -301,7 +305,13 @@ def _quote(text: str, span: SpanIn, path: Path, where: str) -> str:
     if span.start < 0 or span.end > len(text):
         raise FormatError(
             path,
-            f"{_span_name(span)} lies outside the text (0–{len(text)} characters)",
+            f"{_span_name(span)} lies outside the text (0–{len(text)} characters)"
+            + (
+                "; if the file counts UTF-16 code units (doccano's browser editor does), import"
+                " with --offsets auto ('detect from word boundaries')"
+                if may_be_utf16 and span.quote is None and span.hint is None
+                else ""
+            ),
             where,
         )
     quote = text[span.start : span.end]

@@ -190,3 +190,12 @@ def test_default_project_export_explains_the_lost_overlapping_span(source: Proje
     assert "'arms embargo' (Claim, 78–90) by 'Ben'" in report.missing[0]
     assert "Allow overlapping spans" in report.missing[0]
     assert f"- {report.missing[0]}" in report.summary()
+
+
+def test_edited_export_read_as_code_points_says_how_to_read_it(source: Project) -> None:
+    """doccano put "200,000 men" past the end in code points: the refusal says what to do."""
+    from claimdesk.core.formats.base import FormatError
+
+    with pytest.raises(FormatError, match=r"lies outside the text .*--offsets auto"):
+        import_annotations(source, "jsonl", EDITED, annotator=DOCCANO_USER)
+    assert spans_of(source) == source_spans()
