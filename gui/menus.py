@@ -126,7 +126,7 @@ def build(window: MainWindow) -> WindowActions:
         "&Import articles…",
         window.import_files,
         "Ctrl+I",
-        "Import articles: text files and web pages",
+        "Import articles: text files, web pages and Word documents",
     )
     import_folder = _action(
         window,

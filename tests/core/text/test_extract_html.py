@@ -25,13 +25,8 @@ from claimdesk.core.text.textio import (
     read_article,
 )
 
-from .pages import DEBRIS, NEWS_PARAGRAPHS, news_page
+from .pages import DEBRIS, NEWS_PARAGRAPHS, PNG, news_page
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
 FIGURE_AND_TABLE = (
     '<figure><img src="bear.jpg" alt="A bear"><figcaption>A bear.</figcaption></figure>'
     "<table><tr><th>Year</th><th>Bears</th></tr><tr><td>2023</td><td>15</td></tr>"

@@ -1,0 +1,43 @@
+"""Office documents and e-books are ZIP archives: they are checked against zip bombs before a
+library unpacks them (entry count, sizes and compression ratio, as zipfile enforces each entry's
+declared size on the bytes that come out)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from claimdesk.core.text.extract import ExtractError
+
+__all__ = ["MAX_ENTRIES", "MAX_UNPACKED", "check_zip"]
+
+MAX_ENTRIES = 10_000
+MAX_UNPACKED = 256 * 1024**2  # all entries together, unpacked
+_MAX_RATIO = 200  # unpacked / packed, once an entry passes _RATIO_FLOOR
+_RATIO_FLOOR = 1024**2
+
+
+def check_zip(data: bytes, kind: str) -> zipfile.ZipFile:
+    """The archive, opened, once it is bounded; ``kind`` names the format in messages
+    ("a Word document (.docx)")."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise ExtractError(f"is not {kind}: it is not a ZIP archive") from None
+    entries = archive.infolist()
+    if len(entries) > MAX_ENTRIES:
+        raise ExtractError(f"is refused: it holds {len(entries):,} parts (limit {MAX_ENTRIES:,})")
+    total = 0
+    for info in entries:
+        if info.flag_bits & 0x1:
+            raise ExtractError("is encrypted (protected by a password): save it without one")
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > _RATIO_FLOOR and ratio > _MAX_RATIO:
+            raise ExtractError(
+                f"is refused: part {info.filename[:100]!r} is compressed {ratio:,.0f} times "
+                f"(limit {_MAX_RATIO}), as a zip bomb is"
+            )
+    if total > MAX_UNPACKED:
+        raise ExtractError(f"is refused: it unpacks to {total:,} bytes (limit {MAX_UNPACKED:,})")
+    return archive
