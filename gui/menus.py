@@ -126,7 +126,7 @@ def build(window: MainWindow) -> WindowActions:
         "&Import articles…",
         window.import_files,
         "Ctrl+I",
-        "Import articles: text files, web pages and Word documents",
+        "Import articles: text files, web pages, Word and ODT documents",
     )
     import_folder = _action(
         window,

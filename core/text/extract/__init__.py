@@ -59,4 +59,5 @@ EXTRACTORS: dict[str, Extractor] = {
     ".mhtml": _lazy("html", "extract_mhtml_file"),
     ".mht": _lazy("html", "extract_mhtml_file"),
     ".docx": _lazy("docx", "extract_docx"),
+    ".odt": _lazy("odt", "extract_odt"),
 }
