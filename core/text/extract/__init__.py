@@ -60,4 +60,5 @@ EXTRACTORS: dict[str, Extractor] = {
     ".mht": _lazy("html", "extract_mhtml_file"),
     ".docx": _lazy("docx", "extract_docx"),
     ".odt": _lazy("odt", "extract_odt"),
+    ".rtf": _lazy("rtf", "extract_rtf"),
 }
