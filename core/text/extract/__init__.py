@@ -61,4 +61,5 @@ EXTRACTORS: dict[str, Extractor] = {
     ".docx": _lazy("docx", "extract_docx"),
     ".odt": _lazy("odt", "extract_odt"),
     ".rtf": _lazy("rtf", "extract_rtf"),
+    ".epub": _lazy("epub", "extract_epub"),
 }

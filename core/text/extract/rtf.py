@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from claimdesk.core.text.extract import Extracted, ExtractError
-from claimdesk.core.text.extract.html import plural
+from claimdesk.core.text.extract.html import left_out
 
 __all__ = ["extract_rtf"]
 
@@ -68,12 +68,7 @@ def extract_rtf(data: bytes, path: Path) -> Extracted:
     if rows:
         paragraphs.append("\n".join(row for row in rows if row))
         tables += 1
-    dropped = []
-    pictures = source.count("\\shppict") or source.count("\\pict")
-    if pictures:
-        dropped.append(plural(pictures, "image"))
-    if tables:
-        dropped.append(f"{plural(tables, 'table')} flattened (a row a line, cells split by ' | ')")
+    dropped = left_out(source.count("\\shppict") or source.count("\\pict"), tables)
     return Extracted(text="\n\n".join(p for p in paragraphs if p), meta=meta, dropped=dropped)
 
 
