@@ -79,10 +79,12 @@ def read_page(data: bytes | str, *, url: str | None = None) -> Page:
     if not data.strip():
         raise ExtractError("is empty")
     try:
-        document = trafilatura.bare_extraction(data, **options)
+        document = trafilatura.bare_extraction(_tree(data), **options)
         if document is None or not _has_text(document):
             # A short page (a note, a letter) is below the precision threshold: ask again.
-            document = trafilatura.bare_extraction(data, favor_recall=True, **options)
+            document = trafilatura.bare_extraction(_tree(data), favor_recall=True, **options)
+    except ExtractError:
+        raise
     except Exception as error:  # trafilatura and lxml raise many kinds on broken markup.
         raise ExtractError(f"could not be read as a web page ({_what(error)})") from None
     if not isinstance(document, Document) or not _has_text(document):
@@ -114,16 +116,12 @@ def read_whole_page(data: bytes | str) -> Page:
     pages, which drops a chapter's heading and flattens short chapters."""
     from trafilatura.htmlprocessing import convert_tags, tree_cleaning
     from trafilatura.settings import Extractor
-    from trafilatura.utils import load_html
 
     if not data.strip():
         raise ExtractError("is empty")
     options = Extractor(tables=True, images=True, comments=False, formatting=False, links=False)
     try:
-        tree = load_html(data)
-        if tree is None:
-            raise ExtractError(NO_ARTICLE)
-        tree = convert_tags(tree_cleaning(tree, options), options)
+        tree = convert_tags(tree_cleaning(_tree(data), options), options)
     except ExtractError:
         raise
     except Exception as error:
@@ -137,6 +135,41 @@ def read_whole_page(data: bytes | str) -> Page:
     images = sum(1 for _ in body.iter("graphic", "img"))
     tables = sum(1 for _ in body.iter("table"))
     return Page(text=text, meta={}, images=images, tables=tables)
+
+
+_WHOLE_PAGE = re.compile(rb"<(html|body|head)[\s>]|<!doctype", re.I)
+
+
+def _tree(data: bytes | str) -> Any:
+    """The page parsed by trafilatura's loader, for one extraction (it changes the tree).
+
+    A fragment (HTML from the clipboard: "<p>…</p>") is wrapped in a page first, since the
+    loader takes a lone block for something that is not HTML. A <time> inside a sentence
+    ("met on <time>Monday</time> at…") becomes a <span>: trafilatura drops <time> elements,
+    and with them the words of the sentence; a <time> on its own (a dateline) is left for the
+    date in the metadata.
+    """
+    from trafilatura.utils import load_html
+
+    head = data[:4096].encode("utf-8", "replace") if isinstance(data, str) else data[:4096]
+    if not _WHOLE_PAGE.search(head):
+        data = (
+            ("<html><body>" + data + "</body></html>")
+            if isinstance(data, str)
+            else (b"<html><body>" + data + b"</body></html>")
+        )
+    tree = load_html(data)
+    if tree is None:
+        raise ExtractError(NO_ARTICLE)
+    for element in list(tree.iter("time")):
+        parent = element.getparent()
+        if parent is None:
+            continue
+        before = element.getprevious()
+        words_before = (before.tail if before is not None else parent.text) or ""
+        if words_before.strip() or (element.tail or "").strip():
+            element.tag = "span"
+    return tree
 
 
 def left_out(images: int, tables: int) -> list[str]:

@@ -273,3 +273,24 @@ def test_html_is_escaped_text_never_markup(tmp_path: Path) -> None:
     assert html.escape(sentence) in page
     article = read_article(write(tmp_path / "b.html", page))
     assert sentence in article.text.split("\n\n")
+
+
+def test_dates_and_times_inside_a_sentence_keep_their_words() -> None:
+    """trafilatura drops <time> elements: inside a sentence, the words are kept all the same."""
+    sentence = (
+        'The wardens met on <time datetime="2024-03-04">Monday 4 March</time> at the harbour '
+        "office and agreed on a count with <small>two</small> <mark>volunteers</mark>."
+    )
+    extracted = extract_html(news_page(extra=f"<p>{sentence}</p>"))
+    assert (
+        "The wardens met on Monday 4 March at the harbour office and agreed on a count with "
+        "two volunteers." in extracted.text.split("\n\n")
+    )
+    assert extracted.meta["date"] == "2024-03-05"
+
+
+def test_a_short_page_and_a_pasted_fragment_keep_their_paragraphs() -> None:
+    short = "<html><head><title>Note</title></head><body><h1>Ice</h1><p>It froze.</p></body></html>"
+    assert extract_html(short).text == "Ice\n\nIt froze."
+    fragment = "<p>Pasted words from a page.</p><p>A second paragraph.</p>"
+    assert extract_html(fragment).text == "Pasted words from a page.\n\nA second paragraph."
