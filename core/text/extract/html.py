@@ -178,7 +178,7 @@ def left_out(images: int, tables: int) -> list[str]:
     if images:
         dropped.append(plural(images, "image"))
     if tables:
-        dropped.append(f"{plural(tables, 'table')} flattened (a row a line, cells split by ' | ')")
+        dropped.append(f"{plural(tables, 'table')} flattened")
     return dropped
 
 

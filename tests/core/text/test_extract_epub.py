@@ -77,7 +77,7 @@ def test_an_epub_reads_its_chapters_in_reading_order_with_metadata(tmp_path: Pat
         "date": "2024-03-05",
     }
     assert article.dropped == (
-        "1 table flattened (a row a line, cells split by ' | ')",
+        "1 table flattened",
         "1 page without text (a cover, a title page)",
     )
 
