@@ -185,7 +185,10 @@ def left_out(images: int, tables: int) -> list[str]:
 def extract_html_file(data: bytes, path: Path) -> Extracted:
     """A saved web page (.html, .htm; "Web page, complete" leaves its pictures in a folder
     beside it, which holds nothing of the text)."""
-    saved_from = _SAVED_FROM.search(data[:4096])
+    head = data[:4096]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ExtractError("looks like a binary file, not a web page")
+    saved_from = _SAVED_FROM.search(head)
     url = saved_from.group(1).decode("ascii", "replace") if saved_from else None
     return extract_html(data, url=url)
 
