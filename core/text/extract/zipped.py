@@ -15,11 +15,18 @@ MAX_ENTRIES = 10_000
 MAX_UNPACKED = 256 * 1024**2  # all entries together, unpacked
 _MAX_RATIO = 200  # unpacked / packed, once an entry passes _RATIO_FLOOR
 _RATIO_FLOOR = 1024**2
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a Compound File, not a ZIP archive
 
 
 def check_zip(data: bytes, kind: str) -> zipfile.ZipFile:
     """The archive, opened, once it is bounded; ``kind`` names the format in messages
     ("a Word document (.docx)")."""
+    if data.startswith(_OLE):
+        # Office writes a password-protected file, and wrote its 97-2003 formats, this way.
+        raise ExtractError(
+            "is protected by a password, or is an older Office file renamed: open it and "
+            f"save it as {kind.rsplit(' ', 1)[-1].strip('()')} without a password"
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):

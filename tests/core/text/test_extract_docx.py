@@ -15,7 +15,7 @@ from docx.enum.text import WD_BREAK
 
 from claimdesk.core.importing import ImportRefused, import_paths
 from claimdesk.core.store.project import Project
-from claimdesk.core.text.textio import ArticleError, read_article
+from claimdesk.core.text.textio import ArticleError, collect_article_paths, read_article
 
 from .pages import PNG
 
@@ -156,6 +156,11 @@ def test_without_a_title_property_the_first_line_is_the_title(tmp_path: Path) ->
         ("zip-without-document", r"^is not a Word document \(\.docx\): "),
         ("bomb", r"^is refused: part 'word/document.xml' is compressed [\d,]+ times"),
         ("empty-document", r"^has no text$"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512),
+            r"^is protected by a password, or is an older Office file renamed: open it and "
+            r"save it as \.docx without a password$",
+        ),
     ],
 )
 def test_a_bad_word_file_is_refused_by_name_and_the_project_is_unchanged(
@@ -198,4 +203,14 @@ def test_a_word_document_imports_into_the_project_with_its_metadata(
             path,
             "1 image, 1 table flattened, page headers and footers",
         )
+    ]
+
+
+def test_a_word_97_file_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    old = tmp_path / "minutes.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    files, problems = collect_article_paths([old])
+    assert files == []
+    assert problems == [
+        (old, "is a Word 97-2003 file, which Claimdesk does not read: save it as .docx")
     ]

@@ -123,6 +123,21 @@ def spreadsheet(path: Path) -> None:
         )
 
 
+def with_password(path: Path) -> None:
+    odt_article(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["META-INF/manifest.xml"] = parts["META-INF/manifest.xml"].replace(
+        b"</manifest:manifest>",
+        b'<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
+        b'<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="x"/>'
+        b"</manifest:file-entry></manifest:manifest>",
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
 def entity_bomb(path: Path) -> None:
     odt_article(path)
     with zipfile.ZipFile(path) as archive:
@@ -148,6 +163,7 @@ def entity_bomb(path: Path) -> None:
             spreadsheet,
             r"^is not an OpenDocument text \(\.odt\): it is .*opendocument\.spreadsheet$",
         ),
+        (with_password, r"^is protected by a password: save it without one$"),
         (entity_bomb, r"^is not an OpenDocument text \(\.odt\): its XML declares entities"),
     ],
 )
