@@ -214,3 +214,18 @@ def test_a_word_97_file_is_refused_with_what_to_do(tmp_path: Path) -> None:
     assert problems == [
         (old, "is a Word 97-2003 file, which Claimdesk does not read: save it as .docx")
     ]
+
+
+def test_a_zip_listing_too_many_parts_is_refused_before_it_is_listed(tmp_path: Path) -> None:
+    """Each part zipfile lists costs memory before anything can be counted: the list's size,
+    which the archive's end record states, is checked first."""
+    path = tmp_path / "many.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        for number in range(40_000):
+            archive.writestr(f"word/media/part-{number:06d}-{'x' * 40}.xml", b"")
+    with pytest.raises(ArticleError) as caught:
+        read_article(path)
+    assert re.fullmatch(
+        r"is refused: its list of parts takes [\d,]+ bytes \(limit 4,194,304\)",
+        caught.value.reason,
+    ), caught.value.reason
