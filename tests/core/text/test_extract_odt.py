@@ -180,3 +180,17 @@ def test_a_bad_odt_file_is_refused_by_name_and_the_project_is_unchanged(
     with pytest.raises(ImportRefused, match=r"bad\.odt: "):
         import_paths(project, [odt_article(tmp_path / "good.odt"), path])
     assert project.documents() == []
+
+
+def test_a_text_box_is_read_where_it_stands(tmp_path: Path) -> None:
+    document = OpenDocumentText()
+    box = draw.TextBox()
+    box.addElement(text.P(text="Boxed quote from the mayor."))
+    frame = draw.Frame(width="3cm", height="2cm", anchortype="paragraph")
+    frame.addElement(box)
+    document.text.addElement(paragraph("Before the box.", frame))
+    document.text.addElement(text.P(text="After."))
+    document.save(str(tmp_path / "box.odt"))
+    article = read_article(tmp_path / "box.odt")
+    assert article.text == "Before the box. Boxed quote from the mayor.\n\nAfter."
+    assert article.dropped == ()
