@@ -36,6 +36,7 @@ from claimdesk.core.records import (
     DocumentSummary,
     LabelRecord,
     Status,
+    byline,
 )
 from claimdesk.core.store import curation as gold_names
 from claimdesk.core.store import edits, sqlite
@@ -67,6 +68,8 @@ class ImportReport:
     duplicates: list[tuple[Path, str]] = field(default_factory=list)  # (file, title already here)
     # (file, what to know) for files imported all the same: bad bytes replaced, for example.
     warnings: list[tuple[Path, str]] = field(default_factory=list)
+    # (file, what its text leaves out: "3 images, 1 table flattened") for imported files.
+    dropped: list[tuple[Path, str]] = field(default_factory=list)
     changes: Changes = field(default_factory=Changes)
 
 
@@ -188,6 +191,8 @@ class Project:
                 func.coalesce(statuses_sq.c.status, Status.TODO.value),
                 func.coalesce(counts.c.n, 0),
                 func.length(document_table.c.text),
+                document_table.c.meta,
+                document_table.c.date,
             )
             .outerjoin(counts, counts.c.document_id == document_table.c.id)
             .outerjoin(statuses_sq, statuses_sq.c.document_id == document_table.c.id)
@@ -195,8 +200,10 @@ class Project:
         )
         with self._engine.connect() as conn:
             return [
-                DocumentSummary(i, t, Status(s), int(n), int(length or 0))
-                for i, t, s, n, length in conn.execute(query)
+                DocumentSummary(
+                    i, t, Status(s), int(n), int(length or 0), byline(meta or {}, date or "")
+                )
+                for i, t, s, n, length, meta, date in conn.execute(query)
             ]
 
     def annotation_counts(self) -> dict[int, int]:
@@ -244,13 +251,21 @@ class Project:
         )
         with self._engine.connect() as conn:
             count = int(conn.execute(query).scalar() or 0)
-            title, length = conn.execute(
-                select(document_table.c.title, func.length(document_table.c.text)).where(
-                    document_table.c.id == document_id
-                )
+            title, length, meta, date = conn.execute(
+                select(
+                    document_table.c.title,
+                    func.length(document_table.c.text),
+                    document_table.c.meta,
+                    document_table.c.date,
+                ).where(document_table.c.id == document_id)
             ).one()
         return DocumentSummary(
-            document_id, title, self.status(document_id, annotator_id), count, int(length)
+            document_id,
+            title,
+            self.status(document_id, annotator_id),
+            count,
+            int(length),
+            byline(meta or {}, date or ""),
         )
 
     def annotation(self, annotation_id: int) -> AnnotationRecord:
@@ -505,18 +520,23 @@ class Project:
             known[article.sha256] = article.title
             if article.warning is not None:
                 report.warnings.append((article.path, article.warning))
-            meta: dict[str, Any] = {
-                "encoding": article.encoding,
-                "removed_lines": len(article.removed),
-            }
+            if article.dropped:
+                report.dropped.append((article.path, ", ".join(article.dropped)))
+            # What the file said about itself (title, author, date, site, url, fetched) first.
+            meta: dict[str, Any] = dict(article.meta)
+            if article.encoding:  # files whose text was taken out of a format have none
+                meta["encoding"] = article.encoding
+            meta["removed_lines"] = len(article.removed)
             if article.replaced_bytes:
                 meta["replaced_bytes"] = article.replaced_bytes
+            if article.dropped:
+                meta["dropped"] = list(article.dropped)
             rows.append(
                 {
                     "title": article.title,
                     # A file name that is not UTF-8 is stored by its bytes, never as a surrogate.
                     "source": article.source,
-                    "date": "",
+                    "date": article.meta.get("date", ""),
                     "meta": meta,
                     "text": article.text,
                     "sha256": article.sha256,
