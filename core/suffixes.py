@@ -18,6 +18,7 @@ ARTICLE_SUFFIXES = (
     ".xhtml",
     ".mhtml",
     ".mht",
+    ".pdf",  # the text layer (core/text/extract/pdf.py)
     ".docx",
     ".odt",
 )
