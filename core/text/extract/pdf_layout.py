@@ -111,7 +111,10 @@ def remove_running_lines(pages: list[list[Row]]) -> tuple[list[list[Row]], list[
 
 def paragraphs(pages: list[list[Row]]) -> list[str]:
     """The pages' rows (running lines already removed) as paragraphs in reading order."""
-    lines = [line for rows in pages for line in _page_lines(rows)]
+    # A page where a column holds only a line or two (the end of the article) is read with the
+    # columns the other pages show.
+    known = sorted({start for rows in pages for start in _column_starts(rows)[1:]})
+    lines = [line for rows in pages for line in _page_lines(rows, known)]
     if not lines:
         return []
     words, compounds = _vocabulary(lines)
@@ -140,10 +143,10 @@ def _row_key(row: Row) -> str:
     return re.sub(r"\d+", "#", _row_text(row).casefold())
 
 
-def _page_lines(rows: list[Row]) -> list[_Line]:
+def _page_lines(rows: list[Row], known: list[float]) -> list[_Line]:
     """The lines of one page in reading order: bands of rows between rows that span the
     columns, each band read column by column."""
-    starts = _column_starts(rows)
+    starts = _column_starts(rows, known)
     size = _body_size(rows)
     lines: list[_Line] = []
     band: list[Row] = []
@@ -195,9 +198,10 @@ def _body_size(rows: list[Row]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
-def _column_starts(rows: list[Row]) -> list[float]:
+def _column_starts(rows: list[Row], known: Sequence[float] = ()) -> list[float]:
     """Left edges of the page's columns: the leftmost text, then each place right of it where
-    most of the rows that have text there start a piece beside text in the column before."""
+    most of the rows that have text there start a piece beside text in the column before (three
+    rows at least, or one where another page has a column starting there)."""
     if not rows:
         return [0.0]
     size = _body_size(rows)
@@ -212,7 +216,8 @@ def _column_starts(rows: list[Row]) -> list[float]:
     starts = [xs[0]]
     for cluster in clusters:
         at = cluster[0]
-        if len(cluster) < 3 or at < starts[-1] + _MIN_COLUMN_EMS * size:
+        least = 1 if any(abs(at - start) <= tol for start in known) else 3
+        if len(cluster) < least or at < starts[-1] + _MIN_COLUMN_EMS * size:
             continue
         starting = beside = reaching = 0
         for row in rows:
@@ -220,7 +225,7 @@ def _column_starts(rows: list[Row]) -> list[float]:
             starting += starts_here
             beside += starts_here and any(p.x < at - _MIN_COLUMN_EMS * size for p in row)
             reaching += any(p.x >= at - tol or _end(p) > at for p in row)
-        if starting >= 3 and beside >= 1 and starting >= 0.6 * reaching:
+        if starting >= least and beside >= 1 and starting >= 0.6 * reaching:
             starts.append(at)
     return starts
 

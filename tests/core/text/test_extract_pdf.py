@@ -48,10 +48,17 @@ def words(text: str) -> set[str]:
 
 
 @pytest.mark.parametrize("drawn_in_reading_order", [False, True], ids=["row-by-row", "by-column"])
+@pytest.mark.parametrize(
+    "headline",
+    [None, "A thaw between Beijing and Moscow"],
+    # With a one-line headline the second page's right column holds only two lines.
+    ids=["seed-headline", "short-headline"],
+)
 def test_a_two_column_article_reads_column_by_column_as_the_paragraphs_it_was_made_of(
-    drawn_in_reading_order: bool,
+    drawn_in_reading_order: bool, headline: str | None
 ) -> None:
     title, body = polar_bear()
+    title = headline or title
     data = two_column_article(title, body, drawn_in_reading_order=drawn_in_reading_order)
     assert len(PdfReader(io.BytesIO(data)).pages) == 2
 
