@@ -327,6 +327,6 @@ def _join_two(text: str, line: str, words: set[str], compounds: set[str]) -> str
         if f"{head}-{tail}" in compounds and head + tail not in words:
             return text + line
         return text[:-1] + line
-    if text.endswith(("—", "/")):
-        return text + line
+    if text.endswith(("—", "/")) and not text[-2:-1].isspace():
+        return text + line  # war—/and: a dash set close, as it was written
     return f"{text} {line}"

@@ -44,6 +44,7 @@ def read(*pages: list[Piece]) -> list[str]:
         (["more military co-", "operation, and cooperation."], "military cooperation, and"),
         (["more military co-", "operation, and co-operation."], "military co-operation, and"),
         (["the war—", "and after it"], "the war—and after it"),
+        (["the war —", "and after it"], "the war — and after it"),
     ],
     ids=[
         "broken-word",
@@ -55,6 +56,7 @@ def read(*pages: list[Piece]) -> list[str]:
         "joined-written-elsewhere",
         "hyphenated-written-elsewhere",
         "em-dash",
+        "spaced-em-dash",
     ],
 )
 def test_lines_of_a_paragraph_are_joined_as_the_words_are_written(
