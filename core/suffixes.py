@@ -9,7 +9,7 @@ SUBMISSION_SUFFIX = ".claimdesk-submission"
 # Longest first, so that ".claimdesk-exercise" is never taken for ".claimdesk".
 CLAIMDESK_SUFFIXES = (SUBMISSION_SUFFIX, EXERCISE_SUFFIX, PROJECT_SUFFIX)
 # Articles Claimdesk imports (compared in lower case): plain text, then the files whose text
-# core/text/extract takes out (web pages, pages saved as one file, Word, ODT).
+# core/text/extract takes out (web pages, pages saved as one file, Word, ODT, RTF, EPUB).
 ARTICLE_SUFFIXES = (
     ".txt",
     ".md",
@@ -21,6 +21,8 @@ ARTICLE_SUFFIXES = (
     ".pdf",  # the text layer (core/text/extract/pdf.py)
     ".docx",
     ".odt",
+    ".rtf",
+    ".epub",
 )
 # A browser saving a "Web page, complete" puts its pictures and scripts in a folder beside the
 # page named after it: "News_files" (Chrome, Firefox, Edge in English; a few other languages).

@@ -61,4 +61,6 @@ EXTRACTORS: dict[str, Extractor] = {
     ".pdf": _lazy("pdf", "extract_pdf"),
     ".docx": _lazy("docx", "extract_docx"),
     ".odt": _lazy("odt", "extract_odt"),
+    ".rtf": _lazy("rtf", "extract_rtf"),
+    ".epub": _lazy("epub", "extract_epub"),
 }

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from claimdesk.core.text.extract import Extracted, ExtractError
-from claimdesk.core.text.extract.html import plural
+from claimdesk.core.text.extract.html import left_out
 from claimdesk.core.text.extract.zipped import check_zip
 
 __all__ = ["extract_docx"]
@@ -80,12 +80,7 @@ def _extract(document: Any) -> Extracted:
     comments = _comments(document)
     if comments:
         blocks.append("Comments\n" + "\n".join(comments))
-    dropped = []
-    images = len(document.inline_shapes)
-    if images:
-        dropped.append(plural(images, "image"))
-    if tables:
-        dropped.append(f"{plural(tables, 'table')} flattened (a row a line, cells split by ' | ')")
+    dropped = left_out(len(document.inline_shapes), tables)
     if _has_headers(document):
         dropped.append("page headers and footers")
     return Extracted(text="\n\n".join(blocks), meta=_meta(document), dropped=dropped)

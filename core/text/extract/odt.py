@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from claimdesk.core.text.extract import Extracted, ExtractError
-from claimdesk.core.text.extract.html import plural
+from claimdesk.core.text.extract.html import left_out
 from claimdesk.core.text.extract.zipped import check_zip
 
 __all__ = ["extract_odt"]
@@ -171,13 +171,7 @@ def extract_odt(data: bytes, path: Path) -> Extracted:
     comments = [comment for comment in reader.comments if comment]
     if comments:
         blocks.append("Comments\n" + "\n".join(comments))
-    dropped = []
-    if reader.images:
-        dropped.append(plural(reader.images, "image"))
-    if reader.tables:
-        dropped.append(
-            f"{plural(reader.tables, 'table')} flattened (a row a line, cells split by ' | ')"
-        )
+    dropped = left_out(reader.images, reader.tables)
     return Extracted(text="\n\n".join(blocks), meta=meta, dropped=dropped)
 
 

@@ -99,7 +99,7 @@ def test_an_odt_file_reads_in_order_with_lists_tables_and_footnotes(tmp_path: Pa
     }
     assert article.dropped == (
         "1 image",
-        "1 table flattened (a row a line, cells split by ' | ')",
+        "1 table flattened",
     )
 
 
