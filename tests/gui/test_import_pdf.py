@@ -39,3 +39,12 @@ def test_a_pdf_and_a_scan_from_the_window(
     window.grab().save(str(Path("/tmp") / "claimdesk-import-pdf.png"))
     window.undo()
     assert window.documents.model.rowCount() == 2
+
+
+def test_the_smoke_test_reads_a_pdf_too(tmp_path: Path) -> None:
+    from claimdesk.gui.smoke_articles import read_every_article_kind
+
+    summary = read_every_article_kind(tmp_path)
+
+    assert ".pdf" in summary.split("(")[0]
+    assert "no sample" not in summary
