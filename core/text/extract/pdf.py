@@ -7,6 +7,7 @@ rotated text) is said in ``Extracted.dropped``.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import re
@@ -118,6 +119,9 @@ def _pieces(page: Any) -> tuple[list[Piece], int]:
     def visit(text: str, cm: list[float], tm: list[float], _font: Any, size: float) -> None:
         nonlocal turned
         if not text.strip():
+            # Some writers draw each space on its own: it still parts the words around it.
+            if " " in text and pieces and not pieces[-1].text.endswith(" "):
+                pieces[-1] = dataclasses.replace(pieces[-1], text=pieces[-1].text + " ")
             return
         # The text matrix placed on the page by the current transformation matrix.
         a = tm[0] * cm[0] + tm[1] * cm[2]

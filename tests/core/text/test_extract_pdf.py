@@ -255,3 +255,18 @@ def test_the_command_line_imports_a_pdf_and_refuses_a_locked_one(
     assert f"  {polar_bear()[0]}" in out
     assert "left out  polar-bear.pdf: running header" in out
     assert "1 imported" in out
+
+
+def test_words_and_spaces_drawn_one_by_one_keep_their_spaces() -> None:
+    # As some word processors write a PDF: every word, and every space, a drawing of its own.
+    sentence = "Opossums are some of the most unexpectedly adorable creatures."
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    x = 20.0
+    for word in sentence.split():
+        for part in (word, " "):
+            pdf.text(x, 30, part)
+            x += pdf.get_string_width(part)
+
+    assert extract_pdf(bytes(pdf.output()), PATH).text == sentence
