@@ -27,6 +27,7 @@ _MIN_EM_PER_CHAR = 0.3
 _MIN_COLUMN_EMS = 8
 _SENTENCE_END = tuple(".!?…:;\"”’'»)]")
 _HEADER_ROWS = 2
+_BULLETS = tuple("•◦▪▫●○■□►▸‣⁃")
 # Points: a running line is drawn at the same height on every page.
 _SAME_HEIGHT = 3.0
 _PAGE_NUMBER = re.compile(r"(?:page|p\.|seite|página|pagina)? ?# ?(?:(?:of|/|von|de|di) ?#)?")
@@ -85,7 +86,7 @@ def rows_of(pieces: Sequence[Piece]) -> list[Row]:
 
 def remove_running_lines(pages: list[list[Row]]) -> tuple[list[list[Row]], list[Removed]]:
     """Leave out rows among the first or last two of a page that repeat, digits aside, at the
-    same height on at least two pages and on at least a third of the pages with text."""
+    same height on at least three pages, or on two when that is a third of the pages with text."""
     seen: dict[tuple[str, str], dict[int, Row]] = {}
     for number, rows in enumerate(pages):
         for zone, row in _edge_rows(rows):
@@ -96,7 +97,8 @@ def remove_running_lines(pages: list[list[Row]]) -> tuple[list[list[Row]], list[
     for (zone, key), found in seen.items():
         height = statistics.median(row[0].y for row in found.values())
         rows = [row for row in found.values() if abs(row[0].y - height) <= _SAME_HEIGHT]
-        if not key or len(rows) < 2 or 3 * len(rows) < with_text:
+        # A chapter's running head may repeat on a few pages of a long document only.
+        if not key or len(rows) < 2 or (3 * len(rows) < with_text and len(rows) < 3):
             continue
         drop.update(id(row) for row in rows)
         if _PAGE_NUMBER.fullmatch(re.sub(r"[^\w#/ .]+", "", key).strip(" .")):
@@ -285,7 +287,7 @@ def _same_size(a: _Line, b: _Line) -> bool:
 def _starts_paragraph(
     above: _Line, line: _Line, spacing: float, lengths: dict[float, float]
 ) -> bool:
-    if not _same_size(above, line):
+    if not _same_size(above, line) or line.text.startswith(_BULLETS):
         return True
     ends_sentence = above.text.endswith(_SENTENCE_END)
     if ends_sentence and line.indent - max(above.indent, 0.0) > 0.8 * line.size:

@@ -95,6 +95,22 @@ def test_columns_are_read_one_after_the_other_below_a_headline_drawn_across_them
     ]
 
 
+def test_each_bulleted_item_is_a_paragraph_of_its_own() -> None:
+    lines = [
+        "Three points were agreed:",
+        "• fewer troops on the border,",
+        "• more trade across it,",
+    ]
+    lines += ["and regular talks.", "• a summit in May."]
+
+    assert read(column(lines)) == [
+        "Three points were agreed:",
+        "• fewer troops on the border,",
+        "• more trade across it, and regular talks.",
+        "• a summit in May.",
+    ]
+
+
 def test_indented_first_lines_start_paragraphs_when_there_is_no_space_between_them() -> None:
     lines = [
         Piece(x=65, y=700, size=SIZE, text="The first paragraph has a first line"),
@@ -152,6 +168,32 @@ def test_lines_repeated_at_the_top_or_bottom_of_the_pages_are_left_out() -> None
         Removed("running header", "The Monitor, March 1989", 2),
         Removed("page numbers", "Page 1 of 4", 4),
     ]
+
+
+def test_a_chapter_heading_repeated_on_three_pages_of_many_is_a_running_header() -> None:
+    words = [
+        "Alpha",
+        "Bravo",
+        "Charlie",
+        "Delta",
+        "Echo",
+        "Foxtrot",
+        "Golf",
+        "Hotel",
+        "India",
+        "Juliett",
+        "Kilo",
+        "Lima",
+    ]
+    pages = []
+    for number, word in enumerate(words, start=1):
+        header = "Chapter 2: The thaw" if number in (4, 5, 6) else f"Part {word}"
+        pages.append([Piece(x=50, y=800, size=8, text=header), *column([f"{word} text."])])
+
+    kept, removed = remove_running_lines([rows_of(pieces) for pieces in pages])
+
+    assert removed == [Removed("running header", "Chapter 2: The thaw", 3)]
+    assert [len(rows) for rows in kept] == [2, 2, 2, 1, 1, 1, 2, 2, 2, 2, 2, 2]
 
 
 def test_a_single_page_keeps_everything_since_nothing_repeats() -> None:
