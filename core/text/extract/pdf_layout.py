@@ -207,27 +207,26 @@ def _column_starts(rows: list[Row], known: Sequence[float] = ()) -> list[float]:
     if not rows:
         return [0.0]
     size = _body_size(rows)
-    tol = 0.3 * size
-    xs = sorted(p.x for row in rows for p in row)
-    clusters: list[list[float]] = []
-    for x in xs:
-        if clusters and x - clusters[-1][0] <= tol:
-            clusters[-1].append(x)
+    tol, wide = 0.3 * size, _MIN_COLUMN_EMS * size
+    # Places where pieces start, each with the rows starting one there; counted per place and
+    # row once, so a page of many small pieces costs places x rows, not places x pieces.
+    placed = sorted((p.x, number) for number, row in enumerate(rows) for p in row)
+    places: list[tuple[float, set[int]]] = []
+    for x, number in placed:
+        if places and x - places[-1][0] <= tol:
+            places[-1][1].add(number)
         else:
-            clusters.append([x])
-    starts = [xs[0]]
-    for cluster in clusters:
-        at = cluster[0]
+            places.append((x, {number}))
+    left = [min(p.x for p in row) for row in rows]
+    reach = [max(max(p.x + tol, _end(p)) for p in row) for row in rows]
+    starts = [placed[0][0]]
+    for at, starting in places:
         least = 1 if any(abs(at - start) <= tol for start in known) else 3
-        if len(cluster) < least or at < starts[-1] + _MIN_COLUMN_EMS * size:
+        if len(starting) < least or at < starts[-1] + wide:
             continue
-        starting = beside = reaching = 0
-        for row in rows:
-            starts_here = any(abs(p.x - at) <= tol for p in row)
-            starting += starts_here
-            beside += starts_here and any(p.x < at - _MIN_COLUMN_EMS * size for p in row)
-            reaching += any(p.x >= at - tol or _end(p) > at for p in row)
-        if starting >= least and beside >= 1 and starting >= 0.6 * reaching:
+        beside = sum(1 for number in starting if left[number] < at - wide)
+        reaching = sum(1 for far in reach if far >= at)
+        if beside >= 1 and len(starting) >= 0.6 * reaching:
             starts.append(at)
     return starts
 
