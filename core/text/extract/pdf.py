@@ -26,7 +26,8 @@ from claimdesk.core.text.extract.pdf_layout import (
 
 __all__ = ["MAX_PDF_PAGES", "NO_TEXT_LAYER", "extract_pdf"]
 
-MAX_PDF_PAGES = 5_000
+# A few megabytes of text at most: the size the article view is measured at.
+MAX_PDF_PAGES = 2_000
 NO_TEXT_LAYER = "no text layer: run OCR first"
 ENCRYPTED = (
     "is protected by a password: open it with the password, save a copy without one "
@@ -40,38 +41,52 @@ def extract_pdf(data: bytes, path: Path) -> Extracted:
     """The text a reader sees in the PDF, its metadata, and what was left out."""
     reader = _open(data)
     count = _page_count(reader)
+    try:
+        return _extract(reader, count)
+    except ExtractError:
+        raise
+    except Exception as exc:  # what a hostile or broken file does to pypdf or the layout
+        raise ExtractError(f"could not be read as text ({_why(exc)})") from None
+
+
+def _extract(reader: Any, count: int) -> Extracted:
     pages: list[list[Row]] = []
     empty: list[int] = []
+    turned: list[int] = []
     unreadable: list[str] = []
-    rotated = 0
     images: set[Any] = set()
     for number in range(1, count + 1):
         try:
             page = reader.pages[number - 1]
-            pieces, turned = _pieces(page)
+            pieces, turned_pieces = _pieces(page)
             images |= _images(page)
         except Exception as exc:  # a broken page is reported, the others are still read
             unreadable.append(f"page {number} could not be read ({_why(exc)})")
             pages.append([])
             continue
-        rotated += turned
+        if turned_pieces:
+            turned.append(number)
         if not pieces:
             empty.append(number)
         pages.append(rows_of(pieces))
+    if len(unreadable) == count:
+        raise ExtractError(f"is not a readable PDF ({unreadable[0]})")
     pages, removed = remove_running_lines(pages)
     text = "\n\n".join(paragraphs(pages))
     if not text.strip():
         raise ExtractError(NO_TEXT_LAYER)
     dropped = [_removed_sentence(r) for r in removed]
     if empty:
-        dropped.append(_empty_pages(empty))
+        dropped.append(
+            f"page {empty[0]} has no text"
+            if len(empty) == 1
+            else f"{len(empty)} pages have no text ({_listed(empty)})"
+        )
     dropped.extend(unreadable)
     if images:
         dropped.append(f"{len(images)} image{'s' if len(images) != 1 else ''}")
-    if rotated:
-        dropped.append(
-            f"{rotated} piece{'s' if rotated != 1 else ''} of turned text (margin notes)"
-        )
+    if turned:
+        dropped.append(f"turned text (margin notes, rotated tables) {_on_pages(turned)}")
     return Extracted(text=text, meta=_meta(reader), dropped=dropped)
 
 
@@ -185,11 +200,15 @@ def _removed_sentence(removed: Removed) -> str:
     return f"{removed.what} “{shown}” ({removed.pages} pages)"
 
 
-def _empty_pages(numbers: list[int]) -> str:
+def _on_pages(numbers: list[int]) -> str:
+    """'on page 4' or 'on 3 pages (2, 4, 7)'."""
     if len(numbers) == 1:
-        return f"page {numbers[0]} has no text"
-    shown = ", ".join(str(n) for n in numbers[:10]) + (", …" if len(numbers) > 10 else "")
-    return f"{len(numbers)} pages have no text ({shown})"
+        return f"on page {numbers[0]}"
+    return f"on {len(numbers)} pages ({_listed(numbers)})"
+
+
+def _listed(numbers: list[int]) -> str:
+    return ", ".join(str(n) for n in numbers[:10]) + (", …" if len(numbers) > 10 else "")
 
 
 def _why(exc: BaseException) -> str:

@@ -270,3 +270,44 @@ def test_words_and_spaces_drawn_one_by_one_keep_their_spaces() -> None:
             x += pdf.get_string_width(part)
 
     assert extract_pdf(bytes(pdf.output()), PATH).text == sentence
+
+
+def test_turned_text_is_left_out_and_said() -> None:
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.text(20, 30, "Soviet shoppers snap up basic consumer goods.")
+    with pdf.rotation(90, x=10, y=250):
+        pdf.text(10, 250, "Downloaded from the archive on 3 March 2024")
+
+    extracted = extract_pdf(bytes(pdf.output()), PATH)
+
+    assert extracted.text == "Soviet shoppers snap up basic consumer goods."
+    assert extracted.dropped == ["turned text (margin notes, rotated tables) on page 1"]
+
+
+def test_too_many_pages_are_refused_before_reading_them(
+    article_pdf: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import claimdesk.core.text.extract.pdf as pdf_module
+
+    monkeypatch.setattr(pdf_module, "MAX_PDF_PAGES", 1)
+
+    with pytest.raises(ExtractError, match=r"^has 2 pages; an article may have at most 1$"):
+        extract_pdf(article_pdf, PATH)
+
+
+def test_whatever_breaks_while_reading_the_pages_is_a_sentence(
+    article_pdf: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import claimdesk.core.text.extract.pdf as pdf_module
+
+    def broken(_pages: object) -> list[str]:
+        raise ZeroDivisionError("float division by zero")
+
+    monkeypatch.setattr(pdf_module, "paragraphs", broken)
+
+    with pytest.raises(ExtractError) as refused:
+        extract_pdf(article_pdf, PATH)
+
+    assert str(refused.value) == "could not be read as text (float division by zero)"
