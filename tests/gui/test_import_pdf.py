@@ -25,6 +25,7 @@ def test_a_pdf_and_a_scan_from_the_window(
     scan.write_bytes(scanned_article(body))
     prompts.paths = [article, scan]
     prompts.confirms = [True]  # import the rest
+    assert "PDF" in window.menu_actions.import_articles.statusTip()
 
     window.menu_actions.import_articles.trigger()
 
