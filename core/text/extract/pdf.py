@@ -24,7 +24,7 @@ from claimdesk.core.text.extract.pdf_layout import (
     rows_of,
 )
 
-__all__ = ["MAX_PDF_PAGES", "NO_TEXT_LAYER", "extract_pdf"]
+__all__ = ["ENCRYPTED", "MAX_PDF_PAGES", "NO_AES", "NO_TEXT_LAYER", "extract_pdf"]
 
 # A few megabytes of text at most: the size the article view is measured at.
 MAX_PDF_PAGES = 2_000
@@ -32,6 +32,11 @@ NO_TEXT_LAYER = "no text layer: run OCR first"
 ENCRYPTED = (
     "is protected by a password: open it with the password, save a copy without one "
     "(Print › Save as PDF), and import that"
+)
+# pypdf decrypts AES with the cryptography package, which Claimdesk does not require (yet).
+NO_AES = (
+    "is encrypted with AES, which this installation cannot decrypt (the cryptography package "
+    "is missing): print it to a new PDF and import that"
 )
 # A title that names the file the PDF was made from says nothing about the article.
 _FILE_TITLE = re.compile(r"(?i)^(?:microsoft (?:word|powerpoint) - )?.*\.[a-z]{2,4}$|untitled.*")
@@ -41,15 +46,21 @@ def extract_pdf(data: bytes, path: Path) -> Extracted:
     """The text a reader sees in the PDF, its metadata, and what was left out."""
     reader = _open(data)
     count = _page_count(reader)
+    from pypdf.errors import DependencyError
+
     try:
         return _extract(reader, count)
     except ExtractError:
         raise
+    except DependencyError:
+        raise ExtractError(NO_AES) from None
     except Exception as exc:  # what a hostile or broken file does to pypdf or the layout
         raise ExtractError(f"could not be read as text ({_why(exc)})") from None
 
 
 def _extract(reader: Any, count: int) -> Extracted:
+    from pypdf.errors import DependencyError
+
     pages: list[list[Row]] = []
     empty: list[int] = []
     turned: list[int] = []
@@ -60,6 +71,8 @@ def _extract(reader: Any, count: int) -> Extracted:
             page = reader.pages[number - 1]
             pieces, turned_pieces = _pieces(page)
             images |= _images(page)
+        except DependencyError:
+            raise  # the file is encrypted with AES: no page will read
         except Exception as exc:  # a broken page is reported, the others are still read
             unreadable.append(f"page {number} could not be read ({_why(exc)})")
             pages.append([])
@@ -92,14 +105,17 @@ def _extract(reader: Any, count: int) -> Extracted:
 
 def _open(data: bytes) -> Any:
     from pypdf import PasswordType, PdfReader
+    from pypdf.errors import DependencyError
 
     # pypdf tells about every repaired cross-reference on its logger; the user gets the result.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
-    if not data.lstrip()[:1024].count(b"%PDF-"):
+    if b"%PDF-" not in data[:1024]:
         raise ExtractError("is not a PDF file (it does not start with %PDF-)")
     try:
         reader = PdfReader(io.BytesIO(data))
         encrypted = reader.is_encrypted
+    except DependencyError:
+        raise ExtractError(NO_AES) from None
     except Exception as exc:
         raise ExtractError(f"is not a readable PDF ({_why(exc)})") from None
     if encrypted:
@@ -107,6 +123,8 @@ def _open(data: bytes) -> Any:
         # in any viewer; one that needs a password to open cannot be read.
         try:
             opened = reader.decrypt("")
+        except DependencyError:
+            raise ExtractError(NO_AES) from None
         except Exception as exc:
             raise ExtractError(f"is encrypted in a way that cannot be read ({_why(exc)})") from None
         if opened == PasswordType.NOT_DECRYPTED:

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from claimdesk.core.importing import ImportRefused, import_paths
 from claimdesk.core.store.project import Project
 from claimdesk.core.text.extract import ExtractError
-from claimdesk.core.text.extract.pdf import ENCRYPTED, NO_TEXT_LAYER, extract_pdf
+from claimdesk.core.text.extract.pdf import ENCRYPTED, NO_AES, NO_TEXT_LAYER, extract_pdf
 from claimdesk.core.text.textio import ArticleError, collect_article_paths, read_article
 from tests.core.cli.test_cli import digest, failed, ok, run
 from tests.core.text.pdf_fixtures import (
@@ -139,6 +139,27 @@ def test_a_pdf_anyone_can_open_is_read_even_with_an_owner_password() -> None:
 
     assert PdfReader(io.BytesIO(data)).is_encrypted
     assert extract_pdf(data, PATH).text == "Beijing is confident of Gorbachev's power."
+
+
+# Encrypted with AES and no password to open (only an owner password), as publishers' PDFs
+# often are. Made once, where the cryptography package was installed: fpdf2 wrote the AES-128
+# one (locked_article(..., user_password="", aes=True)), pypdf's PdfWriter.encrypt(
+# algorithm="AES-256") the other.
+AES_PDFS = sorted((Path(__file__).parent / "data").glob("aes*-no-user-password.pdf"))
+
+
+@pytest.mark.parametrize("path", AES_PDFS, ids=lambda path: path.stem)
+def test_an_aes_encrypted_pdf_anyone_can_open_is_read_or_says_what_is_missing(path: Path) -> None:
+    try:
+        import cryptography  # noqa: F401
+    except ImportError:
+        with pytest.raises(ExtractError) as refused:
+            extract_pdf(path.read_bytes(), path)
+        assert str(refused.value) == NO_AES
+        assert str(refused.value).startswith("is encrypted with AES")
+    else:
+        extracted = extract_pdf(path.read_bytes(), path)
+        assert extracted.text == "Beijing is confident of Gorbachev's power."
 
 
 @pytest.mark.parametrize(
