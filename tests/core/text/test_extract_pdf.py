@@ -332,3 +332,17 @@ def test_whatever_breaks_while_reading_the_pages_is_a_sentence(
         extract_pdf(article_pdf, PATH)
 
     assert str(refused.value) == "could not be read as text (float division by zero)"
+
+
+def test_the_seed_article_as_a_pdf_is_the_same_text_as_the_seed_itself(
+    project: Project, tmp_path: Path, article_pdf: bytes
+) -> None:
+    # Read back word for word, the PDF of an article already imported is a duplicate.
+    path = tmp_path / "polar-bear.pdf"
+    path.write_bytes(article_pdf)
+    import_paths(project, [SEEDS / "warming-up-to-the-big-polar-bear.txt"])
+
+    report, _ = import_paths(project, [path])
+
+    assert report.added == []
+    assert report.duplicates == [(path, polar_bear()[0])]
