@@ -24,6 +24,14 @@ ARTICLE_SUFFIXES = (
     ".rtf",
     ".epub",
 )
+# Files people will try that Claimdesk does not read, and what to do instead.
+UNREAD_ARTICLE_HINTS = {
+    ".doc": "is a Word 97-2003 file, which Claimdesk does not read: save it as .docx",
+    ".wps": "is a Works file, which Claimdesk does not read: save it as .docx",
+    ".pages": "is a Pages file, which Claimdesk does not read: export it as .docx",
+    ".webarchive": "is a Safari web archive, which Claimdesk does not read: save the page as "
+    "'Page Source' (.html)",
+}
 # A browser saving a "Web page, complete" puts its pictures and scripts in a folder beside the
 # page named after it: "News_files" (Chrome, Firefox, Edge in English; a few other languages).
 SAVED_PAGE_FOLDER_ENDINGS = ("_files", "-Dateien", "_fichiers", "_archivos", "_arquivos", "_file")

@@ -3,9 +3,12 @@ shows, the status bar says what the text leaves out, and a damaged file is named
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
+import docx
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from claimdesk.gui.main_window import MainWindow
@@ -61,3 +64,30 @@ def test_a_damaged_word_file_is_named_before_anything_is_imported(
         in (prompts.asked[-1])
     )
     assert len(db_rows(project_path, "SELECT id FROM document")) == 2
+
+
+def test_the_document_list_says_who_wrote_an_imported_file_and_where_it_came_from(
+    window: MainWindow, qtbot: QtBot, prompts: ScriptedPrompts, tmp_path: Path
+) -> None:
+    page = tmp_path / "bears.html"
+    page.write_text(news_page(), encoding="utf-8")
+    document = docx.Document()
+    document.core_properties.author = "Ada <b>Lovelace</b>"
+    document.core_properties.created = dt.datetime(2024, 3, 5, tzinfo=dt.UTC)
+    document.add_paragraph("A report on the bears, written in Word.")
+    document.save(tmp_path / "report.docx")
+    prompts.paths = [page, tmp_path / "report.docx"]
+    window.menu_actions.import_articles.trigger()
+    qtbot.waitUntil(lambda: window.documents.model.rowCount() == 4, timeout=20_000)
+    model = window.documents.model
+
+    def tip(row: int) -> str:
+        return str(model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole))
+
+    assert tip(2) == (
+        "<qt>Ada Lovelace · 2024-03-05 · The Daily Tern · "
+        "https://tern.example/news/polar-bears<br>646 characters</qt>"
+    )
+    # Plain text from the file, escaped so the tooltip never renders it as markup.
+    assert tip(3).startswith("<qt>Ada &lt;b&gt;Lovelace&lt;/b&gt; · 2024-03-05<br>")
+    assert tip(0).endswith(" characters") and "·" not in tip(0)

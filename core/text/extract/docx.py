@@ -1,6 +1,6 @@
 """The text of a Word document (.docx, python-docx): headings, paragraphs, list items and table
-cells in reading order, footnotes and comments after the text, and the title, author and date
-of its document properties."""
+cells in reading order, footnotes, endnotes and comments after the text, and the title, author
+and date of its document properties."""
 
 from __future__ import annotations
 
@@ -16,7 +16,20 @@ __all__ = ["extract_docx"]
 
 _KIND = "a Word document (.docx)"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_FOOTNOTES = f"{_RELATIONSHIPS}/footnotes"
+_ENDNOTES = f"{_RELATIONSHIPS}/endnotes"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_BOX = f"{_W}txbxContent"
+_NOTE_REFERENCES = {f"{_W}footnoteReference": "footnote", f"{_W}endnoteReference": "endnote"}
+_INLINE = (
+    f"{_W}t",
+    f"{_W}tab",
+    f"{_W}br",
+    f"{_W}cr",
+    f"{_W}noBreakHyphen",
+    *_NOTE_REFERENCES,
+)
 _LIST_STYLES = ("List", "Liste", "Lista")
 
 
@@ -41,7 +54,7 @@ def extract_docx(data: bytes, path: Path) -> Extracted:
 
 
 def _extract(document: Any) -> Extracted:
-    footnotes = _footnotes(document)
+    notes = _notes(document)
     numbers: dict[str, int] = {}
     blocks: list[str] = []
     tables = 0
@@ -56,11 +69,11 @@ def _extract(document: Any) -> Extracted:
         if hasattr(item, "rows"):  # a table
             flush()
             tables += 1
-            rows = list(_table_lines(item, footnotes, numbers))
+            rows = list(_table_lines(item._tbl, notes, numbers))
             if rows:
                 blocks.append("\n".join(rows))
             continue
-        text = _paragraph_text(item._p, footnotes, numbers)
+        text = _paragraph_text(item._p, notes, numbers)
         if not text.strip():
             continue
         level = _list_level(item)
@@ -71,12 +84,9 @@ def _extract(document: Any) -> Extracted:
             list_lines.append("  " * level + "• " + " ".join(text.split("\n")))
     flush()
 
-    notes = [
-        f"[{numbers[key]}] {footnotes[key]}"
-        for key in sorted(numbers, key=lambda key: numbers[key])
-    ]
-    if notes:
-        blocks.append("Notes\n" + "\n".join(notes))
+    listed = [f"[{numbers[key]}] {notes[key]}" for key in sorted(numbers, key=numbers.__getitem__)]
+    if listed:
+        blocks.append("Notes\n" + "\n".join(listed))
     comments = _comments(document)
     if comments:
         blocks.append("Comments\n" + "\n".join(comments))
@@ -86,19 +96,20 @@ def _extract(document: Any) -> Extracted:
     return Extracted(text="\n\n".join(blocks), meta=_meta(document), dropped=dropped)
 
 
-def _paragraph_text(element: Any, footnotes: dict[str, str], numbers: dict[str, int]) -> str:
-    """A paragraph's text as Word shows it: tabs, line breaks and footnote marks ([1]) kept;
-    deleted revisions and field codes left out (they are other elements than w:t)."""
+def _paragraph_text(element: Any, notes: dict[str, str], numbers: dict[str, int]) -> str:
+    """A paragraph's text as Word shows it: tabs, line breaks and note marks ([1]) kept;
+    deleted revisions and field codes left out (they are other elements than w:t), and a text
+    box read once, after the paragraph's text (Word stores it twice: for itself and as a
+    fallback for older readers)."""
     parts: list[str] = []
-    for node in element.iter(
-        f"{_W}t",
-        f"{_W}tab",
-        f"{_W}br",
-        f"{_W}cr",
-        f"{_W}footnoteReference",
-        f"{_W}noBreakHyphen",
-        f"{_W}softHyphen",
-    ):
+    boxes: list[str] = []
+    for node in element.iter(*_INLINE, _BOX):
+        if _inside(node, element):
+            continue  # a text box's own text is read once, below
+        if node.tag == _BOX:
+            for paragraph in node.iterchildren(f"{_W}p"):
+                boxes.append(" ".join(_paragraph_text(paragraph, notes, numbers).split()))
+            continue
         tag = node.tag
         if tag == f"{_W}t":
             parts.append(node.text or "")
@@ -108,25 +119,41 @@ def _paragraph_text(element: Any, footnotes: dict[str, str], numbers: dict[str, 
             parts.append("\n")
         elif tag == f"{_W}noBreakHyphen":
             parts.append("-")
-        elif tag == f"{_W}footnoteReference":
-            key = node.get(f"{_W}id", "")
-            if key in footnotes:
+        elif tag in _NOTE_REFERENCES:
+            key = f"{_NOTE_REFERENCES[tag]}:{node.get(f'{_W}id', '')}"
+            if key in notes:
                 numbers.setdefault(key, len(numbers) + 1)
                 parts.append(f"[{numbers[key]}]")
-    return "".join(parts).strip()
+    # A text box floats beside its paragraph: its text follows the paragraph's own.
+    return " ".join(["".join(parts).strip(), *boxes]).strip()
 
 
-def _table_lines(table: Any, footnotes: dict[str, str], numbers: dict[str, int]) -> Iterator[str]:
-    for row in table._tbl.tr_lst:
+def _inside(node: Any, paragraph: Any) -> bool:
+    """Whether ``node`` lies in a text box or a fallback copy within ``paragraph``."""
+    for ancestor in node.iterancestors():
+        if ancestor is paragraph:
+            return False
+        if ancestor.tag in (_BOX, _FALLBACK):
+            return True
+    return False
+
+
+def _table_lines(table: Any, notes: dict[str, str], numbers: dict[str, int]) -> Iterator[str]:
+    for row in table.iterchildren(f"{_W}tr"):
         cells = []
-        for cell in row.tc_lst:
+        for cell in row.iterchildren(f"{_W}tc"):
             # A cell merged down from the row above (vMerge continue) repeats nothing.
-            props = cell.tcPr
+            props = cell.find(f"{_W}tcPr")
             merge = props.find(f"{_W}vMerge") if props is not None else None
             if merge is not None and merge.get(f"{_W}val") in (None, "continue"):
                 continue
-            paragraphs = (_paragraph_text(p, footnotes, numbers) for p in cell.iter(f"{_W}p"))
-            cells.append(" ".join(" ".join(p.split()) for p in paragraphs if p.strip()))
+            texts: list[str] = []
+            for part in cell.iterchildren(f"{_W}p", f"{_W}tbl"):
+                if part.tag == f"{_W}tbl":  # a table in a cell: its rows, one after another
+                    texts.extend(_table_lines(part, notes, numbers))
+                else:
+                    texts.append(_paragraph_text(part, notes, numbers))
+            cells.append(" ".join(" ".join(text.split()) for text in texts if text.strip()))
         if any(cells):
             yield " | ".join(cells).rstrip()
 
@@ -145,24 +172,29 @@ def _list_level(paragraph: Any) -> int | None:
     return None
 
 
-def _footnotes(document: Any) -> dict[str, str]:
-    """Footnote id -> text (python-docx reads the part; it has no footnote objects yet)."""
-    try:
-        part = document.part.part_related_by(_FOOTNOTES)
-    except KeyError:
-        return {}
+def _notes(document: Any) -> dict[str, str]:
+    """ "footnote:<id>" and "endnote:<id>" -> text (python-docx reads the parts; it has no
+    note objects yet)."""
     from docx.oxml.parser import parse_xml  # entities are not resolved by its parser
 
-    root = parse_xml(part.blob)
     notes: dict[str, str] = {}
-    for note in root.iter(f"{_W}footnote"):
-        if note.get(f"{_W}type") in ("separator", "continuationSeparator", "continuationNotice"):
+    for kind, relationship in (("footnote", _FOOTNOTES), ("endnote", _ENDNOTES)):
+        try:
+            part = document.part.part_related_by(relationship)
+        except KeyError:
             continue
-        text = " ".join(
-            " ".join(_paragraph_text(p, {}, {}).split()) for p in note.iter(f"{_W}p")
-        ).strip()
-        if text:
-            notes[note.get(f"{_W}id", "")] = text
+        for note in parse_xml(part.blob).iter(f"{_W}{kind}"):
+            if note.get(f"{_W}type") in (
+                "separator",
+                "continuationSeparator",
+                "continuationNotice",
+            ):
+                continue
+            text = " ".join(
+                " ".join(_paragraph_text(p, {}, {}).split()) for p in note.iter(f"{_W}p")
+            ).strip()
+            if text:
+                notes[f"{kind}:{note.get(f'{_W}id', '')}"] = text
     return notes
 
 

@@ -32,6 +32,10 @@ def extract_epub(data: bytes, path: Path) -> Extracted:
         book = epub.read_epub(io.BytesIO(data), {"ignore_ncx": True})
     except Exception as error:  # ebooklib raises EpubException, KeyError, lxml errors, …
         what = " ".join(str(error).split())[:160] or type(error).__name__
+        if isinstance(error, TypeError | AttributeError | IndexError):
+            # ebooklib's own stumble over a package file it could not parse (an XML entity
+            # bomb is refused by lxml and ebooklib goes on with nothing).
+            what = "its package description (the .opf file) could not be read"
         raise ExtractError(f"is not {_KIND}: {what}") from None
     chapters: list[str] = []
     images = tables = empty = 0

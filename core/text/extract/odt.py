@@ -5,6 +5,7 @@ date of its metadata."""
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -144,7 +145,13 @@ class _Reader:
 
 
 def extract_odt(data: bytes, path: Path) -> Extracted:
-    check_zip(data, _KIND).close()
+    with check_zip(data, _KIND) as archive:
+        try:
+            manifest = archive.read("META-INF/manifest.xml")
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError):
+            manifest = b""
+    if b"encryption-data" in manifest:
+        raise ExtractError("is protected by a password: save it without one")
     # Imported here: only needed when an .odt is read. odfpy ships no type information.
     from odf.opendocument import load  # type: ignore[import-untyped]
 

@@ -15,42 +15,42 @@ from docx.enum.text import WD_BREAK
 
 from claimdesk.core.importing import ImportRefused, import_paths
 from claimdesk.core.store.project import Project
-from claimdesk.core.text.textio import ArticleError, read_article
+from claimdesk.core.text.textio import ArticleError, collect_article_paths, read_article
 
 from .pages import PNG
 
 FOOTNOTE = "Counted by the wardens' office in the spring survey."
 
 
-def add_footnote(path: Path, paragraph_text: str, note: str) -> None:
-    """python-docx writes no footnotes: add the part, its relationship, its content type and a
-    reference at the end of the paragraph holding ``paragraph_text``, as Word does."""
+def add_footnote(path: Path, paragraph_text: str, note: str, kind: str = "footnote") -> None:
+    """python-docx writes no footnotes or endnotes: add the part, its relationship, its content
+    type and a reference at the end of the paragraph holding ``paragraph_text``, as Word does."""
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     with zipfile.ZipFile(path) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
-    parts["word/footnotes.xml"] = (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{w}">'
-        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
-        "</w:footnote>"
-        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r>'
-        "<w:continuationSeparator/></w:r></w:p></w:footnote>"
-        f'<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve">'
-        f" {note}</w:t></w:r></w:p></w:footnote></w:footnotes>"
+    parts[f"word/{kind}s.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:{kind}s xmlns:w="{w}">'
+        f'<w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+        f"</w:{kind}>"
+        f'<w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:r>'
+        f"<w:continuationSeparator/></w:r></w:p></w:{kind}>"
+        f'<w:{kind} w:id="1"><w:p><w:r><w:{kind}Ref/></w:r><w:r><w:t xml:space="preserve">'
+        f" {note}</w:t></w:r></w:p></w:{kind}></w:{kind}s>"
     ).encode()
     rels = parts["word/_rels/document.xml.rels"].decode()
     parts["word/_rels/document.xml.rels"] = rels.replace(
         "</Relationships>",
-        '<Relationship Id="rIdNotes" Type="http://schemas.openxmlformats.org/officeDocument/'
-        '2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>',
+        f'<Relationship Id="rId{kind}" Type="http://schemas.openxmlformats.org/officeDocument/'
+        f'2006/relationships/{kind}s" Target="{kind}s.xml"/></Relationships>',
     ).encode()
     types = parts["[Content_Types].xml"].decode()
     parts["[Content_Types].xml"] = types.replace(
         "</Types>",
-        '<Override PartName="/word/footnotes.xml" ContentType="application/vnd.'
-        'openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>',
+        f'<Override PartName="/word/{kind}s.xml" ContentType="application/vnd.'
+        f'openxmlformats-officedocument.wordprocessingml.{kind}s+xml"/></Types>',
     ).encode()
     body = parts["word/document.xml"].decode()
-    reference = '<w:r><w:footnoteReference w:id="1"/></w:r></w:p>'
+    reference = f'<w:r><w:{kind}Reference w:id="1"/></w:r></w:p>'
     at = body.index(paragraph_text)
     end = body.index("</w:p>", at)
     parts["word/document.xml"] = (body[:end] + reference + body[end + len("</w:p>") :]).encode()
@@ -156,6 +156,11 @@ def test_without_a_title_property_the_first_line_is_the_title(tmp_path: Path) ->
         ("zip-without-document", r"^is not a Word document \(\.docx\): "),
         ("bomb", r"^is refused: part 'word/document.xml' is compressed [\d,]+ times"),
         ("empty-document", r"^has no text$"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512),
+            r"^is protected by a password, or is an older Office file renamed: open it and "
+            r"save it as \.docx without a password$",
+        ),
     ],
 )
 def test_a_bad_word_file_is_refused_by_name_and_the_project_is_unchanged(
@@ -198,4 +203,66 @@ def test_a_word_document_imports_into_the_project_with_its_metadata(
             path,
             "1 image, 1 table flattened, page headers and footers",
         )
+    ]
+
+
+def test_a_word_97_file_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    old = tmp_path / "minutes.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    files, problems = collect_article_paths([old])
+    assert files == []
+    assert problems == [
+        (old, "is a Word 97-2003 file, which Claimdesk does not read: save it as .docx")
+    ]
+
+
+def test_a_zip_listing_too_many_parts_is_refused_before_it_is_listed(tmp_path: Path) -> None:
+    """Each part zipfile lists costs memory before anything can be counted: the list's size,
+    which the archive's end record states, is checked first."""
+    path = tmp_path / "many.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        for number in range(40_000):
+            archive.writestr(f"word/media/part-{number:06d}-{'x' * 40}.xml", b"")
+    with pytest.raises(ArticleError) as caught:
+        read_article(path)
+    assert re.fullmatch(
+        r"is refused: its list of parts takes [\d,]+ bytes \(limit 4,194,304\)",
+        caught.value.reason,
+    ), caught.value.reason
+
+
+TEXT_BOX = (
+    '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:v="urn:schemas-microsoft-com:vml"><mc:AlternateContent>'
+    '<mc:Choice Requires="wps"><w:drawing><wps:wsp><wps:txbx><w:txbxContent><w:p><w:r>'
+    "<w:t>Boxed quote from the mayor.</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp>"
+    "</w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent><w:p>"
+    "<w:r><w:t>Boxed quote from the mayor.</w:t></w:r></w:p></w:txbxContent></v:textbox>"
+    "</v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+)
+
+
+def test_text_boxes_endnotes_and_tables_in_cells_are_read_once(tmp_path: Path) -> None:
+    from docx.oxml.parser import parse_xml
+
+    document = docx.Document()
+    boxed = document.add_paragraph("Before the box.")
+    boxed._p.append(parse_xml(TEXT_BOX))
+    document.add_paragraph("The count ended on Friday.")
+    outer = document.add_table(rows=1, cols=2)
+    outer.cell(0, 0).text = "Regions"
+    inner = outer.cell(0, 1).add_table(rows=2, cols=2)
+    for row, cells in enumerate([("North", "12"), ("South", "9")]):
+        for column, content in enumerate(cells):
+            inner.cell(row, column).text = content
+    document.save(tmp_path / "box.docx")
+    add_footnote(tmp_path / "box.docx", "The count ended on Friday.", "As planned.", "endnote")
+    article = read_article(tmp_path / "box.docx")
+    assert article.text.split("\n\n") == [
+        "Before the box. Boxed quote from the mayor.",
+        "The count ended on Friday.[1]",
+        "Regions | North | 12 South | 9",
+        "Notes\n[1] As planned.",
     ]

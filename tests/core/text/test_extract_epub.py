@@ -102,6 +102,23 @@ def with_drm(path: Path) -> None:
         )
 
 
+def entity_bomb(path: Path) -> None:
+    make_epub(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    opf = next(name for name in parts if name.endswith(".opf"))
+    entities = b'<!ENTITY a "aaaaaaaaaa">' + b"".join(
+        b"<!ENTITY " + bytes([98 + n]) + b' "' + (b"&" + bytes([97 + n]) + b";") * 10 + b'">'
+        for n in range(8)
+    )
+    head, rest = parts[opf].split(b"?>", 1)
+    rest = rest.replace(b"<dc:title>Polar Tales</dc:title>", b"<dc:title>&i;</dc:title>")
+    parts[opf] = head + b"?><!DOCTYPE package [" + entities + b"]>" + rest
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
 def only_a_cover(path: Path) -> None:
     book = epub.EpubBook()
     book.set_identifier("x")
@@ -120,6 +137,10 @@ def only_a_cover(path: Path) -> None:
         (lambda p: p.write_bytes(b"not a book"), "is not an EPUB e-book (.epub): it is not a ZIP"),
         (with_drm, "is protected by DRM (its chapters are encrypted)"),
         (only_a_cover, "has no chapter with text"),
+        (
+            entity_bomb,
+            "is not an EPUB e-book (.epub): its package description (the .opf file) could not",
+        ),
         (
             lambda p: zipfile.ZipFile(p, "w").writestr("mimetype", "application/epub+zip"),
             "is not an EPUB e-book (.epub): ",

@@ -123,6 +123,21 @@ def spreadsheet(path: Path) -> None:
         )
 
 
+def with_password(path: Path) -> None:
+    odt_article(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["META-INF/manifest.xml"] = parts["META-INF/manifest.xml"].replace(
+        b"</manifest:manifest>",
+        b'<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
+        b'<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="x"/>'
+        b"</manifest:file-entry></manifest:manifest>",
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
 def entity_bomb(path: Path) -> None:
     odt_article(path)
     with zipfile.ZipFile(path) as archive:
@@ -148,6 +163,7 @@ def entity_bomb(path: Path) -> None:
             spreadsheet,
             r"^is not an OpenDocument text \(\.odt\): it is .*opendocument\.spreadsheet$",
         ),
+        (with_password, r"^is protected by a password: save it without one$"),
         (entity_bomb, r"^is not an OpenDocument text \(\.odt\): its XML declares entities"),
     ],
 )
@@ -164,3 +180,17 @@ def test_a_bad_odt_file_is_refused_by_name_and_the_project_is_unchanged(
     with pytest.raises(ImportRefused, match=r"bad\.odt: "):
         import_paths(project, [odt_article(tmp_path / "good.odt"), path])
     assert project.documents() == []
+
+
+def test_a_text_box_is_read_where_it_stands(tmp_path: Path) -> None:
+    document = OpenDocumentText()
+    box = draw.TextBox()
+    box.addElement(text.P(text="Boxed quote from the mayor."))
+    frame = draw.Frame(width="3cm", height="2cm", anchortype="paragraph")
+    frame.addElement(box)
+    document.text.addElement(paragraph("Before the box.", frame))
+    document.text.addElement(text.P(text="After."))
+    document.save(str(tmp_path / "box.odt"))
+    article = read_article(tmp_path / "box.odt")
+    assert article.text == "Before the box. Boxed quote from the mayor.\n\nAfter."
+    assert article.dropped == ()
