@@ -37,7 +37,6 @@ def test_a_pdf_and_a_scan_from_the_window(
     assert "page numbers (2 pages)" in message
     rows = db_rows(project_path, "SELECT title, date FROM document WHERE id = 3")
     assert rows == [(title, "1989-03-02")]
-    window.grab().save(str(Path("/tmp") / "claimdesk-import-pdf.png"))
     window.undo()
     assert window.documents.model.rowCount() == 2
 
