@@ -44,10 +44,10 @@ _FILE_TITLE = re.compile(r"(?i)^(?:microsoft (?:word|powerpoint) - )?.*\.[a-z]{2
 
 def extract_pdf(data: bytes, path: Path) -> Extracted:
     """The text a reader sees in the PDF, its metadata, and what was left out."""
-    reader = _open(data)
-    count = _page_count(reader)
     from pypdf.errors import DependencyError
 
+    reader = _open(data)
+    count = _page_count(reader)
     try:
         return _extract(reader, count)
     except ExtractError:
