@@ -6,7 +6,15 @@ a same-run baseline of reading and decoding the same files with plain ``open(...
 the right encoding. The ratio is the price of detection, normalisation, clean-up, checksums and
 the database transaction.
 
-Run: .venv/bin/python benchmarks/bench_import.py [--articles 200] [--repeat 3]
+Then the same articles as web pages (.html, with navigation, a cookie banner and comments),
+Word documents (.docx) and two-column PDFs (.pdf, with a running header and page numbers), each
+imported through ``import_paths`` and shown next to the plain-text import (articles/s and the
+ratio to it), with the extracting library's own reading of the same files as a second baseline
+(trafilatura's ``extract``, python-docx's paragraphs, pypdf's ``extract_text``): what is left
+is what Claimdesk adds (reading order, metadata, clean-up, the transaction).
+
+Run: .venv/bin/python benchmarks/bench_import.py [--articles 200] [--rich-articles 60]
+     [--repeat 3]
 """
 
 from __future__ import annotations
@@ -24,8 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus import LATIN_WORDS  # noqa: E402
+from benchmarks.corpus_formats import FORMATS, library_read  # noqa: E402
 from claimdesk.core.importing import import_paths  # noqa: E402
 from claimdesk.core.store.project import Project  # noqa: E402
+from claimdesk.core.text.textio import read_article  # noqa: E402
 
 ARTICLE_BYTES = 5_000
 WORDS = [
@@ -105,9 +115,58 @@ def import_once(
     return elapsed, wrong
 
 
+def import_folder(folder: Path, corpus: Path, name: str, count: int) -> tuple[float, list[str]]:
+    """Import every file of `corpus` into a new project; return the time and the texts."""
+    with Project.create(folder / f"{name}.claimdesk") as project:
+        started = time.perf_counter()
+        report, problems = import_paths(project, [corpus])
+        elapsed = time.perf_counter() - started
+        if problems or len(report.added) != count:
+            raise SystemExit(f"{name}: {len(report.added)} of {count} added, {problems[:3]}")
+        texts = [project.document_text(doc.id) for doc in project.documents()]
+    return elapsed, texts
+
+
+def formats(folder: Path, count: int, repeat: int) -> None:
+    """The same articles as plain text, web pages, Word documents and PDFs, each imported."""
+    rng = random.Random(29)
+    articles = [article(number, rng) for number in range(count)]
+    timings: dict[str, float] = {}
+    for suffix, write in FORMATS.items():
+        corpus = folder / f"as{suffix.replace('.', '-')}"
+        corpus.mkdir()
+        paths = [
+            write(corpus / f"article-{n:04d}{suffix}", text) for n, text in enumerate(articles)
+        ]
+        read_article(paths[0])  # the extracting library is imported on first use: not timed
+        library_read(paths[0])
+        imports, reads = [], []
+        for run in range(repeat):
+            elapsed, texts = import_folder(folder, corpus, f"{suffix[1:]}-{run}", count)
+            imports.append(elapsed)
+            started = time.perf_counter()
+            for path in paths:
+                library_read(path)
+            reads.append(time.perf_counter() - started)
+        # Each article's last sentence must be in what was imported, whole.
+        imported_text = " ".join(texts).replace("\n", " ")
+        missing = sum(1 for text in articles if " ".join(text.split()[-6:]) not in imported_text)
+        timings[suffix] = imported = statistics.median(imports)
+        size = sum(path.stat().st_size for path in paths) / count / 1000
+        line = f"import {suffix:5} {count / imported:6.0f} articles/s ({size:.0f} KB each"
+        if suffix != ".txt":
+            read = statistics.median(reads)
+            line += (
+                f"; {imported / timings['.txt']:.1f}x plain text; the library alone "
+                f"{count / read:.0f} articles/s, ratio {imported / read:.1f}x"
+            )
+        print(line + ")" + (f"; {missing} article(s) lost their last sentence" if missing else ""))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Time importing a folder of articles.")
     parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--rich-articles", type=int, default=60)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -133,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     if wrong:
         print(f"encoding guessed wrong for {len(wrong)} file(s): {', '.join(wrong)}")
+    print(f"the same {args.rich_articles} articles in each format; median of {args.repeat}")
+    with tempfile.TemporaryDirectory() as tmp:
+        formats(Path(tmp), args.rich_articles, args.repeat)
     return 0
 
 

@@ -9,7 +9,7 @@ SUBMISSION_SUFFIX = ".claimdesk-submission"
 # Longest first, so that ".claimdesk-exercise" is never taken for ".claimdesk".
 CLAIMDESK_SUFFIXES = (SUBMISSION_SUFFIX, EXERCISE_SUFFIX, PROJECT_SUFFIX)
 # Articles Claimdesk imports (compared in lower case): plain text, then the files whose text
-# core/text/extract takes out (web pages, pages saved as one file, Word, ODT, RTF, EPUB).
+# core/text/extract takes out (web pages, pages saved as one file, Word, ODT, RTF, EPUB, PDF).
 ARTICLE_SUFFIXES = (
     ".txt",
     ".md",
@@ -18,6 +18,7 @@ ARTICLE_SUFFIXES = (
     ".xhtml",
     ".mhtml",
     ".mht",
+    ".pdf",  # the text layer (core/text/extract/pdf.py)
     ".docx",
     ".odt",
     ".rtf",

@@ -126,7 +126,7 @@ def build(window: MainWindow) -> WindowActions:
         "&Import articles…",
         window.import_files,
         "Ctrl+I",
-        "Import articles: text files, web pages, Word, ODT, RTF and EPUB documents",
+        "Import articles: text files, web pages, Word, ODT, RTF, EPUB and PDF documents",
     )
     import_folder = _action(
         window,

@@ -5,7 +5,7 @@ Opens the sample project (or a copy of the file given) in a throw-away folder, s
 stretch of the first article in the window and presses a label's key, closes the window,
 reopens the project in a new window and checks the highlight is there. Then it exports the
 project to every dataset format (reading back those Claimdesk imports), draws the agreement
-dashboard and reads an article file of every kind (web page, Word, ODT, RTF, EPUB): the
+dashboard and reads an article file of every kind (web page, Word, ODT, RTF, EPUB, PDF): the
 parts of the program loaded by name at run time, which a packaged build can leave out without
 anything failing until a user needs them. Prints one line and returns 0,
 or names what failed and returns 1.

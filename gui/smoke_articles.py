@@ -84,12 +84,37 @@ def _epub() -> bytes:
     return out.getvalue()
 
 
+def _pdf() -> bytes:
+    """One page written by hand: fpdf2, which writes the tests' PDFs, is not in the bundle."""
+    content = f"BT /F1 16 Tf 72 740 Td ({TITLE}) Tj ET BT /F1 11 Tf 72 710 Td ({SENTENCE}) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R"
+        b" /Resources << /Font << /F1 4 0 R >> >> >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content.encode("latin-1")),
+        b"<< /Title (%s) /Author (Smoke Test) >>" % TITLE.encode("latin-1"),
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\n" % (len(objects) + 1)
+    return out + b"startxref\n%d\n%%%%EOF\n" % xref
+
+
 SAMPLES: dict[str, Callable[[], bytes]] = {
     ".html": _html,
     ".htm": _html,
     ".xhtml": _html,
     ".mhtml": _mhtml,
     ".mht": _mhtml,
+    ".pdf": _pdf,
     ".docx": _docx,
     ".odt": _odt,
     ".rtf": _rtf,

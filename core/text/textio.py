@@ -150,7 +150,7 @@ def read_article(
     """Read one article file; raise ArticleError naming the file if it cannot be imported.
 
     Plain text (.txt, .md) is decoded here; other suffixes go to their extractor in
-    core/text/extract (web pages, Word, ODT, RTF, EPUB), then the same path as plain text.
+    core/text/extract (web pages, Word, ODT, RTF, EPUB, PDF), then the same path as plain text.
     """
     data = _read(path)
     extractor = EXTRACTORS.get(path.suffix.lower())

@@ -58,6 +58,7 @@ EXTRACTORS: dict[str, Extractor] = {
     ".xhtml": _lazy("html", "extract_html_file"),
     ".mhtml": _lazy("html", "extract_mhtml_file"),
     ".mht": _lazy("html", "extract_mhtml_file"),
+    ".pdf": _lazy("pdf", "extract_pdf"),
     ".docx": _lazy("docx", "extract_docx"),
     ".odt": _lazy("odt", "extract_odt"),
     ".rtf": _lazy("rtf", "extract_rtf"),

@@ -898,7 +898,7 @@ def test_a_file_of_exactly_the_limit_is_read(
 
 def test_folders_expand_to_their_articles_in_name_order(tmp_path: Path) -> None:
     root = tmp_path / "corpus"
-    for name in ["b.txt", "A.TXT", "sub/c.md", "sub/deeper/d.Md", "z.txt", "image.png", "e.pdf"]:
+    for name in ["b.txt", "A.TXT", "sub/c.md", "sub/deeper/d.Md", "z.txt", "image.png", "e.xlsx"]:
         write(root, name)
     write(root, ".hidden.txt")
     write(root, ".git/config.txt")
