@@ -14,13 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from claimdesk.core.errors import ClaimdeskError
+
 __all__ = ["EXTRACTORS", "META_KEYS", "ExtractError", "Extracted", "Extractor"]
 
 # The metadata keys an extractor may fill; nothing else reaches the document's metadata.
 META_KEYS = ("title", "author", "date", "site", "url", "fetched")
 
 
-class ExtractError(Exception):
+class ExtractError(ClaimdeskError):
     """A file whose text cannot be extracted; the message is the reason, as a sentence
     ("is not a Word document (.docx): not a ZIP archive"). read_article names the file."""
 
