@@ -405,10 +405,12 @@ def _offset_unit(
         )
     chosen: Offsets = "utf16" if as_units > as_points else "codepoints"
     name = "UTF-16 code units" if chosen == "utf16" else "code points"
+    known = any(span.origin is not None for doc, _ in differing for span in doc.spans)
     return chosen, (
         f"Offsets were read as {name}: {max(as_units, as_points)} of {total} spans in texts with"
         f" characters outside the BMP fall on word boundaries that way, {min(as_units, as_points)}"
-        f" the other way."
+        " the other way."
+        + (" Spans the file names as Claimdesk exported them stay in code points." if known else "")
     )
 
 

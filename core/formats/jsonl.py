@@ -290,7 +290,7 @@ def _match_ours(doc: DocumentIn, ours: Any, annotator: str | None) -> None:
         doc.missing.append(
             f"{where}: {shown_value(quote)} ({label}, {start}–{end}){who}"
             + (
-                " overlaps another span: doccano drops overlapping spans unless its project"
+                ", which overlaps another span: doccano drops overlapping spans unless its project"
                 " allows them ('Allow overlapping spans' when the project is created)"
                 if overlaps
                 else ""
