@@ -12,6 +12,7 @@ from claimdesk.core.limits import printable_path
 from claimdesk.core.progress import Progress, check_progress
 from claimdesk.core.records import Changes
 from claimdesk.core.store.project import ImportReport, Project
+from claimdesk.core.suffixes import ARTICLE_SUFFIXES
 from claimdesk.core.text.textio import (
     DEFAULT_CLEANUP_RULES,
     Article,
@@ -20,6 +21,8 @@ from claimdesk.core.text.textio import (
     collect_article_paths,
     read_article,
 )
+
+_NO_ARTICLES = f"holds no article files ({', '.join(ARTICLE_SUFFIXES)})"
 
 
 class ImportRefused(ClaimdeskError):
@@ -61,7 +64,7 @@ def plan_import(
     files, problems = collect_article_paths([Path(p) for p in paths])
     plan = ImportPlan(problems=list(problems))
     if not files and not problems:
-        plan.problems.append((Path(paths[0]) if paths else Path("."), "holds no .txt or .md files"))
+        plan.problems.append((Path(paths[0]) if paths else Path("."), _NO_ARTICLES))
     for done, path in enumerate(files, start=1):
         try:
             plan.articles.append(read_article(path, cleanup=cleanup, rules=rules))

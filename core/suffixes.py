@@ -8,8 +8,20 @@ EXERCISE_SUFFIX = ".claimdesk-exercise"
 SUBMISSION_SUFFIX = ".claimdesk-submission"
 # Longest first, so that ".claimdesk-exercise" is never taken for ".claimdesk".
 CLAIMDESK_SUFFIXES = (SUBMISSION_SUFFIX, EXERCISE_SUFFIX, PROJECT_SUFFIX)
-# Articles Claimdesk imports (compared in lower case).
-ARTICLE_SUFFIXES = (".txt", ".md")
+# Articles Claimdesk imports (compared in lower case): plain text, then the files whose text
+# core/text/extract takes out (web pages, pages saved as one file).
+ARTICLE_SUFFIXES = (
+    ".txt",
+    ".md",
+    ".html",
+    ".htm",
+    ".xhtml",
+    ".mhtml",
+    ".mht",
+)
+# A browser saving a "Web page, complete" puts its pictures and scripts in a folder beside the
+# page named after it: "News_files" (Chrome, Firefox, Edge in English; a few other languages).
+SAVED_PAGE_FOLDER_ENDINGS = ("_files", "-Dateien", "_fichiers", "_archivos", "_arquivos", "_file")
 
 
 def patterns(*suffixes: str) -> str:

@@ -122,7 +122,11 @@ def build(window: MainWindow) -> WindowActions:
         window, "&Open project…", window.open_project, QKeySequence.StandardKey.Open
     )
     import_articles = _action(
-        window, "&Import articles…", window.import_files, "Ctrl+I", "Import .txt or .md files"
+        window,
+        "&Import articles…",
+        window.import_files,
+        "Ctrl+I",
+        "Import articles: text files and web pages",
     )
     import_folder = _action(
         window,

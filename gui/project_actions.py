@@ -71,6 +71,13 @@ def store_plan(window: MainWindow, plan: ImportPlan) -> None:
     removed = sum(len(article.removed) for article in plan.articles)
     if removed:
         message += f" {removed} web-debris line(s) dropped (see File › Clean-up rules)."
+    if report.dropped:
+        # Pictures and tables cannot be annotated: say what the text leaves out.
+        shown = "; ".join(
+            f"{printable_path(path.name)}: {what}" for path, what in report.dropped[:3]
+        )
+        more = f"; {len(report.dropped) - 3} more file(s)" if len(report.dropped) > 3 else ""
+        message += f" Left out of the text: {shown}{more}."
     window.statusBar().showMessage(message, 12000)
     if report.warnings:
         # Imported all the same, but the user should know (bad bytes replaced by U+FFFD).

@@ -75,6 +75,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             )
         for path, warning in report.warnings:
             write_line(f"warning   {printable_path(path)}: {warning}")
+        for path, dropped in report.dropped:
+            write_line(f"left out  {printable_path(path)}: {dropped}")
         for path, reason in problems:
             write_line(f"rejected  {printable_path(path)}: {reason}")
     warned = f", {len(report.warnings)} with warnings" if report.warnings else ""

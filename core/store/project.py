@@ -67,6 +67,8 @@ class ImportReport:
     duplicates: list[tuple[Path, str]] = field(default_factory=list)  # (file, title already here)
     # (file, what to know) for files imported all the same: bad bytes replaced, for example.
     warnings: list[tuple[Path, str]] = field(default_factory=list)
+    # (file, what its text leaves out: "3 images, 1 table flattened") for imported files.
+    dropped: list[tuple[Path, str]] = field(default_factory=list)
     changes: Changes = field(default_factory=Changes)
 
 
@@ -505,18 +507,23 @@ class Project:
             known[article.sha256] = article.title
             if article.warning is not None:
                 report.warnings.append((article.path, article.warning))
-            meta: dict[str, Any] = {
-                "encoding": article.encoding,
-                "removed_lines": len(article.removed),
-            }
+            if article.dropped:
+                report.dropped.append((article.path, ", ".join(article.dropped)))
+            # What the file said about itself (title, author, date, site, url, fetched) first.
+            meta: dict[str, Any] = dict(article.meta)
+            if article.encoding:  # files whose text was taken out of a format have none
+                meta["encoding"] = article.encoding
+            meta["removed_lines"] = len(article.removed)
             if article.replaced_bytes:
                 meta["replaced_bytes"] = article.replaced_bytes
+            if article.dropped:
+                meta["dropped"] = list(article.dropped)
             rows.append(
                 {
                     "title": article.title,
                     # A file name that is not UTF-8 is stored by its bytes, never as a surrogate.
                     "source": article.source,
-                    "date": "",
+                    "date": article.meta.get("date", ""),
                     "meta": meta,
                     "text": article.text,
                     "sha256": article.sha256,

@@ -7,12 +7,12 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from claimdesk.core.limits import TITLE_MAX, printable_path
-from claimdesk.core.suffixes import ARTICLE_SUFFIXES
+from claimdesk.core.suffixes import ARTICLE_SUFFIXES, SAVED_PAGE_FOLDER_ENDINGS
 from claimdesk.core.text.cleanup import DEFAULT_CLEANUP_RULES, CleanupRule, RemovedLine, clean_text
 from claimdesk.core.text.encoding import (
     EMPTY_ARTICLE,
@@ -22,16 +22,20 @@ from claimdesk.core.text.encoding import (
     decode_article,
     decode_bytes,
 )
+from claimdesk.core.text.extract import EXTRACTORS, META_KEYS, Extracted, ExtractError
 from claimdesk.core.text.regular_files import FileTooLarge, NotRegularFile, kind_of, read_bounded
 
 __all__ = [
     "DEFAULT_CLEANUP_RULES",
     "MAX_ARTICLE_BYTES",
     "MAX_FOLDER_DEPTH",
+    "NOT_AN_ARTICLE",
     "Article",
     "ArticleError",
     "CleanupRule",
+    "Extracted",
     "RemovedLine",
+    "article_from_extracted",
     "clean_text",
     "collect_article_paths",
     "decode_bytes",
@@ -45,6 +49,7 @@ _TITLE_LIMIT = min(200, TITLE_MAX)
 # Folders are searched this many levels deep; anything deeper is reported, not searched (a
 # folder nested a thousand times is a trap or a mistake, not a corpus).
 MAX_FOLDER_DEPTH = 64
+NOT_AN_ARTICLE = f"not an article file ({', '.join(ARTICLE_SUFFIXES)})"
 _TOO_DEEP = f"is more than {MAX_FOLDER_DEPTH} folders deep; deeper folders are not searched"
 _TITLE_NOISE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
@@ -61,12 +66,18 @@ class Article:
     removed: tuple[RemovedLine, ...]
     # Bytes that were not valid UTF-8 in a file otherwise UTF-8, replaced by U+FFFD.
     replaced_bytes: int = 0
+    # What the file said about itself (title, author, date, site, url, fetched: see
+    # core/text/extract) and what its text leaves out ("3 images", "1 table flattened").
+    meta: Mapping[str, str] = field(default_factory=dict)
+    dropped: tuple[str, ...] = ()
+    # Where the text came from when it is no file (a web address, "clipboard").
+    origin: str = ""
 
     @property
     def source(self) -> str:
         """The path as stored and shown: a name that is not UTF-8 shows its bytes (caf\\xe9.txt),
         so no lone surrogate reaches the project file."""
-        return printable_path(self.path, limit=4096)
+        return self.origin or printable_path(self.path, limit=4096)
 
     @property
     def warning(self) -> str | None:
@@ -132,19 +143,21 @@ def title_from_text(text: str, fallback: str) -> str:
 def read_article(
     path: Path, *, cleanup: bool = True, rules: Sequence[CleanupRule] = DEFAULT_CLEANUP_RULES
 ) -> Article:
-    """Read one article file; raise ArticleError naming the file if it cannot be imported."""
-    try:
-        data = read_bounded(path, MAX_ARTICLE_BYTES)
-    except FileNotFoundError:
-        raise ArticleError(path, "does not exist") from None
-    except NotRegularFile as exc:
-        # Reading a pipe or a device could block or never end; nothing was opened.
-        reason = _FOLDER if exc.kind == "a folder" else _special_file(exc.mode)
-        raise ArticleError(path, reason) from None
-    except FileTooLarge as exc:
-        raise ArticleError(path, article_too_large(exc.size)) from None
-    except OSError as error:
-        raise ArticleError(path, _os_reason(error)) from None
+    """Read one article file; raise ArticleError naming the file if it cannot be imported.
+
+    Plain text (.txt, .md) is decoded here; other suffixes go to their extractor in
+    core/text/extract (web pages, Word, ODT, RTF, EPUB), then the same path as plain text.
+    """
+    data = _read(path)
+    extractor = EXTRACTORS.get(path.suffix.lower())
+    if extractor is not None:
+        if not data.strip():
+            raise ArticleError(path, EMPTY_ARTICLE)
+        try:
+            extracted = extractor(data, path)
+        except ExtractError as exc:
+            raise ArticleError(path, str(exc)) from None
+        return _from_extracted(extracted, path, "", cleanup, rules)
     text, encoding, replaced = decode_article(data, path)
     text = normalise_text(text)
     if not text:
@@ -163,6 +176,70 @@ def read_article(
         removed=removed,
         replaced_bytes=replaced,
     )
+
+
+def article_from_extracted(
+    extracted: Extracted,
+    *,
+    source: str,
+    cleanup: bool = True,
+    rules: Sequence[CleanupRule] = DEFAULT_CLEANUP_RULES,
+) -> Article:
+    """An article from text extracted without a file (a web address, the clipboard), through the
+    same rules as a file: NFC, "\\n", clean-up, title from the metadata, checksum. ``source`` is
+    what the document's source shows (the address); raises ArticleError naming it."""
+    return _from_extracted(extracted, Path(source), source, cleanup, rules)
+
+
+def _from_extracted(
+    extracted: Extracted,
+    path: Path,
+    origin: str,
+    cleanup: bool,
+    rules: Sequence[CleanupRule],
+) -> Article:
+    text = normalise_text(extracted.text)
+    if not text:
+        raise ArticleError(path, "has no text")
+    removed: tuple[RemovedLine, ...] = ()
+    if cleanup:
+        text, removed = clean_text(text, rules)
+        if not text:
+            raise ArticleError(path, "has no text left after clean-up")
+    meta = {
+        key: " ".join(unicodedata.normalize("NFC", value).split())
+        for key, value in extracted.meta.items()
+        if key in META_KEYS and value and value.strip()
+    }
+    fallback = title_from_text(text, printable_path(path.stem, limit=_TITLE_LIMIT) or origin)
+    return Article(
+        path=path,
+        text=text,
+        title=title_from_text(meta.get("title", ""), fallback),
+        sha256=sha256_text(text),
+        encoding="",
+        removed=removed,
+        meta=meta,
+        dropped=tuple(extracted.dropped),
+        origin=origin,
+    )
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes, bounded; ArticleError when it is missing, no regular file, or too big."""
+    try:
+        data = read_bounded(path, MAX_ARTICLE_BYTES)
+    except FileNotFoundError:
+        raise ArticleError(path, "does not exist") from None
+    except NotRegularFile as exc:
+        # Reading a pipe or a device could block or never end; nothing was opened.
+        reason = _FOLDER if exc.kind == "a folder" else _special_file(exc.mode)
+        raise ArticleError(path, reason) from None
+    except FileTooLarge as exc:
+        raise ArticleError(path, article_too_large(exc.size)) from None
+    except OSError as error:
+        raise ArticleError(path, _os_reason(error)) from None
+    return data
 
 
 def collect_article_paths(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -195,7 +272,7 @@ def collect_article_paths(paths: Sequence[Path]) -> tuple[list[Path], list[tuple
                     add(found)
         elif path.exists() or path.is_symlink():
             if path.suffix.lower() not in ARTICLE_SUFFIXES:
-                problems.append((path, "not a .txt or .md file"))
+                problems.append((path, NOT_AN_ARTICLE))
             elif (kind := _not_a_file(path)) is not None:
                 problems.append((path, kind))
             else:
@@ -222,6 +299,8 @@ def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
             stack.pop()
             continue
         path, is_dir = entry
+        if is_dir and _saved_page_folder(path):
+            continue
         if is_dir:
             if len(stack) >= MAX_FOLDER_DEPTH:
                 yield path, _TOO_DEEP
@@ -235,6 +314,18 @@ def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
             problem = _not_a_file(path)
             if problem != _FOLDER:  # a link to a folder: not followed, as said above
                 yield path, problem
+
+
+def _saved_page_folder(folder: Path) -> bool:
+    """Whether `folder` holds the pictures and scripts of a web page saved beside it
+    ("News_files" next to "News.html"): that page is the article, the folder is not."""
+    for ending in SAVED_PAGE_FOLDER_ENDINGS:
+        if folder.name.endswith(ending) and len(folder.name) > len(ending):
+            stem = folder.name[: -len(ending)]
+            for suffix in (".html", ".htm", ".xhtml", ".HTML", ".HTM"):
+                if (folder.parent / (stem + suffix)).is_file():
+                    return True
+    return False
 
 
 def _list(folder: Path) -> list[tuple[Path, bool]] | str:

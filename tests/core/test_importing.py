@@ -195,7 +195,7 @@ def test_missing_path_and_wrong_kind_of_file_are_named(project: Project, tmp_pat
 def test_folder_without_articles_is_refused(project: Project, tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "image.png").write_bytes(PNG)
-    with pytest.raises(ImportRefused, match=r"no \.txt or \.md"):
+    with pytest.raises(ImportRefused, match=r"holds no article files \(\.txt, \.md, \.html"):
         import_paths(project, [tmp_path / "in"])
 
 

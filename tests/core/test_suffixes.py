@@ -48,7 +48,7 @@ def test_longest_first_so_an_exercise_is_never_taken_for_a_project() -> None:
 
 
 def test_dialog_patterns_and_added_suffixes() -> None:
-    assert patterns(*ARTICLE_SUFFIXES) == "*.txt *.md"
+    assert patterns(*ARTICLE_SUFFIXES).startswith("*.txt *.md *.html *.htm")
     assert with_suffix("essay", PROJECT_SUFFIX) == "essay.claimdesk"
     assert with_suffix("essay.claimdesk", PROJECT_SUFFIX) == "essay.claimdesk"
 
@@ -59,3 +59,10 @@ def test_the_installers_associate_the_same_suffixes() -> None:
     inno = (ROOT / "packaging" / "windows" / "claimdesk.iss").read_text(encoding="utf-8")
     registered = set(re.findall(r'Subkey: "Software\\Classes\\(\.[^"\\]+)"', inno))
     assert registered == set(CLAIMDESK_SUFFIXES)
+
+
+def test_every_article_suffix_is_plain_text_or_has_an_extractor() -> None:
+    from claimdesk.core.text.extract import EXTRACTORS
+
+    assert set(ARTICLE_SUFFIXES) == {".txt", ".md"} | set(EXTRACTORS)
+    assert all(suffix == suffix.lower() for suffix in ARTICLE_SUFFIXES)

@@ -25,6 +25,7 @@ from claimdesk.core.text import textio
 from claimdesk.core.text.textio import (
     DEFAULT_CLEANUP_RULES,
     MAX_ARTICLE_BYTES,
+    NOT_AN_ARTICLE,
     Article,
     ArticleError,
     CleanupRule,
@@ -916,11 +917,12 @@ def test_folders_expand_to_their_articles_in_name_order(tmp_path: Path) -> None:
 def test_explicit_files_are_kept_or_explained(tmp_path: Path) -> None:
     article = write(tmp_path, "story.txt")
     hidden = write(tmp_path, ".draft.md")
-    pdf = write(tmp_path, "report.pdf")
+    sheet = write(tmp_path, "report.xlsx")
     missing = tmp_path / "gone.txt"
-    files, problems = collect_article_paths([article, pdf, missing, hidden])
+    files, problems = collect_article_paths([article, sheet, missing, hidden])
     assert files == [article, hidden]
-    assert problems == [(pdf, "not a .txt or .md file"), (missing, "does not exist")]
+    assert problems == [(sheet, NOT_AN_ARTICLE), (missing, "does not exist")]
+    assert NOT_AN_ARTICLE.startswith("not an article file (.txt, .md, .html")
 
 
 def test_a_file_named_twice_is_collected_once(tmp_path: Path) -> None:
