@@ -144,11 +144,6 @@ def standard_routes(server: WebServer) -> dict[str, Route]:
 
     routes: dict[str, Route] = {
         "/news": lambda h: send(h, NEWS_PAGE.encode()),
-        "/latin1": lambda h: send(
-            h,
-            NEWS_PAGE.replace('charset="utf-8"', "").encode("latin-1", "replace"),
-            "text/html; charset=iso-8859-1",
-        ),
         "/gzip": lambda h: send(
             h, gzip.compress(NEWS_PAGE.encode()), headers={"Content-Encoding": "gzip"}
         ),

@@ -160,16 +160,20 @@ def fetch(
     url: str,
     *,
     accept: Collection[str] = WEB_TYPES,
-    timeout: float = TIMEOUT,
-    deadline: float = DEADLINE,
-    max_bytes: int = MAX_PAGE_BYTES,
+    timeout: float | None = None,
+    deadline: float | None = None,
+    max_bytes: int | None = None,
     progress: Progress | None = None,
 ) -> Fetched:
     """Fetch ``url`` (checked with `web_address`), following at most MAX_REDIRECTS redirects.
 
     ``accept``: the content types wanted (lower case); anything else is refused before its body is
     read. ``progress(bytes read, bytes expected or 0)`` may stop the fetch (Cancelled).
+    ``timeout``, ``deadline``, ``max_bytes``: TIMEOUT, DEADLINE, MAX_PAGE_BYTES unless given.
     """
+    timeout = TIMEOUT if timeout is None else timeout
+    deadline = DEADLINE if deadline is None else deadline
+    max_bytes = MAX_PAGE_BYTES if max_bytes is None else max_bytes
     requested = web_address(url)
     current = requested
     started = time.monotonic()
