@@ -138,6 +138,18 @@ def standard_routes(server: WebServer) -> dict[str, Route]:
         except OSError:
             pass
 
+    def slow(handler: BaseHTTPRequestHandler) -> None:
+        # A page arriving a little at a time, until the test is over (for Cancel).
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.end_headers()
+        try:
+            while not server.release.wait(0.05):
+                handler.wfile.write(b"<p>still coming</p>\n")
+                handler.wfile.flush()
+        except OSError:
+            pass
+
     def chain(handler: BaseHTTPRequestHandler) -> None:
         left = int(handler.path.rsplit("/", 1)[1])
         redirect(handler, f"/chain/{left - 1}" if left else "/news")
@@ -155,6 +167,7 @@ def standard_routes(server: WebServer) -> dict[str, Route]:
         "/never": never,
         "/huge": huge,
         "/endless": endless,
+        "/slow": slow,
         "/report.pdf": lambda h: send(h, PDF, "application/pdf"),
         "/photo": lambda h: send(h, b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png"),
         "/missing": lambda h: send(h, b"<h1>Not here</h1>", status=404),

@@ -118,7 +118,7 @@ def web_address(text: str, *, assume_https: bool = False) -> str:
         if not scheme:
             raise FetchError(text, "is not a web address (one starts with http:// or https://)")
         raise FetchError(
-            text, f"only http:// and https:// addresses can be imported, not {scheme}:"
+            text, f"only web pages (http:// and https://) can be imported, not {scheme}: addresses"
         )
     host = parts.hostname or ""
     if not host:

@@ -59,5 +59,5 @@ def test_a_bad_address_is_refused_by_name_and_changes_nothing(
     ]
     assert digest(made) == before
     stderr = failed(run("import", made, "ftp://127.0.0.1/news.html", cwd=made.parent))
-    assert "only http:// and https:// addresses can be imported, not ftp:" in stderr
+    assert "only web pages (http:// and https://) can be imported, not ftp: addresses" in stderr
     assert digest(made) == before

@@ -162,9 +162,15 @@ def test_cancel_stops_the_download(server: WebServer) -> None:
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("file:///etc/passwd", "only http:// and https:// addresses can be imported, not file:"),
-        ("ftp://example.org/a", "only http:// and https:// addresses can be imported, not ftp:"),
-        ("javascript:alert(1)", "can be imported, not javascript:"),
+        (
+            "file:///etc/passwd",
+            "only web pages (http:// and https://) can be imported, not file: addresses",
+        ),
+        (
+            "ftp://example.org/a",
+            "only web pages (http:// and https://) can be imported, not ftp: addresses",
+        ),
+        ("javascript:alert(1)", "can be imported, not javascript: addresses"),
         ("example.org/a", "is not a web address (one starts with http:// or https://)"),
         ("https://", "names no site (nothing after the //)"),
         ("https://exa mple.org/", "a web address cannot hold spaces or control characters"),
