@@ -78,6 +78,9 @@ class DocumentSummary:
     status: Status
     annotation_count: int
     length: int
+    # Who wrote it, when, where it appeared (author · date · site · address), for imported
+    # pages and office files that say so; "" otherwise.
+    byline: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,3 +125,9 @@ class Changes:
     def touched_documents(self) -> frozenset[int]:
         records = self.annotations_added + self.annotations_removed + self.annotations_updated
         return frozenset(r.document_id for r in records) | {s.document_id for s in self.statuses}
+
+
+def byline(meta: dict[str, Any], date: str) -> str:
+    """'Ada Lovelace · 2024-03-05 · The Daily Tern · https://…' from a document's metadata."""
+    parts = (meta.get("author"), date or meta.get("date"), meta.get("site"), meta.get("url"))
+    return " · ".join(str(part) for part in parts if isinstance(part, str) and part.strip())

@@ -9,7 +9,7 @@ SUBMISSION_SUFFIX = ".claimdesk-submission"
 # Longest first, so that ".claimdesk-exercise" is never taken for ".claimdesk".
 CLAIMDESK_SUFFIXES = (SUBMISSION_SUFFIX, EXERCISE_SUFFIX, PROJECT_SUFFIX)
 # Articles Claimdesk imports (compared in lower case): plain text, then the files whose text
-# core/text/extract takes out (web pages, pages saved as one file).
+# core/text/extract takes out (web pages, pages saved as one file, Word, ODT, RTF, EPUB).
 ARTICLE_SUFFIXES = (
     ".txt",
     ".md",
@@ -18,7 +18,19 @@ ARTICLE_SUFFIXES = (
     ".xhtml",
     ".mhtml",
     ".mht",
+    ".docx",
+    ".odt",
+    ".rtf",
+    ".epub",
 )
+# Files people will try that Claimdesk does not read, and what to do instead.
+UNREAD_ARTICLE_HINTS = {
+    ".doc": "is a Word 97-2003 file, which Claimdesk does not read: save it as .docx",
+    ".wps": "is a Works file, which Claimdesk does not read: save it as .docx",
+    ".pages": "is a Pages file, which Claimdesk does not read: export it as .docx",
+    ".webarchive": "is a Safari web archive, which Claimdesk does not read: save the page as "
+    "'Page Source' (.html)",
+}
 # A browser saving a "Web page, complete" puts its pictures and scripts in a folder beside the
 # page named after it: "News_files" (Chrome, Firefox, Edge in English; a few other languages).
 SAVED_PAGE_FOLDER_ENDINGS = ("_files", "-Dateien", "_fichiers", "_archivos", "_arquivos", "_file")

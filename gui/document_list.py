@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from claimdesk.core.records import DocumentSummary, Status
 from claimdesk.gui.change_signal import ChangeEvent
+from claimdesk.gui.dialogs import plain_tooltip
 from claimdesk.gui.theme import colour_of
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -122,7 +123,9 @@ class DocumentListModel(QAbstractTableModel):
                 return f"{_STATUS_MARKS[row.status]} {row.status.display_name}"
             return row.annotation_count
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-            return f"{row.length:,} characters"  # titles are shown by the view as plain text
+            # Titles are shown by the view as plain text; the byline comes from the file.
+            length = f"{row.length:,} characters"
+            return plain_tooltip(f"{row.byline}\n{length}") if row.byline else length
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:
             return QBrush(QColor(colour_of(_STATUS_ROLES[row.status])))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:

@@ -128,7 +128,7 @@ def build(window: MainWindow) -> WindowActions:
         "&Import articles…",
         window.import_files,
         "Ctrl+I",
-        "Import articles: text files and web pages",
+        "Import articles: text files, web pages, Word, ODT, RTF and EPUB documents",
     )
     import_folder = _action(
         window,

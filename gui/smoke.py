@@ -4,9 +4,10 @@ user's own files.
 Opens the sample project (or a copy of the file given) in a throw-away folder, selects a
 stretch of the first article in the window and presses a label's key, closes the window,
 reopens the project in a new window and checks the highlight is there. Then it exports the
-project to every dataset format (reading back those Claimdesk imports) and draws the agreement
-dashboard: the parts of the program loaded by name at run time, which a packaged build can
-leave out without anything failing until a user needs them. Prints one line and returns 0,
+project to every dataset format (reading back those Claimdesk imports), draws the agreement
+dashboard and reads an article file of every kind (web page, Word, ODT, RTF, EPUB): the
+parts of the program loaded by name at run time, which a packaged build can leave out without
+anything failing until a user needs them. Prints one line and returns 0,
 or names what failed and returns 1.
 """
 
@@ -76,6 +77,7 @@ def _smoke(argv: Sequence[str], home: Path, file: str | None, screenshot: str | 
     from claimdesk.gui.dialogs import Prompts
     from claimdesk.gui.launch import suffix_of
     from claimdesk.gui.settings import Settings
+    from claimdesk.gui.smoke_articles import read_every_article_kind
 
     class FailingPrompts(Prompts):
         """A smoke test must not stop to ask: a dialog it would show is a failure."""
@@ -159,13 +161,14 @@ def _smoke(argv: Sequence[str], home: Path, file: str | None, screenshot: str | 
             raise SmokeFailure("the annotation was not there after reopening the project")
         formats = export_every_format(reopened.project, home / "exports")
         dashboard = _draw_dashboard(app, reopened)
+        articles = read_every_article_kind(home / "articles")
     finally:
         reopened.close()
         reopened.deleteLater()
         app.processEvents()
     return (
         f"annotated {quote!r} as {label.name!r} in {title!r} and found it after reopening; "
-        f"{formats}; {dashboard}"
+        f"{formats}; {dashboard}; {articles}"
     )
 
 

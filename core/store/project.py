@@ -36,6 +36,7 @@ from claimdesk.core.records import (
     DocumentSummary,
     LabelRecord,
     Status,
+    byline,
 )
 from claimdesk.core.store import curation as gold_names
 from claimdesk.core.store import edits, sqlite
@@ -194,6 +195,8 @@ class Project:
                 func.coalesce(statuses_sq.c.status, Status.TODO.value),
                 func.coalesce(counts.c.n, 0),
                 func.length(document_table.c.text),
+                document_table.c.meta,
+                document_table.c.date,
             )
             .outerjoin(counts, counts.c.document_id == document_table.c.id)
             .outerjoin(statuses_sq, statuses_sq.c.document_id == document_table.c.id)
@@ -201,8 +204,10 @@ class Project:
         )
         with self._engine.connect() as conn:
             return [
-                DocumentSummary(i, t, Status(s), int(n), int(length or 0))
-                for i, t, s, n, length in conn.execute(query)
+                DocumentSummary(
+                    i, t, Status(s), int(n), int(length or 0), byline(meta or {}, date or "")
+                )
+                for i, t, s, n, length, meta, date in conn.execute(query)
             ]
 
     def annotation_counts(self) -> dict[int, int]:
@@ -250,13 +255,21 @@ class Project:
         )
         with self._engine.connect() as conn:
             count = int(conn.execute(query).scalar() or 0)
-            title, length = conn.execute(
-                select(document_table.c.title, func.length(document_table.c.text)).where(
-                    document_table.c.id == document_id
-                )
+            title, length, meta, date = conn.execute(
+                select(
+                    document_table.c.title,
+                    func.length(document_table.c.text),
+                    document_table.c.meta,
+                    document_table.c.date,
+                ).where(document_table.c.id == document_id)
             ).one()
         return DocumentSummary(
-            document_id, title, self.status(document_id, annotator_id), count, int(length)
+            document_id,
+            title,
+            self.status(document_id, annotator_id),
+            count,
+            int(length),
+            byline(meta or {}, date or ""),
         )
 
     def annotation(self, annotation_id: int) -> AnnotationRecord:

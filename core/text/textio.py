@@ -12,7 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from claimdesk.core.limits import TITLE_MAX, printable_path
-from claimdesk.core.suffixes import ARTICLE_SUFFIXES, SAVED_PAGE_FOLDER_ENDINGS
+from claimdesk.core.suffixes import (
+    ARTICLE_SUFFIXES,
+    SAVED_PAGE_FOLDER_ENDINGS,
+    UNREAD_ARTICLE_HINTS,
+)
 from claimdesk.core.text.cleanup import DEFAULT_CLEANUP_RULES, CleanupRule, RemovedLine, clean_text
 from claimdesk.core.text.encoding import (
     EMPTY_ARTICLE,
@@ -272,7 +276,9 @@ def collect_article_paths(paths: Sequence[Path]) -> tuple[list[Path], list[tuple
                     add(found)
         elif path.exists() or path.is_symlink():
             if path.suffix.lower() not in ARTICLE_SUFFIXES:
-                problems.append((path, NOT_AN_ARTICLE))
+                problems.append(
+                    (path, UNREAD_ARTICLE_HINTS.get(path.suffix.lower(), NOT_AN_ARTICLE))
+                )
             elif (kind := _not_a_file(path)) is not None:
                 problems.append((path, kind))
             else:

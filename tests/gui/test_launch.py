@@ -225,6 +225,10 @@ def test_smoke_test_passes_and_leaves_the_users_folders_alone(tmp_path: Path) ->
     formats = "jsonl, csv, brat, conll, spacy, labelstudio, uima-xmi, w3c, qdpx"
     assert f"exported to {formats};" in result.stdout
     assert "drew the agreement dashboard" in result.stdout
+    # The extraction libraries, loaded when an article of their kind is first read.
+    assert "read articles from .html, .htm, .xhtml, .mhtml, .mht, .docx, .odt, .rtf, .epub" in (
+        result.stdout
+    )
     assert shot.stat().st_size > 10_000
     assert not (tmp_path / "home").exists() or not any((tmp_path / "home").rglob("*.claimdesk"))
 

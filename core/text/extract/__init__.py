@@ -58,4 +58,8 @@ EXTRACTORS: dict[str, Extractor] = {
     ".xhtml": _lazy("html", "extract_html_file"),
     ".mhtml": _lazy("html", "extract_mhtml_file"),
     ".mht": _lazy("html", "extract_mhtml_file"),
+    ".docx": _lazy("docx", "extract_docx"),
+    ".odt": _lazy("odt", "extract_odt"),
+    ".rtf": _lazy("rtf", "extract_rtf"),
+    ".epub": _lazy("epub", "extract_epub"),
 }

@@ -11,13 +11,23 @@ import email
 import email.policy
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 from claimdesk.core.text.extract import Extracted, ExtractError
 
-__all__ = ["extract_html", "extract_html_file", "extract_mhtml_file", "plural"]
+__all__ = [
+    "Page",
+    "extract_html",
+    "extract_html_file",
+    "extract_mhtml_file",
+    "left_out",
+    "plural",
+    "read_page",
+    "read_whole_page",
+]
 
 NO_ARTICLE = "has no article text that could be found"
 # Browsers that save a page write where it came from in a comment at the top.
@@ -35,6 +45,22 @@ def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
 def extract_html(data: bytes | str, *, url: str | None = None) -> Extracted:
     """The article in a web page. ``url``: where the page came from (kept in the metadata and
     used to resolve the page's own links); raises ExtractError when no article text is found."""
+    page = read_page(data, url=url)
+    return Extracted(text=page.text, meta=page.meta, dropped=left_out(page.images, page.tables))
+
+
+@dataclass
+class Page:
+    """A page's article: its text, metadata, and the pictures and tables inside the article."""
+
+    text: str
+    meta: dict[str, str]
+    images: int
+    tables: int
+
+
+def read_page(data: bytes | str, *, url: str | None = None) -> Page:
+    """extract_html's work, with counts in place of sentences (an e-book adds its chapters')."""
     # Imported here: lxml and trafilatura take a while to load.
     import trafilatura
     from trafilatura.settings import Document
@@ -53,17 +79,23 @@ def extract_html(data: bytes | str, *, url: str | None = None) -> Extracted:
     if not data.strip():
         raise ExtractError("is empty")
     try:
-        document = trafilatura.bare_extraction(data, **options)
+        document = trafilatura.bare_extraction(_tree(data), **options)
         if document is None or not _has_text(document):
             # A short page (a note, a letter) is below the precision threshold: ask again.
-            document = trafilatura.bare_extraction(data, favor_recall=True, **options)
+            document = trafilatura.bare_extraction(_tree(data), favor_recall=True, **options)
     except ExtractError:
         raise
     except Exception as error:  # trafilatura and lxml raise many kinds on broken markup.
         raise ExtractError(f"could not be read as a web page ({_what(error)})") from None
     if not isinstance(document, Document) or not _has_text(document):
         raise ExtractError(NO_ARTICLE)
-    text, dropped = body_text(document.body)
+    body = document.body
+    blocks = [block for block in _blocks(body) if block]
+    if len(body) == 1 and body[0].tag == "p" and len(blocks) == 1:
+        # trafilatura's fallback for short pages puts the text of each element on a line of
+        # one paragraph: each line was a paragraph of the page.
+        blocks = blocks[0].split("\n")
+    text = "\n\n".join(blocks)
     if not text.strip():
         raise ExtractError(NO_ARTICLE)
     meta: dict[str, str] = {}
@@ -73,13 +105,90 @@ def extract_html(data: bytes | str, *, url: str | None = None) -> Extracted:
             meta[key] = value
     if url and "url" not in meta:
         meta["url"] = url
-    return Extracted(text=text, meta=meta, dropped=dropped)
+    images = sum(1 for _ in body.iter("graphic"))
+    tables = sum(1 for _ in body.iter("table"))
+    return Page(text=text, meta=meta, images=images, tables=tables)
+
+
+def read_whole_page(data: bytes | str) -> Page:
+    """A page that is all text (an e-book's chapter): trafilatura's clean-up (scripts, styles,
+    forms, navigation) and its element names, without the boilerplate detection made for news
+    pages, which drops a chapter's heading and flattens short chapters."""
+    from trafilatura.htmlprocessing import convert_tags, tree_cleaning
+    from trafilatura.settings import Extractor
+
+    if not data.strip():
+        raise ExtractError("is empty")
+    options = Extractor(tables=True, images=True, comments=False, formatting=False, links=False)
+    try:
+        tree = convert_tags(tree_cleaning(_tree(data), options), options)
+    except ExtractError:
+        raise
+    except Exception as error:
+        raise ExtractError(f"could not be read as a web page ({_what(error)})") from None
+    body = tree.find(".//body")
+    if body is None:
+        body = tree
+    text = "\n\n".join(block for block in _blocks(body) if block)
+    if not text.strip():
+        raise ExtractError(NO_ARTICLE)
+    images = sum(1 for _ in body.iter("graphic", "img"))
+    tables = sum(1 for _ in body.iter("table"))
+    return Page(text=text, meta={}, images=images, tables=tables)
+
+
+_WHOLE_PAGE = re.compile(rb"<(html|body|head)[\s>]|<!doctype", re.I)
+
+
+def _tree(data: bytes | str) -> Any:
+    """The page parsed by trafilatura's loader, for one extraction (it changes the tree).
+
+    A fragment (HTML from the clipboard: "<p>…</p>") is wrapped in a page first, since the
+    loader takes a lone block for something that is not HTML. A <time> inside a sentence
+    ("met on <time>Monday</time> at…") becomes a <span>: trafilatura drops <time> elements,
+    and with them the words of the sentence; a <time> on its own (a dateline) is left for the
+    date in the metadata.
+    """
+    from trafilatura.utils import load_html
+
+    head = data[:4096].encode("utf-8", "replace") if isinstance(data, str) else data[:4096]
+    if not _WHOLE_PAGE.search(head):
+        data = (
+            ("<html><body>" + data + "</body></html>")
+            if isinstance(data, str)
+            else (b"<html><body>" + data + b"</body></html>")
+        )
+    tree = load_html(data)
+    if tree is None:
+        raise ExtractError(NO_ARTICLE)
+    for element in list(tree.iter("time")):
+        parent = element.getparent()
+        if parent is None:
+            continue
+        before = element.getprevious()
+        words_before = (before.tail if before is not None else parent.text) or ""
+        if words_before.strip() or (element.tail or "").strip():
+            element.tag = "span"
+    return tree
+
+
+def left_out(images: int, tables: int) -> list[str]:
+    """The sentences every format uses for what its text leaves out."""
+    dropped = []
+    if images:
+        dropped.append(plural(images, "image"))
+    if tables:
+        dropped.append(f"{plural(tables, 'table')} flattened")
+    return dropped
 
 
 def extract_html_file(data: bytes, path: Path) -> Extracted:
     """A saved web page (.html, .htm; "Web page, complete" leaves its pictures in a folder
     beside it, which holds nothing of the text)."""
-    saved_from = _SAVED_FROM.search(data[:4096])
+    head = data[:4096]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ExtractError("looks like a binary file, not a web page")
+    saved_from = _SAVED_FROM.search(head)
     url = saved_from.group(1).decode("ascii", "replace") if saved_from else None
     return extract_html(data, url=url)
 
@@ -111,18 +220,9 @@ def extract_mhtml_file(data: bytes, path: Path) -> Extracted:
     return extract_html(html, url=url if url and url.startswith(("http:", "https:")) else None)
 
 
-def body_text(body: Any) -> tuple[str, list[str]]:
-    """Paragraphs of trafilatura's body (head, p, list, quote, table, …) joined by blank lines,
-    and what was left out or flattened."""
-    images = sum(1 for _ in body.iter("graphic"))
-    tables = sum(1 for _ in body.iter("table"))
-    paragraphs = [block for block in _blocks(body) if block]
-    dropped = []
-    if images:
-        dropped.append(plural(images, "image"))
-    if tables:
-        dropped.append(f"{plural(tables, 'table')} flattened (a row a line, cells split by ' | ')")
-    return "\n\n".join(paragraphs), dropped
+# trafilatura's block elements, and the HTML ones its tag conversion leaves as they are.
+_BLOCKS = frozenset({"p", "head", "list", "quote", "table", "div", "section", "article"})
+_IMAGES = frozenset({"graphic", "img"})
 
 
 def _blocks(element: Any) -> Iterator[str]:
@@ -132,9 +232,9 @@ def _blocks(element: Any) -> Iterator[str]:
             yield "\n".join(_list_lines(child, 0))
         elif tag == "table":
             yield "\n".join(_table_lines(child))
-        elif tag == "graphic":
+        elif tag in _IMAGES:
             continue
-        elif any(grand.tag in ("p", "list", "table", "head", "quote") for grand in child):
+        elif any(grand.tag in _BLOCKS for grand in child):
             # A quote or a div holding paragraphs of its own.
             head = _inline(child, stop_at_blocks=True)
             if head:
@@ -158,8 +258,8 @@ def _list_lines(element: Any, depth: int) -> Iterator[str]:
 
 
 def _table_lines(table: Any) -> Iterator[str]:
-    for row in table.iter("row"):
-        cells = [_inline(cell) for cell in row if cell.tag == "cell"]
+    for row in table.iter("row", "tr"):
+        cells = [_inline(cell) for cell in row if cell.tag in ("cell", "td", "th")]
         if any(cells):
             yield " | ".join(cells).rstrip()
 
@@ -172,9 +272,7 @@ def _inline(element: Any, *, stop_at_blocks: bool = False) -> str:
         if not top:
             if node.tag == "lb":
                 parts.append("\n")
-            elif node.tag == "graphic" or (
-                stop_at_blocks and node.tag in ("p", "list", "table", "head", "quote")
-            ):
+            elif node.tag in _IMAGES or (stop_at_blocks and node.tag in _BLOCKS):
                 parts.append(" " if node.tail else "")
                 parts.append(node.tail or "")
                 return

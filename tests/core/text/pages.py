@@ -5,6 +5,18 @@ article. Every piece of debris carries a word that must never reach the text (DE
 from __future__ import annotations
 
 import html
+import io
+
+from PIL import Image
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 220, 255)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 # Words that appear only in the page's debris: none may reach the imported text.
 DEBRIS = (
