@@ -90,7 +90,7 @@ def plan_import(
     for done, url in enumerate(urls, start=len(files) + 1):
         try:
             article = read_web_article(
-                url, cleanup=cleanup, rules=rules, progress=_still(progress, done - 1, total)
+                url, cleanup=cleanup, rules=rules, progress=_still(progress, done - 1)
             )
         except FetchError as exc:
             plan.problems.append((exc.url, exc.reason))
@@ -147,12 +147,13 @@ def pasted_article(
     return article_from_extracted(extracted, source=CLIPBOARD, cleanup=cleanup, rules=rules)
 
 
-def _still(progress: Progress | None, done: int, total: int) -> Progress | None:
-    """A fetch's own progress (bytes) reported as the import's (articles): it only asks whether
-    to go on, so Cancel stops a download at once."""
+def _still(progress: Progress | None, done: int) -> Progress | None:
+    """A fetch's own progress (bytes) reported as the import's: ``done`` articles of an unknown
+    total (a busy bar while a page arrives); it asks whether to go on, so Cancel stops a
+    download at once."""
     if progress is None:
         return None
-    return lambda _bytes, _expected: progress(done, total)
+    return lambda _bytes, _expected: progress(done, 0)
 
 
 def _kind_of(sources: Iterable[Source]) -> tuple[str, str]:

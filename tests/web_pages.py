@@ -65,16 +65,19 @@ NEWS_PAGE = f"""<!DOCTYPE html>
 
 PLAIN_TEXT = "Ceasefire holds\n\nThe ceasefire held through the night, officials said.\n"
 
-# The smallest valid PDF with one line of text (for "a PDF served as a link").
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 100]/Contents 4 0 R"
-    b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
-    b"4 0 obj<</Length 52>>stream\nBT /F1 12 Tf 10 50 Td (Talks resume in Geneva.) Tj ET\n"
-    b"endstream endobj\n5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+PDF_SENTENCE = "Talks resume in Geneva after two years."
+
+
+def pdf_article() -> bytes:
+    """A one-page PDF with a text layer (for "a PDF served as a link"), made with fpdf2."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.multi_cell(0, 8, f"Border talks\n\n{PDF_SENTENCE}")
+    return bytes(pdf.output())
+
 
 Route = Callable[[BaseHTTPRequestHandler], None]
 
@@ -168,7 +171,7 @@ def standard_routes(server: WebServer) -> dict[str, Route]:
         "/huge": huge,
         "/endless": endless,
         "/slow": slow,
-        "/report.pdf": lambda h: send(h, PDF, "application/pdf"),
+        "/report.pdf": lambda h: send(h, pdf_article(), "application/pdf"),
         "/photo": lambda h: send(h, b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png"),
         "/missing": lambda h: send(h, b"<h1>Not here</h1>", status=404),
         "/broken": lambda h: send(h, b"<h1>Oops</h1>", status=500),

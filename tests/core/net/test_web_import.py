@@ -21,6 +21,7 @@ from tests.web_pages import (
     NEWS_PAGE,
     NEWS_SENTENCES,
     NEWS_TITLE,
+    PDF_SENTENCE,
     WebServer,
     closed_port,
     send,
@@ -126,7 +127,8 @@ def test_a_pdf_link_is_read_by_the_pdf_reader_or_refused_by_name(
     plan = plan_import([], urls=[server.url("/report.pdf")])
     if ".pdf" in EXTRACTORS:  # PDF import is there: the link is an article like a file
         assert plan.problems == []
-        assert "Talks resume in Geneva." in plan.articles[0].text
+        assert PDF_SENTENCE in plan.articles[0].text
+        assert plan.articles[0].meta["url"] == server.url("/report.pdf")
     else:
         assert plan.problems == [
             (
