@@ -260,6 +260,13 @@ class Prompts:
             self._chosen(ARTICLES, files[0])
         return [Path(f) for f in files]
 
+    def web_address(self) -> str | None:
+        """File › Import from URL…: the address to fetch (checked), or None."""
+        from claimdesk.gui.url_dialog import UrlDialog
+
+        dialog = UrlDialog(self.parent)
+        return dialog.address() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
     def import_folder(self) -> Path | None:
         folder = QFileDialog.getExistingDirectory(
             self.parent, "Import a folder of articles", str(self.places.folder(ARTICLES))

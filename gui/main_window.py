@@ -565,6 +565,18 @@ class MainWindow(QMainWindow):
         if folder:
             run_import(self, [folder])
 
+    def import_url(self) -> None:
+        from claimdesk.gui.project_actions import run_url_import
+
+        address = self.prompts.web_address()
+        if address:
+            run_url_import(self, address)
+
+    def paste_document(self) -> None:
+        from claimdesk.gui.project_actions import run_paste
+
+        run_paste(self)
+
     def export_dataset(self) -> None:
         from claimdesk.gui.export_dialog import export_dataset
 

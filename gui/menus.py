@@ -28,6 +28,7 @@ class WindowActions:
     open_project: QAction
     import_articles: QAction
     import_folder: QAction
+    import_url: QAction
     clean_imports: QAction
     cleanup_rules: QAction
     export_dataset: QAction
@@ -38,6 +39,7 @@ class WindowActions:
     # Edit
     undo: QAction
     redo: QAction
+    paste_document: QAction
     delete_annotation: QAction
     edit_note: QAction
     snap_to_words: QAction
@@ -135,6 +137,13 @@ def build(window: MainWindow) -> WindowActions:
         "Ctrl+Shift+I",
         "Import every .txt/.md file in a folder",
     )
+    import_url = _action(
+        window,
+        "Import from UR&L…",
+        window.import_url,
+        None,
+        "Fetch a web page and import its article text",
+    )
     clean_imports = _toggle(
         window,
         "Clean &web debris on import",
@@ -172,6 +181,7 @@ def build(window: MainWindow) -> WindowActions:
             None,
             import_articles,
             import_folder,
+            import_url,
             clean_imports,
             cleanup_rules,
             None,
@@ -185,6 +195,13 @@ def build(window: MainWindow) -> WindowActions:
     edit_menu = bar.addMenu("&Edit")
     undo = _action(window, "&Undo", window.undo, QKeySequence.StandardKey.Undo)
     redo = _action(window, "&Redo", window.redo, ("Ctrl+Shift+Z", "Ctrl+Y"))
+    paste_document = _action(
+        window,
+        "&Paste as new document",
+        window.paste_document,
+        "Ctrl+Shift+V",
+        "Add the clipboard's text (a copied web page: its article text) as a new document",
+    )
     delete_annotation = _action(
         window, "&Delete annotation", window.delete_selected, None, "Delete the selected annotation"
     )
@@ -208,6 +225,8 @@ def build(window: MainWindow) -> WindowActions:
         [
             undo,
             redo,
+            None,
+            paste_document,
             None,
             delete_annotation,
             edit_note,
@@ -310,6 +329,7 @@ def build(window: MainWindow) -> WindowActions:
         open_project=open_project,
         import_articles=import_articles,
         import_folder=import_folder,
+        import_url=import_url,
         clean_imports=clean_imports,
         cleanup_rules=cleanup_rules,
         export_dataset=export_dataset,
@@ -319,6 +339,7 @@ def build(window: MainWindow) -> WindowActions:
         recent_menu=recent_menu,
         undo=undo,
         redo=redo,
+        paste_document=paste_document,
         delete_annotation=delete_annotation,
         edit_note=edit_note,
         snap_to_words=snap_to_words,

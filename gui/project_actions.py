@@ -1,4 +1,5 @@
-"""File menu work: importing articles (read off the GUI thread), new and open project."""
+"""File menu work: importing articles from files, a web address or the clipboard (read off the
+GUI thread, stored in one undoable edit), new and open project."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from claimdesk.core.codebook import load_codebook
 from claimdesk.core.errors import EditError, ProjectError
-from claimdesk.core.importing import ImportPlan, import_plan, plan_import
-from claimdesk.core.limits import printable_path
+from claimdesk.core.importing import ImportPlan, Source, import_plan, plan_import, plan_paste
+from claimdesk.core.limits import printable, printable_path
 from claimdesk.core.paths import resources_dir
-from claimdesk.core.progress import Progress
+from claimdesk.core.progress import Progress, check_progress
 from claimdesk.core.store.project import Project
 from claimdesk.gui.workers import Task, WindowReporter, Wording, failure_text, run_task
 
@@ -40,13 +41,60 @@ def run_import(window: MainWindow, paths: list[Path]) -> Task:
     )
 
 
+def run_url_import(window: MainWindow, address: str) -> Task:
+    """Fetch the page on a worker thread (Cancel stops the download), then store its article."""
+    cleanup = window.settings.clean_imports
+
+    def work(progress: Progress) -> ImportPlan:
+        return plan_import([], urls=[address], cleanup=cleanup, progress=progress)
+
+    return run_task(
+        window,
+        work,
+        lambda plan: store_plan(window, plan),
+        wording=READING,
+        reporter=WindowReporter(window.prompts, window.statusBar()),
+        progress=f"Fetching {printable(address, 80)}…",
+        title="Import from URL",
+    )
+
+
+def run_paste(window: MainWindow) -> Task | None:
+    """Edit › Paste as new document: the clipboard's HTML (extracted as a web page) or text."""
+    from PySide6.QtGui import QGuiApplication
+
+    clipboard = QGuiApplication.clipboard()
+    mime = clipboard.mimeData() if clipboard is not None else None
+    html = mime.html() if mime is not None and mime.hasHtml() else ""
+    text = mime.text() if mime is not None and mime.hasText() else ""
+    if not html.strip() and not text.strip():
+        window.statusBar().showMessage("The clipboard holds no text to paste.", 8000)
+        return None
+    cleanup = window.settings.clean_imports
+
+    def work(progress: Progress) -> ImportPlan:
+        plan = plan_paste(html, text, cleanup=cleanup)
+        check_progress(progress, 1, 1)  # Cancel pressed meanwhile: nothing is added
+        return plan
+
+    return run_task(
+        window,
+        work,
+        lambda plan: store_plan(window, plan),
+        wording=READING,
+        reporter=WindowReporter(window.prompts, window.statusBar()),
+        progress="Reading the clipboard…",
+        title="Paste as new document",
+    )
+
+
 def store_plan(window: MainWindow, plan: ImportPlan) -> None:
     if plan.problems:
         listing = _listing(plan.problems[:30])
         more = f"\n… and {len(plan.problems) - 30} more" if len(plan.problems) > 30 else ""
         if not plan.articles:
             window.prompts.error(
-                "Nothing imported", f"No file could be imported:\n\n{listing}{more}"
+                "Nothing imported", f"Nothing could be imported:\n\n{listing}{more}"
             )
             return
         if not window.prompts.confirm(
@@ -73,9 +121,7 @@ def store_plan(window: MainWindow, plan: ImportPlan) -> None:
         message += f" {removed} web-debris line(s) dropped (see File › Clean-up rules)."
     if report.dropped:
         # Pictures and tables cannot be annotated: say what the text leaves out.
-        shown = "; ".join(
-            f"{printable_path(path.name)}: {what}" for path, what in report.dropped[:3]
-        )
+        shown = "; ".join(f"{_shown(source)}: {what}" for source, what in report.dropped[:3])
         more = f"; {len(report.dropped) - 3} more file(s)" if len(report.dropped) > 3 else ""
         message += f" Left out of the text: {shown}{more}."
     window.statusBar().showMessage(message, 12000)
@@ -88,9 +134,14 @@ def store_plan(window: MainWindow, plan: ImportPlan) -> None:
         )
 
 
-def _listing(entries: list[tuple[Path, str]]) -> str:
+def _listing(entries: list[tuple[Source, str]]) -> str:
     # File names come from disk: bytes that are not UTF-8, controls and bidi characters escaped.
-    return "\n".join(f"• {printable_path(path.name)}: {reason}" for path, reason in entries)
+    return "\n".join(f"• {_shown(source)}: {reason}" for source, reason in entries)
+
+
+def _shown(source: Source) -> str:
+    """A file by its name; a web address (or "clipboard") whole."""
+    return printable_path(source.name) if isinstance(source, Path) else printable(source, 200)
 
 
 def new_project(window: MainWindow) -> None:

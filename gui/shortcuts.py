@@ -34,6 +34,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl++ / Ctrl+- / Ctrl+0", "Larger / smaller / normal article text"),
     ("Ctrl+L", "Add a label"),
     ("Ctrl+I / Ctrl+Shift+I", "Import article files / a folder"),
+    ("Ctrl+Shift+V", "Paste the clipboard as a new document"),
     ("Ctrl+Shift+E", "Export a dataset (JSONL, CSV, brat, CoNLL, spaCy, Label Studio, …)"),
     ("Ctrl+O / Ctrl+Shift+N", "Open / create a project"),
     ("Ctrl+,", "Preferences: text size, theme, annotator name, recent projects"),

@@ -18,6 +18,7 @@ logged with its traceback, never shown as one), a cancel shown as a notice.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -116,6 +117,10 @@ class Task(QObject):
         _RUNNING.add(self)
         if self.owner is not None:
             self.owner.installEventFilter(self)
+        # Collect garbage here, on the GUI thread: work that allocates a lot (reading a web page
+        # loads trafilatura's tables) makes Python collect in the worker thread, and a closed
+        # window's widgets collected there are destroyed off the GUI thread, which crashes.
+        gc.collect()
         QThreadPool.globalInstance().start(self._run)
 
     def cancel(self) -> None:

@@ -16,6 +16,7 @@ from claimdesk.core.errors import ClaimdeskError
 from claimdesk.core.importing import ImportRefused, import_paths
 from claimdesk.core.limits import printable, printable_path
 from claimdesk.core.logs import configure_logging
+from claimdesk.core.net.fetch import MAX_PAGE_BYTES, MAX_REDIRECTS, TIMEOUT, looks_like_web_address
 from claimdesk.core.paths import resources_dir
 from claimdesk.core.store.project import Project
 from claimdesk.core.suffixes import PROJECT_SUFFIX
@@ -51,11 +52,15 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    # "https://…" is a web page to fetch; anything else names a file or folder.
+    urls = [arg for arg in args.paths if looks_like_web_address(arg)]
+    paths = [Path(arg) for arg in args.paths if not looks_like_web_address(arg)]
     with Project.open(Path(args.project)) as project:
         try:
             report, problems = import_paths(
                 project,
-                [Path(p) for p in args.paths],
+                paths,
+                urls=urls,
                 cleanup=not args.no_clean,
                 skip_invalid=args.skip_invalid,
             )
@@ -63,7 +68,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             if exc.none_valid:  # --skip-invalid was given: there was no rest to import
                 raise CliError(f"{exc}\nThe project is unchanged.") from None
             raise CliError(
-                f"{exc}\nFix or remove those files, or pass --skip-invalid to import the rest."
+                f"{exc}\nFix or remove those, or pass --skip-invalid to import the rest."
             ) from None
         # Titles and file names come from files: controls and direction overrides are escaped.
         for document_id, title in report.added:
@@ -77,8 +82,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             write_line(f"warning   {printable_path(path)}: {warning}")
         for path, dropped in report.dropped:
             write_line(f"left out  {printable_path(path)}: {dropped}")
-        for path, reason in problems:
-            write_line(f"rejected  {printable_path(path)}: {reason}")
+        for source, reason in problems:
+            write_line(f"rejected  {printable_path(source)}: {reason}")
     warned = f", {len(report.warnings)} with warnings" if report.warnings else ""
     write_line(
         f"{len(report.added)} imported{warned}, {len(report.duplicates)} duplicate(s) skipped, "
@@ -138,18 +143,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = commands.add_parser(
         "import",
-        help="import .txt/.md articles",
+        help="import articles from files, folders or web addresses",
         description=(
             "Import article files and folders (searched for .txt and .md down to "
-            f"{MAX_FOLDER_DEPTH} folder levels; pipes and devices are refused). Encodings are "
+            f"{MAX_FOLDER_DEPTH} folder levels; pipes and devices are refused) and web pages "
+            "given by their http:// or https:// address (only the article text is kept; the "
+            "address and the time it was fetched go into the document's metadata; at most "
+            f"{MAX_REDIRECTS} redirects, {TIMEOUT:g} seconds without an answer, "
+            f"{MAX_PAGE_BYTES // (1024 * 1024)} MB). Encodings are "
             "detected (a UTF-8 file with a few bad bytes is read as UTF-8, the bytes replaced "
             "and reported); line endings and Unicode are normalised; web debris lines are dropped "
             "(see 'claimdesk-cli rules'). Texts already in the project are skipped. If any file "
-            "cannot be imported, nothing is, unless --skip-invalid is given."
+            "or address cannot be imported, nothing is, unless --skip-invalid is given."
         ),
     )
     imp.add_argument("project", metavar="PROJECT")
-    imp.add_argument("paths", metavar="PATH", nargs="+", help="files or folders")
+    imp.add_argument(
+        "paths", metavar="PATH", nargs="+", help="files, folders or web addresses (https://…)"
+    )
     imp.add_argument("--no-clean", action="store_true", help="keep web debris lines")
     imp.add_argument(
         "--skip-invalid", action="store_true", help="import the good files, report the bad ones"

@@ -62,14 +62,18 @@ COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 @dataclass
 class ImportReport:
-    """What an import did: documents added, and files skipped because their text is already here."""
+    """What an import did: documents added, and files skipped because their text is already here.
+
+    Each entry names a file by its path, or what was no file by its source as a string (a web
+    address, "clipboard").
+    """
 
     added: list[tuple[int, str]] = field(default_factory=list)  # (document id, title)
-    duplicates: list[tuple[Path, str]] = field(default_factory=list)  # (file, title already here)
+    duplicates: list[tuple[Path | str, str]] = field(default_factory=list)  # (file, title here)
     # (file, what to know) for files imported all the same: bad bytes replaced, for example.
-    warnings: list[tuple[Path, str]] = field(default_factory=list)
+    warnings: list[tuple[Path | str, str]] = field(default_factory=list)
     # (file, what its text leaves out: "3 images, 1 table flattened") for imported files.
-    dropped: list[tuple[Path, str]] = field(default_factory=list)
+    dropped: list[tuple[Path | str, str]] = field(default_factory=list)
     changes: Changes = field(default_factory=Changes)
 
 
@@ -515,13 +519,13 @@ class Project:
         rows: list[dict[str, Any]] = []
         for article in articles:
             if article.sha256 in known:
-                report.duplicates.append((article.path, known[article.sha256]))
+                report.duplicates.append((article.origin or article.path, known[article.sha256]))
                 continue
             known[article.sha256] = article.title
             if article.warning is not None:
-                report.warnings.append((article.path, article.warning))
+                report.warnings.append((article.origin or article.path, article.warning))
             if article.dropped:
-                report.dropped.append((article.path, ", ".join(article.dropped)))
+                report.dropped.append((article.origin or article.path, ", ".join(article.dropped)))
             # What the file said about itself (title, author, date, site, url, fetched) first.
             meta: dict[str, Any] = dict(article.meta)
             if article.encoding:  # files whose text was taken out of a format have none

@@ -54,6 +54,7 @@ class ScriptedPrompts(Prompts):
         self.colours: list[str | None] = []
         self.errors: list[str] = []
         self.paths: list[Path] = []
+        self.web_addresses: list[str | None] = []
 
     def annotator_name(self, current: str = "") -> str | None:
         self.asked.append("name")
@@ -87,6 +88,10 @@ class ScriptedPrompts(Prompts):
     def import_paths(self) -> list[Path]:
         self.asked.append("import")
         return self.paths
+
+    def web_address(self) -> str | None:
+        self.asked.append("web address")
+        return self.web_addresses.pop(0)
 
 
 def db_rows(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:

@@ -220,3 +220,27 @@ def test_a_task_keeps_itself_alive_and_a_closed_window_gets_nothing_back(
     go.set()
     qtbot.waitUntil(lambda: bool(ended), timeout=20_000)
     assert results == [] and running_tasks() == ()
+
+
+def test_garbage_is_collected_on_the_gui_thread_before_the_work_starts(qtbot: QtBot) -> None:
+    # A closed window left in a reference cycle must not be collected in the worker thread
+    # (Qt objects destroyed off the GUI thread crash the program): work that allocates a lot,
+    # such as reading a web page, makes Python collect wherever it happens to run.
+    import weakref
+
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+    gc.disable()
+    try:
+        left = Cycle()
+        alive = weakref.ref(left)
+        del left
+        seen: list[bool] = []
+        task = Task(lambda progress: seen.append(alive() is None))
+        with qtbot.waitSignal(task.ended, timeout=10_000):
+            task.start()
+    finally:
+        gc.enable()
+    assert seen == [True]

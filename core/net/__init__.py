@@ -1,0 +1,1 @@
+"""Reading from the network: web pages fetched with bounds (only http and https)."""
