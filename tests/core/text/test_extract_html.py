@@ -295,3 +295,9 @@ def test_a_short_page_and_a_pasted_fragment_keep_their_paragraphs() -> None:
     assert extract_html(short).text == "Ice\n\nIt froze."
     fragment = "<p>Pasted words from a page.</p><p>A second paragraph.</p>"
     assert extract_html(fragment).text == "Pasted words from a page.\n\nA second paragraph."
+
+
+def test_a_page_older_than_the_web_keeps_its_date() -> None:
+    """The sample articles are from 1989: htmldate's default floor (1995) would drop the date."""
+    page = news_page(date="1989-05-15T08:00:00Z")
+    assert extract_html(page).meta["date"] == "1989-05-15"
