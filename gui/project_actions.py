@@ -3,6 +3,7 @@ GUI thread, stored in one undoable edit), new and open project."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,14 +31,21 @@ def run_import(window: MainWindow, paths: list[Path]) -> Task:
     def work(progress: Progress) -> ImportPlan:
         return plan_import(paths, cleanup=cleanup, progress=progress)
 
+    return _read_then_store(window, work, "Reading articles…", "Import")
+
+
+def _read_then_store(
+    window: MainWindow, work: Callable[[Progress], ImportPlan], progress: str, title: str
+) -> Task:
+    """Articles read on a worker thread (with progress and Cancel), stored in one edit."""
     return run_task(
         window,
         work,
         lambda plan: store_plan(window, plan),
         wording=READING,
         reporter=WindowReporter(window.prompts, window.statusBar()),
-        progress="Reading articles…",
-        title="Import",
+        progress=progress,
+        title=title,
     )
 
 
@@ -48,15 +56,7 @@ def run_url_import(window: MainWindow, address: str) -> Task:
     def work(progress: Progress) -> ImportPlan:
         return plan_import([], urls=[address], cleanup=cleanup, progress=progress)
 
-    return run_task(
-        window,
-        work,
-        lambda plan: store_plan(window, plan),
-        wording=READING,
-        reporter=WindowReporter(window.prompts, window.statusBar()),
-        progress=f"Fetching {printable(address, 80)}…",
-        title="Import from URL",
-    )
+    return _read_then_store(window, work, f"Fetching {printable(address, 80)}…", "Import from URL")
 
 
 def run_paste(window: MainWindow) -> Task | None:
@@ -77,15 +77,7 @@ def run_paste(window: MainWindow) -> Task | None:
         check_progress(progress, 1, 1)  # Cancel pressed meanwhile: nothing is added
         return plan
 
-    return run_task(
-        window,
-        work,
-        lambda plan: store_plan(window, plan),
-        wording=READING,
-        reporter=WindowReporter(window.prompts, window.statusBar()),
-        progress="Reading the clipboard…",
-        title="Paste as new document",
-    )
+    return _read_then_store(window, work, "Reading the clipboard…", "Paste as new document")
 
 
 def store_plan(window: MainWindow, plan: ImportPlan) -> None:

@@ -89,28 +89,34 @@ class ImportAnnotationsReport:
             lines.append(f"New annotators: {', '.join(self.annotators_added)}.")
         if self.offsets:
             lines.append(self.offsets)
-        if self.repaired:
-            lines.append(
-                f"Offsets repaired ({len(self.repaired)}): these spans counted UTF-16 code units"
-                " (as Qt, JavaScript and Java editors do) and were moved onto the text the file"
-                " states:"
-            )
-            lines.extend(f"- {item}" for item in self.repaired[:REPAIRS_SHOWN])
-            if len(self.repaired) > REPAIRS_SHOWN:
-                lines.append(f"- … and {len(self.repaired) - REPAIRS_SHOWN} more")
-        if self.missing:
-            lines.append(
-                f"No longer in the file ({len(self.missing)}): spans exported from Claimdesk"
-                " that an editor has since deleted or dropped. An import only adds, so where the"
-                " project has them it keeps them:"
-            )
-            lines.extend(f"- {item}" for item in self.missing[:REPAIRS_SHOWN])
-            if len(self.missing) > REPAIRS_SHOWN:
-                lines.append(f"- … and {len(self.missing) - REPAIRS_SHOWN} more")
+        _listed(
+            lines,
+            self.repaired,
+            f"Offsets repaired ({len(self.repaired)}): these spans counted UTF-16 code units"
+            " (as Qt, JavaScript and Java editors do) and were moved onto the text the file"
+            " states:",
+        )
+        _listed(
+            lines,
+            self.missing,
+            f"No longer in the file ({len(self.missing)}): spans exported from Claimdesk that an"
+            " editor has since deleted or dropped. An import only adds, so where the project has"
+            " them it keeps them:",
+        )
         if self.not_imported:
             lines.append(f"Not imported ({len(self.not_imported)}):")
             lines.extend(f"- {item}" for item in self.not_imported)
         return "\n".join(lines)
+
+
+def _listed(lines: list[str], items: list[str], heading: str) -> None:
+    """A heading and the first REPAIRS_SHOWN items as "- " lines, then how many more."""
+    if not items:
+        return
+    lines.append(heading)
+    lines.extend(f"- {item}" for item in items[:REPAIRS_SHOWN])
+    if len(items) > REPAIRS_SHOWN:
+        lines.append(f"- … and {len(items) - REPAIRS_SHOWN} more")
 
 
 def import_annotations(
