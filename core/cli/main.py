@@ -19,7 +19,7 @@ from claimdesk.core.logs import configure_logging
 from claimdesk.core.net.fetch import MAX_PAGE_BYTES, MAX_REDIRECTS, TIMEOUT, looks_like_web_address
 from claimdesk.core.paths import resources_dir
 from claimdesk.core.store.project import Project
-from claimdesk.core.suffixes import PROJECT_SUFFIX
+from claimdesk.core.suffixes import ARTICLE_SUFFIXES, PROJECT_SUFFIX
 from claimdesk.core.text.textio import DEFAULT_CLEANUP_RULES, MAX_FOLDER_DEPTH
 
 PROG = "claimdesk-cli"
@@ -145,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
         "import",
         help="import articles from files, folders or web addresses",
         description=(
-            "Import article files and folders (searched for .txt and .md down to "
+            f"Import article files and folders (searched for {', '.join(ARTICLE_SUFFIXES)} down to "
             f"{MAX_FOLDER_DEPTH} folder levels; pipes and devices are refused) and web pages "
             "given by their http:// or https:// address (only the article text is kept; the "
             "address and the time it was fetched go into the document's metadata; at most "

@@ -64,3 +64,14 @@ def test_a_damaged_word_file_is_named_and_the_project_is_unchanged(made: Path) -
     stderr = failed(run("import", made, folder, cwd=made.parent), "broken.docx")
     assert "broken.docx: is not a Word document (.docx): it is not a ZIP archive" in stderr
     assert digest(made) == before
+
+
+def test_import_help_names_every_kind_of_article_file(capsys: pytest.CaptureFixture[str]) -> None:
+    from claimdesk.core.cli.main import main
+    from claimdesk.core.suffixes import ARTICLE_SUFFIXES
+
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert f"searched for {', '.join(ARTICLE_SUFFIXES)} down to" in shown
+    assert {".pdf", ".docx", ".html", ".epub", ".txt"} <= set(ARTICLE_SUFFIXES)
