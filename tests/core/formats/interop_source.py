@@ -48,6 +48,25 @@ SPANS = [
 ]
 
 
+# Every annotation as a user sees it: document text, annotator, label, start, end, words, note.
+Row = tuple[str, str, str, int, int, str, str]
+
+
+def project_rows(project: Project) -> list[Row]:
+    """Every annotation of ``project`` as a ``Row``, sorted: what the interop tests compare."""
+    annotators = {a.id: a.name for a in project.annotators()}
+    labels = {label.id: label.name for label in project.labels()}
+    found: list[Row] = []
+    for document in project.documents():
+        text = project.document_text(document.id)
+        for a in project.annotations(document.id, None):
+            found.append(
+                (text, annotators[a.annotator_id], labels[a.label_id], a.start, a.end,
+                 text[a.start : a.end], a.note)
+            )  # fmt: skip
+    return sorted(found)
+
+
 def span_at(document: int, words: str) -> tuple[int, int]:
     """Code point offsets of the first occurrence of ``words`` in the document's text."""
     start = TEXTS[document].index(words)

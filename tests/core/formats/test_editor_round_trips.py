@@ -16,18 +16,14 @@ from claimdesk.core.formats.export import export_dataset
 from claimdesk.core.formats.importer import import_annotations
 from claimdesk.core.store.project import Project
 from tests.core.formats.awkward_project import rows
-from tests.core.formats.interop_source import SPANS, TEXTS, build, span_at
+from tests.core.formats.interop_source import SPANS, TEXTS, build, project_rows, span_at
 
 Span = tuple[str, str, str, str]  # annotator, label, quote, note
 
 
 def everything(project: Project) -> list[Span]:
-    names = {a.id: a.name for a in project.annotators()}
-    labels = {label.id: label.name for label in project.labels()}
     return sorted(
-        (names[a.annotator_id], labels[a.label_id], a.quote, a.note)
-        for doc in project.documents()
-        for a in project.annotations(doc.id, None)
+        (who, label, words, note) for _, who, label, _, _, words, note in project_rows(project)
     )
 
 

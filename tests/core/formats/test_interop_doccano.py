@@ -19,7 +19,7 @@ import pytest
 
 from claimdesk.core.formats.importer import import_annotations
 from claimdesk.core.store.project import Project
-from tests.core.formats.interop_source import SPANS, TEXTS, build, span_at
+from tests.core.formats.interop_source import SPANS, TEXTS, build, project_rows, span_at
 
 DATA = Path(__file__).parent / "data" / "interop" / "doccano"
 DEFAULT = DATA / "default-untouched.jsonl"
@@ -48,22 +48,10 @@ def utf16(text: str, start: int, end: int) -> list[int]:
 
 def spans_of(project: Project) -> list[Span]:
     """Every span of the project as a user sees it: which text, who, which label, which words."""
-    annotators = {a.id: a.name for a in project.annotators()}
-    labels = {label.id: label.name for label in project.labels()}
-    found: list[Span] = []
-    for doc in project.documents():
-        text = project.document_text(doc.id)
-        for a in project.annotations(doc.id, None):
-            found.append(
-                (
-                    TEXTS.index(text),
-                    annotators[a.annotator_id],
-                    labels[a.label_id],
-                    text[a.start : a.end],
-                    a.note,
-                )
-            )
-    return sorted(found)
+    return sorted(
+        (TEXTS.index(text), who, label, words, note)
+        for text, who, label, _, _, words, note in project_rows(project)
+    )
 
 
 def source_spans() -> list[Span]:

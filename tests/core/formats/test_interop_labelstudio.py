@@ -16,7 +16,7 @@ import pytest
 
 from claimdesk.core.formats.importer import import_annotations
 from claimdesk.core.store.project import Project
-from tests.core.formats.interop_source import SPANS, TEXTS, build
+from tests.core.formats.interop_source import SPANS, TEXTS, Row, build, project_rows
 
 DATA = Path(__file__).parent / "data" / "interop" / "labelstudio"
 UNTOUCHED = DATA / "untouched.json"
@@ -27,8 +27,6 @@ ADDED_IN_EDITOR = [(0, "border market", "Claim"), (1, "alliance", "Claim")]
 DELETED_IN_EDITOR = (0, "Ana", "Claim", "troop reduction")
 LS_ANNOTATOR = "LS editor"  # passed as annotator=, for spans whose file names no one
 
-Row = tuple[str, str, str, int, int, str, str]  # text, annotator, label, start, end, quote, note
-
 
 def _load(path: Path) -> list[dict[str, Any]]:
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -38,17 +36,7 @@ def _load(path: Path) -> list[dict[str, Any]]:
 
 def rows(project: Project) -> list[Row]:
     """Every annotation as a user sees it: document text, who, label, where, words, note."""
-    annotators = {a.id: a.name for a in project.annotators()}
-    labels = {label.id: label.name for label in project.labels()}
-    found = []
-    for document in project.documents():
-        text = project.document_text(document.id)
-        for a in project.annotations(document.id, None):
-            found.append(
-                (text, annotators[a.annotator_id], labels[a.label_id], a.start, a.end, a.quote,
-                 a.note)
-            )  # fmt: skip
-    return sorted(found)
+    return project_rows(project)
 
 
 def expected_rows() -> list[Row]:

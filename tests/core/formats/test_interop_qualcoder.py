@@ -22,7 +22,7 @@ from lxml import etree
 from claimdesk.core.formats.importer import import_annotations
 from claimdesk.core.formats.qdpx import NS as REFI_NS
 from claimdesk.core.store.project import Project
-from tests.core.formats.interop_source import SPANS, TEXTS, build
+from tests.core.formats.interop_source import SPANS, TEXTS, build, project_rows
 
 DATA = Path(__file__).parent / "data" / "interop" / "qualcoder"
 QDPX = DATA / "qualcoder.qdpx"
@@ -53,16 +53,9 @@ def _codings() -> dict[str, Any]:
 
 def _spans(project: Project) -> list[tuple[str, str, str, str]]:
     """(annotator, label, the words the span covers, note) of every span, sorted."""
-    annotators = {a.id: a.name for a in project.annotators()}
-    labels = {label.id: label.name for label in project.labels()}
-    spans = []
-    for doc in project.documents():
-        text = project.document_text(doc.id)
-        for a in project.annotations(doc.id, None):
-            spans.append(
-                (annotators[a.annotator_id], labels[a.label_id], text[a.start : a.end], a.note)
-            )
-    return sorted(spans)
+    return sorted(
+        (who, label, words, note) for _, who, label, _, _, words, note in project_rows(project)
+    )
 
 
 def test_the_fixture_was_written_by_qualcoder() -> None:
