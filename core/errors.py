@@ -26,6 +26,11 @@ class NotAProjectError(ProjectError):
     pass
 
 
+class PasswordNeededError(ProjectError):
+    """A server project whose server asks for a password (none given, or a wrong one): the
+    caller asks the user and tries again."""
+
+
 class NewerSchemaError(ProjectError):
     pass
 

@@ -1,7 +1,7 @@
 """What agreement reads from a project: plain columns in one pass, as tuples and numpy arrays.
 
 The figures of a class come from every span of every annotator (200,000 and more): these reads
-run on the driver's cursor (``sqlite.plain_rows``), since SQLAlchemy's row objects would cost
+run on the driver's cursor (``driver.plain_rows``), since SQLAlchemy's row objects would cost
 more than SQLite itself. ``core.agreement`` turns them into units and figures.
 """
 
@@ -16,8 +16,8 @@ import numpy.typing as npt
 from sqlalchemy import Connection, func, literal, select
 
 from claimdesk.core.records import Status
+from claimdesk.core.store.driver import plain_rows
 from claimdesk.core.store.project import Project
-from claimdesk.core.store.sqlite import plain_rows
 from claimdesk.core.store.tables import annotation_table, document_table, status_table
 
 IntArray = npt.NDArray[np.int64]

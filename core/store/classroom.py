@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Connection, func, insert, select, update
 
 from claimdesk.core.records import Status
-from claimdesk.core.store import sqlite
+from claimdesk.core.store import driver
 from claimdesk.core.store.classroom_records import (
     CurrentSubmission,
     ExerciseInfo,
@@ -253,7 +253,7 @@ def claim_rows(
         .order_by(a.c.annotator_id, a.c.document_id, a.c.start, a.c.end, a.c.label_id)
     )
     with project.reading() as conn:
-        rows = sqlite.plain_rows(conn, query)
+        rows = driver.plain_rows(conn, query)
     return cast(list[tuple[int, int, int, int, int, str]], rows)
 
 

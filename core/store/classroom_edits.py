@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Select, Table, bindparam, delete, func, inser
 from claimdesk.core.errors import EditError
 from claimdesk.core.limits import first_free_name
 from claimdesk.core.records import AnnotationRecord, Changes, Status, StatusChange
-from claimdesk.core.store import sqlite
+from claimdesk.core.store import driver
 from claimdesk.core.store.classroom import version_work
 from claimdesk.core.store.classroom_records import ExerciseRecord, Work
 from claimdesk.core.store.edits import Command
@@ -201,14 +201,14 @@ def _store_work(
         journal.removed(a, old)
         conn.execute(delete(a).where(*mine))
     now = utcnow()
-    stamp = sqlite.stored_time(now)
+    stamp = driver.stored_time(now)
     labels = exercise.labels  # checked by the caller: every label of the work is there
     rows = [
         (document_id, labels[label], annotator_id, start, end, quote, note, stamp, stamp)
         for document_id, label, start, end, quote, note in work.spans
     ]
     if rows:
-        sqlite.insert_many(conn, a, _ANNOTATION_VALUES, rows)
+        driver.insert_many(conn, a, _ANNOTATION_VALUES, rows)
         # Whole rows in column order (an AnnotationRecord's order) with the ids SQLite gave
         # them, for undo and redo.
         journal.added(
@@ -254,10 +254,10 @@ def _inserted_ids(
     a = annotation_table
     mine = (a.c.annotator_id == annotator_id, a.c.document_id.in_(documents))
     span = select(func.min(a.c.id), func.max(a.c.id), func.count(a.c.id)).where(*mine)
-    ((low, high, count),) = sqlite.plain_rows(conn, cast("Select[Any]", span))
+    ((low, high, count),) = driver.plain_rows(conn, cast("Select[Any]", span))
     if count == len(rows) and high - low + 1 == count:
         return list(range(low, high + 1))
-    found = sqlite.plain_rows(
+    found = driver.plain_rows(
         conn, select(a.c.document_id, a.c.label_id, a.c.start, a.c.end, a.c.id).where(*mine)
     )
     ids = {(d, lb, st, en): i for d, lb, st, en, i in found}  # a span is unique per annotator

@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy import bindparam, select
 
+from claimdesk.core.store.driver import PlainQuery
 from claimdesk.core.store.project import Project
-from claimdesk.core.store.sqlite import PlainQuery
 from claimdesk.core.store.tables import (
     annotation_table,
     annotator_table,

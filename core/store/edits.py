@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, CursorResult, delete, insert, select, update
 
 from claimdesk.core.records import AnnotationRecord, Changes, LabelRecord, Status, StatusChange
-from claimdesk.core.store import sqlite
+from claimdesk.core.store import dialects
 from claimdesk.core.store.tables import (
     annotation_table,
     annotator_table,
@@ -103,7 +103,9 @@ def put_status(conn: Connection, document_id: int, annotator_id: int, status: st
         "updated_at": now,
     }
     key = [status_table.c.document_id, status_table.c.annotator_id]
-    conn.execute(sqlite.upsert(status_table, values, key, {"status": status, "updated_at": now}))
+    conn.execute(
+        dialects.upsert(conn, status_table, values, key, {"status": status, "updated_at": now})
+    )
 
 
 class Command(ABC):

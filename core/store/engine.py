@@ -17,7 +17,7 @@ import struct
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import DatabaseError, DBAPIError
 
 from claimdesk.core.errors import (
@@ -29,8 +29,9 @@ from claimdesk.core.errors import (
     ReadOnlyProjectError,
 )
 from claimdesk.core.limits import printable
+from claimdesk.core.store import postgresql, sqlite
 from claimdesk.core.store import schema as project_schema
-from claimdesk.core.store import sqlite
+from claimdesk.core.store.location import ServerLocation
 from claimdesk.core.store.tables import project_table
 
 __all__ = [
@@ -274,7 +275,81 @@ def _migrate_with_backup(path: Path, engine: Engine, version: int) -> None:
         ) from exc
 
 
+# -- a project on a PostgreSQL server ----------------------------------------------------------
+
+
+def _known_revisions() -> set[str]:
+    return set(project_schema.expected_schemas()) - {project_schema.BASE}
+
+
+def _server_revision(location: ServerLocation, conn: Connection) -> str | None:
+    """The server database's revision; None for an empty database. Refuses anything else."""
+    path = location.as_path()
+    tables = postgresql.table_names(conn)
+    if "alembic_version" not in tables:
+        if tables:
+            raise NotAProjectError(
+                path, "is a database with other tables in it, not a Claimdesk project"
+            )
+        return None
+    revisions = postgresql.stored_revisions(conn)
+    if len(revisions) != 1:
+        raise DamagedProjectError(path, "is damaged: it records no single schema revision")
+    revision = revisions[0]
+    if revision not in _known_revisions():
+        raise NewerSchemaError(
+            path,
+            "was made by a newer version of Claimdesk "
+            f"(revision {printable(revision, 40)}; this version reads up to {HEAD_REVISION}). "
+            "Update Claimdesk to open it.",
+        )
+    return revision
+
+
+def open_server(location: ServerLocation, password: str | None, *, create: bool = False) -> Engine:
+    """Open a project on a server, bringing an older schema up to date in one transaction.
+
+    An empty database is refused unless ``create`` (then it is built: ``server init``, ``push``).
+    A database with a project in it is refused when ``create`` is asked for.
+    """
+    path = location.as_path()
+    engine = postgresql.server_engine(location, password)
+    try:
+        with engine.connect() as conn:
+            revision = _server_revision(location, conn)
+        if revision is None and not create:
+            raise NotAProjectError(
+                path,
+                "is an empty database: make it a Claimdesk project with "
+                "`claimdesk-cli server init`, or put a project there with `claimdesk-cli push`",
+            )
+        if revision is not None and create:
+            raise ProjectError(path, "already holds a Claimdesk project; choose an empty database")
+        if revision != HEAD_REVISION:
+            try:
+                upgrade(engine)  # PostgreSQL changes its schema in a transaction: all or nothing
+            except DBAPIError as exc:
+                if exc.connection_invalidated:
+                    raise
+                raise ProjectError(
+                    path,
+                    f"could not be brought up to date ({postgresql.first_line(exc)}); "
+                    "nothing was changed. Its owner can bring it up to date with "
+                    "`claimdesk-cli server init`",
+                ) from None
+    except ProjectError:
+        engine.dispose()
+        raise
+    except DBAPIError as exc:
+        engine.dispose()
+        raise postgresql.connection_error(location, exc) from None
+    return engine
+
+
 def close_engine(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        engine.dispose()
+        return
     # If the checkpoint fails, the WAL stays beside the file and SQLite replays it on next open.
     with contextlib.suppress(DatabaseError):
         _checkpoint(engine)

@@ -39,9 +39,10 @@ from claimdesk.core.records import (
     byline,
 )
 from claimdesk.core.store import curation as gold_names
-from claimdesk.core.store import edits, sqlite
+from claimdesk.core.store import dialects, driver, edits, passwords
 from claimdesk.core.store import engine as store
 from claimdesk.core.store.edits import LABEL_COLUMNS, Command
+from claimdesk.core.store.location import ServerLocation, parse_location
 from claimdesk.core.store.tables import (
     annotation_table,
     annotator_table,
@@ -78,8 +79,10 @@ class ImportReport:
 
 
 class Project:
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path, engine: Engine, server: ServerLocation | None = None) -> None:
+        # For a server project, ``path`` only names it in messages ("classlab on host:5432").
         self.path = path
+        self.server = server
         self._engine = engine
         self.history = edits.History()
         self._text = lru_cache(maxsize=16)(self._load_text)
@@ -87,25 +90,56 @@ class Project:
     # -- opening and closing ------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str) -> Project:
-        path = Path(path)
-        return cls(path, store.open_database(path))
+    def open(cls, target: Path | str, password: str | None = None) -> Project:
+        """Open a project file, or a project on a server (a ``postgresql://`` URL as text).
+
+        For a server: the password given, else the URL's, else the one remembered in the
+        keyring, else libpq's own (PGPASSWORD, ~/.pgpass); ``PasswordNeededError`` when the
+        server wants one it was not given.
+        """
+        where = parse_location(target)
+        if isinstance(where, Path):
+            return cls(where, store.open_database(where))
+        location, in_url = where
+        password = password or in_url or passwords.remembered(location)
+        return cls(location.as_path(), store.open_server(location, password), location)
+
+    @property
+    def location(self) -> str:
+        """Where the project is, as the user would give it again: a file path, or a server URL
+        without its password."""
+        return self.server.text() if self.server is not None else str(self.path)
 
     @classmethod
     def create(
-        cls, path: Path | str, name: str | None = None, codebook: Codebook | None = None
+        cls,
+        path: Path | str,
+        name: str | None = None,
+        codebook: Codebook | None = None,
+        password: str | None = None,
     ) -> Project:
-        path = Path(path)
-        if path.suffix != PROJECT_SUFFIX:
-            path = path.with_name(path.name + PROJECT_SUFFIX)
-        engine = store.create_database(path)
+        where = parse_location(path)
+        server: ServerLocation | None = None
+        if isinstance(where, Path):
+            path = where
+            if path.suffix != PROJECT_SUFFIX:
+                path = path.with_name(path.name + PROJECT_SUFFIX)
+            engine = store.create_database(path)
+        else:
+            # An empty database on a server becomes the project (``server init``, ``push``).
+            server, in_url = where
+            password = password or in_url or passwords.remembered(server)
+            engine = store.open_server(server, password, create=True)
+            path = server.as_path()
         with engine.begin() as conn:
             conn.execute(
                 insert(project_table).values(
-                    name=name or path.stem, description="", created_at=utcnow()
+                    name=name or (server.database if server else path.stem),
+                    description="",
+                    created_at=utcnow(),
                 )
             )
-        project = cls(path, engine)
+        project = cls(path, engine, server)
         if codebook is not None:
             project.add_codebook(codebook, undoable=False)
         return project
@@ -306,7 +340,9 @@ class Project:
             with self._engine.begin() as conn:
                 gold_names.make_room_for_person(conn, name)
                 conn.execute(
-                    sqlite.insert_if_absent(annotator_table, values, [annotator_table.c.name])
+                    dialects.insert_if_absent(
+                        conn, annotator_table, values, [annotator_table.c.name]
+                    )
                 )
                 found = conn.execute(query).scalar_one()
         return AnnotatorRecord(int(found), name)
@@ -554,7 +590,7 @@ class Project:
 
 
 # One annotator's spans of one document, straight off the covering index, by position.
-_SPANS = sqlite.PlainQuery(
+_SPANS = driver.PlainQuery(
     select(
         annotation_table.c.id,
         annotation_table.c.start,

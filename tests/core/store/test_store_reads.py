@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select
 
 from claimdesk.core.formats.base import SpanOut
 from claimdesk.core.records import Status
-from claimdesk.core.store import agreement_reads, datasets, sqlite
+from claimdesk.core.store import agreement_reads, datasets, dialects, driver
 from claimdesk.core.store.project import Project
 from claimdesk.core.store.tables import annotation_table, annotator_table
 from claimdesk.core.text.textio import Article, sha256_text
@@ -133,7 +133,7 @@ def test_the_exported_span_columns_are_the_formats_fields() -> None:
 
 def test_plain_query_compiles_once_and_reads_driver_tuples(filled) -> None:
     project, _, people, _ = filled
-    query = sqlite.PlainQuery(
+    query = driver.PlainQuery(
         select(annotation_table.c.start, annotation_table.c.quote)
         .where(annotation_table.c.annotator_id == bindparam("who", 0))
         .order_by(annotation_table.c.id)
@@ -141,7 +141,7 @@ def test_plain_query_compiles_once_and_reads_driver_tuples(filled) -> None:
     with project.reading() as conn:
         assert query.rows(conn, who=people["Bo"]) == [(0, "Troops")]
         assert query.rows(conn, who=people["Cy"]) == []
-        ids = sqlite.plain_rows(
+        ids = driver.plain_rows(
             conn,
             select(annotator_table.c.name)
             .where(annotator_table.c.id.in_([people["Ana"], people["Cy"]]))
@@ -155,11 +155,11 @@ def test_upsert_and_insert_if_absent(project: Project) -> None:
     values = {"name": "Dee", "created_at": datetime(2026, 1, 2)}
     key = [annotator_table.c.name]
     with project.writing() as conn:
-        conn.execute(sqlite.insert_if_absent(annotator_table, values, key))
-        conn.execute(sqlite.insert_if_absent(annotator_table, values, key))  # no error
+        conn.execute(dialects.insert_if_absent(conn, annotator_table, values, key))
+        conn.execute(dialects.insert_if_absent(conn, annotator_table, values, key))  # no error
         later = {"name": "Dee", "created_at": datetime(2026, 3, 4)}
         conn.execute(
-            sqlite.upsert(annotator_table, later, key, {"created_at": later["created_at"]})
+            dialects.upsert(conn, annotator_table, later, key, {"created_at": later["created_at"]})
         )
     assert [a.name for a in project.annotators()].count("Dee") == 1
     with project.reading() as conn:

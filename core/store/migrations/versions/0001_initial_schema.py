@@ -6,6 +6,8 @@ Create Date: 2026-11-21 06:21:22.681605
 """
 
 from alembic import op
+
+from claimdesk.core.store.sqlite import file_header
 import sqlalchemy as sa
 
 
@@ -93,8 +95,8 @@ def upgrade() -> None:
 
 
     # The header marks the file as a Claimdesk project of this format, readable without SQL.
-    op.execute("PRAGMA application_id = 1129073988")  # 0x434C4D44, "CLMD"
-    op.execute("PRAGMA user_version = 1")
+    file_header("PRAGMA application_id = 1129073988")  # 0x434C4D44, "CLMD"
+    file_header("PRAGMA user_version = 1")
 
 
 def downgrade() -> None:
@@ -109,4 +111,4 @@ def downgrade() -> None:
     op.drop_table('label')
     op.drop_table('document')
     op.drop_table('annotator')
-    op.execute("PRAGMA user_version = 0")
+    file_header("PRAGMA user_version = 0")

@@ -6,6 +6,8 @@ Create Date: 2026-11-21 07:07:58.566924
 """
 
 from alembic import op
+
+from claimdesk.core.store.sqlite import file_header
 import sqlalchemy as sa
 
 
@@ -60,11 +62,11 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['exercise_id'], ['exercise.id'], name=op.f('fk_exercise_workspace_exercise_id_exercise'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_exercise_workspace'))
     )
-    op.execute("PRAGMA user_version = 2")
+    file_header("PRAGMA user_version = 2")
 
 
 def downgrade() -> None:
     op.drop_table('exercise_workspace')
     op.drop_table('exercise_submission')
     op.drop_table('exercise')
-    op.execute("PRAGMA user_version = 1")
+    file_header("PRAGMA user_version = 1")

@@ -16,6 +16,8 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
+from claimdesk.core.store.sqlite import file_header
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
@@ -96,7 +98,7 @@ def upgrade() -> None:
             sa.text("UPDATE exercise_submission SET student_key = :k WHERE id = :i"),
             {"k": _student_key(name, number or ""), "i": row_id},
         )
-    op.execute("PRAGMA user_version = 3")
+    file_header("PRAGMA user_version = 3")
 
 
 def downgrade() -> None:
@@ -111,4 +113,4 @@ def downgrade() -> None:
         batch_op.drop_column("submissions_made")
         batch_op.drop_column("secret")
         batch_op.drop_column("public_id")
-    op.execute("PRAGMA user_version = 2")
+    file_header("PRAGMA user_version = 2")

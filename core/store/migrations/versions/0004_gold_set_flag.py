@@ -12,6 +12,8 @@ Create Date: 2026-12-03 00:20:00.000000
 import sqlalchemy as sa
 from alembic import op
 
+from claimdesk.core.store.sqlite import file_header
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -40,11 +42,11 @@ def upgrade() -> None:
         "annotator", sa.column("name", sa.String), sa.column("is_gold", sa.Boolean)
     )
     op.execute(annotator.update().where(annotator.c.name == _GOLD_NAME).values(is_gold=True))
-    op.execute("PRAGMA user_version = 4")
+    file_header("PRAGMA user_version = 4")
 
 
 def downgrade() -> None:
     with op.batch_alter_table("annotator", schema=None, recreate="never") as batch_op:
         batch_op.drop_index("uq_annotator_gold_set")
         batch_op.drop_column("is_gold")
-    op.execute("PRAGMA user_version = 3")
+    file_header("PRAGMA user_version = 3")
