@@ -54,6 +54,8 @@ class ProjectInfo(Base):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # On a server: annotators cannot read one another's work (row-level security).
+    blind: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Document(Base):
@@ -100,8 +102,11 @@ class Annotator(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     is_gold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # On a server: the PostgreSQL login role this person signs in with (None in a file).
+    login: Mapped[str | None] = mapped_column(String(63))
 
     __table_args__ = (
+        Index("uq_annotator_login", "login", unique=True),
         Index(
             "uq_annotator_gold_set",
             "is_gold",
@@ -272,6 +277,16 @@ class SubmissionVersion(Base):
     )
 
 
+class AppliedEdit(Base):
+    """The key of an edit committed on a server: a retry after a lost answer finds it and does
+    not apply the edit twice."""
+
+    __tablename__ = "applied_edit"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    applied_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 # The tables as SQLAlchemy Core objects, for the store's statements (columns, not entities).
 # Named for what they hold; only modules of the store use them.
 project_table = cast(Table, ProjectInfo.__table__)
@@ -284,3 +299,4 @@ exercise_table = cast(Table, Exercise.__table__)
 workspace_table = cast(Table, Workspace.__table__)
 submission_table = cast(Table, Submission.__table__)
 submission_version_table = cast(Table, SubmissionVersion.__table__)
+applied_edit_table = cast(Table, AppliedEdit.__table__)

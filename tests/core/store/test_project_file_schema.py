@@ -167,15 +167,26 @@ def big_project(path: Path, annotations: int = 20_000) -> None:
 def test_damaged_page_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "big.claimdesk"
     big_project(path)
-    data = bytearray(path.read_bytes())
+    original = path.read_bytes()
     page = 4096
-    assert len(data) > 100 * page
-    middle = (len(data) // page // 2) * page
-    data[middle : middle + page] = b"\xa5" * page
-    path.write_bytes(bytes(data))
-    conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
-    assert conn.execute("PRAGMA quick_check").fetchone()[0] != "ok"  # the damage is real
-    conn.close()
+    assert len(original) > 100 * page
+    # A page of annotations from the middle on: one whose damage SQLite's own check reports
+    # (an interior page of an index makes the check itself fail, which is not this case).
+    for number in range(len(original) // page // 2, len(original) // page):
+        data = bytearray(original)
+        data[number * page : (number + 1) * page] = b"\xa5" * page
+        path.write_bytes(bytes(data))
+        conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        try:
+            answer = conn.execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.DatabaseError:
+            continue
+        finally:
+            conn.close()
+        if answer != "ok":  # the damage is real
+            break
+    else:
+        pytest.fail("no page whose damage SQLite's check reports")
     refused(path, DamagedProjectError, "is damaged", "check of its pages")
 
 
@@ -281,7 +292,7 @@ def test_revision_that_does_not_match_the_tables_is_a_sentence(tmp_path: Path) -
     path = tmp_path / "odd.claimdesk"
     Project.create(path).close()
     plant(path, "UPDATE alembic_version SET version_num = '0001'", "PRAGMA user_version = 1")
-    refused(path, ForeignSchemaError, "(revision 0001)", "an extra table 'exercise'")
+    refused(path, ForeignSchemaError, "(revision 0001)", "an extra table")
 
 
 # -- the command line -------------------------------------------------------------------------
