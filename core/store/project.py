@@ -320,6 +320,17 @@ class Project:
 
     # -- annotators -----------------------------------------------------------------------------
 
+    def signed_in_annotator(self) -> AnnotatorRecord | None:
+        """On a server: the annotator mapped to the login role this connection signed in as
+        (``annotator.login = current_user``); None in a file, or for a login mapped to nobody."""
+        if self.server is None:
+            return None
+        a = annotator_table
+        query = select(a.c.id, a.c.name).where(a.c.login == func.current_user())
+        with self._engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else AnnotatorRecord(row.id, row.name)
+
     def ensure_annotator(self, name: str) -> AnnotatorRecord:
         """The person of that name, created on first use (not an undoable edit).
 
