@@ -32,6 +32,7 @@ from psycopg import sql
 SUPERUSER = "postgres"
 MAX_CONNECTIONS = 200  # the concurrency test runs 40 writer processes, each with a few connections
 START_ATTEMPTS = 3  # a free port can be taken by someone else between our probe and the bind
+SHM_FREE_NEEDED = 1 << 30  # Docker's default 64 MB /dev/shm would fill up: use /tmp there
 
 MISSING_BINARIES = (
     "PostgreSQL's server programs (initdb, pg_ctl) were not found: neither `pg_config --bindir` "
@@ -240,13 +241,31 @@ class PgCluster:
         shutil.rmtree(self.base, ignore_errors=True)
 
 
+def _parents() -> list[str]:
+    """Where the cluster folder may go: TMPDIR when set, then /dev/shm when it is a roomy tmpfs
+    (measured here: a fresh database in ~25 ms there against 40–280 ms on the ext4 /tmp, which
+    other work on the disk slows down; the cluster starts in 0.6–0.8 s against 1.2–1.9 s),
+    then the usual temporary folder."""
+    parents = [os.environ["TMPDIR"]] if os.environ.get("TMPDIR") else []
+    try:
+        shm = os.statvfs("/dev/shm")
+        if shm.f_bavail * shm.f_frsize >= SHM_FREE_NEEDED and os.access("/dev/shm", os.W_OK):
+            parents.append("/dev/shm")
+    except OSError:
+        pass
+    return list(dict.fromkeys([*parents, tempfile.gettempdir(), "/tmp", "/var/tmp"]))
+
+
 def _make_base(as_root: bool) -> Path:
     """A private folder the server's user owns and can reach. As root it belongs to `postgres`
     (mktemp's folders are 0700 root, which `postgres` cannot enter); its parent must be
-    searchable by everyone, so a private TMPDIR falls back to /tmp."""
-    parents = [tempfile.gettempdir(), "/tmp", "/var/tmp"]
-    for parent in dict.fromkeys(parents):
-        base = Path(tempfile.mkdtemp(prefix="claimdesk-pg-", dir=parent))
+    searchable by everyone, so a private TMPDIR falls back to the next place."""
+    parents = _parents()
+    for parent in parents:
+        try:
+            base = Path(tempfile.mkdtemp(prefix="claimdesk-pg-", dir=parent))
+        except OSError:
+            continue
         if not as_root:
             return base
         try:
