@@ -110,6 +110,14 @@ class Project:
         without its password."""
         return self.server.text() if self.server is not None else str(self.path)
 
+    def reopen(self) -> Project:
+        """Another `Project` on the same file or server, signed in the same way: for a worker
+        thread (a SQLite connection belongs to one thread) or a second view of the project."""
+        if self.server is None:
+            return Project.open(self.path)
+        password = self._engine.url.password
+        return Project.open(self.location, password if isinstance(password, str) else None)
+
     @classmethod
     def create(
         cls,
