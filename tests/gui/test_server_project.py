@@ -18,10 +18,12 @@ from pytestqt.qtbot import QtBot
 
 from claimdesk.core.codebook import load_codebook
 from claimdesk.core.importing import import_paths
-from claimdesk.core.paths import seeds_dir, user_config_dir
+from claimdesk.core.paths import seeds_dir, user_config_dir, user_log_dir
 from claimdesk.core.store import passwords
 from claimdesk.core.store.location import parse_server_url
 from claimdesk.core.store.project import Project
+from claimdesk.gui.dialogs import LabelDraft
+from claimdesk.gui.excepthook import PROGRAM, log_start
 from claimdesk.gui.main_window import MainWindow
 from claimdesk.gui.server_dialog import ServerChoice, ServerDialog
 from claimdesk.gui.theme import apply_theme
@@ -211,8 +213,10 @@ def test_a_wrong_password_asks_again_and_a_remembered_one_stays_out_of_settings_
     location = parse_server_url(url)[0]
     assert passwords.remembered(location) == password
     window.settings.sync()
+    log_start(PROGRAM)  # the log as it stands after the open (its start line at least)
     kept = [p for p in isolated_user_dirs.rglob("*") if p.is_file()]
     assert any(p.parent == user_config_dir() for p in kept)  # the settings file is among them
+    assert any(p.is_relative_to(user_log_dir()) for p in kept)  # and the log
     for path in kept:
         assert password not in path.read_bytes().decode("utf-8", "replace"), path
 
@@ -315,3 +319,52 @@ def test_our_own_edit_is_not_read_again(qtbot: QtBot, window: MainWindow, shared
 def test_a_file_project_starts_no_listener(window: MainWindow) -> None:
     assert window.live.listener is None
     assert window.documents.model.columnCount() == 3  # no "All" column in a file
+
+
+# -- what the signed-in role may not do ----------------------------------------------------------
+
+
+def annotator_login(pg_url: str, annotator: str) -> tuple[str, str]:
+    """A login with an annotator's grants (design of issue #14): read everything, write only
+    annotations and statuses. Made by hand here; `claimdesk-cli server add-user` makes them."""
+    role = f"a{uuid.uuid4().hex[:10]}"
+    password = f"pw-{uuid.uuid4().hex}"
+    name = sql.Identifier(role)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(name, sql.Literal(password))
+        )
+        for grant in (
+            "GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}",
+            "GRANT INSERT, UPDATE, DELETE ON annotation, document_status TO {}",
+            "GRANT INSERT, SELECT ON applied_edit TO {}",
+            "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {}",
+        ):
+            conn.execute(sql.SQL(grant).format(name))
+        conn.execute("UPDATE annotator SET login = %s WHERE name = %s", (role, annotator))
+    return pg_url.replace("postgres@", f"{role}@", 1), password
+
+
+def test_what_the_role_may_not_do_ends_in_a_sentence(
+    qtbot: QtBot, window: MainWindow, prompts: ScriptedPrompts, shared: str
+) -> None:
+    url, password = annotator_login(shared, "Cem")
+    open_shared(window, qtbot, ServerChoice(url, password, False))
+    assert window.annotator.name == "Cem"
+    # Annotating is theirs to do.
+    document = window.document_id
+    assert document is not None
+    start = window.view.document_text().index("The")
+    window.view.set_text_selection(start, start + 3)
+    window.apply_label(next(iter(window.labels)))
+    assert everyone(window, document) == 1
+    # The codebook is not: the server refuses, the user reads why, nothing is half done.
+    prompts.labels = [LabelDraft("Rumour", "#123456"), None]
+    labels_before = len(window.labels)
+    window.add_label()
+    assert len(prompts.errors) == 1
+    assert "does not let you" in prompts.errors[0]
+    assert "permission denied" in prompts.errors[0]
+    assert "Traceback" not in prompts.errors[0]
+    assert len(window.labels) == labels_before
+    assert window.saved.text() == "✓ All changes saved"
