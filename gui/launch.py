@@ -71,9 +71,23 @@ def is_project(path: Path | str) -> bool:
     return suffix_of(path) == PROJECT_SUFFIX
 
 
+def is_server_address(text: Path | str | None) -> bool:
+    """A project on a PostgreSQL server (``postgresql://…``) rather than a file; told apart
+    without importing the database layer (the window paints first)."""
+    if not isinstance(text, str) or "://" not in text:
+        return False
+    return text.split("://", 1)[0].lower() in ("postgresql", "postgres")
+
+
 def open_path(window: MainWindow, path: Path | str) -> bool:
     """Open ``path`` in ``window`` by its type; False (after a message naming the file) when
-    Claimdesk does not open such files or this one could not be opened."""
+    Claimdesk does not open such files or this one could not be opened. A server project's
+    address opens in the background (asking for a password if need be): True."""
+    if is_server_address(path):
+        window.open_recent_server(str(path))
+        window.show()
+        window.raise_()
+        return True
     path = Path(path).expanduser()
     opener = OPENERS.get(suffix_of(path))
     if opener is None:

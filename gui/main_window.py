@@ -745,13 +745,15 @@ class MainWindow(QMainWindow):
             self._set_saved(True)
 
     def fill_recent_menu(self) -> None:
+        from claimdesk.gui.launch import is_server_address
+
         menu = self.menu_actions.recent_menu
         menu.clear()
         project = self.current_project
         current = project.location if project is not None else ""
         recent = [path for path in self.settings.recent_projects if path != current]
         for number, path in enumerate(recent[:9], start=1):
-            if _is_server(path):  # "classlab on db:5432 — ana": the keyring's password, or asked
+            if is_server_address(path):  # "classlab on db:5432 — ana": keyring's password, or asked
                 from claimdesk.gui.server_dialog import recent_entry
 
                 action = menu.addAction(f"&{number} {recent_entry(path)}")
@@ -867,11 +869,6 @@ class MainWindow(QMainWindow):
         if self.current_project is not None:
             self.current_project.close()
         super().closeEvent(event)
-
-
-def _is_server(location: str) -> bool:
-    """A recent project on a server (its address) rather than a file."""
-    return location.split("://", 1)[0].lower() in ("postgresql", "postgres") and "://" in location
 
 
 def _example_of(project: Project, annotator: AnnotatorRecord) -> AnnotatorRecord | None:

@@ -22,10 +22,12 @@ from claimdesk.core.paths import seeds_dir, user_config_dir, user_log_dir
 from claimdesk.core.store import passwords
 from claimdesk.core.store.location import parse_server_url
 from claimdesk.core.store.project import Project
+from claimdesk.gui.app import build_window
 from claimdesk.gui.dialogs import LabelDraft
 from claimdesk.gui.excepthook import PROGRAM, log_start
 from claimdesk.gui.main_window import MainWindow
 from claimdesk.gui.server_dialog import ServerChoice, ServerDialog
+from claimdesk.gui.settings import Settings
 from claimdesk.gui.theme import apply_theme
 from tests.gui.conftest import ScriptedPrompts
 
@@ -368,3 +370,35 @@ def test_what_the_role_may_not_do_ends_in_a_sentence(
     assert "Traceback" not in prompts.errors[0]
     assert len(window.labels) == labels_before
     assert window.saved.text() == "✓ All changes saved"
+
+
+# -- launching ------------------------------------------------------------------------------------
+
+
+def test_the_last_project_on_a_server_opens_again_at_launch(
+    qtbot: QtBot, settings: Settings, prompts: ScriptedPrompts, shared: str
+) -> None:
+    settings.last_project = shared
+    window = build_window(None, settings, prompts)
+    assert window is not None
+    qtbot.addWidget(window)
+    qtbot.waitUntil(
+        lambda: window.current_project is not None and window.project.server is not None,
+        timeout=OPENS,
+    )
+    assert window.annotator.name == "Ana"
+    assert settings.last_project == shared
+    assert prompts.server_problems == []  # no password asked: the server trusts this user
+
+
+def test_an_address_on_the_command_line_opens_that_server_project(
+    qtbot: QtBot, settings: Settings, prompts: ScriptedPrompts, shared: str
+) -> None:
+    window = build_window(shared, settings, prompts)
+    assert window is not None
+    qtbot.addWidget(window)
+    qtbot.waitUntil(
+        lambda: window.current_project is not None and window.project.server is not None,
+        timeout=OPENS,
+    )
+    assert window.project.location == shared
