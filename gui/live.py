@@ -23,7 +23,7 @@ COALESCE_MS = 150
 class LiveUpdates(QObject):
     """Listens to the window's server project; ``changed`` carries a gathered batch."""
 
-    arrived = Signal(object)  # list[RemoteChange], emitted in the listener's thread
+    arrived = Signal(object, object)  # (listener, list[RemoteChange]), in the listener's thread
     changed = Signal(object)  # list[RemoteChange], on the GUI thread, at most every 150 ms
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -45,7 +45,7 @@ class LiveUpdates(QObject):
         if listener is None:
             return False
         self.listener = listener
-        listener.start(self._deliver)
+        listener.start(lambda batch: self._deliver(listener, batch))
         return True
 
     def stop(self) -> None:
@@ -60,15 +60,15 @@ class LiveUpdates(QObject):
         """True while the server is being listened to (a file project: never)."""
         return self.listener is not None and self.listener.listening.is_set()
 
-    def _deliver(self, batch: list[RemoteChange]) -> None:
+    def _deliver(self, listener: Listener, batch: list[RemoteChange]) -> None:
         # In the listener's thread: hand over to the GUI thread (queued), nothing more.
         with contextlib.suppress(RuntimeError):  # the window is gone (the application quits)
-            self.arrived.emit(batch)
+            self.arrived.emit(listener, batch)
 
-    @Slot(object)
-    def _arrived(self, batch: list[RemoteChange]) -> None:
-        if self.listener is None:
-            return  # from a project that has been closed meanwhile
+    @Slot(object, object)
+    def _arrived(self, listener: Listener, batch: list[RemoteChange]) -> None:
+        if listener is not self.listener:
+            return  # late news of a project that has been closed meanwhile
         self.pending += batch
         if not self.timer.isActive():  # not restarted by later notices: a steady stream
             self.timer.start()  # still refreshes every COALESCE_MS
