@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, CursorResult, delete, insert, select, update
 
+from claimdesk.core.errors import EditError
 from claimdesk.core.records import AnnotationRecord, Changes, LabelRecord, Status, StatusChange
 from claimdesk.core.store import dialects
 from claimdesk.core.store.tables import (
@@ -182,7 +183,14 @@ class DeleteAnnotations(Command):
 
     def apply(self, conn: Connection) -> Changes:
         self.records = fetch_annotations(conn, self.ids)
-        conn.execute(delete(annotation_table).where(annotation_table.c.id.in_(self.ids)))
+        result = conn.execute(delete(annotation_table).where(annotation_table.c.id.in_(self.ids)))
+        # On a server, row-level security skips rows that are not yours to delete, silently:
+        # say so rather than report a deletion that did not happen (the transaction rolls back).
+        if result.rowcount != len(self.records):
+            raise EditError(
+                "Nothing was deleted: some of these annotations are not yours to delete, or "
+                "someone else deleted them meanwhile."
+            )
         return Changes(annotations_removed=tuple(self.records))
 
     def revert(self, conn: Connection) -> Changes:
