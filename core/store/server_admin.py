@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from psycopg import sql
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import DBAPIError
@@ -126,9 +127,13 @@ def _admin(project: Project) -> Iterator[tuple[Connection, Any]]:
         if exc.connection_invalidated:
             raise postgresql.connection_error(project.server, exc) from None
         raise _refusal(project.server, exc) from None
+    except psycopg.OperationalError as exc:  # from a statement sent through the driver
+        raise postgresql.connection_error(project.server, exc) from None
+    except psycopg.Error as exc:
+        raise _refusal(project.server, exc) from None
 
 
-def _refusal(location: ServerLocation, error: DBAPIError) -> ProjectError:
+def _refusal(location: ServerLocation, error: Exception) -> ProjectError:
     message = postgresql.first_line(error)
     lowered = message.lower()
     if "permission denied" in lowered or "must be" in lowered or "must have" in lowered:
