@@ -358,7 +358,12 @@ class DeleteLabel(Command):
         conn.execute(
             update(label_table).where(label_table.c.parent_id == self.id).values(parent_id=None)
         )
-        conn.execute(delete(label_table).where(label_table.c.id == self.id))
+        if conn.execute(delete(label_table).where(label_table.c.id == self.id)).rowcount != 1:
+            # On a server, a curator may not delete a label other people's work is filed under.
+            raise EditError(
+                "The label was not deleted: other people's annotations are filed under it, and "
+                "only the project's owner may delete those."
+            )
         return Changes(annotations_removed=tuple(self.annotations), labels=True)
 
     def revert(self, conn: Connection) -> Changes:
@@ -416,7 +421,14 @@ class AddDocuments(Command):
 
     def revert(self, conn: Connection) -> Changes:
         conn.execute(delete(status_table).where(status_table.c.document_id.in_(self.ids)))
-        conn.execute(delete(document_table).where(document_table.c.id.in_(self.ids)))
+        removed = conn.execute(delete(document_table).where(document_table.c.id.in_(self.ids)))
+        if removed.rowcount != len(self.ids):
+            # On a server, others may have started on them meanwhile: a curator may not take
+            # their work away (an owner may; then nothing is refused here).
+            raise EditError(
+                "The import was not undone: other people have started work on these documents "
+                "(or they were deleted meanwhile)."
+            )
         return Changes(documents=True)
 
 

@@ -271,6 +271,24 @@ def _policies(run: Any) -> None:
                 f"FOR UPDATE TO {who} USING (true) WITH CHECK ({mine})",
             )
             _policy(run, table, f"{role}_delete", f"FOR DELETE TO {who} USING ({mine})")
+    # A label or document takes its annotations (and statuses) with it when deleted, past any
+    # policy: a curator may delete one only when no other person's work hangs on it.
+    others = f"annotator_id IS DISTINCT FROM {me} AND annotator_id IS DISTINCT FROM {gold}"
+    in_use = {
+        "label": [f"SELECT 1 FROM {{s}}.annotation WHERE label_id = {{t}}.id AND {others}"],
+        "document": [
+            f"SELECT 1 FROM {{s}}.{table} WHERE document_id = {{t}}.id AND {others}"
+            for table in _PERSONAL
+        ],
+    }
+    for table, queries in in_use.items():
+        run("ALTER TABLE {s}.{t} ENABLE ROW LEVEL SECURITY", t=sql.Identifier(table))
+        _policy(run, table, "owner", "FOR ALL TO {owner} USING (true) WITH CHECK (true)")
+        _policy(run, table, "read", "FOR SELECT TO {people} USING (true)")
+        _policy(run, table, "curator_insert", "FOR INSERT TO {curator} WITH CHECK (true)")
+        _policy(run, table, "curator_update", "FOR UPDATE TO {curator} USING (true)")
+        unused = " AND ".join(f"NOT EXISTS ({query})" for query in queries)
+        _policy(run, table, "curator_delete", f"FOR DELETE TO {{curator}} USING ({unused})")
     run("ALTER TABLE {s}.annotator ENABLE ROW LEVEL SECURITY")
     _policy(run, "annotator", "owner", "FOR ALL TO {owner} USING (true) WITH CHECK (true)")
     # Names are no secret in a blind project: everyone sees the list of people (not their work).

@@ -16,7 +16,7 @@ import pytest
 from psycopg import sql
 
 from claimdesk.core.codebook import load_codebook
-from claimdesk.core.errors import EditError
+from claimdesk.core.errors import EditError, ProjectError
 from claimdesk.core.formats.export import export_dataset
 from claimdesk.core.paths import seeds_dir
 from claimdesk.core.records import Status
@@ -369,3 +369,59 @@ def test_group_roles_fit_postgresql_names_and_odd_database_names_work(pg_cluster
             assert conn.execute("SELECT count(*) FROM label").fetchone() == (0,)
     finally:
         pg_cluster.drop_database(odd)
+
+
+def test_a_curator_cannot_take_students_work_away_with_a_label_or_an_import(
+    shared: Shared,
+) -> None:
+    before = snapshot(shared.admin)
+    with Project.open(shared.url("carol")) as carol:
+        # Alice and Bob filed work under this label: deleting it would delete theirs.
+        with pytest.raises(EditError, match="other people's annotations are filed under it"):
+            carol.delete_label(shared.ids["label"])
+        assert snapshot(shared.admin) == before
+        # A label only the gold set uses is the curator's to delete, and to bring back.
+        carol.set_annotation_label(shared.work["gold"], shared.ids["label2"])
+        carol.delete_label(shared.ids["label2"])
+        assert carol.annotations(shared.ids["doc"], shared.ids["gold"]) == []
+        carol.undo()
+        assert [a.id for a in carol.annotations(shared.ids["doc"], shared.ids["gold"])] == [
+            shared.work["gold"]
+        ]
+        # Undoing an import once a student started on a document would delete their work.
+        new = carol.import_articles([article("Envoys met again on Friday.", "Envoys")])
+        document = new.added[0][0]
+        with Project.open(shared.url("bob")) as bob:
+            bob.add_annotation(document, shared.ids["label"], shared.ids["bob"], 0, 6)
+        with pytest.raises(EditError, match="other people have started work"):
+            carol.undo()
+        assert document in [d.id for d in carol.documents()]
+    # The owner may.
+    with Project.open(shared.url("olga")) as olga:
+        olga.delete_label(shared.ids["label"])
+        assert olga.annotations(shared.ids["doc"], shared.ids["bob"]) == []
+        olga.undo()
+        assert len(olga.annotations(shared.ids["doc"], None)) == 3
+
+
+def test_add_user_gives_an_annotator_already_in_the_project_their_login(pg_url: str) -> None:
+    server_admin.init(pg_url).close()
+    database = parse_server_url(pg_url)[0].database
+    name = f"dana_{database}"
+    with Project.open(pg_url) as admin:  # as a project pushed from a file would have her
+        dana = admin.ensure_annotator(name)
+        doc = admin.import_articles([article(TEXT, "Troops")]).added[0][0]
+        label = admin.labels()
+    assert label == []  # no codebook: add one label for her to use
+    with Project.open(pg_url) as admin:
+        admin.add_label("Claim", "#336699")
+        label_id = admin.labels()[0].id
+        admin.add_annotation(doc, label_id, dana.id, *word("Troops"))
+    server_admin.add_user(pg_url, None, name, "annotator", "pw")
+    location = parse_server_url(pg_url)[0]
+    with Project.open(f"postgresql://{name}:pw@127.0.0.1:{location.port}/{database}") as mine:
+        assert mine.signed_in_annotator() == dana
+        [old] = mine.annotations(doc, dana.id)
+        mine.set_note(old.id, "still mine")
+    with pytest.raises(ProjectError, match="already has a user"):
+        server_admin.add_user(pg_url, None, name, "annotator", "pw")
