@@ -10,6 +10,7 @@ the shell history would show it), and is never printed or logged.
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 from typing import Any
@@ -38,8 +39,11 @@ def _where(url: str) -> str:
 
 
 def _read_password(name: str) -> str:
-    line = sys.stdin.readline(MAX_PASSWORD_CHARS + 2)
-    password = line.removesuffix("\n").removesuffix("\r")
+    if sys.stdin.isatty():  # typed at a terminal: not shown while typed
+        password = getpass.getpass(f"Password for {printable(name, 80)}: ")
+    else:
+        line = sys.stdin.readline(MAX_PASSWORD_CHARS + 2)
+        password = line.removesuffix("\n").removesuffix("\r")
     if not password:
         raise ServerCommandError(
             f"no password for {printable(name, 80)!r}: give one line on standard input "

@@ -132,6 +132,11 @@ def test_refusals_are_one_line_naming_the_database(
     )  # fmt: skip
     assert "`claimdesk-cli server init`" in one_line_error(code, err)
 
+    code, _, err = run(capsys, monkeypatch, "server", "init", "class.claimdesk")
+    assert one_line_error(code, err) == (
+        "class.claimdesk: is a file; server commands take a "
+        "postgresql://user@host:port/database address"
+    )
     assert run(capsys, monkeypatch, "server", "init", pg_url)[0] == 0
     name = login("stu")
 
@@ -251,3 +256,28 @@ def test_export_as_a_blind_annotator_writes_only_their_spans_and_open_writes_all
 
     assert exported("--blind") == [(people["ann"], "Troops")]
     assert exported("--open") == [(people["ann"], "Troops"), (people["ben"], "border")]
+
+
+def test_a_password_typed_at_a_terminal_is_asked_without_echo(
+    pg_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(capsys, monkeypatch, "server", "init", pg_url)[0] == 0
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    asked: list[str] = []
+
+    def no_echo(prompt: str) -> str:
+        asked.append(prompt)
+        return "typed secret"
+
+    name = login("tty")
+    monkeypatch.setattr("getpass.getpass", no_echo)
+    monkeypatch.setattr("sys.stdin", Terminal())
+    code = main(["server", "add-user", pg_url, name, "--role", "annotator", "--password-stdin"])
+    out, _ = capsys.readouterr()
+    assert code == 0 and asked == [f"Password for {name}: "] and "typed secret" not in out
+    with Project.open(user_url(pg_url, name, "typed secret")) as project:
+        assert project.signed_in_annotator() is not None

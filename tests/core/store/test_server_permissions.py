@@ -201,6 +201,13 @@ FORBIDDEN = {
     "shadow the annotator table": "CREATE TEMP TABLE annotator (id int, login text)",
     "create a role": "CREATE ROLE sneaky LOGIN PASSWORD 'x'",
     "grant oneself the owner role": "GRANT {owner} TO current_user",
+    "become the owner role": "SET ROLE {owner}",
+    "turn row-level security off": "ALTER TABLE annotation DISABLE ROW LEVEL SECURITY",
+    "drop a policy": "DROP POLICY claimdesk_read ON annotation",
+    "replace the helper the policies call": (
+        "CREATE OR REPLACE FUNCTION claimdesk_signed_in_annotator() RETURNS integer"
+        " LANGUAGE sql STABLE AS 'SELECT %(bob)s'"
+    ),
 }
 
 
