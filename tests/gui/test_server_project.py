@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from claimdesk.core.codebook import load_codebook
 from claimdesk.core.importing import import_paths
 from claimdesk.core.paths import seeds_dir, user_config_dir, user_log_dir
-from claimdesk.core.store import passwords
+from claimdesk.core.store import passwords, server_admin
 from claimdesk.core.store.location import parse_server_url
 from claimdesk.core.store.project import Project
 from claimdesk.gui.app import build_window
@@ -348,33 +348,22 @@ def test_a_file_project_starts_no_listener(window: MainWindow) -> None:
 # -- what the signed-in role may not do ----------------------------------------------------------
 
 
-def annotator_login(pg_url: str, annotator: str) -> tuple[str, str]:
-    """A login with an annotator's grants (design of issue #14): read everything, write only
-    annotations and statuses. Made by hand here; `claimdesk-cli server add-user` makes them."""
-    role = f"a{uuid.uuid4().hex[:10]}"
+def annotator_login(pg_url: str) -> tuple[str, str, str]:
+    """A student as `claimdesk-cli server init` and `server add-user … --role annotator` make
+    them (grants and row-level security): their address, password and name."""
+    name = f"cem{uuid.uuid4().hex[:8]}"  # roles belong to the whole server: one per test
     password = f"pw-{uuid.uuid4().hex}"
-    name = sql.Identifier(role)
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(name, sql.Literal(password))
-        )
-        for grant in (
-            "GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}",
-            "GRANT INSERT, UPDATE, DELETE ON annotation, document_status TO {}",
-            "GRANT INSERT, SELECT ON applied_edit TO {}",
-            "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {}",
-        ):
-            conn.execute(sql.SQL(grant).format(name))
-        conn.execute("UPDATE annotator SET login = %s WHERE name = %s", (role, annotator))
-    return pg_url.replace("postgres@", f"{role}@", 1), password
+    server_admin.init(pg_url).close()
+    server_admin.add_user(pg_url, None, name, "annotator", password)
+    return pg_url.replace("postgres@", f"{name}@", 1), password, name
 
 
 def test_what_the_role_may_not_do_ends_in_a_sentence(
     qtbot: QtBot, window: MainWindow, prompts: ScriptedPrompts, shared: str
 ) -> None:
-    url, password = annotator_login(shared, "Cem")
+    url, password, name = annotator_login(shared)
     open_shared(window, qtbot, ServerChoice(url, password, False))
-    assert window.annotator.name == "Cem"
+    assert window.annotator.name == name
     # Annotating is theirs to do.
     document = window.document_id
     assert document is not None
@@ -392,6 +381,13 @@ def test_what_the_role_may_not_do_ends_in_a_sentence(
     assert "Traceback" not in prompts.errors[0]
     assert len(window.labels) == labels_before
     assert window.saved.text() == "✓ All changes saved"
+    # Someone else's edit still shows up live for a student (the project is not blind).
+    qtbot.waitUntil(lambda: window.live.listening, timeout=5000)
+    with Project.open(shared) as other:
+        bea = other.ensure_annotator("Bea")
+        start = other.document_text(document).index("The")
+        other.add_annotation(document, other.labels()[0].id, bea.id, start, start + 3)
+    qtbot.waitUntil(lambda: everyone(window, document) == 2, timeout=1000)
 
 
 # -- launching ------------------------------------------------------------------------------------
