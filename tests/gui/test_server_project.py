@@ -324,6 +324,49 @@ def test_live_updates_come_back_after_the_connection_is_cut(
         qtbot.waitUntil(lambda: everyone(window, first) == 1, timeout=1000)
 
 
+def test_the_curators_selected_candidate_stays_while_others_add_spans(
+    qtbot: QtBot, window: MainWindow, shared: str
+) -> None:
+    open_shared(window, qtbot, ServerChoice(shared))
+    qtbot.waitUntil(lambda: window.live.listening, timeout=5000)
+    document = window.documents.model.document_ids()[0]
+    with Project.open(shared) as other:
+        bea = other.ensure_annotator("Bea")
+        text = other.document_text(document)
+        label = other.labels()[0].id
+        late = text.index("Beijing")
+        other.add_annotation(document, label, bea.id, late, late + 7)
+        curation = window.curate_document(document)
+        assert curation is not None
+        qtbot.waitUntil(lambda: curation.model.rowCount() == 1, timeout=1000)
+        curation.select_row(0)
+        chosen = curation.selected_candidate()
+        assert chosen is not None and chosen.quote == "Beijing"
+        early = text.index("The")  # before it in the text: the rows move under the selection
+        other.add_annotation(document, label, bea.id, early, early + 3)
+        qtbot.waitUntil(lambda: curation.model.rowCount() == 2, timeout=1000)
+    selected = curation.selected_candidate()
+    assert selected is not None and selected.quote == "Beijing"
+
+
+def test_my_own_edit_from_another_computer_shows_in_the_article(
+    qtbot: QtBot, window: MainWindow, shared: str
+) -> None:
+    open_shared(window, qtbot, ServerChoice(shared))
+    qtbot.waitUntil(lambda: window.live.listening, timeout=5000)
+    document = window.document_id
+    assert document is not None
+    assert window.annotations.model_.rowCount() == 0
+    with Project.open(shared) as laptop:  # Ana again, signed in on her laptop
+        ana = laptop.signed_in_annotator()
+        assert ana is not None and ana.id == window.annotator.id
+        start = laptop.document_text(document).index("The")
+        laptop.add_annotation(document, laptop.labels()[0].id, ana.id, start, start + 3)
+    qtbot.waitUntil(lambda: window.annotations.model_.rowCount() == 1, timeout=1000)
+    assert window.documents.model.summary(0).annotation_count == 1
+    assert window.document_id == document
+
+
 def test_our_own_edit_is_not_read_again(qtbot: QtBot, window: MainWindow, shared: str) -> None:
     open_shared(window, qtbot, ServerChoice(shared))
     qtbot.waitUntil(lambda: window.live.listening, timeout=5000)
