@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
 
+from claimdesk.core.limits import printable
 from claimdesk.core.suffixes import (
     CLAIMDESK_SUFFIXES,
     EXERCISE_SUFFIX,
@@ -77,6 +79,21 @@ def is_server_address(text: Path | str | None) -> bool:
     if not isinstance(text, str) or "://" not in text:
         return False
     return text.split("://", 1)[0].lower() in ("postgresql", "postgres")
+
+
+def server_entry(address: str) -> str:
+    """How Open Recent names a server project: 'classlab on db:5432 — ana' (as the core's
+    ServerLocation.display() does, read here without loading the database layer)."""
+    try:
+        parts = urlsplit(address)
+        port = parts.port or 5432
+    except ValueError:
+        return printable(address.split("@")[-1], 200)
+    database = unquote(parts.path.lstrip("/"))
+    where = printable(f"{database} on {parts.hostname or 'localhost'}:{port}", 200)
+    where = where.replace("/", "∕")
+    user = unquote(parts.username or "")
+    return f"{where} — {printable(user, 80)}" if user else where
 
 
 def open_path(window: MainWindow, path: Path | str) -> bool:

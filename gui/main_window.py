@@ -745,7 +745,7 @@ class MainWindow(QMainWindow):
             self._set_saved(True)
 
     def fill_recent_menu(self) -> None:
-        from claimdesk.gui.launch import is_server_address
+        from claimdesk.gui.launch import is_server_address, server_entry
 
         menu = self.menu_actions.recent_menu
         menu.clear()
@@ -754,9 +754,7 @@ class MainWindow(QMainWindow):
         recent = [path for path in self.settings.recent_projects if path != current]
         for number, path in enumerate(recent[:9], start=1):
             if is_server_address(path):  # "classlab on db:5432 — ana": keyring's password, or asked
-                from claimdesk.gui.server_dialog import recent_entry
-
-                action = menu.addAction(f"&{number} {recent_entry(path)}")
+                action = menu.addAction(f"&{number} {server_entry(path)}")
                 action.triggered.connect(lambda _=False, url=path: self.open_recent_server(url))
             else:
                 action = menu.addAction(f"&{number} {Path(path).name}")

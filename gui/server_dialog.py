@@ -50,15 +50,6 @@ class ServerChoice:
         return parse_server_url(self.url)[0]
 
 
-def recent_entry(url: str) -> str:
-    """How Open Recent names a server project: 'classlab on db:5432 — ana'."""
-    try:
-        location = parse_server_url(url)[0]
-    except ProjectError:
-        return url.split("@")[-1]
-    return f"{location.display()} — {location.user}" if location.user else location.display()
-
-
 class ServerDialog(QDialog):
     """Server, port, database, user, password, sslmode; or a pasted address that fills them."""
 

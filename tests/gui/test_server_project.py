@@ -25,6 +25,7 @@ from claimdesk.core.store.project import Project
 from claimdesk.gui.app import build_window
 from claimdesk.gui.dialogs import LabelDraft
 from claimdesk.gui.excepthook import PROGRAM, log_start
+from claimdesk.gui.launch import server_entry
 from claimdesk.gui.main_window import MainWindow
 from claimdesk.gui.server_dialog import ServerChoice, ServerDialog
 from claimdesk.gui.settings import Settings
@@ -463,3 +464,17 @@ def test_an_address_on_the_command_line_opens_that_server_project(
         timeout=OPENS,
     )
     assert window.project.location == shared
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "postgresql://ana@db.example.org:6543/classlab?sslmode=require",
+        "postgresql://b%40x@[::1]/my%2Fdb",
+        "postgres://db/lab",
+    ],
+)
+def test_open_recent_names_a_server_project_as_the_core_does(address: str) -> None:
+    location = parse_server_url(address)[0]
+    shown = location.display() + (f" — {location.user}" if location.user else "")
+    assert server_entry(address) == shown
