@@ -42,7 +42,8 @@ def show_remote(window: MainWindow, batch: list[RemoteChange]) -> None:
         or any(
             c.table == "annotation"
             and c.document_id == window.document_id
-            and c.annotator_id == own
+            # In a blind project a notice does not say whose span changed: maybe ours.
+            and c.annotator_id in (own, None)
             for c in batch
         )
     ):

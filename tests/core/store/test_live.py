@@ -137,3 +137,29 @@ def test_notices_claimdesk_did_not_send_are_ignored() -> None:
     assert parse_notice("not json") is None
     assert parse_notice('{"x": 1}') is None
     assert parse_notice('{"t": "annotation", "d": 3, "a": null}') == RemoteChange("annotation", 3)
+
+
+def test_in_a_blind_project_a_notice_does_not_say_whose_work_changed(pg_url: str) -> None:
+    # Anyone signed in may LISTEN; in a blind project the notice names the document only.
+    with Project.create(pg_url) as project:
+        import_paths(project, sorted(seeds_dir().glob("*.txt")))
+        project.add_label("Claim", "#1f77b4")
+        listener = psycopg.connect(pg_url, autocommit=True)
+        try:
+            listener.execute("LISTEN claimdesk")
+            open_ = _annotate(project, "Ana")
+            assert [n for n in _notices(listener) if '"annotation"' in n] == [
+                f'{{"t" : "annotation", "d" : {open_[0]}, "a" : {open_[1]}}}'
+            ]
+            with psycopg.connect(pg_url, autocommit=True) as admin:
+                admin.execute("UPDATE project SET blind = true")
+            _notices(listener)
+            blind = _annotate(project, "Bo")
+            notices = [n for n in _notices(listener) if '"annotation"' in n]
+            assert notices == [f'{{"t" : "annotation", "d" : {blind[0]}, "a" : null}}']
+        finally:
+            listener.close()
+
+
+def _notices(conn: psycopg.Connection[tuple[object, ...]]) -> list[str]:
+    return [n.payload for n in conn.notifies(timeout=0.5)]
