@@ -3,12 +3,13 @@
 At 100,000 rows SQLAlchemy's row objects (and its per-value processing on insert) cost more than
 the database itself. The statements are still written once with SQLAlchemy Core and compiled for
 the connection's dialect; only the rows skip the ORM layer. Values come back as the driver gives
-them: SQLite hands times back as ISO text and PostgreSQL as ``datetime``, so callers of these read
-only numbers and text, or convert.
+them: SQLite hands times back as ISO text and PostgreSQL as ``datetime`` (read them through
+``dialects.time_text``), JSON as text and as Python values (read it through ``json_value``).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,12 @@ def stored_time(moment: datetime) -> str:
     """A time as ISO text (how SQLAlchemy stores it in SQLite; PostgreSQL reads it as a timestamp),
     for rows written by ``insert_many``."""
     return moment.isoformat(" ", timespec="microseconds")
+
+
+def json_value(value: Any) -> Any:
+    """A JSON column's value from a plain driver row: sqlite3 gives the stored text, psycopg
+    the value it decoded already. None stays None."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
 
 
 def insert_many(

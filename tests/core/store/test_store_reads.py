@@ -1,4 +1,5 @@
-"""The store's named reads for agreement and datasets, and its SQLite corner, on a real file."""
+"""The store's named reads for agreement and datasets, and its dialect corners, on a real file
+and on a real server."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from claimdesk.core.store import agreement_reads, datasets, dialects, driver
 from claimdesk.core.store.project import Project
 from claimdesk.core.store.tables import annotation_table, annotator_table
 from claimdesk.core.text.textio import Article, sha256_text
+
+pytestmark = pytest.mark.both_dialects
 
 TEXTS = ("Troops left 🇷🇺 Mongolia today.", "Talks resumed in Ulaanbaatar.", "Nobody read this.")
 
@@ -192,3 +195,22 @@ def test_opening_a_project_loads_only_the_sqlite_dialect(tmp_path: Path) -> None
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_exported_spans_sort_names_by_code_point_on_every_server(project: Project) -> None:
+    # A server sorts text by its collation (en-US: "ana" before "Bo", "É" beside "E"); SQLite by
+    # code point. An export is the same file whichever holds the project: code point order.
+    text = "Troops left Mongolia."
+    article = Article(Path("t.txt"), text, "T", sha256_text(text), "utf-8", ())
+    (document_id, _), *_ = project.import_articles([article]).added
+    names = ["ana", "Bo", "Émile", "Zoé", "Eve"]
+    for name in names:
+        project.ensure_annotator(name)
+    labels = {"apex": "#112233", "Zeal": "#445566", "Éclat": "#778899", "fact": "#aabbcc"}
+    label_ids = [project.add_label(name, colour)[0].id for name, colour in labels.items()]
+    for who in project.annotators():
+        for label_id in label_ids:
+            project.add_annotation(document_id, label_id, who.id, 0, 6)
+    (streamed,) = datasets.stream_documents(project, [document_id])
+    order = [(row[3], row[4]) for row in streamed.spans]
+    assert order == [(label, who) for label in sorted(labels) for who in sorted(names)]
