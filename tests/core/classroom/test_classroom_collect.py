@@ -239,3 +239,18 @@ def test_a_submission_dated_in_the_future_is_refused(
     report = collect(project, [forged, later])
     assert [p for p, _ in report.rejected] == [forged]
     assert [p for p, _ in report.accepted] == [later]
+
+
+def test_a_student_with_the_longest_name_and_id_is_collected(
+    teacher: tuple[Project, Path], tmp_path: Path
+) -> None:
+    # Name and id may each be 200 characters (outside the BMP too); the annotator's name, which
+    # holds both, is cut to the 200 the project keeps, on a server as in a file.
+    project, exercise = teacher
+    name, number = "Ann " + "😀" * 196, "𠀋" * 200
+    path = student_submits(exercise, name, [(0, "Claim", 0, 10)], tmp_path / "a", number)
+    ((_, annotator),) = collect(project, [path]).accepted
+    assert annotator == f"{name} ({number})"[:200]
+    assert count_for(project, annotator) == 1
+    (info,) = submissions(project, exercises(project)[0].id)
+    assert (info.student_name, info.student_id) == (name, number)

@@ -295,3 +295,14 @@ def test_long_descriptions_and_notes_are_refused_with_the_limit(doc) -> None:
     # What fits is kept exactly, line breaks and all.
     project.set_note(annotation_id, "Line one\nLine two 🙂")
     assert project.annotation(annotation_id).note == "Line one\nLine two 🙂"
+
+
+def test_an_annotator_name_is_bounded_alike_in_a_file_and_on_a_server(project: Project) -> None:
+    # A file would keep a 201-character name that a server's varchar(200) refuses: both refuse
+    # it with the limit, and both keep 200 characters, even outside the BMP.
+    with pytest.raises(EditError, match="The annotator name is 201 characters long; the limit"):
+        project.ensure_annotator("x" * 201)
+    with pytest.raises(EditError, match="control characters"):
+        project.ensure_annotator("Ana\x00")
+    longest = project.ensure_annotator("😀" * 200)
+    assert project.annotators()[-1] == longest and len(longest.name) == 200
