@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Column, Connection, String, Table
+from sqlalchemy import Column, Connection, String, Table, func, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -36,6 +36,29 @@ def insert_if_absent(
     so a row another client has just added is seen instead of colliding with it.
     """
     return _insert(conn, table).values(values).on_conflict_do_nothing(index_elements=list(key))
+
+
+def advance_ids(conn: Connection, tables: Sequence[Table]) -> None:
+    """After rows were inserted with ids of their own (copied from another project): the next
+    id each table gives is past them.
+
+    SQLite gives max(id) + 1 (or more, with AUTOINCREMENT) whatever was inserted; a server's
+    sequences know nothing of ids given explicitly and would hand one out again, so the next new
+    row would be refused as a duplicate. Run in the transaction that inserted the rows.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables:
+        key = table.c.id
+        top = conn.execute(select(func.max(key))).scalar()
+        if top is None:
+            continue
+        # setval(…, n) makes n the last id given: the next is n + 1. pg_get_serial_sequence
+        # finds the sequence the id column owns, whatever it was named.
+        conn.execute(
+            text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :top)"),
+            {"table": table.name, "top": int(top)},
+        )
 
 
 def upsert(

@@ -18,6 +18,8 @@ from sqlalchemy import Connection, Table, bindparam, insert
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.compiler import Compiled
 
+from claimdesk.core.store.dialects import advance_ids
+
 
 def stored_time(moment: datetime) -> str:
     """A time as ISO text (how SQLAlchemy stores it in SQLite; PostgreSQL reads it as a timestamp),
@@ -36,7 +38,8 @@ def insert_many(
 ) -> None:
     """INSERT many rows (values in ``columns`` order) with the driver's executemany.
 
-    Times must be given as ``stored_time`` text.
+    Times must be given as ``stored_time`` text. Rows given with their ``id`` leave the table's
+    next id past them on both dialects (``dialects.advance_ids``).
     """
     statement = insert(table).values({name: bindparam(name) for name in columns})
     compiled = statement.compile(dialect=conn.dialect)
@@ -44,9 +47,11 @@ def insert_many(
     if names is None:  # a named paramstyle (psycopg): one mapping a row
         keys = list(columns)
         conn.exec_driver_sql(str(compiled), [dict(zip(keys, row, strict=True)) for row in rows])
-        return
-    order = [list(columns).index(name) for name in names]
-    conn.exec_driver_sql(str(compiled), [tuple(row[i] for i in order) for row in rows])
+    else:
+        order = [list(columns).index(name) for name in names]
+        conn.exec_driver_sql(str(compiled), [tuple(row[i] for i in order) for row in rows])
+    if "id" in columns and "id" in table.c and rows:
+        advance_ids(conn, [table])
 
 
 def _driver_params(compiled: Compiled, params: Mapping[str, Any]) -> Any:

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select
 
 from claimdesk.core.formats.base import SpanOut
 from claimdesk.core.records import Status
 from claimdesk.core.store import agreement_reads, datasets, dialects, driver
 from claimdesk.core.store.project import Project
-from claimdesk.core.store.tables import annotation_table, annotator_table
+from claimdesk.core.store.tables import annotation_table, annotator_table, label_table
 from claimdesk.core.text.textio import Article, sha256_text
 
 pytestmark = pytest.mark.both_dialects
@@ -214,3 +214,31 @@ def test_exported_spans_sort_names_by_code_point_on_every_server(project: Projec
     (streamed,) = datasets.stream_documents(project, [document_id])
     order = [(row[3], row[4]) for row in streamed.spans]
     assert order == [(label, who) for label in sorted(labels) for who in sorted(names)]
+
+
+def test_rows_copied_with_their_ids_leave_new_ids_past_them(project: Project) -> None:
+    # A project copied row by row (push, pull) keeps its ids. A server's sequence knows nothing
+    # of them: without moving it on, the next annotation or label took id 1 again and was
+    # refused as a duplicate.
+    text = "Troops left Mongolia today."
+    article = Article(Path("t.txt"), text, "T", sha256_text(text), "utf-8", ())
+    (document_id, _), *_ = project.import_articles([article]).added
+    ana = project.ensure_annotator("Ana").id
+    label = project.labels()[0].id
+    stamp = driver.stored_time(datetime(2026, 1, 2, 3, 4, 5))
+    columns = ("id", "document_id", "label_id", "annotator_id", "start", "end", "quote", "note")
+    copied = [(n, document_id, label, ana, n, n + 1, text[n], "") for n in (1, 2, 20)]
+    with project.writing() as conn:
+        driver.insert_many(
+            conn,
+            annotation_table,
+            (*columns, "created_at", "updated_at"),
+            [(*row, stamp, stamp) for row in copied],
+        )
+        values = {"name": "Copied", "colour": "#123456", "description": "", "position": 99}
+        conn.execute(insert(label_table).values(id=77, **values))
+        dialects.advance_ids(conn, [label_table])
+    added = project.add_annotation(document_id, label, ana, 12, 16).annotations_added[0]
+    assert added.id > 20 and project.annotation(added.id).quote == "Mong"
+    new_label, _ = project.add_label("Fresh", "#654321")
+    assert new_label.id > 77
