@@ -234,3 +234,15 @@ def test_import_help_names_the_formats(capsys: pytest.CaptureFixture[str]) -> No
     assert done.value.code == 0
     words = " ".join(capsys.readouterr().out.split())
     assert "--format FORMAT jsonl, brat, labelstudio, uima-xmi, qdpx" in words
+
+
+def test_a_nul_character_in_a_text_is_refused_and_changes_nothing(
+    project: Project, tmp_path: Path
+) -> None:
+    # Stored in a file, refused by a server (and a NUL ends a text for SQLite's length()):
+    # refused alike, naming the line.
+    path = _write(tmp_path / "in.jsonl", {"text": "Moscow\u0000 talks", "label": [[0, 6, "X"]]})
+    before = rows(project)
+    with pytest.raises(FormatError, match=r"line 1: the text holds a NUL character \(\\x00\)"):
+        import_annotations(project, "jsonl", path)
+    assert rows(project) == before

@@ -306,3 +306,29 @@ def test_an_annotator_name_is_bounded_alike_in_a_file_and_on_a_server(project: P
         project.ensure_annotator("Ana\x00")
     longest = project.ensure_annotator("😀" * 200)
     assert project.annotators()[-1] == longest and len(longest.name) == 200
+
+
+def test_a_nul_character_is_refused_alike_in_a_file_and_on_a_server(doc) -> None:
+    # A file would keep "\x00" in a note; PostgreSQL refuses it, and the edit failed there only.
+    project, document_id, annotator_id, labels = doc
+    added = project.add_annotation(document_id, labels["Military"], annotator_id, 0, 6)
+    annotation_id = added.annotations_added[0].id
+    before = unchanged_marker(project)
+    expected = r"The note holds a NUL character \(\\x00\), which cannot be stored\."
+    with pytest.raises(EditError, match=expected):
+        project.set_note(annotation_id, "pasted\x00from a terminal")
+    with pytest.raises(EditError, match=expected):
+        project.add_annotation(document_id, labels["Military"], annotator_id, 7, 13, note="\x00")
+    with pytest.raises(EditError, match="The label description holds a NUL character"):
+        project.add_label("Pasted", "#123456", "a\x00b")
+    assert unchanged_marker(project) == before
+    assert project.history.undo_text == "Add annotation"
+
+
+def test_a_text_outside_the_bmp_has_its_length_in_code_points_on_both(doc) -> None:
+    # The document list shows each text's length as the database counts it: characters (code
+    # points) in SQLite and PostgreSQL alike, as the offsets are, never UTF-16 units or bytes.
+    project, document_id, annotator_id, _ = doc
+    (row,) = project.overview(annotator_id)
+    assert row.length == len(TEXT) == len(TEXT.encode("utf-16-le")) // 2 - 3
+    assert project.summary(document_id, annotator_id).length == len(TEXT)
