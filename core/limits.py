@@ -66,10 +66,15 @@ def name_problem(value: str, what: str, limit: int) -> str | None:
     return None
 
 
+NUL_PROBLEM = "holds a NUL character (\\x00), which cannot be stored"
+
+
 def text_problem(value: str, what: str, limit: int) -> str | None:
     """Why `value` cannot be a free text (note, description), or None. Line breaks are fine."""
     if has_surrogates(value):
         return _surrogate_problem(value, what)
+    if "\x00" in value:  # a file would keep it, PostgreSQL refuses it: refused alike
+        return f"the {what} {NUL_PROBLEM}"
     if len(value) > limit:
         return f"the {what} is {len(value):,} characters long; the limit is {limit:,}"
     return None

@@ -77,8 +77,10 @@ def _clean_identity(path: Path, student_name: str, student_id: str | None) -> tu
 
 
 def display_name(student_name: str, student_id: str) -> str:
-    """How a student is named as an annotator: "Name (id)", or "Name" without an id."""
-    return f"{student_name} ({student_id})" if student_id else student_name
+    """How a student is named as an annotator: "Name (id)", or "Name" without an id; cut to
+    the 200 characters an annotator's name may have (name and id may have 200 each)."""
+    shown = f"{student_name} ({student_id})" if student_id else student_name
+    return shown[:ANNOTATOR_NAME_MAX]
 
 
 def _path_for(exercise_id: str, name: str, number: str) -> Path:

@@ -23,6 +23,7 @@ from claimdesk.core.limits import (
     ANNOTATOR_NAME_MAX,
     LABEL_NAME_MAX,
     NOTE_MAX,
+    NUL_PROBLEM,
     TITLE_MAX,
     has_controls,
     has_surrogates,
@@ -187,6 +188,8 @@ def import_annotations(
             digest = sha256_text(doc.text)
         except UnicodeEncodeError:
             raise FormatError(path, "the text holds an unpaired surrogate", where) from None
+        if "\x00" in doc.text:
+            raise FormatError(path, f"the text {NUL_PROBLEM}", where)
         _check_document(doc, path, where)
         target: dict[str, Any]
         if digest in known_docs:
@@ -432,6 +435,8 @@ def _check_document(doc: DocumentIn, path: Path, where: str) -> None:
         raise FormatError(path, "the title holds control characters", where)
     if doc.source and has_surrogates(doc.source):
         raise FormatError(path, "the source holds an unpaired surrogate, not text", where)
+    if doc.source and "\x00" in doc.source:
+        raise FormatError(path, f"the source {NUL_PROBLEM}", where)
     if doc.meta:
         try:
             json.dumps(doc.meta, ensure_ascii=False).encode("utf-8")

@@ -17,7 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Select, Table, bindparam, delete, func, insert, select, update
 
 from claimdesk.core.errors import EditError
-from claimdesk.core.limits import first_free_name
+from claimdesk.core.limits import ANNOTATOR_NAME_MAX, first_free_name
 from claimdesk.core.records import AnnotationRecord, Changes, Status, StatusChange
 from claimdesk.core.store import driver
 from claimdesk.core.store.classroom import version_work
@@ -345,9 +345,12 @@ def _annotator_for(
             return int(annotator_id), False
     # Names differing only in case would read as one person: compare them casefolded.
     taken = {str(n).casefold() for n in conn.execute(select(an.c.name)).scalars()}
-    titled = f"{display} – {exercise.title}"[:190]
+    # "Name (id)" can be 400 characters; the name column holds 200 (a file would keep more,
+    # a server refuses the row), so the name is cut to what both keep.
+    shown = display[:ANNOTATOR_NAME_MAX]
+    titled = f"{display} – {exercise.title}"[: ANNOTATOR_NAME_MAX - 10]
     numbered = (f"{titled} #{n}" for n in count(2))
-    candidate = first_free_name(chain([display, titled], numbered), taken, str.casefold)
+    candidate = first_free_name(chain([shown, titled], numbered), taken, str.casefold)
     return _insert_one(conn, journal, an, {"name": candidate, "created_at": utcnow()}), True
 
 

@@ -9,14 +9,14 @@ large corpus is never held in memory whole.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, select
 
-from claimdesk.core.store.driver import PlainQuery
+from claimdesk.core.store.dialects import by_code_point, time_text
+from claimdesk.core.store.driver import PlainQuery, json_value
 from claimdesk.core.store.project import Project
 from claimdesk.core.store.tables import (
     annotation_table,
@@ -90,7 +90,8 @@ class StoredDocument:
 
 
 # The columns of each exported span, in this order (label and annotator by name; created and
-# updated as the ISO text SQLite stores, parsed only by the formats that need a time).
+# updated as the ISO text SQLite stores, read as such from a server too, parsed only by the
+# formats that need a time).
 SPAN_COLUMNS = ("id", "start", "end", "label", "annotator", "note", "quote", "created", "updated")
 
 _DOCUMENT = PlainQuery(
@@ -116,13 +117,13 @@ def _spans_query(annotator_ids: Sequence[int]) -> PlainQuery:
             who.c.name,
             a.c.note,
             a.c.quote,
-            a.c.created_at,
-            a.c.updated_at,
+            time_text(a.c.created_at),
+            time_text(a.c.updated_at),
         )
         .join(lab, lab.c.id == a.c.label_id)
         .join(who, who.c.id == a.c.annotator_id)
         .where(a.c.document_id == bindparam("document", 0))
-        .order_by(a.c.start, a.c.end, lab.c.name, who.c.name, a.c.id)
+        .order_by(a.c.start, a.c.end, by_code_point(lab.c.name), by_code_point(who.c.name), a.c.id)
     )
     if annotator_ids:
         query = query.where(a.c.annotator_id.in_(list(annotator_ids)))
@@ -144,6 +145,6 @@ def stream_documents(
             if not found:
                 continue
             row = found[0]
-            meta = json.loads(row[4]) if row[4] else {}
+            meta = json_value(row[4]) or {}
             spans = spans_query.rows(conn, document=document_id)
             yield StoredDocument(row[0], row[1], row[2] or "", row[3] or "", meta, row[5], spans)

@@ -1,6 +1,8 @@
-"""Statements both dialects have, each in its own SQL: upserts (``INSERT … ON CONFLICT``).
+"""Statements both dialects have, each in its own SQL: upserts (``INSERT … ON CONFLICT``), and
+expressions that read alike on both (a time as the ISO text SQLite stores, text sorted by code
+point).
 
-SQLite and PostgreSQL spell them alike, but SQLAlchemy builds them from each dialect's own
+SQLite and PostgreSQL spell upserts alike, but SQLAlchemy builds them from each dialect's own
 ``insert``; the connection says which. PostgreSQL's dialect is imported only for a server project.
 """
 
@@ -9,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Column, Connection, Table
+from sqlalchemy import Column, Connection, String, Table, func, select, text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 
 def _insert(conn: Connection, table: Table) -> Any:
@@ -33,6 +38,29 @@ def insert_if_absent(
     return _insert(conn, table).values(values).on_conflict_do_nothing(index_elements=list(key))
 
 
+def advance_ids(conn: Connection, tables: Sequence[Table]) -> None:
+    """After rows were inserted with ids of their own (copied from another project): the next
+    id each table gives is past them.
+
+    SQLite gives max(id) + 1 (or more, with AUTOINCREMENT) whatever was inserted; a server's
+    sequences know nothing of ids given explicitly and would hand one out again, so the next new
+    row would be refused as a duplicate. Run in the transaction that inserted the rows.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables:
+        key = table.c.id
+        top = conn.execute(select(func.max(key))).scalar()
+        if top is None:
+            continue
+        # setval(…, n) makes n the last id given: the next is n + 1. pg_get_serial_sequence
+        # finds the sequence the id column owns, whatever it was named.
+        conn.execute(
+            text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :top)"),
+            {"table": table.name, "top": int(top)},
+        )
+
+
 def upsert(
     conn: Connection,
     table: Table,
@@ -43,3 +71,45 @@ def upsert(
     """INSERT … ON CONFLICT (key) DO UPDATE SET ``changed``."""
     statement = _insert(conn, table).values(values)
     return statement.on_conflict_do_update(index_elements=list(key), set_=changed)
+
+
+class time_text(FunctionElement[str]):
+    """A time column read as text, "2026-03-04 05:06:07.123456" (UTC, microseconds always), on
+    both dialects: SQLite stores that very text; PostgreSQL stores a timestamp, which plain driver
+    rows would hand back as a ``datetime``."""
+
+    type = String()
+    name = "time_text"
+    inherit_cache = True
+
+
+@compiles(time_text)
+def _time_text_as_stored(element: time_text, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(time_text, "postgresql")
+def _time_text_postgresql(element: time_text, compiler: SQLCompiler, **kw: Any) -> str:
+    column = compiler.process(element.clauses, **kw)
+    return f"to_char({column}, 'YYYY-MM-DD HH24:MI:SS.US')"
+
+
+class by_code_point(FunctionElement[str]):
+    """Text to sort by code point ("Bo" before "ana", "fact" before "Éclat"), as SQLite and
+    Python's ``sorted`` do. A server sorts by its database's collation (en-US puts "ana" first),
+    so an export or a list would come out in another order from a server than from a file."""
+
+    type = String()
+    name = "by_code_point"
+    inherit_cache = True
+
+
+@compiles(by_code_point)
+def _by_code_point_sqlite(element: by_code_point, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)  # SQLite's BINARY collation
+
+
+@compiles(by_code_point, "postgresql")
+def _by_code_point_postgresql(element: by_code_point, compiler: SQLCompiler, **kw: Any) -> str:
+    # "C" compares the UTF-8 bytes: code point order, whatever the database's own collation.
+    return f'({compiler.process(element.clauses, **kw)}) COLLATE "C"'

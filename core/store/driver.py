@@ -3,12 +3,13 @@
 At 100,000 rows SQLAlchemy's row objects (and its per-value processing on insert) cost more than
 the database itself. The statements are still written once with SQLAlchemy Core and compiled for
 the connection's dialect; only the rows skip the ORM layer. Values come back as the driver gives
-them: SQLite hands times back as ISO text and PostgreSQL as ``datetime``, so callers of these read
-only numbers and text, or convert.
+them: SQLite hands times back as ISO text and PostgreSQL as ``datetime`` (read them through
+``dialects.time_text``), JSON as text and as Python values (read it through ``json_value``).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,8 @@ from sqlalchemy import Connection, Table, bindparam, insert
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.compiler import Compiled
 
+from claimdesk.core.store.dialects import advance_ids
+
 
 def stored_time(moment: datetime) -> str:
     """A time as ISO text (how SQLAlchemy stores it in SQLite; PostgreSQL reads it as a timestamp),
@@ -24,12 +27,19 @@ def stored_time(moment: datetime) -> str:
     return moment.isoformat(" ", timespec="microseconds")
 
 
+def json_value(value: Any) -> Any:
+    """A JSON column's value from a plain driver row: sqlite3 gives the stored text, psycopg
+    the value it decoded already. None stays None."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
 def insert_many(
     conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
     """INSERT many rows (values in ``columns`` order) with the driver's executemany.
 
-    Times must be given as ``stored_time`` text.
+    Times must be given as ``stored_time`` text. Rows given with their ``id`` leave the table's
+    next id past them on both dialects (``dialects.advance_ids``).
     """
     statement = insert(table).values({name: bindparam(name) for name in columns})
     compiled = statement.compile(dialect=conn.dialect)
@@ -37,9 +47,11 @@ def insert_many(
     if names is None:  # a named paramstyle (psycopg): one mapping a row
         keys = list(columns)
         conn.exec_driver_sql(str(compiled), [dict(zip(keys, row, strict=True)) for row in rows])
-        return
-    order = [list(columns).index(name) for name in names]
-    conn.exec_driver_sql(str(compiled), [tuple(row[i] for i in order) for row in rows])
+    else:
+        order = [list(columns).index(name) for name in names]
+        conn.exec_driver_sql(str(compiled), [tuple(row[i] for i in order) for row in rows])
+    if "id" in columns and "id" in table.c and rows:
+        advance_ids(conn, [table])
 
 
 def _driver_params(compiled: Compiled, params: Mapping[str, Any]) -> Any:

@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from claimdesk.core.codebook import Codebook
 from claimdesk.core.errors import EditError, SaveError
 from claimdesk.core.limits import (
+    ANNOTATOR_NAME_MAX,
     DESCRIPTION_MAX,
     LABEL_NAME_MAX,
     NOTE_MAX,
@@ -347,6 +348,11 @@ class Project:
         name = " ".join(name.split())
         if not name:
             raise EditError("An annotator needs a name.")
+        # Checked here, not left to the database: a file would keep a name that a server's
+        # varchar(200) refuses.
+        problem = name_problem(name, "annotator name", ANNOTATOR_NAME_MAX)
+        if problem is not None:
+            raise EditError(_sentence(problem))
         query = select(annotator_table.c.id).where(
             annotator_table.c.name == name, annotator_table.c.is_gold == false()
         )

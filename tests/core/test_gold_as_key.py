@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from claimdesk.core.agreement.curation import (
     GOLD_ANNOTATOR,
     accept_majority,
@@ -19,9 +21,13 @@ from claimdesk.core.formats.base import ExportSelection
 from claimdesk.core.formats.export import export_dataset
 from tests.core.classroom.classroom_kit import annotate, student_submits, teacher_project
 
+pytestmark = pytest.mark.both_dialects
 
-def test_a_curated_gold_set_is_exported_and_keys_an_exercise(tmp_path: Path) -> None:
-    project = teacher_project(tmp_path / "class")
+
+def test_a_curated_gold_set_is_exported_and_keys_an_exercise(
+    tmp_path: Path, new_project_target: Path | str
+) -> None:
+    project = teacher_project(tmp_path / "class", target=new_project_target)
     ana = project.ensure_annotator("Ana")
     ben = project.ensure_annotator("Ben")
     cy = project.ensure_annotator("Cy")
@@ -73,9 +79,9 @@ def test_a_curated_gold_set_is_exported_and_keys_an_exercise(tmp_path: Path) -> 
 
 
 def test_a_student_called_gold_is_graded_against_the_gold_set_not_merged_with_it(
-    tmp_path: Path,
+    tmp_path: Path, new_project_target: Path | str
 ) -> None:
-    project = teacher_project(tmp_path / "class")
+    project = teacher_project(tmp_path / "class", target=new_project_target)
     ana = project.ensure_annotator("Ana")
     first = project.documents()[0].id
     annotate(project, ana.id, [(0, "Claim", 0, 5), (0, "Evidence", 10, 20)])

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import sqlite3
 import unicodedata
 from pathlib import Path
 
@@ -13,6 +11,9 @@ import pytest
 from claimdesk.core.importing import ImportRefused, import_paths, import_plan, plan_import
 from claimdesk.core.store.project import Project
 from claimdesk.core.text.textio import sha256_text
+from tests.committed import committed_rows, unchanged_marker
+
+pytestmark = pytest.mark.both_dialects
 
 # A real-looking article with the debris a browser's "save as text" leaves in it.
 DEBRIS = ["Article excerpt", "Advertisement", "Subscribe to continue reading", "Share this article"]
@@ -47,19 +48,8 @@ def good_folder(root: Path) -> dict[str, str]:
     }
 
 
-def digest(path: Path) -> str:
-    """The project file with its write-ahead log: a committed write changes one of them."""
-    wal = Path(f"{path}-wal")
-    data = path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
-    return hashlib.sha256(data).hexdigest()
-
-
-def count_rows(path: Path, table: str) -> int:
-    conn = sqlite3.connect(path)
-    try:
-        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-    finally:
-        conn.close()
+def count_rows(project: Project, table: str) -> int:
+    return int(committed_rows(project, f"SELECT count(*) FROM {table}")[0][0])
 
 
 def texts(project: Project) -> dict[str, str]:
@@ -142,11 +132,11 @@ def bad_folder(root: Path) -> tuple[Path, Path]:
 
 
 def test_bad_files_refuse_the_whole_import_and_change_nothing(
-    project: Project, project_path: Path, tmp_path: Path
+    project: Project, tmp_path: Path
 ) -> None:
     empty, picture = bad_folder(tmp_path / "in")
-    documents_before = count_rows(project_path, "document")
-    bytes_before = digest(project_path)
+    documents_before = count_rows(project, "document")
+    bytes_before = unchanged_marker(project)
     with pytest.raises(ImportRefused) as caught:
         import_paths(project, [tmp_path / "in"])
     message = str(caught.value)
@@ -155,8 +145,8 @@ def test_bad_files_refuse_the_whole_import_and_change_nothing(
     assert str(picture) in message and "binary" in message
     assert {path for path, _ in caught.value.problems} == {empty, picture}
     assert project.documents() == []
-    assert count_rows(project_path, "document") == documents_before == 0
-    assert digest(project_path) == bytes_before
+    assert count_rows(project, "document") == documents_before == 0
+    assert unchanged_marker(project) == bytes_before
     assert project.history.undo_text is None
 
 
@@ -257,7 +247,7 @@ def test_progress_is_reported_and_can_cancel(project: Project, tmp_path: Path) -
 
 
 def test_a_file_name_that_is_not_utf8_imports_with_its_bytes_shown(
-    project: Project, project_path: Path, tmp_path: Path
+    project: Project, tmp_path: Path
 ) -> None:
     folder = tmp_path / "in"
     titles = good_folder(folder)
@@ -268,11 +258,10 @@ def test_a_file_name_that_is_not_utf8_imports_with_its_bytes_shown(
     assert sorted(t for _, t in report.added) == sorted([*titles.values(), "Café owners protest"])
     sources = {doc.title: doc.source for doc in project.documents()}
     assert sources["Café owners protest"] == f"{folder}/caf\\xe9.txt"
-    # The stored row is valid UTF-8 all the way down (sqlite3 decodes it strictly).
-    with sqlite3.connect(project_path) as conn:
-        query = "SELECT source FROM document WHERE title = ?"
-        stored = conn.execute(query, ("Café owners protest",)).fetchone()
-    assert stored == (f"{folder}/caf\\xe9.txt",)
+    # The stored row is valid UTF-8 all the way down (sqlite3 and psycopg decode it strictly).
+    query = "SELECT source FROM document WHERE title = ?"
+    stored = committed_rows(project, query, ("Café owners protest",))
+    assert stored == [(f"{folder}/caf\\xe9.txt",)]
 
 
 def test_a_mostly_utf8_file_is_imported_with_a_warning_naming_it(

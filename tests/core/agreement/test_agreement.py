@@ -24,6 +24,8 @@ from claimdesk.core.records import Status
 from claimdesk.core.store.project import Project
 from claimdesk.core.text.textio import Article, sha256_text
 
+pytestmark = pytest.mark.both_dialects
+
 # Awkward text: a CJK character outside the BMP, emoji, combining accents, HTML- and
 # formula-looking strings. Offsets are code points.
 SIMPLE = "alpha beta gamma delta"

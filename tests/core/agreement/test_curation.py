@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,9 @@ from claimdesk.core.agreement.curation import (
 from claimdesk.core.errors import EditError
 from claimdesk.core.store.project import Project
 from claimdesk.core.text.textio import Article, sha256_text
+from tests.committed import committed_rows
+
+pytestmark = pytest.mark.both_dialects
 
 # Awkward text: a flag emoji and a CJK character outside the BMP, a combining accent, markup
 # and a formula-looking word. Offsets are code points throughout.
@@ -32,18 +34,15 @@ def word(w: str) -> tuple[int, int]:
     return start, start + len(w)
 
 
-def committed(path: Path, annotator: str) -> list[tuple[object, ...]]:
-    """What another program reading the file sees for one annotator."""
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(
-            'SELECT a.start, a."end", l.name, a.quote, a.note FROM annotation a'
-            " JOIN annotator n ON n.id = a.annotator_id JOIN label l ON l.id = a.label_id"
-            ' WHERE n.name = ? ORDER BY a.start, a."end", l.name',
-            (annotator,),
-        ).fetchall()
-    finally:
-        conn.close()
+def committed(project: Project, annotator: str) -> list[tuple[object, ...]]:
+    """What another program reading the project sees for one annotator."""
+    return committed_rows(
+        project,
+        'SELECT a.start, a."end", l.name, a.quote, a.note FROM annotation a'
+        " JOIN annotator n ON n.id = a.annotator_id JOIN label l ON l.id = a.label_id"
+        ' WHERE n.name = ? ORDER BY a.start, a."end", l.id',
+        (annotator,),
+    )
 
 
 @pytest.fixture
@@ -113,7 +112,6 @@ def test_lanes_compare_only_the_chosen_annotators(doc) -> None:  # type: ignore[
 
 def test_accept_copies_label_bounds_and_note_is_saved_and_undoes(
     doc,  # type: ignore[no-untyped-def]
-    project_path: Path,
 ) -> None:
     project, document_id, ids, labels = doc
     ana_envoys = next(
@@ -129,7 +127,7 @@ def test_accept_copies_label_bounds_and_note_is_saved_and_undoes(
         ana_envoys.label_id,
         "<i>n</i>",
     )
-    assert committed(project_path, "Gold") == [
+    assert committed(project, "Gold") == [
         (*word("𠀋 envoys"), "Border security", "𠀋 envoys", "<i>n</i>")
     ]
     assert project.history.undo_text == "Accept span into gold"
@@ -152,14 +150,13 @@ def test_accept_copies_label_bounds_and_note_is_saved_and_undoes(
         == copy.id
     )
     project.undo()
-    assert committed(project_path, "Gold") == []
+    assert committed(project, "Gold") == []
     project.redo()
     assert project.annotations(document_id, gold.id)[0].id == copy.id
 
 
 def test_edit_relabels_and_moves_bounds_with_its_quote(
     doc,  # type: ignore[no-untyped-def]
-    project_path: Path,
 ) -> None:
     project, document_id, ids, labels = doc
     ana_talks = next(
@@ -168,14 +165,12 @@ def test_edit_relabels_and_moves_bounds_with_its_quote(
     copy = accept_span(project, ana_talks.id).annotations_added[0]
     start, end = word("talks <b>x</b>")
     edit_gold_span(project, copy.id, label_id=labels["Border security"], start=start, end=end)
-    assert committed(project_path, "Gold") == [
-        (start, end, "Border security", "talks <b>x</b>", "")
-    ]
+    assert committed(project, "Gold") == [(start, end, "Border security", "talks <b>x</b>", "")]
     assert project.history.undo_text == "Edit span"
     # The annotator's own span is untouched.
     assert project.annotation(ana_talks.id) == ana_talks
     project.undo()
-    assert committed(project_path, "Gold") == [
+    assert committed(project, "Gold") == [
         (*word("Cafe\u0301 talks"), "Military", "Cafe\u0301 talks", "")
     ]
     project.redo()
@@ -193,7 +188,6 @@ def test_edit_relabels_and_moves_bounds_with_its_quote(
 )
 def test_bad_edit_is_refused_and_changes_nothing(
     doc,  # type: ignore[no-untyped-def]
-    project_path: Path,
     start: int,
     end: int,
     message: str,
@@ -201,10 +195,10 @@ def test_bad_edit_is_refused_and_changes_nothing(
     project, document_id, ids, _labels = doc
     first = project.annotations(document_id, ids["Ana"])[0]
     copy = accept_span(project, first.id).annotations_added[0]
-    before = committed(project_path, "Gold")
+    before = committed(project, "Gold")
     with pytest.raises(EditError, match=message):
         edit_gold_span(project, copy.id, start=start, end=end)
-    assert committed(project_path, "Gold") == before
+    assert committed(project, "Gold") == before
     assert project.history.undo_text == "Accept span into gold"
 
 
@@ -223,7 +217,7 @@ def test_edit_is_only_for_gold_spans_and_refuses_a_duplicate(doc) -> None:  # ty
         edit_gold_span(project, second.id, label_id=second.label_id)
 
 
-def test_reject_removes_the_gold_copy_and_undoes(doc, project_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_reject_removes_the_gold_copy_and_undoes(doc) -> None:  # type: ignore[no-untyped-def]
     project, document_id, ids, _labels = doc
     ana_troops = project.annotations(document_id, ids["Ana"])[0]
     with pytest.raises(EditError, match="not in the gold set"):
@@ -232,26 +226,25 @@ def test_reject_removes_the_gold_copy_and_undoes(doc, project_path: Path) -> Non
     # Rejecting through Ben's identical span removes the gold copy, as rejecting the copy does.
     ben_troops = project.annotations(document_id, ids["Ben"])[0]
     reject_span(project, ben_troops.id)
-    assert committed(project_path, "Gold") == []
+    assert committed(project, "Gold") == []
     assert project.history.undo_text == "Reject span from gold"
     project.undo()
     assert [r.id for r in project.annotations(document_id, gold_annotator(project).id)] == [copy.id]
     reject_span(project, copy.id)
-    assert committed(project_path, "Gold") == []
+    assert committed(project, "Gold") == []
     # The annotators' own spans never move.
     assert len(project.annotations(document_id, ids["Ben"])) == 2
 
 
 def test_majority_accepts_exact_agreements_in_one_undoable_step(
     doc,  # type: ignore[no-untyped-def]
-    project_path: Path,
 ) -> None:
     project, document_id, ids, _labels = doc
     chosen = list(ids.values())
     changes = accept_majority(project, document_id, chosen, 2)
     assert len(changes.annotations_added) == 2
     # Troops (3 of 3) and envoys as border security (2 of 3); notes of both holders kept.
-    assert committed(project_path, "Gold") == [
+    assert committed(project, "Gold") == [
         (*word("Troops 🇷🇺"), "Military", "Troops 🇷🇺", ""),
         (*word("𠀋 envoys"), "Border security", "𠀋 envoys", "<i>n</i>\n=1+1"),
     ]
@@ -263,9 +256,9 @@ def test_majority_accepts_exact_agreements_in_one_undoable_step(
     with pytest.raises(EditError, match="No span"):
         accept_majority(project, document_id, chosen, 3)
     project.undo()
-    assert committed(project_path, "Gold") == []
+    assert committed(project, "Gold") == []
     project.redo()
-    assert len(committed(project_path, "Gold")) == 2
+    assert len(committed(project, "Gold")) == 2
     with pytest.raises(EditError, match="between 1 and 3"):
         accept_majority(project, document_id, chosen, 4)
 
@@ -300,7 +293,6 @@ def test_gold_spans_read_back_as_ordinary_annotations(doc) -> None:  # type: ign
 
 def test_gone_spans_are_refused_with_a_message_and_nothing_written(
     doc,  # type: ignore[no-untyped-def]
-    project_path: Path,
 ) -> None:
     project, *_ = doc
     for operation in (accept_span, reject_span):
@@ -308,7 +300,7 @@ def test_gone_spans_are_refused_with_a_message_and_nothing_written(
             operation(project, 999_999)
     with pytest.raises(EditError, match="no longer exists"):
         edit_gold_span(project, 999_999, start=0, end=3)
-    assert committed(project_path, "Gold") == []
+    assert committed(project, "Gold") == []
     assert project.history.undo_text is None
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from claimdesk.core.classroom.collect import collect
 from claimdesk.core.classroom.exercise import ExerciseInfo, create_exercise
@@ -43,9 +43,13 @@ TEXT_2 = (
 )
 
 
-def teacher_project(folder: Path, texts: Sequence[str] = (TEXT_1, TEXT_2)) -> Project:
+def teacher_project(
+    folder: Path, texts: Sequence[str] = (TEXT_1, TEXT_2), target: Path | str | None = None
+) -> Project:
+    """The teacher's project: in ``folder``, or at ``target`` (a file, or a server's URL)."""
     folder.mkdir(parents=True, exist_ok=True)
-    project = Project.create(folder / "teacher.claimdesk", name="Teacher", codebook=CODEBOOK)
+    where = target if target is not None else folder / "teacher.claimdesk"
+    project = Project.create(where, name="Teacher", codebook=CODEBOOK)
     articles = folder / "articles"
     articles.mkdir()
     for number, body in enumerate(texts, start=1):
@@ -122,12 +126,12 @@ def rewrite_submission(path: Path, target: Path, change: Any, *, resign: bool = 
 def table_rows(project: Project) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, to show that a refused file changed nothing."""
     with project.reading() as conn:
-        names = conn.execute(
-            text("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        ).scalars()
+        names = sorted(inspect(conn).get_table_names())
+        if conn.dialect.name == "sqlite":  # the counter of ids given out, too
+            names.append("sqlite_sequence")
         return {
             name: [tuple(row) for row in conn.execute(text(f'SELECT * FROM "{name}" ORDER BY 1'))]
-            for name in list(names)
+            for name in names
         }
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from sqlalchemy import delete
 
 from claimdesk.core.classroom.collect import collect, submissions
 from claimdesk.core.classroom.exercise import (
@@ -20,7 +21,7 @@ from claimdesk.core.classroom.exercise import (
 from claimdesk.core.classroom.workspace import open_workspace, submit, workspace_info
 from claimdesk.core.store import engine as store
 from claimdesk.core.store.project import Project
-from claimdesk.core.store.tables import utcnow
+from claimdesk.core.store.tables import document_table, utcnow
 from tests.core.classroom.classroom_kit import (
     annotate,
     exercise_with_key,
@@ -33,9 +34,12 @@ from tests.core.classroom.classroom_kit import (
 KEY = [(0, "Claim", 0, 10), (0, "Evidence", 20, 30)]
 
 
+pytestmark = pytest.mark.both_dialects
+
+
 @pytest.fixture
-def teacher(tmp_path: Path) -> Iterator[tuple[Project, Path]]:
-    project = teacher_project(tmp_path / "teacher")
+def teacher(tmp_path: Path, new_project_target: Path | str) -> Iterator[tuple[Project, Path]]:
+    project = teacher_project(tmp_path / "teacher", target=new_project_target)
     info = exercise_with_key(project, tmp_path, KEY)
     assert info.path is not None
     yield project, info.path
@@ -154,6 +158,7 @@ def test_the_key_can_be_chosen_later(teacher: tuple[Project, Path], tmp_path: Pa
     assert set_key(project, info.id, None).key_annotator_id is None
 
 
+@pytest.mark.file_only
 def test_a_version_1_project_is_upgraded_for_exercises(project_path: Path) -> None:
     with Project.open(project_path) as project, project.writing() as conn:
         command.downgrade(store.migration_config(conn), "0001")
@@ -195,7 +200,7 @@ def test_a_document_removed_after_handing_out(
     path = student_submits(exercise, "Ann", [(0, "Claim", 0, 10), (1, "Claim", 0, 4)], tmp_path)
     second = project.documents()[1].id
     with project.writing() as conn:  # as an undone import does
-        conn.exec_driver_sql("DELETE FROM document WHERE id = ?", (second,))
+        conn.execute(delete(document_table).where(document_table.c.id == second))
     before = table_rows(project)
     (rejected,) = collect(project, [path]).rejected
     assert f"points to document {second}, no longer in this project" in rejected[1]
@@ -234,3 +239,18 @@ def test_a_submission_dated_in_the_future_is_refused(
     report = collect(project, [forged, later])
     assert [p for p, _ in report.rejected] == [forged]
     assert [p for p, _ in report.accepted] == [later]
+
+
+def test_a_student_with_the_longest_name_and_id_is_collected(
+    teacher: tuple[Project, Path], tmp_path: Path
+) -> None:
+    # Name and id may each be 200 characters (outside the BMP too); the annotator's name, which
+    # holds both, is cut to the 200 the project keeps, on a server as in a file.
+    project, exercise = teacher
+    name, number = "Ann " + "😀" * 196, "𠀋" * 200
+    path = student_submits(exercise, name, [(0, "Claim", 0, 10)], tmp_path / "a", number)
+    ((_, annotator),) = collect(project, [path]).accepted
+    assert annotator == f"{name} ({number})"[:200]
+    assert count_for(project, annotator) == 1
+    (info,) = submissions(project, exercises(project)[0].id)
+    assert (info.student_name, info.student_id) == (name, number)

@@ -43,9 +43,12 @@ ANN = [(0, "Claim", 0, 10), (0, "Evidence", 12, 18), (1, "Claim", 0, 4)]
 BOB = [(0, "Claim", 2, 10)]
 
 
+pytestmark = pytest.mark.both_dialects
+
+
 @pytest.fixture
-def teacher(tmp_path: Path) -> Iterator[tuple[Project, Path]]:
-    project = teacher_project(tmp_path / "teacher")
+def teacher(tmp_path: Path, new_project_target: Path | str) -> Iterator[tuple[Project, Path]]:
+    project = teacher_project(tmp_path / "teacher", target=new_project_target)
     info = exercise_with_key(project, tmp_path, KEY)
     assert info.path is not None
     yield project, info.path
@@ -172,8 +175,10 @@ def test_restoring_a_kept_submission_is_an_edit(
     assert rows(project) == after
 
 
-def test_creating_an_exercise_and_choosing_its_key_are_edits(tmp_path: Path) -> None:
-    project = teacher_project(tmp_path / "teacher")
+def test_creating_an_exercise_and_choosing_its_key_are_edits(
+    tmp_path: Path, new_project_target: Path | str
+) -> None:
+    project = teacher_project(tmp_path / "teacher", target=new_project_target)
     with project:
         before = rows(project)
         info = create_exercise(
@@ -210,7 +215,7 @@ def test_a_collect_checked_elsewhere_is_refused_if_the_class_changed_meanwhile(
     project, exercise = teacher
     first = student_submits(exercise, "Ann", ANN, tmp_path / "a")
     # Checked (as the window's worker does, with its own connection), stored later.
-    with Project.open(project.path) as worker:
+    with Project.open(project.location) as worker:
         checked = check_submissions(worker, [first])
     collect(project, [first])  # collected another way in between
     before = rows(project)
@@ -226,7 +231,7 @@ def test_checked_in_a_worker_and_stored_in_the_window_project_undoes_there(
     project, exercise = teacher
     before = rows(project)
     path = student_submits(exercise, "Ann", ANN, tmp_path / "a")
-    with Project.open(project.path) as worker:
+    with Project.open(project.location) as worker:
         checked = check_submissions(worker, [path])
         assert worker.history.undo_text is None
     assert rows(project) == before  # checking writes nothing
@@ -248,8 +253,8 @@ def test_a_collect_of_only_bad_files_adds_no_step(
     assert project.history.undo_text == undo_text
 
 
-def test_a_new_workspace_is_not_an_edit_and_says_so(tmp_path: Path) -> None:
-    with Project.create(tmp_path / "w.claimdesk") as project:
+def test_a_new_workspace_is_not_an_edit_and_says_so(new_project_target: Path | str) -> None:
+    with Project.create(new_project_target) as project:
         project.add_label("Claim", "#e6194b")
         assert project.history.undo_text is not None
         annotator = project.ensure_annotator("Ann")

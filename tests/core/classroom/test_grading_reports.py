@@ -33,9 +33,12 @@ from tests.core.classroom.classroom_kit import (
 KEY = [(0, "Claim", 0, 10), (0, "Evidence", 5, 30), (0, "<b>Source</b>", 40, 50)]
 
 
+pytestmark = pytest.mark.both_dialects
+
+
 @pytest.fixture
-def graded(tmp_path: Path) -> Iterator[tuple[Project, ClassGrades]]:
-    project = teacher_project(tmp_path / "teacher")
+def graded(tmp_path: Path, new_project_target: Path | str) -> Iterator[tuple[Project, ClassGrades]]:
+    project = teacher_project(tmp_path / "teacher", target=new_project_target)
     info = exercise_with_key(project, tmp_path, KEY)
     assert info.path is not None
     files = [
@@ -236,6 +239,7 @@ def test_feedback_file_names_are_safe_and_distinct(
     assert len(path.name.encode("utf-8")) < 255
 
 
+@pytest.mark.file_only  # about the project's own file
 def test_feedback_into_a_file_or_a_project_is_refused(
     graded: tuple[Project, ClassGrades], tmp_path: Path
 ) -> None:

@@ -36,9 +36,12 @@ KEY = [(0, "Claim", 0, 10), (0, "Evidence", 20, 30)]
 TWELVE = [(0, "Claim", n * 4, n * 4 + 3) for n in range(12)]
 
 
+pytestmark = pytest.mark.both_dialects
+
+
 @pytest.fixture
-def teacher(tmp_path: Path) -> Iterator[tuple[Project, Path]]:
-    project = teacher_project(tmp_path / "teacher")
+def teacher(tmp_path: Path, new_project_target: Path | str) -> Iterator[tuple[Project, Path]]:
+    project = teacher_project(tmp_path / "teacher", target=new_project_target)
     info = exercise_with_key(project, tmp_path, KEY)
     assert info.path is not None
     yield project, info.path
@@ -200,6 +203,7 @@ def test_files_of_format_1_are_collected_but_never_replace_silently(
     assert count_for(project, "Ann (S1)") == 12
 
 
+@pytest.mark.file_only
 def test_a_format_2_project_with_submissions_upgrades(
     teacher: tuple[Project, Path], tmp_path: Path
 ) -> None:

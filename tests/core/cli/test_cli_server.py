@@ -213,11 +213,6 @@ def test_a_wrong_administrator_password_is_one_line_and_is_not_shown(
         assert me is not None and me.name == student
 
 
-# Exports read a document's metadata as text; a server hands JSON back decoded. The fix is on
-# its way with the store's dialect work (fix/dialects); then this passes and the mark goes.
-@pytest.mark.xfail(
-    raises=AssertionError, reason="exports from a server need fix/dialects", strict=False
-)
 def test_export_as_a_blind_annotator_writes_only_their_spans_and_open_writes_all(
     pg_url: str,
     tmp_path: Path,

@@ -8,6 +8,7 @@ from pathlib import Path
 from claimdesk.core.store.edits import AddDocuments
 from claimdesk.core.store.project import Project
 from claimdesk.core.text.textio import sha256_text
+from tests.committed import committed_rows
 
 # Emoji and CJK outside the BMP before the spans, a combining accent, CRLF kept as given,
 # HTML- and formula-looking text.
@@ -47,13 +48,18 @@ def build(project: Project) -> dict[str, int]:
     return {"d1": d1, "d2": d2}
 
 
-def rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row that matters, as another program sees the file (to prove nothing changed)."""
-    conn = sqlite3.connect(path)
+def rows(where: Path | Project) -> dict[str, list[tuple[object, ...]]]:
+    """Every row that matters, as another program sees the file or the server database (to
+    prove nothing changed)."""
+    tables = ("document", "label", "annotator", "annotation", "document_status")
+    if isinstance(where, Project):
+        return {
+            table: committed_rows(where, f"SELECT * FROM {table} ORDER BY 1") for table in tables
+        }
+    conn = sqlite3.connect(where)
     try:
         return {
-            table: conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-            for table in ("document", "label", "annotator", "annotation", "document_status")
+            table: conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() for table in tables
         }
     finally:
         conn.close()

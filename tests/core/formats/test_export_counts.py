@@ -26,6 +26,8 @@ TEXTS = [
     "The border talks resumed in spring.",
     "Nothing was said about the embargo.",
 ]
+pytestmark = pytest.mark.both_dialects
+
 # Formats that hold annotations only: a document without a span cannot appear in them.
 ANNOTATIONS_ONLY = {"csv", "w3c"}
 

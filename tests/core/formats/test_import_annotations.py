@@ -18,19 +18,20 @@ from claimdesk.core.store.project import Project
 from claimdesk.core.text.textio import sha256_text
 from tests.core.formats.awkward_project import TEXT_1, build, rows, spans
 
+pytestmark = pytest.mark.both_dialects
+
 
 def _write(path: Path, *lines: dict[str, object]) -> Path:
     path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
     return path
 
 
-def test_export_import_reimport_and_undo(tmp_path: Path) -> None:
+def test_export_import_reimport_and_undo(tmp_path: Path, new_project_target: Path | str) -> None:
     with Project.create(tmp_path / "a.claimdesk") as source:
         build(source)
         export_dataset(source, "jsonl", tmp_path / "out.jsonl")
         expected = spans(source)
-    target_path = tmp_path / "b.claimdesk"
-    with Project.create(target_path) as target:
+    with Project.create(new_project_target) as target:
         report = import_annotations(target, "jsonl", tmp_path / "out.jsonl")
         assert spans(target) == expected
         assert (report.documents_added, report.annotations_added) == (2, 8)
@@ -38,18 +39,18 @@ def test_export_import_reimport_and_undo(tmp_path: Path) -> None:
         assert report.changes.documents and report.changes.labels
         assert len(report.changes.annotations_added) == 8
 
-        after_first = rows(target_path)
+        after_first = rows(target)
         again = import_annotations(target, "jsonl", tmp_path / "out.jsonl")
         assert (again.annotations_added, again.annotations_skipped) == (0, 8)
         assert again.documents_matched == 2
-        assert rows(target_path) == after_first
+        assert rows(target) == after_first
 
         assert target.history.undo_text == "Import 8 annotation(s)"
         target.undo()
         assert (target.documents(), target.labels(), target.annotators()) == ([], [], [])
         target.redo()
         assert spans(target) == expected
-        assert rows(target_path) == after_first  # redo brings back the very same ids
+        assert rows(target) == after_first  # redo brings back the very same ids
 
 
 def test_matches_existing_documents_by_exact_text_only(project: Project, tmp_path: Path) -> None:
@@ -73,25 +74,23 @@ def test_matches_existing_documents_by_exact_text_only(project: Project, tmp_pat
 
 
 def test_strict_refuses_unknown_labels_and_changes_nothing(
-    project: Project, project_path: Path, tmp_path: Path
+    project: Project, tmp_path: Path
 ) -> None:
     path = _write(
         tmp_path / "in.jsonl",
         {"text": "Moscow talks", "label": [[0, 6, "military"]]},  # in the codebook (any case)
         {"text": "Beijing summit", "label": [[0, 7, "Brand new"]]},
     )
-    before = rows(project_path)
+    before = rows(project)
     with pytest.raises(FormatError, match="line 2: the label 'Brand new' is not in the codebook"):
         import_annotations(project, "jsonl", path, strict=True)
-    assert rows(project_path) == before
+    assert rows(project) == before
     report = import_annotations(project, "jsonl", path)
     assert report.labels_added == ["Brand new"]
     assert {label for _, _, label, *_ in spans(project)} == {"Military", "Brand new"}
 
 
-def test_quote_that_does_not_match_is_refused(
-    project: Project, project_path: Path, tmp_path: Path
-) -> None:
+def test_quote_that_does_not_match_is_refused(project: Project, tmp_path: Path) -> None:
     path = tmp_path / "ls.json"
     task = {
         "data": {"text": "😀 Moscow talks today"},
@@ -108,10 +107,10 @@ def test_quote_that_does_not_match_is_refused(
         ],
     }  # fmt: skip
     path.write_text(json.dumps([task]), encoding="utf-8")
-    before = rows(project_path)
+    before = rows(project)
     with pytest.raises(FormatError, match=r"task 1: the span 10–15 should cover 'talkz'"):
         import_annotations(project, "labelstudio", path)
-    assert rows(project_path) == before
+    assert rows(project) == before
 
 
 def test_utf16_offsets_that_the_quote_explains_are_repaired_and_reported(
@@ -143,12 +142,12 @@ def test_utf16_offsets_that_the_quote_explains_are_repaired_and_reported(
     assert quotes == ["Moscow", "talks"]
 
 
-def test_cancel_changes_nothing(project: Project, project_path: Path, tmp_path: Path) -> None:
+def test_cancel_changes_nothing(project: Project, tmp_path: Path) -> None:
     path = _write(tmp_path / "in.jsonl", {"text": "Moscow talks", "label": [[0, 6, "X"]]})
-    before = rows(project_path)
+    before = rows(project)
     with pytest.raises(Cancelled):
         import_annotations(project, "jsonl", path, progress=lambda done, total: False)
-    assert rows(project_path) == before
+    assert rows(project) == before
 
 
 def test_lone_surrogate_is_refused(project: Project, tmp_path: Path) -> None:
@@ -158,6 +157,7 @@ def test_lone_surrogate_is_refused(project: Project, tmp_path: Path) -> None:
         import_annotations(project, "jsonl", path)
 
 
+@pytest.mark.file_only  # the command line takes a file here
 def test_cli_export_and_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with Project.create(tmp_path / "a.claimdesk") as source:
         build(source)
@@ -218,14 +218,14 @@ def test_label_studio_relations_and_choices_are_reported(project: Project, tmp_p
 
 @pytest.mark.parametrize("meta", [{"text": [5]}, {"text": {"a": 1}}])
 def test_label_studio_note_that_is_not_text_is_refused(
-    project: Project, project_path: Path, tmp_path: Path, meta: object
+    project: Project, tmp_path: Path, meta: object
 ) -> None:
     path = tmp_path / "tasks.json"
     path.write_text(json.dumps([_label_studio_task(meta=meta)]), "utf-8")
-    before = rows(project_path)
+    before = rows(project)
     with pytest.raises(FormatError, match=r"tasks\.json: task 1: a region's 'meta\.text'"):
         import_annotations(project, "labelstudio", path)
-    assert rows(project_path) == before
+    assert rows(project) == before
 
 
 def test_import_help_names_the_formats(capsys: pytest.CaptureFixture[str]) -> None:
@@ -234,3 +234,15 @@ def test_import_help_names_the_formats(capsys: pytest.CaptureFixture[str]) -> No
     assert done.value.code == 0
     words = " ".join(capsys.readouterr().out.split())
     assert "--format FORMAT jsonl, brat, labelstudio, uima-xmi, qdpx" in words
+
+
+def test_a_nul_character_in_a_text_is_refused_and_changes_nothing(
+    project: Project, tmp_path: Path
+) -> None:
+    # Stored in a file, refused by a server (and a NUL ends a text for SQLite's length()):
+    # refused alike, naming the line.
+    path = _write(tmp_path / "in.jsonl", {"text": "Moscow\u0000 talks", "label": [[0, 6, "X"]]})
+    before = rows(project)
+    with pytest.raises(FormatError, match=r"line 1: the text holds a NUL character \(\\x00\)"):
+        import_annotations(project, "jsonl", path)
+    assert rows(project) == before

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,18 +22,13 @@ from claimdesk.core.formats.importer import import_annotations
 from claimdesk.core.store.project import Project
 from tests.core.formats.awkward_project import TEXT_1, TEXT_2, build, rows, spans
 
+pytestmark = pytest.mark.both_dialects
+
 
 @pytest.fixture
-def awkward_path(tmp_path: Path) -> Path:
+def awkward(new_project_target: Path | str) -> Iterator[Project]:
     """A project with no codebook of its own: only the three awkward labels."""
-    path = tmp_path / "awkward.claimdesk"
-    Project.create(path).close()
-    return path
-
-
-@pytest.fixture
-def awkward(awkward_path: Path) -> Iterator[Project]:
-    with Project.open(awkward_path) as project:
+    with Project.create(new_project_target) as project:
         build(project)
         yield project
 
@@ -107,15 +103,13 @@ def test_jsonl_reader_takes_both_doccano_shapes(project: Project, tmp_path: Path
     assert any(m.get("batch") == 3 for m in meta)
 
 
-def test_bad_json_line_names_the_line_and_changes_nothing(
-    awkward: Project, awkward_path: Path, tmp_path: Path
-) -> None:
+def test_bad_json_line_names_the_line_and_changes_nothing(awkward: Project, tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text('{"text": "fine", "label": [[0, 4, "X"]]}\n{"text": oops}\n', encoding="utf-8")
-    before = rows(awkward_path)
+    before = rows(awkward)
     with pytest.raises(FormatError, match=r"bad\.jsonl: line 2: not valid JSON"):
         import_annotations(awkward, "jsonl", path)
-    assert rows(awkward_path) == before
+    assert rows(awkward) == before
 
 
 @pytest.mark.parametrize(
@@ -129,15 +123,15 @@ def test_bad_json_line_names_the_line_and_changes_nothing(
     ],
 )
 def test_malformed_spans_are_refused_and_nothing_changes(
-    awkward: Project, awkward_path: Path, tmp_path: Path, line: dict[str, object], message: str
+    awkward: Project, tmp_path: Path, line: dict[str, object], message: str
 ) -> None:
     path = tmp_path / "bad.jsonl"
     good = {"text": "A new document that would be added.", "label": [[0, 5, "New label"]]}
     path.write_text(json.dumps(good) + "\n" + json.dumps(line) + "\n", encoding="utf-8")
-    before = rows(awkward_path)
+    before = rows(awkward)
     with pytest.raises(FormatError, match=f"line 2: .*{message}"):
         import_annotations(awkward, "jsonl", path)
-    assert rows(awkward_path) == before
+    assert rows(awkward) == before
 
 
 def test_jsonl_lines_may_end_in_lf_crlf_or_a_lone_cr(tmp_path: Path) -> None:
@@ -261,17 +255,15 @@ def test_brat_quote_mismatch_is_refused(project: Project, tmp_path: Path) -> Non
     assert project.documents() == []
 
 
-def test_brat_line_that_is_not_brat_is_refused(
-    awkward: Project, awkward_path: Path, tmp_path: Path
-) -> None:
+def test_brat_line_that_is_not_brat_is_refused(awkward: Project, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.txt").write_text("Moscow talks", encoding="utf-8")
     (folder / "a.ann").write_text("T1\tPlace 0 6\tMoscow\ngarbage line\n", encoding="utf-8")
-    before = rows(awkward_path)
+    before = rows(awkward)
     with pytest.raises(FormatError, match=r"entry a\.ann, line 2: not a brat annotation line"):
         import_annotations(awkward, "brat", folder)
-    assert rows(awkward_path) == before
+    assert rows(awkward) == before
 
 
 def test_brat_relations_and_attributes_are_reported_not_dropped_silently(
@@ -475,23 +467,25 @@ def test_csv_neutralises_names_too(project: Project, tmp_path: Path) -> None:
     assert made.tzinfo is None and abs(datetime.now(UTC).replace(tzinfo=None) - made).seconds < 600
 
 
-def test_csv_times_are_the_times_the_project_holds(tmp_path: Path) -> None:
-    path = tmp_path / "times.claimdesk"
-    with Project.create(path) as project:
-        build(project)
-        out = tmp_path / "times.csv"
-        export_dataset(project, "csv", out)
-        held = {
-            a.id: (a.created_at, a.updated_at)
-            for doc in project.documents()
-            for a in project.annotations(doc.id, None)
-        }
+def test_csv_times_are_the_times_the_project_holds(awkward: Project, tmp_path: Path) -> None:
+    project = awkward
+    out = tmp_path / "times.csv"
+    export_dataset(project, "csv", out)
+    held = {
+        a.id: (a.created_at, a.updated_at)
+        for doc in project.documents()
+        for a in project.annotations(doc.id, None)
+    }
     with out.open(encoding="utf-8-sig", newline="") as handle:
-        written = {
-            int(row["annotation_id"]): (
-                datetime.fromisoformat(row["created_at"]),
-                datetime.fromisoformat(row["updated_at"]),
-            )
-            for row in csv.DictReader(handle)
-        }
+        table = list(csv.DictReader(handle))
+    written = {
+        int(row["annotation_id"]): (
+            datetime.fromisoformat(row["created_at"]),
+            datetime.fromisoformat(row["updated_at"]),
+        )
+        for row in table
+    }
     assert written == held
+    # Written alike from a file and from a server: UTC, to the microsecond, no offset.
+    stamp = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}")
+    assert all(stamp.fullmatch(row[key]) for row in table for key in ("created_at", "updated_at"))

@@ -27,6 +27,9 @@ TEXT = "😀 Moscow talks 𠀋 resume.\nCafe\u0301 🇨🇳 arms embargo ends; b
 CLAIMS = ["Moscow talks", "resume", "Cafe\u0301", "arms embargo", "barter trade"]
 
 
+pytestmark = pytest.mark.both_dialects
+
+
 def utf16(text: str, start: int, end: int) -> tuple[int, int]:
     """What a Qt or JavaScript editor stores for the code point span start–end."""
     return (
@@ -87,14 +90,12 @@ def test_doccano_code_point_offsets_stay_code_points_under_auto(
     assert "read as code points: 5 of 5 spans" in report.summary()
 
 
-def test_utf16_offsets_that_split_a_character_are_refused(
-    tmp_path: Path, project: Project, project_path: Path
-) -> None:
+def test_utf16_offsets_that_split_a_character_are_refused(tmp_path: Path, project: Project) -> None:
     path = _doccano(tmp_path / "doccano.jsonl", [(1, 4)])  # unit 1 is inside 😀
-    before = rows(project_path)
+    before = rows(project)
     with pytest.raises(FormatError, match="does not fall between characters"):
         import_annotations(project, "jsonl", path, annotator="Ana", offsets="utf16")
-    assert rows(project_path) == before
+    assert rows(project) == before
 
 
 def test_brat_utf16_offsets_are_repaired_by_their_text(tmp_path: Path, project: Project) -> None:

@@ -6,18 +6,21 @@ from __future__ import annotations
 import multiprocessing
 import traceback
 from multiprocessing.synchronize import Barrier
-from pathlib import Path
 from typing import Any
 
+import pytest
+
 from claimdesk.core.store.project import Project
+
+pytestmark = pytest.mark.both_dialects
 
 ROUNDS = 8
 WORKERS = 2
 
 
-def create_annotators(path: str, barrier: Barrier, results: Any) -> None:
+def create_annotators(location: str, barrier: Barrier, results: Any) -> None:
     try:
-        with Project.open(Path(path)) as project:
+        with Project.open(location) as project:
             for round_ in range(ROUNDS):
                 barrier.wait(timeout=60)  # all workers ask for the same new name at once
                 record = project.ensure_annotator(f"Reader {round_}")
@@ -27,12 +30,14 @@ def create_annotators(path: str, barrier: Barrier, results: Any) -> None:
         barrier.abort()  # the other worker stops waiting for this one
 
 
-def test_same_new_annotator_from_two_processes(project_path: Path) -> None:
+def test_same_new_annotator_from_two_processes(project: Project) -> None:
+    location = project.location  # a file path, or a server URL
+    project.close()  # no connection of this process is shared with the forked ones
     context = multiprocessing.get_context("fork")  # tests/core never imports Qt
     barrier = context.Barrier(WORKERS)
     results = context.Queue()
     workers = [
-        context.Process(target=create_annotators, args=(str(project_path), barrier, results))
+        context.Process(target=create_annotators, args=(location, barrier, results))
         for _ in range(WORKERS)
     ]
     for worker in workers:
@@ -50,6 +55,6 @@ def test_same_new_annotator_from_two_processes(project_path: Path) -> None:
     for round_ in range(ROUNDS):
         ids = {id_ for r, id_, _name, _ in answers if r == round_}
         assert len(ids) == 1, f"round {round_}: {ids}"
-    with Project.open(project_path) as project:
-        names = [a.name for a in project.annotators()]
+    with Project.open(location) as reopened:
+        names = [a.name for a in reopened.annotators()]
     assert sorted(names) == sorted(f"Reader {r}" for r in range(ROUNDS))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,17 +11,11 @@ from hypothesis import strategies as st
 from claimdesk.core.records import AnnotationRecord, StatusChange
 from claimdesk.core.store.project import EditError, Project
 from claimdesk.core.store.tables import Status
+from tests.committed import committed_rows, unchanged_marker
+
+pytestmark = pytest.mark.both_dialects
 
 TEXT = "Soviet troops 🇷🇺 left Mongolia; 𠀀 diplomats say.\nCafé talks resumed."
-
-
-def raw_rows(path: Path, sql: str) -> list[tuple[object, ...]]:
-    """Read the file with plain sqlite3, as another program would: what is committed is there."""
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture
@@ -37,11 +30,12 @@ def doc(project: Project) -> tuple[Project, int, int, dict[str, int]]:
     return project, report.added[0][0], annotator.id, labels
 
 
-def annotation_rows(path: Path) -> list[tuple[object, ...]]:
-    return raw_rows(path, 'SELECT start, "end", quote, note FROM annotation ORDER BY id')
+def annotation_rows(project: Project) -> list[tuple[object, ...]]:
+    """Read as another program would: what is committed is there."""
+    return committed_rows(project, 'SELECT start, "end", quote, note FROM annotation ORDER BY id')
 
 
-def test_add_annotation_is_committed_with_its_quote(doc, project_path: Path) -> None:
+def test_add_annotation_is_committed_with_its_quote(doc) -> None:
     project, document_id, annotator_id, labels = doc
     start = TEXT.index("𠀀 diplomats say")
     end = start + len("𠀀 diplomats say")
@@ -50,11 +44,11 @@ def test_add_annotation_is_committed_with_its_quote(doc, project_path: Path) -> 
     )
     assert changes.annotations_added[0].quote == "𠀀 diplomats say"
     # Another connection sees it at once: it is committed, not pending.
-    assert annotation_rows(project_path) == [(start, end, "𠀀 diplomats say", "")]
+    assert annotation_rows(project) == [(start, end, "𠀀 diplomats say", "")]
     assert project.status(document_id, annotator_id) is Status.IN_PROGRESS
 
 
-def test_undo_and_redo_restore_the_same_row(doc, project_path: Path) -> None:
+def test_undo_and_redo_restore_the_same_row(doc) -> None:
     project, document_id, annotator_id, labels = doc
     changes = project.add_annotation(
         document_id, labels["Military cooperation"], annotator_id, 0, 13
@@ -62,7 +56,7 @@ def test_undo_and_redo_restore_the_same_row(doc, project_path: Path) -> None:
     added = changes.annotations_added[0]
     assert project.history.undo_text == "Add annotation"
     project.undo()
-    assert annotation_rows(project_path) == []
+    assert annotation_rows(project) == []
     assert project.status(document_id, annotator_id) is Status.TODO
     redone = project.redo()
     assert redone is not None
@@ -109,11 +103,11 @@ def test_new_edit_clears_redo(doc) -> None:
 
 
 @pytest.mark.parametrize(("start", "end"), [(-1, 3), (5, 5), (6, 2), (0, len(TEXT) + 1)])
-def test_out_of_range_span_is_refused_and_nothing_written(doc, project_path, start, end) -> None:
+def test_out_of_range_span_is_refused_and_nothing_written(doc, start, end) -> None:
     project, document_id, annotator_id, labels = doc
     with pytest.raises(EditError):
         project.add_annotation(document_id, labels["Military"], annotator_id, start, end)
-    assert annotation_rows(project_path) == []
+    assert annotation_rows(project) == []
     assert project.history.undo_text is None
 
 
@@ -242,11 +236,6 @@ def test_undo_all_then_redo_all_returns_to_the_same_state(doc, spans) -> None:
 # --- What people type is bounded and storable (issue 10) ---------------------------------------
 
 
-def file_bytes(path: Path) -> bytes:
-    wal = Path(f"{path}-wal")
-    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
-
-
 def test_a_backwards_span_is_not_called_outside_the_text(doc) -> None:
     project, document_id, annotator_id, labels = doc
     label = labels["Military cooperation"]
@@ -269,26 +258,26 @@ def test_a_backwards_span_is_not_called_outside_the_text(doc) -> None:
     ],
 )
 def test_a_label_name_that_cannot_be_stored_is_refused_and_nothing_changes(
-    doc, project_path: Path, name: str, reason: str
+    doc, name: str, reason: str
 ) -> None:
     project, _, _, labels = doc
-    before = file_bytes(project_path)
+    before = unchanged_marker(project)
     with pytest.raises(EditError) as caught:
         project.add_label(name, "#123456")
     assert str(caught.value).startswith(reason)
     with pytest.raises(EditError) as caught:
         project.update_label(labels["Military cooperation"], name=name)
     assert str(caught.value).startswith(reason)
-    assert file_bytes(project_path) == before
+    assert unchanged_marker(project) == before
     assert project.history.undo_text is None
 
 
-def test_long_descriptions_and_notes_are_refused_with_the_limit(doc, project_path: Path) -> None:
+def test_long_descriptions_and_notes_are_refused_with_the_limit(doc) -> None:
     project, document_id, annotator_id, labels = doc
     label = labels["Military cooperation"]
     changes = project.add_annotation(document_id, label, annotator_id, 0, 13)
     annotation_id = changes.annotations_added[0].id
-    before = file_bytes(project_path)
+    before = unchanged_marker(project)
     too_long = "Long note.\n" * 2_000  # 22,000 characters, line breaks are fine
     expected = "The note is 22,000 characters long; the limit is 20,000."
     with pytest.raises(EditError, match=expected):
@@ -302,7 +291,44 @@ def test_long_descriptions_and_notes_are_refused_with_the_limit(doc, project_pat
         project.add_label("New label", "#123456", too_long)
     with pytest.raises(EditError, match=description):
         project.update_label(label, description=too_long)
-    assert file_bytes(project_path) == before
+    assert unchanged_marker(project) == before
     # What fits is kept exactly, line breaks and all.
     project.set_note(annotation_id, "Line one\nLine two 🙂")
     assert project.annotation(annotation_id).note == "Line one\nLine two 🙂"
+
+
+def test_an_annotator_name_is_bounded_alike_in_a_file_and_on_a_server(project: Project) -> None:
+    # A file would keep a 201-character name that a server's varchar(200) refuses: both refuse
+    # it with the limit, and both keep 200 characters, even outside the BMP.
+    with pytest.raises(EditError, match="The annotator name is 201 characters long; the limit"):
+        project.ensure_annotator("x" * 201)
+    with pytest.raises(EditError, match="control characters"):
+        project.ensure_annotator("Ana\x00")
+    longest = project.ensure_annotator("😀" * 200)
+    assert project.annotators()[-1] == longest and len(longest.name) == 200
+
+
+def test_a_nul_character_is_refused_alike_in_a_file_and_on_a_server(doc) -> None:
+    # A file would keep "\x00" in a note; PostgreSQL refuses it, and the edit failed there only.
+    project, document_id, annotator_id, labels = doc
+    added = project.add_annotation(document_id, labels["Military"], annotator_id, 0, 6)
+    annotation_id = added.annotations_added[0].id
+    before = unchanged_marker(project)
+    expected = r"The note holds a NUL character \(\\x00\), which cannot be stored\."
+    with pytest.raises(EditError, match=expected):
+        project.set_note(annotation_id, "pasted\x00from a terminal")
+    with pytest.raises(EditError, match=expected):
+        project.add_annotation(document_id, labels["Military"], annotator_id, 7, 13, note="\x00")
+    with pytest.raises(EditError, match="The label description holds a NUL character"):
+        project.add_label("Pasted", "#123456", "a\x00b")
+    assert unchanged_marker(project) == before
+    assert project.history.undo_text == "Add annotation"
+
+
+def test_a_text_outside_the_bmp_has_its_length_in_code_points_on_both(doc) -> None:
+    # The document list shows each text's length as the database counts it: characters (code
+    # points) in SQLite and PostgreSQL alike, as the offsets are, never UTF-16 units or bytes.
+    project, document_id, annotator_id, _ = doc
+    (row,) = project.overview(annotator_id)
+    assert row.length == len(TEXT) == len(TEXT.encode("utf-16-le")) // 2 - 3
+    assert project.summary(document_id, annotator_id).length == len(TEXT)

@@ -320,14 +320,6 @@ def test_an_owner_may_change_anything(shared: Shared) -> None:
         assert server_admin.is_blind(admin)
 
 
-# Exports read a document's metadata as text; a server hands JSON back decoded. The fix is on
-# its way with the store's dialect work (fix/dialects); then these pass and the mark goes.
-needs_server_exports = pytest.mark.xfail(
-    raises=TypeError, reason="exports from a server need fix/dialects", strict=False
-)
-
-
-@needs_server_exports
 def test_a_blind_annotator_exports_only_their_own_spans(shared: Shared, tmp_path: Path) -> None:
     server_admin.set_blind(shared.admin, None, True)
     with Project.open(shared.url("alice")) as alice:

@@ -1,4 +1,5 @@
-"""The store's named reads for agreement and datasets, and its SQLite corner, on a real file."""
+"""The store's named reads for agreement and datasets, and its dialect corners, on a real file
+and on a real server."""
 
 from __future__ import annotations
 
@@ -9,14 +10,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select
 
 from claimdesk.core.formats.base import SpanOut
 from claimdesk.core.records import Status
 from claimdesk.core.store import agreement_reads, datasets, dialects, driver
 from claimdesk.core.store.project import Project
-from claimdesk.core.store.tables import annotation_table, annotator_table
+from claimdesk.core.store.tables import annotation_table, annotator_table, label_table
 from claimdesk.core.text.textio import Article, sha256_text
+
+pytestmark = pytest.mark.both_dialects
 
 TEXTS = ("Troops left 🇷🇺 Mongolia today.", "Talks resumed in Ulaanbaatar.", "Nobody read this.")
 
@@ -192,3 +195,50 @@ def test_opening_a_project_loads_only_the_sqlite_dialect(tmp_path: Path) -> None
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_exported_spans_sort_names_by_code_point_on_every_server(project: Project) -> None:
+    # A server sorts text by its collation (en-US: "ana" before "Bo", "É" beside "E"); SQLite by
+    # code point. An export is the same file whichever holds the project: code point order.
+    text = "Troops left Mongolia."
+    article = Article(Path("t.txt"), text, "T", sha256_text(text), "utf-8", ())
+    (document_id, _), *_ = project.import_articles([article]).added
+    names = ["ana", "Bo", "Émile", "Zoé", "Eve"]
+    for name in names:
+        project.ensure_annotator(name)
+    labels = {"apex": "#112233", "Zeal": "#445566", "Éclat": "#778899", "fact": "#aabbcc"}
+    label_ids = [project.add_label(name, colour)[0].id for name, colour in labels.items()]
+    for who in project.annotators():
+        for label_id in label_ids:
+            project.add_annotation(document_id, label_id, who.id, 0, 6)
+    (streamed,) = datasets.stream_documents(project, [document_id])
+    order = [(row[3], row[4]) for row in streamed.spans]
+    assert order == [(label, who) for label in sorted(labels) for who in sorted(names)]
+
+
+def test_rows_copied_with_their_ids_leave_new_ids_past_them(project: Project) -> None:
+    # A project copied row by row (push, pull) keeps its ids. A server's sequence knows nothing
+    # of them: without moving it on, the next annotation or label took id 1 again and was
+    # refused as a duplicate.
+    text = "Troops left Mongolia today."
+    article = Article(Path("t.txt"), text, "T", sha256_text(text), "utf-8", ())
+    (document_id, _), *_ = project.import_articles([article]).added
+    ana = project.ensure_annotator("Ana").id
+    label = project.labels()[0].id
+    stamp = driver.stored_time(datetime(2026, 1, 2, 3, 4, 5))
+    columns = ("id", "document_id", "label_id", "annotator_id", "start", "end", "quote", "note")
+    copied = [(n, document_id, label, ana, n, n + 1, text[n], "") for n in (1, 2, 20)]
+    with project.writing() as conn:
+        driver.insert_many(
+            conn,
+            annotation_table,
+            (*columns, "created_at", "updated_at"),
+            [(*row, stamp, stamp) for row in copied],
+        )
+        values = {"name": "Copied", "colour": "#123456", "description": "", "position": 99}
+        conn.execute(insert(label_table).values(id=77, **values))
+        dialects.advance_ids(conn, [label_table])
+    added = project.add_annotation(document_id, label, ana, 12, 16).annotations_added[0]
+    assert added.id > 20 and project.annotation(added.id).quote == "Mong"
+    new_label, _ = project.add_label("Fresh", "#654321")
+    assert new_label.id > 77
