@@ -88,3 +88,80 @@ def stored_revisions(conn: Connection) -> list[str]:
 def is_driver_disconnect(error: BaseException) -> bool:
     """True when a statement failed because the connection to the server was lost."""
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+# -- whole-project transfer (push, pull) -------------------------------------------------------
+
+
+def _serial_sequence(conn: Connection, table: str, column: str) -> str | None:
+    found = conn.execute(
+        text("SELECT pg_get_serial_sequence(:table, :column)"),
+        {"table": conn.dialect.identifier_preparer.quote(table), "column": column},
+    ).scalar()
+    return None if found is None else str(found)
+
+
+def move_sequence_past(conn: Connection, table: str, column: str, floor: int = 0) -> None:
+    """Set the sequence behind ``table.column`` so the next insert gets an id above the largest
+    stored and above ``floor`` (the last id ever handed out where the rows came from)."""
+    sequence = _serial_sequence(conn, table, column)
+    if sequence is None:
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    largest = conn.execute(
+        text(f"SELECT COALESCE(MAX({quote(column)}), 0) FROM {quote(table)}")
+    ).scalar_one()
+    last = max(int(largest), floor)
+    # setval(…, 1, false): the next value is 1; setval(…, n, true): the next is n + 1.
+    conn.execute(
+        text("SELECT setval(CAST(:sequence AS regclass), :value, :called)"),
+        {"sequence": sequence, "value": max(last, 1), "called": last > 0},
+    )
+
+
+def sequence_position(conn: Connection, table: str, column: str) -> int:
+    """The last id the sequence behind ``table.column`` handed out (0 if none, or if this role
+    may not read the sequence)."""
+    sequence = _serial_sequence(conn, table, column)
+    if sequence is None:
+        return 0
+    readable = conn.execute(
+        text("SELECT has_sequence_privilege(:sequence, 'SELECT')"), {"sequence": sequence}
+    ).scalar()
+    if not readable:
+        return 0
+    row = conn.execute(text(f"SELECT last_value, is_called FROM {sequence}")).one()
+    return int(row[0]) if row[1] else int(row[0]) - 1
+
+
+def readable_tables(conn: Connection, tables: list[str]) -> tuple[list[str], list[str]]:
+    """Of ``tables``: those the signed-in role may not read at all, and those whose rows
+    row-level security filters for it (an annotator of a blind project reads only their own)."""
+    unreadable: list[str] = []
+    filtered: list[str] = []
+    for table in tables:
+        name = conn.dialect.identifier_preparer.quote(table)
+        allowed = conn.execute(
+            text("SELECT has_table_privilege(CAST(:t AS regclass), 'SELECT')"), {"t": name}
+        ).scalar()
+        if not allowed:
+            unreadable.append(table)
+            continue
+        active = conn.execute(
+            text("SELECT row_security_active(CAST(:t AS regclass))"), {"t": name}
+        ).scalar()
+        if active:
+            filtered.append(table)
+    return unreadable, filtered
+
+
+def copy_rows(conn: Connection, table: str, columns: list[str], rows: list[list[Any]]) -> None:
+    """Rows into a table with COPY, on the connection's transaction (values as psycopg takes
+    them: times as datetime, JSON as its text). Row triggers fire as for INSERT."""
+    quote = conn.dialect.identifier_preparer.quote
+    statement = f"COPY {quote(table)} ({', '.join(map(quote, columns))}) FROM STDIN"
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    with dbapi.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[attr-defined]
+        for row in rows:
+            copy.write_row(row)
