@@ -56,7 +56,7 @@ def connection_error(location: ServerLocation, error: BaseException) -> ProjectE
     lowered = message.lower()
     who = location.user or "this user"
     if any(sign in lowered for sign in _PASSWORD_SIGNS):
-        if "failed" in lowered:
+        if "password authentication failed" in lowered:
             return PasswordNeededError(path, f"the server refused the password for {who}")
         return PasswordNeededError(path, f"the server asks for {who}'s password")
     if "does not exist" in lowered and "database" in lowered:
