@@ -147,12 +147,17 @@ def readable_tables(conn: Connection, tables: list[str]) -> tuple[list[str], lis
         if not allowed:
             unreadable.append(table)
             continue
-        active = conn.execute(
-            text("SELECT row_security_active(CAST(:t AS regclass))"), {"t": name}
-        ).scalar()
-        if active:
+        if row_security_applies(conn, table):
             filtered.append(table)
     return unreadable, filtered
+
+
+def row_security_applies(conn: Connection, table: str) -> bool:
+    """Whether row-level security filters this table for the signed-in role (then COPY FROM is
+    refused by the server and rows go in with INSERT)."""
+    name = conn.dialect.identifier_preparer.quote(table)
+    query = text("SELECT row_security_active(CAST(:t AS regclass))")
+    return bool(conn.execute(query, {"t": name}).scalar())
 
 
 def copy_rows(conn: Connection, table: str, columns: list[str], rows: list[list[Any]]) -> None:

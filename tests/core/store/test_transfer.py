@@ -301,3 +301,29 @@ def test_a_pull_by_someone_row_level_security_limits_holds_only_what_they_may_re
     assert rows["annotation"] and {row[3] for row in rows["annotation"]} == {ann}
     assert rows["exercise_submission"] == []
     assert rows["document"] == server_rows(pg_url)["document"]
+
+
+def test_push_by_an_owner_into_the_empty_tables_of_an_initialised_database(
+    rich: Path, pg_url: str, tmp_path: Path
+) -> None:
+    """As after `server init`: the schema is there with no row in it, row-level security is on,
+    and the owner who pushes does not own the tables (so the server refuses COPY for them)."""
+    before = file_rows(rich)
+    push(rich, pg_url)
+    owner = f"own_{Path(pg_url).name}"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("TRUNCATE " + ", ".join(before) + " RESTART IDENTITY")
+        conn.execute(f"CREATE ROLE {owner} LOGIN PASSWORD 'owner-pass'")
+        conn.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {owner}")
+        conn.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {owner}")
+        conn.execute("ALTER TABLE annotation ENABLE ROW LEVEL SECURITY")
+        conn.execute(f"CREATE POLICY everything ON annotation TO {owner} USING (true)")
+
+    push(rich, pg_url.replace("postgres@", f"{owner}:owner-pass@"))
+
+    assert server_rows(pg_url) == before
+    with Project.open(pg_url) as project:
+        document = project.documents()[0]
+        claim = label_id(project, "Claim")
+        added = project.add_annotation(document.id, claim, 1, 20, 30).annotations_added[0]
+    assert added.id == last_annotation_id_ever(rich) + 1
