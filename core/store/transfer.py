@@ -12,7 +12,9 @@ handed out.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -168,6 +170,7 @@ def pull(
     password = password or in_url or passwords.remembered(location)
     report = TransferReport(location.display(), str(file_path))
     source = store.open_server(location, password)
+    _remove_abandoned(file_path)
     temporary = file_path.with_name(f".{file_path.name}.pull-{os.getpid()}")
     try:
         target = store.create_database(temporary)
@@ -217,6 +220,26 @@ def _readable(tables: list[Table], unreadable: set[str]) -> list[Table]:
             continue
         kept.append(table)
     return kept
+
+
+def _remove_abandoned(file_path: Path) -> None:
+    """Remove what a pull to the same place left when its process was killed (the hidden file
+    names the process; one still running is left alone)."""
+    left = re.compile(rf"\.{re.escape(file_path.name)}\.pull-(\d+)(-wal|-shm|-journal)?")
+    for found in file_path.parent.glob(f".{glob.escape(file_path.name)}.pull-*"):
+        match = left.fullmatch(found.name)
+        if match and found.is_file() and not _running(int(match[1])):
+            found.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def _move_into_place(temporary: Path, file_path: Path) -> None:

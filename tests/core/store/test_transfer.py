@@ -270,6 +270,27 @@ def test_a_failed_pull_leaves_no_file_behind(rich: Path, pg_url: str, tmp_path: 
     assert list(folder.iterdir()) == []
 
 
+def test_what_a_killed_pull_left_is_removed_by_the_next_pull_to_that_place(
+    rich: Path, pg_url: str, tmp_path: Path
+) -> None:
+    push(rich, pg_url)
+    folder = tmp_path / "pulled"
+    folder.mkdir()
+    # A pull killed with SIGKILL cannot clean up: its hidden file names its (gone) process.
+    left = [folder / ".copy.claimdesk.pull-4194303", folder / ".copy.claimdesk.pull-4194303-wal"]
+    for path in left:
+        path.write_bytes(b"half a file")
+    other = folder / ".other.claimdesk.pull-4194303"
+    other.write_bytes(b"another target's")
+
+    pull(pg_url, folder / "copy.claimdesk")
+
+    assert sorted(p.name for p in folder.iterdir()) == [
+        ".other.claimdesk.pull-4194303",
+        "copy.claimdesk",
+    ]
+
+
 def test_a_pull_by_someone_row_level_security_limits_holds_only_what_they_may_read(
     rich: Path, pg_url: str, tmp_path: Path
 ) -> None:
