@@ -90,6 +90,19 @@ def is_driver_disconnect(error: BaseException) -> bool:
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
 
 
+def driver_version() -> str:
+    """'psycopg 3.3.9 (binary, libpq 17.4)': which driver and libpq a server project would use
+    (the bundle's smoke test checks both are in it)."""
+    import psycopg
+    from sqlalchemy.dialects.postgresql import psycopg as dialect
+
+    number = psycopg.pq.version()
+    libpq = f"{number // 10000}.{number % 10000}"
+    return (
+        f"psycopg {psycopg.__version__} ({psycopg.pq.__impl__}, libpq {libpq}, {dialect.__name__})"
+    )
+
+
 # -- whole-project transfer (push, pull) -------------------------------------------------------
 
 
