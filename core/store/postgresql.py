@@ -160,9 +160,22 @@ def readable_tables(conn: Connection, tables: list[str]) -> tuple[list[str], lis
         if not allowed:
             unreadable.append(table)
             continue
-        if row_security_applies(conn, table):
+        if row_security_applies(conn, table) and not _all_rows_visible(conn, table):
             filtered.append(table)
     return unreadable, filtered
+
+
+def _all_rows_visible(conn: Connection, table: str) -> bool:
+    """Whether a permissive policy lets the signed-in role read every row (``USING (true)``, as
+    for a project's owners and curators) and no restrictive one applies."""
+    query = text(
+        "SELECT coalesce(bool_or(permissive = 'PERMISSIVE' AND qual = 'true'), false) "
+        "AND NOT coalesce(bool_or(permissive = 'RESTRICTIVE'), false) "
+        "FROM pg_policies WHERE schemaname = current_schema() AND tablename = :t "
+        "AND cmd IN ('SELECT', 'ALL') AND EXISTS (SELECT 1 FROM unnest(roles) AS r(name) "
+        "WHERE r.name = 'public' OR pg_has_role(current_user, r.name, 'MEMBER'))"
+    )
+    return bool(conn.execute(query, {"t": table}).scalar())
 
 
 def row_security_applies(conn: Connection, table: str) -> bool:

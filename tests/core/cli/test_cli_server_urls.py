@@ -4,7 +4,9 @@ line, never printed."""
 
 from __future__ import annotations
 
+import io
 import json
+import uuid
 from pathlib import Path
 
 import psycopg
@@ -188,3 +190,50 @@ def test_at_a_terminal_the_password_is_asked_once(
     err = refused(capsys, "list", url)  # the second answer is wrong: refused, not asked again
     assert len(asked) == 2
     assert f"the server refused the password for {role}" in err
+
+
+def test_pushed_then_shared_a_blind_annotator_pulls_only_their_own_work_and_is_told(
+    rich: Path,
+    pg_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The order an administrator follows: push the file, make it shared and blind, add a
+    student; the student's own pull holds their work and not the class's, and says so."""
+    ok(capsys, "push", rich, pg_url)
+    ok(capsys, "server", "init", pg_url, "--blind")
+    student = f"stu_{uuid.uuid4().hex[:8]}"
+    monkeypatch.setattr("sys.stdin", io.StringIO("Student-pass-5\n"))
+    ok(capsys, "server", "add-user", pg_url, student, "--role", "annotator", "--password-stdin")
+    as_student = pg_url.replace("postgres@", f"{student}:Student-pass-5@")
+    with Project.open(as_student) as project:
+        me = project.signed_in_annotator()
+        assert me is not None
+        document = project.documents()[2]
+        claim = next(x.id for x in project.labels() if x.name == "Claim")
+        project.add_annotation(document.id, claim, me.id, 0, 6)
+    everything = server_rows(pg_url)
+
+    back = tmp_path / "mine.claimdesk"
+    out = ok(capsys, "pull", as_student, back)
+
+    assert f"Signed in as {student}, who may read only part of this project" in out
+    assert "row-level security on " in out and "annotation, document_status;" in out
+    assert "no access to exercise_submission" in out
+    assert f"the file holds only what {student} may read" in out
+    assert "Student-pass-5" not in out
+    mine = file_rows(back)
+    assert [row[3] for row in mine["annotation"]] == [me.id]
+    assert len(everything["annotation"]) == 7 + 1
+    assert mine["document"] == everything["document"]
+    assert mine["label"] == everything["label"]
+
+    # The project's owner (a person in its owner group, not the superuser) pulls all of it.
+    owner = f"own_{uuid.uuid4().hex[:8]}"
+    monkeypatch.setattr("sys.stdin", io.StringIO("Owner-pass-6\n"))
+    ok(capsys, "server", "add-user", pg_url, owner, "--role", "owner", "--password-stdin")
+    whole = tmp_path / "whole.claimdesk"
+    out = ok(capsys, "pull", pg_url.replace("postgres@", f"{owner}:Owner-pass-6@"), whole)
+    assert "Signed in as" not in out
+    assert file_rows(whole) == server_rows(pg_url)
