@@ -356,12 +356,13 @@ def close_engine(engine: Engine) -> None:
     engine.dispose()
 
 
-def prepare_empty_server(location: ServerLocation, conn: Connection) -> None:
+def prepare_empty_server(location: ServerLocation, conn: Connection) -> bool:
     """Make an empty server database ready to take a whole project, on ``conn``'s transaction.
 
     A database with no tables gets the schema (built in the same transaction as what follows,
-    so a failure leaves it empty again); a Claimdesk schema with not one row in it (``server
-    init`` made only the tables and roles) is brought up to date. Anything else is refused.
+    so a failure leaves it empty again); a Claimdesk schema with not one row in it is brought
+    up to date. Anything else is refused. True when the schema was built here (its tables
+    then belong to the signed-in role).
     """
     from alembic import command
 
@@ -391,8 +392,9 @@ def prepare_empty_server(location: ServerLocation, conn: Connection) -> None:
                 "project first",
             )
         if revision == HEAD_REVISION:
-            return
+            return False
     command.upgrade(migration_config(conn), "head")
+    return not present
 
 
 def _first_names(names: set[str], shown: int = 3) -> str:

@@ -90,9 +90,15 @@ def push(
                 _connect(location, target) as write,
                 write.begin(),
             ):
-                store.prepare_empty_server(location, write)
+                built = store.prepare_empty_server(location, write)
                 floors = sqlite.autoincrement_positions(read)
-                _copy(read, write, carried_tables(), report, progress)
+                # Tables built just now are ours: their foreign keys are checked once at the
+                # end rather than row by row.
+                keys = (
+                    postgresql.foreign_keys_set_aside(write) if built else contextlib.nullcontext()
+                )
+                with keys:
+                    _copy(read, write, carried_tables(), report, progress)
                 for table in carried_tables():
                     column = table.autoincrement_column
                     if column is not None:

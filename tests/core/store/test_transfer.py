@@ -4,6 +4,7 @@ into a new file, every row of every table the same, ids kept, all or nothing."""
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -236,6 +237,23 @@ def test_a_push_that_fails_half_way_leaves_the_database_empty(
     assert "the push stopped at the table annotation" in message
     assert message.endswith("nothing was written to the server")
     assert "\n" not in message
+    assert server_tables(pg_url) == set()
+
+
+def test_a_file_whose_rows_point_nowhere_is_refused_and_the_database_left_empty(
+    rich: Path, pg_url: str
+) -> None:
+    # Written past Claimdesk (sqlite3 leaves foreign keys unchecked unless asked): an
+    # annotation under a label that does not exist.
+    with sqlite3.connect(rich) as conn:
+        conn.execute("UPDATE annotation SET label_id = 999 WHERE id = 1")
+    conn.close()
+
+    with pytest.raises(ProjectError) as stopped:
+        push(rich, pg_url)
+
+    assert "violates foreign key constraint" in str(stopped.value)
+    assert str(stopped.value).endswith("nothing was written to the server")
     assert server_tables(pg_url) == set()
 
 
