@@ -134,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser(
         "new",
-        help="create a new project file",
+        help="create a new project file (or a project in an empty PostgreSQL database)",
         description=(
             "Create a new, empty project file with a codebook (the default claims codebook "
             "unless --codebook names another)."

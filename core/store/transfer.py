@@ -179,7 +179,10 @@ def pull(
     _remove_abandoned(file_path)
     temporary = file_path.with_name(f".{file_path.name}.pull-{os.getpid()}")
     try:
-        target = store.create_database(temporary)
+        try:
+            target = store.create_database(temporary)
+        except ProjectError as exc:  # about the hidden file: name the one asked for
+            raise type(exc)(file_path, exc.reason) from None
         try:
             with _snapshot_of_server(location, source) as read, target.begin() as write:
                 names = [table.name for table in carried_tables()]

@@ -275,6 +275,9 @@ def test_pull_onto_an_existing_file_is_refused_and_the_file_is_unchanged(
     assert digest(project_path) == before
     with pytest.raises(ProjectError, match=r"a project file name ends in \.claimdesk"):
         pull(pg_url, project_path.with_suffix(".db"))
+    with pytest.raises(ProjectError) as refused:
+        pull(pg_url, project_path.parent / "gone" / "x.claimdesk")
+    assert str(refused.value).startswith("x.claimdesk: cannot be created: the folder")
 
 
 def test_a_failed_pull_leaves_no_file_behind(rich: Path, pg_url: str, tmp_path: Path) -> None:
