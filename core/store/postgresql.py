@@ -105,6 +105,22 @@ def driver_version() -> str:
     )
 
 
+# SQLSTATE of a statement the signed-in role may not run (grants, row-level security policies).
+INSUFFICIENT_PRIVILEGE = "42501"
+
+
+def refusal(error: BaseException) -> str | None:
+    """A sentence when the server refused a change because of the signed-in role's grants or
+    row-level security; None for any other failure."""
+    if getattr(getattr(error, "orig", None), "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+        return None
+    return (
+        "The server does not let you make this change: your role in this project does not "
+        f"allow it ({first_line(error)}). Nothing was changed; the project's owner can change "
+        "your role."
+    )
+
+
 # -- whole-project transfer (push, pull) -------------------------------------------------------
 
 
