@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from claimdesk.core.agreement.compute import AgreementReport, compute_report
+from claimdesk.core.cli.targets import PROJECT_HELP, open_project
 from claimdesk.core.errors import ProjectError
-from claimdesk.core.store.project import Project
 
 UNLABELLED_HELP = {
     "category": 'text nobody labelled counts as a category "none"',
@@ -32,7 +32,7 @@ def register(commands: Any) -> None:
             "a disagreement."
         ),
     )
-    parser.add_argument("project", metavar="PROJECT", help="project file")
+    parser.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     parser.add_argument("--json", action="store_true", help="print every figure as JSON")
     parser.add_argument(
         "--annotators",
@@ -73,8 +73,8 @@ def _pick(
 
 
 def run_agreement(args: argparse.Namespace) -> int:
-    path = Path(args.project)
-    with Project.open(path) as project:
+    with open_project(args.project) as project:
+        path = project.path  # a server project: "database on host:port", never its URL
         people = project.annotators()
         annotators = _pick(path, "annotator", args.annotators, {a.name: a.id for a in people})
         if annotators is None and not args.include_gold:  # as the dashboard counts by default

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from claimdesk.core.cli.main import CliError, write_line
+from claimdesk.core.cli.targets import PROJECT_HELP, open_project, project_files
 from claimdesk.core.limits import printable
 from claimdesk.core.store.project import Project
 from claimdesk.core.suffixes import EXERCISE_SUFFIX, SUBMISSION_SUFFIX
@@ -55,7 +56,7 @@ def cmd_create(args: argparse.Namespace) -> int:
             raise CliError(
                 f"{Path(args.guidelines).name}: cannot be read as UTF-8 text ({exc})"
             ) from None
-    with Project.open(Path(args.project)) as project:
+    with open_project(args.project) as project:
         if args.documents == ["all"]:
             ids = [document.id for document in project.documents()]
         else:
@@ -86,7 +87,7 @@ def cmd_create(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     from claimdesk.core.classroom.exercise import exercises
 
-    with Project.open(Path(args.project)) as project:
+    with open_project(args.project) as project:
         known = exercises(project)
     if not known:
         write_line("No exercises yet. Make one with: claimdesk-cli exercise create PROJECT ...")
@@ -103,7 +104,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_key(args: argparse.Namespace) -> int:
     from claimdesk.core.classroom.exercise import set_key
 
-    with Project.open(Path(args.project)) as project:
+    with open_project(args.project) as project:
         exercise_id = _exercise_id(project, args.exercise)
         annotator = None if args.annotator == "none" else _annotator_id(project, args.annotator)
         info = set_key(project, exercise_id, annotator)
@@ -125,7 +126,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     rejected or held as a conflict (the good ones are still collected, as cp copies the rest)."""
     from claimdesk.core.classroom.collect import collect
 
-    with Project.open(Path(args.project)) as project:
+    with open_project(args.project) as project:
         exercise_id = _exercise_id(project, args.exercise) if args.exercise else None
         report = collect(project, [Path(p) for p in args.paths], exercise_id=exercise_id)
     for path, name in report.accepted:
@@ -162,7 +163,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     from claimdesk.core.classroom.submission_history import history
     from claimdesk.core.classroom.workspace import display_name
 
-    with Project.open(Path(args.project)) as project:
+    with open_project(args.project) as project:
         exercise_id = _exercise_id(project, args.exercise)
         current = submissions(project, exercise_id)
         kept = history(project, exercise_id)
@@ -192,7 +193,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 def _restore(args: argparse.Namespace, held_only: bool) -> int:
     from claimdesk.core.classroom.submission_history import restore
 
-    with Project.open(Path(args.project)) as project:
+    with open_project(args.project) as project:
         name = restore(project, args.number, held_only=held_only)
     write_line(
         f"#{args.number} is now the current submission of {printable(name)}; the one it "
@@ -237,10 +238,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
     # Refuse a bad destination before grading (a project, a folder as --csv, a file as
     # --feedback, a missing or read-only folder): nothing is printed or written then.
     if args.csv:
-        check_output(Path(args.csv), reading=[Path(args.project)])
+        check_output(Path(args.csv), reading=project_files(args.project))
     if args.feedback:
         check_folder(Path(args.feedback))
-    with Project.open(Path(args.project)) as project:
+    with open_project(args.project) as project:
         grades = grade(project, _exercise_id(project, args.exercise), tolerance=args.tolerance)
     rule = "any overlap" if grades.tolerance is None else f"ends within {grades.tolerance}"
     write_line(
@@ -258,7 +259,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
             f"{len(student.boundary):>6} {len(student.wrong_label):>5}"
         )
     if args.csv:
-        write_line(f"Wrote {write_class_csv(grades, Path(args.csv), reading=[Path(args.project)])}")
+        write_line(
+            f"Wrote {write_class_csv(grades, Path(args.csv), reading=project_files(args.project))}"
+        )
     if args.feedback:
         pages = write_all_feedback(grades, Path(args.feedback))
         write_line(f"Wrote {len(pages)} feedback page(s) to {args.feedback}")
@@ -282,7 +285,7 @@ def cmd_start(args: argparse.Namespace) -> int:
 def cmd_submit(args: argparse.Namespace) -> int:
     from claimdesk.core.classroom.workspace import submit, workspace_info
 
-    with Project.open(Path(args.workspace)) as project:
+    with open_project(args.workspace) as project:
         written = submit(project, Path(args.out) if args.out else None)
         work = workspace_info(project)
     assert work is not None
@@ -317,7 +320,7 @@ def register(commands: Any) -> None:
             "the annotations of --key in this project."
         ),
     )
-    create.add_argument("project", metavar="PROJECT")
+    create.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     create.add_argument("--out", required=True, metavar="FILE", help="file or folder to write")
     create.add_argument(
         "--documents", required=True, nargs="+", metavar="ID", help="document ids, or 'all'"
@@ -328,7 +331,7 @@ def register(commands: Any) -> None:
     create.set_defaults(run=cmd_create)
 
     lst = sub.add_parser("list", help="list the project's exercises")
-    lst.add_argument("project", metavar="PROJECT")
+    lst.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     lst.set_defaults(run=cmd_list)
 
     key = sub.add_parser(
@@ -336,7 +339,7 @@ def register(commands: Any) -> None:
         help="set the answer key of an exercise",
         description="Make an annotator's annotations the answer key ('none' clears it).",
     )
-    key.add_argument("project", metavar="PROJECT")
+    key.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     key.add_argument("annotator", metavar="ANNOTATOR", help="annotator name or id, or 'none'")
     key.add_argument("--exercise", metavar="ID", help="exercise id (or its start) or title")
     key.set_defaults(run=cmd_key)
@@ -353,7 +356,7 @@ def register(commands: Any) -> None:
             "the reason and change nothing. Exit status 1 if any file was rejected or held."
         ),
     )
-    collect.add_argument("project", metavar="PROJECT")
+    collect.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     collect.add_argument("paths", metavar="FILE_OR_FOLDER", nargs="+")
     collect.add_argument("--exercise", metavar="ID", help="accept only this exercise")
     collect.set_defaults(run=cmd_collect)
@@ -366,7 +369,7 @@ def register(commands: Any) -> None:
             "and files held as conflicts, with their numbers for 'restore' and 'accept'."
         ),
     )
-    hist.add_argument("project", metavar="PROJECT")
+    hist.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     hist.add_argument("--exercise", metavar="ID", help="needed when there are several")
     hist.set_defaults(run=cmd_history)
 
@@ -382,7 +385,7 @@ def register(commands: Any) -> None:
                 "the history. Numbers come from 'exercise history'."
             ),
         )
-        action.add_argument("project", metavar="PROJECT")
+        action.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
         action.add_argument("number", metavar="NUMBER", type=int)
         action.set_defaults(run=run)
 
@@ -396,7 +399,7 @@ def register(commands: Any) -> None:
             "as CSV and one printable HTML feedback page per student."
         ),
     )
-    grade.add_argument("project", metavar="PROJECT")
+    grade.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     grade.add_argument("--exercise", metavar="ID", help="needed when there are several")
     grade.add_argument("--csv", metavar="FILE", help="write the class overview as CSV")
     grade.add_argument("--feedback", metavar="DIR", help="write HTML feedback pages here")

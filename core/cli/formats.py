@@ -10,10 +10,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from claimdesk.core.cli.targets import PROJECT_HELP, open_project
 from claimdesk.core.errors import Cancelled
 from claimdesk.core.formats import registry
 from claimdesk.core.formats.base import ExportSelection
-from claimdesk.core.store.project import Project
 
 PROG = "claimdesk-cli"
 
@@ -49,8 +49,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from claimdesk.core.formats.export import export_dataset
 
     selection = ExportSelection(tuple(args.annotator or ()), tuple(args.documents or ()))
-    # A project file, or a postgresql:// address as text (a Path is always a file).
-    with _sigterm_unwinds(), Project.open(str(args.project)) as project:
+    with _sigterm_unwinds(), open_project(args.project) as project:
         try:
             report = export_dataset(project, args.format, Path(args.out), selection)
         except Cancelled:  # pragma: no cover - only the GUI cancels
@@ -63,7 +62,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_import_annotations(args: argparse.Namespace) -> int:
     from claimdesk.core.formats.importer import import_annotations
 
-    with Project.open(Path(args.project)) as project:
+    with open_project(args.project) as project:
         report = import_annotations(
             project,
             args.format,
@@ -90,7 +89,7 @@ def register(commands: Any) -> None:
             f"Formats: {_format_help(False)}."
         ),
     )
-    export.add_argument("project", metavar="PROJECT")
+    export.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     export.add_argument(
         "--format", required=True, choices=names, metavar="FORMAT", help=", ".join(names)
     )
@@ -128,7 +127,7 @@ def register(commands: Any) -> None:
             f"Formats: {_format_help(True)}."
         ),
     )
-    imp.add_argument("project", metavar="PROJECT")
+    imp.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     imp.add_argument("path", metavar="PATH", help="the file (or brat/uima-xmi folder) to read")
     importable = [f.name for f in registry.FORMATS if f.importable]
     imp.add_argument(

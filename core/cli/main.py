@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from claimdesk.core import PrintVersion, version
+from claimdesk.core.cli.targets import PROJECT_HELP, open_project, with_password
 from claimdesk.core.codebook import load_codebook
 from claimdesk.core.errors import ClaimdeskError
 from claimdesk.core.importing import ImportRefused, import_paths
@@ -18,6 +19,7 @@ from claimdesk.core.limits import printable, printable_path
 from claimdesk.core.logs import configure_logging
 from claimdesk.core.net.fetch import MAX_PAGE_BYTES, MAX_REDIRECTS, TIMEOUT, looks_like_web_address
 from claimdesk.core.paths import resources_dir
+from claimdesk.core.store.location import is_server_url
 from claimdesk.core.store.project import Project
 from claimdesk.core.suffixes import ARTICLE_SUFFIXES, PROJECT_SUFFIX
 from claimdesk.core.text.textio import DEFAULT_CLEANUP_RULES, MAX_FOLDER_DEPTH
@@ -35,19 +37,25 @@ def write_line(line: str = "") -> None:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    path = Path(args.project)
-    if path.suffix != PROJECT_SUFFIX:
-        raise CliError(f"{printable_path(path.name)}: a project file name ends in {PROJECT_SUFFIX}")
+    target: str = args.project
+    if not is_server_url(target) and Path(target).suffix != PROJECT_SUFFIX:
+        name = printable_path(Path(target).name)
+        raise CliError(f"{name}: a project file name ends in {PROJECT_SUFFIX}")
     codebook_path = args.codebook or resources_dir() / "default-codebook.json"
     codebook = None if args.no_codebook else load_codebook(Path(codebook_path))
-    with Project.create(path, name=args.name, codebook=codebook) as project:
+
+    def create(password: str | None) -> Project:
+        return Project.create(target, name=args.name, codebook=codebook, password=password)
+
+    with with_password(target, create) as project:
         count = len(project.labels())
+        where = project.location
     source = (
         "no codebook"
         if codebook is None
         else f"{count} labels from {printable_path(Path(codebook_path).name)}"
     )
-    write_line(f"Created {printable_path(path)} ({source}).")
+    write_line(f"Created {printable_path(where)} ({source}).")
     return 0
 
 
@@ -55,7 +63,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     # "https://…" is a web page to fetch; anything else names a file or folder.
     urls = [arg for arg in args.paths if looks_like_web_address(arg)]
     paths = [Path(arg) for arg in args.paths if not looks_like_web_address(arg)]
-    with Project.open(Path(args.project)) as project:
+    with open_project(args.project) as project:
         try:
             report, problems = import_paths(
                 project,
@@ -93,7 +101,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with Project.open(Path(args.project)) as project:
+    with open_project(args.project) as project:
         documents = project.documents()
         counts = project.annotation_counts()
     if not documents:
@@ -126,14 +134,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser(
         "new",
-        help="create a new project file",
+        help="create a new project file (or a project in an empty PostgreSQL database)",
         description=(
             "Create a new, empty project file with a codebook (the default claims codebook "
             "unless --codebook names another)."
         ),
     )
     new.add_argument(
-        "project", metavar="PROJECT", help=f"file to create, ending in {PROJECT_SUFFIX}"
+        "project",
+        metavar="PROJECT",
+        help=f"file to create, ending in {PROJECT_SUFFIX}, or the URL of an empty PostgreSQL "
+        "database (postgresql://user@host:port/database)",
     )
     start = new.add_mutually_exclusive_group()
     start.add_argument("--codebook", metavar="FILE", help="codebook JSON file to start from")
@@ -157,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
             "or address cannot be imported, nothing is, unless --skip-invalid is given."
         ),
     )
-    imp.add_argument("project", metavar="PROJECT")
+    imp.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     imp.add_argument(
         "paths", metavar="PATH", nargs="+", help="files, folders or web addresses (https://…)"
     )
@@ -168,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(run=cmd_import)
 
     lst = commands.add_parser("list", help="list documents with annotation counts")
-    lst.add_argument("project", metavar="PROJECT")
+    lst.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     lst.set_defaults(run=cmd_list)
 
     rules = commands.add_parser("rules", help="show the clean-up rules used on import")
@@ -186,12 +197,14 @@ def _command_families() -> list[Callable[[Any], None]]:
     from claimdesk.core.cli import exercise as cli_exercise
     from claimdesk.core.cli import formats as cli_formats
     from claimdesk.core.cli import server as cli_server
+    from claimdesk.core.cli import transfer as cli_transfer
 
     return [
         cli_formats.register,
         cli_exercise.register,
         cli_agreement.register,
         cli_server.register,
+        cli_transfer.register,
     ]
 
 

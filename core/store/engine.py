@@ -354,3 +354,49 @@ def close_engine(engine: Engine) -> None:
     with contextlib.suppress(DatabaseError):
         _checkpoint(engine)
     engine.dispose()
+
+
+def prepare_empty_server(location: ServerLocation, conn: Connection) -> bool:
+    """Make an empty server database ready to take a whole project, on ``conn``'s transaction.
+
+    A database with no tables gets the schema (built in the same transaction as what follows,
+    so a failure leaves it empty again); a Claimdesk schema with not one row in it is brought
+    up to date. Anything else is refused. True when the schema was built here (its tables
+    then belong to the signed-in role).
+    """
+    from alembic import command
+
+    from claimdesk.core.store.tables import Base
+
+    path = location.as_path()
+    present = postgresql.table_names(conn)
+    if present:
+        if "alembic_version" not in present:
+            raise NotAProjectError(
+                path,
+                f"is not empty: it holds tables of another program ({_first_names(present)}); "
+                "push only into an empty database",
+            )
+        revision = _server_revision(location, conn)  # refuses a newer Claimdesk's schema
+        holding = [
+            table.name
+            for table in Base.metadata.sorted_tables
+            if table.name in present
+            and conn.execute(select(func.count()).select_from(table)).scalar()
+        ]
+        if holding:
+            raise ProjectError(
+                path,
+                f"is not empty: it already holds a Claimdesk project (rows in "
+                f"{', '.join(holding)}); push only into an empty database, or pull that "
+                "project first",
+            )
+        if revision == HEAD_REVISION:
+            return False
+    command.upgrade(migration_config(conn), "head")
+    return not present
+
+
+def _first_names(names: set[str], shown: int = 3) -> str:
+    listed = ", ".join(printable(name, 63) for name in sorted(names)[:shown])
+    return listed + (", …" if len(names) > shown else "")

@@ -110,3 +110,23 @@ def file_header(pragma: str) -> None:
 
     if op.get_bind().dialect.name == "sqlite":
         op.execute(pragma)
+
+
+# -- whole-project transfer (push, pull): AUTOINCREMENT tables never reuse an id -------------
+
+
+def autoincrement_positions(conn: Any) -> dict[str, int]:
+    """The last id each AUTOINCREMENT table ever handed out (``sqlite_sequence``), by table."""
+    rows = conn.exec_driver_sql("SELECT name, seq FROM sqlite_sequence").fetchall()
+    return {str(name): int(seq) for name, seq in rows}
+
+
+def raise_autoincrement_position(conn: Any, table: str, position: int) -> None:
+    """Make the next id of an AUTOINCREMENT table come after ``position``."""
+    found = conn.exec_driver_sql("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).first()
+    if found is None:
+        conn.exec_driver_sql(
+            "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, position)
+        )
+    elif int(found[0]) < position:
+        conn.exec_driver_sql("UPDATE sqlite_sequence SET seq = ? WHERE name = ?", (position, table))
