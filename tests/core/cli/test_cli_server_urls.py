@@ -74,11 +74,6 @@ def test_the_commands_that_read_a_project_take_a_url(
     assert created.startswith(f"Wrote {tmp_path / 'again'}")
 
 
-# Exports read a document's metadata as text; a server hands JSON back decoded: the fix comes
-# with the store's dialect work (fix/dialects), then this passes and the mark goes.
-@pytest.mark.xfail(
-    raises=AssertionError, reason="exports from a server need fix/dialects", strict=False
-)
 def test_export_takes_a_url_and_writes_what_the_file_gives(
     rich: Path, on_server: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
