@@ -1,11 +1,14 @@
-"""Shared fixtures: offscreen Qt, isolated user folders, a migrated template project per session."""
+"""Shared fixtures: offscreen Qt, isolated user folders, a migrated template project per session,
+and a throw-away PostgreSQL server for the tests that ask for one."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,6 +18,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from claimdesk.core.codebook import load_codebook
 from claimdesk.core.paths import seeds_dir
 from claimdesk.core.store.project import Project
+
+if TYPE_CHECKING:
+    from tests.pgserver import PgCluster
 
 
 @pytest.fixture(autouse=True)
@@ -63,3 +69,27 @@ def seeded(project: Project) -> Project:
     import_paths(project, sorted(seeds_dir().glob("*.txt")))
     project.history = type(project.history)()
     return project
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """A PostgreSQL cluster on 127.0.0.1, started when the first test asks for it (a run without
+    such a test starts none) and stopped at the end of the session, whatever the results."""
+    from tests.pgserver import PgCluster
+
+    cluster = PgCluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: PgCluster) -> Iterator[str]:
+    """A fresh empty database for this test (its superuser URL), dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    url = pg_cluster.create_database(name)
+    try:
+        yield url
+    finally:
+        pg_cluster.drop_database(name)

@@ -98,6 +98,8 @@ def test_the_apt_list_names_what_qt_and_the_end_to_end_tests_need() -> None:
         "xvfb xdotool libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 "
         "libxcb-render-util0 libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 "
         "libxcb-xfixes0 libxcb-sync1 libxcb-xkb1 libegl1 libgl1 libfontconfig1 python3-venv"
+        # The shared-project tests start their own PostgreSQL cluster (tests/pgserver.py).
+        " postgresql"
     )
     assert set(needed.split()) <= set(names)
 
@@ -119,3 +121,64 @@ def test_ci_installs_exactly_the_apt_list() -> None:
         check=True,
     )
     assert result.stdout.split() == _listed()
+
+
+def _run_ci_install(tmp_path: Path, before: str, after: str) -> subprocess.CompletedProcess[str]:
+    """.ci/run's install step on two packages with apt-get failing; dpkg-query reports the
+    `before` statuses until apt-get has run, then the `after` ones. `make` only leaves a mark."""
+    (tmp_path / ".ci").mkdir()
+    shutil.copy2(ROOT / ".ci" / "run", tmp_path / ".ci" / "run")
+    (tmp_path / "packaging" / "linux").mkdir(parents=True)
+    (tmp_path / "packaging" / "linux" / "apt-packages.txt").write_text("libxcb1\npostgresql\n")
+    (tmp_path / "before").write_text(before)
+    (tmp_path / "after").write_text(after)
+    stubs = {
+        "dpkg-query": 'state=before; [ -e "$T/apt-ran" ] && state=after\n'
+        'line=$(grep "^${!#} " "$T/$state") || exit 1\nprintf "%s" "${line#* }"',
+        "apt-get": 'touch "$T/apt-ran"; [ "$1" = install ] && exit 100; exit 0',
+        "sudo": '"$@"',
+        "make": 'touch "$T/make-ran"',
+    }
+    (tmp_path / "bin").mkdir()
+    for name, body in stubs.items():
+        (tmp_path / "bin" / name).write_text(f"#!/bin/bash\n{body}\n")
+        (tmp_path / "bin" / name).chmod(0o755)
+    env = {**os.environ, "T": str(tmp_path), "PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin"}
+    return subprocess.run(
+        ["bash", str(tmp_path / ".ci" / "run")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_ci_goes_on_when_only_postgresqls_default_cluster_failed_to_start(tmp_path: Path) -> None:
+    if not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")) or not shutil.which("psql"):
+        message = "PostgreSQL's server programs are not installed (.ci/run installs them)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    # What dpkg leaves when the package's own start of its default cluster fails under sysvinit.
+    result = _run_ci_install(
+        tmp_path,
+        before="libxcb1 install ok installed\n",
+        after="libxcb1 install ok installed\npostgresql install ok half-configured\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "make-ran").exists()
+    assert "default cluster did not start" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "postgresql install ok half-configured\n",  # libxcb1 did not install
+        "libxcb1 install ok installed\n",  # postgresql did not even unpack
+    ],
+)
+def test_ci_stops_when_a_package_did_not_install(tmp_path: Path, after: str) -> None:
+    result = _run_ci_install(tmp_path, before="", after=after)
+    assert result.returncode != 0
+    assert not (tmp_path / "make-ran").exists()
+    assert "Installing system packages failed" in result.stderr
