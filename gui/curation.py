@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from claimdesk.core.agreement import curation as core_curation
 from claimdesk.core.agreement.curation import Candidate, Curation
-from claimdesk.core.errors import EditError, SaveError
+from claimdesk.core.errors import EditConflict, EditError, SaveError
 from claimdesk.core.records import Changes, LabelRecord
 from claimdesk.core.store.project import Project
 from claimdesk.core.text.spans import Span
@@ -407,6 +407,11 @@ class CurationView(QWidget):
             changes = edit()
         except SaveError as exc:
             self._show_saved(False)
+            self.message.setText(str(exc))
+            return None
+        except EditConflict as exc:
+            # Someone else's edit got there first: show it, so the message matches the view.
+            self.refresh()
             self.message.setText(str(exc))
             return None
         except EditError as exc:
