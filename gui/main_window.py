@@ -27,6 +27,7 @@ from claimdesk.gui.dialogs import Prompts
 from claimdesk.gui.document_list import DocumentList
 from claimdesk.gui.document_view import DocumentView
 from claimdesk.gui.places import Places
+from claimdesk.gui.reconnect import Reconnector
 from claimdesk.gui.settings import DEFAULT_FONT_SIZE, MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
 from claimdesk.gui.tag_panel import TagPanel
 
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         self.right_splitter = QSplitter(Qt.Orientation.Vertical)
         self.who = QLabel()
         self.saved = QLabel()
+        self.reconnector = Reconnector(self)
         self._build_layout()
         self.menu_actions: menus.WindowActions = menus.build(self)
         self.toolbar = toolbar.build(self, self.menu_actions)
@@ -145,6 +147,7 @@ class MainWindow(QMainWindow):
 
     def set_project(self, project: Project, annotator: AnnotatorRecord) -> None:
         self.close_review_windows()
+        self.reconnector.stop()
         self.current_project = project
         self.current_annotator = annotator
         self.document_id = None
@@ -217,6 +220,7 @@ class MainWindow(QMainWindow):
         self.annotations.model_.noteEdited.connect(self._note_edited)
         # The window first (labels and the document set are read again), then each view.
         self.changed.connect(self._show_saved_change)
+        self.reconnector.reconnected.connect(self._reconnected)
         self.changed.connect(self.documents.model.show_changes)
         self.changed.connect(self.view.show_changes)
         self.changed.connect(self.annotations.model_.show_changes)
@@ -234,6 +238,19 @@ class MainWindow(QMainWindow):
             self.saved.setText("⚠ NOT SAVED")
             self.saved.setStyleSheet(f"color: {colours['not_saved']}; font-weight: bold;")
             self.statusBar().showMessage(problem, 15000)
+
+    def _reconnected(self, changes: Changes | None) -> None:
+        """The server answers again: edits are saved again; the cut-off one is accounted for."""
+        if changes is not None:
+            self.show_changes(changes)
+            self._say(
+                "Connected to the server again. The change made as the connection dropped was saved."
+            )
+            return
+        self._set_saved(True)
+        self._say(
+            "Connected to the server again: changes are saved again. The change reported as not saved was not made; make it again."
+        )
 
     def _say(self, message: str) -> None:
         self.statusBar().showMessage(message, 6000)
@@ -291,6 +308,8 @@ class MainWindow(QMainWindow):
             changes = run()
         except SaveError as exc:
             self._set_saved(False, str(exc))
+            if self.project.server is not None:
+                self.reconnector.watch(self.project)  # says so when the server is back
             return None
         except EditError as exc:
             self._say(str(exc))

@@ -239,9 +239,7 @@ def _record(project: Project, annotation_id: int) -> AnnotationRecord:
         raise EditError("That span no longer exists.") from None
 
 
-ALREADY_ACCEPTED = (
-    "This span is already in the gold set: another curator accepted it a moment ago."
-)
+ALREADY_ACCEPTED = "This span is already in the gold set: another curator accepted it a moment ago."
 
 
 def accept_span(project: Project, annotation_id: int) -> Changes:

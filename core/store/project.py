@@ -387,9 +387,7 @@ class Project:
             return None
         return self._run(command.apply, command, self.history.redone)
 
-    def _run(
-        self, step: Any, command: Command | None = None, committed: Any = None
-    ) -> Changes:
+    def _run(self, step: Any, command: Command | None = None, committed: Any = None) -> Changes:
         """One step in one transaction; ``committed()`` once it is (the undo history's move)."""
         if self.server is not None:
             return self._faults.run(step, command, committed)
