@@ -18,6 +18,7 @@ BENCHMARKS = (
     "bench_export.py",
     "bench_agreement.py",
     "bench_curation.py",
+    "bench_server.py",
 )
 
 

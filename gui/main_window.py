@@ -244,12 +244,14 @@ class MainWindow(QMainWindow):
         if changes is not None:
             self.show_changes(changes)
             self._say(
-                "Connected to the server again. The change made as the connection dropped was saved."
+                "Connected to the server again. "
+                "The change made as the connection dropped was saved."
             )
             return
         self._set_saved(True)
         self._say(
-            "Connected to the server again: changes are saved again. The change reported as not saved was not made; make it again."
+            "Connected to the server again: changes are saved again. "
+            "The change reported as not saved was not made; make it again."
         )
 
     def _say(self, message: str) -> None:

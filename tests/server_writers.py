@@ -22,7 +22,20 @@ from claimdesk.core.records import Changes
 from claimdesk.core.store.project import Project
 from claimdesk.core.text.textio import Article, sha256_text
 
-WORDS = "the minister said taxes would fall while critics warned prices rose again".split()
+WORDS = [
+    "the",
+    "minister",
+    "said",
+    "taxes",
+    "would",
+    "fall",
+    "while",
+    "critics",
+    "warned",
+    "prices",
+    "rose",
+    "again",
+]
 
 
 @dataclass

@@ -41,8 +41,8 @@ from claimdesk.core.records import (
 from claimdesk.core.store import curation as gold_names
 from claimdesk.core.store import dialects, driver, edits, passwords
 from claimdesk.core.store import engine as store
-from claimdesk.core.store.faults import RetryingWriter
 from claimdesk.core.store.edits import LABEL_COLUMNS, Command
+from claimdesk.core.store.faults import RetryingWriter
 from claimdesk.core.store.location import ServerLocation, parse_location
 from claimdesk.core.store.tables import (
     annotation_table,
@@ -87,7 +87,7 @@ class Project:
         self._engine = engine
         self.history = edits.History()
         self._text = lru_cache(maxsize=16)(self._load_text)
-        # On a server: each edit carries a key, and a lost connection is retried (core/store/faults).
+        # On a server: each edit carries a key; a lost connection is retried (core/store/faults).
         self._faults = RetryingWriter(engine, path)
 
     # -- opening and closing ------------------------------------------------------------------

@@ -150,7 +150,7 @@ def test_server_unreachable_is_reported_and_nothing_saved(
         project.add_annotation(document_id, label_id, annotator_id, 4, 12)
     # The edit itself (not only the checks before it) tries again, then gives up with a sentence.
     add = edits.AddAnnotation(document_id, label_id, annotator_id, 4, 12, "minister")
-    with pytest.raises(SaveError, match="cannot be reached .*nothing was saved"):
+    with pytest.raises(SaveError, match=r"cannot be reached .*nothing was saved"):
         project.apply(add)
     assert project.check_connection() is False
     monkeypatch.setattr(project._engine, "connect", real_connect)
