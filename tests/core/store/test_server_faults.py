@@ -208,3 +208,39 @@ def _restart(cluster: PgCluster) -> None:
     options = f"-p {cluster.port}"
     data, log = str(cluster.data), str(cluster.log)  # with a log, pg_ctl's pipes close at once
     cluster._run([pg_ctl, "-D", data, "-l", log, "-m", "fast", "-w", "-o", options, "restart"])
+
+
+def test_commit_cut_off_with_the_server_gone_is_settled_when_it_is_back(
+    server_project: tuple[Project, int, int, int], pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The commit went out and the server vanished: the edit is reported as maybe not saved, and
+    once the server answers, Claimdesk finds it was saved and puts it on the undo history."""
+    project, document_id, label_id, annotator_id = server_project
+    engine = project._engine
+    real_connect = engine.connect
+
+    def refused() -> Any:
+        from sqlalchemy.exc import OperationalError
+
+        raise OperationalError("connect", {}, Exception("connection refused"))
+
+    def commit_then_vanish(conn: Connection) -> None:
+        driver = conn.connection.dbapi_connection
+        assert driver is not None
+        driver.commit()
+        _terminate(pg_url, _backend_pid(conn))
+        monkeypatch.setattr(engine, "connect", refused)  # and the server stays away
+
+    event.listen(engine, "commit", commit_then_vanish, once=True)
+    add = edits.AddAnnotation(document_id, label_id, annotator_id, 4, 12, "minister")
+    with pytest.raises(SaveError, match="may not be saved"):
+        project.apply(add)
+    assert project.settle() == (None, False)  # the server cannot say yet
+    monkeypatch.setattr(engine, "connect", real_connect)
+    changes, known = project.settle()
+    assert known
+    assert changes is not None and len(changes.annotations_added) == 1
+    assert project.history.undo_text == "Add annotation"
+    assert _count_spans(project) == 1
+    project.undo()
+    assert _count_spans(project) == 0
