@@ -80,6 +80,7 @@ class CurationView(QWidget):
     """Curate one document into the gold set. Emits ``changed`` after every saved edit."""
 
     changed = Signal(object)  # core.records.Changes
+    saveFailed = Signal(str)  # an edit that could not be committed: the sentence saying why
 
     def __init__(self, project: Project, document_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -408,6 +409,7 @@ class CurationView(QWidget):
         except SaveError as exc:
             self._show_saved(False)
             self.message.setText(str(exc))
+            self.saveFailed.emit(str(exc))  # the main window keeps trying the server
             return None
         except EditConflict as exc:
             # Someone else's edit got there first: show it, so the message matches the view.
@@ -423,6 +425,11 @@ class CurationView(QWidget):
             if changes is not None:
                 self.changed.emit(changes)
             return changes
+
+    def show_saved(self, ok: bool) -> None:
+        """The main window's word that edits are saved again (the server is back)."""
+        if self._saved_ok is not None:
+            self._show_saved(ok)
 
     def _show_saved(self, ok: bool | None) -> None:
         """The saved state in the theme's colours (None: nothing edited here yet)."""

@@ -239,8 +239,17 @@ class MainWindow(QMainWindow):
             self.saved.setStyleSheet(f"color: {colours['not_saved']}; font-weight: bold;")
             self.statusBar().showMessage(problem, 15000)
 
+    def _not_saved(self, problem: str) -> None:
+        """An edit here or in the curation view could not be committed: say so at once, and on a
+        server keep trying the connection in the background."""
+        self._set_saved(False, problem)
+        if self.project.server is not None:
+            self.reconnector.watch(self.project)  # says so when the server is back
+
     def _reconnected(self, changes: Changes | None) -> None:
         """The server answers again: edits are saved again; the cut-off one is accounted for."""
+        if self.curation is not None:
+            self.curation.show_saved(True)
         if changes is not None:
             self.show_changes(changes)
             self._say(
@@ -309,9 +318,7 @@ class MainWindow(QMainWindow):
         try:
             changes = run()
         except SaveError as exc:
-            self._set_saved(False, str(exc))
-            if self.project.server is not None:
-                self.reconnector.watch(self.project)  # says so when the server is back
+            self._not_saved(str(exc))
             return None
         except EditError as exc:
             self._say(str(exc))
@@ -750,6 +757,7 @@ class MainWindow(QMainWindow):
                 self._forget_curation(view)
             view = CurationView(self.project, document_id, self)
             view.changed.connect(self._curation_changed)
+            view.saveFailed.connect(self._not_saved)
             self.changed.connect(view.show_changes)
             self.curation = view
         elif not view.isVisible():
@@ -767,6 +775,7 @@ class MainWindow(QMainWindow):
     def _forget_curation(self, view: CurationView) -> None:
         self.changed.disconnect(view.show_changes)
         view.changed.disconnect(self._curation_changed)
+        view.saveFailed.disconnect(self._not_saved)
         view.close()
 
     def open_dashboard(self) -> Dashboard:
