@@ -40,7 +40,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "project",
         nargs="?",
         help=f"file to open: a project ({PROJECT_SUFFIX}), exercise ({EXERCISE_SUFFIX}) or "
-        f"submission ({SUBMISSION_SUFFIX}); default: the last project, or the sample project",
+        f"submission ({SUBMISSION_SUFFIX}), or a shared project's postgresql://user@server/"
+        "database address; default: the last project, or the sample project",
     )
     parser.add_argument(
         "--smoke-test",
@@ -103,8 +104,15 @@ def open_into(
     from claimdesk.core.sample import ensure_sample_project
     from claimdesk.core.store.project import Project
     from claimdesk.gui.exercise_window import attach_if_workspace
-    from claimdesk.gui.launch import is_project, open_path
+    from claimdesk.gui.launch import is_project, is_server_address, open_path
 
+    # A server project (named, or the last one): the sample holds the window meanwhile, and
+    # stays if the server cannot be reached or the password is not given.
+    server = requested if is_server_address(requested) else None
+    if not requested and is_server_address(settings.last_project):
+        server = settings.last_project
+    if server:
+        requested = None
     if requested and not is_project(requested):  # a student's exercise, a submission
         return open_path(window, requested)
     try:
@@ -118,6 +126,8 @@ def open_into(
     settings.last_project = str(project.path)
     window.set_project(project, annotator)
     attach_if_workspace(window)  # the last project was a student's exercise: resume it
+    if server:
+        window.open_recent_server(server)
     return True
 
 
@@ -207,7 +217,11 @@ def _run(
     reporter: CrashReporter,
     loaded: Callable[[MainWindow], None] | None,
 ) -> int:
-    requested = str(Path(args.project).expanduser().resolve()) if args.project else None
+    from claimdesk.gui.launch import is_server_address
+
+    requested: str | None = args.project
+    if requested and not is_server_address(requested):
+        requested = str(Path(requested).expanduser().resolve())  # a file; an address stays
 
     from claimdesk.gui.single_instance import InstanceServer, send_to_running
 

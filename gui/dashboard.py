@@ -221,7 +221,7 @@ class Dashboard(QWidget):
                 idle=False,  # someone who has not started is not shown as a row of n/a
             )
 
-        task = Task(in_own_project(self.project.path, work), self)
+        task = Task(in_own_project(self.project, work), self)
         task.progressed.connect(self._computing)
         task.succeeded.connect(self._computed)
         task.failed.connect(self._failed)

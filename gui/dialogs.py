@@ -49,6 +49,7 @@ from claimdesk.gui.places import (
 
 if TYPE_CHECKING:
     from claimdesk.gui.export_dialog import ExportChoice, ImportChoice
+    from claimdesk.gui.server_dialog import ServerChoice
     from claimdesk.gui.teacher_dialogs import ExerciseDraft
 
 
@@ -283,6 +284,16 @@ class Prompts:
             f"Submissions ({patterns(SUBMISSION_SUFFIX)})",
         )
         return self._chosen(PROJECTS, path)
+
+    def server_project(
+        self, current: ServerChoice | None = None, problem: str = ""
+    ) -> ServerChoice | None:
+        """File › Open shared project…: the server, database, user and password (again, with
+        the server's ``problem``, when it refused them)."""
+        from claimdesk.gui.server_dialog import ServerDialog
+
+        dialog = ServerDialog(self.parent, current, problem)
+        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def new_project(self) -> Path | None:
         folder = self.places.folder(PROJECTS)

@@ -39,20 +39,55 @@ _STATUS_ROLES = {
 _STATUS_MARKS = {Status.TODO: "○", Status.IN_PROGRESS: "◐", Status.DONE: "●"}
 
 
+_HEADER_TIPS = (
+    "",
+    "Your status of the document",
+    "Your claims in the document",
+    "Everyone's claims in the document, yours and the gold set's included",
+)
+
+
 class DocumentListModel(QAbstractTableModel):
     COLUMNS = ("Title", "Status", "Claims")
+    # A project shared on a server also counts everyone's claims (the team's progress; in a
+    # blind project the server shows each annotator only their own).
+    TEAM_COLUMN = "All"
     DocumentIdRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[DocumentSummary] = []
         self.annotator_id: int | None = None  # whose status and count the rows show
+        self.team: dict[int, int] | None = None  # claims per document, everyone's (a server)
 
-    def set_rows(self, rows: list[DocumentSummary], annotator_id: int | None = None) -> None:
+    def set_rows(
+        self,
+        rows: list[DocumentSummary],
+        annotator_id: int | None = None,
+        team: dict[int, int] | None = None,
+    ) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.annotator_id = annotator_id
+        self.team = None if team is None else dict(team)
         self.endResetModel()
+
+    def update_rows(self, rows: list[DocumentSummary], team: dict[int, int] | None = None) -> None:
+        """The same documents read again (someone else's edit on a server): rows whose status
+        or counts changed are redrawn in place; a changed set of documents is a reset."""
+        if [row.id for row in rows] != self.document_ids() or (team is None) != (self.team is None):
+            self.set_rows(rows, self.annotator_id, team)
+            return
+        before = self.team or {}
+        self.team = None if team is None else dict(team)
+        after = self.team or {}
+        for number, (old, new) in enumerate(zip(self._rows, rows, strict=True)):
+            if old != new or before.get(new.id, 0) != after.get(new.id, 0):
+                self._rows[number] = new
+                self._redraw(number)
+
+    def _redraw(self, row: int) -> None:
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def show_changes(self, event: ChangeEvent) -> None:
         """Statuses and counts from what an edit changed (a slot of the window's signal).
@@ -65,12 +100,21 @@ class DocumentListModel(QAbstractTableModel):
         if annotator_id is None or changes.documents:
             return
         counts: Counter[int] = Counter()
+        team: Counter[int] = Counter()  # everyone's, the gold set's included
         for record in changes.annotations_added:
+            team[record.document_id] += 1
             if record.annotator_id == annotator_id:
                 counts[record.document_id] += 1
         for record in changes.annotations_removed:
+            team[record.document_id] -= 1
             if record.annotator_id == annotator_id:
                 counts[record.document_id] -= 1
+        if self.team is not None:
+            for document_id, change in team.items():
+                self.team[document_id] = self.team.get(document_id, 0) + change
+                row = self.row_of(document_id)
+                if row >= 0 and document_id not in counts:
+                    self._redraw(row)
         statuses = {
             s.document_id: s.status for s in changes.statuses if s.annotator_id == annotator_id
         }
@@ -84,7 +128,7 @@ class DocumentListModel(QAbstractTableModel):
                 status=statuses.get(document_id, current.status),
                 annotation_count=current.annotation_count + counts[document_id],
             )
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+            self._redraw(row)
 
     def summary(self, row: int) -> DocumentSummary:
         return self._rows[row]
@@ -102,13 +146,17 @@ class DocumentListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
+        return 0 if parent.isValid() else len(self.COLUMNS) + (self.team is not None)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (*self.COLUMNS, self.TEAM_COLUMN)[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _HEADER_TIPS[section]
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -121,6 +169,8 @@ class DocumentListModel(QAbstractTableModel):
                 return row.title
             if column == 1:
                 return f"{_STATUS_MARKS[row.status]} {row.status.display_name}"
+            if column == 3:
+                return (self.team or {}).get(row.id, 0)
             return row.annotation_count
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             # Titles are shown by the view as plain text; the byline comes from the file.
@@ -128,7 +178,7 @@ class DocumentListModel(QAbstractTableModel):
             return plain_tooltip(f"{row.byline}\n{length}") if row.byline else length
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:
             return QBrush(QColor(colour_of(_STATUS_ROLES[row.status])))
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == self.DocumentIdRole:
             return row.id
@@ -207,6 +257,7 @@ class DocumentList(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.model.modelReset.connect(self._size_team_column)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -249,6 +300,18 @@ class DocumentList(QWidget):
             self._busy -= 1
         if index.isValid():
             self.table.scrollTo(index)
+
+    def update_rows(self, rows: list[DocumentSummary], team: dict[int, int] | None) -> None:
+        """New statuses and counts from elsewhere, the list scrolled where the user left it."""
+        bar = self.table.verticalScrollBar()
+        scrolled = bar.value()
+        self.model.update_rows(rows, team)
+        bar.setValue(scrolled)
+
+    def _size_team_column(self) -> None:
+        if self.model.columnCount() > len(DocumentListModel.COLUMNS):
+            header = self.table.horizontalHeader()
+            header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
 
     def visible_ids(self) -> list[int]:
         return [

@@ -457,7 +457,7 @@ def export_dataset(window: MainWindow) -> Task | None:
 
     return run_task(
         window,
-        in_own_project(path, work),
+        in_own_project(window.project, work),
         done,
         wording=EXPORTING,
         reporter=WindowReporter(window.prompts, window.statusBar()),

@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
 
+from claimdesk.core.limits import printable
 from claimdesk.core.suffixes import (
     CLAIMDESK_SUFFIXES,
     EXERCISE_SUFFIX,
@@ -71,9 +73,38 @@ def is_project(path: Path | str) -> bool:
     return suffix_of(path) == PROJECT_SUFFIX
 
 
+def is_server_address(text: Path | str | None) -> bool:
+    """A project on a PostgreSQL server (``postgresql://…``) rather than a file; told apart
+    without importing the database layer (the window paints first)."""
+    if not isinstance(text, str) or "://" not in text:
+        return False
+    return text.split("://", 1)[0].lower() in ("postgresql", "postgres")
+
+
+def server_entry(address: str) -> str:
+    """How Open Recent names a server project: 'classlab on db:5432 — ana' (as the core's
+    ServerLocation.display() does, read here without loading the database layer)."""
+    try:
+        parts = urlsplit(address)
+        port = parts.port or 5432
+    except ValueError:
+        return printable(address.split("@")[-1], 200)
+    database = unquote(parts.path.lstrip("/"))
+    where = printable(f"{database} on {parts.hostname or 'localhost'}:{port}", 200)
+    where = where.replace("/", "∕")
+    user = unquote(parts.username or "")
+    return f"{where} — {printable(user, 80)}" if user else where
+
+
 def open_path(window: MainWindow, path: Path | str) -> bool:
     """Open ``path`` in ``window`` by its type; False (after a message naming the file) when
-    Claimdesk does not open such files or this one could not be opened."""
+    Claimdesk does not open such files or this one could not be opened. A server project's
+    address opens in the background (asking for a password if need be): True."""
+    if is_server_address(path):
+        window.open_recent_server(str(path))
+        window.show()
+        window.raise_()
+        return True
     path = Path(path).expanduser()
     opener = OPENERS.get(suffix_of(path))
     if opener is None:

@@ -26,6 +26,7 @@ from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.dialogs import Prompts
 from claimdesk.gui.document_list import DocumentList
 from claimdesk.gui.document_view import DocumentView
+from claimdesk.gui.live import LiveUpdates
 from claimdesk.gui.places import Places
 from claimdesk.gui.reconnect import Reconnector
 from claimdesk.gui.settings import DEFAULT_FONT_SIZE, MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
@@ -33,6 +34,7 @@ from claimdesk.gui.tag_panel import TagPanel
 
 if TYPE_CHECKING:  # the window paints before SQLAlchemy (behind core.project) is imported
     from claimdesk.core.classroom.exercise import StudentWork
+    from claimdesk.core.store.live import RemoteChange
     from claimdesk.core.store.project import Project
     from claimdesk.gui.curation import CurationView
     from claimdesk.gui.dashboard import Dashboard
@@ -98,6 +100,8 @@ class MainWindow(QMainWindow):
         self.dashboard: Dashboard | None = None
         self.grades_window: GradesWindow | None = None
         self.history_dialog: SubmissionHistoryDialog | None = None
+        # Other people's edits on a server project (gui/live.py); a file project has none.
+        self.live = LiveUpdates(self)
 
         self.documents = DocumentList()
         self.view = DocumentView()
@@ -136,7 +140,8 @@ class MainWindow(QMainWindow):
         return self.current_project
 
     def _project_file(self) -> Path | None:
-        return self.current_project.path if self.current_project is not None else None
+        project = self.current_project
+        return project.path if project is not None and project.server is None else None
 
     @property
     def annotator(self) -> AnnotatorRecord:
@@ -156,7 +161,9 @@ class MainWindow(QMainWindow):
         self.splitter.setEnabled(True)
         self.menuBar().setEnabled(True)
         self.toolbar.setEnabled(True)
-        self.who.setText(f"Annotator: {annotator.name}")
+        server = project.server
+        signed_in = f" · signed in as {server.user}" if server is not None and server.user else ""
+        self.who.setText(f"Annotator: {annotator.name}{signed_in}")
         self._set_saved(True)
         self.view.set_document("", [])
         self.annotations.model_.fetch = project.annotations_by_id
@@ -171,6 +178,7 @@ class MainWindow(QMainWindow):
         self._update_example_actions()
         # The reader can start at once from the keyboard: caret at the top of the article.
         self.view.setFocus()
+        self.live.start(project)  # a server project: others' edits show up as they are saved
 
     # -- construction ---------------------------------------------------------------------------
 
@@ -224,6 +232,7 @@ class MainWindow(QMainWindow):
         self.changed.connect(self.documents.model.show_changes)
         self.changed.connect(self.view.show_changes)
         self.changed.connect(self.annotations.model_.show_changes)
+        self.live.changed.connect(self.show_remote)
 
     # -- status ---------------------------------------------------------------------------------
 
@@ -272,7 +281,13 @@ class MainWindow(QMainWindow):
             row = self.documents.model.row_of(self.document_id)
             if row >= 0:
                 title = self.documents.model.summary(row).title + " — "
-        self.setWindowTitle(f"{title}{self.project.name} — Claimdesk")
+        project = self.project
+        name = project.name
+        server = project.server
+        if server is not None:  # "classlab on db.example.org:5432", the project's own name first
+            where = server.display()
+            name = where if name == server.database else f"{name} — {where}"
+        self.setWindowTitle(f"{title}{name} — Claimdesk")
 
     def _update_undo_actions(self) -> None:
         undo, redo = self.project.history.undo_text, self.project.history.redo_text
@@ -293,9 +308,15 @@ class MainWindow(QMainWindow):
 
     def reload_documents(self) -> None:
         annotator_id = self.annotator.id
-        self.documents.model.set_rows(self.project.overview(annotator_id), annotator_id)
+        rows = self.project.overview(annotator_id)
+        self.documents.model.set_rows(rows, annotator_id, self.team_counts())
         if self.document_id is not None:
             self.documents.select_document(self.document_id)
+
+    def team_counts(self) -> dict[int, int] | None:
+        """Everyone's claims per document on a server project (None for a file)."""
+        project = self.project
+        return project.annotation_counts() if project.server is not None else None
 
     def open_document(self, document_id: int) -> None:
         if document_id == self.document_id:
@@ -310,6 +331,22 @@ class MainWindow(QMainWindow):
         self.documents.select_document(document_id)
         self._update_title()
         self._update_undo_actions()
+
+    def reload_document(self) -> None:
+        """Read the open document's spans again (changed elsewhere), scrolled where it was."""
+        document_id = self.document_id
+        if document_id is None:
+            return
+        scrolled = self.view.verticalScrollBar().value()
+        selection = self.view.text_selection()
+        self.document_id = None
+        self.open_document(document_id)
+        self.view.verticalScrollBar().setValue(scrolled)
+        if selection is not None:
+            self.view.set_text_selection(*selection)
+
+    def refresh_title(self) -> None:
+        self._update_title()
 
     # -- applying changes -----------------------------------------------------------------------
 
@@ -678,13 +715,31 @@ class MainWindow(QMainWindow):
 
         self.history_dialog = show_history(self)
 
-    def switch_project(self, project: Project) -> None:
+    def switch_project(self, project: Project, annotator: AnnotatorRecord | None = None) -> None:
+        """Show ``project`` instead of the open one; ``annotator``: who signed in to a server
+        project (a file project files the user's annotations under their name)."""
+        self.live.stop()
         if self.current_project is not None:
             self.current_project.close()
-        self.settings.last_project = str(project.path)
-        annotator = self.current_annotator
-        name = annotator.name if annotator is not None else self.settings.annotator_name
-        self.set_project(project, project.ensure_annotator(name))
+        self.settings.last_project = project.location  # a server's address has no password
+        if annotator is None:
+            current = self.current_annotator
+            name = current.name if current is not None else self.settings.annotator_name
+            annotator = project.ensure_annotator(name)
+        self.set_project(project, annotator)
+
+    def open_shared_project(self) -> None:
+        """File › Open shared project…: a project in a PostgreSQL database on a server."""
+        from claimdesk.gui.server_open import ask_and_open
+
+        ask_and_open(self)
+
+    def show_remote(self, batch: list[RemoteChange]) -> None:
+        """Other people's edits on the server project: read again what they touched, keeping
+        the user's selection and scroll (gui/live.py gathers them)."""
+        from claimdesk.gui.live_refresh import show_remote
+
+        show_remote(self, batch)
 
     # -- preferences and recent projects (gui/preferences.py, gui/theme.py) ---------------------
 
@@ -708,7 +763,7 @@ class MainWindow(QMainWindow):
         self.menu_actions.snap_to_words.setChecked(chosen.snap_to_words)
         self.fill_recent_menu()
         project = self.current_project
-        if renamed and project is not None:
+        if renamed and project is not None and project.server is None:
             # From now on the window shows and files annotations under the new name.
             document_id = self.document_id
             self.set_project(project, project.ensure_annotator(chosen.annotator_name))
@@ -718,27 +773,38 @@ class MainWindow(QMainWindow):
             self._set_saved(True)
 
     def fill_recent_menu(self) -> None:
+        from claimdesk.gui.launch import is_server_address, server_entry
+
         menu = self.menu_actions.recent_menu
         menu.clear()
         project = self.current_project
-        current = str(project.path) if project is not None else ""
+        current = project.location if project is not None else ""
         recent = [path for path in self.settings.recent_projects if path != current]
         for number, path in enumerate(recent[:9], start=1):
-            action = menu.addAction(f"&{number} {Path(path).name}")
+            if is_server_address(path):  # "classlab on db:5432 — ana": keyring's password, or asked
+                action = menu.addAction(f"&{number} {server_entry(path)}")
+                action.triggered.connect(lambda _=False, url=path: self.open_recent_server(url))
+            else:
+                action = menu.addAction(f"&{number} {Path(path).name}")
+                action.setEnabled(Path(path).is_file())
+                action.triggered.connect(lambda _=False, p=path: self.open_project(Path(p)))
             action.setStatusTip(path)
             action.setToolTip(path)
-            action.setEnabled(Path(path).is_file())
-            action.triggered.connect(lambda _=False, p=path: self.open_project(Path(p)))
         if not recent:
             menu.addAction("(no recent projects)").setEnabled(False)
         menu.addSeparator()
         menu.addAction(self.menu_actions.clear_recent)
         self.menu_actions.clear_recent.setEnabled(bool(recent))
 
+    def open_recent_server(self, url: str) -> None:
+        from claimdesk.gui.server_open import open_recent
+
+        open_recent(self, url)
+
     def clear_recent(self) -> None:
         self.settings.clear_recent()
         if self.current_project is not None:
-            self.settings.add_recent(str(self.current_project.path))
+            self.settings.add_recent(self.current_project.location)
         self.fill_recent_menu()
 
     # -- review: curation and the agreement dashboard (gui/curation.py, gui/dashboard.py) --------
@@ -827,6 +893,7 @@ class MainWindow(QMainWindow):
         self.settings.set_state("splitter", self.splitter.saveState())
         self.settings.set_state("right_splitter", self.right_splitter.saveState())
         self.settings.sync()
+        self.live.stop()
         if self.current_project is not None:
             self.current_project.close()
         super().closeEvent(event)

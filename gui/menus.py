@@ -26,6 +26,7 @@ class WindowActions:
     # File
     new_project: QAction
     open_project: QAction
+    open_shared_project: QAction
     import_articles: QAction
     import_folder: QAction
     import_url: QAction
@@ -123,6 +124,13 @@ def build(window: MainWindow) -> WindowActions:
     open_project = _action(
         window, "&Open project…", window.open_project, QKeySequence.StandardKey.Open
     )
+    open_shared_project = _action(
+        window,
+        "Open &shared project…",
+        window.open_shared_project,
+        "Ctrl+Shift+O",
+        "Open a project kept in a PostgreSQL database on a server, to annotate it together",
+    )
     import_articles = _action(
         window,
         "&Import articles…",
@@ -169,7 +177,7 @@ def build(window: MainWindow) -> WindowActions:
         "Add documents with their annotations from a dataset file",
     )
     quit_ = _action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit)
-    _fill(file_menu, [new_project, open_project])
+    _fill(file_menu, [new_project, open_project, open_shared_project])
     # File › Open Recent: the window fills it each time it is shown.
     recent_menu = file_menu.addMenu("Open &Recent")
     recent_menu.aboutToShow.connect(window.fill_recent_menu)
@@ -327,6 +335,7 @@ def build(window: MainWindow) -> WindowActions:
     return WindowActions(
         new_project=new_project,
         open_project=open_project,
+        open_shared_project=open_shared_project,
         import_articles=import_articles,
         import_folder=import_folder,
         import_url=import_url,

@@ -37,6 +37,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+Shift+V", "Paste the clipboard as a new document"),
     ("Ctrl+Shift+E", "Export a dataset (JSONL, CSV, brat, CoNLL, spaCy, Label Studio, …)"),
     ("Ctrl+O / Ctrl+Shift+N", "Open / create a project"),
+    ("Ctrl+Shift+O", "Open a shared project on a server"),
     ("Ctrl+,", "Preferences: text size, theme, annotator name, recent projects"),
     ("F1", "This list"),
 )

@@ -162,14 +162,29 @@ def _smoke(argv: Sequence[str], home: Path, file: str | None, screenshot: str | 
         formats = export_every_format(reopened.project, home / "exports")
         dashboard = _draw_dashboard(app, reopened)
         articles = read_every_article_kind(home / "articles")
+        server = _server_driver()
     finally:
         reopened.close()
         reopened.deleteLater()
         app.processEvents()
     return (
         f"annotated {quote!r} as {label.name!r} in {title!r} and found it after reopening; "
-        f"{formats}; {dashboard}; {articles}"
+        f"{formats}; {dashboard}; {articles}; {server}"
     )
+
+
+def _server_driver() -> str:
+    """The driver a server project needs is in the program (a bundle could leave out libpq)."""
+    from claimdesk.core.store.location import parse_server_url
+    from claimdesk.core.store.postgresql import driver_version, server_engine
+
+    location, _ = parse_server_url("postgresql://nobody@127.0.0.1:1/none")
+    server_engine(location, None).dispose()  # builds the dialect and loads the driver
+    # The Linux keyring backend (Secret Service) and its cryptography are in the program too.
+    from keyring.backends import SecretService
+
+    backend = SecretService.Keyring.__module__
+    return f"server projects through {driver_version()}, passwords kept by {backend}"
 
 
 def export_every_format(project: Project, folder: Path) -> str:

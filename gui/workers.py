@@ -69,13 +69,17 @@ def running_tasks(owner: QObject | None = None) -> tuple[Task, ...]:
     return tuple(task for task in _RUNNING if owner is None or task.owner is owner)
 
 
-def in_own_project(path: Path, work: Callable[[Project, Progress], R]) -> Callable[[Progress], R]:
-    """``work(project, progress)`` on a `Project` of its own, opened and closed in the worker."""
+def in_own_project(
+    source: Path | Project, work: Callable[[Project, Progress], R]
+) -> Callable[[Progress], R]:
+    """``work(project, progress)`` on a `Project` of its own, opened and closed in the worker:
+    the file at ``source``, or the same file or server as the project ``source``."""
 
     from claimdesk.core.store.project import Project
 
     def run(progress: Progress) -> R:
-        with Project.open(path) as project:
+        own = Project.open(source) if isinstance(source, Path) else source.reopen()
+        with own as project:
             return work(project, progress)
 
     return run

@@ -49,7 +49,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from claimdesk.core.formats.export import export_dataset
 
     selection = ExportSelection(tuple(args.annotator or ()), tuple(args.documents or ()))
-    with _sigterm_unwinds(), Project.open(Path(args.project)) as project:
+    # A project file, or a postgresql:// address as text (a Path is always a file).
+    with _sigterm_unwinds(), Project.open(str(args.project)) as project:
         try:
             report = export_dataset(project, args.format, Path(args.out), selection)
         except Cancelled:  # pragma: no cover - only the GUI cancels

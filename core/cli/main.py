@@ -185,8 +185,14 @@ def _command_families() -> list[Callable[[Any], None]]:
     from claimdesk.core.cli import agreement as cli_agreement
     from claimdesk.core.cli import exercise as cli_exercise
     from claimdesk.core.cli import formats as cli_formats
+    from claimdesk.core.cli import server as cli_server
 
-    return [cli_formats.register, cli_exercise.register, cli_agreement.register]
+    return [
+        cli_formats.register,
+        cli_exercise.register,
+        cli_agreement.register,
+        cli_server.register,
+    ]
 
 
 def _tolerate_unprintable_text() -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, CursorResult, delete, insert, select, update
 
+from claimdesk.core.errors import EditError
 from claimdesk.core.records import AnnotationRecord, Changes, LabelRecord, Status, StatusChange
 from claimdesk.core.store import dialects
 from claimdesk.core.store.tables import (
@@ -183,7 +184,14 @@ class DeleteAnnotations(Command):
 
     def apply(self, conn: Connection) -> Changes:
         self.records = fetch_annotations(conn, self.ids)
-        conn.execute(delete(annotation_table).where(annotation_table.c.id.in_(self.ids)))
+        result = conn.execute(delete(annotation_table).where(annotation_table.c.id.in_(self.ids)))
+        # On a server, row-level security skips rows that are not yours to delete, silently:
+        # say so rather than report a deletion that did not happen (the transaction rolls back).
+        if result.rowcount != len(self.records):
+            raise EditError(
+                "Nothing was deleted: some of these annotations are not yours to delete, or "
+                "someone else deleted them meanwhile."
+            )
         return Changes(annotations_removed=tuple(self.records))
 
     def revert(self, conn: Connection) -> Changes:
@@ -351,7 +359,12 @@ class DeleteLabel(Command):
         conn.execute(
             update(label_table).where(label_table.c.parent_id == self.id).values(parent_id=None)
         )
-        conn.execute(delete(label_table).where(label_table.c.id == self.id))
+        if conn.execute(delete(label_table).where(label_table.c.id == self.id)).rowcount != 1:
+            # On a server, a curator may not delete a label other people's work is filed under.
+            raise EditError(
+                "The label was not deleted: other people's annotations are filed under it, and "
+                "only the project's owner may delete those."
+            )
         return Changes(annotations_removed=tuple(self.annotations), labels=True)
 
     def revert(self, conn: Connection) -> Changes:
@@ -409,7 +422,14 @@ class AddDocuments(Command):
 
     def revert(self, conn: Connection) -> Changes:
         conn.execute(delete(status_table).where(status_table.c.document_id.in_(self.ids)))
-        conn.execute(delete(document_table).where(document_table.c.id.in_(self.ids)))
+        removed = conn.execute(delete(document_table).where(document_table.c.id.in_(self.ids)))
+        if removed.rowcount != len(self.ids):
+            # On a server, others may have started on them meanwhile: a curator may not take
+            # their work away (an owner may; then nothing is refused here).
+            raise EditError(
+                "The import was not undone: other people have started work on these documents "
+                "(or they were deleted meanwhile)."
+            )
         return Changes(documents=True)
 
 

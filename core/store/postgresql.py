@@ -88,3 +88,32 @@ def stored_revisions(conn: Connection) -> list[str]:
 def is_driver_disconnect(error: BaseException) -> bool:
     """True when a statement failed because the connection to the server was lost."""
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+def driver_version() -> str:
+    """'psycopg 3.3.9 (binary, libpq 17.4)': which driver and libpq a server project would use
+    (the bundle's smoke test checks both are in it)."""
+    import psycopg
+    from sqlalchemy.dialects.postgresql import psycopg as dialect
+
+    number = psycopg.pq.version()
+    libpq = f"{number // 10000}.{number % 10000}"
+    return (
+        f"psycopg {psycopg.__version__} ({psycopg.pq.__impl__}, libpq {libpq}, {dialect.__name__})"
+    )
+
+
+# SQLSTATE of a statement the signed-in role may not run (grants, row-level security policies).
+INSUFFICIENT_PRIVILEGE = "42501"
+
+
+def refusal(error: BaseException) -> str | None:
+    """A sentence when the server refused a change because of the signed-in role's grants or
+    row-level security; None for any other failure."""
+    if getattr(getattr(error, "orig", None), "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+        return None
+    return (
+        "The server does not let you make this change: your role in this project does not "
+        f"allow it ({first_line(error)}). Nothing was changed; the project's owner can change "
+        "your role."
+    )

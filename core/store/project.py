@@ -39,7 +39,7 @@ from claimdesk.core.records import (
     byline,
 )
 from claimdesk.core.store import curation as gold_names
-from claimdesk.core.store import dialects, driver, edits, passwords
+from claimdesk.core.store import dialects, driver, edits, passwords, postgresql
 from claimdesk.core.store import engine as store
 from claimdesk.core.store.edits import LABEL_COLUMNS, Command
 from claimdesk.core.store.faults import RetryingWriter
@@ -112,6 +112,14 @@ class Project:
         """Where the project is, as the user would give it again: a file path, or a server URL
         without its password."""
         return self.server.text() if self.server is not None else str(self.path)
+
+    def reopen(self) -> Project:
+        """Another `Project` on the same file or server, signed in the same way: for a worker
+        thread (a SQLite connection belongs to one thread) or a second view of the project."""
+        if self.server is None:
+            return Project.open(self.path)
+        password = self._engine.url.password
+        return Project.open(self.location, password if isinstance(password, str) else None)
 
     @classmethod
     def create(
@@ -397,6 +405,9 @@ class Project:
         except IntegrityError as exc:
             raise EditConflict(f"The change was refused by the project file: {exc.orig}") from exc
         except DBAPIError as exc:
+            refused = postgresql.refusal(exc)  # the role may not: no retry will help
+            if refused is not None:
+                raise EditError(refused) from exc
             raise SaveError(f"The change could not be saved: {exc.orig}") from exc
         if committed is not None:
             committed()

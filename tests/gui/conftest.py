@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from claimdesk.core.store.project import Project
 from claimdesk.gui.dialogs import LabelDraft, Prompts
 from claimdesk.gui.main_window import MainWindow
+from claimdesk.gui.server_dialog import ServerChoice
 from claimdesk.gui.settings import Settings
 
 
@@ -55,6 +56,9 @@ class ScriptedPrompts(Prompts):
         self.errors: list[str] = []
         self.paths: list[Path] = []
         self.web_addresses: list[str | None] = []
+        # File › Open shared project…: the answers, and the reasons the dialog was shown with.
+        self.server_choices: list[ServerChoice | None] = []
+        self.server_problems: list[str] = []
 
     def annotator_name(self, current: str = "") -> str | None:
         self.asked.append("name")
@@ -92,6 +96,13 @@ class ScriptedPrompts(Prompts):
     def web_address(self) -> str | None:
         self.asked.append("web address")
         return self.web_addresses.pop(0)
+
+    def server_project(
+        self, current: ServerChoice | None = None, problem: str = ""
+    ) -> ServerChoice | None:
+        self.asked.append("server")
+        self.server_problems.append(problem)
+        return self.server_choices.pop(0) if self.server_choices else None
 
 
 def db_rows(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:

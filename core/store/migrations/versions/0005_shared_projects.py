@@ -7,7 +7,8 @@
   after a lost connection is never applied twice.
 - On PostgreSQL only: a trigger on each table a window shows sends ``NOTIFY claimdesk`` with the
   table, document and annotator of the change (identical notices in one transaction are sent once,
-  so an import of 40,000 spans sends one per document).
+  so an import of 40,000 spans sends one per document). In a blind project, notices of annotations
+  and statuses leave the annotator out: anyone signed in may listen.
 
 Revision ID: 0005
 Revises: 0004
@@ -35,6 +36,9 @@ _ANNOUNCED = {
     "project": (None, None),
 }
 
+# Whose work a row is: in a blind project their notices leave the annotator out.
+_PERSONAL = ("annotation", "document_status")
+
 
 def _notify_function(table: str, document: str | None, annotator: str | None) -> str:
     def field(column: str | None) -> str:
@@ -42,11 +46,17 @@ def _notify_function(table: str, document: str | None, annotator: str | None) ->
             return "NULL"
         return f"COALESCE(NEW.{column}, OLD.{column})"
 
+    who = field(annotator)
+    if table in _PERSONAL:
+        # Anyone signed in may LISTEN: in a blind project a notice must not say whose work
+        # changed, so it names the document only.
+        who = f"CASE WHEN (SELECT bool_or(blind) FROM project) THEN NULL ELSE {who} END"
+
     return f"""
 CREATE FUNCTION claimdesk_announce_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM pg_notify('{_CHANNEL}', json_build_object(
-    't', '{table}', 'd', {field(document)}, 'a', {field(annotator)})::text);
+    't', '{table}', 'd', {field(document)}, 'a', {who})::text);
   RETURN NULL;
 END $$"""
 
