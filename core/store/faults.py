@@ -22,10 +22,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from claimdesk.core.errors import EditConflict, SaveError
+from claimdesk.core.errors import EditConflict, EditError, SaveError
 from claimdesk.core.records import Changes
 from claimdesk.core.store.edits import Command
-from claimdesk.core.store.postgresql import first_line, is_driver_disconnect
+from claimdesk.core.store.postgresql import first_line, is_driver_disconnect, refusal
 from claimdesk.core.store.tables import applied_edit_table, utcnow
 
 # Seconds between attempts: ~4 s in all, enough for a server restart (pg_ctl restart takes ~1 s).
@@ -88,6 +88,9 @@ class RetryingWriter:
             except IntegrityError as exc:
                 raise EditConflict(f"The server refused the change: {first_line(exc)}") from exc
             except DBAPIError as exc:
+                refused = refusal(exc)  # the signed-in role may not: no retry will help
+                if refused is not None:
+                    raise EditError(refused) from exc
                 if not retryable(exc):
                     raise SaveError(
                         f"The change could not be saved on the server: {first_line(exc)}"

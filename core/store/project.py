@@ -39,7 +39,7 @@ from claimdesk.core.records import (
     byline,
 )
 from claimdesk.core.store import curation as gold_names
-from claimdesk.core.store import dialects, driver, edits, passwords, postgresql
+from claimdesk.core.store import dialects, driver, edits, passwords
 from claimdesk.core.store import engine as store
 from claimdesk.core.store.edits import LABEL_COLUMNS, Command
 from claimdesk.core.store.faults import RetryingWriter
@@ -405,9 +405,6 @@ class Project:
         except IntegrityError as exc:
             raise EditConflict(f"The change was refused by the project file: {exc.orig}") from exc
         except DBAPIError as exc:
-            refused = postgresql.refusal(exc)  # the role may not: no retry will help
-            if refused is not None:
-                raise EditError(refused) from exc
             raise SaveError(f"The change could not be saved: {exc.orig}") from exc
         if committed is not None:
             committed()

@@ -244,3 +244,42 @@ def test_commit_cut_off_with_the_server_gone_is_settled_when_it_is_back(
     assert _count_spans(project) == 1
     project.undo()
     assert _count_spans(project) == 0
+
+
+def test_a_student_signed_in_with_their_own_role_gets_the_same_guarantee(pg_url: str) -> None:
+    """Row-level security in force (server init, add-user): the student's edit whose answer was
+    lost is found by its key and not applied twice; one cut mid-edit is retried."""
+    from claimdesk.core.codebook import load_codebook
+    from claimdesk.core.paths import seeds_dir
+    from claimdesk.core.store import server_admin
+    from claimdesk.core.store.location import parse_server_url
+
+    location, _ = parse_server_url(pg_url)
+    server_admin.init(pg_url, codebook=load_codebook(seeds_dir() / "codebook.json")).close()
+    login = f"stu_{location.database}"
+    server_admin.add_user(pg_url, None, login, "annotator", "pw-student")
+    with Project.open(pg_url) as admin:
+        admin.import_articles([_article("The minister said taxes would fall.", "a")])
+        document_id = admin.documents()[0].id
+        label_id = admin.labels()[0].id
+    student_url = f"postgresql://{login}:pw-student@127.0.0.1:{location.port}/{location.database}"
+    with Project.open(student_url) as student:
+        student._faults.delays = (0.05, 0.1, 0.2)
+        me = student.signed_in_annotator()
+        assert me is not None
+
+        def commit_then_cut(conn: Connection) -> None:
+            driver = conn.connection.dbapi_connection
+            assert driver is not None
+            driver.commit()
+            _terminate(pg_url, _backend_pid(conn))
+
+        event.listen(student._engine, "commit", commit_then_cut, once=True)
+        student.add_annotation(document_id, label_id, me.id, 4, 12)
+        add = edits.AddAnnotation(document_id, label_id, me.id, 22, 27, "taxes")
+        student.apply(CutMidEdit(add, pg_url))
+        spans = [(r.start, r.end) for r in student.annotations(document_id, me.id)]
+        assert spans == [(4, 12), (22, 27)]
+        student.undo()
+        student.undo()
+        assert student.annotations(document_id, me.id) == []
