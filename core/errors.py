@@ -51,6 +51,11 @@ class EditError(ClaimdeskError):
     """An edit that was refused; nothing was written. The message is for the user."""
 
 
+class EditConflict(EditError):
+    """The project refused the edit because of what is already there (a row it would duplicate,
+    often written a moment ago by someone else on a shared project); nothing was written."""
+
+
 class SaveError(EditError):
     """The project file could not take the edit (disk full, locked, gone): nothing is saved."""
 

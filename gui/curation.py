@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from claimdesk.core.agreement import curation as core_curation
 from claimdesk.core.agreement.curation import Candidate, Curation
-from claimdesk.core.errors import EditError, SaveError
+from claimdesk.core.errors import EditConflict, EditError, SaveError
 from claimdesk.core.records import Changes, LabelRecord
 from claimdesk.core.store.project import Project
 from claimdesk.core.text.spans import Span
@@ -80,6 +80,7 @@ class CurationView(QWidget):
     """Curate one document into the gold set. Emits ``changed`` after every saved edit."""
 
     changed = Signal(object)  # core.records.Changes
+    saveFailed = Signal(str)  # an edit that could not be committed: the sentence saying why
 
     def __init__(self, project: Project, document_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -408,6 +409,12 @@ class CurationView(QWidget):
         except SaveError as exc:
             self._show_saved(False)
             self.message.setText(str(exc))
+            self.saveFailed.emit(str(exc))  # the main window keeps trying the server
+            return None
+        except EditConflict as exc:
+            # Someone else's edit got there first: show it, so the message matches the view.
+            self.refresh()
+            self.message.setText(str(exc))
             return None
         except EditError as exc:
             self.message.setText(str(exc))
@@ -418,6 +425,11 @@ class CurationView(QWidget):
             if changes is not None:
                 self.changed.emit(changes)
             return changes
+
+    def show_saved(self, ok: bool) -> None:
+        """The main window's word that edits are saved again (the server is back)."""
+        if self._saved_ok is not None:
+            self._show_saved(ok)
 
     def _show_saved(self, ok: bool | None) -> None:
         """The saved state in the theme's colours (None: nothing edited here yet)."""

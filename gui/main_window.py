@@ -28,6 +28,7 @@ from claimdesk.gui.document_list import DocumentList
 from claimdesk.gui.document_view import DocumentView
 from claimdesk.gui.live import LiveUpdates
 from claimdesk.gui.places import Places
+from claimdesk.gui.reconnect import Reconnector
 from claimdesk.gui.settings import DEFAULT_FONT_SIZE, MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
 from claimdesk.gui.tag_panel import TagPanel
 
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self.right_splitter = QSplitter(Qt.Orientation.Vertical)
         self.who = QLabel()
         self.saved = QLabel()
+        self.reconnector = Reconnector(self)
         self._build_layout()
         self.menu_actions: menus.WindowActions = menus.build(self)
         self.toolbar = toolbar.build(self, self.menu_actions)
@@ -150,6 +152,7 @@ class MainWindow(QMainWindow):
 
     def set_project(self, project: Project, annotator: AnnotatorRecord) -> None:
         self.close_review_windows()
+        self.reconnector.stop()
         self.current_project = project
         self.current_annotator = annotator
         self.document_id = None
@@ -225,6 +228,7 @@ class MainWindow(QMainWindow):
         self.annotations.model_.noteEdited.connect(self._note_edited)
         # The window first (labels and the document set are read again), then each view.
         self.changed.connect(self._show_saved_change)
+        self.reconnector.reconnected.connect(self._reconnected)
         self.changed.connect(self.documents.model.show_changes)
         self.changed.connect(self.view.show_changes)
         self.changed.connect(self.annotations.model_.show_changes)
@@ -243,6 +247,30 @@ class MainWindow(QMainWindow):
             self.saved.setText("⚠ NOT SAVED")
             self.saved.setStyleSheet(f"color: {colours['not_saved']}; font-weight: bold;")
             self.statusBar().showMessage(problem, 15000)
+
+    def _not_saved(self, problem: str) -> None:
+        """An edit here or in the curation view could not be committed: say so at once, and on a
+        server keep trying the connection in the background."""
+        self._set_saved(False, problem)
+        if self.project.server is not None:
+            self.reconnector.watch(self.project)  # says so when the server is back
+
+    def _reconnected(self, changes: Changes | None) -> None:
+        """The server answers again: edits are saved again; the cut-off one is accounted for."""
+        if self.curation is not None:
+            self.curation.show_saved(True)
+        if changes is not None:
+            self.show_changes(changes)
+            self._say(
+                "Connected to the server again. "
+                "The change made as the connection dropped was saved."
+            )
+            return
+        self._set_saved(True)
+        self._say(
+            "Connected to the server again: changes are saved again. "
+            "The change reported as not saved was not made; make it again."
+        )
 
     def _say(self, message: str) -> None:
         self.statusBar().showMessage(message, 6000)
@@ -327,7 +355,7 @@ class MainWindow(QMainWindow):
         try:
             changes = run()
         except SaveError as exc:
-            self._set_saved(False, str(exc))
+            self._not_saved(str(exc))
             return None
         except EditError as exc:
             self._say(str(exc))
@@ -795,6 +823,7 @@ class MainWindow(QMainWindow):
                 self._forget_curation(view)
             view = CurationView(self.project, document_id, self)
             view.changed.connect(self._curation_changed)
+            view.saveFailed.connect(self._not_saved)
             self.changed.connect(view.show_changes)
             self.curation = view
         elif not view.isVisible():
@@ -812,6 +841,7 @@ class MainWindow(QMainWindow):
     def _forget_curation(self, view: CurationView) -> None:
         self.changed.disconnect(view.show_changes)
         view.changed.disconnect(self._curation_changed)
+        view.saveFailed.disconnect(self._not_saved)
         view.close()
 
     def open_dashboard(self) -> Dashboard:

@@ -16,7 +16,7 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from claimdesk.core.errors import EditError
+from claimdesk.core.errors import EditConflict, EditError
 from claimdesk.core.records import AnnotationRecord, AnnotatorRecord, Changes
 from claimdesk.core.store.curation import (
     GOLD_SET_NAME,
@@ -239,6 +239,9 @@ def _record(project: Project, annotation_id: int) -> AnnotationRecord:
         raise EditError("That span no longer exists.") from None
 
 
+ALREADY_ACCEPTED = "This span is already in the gold set: another curator accepted it a moment ago."
+
+
 def accept_span(project: Project, annotation_id: int) -> Changes:
     """Copy an annotator's span (label, bounds, note) into the gold set; refuse a duplicate."""
     record = _record(project, annotation_id)
@@ -247,7 +250,7 @@ def accept_span(project: Project, annotation_id: int) -> Changes:
         raise EditError("This span is already in the gold set.")
     key = (record.start, record.end, record.label_id)
     if key in gold_span_ids(project, record.document_id, gold.id):
-        raise EditError("This span is already in the gold set.")
+        raise EditConflict(ALREADY_ACCEPTED)
     add = AddAnnotation(
         record.document_id,
         record.label_id,
@@ -257,7 +260,13 @@ def accept_span(project: Project, annotation_id: int) -> Changes:
         record.quote,
         note=record.note,
     )
-    return project.apply(AcceptSpans([add], "Accept span into gold"))
+    try:
+        return project.apply(AcceptSpans([add], "Accept span into gold"))
+    except EditConflict:
+        # Another curator accepted the same span between our check and our write: one copy.
+        if key in gold_span_ids(project, record.document_id, gold.id):
+            raise EditConflict(ALREADY_ACCEPTED) from None
+        raise
 
 
 def edit_gold_span(
@@ -344,4 +353,10 @@ def accept_majority(
             )
         )
     n = len(additions)
-    return project.apply(AcceptSpans(additions, f"Accept {n} span{'s' if n != 1 else ''}"))
+    try:
+        return project.apply(AcceptSpans(additions, f"Accept {n} span{'s' if n != 1 else ''}"))
+    except EditConflict:
+        raise EditConflict(
+            "Another curator accepted some of these spans into gold a moment ago; nothing was "
+            "added. The view now shows their work: accept the majority again for the rest."
+        ) from None

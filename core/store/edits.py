@@ -151,8 +151,9 @@ class AddAnnotation(Command):
         if self.record is None:
             now = utcnow()
             values = {**self._values, "created_at": now, "updated_at": now}
-            created = new_id(conn.execute(insert(annotation_table).values(values)))
-            self.record = fetch_annotations(conn, [created])[0]
+            # The stored row comes straight back (one round trip less on a server).
+            statement = insert(annotation_table).values(values).returning(*ANNOTATION_COLUMNS)
+            self.record = annotation_record(conn.execute(statement).one())
         else:
             _insert_annotations(conn, [self.record])
         document_id, annotator_id = self.record.document_id, self.record.annotator_id

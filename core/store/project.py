@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, bindparam, false, func, insert, selec
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from claimdesk.core.codebook import Codebook
-from claimdesk.core.errors import EditError, SaveError
+from claimdesk.core.errors import EditConflict, EditError, SaveError
 from claimdesk.core.limits import (
     ANNOTATOR_NAME_MAX,
     DESCRIPTION_MAX,
@@ -40,9 +40,10 @@ from claimdesk.core.records import (
     byline,
 )
 from claimdesk.core.store import curation as gold_names
-from claimdesk.core.store import dialects, driver, edits, passwords, postgresql
+from claimdesk.core.store import dialects, driver, edits, passwords
 from claimdesk.core.store import engine as store
 from claimdesk.core.store.edits import LABEL_COLUMNS, Command
+from claimdesk.core.store.faults import RetryingWriter
 from claimdesk.core.store.location import ServerLocation, parse_location
 from claimdesk.core.store.tables import (
     annotation_table,
@@ -87,6 +88,8 @@ class Project:
         self._engine = engine
         self.history = edits.History()
         self._text = lru_cache(maxsize=16)(self._load_text)
+        # On a server: each edit carries a key; a lost connection is retried (core/store/faults).
+        self._faults = RetryingWriter(engine, path)
 
     # -- opening and closing ------------------------------------------------------------------
 
@@ -160,11 +163,19 @@ class Project:
 
     def reading(self) -> AbstractContextManager[Connection]:
         """A connection for reads (store modules only; everything else calls named functions)."""
-        return self._engine.connect()
+        return self._connect()
 
     def writing(self) -> AbstractContextManager[Connection]:
         """One transaction, committed on success (store modules only)."""
-        return self._engine.begin()
+        if self.server is None:
+            return self._engine.begin()
+        return self._faults.connection(begin=True)
+
+    def _connect(self) -> AbstractContextManager[Connection]:
+        # On a server, a lost connection reads as a sentence (SaveError), not a driver error.
+        if self.server is None:
+            return self._engine.connect()
+        return self._faults.connection()
 
     def __enter__(self) -> Project:
         return self
@@ -174,13 +185,13 @@ class Project:
 
     @property
     def name(self) -> str:
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             return str(conn.execute(select(project_table.c.name)).scalar() or self.path.stem)
 
     # -- reads ----------------------------------------------------------------------------------
 
     def labels(self) -> list[LabelRecord]:
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(
                 select(*LABEL_COLUMNS).order_by(label_table.c.position, label_table.c.id)
             )
@@ -188,7 +199,7 @@ class Project:
 
     def annotators(self) -> list[AnnotatorRecord]:
         columns = (annotator_table.c.id, annotator_table.c.name, annotator_table.c.is_gold)
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(select(*columns).order_by(annotator_table.c.id))
             return [AnnotatorRecord(int(i), str(n), bool(g)) for i, n, g in rows]
 
@@ -201,7 +212,7 @@ class Project:
             document_table.c.sha256,
             document_table.c.meta,
         )
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             return [
                 DocumentRecord(*r)
                 for r in conn.execute(select(*columns).order_by(document_table.c.id))
@@ -211,7 +222,7 @@ class Project:
         return self._text(document_id)
 
     def _load_text(self, document_id: int) -> str:
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             value = conn.execute(
                 select(document_table.c.text).where(document_table.c.id == document_id)
             ).scalar()
@@ -245,7 +256,7 @@ class Project:
             .outerjoin(statuses_sq, statuses_sq.c.document_id == document_table.c.id)
             .order_by(document_table.c.id)
         )
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             return [
                 DocumentSummary(
                     i, t, Status(s), int(n), int(length or 0), byline(meta or {}, date or "")
@@ -258,7 +269,7 @@ class Project:
         query = select(annotation_table.c.document_id, func.count()).group_by(
             annotation_table.c.document_id
         )
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             return {int(d): int(n) for d, n in conn.execute(query)}
 
     def spans(self, document_id: int, annotator_id: int) -> list[Span]:
@@ -267,7 +278,7 @@ class Project:
         Ordered by position; ties keep the index's order (SpanIndex orders them by id).
         """
         # Plain driver rows: at 100,000 spans SQLAlchemy's row objects cost more than SQLite.
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             rows = _SPANS.rows(conn, document=document_id, annotator=annotator_id)
         return list(starmap(Span, rows))
 
@@ -277,7 +288,7 @@ class Project:
         )
         if annotator_id is not None:
             query = query.where(annotation_table.c.annotator_id == annotator_id)
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(
                 query.order_by(
                     annotation_table.c.start, annotation_table.c.end, annotation_table.c.id
@@ -287,7 +298,7 @@ class Project:
 
     def annotations_by_id(self, annotation_ids: Sequence[int]) -> dict[int, AnnotationRecord]:
         """Full records for a page of ids (the annotation list fetches what it shows)."""
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             return {r.id: r for r in edits.fetch_annotations(conn, annotation_ids)}
 
     def summary(self, document_id: int, annotator_id: int) -> DocumentSummary:
@@ -296,7 +307,7 @@ class Project:
             annotation_table.c.document_id == document_id,
             annotation_table.c.annotator_id == annotator_id,
         )
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             count = int(conn.execute(query).scalar() or 0)
             title, length, meta, date = conn.execute(
                 select(
@@ -316,14 +327,14 @@ class Project:
         )
 
     def annotation(self, annotation_id: int) -> AnnotationRecord:
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             found = edits.fetch_annotations(conn, [annotation_id])
         if not found:
             raise KeyError(annotation_id)
         return found[0]
 
     def status(self, document_id: int, annotator_id: int) -> Status:
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             value = edits.get_status(conn, document_id, annotator_id)
         return Status(value or Status.TODO.value)
 
@@ -336,7 +347,7 @@ class Project:
             return None
         a = annotator_table
         query = select(a.c.id, a.c.name).where(a.c.login == func.current_user())
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             row = conn.execute(query).first()
         return None if row is None else AnnotatorRecord(row.id, row.name)
 
@@ -356,13 +367,13 @@ class Project:
         query = select(annotator_table.c.id).where(
             annotator_table.c.name == name, annotator_table.c.is_gold == false()
         )
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             found = conn.execute(query).scalar()
         if found is None:
             # Another process may be adding the same name right now: insert-or-ignore first
             # (it waits for the write lock), then read whichever row won.
             values = {"name": name, "created_at": utcnow()}
-            with self._engine.begin() as conn:
+            with self.writing() as conn:
                 gold_names.make_room_for_person(conn, name)
                 conn.execute(
                     dialects.insert_if_absent(
@@ -376,37 +387,51 @@ class Project:
 
     def apply(self, command: Command) -> Changes:
         """Run one command in its own transaction; it is undoable once committed."""
-        changes = self._run(command.apply)
-        self.history.pushed(command)
-        return changes
+        return self._run(command.apply, command, lambda: self.history.pushed(command))
 
     def undo(self) -> Changes | None:
         command = self.history.next_undo()
         if command is None:
             return None
-        changes = self._run(command.revert)
-        self.history.undone()
-        return changes
+        return self._run(command.revert, command, self.history.undone)
 
     def redo(self) -> Changes | None:
         command = self.history.next_redo()
         if command is None:
             return None
-        changes = self._run(command.apply)
-        self.history.redone()
-        return changes
+        return self._run(command.apply, command, self.history.redone)
 
-    def _run(self, step: Any) -> Changes:
+    def _run(self, step: Any, command: Command | None = None, committed: Any = None) -> Changes:
+        """One step in one transaction; ``committed()`` once it is (the undo history's move)."""
+        if self.server is not None:
+            return self._faults.run(step, command, committed)
         try:
             with self._engine.begin() as conn:
-                return step(conn)  # type: ignore[no-any-return]
+                changes: Changes = step(conn)
         except IntegrityError as exc:
-            raise EditError(f"The change was refused by the project file: {exc.orig}") from exc
+            raise EditConflict(f"The change was refused by the project file: {exc.orig}") from exc
         except DBAPIError as exc:
-            refused = postgresql.refusal(exc)  # the role may not: no retry will help
-            if refused is not None:
-                raise EditError(refused) from exc
             raise SaveError(f"The change could not be saved: {exc.orig}") from exc
+        if committed is not None:
+            committed()
+        return changes
+
+    def check_connection(self) -> bool:
+        """Whether the project can be reached now (a server that was down is back); for a file,
+        always True. Safe to call from a worker thread: it only borrows a pooled connection."""
+        if self.server is None:
+            return True
+        return self._faults.reachable()
+
+    def settle(self) -> tuple[Changes | None, bool]:
+        """After a lost connection: whether the edit that was being committed was saved.
+
+        (its changes, True) when it was, after all (it is then on the undo history); (None, True)
+        when no edit is in doubt or it was not saved; (None, False) while the server cannot say.
+        """
+        if self.server is None:
+            return None, True
+        return self._faults.settle()
 
     def add_annotation(
         self,
@@ -426,21 +451,26 @@ class Project:
         quote = text[start:end]
         if not quote.strip():
             raise EditError("Select some text first: the selection is only white space.")
-        with self._engine.connect() as conn:
-            label = conn.execute(
-                select(label_table.c.name).where(label_table.c.id == label_id)
-            ).scalar()
-            duplicate = conn.execute(
-                select(annotation_table.c.id).where(
-                    annotation_table.c.document_id == document_id,
-                    annotation_table.c.annotator_id == annotator_id,
-                    annotation_table.c.label_id == label_id,
-                    annotation_table.c.start == start,
-                    annotation_table.c.end == end,
-                )
-            ).scalar()
-        if label is None:
+        # One round trip for both checks (on a server each one costs a network exchange).
+        same_span = (
+            select(annotation_table.c.id)
+            .where(
+                annotation_table.c.document_id == document_id,
+                annotation_table.c.annotator_id == annotator_id,
+                annotation_table.c.label_id == label_id,
+                annotation_table.c.start == start,
+                annotation_table.c.end == end,
+            )
+            .limit(1)
+            .scalar_subquery()
+        )
+        with self._connect() as conn:
+            row = conn.execute(
+                select(label_table.c.name, same_span).where(label_table.c.id == label_id)
+            ).first()
+        if row is None:
             raise EditError("That label no longer exists.")
+        label, duplicate = row
         if duplicate is not None:
             raise EditError(f"This span is already filed under {label!r}.")
         command = edits.AddAnnotation(
@@ -508,7 +538,7 @@ class Project:
         return self.apply(edits.DeleteLabel(label_id))
 
     def label_usage(self, label_id: int) -> int:
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             query = select(func.count()).where(annotation_table.c.label_id == label_id)
             return int(conn.execute(query).scalar() or 0)
 
@@ -568,14 +598,14 @@ class Project:
         command = edits.AddLabels(entries)
         if undoable:
             return self.apply(command)
-        return self._run(command.apply)
+        return self._run(command.apply, command)
 
     # -- import ---------------------------------------------------------------------------------
 
     def import_articles(self, articles: Sequence[Article]) -> ImportReport:
         """Store articles in one transaction; texts already in the project are skipped."""
         report = ImportReport()
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             known: dict[str, str] = {
                 s: t
                 for s, t in conn.execute(select(document_table.c.sha256, document_table.c.title))

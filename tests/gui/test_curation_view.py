@@ -292,3 +292,26 @@ def test_opening_another_project_closes_the_review_windows(
     assert window.project.path == tmp_path / "other.claimdesk"
     assert window.curation is None and window.dashboard is None
     assert not curating.isVisible()
+
+
+def test_a_span_another_curator_just_accepted_is_reported_and_shown(
+    curating: CurationView, qtbot: QtBot, project_path: Path, tmp_path: Path
+) -> None:
+    """Two curators on one project: the second presses A on a span the first has just accepted.
+    One gold copy; the second is told so in a sentence and sees it as gold."""
+    from claimdesk.core.agreement.curation import ALREADY_ACCEPTED, accept_span
+
+    table = curating.table
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    second = curating.model.candidates[1]
+    assert second.gold_id is None
+    with Project.open(project_path) as other_curator:
+        accept_span(other_curator, next(iter(second.holders.values())))
+    qtbot.keyClick(table, Qt.Key.Key_A)
+    assert curating.message.text() == ALREADY_ACCEPTED
+    assert len(gold_rows(project_path)) == 1
+    assert curating.selected_candidate().key == second.key
+    assert curating.selected_candidate().gold_id is not None  # the view shows their accept
+    assert curating.saved.text() != "⚠ NOT SAVED"
+    curating.grab().save(str(tmp_path / "already-accepted.png"))
