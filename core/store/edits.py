@@ -82,6 +82,19 @@ def _annotation_values(record: AnnotationRecord) -> dict[str, Any]:
     return {column.key: getattr(record, column.key) for column in ANNOTATION_COLUMNS}
 
 
+def _changed_rows(result: CursorResult[Any]) -> tuple[AnnotationRecord, ...]:
+    """The rows an UPDATE … RETURNING changed; none means nothing was changed, which on a server
+    is row-level security skipping a row that is not the signed-in person's (or the row is gone):
+    refused rather than reported as done (the transaction rolls back)."""
+    records = tuple(annotation_record(r) for r in result)
+    if not records:
+        raise EditError(
+            "Nothing was changed: this annotation is not yours to change, or someone else "
+            "deleted it meanwhile."
+        )
+    return records
+
+
 def get_status(conn: Connection, document_id: int, annotator_id: int) -> str | None:
     return conn.execute(
         select(status_table.c.status).where(
@@ -148,7 +161,11 @@ class AddAnnotation(Command):
         self._status_before: str | None = None
 
     def apply(self, conn: Connection) -> Changes:
+        document_id, annotator_id = self._values["document_id"], self._values["annotator_id"]
         if self.record is None:
+            # Checked in the edit's own transaction, with the status read in the same
+            # statement: on a server every statement is a network exchange.
+            self._status_before = self._check(conn)
             now = utcnow()
             values = {**self._values, "created_at": now, "updated_at": now}
             # The stored row comes straight back (one round trip less on a server).
@@ -156,13 +173,43 @@ class AddAnnotation(Command):
             self.record = annotation_record(conn.execute(statement).one())
         else:
             _insert_annotations(conn, [self.record])
-        document_id, annotator_id = self.record.document_id, self.record.annotator_id
-        self._status_before = get_status(conn, document_id, annotator_id)
+            self._status_before = get_status(conn, document_id, annotator_id)
         statuses: tuple[StatusChange, ...] = ()
         if self._status_before in (None, Status.TODO.value):
             put_status(conn, document_id, annotator_id, Status.IN_PROGRESS.value)
             statuses = (StatusChange(document_id, annotator_id, Status.IN_PROGRESS),)
         return Changes(annotations_added=(self.record,), statuses=statuses)
+
+    def _check(self, conn: Connection) -> str | None:
+        """Refuse a label that is gone or a span already filed under it; returns the document's
+        status for this annotator (None: no row, "to do")."""
+        v, a, s = self._values, annotation_table, status_table
+        same_span = (
+            select(a.c.id)
+            .where(
+                a.c.document_id == v["document_id"],
+                a.c.annotator_id == v["annotator_id"],
+                a.c.label_id == v["label_id"],
+                a.c.start == v["start"],
+                a.c.end == v["end"],
+            )
+            .limit(1)
+            .scalar_subquery()
+        )
+        status = (
+            select(s.c.status)
+            .where(s.c.document_id == v["document_id"], s.c.annotator_id == v["annotator_id"])
+            .scalar_subquery()
+        )
+        row = conn.execute(
+            select(label_table.c.name, same_span, status).where(label_table.c.id == v["label_id"])
+        ).first()
+        if row is None:
+            raise EditError("That label no longer exists.")
+        label, duplicate, status_before = row
+        if duplicate is not None:
+            raise EditError(f"This span is already filed under {label!r}.")
+        return None if status_before is None else str(status_before)
 
     def revert(self, conn: Connection) -> Changes:
         assert self.record is not None
@@ -223,10 +270,14 @@ class UpdateAnnotation(Command):
         return self._write(conn, old)
 
     def _write(self, conn: Connection, values: dict[str, Any]) -> Changes:
-        conn.execute(
-            update(annotation_table).where(annotation_table.c.id == self.id).values(values)
+        # The changed row comes straight back (one round trip less on a server).
+        statement = (
+            update(annotation_table)
+            .where(annotation_table.c.id == self.id)
+            .values(values)
+            .returning(*ANNOTATION_COLUMNS)
         )
-        return Changes(annotations_updated=tuple(fetch_annotations(conn, [self.id])))
+        return Changes(annotations_updated=_changed_rows(conn.execute(statement)))
 
 
 class MoveAnnotation(Command):
@@ -248,16 +299,21 @@ class MoveAnnotation(Command):
     def apply(self, conn: Connection) -> Changes:
         self.before = fetch_annotations(conn, [self.id])[0]
         values = {**self.values, "updated_at": utcnow()}
-        conn.execute(
-            update(annotation_table).where(annotation_table.c.id == self.id).values(values)
-        )
-        return Changes(annotations_updated=tuple(fetch_annotations(conn, [self.id])))
+        return self._write(conn, values)
 
     def revert(self, conn: Connection) -> Changes:
         assert self.before is not None
         old = {key: getattr(self.before, key) for key in (*self.values, "updated_at")}
-        conn.execute(update(annotation_table).where(annotation_table.c.id == self.id).values(old))
-        return Changes(annotations_updated=tuple(fetch_annotations(conn, [self.id])))
+        return self._write(conn, old)
+
+    def _write(self, conn: Connection, values: dict[str, Any]) -> Changes:
+        statement = (
+            update(annotation_table)
+            .where(annotation_table.c.id == self.id)
+            .values(values)
+            .returning(*ANNOTATION_COLUMNS)
+        )
+        return Changes(annotations_updated=_changed_rows(conn.execute(statement)))
 
 
 class AddLabel(Command):
