@@ -453,7 +453,7 @@ class Project:
             raise EditError("Select some text first: the selection is only white space.")
         # The label and a span filed twice are checked in the edit's own transaction.
         command = edits.AddAnnotation(
-            document_id, label_id, annotator_id, start, end, quote, note=note
+            document_id, label_id, annotator_id, start, end, quote, note=note, checked=True
         )
         return self.apply(command)
 
