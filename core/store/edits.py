@@ -20,6 +20,7 @@ from sqlalchemy import (
     delete,
     insert,
     select,
+    text,
     update,
 )
 
@@ -76,26 +77,22 @@ _UPDATE_ANNOTATION = (
 )
 _document: BindParameter[int] = bindparam("document_id")
 _annotator: BindParameter[int] = bindparam("annotator_id")
-_label: BindParameter[int] = bindparam("label_id")
 _GET_STATUS = select(status_table.c.status).where(
     status_table.c.document_id == _document, status_table.c.annotator_id == _annotator
 )
 # A new span's checks and the document's status for its annotator, in one statement: no row when
 # the label is gone; the id of the same span already filed under that label; the status.
-_NEW_SPAN_CHECK = select(
-    label_table.c.name,
-    select(annotation_table.c.id)
-    .where(
-        annotation_table.c.document_id == _document,
-        annotation_table.c.annotator_id == _annotator,
-        annotation_table.c.label_id == _label,
-        annotation_table.c.start == bindparam("start"),
-        annotation_table.c.end == bindparam("end"),
-    )
-    .limit(1)
-    .scalar_subquery(),
-    _GET_STATUS.scalar_subquery(),
-).where(label_table.c.id == _label)
+# Written as SQL both dialects read alike, because SQLAlchemy's psycopg dialect casts every bound
+# value (``$1::INTEGER``), and with those casts PostgreSQL took ~1.5 ms to run this one
+# statement on loopback where the same SQL without them takes 0.2 ms.
+_NEW_SPAN_CHECK = text(
+    "SELECT label.name, (SELECT annotation.id FROM annotation WHERE annotation.document_id = "
+    ":document_id AND annotation.annotator_id = :annotator_id AND annotation.label_id = "
+    ':label_id AND annotation.start = :start AND annotation."end" = :end LIMIT 1), '
+    "(SELECT document_status.status FROM document_status WHERE document_status.document_id = "
+    ":document_id AND document_status.annotator_id = :annotator_id) "
+    "FROM label WHERE label.id = :label_id"
+)
 
 
 def annotation_record(row: Sequence[Any]) -> AnnotationRecord:
