@@ -75,10 +75,10 @@ _UPDATE_ANNOTATION = (
     .where(annotation_table.c.id == _annotation_id)
     .returning(*ANNOTATION_COLUMNS)
 )
-_document: BindParameter[int] = bindparam("document_id")
-_annotator: BindParameter[int] = bindparam("annotator_id")
-_GET_STATUS = select(status_table.c.status).where(
-    status_table.c.document_id == _document, status_table.c.annotator_id == _annotator
+# Plain SQL, as _NEW_SPAN_CHECK below (on every undo and redo of a new span).
+_GET_STATUS = text(
+    "SELECT document_status.status FROM document_status WHERE document_status.document_id = "
+    ":document_id AND document_status.annotator_id = :annotator_id"
 )
 # A new span's checks and the document's status for its annotator, in one statement: no row when
 # the label is gone; the id of the same span already filed under that label; the status.
