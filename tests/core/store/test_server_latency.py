@@ -175,3 +175,20 @@ def test_a_pooled_connection_is_checked_without_a_round_trip(
                 break
             time.sleep(0.01)
         assert not still_connected(dbapi)
+
+
+def test_undoing_a_note_on_an_annotation_someone_deleted_meanwhile_says_so(
+    server: tuple[Project, int, int, int],
+) -> None:
+    """The changed row comes back from the UPDATE itself; when none does, the undo is refused
+    with a sentence instead of being reported as done."""
+    project, document_id, label_id, annotator_id = server
+    added = project.add_annotation(document_id, label_id, annotator_id, 4, 12)
+    annotation_id = added.annotations_added[0].id
+    project.set_note(annotation_id, "first thoughts")
+    with project.reopen() as colleague:
+        colleague.delete_annotations([annotation_id])
+    with pytest.raises(EditError, match="someone else deleted it meanwhile"):
+        project.undo()
+    assert project.history.undo_text == "Edit note"  # still there to try again
+    assert project.annotations(document_id, None) == []
