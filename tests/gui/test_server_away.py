@@ -10,7 +10,9 @@ import select
 import socket
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
+import psycopg
 import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -20,9 +22,12 @@ from claimdesk.core.importing import import_paths
 from claimdesk.core.paths import seeds_dir, user_documents_dir
 from claimdesk.core.store.project import Project
 from claimdesk.gui.main_window import MainWindow
+from claimdesk.gui.server_dialog import ServerChoice
+from claimdesk.gui.server_open import open_server_project
 from claimdesk.gui.settings import Settings
 from claimdesk.gui.theme import apply_theme
 from tests.gui.conftest import ScriptedPrompts
+from tests.gui.test_export_dialog import DatasetPrompts
 
 AWAY = "⚠ Server unreachable"
 SAVED = "✓ All changes saved"
@@ -291,3 +296,66 @@ def test_the_dashboard_follows_your_own_edits_on_a_server(
         ),
         timeout=15000,
     )
+
+
+def test_export_of_a_server_project_suggests_documents_named_after_the_database(
+    qtbot: QtBot, shared: str, settings: Settings
+) -> None:
+    prompts = DatasetPrompts()
+    prompts.export_choices = [None]
+    project = Project.open(shared)
+    window = MainWindow(project, project.ensure_annotator("Ana"), settings, prompts)
+    qtbot.addWidget(window)
+    try:
+        window.menu_actions.export_dataset.trigger()
+        assert prompts.folders == [user_documents_dir()]
+        assert prompts.names == [project.server.database]  # type: ignore[union-attr]
+    finally:
+        window.live.stop()
+        project.close()
+
+
+def test_the_export_dialog_names_its_file_after_the_database(qtbot: QtBot, tmp_path: Path) -> None:
+    from claimdesk.gui.export_dialog import ExportDialog
+
+    dialog = ExportDialog(None, ["Ana"], "Ana", None, folder=tmp_path, name="classlab")  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    assert dialog.destination.edit.text() == str(tmp_path / "classlab.jsonl")
+
+
+def _connections(url: str) -> int:
+    database = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+        row = admin.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (database,),
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def test_closing_the_window_while_a_server_project_opens_closes_its_connections(
+    qtbot: QtBot, window: MainWindow, shared: str, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimdesk.gui import server_open
+
+    opened: list[object] = []  # held here, so garbage collection cannot close it by chance
+    real = server_open.open_signed_in
+
+    def keeping(choice: ServerChoice) -> tuple[Project, object]:
+        result = real(choice)
+        opened.append(result)
+        return result
+
+    monkeypatch.setattr(server_open, "open_signed_in", keeping)
+    with Project.open(shared) as project:
+        project.ensure_annotator("Ana")
+    with psycopg.connect(shared, autocommit=True) as conn:  # the superuser signs in as Ana
+        conn.execute("UPDATE annotator SET login = current_user WHERE name = 'Ana'")
+    gate.held.set()  # the server answers only once the window is closed
+    task = open_server_project(window, ServerChoice(through(shared, gate)))
+    window.close()
+    gate.released.set()
+    qtbot.waitUntil(lambda: not task.running, timeout=15000)
+    assert window.project.server is None  # never shown
+    assert len(opened) == 1
+    qtbot.waitUntil(lambda: _connections(shared) == 0, timeout=5000)
