@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -182,7 +182,7 @@ class MainWindow(QMainWindow):
         self._set_saved(True)
         self.project_name = project.name
         self.view.set_document("", [])
-        self.annotations.model_.fetch = project.annotations_by_id
+        self.annotations.model_.fetch = self._annotation_rows
         self.annotations.model_.set_spans([])
         self.reload_labels()
         self.reload_documents()
@@ -400,6 +400,16 @@ class MainWindow(QMainWindow):
             return True
         self.documents.select_document(self.document_id)
         return False
+
+    def _annotation_rows(self, annotation_ids: Sequence[int]) -> dict[int, AnnotationRecord]:
+        """A page of the annotation list (fetched as it is painted): while the server cannot be
+        reached the rows show their label and a "…" for now, and are fetched again later."""
+        try:
+            return self.project.annotations_by_id(annotation_ids)
+        except ServerUnreachable as exc:
+            # Said once painting is over: the status bar is not changed from inside a paint.
+            QTimer.singleShot(0, self, lambda error=exc: self.server_away(error))
+            return {}
 
     def reload_document(self) -> None:
         """Read the open document's spans again (changed elsewhere), scrolled where it was."""

@@ -228,6 +228,25 @@ def test_a_read_failure_alone_says_unreachable_then_reads_again(
     assert prompts.errors == []
 
 
+def test_the_annotation_list_painted_while_away_shows_what_it_can(
+    qtbot: QtBot, away_window: MainWindow, prompts: ScriptedPrompts, gate: Gate
+) -> None:
+    window = away_window
+    start = window.view.document_text().index("The")
+    window.view.set_text_selection(start, start + 3)
+    window.apply_label(next(iter(window.labels)))
+    model = window.annotations.model_
+    window.reload_document()  # the list fetches its rows' quotes and notes as they are painted
+    gate.close()
+    assert model.index(0, 0).data() == "…"  # the quote: not read; the label is known
+    assert model.index(0, 1).data() == next(iter(window.labels.values())).name
+    qtbot.waitUntil(lambda: window.saved.text() == AWAY, timeout=3000)
+    gate.open()
+    qtbot.waitUntil(lambda: window.saved.text() == SAVED, timeout=5000)
+    qtbot.waitUntil(lambda: model.index(0, 0).data() == "The", timeout=3000)
+    assert prompts.errors == []
+
+
 def test_live_updates_say_quietly_that_they_reconnect(
     qtbot: QtBot, away_window: MainWindow, gate: Gate, shared: str
 ) -> None:
