@@ -60,6 +60,16 @@ class SaveError(EditError):
     """The project file could not take the edit (disk full, locked, gone): nothing is saved."""
 
 
+class ServerUnreachable(SaveError):
+    """A server project whose server cannot be reached now (stopped, restarting, network gone):
+    nothing was read or written; the same step works again once it is back. ``reason`` is the
+    driver's word for it ("connection refused")."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class Cancelled(ClaimdeskError):
     """Long work (import, export, collect, grade, agreement) stopped at the user's request;
     nothing was written or changed."""

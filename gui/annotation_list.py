@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from operator import attrgetter
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -22,6 +23,9 @@ _label_of = attrgetter("label_id")
 
 def _key(span: Span) -> tuple[int, int, int]:
     return (span.start, span.end, span.id)
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 def _one_line(text: str, limit: int = 200) -> str:
@@ -154,7 +158,22 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
         if record is None:
             page = self._keys[max(0, row - self.PAGE // 4) : row + self.PAGE]
             self._records.update(self.fetch([key[2] for key in page]))
-            record = self._records[annotation_id]
+            record = self._records.get(annotation_id)
+        if record is None:  # not fetched (a server that cannot be reached): its label for now
+            span = self._spans[annotation_id]
+            shown = self.shown or Shown(0, 0)
+            return AnnotationRecord(
+                span.id,
+                shown.document_id,
+                span.label_id,
+                shown.annotator_id,
+                span.start,
+                span.end,
+                "…",
+                "",
+                _NEVER,
+                _NEVER,
+            )
         return record
 
     def label_of(self, row: int) -> int:

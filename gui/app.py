@@ -234,6 +234,8 @@ def _run(
     prompts = Prompts()
     reporter.prompts = prompts
     window = MainWindow(None, None, settings, prompts)
+    # A read of a server project that is away, in a step not guarded for it: the status bar.
+    reporter.server_away = window.server_away  # type: ignore[assignment]
     prompts.parent = window
     window.show()
     pending: list[str] = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -43,7 +44,7 @@ from PySide6.QtWidgets import (
 
 from claimdesk.core.agreement import curation as core_curation
 from claimdesk.core.agreement.curation import Candidate, Curation
-from claimdesk.core.errors import EditConflict, EditError, SaveError
+from claimdesk.core.errors import EditConflict, EditError, SaveError, ServerUnreachable
 from claimdesk.core.records import Changes, LabelRecord
 from claimdesk.core.store.project import Project
 from claimdesk.core.text.spans import Span
@@ -81,6 +82,7 @@ class CurationView(QWidget):
 
     changed = Signal(object)  # core.records.Changes
     saveFailed = Signal(str)  # an edit that could not be committed: the sentence saying why
+    serverAway = Signal(object)  # ServerUnreachable: a read failed; what is shown stays
 
     def __init__(self, project: Project, document_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -136,7 +138,7 @@ class CurationView(QWidget):
         self._build_actions()
         self._connect()
         self.resize(1280, 800)
-        self.refresh()
+        self._show(self._read())  # a server that cannot be reached: no view (the caller says so)
 
     # -- construction ---------------------------------------------------------------------------
 
@@ -243,18 +245,42 @@ class CurationView(QWidget):
 
     # -- contents -------------------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        """Read the document's lanes again, keeping the selected candidate where it was."""
+    def refresh(self) -> bool:
+        """Read the document's lanes again, keeping the selected candidate where it was.
+
+        False when the server cannot be reached: the view stays as it was and says so.
+        """
+        try:
+            read = self._read()
+        except ServerUnreachable as exc:
+            self.message.setText(
+                f"The server cannot be reached ({exc.reason}): this is the document as last read."
+            )
+            self.serverAway.emit(exc)
+            return False
+        self._show(read)
+        return True
+
+    def _read(self) -> _Read:
+        """Everything the view shows, read before anything shown changes."""
+        labels = {label.id: label for label in self.project.labels()}
+        curation = core_curation.curation_lanes(self.project, self.document_id, self.annotator_ids)
+        text = self.project.document_text(self.document_id)
+        gold = self.project.spans(self.document_id, curation.gold.id)
+        title = next(
+            (d.title for d in self.project.documents() if d.id == self.document_id), "Document"
+        )
+        return _Read(labels, curation, text, gold, title)
+
+    def _show(self, read: _Read) -> None:
         current = self.selected_candidate()
         row = self.table.currentIndex().row()
         column = max(self.table.currentIndex().column(), 0)
-        self.labels = {label.id: label for label in self.project.labels()}
-        curation = core_curation.curation_lanes(self.project, self.document_id, self.annotator_ids)
-        text = self.project.document_text(self.document_id)
+        self.labels = read.labels
+        curation, text, title = read.curation, read.text, read.title
         self.model.set_curation(curation, text, self.labels)
         self.text.set_label_colours({i: label.colour for i, label in self.labels.items()})
-        gold = self.project.spans(self.document_id, curation.gold.id)
-        self.text.set_document(text, gold)
+        self.text.set_document(text, read.gold)
         self.lanes.set_curation(curation, text, self.labels)
         n = len(curation.annotators)
         self._fill_annotators_menu(curation)
@@ -263,9 +289,6 @@ class CurationView(QWidget):
             self.k_spin.setValue(n // 2 + 1)
             self._lanes_shown = n
         self.of_label.setText(f"of {n} annotators agree on")
-        title = next(
-            (d.title for d in self.project.documents() if d.id == self.document_id), "Document"
-        )
         self.heading.setText(
             f"Curating “{one_line(title, 80)}” — {len(curation.candidates)} candidate spans, "
             f"{n} annotators, {sum(c.gold_id is not None for c in curation.candidates)} in gold"
@@ -533,6 +556,15 @@ class CurationView(QWidget):
             lambda: core_curation.edit_gold_span(self.project, gold_id, label_id=label.id)
         ):
             self.select_span(candidate.start, candidate.end, label.id)
+
+
+@dataclass(frozen=True)
+class _Read:
+    labels: dict[int, LabelRecord]
+    curation: Curation
+    text: str
+    gold: list[Span]
+    title: str
 
 
 def open_curation(

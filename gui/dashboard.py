@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from claimdesk.core.agreement import compute as agreement
 from claimdesk.core.agreement.compute import AgreementReport, Disagreement
+from claimdesk.core.errors import ServerUnreachable
 from claimdesk.core.progress import Progress
 from claimdesk.core.store.project import Project
 from claimdesk.gui import charts
@@ -43,6 +44,8 @@ MATRICES = (
     ("pairwise_f1_exact", "Span F1, exact"),
     ("pairwise_f1_overlap", "Span F1, overlap"),
 )
+FOLLOW_MS = 300  # on a server: edits this close together cost one computation
+
 OVERALL = (
     ("cohen_kappa", "Cohen's κ (mean of pairs)"),
     ("fleiss_kappa", "Fleiss' κ"),
@@ -94,6 +97,7 @@ class Dashboard(QWidget):
 
     curateRequested = Signal(int, int, int, int)
     computed = Signal()  # new figures are drawn
+    serverAway = Signal(object)  # ServerUnreachable: the figures shown stay
 
     def __init__(
         self, project: Project, parent: QWidget | None = None, places: Places | None = None
@@ -101,7 +105,9 @@ class Dashboard(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.project = project
         self.report: AgreementReport | None = None
-        places = places or Places(project_file=lambda: project.path)
+        places = places or Places(
+            project_file=lambda: project.path if project.server is None else None
+        )
         self.ask_png: AskPath = ask_png_path(self, places)  # tests answer these, not a dialog
         self.ask_csv: AskPath = ask_csv_folder(self, places)
         self.pair: tuple[int, int] | None = None  # heatmap cell shown in the list
@@ -136,7 +142,13 @@ class Dashboard(QWidget):
         self._connect()
         self.setWindowTitle(f"Agreement — {project.name} — Claimdesk")
         self.resize(1280, 800)
-        self.refresh()
+        # On a server, your own edits refresh the figures as others' do (gui/live_refresh.py),
+        # gathered: a burst of edits costs one computation.
+        self.follow = QTimer(self)
+        self.follow.setSingleShot(True)
+        self.follow.setInterval(FOLLOW_MS)
+        self.follow.timeout.connect(self.refresh)
+        self._compute(self.annotator_ids())  # a server that cannot be reached: no window
 
     def _build_layout(self) -> None:
         bar = QHBoxLayout()
@@ -209,7 +221,17 @@ class Dashboard(QWidget):
             self._again = True
             self.task.cancel()  # its figures are out of date: stop at its next step
             return
-        annotators = self.annotator_ids()
+        try:
+            annotators = self.annotator_ids()
+        except ServerUnreachable as exc:
+            self.message.setText(
+                f"The server cannot be reached ({exc.reason}): the figures shown are from before."
+            )
+            self.serverAway.emit(exc)
+            return
+        self._compute(annotators)
+
+    def _compute(self, annotators: list[int]) -> None:
         unlabelled = self.unlabelled.currentData()
 
         def work(project: Project, progress: Progress) -> AgreementReport:
@@ -436,8 +458,12 @@ class Dashboard(QWidget):
         return written
 
     def changes_elsewhere(self, _changes: object) -> None:
-        """An edit elsewhere: the figures are out of date until Refresh (computing is not free)."""
-        self.message.setText("The project changed: press Refresh to recompute.")
+        """An edit elsewhere: in a file, the figures are out of date until Refresh (computing is
+        not free); on a server they follow every edit, yours as others', like the document list."""
+        if self.project.server is None:
+            self.message.setText("The project changed: press Refresh to recompute.")
+        elif self.isVisible():
+            self.follow.start()  # a closed dashboard computes again when it is opened
 
 
 def _preview(argv: Sequence[str]) -> int:  # pragma: no cover - a design aid

@@ -381,12 +381,20 @@ class Prompts:
         *,
         project: Path | None = None,
         folder: Path | None = None,
+        name: str | None = None,
     ) -> ExportChoice | None:
-        """``folder``: where the suggested path lies; ``project``: named in it, never replaced."""
+        """``folder``: where the suggested path lies; ``project``: named in it, never replaced;
+        ``name``: named in it instead (a server project, which has no file)."""
         from claimdesk.gui.export_dialog import ExportDialog
 
         dialog = ExportDialog(
-            self.parent or QWidget(), annotators, current, document, project=project, folder=folder
+            self.parent or QWidget(),
+            annotators,
+            current,
+            document,
+            project=project,
+            folder=folder,
+            name=name,
         )
         return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
 

@@ -84,12 +84,17 @@ class CrashReporter(QObject):
     GUI thread. ``prompts`` may be set after installation (the window comes later)."""
 
     _report = Signal(str)
+    _away = Signal(object)
 
     def __init__(self, program: str = PROGRAM, prompts: Prompts | None = None) -> None:
         super().__init__()
         self.program = program
         self.prompts = prompts
+        # Where a server project's lost server is said (the window's status bar), when set: a
+        # step that read the server while it was away is no unexpected error.
+        self.server_away: Callable[[BaseException], None] | None = None
         self._showing = False
+        self._away.connect(self._say_away, Qt.ConnectionType.QueuedConnection)
         # Queued even from the GUI thread: the dialog opens once the failed slot has returned,
         # not inside the exception handling of whatever raised.
         self._report.connect(self._show, Qt.ConnectionType.QueuedConnection)
@@ -106,6 +111,13 @@ class CrashReporter(QObject):
         # Imported here: this module loads before the window's first paint, and so stays light.
         import logging
 
+        from claimdesk.core.errors import ServerUnreachable
+
+        if isinstance(exc, ServerUnreachable) and self.server_away is not None:
+            logging.getLogger(__name__).info("server unreachable in %s: %s", where, exc)
+            self._away.emit(exc)  # queued: said once the failed step has returned
+            return
+
         # Configured at start-up once the project is shown; here first if the error came first.
         log_file = log_start(self.program)
         logging.getLogger(__name__).critical(
@@ -120,6 +132,10 @@ class CrashReporter(QObject):
             self._show(text)  # no event loop runs yet (start-up) or any more: show it now
         else:
             self._report.emit(text)
+
+    def _say_away(self, exc: BaseException) -> None:
+        if self.server_away is not None:
+            self.server_away(exc)
 
     def _show(self, text: str) -> None:
         try:

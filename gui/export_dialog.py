@@ -117,9 +117,11 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 _SUFFIXES = {info.suffix for info in registry.FORMATS if info.suffix}
 
 
-def export_name(project: Path | None, info: registry.FormatInfo) -> str:
-    """``sample-project.jsonl``, ``sample-project-brat`` (a folder): the project and format."""
-    stem = _UNSAFE.sub("", "-".join((project.stem if project else "").lower().split()))
+def export_name(project: Path | str | None, info: registry.FormatInfo) -> str:
+    """``sample-project.jsonl``, ``sample-project-brat`` (a folder): the project and format.
+    ``project``: its file, or the name to use (a server project's database)."""
+    name = project.stem if isinstance(project, Path) else project or ""
+    stem = _UNSAFE.sub("", "-".join(name.lower().split()))
     stem = stem.strip(".-") or "claimdesk-export"
     return f"{stem}-{info.name}" if info.folder else f"{stem}{info.suffix}"
 
@@ -217,10 +219,12 @@ class ExportDialog(QDialog):
         *,
         project: Path | None = None,
         folder: Path | None = None,
+        name: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export dataset")
-        self.project = project
+        self.project = project  # the project file: named in the suggestion, never written over
+        self.name = name  # the name to suggest instead (a server project's database)
         self.formats = QComboBox()
         for info in registry.all_formats():
             self.formats.addItem(info.title, info.name)
@@ -277,7 +281,7 @@ class ExportDialog(QDialog):
         text = edit.text().strip()
         if not text or text == self._suggested:
             self._suggested = str(
-                free_path(self.destination.start, export_name(self.project, info))
+                free_path(self.destination.start, export_name(self.name or self.project, info))
             )
             edit.setText(self._suggested)
         else:  # the user's own name: only a format suffix follows the format
@@ -427,16 +431,27 @@ READING = Wording(
 
 def export_dataset(window: MainWindow) -> Task | None:
     """Ask what to export, then write it on a worker thread and show the report."""
-    names = [a.name for a in window.project.annotators()]
-    path = window.project.path
+    names: list[str] | None = None
+    with window.server_reads():
+        names = [a.name for a in window.project.annotators()]
+    if names is None:  # the server cannot be reached: the status bar says so
+        return None
+    server = window.project.server
+    # A server project has no file: the last export folder or Documents, named after its database.
+    path = window.project.path if server is None else None
     folder = start_folder(window.settings, EXPORTS, path, writing=True)
     choice = window.prompts.export_choice(
-        names, window.annotator.name, window.document_id, project=path, folder=folder
+        names,
+        window.annotator.name,
+        window.document_id,
+        project=path,
+        folder=folder,
+        name=server.database if server is not None else None,
     )
     if choice is None:
         return None
     info = registry.get(choice.format)
-    problem = output_problem(choice.out, folder=info.folder, reading=[path])
+    problem = output_problem(choice.out, folder=info.folder, reading=[path] if path else [])
     if problem is not None:  # before any work: never the open project, a file for a folder, …
         name = printable(choice.out.name or str(choice.out))
         window.prompts.error("Export failed", f"Nothing was written.\n\n{name}: {problem}")

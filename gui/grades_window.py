@@ -402,7 +402,7 @@ class GradesWindow(QDialog):
 
         task = run_task(
             self,
-            in_own_project(self.project.path, work),
+            in_own_project(self.project, work),
             self.show_grades,
             wording=GRADING,
             reporter=LabelReporter(self.status),
@@ -493,9 +493,11 @@ class GradesWindow(QDialog):
 
     def feedback_folder(self) -> Path:
         assert self.grades is not None
-        # Beside the class project, where the teacher finds it (not in the hidden data folder).
+        # Beside the class project, where the teacher finds it (not in the hidden data folder);
+        # for a project on a server, in the visible files folder (Documents).
         path = self.project.path
-        base = visible_files_dir() if in_data_dir(path) else path.parent
+        on_server = self.project.server is not None
+        base = visible_files_dir() if on_server or in_data_dir(path) else path.parent
         return base / "Feedback" / safe_file_stem(self.grades.title)
 
     def open_feedback(self) -> FeedbackPreview | None:

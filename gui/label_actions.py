@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from claimdesk.core.errors import EditError
+from claimdesk.core.errors import EditError, SaveError
 from claimdesk.gui.dialogs import LabelDraft
 
 if TYPE_CHECKING:
@@ -32,6 +32,9 @@ def add_label(window: MainWindow) -> None:
                 current.shortcut,
                 current.parent_id,
             )
+        except SaveError as exc:  # not a problem with the label: NOT SAVED, as for any edit
+            window.not_saved(str(exc))
+            return
         except EditError as exc:
             window.prompts.error("Label not added", str(exc))
             draft = window.prompts.label(current, labels)
@@ -57,6 +60,9 @@ def edit_label(window: MainWindow, label_id: int) -> None:
             return
         try:
             window.show_changes(window.project.update_label(label_id, **changed))
+            return
+        except SaveError as exc:
+            window.not_saved(str(exc))
             return
         except EditError as exc:
             window.prompts.error("Label not changed", str(exc))
@@ -85,7 +91,11 @@ def delete_label(window: MainWindow, label_id: int) -> None:
     label = window.labels.get(label_id)
     if label is None:
         return
-    used = window.project.label_usage(label_id)
+    used: int | None = None
+    with window.server_reads():
+        used = window.project.label_usage(label_id)
+    if used is None:  # the server cannot be reached: the status bar says so
+        return
     if used and not window.prompts.confirm(
         "Delete label",
         f"{used} annotation(s) are filed under “{label.name}”. Deleting the label deletes "

@@ -61,7 +61,7 @@ def show_remote(window: MainWindow, batch: list[RemoteChange]) -> None:
         dashboard.refresh()
 
 
-def _keeping_scroll(view: QAbstractScrollArea, refresh: Callable[[], None]) -> None:
+def _keeping_scroll(view: QAbstractScrollArea, refresh: Callable[[], object]) -> None:
     bars = (view.verticalScrollBar(), view.horizontalScrollBar())
     where = [bar.value() for bar in bars]
     refresh()

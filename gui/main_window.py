@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -16,8 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from claimdesk.core.errors import EditError, SaveError
-from claimdesk.core.records import AnnotatorRecord, Changes, LabelRecord, Status
+from claimdesk.core.errors import EditError, SaveError, ServerUnreachable
+from claimdesk.core.records import (
+    AnnotationRecord,
+    AnnotatorRecord,
+    Changes,
+    LabelRecord,
+    Status,
+)
 from claimdesk.core.text.snapping import snap_to_words
 from claimdesk.core.text.spans import Span
 from claimdesk.gui import label_actions, menus, toolbar
@@ -111,6 +118,13 @@ class MainWindow(QMainWindow):
         self.right_splitter = QSplitter(Qt.Orientation.Vertical)
         self.who = QLabel()
         self.saved = QLabel()
+        # The project's name as last read (the title shows it; switching documents reads none).
+        self.project_name = ""
+        # What the window is waiting for the server to come back for: an edit reported NOT
+        # SAVED, and/or reads that failed (the window then shows what it read last).
+        self.unsaved_edit = False
+        self.stale_view = False
+        self.closed = False  # closed by the user: a project still opening is closed, not shown
         self.reconnector = Reconnector(self)
         self._build_layout()
         self.menu_actions: menus.WindowActions = menus.build(self)
@@ -164,9 +178,11 @@ class MainWindow(QMainWindow):
         server = project.server
         signed_in = f" · signed in as {server.user}" if server is not None and server.user else ""
         self.who.setText(f"Annotator: {annotator.name}{signed_in}")
+        self.unsaved_edit = self.stale_view = False
         self._set_saved(True)
+        self.project_name = project.name
         self.view.set_document("", [])
-        self.annotations.model_.fetch = project.annotations_by_id
+        self.annotations.model_.fetch = self._annotation_rows
         self.annotations.model_.set_spans([])
         self.reload_labels()
         self.reload_documents()
@@ -207,6 +223,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
     def _build_status_bar(self) -> None:
+        self.statusBar().addPermanentWidget(self.live.note)
         self.statusBar().addPermanentWidget(self.who)
         self.statusBar().addPermanentWidget(self.saved)
         self.who.setTextFormat(Qt.TextFormat.PlainText)
@@ -240,6 +257,7 @@ class MainWindow(QMainWindow):
         from claimdesk.gui.theme import current_theme, theme_colours
 
         colours = theme_colours(current_theme())  # readable on the light and the dark theme
+        self.saved.setToolTip("")
         if ok:
             self.saved.setText("✓ All changes saved")
             self.saved.setStyleSheet(f"color: {colours['saved']};")
@@ -248,17 +266,58 @@ class MainWindow(QMainWindow):
             self.saved.setStyleSheet(f"color: {colours['not_saved']}; font-weight: bold;")
             self.statusBar().showMessage(problem, 15000)
 
-    def _not_saved(self, problem: str) -> None:
+    def not_saved(self, problem: str) -> None:
         """An edit here or in the curation view could not be committed: say so at once, and on a
         server keep trying the connection in the background."""
         self._set_saved(False, problem)
         if self.project.server is not None:
+            self.unsaved_edit = True
             self.reconnector.watch(self.project)  # says so when the server is back
 
+    def server_away(self, error: ServerUnreachable) -> None:
+        """A read from the server failed: the window keeps showing what it read last, says the
+        server is unreachable, and reads again what it shows once the Reconnector finds it."""
+        from claimdesk.gui.theme import current_theme, theme_colours
+
+        self.stale_view = True
+        if not self.unsaved_edit:  # NOT SAVED says more: it stays
+            colours = theme_colours(current_theme())
+            self.saved.setText("⚠ Server unreachable")
+            self.saved.setStyleSheet(f"color: {colours['not_saved']}; font-weight: bold;")
+        # libpq's last words say it best ("…port 5432 failed: Connection refused"); the whole
+        # of it is in the tooltip.
+        reason = error.reason.rsplit(": ", 1)[-1]
+        self.saved.setToolTip(f"The server cannot be reached: {error.reason}")
+        self.statusBar().showMessage(
+            f"The server cannot be reached ({reason}): shown as last read, read again once "
+            "it is back.",
+            15000,
+        )
+        project = self.current_project
+        if project is not None and project.server is not None:
+            self.reconnector.watch(project)
+        self.live.server_away()
+
+    @contextmanager
+    def server_reads(self) -> Iterator[None]:
+        """Around a step that reads a server project: if the server cannot be reached, the step
+        ends there, calmly (`server_away`), instead of in the unexpected-error dialog. Steps read
+        first and change what is shown after, so the view stays as it was."""
+        try:
+            yield
+        except ServerUnreachable as exc:
+            self.server_away(exc)
+
     def _reconnected(self, changes: Changes | None) -> None:
-        """The server answers again: edits are saved again; the cut-off one is accounted for."""
+        """The server answers again: edits are saved again; the cut-off one is accounted for;
+        what the window shows is read again when a read had failed."""
+        unsaved, stale = self.unsaved_edit, self.stale_view
+        self.unsaved_edit = self.stale_view = False
         if self.curation is not None:
             self.curation.show_saved(True)
+        self.live.server_back()
+        if stale:
+            self.live.read_everything()  # with the listener's own news, in one refresh
         if changes is not None:
             self.show_changes(changes)
             self._say(
@@ -267,10 +326,13 @@ class MainWindow(QMainWindow):
             )
             return
         self._set_saved(True)
-        self._say(
-            "Connected to the server again: changes are saved again. "
-            "The change reported as not saved was not made; make it again."
-        )
+        if unsaved:
+            self._say(
+                "Connected to the server again: changes are saved again. "
+                "The change reported as not saved was not made; make it again."
+            )
+        else:
+            self._say("Connected to the server again: what is shown is read again.")
 
     def _say(self, message: str) -> None:
         self.statusBar().showMessage(message, 6000)
@@ -282,7 +344,7 @@ class MainWindow(QMainWindow):
             if row >= 0:
                 title = self.documents.model.summary(row).title + " — "
         project = self.project
-        name = project.name
+        name = self.project_name
         server = project.server
         if server is not None:  # "classlab on db.example.org:5432", the project's own name first
             where = server.display()
@@ -318,19 +380,36 @@ class MainWindow(QMainWindow):
         project = self.project
         return project.annotation_counts() if project.server is not None else None
 
-    def open_document(self, document_id: int) -> None:
-        if document_id == self.document_id:
-            return
-        self.document_id = document_id
-        text = self.project.document_text(document_id)
-        spans = self.project.spans(document_id, self.annotator.id)
+    def open_document(self, document_id: int, *, again: bool = False) -> bool:
+        """Show a document (``again``: read the open one again); False when the server could
+        not be reached (the document shown before stays, and the list points at it)."""
+        if document_id == self.document_id and not again:
+            return True
         shown = Shown(document_id, self.annotator.id)
-        self.view.set_document(text, spans, shown)
-        self.annotations.model_.set_spans(spans, shown)  # the label counts follow
-        self._show_example()
-        self.documents.select_document(document_id)
-        self._update_title()
-        self._update_undo_actions()
+        with self.server_reads():  # everything is read before anything shown changes
+            text = self.project.document_text(document_id)
+            spans = self.project.spans(document_id, self.annotator.id)
+            example = self._example_records(document_id)
+            self.document_id = document_id
+            self.view.set_document(text, spans, shown)
+            self.annotations.model_.set_spans(spans, shown)  # the label counts follow
+            self._draw_example(example)
+            self.documents.select_document(document_id)
+            self._update_title()
+            self._update_undo_actions()
+            return True
+        self.documents.select_document(self.document_id)
+        return False
+
+    def _annotation_rows(self, annotation_ids: Sequence[int]) -> dict[int, AnnotationRecord]:
+        """A page of the annotation list (fetched as it is painted): while the server cannot be
+        reached the rows show their label and a "…" for now, and are fetched again later."""
+        try:
+            return self.project.annotations_by_id(annotation_ids)
+        except ServerUnreachable as exc:
+            # Said once painting is over: the status bar is not changed from inside a paint.
+            QTimer.singleShot(0, self, lambda error=exc: self.server_away(error))
+            return {}
 
     def reload_document(self) -> None:
         """Read the open document's spans again (changed elsewhere), scrolled where it was."""
@@ -339,13 +418,13 @@ class MainWindow(QMainWindow):
             return
         scrolled = self.view.verticalScrollBar().value()
         selection = self.view.text_selection()
-        self.document_id = None
-        self.open_document(document_id)
-        self.view.verticalScrollBar().setValue(scrolled)
-        if selection is not None:
-            self.view.set_text_selection(*selection)
+        if self.open_document(document_id, again=True):
+            self.view.verticalScrollBar().setValue(scrolled)
+            if selection is not None:
+                self.view.set_text_selection(*selection)
 
     def refresh_title(self) -> None:
+        self.project_name = self.project.name
         self._update_title()
 
     # -- applying changes -----------------------------------------------------------------------
@@ -355,7 +434,7 @@ class MainWindow(QMainWindow):
         try:
             changes = run()
         except SaveError as exc:
-            self._not_saved(str(exc))
+            self.not_saved(str(exc))
             return None
         except EditError as exc:
             self._say(str(exc))
@@ -485,7 +564,11 @@ class MainWindow(QMainWindow):
         if annotation_id is None:
             self._say("Click a highlight first, then add a note to it.")
             return
-        record = self.project.annotation(annotation_id)
+        record = None
+        with self.server_reads():
+            record = self.project.annotation(annotation_id)
+        if record is None:  # the server could not be reached (the status bar says so)
+            return
         note = self.prompts.note(record.quote, record.note)
         if note is not None and note != record.note:
             self.edit(lambda: self.project.set_note(annotation_id, note))
@@ -521,11 +604,17 @@ class MainWindow(QMainWindow):
     def toggle_done(self) -> None:
         if self.document_id is None:
             return
-        current = self.project.status(self.document_id, self.annotator.id)
-        target = Status.IN_PROGRESS if current is Status.DONE else Status.DONE
-        document_id = self.document_id
-        if self.edit(lambda: self.project.set_status(document_id, self.annotator.id, target)):
-            self._say(f"Marked {target.display_name.lower()}.")
+        document_id, annotator_id = self.document_id, self.annotator.id
+        chosen: list[Status] = []
+
+        def toggle() -> Changes:
+            # Read as part of the edit: a server that cannot be reached says NOT SAVED.
+            current = self.project.status(document_id, annotator_id)
+            chosen.append(Status.IN_PROGRESS if current is Status.DONE else Status.DONE)
+            return self.project.set_status(document_id, annotator_id, chosen[-1])
+
+        if self.edit(toggle):
+            self._say(f"Marked {chosen[-1].display_name.lower()}.")
 
     # -- labels (gui/label_actions.py) -----------------------------------------------------------
 
@@ -545,13 +634,24 @@ class MainWindow(QMainWindow):
 
     def _show_example(self) -> None:
         """Draw the worked example's claims on the open document, when shown and present."""
+        with self.server_reads():
+            self._draw_example(self._example_records(self.document_id))
+
+    def _example_records(self, document_id: int | None) -> list[AnnotationRecord] | None:
+        """The worked example's claims in a document; None when none are to be drawn."""
         example = self.example
-        shown = self.menu_actions.show_example.isChecked()
-        if example is None or not shown or self.document_id is None:
+        if example is None or not self.menu_actions.show_example.isChecked():
+            return None
+        if document_id is None:
+            return None
+        return self.project.annotations(document_id, example.id)
+
+    def _draw_example(self, records: list[AnnotationRecord] | None) -> None:
+        example = self.example
+        if example is None or records is None:
             self.view.set_example_spans([])
             self.example_note.hide()
             return
-        records = self.project.annotations(self.document_id, example.id)
         tips = {}
         for record in records:
             label = self.labels.get(record.label_id)
@@ -575,7 +675,8 @@ class MainWindow(QMainWindow):
     def _update_example_actions(self) -> None:
         actions = self.menu_actions
         actions.show_example.setEnabled(self.example is not None)
-        actions.delete_example.setEnabled(bool(self._example_claims()))
+        with self.server_reads():
+            actions.delete_example.setEnabled(bool(self._example_claims()))
 
     def set_show_example(self, checked: bool) -> None:
         self.settings.show_example = checked
@@ -583,7 +684,11 @@ class MainWindow(QMainWindow):
 
     def delete_example(self) -> None:
         """Delete the worked example's claims in one edit (Undo brings them back)."""
-        claims = self._example_claims()
+        claims: list[int] | None = None
+        with self.server_reads():
+            claims = self._example_claims()
+        if claims is None:
+            return
         if not claims:
             self._say("This project has no worked example.")
             return
@@ -739,7 +844,8 @@ class MainWindow(QMainWindow):
         the user's selection and scroll (gui/live.py gathers them)."""
         from claimdesk.gui.live_refresh import show_remote
 
-        show_remote(self, batch)
+        with self.server_reads():  # gone again meanwhile: what is shown stays
+            show_remote(self, batch)
 
     # -- preferences and recent projects (gui/preferences.py, gui/theme.py) ---------------------
 
@@ -819,11 +925,17 @@ class MainWindow(QMainWindow):
             return None
         view = self.curation
         if view is None or view.document_id != document_id:
+            try:  # read before anything changes: the view open before stays when it fails
+                new = CurationView(self.project, document_id, self)
+            except ServerUnreachable as exc:
+                self.server_away(exc)
+                return None
             if view is not None:
                 self._forget_curation(view)
-            view = CurationView(self.project, document_id, self)
+            view = new
             view.changed.connect(self._curation_changed)
-            view.saveFailed.connect(self._not_saved)
+            view.serverAway.connect(self.server_away)
+            view.saveFailed.connect(self.not_saved)
             self.changed.connect(view.show_changes)
             self.curation = view
         elif not view.isVisible():
@@ -841,15 +953,21 @@ class MainWindow(QMainWindow):
     def _forget_curation(self, view: CurationView) -> None:
         self.changed.disconnect(view.show_changes)
         view.changed.disconnect(self._curation_changed)
-        view.saveFailed.disconnect(self._not_saved)
+        view.saveFailed.disconnect(self.not_saved)
+        view.serverAway.disconnect(self.server_away)
         view.close()
 
-    def open_dashboard(self) -> Dashboard:
+    def open_dashboard(self) -> Dashboard | None:
         from claimdesk.gui.dashboard import Dashboard  # pyqtgraph loads here, never at start-up
 
         view = self.dashboard
         if view is None:
-            view = Dashboard(self.project, self, self.places)
+            try:
+                view = Dashboard(self.project, self, self.places)
+            except ServerUnreachable as exc:
+                self.server_away(exc)
+                return None
+            view.serverAway.connect(self.server_away)
             view.curateRequested.connect(self._curate_span)
             self.changed.connect(view.changes_elsewhere)
             self.dashboard = view
@@ -893,6 +1011,8 @@ class MainWindow(QMainWindow):
         self.settings.set_state("splitter", self.splitter.saveState())
         self.settings.set_state("right_splitter", self.right_splitter.saveState())
         self.settings.sync()
+        self.closed = True
+        self.reconnector.stop()
         self.live.stop()
         if self.current_project is not None:
             self.current_project.close()

@@ -68,6 +68,7 @@ def open_server_project(window: MainWindow, choice: ServerChoice, *, asked: bool
         return open_signed_in(choice)
 
     task = Task(work, window)
+    task.discard = _close_unwanted  # the window was closed while the project was opening
     where = choice.location.display()
     progress_dialog(window, f"Opening {where}…", task, "Open shared project")
     task.succeeded.connect(lambda result: _opened(window, choice, *result))
@@ -76,11 +77,19 @@ def open_server_project(window: MainWindow, choice: ServerChoice, *, asked: bool
     return task
 
 
+def _close_unwanted(result: object) -> None:
+    if isinstance(result, tuple):  # (project, annotator) from open_signed_in
+        result[0].close()
+
+
 def _opened(
     window: MainWindow, choice: ServerChoice, project: Project, annotator: AnnotatorRecord
 ) -> None:
     from claimdesk.core.store import passwords
 
+    if window.closed:  # closed just before the open finished: nobody will show it
+        project.close()
+        return
     location = choice.location
     note = ""
     if choice.remember and choice.password:

@@ -107,25 +107,23 @@ def collect_now(window: MainWindow, paths: list[Path]) -> Task | None:
     if not paths:
         return None
 
-    project_path = window.project.path
+    source = window.project  # a file or a server project: the one the submissions are checked in
     reporter = WindowReporter(window.prompts, window.statusBar())
 
     def work(project: Project, progress: Progress) -> CheckedSubmissions:
         return check_submissions(project, paths, progress=progress)
 
     def done(checked: CheckedSubmissions) -> None:
-        from claimdesk.core.store.project import Project
-
         try:
-            if window.project.path == project_path:
+            if window.project is source:
                 report = collect_checked(window.project, checked)
             else:  # another project was opened meanwhile: store into the one checked
-                with Project.open(project_path) as project:
+                with source.reopen() as project:
                     report = collect_checked(project, checked)
         except (ProjectError, EditError) as exc:
             reporter.failure(COLLECTING.title, failure_text(exc, COLLECTING.nothing))
             return
-        if window.project.path == project_path:
+        if window.project is source:
             window.show_changes(report.changes)
         window.statusBar().showMessage(f"Submissions: {report.summary}.", 12000)
         window.prompts.report("Submissions collected", report.summary, report_text(report))
@@ -134,7 +132,7 @@ def collect_now(window: MainWindow, paths: list[Path]) -> Task | None:
 
     return run_task(
         window,
-        in_own_project(project_path, work),
+        in_own_project(source, work),
         done,
         wording=COLLECTING,
         reporter=reporter,

@@ -108,6 +108,9 @@ class Task(QObject):
         self.running = False
         self._stop = threading.Event()
         self._abandoned = False
+        # What to do with a result nobody takes (the window that asked is gone): a project the
+        # work opened, for one, is closed here rather than left holding its connections.
+        self.discard: Callable[[object], None] | None = None
         self._relay = _Relay()
         self._relay.progress.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
         self._relay.ended.connect(self._ended, Qt.ConnectionType.QueuedConnection)
@@ -175,6 +178,8 @@ class Task(QObject):
                 self.cancelled.emit()
             else:
                 self.failed.emit(error)
+        elif error is None and self.discard is not None:
+            self.discard(result)
         self.ended.emit()
 
     # -- on the worker thread ------------------------------------------------------------------

@@ -20,7 +20,7 @@ from claimdesk.core.errors import ClaimdeskError
 from claimdesk.core.limits import printable
 from claimdesk.core.paths import resources_dir
 from claimdesk.core.store import server_admin
-from claimdesk.core.store.location import parse_location
+from claimdesk.core.store.location import ServerLocation, parse_location
 
 ADDRESS_HELP = (
     "the project's database as its administrator: postgresql://admin@host:port/database "
@@ -36,6 +36,14 @@ class ServerCommandError(ClaimdeskError):
 def _where(url: str) -> str:
     where = parse_location(url)
     return str(where) if isinstance(where, Path) else where[0].display()
+
+
+def _their_address(url: str, login: str) -> str:
+    """The address a person signs in with: the administrator's, with their login (no password)."""
+    where = parse_location(url)
+    if isinstance(where, Path):
+        return login
+    return ServerLocation(where[0].url.set(username=login)).text()
 
 
 def _read_password(name: str) -> str:
@@ -80,7 +88,7 @@ def cmd_add_user(args: argparse.Namespace) -> int:
     user = server_admin.add_user(args.url, None, args.name, args.role, password)
     print(
         f"Added {printable(user.login, 80)!r} as {user.role} of {_where(args.url)}; "
-        f"they sign in as postgresql://{printable(user.login, 80)}@…",
+        f"they sign in as {printable(_their_address(args.url, user.login), 300)}",
         flush=True,
     )
     return 0

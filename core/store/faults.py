@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from claimdesk.core.errors import EditConflict, EditError, SaveError
+from claimdesk.core.errors import EditConflict, EditError, SaveError, ServerUnreachable
 from claimdesk.core.records import Changes
 from claimdesk.core.store.edits import Command
 from claimdesk.core.store.postgresql import first_line, is_driver_disconnect, refusal
@@ -126,6 +126,11 @@ class RetryingWriter:
             if retryable(exc):
                 raise unreachable(exc) from exc
             raise
+        except Exception as exc:
+            # Reads on the driver's own cursor (driver.PlainQuery) see psycopg's error unwrapped.
+            if _driver_lost(exc):
+                raise unreachable(exc) from exc
+            raise
 
     def reachable(self) -> bool:
         try:
@@ -160,12 +165,19 @@ class RetryingWriter:
             return conn.execute(query).first() is not None
 
 
-def unreachable(problem: BaseException | None) -> SaveError:
+def unreachable(problem: BaseException | None) -> ServerUnreachable:
     reason = first_line(problem) if problem is not None else "no answer"
-    return SaveError(
+    return ServerUnreachable(
         f"The server cannot be reached ({reason}): nothing was saved. "
-        "Claimdesk keeps trying to reconnect."
+        "Claimdesk keeps trying to reconnect.",
+        reason,
     )
+
+
+def _driver_lost(error: BaseException) -> bool:
+    import psycopg
+
+    return isinstance(error, psycopg.OperationalError)
 
 
 def _done(changes: Changes, committed: Callable[[], None] | None) -> Changes:

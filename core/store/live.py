@@ -102,6 +102,9 @@ class Listener:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._on_stop: list[Callable[[], None]] = []
+        # Called in the listener's thread with True once LISTEN is in effect, False when the
+        # connection is lost (the listener then tries again by itself).
+        self.on_state: Callable[[bool], None] = lambda _listening: None
 
     def start(self, deliver: Deliver) -> None:
         if self._thread is not None:
@@ -136,6 +139,7 @@ class Listener:
                 with psycopg.connect(autocommit=True, **self.arguments) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     self.listening.set()
+                    self.on_state(True)
                     attempt = 0
                     if lost:  # notices sent while we were away are gone: read everything again
                         deliver([EVERYTHING])
@@ -144,6 +148,7 @@ class Listener:
                 self.listening.clear()
                 if self._stop.is_set():
                     break
+                self.on_state(False)
                 lost = True
                 pause = RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)]
                 attempt += 1

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Dialect, Engine, Table, and_, bindparam, func
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Select
 
-from claimdesk.core.errors import ProjectError
+from claimdesk.core.errors import ClaimdeskError, ProjectError
 from claimdesk.core.progress import Progress, check_progress
 from claimdesk.core.store import driver, passwords, postgresql, sqlite
 from claimdesk.core.store import engine as store
@@ -304,8 +304,9 @@ def _copy(
         report.counts[table.name] = copied
 
 
-class TransferStopped(Exception):
-    """A table could not be copied; ``error`` is what the database or driver said."""
+class TransferStopped(ClaimdeskError):
+    """A table could not be copied; ``error`` is what the database or driver said (turned into a
+    ProjectError sentence before it reaches the user)."""
 
     def __init__(self, table: str, error: BaseException) -> None:
         super().__init__(table, error)

@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 QT = ("PySide6", "shiboken6", "pyqtgraph")
-DATABASE = ("sqlalchemy", "sqlite3", "alembic")
+DATABASE = ("sqlalchemy", "sqlite3", "alembic", "psycopg")
 SQL = re.compile(r"\bSELECT\b|\bINSERT INTO\b|\bUPDATE\b.*\bSET\b|\bDELETE FROM\b", re.DOTALL)
 
 CORE_WITHOUT_QT = textwrap.dedent(

@@ -157,3 +157,29 @@ def test_without_a_log_file_the_dialog_says_so() -> None:
     text = message(Planted("x"), None)
     assert "could not write a log file" in text
     assert "Planted: x" in text
+
+
+@pytest.mark.qt_no_exception_capture
+def test_a_server_that_is_away_is_said_in_the_status_bar_not_the_error_dialog(
+    qtbot: QtBot, prompts: ScriptedPrompts
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    from claimdesk.core.errors import ServerUnreachable
+
+    said: list[BaseException] = []
+    reporter = CrashReporter("claimdesk", prompts)
+    reporter.server_away = said.append
+    restore = install(reporter)
+    try:
+
+        def read() -> None:
+            raise ServerUnreachable("The server cannot be reached.", "Connection refused")
+
+        QTimer.singleShot(0, read)
+        qtbot.waitUntil(lambda: bool(said))
+        qtbot.wait(50)
+    finally:
+        restore()
+    assert prompts.errors == []
+    assert isinstance(said[0], ServerUnreachable)

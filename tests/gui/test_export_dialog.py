@@ -27,6 +27,7 @@ class DatasetPrompts(ScriptedPrompts):
         self.import_choices: list[ImportChoice | None] = []
         self.reports: list[tuple[str, str]] = []
         self.folders: list[Path | None] = []  # where each dialog would have started
+        self.names: list[str | None] = []  # the name each export dialog would have suggested
 
     def export_choice(
         self,
@@ -36,9 +37,11 @@ class DatasetPrompts(ScriptedPrompts):
         *,
         project: Path | None = None,
         folder: Path | None = None,
+        name: str | None = None,
     ) -> ExportChoice | None:
         self.asked.append(f"export: {annotators} {current} {document}")
         self.folders.append(folder)
+        self.names.append(name)
         return self.export_choices.pop(0)
 
     def import_choice(self, annotator: str, *, folder: Path | None = None) -> ImportChoice | None:

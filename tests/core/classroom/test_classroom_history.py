@@ -60,6 +60,7 @@ def rows(project: Project) -> dict[str, list[tuple[Any, ...]]]:
     reused, so it only grows) and when a status was set (redoing an annotation sets it anew)."""
     found = table_rows(project)
     found.pop("sqlite_sequence", None)
+    found.pop("applied_edit", None)  # on a server every edit, undo and redo leaves its key
     found["document_status"] = [row[:-1] for row in found["document_status"]]
     return found
 

@@ -88,8 +88,10 @@ def test_a_forged_file_from_another_workspace_is_held_not_applied(
     assert path == forged and "Ann (S1)" in why and "name differs" in why
     assert count_for(project, "Ann (S1)") == 12  # Ann's work is untouched
     rows = table_rows(project)
-    assert {k: v for k, v in rows.items() if k != "exercise_submission_version"} == {
-        k: v for k, v in before.items() if k != "exercise_submission_version"
+    # The held version is kept; on a server the collect's edit key is too. Nothing else changed.
+    unchanged = {"exercise_submission_version", "applied_edit"}
+    assert {k: v for k, v in rows.items() if k not in unchanged} == {
+        k: v for k, v in before.items() if k not in unchanged
     }
     # Same name, another workspace: held too.
     with another_computer(tmp_path / "third-pc"):

@@ -78,7 +78,7 @@ def test_init_add_list_set_and_remove_as_an_administrator_would(
     )  # fmt: skip
     assert code == 0, err
     assert out == (
-        f"Added {ann!r} as annotator of {where(pg_url)}; they sign in as postgresql://{ann}@…\n"
+        f"Added {ann!r} as annotator of {where(pg_url)}; they sign in as {_as(pg_url, ann)}\n"
     )
     assert run(
         capsys, monkeypatch, "server", "add-user", pg_url, cur, "--role", "curator",
@@ -276,3 +276,9 @@ def test_a_password_typed_at_a_terminal_is_asked_without_echo(
     assert code == 0 and asked == [f"Password for {name}: "] and "typed secret" not in out
     with Project.open(user_url(pg_url, name, "typed secret")) as project:
         assert project.signed_in_annotator() is not None
+
+
+def _as(admin_url: str, login: str) -> str:
+    """The sign-in address the output gives a person: the administrator's with their login."""
+    host_and_database = admin_url.split("@", 1)[1]
+    return f"postgresql://{login}@{host_and_database}"
