@@ -10,6 +10,7 @@
 
 It starts its own throw-away cluster (tests/pgserver.py) and stops it at the end.
 Run: .venv/bin/python benchmarks/bench_server.py [--edits 300 --writer-edits 200]
+     [--only commit|writers|agreement] (one part; "commit" also times opening the document)
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ AGREEMENT_TARGET_S = 3.0
 EXISTING = 10_000
 TEXT_BYTES = 1_000_000
 AGREEMENT_TEXT_CHARS = 6_000
+PARTS = ("commit", "writers", "agreement")
 
 
 def bench_commit(cluster: PgCluster, folder: Path, edits: int) -> bool:
@@ -223,7 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--writers", type=int, default=40)
     parser.add_argument("--writer-edits", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--only", choices=PARTS, action="append", help="run only this part (may be repeated)"
+    )
     args = parser.parse_args(argv)
+    parts = args.only or list(PARTS)
     started = time.perf_counter()
     cluster = PgCluster.start()
     print(
@@ -233,9 +239,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
-            ok = bench_commit(cluster, folder, args.edits)
-            ok &= bench_writers(cluster, folder, args.writers, args.writer_edits)
-            ok &= bench_agreement(cluster, folder, args.repeat)
+            ok = True
+            if "commit" in parts:
+                ok &= bench_commit(cluster, folder, args.edits)
+            if "writers" in parts:
+                ok &= bench_writers(cluster, folder, args.writers, args.writer_edits)
+            if "agreement" in parts:
+                ok &= bench_agreement(cluster, folder, args.repeat)
     finally:
         cluster.stop()
     return 0 if ok else 1

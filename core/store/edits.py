@@ -12,7 +12,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, delete, insert, select, update
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    CursorResult,
+    bindparam,
+    delete,
+    insert,
+    select,
+    text,
+    update,
+)
 
 from claimdesk.core.errors import EditError
 from claimdesk.core.records import AnnotationRecord, Changes, LabelRecord, Status, StatusChange
@@ -49,6 +59,42 @@ LABEL_COLUMNS = (
 )
 
 
+# The statements of the everyday edits, built once with bound parameters: on a server, building
+# a statement afresh for each edit costs about as much as a network exchange with the server.
+_ids: BindParameter[int] = bindparam("ids", expanding=True)
+_FETCH_ANNOTATIONS = (
+    select(*ANNOTATION_COLUMNS)
+    .where(annotation_table.c.id.in_(_ids))
+    .order_by(annotation_table.c.id)
+)
+_INSERT_ANNOTATION = insert(annotation_table).returning(*ANNOTATION_COLUMNS)
+_annotation_id: BindParameter[int] = bindparam("annotation_id")
+_DELETE_ANNOTATION = delete(annotation_table).where(annotation_table.c.id == _annotation_id)
+_UPDATE_ANNOTATION = (
+    update(annotation_table)
+    .where(annotation_table.c.id == _annotation_id)
+    .returning(*ANNOTATION_COLUMNS)
+)
+# Plain SQL, as _NEW_SPAN_CHECK below (on every undo and redo of a new span).
+_GET_STATUS = text(
+    "SELECT document_status.status FROM document_status WHERE document_status.document_id = "
+    ":document_id AND document_status.annotator_id = :annotator_id"
+)
+# A new span's checks and the document's status for its annotator, in one statement: no row when
+# the label is gone; the id of the same span already filed under that label; the status.
+# Written as SQL both dialects read alike, because SQLAlchemy's psycopg dialect casts every bound
+# value (``$1::INTEGER``), and with those casts PostgreSQL took ~1.5 ms to run this one
+# statement on loopback where the same SQL without them takes 0.2 ms.
+_NEW_SPAN_CHECK = text(
+    "SELECT label.name, (SELECT annotation.id FROM annotation WHERE annotation.document_id = "
+    ":document_id AND annotation.annotator_id = :annotator_id AND annotation.label_id = "
+    ':label_id AND annotation.start = :start AND annotation."end" = :end LIMIT 1), '
+    "(SELECT document_status.status FROM document_status WHERE document_status.document_id = "
+    ":document_id AND document_status.annotator_id = :annotator_id) "
+    "FROM label WHERE label.id = :label_id"
+)
+
+
 def annotation_record(row: Sequence[Any]) -> AnnotationRecord:
     return AnnotationRecord(*row)
 
@@ -65,11 +111,7 @@ def new_id(result: CursorResult[Any]) -> int:
 
 
 def fetch_annotations(conn: Connection, ids: Iterable[int]) -> list[AnnotationRecord]:
-    rows = conn.execute(
-        select(*ANNOTATION_COLUMNS)
-        .where(annotation_table.c.id.in_(list(ids)))
-        .order_by(annotation_table.c.id)
-    )
+    rows = conn.execute(_FETCH_ANNOTATIONS, {"ids": list(ids)})
     return [annotation_record(r) for r in rows]
 
 
@@ -82,11 +124,22 @@ def _annotation_values(record: AnnotationRecord) -> dict[str, Any]:
     return {column.key: getattr(record, column.key) for column in ANNOTATION_COLUMNS}
 
 
+def _changed_rows(result: CursorResult[Any]) -> tuple[AnnotationRecord, ...]:
+    """The rows an UPDATE … RETURNING changed; none means nothing was changed, which on a server
+    is row-level security skipping a row that is not the signed-in person's (or the row is gone):
+    refused rather than reported as done (the transaction rolls back)."""
+    records = tuple(annotation_record(r) for r in result)
+    if not records:
+        raise EditError(
+            "Nothing was changed: this annotation is not yours to change, or someone else "
+            "deleted it meanwhile."
+        )
+    return records
+
+
 def get_status(conn: Connection, document_id: int, annotator_id: int) -> str | None:
     return conn.execute(
-        select(status_table.c.status).where(
-            status_table.c.document_id == document_id, status_table.c.annotator_id == annotator_id
-        )
+        _GET_STATUS, {"document_id": document_id, "annotator_id": annotator_id}
     ).scalar()
 
 
@@ -133,8 +186,13 @@ class AddAnnotation(Command):
         end: int,
         quote: str,
         note: str = "",
+        *,
+        checked: bool = False,
     ) -> None:
         self.description = "Add annotation"
+        # Refuse a label that is gone or a span filed twice with a sentence (the user's own
+        # edit); otherwise the database's constraints refuse them (EditConflict).
+        self._checked = checked
         self._values: dict[str, Any] = {
             "document_id": document_id,
             "label_id": label_id,
@@ -148,25 +206,42 @@ class AddAnnotation(Command):
         self._status_before: str | None = None
 
     def apply(self, conn: Connection) -> Changes:
+        document_id, annotator_id = self._values["document_id"], self._values["annotator_id"]
         if self.record is None:
+            # Checked in the edit's own transaction, with the status read in the same
+            # statement: on a server every statement is a network exchange.
+            checked = self._check(conn) if self._checked else None
             now = utcnow()
             values = {**self._values, "created_at": now, "updated_at": now}
             # The stored row comes straight back (one round trip less on a server).
-            statement = insert(annotation_table).values(values).returning(*ANNOTATION_COLUMNS)
-            self.record = annotation_record(conn.execute(statement).one())
+            self.record = annotation_record(conn.execute(_INSERT_ANNOTATION, values).one())
+            if checked is not None:
+                self._status_before = checked[0]
+            else:
+                self._status_before = get_status(conn, document_id, annotator_id)
         else:
             _insert_annotations(conn, [self.record])
-        document_id, annotator_id = self.record.document_id, self.record.annotator_id
-        self._status_before = get_status(conn, document_id, annotator_id)
+            self._status_before = get_status(conn, document_id, annotator_id)
         statuses: tuple[StatusChange, ...] = ()
         if self._status_before in (None, Status.TODO.value):
             put_status(conn, document_id, annotator_id, Status.IN_PROGRESS.value)
             statuses = (StatusChange(document_id, annotator_id, Status.IN_PROGRESS),)
         return Changes(annotations_added=(self.record,), statuses=statuses)
 
+    def _check(self, conn: Connection) -> tuple[str | None]:
+        """Refuse a label that is gone or a span already filed under it; returns the document's
+        status for this annotator (None: no row, "to do")."""
+        row = conn.execute(_NEW_SPAN_CHECK, self._values).first()
+        if row is None:
+            raise EditError("That label no longer exists.")
+        label, duplicate, status_before = row
+        if duplicate is not None:
+            raise EditError(f"This span is already filed under {label!r}.")
+        return (None if status_before is None else str(status_before),)
+
     def revert(self, conn: Connection) -> Changes:
         assert self.record is not None
-        conn.execute(delete(annotation_table).where(annotation_table.c.id == self.record.id))
+        conn.execute(_DELETE_ANNOTATION, {"annotation_id": self.record.id})
         document_id, annotator_id = self.record.document_id, self.record.annotator_id
         statuses: tuple[StatusChange, ...] = ()
         if get_status(conn, document_id, annotator_id) != self._status_before:
@@ -223,10 +298,9 @@ class UpdateAnnotation(Command):
         return self._write(conn, old)
 
     def _write(self, conn: Connection, values: dict[str, Any]) -> Changes:
-        conn.execute(
-            update(annotation_table).where(annotation_table.c.id == self.id).values(values)
-        )
-        return Changes(annotations_updated=tuple(fetch_annotations(conn, [self.id])))
+        # The changed row comes straight back (one round trip less on a server).
+        result = conn.execute(_UPDATE_ANNOTATION, {**values, "annotation_id": self.id})
+        return Changes(annotations_updated=_changed_rows(result))
 
 
 class MoveAnnotation(Command):
@@ -248,16 +322,16 @@ class MoveAnnotation(Command):
     def apply(self, conn: Connection) -> Changes:
         self.before = fetch_annotations(conn, [self.id])[0]
         values = {**self.values, "updated_at": utcnow()}
-        conn.execute(
-            update(annotation_table).where(annotation_table.c.id == self.id).values(values)
-        )
-        return Changes(annotations_updated=tuple(fetch_annotations(conn, [self.id])))
+        return self._write(conn, values)
 
     def revert(self, conn: Connection) -> Changes:
         assert self.before is not None
         old = {key: getattr(self.before, key) for key in (*self.values, "updated_at")}
-        conn.execute(update(annotation_table).where(annotation_table.c.id == self.id).values(old))
-        return Changes(annotations_updated=tuple(fetch_annotations(conn, [self.id])))
+        return self._write(conn, old)
+
+    def _write(self, conn: Connection, values: dict[str, Any]) -> Changes:
+        result = conn.execute(_UPDATE_ANNOTATION, {**values, "annotation_id": self.id})
+        return Changes(annotations_updated=_changed_rows(result))
 
 
 class AddLabel(Command):

@@ -32,6 +32,8 @@ from claimdesk.core.store.tables import applied_edit_table, utcnow
 RETRY_DELAYS = (0.1, 0.3, 0.6, 1.0, 2.0)
 
 Step = Callable[[Connection], Changes]
+# Built once (see core/store/edits.py): run with the edit's key and time.
+_RECORD_KEY = insert(applied_edit_table)
 
 
 @dataclass
@@ -82,7 +84,7 @@ class RetryingWriter:
                     _restore(command, before)
                 with self._engine.connect() as conn, conn.begin():
                     changes = step(conn)
-                    conn.execute(insert(applied_edit_table).values(key=key, applied_at=utcnow()))
+                    conn.execute(_RECORD_KEY, {"key": key, "applied_at": utcnow()})
                     committing = True
                 return _done(changes, committed)
             except IntegrityError as exc:

@@ -8,11 +8,12 @@ Connection problems are turned into sentences here, naming the database and the 
 from __future__ import annotations
 
 import contextlib
+import select
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from claimdesk.core.errors import PasswordNeededError, ProjectError
 from claimdesk.core.limits import printable
@@ -28,19 +29,56 @@ APPLICATION_NAME = "Claimdesk"
 
 def server_engine(location: ServerLocation, password: str | None) -> Engine:
     """An engine on one server project. Connections are checked before use (a restarted server
-    costs a reconnect, not an error) and kept few: a window needs two or three."""
+    costs a reconnect, not an error) and kept few: a window needs two or three.
+
+    The check costs no round trip (`still_connected`), unlike SQLAlchemy's pre-ping, which
+    sends an empty statement on every checkout: a third of the time of an edit over loopback.
+    The most recently returned connection is handed out first, so one stays warm (its
+    statements prepared by psycopg after a few uses) and the others can idle.
+    """
     connect_args: dict[str, Any] = {
         "connect_timeout": CONNECT_TIMEOUT,
         "application_name": APPLICATION_NAME,
         "options": f"-c lock_timeout={LOCK_TIMEOUT_MS}",
     }
-    return create_engine(
+    engine = create_engine(
         location.engine_url(password),
         connect_args=connect_args,
-        pool_pre_ping=True,
         pool_size=3,
         max_overflow=4,
+        pool_use_lifo=True,
     )
+    event.listen(engine, "checkout", _checked_out)
+    return engine
+
+
+def still_connected(dbapi_connection: Any) -> bool:
+    """Whether a pooled psycopg connection is still open, without asking the server.
+
+    A connection idle in the pool is sent nothing while all is well (it LISTENs to nothing).
+    When the server ends it (a restart, ``pg_terminate_backend``, an idle timeout) the backend
+    sends its FATAL message and closes the socket: anything waiting to be read means the
+    connection is gone, or at least not worth trusting. A network that silently drops
+    packets is not seen here, nor was it by a ping (both wait for TCP to give up).
+    """
+    pgconn = getattr(dbapi_connection, "pgconn", None)
+    if pgconn is None or dbapi_connection.closed:
+        return False
+    from psycopg import pq
+
+    if pgconn.status != pq.ConnStatus.OK:
+        return False
+    try:
+        readable, _, _ = select.select([pgconn.socket], [], [], 0)
+    except Exception:  # no socket any more (psycopg's OperationalError), or a closed one
+        return False
+    return not readable
+
+
+def _checked_out(dbapi_connection: Any, _record: object, _proxy: object) -> None:
+    if not still_connected(dbapi_connection):
+        # The pool drops this one and hands out a new connection in its place.
+        raise DisconnectionError("the server closed this connection while it was in the pool")
 
 
 def first_line(error: BaseException) -> str:
