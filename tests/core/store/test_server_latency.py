@@ -192,3 +192,16 @@ def test_undoing_a_note_on_an_annotation_someone_deleted_meanwhile_says_so(
         project.undo()
     assert project.history.undo_text == "Edit note"  # still there to try again
     assert project.annotations(document_id, None) == []
+
+
+def test_a_silently_dropped_network_is_noticed_within_seconds_not_hours(
+    server: tuple[Project, int, int, int],
+) -> None:
+    # libpq's keepalives and tcp_user_timeout are set on every connection of a server project:
+    # without them a pulled cable leaves a read waiting for the system's two-hour default.
+    project, *_ = server
+    with project.reading() as conn:
+        settings = conn.connection.dbapi_connection.info.get_parameters()
+    assert settings["keepalives"] == "1"
+    assert int(settings["keepalives_idle"]) <= 10
+    assert int(settings["tcp_user_timeout"]) <= 15_000
