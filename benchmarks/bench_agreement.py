@@ -68,6 +68,13 @@ def annotator_spans(
 def build(folder: Path, annotators: int, documents: int, spans: int) -> Path:
     path = folder / "agreement.claimdesk"
     project = Project.create(path, codebook=load_codebook(seeds_dir() / "codebook.json"))
+    fill(project, annotators, documents, spans)
+    project.close()
+    return path
+
+
+def fill(project: Project, annotators: int, documents: int, spans: int) -> None:
+    """Documents, and each annotator's spans: a shared truth each one departs from a little."""
     texts = [article_text(TEXT_CHARS, seed) for seed in range(documents)]
     project.import_articles(
         [
@@ -108,8 +115,6 @@ def build(folder: Path, annotators: int, documents: int, spans: int) -> Path:
     with project.writing() as conn:
         conn.execute(insert(annotation_table), rows)
         conn.execute(insert(status_table), statuses)
-    project.close()
-    return path
 
 
 def read_spans(path: Path) -> int:

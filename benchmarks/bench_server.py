@@ -16,30 +16,26 @@ Run: .venv/bin/python benchmarks/bench_server.py [--edits 300 --writer-edits 200
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import sys
 import tempfile
 import time
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import psycopg  # noqa: E402
-from sqlalchemy import insert  # noqa: E402
 
-from benchmarks.bench_agreement import annotator_spans  # noqa: E402
+from benchmarks.bench_agreement import fill as fill_agreement  # noqa: E402
 from benchmarks.bench_commit import build_project, p95, spans, timed  # noqa: E402
-from benchmarks.corpus import article_text, random_spans  # noqa: E402
+from benchmarks.corpus import article_text  # noqa: E402
 from claimdesk.core.agreement.compute import compute_report  # noqa: E402
 from claimdesk.core.codebook import load_codebook  # noqa: E402
 from claimdesk.core.paths import seeds_dir  # noqa: E402
 from claimdesk.core.store.project import Project  # noqa: E402
-from claimdesk.core.store.tables import annotation_table, status_table, utcnow  # noqa: E402
-from claimdesk.core.text.textio import Article, sha256_text  # noqa: E402
+from claimdesk.core.store.tables import utcnow  # noqa: E402
 from tests.pgserver import PgCluster  # noqa: E402
 from tests.server_writers import make_project, run_writers  # noqa: E402
 
@@ -48,7 +44,6 @@ OPEN_TARGET_RATIO = 2.0
 AGREEMENT_TARGET_S = 3.0
 EXISTING = 10_000
 TEXT_BYTES = 1_000_000
-AGREEMENT_TEXT_CHARS = 6_000
 PARTS = ("commit", "writers", "agreement")
 
 
@@ -146,49 +141,6 @@ def bench_writers(cluster: PgCluster, folder: Path, writers: int, edits: int) ->
     for error in run.errors[:3]:
         print(f"  {error.strip().splitlines()[-1]}")
     return ok
-
-
-def fill_agreement(project: Project, annotators: int, documents: int, spans_: int) -> None:
-    texts = [article_text(AGREEMENT_TEXT_CHARS, seed) for seed in range(documents)]
-    project.import_articles(
-        [
-            Article(Path(f"{i}.txt"), t, t[:40], sha256_text(t), "utf-8", ())
-            for i, t in enumerate(texts)
-        ]
-    )
-    labels = [label.id for label in project.labels()]
-    people = [project.ensure_annotator(f"Annotator {i:02d}").id for i in range(annotators)]
-    doc_ids = [d.id for d in project.documents()]
-    rng = random.Random(5)
-    now = utcnow()
-    rows: list[dict[str, Any]] = []
-    statuses: list[dict[str, Any]] = []
-    for doc_id, text in zip(doc_ids, texts, strict=True):
-        truth = [
-            (s, e, rng.choice(labels))
-            for s, e in random_spans(text, spans_, seed=doc_id, longest=60)
-        ]
-        for person in people:
-            for start, end, label in annotator_spans(truth, len(text), labels, rng):
-                rows.append(
-                    {
-                        "document_id": doc_id,
-                        "label_id": label,
-                        "annotator_id": person,
-                        "start": start,
-                        "end": end,
-                        "quote": text[start:end],
-                        "note": "",
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                )
-            statuses.append(
-                {"document_id": doc_id, "annotator_id": person, "status": "done", "updated_at": now}
-            )
-    with project.writing() as conn:
-        conn.execute(insert(annotation_table), rows)
-        conn.execute(insert(status_table), statuses)
 
 
 def bench_agreement(cluster: PgCluster, folder: Path, repeat: int) -> bool:
