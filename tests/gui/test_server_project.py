@@ -10,8 +10,6 @@ from pathlib import Path
 import keyring
 import psycopg
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
 from psycopg import sql
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -31,28 +29,9 @@ from claimdesk.gui.server_dialog import ServerChoice, ServerDialog
 from claimdesk.gui.settings import Settings
 from claimdesk.gui.theme import apply_theme
 from tests.gui.conftest import ScriptedPrompts
+from tests.keyrings import MemoryKeyring
 
 OPENS = 15_000  # ms: opening over loopback takes well under a second; a busy machine, longer
-
-
-class MemoryKeyring(KeyringBackend):
-    """The system keyring, kept in memory for the test."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.kept: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.kept.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.kept[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.kept.pop((service, username), None) is None:
-            raise PasswordDeleteError(username)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from pathlib import Path
 import psycopg
 import pytest
 from alembic import command
-from keyring.backend import KeyringBackend
 from psycopg import sql
 from sqlalchemy import create_engine, insert, select
 
@@ -28,28 +27,10 @@ from claimdesk.core.store import passwords
 from claimdesk.core.store.location import parse_server_url
 from claimdesk.core.store.project import Project
 from claimdesk.core.store.tables import annotator_table, project_table, utcnow
+from tests.keyrings import MemoryKeyring
 from tests.pgserver import PgCluster, free_port
 
 PASSWORD = "Tr0ub4dor-and-3"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring in a dict: the tests never touch the machine's own."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.kept: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.kept.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.kept[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.kept.pop((service, username), None)
 
 
 @pytest.fixture(autouse=True)
