@@ -19,6 +19,7 @@ ANA = [(0, "Claim", 1, 11), (0, "Evidence", 22, 30)]  # one exact, one boundary 
 class Lab:
     url: str  # the teacher's (the database owner's) address
     exercise_id: str
+    exercise_file: Path  # the file handed out, for students who work on their own computer
     students: dict[str, tuple[str, str]]  # name -> (their address with password, login)
 
 
@@ -38,7 +39,8 @@ def make_lab(pg_url: str, folder: Path, names: tuple[str, ...] = ("ana", "ben"))
         students[name] = (student_url(pg_url, login, password), login)
     with Project.open(pg_url) as project:
         info = exercise_with_key(project, folder / "out", KEY)
-    return Lab(pg_url, info.id, students)
+    assert info.path is not None
+    return Lab(pg_url, info.id, info.path, students)
 
 
 def student_annotates(lab: Lab, name: str, spans: list[tuple[int, str, int, int]]) -> int:

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from claimdesk.core.classroom.collect import collect
 from claimdesk.core.classroom.grading import grade
 from claimdesk.core.cli.main import main
 from claimdesk.core.store import classroom as store
 from claimdesk.core.store.project import Project
-from tests.core.classroom.classroom_kit import exercise_with_key, teacher_project
+from tests.core.classroom.classroom_kit import exercise_with_key, student_submits, teacher_project
 from tests.core.classroom.server_lab import ANA, KEY, Lab, make_lab, student_annotates
 
 
@@ -78,6 +79,20 @@ def test_the_command_line_grades_live_work_and_says_so(
     ana_line = next(line for line in out.splitlines() if line.startswith(lab.students["ana"][1]))
     assert "(live)" in ana_line
     assert ana_line.split()[2:4] == ["0.400", "0.800"]
+
+
+def test_a_student_who_also_handed_in_a_file_has_a_row_for_each(lab: Lab, tmp_path: Path) -> None:
+    ana = student_annotates(lab, "ana", ANA)
+    login = lab.students["ana"][1]
+    handed_in = student_submits(lab.exercise_file, login, KEY, tmp_path / "in")
+    with Project.open(lab.url) as teacher:
+        assert collect(teacher, [handed_in]).summary
+        grades = grade(teacher, lab.exercise_id)
+    mine = [s for s in grades.students if s.student_name == login]
+    assert [s.live for s in mine] == [False, True]  # the file's row first, then the live one
+    on_file, live = mine
+    assert on_file.annotator_id != ana and on_file.exact.f1 == 1.0
+    assert live.annotator_id == ana and live.exact.f1 == pytest.approx(2 / 5)
 
 
 def test_a_file_project_grades_only_collected_submissions(tmp_path: Path) -> None:
