@@ -6,10 +6,13 @@ again a few times with backoff. If the drop came while committing, the answer ma
 after the server committed: the key is looked up first, and a found key means "saved, do not run it
 again". An edit that cannot be committed ends in a ``SaveError`` sentence; one whose fate could not
 be checked stays *pending* until the server is back and `settle` finds out.
+
+Keys are forgotten when a project is opened, once older than `KEEP_KEYS` (see `forget_old_keys`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import time
 import uuid
@@ -32,6 +35,19 @@ from claimdesk.core.store.tables import applied_edit_table, utcnow
 RETRY_DELAYS = (0.1, 0.3, 0.6, 1.0, 2.0)
 
 Step = Callable[[Connection], Changes]
+# How long a key is kept. A retry looks its key up within seconds; `settle` looks it up when the
+# server is back, which after a long weekend's outage may be days later: a week covers that (and
+# any plausible difference between a client's clock, which stamps the key, and the server's).
+KEEP_KEYS = "7 days"
+# The keys of no edit still in doubt. SKIP LOCKED: people opening the project at the same moment
+# trim side by side instead of waiting on each other's rows. Also the body of the SECURITY DEFINER
+# function `server init` makes (server_admin), so annotators, who may not DELETE, trim too.
+FORGET_OLD_KEYS = (
+    "DELETE FROM {table} WHERE key IN (SELECT key FROM {table} "
+    "WHERE applied_at < (now() AT TIME ZONE 'UTC') - interval '" + KEEP_KEYS + "' "
+    "FOR UPDATE SKIP LOCKED)"
+)
+FORGET_FUNCTION = "claimdesk_forget_old_edit_keys"
 # Built once (see core/store/edits.py): run with the edit's key and time.
 _RECORD_KEY = insert(applied_edit_table)
 
@@ -163,6 +179,19 @@ class RetryingWriter:
         query = select(applied_edit_table.c.key).where(applied_edit_table.c.key == key)
         with self._engine.connect() as conn:
             return conn.execute(query).first() is not None
+
+
+def forget_old_keys(engine: Engine) -> None:
+    """Trim ``applied_edit`` on a server: through `server init`'s function when there is one (any
+    of the project's people may run it), else directly (a project nobody ran `server init` on is
+    its owner's). A trim that cannot run is left for the next open: it never stops an open."""
+    with contextlib.suppress(DBAPIError), engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            conn.execute(text(f"SELECT {FORGET_FUNCTION}()"))
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) == "42883":  # undefined_function
+                conn.execute(text(FORGET_OLD_KEYS.format(table="applied_edit")))
 
 
 def unreachable(problem: BaseException | None) -> ServerUnreachable:

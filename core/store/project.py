@@ -43,7 +43,7 @@ from claimdesk.core.store import curation as gold_names
 from claimdesk.core.store import dialects, driver, edits, passwords
 from claimdesk.core.store import engine as store
 from claimdesk.core.store.edits import LABEL_COLUMNS, Command
-from claimdesk.core.store.faults import RetryingWriter
+from claimdesk.core.store.faults import RetryingWriter, forget_old_keys
 from claimdesk.core.store.location import ServerLocation, parse_location
 from claimdesk.core.store.tables import (
     annotation_table,
@@ -106,7 +106,9 @@ class Project:
             return cls(where, store.open_database(where))
         location, in_url = where
         password = password or in_url or passwords.remembered(location)
-        return cls(location.as_path(), store.open_server(location, password), location)
+        engine = store.open_server(location, password)
+        forget_old_keys(engine)  # one statement per open, none per edit
+        return cls(location.as_path(), engine, location)
 
     @property
     def location(self) -> str:

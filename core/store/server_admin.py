@@ -36,6 +36,7 @@ from claimdesk.core.codebook import Codebook
 from claimdesk.core.errors import ProjectError
 from claimdesk.core.limits import printable
 from claimdesk.core.store import curation, postgresql
+from claimdesk.core.store.faults import FORGET_FUNCTION, FORGET_OLD_KEYS
 from claimdesk.core.store.location import ServerLocation, parse_location
 from claimdesk.core.store.project import Project
 from claimdesk.core.store.tables import annotator_table, project_table, utcnow
@@ -240,6 +241,19 @@ def _helpers(run: Any) -> None:
         )
         run("REVOKE ALL ON FUNCTION {s}.{f}() FROM PUBLIC", f=sql.Identifier(name))
         run("GRANT EXECUTE ON FUNCTION {s}.{f}() TO {every}", f=sql.Identifier(name))
+    # Opening the project forgets old edit keys (faults.forget_old_keys). People may not DELETE
+    # from applied_edit, so the trim runs with its definer's rights, and can only ever remove
+    # keys older than faults.KEEP_KEYS: never the key of anyone's edit still in doubt.
+    forget = sql.Identifier(FORGET_FUNCTION)
+    run(
+        "CREATE OR REPLACE FUNCTION {s}.{f}() RETURNS void LANGUAGE sql VOLATILE SECURITY DEFINER "
+        "SET search_path = pg_catalog, pg_temp AS $claimdesk$ "
+        + FORGET_OLD_KEYS.format(table="{s}.applied_edit")
+        + " $claimdesk$",
+        f=forget,
+    )
+    run("REVOKE ALL ON FUNCTION {s}.{f}() FROM PUBLIC", f=forget)
+    run("GRANT EXECUTE ON FUNCTION {s}.{f}() TO {every}", f=forget)
 
 
 def _policy(run: Any, table: str, name: str, rest: str) -> None:

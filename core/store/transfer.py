@@ -104,6 +104,7 @@ def push(
                     if column is not None:
                         floor = floors.get(table.name, 0)
                         postgresql.move_sequence_past(write, table.name, column.name, floor)
+                postgresql.refresh_statistics(write, [t.name for t in carried_tables()])
         except (DBAPIError, TransferStopped) as exc:
             raise _stopped(
                 location.as_path(), "push", exc, "nothing was written to the server"

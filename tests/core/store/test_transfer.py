@@ -193,6 +193,22 @@ def test_after_a_push_the_server_hands_out_fresh_ids(rich: Path, pg_url: str) ->
     assert report.added == []
 
 
+def test_after_a_push_the_server_knows_how_many_rows_each_table_holds(
+    rich: Path, pg_url: str
+) -> None:
+    # Without statistics the planner guesses, and the generic plan of a hot read that psycopg
+    # prepares could filter every span of a document (1.6 ms instead of 0.07 per new span).
+    push(rich, pg_url)
+    with psycopg.connect(pg_url) as conn:
+        for table in ("annotation", "document", "label", "annotator"):
+            known = conn.execute(
+                "SELECT reltuples FROM pg_class WHERE relname = %s", (table,)
+            ).fetchone()
+            count = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+            assert known is not None and count is not None
+            assert known[0] == count[0], table  # -1: never analysed
+
+
 def test_push_into_a_database_that_holds_anything_is_refused_and_changes_nothing(
     rich: Path, pg_url: str, project_path: Path
 ) -> None:
