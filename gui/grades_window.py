@@ -48,14 +48,19 @@ from claimdesk.gui.teacher_dialogs import safe_file_stem
 from claimdesk.gui.workers import LabelReporter, Task, Wording, in_own_project, run_task
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QHideEvent, QShowEvent
+
     from claimdesk.core.classroom.exercise import ExerciseInfo
     from claimdesk.core.classroom.grading import Claim, ClassGrades, LabelGrades, StudentGrades
+    from claimdesk.core.store.live import RemoteChange
     from claimdesk.core.store.project import Project
     from claimdesk.gui.dialogs import Prompts
 
 SortRole = SORT_ROLE
 AnnotatorRole = Qt.ItemDataRole.UserRole + 2
 GRADING = Wording("Not graded", "", "Grading cancelled.")
+# Notices that may change a grade whatever their document: the codebook, the people, the texts.
+ANY_DOCUMENT = frozenset({"label", "annotator", "document", "*"})
 
 
 def _cell(value: object) -> str:
@@ -259,6 +264,13 @@ class GradesWindow(QDialog):
         self.prompts = prompts
         self.grades: ClassGrades | None = None
         self.task: Task | None = None
+        # A server project: students' edits arrive as live notices (gathered by LiveUpdates) and
+        # the class is graded again quietly, once per gathered batch, never two at a time.
+        from claimdesk.gui.live import LiveUpdates
+
+        self.live = LiveUpdates(self)
+        self.live.changed.connect(self._remote)
+        self._again = False
 
         self.exercises = {info.id: info for info in exercises}
         self.exercise = QComboBox()
@@ -349,6 +361,7 @@ class GradesWindow(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.status)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.live.note)
         layout.addLayout(buttons)
         self.resize(1280, 760)
         self._show_key()
@@ -386,37 +399,74 @@ class GradesWindow(QDialog):
 
     # -- grading (on a worker thread, with its own connection to the project file) -------------
 
-    def regrade(self) -> None:
+    def regrade(self, *, quiet: bool = False) -> None:
+        """Grade again off the GUI thread; ``quiet`` (students' live work changed): no progress
+        dialog, and the table keeps showing the last grades until the new ones are in."""
         from claimdesk.core.classroom.grading import grade
 
         exercise_id = self.exercise.currentData()
         if exercise_id is None:
             return
         tolerance = None if self.tolerance.value() < 0 else self.tolerance.value()
-        self.status.setText("Grading…")
         if self.task is not None:
             self.task.abandon()  # out of date: only the latest grading is shown
 
         def work(project: Project, progress: Progress) -> ClassGrades:
             return grade(project, exercise_id, tolerance, progress=progress)
 
-        task = run_task(
-            self,
-            in_own_project(self.project, work),
-            self.show_grades,
-            wording=GRADING,
-            reporter=LabelReporter(self.status),
-            progress="Grading…",
-            title="Classroom",
-        )
-        task.failed.connect(lambda _error: self.show_grades(None))
-        task.cancelled.connect(lambda: self.show_grades(None))
+        if quiet:
+            task = Task(in_own_project(self.project, work), self)
+            task.succeeded.connect(self.show_grades)
+            task.failed.connect(lambda error: self.status.setText(f"Grades not updated: {error}"))
+            task.start()
+        else:
+            self.status.setText("Grading…")
+            task = run_task(
+                self,
+                in_own_project(self.project, work),
+                self.show_grades,
+                wording=GRADING,
+                reporter=LabelReporter(self.status),
+                progress="Grading…",
+                title="Classroom",
+            )
+            task.failed.connect(lambda _error: self.show_grades(None))
+            task.cancelled.connect(lambda: self.show_grades(None))
         task.ended.connect(lambda: self._graded(task))
         self.task = task
+
+    def _remote(self, batch: list[RemoteChange]) -> None:
+        """Others' edits on the server: grade again if they touch the exercise's documents."""
+        documents = None if self.grades is None else {d.id for d in self.grades.documents}
+        if not any(
+            change.table in ANY_DOCUMENT
+            or (
+                change.table in ("annotation", "document_status")
+                and (documents is None or change.document_id in documents)
+            )
+            for change in batch
+        ):
+            return
+        if self.task is not None:
+            self._again = True  # once the grading under way is in
+            return
+        self.regrade(quiet=True)
 
     def _graded(self, task: Task) -> None:
         if self.task is task:
             self.task = None
+            if self._again:
+                self._again = False
+                self.regrade(quiet=True)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.project.server is not None and self.live.listener is None:
+            self.live.start(self.project)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.live.stop()
+        super().hideEvent(event)
 
     def show_grades(self, grades: ClassGrades | None) -> None:
         selected = self.selected_student()
@@ -433,6 +483,12 @@ class GradesWindow(QDialog):
                 f"{len(grades.students)} student(s) graded against the key of "
                 f"{grades.key_annotator_name} ({len(grades.key)} key claims; "
                 f"exact = same label and boundaries; {tolerance})."
+                + (
+                    f" Live work of signed-in students read at {grades.live_read_at:%H:%M:%S} UTC;"
+                    " it updates as they annotate."
+                    if grades.live_read_at is not None
+                    else ""
+                )
             )
             if selected is not None:
                 self.select_student(selected.annotator_id)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QMainWindow,
     QSplitter,
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from claimdesk.core.errors import EditError, SaveError, ServerUnreachable
+from claimdesk.core.errors import EditError, ProjectError, SaveError, ServerUnreachable
 from claimdesk.core.records import (
     AnnotationRecord,
     AnnotatorRecord,
@@ -807,6 +808,25 @@ class MainWindow(QMainWindow):
         from claimdesk.gui.teacher_actions import collect_folder
 
         collect_folder(self)
+
+    def show_exercise_guidelines(self) -> QDialog | None:
+        """The guidelines of the project's exercises (a shared project's students read them
+        here; a workspace's banner has its own button)."""
+        from claimdesk.core.classroom.exercise import guidelines_text
+        from claimdesk.gui.dialogs import TextDialog
+
+        try:
+            text = guidelines_text(self.project)
+        except ProjectError as exc:
+            self.prompts.error("Guidelines not shown", str(exc))
+            return None
+        if text is None:
+            self.prompts.error("No exercises", "This project has no exercises.")
+            return None
+        dialog = TextDialog("Exercise guidelines", text, self, size=(560, 420))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def show_grades(self) -> None:
         from claimdesk.gui.teacher_actions import show_grades

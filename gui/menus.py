@@ -63,6 +63,7 @@ class WindowActions:
     collect_folder: QAction
     history: QAction
     grades: QAction
+    guidelines: QAction
     classroom_menu: QMenu
     # View
     view_menu: QMenu
@@ -296,7 +297,17 @@ def build(window: MainWindow) -> WindowActions:
         None,
         "Held conflicts and replaced submissions: accept or restore one",
     )
-    _fill(classroom_menu, [create_exercise, None, collect, collect_folder, history, None, grades])
+    guidelines = _action(
+        window,
+        "Exercise g&uidelines…",
+        window.show_exercise_guidelines,
+        None,
+        "What the teacher asks of the exercises in this project",
+    )
+    _fill(
+        classroom_menu,
+        [create_exercise, None, collect, collect_folder, history, None, grades, guidelines],
+    )
 
     view_menu = bar.addMenu("&View")
     zoom_in = _action(window, "Larger text", lambda: window.zoom(1), ("Ctrl++", "Ctrl+="))
@@ -368,6 +379,7 @@ def build(window: MainWindow) -> WindowActions:
         collect_folder=collect_folder,
         history=history,
         grades=grades,
+        guidelines=guidelines,
         classroom_menu=classroom_menu,
         view_menu=view_menu,
         show_example=show_example,

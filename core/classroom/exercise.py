@@ -376,3 +376,16 @@ def _info(project: Project, exercise_id: str) -> ExerciseInfo:
     if info is None:
         raise ExerciseError(project.path, f"has no exercise {exercise_id!r}")
     return info
+
+
+def guidelines_text(project: Project) -> str | None:
+    """The guidelines of the project's exercises (newest first, each under its title) for the
+    people who annotate a shared project; None when it has no exercise."""
+    rows = sorted(store.exercise_rows(project), key=lambda row: row.created_at, reverse=True)
+    if not rows:
+        return None
+    parts = [
+        f"{row.title}\n\n{row.guidelines or 'The teacher gave no guidelines for this exercise.'}"
+        for row in rows
+    ]
+    return "\n\n\n".join(parts)

@@ -16,7 +16,7 @@ import csv
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -109,6 +109,9 @@ class StudentGrades:
     extra: tuple[Claim, ...]  # student spans with no match
     boundary: tuple[tuple[Claim, Claim], ...]  # (student, key) matched by overlap, not exact
     wrong_label: tuple[tuple[Claim, Claim], ...]  # (student, key) overlapping, other label
+    # Live work on a server project: the annotations the student has now (``submitted_at`` is
+    # when they were read), not a collected submission.
+    live: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,7 @@ class ClassGrades:
     documents: tuple[GradedDocument, ...]
     key: tuple[Claim, ...]
     students: tuple[StudentGrades, ...]  # by student name
+    live_read_at: datetime | None = None  # a server project: when the live work was read (UTC)
 
     def student(self, annotator_id: int) -> StudentGrades:
         for student in self.students:
@@ -154,7 +158,10 @@ def grade(
     *,
     progress: Progress | None = None,
 ) -> ClassGrades:
-    """Grade every collected submission of an exercise against its key.
+    """Grade every collected submission of an exercise against its key; on a server project
+    also the live work of every signed-in student (an annotator with a login in the project's
+    annotator group, neither the key nor gold nor a collected submission's annotator): their
+    annotations on the exercise's documents as they are now, graded the same way.
 
     Raises ``ExerciseError`` (a ProjectError) for an unknown exercise or one without a key.
     ``progress(done, total)`` is called per student; returning False raises ``Cancelled``.
@@ -185,19 +192,29 @@ def grade(
     document_ids = [local for local in row.local_document_ids if local in titles]
     documents = tuple(GradedDocument(i, titles[i], project.document_text(i)) for i in document_ids)
     students = submissions(project, exercise_id)
+    # On a server project, each signed-in student's annotations as they are now, beside the
+    # collected files (a student who also handed in a file has two rows: the file's, and "live").
+    read_at = store.utcnow() if project.server is not None else None
+    collected = {s.annotator_id for s in students} | {row.key_annotator_id}
+    live = [
+        (annotator_id, name)
+        for annotator_id, name in store.signed_in_students(project)
+        if annotator_id not in collected
+    ]
     key_name = next(
         (a.name for a in project.annotators() if a.id == row.key_annotator_id), "the key"
     )
     claims = _claims(
         project,
         document_ids,
-        [row.key_annotator_id, *(s.annotator_id for s in students)],
+        [row.key_annotator_id, *(s.annotator_id for s in students), *(i for i, _ in live)],
         label_names,
     )
     key = tuple(claims.get(row.key_annotator_id, ()))
+    total = len(students) + len(live)
     graded: list[StudentGrades] = []
     for done, student in enumerate(students):
-        if progress is not None and not progress(done, len(students)):
+        if progress is not None and not progress(done, total):
             raise Cancelled
         graded.append(
             grade_student(
@@ -213,10 +230,36 @@ def grade(
                 tolerance,
             )
         )
+    for done, (annotator_id, name) in enumerate(live, start=len(students)):
+        if progress is not None and not progress(done, total):
+            raise Cancelled
+        assert read_at is not None
+        work = grade_student(
+            annotator_id,
+            name,
+            name,
+            "",
+            read_at,
+            0,
+            tuple(claims.get(annotator_id, ())),
+            key,
+            labels,
+            tolerance,
+        )
+        graded.append(replace(work, live=True))
+    graded.sort(key=lambda s: (s.student_name.casefold(), s.student_id, s.live))
     if progress is not None:
-        progress(len(students), len(students))
+        progress(total, total)
     return ClassGrades(
-        exercise_id, row.title, tolerance, key_name, labels, documents, key, tuple(graded)
+        exercise_id,
+        row.title,
+        tolerance,
+        key_name,
+        labels,
+        documents,
+        key,
+        tuple(graded),
+        read_at if live else None,
     )
 
 
@@ -387,7 +430,11 @@ def class_overview_rows(grades: ClassGrades) -> list[tuple[str | int | float, ..
             (
                 student.student_name,
                 student.student_id,
-                f"{student.submitted_at:%Y-%m-%d %H:%M}",
+                (
+                    f"live, read {student.submitted_at:%Y-%m-%d %H:%M:%S} UTC"
+                    if student.live
+                    else f"{student.submitted_at:%Y-%m-%d %H:%M}"
+                ),
                 round(student.seconds_spent / 60),
                 student.exact.precision,
                 student.exact.recall,

@@ -242,19 +242,28 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if args.feedback:
         check_folder(Path(args.feedback))
     with open_project(args.project) as project:
-        grades = grade(project, _exercise_id(project, args.exercise), tolerance=args.tolerance)
+        wanted = args.exercise or args.exercise_name
+        grades = grade(project, _exercise_id(project, wanted), tolerance=args.tolerance)
     rule = "any overlap" if grades.tolerance is None else f"ends within {grades.tolerance}"
     write_line(
         f"{grades.title}: {len(grades.students)} student(s) against {grades.key_annotator_name}"
         f" ({len(grades.key)} claims); overlap = same label, {rule}."
     )
+    live = [student for student in grades.students if student.live]
+    if grades.live_read_at is not None:
+        write_line(
+            f"{len(live)} of them: live work of signed-in students (their annotations as they "
+            f"are on the server), read at {grades.live_read_at:%Y-%m-%d %H:%M:%S} UTC; marked "
+            "(live). A student who also handed in a file has a row for each."
+        )
     write_line(
         f"{'student':<32} {'exact F1':>8} {'overlap F1':>10} {'missed':>6} {'extra':>5} "
         f"{'bounds':>6} {'label':>5}"
     )
     for student in grades.students:
         write_line(
-            f"{_fit(student.annotator_name, 32)} {student.exact.f1:>8.3f} "
+            f"{_fit(student.annotator_name + (' (live)' if student.live else ''), 32)} "
+            f"{student.exact.f1:>8.3f} "
             f"{student.overlap.f1:>10.3f} {len(student.missed):>6} {len(student.extra):>5} "
             f"{len(student.boundary):>6} {len(student.wrong_label):>5}"
         )
@@ -396,11 +405,18 @@ def register(commands: Any) -> None:
             "Precision, recall and F1 per student, exact (same label, start and end) and "
             "overlap (same label, sharing a character; with --tolerance N both ends within N "
             "characters of the key's), matched one-to-one. Optionally writes the class table "
-            "as CSV and one printable HTML feedback page per student."
+            "as CSV and one printable HTML feedback page per student. On a server project "
+            "the live work of every signed-in student is graded too, without collecting files."
         ),
     )
     grade.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
-    grade.add_argument("--exercise", metavar="ID", help="needed when there are several")
+    grade.add_argument(
+        "exercise_name",
+        nargs="?",
+        metavar="EXERCISE",
+        help="the exercise's id (its start is enough) or title; needed when there are several",
+    )
+    grade.add_argument("--exercise", metavar="ID", help="the same, as an option")
     grade.add_argument("--csv", metavar="FILE", help="write the class overview as CSV")
     grade.add_argument("--feedback", metavar="DIR", help="write HTML feedback pages here")
     grade.add_argument(

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, String, column, func, insert, select, text, update
 
 from claimdesk.core.records import Status
 from claimdesk.core.store import driver
@@ -424,3 +424,24 @@ def record_exercise_path(project: Project, path: Path) -> None:
     """Remember where the exercise file was opened from (bookkeeping, not an edit)."""
     with project.writing() as conn:
         conn.execute(update(workspace_table).values(exercise_path=str(path)))
+
+
+def signed_in_students(project: Project) -> list[tuple[int, str]]:
+    """(annotator id, name) of everyone who signs in to this server project as an annotator
+    (a login role in its ``<db>_annotator`` group), gold set excluded; [] for a file."""
+    if project.server is None:
+        return []
+    from claimdesk.core.store.server_admin import group_role
+
+    group = group_role(project.server.database, "annotator")
+    an = annotator_table
+    # pg_auth_members is readable by every role: a curator or owner finds the class here.
+    members = text(
+        "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
+        "JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname = :group"
+    ).columns(column("rolname", String))
+    query = select(an.c.id, an.c.name).where(
+        an.c.login.in_(select(members.subquery().c.rolname)), an.c.is_gold.is_(False)
+    )
+    with project.reading() as conn:
+        return [(int(i), str(name)) for i, name in conn.execute(query, {"group": group})]
