@@ -274,8 +274,10 @@ class GradesWindow(QDialog):
 
         self.exercises = {info.id: info for info in exercises}
         self.exercise = QComboBox()
+        # On a server the signed-in students' live work is graded too, not only handed-in files.
+        live = " + live work" if project.server is not None else ""
         for info in exercises:
-            self.exercise.addItem(f"{info.title} ({info.submissions} submitted)", info.id)
+            self.exercise.addItem(f"{info.title} ({info.submissions} submitted{live})", info.id)
         self.exercise.currentIndexChanged.connect(lambda _: self._exercise_chosen())
         self.key = QComboBox()
         self.key.setToolTip("Whose annotations in this project are the right answers")
