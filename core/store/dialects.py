@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Column, Connection, String, Table, func, select, text
+from sqlalchemy import Column, Connection, String, Table
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -48,17 +48,12 @@ def advance_ids(conn: Connection, tables: Sequence[Table]) -> None:
     """
     if conn.dialect.name != "postgresql":
         return
+    from claimdesk.core.store import postgresql
+
     for table in tables:
-        key = table.c.id
-        top = conn.execute(select(func.max(key))).scalar()
-        if top is None:
-            continue
-        # setval(…, n) makes n the last id given: the next is n + 1. pg_get_serial_sequence
-        # finds the sequence the id column owns, whatever it was named.
-        conn.execute(
-            text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :top)"),
-            {"table": table.name, "top": int(top)},
-        )
+        # Never backwards: ids handed out to rows deleted since stay used, as in a file.
+        given = postgresql.sequence_position(conn, table.name, "id")
+        postgresql.move_sequence_past(conn, table.name, "id", given)
 
 
 def upsert(

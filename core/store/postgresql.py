@@ -284,8 +284,9 @@ def refresh_statistics(conn: Connection, tables: list[str]) -> None:
     for a new span's check on a freshly filled project). A role that does not own a table gets a
     warning, not an error: it is left to autovacuum.
     """
+    quote = conn.dialect.identifier_preparer.quote
     for table in tables:
-        conn.exec_driver_sql(f'ANALYZE "{table}"')
+        conn.exec_driver_sql(f"ANALYZE {quote(table)}")
 
 
 def copy_rows(conn: Connection, table: str, columns: list[str], rows: list[list[Any]]) -> None:

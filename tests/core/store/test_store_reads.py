@@ -242,3 +242,29 @@ def test_rows_copied_with_their_ids_leave_new_ids_past_them(project: Project) ->
     assert added.id > 20 and project.annotation(added.id).quote == "Mong"
     new_label, _ = project.add_label("Fresh", "#654321")
     assert new_label.id > 77
+
+
+def test_rows_copied_with_their_ids_never_move_new_ids_back(project: Project) -> None:
+    # Annotation ids handed out to rows deleted since stay used (undo and redo name rows by id):
+    # copying in a row with a smaller id must not make the next new one take a deleted one's id.
+    text = "Troops left Mongolia today."
+    article = Article(Path("t.txt"), text, "T", sha256_text(text), "utf-8", ())
+    (document_id, _), *_ = project.import_articles([article]).added
+    ana = project.ensure_annotator("Ana").id
+    label = project.labels()[0].id
+    made = [
+        project.add_annotation(document_id, label, ana, start, start + 4).annotations_added[0]
+        for start in (0, 7, 12)
+    ]
+    project.delete_annotations([made[1].id, made[2].id])
+    stamp = driver.stored_time(datetime(2026, 1, 2, 3, 4, 5))
+    columns = ("id", "document_id", "label_id", "annotator_id", "start", "end", "quote", "note")
+    with project.writing() as conn:
+        driver.insert_many(
+            conn,
+            annotation_table,
+            (*columns, "created_at", "updated_at"),
+            [(made[1].id, document_id, label, ana, 7, 11, text[7:11], "", stamp, stamp)],
+        )
+    fresh = project.add_annotation(document_id, label, ana, 21, 26).annotations_added[0]
+    assert fresh.id > made[2].id
