@@ -15,6 +15,12 @@ SERVICE = "Claimdesk"
 log = logging.getLogger(__name__)
 
 
+def to_use(location: ServerLocation, given: str | None, in_url: str | None) -> str | None:
+    """The password to sign in with: the one given, else the URL's, else the remembered one;
+    None leaves it to libpq (PGPASSWORD, ~/.pgpass, a service file)."""
+    return given or in_url or remembered(location)
+
+
 def remembered(location: ServerLocation) -> str | None:
     """The password kept for this user, server and database, or None."""
     try:

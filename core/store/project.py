@@ -105,7 +105,7 @@ class Project:
         if isinstance(where, Path):
             return cls(where, store.open_database(where))
         location, in_url = where
-        password = password or in_url or passwords.remembered(location)
+        password = passwords.to_use(location, password, in_url)
         engine = store.open_server(location, password)
         forget_old_keys(engine)  # one statement per open, none per edit
         return cls(location.as_path(), engine, location)
@@ -142,7 +142,7 @@ class Project:
         else:
             # An empty database on a server becomes the project (``server init``, ``push``).
             server, in_url = where
-            password = password or in_url or passwords.remembered(server)
+            password = passwords.to_use(server, password, in_url)
             engine = store.open_server(server, password, create=True)
             path = server.as_path()
         with engine.begin() as conn:

@@ -35,7 +35,7 @@ from sqlalchemy.exc import DBAPIError
 from claimdesk.core.codebook import Codebook
 from claimdesk.core.errors import ProjectError
 from claimdesk.core.limits import printable
-from claimdesk.core.store import curation, postgresql
+from claimdesk.core.store import curation, passwords, postgresql
 from claimdesk.core.store.faults import FORGET_FUNCTION, FORGET_OLD_KEYS
 from claimdesk.core.store.location import ServerLocation, parse_location
 from claimdesk.core.store.project import Project
@@ -102,18 +102,14 @@ def name_problem(name: str) -> str | None:
 # -- connecting -----------------------------------------------------------------------------------
 
 
-def _server(target: str) -> ServerLocation:
+def _server(target: str) -> tuple[ServerLocation, str | None]:
+    """The server, and the password its address carried; a file is refused."""
     where = parse_location(target)
     if isinstance(where, Path):
         raise ProjectError(
             where, "is a file; server commands take a postgresql://user@host:port/database address"
         )
-    return where[0]
-
-
-def _password(target: str, password: str | None) -> str | None:
-    where = parse_location(target)
-    return password or (where[1] if not isinstance(where, Path) else None)
+    return where
 
 
 @contextmanager
@@ -147,7 +143,8 @@ def _refusal(location: ServerLocation, error: Exception) -> ProjectError:
 
 
 def _open(target: str, password: str | None) -> Project:
-    return Project.open(target, _password(target, password))
+    _server(target)  # a file is refused with the server commands' sentence
+    return Project.open(target, password)
 
 
 # -- init -----------------------------------------------------------------------------------------
@@ -160,8 +157,8 @@ def init(
     brought up to date), the three group roles, their grants and the row-level security policies.
     Running it again is harmless; it also repairs grants after an upgrade added tables.
     ``blind`` makes the project blind; without it a blind project stays blind (``set_blind``)."""
-    location = _server(target)
-    password = _password(target, password)
+    location, in_url = _server(target)
+    password = passwords.to_use(location, password, in_url)
     engine = postgresql.server_engine(location, password)
     try:
         with engine.connect() as conn:
@@ -353,7 +350,7 @@ def add_user(
     Refused: a bad name or role, an empty password, a role of that name anywhere on the server
     (roles are shared by all the server's databases), an annotator of that name with another login.
     """
-    location = _server(target)
+    location, _ = _server(target)
     if role not in ROLES:
         raise ProjectError(
             location.as_path(), f"{role!r} is not a role; choose annotator, curator or owner"
@@ -397,7 +394,7 @@ def add_user(
 
 def list_users(target: str, password: str | None = None) -> list[ServerUser]:
     """Everyone who signs in to the project (by login), and annotators who once did."""
-    location = _server(target)
+    location, _ = _server(target)
     with _open(target, password) as project, _admin(project) as (conn, driver):
         members = _memberships(driver, _groups(driver, location.database))
         a = annotator_table
@@ -410,7 +407,7 @@ def list_users(target: str, password: str | None = None) -> list[ServerUser]:
 
 def remove_user(target: str, password: str | None, name: str) -> None:
     """Drop the person's login role; their annotator and annotations stay (login set to NULL)."""
-    location = _server(target)
+    location, _ = _server(target)
     with _open(target, password) as project, _admin(project) as (conn, driver):
         members = _memberships(driver, _groups(driver, location.database))
         if name not in members:

@@ -79,7 +79,7 @@ def push(
     began = time.perf_counter()
     file_path = Path(file_path)
     location, in_url = parse_server_url(url)
-    password = password or in_url or passwords.remembered(location)
+    password = passwords.to_use(location, password, in_url)
     report = TransferReport(str(file_path), location.display())
     source = store.open_database(file_path)
     try:
@@ -174,7 +174,7 @@ def pull(
     if file_path.exists() or file_path.is_symlink():
         raise ProjectError(file_path, "already exists; pull into a new file")
     location, in_url = parse_server_url(url)
-    password = password or in_url or passwords.remembered(location)
+    password = passwords.to_use(location, password, in_url)
     report = TransferReport(location.display(), str(file_path))
     source = store.open_server(location, password)
     _remove_abandoned(file_path)

@@ -224,3 +224,24 @@ def test_a_password_in_the_url_is_never_shown_kept_or_logged(
     shown += [p.read_text(errors="replace") for p in logs.rglob("*") if p.is_file()]
     assert not [text for text in shown if PASSWORD in text]
     assert no_password_from_elsewhere.kept == {}  # remembered only when asked
+
+
+def test_server_init_signs_in_with_the_remembered_password_too(
+    pg_cluster: PgCluster, pg_url: str, no_password_from_elsewhere: MemoryKeyring
+) -> None:
+    # Administration finds the password where opening does: given, in the URL, or remembered.
+    from claimdesk.core.store import server_admin
+
+    name = f"admin_{uuid.uuid4().hex[:8]}"
+    role = sql.Identifier(name)
+    pg_cluster.execute(sql.SQL("CREATE ROLE {} LOGIN SUPERUSER PASSWORD {}").format(role, PASSWORD))
+    try:
+        url = url_of(pg_url, name)
+        location, _ = parse_server_url(url)
+        assert passwords.remember(location, PASSWORD)
+        server_admin.init(url).close()  # no password given: the keyring's
+        assert [user.login for user in server_admin.list_users(url)] == []
+    finally:
+        database = pg_url.rsplit("/", 1)[1]
+        pg_cluster.execute(sql.SQL("DROP OWNED BY {}").format(role), database)
+        pg_cluster.execute(sql.SQL("DROP ROLE {}").format(role))
