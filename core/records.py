@@ -90,6 +90,100 @@ class AnnotatorRecord:
     is_gold: bool = False  # the gold set curation builds, not a person
 
 
+@dataclass(frozen=True, slots=True)
+class AttributeRecord:
+    """An attribute of one label's spans, as the project stores it (see core.scheme for the
+    kinds and the form of values)."""
+
+    id: int
+    label_id: int
+    name: str
+    kind: str  # an AttributeKind value
+    choices: tuple[str, ...] = ()
+    choice_keys: tuple[str | None, ...] = ()
+    default: Any = None
+    description: str = ""
+    shortcut: str | None = None
+    position: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RelationTypeRecord:
+    """A relation type; empty label tuples allow any label at that end."""
+
+    id: int
+    name: str
+    colour: str
+    description: str = ""
+    directed: bool = True
+    source_label_ids: tuple[int, ...] = ()
+    target_label_ids: tuple[int, ...] = ()
+    shortcut: str | None = None
+    position: int = 0
+
+    def allows(self, source_label_id: int, target_label_id: int) -> bool:
+        ok_source = not self.source_label_ids or source_label_id in self.source_label_ids
+        ok_target = not self.target_label_ids or target_label_id in self.target_label_ids
+        return ok_source and ok_target
+
+
+@dataclass(frozen=True, slots=True)
+class RelationRecord:
+    """A link between two annotations of one annotator in one document."""
+
+    id: int
+    document_id: int
+    annotator_id: int
+    type_id: int
+    source_id: int  # annotation id (the governor, for a directed type)
+    target_id: int  # annotation id (the dependent)
+
+
+@dataclass(frozen=True, slots=True)
+class DocLabelSetRecord:
+    """A set of document-level labels: one choice (``multiple`` False) or several."""
+
+    id: int
+    name: str
+    multiple: bool = False
+    choices: tuple[str, ...] = ()
+    choice_keys: tuple[str | None, ...] = ()
+    description: str = ""
+    position: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentLabelRecord:
+    """One annotator's label of one document from one set."""
+
+    document_id: int
+    annotator_id: int
+    set_id: int
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeValue:
+    """One annotation's value of one attribute (None: back to the attribute's default)."""
+
+    annotation_id: int
+    document_id: int
+    attribute_id: int
+    value: Any
+
+
+@dataclass(frozen=True)
+class SchemeRecords:
+    """The project's attributes, relation types and document label sets, in codebook order."""
+
+    attributes: tuple[AttributeRecord, ...] = ()
+    relation_types: tuple[RelationTypeRecord, ...] = ()
+    doc_label_sets: tuple[DocLabelSetRecord, ...] = ()
+
+    def attributes_of(self, label_id: int) -> tuple[AttributeRecord, ...]:
+        return tuple(a for a in self.attributes if a.label_id == label_id)
+
+
 class Status(enum.StrEnum):
     """Where one annotator stands with one document."""
 
@@ -120,11 +214,26 @@ class Changes:
     labels: bool = False
     documents: bool = False
     statuses: tuple[StatusChange, ...] = ()
+    relations_added: tuple[RelationRecord, ...] = ()
+    relations_removed: tuple[RelationRecord, ...] = ()
+    # attribute values set (or put back to their default: value None)
+    attribute_values: tuple[AttributeValue, ...] = ()
+    # (document id, annotator id) whose document labels changed
+    document_labels: tuple[tuple[int, int], ...] = ()
+    # attributes, relation types or document label sets were added, changed or removed
+    scheme: bool = False
 
     @property
     def touched_documents(self) -> frozenset[int]:
         records = self.annotations_added + self.annotations_removed + self.annotations_updated
-        return frozenset(r.document_id for r in records) | {s.document_id for s in self.statuses}
+        relations = self.relations_added + self.relations_removed
+        return (
+            frozenset(r.document_id for r in records)
+            | {s.document_id for s in self.statuses}
+            | {r.document_id for r in relations}
+            | {v.document_id for v in self.attribute_values}
+            | {d for d, _ in self.document_labels}
+        )
 
 
 def byline(meta: dict[str, Any], date: str) -> str:

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple, Protocol
 from claimdesk.core.errors import ProjectError
 from claimdesk.core.outputs import OutputError, atomic_write
 from claimdesk.core.records import LabelRecord
+from claimdesk.core.scheme import Scheme
 
 # progress(done, total) -> False asks the exporter or importer to stop; nothing partial is left.
 
@@ -62,9 +63,35 @@ class SpanOut(NamedTuple):
         return datetime.fromisoformat(self.updated)
 
 
+class RelationOut(NamedTuple):
+    """A relation on its way out: its type by name, its ends by the spans' ids (both in the
+    document's ``spans``; a relation whose end is not exported is not exported either)."""
+
+    id: int
+    type: str
+    source: int  # SpanOut.id (the governor of a directed type)
+    target: int  # SpanOut.id (the dependent)
+    annotator: str
+
+
+class DocLabelOut(NamedTuple):
+    """One annotator's document label: the set by name and the chosen value."""
+
+    set: str
+    value: str
+    annotator: str
+
+
 @dataclass(frozen=True)
 class DocumentOut:
-    """One document on its way out with its selected spans, sorted by (start, end, label)."""
+    """One document on its way out with its selected spans, sorted by (start, end, label).
+
+    ``attributes`` maps a span's id to its attribute values by attribute name: the attributes
+    of the span's label only, each with its value or else its default (an attribute with
+    neither is absent). Values take the forms core.scheme describes (a multi's as a tuple).
+    ``relations`` are sorted by (source, target, type); ``doc_labels`` by (annotator, set,
+    value).
+    """
 
     id: int
     title: str
@@ -73,6 +100,9 @@ class DocumentOut:
     meta: dict[str, Any]
     text: str
     spans: list[SpanOut]
+    attributes: dict[int, dict[str, Any]] = field(default_factory=dict)
+    relations: list[RelationOut] = field(default_factory=list)
+    doc_labels: list[DocLabelOut] = field(default_factory=list)
 
 
 class ExportSource(Protocol):
@@ -93,6 +123,10 @@ class ExportSource(Protocol):
     @property
     def document_count(self) -> int: ...
 
+    # attributes per label name, relation types and document label sets, in codebook order
+    @property
+    def scheme(self) -> Scheme: ...
+
     def documents(self) -> Iterator[DocumentOut]: ...
 
 
@@ -104,6 +138,7 @@ class MemorySource:
     labels: list[LabelRecord]
     annotators: list[str]
     docs: list[DocumentOut]
+    scheme: Scheme = field(default_factory=Scheme)
 
     @property
     def document_count(self) -> int:
@@ -189,6 +224,31 @@ class SpanIn:
     # The Claimdesk annotation this span was exported as (Label Studio's result id
     # "claimdesk-N", JSONL's per-span id): an import into that project recognises it by the id.
     origin: int | None = None
+    # attribute values by attribute name (forms as in core.scheme; a multi's as a list is fine)
+    attributes: dict[str, Any] = field(default_factory=dict)
+    # the span's id in the file (brat's "T3", a Label Studio region id, an XMI xmi:id), which
+    # the file's relations name; None when nothing refers to it
+    ref: str | None = None
+
+
+@dataclass(slots=True)
+class RelationIn:
+    """A relation as a file gives it: its type by name, its ends by the spans' ``ref``."""
+
+    type: str
+    source: str
+    target: str
+    annotator: str | None = None  # None: the annotator chosen for the import (as for spans)
+    where: str = ""  # "line 12", for messages
+
+
+@dataclass(slots=True)
+class DocLabelIn:
+    """A document label as a file gives it."""
+
+    set: str
+    value: str
+    annotator: str | None = None
 
 
 @dataclass
@@ -210,6 +270,13 @@ class DocumentIn:
     # spans Claimdesk exported into this file that an editor has since deleted or dropped (one
     # sentence each): the import leaves them as they are in the project and says so
     missing: list[str] = field(default_factory=list)
+    relations: list[RelationIn] = field(default_factory=list)
+    doc_labels: list[DocLabelIn] = field(default_factory=list)
+    # what the file says about attributes, relation types and document label sets (brat's
+    # annotation.conf, Label Studio's labeling config); None when it says nothing. The import
+    # adds what the project lacks; attributes, relations and document labels found without a
+    # definition get one made from what they hold.
+    scheme: Scheme | None = None
 
 
 # -- helpers shared by the format modules --------------------------------------------------------
