@@ -1,5 +1,7 @@
 """The codebook an exercise freezes: its file form, its fingerprint, and its labels by id.
 
+The frozen codebook carries the scheme too (attributes, relation types, document label sets).
+
 Students see label names; the teacher's project keeps label ids beside them, so that a label
 renamed after handing out still counts.
 """
@@ -13,42 +15,39 @@ from typing import TYPE_CHECKING, Any
 
 from claimdesk.core.classroom.exercise_files import ExerciseError
 from claimdesk.core.codebook import (
-    FORMAT,
-    VERSION,
     Codebook,
     CodebookError,
     CodebookLabel,
+    codebook_data,
     parse_codebook,
 )
+from claimdesk.core.codebook_scheme import scheme_fingerprint_rows
 from claimdesk.core.records import LabelRecord
+from claimdesk.core.scheme import Scheme
+
+__all__ = [
+    "codebook_data",
+    "codebook_fingerprint",
+    "frozen_labels",
+    "project_codebook",
+]
 
 if TYPE_CHECKING:
     from claimdesk.core.store.project import Project
 
 
-def codebook_data(codebook: Codebook) -> dict[str, Any]:
-    """A codebook as written into an exercise file (the codebook file format)."""
-    labels: list[dict[str, Any]] = []
-    for label in codebook.labels:
-        entry: dict[str, Any] = {
-            "name": label.name,
-            "colour": label.colour,
-            "description": label.description,
-        }
-        if label.shortcut:
-            entry["shortcut"] = label.shortcut
-        if label.parent:
-            entry["parent"] = label.parent
-        labels.append(entry)
-    return {"format": FORMAT, "version": VERSION, "name": codebook.name, "labels": labels}
-
-
 def codebook_fingerprint(codebook: Codebook) -> str:
-    """SHA-256 over the labels as students see them: names, colours, keys, groups, definitions."""
-    rows = [
+    """SHA-256 over the codebook as students see it: the labels' names, colours, keys, groups
+    and definitions, and (when there is one) the scheme: attributes, relation types, document
+    label sets. A codebook without a scheme keeps the fingerprint it always had, so exercises
+    made before still open."""
+    rows: Any = [
         [label.name, label.colour, label.shortcut or "", label.parent or "", label.description]
         for label in codebook.labels
     ]
+    if not codebook.scheme.empty:
+        names = [label.name for label in codebook.labels]
+        rows = {"labels": rows, "scheme": scheme_fingerprint_rows(codebook.scheme, names)}
     canonical = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -72,12 +71,19 @@ def project_codebook(project: Project) -> Codebook:
             )
             placed.add(label.id)
         waiting = [] if stuck else [label for label in waiting if label.id not in placed]
-    raw = {"format": FORMAT, "version": VERSION, "name": project.name, "labels": []}
-    raw["labels"] = codebook_data(Codebook(project.name, tuple(ordered)))["labels"]
+    # The attributes, relation types and document label sets, by name; the check below reads
+    # them as a codebook file would (a scheme a file cannot hold is refused here, not later).
+    raw = codebook_data(Codebook(project.name, tuple(ordered), "", _project_scheme(project)))
     try:
         return parse_codebook(raw, project.path)
     except CodebookError as exc:
         raise ExerciseError(project.path, f"its codebook cannot be frozen ({exc.reason})") from None
+
+
+def _project_scheme(project: Project) -> Scheme:
+    # TODO(store): project.scheme_by_name() once the store holds the scheme.
+    reader = getattr(project, "scheme_by_name", None)
+    return reader() if callable(reader) else Scheme()
 
 
 def frozen_labels(codebook: Any, current: Sequence[LabelRecord]) -> dict[str, int]:
