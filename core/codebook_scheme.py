@@ -180,7 +180,7 @@ def parse_attributes(raw: Any, label: str, fail: Fail) -> tuple[AttributeSpec, .
             default = " ".join(default.split())
         problem = value_problem(kind, choices, default)
         if problem is not None:
-            raise fail(f"{place} has the default {problem}")
+            raise fail(f"{place}: the default {problem}")
         if kind is AttributeKind.TEXT and isinstance(default, str):
             problem = text_problem(default, "default", NOTE_MAX)
             if problem is not None:
@@ -377,3 +377,45 @@ def scheme_fingerprint_rows(scheme: Scheme, labels: Sequence[str]) -> list[Any]:
         for d in scheme.doc_labels
     ]
     return [attributes, relations, doc_labels]
+
+
+# -- checking one edited definition (the scheme editor) by the rules of the file -----------------
+
+
+class _Problem(Exception):
+    pass
+
+
+def _sentence(reason: str) -> str:
+    return reason[:1].upper() + reason[1:] + ("" if reason.endswith(".") else ".")
+
+
+def attribute_problem(
+    spec: AttributeSpec, label: str, others: Sequence[AttributeSpec]
+) -> str | None:
+    """Why ``spec`` cannot be an attribute of ``label`` beside ``others`` (a sentence), or None."""
+    try:
+        parse_attributes([*map(attribute_data, others), attribute_data(spec)], label, _Problem)
+    except _Problem as exc:
+        return _sentence(str(exc))
+    return None
+
+
+def relation_problem(
+    spec: RelationSpec, labels: Sequence[str], others: Sequence[RelationSpec]
+) -> str | None:
+    """Why ``spec`` cannot be a relation type beside ``others``, or None."""
+    try:
+        parse_relations([*map(relation_data, others), relation_data(spec)], labels, _Problem)
+    except _Problem as exc:
+        return _sentence(str(exc).removeprefix("has "))
+    return None
+
+
+def doc_label_problem(spec: DocLabelSpec, others: Sequence[DocLabelSpec]) -> str | None:
+    """Why ``spec`` cannot be a document label set beside ``others``, or None."""
+    try:
+        parse_doc_labels([*map(doc_label_data, others), doc_label_data(spec)], _Problem)
+    except _Problem as exc:
+        return _sentence(str(exc))
+    return None

@@ -20,6 +20,7 @@ from claimdesk.core.codebook import (
     parse_codebook,
     write_codebook,
 )
+from claimdesk.core.codebook_scheme import attribute_problem, doc_label_problem, relation_problem
 from claimdesk.core.paths import resources_dir, seeds_dir
 from claimdesk.core.scheme import AttributeKind, AttributeSpec, DocLabelSpec, RelationSpec, Scheme
 
@@ -149,7 +150,7 @@ def _relation(data: dict[str, Any], **change: Any) -> dict[str, Any]:
     [
         (
             lambda d: _attribute(d, default="hostile"),
-            "label 'Claim', attribute 'Stance' has the default 'hostile' is not one of",
+            "label 'Claim', attribute 'Stance': the default 'hostile' is not one of",
         ),
         (
             lambda d: _attribute(d, type="colour"),
@@ -201,7 +202,7 @@ def _relation(data: dict[str, Any], **change: Any) -> dict[str, Any]:
                 )
                 or d
             ),
-            "attribute 'Check-worthy' has the default 'no' is not yes or no",
+            "attribute 'Check-worthy': the default 'no' is not yes or no",
         ),
         (
             lambda d: (
@@ -210,7 +211,7 @@ def _relation(data: dict[str, Any], **change: Any) -> dict[str, Any]:
                 )
                 or d
             ),
-            "attribute 'Weight' has the default True is not a number",
+            "attribute 'Weight': the default True is not a number",
         ),
         (
             lambda d: (
@@ -372,3 +373,26 @@ def test_frozen_codebook_data_carries_the_scheme() -> None:
     again = parse_codebook(json.loads(json.dumps(data)), Path("exercise"))
     assert again.scheme == codebook.scheme
     assert codebook_fingerprint(again) == codebook_fingerprint(codebook)
+
+
+# -- one definition as the scheme editor checks it -----------------------------------------------
+
+
+def test_edited_definitions_are_checked_by_the_rules_of_the_file() -> None:
+    stance = AttributeSpec("Stance", AttributeKind.CHOICE, ("positive", "negative"), (), "x")
+    assert attribute_problem(stance, "Claim", []) == (
+        "Label 'Claim', attribute 'Stance': the default 'x' is not one of positive, negative."
+    )
+    fine = replace(stance, default="negative", shortcut="s")
+    assert attribute_problem(fine, "Claim", []) is None
+    other = AttributeSpec("Check-worthy", AttributeKind.BOOL, shortcut="s")
+    assert "reuses the key 's'" in (attribute_problem(other, "Claim", [fine]) or "")
+    relation = RelationSpec("supports", "#2ca02c", sources=("Evidence",))
+    assert relation_problem(relation, ["Claim"], []) == (
+        "Relation type 'supports' names 'Evidence' in \"from\", which is not a label of this "
+        "codebook."
+    )
+    assert relation_problem(relation, ["Claim", "Evidence"], []) is None
+    topic = DocLabelSpec("Topic", True, ("Military",), ("m",))
+    genre = DocLabelSpec("Genre", False, ("memo",), ("m",))
+    assert "reuses the key 'm'" in (doc_label_problem(genre, [topic]) or "")
