@@ -260,9 +260,18 @@ class AttributeEditor(_Editor):
         self._refresh_defaults()
 
     def _refresh_defaults(self) -> None:
-        """Offer the choices in the table as defaults, keeping what was picked."""
+        """Offer the choices in the table as defaults, keeping what was picked (a choice
+        renamed in the table stays picked under its new name)."""
         choices, _ = self.choice_table.choices()
-        picked = self.default_one.currentData()
+        before = [self.default_one.itemData(i) for i in range(1, self.default_one.count())]
+        renamed = len(before) == len(choices)
+
+        def follow(value: Any) -> Any:
+            if value in choices or not renamed or value not in before:
+                return value
+            return choices[before.index(value)]
+
+        picked = follow(self.default_one.currentData())
         self.default_one.blockSignals(True)
         self.default_one.clear()
         self.default_one.addItem("no default", None)
@@ -270,7 +279,7 @@ class AttributeEditor(_Editor):
             self.default_one.addItem(choice, choice)
         self.default_one.setCurrentIndex(max(0, self.default_one.findData(picked)))
         self.default_one.blockSignals(False)
-        ticked = self._ticked()
+        ticked = {follow(value) for value in self._ticked()}
         self.default_many.clear()
         for choice in choices:
             item = QListWidgetItem(choice)
