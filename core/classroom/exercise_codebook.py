@@ -23,7 +23,6 @@ from claimdesk.core.codebook import (
 )
 from claimdesk.core.codebook_scheme import scheme_fingerprint_rows
 from claimdesk.core.records import LabelRecord
-from claimdesk.core.scheme import Scheme
 
 __all__ = [
     "codebook_data",
@@ -73,17 +72,11 @@ def project_codebook(project: Project) -> Codebook:
         waiting = [] if stuck else [label for label in waiting if label.id not in placed]
     # The attributes, relation types and document label sets, by name; the check below reads
     # them as a codebook file would (a scheme a file cannot hold is refused here, not later).
-    raw = codebook_data(Codebook(project.name, tuple(ordered), "", _project_scheme(project)))
+    raw = codebook_data(Codebook(project.name, tuple(ordered), "", project.scheme_by_name()))
     try:
         return parse_codebook(raw, project.path)
     except CodebookError as exc:
         raise ExerciseError(project.path, f"its codebook cannot be frozen ({exc.reason})") from None
-
-
-def _project_scheme(project: Project) -> Scheme:
-    # TODO(store): project.scheme_by_name() once the store holds the scheme.
-    reader = getattr(project, "scheme_by_name", None)
-    return reader() if callable(reader) else Scheme()
 
 
 def frozen_labels(codebook: Any, current: Sequence[LabelRecord]) -> dict[str, int]:
