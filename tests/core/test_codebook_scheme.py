@@ -11,7 +11,11 @@ from typing import Any
 
 import pytest
 
-from claimdesk.core.classroom.exercise_codebook import codebook_data, codebook_fingerprint
+from claimdesk.core.classroom.exercise_codebook import (
+    codebook_data,
+    codebook_fingerprint,
+    project_codebook,
+)
 from claimdesk.core.codebook import (
     VERSION,
     Codebook,
@@ -22,7 +26,9 @@ from claimdesk.core.codebook import (
 )
 from claimdesk.core.codebook_scheme import attribute_problem, doc_label_problem, relation_problem
 from claimdesk.core.paths import resources_dir, seeds_dir
+from claimdesk.core.sample import ensure_sample_project
 from claimdesk.core.scheme import AttributeKind, AttributeSpec, DocLabelSpec, RelationSpec, Scheme
+from claimdesk.core.store.project import Project
 
 # The fingerprint of the default codebook's labels as Claimdesk computed it before codebooks had
 # attributes: exercises handed out then carry it.
@@ -396,3 +402,36 @@ def test_edited_definitions_are_checked_by_the_rules_of_the_file() -> None:
     topic = DocLabelSpec("Topic", True, ("Military",), ("m",))
     genre = DocLabelSpec("Genre", False, ("memo",), ("m",))
     assert "reuses the key 'm'" in (doc_label_problem(genre, [topic]) or "")
+
+
+# -- into a project -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [seeds_dir() / "codebook.json", resources_dir() / "default-codebook.json"],
+    ids=lambda p: p.name,
+)
+def test_project_created_from_a_codebook_holds_its_scheme(path: Path, tmp_path: Path) -> None:
+    codebook = load_codebook(path)
+    with Project.create(tmp_path / "p.claimdesk", codebook=codebook) as project:
+        assert project.scheme_by_name() == codebook.scheme
+        # and a codebook made from the project is the file's again, scheme and all
+        assert project_codebook(project).scheme == codebook.scheme
+
+
+def test_sample_project_has_the_sample_scheme() -> None:
+    with Project.open(ensure_sample_project()) as project:
+        scheme = project.scheme_by_name()
+    assert [a.name for a in scheme.attributes_of("Military cooperation")] == [
+        "Stance",
+        "Certainty",
+        "Check-worthy",
+    ]
+    assert scheme.attributes_of("Source attribution") == ()
+    assert [r.name for r in scheme.relations] == ["attributed to", "supports", "contradicts"]
+    assert scheme.relations[0].targets == ("Source attribution",)
+    assert [(d.name, d.multiple) for d in scheme.doc_labels] == [
+        ("Topic", True),
+        ("Overall stance", False),
+    ]
