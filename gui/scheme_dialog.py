@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QColor, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -164,6 +164,21 @@ class SchemeEditors:
         return editor.edited() if editor.exec() == QDialog.DialogCode.Accepted else None
 
 
+class _List(QListWidget):
+    """A list where Insert adds and Delete removes (Enter edits, through itemActivated)."""
+
+    def __init__(self, add: Callable[[], None], remove: Callable[[], None]) -> None:
+        super().__init__()
+        self._keys = {Qt.Key.Key_Insert: add, Qt.Key.Key_Delete: remove}
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        action = self._keys.get(Qt.Key(event.key()))
+        if action is not None and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            action()
+            return
+        super().keyPressEvent(event)
+
+
 class _Page(QWidget):
     """A list of definitions with Add…, Edit… and Remove (Enter edits, Delete removes)."""
 
@@ -175,7 +190,7 @@ class _Page(QWidget):
         remove: Callable[[], None],
     ) -> None:
         super().__init__()
-        self.list = QListWidget()
+        self.list = _List(add, remove)
         self.list.setAccessibleName(what)
         self.list.setWordWrap(True)
         self.list.itemActivated.connect(lambda _item: edit())
@@ -185,12 +200,11 @@ class _Page(QWidget):
         self.add.clicked.connect(add)
         self.edit.clicked.connect(edit)
         self.remove.clicked.connect(remove)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list, remove)
-        QShortcut(QKeySequence("Ins"), self.list, add)
         self.top = QVBoxLayout()
         self.top.setContentsMargins(0, 0, 0, 0)
         buttons = QHBoxLayout()
         for button in (self.add, self.edit, self.remove):
+            button.setAutoDefault(False)  # Enter in the list edits; it presses no button
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)

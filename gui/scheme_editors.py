@@ -147,7 +147,7 @@ class ChoicesTable(QWidget):
     def choices(self) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
         rows = self.rows()
         keys = tuple(key for _, key, _ in rows)
-        return tuple(value for value, _, _ in rows), keys if any(keys) else ()
+        return tuple(value for value, _, _ in rows), keys
 
     def renames(self) -> dict[str, str]:
         return {old: new for new, _, old in self.rows() if old is not None and old != new}
