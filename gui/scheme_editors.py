@@ -164,6 +164,7 @@ class _Editor(QDialog):
         self.form = QFormLayout()
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
+        layout.addStretch(1)  # rows stay together when some are hidden (the choices)
         layout.addWidget(ok_cancel(self, "Save", self._check))
 
     def row(self, text: str, widget: QWidget) -> None:
