@@ -26,7 +26,12 @@ from claimdesk.core.codebook import (
 )
 from claimdesk.core.codebook_scheme import attribute_problem, doc_label_problem, relation_problem
 from claimdesk.core.paths import resources_dir, seeds_dir
-from claimdesk.core.sample import ensure_sample_project
+from claimdesk.core.sample import (
+    EXAMPLE_ANNOTATOR,
+    EXAMPLE_FILE,
+    add_worked_example,
+    ensure_sample_project,
+)
 from claimdesk.core.scheme import AttributeKind, AttributeSpec, DocLabelSpec, RelationSpec, Scheme
 from claimdesk.core.store.project import Project
 
@@ -435,3 +440,47 @@ def test_sample_project_has_the_sample_scheme() -> None:
         ("Topic", True),
         ("Overall stance", False),
     ]
+
+
+def test_sample_worked_example_shows_stance_sources_and_topics() -> None:
+    with Project.open(ensure_sample_project()) as project:
+        example = next(a for a in project.annotators() if a.name == EXAMPLE_ANNOTATOR)
+        document = next(d for d in project.documents() if "Military Ties" in d.title)
+        spans = {a.id: a for a in project.annotations(document.id, example.id)}
+        values = project.attribute_values(document.id, example.id)
+        scheme = project.scheme()
+        names = {a.id: a.name for a in scheme.attributes}
+        types = {t.id: t.name for t in scheme.relation_types}
+        quotes = {
+            (types[r.type_id], spans[r.source_id].quote, spans[r.target_id].quote)
+            for r in project.relations(document.id, example.id)
+        }
+        labels = {
+            (s.name, label.value)
+            for label in project.document_labels(document.id, example.id)
+            for s in scheme.doc_label_sets
+            if s.id == label.set_id
+        }
+        talks = next(i for i, a in spans.items() if a.quote.startswith("most substantive talks"))
+    assert {names[i]: v for i, v in values[talks].items()} == {
+        "Stance": "positive",
+        "Certainty": "asserted",
+        "Check-worthy": True,
+    }
+    assert (
+        "attributed to",
+        "the West imposed sanctions on weapons sales",
+        "the diplomats say",
+    ) in quotes
+    assert len(quotes) == 3
+    assert labels == {("Topic", "Military"), ("Topic", "Economy"), ("Overall stance", "warming")}
+
+
+def test_worked_example_with_an_attribute_the_label_lacks_is_refused(tmp_path: Path) -> None:
+    data = json.loads((seeds_dir() / EXAMPLE_FILE).read_text(encoding="utf-8"))
+    data["documents"][0]["annotations"][2]["attributes"] = {"Stance": "positive"}
+    bad = tmp_path / "example.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    refusal = "'Source attribution' has no attribute 'Stance'"
+    with Project.open(ensure_sample_project()) as project, pytest.raises(ValueError, match=refusal):
+        add_worked_example(project, bad)
