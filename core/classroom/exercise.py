@@ -24,6 +24,7 @@ from claimdesk.core.classroom.exercise_codebook import (
     codebook_data,
     codebook_fingerprint,
     project_codebook,
+    scheme_ids,
 )
 from claimdesk.core.classroom.exercise_files import ExerciseError as ExerciseError
 from claimdesk.core.classroom.exercise_files import ExerciseFileError as ExerciseFileError
@@ -278,6 +279,7 @@ def create_exercise(
         "codebook": {
             **codebook_data(codebook),
             "label_ids": [label_ids[label.name] for label in codebook.labels],
+            "scheme_ids": scheme_ids(project, codebook),
         },
         "documents": [[i, i] for i in ids],
         "key_annotator_id": key_annotator,

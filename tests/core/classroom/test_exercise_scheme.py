@@ -13,11 +13,16 @@ from claimdesk.core.classroom.exercise import (
     ExerciseFileError,
     read_exercise,
 )
-from claimdesk.core.classroom.exercise_codebook import codebook_fingerprint, project_codebook
+from claimdesk.core.classroom.exercise_codebook import (
+    codebook_fingerprint,
+    frozen_scheme,
+    project_codebook,
+)
 from claimdesk.core.classroom.exercise_files import write_archive
 from claimdesk.core.classroom.workspace import open_workspace
 from claimdesk.core.importing import import_paths
 from claimdesk.core.scheme import AttributeKind, AttributeSpec, DocLabelSpec, RelationSpec, Scheme
+from claimdesk.core.store import classroom as store
 from claimdesk.core.store.project import Project
 from tests.core.classroom.classroom_kit import (
     CODEBOOK,
@@ -81,3 +86,25 @@ def test_exercise_whose_scheme_was_altered_is_refused(tmp_path: Path) -> None:
     write_archive(altered, EXERCISE_MIMETYPE, "exercise.json", data)
     with pytest.raises(ExerciseFileError, match="does not match its fingerprint"):
         read_exercise(altered)
+
+
+def test_definitions_renamed_after_handing_out_still_count(tmp_path: Path) -> None:
+    with schemed_project(tmp_path / "teacher") as project:
+        exercise_with_key(project, tmp_path, [(0, "Claim", 0, 10)])
+        records = project.scheme()
+        stance = records.attributes[0]
+        project.update_attribute(stance.id, replace(SCHEME.attributes["Claim"][0], name="Tone"))
+        relation = records.relation_types[0]
+        project.update_relation_type(relation.id, replace(SCHEME.relations[0], name="said by"))
+        (row,) = store.exercise_rows(project)
+        frozen = frozen_scheme(row.codebook, project.scheme(), project.labels())
+        check_worthy = records.attributes[1].id
+    assert frozen.attributes == {
+        ("Claim", "Stance"): stance.id,
+        ("Claim", "Check-worthy"): check_worthy,
+    }
+    assert frozen.relations == {"attributed to": relation.id}
+    assert frozen.document_labels == {"Topic": records.doc_label_sets[0].id}
+    # an exercise recorded before ids were kept: today's names
+    legacy = frozen_scheme({"labels": []}, records, [])
+    assert legacy.relations == {"attributed to": relation.id}
