@@ -16,13 +16,20 @@ import csv
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from claimdesk.core.classroom.collect import submissions
 from claimdesk.core.classroom.exercise import Cancelled, ExerciseError
 from claimdesk.core.classroom.exercise_codebook import frozen_labels
+from claimdesk.core.classroom.scheme_grading import (
+    GradedDocLabels,
+    GradedRelation,
+    SchemeGrades,
+    grade_scheme,
+)
 from claimdesk.core.outputs import atomic_write
 from claimdesk.core.progress import Progress
 from claimdesk.core.records import label_tree_order
@@ -69,6 +76,7 @@ class Claim:
     start: int
     end: int
     quote: str
+    ref: int = 0  # the annotation's id (tells apart a student's span and the key's at one place)
 
 
 @dataclass(frozen=True)
@@ -112,6 +120,8 @@ class StudentGrades:
     # Live work on a server project: the annotations the student has now (``submitted_at`` is
     # when they were read), not a collected submission.
     live: bool = False
+    # Attributes, relations and document labels, scored beside the spans (not in their totals).
+    scheme: SchemeGrades[Claim] = field(default_factory=SchemeGrades)
 
 
 @dataclass(frozen=True)
@@ -131,6 +141,19 @@ class ClassGrades:
             if student.annotator_id == annotator_id:
                 return student
         raise KeyError(annotator_id)
+
+
+@dataclass(frozen=True)
+class SchemeInput:
+    """The class's attributes, relations and document labels, read once for every student."""
+
+    key_id: int  # the key's annotator
+    values: dict[Claim, dict[str, Any]] = field(default_factory=dict)  # defaults applied
+    relations: dict[int, list[GradedRelation[Claim]]] = field(default_factory=dict)  # annotator →
+    doc_labels: dict[int, list[GradedDocLabels]] = field(default_factory=dict)  # annotator →
+    attribute_names: tuple[str, ...] = ()  # codebook order
+    relation_types: tuple[str, ...] = ()
+    doc_label_sets: tuple[str, ...] = ()
 
 
 OVERVIEW_COLUMNS: tuple[str, ...] = (
@@ -271,10 +294,10 @@ def _claims(
 ) -> dict[int, list[Claim]]:
     found: dict[int, list[Claim]] = defaultdict(list)
     rows = store.claim_rows(project, document_ids, annotator_ids)
-    for annotator_id, document_id, label_id, start, end, quote in rows:
+    for annotator_id, document_id, label_id, start, end, quote, ref in rows:
         name = label_names.get(label_id)
         if name is not None:  # a label added after the exercise was handed out is not graded
-            found[annotator_id].append(Claim(document_id, label_id, name, start, end, quote))
+            found[annotator_id].append(Claim(document_id, label_id, name, start, end, quote, ref))
     return found
 
 
@@ -348,7 +371,10 @@ def grade_student(
     key: tuple[Claim, ...],
     labels: tuple[GradedLabel, ...],
     tolerance: int | None,
+    scheme: SchemeInput | None = None,
 ) -> StudentGrades:
+    """One student's spans against the key's; with ``scheme``, their attributes (over the
+    matched spans), relations (whose ends match) and document labels too."""
     mine_by_doc = _by_document(claims)
     key_by_doc = _by_document(key)
     matched: list[tuple[Claim, Claim]] = []
@@ -401,6 +427,25 @@ def grade_student(
         extra=tuple(sorted(extra, key=_position)),
         boundary=tuple(sorted(boundary, key=lambda pair: _position(pair[1]))),
         wrong_label=tuple(sorted(wrong, key=lambda pair: _position(pair[1]))),
+        scheme=_grade_scheme(annotator_id, matched, scheme),
+    )
+
+
+def _grade_scheme(
+    annotator_id: int, matched: list[tuple[Claim, Claim]], scheme: SchemeInput | None
+) -> SchemeGrades[Claim]:
+    if scheme is None:
+        return SchemeGrades()
+    return grade_scheme(
+        matched,
+        scheme.values,
+        scheme.relations.get(annotator_id, []),
+        scheme.relations.get(scheme.key_id, []),
+        scheme.doc_labels.get(annotator_id, []),
+        scheme.doc_labels.get(scheme.key_id, []),
+        attribute_names=scheme.attribute_names,
+        relation_types=scheme.relation_types,
+        doc_label_sets=scheme.doc_label_sets,
     )
 
 

@@ -242,19 +242,21 @@ def kept_version(project: Project, version_id: int) -> KeptVersion | None:
 
 def claim_rows(
     project: Project, document_ids: Sequence[int], annotator_ids: Sequence[int]
-) -> list[tuple[int, int, int, int, int, str]]:
-    """(annotator, document, label, start, end, quote) of these annotators on these documents,
-    ordered by annotator, document and position."""
+) -> list[tuple[int, int, int, int, int, str, int]]:
+    """(annotator, document, label, start, end, quote, annotation id) of these annotators on
+    these documents, ordered by annotator, document and position."""
     # Plain driver rows: a class of 40 brings tens of thousands; row objects would cost more.
     a = annotation_table
     query = (
-        select(a.c.annotator_id, a.c.document_id, a.c.label_id, a.c.start, a.c.end, a.c.quote)
+        select(
+            a.c.annotator_id, a.c.document_id, a.c.label_id, a.c.start, a.c.end, a.c.quote, a.c.id
+        )
         .where(a.c.document_id.in_(document_ids), a.c.annotator_id.in_(annotator_ids))
         .order_by(a.c.annotator_id, a.c.document_id, a.c.start, a.c.end, a.c.label_id)
     )
     with project.reading() as conn:
         rows = driver.plain_rows(conn, query)
-    return cast(list[tuple[int, int, int, int, int, str]], rows)
+    return cast(list[tuple[int, int, int, int, int, str, int]], rows)
 
 
 def workspace_record(project: Project) -> WorkspaceRecord | None:
