@@ -34,6 +34,7 @@ from claimdesk.core.outputs import atomic_write
 from claimdesk.core.progress import Progress
 from claimdesk.core.records import label_tree_order
 from claimdesk.core.store import classroom as store
+from claimdesk.core.store.claims import effective_attributes
 from claimdesk.core.store.project import Project
 
 DEFAULT_TOLERANCE: int | None = None  # any overlap
@@ -227,13 +228,14 @@ def grade(
     key_name = next(
         (a.name for a in project.annotators() if a.id == row.key_annotator_id), "the key"
     )
-    claims = _claims(
-        project,
-        document_ids,
-        [row.key_annotator_id, *(s.annotator_id for s in students), *(i for i, _ in live)],
-        label_names,
-    )
+    annotator_ids = [
+        row.key_annotator_id,
+        *(s.annotator_id for s in students),
+        *(i for i, _ in live),
+    ]
+    claims = _claims(project, document_ids, annotator_ids, label_names)
     key = tuple(claims.get(row.key_annotator_id, ()))
+    scheme = _scheme_input(project, document_ids, claims, row.key_annotator_id, set(annotator_ids))
     total = len(students) + len(live)
     graded: list[StudentGrades] = []
     for done, student in enumerate(students):
@@ -251,6 +253,7 @@ def grade(
                 key,
                 labels,
                 tolerance,
+                scheme,
             )
         )
     for done, (annotator_id, name) in enumerate(live, start=len(students)):
@@ -268,6 +271,7 @@ def grade(
             key,
             labels,
             tolerance,
+            scheme,
         )
         graded.append(replace(work, live=True))
     graded.sort(key=lambda s: (s.student_name.casefold(), s.student_id, s.live))
@@ -299,6 +303,62 @@ def _claims(
         if name is not None:  # a label added after the exercise was handed out is not graded
             found[annotator_id].append(Claim(document_id, label_id, name, start, end, quote, ref))
     return found
+
+
+def _scheme_input(
+    project: Project,
+    document_ids: Sequence[int],
+    claims: dict[int, list[Claim]],
+    key_id: int,
+    wanted: set[int],
+) -> SchemeInput | None:
+    """Everyone's attribute values (defaults applied), relations between graded spans and
+    document labels, by name; None when the project defines none of them."""
+    records = project.scheme()
+    if not (records.attributes or records.relation_types or records.doc_label_sets):
+        return None
+    names = {a.id: a.name for a in records.attributes}
+    types = {t.id: t for t in records.relation_types}
+    sets = {s.id: s.name for s in records.doc_label_sets}
+    by_ref = {claim.ref: claim for found in claims.values() for claim in found}
+    by_document: dict[int, list[Claim]] = defaultdict(list)
+    for claim in by_ref.values():
+        by_document[claim.document_id].append(claim)
+    values: dict[Claim, dict[str, Any]] = {}
+    relations: dict[int, list[GradedRelation[Claim]]] = defaultdict(list)
+    chosen: dict[tuple[int, int, str], set[str]] = defaultdict(set)
+    for document_id in document_ids:
+        explicit = project.attribute_values(document_id, None) if records.attributes else {}
+        for claim in by_document.get(document_id, []):
+            found = effective_attributes(
+                records.attributes, claim.label_id, explicit.get(claim.ref, {})
+            )
+            values[claim] = {names[a]: v for a, v in found.items()}
+        if records.relation_types:
+            for relation in project.relations(document_id, None):
+                kind = types.get(relation.type_id)
+                source, target = by_ref.get(relation.source_id), by_ref.get(relation.target_id)
+                if kind is None or source is None or target is None:
+                    continue  # an end on a label the exercise does not grade
+                relations[relation.annotator_id].append(
+                    GradedRelation(document_id, kind.name, source, target, kind.directed)
+                )
+        if records.doc_label_sets:
+            for label in project.document_labels(document_id, None):
+                if label.set_id in sets and label.annotator_id in wanted:
+                    chosen[(label.annotator_id, document_id, sets[label.set_id])].add(label.value)
+    doc_labels: dict[int, list[GradedDocLabels]] = defaultdict(list)
+    for (annotator_id, document_id, set_name), picked in chosen.items():
+        doc_labels[annotator_id].append(GradedDocLabels(document_id, set_name, frozenset(picked)))
+    return SchemeInput(
+        key_id,
+        values,
+        dict(relations),
+        dict(doc_labels),
+        tuple(dict.fromkeys(names.values())),
+        tuple(t.name for t in records.relation_types),
+        tuple(sets.values()),
+    )
 
 
 def _pairs(
