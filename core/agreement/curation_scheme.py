@@ -12,12 +12,14 @@ chosen annotators do not all share, compared with the gold set (plain values, no
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from claimdesk.core.agreement.curation import Candidate, SpanKey
+from claimdesk.core.agreement.curation import Candidate, Curation, SpanKey, gold_copy
+from claimdesk.core.errors import EditError
 from claimdesk.core.records import (
     AttributeRecord,
+    Changes,
     DocLabelSetRecord,
     DocumentLabelRecord,
     RelationRecord,
@@ -25,6 +27,8 @@ from claimdesk.core.records import (
     SchemeRecords,
 )
 from claimdesk.core.scheme import display_value
+from claimdesk.core.store.curation import GoldRelation, IntoGold, ensure_gold_set
+from claimdesk.core.store.project import Project
 
 
 def _shown(value: Any) -> str:
@@ -245,3 +249,91 @@ def scheme_curation(
         if any(given.values()) or gold:
             label_rows.append(DocLabelRow(label_set, given, gold))
     return SchemeCuration(attribute_rows, relation_rows, label_rows)
+
+
+# -- reading a document and accepting into gold (through the project) -------------------------
+
+
+def scheme_rows(project: Project, curation: Curation) -> SchemeCuration:
+    """The rows of ``curation``'s document (nothing to read when the codebook has no
+    attributes, relation types or document label sets)."""
+    scheme = project.scheme()
+    if not (scheme.attributes or scheme.relation_types or scheme.doc_label_sets):
+        return SchemeCuration()
+    document_id = curation.document_id
+    return scheme_curation(
+        curation.candidates,
+        [a.id for a in curation.annotators],
+        curation.gold.id,
+        scheme,
+        project.attribute_values(document_id, None) if scheme.attributes else {},
+        project.relations(document_id, None) if scheme.relation_types else [],
+        project.document_labels(document_id, None) if scheme.doc_label_sets else [],
+    )
+
+
+def accept_attribute(project: Project, row: AttributeRow, value: Any) -> Changes:
+    """Put ``value`` of ``row``'s attribute into gold. A span not yet in gold is accepted with
+    it (the span of an annotator who gave that value, with their other values), in one step."""
+    gold = ensure_gold_set(project)
+    if row.gold_id is not None:
+        return project.set_attribute([row.gold_id], row.attribute.id, value)
+    source = next((i for a, i in row.sources.items() if row.values.get(a) == value), None)
+    if source is None:
+        raise EditError(f"No annotator gave {row.attribute.name} this value here.")
+    span = gold_copy(project, source)
+    values = tuple((a, v) for a, v in span.values if a.id != row.attribute.id)
+    span = replace(span, values=(*values, (row.attribute, value)))
+    description = f"Accept span with its {row.attribute.name} into gold"
+    return project.apply(IntoGold(description, span.document_id, gold.id, [span]))
+
+
+def accept_relation(project: Project, document_id: int, row: RelationRow) -> Changes:
+    """Put a relation into gold; its ends not yet in gold go in with it (each as the relation's
+    first annotator marked it, with their attribute values), in one step."""
+    if row.gold_id is not None:
+        raise EditError("This relation is already in the gold set.")
+    if not row.holders:
+        raise EditError("No annotator made this relation.")
+    if not row.type.allows(row.source[2], row.target[2]):
+        raise EditError(f"“{row.type.name}” does not link spans with these labels any more.")
+    gold = ensure_gold_set(project)
+    annotator, relation_id = next(iter(row.holders.items()))
+    relation = next(
+        (r for r in project.relations(document_id, annotator) if r.id == relation_id), None
+    )
+    if relation is None:
+        raise EditError("That relation no longer exists.")
+    scheme = project.scheme()
+    ends = {}
+    for annotation_id in (relation.source_id, relation.target_id):
+        span = gold_copy(project, annotation_id, scheme)
+        ends[span.key] = span
+    missing = [
+        ends[key]
+        for key, in_gold in ((row.source, row.gold_source), (row.target, row.gold_target))
+        if in_gold is None and key in ends
+    ]
+    missing = list({span.key: span for span in missing}.values())
+    add = GoldRelation(row.type.id, row.source, row.target)
+    if row.source not in ends or row.target not in ends:
+        # The annotator's relation runs the other way round (an undirected type): keep theirs.
+        add = GoldRelation(row.type.id, row.target, row.source)
+    return project.apply(
+        IntoGold(f"Accept “{row.type.name}” into gold", document_id, gold.id, missing, (), [add])
+    )
+
+
+def reject_relation(project: Project, row: RelationRow) -> Changes:
+    """Take a relation out of the gold set (its ends stay)."""
+    if row.gold_id is None:
+        raise EditError("This relation is not in the gold set: there is nothing to remove.")
+    return project.delete_relations([row.gold_id])
+
+
+def accept_document_labels(
+    project: Project, document_id: int, row: DocLabelRow, values: Sequence[str]
+) -> Changes:
+    """Make gold's choices of ``row``'s set these ``values`` (those of one annotator)."""
+    gold = ensure_gold_set(project)
+    return project.set_document_labels(document_id, gold.id, row.label_set.id, list(values))
