@@ -136,6 +136,9 @@ class ClassGrades:
     key: tuple[Claim, ...]
     students: tuple[StudentGrades, ...]  # by student name
     live_read_at: datetime | None = None  # a server project: when the live work was read (UTC)
+    # The codebook has attributes, relation types or document label sets: they are scored
+    # beside the spans (``SCHEME_COLUMNS``), never folded into the span scores.
+    has_scheme: bool = False
 
     def student(self, annotator_id: int) -> StudentGrades:
         for student in self.students:
@@ -173,6 +176,17 @@ OVERVIEW_COLUMNS: tuple[str, ...] = (
     "Boundary errors",
     "Wrong label",
 )
+
+
+# Beside the span scores when the codebook has attributes, relations or document labels: the
+# share of attribute values right over matched spans, the F1 of relations whose ends match, the
+# share of document label sets right. Not part of any span score or of a total.
+SCHEME_COLUMNS: tuple[str, ...] = ("Attributes", "Relations F1", "Document labels")
+
+
+def overview_columns(grades: ClassGrades) -> tuple[str, ...]:
+    """The class overview's columns: ``OVERVIEW_COLUMNS``, then ``SCHEME_COLUMNS`` if scored."""
+    return OVERVIEW_COLUMNS + SCHEME_COLUMNS if grades.has_scheme else OVERVIEW_COLUMNS
 
 
 def grade(
@@ -287,6 +301,7 @@ def grade(
         key,
         tuple(graded),
         read_at if live else None,
+        scheme is not None,
     )
 
 
@@ -527,9 +542,10 @@ def _total(scores: Iterable[Scores]) -> Scores:
     return Scores(tp, fp, fn)
 
 
-def class_overview_rows(grades: ClassGrades) -> list[tuple[str | int | float, ...]]:
-    """One row per student, in ``OVERVIEW_COLUMNS`` order (scores as floats 0..1)."""
-    rows: list[tuple[str | int | float, ...]] = []
+def class_overview_rows(grades: ClassGrades) -> list[tuple[str | int | float | None, ...]]:
+    """One row per student, in ``overview_columns(grades)`` order (scores as floats 0..1; None
+    where there was nothing to score)."""
+    rows: list[tuple[str | int | float | None, ...]] = []
     for student in grades.students:
         rows.append(
             (
@@ -552,15 +568,27 @@ def class_overview_rows(grades: ClassGrades) -> list[tuple[str | int | float, ..
                 len(student.boundary),
                 len(student.wrong_label),
             )
+            + (_scheme_cells(student.scheme) if grades.has_scheme else ())
         )
     return rows
+
+
+def _scheme_cells(scheme: SchemeGrades[Claim]) -> tuple[float | None, ...]:
+    relations = scheme.relations
+    return (
+        scheme.attribute_total.accuracy,
+        relations.f1 if relations.used else None,
+        scheme.doc_label_total.accuracy,
+    )
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_cell(value: str | int | float) -> str:
+def csv_cell(value: str | int | float | None) -> str:
     """A CSV cell; text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
     if isinstance(value, float):
         return f"{value:.3f}"
     text = str(value)
@@ -578,7 +606,7 @@ def write_class_csv(grades: ClassGrades, path: Path | str, reading: Iterable[Pat
     ``reading`` (OutputError, as for a missing or read-only folder).
     """
     path = Path(path)
-    header: list[str | int | float] = [*OVERVIEW_COLUMNS]
+    header: list[str | int | float | None] = [*overview_columns(grades)]
     for label in grades.labels:
         header += [f"{label.name} exact F1", f"{label.name} overlap F1"]
     with (
@@ -588,7 +616,7 @@ def write_class_csv(grades: ClassGrades, path: Path | str, reading: Iterable[Pat
         writer = csv.writer(handle)
         writer.writerow([csv_cell(cell) for cell in header])
         for student, row in zip(grades.students, class_overview_rows(grades), strict=True):
-            cells: list[str | int | float] = list(row)
+            cells: list[str | int | float | None] = list(row)
             for label_grades in student.labels:
                 exact = label_grades.exact
                 if exact.tp + exact.fp + exact.fn == 0:

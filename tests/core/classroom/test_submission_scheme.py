@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from claimdesk.core.classroom.collect import collect, read_submission
-from claimdesk.core.classroom.exercise import ExerciseFileError
-from claimdesk.core.classroom.grading import grade
+from claimdesk.core.classroom.exercise import ExerciseFileError, ExerciseInfo
+from claimdesk.core.classroom.grading import SCHEME_COLUMNS, class_overview_rows, grade
 from claimdesk.core.classroom.submission_history import history, restore
 from claimdesk.core.classroom.workspace import open_workspace, submit, workspace_info
 from claimdesk.core.scheme import AttributeKind, AttributeSpec, DocLabelSpec, RelationSpec
@@ -184,20 +184,25 @@ def stored(project: Project, name: str) -> tuple[Any, ...]:
     return values, relations, labels
 
 
-def test_submission_round_trip_with_relations_and_attributes(tmp_path: Path) -> None:
+def keyed_exercise(tmp_path: Path) -> tuple[Project, ExerciseInfo]:
+    """A teacher's project with the scheme and an exercise whose key gives the claim a
+    negative stance, attributes it to the source, and labels the first document Military."""
     project = teacher_project(tmp_path / "teacher")
     add_scheme(project)
     teacher = project.ensure_annotator("Teacher")
     info = exercise_with_key(project, tmp_path, [(0, "Claim", 1, 5), (0, "<b>Source</b>", 10, 20)])
-    assert info.path is not None
-    # The key: stance negative, and the claim attributed to the source.
     document = project.documents()[0].id
     key = {(a.start, a.end): a.id for a in project.annotations(document, teacher.id)}
     attributes, relation_type, topic = by_name(project)
     project.set_attribute([key[(1, 5)]], attributes["Stance"], "negative")
     project.add_relation(relation_type, key[(1, 5)], key[(10, 20)])
     project.set_document_labels(document, teacher.id, topic, ["Military"])
+    return project, info
 
+
+def test_submission_round_trip_with_relations_and_attributes(tmp_path: Path) -> None:
+    project, info = keyed_exercise(tmp_path)
+    assert info.path is not None
     first = student_work(info.path, tmp_path / "first", "positive")
     data = read_json(first, "submission.json")
     assert data["version"] == 3
@@ -221,7 +226,9 @@ def test_submission_round_trip_with_relations_and_attributes(tmp_path: Path) -> 
     assert stored(project, name) == expected
 
     # Grading scores them beside the spans.
-    student = grade(project, info.id).students[0]
+    grades = grade(project, info.id)
+    student = grades.students[0]
+    assert class_overview_rows(grades)[0][-len(SCHEME_COLUMNS) :] == (0.0, 1.0, 0.0)
     assert (student.exact.tp, student.exact.fp, student.exact.fn) == (2, 0, 0)
     assert dict(student.scheme.attributes)["Stance"].accuracy == 0.0  # positive, key negative
     assert dict(student.scheme.attributes)["Check-worthy"].accuracy == 0.0  # yes, key no
