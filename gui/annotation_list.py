@@ -14,7 +14,13 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
-from claimdesk.core.records import AnnotationRecord, LabelRecord, RelationRecord, SchemeRecords
+from claimdesk.core.records import (
+    AnnotationRecord,
+    AttributeRecord,
+    LabelRecord,
+    RelationRecord,
+    SchemeRecords,
+)
 from claimdesk.core.scheme import display_value
 from claimdesk.core.text.spans import Span
 from claimdesk.gui.change_signal import ChangeEvent, Shown
@@ -34,6 +40,16 @@ _NEVER = datetime.min.replace(tzinfo=UTC)
 def _one_line(text: str, limit: int = 200) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _short(attribute: AttributeRecord, value: Any) -> str:
+    """An attribute set on a claim, as short as it reads clearly in a narrow column: a choice
+    by itself ("negative"), a yes by the attribute's name, anything else with its name."""
+    if attribute.kind in ("choice", "multi"):
+        return display_value(value)
+    if value is True:
+        return attribute.name
+    return f"{attribute.name}: {display_value(value)}"
 
 
 class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
@@ -302,7 +318,7 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
     def _details(self, record: AnnotationRecord) -> str:
         values = self._values.get(record.id, {})
         parts = [
-            f"{a.name}: {display_value(values[a.id])}"
+            _short(a, values[a.id])
             for a in self._scheme.attributes_of(record.label_id)
             if values.get(a.id) is not None
         ]
@@ -381,7 +397,6 @@ class AnnotationList(QTableView):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(1, 130)
         header.resizeSection(2, 90)
-        header.resizeSection(3, 160)
         self.setColumnHidden(AnnotationTableModel.DETAILS, True)  # until the codebook has some
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
@@ -390,11 +405,22 @@ class AnnotationList(QTableView):
         self.clicked.connect(self._current_changed)
 
     def set_scheme(self, scheme: SchemeRecords) -> None:
-        """Attributes and relation types of the codebook: the column shows when there are any."""
+        """Attributes and relation types of the codebook: the column shows when there are any
+        (it then takes the spare width, and the quote a fixed share: no sideways scrolling)."""
         self.model_.set_scheme(scheme)
-        self.setColumnHidden(
-            AnnotationTableModel.DETAILS, not (scheme.attributes or scheme.relation_types)
-        )
+        shown = bool(scheme.attributes or scheme.relation_types)
+        details = AnnotationTableModel.DETAILS
+        if shown == (not self.isColumnHidden(details)):
+            return
+        self.setColumnHidden(details, not shown)
+        header = self.horizontalHeader()
+        fixed, stretch = QHeaderView.ResizeMode.Interactive, QHeaderView.ResizeMode.Stretch
+        header.setSectionResizeMode(0, fixed if shown else stretch)
+        header.setSectionResizeMode(details, stretch if shown else fixed)
+        header.resizeSection(1, 110 if shown else 130)
+        header.resizeSection(2, 60 if shown else 90)
+        if shown:
+            header.resizeSection(0, 110)
 
     def _context_menu(self, point: QPoint) -> None:
         index = self.indexAt(point)

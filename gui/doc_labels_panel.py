@@ -125,12 +125,17 @@ class DocLabelsPanel(QWidget):
         self.setVisible(bool(self.sets) and self.shown is not None)
         self._render()
 
-    def set_document(self, shown: Shown | None) -> None:
-        """Show the labels of this document and annotator (read through ``fetch``)."""
+    def set_document(
+        self, shown: Shown | None, records: Sequence[DocumentLabelRecord] | None = None
+    ) -> None:
+        """Show the labels of this document and annotator: ``records`` as read, or read
+        through ``fetch``."""
         self.shown = shown
         self.values = {}
         if shown is not None:
-            for record in self.fetch(shown.document_id, shown.annotator_id):
+            if records is None:
+                records = self.fetch(shown.document_id, shown.annotator_id)
+            for record in records:
                 self.values[record.set_id] = (*self.values.get(record.set_id, ()), record.value)
         self.setVisible(bool(self.sets) and shown is not None)
         self._render()

@@ -55,10 +55,10 @@ def test_attributes_and_links_show_and_follow_changes_without_a_reset(
     relation = RelationRecord(50, 4, 7, ATTRIBUTED.id, source_id=2, target_id=1)
     model.set_details({2: {STANCE.id: "negative"}}, [relation])
     assert not view.isColumnHidden(model.DETAILS)
-    assert details(model, 2) == "Stance: negative · → Source attribution"
+    assert details(model, 2) == "negative · → Source attribution"
     assert details(model, 1) == "← Diplomatic normalisation"
     tip = str(model.index(model.row_of(2), model.DETAILS).data(3))  # ToolTipRole
-    assert "Certainty: asserted (default)" in tip
+    assert "Stance: negative<br>Certainty: asserted (default)<br>Check-worthy: no (default)" in tip
     assert "attributed to → Source attribution “Western diplomats say”" in tip
     resets: list[bool] = []
     model.modelReset.connect(lambda: resets.append(True))
@@ -68,11 +68,11 @@ def test_attributes_and_links_show_and_follow_changes_without_a_reset(
     )
     with qtbot.waitSignal(model.dataChanged):
         model.show_changes(ChangeEvent(changes, None))
-    assert details(model, 2) == "Stance: negative · Certainty: hedged"
+    assert details(model, 2) == "negative · hedged"
     assert details(model, 1) == ""
     undo = Changes(attribute_values=(AttributeValue(2, 4, STANCE.id, None),))
     model.show_changes(ChangeEvent(undo, None))
-    assert details(model, 2) == "Certainty: hedged"
+    assert details(model, 2) == "hedged"
     assert resets == []
     qtmodeltester.check(model)  # type: ignore[attr-defined]
 
