@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
         # The document labels sit under the tags (hidden when the codebook has no label sets).
         right.addWidget(_section("Labels", self.tags, self.doc_labels))
         right.addWidget(_section("Annotations in this document", self.annotations))
-        right.setSizes([360, 300])
+        right.setSizes([420, 260])
         self.splitter.addWidget(_section("Documents", self.documents))
         article = QWidget()
         layout = QVBoxLayout(article)
