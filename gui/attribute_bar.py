@@ -144,9 +144,16 @@ class AttributeBar(QFrame):
         return self.scheme.attributes_of(self.label_id) if self.label_id is not None else ()
 
     def show_for(
-        self, annotation_id: int, label_id: int, label_name: str, values: Mapping[int, Any]
+        self,
+        annotation_id: int,
+        label_id: int,
+        label_name: str,
+        values: Mapping[int, Any],
+        *,
+        focus: bool = True,
     ) -> None:
-        """Open the bar on one span (its label's attributes, its stored values)."""
+        """Open the bar on one span (its label's attributes, its stored values); ``focus``:
+        take the keys (False: an open bar follows the selection, the keys stay where they are)."""
         self.annotation_id = annotation_id
         self.label_id = label_id
         self.label_name = label_name
@@ -155,7 +162,8 @@ class AttributeBar(QFrame):
         self._stop_editing()
         self._render()
         self.show()
-        self.setFocus()
+        if focus:
+            self.setFocus()
 
     def close_bar(self) -> None:
         was_open = self.isVisible()

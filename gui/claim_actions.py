@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QMenu
 
 from claimdesk.core.records import (
     AttributeRecord,
@@ -41,12 +42,17 @@ def connect(window: MainWindow) -> None:
     window.changed.connect(bar.show_changes)
     window.changed.connect(panel.show_changes)
     window.annotations.attributesRequested.connect(lambda a: open_bar(window, a))
+    # An open bar follows the selected highlight (clicked, or picked in the list).
+    window.view.spanClicked.connect(lambda a: follow(window, a))
+    window.annotations.annotationActivated.connect(lambda a: follow(window, a))
     alt_keys = AltKeys(
         lambda key: attribute_for_key(window, key) is not None,
         lambda key: cycle_attribute(window, key),
         window.view,  # lives as long as the article
     )
     window.view.installEventFilter(alt_keys)
+    window.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    window.view.customContextMenuRequested.connect(lambda point: span_menu(window, point))
 
 
 def say(window: MainWindow, sentence: str) -> None:
@@ -109,7 +115,17 @@ def claim_key(window: MainWindow, key: str) -> bool:
     return True
 
 
-def open_bar(window: MainWindow, annotation_id: int) -> None:
+def follow(window: MainWindow, annotation_id: int) -> None:
+    bar = window.attribute_bar
+    if not bar.isVisible() or annotation_id == bar.annotation_id:
+        return
+    if annotation_id < 0:
+        bar.close_bar()
+    else:
+        open_bar(window, annotation_id, focus=False)
+
+
+def open_bar(window: MainWindow, annotation_id: int, *, focus: bool = True) -> None:
     model = window.annotations.model_
     row = model.row_of(annotation_id)
     if row < 0:
@@ -117,7 +133,11 @@ def open_bar(window: MainWindow, annotation_id: int) -> None:
     label_id = model.label_of(row)
     label = window.labels.get(label_id)
     window.attribute_bar.show_for(
-        annotation_id, label_id, label.name if label else "?", model.attribute_values(annotation_id)
+        annotation_id,
+        label_id,
+        label.name if label else "?",
+        model.attribute_values(annotation_id),
+        focus=focus,
     )
 
 
@@ -134,6 +154,33 @@ def set_doc_labels(window: MainWindow, set_id: int, values: tuple[str, ...]) -> 
             shown.document_id, shown.annotator_id, set_id, list(values)
         )
     )
+
+
+def span_menu(window: MainWindow, point: QPoint) -> QMenu:
+    """Right-click in the article: the text's own Copy and Select All, and on a highlight its
+    attributes (as A) and Delete. Returns the menu (shown, not waited for)."""
+    view = window.view
+    menu = view.createStandardContextMenu(point)
+    menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    # The innermost highlight under the pointer (the view's own hit test, as a click uses).
+    hits = view._spans_at_point(QPointF(point))
+    if hits:
+        span_id = hits[0].id
+        window.select_annotation(span_id, scroll=False)
+        attributes = QAction("Set attributes…", menu)
+        attributes.setShortcut(QKeySequence("A"))  # a reminder: A does the same
+        attributes.triggered.connect(lambda: open_bar(window, span_id))
+        delete = QAction("Delete annotation", menu)
+        delete.setShortcut(QKeySequence(Qt.Key.Key_Delete))
+        delete.triggered.connect(window.delete_selected)
+        standard = menu.actions()  # Copy, Select All: after the highlight's own
+        if standard:
+            menu.insertActions(standard[0], [attributes, delete])
+            menu.insertSeparator(standard[0])
+        else:
+            menu.addActions([attributes, delete])
+    menu.popup(view.viewport().mapToGlobal(point))
+    return menu
 
 
 def attribute_for_key(window: MainWindow, key: str) -> tuple[int, AttributeRecord] | None:

@@ -165,3 +165,36 @@ def test_relabel_that_breaks_relations_asks_first(
 def test_no_scheme_no_panel_and_no_column(window: MainWindow) -> None:
     assert window.doc_labels.isHidden()
     assert window.annotations.isColumnHidden(window.annotations.model_.DETAILS)
+
+
+def test_a_highlights_context_menu_opens_its_attributes(
+    window: MainWindow, scheme: Scheme, qtbot: QtBot
+) -> None:
+    from claimdesk.gui.claim_actions import span_menu
+
+    span = file_span(window, qtbot, "talks on cooperation between the two armies", "3")
+    window.select_annotation(None)
+    point = window.view.span_rects(span)[0].center().toPoint()
+    menu = span_menu(window, point)
+    assert window.view.selected_span_id == span
+    texts = [a.text() for a in menu.actions()]
+    assert texts[:2] == ["Set attributes…", "Delete annotation"] and "&Copy" in " ".join(texts)
+    menu.actions()[0].trigger()
+    menu.close()
+    assert window.attribute_bar.isVisible()
+    qtbot.keyClick(window.attribute_bar, "s")
+    qtbot.keyClick(window.attribute_bar, "p")
+    assert stored(window, span, scheme.stance) == "positive"
+
+
+def test_an_open_bar_follows_the_selected_highlight(
+    window: MainWindow, scheme: Scheme, qtbot: QtBot
+) -> None:
+    source = file_span(window, qtbot, "East European and Western diplomats", "9")
+    claim = file_span(window, qtbot, "talks on cooperation between the two armies", "3")
+    qtbot.keyClick(window.view, "a")
+    bar = window.attribute_bar
+    assert bar.annotation_id == claim
+    window.annotations.selectRow(window.annotations.model_.row_of(source))
+    assert bar.annotation_id == source
+    assert bar.shown_text() == "“Source attribution” has no attributes."
