@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from claimdesk.core.records import AttributeRecord
+from claimdesk.core.records import AttributeRecord, Changes
 from claimdesk.core.scheme import AttributeKind, AttributeSpec, DocLabelSpec, RelationSpec
 from claimdesk.gui.main_window import MainWindow
 from tests.gui.conftest import ScriptedPrompts, db_rows
@@ -19,10 +19,25 @@ CLAIM = "Military cooperation"  # key 3
 SOURCE = "Source attribution"  # key 9
 
 
+def clear_scheme(window: MainWindow) -> None:
+    """No attributes, relation types or document label sets (whatever the sample codebook has)."""
+    project = window.project
+    current = project.scheme()
+    for attribute in current.attributes:
+        project.delete_attribute(attribute.id)
+    for kind in current.relation_types:
+        project.delete_relation_type(kind.id)
+    for label_set in current.doc_label_sets:
+        project.delete_doc_label_set(label_set.id)
+    window.show_changes(Changes(scheme=True))
+    project.history = type(project.history)()
+
+
 class Scheme:
-    """The sample's scheme added to the test project (as the codebook file would)."""
+    """A scheme of the test's own, like the sample's, on a test project (as a codebook would)."""
 
     def __init__(self, window: MainWindow) -> None:
+        clear_scheme(window)
         project = window.project
         claim = label_id(window, CLAIM)
         self.stance, changes = project.add_attribute(
@@ -163,6 +178,7 @@ def test_relabel_that_breaks_relations_asks_first(
 
 
 def test_no_scheme_no_panel_and_no_column(window: MainWindow) -> None:
+    clear_scheme(window)
     assert window.doc_labels.isHidden()
     assert window.annotations.isColumnHidden(window.annotations.model_.DETAILS)
 
