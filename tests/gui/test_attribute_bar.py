@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from claimdesk.core.records import AttributeValue, Changes
+from claimdesk.core.records import AttributeRecord, AttributeValue, Changes, SchemeRecords
 from claimdesk.gui.attribute_bar import AttributeBar, cycled, quick_keys
 from claimdesk.gui.change_signal import ChangeEvent
 from tests.gui.claim_scheme import CERTAINTY, CLAIM, SCHEME, SCORE, STANCE, WORTHY
@@ -89,3 +90,18 @@ def test_alt_key_cycles_choices_and_flips_yes_no() -> None:
     assert cycled(CERTAINTY, None) == "asserted"
     assert cycled(WORTHY, False) is True
     assert cycled(SCORE, 3) is None  # typed in the bar instead
+
+
+def test_several_choices_toggle_one_key_at_a_time(qtbot: QtBot) -> None:
+    themes = AttributeRecord(
+        14, CLAIM.id, "Themes", "multi", ("arms", "trade", "border"), shortcut="t"
+    )
+    bar, chosen = open_bar(qtbot, {themes.id: ("trade",)})
+    bar.set_scheme(replace(SchemeRecords(), attributes=(themes,)))
+    qtbot.keyClick(bar, "t")
+    assert bar.shown_text() == "Themes: [a] arms [t] trade ✓ [b] border"
+    qtbot.keyClick(bar, "a")
+    assert chosen == [(5, themes.id, ("arms", "trade"))]  # in the codebook's order
+    saved(bar, themes.id, ("arms", "trade"))
+    qtbot.keyClick(bar, "t")  # still in the list: another key takes trade out
+    assert chosen[-1] == (5, themes.id, ("arms",))
