@@ -108,7 +108,9 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
     def set_labels(self, labels: list[LabelRecord]) -> None:
         self._labels = {label.id: label for label in labels}
         if self._keys:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._keys) - 1, 1))
+            # The label column, and the links that name the labels at their other end.
+            last = len(self._keys) - 1
+            self.dataChanged.emit(self.index(0, 0), self.index(last, self.DETAILS))
 
     def set_spans(self, spans: Iterable[Span], shown: Shown | None = None) -> None:
         self.beginResetModel()
