@@ -197,6 +197,8 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
     encode = json.JSONEncoder(ensure_ascii=False, indent=None).encode
     total = source.document_count
     total_items = 0
+    # (getattr: a source from before the codebook had schemes; the project's has one)
+    scheme: Scheme = getattr(source, "scheme", None) or Scheme()
     with atomic_output(out, folder=False) as temp:
         with temp.open("w", encoding="utf-8", newline="\n") as handle:
             head = {
@@ -210,7 +212,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
             handle.write(', "first": ' + encode(page)[:-1] + ', "items": [\n')
             first = True
             for done, doc in enumerate(source.documents(), start=1):
-                items = _document_items(project, source.scheme, doc)
+                items = _document_items(project, scheme, doc)
                 for item in items:
                     if not first:
                         handle.write(",\n")
@@ -241,7 +243,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
     report.lost.append(
         "titles, dates and metadata of the documents: a target names its document by IRI only"
     )
-    report.lost.extend(_scheme_lost(source.scheme))
+    report.lost.extend(_scheme_lost(scheme))
     report.files = [out]
     return report
 
