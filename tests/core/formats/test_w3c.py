@@ -348,7 +348,9 @@ def test_every_richer_annotation_meets_every_must(rich: tuple[dict[str, Any], An
         "annotations/bodiesTargets/3.2.4-bodyETBTypeTextualBody.json",
         "annotations/bodiesTargets/3.3.5-bodyPurpose.json",
     ]
-    for item in data["first"]["items"]:
+    items = data["first"]["items"]
+    assert {i["motivation"] for i in items} == {"tagging", "linking", "classifying"}
+    for item in items:
         assert _failures(musts, item) == [], item["id"]
         assert _failures(optional, item) == [], item["id"]
     assert _failures(_assertions("collections/collectionMusts.test"), data) == []
