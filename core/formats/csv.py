@@ -159,8 +159,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
     report = ExportReport(FORMAT.name, out)
     written = SpanDigest()
     total = source.document_count
-    # (getattr: a source from before the codebook had schemes; the project's has one)
-    scheme: Scheme = getattr(source, "scheme", None) or Scheme()
+    scheme: Scheme = source.scheme
     columns = attribute_columns(scheme)
     header = COLUMNS + tuple(neutralise(name) for name, _ in columns)
     with ExitStack() as stack:

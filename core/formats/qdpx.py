@@ -280,8 +280,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
     labels = list(source.labels)
     extra_codes: list[str] = []  # labels on spans but missing from the codebook listing
     known = {label.name for label in labels}
-    # (getattr: a source from before the codebook had schemes; the project's has one)
-    extras = _Extras(getattr(source, "scheme", None) or Scheme())
+    extras = _Extras(source.scheme)
     total = source.document_count
     dated = 0
     with atomic_output(out, folder=False) as temp:

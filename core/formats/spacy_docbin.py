@@ -88,8 +88,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
     written = SpanDigest()
     nlp = spacy.blank("xx")
     declare_extension()
-    # (getattr: a source from before the codebook had schemes; the project's has one)
-    scheme: Scheme = getattr(source, "scheme", None) or Scheme()
+    scheme: Scheme = source.scheme
     docbin = DocBin(store_user_data=True)
     total = source.document_count
     count = 0

@@ -197,8 +197,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
     encode = json.JSONEncoder(ensure_ascii=False, indent=None).encode
     total = source.document_count
     total_items = 0
-    # (getattr: a source from before the codebook had schemes; the project's has one)
-    scheme: Scheme = getattr(source, "scheme", None) or Scheme()
+    scheme: Scheme = source.scheme
     with atomic_output(out, folder=False) as temp:
         with temp.open("w", encoding="utf-8", newline="\n") as handle:
             head = {
