@@ -15,8 +15,9 @@ belong to cases and sources only):
   value; yes/no for a yes/no attribute). QualCoder and ATLAS.ti then show "Factual claim /
   Stance: negative" coded on the same text as "Factual claim", so it can be filtered and
   counted. Choices get their codes even when unused; a number or a text gets one per value
-  used. Each such code's Description starts with ``Claimdesk attribute value (<kind>)``,
-  which is how the import knows it from an ordinary code.
+  used. Each such code's Description starts with a line
+  ``Claimdesk attribute value (<kind>): <attribute>``, which is how the import knows it from an
+  ordinary code (and which attribute it is, whatever its name holds).
 - A document label set is a code that cannot be coded (a category), its Description starting
   ``Claimdesk document label set (single choice)`` or ``(multiple choice)``, with a codable
   child ``"<set>: <value>"`` per choice; each document label is a PlainTextSelection of the
@@ -112,7 +113,7 @@ _POSITION = re.compile(r"[0-9]{1,15}")
 ATTRIBUTE_MARK = "Claimdesk attribute value"
 SET_MARK = "Claimdesk document label set"
 _ATTRIBUTE_DESCRIPTION = re.compile(
-    re.escape(ATTRIBUTE_MARK) + r" \((choice|multi|bool|number|text)\)"
+    re.escape(ATTRIBUTE_MARK) + r" \((choice|multi|bool|number|text)\): (.+)"
 )
 _SET_DESCRIPTION = re.compile(re.escape(SET_MARK) + r" \((single|multiple) choice\)")
 
@@ -172,7 +173,7 @@ def _attribute_codes(
     for spec in scheme.attributes_of(label):
         values = ["yes", "no"] if spec.kind is AttributeKind.BOOL else list(spec.choices)
         values += [v for v in used.get((label, spec.name), []) if v not in values]
-        description = f"{ATTRIBUTE_MARK} ({spec.kind.value})"
+        description = f"{ATTRIBUTE_MARK} ({spec.kind.value}): {spec.name}"
         if spec.description:
             description += "\n" + spec.description
         for value in values:
@@ -711,10 +712,11 @@ class _Reader:
             self.set_codes.add(guid)
             return
         found = _ATTRIBUTE_DESCRIPTION.fullmatch(first)
-        if found and parent_name is not None and name.startswith(parent_name + " / "):
-            attribute, colon, value = name.removeprefix(parent_name + " / ").partition(": ")
-            if colon:
-                kind = AttributeKind(found.group(1))
+        if found and parent_name is not None:
+            kind, attribute = AttributeKind(found.group(1)), found.group(2)
+            prefix = _attribute_code_name(parent_name, attribute, "")
+            if name.startswith(prefix):  # the name says which value, the Description which
+                value = name.removeprefix(prefix)  # attribute (its name may hold ": " too)
                 self.attribute_codes[guid] = (parent_name, attribute, value, kind)
             return
         if parent is not None and parent_name is not None and name.startswith(parent_name + ": "):

@@ -4,6 +4,7 @@ whole source) and relations (Links): valid under the REFI-QDA XSD, read back by 
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,19 @@ def test_links_that_are_not_between_two_spans_are_reported(tmp_path: Path) -> No
     first = qdpx.read(tmp_path / "edited.qdpx")[0]
     assert len(first.relations) == 2
     assert any("1 link(s) that do not join two coded selections" in n for n in first.not_imported)
+
+
+def test_attribute_and_value_names_holding_a_colon_read_back(tmp_path: Path) -> None:
+    source = rich_source()
+    odd = AttributeSpec("Who: says", AttributeKind.TEXT)
+    attributes = dict(source.scheme.attributes)
+    attributes["Factual claim"] = (*attributes["Factual claim"], odd)
+    source.scheme = replace(source.scheme, attributes=attributes)
+    doc = source.docs[0]
+    values = dict(doc.attributes)
+    values[3] = {**values[3], "Who: says": "Ta Kung Pao: an editorial"}
+    source.docs[0] = replace(doc, attributes=values)
+    qdpx.export(source, tmp_path / "odd.qdpx")
+    first = qdpx.read(tmp_path / "odd.qdpx")[0]
+    (span,) = [s for s in first.spans if s.annotator == "Bo Ødegård" and s.label == "Factual claim"]
+    assert span.attributes["Who: says"] == "Ta Kung Pao: an editorial"
