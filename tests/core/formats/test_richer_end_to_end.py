@@ -113,14 +113,23 @@ def test_refi_qda_carries_everything_into_a_new_project(rich: Project, tmp_path:
         assert scheme.doc_labels[0].multiple
     finally:
         fresh.close()
-    # Into the project it came from: nothing new, nothing doubled, every value the same. (The
-    # file holds defaults as values, like every export; the two spans that had a default now
-    # hold it as their own value.)
+    # Into the project it came from: nothing new, nothing doubled, every value the same. The
+    # file holds defaults as values, like every export; read back they store nothing, so the
+    # spans that followed a default still follow it.
     before = _summary(rich)
+    explicit = _explicit_values(rich)
     again = import_annotations(rich, "qdpx", out)
     assert (again.annotations_added, again.relations_added, again.doc_labels_added) == (0, 0, 0)
-    assert again.attributes_added == 2
+    assert again.attributes_added == 0
     assert _summary(rich) == before
+    assert _explicit_values(rich) == explicit
+
+
+def _explicit_values(project: Project) -> dict[int, dict[int, Any]]:
+    found: dict[int, dict[int, Any]] = {}
+    for document in project.documents():
+        found.update(project.attribute_values(document.id, None))
+    return found
 
 
 def test_the_project_exports_to_w3c_csv_conll_and_spacy(rich: Project, tmp_path: Path) -> None:
