@@ -214,3 +214,14 @@ def test_an_open_bar_follows_the_selected_highlight(
     window.annotations.selectRow(window.annotations.model_.row_of(source))
     assert bar.annotation_id == source
     assert bar.shown_text() == "“Source attribution” has no attributes."
+
+
+def test_a_label_with_the_key_a_keeps_it(window: MainWindow, scheme: Scheme, qtbot: QtBot) -> None:
+    """A codebook that gave a label the key A: the key files under that label, as before."""
+    source = label_id(window, SOURCE)
+    window.edit(lambda: window.project.update_label(source, shortcut="a"))
+    span = file_span(window, qtbot, "talks on cooperation between the two armies", "3")
+    qtbot.keyClick(window.view, "a")
+    assert not window.attribute_bar.isVisible()
+    model = window.annotations.model_
+    assert model.label_of(model.row_of(span)) == source
