@@ -126,55 +126,58 @@ class SchemeFigures:
         return not (self.attributes or self.relations or self.doc_labels)
 
 
-def _effective(record: AttributeRecord, explicit: Mapping[int, Any]) -> Any:
-    value = explicit.get(record.id)
-    if value is None:
-        value = record.default
-    if isinstance(value, list):
-        value = tuple(value)
-    return value
-
-
 def _figures(
-    kind: AttributeKind, table: list[list[Any]], n: int, choices: Sequence[str]
+    kind: AttributeKind, cells: values.Cells, n: int, choices: Sequence[str]
 ) -> values.ValueFigures:
     if kind is AttributeKind.NUMBER:
-        return values.interval(table, n)
+        return values.interval_cells(cells, n)
     if kind is AttributeKind.MULTI:
-        return values.per_choice(table, n, choices)
-    return values.nominal(table, n)
+        return values.per_choice_cells(cells, n, choices)
+    return values.nominal_cells(cells, n)
 
 
 def _attributes(
-    data: SchemeData, rater: dict[int, int], units: dict[int, int]
+    data: SchemeData, spans: Sequence[SpanRow], rater: dict[int, int], units: dict[int, int]
 ) -> list[AttributeFigures]:
     n = len(rater)
     groups: dict[tuple[str, str], list[AttributeRecord]] = {}
     for record in data.scheme.attributes:
-        if record.kind == AttributeKind.TEXT:
+        if record.kind != AttributeKind.TEXT:
+            groups.setdefault((record.name, record.kind), []).append(record)
+    # Per label: (attribute id, its group's cells, its default) for the compared attributes.
+    cells: dict[tuple[str, str], tuple[list[int], list[int], list[Any]]] = {
+        key: ([], [], []) for key in groups
+    }
+    by_label: dict[int, list[tuple[int, tuple[list[int], list[int], list[Any]], Any]]] = {}
+    for key, records in groups.items():
+        for record in records:
+            default = tuple(record.default) if isinstance(record.default, list) else record.default
+            by_label.setdefault(record.label_id, []).append((record.id, cells[key], default))
+    size = Counter(units[s.id] for s in spans)
+    nothing: Mapping[int, Any] = {}
+    for span in spans:
+        unit = units[span.id]
+        if size[unit] < 2:  # nobody else's span matched it: nothing to compare
             continue
-        groups.setdefault((record.name, record.kind), []).append(record)
-    by_label: dict[int, list[AttributeRecord]] = {}
-    for record in data.scheme.attributes:
-        by_label.setdefault(record.label_id, []).append(record)
-    tables: dict[tuple[str, str], dict[Hashable, list[Any]]] = {key: {} for key in groups}
-    for span in data.spans:
-        r = rater.get(span.annotator_id)
-        if r is None:
-            continue
-        explicit = data.values.get(span.id, {})
-        for record in by_label.get(span.label_id, ()):
-            key = (record.name, record.kind)
-            if key not in tables:
-                continue
-            row = tables[key].setdefault(units[span.id], [None] * n)
-            row[r] = _effective(record, explicit)
+        r = rater[span.annotator_id]
+        explicit = data.values.get(span.id, nothing)
+        for attribute_id, (unit_cells, rater_cells, value_cells), default in by_label.get(
+            span.label_id, ()
+        ):
+            value = explicit.get(attribute_id)
+            if value is None:
+                value = default
+            elif isinstance(value, list):
+                value = tuple(value)
+            if value is not None:
+                unit_cells.append(unit)
+                rater_cells.append(r)
+                value_cells.append(value)
     out: list[AttributeFigures] = []
     for key, records in groups.items():
         kind = AttributeKind(key[1])
         choices = list(dict.fromkeys(c for record in records for c in record.choices))
-        table = list(tables[key].values())
-        figures = _figures(kind, table, n, choices)
+        figures = _figures(kind, cells[key], n, choices)
         labels = tuple(
             dict.fromkeys(data.label_names.get(x.label_id, str(x.label_id)) for x in records)
         )
@@ -222,6 +225,8 @@ def _pair_counts(
     """Per (type, a, b): relations both made, and a's relations, in documents both did."""
     matched: Counter[tuple[int, int, int]] = Counter()
     own: Counter[tuple[int, int, int]] = Counter()
+    if not keys:
+        return matched, own
     for document, raters in shared.items():
         for a, b in combinations(raters, 2):
             mine, theirs = keys.get((document, a), set()), keys.get((document, b), set())
@@ -245,6 +250,7 @@ def _relations(
     data: SchemeData, rater: dict[int, int], exact: dict[int, int], loose: dict[int, int]
 ) -> tuple[list[RelationFigures], FloatArray, FloatArray, FloatArray]:
     n = len(rater)
+    counted = [x for x in data.relations if x.annotator_id in rater]
     types = data.scheme.relation_types
     directed = {t.id: t.directed for t in types}
     shared: dict[int, list[int]] = {}
@@ -252,7 +258,6 @@ def _relations(
         if annotator in rater:
             shared.setdefault(document, []).append(rater[annotator])
     shared = {d: sorted(rs) for d, rs in shared.items() if len(rs) >= 2}
-    counted = [x for x in data.relations if x.annotator_id in rater]
     exact_counts = _pair_counts(_relation_keys(data, rater, exact, directed), shared)
     loose_counts = _pair_counts(_relation_keys(data, rater, loose, directed), shared)
     made = Counter(x.type_id for x in counted)
@@ -344,9 +349,22 @@ def scheme_figures(
         raise ValueError(f"attribute_match must be 'exact' or 'overlap', not {attribute_match!r}")
     rater = {a: i for i, a in enumerate(annotator_ids)}
     spans = [s for s in data.spans if s.annotator_id in rater]
-    exact = span_units(spans, overlap=False)
-    loose = span_units(spans, overlap=True)
-    attributes = _attributes(data, rater, loose if attribute_match == "overlap" else exact)
+    found: dict[bool, dict[int, int]] = {}
+
+    def units(overlap: bool) -> dict[int, int]:
+        if overlap not in found:  # each bucket (document, label) is matched on its own
+            found[overlap] = span_units(spans, overlap=overlap)
+        return found[overlap]
+
+    attributes: list[AttributeFigures] = []
+    compared = {a.label_id for a in data.scheme.attributes if a.kind != AttributeKind.TEXT}
+    if compared:
+        carrying = [s for s in spans if s.label_id in compared]
+        attributes = _attributes(data, carrying, rater, units(attribute_match == "overlap"))
+    exact: dict[int, int] = {}
+    loose: dict[int, int] = {}
+    if any(x.annotator_id in rater for x in data.relations):
+        exact, loose = units(False), units(True)
     relations, f1, precision, recall = _relations(data, rater, exact, loose)
     return SchemeFigures(
         attributes,

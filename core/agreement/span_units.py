@@ -66,19 +66,23 @@ def _exact_units(bucket: list[SpanRow]) -> dict[int, int]:
 
 def _overlap_units(bucket: list[SpanRow]) -> dict[int, int]:
     ordered = sorted(bucket, key=lambda s: (s.start, s.end, s.id))
+    starts = [s.start for s in ordered]
+    ends = [s.end for s in ordered]
+    ids = [s.id for s in ordered]
+    who = [s.annotator_id for s in ordered]
     candidates: list[tuple[float, int, int, int]] = []
-    active: list[SpanRow] = []
-    for span in ordered:
-        active = [a for a in active if a.end > span.start]
-        for other in active:
-            if other.annotator_id == span.annotator_id:
+    active: list[int] = []
+    for i, start in enumerate(starts):
+        active = [j for j in active if ends[j] > start]
+        end = ends[i]
+        for j in active:
+            if who[j] == who[i]:
                 continue
-            shared = min(other.end, span.end) - span.start
-            union = max(other.end, span.end) - other.start
-            if shared > 0:
-                first, second = sorted((other.id, span.id))
-                candidates.append((-shared / union, -shared, first, second))
-        active.append(span)
+            shared = min(ends[j], end) - start
+            union = max(ends[j], end) - starts[j]
+            first, second = (ids[j], ids[i]) if ids[j] < ids[i] else (ids[i], ids[j])
+            candidates.append((-shared / union, -shared, first, second))
+        active.append(i)
     parent = {s.id: s.id for s in bucket}
     raters = {s.id: {s.annotator_id} for s in bucket}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +20,8 @@ from claimdesk.core.agreement import metrics
 
 NAN = float("nan")
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 Table = Sequence[Sequence[Hashable | None]]
 
@@ -34,33 +37,59 @@ class ValueFigures:
     pairs: int  # rater pairs within those units: the comparisons alpha rests on
 
 
-def _sizes(present: npt.NDArray[np.bool_]) -> tuple[int, int]:
-    m = present.sum(axis=1)
-    pairable = m >= 2
-    return int(pairable.sum()), int((m[pairable] * (m[pairable] - 1) // 2).sum())
-
-
 def _upper_mean(matrix: FloatArray) -> float:
     values = matrix[np.triu_indices_from(matrix, k=1)]
     values = values[~np.isnan(values)]
     return float(values.mean()) if values.size else NAN
 
 
-def nominal(table: Table, n_raters: int) -> ValueFigures:
-    """Cohen (mean of pairs), Fleiss and nominal Krippendorff on a table of values."""
-    codes = np.zeros((len(table), n_raters), dtype=np.int64)
-    present = np.zeros((len(table), n_raters), dtype=bool)
-    known: dict[Hashable, int] = {}
+Cells = tuple[Sequence[int], Sequence[int], Sequence[Any]]  # unit, rater, value: one each
+
+
+def cells_of(table: Table) -> Cells:
+    """The values of a table as cells (unit, rater, value), missing ones left out."""
+    unit: list[int] = []
+    rater: list[int] = []
+    value: list[Any] = []
     for u, row in enumerate(table):
-        for r, value in enumerate(row):
-            if value is not None:
-                codes[u, r] = known.setdefault(value, len(known))
-                present[u, r] = True
-    units, pairs = _sizes(present)
+        for r, v in enumerate(row):
+            if v is not None:
+                unit.append(u)
+                rater.append(r)
+                value.append(v)
+    return unit, rater, value
+
+
+def _pairable(cells: Cells) -> tuple[IntArray, IntArray, BoolArray, int, int]:
+    """The cells of units with values from two raters or more: (their unit renumbered from 0,
+    their rater, which cells they are, how many such units, how many rater pairs in them).
+    A unit holds at most one value per rater."""
+    unit = np.asarray(cells[0], dtype=np.int64)
+    rater = np.asarray(cells[1], dtype=np.int64)
+    if unit.size == 0:
+        return unit, rater, np.zeros(0, dtype=bool), 0, 0
+    _, inverse = np.unique(unit, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    m = np.bincount(inverse)
+    pairable = m >= 2
+    keep = pairable[inverse]
+    renumber = np.cumsum(pairable) - 1
+    pairs = int((m[pairable] * (m[pairable] - 1) // 2).sum())
+    return renumber[inverse[keep]], rater[keep], keep, int(pairable.sum()), pairs
+
+
+def nominal_cells(cells: Cells, n_raters: int) -> ValueFigures:
+    """Cohen (mean of pairs), Fleiss and nominal Krippendorff on cells of hashable values."""
+    unit, rater, keep, units, pairs = _pairable(cells)
     if units == 0:
         return ValueFigures(NAN, NAN, NAN, 0, 0)
-    keep = present.sum(axis=1) >= 2
-    codes, present = codes[keep], present[keep]
+    known: dict[Hashable, int] = {}
+    kept = [v for v, k in zip(cells[2], keep.tolist(), strict=True) if k]
+    code = np.array([known.setdefault(v, len(known)) for v in kept], dtype=np.int64)
+    codes = np.zeros((units, n_raters), dtype=np.int64)
+    present = np.zeros((units, n_raters), dtype=bool)
+    codes[unit, rater] = code
+    present[unit, rater] = True
     counts = metrics.unit_category_counts(codes, present)
     return ValueFigures(
         _upper_mean(metrics.pairwise_cohen_kappa(codes, present)),
@@ -69,6 +98,11 @@ def nominal(table: Table, n_raters: int) -> ValueFigures:
         units,
         pairs,
     )
+
+
+def nominal(table: Table, n_raters: int) -> ValueFigures:
+    """Cohen (mean of pairs), Fleiss and nominal Krippendorff on a table of values."""
+    return nominal_cells(cells_of(table), n_raters)
 
 
 def interval_alpha(values: npt.ArrayLike) -> float:
@@ -99,30 +133,42 @@ def interval_alpha(values: npt.ArrayLike) -> float:
     return 1.0 - observed / expected
 
 
-def interval(table: Table, n_raters: int) -> ValueFigures:
+def interval_cells(cells: Cells, n_raters: int) -> ValueFigures:
     """Krippendorff's interval alpha on numbers (kappas are for categories: NaN here)."""
-    data = np.full((len(table), n_raters), NAN)
-    for u, row in enumerate(table):
-        for r, value in enumerate(row):
-            if value is not None:
-                data[u, r] = float(value)  # type: ignore[arg-type]  # numbers by contract
-    units, pairs = _sizes(~np.isnan(data))
-    return ValueFigures(NAN, NAN, interval_alpha(data) if units else NAN, units, pairs)
+    unit, rater, keep, units, pairs = _pairable(cells)
+    if units == 0:
+        return ValueFigures(NAN, NAN, NAN, 0, 0)
+    data = np.full((units, n_raters), NAN)
+    numbers = np.array([float(v) for v in cells[2]], dtype=np.float64)
+    data[unit, rater] = numbers[keep]
+    return ValueFigures(NAN, NAN, interval_alpha(data), units, pairs)
 
 
-def per_choice(table: Table, n_raters: int, choices: Sequence[str]) -> ValueFigures:
+def interval(table: Table, n_raters: int) -> ValueFigures:
+    """Krippendorff's interval alpha on a table of numbers."""
+    return interval_cells(cells_of(table), n_raters)
+
+
+def per_choice_cells(cells: Cells, n_raters: int, choices: Sequence[str]) -> ValueFigures:
     """Several-of-a-list values: each (unit, choice) becomes a unit of its own with the value
     yes or no (the choice was picked or not), then ``nominal``. ``units`` and ``pairs`` count
     the original units."""
-    expanded: list[list[bool | None]] = []
-    for row in table:
-        for choice in choices:
-            expanded.append(
-                [None if value is None else choice in value for value in row]  # type: ignore[operator]
-            )
-    figures = nominal(expanded, n_raters)
-    present = np.array([[v is not None for v in row] for row in table], dtype=bool)
-    units, pairs = _sizes(present.reshape(len(table), n_raters))
+    k = max(len(choices), 1)
+    unit: list[int] = []
+    rater: list[int] = []
+    value: list[bool] = []
+    for u, r, picked in zip(*cells, strict=True):
+        for index, choice in enumerate(choices):
+            unit.append(u * k + index)
+            rater.append(r)
+            value.append(choice in picked)
+    figures = nominal_cells((unit, rater, value), n_raters)
+    _, _, _, units, pairs = _pairable(cells)
     return ValueFigures(
         figures.cohen_kappa, figures.fleiss_kappa, figures.krippendorff_alpha, units, pairs
     )
+
+
+def per_choice(table: Table, n_raters: int, choices: Sequence[str]) -> ValueFigures:
+    """``per_choice_cells`` on a table."""
+    return per_choice_cells(cells_of(table), n_raters, choices)
