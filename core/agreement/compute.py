@@ -61,6 +61,7 @@ from claimdesk.core.agreement.units import (
     token_units,
     unitizing,
 )
+from claimdesk.core.agreement.value_differences import attribute_differences
 from claimdesk.core.progress import Progress as ProgressCallback
 from claimdesk.core.progress import check_progress
 from claimdesk.core.store.agreement_reads import (
@@ -340,7 +341,8 @@ def disagreements(
     project: Project, a: int, b: int, document_id: int | None = None
 ) -> list[Disagreement]:
     """Where annotators ``a`` and ``b`` differ, in documents both did (or in one document),
-    ordered by document then position. Exact matches (same start, end, label) are left out."""
+    ordered by document then position. Exact matches (same start, end, label) are left out,
+    unless their attribute values differ (kind "attribute")."""
     data = load(project, [a, b], None, texts=False)
     if len(data.annotator_ids) != 2 or a == b:
         return []
@@ -353,13 +355,20 @@ def disagreements(
         side = 0 if annotator_id == a else 1
         span = SideSpan(span_id, start, end, label_id, names.get(label_id, ""), quote)
         by_doc.setdefault(doc_id, []).append((side, span))
+    scheme = project.scheme()
+    values = scheme_rows(project, [a, b]).values if scheme.attributes else {}
     found: list[Disagreement] = []
     for d, doc_id in enumerate(data.document_ids):
         if document_id is not None and doc_id != document_id:
             continue
         if not (data.did[d, first] and data.did[d, second]):
             continue
-        found.extend(_differences(doc_id, data.titles[d], by_doc.get(doc_id, [])))
+        spans = by_doc.get(doc_id, [])
+        here = _differences(doc_id, data.titles[d], spans)
+        if scheme.attributes:
+            here += attribute_differences(doc_id, data.titles[d], spans, scheme, values)
+            here.sort(key=lambda x: (x.start, x.end))
+        found.extend(here)
     return found
 
 

@@ -31,7 +31,7 @@ __all__ = [
     "scheme_lines",
 ]
 
-DisagreementKind = Literal["missing", "extra", "label", "boundary"]
+DisagreementKind = Literal["missing", "extra", "label", "boundary", "attribute"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -98,8 +98,10 @@ class Disagreement:
     """Where two annotators differ in one document, seen from the first annotator ``a``.
 
     ``kind``: "missing" (only ``b`` has spans here), "extra" (only ``a`` has), "label" (the same
-    bounds under different labels), "boundary" (overlapping spans with different bounds). Spans of
-    ``a`` and ``b`` that overlap each other (and are not exact matches) form one disagreement.
+    bounds under different labels), "boundary" (overlapping spans with different bounds),
+    "attribute" (the same span, other attribute values: ``detail`` says which, e.g. "Stance:
+    positive / negative"). Spans of ``a`` and ``b`` that overlap each other (and are not exact
+    matches) form one disagreement.
     """
 
     document_id: int
@@ -109,6 +111,7 @@ class Disagreement:
     end: int
     first: tuple[SideSpan, ...]  # annotator a's spans
     second: tuple[SideSpan, ...]  # annotator b's spans
+    detail: str = ""  # for "attribute": the attributes that differ, with both values
 
 
 @dataclass(frozen=True)

@@ -40,3 +40,14 @@ def test_without_a_scheme_the_tab_says_where_to_add_one(window: MainWindow, qtbo
     clear_scheme(window.project)
     view = _open(window, qtbot)
     assert "codebook editor" in view.scheme_text.toPlainText()
+
+
+def test_the_pair_list_shows_where_stance_differs(window: MainWindow, qtbot: QtBot) -> None:
+    who = build(window.project)
+    view = _open(window, qtbot)
+    assert view.report is not None
+    ids = view.report.annotator_ids
+    view.show_pair(ids.index(who["Ana"]), ids.index(who["Ben"]))
+    model = view.disagreement_model
+    kinds = [model.index(row, 1).data() for row in range(model.rowCount())]
+    assert "Stance: positive / negative" in kinds

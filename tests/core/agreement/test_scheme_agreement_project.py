@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from claimdesk.core.agreement.compute import compute_report
+from claimdesk.core.agreement.compute import compute_report, disagreements
 from claimdesk.core.agreement.report import scheme_lines
 from claimdesk.core.scheme import AttributeKind, AttributeSpec, DocLabelSpec, RelationSpec
 from claimdesk.core.store.project import Project
@@ -123,3 +123,14 @@ def test_a_codebook_without_attributes_relations_or_document_labels_has_no_secti
     report = compute_report(project)
     assert report.scheme is None
     assert "attributes" not in json.loads(report.to_json())
+
+
+def test_disagreements_list_the_same_span_with_another_stance(project: Project) -> None:
+    who = build(project)
+    rows = disagreements(project, who["Ana"], who["Ben"])
+    attribute = [row for row in rows if row.kind == "attribute"]
+    # Claim 1 (second): positive for Ana, negative for Ben; claim 4 differs in bounds instead.
+    assert [row.detail for row in attribute] == ["Stance: positive / negative"]
+    assert attribute[0].first[0].quote == "claim number 1"
+    assert [row.kind for row in rows] == ["attribute", "boundary"]
+    assert [row.start for row in rows] == sorted(row.start for row in rows)
