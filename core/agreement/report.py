@@ -178,6 +178,14 @@ class AgreementReport:
             "documents_by_annotator": {str(k): v for k, v in self.documents_by_annotator.items()},
         }
         if self.scheme is not None:
+            data["units"] = {
+                **data["units"],
+                "attributes": "spans matched between annotators ("
+                + self.scheme.attribute_match
+                + "), effective values (defaults applied)",
+                "relations": "relations whose two ends match (F1)",
+                "document_labels": "documents",
+            }
             data["attribute_match"] = self.scheme.attribute_match
             data["attributes"] = [asdict(x) for x in self.scheme.attributes]
             data["relations"] = [asdict(x) for x in self.scheme.relations]
@@ -270,7 +278,7 @@ def scheme_lines(scheme: SchemeFigures) -> list[str]:
     """Agreement on attributes, relations and document labels as lines of text (the CLI prints
     them; the dashboard shows them)."""
     lines: list[str] = []
-    match = "overlap (same label, a shared character)"
+    match = "overlap: same label, a shared character"
     if scheme.attribute_match == "exact":
         match = "exact bounds and label"
     if scheme.attributes:
