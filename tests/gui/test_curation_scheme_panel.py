@@ -3,7 +3,9 @@ chosen (plain rows; the view's edits are tested with a project in test_curation_
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from claimdesk.core.agreement.curation import Candidate
@@ -17,6 +19,8 @@ from claimdesk.core.records import (
     SchemeRecords,
 )
 from claimdesk.gui.curation_scheme import SchemePanel
+from claimdesk.gui.theme import apply_theme
+from tests.gui.readability import item_view_problems
 
 STANCE = AttributeRecord(1, 10, "Stance", "choice", ("positive", "negative", "neutral"))
 SAME = RelationTypeRecord(6, "supports", "#2ca02c")
@@ -86,3 +90,15 @@ def test_enter_accepts_the_value_chosen(qtbot: QtBot) -> None:
     with qtbot.waitSignal(widget.acceptRequested) as blocker:
         qtbot.keyClick(widget.table, Qt.Key.Key_Return)
     assert blocker.args[0].type == SAME and blocker.args[1] is None
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_rows_read_in_both_themes(qtbot: QtBot, theme: str) -> None:
+    apply_theme(QApplication.instance(), theme)  # type: ignore[arg-type]
+    try:
+        widget = panel(qtbot)
+        checked, problems = item_view_problems(widget.table)
+        assert "Stance: Ana positive · Ben negative" in checked and problems == []
+        widget.grab().save(f"/tmp/grade16-scheme-panel-{theme}.png")
+    finally:
+        apply_theme(QApplication.instance(), "light")  # type: ignore[arg-type]

@@ -11,7 +11,13 @@ import pytest
 
 from claimdesk.core.classroom.collect import collect, read_submission
 from claimdesk.core.classroom.exercise import ExerciseFileError, ExerciseInfo
-from claimdesk.core.classroom.grading import SCHEME_COLUMNS, class_overview_rows, grade
+from claimdesk.core.classroom.feedback import feedback_html
+from claimdesk.core.classroom.grading import (
+    SCHEME_COLUMNS,
+    class_overview_rows,
+    grade,
+    write_class_csv,
+)
 from claimdesk.core.classroom.submission_history import history, restore
 from claimdesk.core.classroom.workspace import open_workspace, submit, workspace_info
 from claimdesk.core.scheme import AttributeKind, AttributeSpec, DocLabelSpec, RelationSpec
@@ -234,6 +240,12 @@ def test_submission_round_trip_with_relations_and_attributes(tmp_path: Path) -> 
     assert dict(student.scheme.attributes)["Check-worthy"].accuracy == 0.0  # yes, key no
     assert student.scheme.relations.f1 == 1.0
     assert dict(student.scheme.doc_labels)["Topic"].accuracy == 0.0  # one topic too many
+    page = feedback_html(grades, student)
+    assert "Stance: you positive · key negative" in page
+    assert "Topic: you Diplomacy, Military · key Military ✗" in page
+    csv_file = write_class_csv(grades, tmp_path / "class.csv")
+    header = csv_file.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert "Attributes,Relations F1,Document labels" in header
 
     # A second file replaces the first; the first, kept in the history, keeps its values.
     second = student_work(info.path, tmp_path / "second", "negative")
