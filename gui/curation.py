@@ -286,7 +286,7 @@ class CurationView(QWidget):
         )
         scheme = self.project.scheme()
         has_scheme = bool(scheme.attributes or scheme.relation_types or scheme.doc_label_sets)
-        rows = core_scheme.scheme_rows(self.project, curation) if has_scheme else None
+        rows = core_scheme.scheme_rows(self.project, curation, scheme) if has_scheme else None
         return _Read(labels, curation, text, gold, title, rows)
 
     def _show(self, read: _Read) -> None:

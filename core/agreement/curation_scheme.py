@@ -254,10 +254,12 @@ def scheme_curation(
 # -- reading a document and accepting into gold (through the project) -------------------------
 
 
-def scheme_rows(project: Project, curation: Curation) -> SchemeCuration:
+def scheme_rows(
+    project: Project, curation: Curation, scheme: SchemeRecords | None = None
+) -> SchemeCuration:
     """The rows of ``curation``'s document (nothing to read when the codebook has no
-    attributes, relation types or document label sets)."""
-    scheme = project.scheme()
+    attributes, relation types or document label sets); ``scheme``: the project's, if read."""
+    scheme = project.scheme() if scheme is None else scheme
     if not (scheme.attributes or scheme.relation_types or scheme.doc_label_sets):
         return SchemeCuration()
     document_id = curation.document_id
