@@ -58,6 +58,7 @@ class RelationMaker(QObject):
         self.current: int | None = None
         self.menu: QMenu | None = None
         self._pair: tuple[int, int] | None = None
+        self._anchor: int | None = None  # the span whose relations Tab goes through
         view.installEventFilter(self)
         view.relationDragged.connect(self.choose_type)
 
@@ -83,15 +84,59 @@ class RelationMaker(QObject):
                 return True
             self._linking_key(event)
             return True
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and plain
-            and event.key() == Qt.Key.Key_R
-            and self.view.selected_span_id is not None
-        ):
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        key = event.key()
+        if plain and key == Qt.Key.Key_R and self.view.selected_span_id is not None:
             self.start(self.view.selected_span_id)
             return True
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and not event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        ):
+            return self.cycle(-1 if key == Qt.Key.Key_Backtab else 1)
+        if key == Qt.Key.Key_Escape and self.view.selected_relation_id is not None:
+            anchor = self._anchor
+            self.view.select_relation(None)
+            if anchor is not None:
+                self.view.select_span(anchor, scroll=False)
+            return True
         return False
+
+    def cycle(self, direction: int) -> bool:
+        """Select the next (or previous) relation of the selected span, or of the span whose
+        relations are being gone through; False when there is none (Tab then moves focus)."""
+        view = self.view
+        relations = view.arcs.relations
+        chosen = view.selected_relation_id
+        if chosen is None:
+            self._anchor = view.selected_span_id
+        else:
+            record = relations.get(chosen)
+            if record is not None and self._anchor not in (record.source_id, record.target_id):
+                self._anchor = record.source_id
+        anchor = self._anchor
+        if anchor is None:
+            return False
+        ids = [r.id for r in relations.of_spans([anchor])]
+        if not ids:
+            return False
+        if chosen in ids:
+            index = (ids.index(chosen) + direction) % len(ids)
+        else:
+            index = 0 if direction > 0 else len(ids) - 1
+        record = relations.get(ids[index])
+        assert record is not None
+        view.select_relation(record.id)
+        other = record.target_id if record.source_id == anchor else record.source_id
+        view.show_span(other)
+        kind = relations.type_of(record)
+        span = view.span(other)
+        self._say(
+            f"Relation {index + 1} of {len(ids)}: {kind.name if kind else '?'} "
+            f"\u201c{self._quote(span) if span else ''}\u201d. Delete removes it, Tab goes to "
+            "the next, Esc back to the highlight."
+        )
+        return True
 
     def start(self, source_id: int) -> bool:
         """Offer the targets a relation from source_id may reach; False when there are none."""

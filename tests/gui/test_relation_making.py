@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
-from claimdesk.core.records import RelationTypeRecord
+from claimdesk.core.records import RelationRecord, RelationTypeRecord
 from claimdesk.core.text.spans import Span
 from claimdesk.gui.change_signal import Shown
 from claimdesk.gui.document_view import DocumentView
@@ -212,3 +212,30 @@ def test_an_undirected_type_is_made_the_way_its_labels_allow(kit: Maker, qtbot: 
     qtbot.waitUntil(lambda: bool(kit.made))
     source, target = kit.made[0][1:]
     assert view.span(source).label_id == SOURCE and target == 2  # type: ignore[union-attr]
+
+
+def test_tab_goes_through_the_relations_of_the_selected_span(kit: Maker, qtbot: QtBot) -> None:
+    view = kit.view
+    claim_said = RelationRecord(10, 1, 1, SAID.id, 4, 3)
+    evidence = RelationRecord(11, 1, 1, SUPPORTS.id, 5, 4)
+    elsewhere = RelationRecord(12, 1, 1, SAID.id, 7, 6)
+    view.set_relations([claim_said, evidence, elsewhere], [SAID, SUPPORTS, LINKED])
+    view.select_span(4)
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert view.selected_relation_id == 10 and view.selected_span_id is None
+    assert kit.said[-1].startswith("Relation 1 of 2: attributed to \u201cTa Kung Pao\u201d")
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert view.selected_relation_id == 11
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert view.selected_relation_id == 10  # round again; never the other span's relation
+    qtbot.keyClick(view, Qt.Key.Key_Backtab)
+    assert view.selected_relation_id == 11
+    deleted: list[int] = []
+    view.relationDeleteRequested.connect(deleted.append)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert deleted == [11]
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert view.selected_relation_id is None and view.selected_span_id == 4
+    # A span without relations: Tab is left to move the focus.
+    view.select_span(2)
+    assert not kit.maker.cycle(1)
