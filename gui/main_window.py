@@ -39,6 +39,7 @@ from claimdesk.gui.places import Places
 from claimdesk.gui.reconnect import Reconnector
 from claimdesk.gui.settings import DEFAULT_FONT_SIZE, MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
 from claimdesk.gui.tag_panel import TagPanel
+from claimdesk.gui.window_relations import WindowRelations
 
 if TYPE_CHECKING:  # the window paints before SQLAlchemy (behind core.project) is imported
     from claimdesk.core.classroom.exercise import StudentWork
@@ -135,6 +136,9 @@ class MainWindow(QMainWindow):
         self.fill_recent_menu()
         self._build_status_bar()
         self._connect()
+        self.relations = WindowRelations(
+            self
+        )  # R, Ctrl+drag, arcs, Delete (gui/relation_actions.py)
         self.view.set_font_point_size(settings.font_size)
         self._restore_layout()
         self.setWindowTitle("Claimdesk")
@@ -391,8 +395,10 @@ class MainWindow(QMainWindow):
             text = self.project.document_text(document_id)
             spans = self.project.spans(document_id, self.annotator.id)
             example = self._example_records(document_id)
+            relations = self.relations.read(document_id)
             self.document_id = document_id
             self.view.set_document(text, spans, shown)
+            self.view.set_relations(*relations)
             self.annotations.model_.set_spans(spans, shown)  # the label counts follow
             self._draw_example(example)
             self.documents.select_document(document_id)
