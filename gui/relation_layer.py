@@ -18,6 +18,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QSyntaxHighlighter, QTextCharFor
 
 from claimdesk.core.records import RelationRecord, RelationTypeRecord
 
+LEG_SPACING = 5.0  # px between the legs of arcs that meet at one span
 ARC_GAP = 6.0  # px kept between two arcs on one level, so touching arcs never read as one
 MARGIN = 4.0  # px between the view's edge and an arc that leaves its line
 
@@ -33,6 +34,7 @@ class ArcEnd:
     line: Hashable | None
     x: float
     position: int
+    half_width: float = 0.0  # half the box's width: room to spread the legs that meet there
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +66,11 @@ def arc_pieces(
     """The pieces of arcs on the lines in ``margins`` (line → left and right x), with levels,
     and the number of levels each of those lines needs."""
     runs: dict[Hashable, list[tuple[float, float, int, bool, bool, float | None]]] = {}
+    widths: dict[tuple[Hashable, float], float] = {}
     for arc in arcs:
+        for end in (arc.source, arc.target):
+            if end.line is not None:
+                widths[(end.line, end.x)] = end.half_width
         source, target = arc.source, arc.target
         first, last = (
             (source, target)
@@ -92,6 +98,7 @@ def arc_pieces(
     pieces: list[ArcPiece] = []
     needed: dict[Hashable, int] = {}
     for line, line_runs in runs.items():
+        _spread_legs(line, line_runs, widths)
         # Narrow arcs first: an arc over others then lands above them, as in brat.
         line_runs.sort(key=lambda r: (r[1] - r[0], r[0], r[2]))
         levels: list[list[tuple[float, float]]] = []
@@ -236,3 +243,38 @@ class LineRoom(QSyntaxHighlighter):
             found.setFontLetterSpacing(base.horizontalAdvance(" ") - wide)
             self._formats[pixels] = found
         return found
+
+
+def _spread_legs(
+    line: Hashable,
+    runs: list[tuple[float, float, int, bool, bool, float | None]],
+    widths: dict[tuple[Hashable, float], float],
+) -> None:
+    """Give the arcs meeting at one span legs side by side within its box, ordered so that they
+    do not cross: those coming from the left first (the nearest leftmost), then those leaving
+    to the right (the farthest leftmost)."""
+    legs: dict[float, list[tuple[int, bool]]] = {}
+    for i, (x1, x2, _, leg_left, leg_right, _) in enumerate(runs):
+        if leg_left:
+            legs.setdefault(x1, []).append((i, True))
+        if leg_right:
+            legs.setdefault(x2, []).append((i, False))
+    for x, meeting in legs.items():
+        if len(meeting) < 2:
+            continue
+        width = lambda item: runs[item[0]][1] - runs[item[0]][0]  # noqa: E731
+        arriving = sorted((m for m in meeting if not m[1]), key=width)
+        leaving = sorted((m for m in meeting if m[1]), key=width, reverse=True)
+        ordered = arriving + leaving
+        room = 2 * widths.get((line, x), 0.0)
+        step = min(LEG_SPACING, room / len(ordered)) if room > 0 else 0.0
+        for k, (i, is_left) in enumerate(ordered):
+            moved = x + (k - (len(ordered) - 1) / 2) * step
+            x1, x2, relation_id, leg_left, leg_right, arrow = runs[i]
+            if arrow == x and ((is_left and x1 == x) or (not is_left and x2 == x)):
+                arrow = moved
+            if is_left:
+                x1 = moved
+            else:
+                x2 = moved
+            runs[i] = (x1, x2, relation_id, leg_left, leg_right, arrow)

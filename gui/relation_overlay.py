@@ -247,7 +247,8 @@ class RelationOverlay:
                 found = lines.box(start, end)
                 if found is not None:
                     number, x1, x2 = found
-                    return ArcEnd((lines.block_number, number), (x1 + x2) / 2, span.start)
+                    centre, half = (x1 + x2) / 2, (x2 - x1) / 2
+                    return ArcEnd((lines.block_number, number), centre, span.start, half)
         return ArcEnd(None, 0.0, span.start)
 
     def relation_at(self, point: QPointF) -> int | None:

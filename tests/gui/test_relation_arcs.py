@@ -86,6 +86,24 @@ def test_arcs_sharing_a_span_or_crossing_never_share_a_level() -> None:
     assert needed[line] == 3
 
 
+def test_arcs_meeting_at_one_span_get_legs_side_by_side_without_crossing() -> None:
+    line = 0
+    shared = ArcEnd(line, 300, 30, half_width=40)  # a 80 px wide box, centre 300
+    arcs = [
+        ArcInput(1, ArcEnd(line, 100, 10), shared),  # far, from the left: arrives above
+        ArcInput(2, ArcEnd(line, 200, 20), shared),  # near, from the left
+        ArcInput(3, shared, ArcEnd(line, 500, 50)),  # leaving to the right
+    ]
+    pieces, _ = arc_pieces(arcs, {line: (0, 600)})
+    by_id = {p.relation_id: p for p in pieces}
+    legs = {1: by_id[1].x2, 2: by_id[2].x2, 3: by_id[3].x1}
+    assert len(set(legs.values())) == 3 and all(260 <= x <= 340 for x in legs.values())
+    # The nearer arc from the left lands left of the farther (higher) one, and arrows follow.
+    assert legs[2] < legs[1] < legs[3]
+    assert by_id[1].level > by_id[2].level
+    assert (by_id[1].arrow, by_id[2].arrow) == (legs[1], legs[2])
+
+
 def test_an_arc_across_lines_leaves_to_the_margin_and_comes_back() -> None:
     upper, lower = (0, 0), (0, 2)
     arcs = [ArcInput(9, ArcEnd(lower, 80, 500), ArcEnd(upper, 250, 40))]  # target first in text
