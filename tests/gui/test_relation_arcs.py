@@ -277,3 +277,30 @@ def test_screenshot_of_arcs(view: DocumentView, qtbot: QtBot, theme: str, tmp_pa
         assert QColor(SUPPORTS.colour).name() in column
     finally:
         apply_theme(app, "light")
+
+
+def test_room_follows_the_font_and_goes_with_the_document(view: DocumentView, qtbot: QtBot) -> None:
+    plain = view.span_rects(1)[0].top()
+    view.set_relations([_relation(1, SAID, 2, 1)], [SAID])
+    _settle(qtbot, view)
+    assert view.span_rects(1)[0].top() > plain
+    view.set_font_point_size(18)
+    _settle(qtbot, view)
+    box = view.span_rects(1)[0]
+    (arc,) = [a for a in view.arcs.arcs(view.viewport().rect()) if a.piece.arrow is not None]
+    assert arc.text_top == pytest.approx(box.top(), abs=1)
+    assert box.top() - arc.y >= view.arcs.level_height() / 2  # still room for the bigger label
+    # Another document (or the same without relations): no arcs, and no room left behind.
+    view.set_font_point_size(view.font().pointSizeF())
+    view.set_document(ARTICLE, SPANS, Shown(7, 3))
+    view.set_font_point_size(10)
+    _settle(qtbot, view)
+    lines = [view.blockBoundingGeometry(view.document().firstBlock()).height()]
+    view.set_relations([_relation(1, SAID, 2, 1)], [SAID])
+    _settle(qtbot, view)
+    lines.append(view.blockBoundingGeometry(view.document().firstBlock()).height())
+    view.set_document(ARTICLE, SPANS, Shown(7, 3))
+    _settle(qtbot, view)
+    lines.append(view.blockBoundingGeometry(view.document().firstBlock()).height())
+    assert lines[1] > lines[0] == lines[2]
+    assert view.arcs.arcs(view.viewport().rect()) == []
