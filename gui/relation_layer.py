@@ -167,6 +167,9 @@ class RelationSet:
                         del self._by_span[span_id]
         return relation
 
+    def has_span(self, span_id: int) -> bool:
+        return span_id in self._by_span
+
     def of_spans(self, span_ids: Iterable[int]) -> list[RelationRecord]:
         """Relations with an end among span_ids, each once, by id."""
         found: set[int] = set()

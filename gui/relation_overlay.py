@@ -30,7 +30,7 @@ from claimdesk.gui.relation_layer import (
 )
 
 if TYPE_CHECKING:
-    from claimdesk.gui.document_view import DocumentView, _BlockLines
+    from claimdesk.gui.document_view import DocumentView
 
 LABEL_SCALE = 0.8  # arc labels in a font this much smaller than the text's
 ARROW = 6.0  # arrowhead length, px
@@ -85,6 +85,8 @@ class RelationOverlay:
         self.link_source: int | None = None
         self.pointer: QPointF | None = None  # the mouse while dragging a new relation
         self._room: LineRoom | None = None
+        # The arcs make_room worked out for the area about to be painted, when no line moved.
+        self._prepared: tuple[QRect, list[DrawnArc]] | None = None
 
     # --- content --------------------------------------------------------------------------------
 
@@ -142,9 +144,10 @@ class RelationOverlay:
 
     def make_room(self, area: QRect) -> bool:
         """Give the lines in area the room their arcs need; True when lines moved."""
+        self._prepared = None
         if not len(self.relations):
             return False
-        _, needs = self._layout(area, want_room=True)
+        drawn, needs = self._layout(area)
         if not needs:
             return False
         room = self._room
@@ -172,10 +175,12 @@ class RelationOverlay:
                     continue  # no space to raise on this line: its arcs get no room
                 spots.append((offsets.to_qt(space) - position, round(levels * level + 3)))
             changed |= room.set_room(block_number, spots)
+        if not changed:  # the arcs just worked out are the ones to paint
+            self._prepared = (QRect(area), drawn)
         return changed
 
     def _layout(
-        self, area: QRect, *, want_room: bool = False
+        self, area: QRect
     ) -> tuple[list[DrawnArc], dict[int, tuple[int, list[tuple[int, int, int]]]]]:
         view = self.view
         visible = list(view.visible_lines(area))
@@ -185,36 +190,44 @@ class RelationOverlay:
         geometry: dict[Hashable, LineGeometry] = {}
         margins: dict[Hashable, tuple[float, float]] = {}
         span_ids: list[int] = []
+        ends: dict[int, ArcEnd] = {}  # where arcs meet the spans that start on screen
+        linked = self.relations.has_span
         for lines in visible:
             left = lines.origin.x()
             for number, top in zip(lines.numbers, lines.text_tops, strict=True):
                 key = (lines.block_number, number)
                 geometry[key] = LineGeometry(top, left, width - left)
                 margins[key] = (left, width - left)
-            span_ids.extend(span.id for span, _, _ in view.spans_between(lines.first, lines.last))
+            for span, start, end in view.spans_between(lines.first, lines.last):
+                if not linked(span.id):
+                    continue
+                span_ids.append(span.id)
+                found = lines.box(start, end) if lines.first <= start <= lines.last else None
+                if found is not None:
+                    number, x1, x2 = found
+                    key = (lines.block_number, number)
+                    ends[span.id] = ArcEnd(key, (x1 + x2) / 2, span.start, (x2 - x1) / 2)
         arcs: list[ArcInput] = []
         types = self.relations
         for relation in self.relations.of_spans(span_ids):
-            source = self._end(visible, relation.source_id)
-            target = self._end(visible, relation.target_id)
+            source = ends.get(relation.source_id) or self._elsewhere(relation.source_id)
+            target = ends.get(relation.target_id) or self._elsewhere(relation.target_id)
             if source is None or target is None:
                 continue
             kind = types.type_of(relation)
             arcs.append(ArcInput(relation.id, source, target, kind.directed if kind else True))
         pieces, needed = arc_pieces(arcs, margins)
         needs: dict[int, tuple[int, list[tuple[int, int, int]]]] = {}
-        if want_room:
-            for lines in visible:
-                needs[lines.block_number] = (
-                    lines.position,
-                    [
-                        (start, end, needed.get((lines.block_number, number), 0))
-                        for number, start, end in zip(
-                            lines.numbers, lines.starts, lines.ends, strict=True
-                        )
-                    ],
-                )
-            return [], needs
+        for lines in visible:
+            needs[lines.block_number] = (
+                lines.position,
+                [
+                    (start, end, needed.get((lines.block_number, number), 0))
+                    for number, start, end in zip(
+                        lines.numbers, lines.starts, lines.ends, strict=True
+                    )
+                ],
+            )
         level = self.level_height()
         metrics = QFontMetricsF(self.label_font())
         drawn: list[DrawnArc] = []
@@ -236,20 +249,10 @@ class RelationOverlay:
             drawn.append(DrawnArc(piece, y, line.text_top, rect, label))
         return drawn, needs
 
-    def _end(self, visible: list[_BlockLines], span_id: int) -> ArcEnd | None:
+    def _elsewhere(self, span_id: int) -> ArcEnd | None:
+        """The end of an arc at a span that does not start on screen (None: not shown)."""
         span = self.view.span(span_id)
-        if span is None:
-            return None
-        offsets = self.view.offsets
-        start, end = offsets.to_qt_range(span.start, span.end)
-        for lines in visible:
-            if lines.first <= start <= lines.last:
-                found = lines.box(start, end)
-                if found is not None:
-                    number, x1, x2 = found
-                    centre, half = (x1 + x2) / 2, (x2 - x1) / 2
-                    return ArcEnd((lines.block_number, number), centre, span.start, half)
-        return ArcEnd(None, 0.0, span.start)
+        return ArcEnd(None, 0.0, span.start) if span is not None else None
 
     def relation_at(self, point: QPointF) -> int | None:
         area = QRect(0, int(point.y()) - 2, max(1, self.view.viewport().width()), 5)
@@ -271,7 +274,9 @@ class RelationOverlay:
         base_colour = palette.color(QPalette.ColorRole.Base)
         highlight = palette.color(QPalette.ColorRole.Highlight)
         highlighted_text = palette.color(QPalette.ColorRole.HighlightedText)
-        for arc in self.arcs(area):
+        prepared, self._prepared = self._prepared, None
+        drawn = prepared[1] if prepared is not None and prepared[0] == area else self.arcs(area)
+        for arc in drawn:
             relation = self.relations.get(arc.relation_id)
             kind = self.relations.type_of(relation) if relation is not None else None
             colour = QColor(kind.colour if kind is not None else DEFAULT_ARC_COLOUR)
