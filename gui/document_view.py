@@ -690,6 +690,18 @@ def _preview() -> None:
     view.set_label_colours({0: "#e69f00", 1: "#0072b2", 2: "#009e73", 3: "#cc79a7"})
     view.set_font_point_size(12)
     view.set_document(text, spans)
+    # A few relations between neighbouring spans, to show the arcs.
+    kinds = [
+        RelationTypeRecord(1, "attributed to", "#7f7f7f"),
+        RelationTypeRecord(2, "supports", "#2ca02c"),
+        RelationTypeRecord(3, "contradicts", "#d62728", directed=False),
+    ]
+    ordered = sorted(spans, key=lambda s: s.start)
+    relations = [
+        RelationRecord(i, 0, 0, kinds[i % 3].id, a.id, b.id)
+        for i, (a, b) in enumerate(zip(ordered[:20:2], ordered[1:20:2], strict=True))
+    ]
+    view.set_relations(relations, kinds)
     view.resize(760, 640)
     view.setWindowTitle(f"DocumentView preview: {seed.name}")
     view.spanClicked.connect(lambda i: print("spanClicked", i))
