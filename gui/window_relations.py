@@ -42,9 +42,14 @@ class WindowRelations(QObject):
             window.view.select_relation(None)
             window.view.setFocus()
 
-    def _changed(self, event: ChangeEvent) -> None:
-        if event.changes.scheme and self.window.document_id is not None:
+    def reload_types(self) -> None:
+        """Read the relation types again (their names, colours and allowed labels changed)."""
+        if self.window.document_id is not None:
             self.window.view.arcs.set_types(self.window.project.scheme().relation_types)
+
+    def _changed(self, event: ChangeEvent) -> None:
+        if event.changes.scheme:
+            self.reload_types()
 
     def _say(self, message: str) -> None:
         self.window.statusBar().showMessage(message, 8000)
