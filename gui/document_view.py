@@ -250,7 +250,10 @@ class DocumentView(QPlainTextEdit):
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            tip = self.example_tooltip(QPointF(event.pos())) if len(self._example) else ""
+            point = QPointF(event.pos())
+            tip = self.arcs.tooltip(point) if len(self.arcs.relations) else ""
+            if not tip and len(self._example):
+                tip = self.example_tooltip(point)
             if tip:
                 QToolTip.showText(event.globalPos(), plain_tooltip(tip), self.viewport())
             else:

@@ -260,6 +260,22 @@ class RelationOverlay:
         hits.sort(key=lambda arc: (arc.piece.level, arc.piece.x2 - arc.piece.x1))
         return hits[0].relation_id if hits else None
 
+    def tooltip(self, point: QPointF) -> str:
+        """'supports: “…” → “…”' for the arc at a viewport point ("" where there is none)."""
+        relation = self.relations.get(self.relation_at(point) or 0)
+        if relation is None:
+            return ""
+        kind = self.relations.type_of(relation)
+        source, target = self.view.span(relation.source_id), self.view.span(relation.target_id)
+        if source is None or target is None:
+            return ""
+        text = self.view.document_text()
+        quotes = [" ".join(text[s.start : s.end].split()) for s in (source, target)]
+        quotes = [q if len(q) <= 60 else q[:59] + "\u2026" for q in quotes]
+        arrow = "\u2192" if kind is None or kind.directed else "\u2014"
+        name = kind.name if kind is not None else "?"
+        return f"{name}: \u201c{quotes[0]}\u201d {arrow} \u201c{quotes[1]}\u201d"
+
     # --- painting -------------------------------------------------------------------------------
 
     def paint(self, painter: QPainter, area: QRect) -> None:

@@ -208,8 +208,12 @@ def test_clicking_an_arc_selects_it_and_delete_asks_to_remove_it(
     with qtbot.waitSignal(view.relationClicked) as clicked:
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert clicked.args == [2] and view.selected_relation_id == 2
-    # The selected arc is drawn thicker than the other.
     assert view.relation_at(QPointF(point)) == 2
+    # Hovering tells the whole relation, however short the arc's label.
+    assert view.arcs.tooltip(QPointF(point)) == (
+        "linked with: \u201cSoviet Embassy\u201d \u2014 \u201capartment blocks\u201d"
+    )
+    assert view.arcs.tooltip(QPointF(2, 2)) == ""
     with qtbot.waitSignal(view.relationDeleteRequested) as asked:
         qtbot.keyClick(view, Qt.Key.Key_Delete)
     assert asked.args == [2]
