@@ -38,6 +38,10 @@ RADIUS = 3.0  # rounded corners where a leg meets its run
 DEFAULT_ARC_COLOUR = "#7f7f7f"
 
 
+# block number → (its position, [(line start, line end, levels its arcs need)])
+_Needs = dict[int, tuple[int, list[tuple[int, int, int]]]]
+
+
 @dataclass(frozen=True, slots=True)
 class LineGeometry:
     """One visual line on screen: where its text starts, how far arcs may run."""
@@ -87,6 +91,7 @@ class RelationOverlay:
         self._room: LineRoom | None = None
         # The arcs make_room worked out for the area about to be painted, when no line moved.
         self._prepared: tuple[QRect, list[DrawnArc]] | None = None
+        self._labels: dict[tuple[str, int], tuple[str, float]] = {}  # elided, with its width
 
     # --- content --------------------------------------------------------------------------------
 
@@ -110,9 +115,11 @@ class RelationOverlay:
 
     def set_types(self, types: Iterable[RelationTypeRecord]) -> None:
         self.relations.set_types(types)
+        self._labels = {}
         self.view.viewport().update()
 
     def font_changed(self) -> None:
+        self._labels = {}
         if self._room is not None:
             self._room.set_font(self.view.font())
             room, self._room = self._room, None
@@ -139,15 +146,15 @@ class RelationOverlay:
 
     def arcs(self, area: QRect) -> list[DrawnArc]:
         """The arc pieces on the lines inside ``area`` (viewport coordinates)."""
-        drawn, _ = self._layout(area)
-        return drawn
+        pieces, geometry, _ = self._layout(area)
+        return self._draw(pieces, geometry)
 
     def make_room(self, area: QRect) -> bool:
         """Give the lines in area the room their arcs need; True when lines moved."""
         self._prepared = None
         if not len(self.relations):
             return False
-        drawn, needs = self._layout(area)
+        pieces, geometry, needs = self._layout(area)
         if not needs:
             return False
         room = self._room
@@ -176,16 +183,16 @@ class RelationOverlay:
                 spots.append((offsets.to_qt(space) - position, round(levels * level + 3)))
             changed |= room.set_room(block_number, spots)
         if not changed:  # the arcs just worked out are the ones to paint
-            self._prepared = (QRect(area), drawn)
+            self._prepared = (QRect(area), self._draw(pieces, geometry))
         return changed
 
-    def _layout(
-        self, area: QRect
-    ) -> tuple[list[DrawnArc], dict[int, tuple[int, list[tuple[int, int, int]]]]]:
+    def _layout(self, area: QRect) -> tuple[list[ArcPiece], dict[Hashable, LineGeometry], _Needs]:
+        """The arc pieces on the lines in area, those lines' geometry, and the levels each of
+        them needs (by block: its position, then each line's start, end and levels)."""
         view = self.view
         visible = list(view.visible_lines(area))
         if not visible or not len(self.relations):
-            return [], {}
+            return [], {}, {}
         width = view.viewport().width()
         geometry: dict[Hashable, LineGeometry] = {}
         margins: dict[Hashable, tuple[float, float]] = {}
@@ -217,7 +224,7 @@ class RelationOverlay:
             kind = types.type_of(relation)
             arcs.append(ArcInput(relation.id, source, target, kind.directed if kind else True))
         pieces, needed = arc_pieces(arcs, margins)
-        needs: dict[int, tuple[int, list[tuple[int, int, int]]]] = {}
+        needs: _Needs = {}
         for lines in visible:
             needs[lines.block_number] = (
                 lines.position,
@@ -228,8 +235,16 @@ class RelationOverlay:
                     )
                 ],
             )
+        return pieces, geometry, needs
+
+    def _draw(
+        self, pieces: list[ArcPiece], geometry: dict[Hashable, LineGeometry]
+    ) -> list[DrawnArc]:
+        """Where each piece is drawn, with its label elided to the room it has."""
+        types = self.relations
         level = self.level_height()
         metrics = QFontMetricsF(self.label_font())
+        labels = self._labels
         drawn: list[DrawnArc] = []
         for piece in pieces:
             line = geometry[piece.line]
@@ -237,17 +252,20 @@ class RelationOverlay:
             shown = self.relations.get(piece.relation_id)
             kind = types.type_of(shown) if shown is not None else None
             name = kind.name if kind is not None else "?"
-            room = piece.x2 - piece.x1 - 2 * RADIUS - 4
-            label = metrics.elidedText(name, Qt.TextElideMode.ElideRight, room) if room > 0 else ""
+            room = int(piece.x2 - piece.x1 - 2 * RADIUS - 4)
+            found = labels.get((name, room))
+            if found is None:
+                label = metrics.elidedText(name, Qt.TextElideMode.ElideRight, room)
+                if room <= 0 or label in ("", "\u2026"):
+                    label = ""
+                found = labels[(name, room)] = (label, metrics.horizontalAdvance(label) + 4)
+            label, w = found
             rect = None
-            if label and label != "…":
-                w = metrics.horizontalAdvance(label) + 4
+            if label:
                 cx = (piece.x1 + piece.x2) / 2
                 rect = QRectF(cx - w / 2, y - metrics.height() / 2, w, metrics.height())
-            else:
-                label = ""
             drawn.append(DrawnArc(piece, y, line.text_top, rect, label))
-        return drawn, needs
+        return drawn
 
     def _elsewhere(self, span_id: int) -> ArcEnd | None:
         """The end of an arc at a span that does not start on screen (None: not shown)."""
