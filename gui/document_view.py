@@ -542,6 +542,12 @@ class DocumentView(QPlainTextEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
+        if key == Qt.Key.Key_Escape and self._drag_source is not None:
+            self._drag_source = None  # a Ctrl+drag let go of: no relation
+            self.arcs.end_linking()
+            self.viewport().update()
+            event.accept()
+            return
         relation = self.arcs.selected
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and relation is not None:
             self.relationDeleteRequested.emit(relation)

@@ -33,7 +33,11 @@ class WindowRelations(QObject):
 
     def add(self, type_id: int, source_id: int, target_id: int) -> None:
         window = self.window
-        window.edit(lambda: window.project.add_relation(type_id, source_id, target_id))
+        changes = window.edit(lambda: window.project.add_relation(type_id, source_id, target_id))
+        if changes is not None and changes.relations_added:
+            kind = window.view.arcs.relations.type_of(changes.relations_added[0])
+            name = kind.name if kind is not None else "relation"
+            self._say(f"Linked by {name!r}. Ctrl+Z undoes it; R links the highlight again.")
         window.view.setFocus()
 
     def delete(self, relation_id: int) -> None:

@@ -183,6 +183,21 @@ def test_ctrl_drag_from_one_span_to_another_offers_the_types(kit: Maker, qtbot: 
     assert kit.made == [(SAID.id, 2, 1)]
 
 
+def test_esc_during_a_ctrl_drag_lets_go(kit: Maker, qtbot: QtBot) -> None:
+    view = kit.view
+    viewport = view.viewport()
+    start = view.span_rects(2)[0].center().toPoint()
+    end = view.span_rects(1)[0].center().toPoint()
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, ctrl, start)
+    qtbot.mouseMove(viewport, end)
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert view.arcs.link_source is None and view.arcs.current_target is None
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, ctrl, end)
+    assert not [m for m in view.findChildren(QMenu) if m.isVisible()]
+    assert kit.made == []
+
+
 def test_a_drag_between_labels_no_type_joins_says_so(kit: Maker, qtbot: QtBot) -> None:
     view = kit.view
     viewport = view.viewport()

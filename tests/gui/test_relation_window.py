@@ -73,6 +73,7 @@ def test_link_a_claim_to_its_source_by_keyboard_then_delete_and_undo(
     assert db_rows(project_path, RELATIONS) == [(types["attributed to"], claim, source)]
     (relation,) = window.project.relations(window.document_id or 0, window.annotator.id)
     assert _arcs(window) == {relation.id}  # drawn at once, no reload
+    assert window.statusBar().currentMessage().startswith("Linked by 'attributed to'.")
     assert window.view.selected_span_id == claim  # R again links the same claim further
 
     # Click the arc, Delete: gone from the file and the article; Ctrl+Z brings it back.
