@@ -18,6 +18,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QSyntaxHighlighter, QTextCharFor
 
 from claimdesk.core.records import RelationRecord, RelationTypeRecord
 
+MIN_RUN = 24.0  # px: the narrowest arc between two spans on one line, when their boxes allow
 LEG_SPACING = 5.0  # px between the legs of arcs that meet at one span
 ARC_GAP = 6.0  # px kept between two arcs on one level, so touching arcs never read as one
 MARGIN = 4.0  # px between the view's edge and an arc that leaves its line
@@ -79,8 +80,15 @@ def arc_pieces(
         )
         arrow_end = target if arc.directed else None
         if first.line is not None and first.line == last.line:
-            x1, x2 = sorted((first.x, last.x))
-            arrow = arrow_end.x if arrow_end is not None else None
+            xa, xb = first.x, last.x
+            if abs(xb - xa) < MIN_RUN:
+                # Nested or neighbouring spans: legs apart (each inside its own box), so the
+                # arc reads as one and not as a tick.
+                mid = (xa + xb) / 2
+                xa = min(xa, max(mid - MIN_RUN / 2, first.x - first.half_width))
+                xb = max(xb, min(mid + MIN_RUN / 2, last.x + last.half_width))
+            x1, x2 = sorted((xa, xb))
+            arrow = None if arrow_end is None else (xa if arrow_end is first else xb)
             runs.setdefault(first.line, []).append((x1, x2, arc.relation_id, True, True, arrow))
             continue
         if first.line in margins:

@@ -104,6 +104,19 @@ def test_arcs_meeting_at_one_span_get_legs_side_by_side_without_crossing() -> No
     assert (by_id[1].arrow, by_id[2].arrow) == (legs[1], legs[2])
 
 
+def test_an_arc_between_nested_spans_keeps_its_legs_apart_inside_their_boxes() -> None:
+    line = 0
+    outer = ArcEnd(line, 200, 10, half_width=100)  # a long claim…
+    inner = ArcEnd(line, 203, 60, half_width=30)  # …and a phrase in its middle
+    (piece,), _ = arc_pieces([ArcInput(1, inner, outer)], {line: (0, 600)})
+    assert piece.x2 - piece.x1 >= 24
+    assert 100 <= piece.x1 <= 300 and 173 <= piece.x2 <= 233
+    assert piece.arrow == piece.x1  # the target (outer) starts first: its leg is the left one
+    tight = ArcEnd(line, 200, 80, half_width=2)  # a box too narrow to move in
+    (piece,), _ = arc_pieces([ArcInput(2, ArcEnd(line, 198, 70, 2), tight)], {line: (0, 600)})
+    assert (piece.x1, piece.x2) == (196, 202)
+
+
 def test_an_arc_across_lines_leaves_to_the_margin_and_comes_back() -> None:
     upper, lower = (0, 0), (0, 2)
     arcs = [ArcInput(9, ArcEnd(lower, 80, 500), ArcEnd(upper, 250, 40))]  # target first in text
