@@ -38,7 +38,8 @@ class RelationMaker(QObject):
     """The keyboard and mouse paths to a new relation, over one DocumentView.
 
     ``create(type_id, source_id, target_id)`` saves it (and says why not, if it cannot);
-    ``say`` puts a sentence in the status bar; ``label_name`` names a label for sentences.
+    ``say`` puts a sentence in the status bar; ``label_name`` names a label for sentences;
+    ``r_taken`` says a label has R for its key (R then files, and Ctrl+drag links).
     """
 
     def __init__(
@@ -47,12 +48,14 @@ class RelationMaker(QObject):
         create: Callable[[int, int, int], object],
         say: Callable[[str], None],
         label_name: Callable[[int], str],
+        r_taken: Callable[[], bool] = lambda: False,
     ) -> None:
         super().__init__(view)
         self.view = view
         self._create = create
         self._say = say
         self._label_name = label_name
+        self._r_taken = r_taken  # a label's own key is R: R files, as label keys do
         self.source: int | None = None
         self.candidates: list[Span] = []  # in text order
         self.current: int | None = None
@@ -87,7 +90,12 @@ class RelationMaker(QObject):
         if event.type() != QEvent.Type.KeyPress:
             return False
         key = event.key()
-        if plain and key == Qt.Key.Key_R and self.view.selected_span_id is not None:
+        if (
+            plain
+            and key == Qt.Key.Key_R
+            and self.view.selected_span_id is not None
+            and not self._r_taken()
+        ):
             self.start(self.view.selected_span_id)
             return True
         if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and not event.modifiers() & (

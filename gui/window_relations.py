@@ -21,7 +21,13 @@ class WindowRelations(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.maker = RelationMaker(window.view, self.add, self._say, self._label_name)
+        self.maker = RelationMaker(
+            window.view,
+            self.add,
+            self._say,
+            self._label_name,
+            lambda: any(label.shortcut == "r" for label in window.labels.values()),
+        )
         window.view.relationDeleteRequested.connect(self.delete)
         window.changed.connect(self._changed)
 

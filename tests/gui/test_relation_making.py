@@ -254,3 +254,16 @@ def test_tab_goes_through_the_relations_of_the_selected_span(kit: Maker, qtbot: 
     # A span without relations: Tab is left to move the focus.
     view.select_span(2)
     assert not kit.maker.cycle(1)
+
+
+def test_a_label_whose_key_is_r_keeps_it(qtbot: QtBot) -> None:
+    view = DocumentView()
+    qtbot.addWidget(view)
+    view.set_document(TEXT, SPANS, Shown(1, 1))
+    view.set_relations([], [SAID])
+    maker = RelationMaker(view, lambda *_: None, lambda _: None, NAMES.__getitem__, lambda: True)
+    keys: list[str] = []
+    view.labelKeyPressed.connect(keys.append)
+    view.select_span(4)
+    qtbot.keyClick(view, Qt.Key.Key_R)
+    assert keys == ["r"] and not maker.linking
