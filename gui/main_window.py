@@ -410,11 +410,10 @@ class MainWindow(QMainWindow):
             text = self.project.document_text(document_id)
             spans = self.project.spans(document_id, self.annotator.id)
             example = self._example_records(document_id)
-            relations = self.relations.read(document_id)
             details = claim_actions.read_details(self, document_id)
             self.document_id = document_id
             self.view.set_document(text, spans, shown)
-            self.view.set_relations(*relations)
+            self.view.set_relations(details.relations, self.scheme.relation_types)
             self.annotations.model_.set_spans(spans, shown)  # the label counts follow
             claim_actions.show_details(self, details)
             self._draw_example(example)

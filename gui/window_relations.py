@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from claimdesk.core.records import RelationRecord, RelationTypeRecord
-from claimdesk.gui.change_signal import ChangeEvent
 from claimdesk.gui.relation_actions import RelationMaker
 
 if TYPE_CHECKING:
@@ -29,13 +27,6 @@ class WindowRelations(QObject):
             lambda: any(label.shortcut == "r" for label in window.labels.values()),
         )
         window.view.relationDeleteRequested.connect(self.delete)
-        window.changed.connect(self._changed)
-
-    def read(self, document_id: int) -> tuple[list[RelationRecord], list[RelationTypeRecord]]:
-        """The relations of a document as the window's annotator made them, and the types."""
-        project = self.window.project
-        relations = project.relations(document_id, self.window.annotator.id)
-        return relations, list(project.scheme().relation_types)
 
     def add(self, type_id: int, source_id: int, target_id: int) -> None:
         window = self.window
@@ -51,15 +42,6 @@ class WindowRelations(QObject):
         if window.edit(lambda: window.project.delete_relations([relation_id])):
             window.view.select_relation(None)
             window.view.setFocus()
-
-    def reload_types(self) -> None:
-        """Read the relation types again (their names, colours and allowed labels changed)."""
-        if self.window.document_id is not None:
-            self.window.view.arcs.set_types(self.window.project.scheme().relation_types)
-
-    def _changed(self, event: ChangeEvent) -> None:
-        if event.changes.scheme:
-            self.reload_types()
 
     def _say(self, message: str) -> None:
         self.window.statusBar().showMessage(message, 8000)

@@ -375,9 +375,11 @@ def test_my_attribute_set_from_another_computer_and_a_new_attribute_show_up(
         laptop.set_attribute([ident], attribute.id, True)
     # The value set elsewhere is the one the window shows for the span.
     qtbot.waitUntil(
-        lambda: window.project.attribute_values(document, window.annotator.id)
-        == {ident: {attribute.id: True}}
-        and "Heard live" in str(window.annotations.model_.index(0, 3).data() or ""),
+        lambda: (
+            window.project.attribute_values(document, window.annotator.id)
+            == {ident: {attribute.id: True}}
+            and "Heard live" in str(window.annotations.model_.index(0, 3).data() or "")
+        ),
         timeout=1000,
     )
 
