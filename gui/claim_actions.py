@@ -64,6 +64,7 @@ def show_scheme(window: MainWindow, scheme: SchemeRecords) -> SchemeRecords:
     window.annotations.set_scheme(scheme)
     window.attribute_bar.set_scheme(scheme)
     window.doc_labels.set_sets(scheme.doc_label_sets)
+    window.view.arcs.set_types(scheme.relation_types)
     return scheme
 
 

@@ -42,6 +42,7 @@ from claimdesk.gui.places import Places
 from claimdesk.gui.reconnect import Reconnector
 from claimdesk.gui.settings import DEFAULT_FONT_SIZE, MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
 from claimdesk.gui.tag_panel import TagPanel
+from claimdesk.gui.window_relations import WindowRelations
 
 if TYPE_CHECKING:  # the window paints before SQLAlchemy (behind core.project) is imported
     from claimdesk.core.classroom.exercise import StudentWork
@@ -143,6 +144,8 @@ class MainWindow(QMainWindow):
         self.fill_recent_menu()
         self._build_status_bar()
         self._connect()
+        # Relations: R, Ctrl+drag, arcs, Delete (gui/window_relations.py, relation_actions.py).
+        self.relations = WindowRelations(self)
         self.view.set_font_point_size(settings.font_size)
         self._restore_layout()
         self.setWindowTitle("Claimdesk")
@@ -410,6 +413,7 @@ class MainWindow(QMainWindow):
             details = claim_actions.read_details(self, document_id)
             self.document_id = document_id
             self.view.set_document(text, spans, shown)
+            self.view.set_relations(details.relations, self.scheme.relation_types)
             self.annotations.model_.set_spans(spans, shown)  # the label counts follow
             claim_actions.show_details(self, details)
             self._draw_example(example)
