@@ -62,7 +62,7 @@ from claimdesk.core.formats.safe_files import (
 )
 from claimdesk.core.limits import printable
 from claimdesk.core.progress import Progress, check_progress
-from claimdesk.core.scheme import AttributeKind, Scheme
+from claimdesk.core.scheme import AttributeKind
 from claimdesk.core.text.utf16 import Utf16Reading
 
 FORMAT = registry.info_of(__name__)
@@ -156,8 +156,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
             f"label {label.name!r} is written as brat type {type_name(label.name)!r}"
             " (visual.conf shows the real name)"
         )
-    # A source made before the codebook had a scheme has none: nothing to declare then.
-    conf = ConfWriter(source.labels, getattr(source, "scheme", None) or Scheme())
+    conf = ConfWriter(source.labels, source.scheme)
     doc_labels: list[DocLabelOut] = []
     annotators = source.annotators
     with atomic_output(out, folder=True) as temp:

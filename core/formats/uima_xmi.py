@@ -101,8 +101,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
     report = ExportReport(FORMAT.name, out)
     written = SpanDigest()
     written_links = SpanDigest()  # attribute values, relations and document labels
-    # A source made before the codebook had a scheme has none: no attribute features then.
-    scheme = getattr(source, "scheme", None) or Scheme()
+    scheme = source.scheme
     features = uima_links.Features.of(scheme)
     losses = uima_links.Losses()
     undirected = {r.name for r in scheme.relations if not r.directed}
