@@ -210,8 +210,8 @@ def _report_scheme_losses(
     if lost.numbers or lost.texts:
         report.lost.append(
             f"{lost.numbers} number and {lost.texts} free-text attribute value(s): brat"
-            " attributes take values from a list; written as values whose list in"
-            " annotation.conf holds the values used, and read back as text"
+            " attributes take values from a list; written as values of a list in"
+            " annotation.conf that holds the values used (brat offers only those when editing)"
         )
     if lost.relations_without_end:
         report.lost.append(
@@ -524,7 +524,7 @@ class _Links:
                     others.get("attribute (of an event or relation)", 0) + 1
                 )
                 continue
-            name, found, several = attribute_value(brat_name, value)
+            name, found, several = attribute_value(conf, brat_name, value)
             attributes = spans[target].attributes
             if several:
                 attributes.setdefault(name, []).append(found)

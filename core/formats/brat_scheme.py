@@ -13,10 +13,14 @@ Attributes (brat allows one value per attribute and span, from a list or binary)
 - bool: a binary attribute, written only when true (``A2	Check-worthy T3``); read back, a
   span whose label has the attribute in annotation.conf and no line for it holds False;
 - multi: one binary attribute per choice, named ``<attribute>=<choice>``
-  (``A3	Topic_x003D_Military T3``); read back, binary attributes whose name holds ``=`` are
-  gathered into one attribute of several choices;
+  (``A3	Topic_x003D_Military T3``);
 - number and text: valued attributes whose list in annotation.conf holds the values used in
-  the export; they read back as text (choices), and the export's report says so.
+  the export (brat shows and edits them as a list; the export's report says so).
+
+For multi, number and text attributes annotation.conf also holds a comment brat skips,
+``#claimdesk	<attribute>	multi	<choice>|<choice>`` (or ``number``, ``text``): read back, the
+binary attributes of a multi are gathered into it again and numbers are numbers. A collection
+without these comments reads binary attributes as yes/no and valued ones as one of a list.
 
 Relation types: ``[relations]`` lines ``attributed_to	Arg1:Claim|Evidence, Arg2:Source``
 (``<ENTITY>`` where any label may stand), undirected ones with ``<REL-TYPE>:symmetric``;
@@ -25,6 +29,7 @@ visual.conf gives their colour (``color:``).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -45,9 +50,9 @@ _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 def type_name(label: str) -> str:
     """A brat name for a label, attribute, relation type or value (reversible: label_name)."""
     out = []
-    for char in label:
-        if char == " ":
-            out.append("_")
+    for position, char in enumerate(label):
+        if char == " " and label[position + 1 : position + 2] != "x":
+            out.append("_")  # before an x, "_x0041_" would read back as an escape
         elif (char.isascii() and char.isalnum()) or char == "-":
             out.append(char)
         else:
@@ -74,6 +79,9 @@ def value_text(value: Any) -> str:
 
 
 # -- writing -----------------------------------------------------------------------------------
+
+
+NOTE = "#claimdesk"  # a comment line of annotation.conf that brat skips
 
 
 @dataclass
@@ -106,6 +114,8 @@ class ConfWriter:
         self.attributes: dict[str, _ConfAttribute] = {}
         self.relations: dict[str, RelationSpec] = {r.name: r for r in scheme.relations}
         self.lost = LostCounts()
+        # brat name -> kind (and the choices of a multi) for the #claimdesk notes
+        self.notes: dict[str, tuple[AttributeKind, list[str]]] = {}
         self._specs: dict[tuple[str, str], AttributeSpec] = {}
         for label in labels:
             for spec in scheme.attributes_of(label.name):
@@ -127,7 +137,13 @@ class ConfWriter:
                 entry.values.append(type_name(value))
         return entry
 
+    def _note(self, name: str, kind: AttributeKind, choices: Iterable[str] = ()) -> None:
+        _, known = self.notes.setdefault(type_name(name), (kind, []))
+        known += [c for c in choices if c not in known]
+
     def _declare(self, label: str, spec: AttributeSpec) -> None:
+        if spec.kind in (AttributeKind.MULTI, AttributeKind.NUMBER, AttributeKind.TEXT):
+            self._note(spec.name, spec.kind, spec.choices)
         if spec.kind is AttributeKind.CHOICE:
             entry = self._valued(spec.name, label, spec.choices)
             if isinstance(spec.default, str) and entry.default is None:
@@ -154,6 +170,8 @@ class ConfWriter:
                 continue
             spec = self._specs.get((label, name))
             kind = spec.kind if spec is not None else _kind_of(value)
+            if kind in (AttributeKind.MULTI, AttributeKind.NUMBER, AttributeKind.TEXT):
+                self._note(name, kind, value if kind is AttributeKind.MULTI else ())
             if kind is AttributeKind.BOOL:
                 self._attribute(type_name(name), name, label)
                 if value:
@@ -199,6 +217,9 @@ class ConfWriter:
                 if entry.default is not None and entry.default in entry.values:
                     args.append(f"<DEFAULT>:{entry.default}")
             conf.append(f"{name}\t{', '.join(args)}")
+        for name, (kind, choices) in self.notes.items():
+            tail = f"\t{'|'.join(map(type_name, choices))}" if kind is AttributeKind.MULTI else ""
+            conf.append(f"{NOTE}\t{name}\t{kind.value}{tail}")
         (folder / "annotation.conf").write_text("\n".join(conf) + "\n", encoding="utf-8")
         visual = ["[labels]"]
         visual += [f"{type_name(label.name)} | {label.name}" for label in self.labels]
@@ -243,6 +264,27 @@ class Conf:
     colours: dict[str, str] = field(default_factory=dict)  # label -> bgColor
     relation_colours: dict[str, str] = field(default_factory=dict)
     multi_choices: dict[str, tuple[str, ...]] = field(default_factory=dict)  # codebook order
+    flags: dict[str, tuple[str, str]] = field(default_factory=dict)  # brat name -> (multi, choice)
+    numbers: set[str] = field(default_factory=set)  # number attributes, by name
+
+
+def _read_notes(annotation: str, conf: Conf) -> dict[str, AttributeKind]:
+    """The #claimdesk notes: kinds by attribute name; the flags of multis go into conf."""
+    kinds: dict[str, AttributeKind] = {}
+    for line in annotation.splitlines():
+        parts = line.rstrip().split("\t")
+        if parts[0] != NOTE or len(parts) < 3 or parts[2] not in set(AttributeKind):
+            continue
+        name, kind = label_name(parts[1]), AttributeKind(parts[2])
+        kinds.setdefault(name, kind)
+        if kind is AttributeKind.MULTI and len(parts) > 3:
+            choices = tuple(label_name(c) for c in parts[3].split("|") if c)
+            conf.multi_choices[name] = choices
+            for choice in choices:
+                conf.flags[type_name(name + MULTI_JOIN + choice)] = (name, choice)
+        elif kind is AttributeKind.NUMBER:
+            conf.numbers.add(name)
+    return kinds
 
 
 def _sections(text: str) -> dict[str, list[str]]:
@@ -295,6 +337,7 @@ def read_conf(annotation: str | None, visual: str | None) -> Conf:
     if not annotation:
         return conf
     sections = _sections(annotation)
+    kinds = _read_notes(annotation, conf)
     conf.entities = [
         label_name(term)
         for term, _ in map(_term_and_args, sections.get("entities", []))
@@ -330,17 +373,19 @@ def read_conf(annotation: str | None, visual: str | None) -> Conf:
         name = label_name(term)
         for label in labels:
             mine = found.setdefault(label, {})
-            if "Value" in args:
+            if term in conf.flags:
+                whole, choice = conf.flags[term]
+                flags = mine.setdefault(whole, [])
+                if isinstance(flags, list):
+                    flags.append(choice)
+            elif kinds.get(name) in (AttributeKind.NUMBER, AttributeKind.TEXT):
+                mine[name] = AttributeSpec(name, kinds[name])
+            elif "Value" in args:
                 choices = tuple(label_name(v) for v in args["Value"].split("|") if v)
                 default = label_name(args["<DEFAULT>"]) if args.get("<DEFAULT>") else None
                 if default not in choices:
                     default = None
                 mine[name] = AttributeSpec(name, AttributeKind.CHOICE, choices, default=default)
-            elif MULTI_JOIN in name.strip(MULTI_JOIN):
-                whole, _, choice = name.partition(MULTI_JOIN)
-                flags = mine.setdefault(whole, [])
-                if isinstance(flags, list):
-                    flags.append(choice)
             else:
                 mine[name] = AttributeSpec(name, AttributeKind.BOOL, default=False)
     attributes: dict[str, tuple[AttributeSpec, ...]] = {}
@@ -348,8 +393,8 @@ def read_conf(annotation: str | None, visual: str | None) -> Conf:
         specs = []
         for name, item in mine.items():
             if isinstance(item, list):
-                conf.multi_choices[name] = tuple(item)
-                item = AttributeSpec(name, AttributeKind.MULTI, tuple(item), default=())
+                choices = conf.multi_choices.get(name, tuple(item))
+                item = AttributeSpec(name, AttributeKind.MULTI, choices, default=())
             specs.append(item)
         attributes[label] = tuple(specs)
         conf.absent[label] = {
@@ -371,12 +416,25 @@ def _labels(types: str, entities: list[str]) -> tuple[str, ...]:
     return tuple(label_name(t) for t in names if not t.startswith("<"))
 
 
-def attribute_value(brat_name: str, value: str | None) -> tuple[str, Any, bool]:
+def attribute_value(conf: Conf, brat_name: str, value: str | None) -> tuple[str, Any, bool]:
     """(attribute name, value, whether it is one choice of a several-of-a-list attribute)."""
-    name = label_name(brat_name)
     if value is None:
-        if MULTI_JOIN in name.strip(MULTI_JOIN):
-            whole, _, choice = name.partition(MULTI_JOIN)
+        if brat_name in conf.flags:
+            whole, choice = conf.flags[brat_name]
             return whole, choice, True
-        return name, True, False
-    return name, label_name(value), False
+        return label_name(brat_name), True, False
+    name, text = label_name(brat_name), label_name(value)
+    if name in conf.numbers:
+        return name, _number(text), False
+    return name, text, False
+
+
+def _number(text: str) -> Any:
+    """A number written by value_text back as int or float (text that is none stays text)."""
+    if re.fullmatch(r"-?[0-9]+", text):
+        return int(text)
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return number if math.isfinite(number) else text

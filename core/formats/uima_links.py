@@ -24,6 +24,7 @@ import re
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from keyword import iskeyword
 from typing import Any
 
 from cassis import TypeSystem
@@ -54,9 +55,9 @@ _PREFIX = "a_"
 
 def _plain(name: str) -> str:
     out = []
-    for char in name:
-        if char == " ":
-            out.append("_")
+    for position, char in enumerate(name):
+        if char == " " and name[position + 1 : position + 2] != "x":
+            out.append("_")  # before an x, "_x0041_" would read back as an escape
         elif char.isascii() and char.isalnum():
             out.append(char)
         else:
@@ -65,7 +66,9 @@ def _plain(name: str) -> str:
 
 
 def _needs_prefix(plain: str) -> bool:
-    return not plain[:1].isascii() or not plain[:1].isalpha() or plain in _TAKEN
+    # cassis makes a Python attribute of each feature: a keyword ("if", "None") cannot be one
+    first = plain[:1]
+    return not (first.isascii() and first.isalpha()) or plain in _TAKEN or iskeyword(plain)
 
 
 def _unplain(feature: str) -> str:
@@ -265,7 +268,7 @@ def _shown(value: Any) -> str | None:
     if isinstance(value, (list, tuple)):
         return "|".join(value)
     if isinstance(value, (int, float)):
-        return repr(float(value))
+        return repr(float(value) + 0.0)  # -0.0 reads back as 0
     return str(value)
 
 

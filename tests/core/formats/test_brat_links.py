@@ -8,14 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from claimdesk.core.formats import brat
 from claimdesk.core.formats.base import FormatError, RelationOut
-from claimdesk.core.scheme import AttributeKind, AttributeSpec, RelationSpec
+from claimdesk.core.scheme import AttributeKind, AttributeSpec, RelationSpec, Scheme
 from tests.core.formats.scheme_samples import (
     ATTRIBUTES,
     CHECK,
     CLAIM,
+    LABELS,
     RELATIONS,
     SOURCE,
     SPANS,
@@ -61,7 +64,7 @@ def read_conf(text: str) -> dict[str, dict[str, dict[str, str]]]:
     sections: dict[str, dict[str, dict[str, str]]] = {}
     current: dict[str, dict[str, str]] = {}
     for line in text.splitlines():
-        if not line.strip():
+        if not line.strip() or re.match(r"^\s*#", line):  # brat skips comments
             continue
         if line.startswith("["):
             current = sections.setdefault(line.strip("[]"), {})
@@ -113,6 +116,13 @@ def test_attributes_and_relations_are_a_and_r_lines_brat_accepts(
     }  # fmt: skip
     assert conf["attributes"]["Check-worthy"] == {"Arg": "Claim"}  # binary
     assert conf["attributes"]["Score"] == {"Arg": "Claim", "Value": "0_x002E_75|3"}
+    notes = [line for line in (out / "annotation.conf").read_text(encoding="utf-8").splitlines()
+             if line.startswith("#claimdesk")]  # fmt: skip
+    assert notes == [
+        "#claimdesk\tTopic_areas\tmulti\tMilitary|Economy|Diplomacy",
+        "#claimdesk\tScore\tnumber",
+        "#claimdesk\tComment\ttext",
+    ]
     for name, _, value in attributes:
         assert name in conf["attributes"]
         assert value is None or value in conf["attributes"][name]["Value"].split("|")
@@ -132,8 +142,8 @@ def test_what_brat_cannot_hold_is_reported(collection: tuple[Path, Any]) -> None
     _, report = collection
     assert (
         "2 number and 1 free-text attribute value(s): brat attributes take values from a list;"
-        " written as values whose list in annotation.conf holds the values used, and read back"
-        " as text"
+        " written as values of a list in annotation.conf that holds the values used (brat"
+        " offers only those when editing)"
     ) in report.lost
     assert "3 document label(s) (Topic): brat has no labels for a whole document" in report.lost
     assert (
@@ -158,9 +168,6 @@ def test_round_trip_gives_back_attributes_relations_and_scheme(
             values.setdefault("Check-worthy", False)
             values.setdefault("Topic areas", ())
         values = {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
-        for name in ("Score",):  # a number comes back as its text
-            if name in values:
-                values[name] = str(values[name])
         expected[(span.start, span.end, span.label)] = values
     assert {k: s.attributes for k, s in by_place.items()} == expected
     refs = {s.ref: (s.start, s.end) for s in ana.spans}
@@ -178,7 +185,9 @@ def test_round_trip_gives_back_attributes_relations_and_scheme(
     assert claim["Topic areas"] == AttributeSpec(
         "Topic areas", AttributeKind.MULTI, ("Military", "Economy", "Diplomacy"), default=()
     )
-    assert list(claim)[:3] == ["Stance", "Check-worthy", "Topic areas"]  # codebook order
+    assert list(claim) == ["Stance", "Check-worthy", "Topic areas", "Score", "Comment"]
+    assert claim["Score"] == AttributeSpec("Score", AttributeKind.NUMBER)
+    assert claim["Comment"] == AttributeSpec("Comment", AttributeKind.TEXT)
     assert SOURCE not in scheme.attributes
     assert scheme.relations == (
         RelationSpec("attributed to", "#7f7f7f", sources=(CLAIM,), targets=(SOURCE,)),
@@ -287,3 +296,57 @@ def test_a_collection_without_conf_still_reads_attributes_and_relations(tmp_path
     assert [s.attributes for s in doc.spans] == [{}, {"Negated": True}]
     assert [(r.type, r.source, r.target) for r in doc.relations] == [("In", "T2", "T1")]
     assert doc.scheme is None
+
+
+_names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=8)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    names=st.lists(_names, min_size=5, max_size=5, unique=True),
+    choices=st.lists(_names, min_size=1, max_size=3, unique=True),
+    number=st.one_of(
+        st.integers(-(10**12), 10**12), st.floats(allow_nan=False, allow_infinity=False)
+    ),
+    text=st.text(max_size=20),
+    relation=_names,
+)
+def test_any_names_and_values_survive_brat(
+    tmp_path_factory: pytest.TempPathFactory,
+    names: list[str],
+    choices: list[str],
+    number: float,
+    text: str,
+    relation: str,
+) -> None:
+    one, several, yes, count, free = names
+    flags = {f"{several}={choice}" for choice in choices}
+    assume(not flags & set(names))  # a yes/no named like one choice of the multi
+    scheme = Scheme(
+        attributes={CLAIM: (
+            AttributeSpec(one, AttributeKind.CHOICE, tuple(choices)),
+            AttributeSpec(several, AttributeKind.MULTI, tuple(choices)),
+            AttributeSpec(yes, AttributeKind.BOOL),
+            AttributeSpec(count, AttributeKind.NUMBER),
+            AttributeSpec(free, AttributeKind.TEXT),
+        )},
+        relations=(RelationSpec(relation, "#123456", directed=False),),
+    )  # fmt: skip
+    values = {one: choices[-1], several: tuple(choices), yes: True, count: number, free: text}
+    if not text:
+        del values[free]  # an empty text is no value
+    doc = document(
+        spans=SPANS[1:3],
+        attributes={2: values},
+        relations=[RelationOut(1, relation, 3, 2, "Ana")],
+        doc_labels=[],
+    )
+    out = tmp_path_factory.mktemp("brat") / "out"
+    brat.export(type(source())("Claims", LABELS, ["Ana"], [doc], scheme), out)
+    (read,) = brat.read(out)
+    claim = next(s for s in read.spans if s.start == SPANS[1].start)
+    expected = {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
+    assert claim.attributes == expected
+    assert [r.type for r in read.relations] == [relation]
+    assert read.scheme is not None
+    assert read.scheme.relations[0].name == relation and not read.scheme.relations[0].directed

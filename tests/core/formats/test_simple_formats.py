@@ -221,7 +221,8 @@ def test_brat_collection_layout_and_lines(awkward: Project, tmp_path: Path) -> N
 
 
 def test_brat_type_names_map_back() -> None:
-    for name in ["Factual claim", "主张 opinion", "a_b", "x/y:z", "<b>&amp;", "-", "_x0041_"]:
+    for name in ["Factual claim", "主张 opinion", "a_b", "x/y:z", "<b>&amp;", "-", "_x0041_",
+                 " x0041 ", "a x1F600 b"]:  # fmt: skip
         mapped = brat.type_name(name)
         assert " " not in mapped and all(c.isalnum() or c in "-_" for c in mapped)
         assert brat.label_name(mapped) == name

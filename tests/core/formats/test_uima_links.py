@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from cassis import Cas, TypeSystem, load_cas_from_xmi, load_typesystem
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from claimdesk.core.formats import uima_xmi
@@ -208,7 +210,21 @@ def test_a_relation_whose_end_is_not_exported_is_left_out(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize(
-    "name", ["Stance", "label", "begin", "3 stars", "Überzeugung", "a Stance", "a_b", "x/y", ""]
+    "name",
+    [
+        "Stance",
+        "label",
+        "begin",
+        "3 stars",
+        "Überzeugung",
+        "a Stance",
+        "a_b",
+        "x/y",
+        "",
+        " x0041 ",
+        "if",
+        "None",
+    ],
 )
 def test_attribute_feature_names_are_identifiers_that_map_back(name: str) -> None:
     feature = feature_name(name)
@@ -271,3 +287,60 @@ def test_an_export_without_a_scheme_has_the_layers_and_no_attribute_features(
     assert len(cas.select("webanno.custom.ClaimRelation")) == len(RELATIONS)
     assert not any(item.startswith("the definitions") for item in report.lost)
     assert SCHEME.relations  # the sample has relation types; this export declares none
+
+
+@given(st.text(max_size=20))
+def test_any_attribute_name_is_an_identifier_that_maps_back(name: str) -> None:
+    feature = feature_name(name)
+    assert re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", feature), feature
+    assert attribute_name(feature) == name
+
+
+_names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1,
+                 max_size=8)  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    names=st.lists(_names, min_size=5, max_size=5, unique=True),
+    choices=st.lists(_names, min_size=1, max_size=3, unique=True),
+    number=st.one_of(
+        st.integers(-(2**31), 2**31), st.floats(allow_nan=False, allow_infinity=False)
+    ),
+    text=_names,
+    relation=_names,
+)
+def test_any_names_and_values_survive_cassis(
+    tmp_path_factory: pytest.TempPathFactory,
+    names: list[str],
+    choices: list[str],
+    number: float,
+    text: str,
+    relation: str,
+) -> None:
+    one, several, yes, count, free = names
+    scheme = Scheme(
+        attributes={CLAIM: (
+            AttributeSpec(one, AttributeKind.CHOICE, tuple(choices)),
+            AttributeSpec(several, AttributeKind.MULTI, tuple(choices)),
+            AttributeSpec(yes, AttributeKind.BOOL),
+            AttributeSpec(count, AttributeKind.NUMBER),
+            AttributeSpec(free, AttributeKind.TEXT),
+        )},
+    )  # fmt: skip
+    values = {one: choices[-1], several: tuple(choices), yes: False, count: number, free: text}
+    doc = document(
+        spans=SPANS[1:3],
+        attributes={2: values},
+        relations=[RelationOut(1, relation, 3, 2, "Ana")],
+        doc_labels=[],
+    )
+    out = tmp_path_factory.mktemp("xmi") / "out"
+    report = uima_xmi.export(type(source())("Claims", LABELS, ["Ana"], [doc], scheme), out)
+    assert report.verified
+    (read,) = uima_xmi.read(out)
+    claim = next(s for s in read.spans if s.start == SPANS[1].start)
+    assert claim.attributes == {
+        k: list(v) if isinstance(v, tuple) else v for k, v in values.items()
+    }
+    assert [r.type for r in read.relations] == [relation]
