@@ -14,7 +14,9 @@
   INCEpTION's relations do.
 - **Document labels** are ``webanno.custom.DocumentLabel`` feature structures (supertype
   ``uima.cas.AnnotationBase``, INCEpTION's document metadata layers) with ``labelSet``,
-  ``value`` and ``annotator`` strings, one per chosen value.
+  ``value`` and ``annotator`` strings, one per chosen value. Read back, a document metadata
+  layer made in INCEpTION (``webanno.custom.Topic`` with a string feature) gives labels of a
+  set named after the layer.
 """
 
 from __future__ import annotations
@@ -235,7 +237,31 @@ def read_links(
                         _text(item, "annotator") or None,
                     )
                 )
+    labels += _metadata_labels(cas, ts)
     return relations, labels, skipped
+
+
+def _metadata_labels(cas: Any, ts: TypeSystem) -> list[DocLabelIn]:
+    """Labels of document metadata layers made in INCEpTION (``webanno.custom.Topic``, a
+    subtype of AnnotationBase): each string feature's value, the set named after the layer (and
+    the feature, when the layer has several)."""
+    found: list[DocLabelIn] = []
+    for type_ in ts.get_types():
+        if (
+            not type_.name.startswith("webanno.custom.")
+            or type_.name == DOC_LABEL
+            or type_.supertype.name != "uima.cas.AnnotationBase"
+        ):
+            continue
+        strings = [f.name for f in type_.all_features if f.rangeType.name == STRING]
+        layer = type_.name.rpartition(".")[2]
+        for item in cas.select(type_.name):
+            for feature in strings:
+                value = _text(item, feature)
+                if value:
+                    name = layer if len(strings) == 1 else f"{layer} {feature}"
+                    found.append(DocLabelIn(name, value))
+    return found
 
 
 def _text(item: Any, name: str) -> str:

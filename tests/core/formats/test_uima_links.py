@@ -344,3 +344,24 @@ def test_any_names_and_values_survive_cassis(
         k: list(v) if isinstance(v, tuple) else v for k, v in values.items()
     }
     assert [r.type for r in read.relations] == [relation]
+
+
+def test_a_document_metadata_layer_made_in_inception_gives_document_labels(
+    tmp_path: Path,
+) -> None:
+    ts = TypeSystem()
+    topic = ts.create_type("webanno.custom.Topic", supertypeName="uima.cas.AnnotationBase")
+    ts.create_feature(topic, "topic", "uima.cas.String")
+    cas = Cas(typesystem=ts)
+    cas.sofa_string = "🙂 Trade across the Amur doubled."
+    cas.add(topic(topic="Economy"))
+    cas.add(topic(topic="Diplomacy"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "TypeSystem.xml").write_text(ts.to_xml(), encoding="utf-8")
+    cas.to_xmi(folder / "trade.xmi")
+    (doc,) = uima_xmi.read(folder)
+    assert [(d.set, d.value, d.annotator) for d in doc.doc_labels] == [
+        ("Topic", "Economy", None),
+        ("Topic", "Diplomacy", None),
+    ]
