@@ -3,8 +3,10 @@ about them, and the ``A`` lines of a span.
 
 Names. brat stores a type, attribute or relation name only in the form ``[a-zA-Z0-9_-]+``
 (its ``normalize_to_storage_form`` rewrites anything else). Claimdesk writes a space as ``_``
-and any other character outside ``[a-zA-Z0-9-]`` as ``_xHHHH_``; `label_name` reverses it, and
-visual.conf's ``[labels]`` shows the real name. Attribute values are written the same way.
+(``_x0020_`` before an ``x``) and any other character outside ``[a-zA-Z0-9-]`` as
+``_xHHHH_``; `label_name` reverses it, and visual.conf's ``[labels]`` shows the real name.
+Attribute values are written the same way. ``[relations]`` declares ``<OVERLAP>`` for any
+entities, since Claimdesk spans may overlap and nest.
 
 Attributes (brat allows one value per attribute and span, from a list or binary):
 
