@@ -105,7 +105,7 @@ def test_the_files_own_definitions_win_and_bad_values_are_reported(project: Proj
 def test_a_relation_naming_a_span_not_in_the_file_refuses_it(project: Project) -> None:
     before = project.scheme()
     broken = document(relations=[RelationIn("attributed to", "T1", "T9", where="line 7")])
-    with pytest.raises(FormatError, match="line 7.*names a span 'T9' that is not in the file"):
+    with pytest.raises(FormatError, match=r"line 7.*names a span 'T9' that is not in the file"):
         run(project, [broken])
     assert project.scheme() == before
     assert project.documents() == []
