@@ -103,6 +103,8 @@ class Features:
 
     kinds: dict[str, tuple[str, AttributeKind]] = field(default_factory=dict)
     clashes: set[str] = field(default_factory=set)  # names with another kind on another label
+    # feature -> its description in the type system: the attribute's real name and definition
+    descriptions: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, scheme: Scheme) -> Features:
@@ -110,6 +112,8 @@ class Features:
         for specs in scheme.attributes.values():
             for spec in specs:
                 known = found.kinds.setdefault(spec.name, (feature_name(spec.name), spec.kind))
+                about = f"{spec.name}: {spec.description}" if spec.description else spec.name
+                found.descriptions.setdefault(known[0], about)
                 if RANGES[known[1]] != RANGES[spec.kind]:
                     found.clashes.add(spec.name)
         return found
@@ -119,8 +123,13 @@ def add_types(ts: TypeSystem, features: Features) -> None:
     """The attribute features on the span layer, the relation layer and document labels."""
     claim = ts.get_type(CLAIM)
     for feature, kind in features.kinds.values():
-        ts.create_feature(claim, feature, RANGES[kind])
-    relation = ts.create_type(RELATION, supertypeName="uima.tcas.Annotation")
+        about = features.descriptions.get(feature)
+        ts.create_feature(claim, feature, RANGES[kind], description=about)
+    relation = ts.create_type(
+        RELATION,
+        supertypeName="uima.tcas.Annotation",
+        description="Relations between Claim spans; label holds the relation type's name.",
+    )
     ts.create_feature(relation, DEPENDENT, CLAIM)
     ts.create_feature(relation, GOVERNOR, CLAIM)
     for name in ("label", "annotator"):

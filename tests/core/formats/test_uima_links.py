@@ -66,6 +66,9 @@ def test_the_type_system_has_inception_layers_for_attributes_and_relations(
         "Score": "uima.cas.Float",
         "Comment": "uima.cas.String",
     }
+    # INCEpTION shows a feature's description: the attribute's real name is there
+    described = {f.name: f.description for f in claim.all_features}
+    assert described["Check_x002D_worthy"] == "Check-worthy"
     # INCEpTION's TypeSystemAnalysis: a span layer holds primitive or StringArray features; a
     # relation layer has exactly two references, Governor and Dependent, to one span layer.
     own = [f for f in claim.all_features if f.name not in {"sofa", "begin", "end"}]
