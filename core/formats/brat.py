@@ -224,12 +224,14 @@ def _report_scheme_losses(
             f"{len(doc_labels)} document label(s) ({', '.join(sets)}): brat has no labels for"
             " a whole document"
         )
-    for name in conf.relations:
-        if type_name(name) != name:
-            report.lost.append(
-                f"relation type {name!r} is written as {type_name(name)!r}"
-                " (visual.conf shows the real name)"
-            )
+    mapped = [
+        f"{name!r} as {type_name(name)!r}" for name in conf.relations if type_name(name) != name
+    ]
+    if mapped:
+        report.lost.append(
+            f"relation type(s) written with brat names: {', '.join(mapped)} (visual.conf shows"
+            " the real names)"
+        )
 
 
 Link = tuple[str, str, int, int, str]

@@ -147,8 +147,8 @@ def test_what_brat_cannot_hold_is_reported(collection: tuple[Path, Any]) -> None
     ) in report.lost
     assert "3 document label(s) (Topic): brat has no labels for a whole document" in report.lost
     assert (
-        "relation type 'attributed to' is written as 'attributed_to' (visual.conf shows the"
-        " real name)"
+        "relation type(s) written with brat names: 'attributed to' as 'attributed_to', 'same"
+        " event' as 'same_event' (visual.conf shows the real names)"
     ) in report.lost
     assert report.verified
 
