@@ -9,11 +9,12 @@ large corpus is never held in memory whole.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Text, bindparam, cast, select
 
 from claimdesk.core.store.dialects import by_code_point, time_text
 from claimdesk.core.store.driver import PlainQuery, json_value
@@ -149,7 +150,8 @@ def _extras_queries(annotator_ids: Sequence[int]) -> tuple[PlainQuery, PlainQuer
         annotator_table,
     )
     values = (
-        select(v.c.annotation_id, v.c.attribute_id, v.c.value)
+        # As JSON text on both: psycopg would hand a decoded string, which reads like JSON text.
+        select(v.c.annotation_id, v.c.attribute_id, cast(v.c.value, Text))
         .join(a, a.c.id == v.c.annotation_id)
         .where(a.c.document_id == bindparam("document", 0))
     )
@@ -199,7 +201,7 @@ def stream_documents(
             if more is not None:
                 values, relations, labels = more
                 stored.values = [
-                    (i, b, json_value(x)) for i, b, x in values.rows(conn, document=document_id)
+                    (i, b, json.loads(x)) for i, b, x in values.rows(conn, document=document_id)
                 ]
                 stored.relations = [
                     (i, t, s_, e, str(n))
