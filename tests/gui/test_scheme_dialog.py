@@ -51,6 +51,8 @@ def label_id(window: MainWindow, name: str) -> int:
 
 
 def open_dialog(window: MainWindow, qtbot: QtBot, label: str = "Military cooperation") -> Any:
+    # The test project has the seed labels only; the sample scheme comes with the codebook.
+    window.project.add_codebook(SEED, undoable=False)
     window.tags.set_current(label_id(window, label))
     window.menu_actions.edit_scheme.trigger()
     dialog = window.findChild(SchemeDialog)

@@ -30,17 +30,6 @@ TOPICS = AttributeSpec("Topics", AttributeKind.MULTI, ("arms", "trade", "border"
 CHECK = AttributeSpec("Check-worthy", AttributeKind.BOOL, default=False, shortcut="w")
 
 
-def clear_scheme(project: Project) -> None:
-    """The seed codebook brings the sample scheme; these tests define their own."""
-    scheme = project.scheme()
-    for attribute in scheme.attributes:
-        project.delete_attribute(attribute.id)
-    for kind in scheme.relation_types:
-        project.delete_relation_type(kind.id)
-    for label_set in scheme.doc_label_sets:
-        project.delete_doc_label_set(label_set.id)
-
-
 @pytest.fixture
 def doc(project: Project) -> tuple[Project, int, int, dict[str, int]]:
     from claimdesk.core.text.textio import Article, sha256_text
@@ -49,7 +38,6 @@ def doc(project: Project) -> tuple[Project, int, int, dict[str, int]]:
     report = project.import_articles([article])
     annotator = project.ensure_annotator("Ana")
     labels = {label.name: label.id for label in project.labels()}
-    clear_scheme(project)
     project.history = type(project.history)()
     return project, report.added[0][0], annotator.id, labels
 
@@ -288,7 +276,6 @@ def test_deleting_a_relation_type_and_undo(doc) -> None:
 
 
 def test_a_codebook_brings_its_scheme_by_names_in_one_undoable_step(project: Project) -> None:
-    clear_scheme(project)
     labels = project.labels()
     scheme = Scheme(
         {labels[0].name: (STANCE, CHECK), "No such label": (TOPICS,)},
@@ -312,7 +299,6 @@ def test_a_codebook_brings_its_scheme_by_names_in_one_undoable_step(project: Pro
 
 
 def test_bad_definitions_are_refused(project: Project) -> None:
-    clear_scheme(project)
     label = project.labels()[0].id
     with pytest.raises(EditError, match="needs at least one choice"):
         project.add_attribute(label, AttributeSpec("Stance", AttributeKind.CHOICE))
