@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from claimdesk.core.limits import (
     printable_path,
     text_problem,
 )
+from claimdesk.core.scheme import Scheme
 from claimdesk.core.text.regular_files import FileTooLarge, NotRegularFile, read_bounded
 
 FORMAT = "claimdesk-codebook"
@@ -56,6 +57,8 @@ class Codebook:
     name: str
     labels: tuple[CodebookLabel, ...]
     guidelines: str = ""
+    # attributes, relation types and document label sets (codebook version 2)
+    scheme: Scheme = field(default_factory=Scheme)
 
 
 def load_codebook(path: Path) -> Codebook:

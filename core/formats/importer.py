@@ -34,7 +34,16 @@ from claimdesk.core.limits import (
 )
 from claimdesk.core.progress import Progress, check_progress
 from claimdesk.core.records import Changes, LabelRecord
+from claimdesk.core.scheme import (
+    AttributeKind,
+    AttributeSpec,
+    DocLabelSpec,
+    RelationSpec,
+    Scheme,
+)
 from claimdesk.core.store import edits
+from claimdesk.core.store.claim_import import ClaimPlan, ImportClaims, SpanKey
+from claimdesk.core.store.claims import Composite
 from claimdesk.core.store.curation import gold_set
 from claimdesk.core.store.datasets import existing_spans, import_keys
 from claimdesk.core.store.project import Project
@@ -73,6 +82,9 @@ class ImportAnnotationsReport:
     offsets: str = ""  # how the offsets were read, when the file's texts made it matter
     # Spans exported from Claimdesk into the file that an editor has since deleted or dropped.
     missing: list[str] = field(default_factory=list)
+    attributes_added: int = 0  # attribute values set on spans
+    relations_added: int = 0
+    doc_labels_added: int = 0
     changes: Changes = field(default_factory=Changes)
 
     def summary(self) -> str:
@@ -84,6 +96,17 @@ class ImportAnnotationsReport:
         ]
         if self.annotations_skipped:
             lines.append(f"{self.annotations_skipped} span(s) were already here and were skipped.")
+        extras = [
+            f"{count} {what}"
+            for count, what in (
+                (self.attributes_added, "attribute value(s)"),
+                (self.relations_added, "relation(s)"),
+                (self.doc_labels_added, "document label(s)"),
+            )
+            if count
+        ]
+        if extras:
+            lines.append(f"Also imported: {', '.join(extras)}.")
         if self.labels_added:
             lines.append(f"New labels: {', '.join(self.labels_added)}.")
         if self.annotators_added:
@@ -173,6 +196,8 @@ def import_annotations(
     matched: set[int] = set()
     checked_annotators: set[str] = set()
     codebook: object = None  # a format gives every document the same dict of labels
+    plan = ClaimPlan()
+    schemes: list[Scheme] = []
     total = len(documents)
     if not documents:  # a codebook with no documents (REFI-QDA codes only) still brings labels
         for name, colour in info.read_codebook(path).items():
@@ -206,6 +231,14 @@ def import_annotations(
                 position = _plan_label(
                     name, colour, known_labels, new_labels, strict, path, where, position
                 )
+        if doc.scheme is not None and doc.scheme not in schemes:
+            schemes.append(doc.scheme)
+        document_ref: tuple[str, int] = (
+            ("id", target["document_id"])
+            if "document_id" in target
+            else ("index", target["document_index"])
+        )
+        refs: dict[str, SpanKey] = {}
         for original in doc.spans:
             span = _read_offsets(doc.text, original, unit, reading, path, where, report)
             quote = _quote(doc.text, span, path, where, unit != "utf16" and reading.differs)
@@ -227,6 +260,11 @@ def import_annotations(
                 problem = text_problem(span.note, "note", NOTE_MAX)
                 if problem:
                     raise FormatError(path, f"{_span_name(span)}: {problem}", where)
+            span_key: SpanKey = (document_ref, who, label, span.start, span.end)
+            if span.ref is not None:
+                refs[span.ref] = span_key
+            for attribute, value in span.attributes.items():
+                plan.values.append((span_key, attribute, value))
             key = (digest, who, label.casefold(), span.start, span.end)
             if key in seen:
                 report.annotations_skipped += 1
@@ -244,21 +282,54 @@ def import_annotations(
                     "origin": span.origin,
                 }
             )
+        for relation in doc.relations:
+            ends = refs.get(relation.source), refs.get(relation.target)
+            if ends[0] is None or ends[1] is None:
+                missing = relation.source if ends[0] is None else relation.target
+                raise FormatError(
+                    path,
+                    f"a relation {shown_value(relation.type)} names a span {shown_value(missing)}"
+                    " that is not in the file",
+                    printable(relation.where) or where,
+                )
+            plan.relations.append((relation.type, ends[0], ends[1], relation.where or where))
+        for doc_label in doc.doc_labels:
+            who = _name(doc_label.annotator) if doc_label.annotator else default_annotator
+            if who not in checked_annotators:
+                problem = _annotator_problem(who, gold_name)
+                if problem:
+                    raise FormatError(path, problem, where)
+                checked_annotators.add(who)
+                if who not in known_annotators:
+                    new_annotators.append(who)
+            plan.doc_labels.append((document_ref, who, doc_label.set, doc_label.value))
         check_progress(progress, done, total)
 
+    plan.scheme = planned_scheme(schemes, plan)
     planned = _drop_existing(project, planned, known_labels, known_annotators, report)
-    used = {item["annotator"] for item in planned}
+    used = {item["annotator"] for item in planned} | {who for _, who, _, _ in plan.doc_labels}
     new_annotators = [name for name in new_annotators if name in used]
     report.documents_added = len(new_docs)
     report.documents_matched = len(matched)
     report.labels_added = [label.name for label in new_labels.values()]
     report.annotators_added = new_annotators
     report.annotations_added = len(planned)
-    if new_docs or new_labels or planned:
+    if new_docs or new_labels or planned or not plan.empty:
         command = edits.ImportAnnotations(
             new_annotators, list(new_labels.values()), new_docs, planned
         )
-        report.changes = project.apply(command)
+        if plan.empty:
+            report.changes = project.apply(command)
+            return report
+        more = ImportClaims(command, plan)
+        try:
+            report.changes = project.apply(Composite([command, more], command.description))
+        except EditError as exc:  # a definition the file gives that cannot be stored
+            raise FormatError(path, str(exc).rstrip(".")) from None
+        report.attributes_added = more.counts["values"]
+        report.relations_added = more.counts["relations"]
+        report.doc_labels_added = more.counts["doc_labels"]
+        report.not_imported.extend(more.left_out)
     return report
 
 
@@ -529,3 +600,80 @@ def _drop_existing(
         else:
             kept.append(item)
     return kept
+
+
+INFERRED_COLOUR = "#7f7f7f"
+MAX_INFERRED_CHOICES = 30
+
+
+def planned_scheme(schemes: list[Scheme], plan: ClaimPlan) -> Scheme:
+    """What the file defines (the first definition of a name wins), and for what it holds
+    without a definition, one made from its values: yes/no for booleans, a number, one of the
+    values seen (several, for lists) or free text when there are many different ones."""
+    attributes: dict[str, dict[str, AttributeSpec]] = {}
+    relations: dict[str, RelationSpec] = {}
+    sets: dict[str, DocLabelSpec] = {}
+    for scheme in schemes:
+        for label, specs in scheme.attributes.items():
+            mine = attributes.setdefault(label.casefold(), {})
+            for spec in specs:
+                mine.setdefault(spec.name.casefold(), spec)
+        for relation in scheme.relations:
+            relations.setdefault(relation.name.casefold(), relation)
+        for label_set in scheme.doc_labels:
+            sets.setdefault(label_set.name.casefold(), label_set)
+    labels_of: dict[str, str] = {}
+    seen: dict[tuple[str, str], list[Any]] = {}
+    names: dict[tuple[str, str], str] = {}
+    for key, name, value in plan.values:
+        label = key[2]
+        labels_of[label.casefold()] = label
+        if name.casefold() in attributes.get(label.casefold(), {}):
+            continue
+        place = (label.casefold(), name.casefold())
+        names.setdefault(place, name)
+        seen.setdefault(place, []).append(value)
+    for (label_key, name_key), found in seen.items():
+        made = _inferred(names[(label_key, name_key)], found)
+        attributes.setdefault(label_key, {})[name_key] = made
+    for name, *_ in plan.relations:
+        relations.setdefault(name.casefold(), RelationSpec(name, INFERRED_COLOUR))
+    chosen: dict[str, list[str]] = {}
+    counts: dict[tuple[Any, ...], int] = {}
+    for document, who, set_name, value in plan.doc_labels:
+        if set_name.casefold() in sets:
+            continue
+        values = chosen.setdefault(set_name, [])
+        if value not in values:
+            values.append(value)
+        slot = (document, who, set_name.casefold())
+        counts[slot] = counts.get(slot, 0) + 1
+    for set_name, listed in chosen.items():
+        multiple = any(n > 1 for (_, _, s), n in counts.items() if s == set_name.casefold())
+        sets.setdefault(set_name.casefold(), DocLabelSpec(set_name, multiple, tuple(listed)))
+    by_label: dict[str, tuple[AttributeSpec, ...]] = {}
+    for label_key, defined in attributes.items():
+        by_label[labels_of.get(label_key, label_key)] = tuple(defined.values())
+    # Attribute definitions name their label as the file does; the store matches names
+    # without regard to case.
+    for scheme in schemes:
+        for label in scheme.attributes:
+            if label.casefold() in attributes and label.casefold() not in labels_of:
+                by_label[label] = by_label.pop(label.casefold(), ())
+    return Scheme(by_label, tuple(relations.values()), tuple(sets.values()))
+
+
+def _inferred(name: str, values: list[Any]) -> AttributeSpec:
+    if all(isinstance(v, bool) for v in values):
+        return AttributeSpec(name, AttributeKind.BOOL)
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return AttributeSpec(name, AttributeKind.NUMBER)
+    if all(isinstance(v, (list, tuple)) for v in values):
+        choices = list(dict.fromkeys(str(x) for v in values for x in v))
+        if len(choices) <= MAX_INFERRED_CHOICES:
+            return AttributeSpec(name, AttributeKind.MULTI, tuple(choices))
+    strings = [v for v in values if isinstance(v, str)]
+    choices = list(dict.fromkeys(strings))
+    if len(strings) == len(values) and len(choices) <= MAX_INFERRED_CHOICES:
+        return AttributeSpec(name, AttributeKind.CHOICE, tuple(choices))
+    return AttributeSpec(name, AttributeKind.TEXT)

@@ -9,20 +9,24 @@ large corpus is never held in memory whole.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Text, bindparam, cast, select
 
 from claimdesk.core.store.dialects import by_code_point, time_text
 from claimdesk.core.store.driver import PlainQuery, json_value
 from claimdesk.core.store.project import Project
 from claimdesk.core.store.tables import (
+    annotation_attribute_table,
     annotation_table,
     annotator_table,
+    document_label_table,
     document_table,
     label_table,
+    relation_table,
 )
 
 
@@ -87,6 +91,12 @@ class StoredDocument:
     meta: dict[str, Any]
     text: str
     spans: list[tuple[Any, ...]]
+    # explicit attribute values: (annotation id, attribute id, value)
+    values: list[tuple[int, int, Any]] = field(default_factory=list)
+    # relations: (id, type id, source id, target id, annotator name)
+    relations: list[tuple[int, int, int, int, str]] = field(default_factory=list)
+    # document labels: (set id, value, annotator name)
+    doc_labels: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 # The columns of each exported span, in this order (label and annotator by name; created and
@@ -130,15 +140,55 @@ def _spans_query(annotator_ids: Sequence[int]) -> PlainQuery:
     return PlainQuery(query)
 
 
+def _extras_queries(annotator_ids: Sequence[int]) -> tuple[PlainQuery, PlainQuery, PlainQuery]:
+    """A document's attribute values, relations and document labels (chosen annotators)."""
+    a, v, r, dl, who = (
+        annotation_table,
+        annotation_attribute_table,
+        relation_table,
+        document_label_table,
+        annotator_table,
+    )
+    values = (
+        # As JSON text on both: psycopg would hand a decoded string, which reads like JSON text.
+        select(v.c.annotation_id, v.c.attribute_id, cast(v.c.value, Text))
+        .join(a, a.c.id == v.c.annotation_id)
+        .where(a.c.document_id == bindparam("document", 0))
+    )
+    relations = (
+        select(r.c.id, r.c.type_id, r.c.source_id, r.c.target_id, who.c.name)
+        .join(who, who.c.id == r.c.annotator_id)
+        .where(r.c.document_id == bindparam("document", 0))
+        .order_by(r.c.id)
+    )
+    labels = (
+        select(dl.c.set_id, dl.c.value, who.c.name)
+        .join(who, who.c.id == dl.c.annotator_id)
+        .where(dl.c.document_id == bindparam("document", 0))
+    )
+    if annotator_ids:
+        chosen = list(annotator_ids)
+        values = values.where(a.c.annotator_id.in_(chosen))
+        relations = relations.where(r.c.annotator_id.in_(chosen))
+        labels = labels.where(dl.c.annotator_id.in_(chosen))
+    return PlainQuery(values), PlainQuery(relations), PlainQuery(labels)
+
+
 def stream_documents(
-    project: Project, document_ids: Sequence[int], annotator_ids: Sequence[int] = ()
+    project: Project,
+    document_ids: Sequence[int],
+    annotator_ids: Sequence[int] = (),
+    *,
+    extras: bool = False,
 ) -> Iterator[StoredDocument]:
     """The documents in the order given, each with the spans of the chosen annotators (all
-    when none are chosen) sorted by start, end, label name, annotator name and id.
+    when none are chosen) sorted by start, end, label name, annotator name and id; with
+    ``extras``, also their attribute values, relations and document labels.
 
     One connection stays open while the caller iterates; SQLite sorts the spans (in C).
     """
     spans_query = _spans_query(annotator_ids)
+    more = _extras_queries(annotator_ids) if extras else None
     with project.reading() as conn:
         for document_id in document_ids:
             found = _DOCUMENT.rows(conn, document=document_id)
@@ -147,4 +197,17 @@ def stream_documents(
             row = found[0]
             meta = json_value(row[4]) or {}
             spans = spans_query.rows(conn, document=document_id)
-            yield StoredDocument(row[0], row[1], row[2] or "", row[3] or "", meta, row[5], spans)
+            stored = StoredDocument(row[0], row[1], row[2] or "", row[3] or "", meta, row[5], spans)
+            if more is not None:
+                values, relations, labels = more
+                stored.values = [
+                    (i, b, json.loads(x)) for i, b, x in values.rows(conn, document=document_id)
+                ]
+                stored.relations = [
+                    (i, t, s_, e, str(n))
+                    for i, t, s_, e, n in relations.rows(conn, document=document_id)
+                ]
+                stored.doc_labels = [
+                    (i, str(x), str(n)) for i, x, n in labels.rows(conn, document=document_id)
+                ]
+            yield stored

@@ -255,12 +255,20 @@ class AddAnnotation(Command):
 
 class DeleteAnnotations(Command):
     def __init__(self, annotation_ids: Iterable[int]) -> None:
+        from claimdesk.core.store.claims import Dependents
+
         self.ids = tuple(annotation_ids)
         self.description = "Delete annotation" if len(self.ids) == 1 else "Delete annotations"
         self.records: list[AnnotationRecord] = []
+        self.kept = Dependents()
 
     def apply(self, conn: Connection) -> Changes:
+        from claimdesk.core.store.claims import Dependents, merge
+
         self.records = fetch_annotations(conn, self.ids)
+        # Their attribute values and relations go with them (cascade); kept for undo.
+        self.kept = Dependents()
+        self.kept.read_annotations(conn, [r.id for r in self.records])
         result = conn.execute(delete(annotation_table).where(annotation_table.c.id.in_(self.ids)))
         # On a server, row-level security skips rows that are not yours to delete, silently:
         # say so rather than report a deletion that did not happen (the transaction rolls back).
@@ -269,11 +277,20 @@ class DeleteAnnotations(Command):
                 "Nothing was deleted: some of these annotations are not yours to delete, or "
                 "someone else deleted them meanwhile."
             )
-        return Changes(annotations_removed=tuple(self.records))
+        return merge(
+            Changes(annotations_removed=tuple(self.records)),
+            self.kept.changes(self.records, back=False),
+        )
 
     def revert(self, conn: Connection) -> Changes:
+        from claimdesk.core.store.claims import merge
+
         _insert_annotations(conn, self.records)
-        return Changes(annotations_added=tuple(self.records))
+        self.kept.restore(conn)
+        return merge(
+            Changes(annotations_added=tuple(self.records)),
+            self.kept.changes(self.records, back=True),
+        )
 
 
 class UpdateAnnotation(Command):
@@ -417,6 +434,9 @@ class DeleteLabel(Command):
         self.label: LabelRecord | None = None
         self.annotations: list[AnnotationRecord] = []
         self.children: list[int] = []
+        from claimdesk.core.store.claims import Dependents
+
+        self.kept = Dependents()
 
     def apply(self, conn: Connection) -> Changes:
         self.label = label_record(
@@ -426,6 +446,11 @@ class DeleteLabel(Command):
             select(annotation_table.c.id).where(annotation_table.c.label_id == self.id)
         ).scalars()
         self.annotations = fetch_annotations(conn, ids)
+        from claimdesk.core.store.claims import Dependents
+
+        self.kept = Dependents()
+        self.kept.read_annotations(conn, [a.id for a in self.annotations])
+        self.kept.read_label(conn, self.id)
         self.children = list(
             conn.execute(
                 select(label_table.c.id).where(label_table.c.parent_id == self.id)
@@ -441,7 +466,12 @@ class DeleteLabel(Command):
                 "The label was not deleted: other people's annotations are filed under it, and "
                 "only the project's owner may delete those."
             )
-        return Changes(annotations_removed=tuple(self.annotations), labels=True)
+        from claimdesk.core.store.claims import merge
+
+        return merge(
+            Changes(annotations_removed=tuple(self.annotations), labels=True),
+            self.kept.changes(self.annotations, back=False),
+        )
 
     def revert(self, conn: Connection) -> Changes:
         assert self.label is not None
@@ -455,7 +485,13 @@ class DeleteLabel(Command):
                 .values(parent_id=self.id)
             )
         _insert_annotations(conn, self.annotations)
-        return Changes(annotations_added=tuple(self.annotations), labels=True)
+        self.kept.restore(conn)
+        from claimdesk.core.store.claims import merge
+
+        return merge(
+            Changes(annotations_added=tuple(self.annotations), labels=True),
+            self.kept.changes(self.annotations, back=True),
+        )
 
 
 class SetStatus(Command):

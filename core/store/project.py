@@ -45,6 +45,7 @@ from claimdesk.core.store import engine as store
 from claimdesk.core.store.edits import LABEL_COLUMNS, Command
 from claimdesk.core.store.faults import RetryingWriter, forget_old_keys
 from claimdesk.core.store.location import ServerLocation, parse_location
+from claimdesk.core.store.project_claims import ClaimsPart
 from claimdesk.core.store.tables import (
     annotation_table,
     annotator_table,
@@ -80,7 +81,7 @@ class ImportReport:
     changes: Changes = field(default_factory=Changes)
 
 
-class Project:
+class Project(ClaimsPart):
     def __init__(self, path: Path, engine: Engine, server: ServerLocation | None = None) -> None:
         # For a server project, ``path`` only names it in messages ("classlab on host:5432").
         self.path = path
@@ -467,7 +468,12 @@ class Project:
         return self.apply(edits.UpdateAnnotation(annotation_id, note=note))
 
     def set_annotation_label(self, annotation_id: int, label_id: int) -> Changes:
-        return self.apply(edits.UpdateAnnotation(annotation_id, label_id=label_id))
+        """File an annotation under another label; relations the new label breaks are removed
+        in the same step (``relabel_conflicts`` lists them, for the window to ask first)."""
+        from claimdesk.core.store.claims import Relabel
+
+        breaks = self.relabel_conflicts(annotation_id, label_id)
+        return self.apply(Relabel(annotation_id, label_id, breaks))
 
     def set_status(self, document_id: int, annotator_id: int, status: Status) -> Changes:
         return self.apply(edits.SetStatus(document_id, annotator_id, status))
@@ -576,7 +582,12 @@ class Project:
             names.add(name.casefold())
             if shortcut:
                 keys.add(shortcut)
-        command = edits.AddLabels(entries)
+        command: Command = edits.AddLabels(entries)
+        scheme = getattr(codebook, "scheme", None)
+        if scheme is not None and not scheme.empty:
+            from claimdesk.core.store.claims import AddScheme, Composite
+
+            command = Composite([command, AddScheme(scheme)], "Add codebook")
         if undoable:
             return self.apply(command)
         return self._run(command.apply, command)

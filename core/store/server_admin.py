@@ -45,13 +45,19 @@ ROLES = ("annotator", "curator", "owner")
 NAME_MAX_BYTES = 63  # PostgreSQL's identifier length (NAMEDATALEN - 1)
 
 # Tables whose rows belong to one person: row-level security decides which rows each one sees.
-_PERSONAL = ("annotation", "document_status")
+_PERSONAL = ("annotation", "document_status", "relation", "document_label")
 # Columns a person may change in their own rows (never whose row it is, or which document).
 _UPDATABLE = {
     "annotation": ("label_id", "start", "end", "quote", "note", "updated_at"),
     "document_status": ("status", "updated_at"),
+    "relation": ("type_id",),
+    "document_label": ("value",),
+    "annotation_attribute": ("value",),
 }
-_SHARED = ("document", "label")  # read by all; written by curators and owners
+# read by all; written by curators and owners
+_SHARED = ("document", "label", "attribute", "relation_type", "doc_label_set")
+# An annotation's attribute values are whoever's the annotation is.
+_VALUES = "annotation_attribute"
 _CLASSROOM = ("exercise_workspace", "exercise_submission", "exercise_submission_version")
 
 # The helpers the policies call (in the project's schema; bodies name their tables in it).
@@ -207,7 +213,15 @@ def _permissions(driver: Any, database: str) -> None:
     run("GRANT ALL ON ALL TABLES IN SCHEMA {s} TO {owner}")
     run("GRANT ALL ON ALL SEQUENCES IN SCHEMA {s} TO {owner}")
     run("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {people}")
-    for table in ("project", "annotator", "alembic_version", "exercise", *_SHARED, *_PERSONAL):
+    for table in (
+        "project",
+        "annotator",
+        "alembic_version",
+        "exercise",
+        *_SHARED,
+        *_PERSONAL,
+        _VALUES,
+    ):
         run("GRANT SELECT ON {s}.{t} TO {people}", t=sql.Identifier(table))
     run("GRANT SELECT, INSERT ON {s}.applied_edit TO {people}")
     for table in (*_SHARED, "exercise", *_CLASSROOM):
@@ -287,6 +301,14 @@ def _policies(run: Any) -> None:
     others = f"annotator_id IS DISTINCT FROM {me} AND annotator_id IS DISTINCT FROM {gold}"
     in_use = {
         "label": [f"SELECT 1 FROM {{s}}.annotation WHERE label_id = {{t}}.id AND {others}"],
+        "attribute": [
+            f"SELECT 1 FROM {{s}}.{_VALUES} JOIN {{s}}.annotation ON annotation.id = "
+            f"{_VALUES}.annotation_id WHERE {_VALUES}.attribute_id = {{t}}.id AND {others}"
+        ],
+        "relation_type": [f"SELECT 1 FROM {{s}}.relation WHERE type_id = {{t}}.id AND {others}"],
+        "doc_label_set": [
+            f"SELECT 1 FROM {{s}}.document_label WHERE set_id = {{t}}.id AND {others}"
+        ],
         "document": [
             f"SELECT 1 FROM {{s}}.{table} WHERE document_id = {{t}}.id AND {others}"
             for table in _PERSONAL
@@ -300,6 +322,28 @@ def _policies(run: Any) -> None:
         _policy(run, table, "curator_update", "FOR UPDATE TO {curator} USING (true)")
         unused = " AND ".join(f"NOT EXISTS ({query})" for query in queries)
         _policy(run, table, "curator_delete", f"FOR DELETE TO {{curator}} USING ({unused})")
+
+    # Values: visible with their annotation (its policies decide); written by its annotator.
+    def annotation_of(who: str) -> str:
+        return (
+            f"EXISTS (SELECT 1 FROM {{s}}.annotation WHERE annotation.id = "
+            f"{_VALUES}.annotation_id AND annotation.{who})"
+        )
+
+    run("ALTER TABLE {s}.{t} ENABLE ROW LEVEL SECURITY", t=sql.Identifier(_VALUES))
+    _policy(run, _VALUES, "owner", "FOR ALL TO {owner} USING (true) WITH CHECK (true)")
+    visible = (
+        f"EXISTS (SELECT 1 FROM {{s}}.annotation WHERE annotation.id = {_VALUES}.annotation_id)"
+    )
+    _policy(run, _VALUES, "read", f"FOR SELECT TO {{people}} USING ({visible})")
+    for role, mine in (("annotator", own), ("curator", own_or_gold)):
+        who = "{" + role + "}"
+        check = annotation_of(mine)
+        _policy(run, _VALUES, f"{role}_insert", f"FOR INSERT TO {who} WITH CHECK ({check})")
+        _policy(
+            run, _VALUES, f"{role}_update", f"FOR UPDATE TO {who} USING (true) WITH CHECK ({check})"
+        )
+        _policy(run, _VALUES, f"{role}_delete", f"FOR DELETE TO {who} USING ({check})")
     run("ALTER TABLE {s}.annotator ENABLE ROW LEVEL SECURITY")
     _policy(run, "annotator", "owner", "FOR ALL TO {owner} USING (true) WITH CHECK (true)")
     # Names are no secret in a blind project: everyone sees the list of people (not their work).

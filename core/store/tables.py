@@ -287,6 +287,123 @@ class AppliedEdit(Base):
     applied_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class Attribute(Base):
+    """An attribute of one label's spans (stance, certainty, …); kinds and values: core.scheme.
+
+    ``choices`` and ``choice_keys`` are parallel JSON lists; ``default_value`` is JSON (None:
+    no default).
+    """
+
+    __tablename__ = "attribute"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label_id: Mapped[int] = mapped_column(ForeignKey("label.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))
+    choices: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    choice_keys: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    default_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    shortcut: Mapped[str | None] = mapped_column(String(1))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        UniqueConstraint("label_id", "name", name="uq_attribute_label_name"),
+        CheckConstraint("kind IN ('choice', 'multi', 'bool', 'number', 'text')", name="kind_value"),
+    )
+
+
+class AnnotationAttribute(Base):
+    """One annotation's value of one attribute (JSON); no row: the attribute's default."""
+
+    __tablename__ = "annotation_attribute"
+
+    annotation_id: Mapped[int] = mapped_column(
+        ForeignKey("annotation.id", ondelete="CASCADE"), primary_key=True
+    )
+    attribute_id: Mapped[int] = mapped_column(
+        ForeignKey("attribute.id", ondelete="CASCADE"), primary_key=True
+    )
+    value: Mapped[Any] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_annotation_attribute_attribute", "attribute_id"),)
+
+
+class RelationType(Base):
+    """A relation type; ``source_labels``/``target_labels`` are JSON lists of label ids (empty:
+    any label)."""
+
+    __tablename__ = "relation_type"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    colour: Mapped[str] = mapped_column(String(7))
+    description: Mapped[str] = mapped_column(Text, default="")
+    directed: Mapped[bool] = mapped_column(Boolean, default=True)
+    source_labels: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    target_labels: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    shortcut: Mapped[str | None] = mapped_column(String(1))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (CheckConstraint("length(colour) = 7", name="colour_hex"),)
+
+
+class Relation(Base):
+    """A link between two annotations of one annotator in one document."""
+
+    __tablename__ = "relation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"))
+    type_id: Mapped[int] = mapped_column(ForeignKey("relation_type.id", ondelete="CASCADE"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("annotation.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("annotation.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("source_id <> target_id", name="two_ends"),
+        UniqueConstraint("type_id", "source_id", "target_id", name="uq_relation_ends"),
+        Index("ix_relation_document", "document_id", "annotator_id"),
+        Index("ix_relation_source", "source_id"),
+        Index("ix_relation_target", "target_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class DocLabelSet(Base):
+    """A set of document-level labels (single or multiple choice)."""
+
+    __tablename__ = "doc_label_set"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    multiple: Mapped[bool] = mapped_column(Boolean, default=False)
+    choices: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    choice_keys: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DocumentLabel(Base):
+    """One annotator's label of one document from one set."""
+
+    __tablename__ = "document_label"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True
+    )
+    annotator_id: Mapped[int] = mapped_column(
+        ForeignKey("annotator.id", ondelete="CASCADE"), primary_key=True
+    )
+    set_id: Mapped[int] = mapped_column(
+        ForeignKey("doc_label_set.id", ondelete="CASCADE"), primary_key=True
+    )
+    value: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+    __table_args__ = (Index("ix_document_label_set", "set_id"),)
+
+
 # The tables as SQLAlchemy Core objects, for the store's statements (columns, not entities).
 # Named for what they hold; only modules of the store use them.
 project_table = cast(Table, ProjectInfo.__table__)
@@ -300,3 +417,9 @@ workspace_table = cast(Table, Workspace.__table__)
 submission_table = cast(Table, Submission.__table__)
 submission_version_table = cast(Table, SubmissionVersion.__table__)
 applied_edit_table = cast(Table, AppliedEdit.__table__)
+attribute_table = cast(Table, Attribute.__table__)
+annotation_attribute_table = cast(Table, AnnotationAttribute.__table__)
+relation_type_table = cast(Table, RelationType.__table__)
+relation_table = cast(Table, Relation.__table__)
+doc_label_set_table = cast(Table, DocLabelSet.__table__)
+document_label_table = cast(Table, DocumentLabel.__table__)

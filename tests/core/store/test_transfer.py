@@ -15,6 +15,7 @@ from sqlalchemy import insert, select
 from claimdesk.core.classroom.collect import collect
 from claimdesk.core.errors import Cancelled, ProjectError
 from claimdesk.core.records import Status
+from claimdesk.core.scheme import AttributeKind, AttributeSpec, DocLabelSpec, RelationSpec
 from claimdesk.core.store.curation import ensure_gold_set
 from claimdesk.core.store.project import Project
 from claimdesk.core.store.tables import (
@@ -65,6 +66,27 @@ def rich_project(folder: Path) -> Path:
     group, _ = project.add_label("Group Ω 𠀀", "#123456", description="after its member")
     project.update_label(label_id(project, "Claim"), parent_id=group.id)
     project.add_annotation(documents[1].id, label_id(project, "Evidence"), teacher.id, 5, 9)
+    # Attributes, relations and document labels, with awkward values.
+    claim, evidence = label_id(project, "Claim"), label_id(project, "Evidence")
+    stance, _ = project.add_attribute(
+        claim, AttributeSpec("Stance 𠀀", AttributeKind.CHOICE, ("for", "gegen ✓"), ("f", "g"))
+    )
+    topics, _ = project.add_attribute(
+        claim, AttributeSpec("Topics", AttributeKind.MULTI, ("a", "b"), default=("b",))
+    )
+    kind, _ = project.add_relation_type(
+        RelationSpec("supports", "#2ca02c", sources=("Evidence",), targets=("Claim",))
+    )
+    ends = project.annotations(documents[1].id, teacher.id)
+    said = project.add_annotation(documents[1].id, claim, teacher.id, 10, 14)
+    said_id = said.annotations_added[0].id
+    project.set_attribute([said_id], stance.id, "gegen ✓")
+    project.set_attribute([said_id], topics.id, ["a", "b"])
+    evidence_id = next(a.id for a in ends if a.label_id == evidence)
+    project.add_relation(kind.id, evidence_id, said_id)
+    topic, _ = project.add_doc_label_set(DocLabelSpec("Topic", True, ("=SUM(A1)", "<b>x</b>")))
+    project.set_document_labels(documents[1].id, teacher.id, topic.id, ["=SUM(A1)", "<b>x</b>"])
+    project.add_annotation(documents[1].id, evidence, teacher.id, 20, 24)
     last = max(a.id for a in project.annotations(documents[1].id, None))
     project.delete_annotations([last])
     with project.writing() as conn:
@@ -150,8 +172,10 @@ def test_push_then_pull_gives_back_every_row_of_every_table_with_its_id(
 
     assert pushed.counts == {name: len(rows) for name, rows in before.items()}
     assert describe_counts(pushed.counts) == (
-        "3 documents, 4 labels, 4 annotators, 7 annotations, 7 statuses, 1 exercise, "
-        "1 workspace, 2 submissions, 1 earlier or held submission, 1 edit key, 1 project record"
+        "3 documents, 4 labels, 4 annotators, 9 annotations, 7 statuses, 2 attributes, "
+        "2 attribute values, 1 relation type, 1 relation, 1 document label set, "
+        "2 document labels, 1 exercise, 1 workspace, 2 submissions, "
+        "1 earlier or held submission, 1 edit key, 1 project record"
     )
     assert server_rows(pg_url) == before
     total = sum(len(rows) for rows in before.values())
@@ -346,13 +370,32 @@ def test_a_pull_by_someone_row_level_security_limits_holds_only_what_they_may_re
             f"CREATE POLICY own ON annotation TO {role} USING "
             "(annotator_id = (SELECT id FROM annotator WHERE login = current_user))"
         )
+        # What hangs on annotations follows them, as `server init` sets it up.
+        for table, visible in (
+            ("relation", "annotator_id = (SELECT id FROM annotator WHERE login = current_user)"),
+            (
+                "annotation_attribute",
+                "EXISTS (SELECT 1 FROM annotation WHERE annotation.id = annotation_id)",
+            ),
+            (
+                "document_label",
+                "annotator_id = (SELECT id FROM annotator WHERE login = current_user)",
+            ),
+        ):
+            conn.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+            conn.execute(f"CREATE POLICY own ON {table} TO {role} USING ({visible})")
     as_ann = pg_url.replace("postgres@", f"{role}:ann-secret@")
     back = tmp_path / "ann.claimdesk"
 
     report = pull(as_ann, back)
 
     assert report.signed_in_as == role
-    assert report.filtered == ["annotation"]
+    assert sorted(report.filtered) == [
+        "annotation",
+        "annotation_attribute",
+        "document_label",
+        "relation",
+    ]
     assert report.unreadable == ["exercise_submission"]
     rows = file_rows(back)
     with Project.open(back) as project:
