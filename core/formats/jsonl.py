@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,14 @@ from claimdesk.core.formats.safe_files import (
     MAX_JSONL_ITEMS,
     load_json,
     open_regular,
+    read_regular,
     shown_value,
+)
+from claimdesk.core.formats.scheme_json import (
+    MAX_SCHEME_BYTES,
+    SchemeProblem,
+    scheme_from_json,
+    scheme_json,
 )
 from claimdesk.core.progress import Progress, check_progress
 from claimdesk.core.scheme import Scheme
@@ -78,7 +86,16 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
     # sequence labeling and `datasets` read).
     entities = bool(scheme.relations)
     lost = _Lost()
-    with atomic_output(out, folder=False) as temp:
+    side = scheme_path(out)
+    with (
+        atomic_output(out, folder=False) as temp,
+        atomic_output(side, folder=False) if not scheme.empty else nullcontext(None) as side_temp,
+    ):
+        if side_temp is not None:
+            side_temp.write_text(
+                json.dumps(scheme_json(scheme), ensure_ascii=False, indent=1) + "\n",
+                encoding="utf-8",
+            )
         with temp.open("w", encoding="utf-8", newline="\n") as handle:
             dumps = json.JSONEncoder(ensure_ascii=False).encode
             for done, doc in enumerate(source.documents(), start=1):
@@ -132,7 +149,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                 check_progress(progress, done, total)
         read_back = SpanDigest()
         richer_back = RicherDigest()
-        for doc_in in iter_read(temp, shown=out):
+        for doc_in in iter_read(temp, shown=out, scheme_file=side_temp):
             key = f"{doc_in.file_id}/{_line_annotator(doc_in)}"
             read_back.add_read(key, doc_in)
             richer_back.add_read(doc_in.file_id or "", doc_in)
@@ -144,8 +161,24 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
             " labels in use)"
         )
     report.lost.extend(lost.sentences(scheme))
-    report.files = [out]
+    report.files = [out] if scheme.empty else [out, side]
     return report
+
+
+def scheme_path(out: Path) -> Path:
+    """Where the definitions of attributes, relation types and document label sets go beside
+    the JSONL file (a separate file: doccano's import refuses a field only some lines have)."""
+    return out.with_name(f"{out.stem}.scheme.json")
+
+
+def _read_scheme(path: Path) -> tuple[Scheme | None, str | None]:
+    """The scheme in a file beside the JSONL, or why it was left out."""
+    try:
+        return scheme_from_json(load_json(read_regular(path, MAX_SCHEME_BYTES), path)), None
+    except SchemeProblem as exc:
+        return None, f"{path.name}: {exc}, so the definitions it holds were left out"
+    except FormatError as exc:
+        return None, f"{exc}; the definitions it holds were left out"
 
 
 class _Lost:
@@ -168,18 +201,13 @@ class _Lost:
                 f"{self.relations} relation(s) of types the codebook does not define (the file"
                 " holds relations when the codebook has relation types)"
             )
-        if scheme.relations:
+        if not scheme.empty:
             lost.append(
-                "relation types' colours, directions, allowed labels and descriptions (doccano's"
-                " relations name their type only)"
+                "the definitions of attributes, relation types and document label sets: kept"
+                " for Claimdesk in the .scheme.json file beside the JSONL, but doccano neither"
+                " shows nor uses them (its relations name a type; its categories ('cats') are one"
+                " flat list, each line's 'doc_labels' keeps their sets)"
             )
-        if scheme.doc_labels:
-            lost.append(
-                "document label sets as sets: doccano's categories ('cats') are one flat list of"
-                " names; each line's 'doc_labels' keeps the set of each, for Claimdesk"
-            )
-        if any(scheme.attributes.values()):
-            lost.append("attribute definitions (kinds, choices, defaults, keys, descriptions)")
         return lost
 
 
@@ -213,8 +241,11 @@ def read(path: Path) -> list[DocumentIn]:
     return list(iter_read(path))
 
 
-def iter_read(path: Path, shown: Path | None = None, ours: bool = True) -> Iterator[DocumentIn]:
-    """Documents one line at a time, as the file gives them.
+def iter_read(
+    path: Path, shown: Path | None = None, ours: bool = True, scheme_file: Path | None = None
+) -> Iterator[DocumentIn]:
+    """Documents one line at a time, as the file gives them; the first also with the scheme of
+    the ``.scheme.json`` beside the file (or ``scheme_file``), when there is one.
 
     ``ours=False`` skips Claimdesk's per-span entries (ids and notes): an export's read-back
     compares spans only.
@@ -223,6 +254,8 @@ def iter_read(path: Path, shown: Path | None = None, ours: bool = True) -> Itera
     MAX_DATASET_BYTES and MAX_JSONL_ITEMS, each line at most MAX_JSON_ITEMS.
     """
     shown = shown or path
+    if scheme_file is None and ours and scheme_path(path).is_file():
+        scheme_file = scheme_path(path)
     with open_regular(path, shown) as handle:
         size = os.fstat(handle.fileno()).st_size
         if size > MAX_DATASET_BYTES:
@@ -262,7 +295,12 @@ def iter_read(path: Path, shown: Path | None = None, ours: bool = True) -> Itera
                         shown, f"holds more than {MAX_JSONL_ITEMS:,} JSON items (the limit)", where
                     )
                 item = load_json(piece, shown, where, items=items)
-                yield _document(item, shown, where, ours)
+                doc = _document(item, shown, where, ours)
+                if scheme_file is not None:  # the first document carries the file's scheme
+                    doc.scheme, problem = _read_scheme(scheme_file)
+                    doc.not_imported += [problem] if problem else []
+                    scheme_file = None
+                yield doc
 
 
 # The set of a doccano category that no entry of Claimdesk's ``doc_labels`` names.

@@ -84,6 +84,7 @@ def main() -> int:
         if not report.verified:
             raise SystemExit("Claimdesk's export did not read back")
         shutil.copyfile(export, out / "claimdesk-export.jsonl")
+        shutil.copyfile(jsonl.scheme_path(export), out / "claimdesk-export.scheme.json")
         with Doccano(args.venv.resolve(), temp / "doccano", args.port) as server:
             client = RicherClient(server.url)
             client.login()

@@ -110,11 +110,10 @@ def test_what_doccano_cannot_hold_is_reported(tmp_path: Path) -> None:
     assert lost[1:] == [
         "17 attribute value(s): doccano has no span attributes; they are kept in each line's"
         " 'spans' entries, which Claimdesk reads back but doccano neither shows nor edits",
-        "relation types' colours, directions, allowed labels and descriptions (doccano's"
-        " relations name their type only)",
-        "document label sets as sets: doccano's categories ('cats') are one flat list of names;"
-        " each line's 'doc_labels' keeps the set of each, for Claimdesk",
-        "attribute definitions (kinds, choices, defaults, keys, descriptions)",
+        "the definitions of attributes, relation types and document label sets: kept for"
+        " Claimdesk in the .scheme.json file beside the JSONL, but doccano neither shows nor uses"
+        " them (its relations name a type; its categories ('cats') are one flat list, each line's"
+        " 'doc_labels' keeps their sets)",
     ]
 
 
@@ -128,7 +127,26 @@ def test_round_trip_keeps_relations_document_labels_and_attributes(tmp_path: Pat
     assert relations_of(docs) == expected_relations()
     assert doc_labels_of(docs) == {(d.annotator, d.set, d.value) for d in DOC_LABELS}
     assert all(not d.not_imported and not d.missing for d in docs)
-    assert SCHEME.relations  # the relation form was used
+    # The definitions come from the file beside (doccano refuses a field only some lines have).
+    assert [d.scheme for d in docs] == [SCHEME, None, None]
+    jsonl.scheme_path(out).unlink()
+    assert [d.scheme for d in jsonl.read(out)] == [None, None, None]
+
+
+def test_a_broken_scheme_is_reported_and_the_rest_read(tmp_path: Path) -> None:
+    out, _ = _export(tmp_path)
+    side = jsonl.scheme_path(out)
+    assert side.name == "claims.scheme.json"
+    scheme = json.loads(side.read_text(encoding="utf-8"))
+    scheme["attributes"]["Claim"][0]["kind"] = "colour"
+    side.write_text(json.dumps(scheme), encoding="utf-8")
+    docs = jsonl.read(out)
+    assert docs[0].scheme is None
+    assert docs[0].not_imported == [
+        "claims.scheme.json: attribute 'Stance' has no known kind, so the definitions it holds"
+        " were left out"
+    ]
+    assert relations_of(docs) == expected_relations()
 
 
 def test_doccanos_relation_project_export_reads_back_whole() -> None:
