@@ -170,16 +170,15 @@ def _joined(names: tuple[str, ...]) -> str:
 def _attribute_tags(control: AttributeControl) -> list[str]:
     spec = control.spec
     tag = _TAG[spec.kind]
+    visible = ['visibleWhen="region-selected"']
+    if not any("," in label for label in control.labels):  # whenLabelValue splits on commas
+        visible.append(f"whenLabelValue={quoteattr(_joined(control.labels))}")
     attrs = [
         f"name={quoteattr(control.name)}",
         f"toName={quoteattr(TEXT)}",
         'perRegion="true"',
+        *visible,
     ]
-    if not any("," in label for label in control.labels):  # whenLabelValue splits on commas
-        attrs += [
-            'visibleWhen="region-selected"',
-            f"whenLabelValue={quoteattr(_joined(control.labels))}",
-        ]
     if spec.kind in (AttributeKind.CHOICE, AttributeKind.BOOL):
         attrs.append('choice="single"')
     elif spec.kind is AttributeKind.MULTI:
@@ -195,14 +194,16 @@ def _attribute_tags(control: AttributeControl) -> list[str]:
     extra = _extra(default=default, description=spec.description, shortcut=spec.shortcut)
     if extra:
         attrs.append(extra.strip())
-    header = f"  <Header value={quoteattr(spec.name)}/>"
+    # The header and the control show while a region of one of those labels is selected.
+    opened = [f"  <View {' '.join(visible)}>", f"    <Header value={quoteattr(spec.name)}/>"]
     if tag != "Choices":
-        return [header, f"  <{tag} {' '.join(attrs)}/>"]
+        return [*opened, f"    <{tag} {' '.join(attrs)}/>", "  </View>"]
     if spec.kind is AttributeKind.BOOL:
         choices = _choice_tags(BOOL_CHOICES, ())
     else:
         choices = _choice_tags(spec.choices, spec.choice_keys)
-    return [header, f"  <{tag} {' '.join(attrs)}>", *choices, f"  </{tag}>"]
+    choices = [f"  {line}" for line in choices]
+    return [*opened, f"    <{tag} {' '.join(attrs)}>", *choices, f"    </{tag}>", "  </View>"]
 
 
 # -- reading a config back ------------------------------------------------------------------------

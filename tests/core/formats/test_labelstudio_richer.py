@@ -126,7 +126,7 @@ def test_labeling_config_defines_relations_region_controls_and_document_choices(
         ("same event", "#1f77b4"),
     ]
     assert root.find("Relations") is not None
-    stance = root.find("Choices[@name='Stance']")
+    stance = root.find(".//Choices[@name='Stance']")
     assert stance is not None
     assert (stance.get("perRegion"), stance.get("toName"), stance.get("choice")) == (
         "true",
@@ -134,12 +134,19 @@ def test_labeling_config_defines_relations_region_controls_and_document_choices(
         "single",
     )
     assert stance.get("whenLabelValue") == "Claim,Evidence"
+    shown_when = stance.getparent()  # the header and the control show for a selected region
+    assert shown_when is not None and shown_when.tag == "View"
+    assert (shown_when.get("visibleWhen"), shown_when.get("whenLabelValue")) == (
+        "region-selected",
+        "Claim,Evidence",
+    )
+    assert [h.get("value") for h in shown_when.iter("Header")] == ["Stance"]
     assert [c.get("value") for c in stance.iter("Choice")] == ["positive", "negative", "neutral"]
-    assert root.find("Choices[@name='Themes']").get("choice") == "multiple"  # type: ignore[union-attr]
-    assert root.find("Number[@name='Men']").get("perRegion") == "true"  # type: ignore[union-attr]
-    assert root.find("TextArea[@name='Comment']").get("perRegion") == "true"  # type: ignore[union-attr]
-    topic = root.find("Choices[@name='Topic']")
-    overall = root.find("Choices[@name='Overall stance']")
+    assert root.find(".//Choices[@name='Themes']").get("choice") == "multiple"  # type: ignore[union-attr]
+    assert root.find(".//Number[@name='Men']").get("perRegion") == "true"  # type: ignore[union-attr]
+    assert root.find(".//TextArea[@name='Comment']").get("perRegion") == "true"  # type: ignore[union-attr]
+    topic = root.find(".//Choices[@name='Topic']")
+    overall = root.find(".//Choices[@name='Overall stance']")
     assert topic is not None and overall is not None
     assert (topic.get("perRegion"), topic.get("choice")) == (None, "multiple")
     assert (overall.get("perRegion"), overall.get("choice")) == (None, "single")
@@ -286,3 +293,20 @@ def test_label_studios_own_export_of_the_tasks_reads_back_whole(tmp_path: Path) 
         (None if d.annotator == "Carl" else d.annotator, d.set, d.value) for d in DOC_LABELS
     }
     assert doc.scheme == SCHEME
+
+
+def test_an_edit_in_label_studios_editor_reads_back(tmp_path: Path) -> None:
+    """In the web editor, Ana's claim got Stance "negative" and her document label "Military"
+    was unticked (README); the editor first loaded her results exactly as Claimdesk wrote them."""
+    path = tmp_path / "edited.json"
+    shutil.copyfile(DATA / "edited.json", path)
+    shutil.copyfile(DATA / "labeling-config.xml", config_path(path))
+    (doc,) = labelstudio.read(path)
+    claim = next(s for s in SPANS if s.id == 12)
+    changed = ("Ana", "Claim", claim.start, claim.end, "Stance")
+    assert attributes_of(doc) == {
+        (*changed, "negative") if value[:5] == changed else value for value in expected_attributes()
+    }
+    assert relations_of(doc) == expected_relations()
+    assert ("Ana", "Topic", "Military") not in doc_labels_of(doc)
+    assert ("Ana", "Topic", "Diplomacy") in doc_labels_of(doc)
