@@ -15,9 +15,21 @@ start, end, label. Reading back, a region whose id and span match its entry is t
 (and, in the project it came from, the very annotation: never added twice); a region without
 one was made or changed in Label Studio and is its user's (``completed_by``/``created_username``
 of its export); an entry without its region was deleted there and is reported.
-``<out stem>.labeling-config.xml`` beside it is the matching ``<View>`` with one ``<Label>``
-per codebook entry and its colour; paste it into the project's Labeling Interface before
-importing the tasks.
+
+The richer codebook, in Label Studio's own shapes: a span's attribute values are results of
+per-region controls carrying the region's id (``choices`` for one or several of a list and for
+yes/no as "yes"/"no", ``number``, ``textarea``); relations are ``{"type": "relation",
+"from_id", "to_id", "direction": "right" (or "bi" for an undirected type), "labels": [type]}``;
+document labels are ``choices`` results without a region, one per set, whose ids
+``data.claimdesk_document_labels`` maps to the annotator, set and values exported (a value
+ticked in the editor is its user's, one unticked there is reported). A relation belongs to the
+annotator of its spans.
+
+``<out stem>.labeling-config.xml`` beside it is the matching ``<View>`` (see
+labelstudio_config): the labels with their colours, the relation types, a per-region control
+per attribute and a ``<Choices>`` per document label set; paste it into the project's Labeling
+Interface before importing the tasks. Reading, the config beside the file (when there) names
+the controls and gives the scheme.
 
 Offsets are Unicode code points. Label Studio's editor runs in JavaScript, whose strings count
 UTF-16 code units; since 2022 (label-studio-frontend pull request 308, "store code points
@@ -88,7 +100,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
         with temp.open("w", encoding="utf-8", newline="\n") as handle:
             handle.write("[")
             for done, doc in enumerate(source.documents(), start=1):
-                task = {
+                task: dict[str, Any] = {
                     "id": doc.id,
                     "data": {
                         "text": doc.text,
@@ -110,6 +122,8 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                         for annotator, result in writer.annotations(doc)
                     ],
                 }
+                if writer.document_results:
+                    task["data"]["claimdesk_document_labels"] = writer.document_results
                 handle.write(("\n" if done == 1 else ",\n") + json.dumps(task, ensure_ascii=False))
                 written.add(
                     str(doc.id),
@@ -143,6 +157,8 @@ class _Results:
         self.controls = controls_of(scheme)
         self.undefined_attributes = 0
         self.undefined_sets = 0
+        # the last document's document label results: result id -> annotator, set, values
+        self.document_results: dict[str, dict[str, Any]] = {}
 
     def annotations(self, doc: DocumentOut) -> list[tuple[str, list[dict[str, Any]]]]:
         spans = dict(spans_by_annotator(doc.spans))
@@ -153,6 +169,7 @@ class _Results:
         for label in doc.doc_labels:
             doc_labels.setdefault(label.annotator, {}).setdefault(label.set, []).append(label.value)
         annotations = []
+        self.document_results = {}
         for annotator in sorted(set(spans) | set(relations) | set(doc_labels)):
             result: list[dict[str, Any]] = []
             for span in spans.get(annotator, ()):
@@ -162,10 +179,16 @@ class _Results:
                     if attribute is not None:
                         result.append(attribute)
             result += [self._relation(r) for r in relations.get(annotator, ())]
-            for number, (name, values) in enumerate(doc_labels.get(annotator, {}).items(), 1):
+            for name, values in doc_labels.get(annotator, {}).items():
+                ident = f"claimdesk-document-{len(self.document_results) + 1}"
+                self.document_results[ident] = {
+                    "annotator": annotator,
+                    "set": name,
+                    "values": values,
+                }
                 result.append(
                     {
-                        "id": f"claimdesk-document-{number}",
+                        "id": ident,
                         "from_name": self._set_control(name, len(values)),
                         "to_name": TEXT,
                         "type": "choices",
@@ -291,6 +314,9 @@ class _Reader:
         self.path = path
         self.controls = controls
         self.skipped = skipped
+        # the task's document label results as Claimdesk exported them, and those found
+        self.ours_labels: dict[str, tuple[str, str, list[str]]] = {}
+        self.seen_labels: set[str] = set()
 
     def skip(self, kind: str) -> None:
         self.skipped[kind] = self.skipped.get(kind, 0) + 1
@@ -313,6 +339,8 @@ class _Reader:
             file_id=None if file_id is None else str(file_id),
         )
         ours = _exported_spans(data.get("claimdesk_spans"))
+        self.ours_labels = _exported_labels(data.get("claimdesk_document_labels"))
+        self.seen_labels = set()
         seen: set[str] = set()
         refs: set[str] = set()
         entries = (
@@ -338,8 +366,6 @@ class _Reader:
                         spans[0].ref = ref
                         regions[ident] = spans
                     doc.spans.extend(spans)
-            owners = {s.annotator for spans in regions.values() for s in spans}
-            document_annotator = owners.pop() if len(owners) == 1 else annotator
             for region in results:
                 kind = region.get("type")
                 if kind == "labels":
@@ -347,7 +373,7 @@ class _Reader:
                 if kind == "relation":
                     self.relation(doc, region, regions, where)
                 elif kind in ("choices", "number", "textarea"):
-                    self.choice(doc, region, regions, document_annotator, where)
+                    self.choice(doc, region, regions, annotator, where)
                 else:
                     self.skip(f"type {shown_value(kind)} (Claimdesk holds labelled text spans)")
         for ident, (who, start, end, label) in ours.items():
@@ -357,6 +383,9 @@ class _Reader:
                     f"{where}: {shown_value(quote)} ({label}, {start}–{end}) by {shown_value(who)}"
                     " was deleted or changed in the editor"
                 )
+        for ident, (who, name, values) in self.ours_labels.items():
+            if ident not in self.seen_labels:
+                doc.missing += [_unticked(where, name, value, who) for value in values]
         return doc
 
     def labels(
@@ -466,9 +495,20 @@ class _Reader:
                 self.skip(f"type {kind} outside a labelled region")
                 return
             spec = self.controls.doc_labels.get(name)
+            set_name = spec.name if spec else name
+            exported = self.ours_labels.get(ident) if isinstance(ident, str) else None
+            if exported is None or exported[1] != set_name:
+                doc.doc_labels += [DocLabelIn(set_name, c, annotator) for c in chosen or ()]
+                return
+            # Claimdesk's own result: its values are its annotator's; one ticked in the editor
+            # is the editor's user's, one unticked there is reported.
+            self.seen_labels.add(ident)  # type: ignore[arg-type]
+            who, _, values = exported
             doc.doc_labels += [
-                DocLabelIn(spec.name if spec else name, choice, annotator)
-                for choice in chosen or ()
+                DocLabelIn(set_name, c, who if c in values else annotator) for c in chosen or ()
+            ]
+            doc.missing += [
+                _unticked(where, set_name, v, who) for v in values if v not in (chosen or ())
             ]
             return
         control = self.controls.attributes.get(name)
@@ -509,6 +549,33 @@ def _origin(ident: Any) -> int | None:
     """The annotation id in a region id Claimdesk wrote ("claimdesk-12"), or None."""
     match = _ORIGIN.fullmatch(ident) if isinstance(ident, str) else None
     return int(match.group(1)) if match else None
+
+
+def _exported_labels(value: Any) -> dict[str, tuple[str, str, list[str]]]:
+    """``data.claimdesk_document_labels`` as result id -> (annotator, set, values); entries of
+    another shape are left out."""
+    if not isinstance(value, dict):
+        return {}
+    found = {}
+    for ident, entry in value.items():
+        if not isinstance(entry, dict):
+            continue
+        who, name, values = (entry.get(k) for k in ("annotator", "set", "values"))
+        if (
+            isinstance(who, str)
+            and isinstance(name, str)
+            and isinstance(values, list)
+            and all(isinstance(v, str) for v in values)
+        ):
+            found[ident] = (who, name, values)
+    return found
+
+
+def _unticked(where: str, name: str, value: str, who: str) -> str:
+    return (
+        f"{where}: the document label {shown_value(value)} ({name}) by {shown_value(who)} was"
+        " unticked in the editor"
+    )
 
 
 def _exported_spans(value: Any) -> dict[str, tuple[str, int, int, str]]:

@@ -287,11 +287,10 @@ def test_label_studios_own_export_of_the_tasks_reads_back_whole(tmp_path: Path) 
     (doc,) = labelstudio.read(path)
     assert attributes_of(doc) == expected_attributes()
     assert relations_of(doc) == expected_relations()
-    # Label Studio keeps who made an annotation as its own user: Ana's and Bo's labels come
-    # back through their spans; Carl, who filed no span, becomes the import's annotator.
-    assert doc_labels_of(doc) == {
-        (None if d.annotator == "Carl" else d.annotator, d.set, d.value) for d in DOC_LABELS
-    }
+    # Label Studio makes every annotation its own user's; the task's data.claimdesk_spans and
+    # data.claimdesk_document_labels say whose each span and document label was.
+    assert doc_labels_of(doc) == {(d.annotator, d.set, d.value) for d in DOC_LABELS}
+    assert doc.missing == []
     assert doc.scheme == SCHEME
 
 
@@ -308,5 +307,26 @@ def test_an_edit_in_label_studios_editor_reads_back(tmp_path: Path) -> None:
         (*changed, "negative") if value[:5] == changed else value for value in expected_attributes()
     }
     assert relations_of(doc) == expected_relations()
-    assert ("Ana", "Topic", "Military") not in doc_labels_of(doc)
-    assert ("Ana", "Topic", "Diplomacy") in doc_labels_of(doc)
+    assert doc_labels_of(doc) == {
+        (d.annotator, d.set, d.value) for d in DOC_LABELS if d.value != "Military"
+    }
+    assert doc.missing == [
+        "task 1: the document label 'Military' (Topic) by 'Ana' was unticked in the editor"
+    ]
+
+
+def test_a_document_label_changed_in_the_editor_is_its_users(tmp_path: Path) -> None:
+    tasks, out = _export(tmp_path)
+    ana = next(a for a in tasks[0]["annotations"] if a["created_username"] == "Ana")
+    del ana["created_username"]  # as Label Studio exports it: its own user, by id
+    ana["completed_by"] = 1
+    overall = next(r for r in ana["result"] if r.get("from_name") == "Overall stance")
+    overall["value"]["choices"] = ["warming"]
+    out.write_text(json.dumps(tasks), encoding="utf-8")
+    (doc,) = labelstudio.read(out)
+    assert ("Ana", "Overall stance", "mixed") not in doc_labels_of(doc)
+    assert (None, "Overall stance", "warming") in doc_labels_of(doc)  # the import's annotator
+    assert ("Ana", "Topic", "Military") in doc_labels_of(doc)  # untouched: still Ana's
+    assert doc.missing == [
+        "task 1: the document label 'mixed' (Overall stance) by 'Ana' was unticked in the editor"
+    ]
