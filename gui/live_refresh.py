@@ -20,7 +20,13 @@ if TYPE_CHECKING:
 # Tables whose rows change the document list: statuses and counts, the documents themselves.
 LIST_TABLES = frozenset({"annotation", "document_status", "document", "annotator", "*"})
 # Tables whose change any document's curation may show (the codebook, the people).
-EVERY_DOCUMENT = frozenset({"label", "annotator", "project", "*"})
+EVERY_DOCUMENT = frozenset(
+    {"label", "attribute", "relation_type", "doc_label_set", "annotator", "project", "*"}
+)
+# The codebook: labels with their attributes, relation types, document label sets.
+CODEBOOK_TABLES = frozenset({"label", "attribute", "relation_type", "doc_label_set"})
+# A person's work in one document: spans and what hangs on them.
+WORK_TABLES = frozenset({"annotation", "annotation_attribute", "relation", "document_label"})
 
 
 def show_remote(window: MainWindow, batch: list[RemoteChange]) -> None:
@@ -30,7 +36,7 @@ def show_remote(window: MainWindow, batch: list[RemoteChange]) -> None:
     tables = {change.table for change in batch}
     documents = {change.document_id for change in batch if change.document_id is not None}
     everything = "*" in tables
-    if everything or "label" in tables:
+    if everything or tables & CODEBOOK_TABLES:
         window.reload_labels()
     if tables & LIST_TABLES:
         window.documents.update_rows(project.overview(window.annotator.id), window.team_counts())
@@ -40,7 +46,7 @@ def show_remote(window: MainWindow, batch: list[RemoteChange]) -> None:
     if window.document_id is not None and (
         everything
         or any(
-            c.table == "annotation"
+            c.table in WORK_TABLES
             and c.document_id == window.document_id
             # In a blind project a notice does not say whose span changed: maybe ours.
             and c.annotator_id in (own, None)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from claimdesk.core.classroom.exercise_codebook import (
     codebook_data,
@@ -44,6 +44,7 @@ from claimdesk.core.store.classroom_edits import CreateExercise, SetExerciseKey
 from claimdesk.core.store.classroom_records import ExerciseInfo as ExerciseInfo
 from claimdesk.core.store.classroom_records import SubmissionInfo as SubmissionInfo
 from claimdesk.core.store.classroom_records import SubmissionVersionInfo as SubmissionVersionInfo
+from claimdesk.core.store.classroom_records import WorkDocLabels, WorkRelation
 from claimdesk.core.suffixes import EXERCISE_SUFFIX
 
 if TYPE_CHECKING:
@@ -110,6 +111,8 @@ class SubmittedAnnotation:
     end: int
     quote: str
     note: str = ""
+    # Attribute values by name (submission files of format 3 on); none: the defaults apply
+    attributes: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,9 @@ class Submission:
     documents_done: tuple[int, ...] = ()
     proof: Proof | None = None  # None in files of format 1 (made before proofs)
     content_matches: bool = True  # False: edited after its workspace signed it
+    # Format 3 on: relations between the annotations above, and document labels
+    relations: tuple[WorkRelation, ...] = ()
+    document_labels: tuple[WorkDocLabels, ...] = ()
 
     @property
     def student_key(self) -> str:

@@ -13,6 +13,10 @@ longest, is kept); spans that start or end inside a token, or run over a sentenc
 cannot be written without moving them; notes, titles and the text's exact spacing are not
 kept. Each is listed in the report; nothing is shifted. With several annotators, each
 document is written once per annotator, in order.
+
+Span attributes, relations and document labels have no place in CoNLL-2003 (its four columns
+are token, part of speech, chunk and the tag; readers take the tag from a fixed column, so an
+extra column would break them): the report counts each as lost, in one sentence apiece.
 """
 
 from __future__ import annotations
@@ -76,6 +80,7 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
     renamed = [label.name for label in source.labels if tag_name(label.name) != label.name]
     report.lost.extend(f"label {n!r} is written as tag {tag_name(n)!r}" for n in renamed)
     block = 0
+    values = valued = relations = doc_labels = 0  # what CoNLL cannot hold, counted
     with atomic_output(out, folder=False) as temp:
         with temp.open("w", encoding="utf-8", newline="\n") as handle:
             for done, doc in enumerate(source.documents(), start=1):
@@ -90,10 +95,31 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                     report.lost.append(f"document {doc.id}: notes (CoNLL has no place for them)")
                 report.spans += tagged
                 report.wrote_document(tagged)
+                values += sum(map(len, doc.attributes.values()))
+                valued += sum(1 for held in doc.attributes.values() if held)
+                relations += len(doc.relations)
+                doc_labels += len(doc.doc_labels)
                 check_progress(progress, done, total)
         verify(report, written, _read_back(temp))
+    report.lost.extend(richer_lost("CoNLL IOB2", values, valued, relations, doc_labels))
     report.files = [out]
     return report
+
+
+def richer_lost(name: str, values: int, spans: int, relations: int, doc_labels: int) -> list[str]:
+    """One sentence each for the attribute values, relations and document labels a format that
+    holds spans only leaves out."""
+    lost = []
+    if values:
+        lost.append(
+            f"{values} attribute value(s) of {spans} span(s): {name} has one tag per token"
+            " and no place for span attributes"
+        )
+    if relations:
+        lost.append(f"{relations} relation(s) between spans: {name} has no place for relations")
+    if doc_labels:
+        lost.append(f"{doc_labels} document label(s): {name} has no place for document labels")
+    return lost
 
 
 def _block(

@@ -10,7 +10,20 @@ The file is an ``AnnotationCollection`` with its single ``AnnotationPage`` embed
   (exact, with up to 32 characters of prefix and suffix) on the text as stored in Claimdesk;
 - ``body``: a TextualBody with purpose ``tagging`` holding the label and, when the span has a
   note, a TextualBody with purpose ``commenting`` holding it (``text/plain``);
-- ``creator`` (the annotator, a Person), ``created`` and ``modified`` (UTC, ISO 8601).
+- ``creator`` (the annotator, a Person), ``created`` and ``modified`` (UTC, ISO 8601);
+- after those, one TextualBody with purpose ``classifying`` per attribute value, its value
+  ``"<attribute>: <value>"`` (a multi's each chosen value in a body of its own; yes/no for a
+  yes/no attribute; defaults applied, as the window shows them).
+
+Relations are annotations of their own, motivation ``linking``, whose ``target`` is the two span
+annotations' IRIs, source (governor) first. A JSON-LD ``target`` is a set, not a list, so the
+order alone would not survive a JSON-LD processor: a directed relation also has a
+``describing`` body ``"from <source IRI> to <target IRI>"``. The type's name is a ``tagging``
+body. An undirected type has no describing body (its two ends are alike).
+
+Document labels are annotations with motivation ``classifying`` whose ``target`` is the
+document's IRI itself (the whole document), one per annotator and label set, with one
+``classifying`` body ``"<set>: <value>"`` per chosen value.
 
 Positions count Unicode code points, as Claimdesk does: the Recommendation (section 4.2.4 and
 4.2.5, settled in w3c/web-annotation issue 206) says selections "MUST be in terms of unicode
@@ -31,9 +44,12 @@ from typing import Any, TextIO
 
 from claimdesk.core.formats import registry
 from claimdesk.core.formats.base import (
+    DocLabelOut,
+    DocumentOut,
     ExportReport,
     ExportSource,
     FormatError,
+    RelationOut,
     SpanDigest,
     SpanOut,
     atomic_output,
@@ -41,6 +57,7 @@ from claimdesk.core.formats.base import (
     verify,
 )
 from claimdesk.core.progress import Progress, check_progress
+from claimdesk.core.scheme import Scheme, display_value
 
 FORMAT = registry.info_of(__name__)
 
@@ -58,11 +75,76 @@ def document_iri(project: str, document_id: int) -> str:
     return _iri("document", project, document_id)
 
 
-def annotation(project: str, doc_iri: str, scope: str, text: str, span: SpanOut) -> dict[str, Any]:
-    """One span as a W3C Annotation."""
-    body: list[dict[str, Any]] = [
-        {"type": "TextualBody", "purpose": "tagging", "value": span.label, "format": "text/plain"}
+def _body(purpose: str, value: str) -> dict[str, Any]:
+    return {"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"}
+
+
+def _creator(project: str, annotator: str) -> dict[str, Any]:
+    return {"id": _iri("annotator", project, annotator), "type": "Person", "name": annotator}
+
+
+def annotation_iri(project: str, span_id: int) -> str:
+    """The IRI of a span's annotation (what relations point at)."""
+    return _iri("annotation", project, span_id)
+
+
+def attribute_bodies(values: dict[str, Any]) -> list[dict[str, Any]]:
+    """One classifying body per attribute value ("Stance: negative"); a multi's per choice."""
+    bodies = []
+    for name, value in values.items():
+        for one in value if isinstance(value, (list, tuple)) else (value,):
+            bodies.append(_body("classifying", f"{name}: {display_value(one)}"))
+    return bodies
+
+
+def relation_annotation(project: str, relation: RelationOut, directed: bool) -> dict[str, Any]:
+    """A relation as a linking Annotation between its two span annotations."""
+    ends = [annotation_iri(project, relation.source), annotation_iri(project, relation.target)]
+    body = [_body("tagging", relation.type)]
+    if directed:
+        body.append(_body("describing", f"from {ends[0]} to {ends[1]}"))
+    return {
+        "@context": CONTEXT,
+        "id": _iri("relation", project, relation.id),
+        "type": "Annotation",
+        "motivation": "linking",
+        "creator": _creator(project, relation.annotator),
+        "body": body,
+        "target": ends,
+    }
+
+
+def doc_label_annotations(
+    project: str, doc_id: int, doc_iri: str, labels: list[DocLabelOut]
+) -> list[dict[str, Any]]:
+    """One classifying Annotation of the whole document per annotator and label set."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for label in labels:
+        groups.setdefault((label.annotator, label.set), []).append(label.value)
+    return [
+        {
+            "@context": CONTEXT,
+            "id": _iri("document label", project, doc_id, annotator, name),
+            "type": "Annotation",
+            "motivation": "classifying",
+            "creator": _creator(project, annotator),
+            "body": [_body("classifying", f"{name}: {value}") for value in values],
+            "target": doc_iri,
+        }
+        for (annotator, name), values in groups.items()
     ]
+
+
+def annotation(
+    project: str,
+    doc_iri: str,
+    scope: str,
+    text: str,
+    span: SpanOut,
+    attributes: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One span as a W3C Annotation."""
+    body: list[dict[str, Any]] = [_body("tagging", span.label)]
     if span.note:
         body.append(
             {
@@ -72,6 +154,8 @@ def annotation(project: str, doc_iri: str, scope: str, text: str, span: SpanOut)
                 "format": "text/plain",
             }
         )
+    if attributes:
+        body.extend(attribute_bodies(attributes))
     quote = {"type": "TextQuoteSelector", "exact": text[span.start : span.end]}
     prefix = text[max(0, span.start - CONTEXT_WINDOW) : span.start]
     suffix = text[span.end : span.end + CONTEXT_WINDOW]
@@ -91,14 +175,10 @@ def annotation(project: str, doc_iri: str, scope: str, text: str, span: SpanOut)
         target["scope"] = scope
     return {
         "@context": CONTEXT,
-        "id": _iri("annotation", project, span.id),
+        "id": annotation_iri(project, span.id),
         "type": "Annotation",
         "motivation": "tagging",
-        "creator": {
-            "id": _iri("annotator", project, span.annotator),
-            "type": "Person",
-            "name": span.annotator,
-        },
+        "creator": _creator(project, span.annotator),
         "created": utc_timestamp(span.created_at),
         "modified": utc_timestamp(span.updated_at),
         "body": body,
@@ -116,6 +196,8 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
     project = source.project_name
     encode = json.JSONEncoder(ensure_ascii=False, indent=None).encode
     total = source.document_count
+    total_items = 0
+    scheme: Scheme = source.scheme
     with atomic_output(out, folder=False) as temp:
         with temp.open("w", encoding="utf-8", newline="\n") as handle:
             head = {
@@ -129,23 +211,24 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
             handle.write(', "first": ' + encode(page)[:-1] + ', "items": [\n')
             first = True
             for done, doc in enumerate(source.documents(), start=1):
-                doc_iri = document_iri(project, doc.id)
-                scope = _scope(doc.source)
-                for span in doc.spans:
+                items = _document_items(project, scheme, doc)
+                for item in items:
                     if not first:
                         handle.write(",\n")
                     first = False
-                    handle.write(encode(annotation(project, doc_iri, scope, doc.text, span)))
+                    handle.write(encode(item))
                 written.add(
-                    doc_iri, [(s.annotator, s.label, s.start, s.end, s.quote) for s in doc.spans]
+                    document_iri(project, doc.id),
+                    [(s.annotator, s.label, s.start, s.end, s.quote) for s in doc.spans],
                 )
-                if doc.spans:  # a document appears only through its annotations' targets
+                if doc.spans or doc.doc_labels:  # a document appears only through targets
                     report.wrote_document(len(doc.spans))
                 else:
                     report.left_out += 1
                 report.spans += len(doc.spans)
+                total_items += len(items)
                 check_progress(progress, done, total)
-            handle.write(f'\n]}}, "total": {report.spans}}}\n')
+            handle.write(f'\n]}}, "total": {total_items}}}\n')
         _read_back(temp, out, source, report, written)
     report.lost.append(
         "the document texts themselves: the file points at each document by IRI and quotes"
@@ -159,8 +242,44 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
     report.lost.append(
         "titles, dates and metadata of the documents: a target names its document by IRI only"
     )
+    report.lost.extend(_scheme_lost(scheme))
     report.files = [out]
     return report
+
+
+def _document_items(project: str, scheme: Scheme, doc: DocumentOut) -> list[dict[str, Any]]:
+    """A document's annotations: its spans, then its relations, then its document labels."""
+    doc_iri = document_iri(project, doc.id)
+    scope = _scope(doc.source)
+    items = [
+        annotation(project, doc_iri, scope, doc.text, span, doc.attributes.get(span.id))
+        for span in doc.spans
+    ]
+    for relation in doc.relations:
+        spec = scheme.relation(relation.type)
+        items.append(relation_annotation(project, relation, spec is None or spec.directed))
+    items.extend(doc_label_annotations(project, doc.id, doc_iri, doc.doc_labels))
+    return items
+
+
+def _scheme_lost(scheme: Scheme) -> list[str]:
+    lost = []
+    if any(scheme.attributes.values()):
+        lost.append(
+            "attribute kinds, choices, defaults and descriptions: a classifying body holds"
+            ' "<attribute>: <value>" as text (defaults written out as values)'
+        )
+    if scheme.relations:
+        lost.append(
+            "relation type colours, descriptions and allowed labels: a linking annotation"
+            " names its type in a tagging body"
+        )
+    if scheme.doc_labels:
+        lost.append(
+            "document label sets' choices, single or multiple choice and descriptions: a"
+            ' classifying annotation of the document holds "<set>: <value>"'
+        )
+    return lost
 
 
 def _read_back(
@@ -178,16 +297,34 @@ def _read_back(
         for doc in source.documents():
             doc_iri = document_iri(source.project_name, doc.id)
             found = []
-            while pending is not None and pending["target"]["source"] == doc_iri:
-                position, quote = pending["target"]["selector"]
-                start, end = position["start"], position["end"]
-                if quote["exact"] != doc.text[start:end]:
-                    raise FormatError(
-                        out, f"read back, {pending['id']} quotes other text than it points at"
-                    )
-                creator, label = pending["creator"]["name"], pending["body"][0]["value"]
-                found.append((creator, label, start, end, doc.text[start:end]))
+            spans: set[str] = set()
+            relations = labels = 0
+            while pending is not None:
+                target = pending["target"]
+                if isinstance(target, dict) and target["source"] == doc_iri:
+                    position, quote = target["selector"]
+                    start, end = position["start"], position["end"]
+                    if quote["exact"] != doc.text[start:end]:
+                        raise FormatError(
+                            out, f"read back, {pending['id']} quotes other text than it points at"
+                        )
+                    creator, label = pending["creator"]["name"], pending["body"][0]["value"]
+                    found.append((creator, label, start, end, doc.text[start:end]))
+                    spans.add(pending["id"])
+                elif isinstance(target, list) and set(target) <= spans:
+                    relations += 1
+                elif target == doc_iri:
+                    labels += len(pending["body"])
+                else:
+                    break
                 pending = next(items, None)
+            if (relations, labels) != (len(doc.relations), len(doc.doc_labels)):
+                raise FormatError(
+                    out,
+                    f"read back, document {doc.id} has {relations} relation(s) between its"
+                    f" annotations and {labels} document label(s), not"
+                    f" {len(doc.relations)} and {len(doc.doc_labels)}",
+                )
             read_back.add(doc_iri, found)
         if pending is not None:
             raise FormatError(out, f"read back, {pending['id']} points at no exported document")

@@ -138,6 +138,10 @@ class ImportClaims(Command):
                 continue
             have.add((found[0], attribute.id))
             stored = normal_value(kind, attribute.choices, value)
+            if stored == attribute.default:
+                # Exports write defaults out as values: reading one back stores nothing, so the
+                # span keeps following its attribute's default.
+                continue
             self.values.append(
                 {
                     "annotation_id": found[0],

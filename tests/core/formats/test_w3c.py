@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,13 @@ from referencing.jsonschema import DRAFT4
 
 from claimdesk.core.errors import Cancelled
 from claimdesk.core.formats import w3c
-from claimdesk.core.formats.base import DocumentOut, FormatError, MemorySource, SpanOut
+from claimdesk.core.formats.base import (
+    DocumentOut,
+    FormatError,
+    MemorySource,
+    RelationOut,
+    SpanOut,
+)
 from tests.core.formats.exchange_samples import (
     LATER,
     TEXT_1,
@@ -25,7 +32,9 @@ from tests.core.formats.exchange_samples import (
     awkward_source,
     with_wrong_quote,
 )
+from tests.core.formats.richer_samples import rich_source
 
+PROJECT = "Claims & <co>"
 SUITE = Path(__file__).parent / "data" / "web-annotation"
 
 # Optional features the export implements: the suite's "...Implemented" checks must pass.
@@ -249,3 +258,121 @@ def test_every_key_and_type_is_a_term_of_the_anno_context(exported: dict[str, An
     assert {k for k in keys if not k.startswith("@")} - set(context) == set()
     assert types - set(context) == set()
     assert "Annotation" in types and "commenting" in types
+
+
+# -- attributes, relations and document labels -----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Any]:
+    out = tmp_path_factory.mktemp("w3c-rich") / "claims.jsonld"
+    report = w3c.export(rich_source(), out)
+    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return data, report
+
+
+def _by_motivation(data: dict[str, Any], motivation: str) -> list[dict[str, Any]]:
+    return [i for i in data["first"]["items"] if i["motivation"] == motivation]
+
+
+def test_attributes_are_classifying_bodies_of_the_span(rich: tuple[dict[str, Any], Any]) -> None:
+    data, report = rich
+    assert report.verified and report.spans == 6
+    span = next(
+        i for i in _by_motivation(data, "tagging") if i["id"] == w3c.annotation_iri(PROJECT, 1)
+    )
+    classifying = [b["value"] for b in span["body"] if b["purpose"] == "classifying"]
+    assert classifying == [
+        "Stance: negative",
+        "Tags: =cmd",
+        "Tags: x, y",
+        "Check-worthy: yes",
+        "Score: -2.5",
+        'Comment: =HYPERLINK("x")\r\n<b>b</b> 🙂',
+    ]
+    # the label's tagging body stays first, the note's commenting body after it
+    assert [b["purpose"] for b in span["body"][:2]] == ["tagging", "commenting"]
+
+
+def test_relations_link_the_two_span_annotations_governor_first(
+    rich: tuple[dict[str, Any], Any],
+) -> None:
+    data, _ = rich
+    links = {i["body"][0]["value"]: i for i in _by_motivation(data, "linking")}
+    assert set(links) == {"supports", "same event", "attributed to"}
+    ids = {i["id"] for i in _by_motivation(data, "tagging")}
+    supports = links["supports"]
+    source, target = w3c.annotation_iri(PROJECT, 2), w3c.annotation_iri(PROJECT, 1)
+    assert supports["target"] == [source, target]
+    assert supports["body"][1] == {
+        "type": "TextualBody",
+        "purpose": "describing",
+        "value": f"from {source} to {target}",
+        "format": "text/plain",
+    }
+    assert supports["creator"]["name"] == "ana"
+    assert links["attributed to"]["creator"]["name"] == "Bo Ødegård"
+    # the undirected type has no direction to state; its ends span the paragraph break
+    assert len(links["same event"]["body"]) == 1
+    assert set(links["same event"]["target"]) <= ids
+
+
+def test_document_labels_classify_the_whole_document(rich: tuple[dict[str, Any], Any]) -> None:
+    data, report = rich
+    labels = {
+        (i["target"], i["creator"]["name"], tuple(b["value"] for b in i["body"]))
+        for i in _by_motivation(data, "classifying")
+    }
+    doc7, doc9 = w3c.document_iri(PROJECT, 7), w3c.document_iri(PROJECT, 9)
+    assert labels == {
+        (doc7, "ana", ("Overall stance: =cooling",)),
+        (doc7, "ana", ("Topic: Economy", "Topic: Diplomacy")),
+        (doc7, "Bo Ødegård", ("Topic: Military",)),
+        (doc9, "ana", ("Overall stance: mixed",)),
+    }
+    assert data["total"] == len(data["first"]["items"]) == 6 + 3 + 4
+    assert [item.split(":")[0] for item in report.lost][-3:] == [
+        "attribute kinds, choices, defaults and descriptions",
+        "relation type colours, descriptions and allowed labels",
+        "document label sets' choices, single or multiple choice and descriptions",
+    ]
+
+
+def test_every_richer_annotation_meets_every_must(rich: tuple[dict[str, Any], Any]) -> None:
+    data, _ = rich
+    musts = _assertions("annotations/annotationMusts.test")
+    optional = [
+        "annotations/3.3.1-annotationCreatorImplemented.json",
+        "annotations/3.3.2-annotationCreatorAgentNameImplemented.json",
+        "annotations/3.3.5-annotationMotivationImplemented.json",
+        "annotations/bodiesTargets/3.2.4-bodyETBTypeTextualBody.json",
+        "annotations/bodiesTargets/3.3.5-bodyPurpose.json",
+    ]
+    items = data["first"]["items"]
+    assert {i["motivation"] for i in items} == {"tagging", "linking", "classifying"}
+    for item in items:
+        assert _failures(musts, item) == [], item["id"]
+        assert _failures(optional, item) == [], item["id"]
+    assert _failures(_assertions("collections/collectionMusts.test"), data) == []
+    assert _failures(_assertions("collections/pages/pageMusts.test"), data) == []
+    test_every_key_and_type_is_a_term_of_the_anno_context(data)
+
+
+def test_a_document_with_labels_but_no_span_is_in_the_file(tmp_path: Path) -> None:
+    source = rich_source()
+    doc = source.docs[1]
+    source.docs[1] = DocumentOut(doc.id, doc.title, doc.source, doc.date, doc.meta, doc.text, [],
+                                 doc_labels=doc.doc_labels)  # fmt: skip
+    report = w3c.export(source, tmp_path / "x.jsonld")
+    assert (report.documents, report.without_spans, report.left_out) == (2, 1, 0)
+
+
+def test_a_relation_to_a_span_not_written_fails_the_read_back(tmp_path: Path) -> None:
+    source = rich_source()
+    doc = source.docs[0]
+    source.docs[0] = replace(
+        doc, relations=[*doc.relations, RelationOut(99, "supports", 2, 6, "ana")]
+    )
+    with pytest.raises(FormatError, match=r"document 7 has 3 relation\(s\)"):
+        w3c.export(source, tmp_path / "x.jsonld")
+    assert list(tmp_path.iterdir()) == []
