@@ -17,8 +17,7 @@ In the file::
 ``type`` is one of choice, multi, bool, number, text; ``values`` belong to choice and multi only.
 ``from`` / ``to`` name labels of the file (left out or empty: any label). Keys are single keys:
 an attribute's is unique among its label's attributes, a choice's within its attribute, a
-relation type's among relation types, a document label's among all document labels (one key
-after D picks it).
+relation type's among relation types, a document label's within its set.
 """
 
 from __future__ import annotations
@@ -100,21 +99,16 @@ def description_of(raw: dict[str, Any], where: str, fail: Fail) -> str:
     return description.strip()
 
 
-def choices_of(
-    raw: Any, where: str, fail: Fail, taken_keys: dict[str, str] | None = None
-) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
-    """The ``values`` list: plain strings or {"value", "key"} objects; names and keys unique.
-
-    ``taken_keys`` (key -> what uses it) checks keys against a wider set and is filled in."""
+def choices_of(raw: Any, where: str, fail: Fail) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+    """The ``values`` list: plain strings or {"value", "key"} objects; values and keys unique
+    (values as written: "Yes" and "yes" are two, as the project keeps them)."""
     if not isinstance(raw, list) or not raw:
         raise fail(f'{where} needs a non-empty "values" list')
     if len(raw) > MAX_CHOICES:
         raise fail(f"{where} has {len(raw):,} values; at most {MAX_CHOICES} are allowed")
     choices: list[str] = []
     keys: list[str | None] = []
-    seen: set[str] = set()
-    local: dict[str, str] = {}
-    wider = taken_keys if taken_keys is not None else {}
+    used: dict[str, str] = {}
     for number, entry in enumerate(raw, start=1):
         item = f"{where}, value {number}"
         if isinstance(entry, dict):
@@ -123,19 +117,15 @@ def choices_of(
             value, key = entry, None
         value = tidy_name(value, "value", item, fail)
         item = f"{where}, value {shown(value)}"
-        if value.casefold() in seen:
+        if value in choices:
             raise fail(f"{item} appears twice")
-        seen.add(value.casefold())
         key = key_of(key, item, fail)
         if key is not None:
-            used = local.get(key) or wider.get(key)
-            if used is not None:
-                raise fail(f"{item} reuses the key {key!r} of {used}")
-            local[key] = f"value {shown(value)}"
+            if key in used:
+                raise fail(f"{item} reuses the key {key!r} of value {used[key]}")
+            used[key] = shown(value)
         choices.append(value)
         keys.append(key)
-    if taken_keys is not None:
-        taken_keys.update({k: f"{where}, {v}" for k, v in local.items()})
     return tuple(choices), tuple(keys)
 
 
@@ -272,7 +262,6 @@ def parse_doc_labels(raw: Any, fail: Fail) -> tuple[DocLabelSpec, ...]:
         )
     specs: list[DocLabelSpec] = []
     names: set[str] = set()
-    keys: dict[str, str] = {}
     for number, entry in enumerate(raw, start=1):
         if not isinstance(entry, dict):
             raise fail(f"document label set {number} is not an object")
@@ -284,7 +273,7 @@ def parse_doc_labels(raw: Any, fail: Fail) -> tuple[DocLabelSpec, ...]:
         multiple = entry.get("multiple", False)
         if not isinstance(multiple, bool):
             raise fail(f'{place} has "multiple" {printable(str(multiple), 20)}; use true or false')
-        choices, choice_keys = choices_of(entry.get("values"), place, fail, keys)
+        choices, choice_keys = choices_of(entry.get("values"), place, fail)
         description = description_of(entry, place, fail)
         specs.append(DocLabelSpec(name, multiple, choices, choice_keys, description))
     return tuple(specs)

@@ -169,8 +169,8 @@ def _relation(data: dict[str, Any], **change: Any) -> dict[str, Any]:
         ),
         (lambda d: _attribute(d, values=[]), "attribute 'Stance' needs a non-empty \"values\""),
         (
-            lambda d: _attribute(d, values=["yes", "Yes"]),
-            "attribute 'Stance', value 'Yes' appears twice",
+            lambda d: _attribute(d, values=["yes", " yes "]),
+            "attribute 'Stance', value 'yes' appears twice",
         ),
         (
             lambda d: _attribute(
@@ -266,9 +266,9 @@ def _relation(data: dict[str, Any], **change: Any) -> dict[str, Any]:
             'has "relations" that are not a list',
         ),
         (
-            lambda d: d["document_labels"][1]["values"].append({"value": "mixed", "key": "M"}) or d,
-            "document label set 'Overall stance', value 'mixed' reuses the key 'm' of "
-            "document label set 'Topic', value 'Military'",
+            lambda d: d["document_labels"][1]["values"].append({"value": "mixed", "key": "C"}) or d,
+            "document label set 'Overall stance', value 'mixed' reuses the key 'c' of value "
+            "'cooling'",
         ),
         (
             lambda d: d["document_labels"][0].update(multiple=1) or d,
@@ -406,7 +406,10 @@ def test_edited_definitions_are_checked_by_the_rules_of_the_file() -> None:
     assert relation_problem(relation, ["Claim", "Evidence"], []) is None
     topic = DocLabelSpec("Topic", True, ("Military",), ("m",))
     genre = DocLabelSpec("Genre", False, ("memo",), ("m",))
-    assert "reuses the key 'm'" in (doc_label_problem(genre, [topic]) or "")
+    assert doc_label_problem(genre, [topic]) is None  # keys are per set, as the project has them
+    assert "appears twice" in (doc_label_problem(topic, [replace(topic, name="topic")]) or "")
+    twice = DocLabelSpec("Genre", False, ("memo", "news"), ("m", "M"))
+    assert "reuses the key 'm'" in (doc_label_problem(twice, []) or "")
 
 
 # -- into a project -------------------------------------------------------------------------------
@@ -484,3 +487,9 @@ def test_worked_example_with_an_attribute_the_label_lacks_is_refused(tmp_path: P
     refusal = "'Source attribution' has no attribute 'Stance'"
     with Project.open(ensure_sample_project()) as project, pytest.raises(ValueError, match=refusal):
         add_worked_example(project, bad)
+
+
+def test_choices_differing_in_case_are_two_as_in_the_project() -> None:
+    data = good()
+    data["labels"][0]["attributes"][1]["values"] = ["Yes", "yes"]
+    assert parsed(data).scheme.attributes_of("Claim")[1].choices == ("Yes", "yes")

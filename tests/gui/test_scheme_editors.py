@@ -150,18 +150,16 @@ def test_relation_ends_are_ticked_with_the_space_bar(qtbot: QtBot) -> None:
     assert editor.colour.text() == "#2ca02c"
 
 
-def test_document_label_keys_are_unique_across_sets(qtbot: QtBot) -> None:
+def test_document_label_keys_are_unique_within_a_set(qtbot: QtBot) -> None:
     said = Said()
     topic = DocLabelSpec("Topic", True, ("Military",), ("m",))
     editor = shown(qtbot, DocLabelEditor(None, lambda spec: doc_label_problem(spec, [topic]), said))
     qtbot.keyClicks(editor.name, "Genre")
-    editor.choice_table.add_value("memo", "m")
+    editor.choice_table.add_value("memo", "m")  # Topic's key too: fine, keys are per set
+    editor.choice_table.add_value("news", "M")
     save(qtbot, editor)
-    assert said == [
-        "Document label set 'Genre', value 'memo' reuses the key 'm' of document label set "
-        "'Topic', value 'Military'."
-    ]
-    editor.choice_table.table.item(0, 1).setText("o")
+    assert said == ["Document label set 'Genre', value 'news' reuses the key 'm' of value 'memo'."]
+    editor.choice_table.table.item(1, 1).setText("n")
     save(qtbot, editor)
-    assert editor.edited().spec == DocLabelSpec("Genre", False, ("memo",), ("o",))
+    assert editor.edited().spec == DocLabelSpec("Genre", False, ("memo", "news"), ("m", "n"))
     assert not editor.isVisible()
