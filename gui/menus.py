@@ -52,6 +52,7 @@ class WindowActions:
     recolour_label: QAction
     delete_label: QAction
     edit_scheme: QAction
+    export_codebook: QAction
     labels_menu: QMenu
     # Document
     next_document: QAction
@@ -116,6 +117,22 @@ def _fill(menu: QMenu, actions: Sequence[QAction | None]) -> None:
             menu.addSeparator()
         else:
             menu.addAction(action)
+
+
+def _export_codebook(window: MainWindow) -> None:
+    """Labels › Export codebook…: the project's codebook to a file another project starts from."""
+    from claimdesk.core.codebook_export import describe, export_codebook
+    from claimdesk.core.errors import ClaimdeskError
+
+    path = window.prompts.codebook_path(f"{window.project.name} codebook.json")
+    if path is None:
+        return
+    try:
+        codebook = export_codebook(window.project, path)
+    except ClaimdeskError as exc:
+        window.prompts.error("Export codebook", str(exc))
+        return
+    window.statusBar().showMessage(f"{describe(codebook)} written to {path.name}.", 8000)
 
 
 def _open_scheme(window: MainWindow) -> None:
@@ -264,7 +281,16 @@ def build(window: MainWindow) -> WindowActions:
         lambda: _open_scheme(window),
         tip="Attributes of a label's spans, relation types between spans, document label sets",
     )
-    _fill(labels_menu, [add_label, edit_label, recolour_label, delete_label, None, edit_scheme])
+    export_codebook = _action(
+        window,
+        "E&xport codebook…",
+        lambda: _export_codebook(window),
+        tip="Write the labels, attributes, relation types and document labels to a codebook file",
+    )
+    _fill(
+        labels_menu,
+        [add_label, edit_label, recolour_label, delete_label, None, edit_scheme, export_codebook],
+    )
 
     document_menu = bar.addMenu("&Document")
     next_document = _action(window, "&Next document", window.next_document, "Ctrl+PgDown")
@@ -383,6 +409,7 @@ def build(window: MainWindow) -> WindowActions:
         recolour_label=recolour_label,
         delete_label=delete_label,
         edit_scheme=edit_scheme,
+        export_codebook=export_codebook,
         labels_menu=labels_menu,
         next_document=next_document,
         previous_document=previous_document,

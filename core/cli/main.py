@@ -117,6 +117,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_codebook(args: argparse.Namespace) -> int:
+    from claimdesk.core.codebook_export import describe, export_codebook
+
+    with open_project(args.project) as project:
+        codebook = export_codebook(project, Path(args.out))
+    write_line(f"{describe(codebook)} written to {printable(args.out, 300)}.")
+    return 0
+
+
 def cmd_rules(_args: argparse.Namespace) -> int:
     write_line("Clean-up rules: whole lines that match one of these are dropped on import")
     write_line("(turn clean-up off with 'import --no-clean').")
@@ -181,6 +190,18 @@ def build_parser() -> argparse.ArgumentParser:
     lst = commands.add_parser("list", help="list documents with annotation counts")
     lst.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     lst.set_defaults(run=cmd_list)
+
+    out = commands.add_parser(
+        "export-codebook",
+        help="write the project's codebook (labels, attributes, relation types, document "
+        "labels) to a codebook file",
+        description="Write the project's codebook to a codebook JSON file that 'new --codebook' "
+        "and other projects read (version 1 when it has no attributes, relation types or "
+        "document labels, so older Claimdesk reads it; version 2 otherwise).",
+    )
+    out.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
+    out.add_argument("out", metavar="FILE", help="codebook file to write (.json)")
+    out.set_defaults(run=cmd_export_codebook)
 
     rules = commands.add_parser("rules", help="show the clean-up rules used on import")
     rules.set_defaults(run=cmd_rules)
