@@ -83,13 +83,15 @@ def search(
     for document_id, title, text, spans in found:
         spans_here = filed.get(document_id, [])
         for start, end in spans:
-            labels = tuple(
-                dict.fromkeys(
-                    f"{s.label} ({s.annotator})"
-                    for s in spans_here
-                    if s.start < end and start < s.end
+            labels: tuple[str, ...] = ()
+            if spans_here:
+                labels = tuple(
+                    dict.fromkeys(
+                        f"{s.label} ({s.annotator})"
+                        for s in spans_here
+                        if s.start < end and start < s.end
+                    )
                 )
-            )
             left, match, right = _context(text, start, end, width)
             result.hits.append(Hit(document_id, title, start, end, left, match, right, labels))
     return result
