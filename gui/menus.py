@@ -46,11 +46,13 @@ class WindowActions:
     snap_to_words: QAction
     preferences: QAction
     delete_example: QAction
+    find_in_project: QAction
     # Labels
     add_label: QAction
     edit_label: QAction
     recolour_label: QAction
     delete_label: QAction
+    label_concordance: QAction
     labels_menu: QMenu
     # Document
     next_document: QAction
@@ -229,12 +231,20 @@ def build(window: MainWindow) -> WindowActions:
         None,
         "Delete the “Example” annotator's claims from this project (Undo brings them back)",
     )
+    find_in_project = _action(
+        window,
+        "F&ind in project…",
+        window.find_in_project,
+        "Ctrl+Shift+F",
+        "Search every document: hits in context, open one with Enter, Mark all under a label",
+    )
     _fill(
         edit_menu,
         [
             undo,
             redo,
             None,
+            find_in_project,
             paste_document,
             None,
             delete_annotation,
@@ -251,7 +261,16 @@ def build(window: MainWindow) -> WindowActions:
     edit_label = _action(window, "&Edit label…", window.tags.edit_current)
     recolour_label = _action(window, "&Colour…", window.tags.recolour_current)
     delete_label = _action(window, "&Delete label", window.tags.delete_current)
-    _fill(labels_menu, [add_label, edit_label, recolour_label, delete_label])
+    label_concordance = _action(
+        window,
+        "C&oncordance of label…",
+        window.show_label_concordance,
+        None,
+        "Every span of a label in context, flagging text filed elsewhere under another label",
+    )
+    _fill(
+        labels_menu, [add_label, edit_label, recolour_label, delete_label, None, label_concordance]
+    )
 
     document_menu = bar.addMenu("&Document")
     next_document = _action(window, "&Next document", window.next_document, "Ctrl+PgDown")
@@ -365,10 +384,12 @@ def build(window: MainWindow) -> WindowActions:
         snap_to_words=snap_to_words,
         preferences=preferences,
         delete_example=delete_example,
+        find_in_project=find_in_project,
         add_label=add_label,
         edit_label=edit_label,
         recolour_label=recolour_label,
         delete_label=delete_label,
+        label_concordance=label_concordance,
         labels_menu=labels_menu,
         next_document=next_document,
         previous_document=previous_document,
