@@ -1,4 +1,5 @@
-"""This document's annotations as a table (label, quote, note); click one to jump to it."""
+"""This document's annotations as a table (quote, label, note, attributes and links); click one
+to jump to it."""
 
 from __future__ import annotations
 
@@ -7,12 +8,20 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from operator import attrgetter
+from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
-from claimdesk.core.records import AnnotationRecord, LabelRecord
+from claimdesk.core.records import (
+    AnnotationRecord,
+    AttributeRecord,
+    LabelRecord,
+    RelationRecord,
+    SchemeRecords,
+)
+from claimdesk.core.scheme import display_value
 from claimdesk.core.text.spans import Span
 from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.table_models import Column, ColumnTableModel, Index
@@ -33,13 +42,24 @@ def _one_line(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def _short(attribute: AttributeRecord, value: Any) -> str:
+    """An attribute set on a claim, as short as it reads clearly in a narrow column: a choice
+    by itself ("negative"), a yes by the attribute's name, anything else with its name."""
+    if attribute.kind in ("choice", "multi"):
+        return display_value(value)
+    if value is True:
+        return attribute.name
+    return f"{attribute.name}: {display_value(value)}"
+
+
 class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
     """Rows in text order, fetched lazily: opening a document with 100,000 annotations loads
     only their positions (already read for the highlights); quotes and notes are fetched a
     page at a time when a row is shown. The note column is editable; edits go out as
     ``noteEdited`` and come back through ``replace`` once saved."""
 
-    COLUMNS = ("Quote", "Label", "Note")
+    COLUMNS = ("Quote", "Label", "Note", "Attributes")
+    DETAILS = 3  # the column of attributes and links
     IdRole = Qt.ItemDataRole.UserRole + 1
     PAGE = 200
     noteEdited = Signal(int, str)
@@ -54,7 +74,12 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
         self._records: dict[int, AnnotationRecord] = {}
         self._counts: Counter[int] = Counter()
         self._labels: dict[int, LabelRecord] = {}
-        quote, label, note = self.COLUMNS
+        # Attributes and relations of the shown annotations (explicit values only).
+        self._scheme = SchemeRecords()
+        self._values: dict[int, dict[int, Any]] = {}
+        self._relations: dict[int, RelationRecord] = {}
+        self._links: dict[int, set[int]] = {}  # annotation id -> ids of its relations
+        quote, label, note, details = self.COLUMNS
         self._columns: tuple[Column[AnnotationRecord], ...] = (
             Column(quote, lambda r: _one_line(r.quote), tooltip=lambda r: r.quote),
             Column(
@@ -69,6 +94,13 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
                 tooltip=lambda r: r.note or "Double-click to add a note",
                 edit=lambda r: r.note,
             ),
+            Column(
+                details,
+                self._details,
+                tooltip=self._details_tip,
+                header_tooltip="The claim's attributes (as set; defaults in the tooltip) and its "
+                "links to other claims",
+            ),
         )
 
     # -- contents -------------------------------------------------------------------------------
@@ -76,7 +108,9 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
     def set_labels(self, labels: list[LabelRecord]) -> None:
         self._labels = {label.id: label for label in labels}
         if self._keys:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._keys) - 1, 1))
+            # The label column, and the links that name the labels at their other end.
+            last = len(self._keys) - 1
+            self.dataChanged.emit(self.index(0, 0), self.index(last, self.DETAILS))
 
     def set_spans(self, spans: Iterable[Span], shown: Shown | None = None) -> None:
         self.beginResetModel()
@@ -84,6 +118,9 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
         self._spans = {span.id: span for span in spans}
         self._keys = sorted(map(_key, self._spans.values()))
         self._records = {}
+        self._values = {}
+        self._relations = {}
+        self._links = {}
         self._counts = Counter(map(_label_of, self._spans.values()))
         self.endResetModel()
         self.countsChanged.emit(self.counts())
@@ -109,6 +146,7 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
                 touched = True
         if touched:
             self.countsChanged.emit(self.counts())
+        self._show_detail_changes(event)
 
     def add(self, record: AnnotationRecord) -> None:
         span = Span(record.id, record.start, record.end, record.label_id)
@@ -128,6 +166,7 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
         del self._keys[row]
         span = self._spans.pop(annotation_id)
         self._records.pop(annotation_id, None)
+        self._values.pop(annotation_id, None)
         self._counts[span.label_id] -= 1
         self.endRemoveRows()
 
@@ -182,6 +221,124 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
     def counts(self) -> dict[int, int]:
         return {label: n for label, n in self._counts.items() if n}
 
+    # -- attributes and links ------------------------------------------------------------------
+
+    def set_scheme(self, scheme: SchemeRecords) -> None:
+        self._scheme = scheme
+        self._details_changed(self._spans)
+
+    def set_details(
+        self, values: dict[int, dict[int, Any]], relations: Iterable[RelationRecord]
+    ) -> None:
+        """The shown annotations' attribute values and relations (after ``set_spans``)."""
+        self._values = {k: dict(v) for k, v in values.items() if k in self._spans}
+        self._relations = {}
+        self._links = {}
+        for relation in relations:
+            self._link(relation)
+        self._details_changed(self._spans)
+
+    def attribute_values(self, annotation_id: int) -> dict[int, Any]:
+        """One annotation's stored attribute values (attribute id -> value)."""
+        return dict(self._values.get(annotation_id, {}))
+
+    def relations_of(self, annotation_id: int) -> list[RelationRecord]:
+        return [self._relations[i] for i in sorted(self._links.get(annotation_id, ()))]
+
+    def _link(self, relation: RelationRecord) -> None:
+        self._relations[relation.id] = relation
+        for end in (relation.source_id, relation.target_id):
+            self._links.setdefault(end, set()).add(relation.id)
+
+    def _unlink(self, relation: RelationRecord) -> None:
+        self._relations.pop(relation.id, None)
+        for end in (relation.source_id, relation.target_id):
+            self._links.get(end, set()).discard(relation.id)
+
+    def _show_detail_changes(self, event: ChangeEvent) -> None:
+        changes = event.changes
+        shown = self.shown
+        if shown is None:
+            return
+        touched: set[int] = set()
+        for value in changes.attribute_values:
+            if value.annotation_id in self._spans:
+                stored = self._values.setdefault(value.annotation_id, {})
+                if value.value is None:
+                    stored.pop(value.attribute_id, None)
+                else:
+                    stored[value.attribute_id] = value.value
+                touched.add(value.annotation_id)
+        mine = (shown.document_id, shown.annotator_id)
+        for relation in changes.relations_removed:
+            if relation.id in self._relations:
+                self._unlink(relation)
+                touched |= {relation.source_id, relation.target_id}
+        for relation in changes.relations_added:
+            if (relation.document_id, relation.annotator_id) == mine:
+                self._link(relation)
+                touched |= {relation.source_id, relation.target_id}
+        if changes.annotations_updated:  # a relabelled span: its partners name its new label
+            for record in changes.annotations_updated:
+                for relation in self.relations_of(record.id):
+                    touched |= {relation.source_id, relation.target_id}
+        if changes.scheme:
+            return  # the window hands the new scheme to set_scheme, which repaints every row
+        self._details_changed(touched)
+
+    def _details_changed(self, annotation_ids: Iterable[int]) -> None:
+        rows = sorted(r for r in map(self.row_of, annotation_ids) if r >= 0)
+        if not rows:
+            return
+        # One signal per run of neighbouring rows: the view repaints just those cells.
+        first = last = rows[0]
+        for row in [*rows[1:], -2]:
+            if row == last + 1:
+                last = row
+                continue
+            self.dataChanged.emit(self.index(first, self.DETAILS), self.index(last, self.DETAILS))
+            first = last = row
+
+    def _links_text(self, annotation_id: int, *, long: bool) -> list[str]:
+        parts = []
+        types = {t.id: t for t in self._scheme.relation_types}
+        for relation in self.relations_of(annotation_id):
+            outgoing = relation.source_id == annotation_id
+            other = relation.target_id if outgoing else relation.source_id
+            span = self._spans.get(other)
+            label = self._labels.get(span.label_id) if span else None
+            kind = types.get(relation.type_id)
+            arrow = "→" if outgoing or (kind is not None and not kind.directed) else "←"
+            text = f"{arrow} {label.name if label else '?'}"
+            if long:
+                record = self._records.get(other)
+                quote = f" “{_one_line(record.quote, 60)}”" if record else ""
+                text = f"{kind.name if kind else '?'} {text}{quote}"
+            parts.append(text)
+        return parts
+
+    def _details(self, record: AnnotationRecord) -> str:
+        values = self._values.get(record.id, {})
+        parts = [
+            _short(a, values[a.id])
+            for a in self._scheme.attributes_of(record.label_id)
+            if values.get(a.id) is not None
+        ]
+        links = self._links_text(record.id, long=False)
+        if len(links) > 2:
+            links = [f"{len(links)} links"]
+        return " · ".join(parts + links)
+
+    def _details_tip(self, record: AnnotationRecord) -> str:
+        values = self._values.get(record.id, {})
+        lines = []
+        for attribute in self._scheme.attributes_of(record.label_id):
+            value = values.get(attribute.id)
+            shown = display_value(attribute.default if value is None else value) or "—"
+            lines.append(f"{attribute.name}: {shown}" + (" (default)" if value is None else ""))
+        lines += self._links_text(record.id, long=True)
+        return "\n".join(lines) or "No attributes. Select the claim and press A to set them."
+
     # -- columns (gui/table_models.py) ---------------------------------------------------------
 
     def columns(self) -> Sequence[Column[AnnotationRecord]]:
@@ -219,6 +376,7 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
 class AnnotationList(QTableView):
     annotationActivated = Signal(int)
     deleteRequested = Signal()
+    attributesRequested = Signal(int)  # annotation id: open its attributes (the A key's bar)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -238,11 +396,51 @@ class AnnotationList(QTableView):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(1, 130)
         header.resizeSection(2, 90)
+        self.setColumnHidden(AnnotationTableModel.DETAILS, True)  # until the codebook has some
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         # A click on the row already current still jumps to it.
         self.clicked.connect(self._current_changed)
+
+    def set_scheme(self, scheme: SchemeRecords) -> None:
+        """Attributes and relation types of the codebook: the column shows when there are any
+        (it then takes the spare width, and the quote a fixed share: no sideways scrolling)."""
+        self.model_.set_scheme(scheme)
+        shown = bool(scheme.attributes or scheme.relation_types)
+        details = AnnotationTableModel.DETAILS
+        if shown == (not self.isColumnHidden(details)):
+            return
+        self.setColumnHidden(details, not shown)
+        header = self.horizontalHeader()
+        fixed, stretch = QHeaderView.ResizeMode.Interactive, QHeaderView.ResizeMode.Stretch
+        header.setSectionResizeMode(0, fixed if shown else stretch)
+        header.setSectionResizeMode(details, stretch if shown else fixed)
+        header.resizeSection(1, 110 if shown else 130)
+        header.resizeSection(2, 60 if shown else 90)
+        if shown:
+            header.resizeSection(0, 110)
+
+    def _context_menu(self, point: QPoint) -> None:
+        index = self.indexAt(point)
+        if not index.isValid():
+            return
+        annotation_id = self.model_.id_at(index.row())
+        self.select_annotation(annotation_id)
+        self.annotationActivated.emit(annotation_id)
+        menu = QMenu(self)
+        attributes = menu.addAction("Set attributes…")
+        attributes.setShortcut("A")  # shown as a reminder: A in the article does the same
+        menu.addSeparator()
+        delete = menu.addAction("Delete annotation")
+        chosen = menu.exec(self.viewport().mapToGlobal(point))
+        if chosen is attributes:
+            self.attributesRequested.emit(annotation_id)
+        elif chosen is delete:
+            self.deleteRequested.emit()
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
         if current.isValid():

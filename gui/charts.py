@@ -19,6 +19,7 @@ from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QColor, QFont, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import QWidget
 
+from claimdesk.core.agreement.scheme_figures import SchemeFigures
 from claimdesk.core.contrast import readable_text
 from claimdesk.gui.candidates import one_line
 from claimdesk.gui.dialogs import plain_tooltip
@@ -352,3 +353,25 @@ def progress_lines(
     if len(days) == 1:  # one day: show it in the middle of a three-day window
         plot.setXRange(x[0] - 86400, x[0] + 86400)
     return widget
+
+
+NAN = float("nan")
+
+
+def scheme_bars(scheme: SchemeFigures | None) -> pg.PlotWidget:
+    """Agreement per attribute and document label set (Krippendorff's α) and per relation type
+    (F1, ends matched by overlap), one bar each."""
+    rows: list[tuple[str, float, float]] = []
+    if scheme is not None:
+        rows += [(x.name, x.krippendorff_alpha, NAN) for x in scheme.attributes]
+        rows += [(f"{r.name} (relations)", NAN, r.f1_overlap) for r in scheme.relations]
+        rows += [(f"{d.name} (document)", d.krippendorff_alpha, NAN) for d in scheme.doc_labels]
+    values = np.array([[a for _, a, _ in rows], [f for _, _, f in rows]], dtype=float)
+    return grouped_hbars(
+        "Agreement on attributes, relations and document labels",
+        [name for name, _, _ in rows],
+        ["Krippendorff's α", "F1 of relations"],
+        values.reshape(2, len(rows)),
+        "agreement (1 = perfect, 0 = chance)",
+        x_range=(0.0, 1.0),
+    )

@@ -43,13 +43,22 @@ from PySide6.QtWidgets import (
 )
 
 from claimdesk.core.agreement import curation as core_curation
+from claimdesk.core.agreement import curation_scheme as core_scheme
 from claimdesk.core.agreement.curation import Candidate, Curation
+from claimdesk.core.agreement.curation_scheme import (
+    AttributeRow,
+    DocLabelRow,
+    RelationRow,
+    SchemeCuration,
+)
 from claimdesk.core.errors import EditConflict, EditError, SaveError, ServerUnreachable
 from claimdesk.core.records import Changes, LabelRecord
+from claimdesk.core.scheme import display_value
 from claimdesk.core.store.project import Project
 from claimdesk.core.text.spans import Span
 from claimdesk.gui.candidates import CandidateModel, CandidateTable, one_line
 from claimdesk.gui.change_signal import ChangeEvent
+from claimdesk.gui.curation_scheme import SchemePanel, SchemeRow
 from claimdesk.gui.dialogs import plain_tooltip
 from claimdesk.gui.document_view import DocumentView
 from claimdesk.gui.lane_strip import HEADER_HEIGHT, LaneStrip
@@ -134,6 +143,8 @@ class CurationView(QWidget):
         font = QFont(self.heading.font())
         font.setBold(True)
         self.heading.setFont(font)
+        # Attribute values, relations and document labels the annotators do not all share
+        self.scheme_panel = SchemePanel()
         self._build_layout()
         self._build_actions()
         self._connect()
@@ -207,7 +218,8 @@ class CurationView(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(upper)
         splitter.addWidget(lower)
-        splitter.setSizes([260, 500])
+        splitter.addWidget(self.scheme_panel)
+        splitter.setSizes([240, 330, 230])
         status = QHBoxLayout()
         status.addWidget(self.message, 1)
         status.addWidget(self.saved)
@@ -242,6 +254,8 @@ class CurationView(QWidget):
         self.apply_button.clicked.connect(self.apply_edit)
         self.start_spin.valueChanged.connect(self._preview_edit)
         self.end_spin.valueChanged.connect(self._preview_edit)
+        self.scheme_panel.acceptRequested.connect(self.accept_scheme_row)
+        self.scheme_panel.rejectRequested.connect(self.reject_relation)
 
     # -- contents -------------------------------------------------------------------------------
 
@@ -270,7 +284,10 @@ class CurationView(QWidget):
         title = next(
             (d.title for d in self.project.documents() if d.id == self.document_id), "Document"
         )
-        return _Read(labels, curation, text, gold, title)
+        scheme = self.project.scheme()
+        has_scheme = bool(scheme.attributes or scheme.relation_types or scheme.doc_label_sets)
+        rows = core_scheme.scheme_rows(self.project, curation, scheme) if has_scheme else None
+        return _Read(labels, curation, text, gold, title, rows)
 
     def _show(self, read: _Read) -> None:
         current = self.selected_candidate()
@@ -282,6 +299,10 @@ class CurationView(QWidget):
         self.text.set_label_colours({i: label.colour for i, label in self.labels.items()})
         self.text.set_document(text, read.gold)
         self.lanes.set_curation(curation, text, self.labels)
+        # Shown when the codebook has attributes, relation types or document label sets.
+        self.scheme_panel.setVisible(read.scheme is not None)
+        names = {a.id: a.name for a in curation.available}
+        self.scheme_panel.set_rows(read.scheme or SchemeCuration(), names)
         n = len(curation.annotators)
         self._fill_annotators_menu(curation)
         self.k_spin.setMaximum(max(n, 1))
@@ -541,6 +562,32 @@ class CurationView(QWidget):
             self.select_span(start, end, label_id)
             self.message.setText("Gold span changed.")
 
+    def accept_scheme_row(self, row: SchemeRow, value: object) -> None:
+        """Accept the value chosen in the panel (or the relation) into gold."""
+        project, document_id = self.project, self.document_id
+        if isinstance(row, AttributeRow):
+            attribute = row.attribute
+            if self._run(lambda: core_scheme.accept_attribute(project, row, value)):
+                shown = display_value(value) or "(none)"
+                self.message.setText(f"Gold now gives {attribute.name}: {shown}.")
+        elif isinstance(row, RelationRow):
+            missing = (row.gold_source is None) + (row.gold_target is None)
+            if self._run(lambda: core_scheme.accept_relation(project, document_id, row)):
+                ends = f" with {missing} end span{'s' if missing > 1 else ''}" if missing else ""
+                self.message.setText(f"Accepted “{row.type.name}” into gold{ends}.")
+        elif isinstance(row, DocLabelRow):
+            chosen = tuple(value) if isinstance(value, tuple) else ()
+            if self._run(
+                lambda: core_scheme.accept_document_labels(project, document_id, row, chosen)
+            ):
+                self.message.setText(
+                    f"Gold's {row.label_set.name}: {', '.join(chosen) or '(none)'}."
+                )
+
+    def reject_relation(self, row: RelationRow) -> None:
+        if self._run(lambda: core_scheme.reject_relation(self.project, row)):
+            self.message.setText(f"Removed “{row.type.name}” from gold (its spans stay).")
+
     def _label_key(self, key: str) -> None:
         label = next((lab for lab in self.labels.values() if lab.shortcut == key.lower()), None)
         candidate = self.selected_candidate()
@@ -565,6 +612,7 @@ class _Read:
     text: str
     gold: list[Span]
     title: str
+    scheme: SchemeCuration | None  # None: the codebook has no attributes, relations or sets
 
 
 def open_curation(

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from claimdesk.core.agreement import compute as agreement
 from claimdesk.core.agreement.compute import AgreementReport, Disagreement
+from claimdesk.core.agreement.report import scheme_lines
 from claimdesk.core.errors import ServerUnreachable
 from claimdesk.core.progress import Progress
 from claimdesk.core.store.project import Project
@@ -137,6 +139,9 @@ class Dashboard(QWidget):
         self.pair_heading.setWordWrap(True)
         self.disagreement_model = DisagreementModel(self.project.document_text)
         self.disagreements = DisagreementList(self.disagreement_model)
+        self.scheme_text = QPlainTextEdit()  # plain text: names from the codebook stay text
+        self.scheme_text.setReadOnly(True)
+        self.scheme_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.tabs = QTabWidget()
         self._build_layout()
         self._connect()
@@ -182,6 +187,17 @@ class Dashboard(QWidget):
         self.tabs.addTab(self.frequency_tab, "Label frequencies")
         self.tabs.addTab(self.pairs_splitter, "Agreement between annotators")
         self.tabs.addTab(self.document_tab, "Per document")
+        self.scheme_tab = QWidget()
+        self.scheme_chart_box = QWidget()
+        QVBoxLayout(self.scheme_chart_box).setContentsMargins(0, 0, 0, 0)
+        scheme_split = QSplitter(Qt.Orientation.Vertical)
+        scheme_split.addWidget(self.scheme_chart_box)
+        scheme_split.addWidget(self.scheme_text)
+        scheme_split.setSizes([420, 260])
+        scheme_layout = QVBoxLayout(self.scheme_tab)
+        scheme_layout.setContentsMargins(0, 0, 0, 0)
+        scheme_layout.addWidget(scheme_split)
+        self.tabs.addTab(self.scheme_tab, "Attributes, relations, document labels")
         self.tabs.addTab(self.progress_tab, "Progress over time")
         self.tabs.setCurrentWidget(self.pairs_splitter)
 
@@ -304,6 +320,7 @@ class Dashboard(QWidget):
         self.overall.setText(f"{people} · " + " · ".join(figures))
         self.message.setText("")
         self._draw_charts(report)
+        self._draw_scheme(report)
         self._draw_matrix()
         if self.pair is not None and all(i in report.annotator_ids for i in self.pair):
             a, b = self.pair
@@ -356,6 +373,17 @@ class Dashboard(QWidget):
                 charts.progress_lines(title, progress_names, progress.days, counts, unit)
             )
         self._place(self.progress_tab, split)
+
+    def _draw_scheme(self, report: AgreementReport) -> None:
+        if report.scheme is None or report.scheme.empty:
+            text = (
+                "The codebook has no attributes, relation types or document label sets: "
+                "add them in the codebook editor to see agreement on them here."
+            )
+        else:
+            text = "\n".join(scheme_lines(report.scheme)).rstrip()
+        self.scheme_text.setPlainText(text)
+        self._place(self.scheme_chart_box, charts.scheme_bars(report.scheme))
 
     @staticmethod
     def _place(tab: QWidget, chart: QWidget) -> None:

@@ -58,6 +58,8 @@ class DisagreementModel(ColumnTableModel[Disagreement]):
         return self.rows[number]
 
     def kind_text(self, row: Disagreement) -> str:
+        if row.kind == "attribute":
+            return row.detail
         return {
             "missing": f"only {self.second}",
             "extra": f"only {self.first}",

@@ -25,10 +25,12 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
+from claimdesk.core.records import RelationRecord, RelationTypeRecord
 from claimdesk.core.text.spans import Span, SpanIndex
 from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.dialogs import plain_tooltip
 from claimdesk.gui.offsets import OffsetMap
+from claimdesk.gui.relation_overlay import RelationOverlay
 
 FILL_ALPHA = 90  # translucent enough for text on top and for overlaps to stack visibly
 BAR_HEIGHT = 2  # lane underline thickness, px
@@ -73,6 +75,9 @@ class DocumentView(QPlainTextEdit):
     spanClicked = Signal(int)  # annotation id, or -1 when a click hit no span
     labelKeyPressed = Signal(str)  # printable key without Ctrl/Alt/Meta
     deleteRequested = Signal()  # Delete or Backspace while a span is selected
+    relationClicked = Signal(int)  # relation id (an arc was clicked)
+    relationDeleteRequested = Signal(int)  # Delete or Backspace while a relation is selected
+    relationDragged = Signal(int, int)  # source and target span ids of a Ctrl+drag
     # A class default: Qt can send changeEvent while __init__ is still running.
     _point_size: float | None = None
 
@@ -95,6 +100,8 @@ class DocumentView(QPlainTextEdit):
         self.shown: Shown | None = None  # whose annotations of which document, for show_changes
         self._example = SpanIndex()  # reference spans (code points), never selected or edited
         self._example_tips: dict[int, str] = {}
+        self.arcs = RelationOverlay(self)
+        self._drag_source: int | None = None  # span a Ctrl+drag started from
 
     # --- content ------------------------------------------------------------------------------
 
@@ -108,6 +115,7 @@ class DocumentView(QPlainTextEdit):
         self._selected = None
         self._example = SpanIndex()
         self._example_tips = {}
+        self.arcs.forget_document()
         # Qt turns "\r\n" into one paragraph break, which would shift every later position by
         # one; a lone "\r" is one break for one character, so only the pair needs a stand-in.
         self.setPlainText(text.replace("\r\n", " \n") if "\r" in text else text)
@@ -125,6 +133,7 @@ class DocumentView(QPlainTextEdit):
         font = self.font()
         font.setPointSizeF(size)
         self.setFont(font)
+        self.arcs.font_changed()
         self.viewport().update()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -152,6 +161,62 @@ class DocumentView(QPlainTextEdit):
         for record in changes.annotations_updated:
             if shown.holds(record):
                 self.replace_span(Span(record.id, record.start, record.end, record.label_id))
+        relations = self.arcs.relations
+        drawn = False
+        for relation in changes.relations_removed:
+            drawn |= relations.remove(relation.id) is not None
+            if self.arcs.selected == relation.id:
+                self.arcs.selected = None
+        for relation in changes.relations_added:
+            if (relation.document_id, relation.annotator_id) == (
+                shown.document_id,
+                shown.annotator_id,
+            ):
+                relations.add(relation)
+                drawn = True
+        if drawn:
+            self.viewport().update()
+
+    # --- relations ----------------------------------------------------------------------------
+
+    def set_relations(
+        self, relations: Iterable[RelationRecord], types: Iterable[RelationTypeRecord]
+    ) -> None:
+        """Draw these relations (between shown spans) as arcs, styled by their types."""
+        self.arcs.set_relations(relations, types)
+
+    @property
+    def selected_relation_id(self) -> int | None:
+        return self.arcs.selected
+
+    def select_relation(self, relation_id: int | None) -> None:
+        """Highlight one arc (None or an unknown id clears); a span selection is cleared."""
+        chosen = relation_id if relation_id in self.arcs.relations else None
+        if chosen is not None:
+            self.select_span(None)
+        self.arcs.selected = chosen
+        self.viewport().update()
+
+    def relation_at(self, point: QPointF) -> int | None:
+        """The relation whose arc is drawn at a viewport point."""
+        return self.arcs.relation_at(point)
+
+    def span(self, span_id: int) -> Span | None:
+        return self._index.get(span_id)
+
+    def spans(self) -> Iterator[Span]:
+        """The shown spans in text order."""
+        return iter(self._index)
+
+    @property
+    def offsets(self) -> OffsetMap:
+        return self._offsets
+
+    def show_span(self, span_id: int) -> None:
+        """Scroll a span into view (selecting nothing)."""
+        span = self._index.get(span_id)
+        if span is not None:
+            self._scroll_to(span)
 
     def set_example_spans(
         self, spans: Iterable[Span], tips: Mapping[int, str] | None = None
@@ -176,7 +241,7 @@ class DocumentView(QPlainTextEdit):
         """What the worked example says at a viewport point ("" where it marked nothing)."""
         tips: list[str] = []
         for lines in self._visible_lines(QRect(0, int(point.y()), 1, 1)):
-            for span, start, end in self._spans_between(lines.first, lines.last, self._example):
+            for span, start, end in self.spans_between(lines.first, lines.last, self._example):
                 if any(r.contains(point) for r, _ in lines.rects(start, end)):
                     tip = self._example_tips.get(span.id, "")
                     if tip and tip not in tips:
@@ -185,7 +250,10 @@ class DocumentView(QPlainTextEdit):
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            tip = self.example_tooltip(QPointF(event.pos())) if len(self._example) else ""
+            point = QPointF(event.pos())
+            tip = self.arcs.tooltip(point) if len(self.arcs.relations) else ""
+            if not tip and len(self._example):
+                tip = self.example_tooltip(point)
             if tip:
                 QToolTip.showText(event.globalPos(), plain_tooltip(tip), self.viewport())
             else:
@@ -225,6 +293,9 @@ class DocumentView(QPlainTextEdit):
         old = self._index.get(self._selected) if self._selected is not None else None
         new = self._index.get(span_id) if span_id is not None else None
         self._selected = new.id if new is not None else None
+        if new is not None and self.arcs.selected is not None:
+            self.arcs.selected = None
+            self.viewport().update()
         if old is not None:
             self._update_span_area(old)
         if new is not None:
@@ -263,6 +334,9 @@ class DocumentView(QPlainTextEdit):
     # --- painting -----------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        arcs = self.arcs
+        if len(arcs.relations) and arcs.make_room(event.rect()):
+            self.viewport().update()  # the lines moved: paint them all where they now are
         if len(self._index) or len(self._example):
             painter = QPainter(self.viewport())
             try:
@@ -272,11 +346,17 @@ class DocumentView(QPlainTextEdit):
             finally:
                 painter.end()
         super().paintEvent(event)
+        if len(arcs.relations) or arcs.link_source is not None:
+            painter = QPainter(self.viewport())
+            try:
+                arcs.paint(painter, event.rect())
+            finally:
+                painter.end()
 
     def _paint_example(self, painter: QPainter, area: QRect) -> None:
         frames: list[tuple[QRectF, QColor]] = []
         for lines in self._visible_lines(area):
-            for span, start, end in self._spans_between(lines.first, lines.last, self._example):
+            for span, start, end in self.spans_between(lines.first, lines.last, self._example):
                 style = self._styles.get(span.label_id, self._default_style)
                 fill = QColor(style.bar)
                 fill.setAlpha(EXAMPLE_FILL_ALPHA)
@@ -298,7 +378,7 @@ class DocumentView(QPlainTextEdit):
         outlines: list[tuple[QRectF, _LabelStyle]] = []
         selected = self._selected
         for lines in self._visible_lines(reach):
-            for span, start, end in self._spans_between(lines.first, lines.last):
+            for span, start, end in self.spans_between(lines.first, lines.last):
                 style = self._styles.get(span.label_id, self._default_style)
                 bar_offset = BAR_OFFSETS[min(index.lane_of(span.id), len(BAR_OFFSETS) - 1)]
                 for rect, bottom in lines.rects(start, end):
@@ -335,12 +415,16 @@ class DocumentView(QPlainTextEdit):
     def _visible_lines(self, area: QRect) -> Iterator[_BlockLines]:
         """The laid-out lines inside area, grouped by block."""
         top, bottom = area.top(), area.bottom() + 1
+        metrics = QFontMetricsF(self.font())
+        text = (metrics.ascent(), metrics.ascent() + metrics.descent())
         for block, geom in self._visible_blocks(area):
-            lines = _BlockLines(block, geom, top, bottom)
+            lines = _BlockLines(block, geom, top, bottom, text)
             if lines.lines:
                 yield lines
 
-    def _spans_between(
+    visible_lines = _visible_lines
+
+    def spans_between(
         self, start: int, end: int, index: SpanIndex | None = None
     ) -> Iterator[tuple[Span, int, int]]:
         """Spans overlapping the UTF-16 range [start, end), each with its UTF-16 start and end
@@ -388,9 +472,37 @@ class DocumentView(QPlainTextEdit):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self._press_pos = event.position()
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                hits = self._spans_at_point(event.position())
+                if hits:  # Ctrl+drag from a span draws a new relation, selecting no text
+                    self._drag_source = hits[0].id
+                    self.arcs.link_source = hits[0].id
+                    event.accept()
+                    return
         super().mousePressEvent(event)
 
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._drag_source is not None:
+            self.arcs.pointer = event.position()
+            hits = self._spans_at_point(event.position())
+            target = hits[0].id if hits and hits[0].id != self._drag_source else None
+            self.arcs.current_target = target
+            self.viewport().update()
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._drag_source is not None:
+            source, self._drag_source = self._drag_source, None
+            self._press_pos = None
+            self.arcs.end_linking()
+            self.viewport().update()
+            ends = [s.id for s in self._spans_at_point(event.position()) if s.id != source]
+            if ends:
+                self.relationDragged.emit(source, ends[0])
+            event.accept()
+            return
         super().mouseReleaseEvent(event)
         press, self._press_pos = self._press_pos, None
         if event.button() != Qt.MouseButton.LeftButton or press is None:
@@ -398,6 +510,13 @@ class DocumentView(QPlainTextEdit):
         moved = (event.position() - press).manhattanLength()
         if moved >= QApplication.startDragDistance() or self.textCursor().hasSelection():
             return  # a drag or a shift-click: the user is selecting text
+        relation = self.arcs.relation_at(event.position()) if len(self.arcs.relations) else None
+        if relation is not None:
+            self.select_relation(relation)
+            self.relationClicked.emit(relation)
+            return
+        if self.arcs.selected is not None:
+            self.select_relation(None)
         hits = self._spans_at_point(event.position())
         if not hits:
             self.select_span(None)
@@ -415,7 +534,7 @@ class DocumentView(QPlainTextEdit):
         """Spans whose painted rectangles contain point, innermost (shortest) first."""
         hits: list[Span] = []
         for lines in self._visible_lines(QRect(0, int(point.y()), 1, 1)):
-            for span, start, end in self._spans_between(lines.first, lines.last):
+            for span, start, end in self.spans_between(lines.first, lines.last):
                 if span not in hits and any(r.contains(point) for r, _ in lines.rects(start, end)):
                     hits.append(span)
         hits.sort(key=lambda s: (s.end - s.start, -s.start, s.id))
@@ -423,6 +542,21 @@ class DocumentView(QPlainTextEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
+        if key == Qt.Key.Key_Escape and self._drag_source is not None:
+            self._drag_source = None  # a Ctrl+drag let go of: no relation
+            self.arcs.end_linking()
+            self.viewport().update()
+            event.accept()
+            return
+        relation = self.arcs.selected
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and relation is not None:
+            self.relationDeleteRequested.emit(relation)
+            event.accept()
+            return
+        if key == Qt.Key.Key_Escape and relation is not None:
+            self.select_relation(None)
+            event.accept()
+            return
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self._selected is not None:
             self.deleteRequested.emit()
             event.accept()
@@ -444,11 +578,31 @@ class _BlockLines:
     """The lines of one block that lie in a vertical band of the viewport, for hit tests and
     painting. Only these lines are touched, so a huge paragraph costs what is on screen."""
 
-    __slots__ = ("ends", "first", "last", "lines", "origin", "position", "starts")
+    __slots__ = (
+        "block_number",
+        "boxes",
+        "ends",
+        "first",
+        "last",
+        "lines",
+        "numbers",
+        "origin",
+        "position",
+        "starts",
+        "text_tops",
+    )
 
-    def __init__(self, block: QTextBlock, geom: QRectF, top: float, bottom: float) -> None:
+    def __init__(
+        self,
+        block: QTextBlock,
+        geom: QRectF,
+        top: float,
+        bottom: float,
+        text: tuple[float, float] = (0.0, 0.0),
+    ) -> None:
         layout = block.layout()
         self.position = block.position()
+        self.block_number = block.blockNumber()
         self.origin = geom.topLeft() + layout.position()
         y0 = self.origin.y()
         count = layout.lineCount()
@@ -466,6 +620,16 @@ class _BlockLines:
             if y0 + line.y() >= bottom:
                 break
             self.lines.append(line)
+        self.numbers = [line.lineNumber() for line in self.lines]
+        # The text's own box on each line (top, height): a line given room for arcs above it
+        # is taller than its text, and spans are drawn around the text only.
+        ascent, height = text
+        self.boxes: list[tuple[float, float]] = []
+        for line in self.lines:
+            room = line.ascent() - ascent
+            y = y0 + line.y()
+            self.boxes.append((y + room, height) if room > 0.5 else (y, line.height()))
+        self.text_tops = [box[0] for box in self.boxes]
         self.starts = [line.textStart() for line in self.lines]
         self.ends = [a + line.textLength() for a, line in zip(self.starts, self.lines, strict=True)]
         # UTF-16 document range of these lines
@@ -478,8 +642,8 @@ class _BlockLines:
         last = end - self.position
         empty = first == last
         i = max(bisect_right(self.starts, first) - 1, 0)
-        for line_start, line_end, line in zip(
-            self.starts[i:], self.ends[i:], self.lines[i:], strict=True
+        for line_start, line_end, line, (y, height) in zip(
+            self.starts[i:], self.ends[i:], self.lines[i:], self.boxes[i:], strict=True
         ):
             if line_start > last:
                 break
@@ -489,11 +653,21 @@ class _BlockLines:
                 continue
             x1 = _cursor_x(line, a)
             x2 = _cursor_x(line, b) if b != a else x1 + OUTLINE_WIDTH
-            y = self.origin.y() + line.y()
-            height = line.height()
             yield QRectF(self.origin.x() + min(x1, x2), y, abs(x2 - x1), height), y + height
             if empty:
                 return
+
+    def box(self, start: int, end: int) -> tuple[int, float, float] | None:
+        """The line holding UTF-16 position start (among these lines), with the x extent of
+        [start, end) on it."""
+        first = start - self.position
+        i = bisect_right(self.starts, first) - 1
+        if i < 0 or first > self.ends[i]:
+            return None
+        line = self.lines[i]
+        x1 = _cursor_x(line, first)
+        x2 = _cursor_x(line, min(end - self.position, self.ends[i]))
+        return self.numbers[i], self.origin.x() + min(x1, x2), self.origin.x() + max(x1, x2)
 
 
 def _cursor_x(line: QTextLine, pos: int) -> float:
@@ -525,6 +699,18 @@ def _preview() -> None:
     view.set_label_colours({0: "#e69f00", 1: "#0072b2", 2: "#009e73", 3: "#cc79a7"})
     view.set_font_point_size(12)
     view.set_document(text, spans)
+    # A few relations between neighbouring spans, to show the arcs.
+    kinds = [
+        RelationTypeRecord(1, "attributed to", "#7f7f7f"),
+        RelationTypeRecord(2, "supports", "#2ca02c"),
+        RelationTypeRecord(3, "contradicts", "#d62728", directed=False),
+    ]
+    ordered = sorted(spans, key=lambda s: s.start)
+    relations = [
+        RelationRecord(i, 0, 0, kinds[i % 3].id, a.id, b.id)
+        for i, (a, b) in enumerate(zip(ordered[:20:2], ordered[1:20:2], strict=True))
+    ]
+    view.set_relations(relations, kinds)
     view.resize(760, 640)
     view.setWindowTitle(f"DocumentView preview: {seed.name}")
     view.spanClicked.connect(lambda i: print("spanClicked", i))

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
     from claimdesk.core.classroom.exercise import ExerciseInfo
     from claimdesk.core.classroom.grading import Claim, ClassGrades, LabelGrades, StudentGrades
+    from claimdesk.core.classroom.scheme_grading import SchemeGrades, Tally
     from claimdesk.core.store.live import RemoteChange
     from claimdesk.core.store.project import Project
     from claimdesk.gui.dialogs import Prompts
@@ -71,7 +72,7 @@ def _cell(value: object) -> str:
 
 class StudentRow(NamedTuple):
     annotator_id: int
-    values: tuple[Any, ...]  # in the core's OVERVIEW_COLUMNS order
+    values: tuple[Any, ...]  # in the order of the core's overview_columns
 
 
 def _overview_column(header: str, number: int) -> Column[StudentRow]:
@@ -98,14 +99,14 @@ class ClassGradesModel(ColumnTableModel[StudentRow]):
         self._rows: list[StudentRow] = []
 
     def set_grades(self, grades: ClassGrades | None) -> None:
-        from claimdesk.core.classroom.grading import OVERVIEW_COLUMNS, class_overview_rows
+        from claimdesk.core.classroom.grading import class_overview_rows, overview_columns
 
         self.beginResetModel()
         if grades is None:
             self._rows = []
         else:
             self._columns = tuple(
-                _overview_column(header, n) for n, header in enumerate(OVERVIEW_COLUMNS)
+                _overview_column(header, n) for n, header in enumerate(overview_columns(grades))
             )
             overview = class_overview_rows(grades)
             self._rows = [
@@ -207,7 +208,52 @@ def details_text(grades: ClassGrades, student: StudentGrades) -> str:
     lines += ["", f"Wrong label ({len(student.wrong_label)})"]
     for mine, key in student.wrong_label:
         lines.append(f"  • {_claim(mine, titles)}\n      key: [{key.label_name}] “{key.quote}”")
+    if grades.has_scheme:
+        lines += ["", *scheme_lines(student.scheme, titles)]
     return "\n".join(lines) + "\n"
+
+
+def _share(tally: Tally) -> str:
+    if tally.accuracy is None:
+        return "nothing to score"
+    return f"{tally.accuracy:.0%} ({tally.right} of {tally.counted})"
+
+
+def scheme_lines(scheme: SchemeGrades[Claim], titles: dict[int, str]) -> list[str]:
+    """Attributes, relations and document labels: scored beside the spans, not in them."""
+    lines = ["Beside the spans (not part of their scores)"]
+    lines += [f"  {name}: {_share(tally)}" for name, tally in scheme.attributes]
+    relations = scheme.relations
+    if relations.used:
+        lines.append(
+            f"  Relations: P {relations.precision:.0%} R {relations.recall:.0%} "
+            f"F1 {relations.f1:.0%} ({relations.tp} right, {relations.fp} not in the key, "
+            f"{relations.fn} missed)"
+        )
+    lines += [f"  {name}: {_share(tally)}" for name, tally in scheme.doc_labels]
+    if scheme.attribute_misses:
+        lines += ["", f"Attribute values that differ ({len(scheme.attribute_misses)})"]
+        lines += [f"  • {_claim(m.key, titles)}\n      {m.text}" for m in scheme.attribute_misses]
+    for heading, found in (
+        ("Missed relations", scheme.missed_relations),
+        ("Relations not in the key", scheme.extra_relations),
+    ):
+        if found:
+            lines += ["", f"{heading} ({len(found)})"]
+            lines += [
+                f"  • {r.type_name}: “{r.source.quote}” {'→' if r.directed else '↔'} "
+                f"“{r.target.quote}” — {titles.get(r.document_id, r.document_id)}"
+                for r in found
+            ]
+    wrong = [r for r in scheme.doc_label_results if not r.right]
+    if wrong:
+        lines += ["", f"Document labels that differ ({len(wrong)})"]
+        lines += [
+            f"  • {titles.get(r.document_id, r.document_id)}: {r.set_name}: you "
+            f"{', '.join(sorted(r.mine)) or '(none)'} · key {', '.join(sorted(r.key)) or '(none)'}"
+            for r in wrong
+        ]
+    return lines
 
 
 class FeedbackPreview(QDialog):
@@ -489,6 +535,12 @@ class GradesWindow(QDialog):
                     f" Live work of signed-in students read at {grades.live_read_at:%H:%M:%S} UTC;"
                     " it updates as they annotate."
                     if grades.live_read_at is not None
+                    else ""
+                )
+                + (
+                    " Attributes, relations and document labels are scored in the last "
+                    "columns, beside the span scores and not part of them."
+                    if grades.has_scheme
                     else ""
                 )
             )

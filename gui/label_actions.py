@@ -1,10 +1,13 @@
-"""Editing the codebook from the main window: add, edit, recolour and delete labels."""
+"""Editing the codebook from the main window: add, edit, recolour and delete labels; moving a
+span to another label (asking first when its relations would not survive)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from claimdesk.core.errors import EditError, SaveError
+from claimdesk.core.records import LabelRecord, RelationRecord
 from claimdesk.gui.dialogs import LabelDraft
 
 if TYPE_CHECKING:
@@ -20,7 +23,9 @@ def add_label(window: MainWindow) -> None:
     # Distinct from every label's colour, also for colour-blind eyes (core/palette.py).
     colour = next_colour(label.colour for label in labels)
     keys = {label.shortcut for label in labels}
-    key = next((k for k in "123456789abcfghijklmnopqrstuvwxyz" if k not in keys), None)
+    # Never A, D or R: in the article they open a span's attributes, the document labels and a
+    # new relation (a label may still be given one of them on purpose).
+    key = next((k for k in "123456789bcfghijklmnopqstuvwxyz" if k not in keys), None)
     draft = window.prompts.label(LabelDraft("", colour, "", key), labels)
     while draft is not None:
         current = draft
@@ -103,3 +108,52 @@ def delete_label(window: MainWindow, label_id: int) -> None:
     ):
         return
     window.edit(lambda: window.project.delete_label(label_id))
+
+
+def relabel(window: MainWindow, annotation_id: int, label_id: int) -> bool:
+    """Move a span to another label; when the new label's relation types would not allow some
+    of its relations, say which and ask first (they go in the same undoable step)."""
+    label = window.labels.get(label_id)
+    conflicts = None
+    with window.server_reads():
+        conflicts = window.project.relabel_conflicts(annotation_id, label_id)
+    if conflicts is None:  # the server cannot be reached: the status bar says so
+        return False
+    if conflicts and not window.prompts.confirm(
+        "Change label", relabel_question(window, annotation_id, label, conflicts)
+    ):
+        return False
+    return (
+        window.edit(lambda: window.project.set_annotation_label(annotation_id, label_id))
+        is not None
+    )
+
+
+def relabel_question(
+    window: MainWindow,
+    annotation_id: int,
+    label: LabelRecord | None,
+    conflicts: Sequence[RelationRecord],
+) -> str:
+    """'Changing to “Source attribution” removes 2 relations (attributed to “Western
+    diplomats”, supports “…”). Change it? You can undo this with Ctrl+Z.'"""
+    types = {t.id: t.name for t in window.scheme.relation_types}
+    model = window.annotations.model_
+    named = []
+    for relation in conflicts[:3]:
+        other = relation.target_id if relation.source_id == annotation_id else relation.source_id
+        row = model.row_of(other)
+        quote = " ".join(model.record(row).quote.split()) if row >= 0 else ""
+        quote = quote if len(quote) <= 40 else quote[:39].rsplit(" ", 1)[0] + "…"
+        named.append(
+            f"{types.get(relation.type_id, 'a relation')} “{quote}”"
+            if quote
+            else types.get(relation.type_id, "a relation")
+        )
+    more = f", and {len(conflicts) - 3} more" if len(conflicts) > 3 else ""
+    count = "1 relation" if len(conflicts) == 1 else f"{len(conflicts)} relations"
+    name = label.name if label else "that label"
+    return (
+        f"Changing to “{name}” removes {count} ({', '.join(named)}{more}): "
+        "its relation types do not allow that label. Change it? You can undo this with Ctrl+Z."
+    )

@@ -24,14 +24,17 @@ from claimdesk.core.records import (
     AnnotatorRecord,
     Changes,
     LabelRecord,
+    SchemeRecords,
     Status,
 )
 from claimdesk.core.text.snapping import snap_to_words
 from claimdesk.core.text.spans import Span
-from claimdesk.gui import label_actions, menus, toolbar
+from claimdesk.gui import claim_actions, label_actions, menus, toolbar
 from claimdesk.gui.annotation_list import AnnotationList
+from claimdesk.gui.attribute_bar import AttributeBar
 from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.dialogs import Prompts
+from claimdesk.gui.doc_labels_panel import DocLabelsPanel
 from claimdesk.gui.document_list import DocumentList
 from claimdesk.gui.document_view import DocumentView
 from claimdesk.gui.live import LiveUpdates
@@ -39,6 +42,7 @@ from claimdesk.gui.places import Places
 from claimdesk.gui.reconnect import Reconnector
 from claimdesk.gui.settings import DEFAULT_FONT_SIZE, MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
 from claimdesk.gui.tag_panel import TagPanel
+from claimdesk.gui.window_relations import WindowRelations
 
 if TYPE_CHECKING:  # the window paints before SQLAlchemy (behind core.project) is imported
     from claimdesk.core.classroom.exercise import StudentWork
@@ -60,14 +64,15 @@ EXAMPLE_NOTE = (
 )
 
 
-def _section(title: str, widget: QWidget) -> QWidget:
+def _section(title: str, widget: QWidget, *more: QWidget) -> QWidget:
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(4, 4, 4, 4)
     heading = QLabel(title)
     heading.setStyleSheet("font-weight: bold;")
     layout.addWidget(heading)
-    layout.addWidget(widget)
+    for part in (widget, *more):
+        layout.addWidget(part)
     return box
 
 
@@ -117,6 +122,10 @@ class MainWindow(QMainWindow):
         self.view = DocumentView()
         self.tags = TagPanel()
         self.annotations = AnnotationList()
+        # Attributes, relation types and document label sets (gui/claim_actions.py).
+        self.scheme = SchemeRecords()
+        self.attribute_bar = AttributeBar()
+        self.doc_labels = DocLabelsPanel()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.right_splitter = QSplitter(Qt.Orientation.Vertical)
         self.who = QLabel()
@@ -137,6 +146,8 @@ class MainWindow(QMainWindow):
         self.fill_recent_menu()
         self._build_status_bar()
         self._connect()
+        # Relations: R, Ctrl+drag, arcs, Delete (gui/window_relations.py, relation_actions.py).
+        self.relations = WindowRelations(self)
         self.view.set_font_point_size(settings.font_size)
         self._restore_layout()
         self.setWindowTitle("Claimdesk")
@@ -203,9 +214,10 @@ class MainWindow(QMainWindow):
 
     def _build_layout(self) -> None:
         right = self.right_splitter
-        right.addWidget(_section("Labels", self.tags))
+        # The document labels sit under the tags (hidden when the codebook has no label sets).
+        right.addWidget(_section("Labels", self.tags, self.doc_labels))
         right.addWidget(_section("Annotations in this document", self.annotations))
-        right.setSizes([360, 300])
+        right.setSizes([420, 260])
         self.splitter.addWidget(_section("Documents", self.documents))
         article = QWidget()
         layout = QVBoxLayout(article)
@@ -218,6 +230,7 @@ class MainWindow(QMainWindow):
         self.example_note.hide()
         layout.addWidget(self.example_note)
         layout.addWidget(self.view)
+        layout.addWidget(self.attribute_bar)
         self.splitter.addWidget(article)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
@@ -253,6 +266,7 @@ class MainWindow(QMainWindow):
         self.changed.connect(self.view.show_changes)
         self.changed.connect(self.annotations.model_.show_changes)
         self.live.changed.connect(self.show_remote)
+        claim_actions.connect(self)
 
     # -- status ---------------------------------------------------------------------------------
 
@@ -370,6 +384,11 @@ class MainWindow(QMainWindow):
         self.tags.model.set_labels(labels)
         self.annotations.model_.set_labels(labels)
         self.view.set_label_colours({label.id: label.colour for label in labels})
+        self.reload_scheme()
+
+    def reload_scheme(self) -> None:
+        """Attributes, relation types and document label sets, to every view that shows them."""
+        self.scheme = claim_actions.show_scheme(self, self.project.scheme())
 
     def reload_documents(self) -> None:
         annotator_id = self.annotator.id
@@ -393,9 +412,12 @@ class MainWindow(QMainWindow):
             text = self.project.document_text(document_id)
             spans = self.project.spans(document_id, self.annotator.id)
             example = self._example_records(document_id)
+            details = claim_actions.read_details(self, document_id)
             self.document_id = document_id
             self.view.set_document(text, spans, shown)
+            self.view.set_relations(details.relations, self.scheme.relation_types)
             self.annotations.model_.set_spans(spans, shown)  # the label counts follow
+            claim_actions.show_details(self, details)
             self._draw_example(example)
             self.documents.select_document(document_id)
             self._update_title()
@@ -462,6 +484,8 @@ class MainWindow(QMainWindow):
             self.reload_documents()
         if changes.labels:
             self.reload_labels()
+        elif changes.scheme:
+            self.reload_scheme()
         example = self.example
         records = changes.annotations_added + changes.annotations_removed
         records += changes.annotations_updated
@@ -476,6 +500,8 @@ class MainWindow(QMainWindow):
     # -- annotating -----------------------------------------------------------------------------
 
     def _label_key(self, key: str) -> None:
+        if claim_actions.claim_key(self, key):  # A: attributes, D: document labels
+            return
         for label in self.labels.values():
             if label.shortcut and label.shortcut == key.lower():
                 self.apply_label(label.id)
@@ -499,7 +525,7 @@ class MainWindow(QMainWindow):
         if selection is None:
             span_id = self.view.selected_span_id
             if span_id is not None:
-                self.edit(lambda: self.project.set_annotation_label(span_id, label_id))
+                label_actions.relabel(self, span_id, label_id)
                 self._show_label_of(span_id)
                 self.view.setFocus()
             else:

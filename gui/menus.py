@@ -52,6 +52,7 @@ class WindowActions:
     edit_label: QAction
     recolour_label: QAction
     delete_label: QAction
+    edit_scheme: QAction
     label_concordance: QAction
     labels_menu: QMenu
     # Document
@@ -117,6 +118,12 @@ def _fill(menu: QMenu, actions: Sequence[QAction | None]) -> None:
             menu.addSeparator()
         else:
             menu.addAction(action)
+
+
+def _open_scheme(window: MainWindow) -> None:
+    from claimdesk.gui.scheme_dialog import open_scheme_dialog  # only when first used
+
+    open_scheme_dialog(window)
 
 
 def build(window: MainWindow) -> WindowActions:
@@ -261,6 +268,12 @@ def build(window: MainWindow) -> WindowActions:
     edit_label = _action(window, "&Edit label…", window.tags.edit_current)
     recolour_label = _action(window, "&Colour…", window.tags.recolour_current)
     delete_label = _action(window, "&Delete label", window.tags.delete_current)
+    edit_scheme = _action(
+        window,
+        "Attributes, &relations and document labels…",
+        lambda: _open_scheme(window),
+        tip="Attributes of a label's spans, relation types between spans, document label sets",
+    )
     label_concordance = _action(
         window,
         "C&oncordance of label…",
@@ -269,7 +282,8 @@ def build(window: MainWindow) -> WindowActions:
         "Every span of a label in context, flagging text filed elsewhere under another label",
     )
     _fill(
-        labels_menu, [add_label, edit_label, recolour_label, delete_label, None, label_concordance]
+        labels_menu,
+        [add_label, edit_label, recolour_label, delete_label, None, edit_scheme, label_concordance],
     )
 
     document_menu = bar.addMenu("&Document")
@@ -389,6 +403,7 @@ def build(window: MainWindow) -> WindowActions:
         edit_label=edit_label,
         recolour_label=recolour_label,
         delete_label=delete_label,
+        edit_scheme=edit_scheme,
         label_concordance=label_concordance,
         labels_menu=labels_menu,
         next_document=next_document,

@@ -22,10 +22,13 @@ Units of analysis (stated once, used everywhere):
   who did it, per label and overall.
 * **Spans** for pairwise F1: exact (same start, end and label) and overlap (same label, sharing
   at least one character).
+* **Matched spans** for attributes, **relations** whose ends match and **documents** for
+  document labels: see ``core.agreement.scheme_figures``.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -42,6 +45,8 @@ from claimdesk.core.agreement.report import (
     Progress,
     SideSpan,
 )
+from claimdesk.core.agreement.scheme_figures import SchemeData, SchemeFigures, scheme_figures
+from claimdesk.core.agreement.span_units import SpanRow
 from claimdesk.core.agreement.units import (
     NAN,
     TOKEN_PATTERN,
@@ -56,9 +61,15 @@ from claimdesk.core.agreement.units import (
     token_units,
     unitizing,
 )
+from claimdesk.core.agreement.value_differences import attribute_differences
 from claimdesk.core.progress import Progress as ProgressCallback
 from claimdesk.core.progress import check_progress
-from claimdesk.core.store.agreement_reads import daily_counts, label_counts, pair_spans
+from claimdesk.core.store.agreement_reads import (
+    daily_counts,
+    label_counts,
+    pair_spans,
+    scheme_rows,
+)
 from claimdesk.core.store.project import Project
 
 __all__ = [
@@ -129,7 +140,7 @@ def _pooled(matches: FloatArray, own: FloatArray) -> float:
     return float(matches[off].sum()) / total if total else NAN
 
 
-STEPS = 7  # what compute_report reports to ``progress``: done out of STEPS
+STEPS = 8  # what compute_report reports to ``progress``: done out of STEPS
 
 
 def compute_report(
@@ -140,19 +151,27 @@ def compute_report(
     progress: ProgressCallback | None = None,
     *,
     idle: bool = True,
+    attribute_match: str = "overlap",
 ) -> AgreementReport:
     """All agreement figures for the chosen annotators (default: everyone) and labels (default:
     the whole codebook); spans under other labels are left out as if never made. ``idle=False``
     leaves out annotators with no span and no status anywhere (the dashboard does).
+    ``attribute_match`` ("overlap" or "exact"): which spans of two annotators compare their
+    attributes.
 
     ``progress(done, STEPS)`` is called after each stage; when it returns False the work stops
     with ``core.errors.Cancelled`` (nothing is written either way)."""
     if unlabelled not in ("category", "ignore"):
         raise ValueError(f"unlabelled must be 'category' or 'ignore', not {unlabelled!r}")
+    if attribute_match not in ("exact", "overlap"):
+        raise ValueError(f"attribute_match must be 'exact' or 'overlap', not {attribute_match!r}")
     # The matrix products here are small (units × annotators): a multi-threaded BLAS only
     # adds contention, and on a busy 2-core machine made them 5-50 times slower.
     with threadpool_limits(limits=1, user_api="blas"):
-        return _compute_report(project, annotators, labels, unlabelled, progress, idle)
+        report, data = _compute_report(project, annotators, labels, unlabelled, progress, idle)
+        figures = _scheme_figures(project, data, attribute_match)
+        check_progress(progress, STEPS, STEPS)
+        return replace(report, scheme=figures)
 
 
 def _compute_report(
@@ -162,7 +181,7 @@ def _compute_report(
     unlabelled: Unlabelled,
     progress: ProgressCallback | None,
     idle: bool,
-) -> AgreementReport:
+) -> tuple[AgreementReport, Data]:
     steps = iter(range(1, STEPS + 1))
 
     def step() -> None:
@@ -230,7 +249,7 @@ def _compute_report(
     np.add.at(frequencies, (data.rater, data.label), 1)
     over_time = progress_over_time(project, data.annotator_ids)
     step()
-    return AgreementReport(
+    report = AgreementReport(
         unlabelled=unlabelled,
         annotator_ids=data.annotator_ids,
         annotator_names=data.annotator_names,
@@ -250,6 +269,42 @@ def _compute_report(
             for i, a in enumerate(data.annotator_ids)
         },
     )
+    return report, data
+
+
+def _scheme_figures(project: Project, data: Data, attribute_match: str) -> SchemeFigures | None:
+    """Agreement on attributes, relations and document labels (None: the codebook has none)."""
+    scheme = project.scheme()
+    if not (scheme.attributes or scheme.relation_types or scheme.doc_label_sets):
+        return None
+    chosen = data.annotator_ids
+    spans = [
+        SpanRow(int(i), data.document_ids[d], data.annotator_ids[r], data.label_ids[x], s, e)
+        for i, d, r, x, s, e in zip(
+            data.span_id.tolist(),
+            data.doc.tolist(),
+            data.rater.tolist(),
+            data.label.tolist(),
+            data.start.tolist(),
+            data.end.tolist(),
+            strict=True,
+        )
+    ]
+    rows = scheme_rows(project, chosen)
+    did = frozenset(
+        (data.document_ids[d], data.annotator_ids[r])
+        for d, r in zip(*data.did.nonzero(), strict=True)
+    )
+    source = SchemeData(
+        scheme,
+        spans,
+        rows.values,
+        rows.relations,
+        rows.document_labels,
+        did,
+        dict(zip(data.label_ids, data.label_names, strict=True)),
+    )
+    return scheme_figures(source, chosen, attribute_match=attribute_match)
 
 
 def _per_document(
@@ -286,7 +341,8 @@ def disagreements(
     project: Project, a: int, b: int, document_id: int | None = None
 ) -> list[Disagreement]:
     """Where annotators ``a`` and ``b`` differ, in documents both did (or in one document),
-    ordered by document then position. Exact matches (same start, end, label) are left out."""
+    ordered by document then position. Exact matches (same start, end, label) are left out,
+    unless their attribute values differ (kind "attribute")."""
     data = load(project, [a, b], None, texts=False)
     if len(data.annotator_ids) != 2 or a == b:
         return []
@@ -299,13 +355,20 @@ def disagreements(
         side = 0 if annotator_id == a else 1
         span = SideSpan(span_id, start, end, label_id, names.get(label_id, ""), quote)
         by_doc.setdefault(doc_id, []).append((side, span))
+    scheme = project.scheme()
+    values = scheme_rows(project, [a, b]).values if scheme.attributes else {}
     found: list[Disagreement] = []
     for d, doc_id in enumerate(data.document_ids):
         if document_id is not None and doc_id != document_id:
             continue
         if not (data.did[d, first] and data.did[d, second]):
             continue
-        found.extend(_differences(doc_id, data.titles[d], by_doc.get(doc_id, [])))
+        spans = by_doc.get(doc_id, [])
+        here = _differences(doc_id, data.titles[d], spans)
+        if scheme.attributes:
+            here += attribute_differences(doc_id, data.titles[d], spans, scheme, values)
+            here.sort(key=lambda x: (x.start, x.end))
+        found.extend(here)
     return found
 
 

@@ -13,19 +13,27 @@ bounds or another label), and is *missing* when they marked nothing there.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from claimdesk.core.errors import EditConflict, EditError
-from claimdesk.core.records import AnnotationRecord, AnnotatorRecord, Changes
+from claimdesk.core.records import (
+    AnnotationRecord,
+    AnnotatorRecord,
+    AttributeRecord,
+    Changes,
+    SchemeRecords,
+)
 from claimdesk.core.store.curation import (
     GOLD_SET_NAME,
-    AcceptSpans,
+    GoldSpan,
+    IntoGold,
     RejectSpan,
     ensure_gold_set,
     gold_span_ids,
 )
-from claimdesk.core.store.edits import AddAnnotation, MoveAnnotation
+from claimdesk.core.store.edits import MoveAnnotation
 from claimdesk.core.store.project import Project
 from claimdesk.core.text.spans import Span, SpanIndex
 
@@ -239,6 +247,30 @@ def _record(project: Project, annotation_id: int) -> AnnotationRecord:
         raise EditError("That span no longer exists.") from None
 
 
+def gold_copy(
+    project: Project, span: AnnotationRecord | int, scheme: SchemeRecords | None = None
+) -> GoldSpan:
+    """An annotator's span as the gold set takes it: bounds, label, note and the attribute
+    values they set."""
+    record = _record(project, span) if isinstance(span, int) else span
+    scheme = project.scheme() if scheme is None else scheme
+    attributes = scheme.attributes_of(record.label_id)
+    explicit = (
+        project.attribute_values(record.document_id, record.annotator_id).get(record.id, {})
+        if attributes
+        else {}
+    )
+    return GoldSpan(
+        record.document_id,
+        record.label_id,
+        record.start,
+        record.end,
+        record.quote,
+        record.note,
+        tuple((a, explicit[a.id]) for a in attributes if explicit.get(a.id) is not None),
+    )
+
+
 ALREADY_ACCEPTED = "This span is already in the gold set: another curator accepted it a moment ago."
 
 
@@ -251,17 +283,9 @@ def accept_span(project: Project, annotation_id: int) -> Changes:
     key = (record.start, record.end, record.label_id)
     if key in gold_span_ids(project, record.document_id, gold.id):
         raise EditConflict(ALREADY_ACCEPTED)
-    add = AddAnnotation(
-        record.document_id,
-        record.label_id,
-        gold.id,
-        record.start,
-        record.end,
-        record.quote,
-        note=record.note,
-    )
+    span = gold_copy(project, record)  # with the attribute values its annotator set
     try:
-        return project.apply(AcceptSpans([add], "Accept span into gold"))
+        return project.apply(IntoGold("Accept span into gold", record.document_id, gold.id, [span]))
     except EditConflict:
         # Another curator accepted the same span between our check and our write: one copy.
         if key in gold_span_ids(project, record.document_id, gold.id):
@@ -337,26 +361,47 @@ def accept_majority(
         raise EditError(f"No span outside the gold set is shared by {k} or more annotators.")
     gold = gold_annotator(project)
     notes_by_id = {r.id: r.note for r in project.annotations(document_id, None)}
+    scheme = project.scheme()
+    values = project.attribute_values(document_id, None) if scheme.attributes else {}
     additions = []
     for candidate in found:
         notes = dict.fromkeys(notes_by_id[i] for i in candidate.holders.values())
         note = "\n".join(n for n in notes if n)
         additions.append(
-            AddAnnotation(
+            GoldSpan(
                 document_id,
                 candidate.label_id,
-                gold.id,
                 candidate.start,
                 candidate.end,
                 candidate.quote,
-                note=note,
+                note,
+                _agreed_values(scheme.attributes_of(candidate.label_id), candidate, values),
             )
         )
     n = len(additions)
+    description = f"Accept {n} span{'s' if n != 1 else ''}"
     try:
-        return project.apply(AcceptSpans(additions, f"Accept {n} span{'s' if n != 1 else ''}"))
+        return project.apply(IntoGold(description, document_id, gold.id, additions))
     except EditConflict:
         raise EditConflict(
             "Another curator accepted some of these spans into gold a moment ago; nothing was "
             "added. The view now shows their work: accept the majority again for the rest."
         ) from None
+
+
+def _agreed_values(
+    attributes: Sequence[AttributeRecord], candidate: Candidate, values: Mapping[int, Any]
+) -> tuple[tuple[AttributeRecord, Any], ...]:
+    """The attribute values every holder of the candidate gives (defaults applied); an
+    attribute they differ on is left at its default, for the curator to settle."""
+    agreed: list[tuple[AttributeRecord, Any]] = []
+    for attribute in attributes:
+        given = set()
+        for annotation_id in candidate.holders.values():
+            value = values.get(annotation_id, {}).get(attribute.id)
+            given.add(repr(attribute.default if value is None else value))
+        if len(given) == 1:
+            first = values.get(next(iter(candidate.holders.values())), {}).get(attribute.id)
+            if first is not None:
+                agreed.append((attribute, first))
+    return tuple(agreed)

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from claimdesk.core.agreement.scheme_figures import ALL_TYPES, SchemeFigures
 from claimdesk.core.agreement.units import TOKEN_PATTERN, Unlabelled
 
 __all__ = [
@@ -27,9 +28,10 @@ __all__ = [
     "LabelFigures",
     "Progress",
     "SideSpan",
+    "scheme_lines",
 ]
 
-DisagreementKind = Literal["missing", "extra", "label", "boundary"]
+DisagreementKind = Literal["missing", "extra", "label", "boundary", "attribute"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -96,8 +98,10 @@ class Disagreement:
     """Where two annotators differ in one document, seen from the first annotator ``a``.
 
     ``kind``: "missing" (only ``b`` has spans here), "extra" (only ``a`` has), "label" (the same
-    bounds under different labels), "boundary" (overlapping spans with different bounds). Spans of
-    ``a`` and ``b`` that overlap each other (and are not exact matches) form one disagreement.
+    bounds under different labels), "boundary" (overlapping spans with different bounds),
+    "attribute" (the same span, other attribute values: ``detail`` says which, e.g. "Stance:
+    positive / negative"). Spans of ``a`` and ``b`` that overlap each other (and are not exact
+    matches) form one disagreement.
     """
 
     document_id: int
@@ -107,6 +111,7 @@ class Disagreement:
     end: int
     first: tuple[SideSpan, ...]  # annotator a's spans
     second: tuple[SideSpan, ...]  # annotator b's spans
+    detail: str = ""  # for "attribute": the attributes that differ, with both values
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,8 @@ class AgreementReport:
     progress: Progress
     # Documents each annotator did (status in progress/done, or annotations): id -> doc ids.
     documents_by_annotator: dict[int, list[int]] = field(default_factory=dict)
+    # Attributes, relations and document labels (None: the codebook has none of them).
+    scheme: SchemeFigures | None = None
 
     def to_json(self) -> str:
         """All figures as a JSON document (NaN written as null)."""
@@ -170,13 +177,34 @@ class AgreementReport:
             },
             "documents_by_annotator": {str(k): v for k, v in self.documents_by_annotator.items()},
         }
+        if self.scheme is not None:
+            data["units"] = {
+                **data["units"],
+                "attributes": "spans matched between annotators ("
+                + self.scheme.attribute_match
+                + "), effective values (defaults applied)",
+                "relations": "relations whose two ends match (F1)",
+                "document_labels": "documents",
+            }
+            data["attribute_match"] = self.scheme.attribute_match
+            data["attributes"] = [asdict(x) for x in self.scheme.attributes]
+            data["relations"] = [asdict(x) for x in self.scheme.relations]
+            data["relations_pairwise"] = {
+                "f1": self.scheme.relation_f1.tolist(),
+                "precision": self.scheme.relation_precision.tolist(),
+                "recall": self.scheme.relation_recall.tolist(),
+            }
+            data["document_labels"] = [asdict(x) for x in self.scheme.doc_labels]
         return json.dumps(_nan_to_none(data), ensure_ascii=False, indent=2)
 
     def to_csv_tables(self) -> dict[str, str]:
         """CSV text per table, keyed by a file name: overall.csv, labels.csv, documents.csv,
         pairwise_kappa.csv, pairwise_f1_exact.csv, pairwise_f1_overlap.csv,
-        label_frequencies.csv, progress.csv. Cells that a spreadsheet would run as a formula
-        (starting with = + - @, tab or CR) are neutralised with a leading apostrophe."""
+        label_frequencies.csv, progress.csv; with attributes, relations or document labels in the
+        codebook also attributes.csv, relations.csv, pairwise_relation_f1.csv,
+        pairwise_relation_precision.csv, pairwise_relation_recall.csv, document_labels.csv.
+        Cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) are
+        neutralised with a leading apostrophe."""
         names = self.annotator_names
         tables: dict[str, list[list[Any]]] = {
             "overall.csv": [["figure", "value"], *([k, v] for k, v in self.overall.items())],
@@ -209,7 +237,92 @@ class AgreementReport:
                 if made or done:
                     progress_rows.append([by_id.get(annotator, annotator), day, made, done])
         tables["progress.csv"] = progress_rows
+        if self.scheme is not None:
+            tables.update(self._scheme_tables(self.scheme))
         return {name: _csv_text(rows) for name, rows in tables.items()}
+
+    def _scheme_tables(self, scheme: SchemeFigures) -> dict[str, list[list[Any]]]:
+        names = self.annotator_names
+        tables: dict[str, list[list[Any]]] = {}
+        for key, rows in (
+            ("attributes.csv", scheme.attributes),
+            ("relations.csv", scheme.relations),
+            ("document_labels.csv", scheme.doc_labels),
+        ):
+            fields = list(type(rows[0]).__slots__) if rows else ["name"]
+            cells = [[_plain(getattr(x, f)) for f in fields] for x in rows]
+            tables[key] = [fields, *cells]
+        for key, matrix in (
+            ("pairwise_relation_f1.csv", scheme.relation_f1),
+            ("pairwise_relation_precision.csv", scheme.relation_precision),
+            ("pairwise_relation_recall.csv", scheme.relation_recall),
+        ):
+            rows_ = zip(names, matrix.tolist(), strict=True)
+            tables[key] = [["annotator", *names], *([n, *row] for n, row in rows_)]
+        return tables
+
+
+def _plain(value: Any) -> Any:
+    return "; ".join(value) if isinstance(value, tuple) else value
+
+
+def _figure(value: float) -> str:
+    return "—" if math.isnan(value) else f"{value:.3f}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def scheme_lines(scheme: SchemeFigures) -> list[str]:
+    """Agreement on attributes, relations and document labels as lines of text (the CLI prints
+    them; the dashboard shows them)."""
+    lines: list[str] = []
+    match = "overlap: same label, a shared character"
+    if scheme.attribute_match == "exact":
+        match = "exact bounds and label"
+    if scheme.attributes:
+        lines += [
+            f"Attributes (values of spans matched between annotators by {match}; "
+            "defaults applied where none was set)"
+        ]
+        for x in scheme.attributes:
+            lines.append(
+                f"  {x.name}: Krippendorff α {_figure(x.krippendorff_alpha)} "
+                f"({_plural(x.matched_spans, 'matched span')}, "
+                f"{_plural(x.pairs, 'pair')} compared)"
+                + (
+                    ""
+                    if x.metric == "interval"
+                    else f" · Cohen κ {_figure(x.cohen_kappa)} · Fleiss κ {_figure(x.fleiss_kappa)}"
+                )
+                + f"  [{x.metric}; {', '.join(x.labels)}]"
+            )
+        lines.append("")
+    if scheme.relations:
+        lines.append(
+            "Relations (F1 of relations whose two ends match, pooled over pairs of annotators; "
+            "undirected types as unordered pairs)"
+        )
+        for r in scheme.relations:
+            how = "" if r.name == ALL_TYPES else (" (directed)" if r.directed else " (undirected)")
+            lines.append(
+                f"  {r.name}{how}: F1 overlap {_figure(r.f1_overlap)} "
+                f"({_plural(r.matched_overlap, 'matched relation')}) · F1 exact "
+                f"{_figure(r.f1_exact)} ({r.matched_exact}) · "
+                f"{_plural(r.relations, 'relation')} made"
+            )
+        lines.append("")
+    if scheme.doc_labels:
+        lines.append("Document labels (documents as units; not set counts as missing)")
+        for d in scheme.doc_labels:
+            lines.append(
+                f"  {d.name}: Krippendorff α {_figure(d.krippendorff_alpha)} "
+                f"({_plural(d.documents, 'document')} labelled by two or more) · Cohen κ "
+                f"{_figure(d.cohen_kappa)} · Fleiss κ {_figure(d.fleiss_kappa)}  [{d.metric}]"
+            )
+        lines.append("")
+    return lines
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -48,6 +48,7 @@ class Data:
     label: IntArray
     start: IntArray
     end: IntArray
+    span_id: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # annotation ids
 
 
 def load(
@@ -108,6 +109,7 @@ def load(
         lab[keep],
         table[keep, 3],
         table[keep, 4],
+        table[keep, 5],
     )
 
 

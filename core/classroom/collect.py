@@ -36,6 +36,14 @@ from claimdesk.core.classroom.exercise import (
 from claimdesk.core.classroom.exercise_files import Fields, read_archive_digest
 from claimdesk.core.classroom.submission_history import ExerciseRecord, Work, load_exercises
 from claimdesk.core.classroom.submission_proof import CHAIN_LENGTH, Proof, content_matches, follows
+from claimdesk.core.classroom.submission_scheme import (
+    MAX_DOCUMENT_LABELS,
+    MAX_RELATIONS,
+    check_extras,
+    read_document_labels,
+    read_relations,
+    richer_annotation,
+)
 from claimdesk.core.classroom.workspace import (
     MAX_NAME_CHARS,
     SUBMISSION_FORMAT,
@@ -46,6 +54,7 @@ from claimdesk.core.classroom.workspace import (
 )
 from claimdesk.core.limits import printable
 from claimdesk.core.progress import Progress
+from claimdesk.core.records import SchemeRecords
 from claimdesk.core.store import classroom as store
 from claimdesk.core.store.classroom import utcnow
 from claimdesk.core.store.classroom_edits import (
@@ -55,7 +64,7 @@ from claimdesk.core.store.classroom_edits import (
     Hold,
     Replace,
 )
-from claimdesk.core.store.classroom_records import CurrentSubmission
+from claimdesk.core.store.classroom_records import CurrentSubmission, WorkDocLabels, WorkRelation
 from claimdesk.core.store.project import Project
 from claimdesk.core.suffixes import SUBMISSION_SUFFIX
 
@@ -65,8 +74,11 @@ MAX_QUOTE_CHARS = 1_000_000
 MAX_OFFSET = 20_000_000
 MAX_DOCUMENTS_DONE = 10_000
 # Values the JSON may hold, counted before parsing: an annotation is an object of 6 values
-# (7 structural characters), with room for the list of documents done and the header.
-MAX_SUBMISSION_ITEMS = 8 * MAX_ANNOTATIONS + MAX_DOCUMENTS_DONE + 1_000
+# (7 structural characters), in format 3 with a ref and a few attribute values (about 14 in
+# all); a relation is an object of 3; then the document labels, documents done and the header.
+MAX_SUBMISSION_ITEMS = (
+    14 * MAX_ANNOTATIONS + 4 * MAX_RELATIONS + 6 * MAX_DOCUMENT_LABELS + MAX_DOCUMENTS_DONE + 1_000
+)
 _HEX = re.compile(r"^[0-9a-f]{32}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 # A student's clock may run a little ahead of the teacher's; a submission dated later than this
@@ -108,14 +120,24 @@ def _read(path: Path) -> tuple[Submission, str]:
         if not isinstance(value, int) or isinstance(value, bool):
             raise top.fail('"documents_done" should hold document ids')
     raw_annotations = top.items("annotations", limit=MAX_ANNOTATIONS)
+    version = top.data["version"]
     labels: dict[str, str] = {}
     annotations: list[SubmittedAnnotation] = []
+    refs: dict[int, int] = {}  # format 3: an annotation's "ref" -> its position
     for number_in_file, raw_annotation in enumerate(raw_annotations, 1):
         annotation = _quick_annotation(raw_annotation, labels)
         if annotation is None:  # something is off: the careful path names what
-            annotation = _annotation(Fields(path, raw_annotation, f"annotation {number_in_file}"))
+            entry = Fields(path, raw_annotation, f"annotation {number_in_file}")
+            annotation = _annotation(entry)
+            if version >= 3:
+                annotation = richer_annotation(entry, annotation, refs, len(annotations))
         annotations.append(annotation)
-    proof = _proof(top) if top.data["version"] >= 2 else None
+    relations: tuple[WorkRelation, ...] = ()
+    document_labels: tuple[WorkDocLabels, ...] = ()
+    if version >= 3:
+        relations = read_relations(top, refs, annotations)
+        document_labels = read_document_labels(top)
+    proof = _proof(top) if version >= 2 else None
     submission = Submission(
         path=path,
         exercise_id=exercise_id,
@@ -128,6 +150,8 @@ def _read(path: Path) -> tuple[Submission, str]:
         documents_done=tuple(done),
         proof=proof,
         content_matches=proof is None or content_matches(top.data, proof),
+        relations=relations,
+        document_labels=document_labels,
     )
     return submission, digest
 
@@ -161,8 +185,9 @@ def _annotation(entry: Fields) -> SubmittedAnnotation:
 
 
 def _quick_annotation(raw: Any, labels: dict[str, str]) -> SubmittedAnnotation | None:
-    """The common case checked fast (tens of thousands per class); None if anything is off."""
-    if type(raw) is not dict:
+    """The common case checked fast (tens of thousands per class); None if anything is off
+    (or the annotation carries a ref or attributes: the careful path reads them)."""
+    if type(raw) is not dict or "ref" in raw or "attributes" in raw:
         return None
     document, start, end = raw.get("document"), raw.get("start"), raw.get("end")
     label, quote, note = raw.get("label"), raw.get("quote"), raw.get("note", "")
@@ -217,6 +242,9 @@ class _Candidate:
                 for a in submission.annotations
             ],
             submission.documents_done,
+            [dict(a.attributes) for a in submission.annotations],
+            submission.relations,
+            submission.document_labels,
         )
 
 
@@ -227,6 +255,13 @@ class _Context:
         self.project = project
         self.exercises = load_exercises(project)
         self._texts: dict[int, str] = {}
+        self._scheme: SchemeRecords | None = None
+
+    def scheme(self) -> SchemeRecords:
+        """The project's attributes, relation types and document label sets (read once)."""
+        if self._scheme is None:
+            self._scheme = self.project.scheme()
+        return self._scheme
 
     def text(self, document_id: int) -> str:
         """The stored text, read afresh (not from the project's cache): KeyError if it is gone."""
@@ -294,6 +329,7 @@ def _check(
         seen.add(key)
     if not set(submission.documents_done) <= documents:
         raise fail("marks as done a document that is not in the exercise")
+    check_extras(context.scheme, submission, exercise, fail)
     if not submission.content_matches:
         raise fail(
             "was changed after its workspace wrote it (its content does not match its "

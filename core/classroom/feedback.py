@@ -22,6 +22,7 @@ from claimdesk.core.classroom.grading import (
     Scores,
     StudentGrades,
 )
+from claimdesk.core.classroom.scheme_grading import RelationCounts, SchemeGrades, Tally
 from claimdesk.core.contrast import readable_text
 from claimdesk.core.outputs import file_name_part, prepare_folder, write_text_file
 
@@ -182,11 +183,94 @@ def feedback_html(grades: ClassGrades, student: StudentGrades | int) -> str:
     )
     if unused:
         out.append(f'<p class="muted">{unused} label(s) that neither you nor the key used.</p>')
+    out += _scheme_scores(work.scheme)
     out += _definitions(work, labels)
     for document in grades.documents:
         out += _document(document, work, grades.key, labels)
     out.append("</body></html>")
     return "\n".join(out)
+
+
+def _tally(tally: Tally) -> str:
+    if tally.accuracy is None:
+        return '<span class="muted">nothing to score</span>'
+    return f"{_percent(tally.accuracy)} ({tally.right} of {tally.counted})"
+
+
+def _relation_cells(counts: RelationCounts) -> str:
+    return (
+        f"P {_percent(counts.precision)} R {_percent(counts.recall)} F1 {_percent(counts.f1)}"
+        f' <span class="muted">({counts.tp} right, {counts.fp} not in the key, '
+        f"{counts.fn} missed)</span>"
+    )
+
+
+def _scheme_scores(scheme: SchemeGrades[Claim]) -> list[str]:
+    """Attributes, relations and document labels, beside the span scores."""
+    if not scheme.used:
+        return []
+    out = [
+        "<h2>Attributes, relations and document labels</h2>",
+        '<p class="muted">Scored beside your spans, not part of the span scores above. '
+        "Attributes: the share of your spans matched to the key whose value (its default when "
+        "unset) is the key's. Relations: right when the key links the spans yours were matched "
+        "to with the same type. Document labels: the share of documents where your choices are "
+        "the key's.</p>",
+        "<table>",
+    ]
+    for name, tally in scheme.attributes:
+        out.append(f"<tr><td>{_e(name)}</td><td>{_tally(tally)}</td></tr>")
+    if scheme.relations.used:
+        out.append(f"<tr><th>Relations</th><th>{_relation_cells(scheme.relations)}</th></tr>")
+        for name, counts in scheme.relation_types:
+            out.append(f"<tr><td>{_e(name)}</td><td>{_relation_cells(counts)}</td></tr>")
+    for name, tally in scheme.doc_labels:
+        out.append(f"<tr><td>{_e(name)}</td><td>{_tally(tally)}</td></tr>")
+    out.append("</table>")
+    return out
+
+
+def _choices(values: frozenset[str]) -> str:
+    return ", ".join(sorted(values)) or "(none)"
+
+
+def _scheme_details(
+    document_id: int, scheme: SchemeGrades[Claim], labels: dict[int, GradedLabel]
+) -> list[str]:
+    """One document's attribute values that differ, relations missed and extra, and labels."""
+    out: list[str] = []
+    misses = [m for m in scheme.attribute_misses if m.key.document_id == document_id]
+    if misses:
+        out.append(f"<h3>Attribute values that differ ({len(misses)})</h3><ul>")
+        out += [
+            f"<li>{_chip(labels.get(m.key.label_id), m.key.label_name)} {_claim_text(m.key)}"
+            f"<br>{_e(m.text)}</li>"
+            for m in misses
+        ]
+        out.append("</ul>")
+    for heading, relations in (
+        ("Missed relations", scheme.missed_relations),
+        ("Relations not in the key", scheme.extra_relations),
+    ):
+        here = [r for r in relations if r.document_id == document_id]
+        if here:
+            out.append(f"<h3>{heading} ({len(here)})</h3><ul>")
+            out += [
+                f"<li><b>{_e(r.type_name)}</b> {_claim_text(r.source)} "
+                f"{'→' if r.directed else '↔'} {_claim_text(r.target)}</li>"
+                for r in here
+            ]
+            out.append("</ul>")
+    results = [r for r in scheme.doc_label_results if r.document_id == document_id]
+    if results and not all(r.right for r in results):
+        out.append("<h3>Document labels</h3><ul>")
+        out += [
+            f"<li>{_e(r.set_name)}: you {_e(_choices(r.mine))} · key {_e(_choices(r.key))} "
+            f"{'✓' if r.right else '✗'}</li>"
+            for r in results
+        ]
+        out.append("</ul>")
+    return out
 
 
 def _definitions(work: StudentGrades, labels: dict[int, GradedLabel]) -> list[str]:
@@ -254,7 +338,9 @@ def _document(
             for m, k in wrong
         ]
         out.append("</ul>")
-    if not (missed or extra or boundary or wrong):
+    richer = _scheme_details(document.id, work.scheme, labels)
+    out += richer
+    if not (missed or extra or boundary or wrong or richer):
         out.append("<p>Every claim of this document matches the key exactly.</p>")
     out.append("</div>")
     return out

@@ -16,17 +16,25 @@ import csv
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from claimdesk.core.classroom.collect import submissions
 from claimdesk.core.classroom.exercise import Cancelled, ExerciseError
 from claimdesk.core.classroom.exercise_codebook import frozen_labels
+from claimdesk.core.classroom.scheme_grading import (
+    GradedDocLabels,
+    GradedRelation,
+    SchemeGrades,
+    grade_scheme,
+)
 from claimdesk.core.outputs import atomic_write
 from claimdesk.core.progress import Progress
 from claimdesk.core.records import label_tree_order
 from claimdesk.core.store import classroom as store
+from claimdesk.core.store.claims import effective_attributes
 from claimdesk.core.store.project import Project
 
 DEFAULT_TOLERANCE: int | None = None  # any overlap
@@ -69,6 +77,7 @@ class Claim:
     start: int
     end: int
     quote: str
+    ref: int = 0  # the annotation's id (tells apart a student's span and the key's at one place)
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,8 @@ class StudentGrades:
     # Live work on a server project: the annotations the student has now (``submitted_at`` is
     # when they were read), not a collected submission.
     live: bool = False
+    # Attributes, relations and document labels, scored beside the spans (not in their totals).
+    scheme: SchemeGrades[Claim] = field(default_factory=SchemeGrades)
 
 
 @dataclass(frozen=True)
@@ -125,12 +136,28 @@ class ClassGrades:
     key: tuple[Claim, ...]
     students: tuple[StudentGrades, ...]  # by student name
     live_read_at: datetime | None = None  # a server project: when the live work was read (UTC)
+    # The codebook has attributes, relation types or document label sets: they are scored
+    # beside the spans (``SCHEME_COLUMNS``), never folded into the span scores.
+    has_scheme: bool = False
 
     def student(self, annotator_id: int) -> StudentGrades:
         for student in self.students:
             if student.annotator_id == annotator_id:
                 return student
         raise KeyError(annotator_id)
+
+
+@dataclass(frozen=True)
+class SchemeInput:
+    """The class's attributes, relations and document labels, read once for every student."""
+
+    key_id: int  # the key's annotator
+    values: dict[Claim, dict[str, Any]] = field(default_factory=dict)  # defaults applied
+    relations: dict[int, list[GradedRelation[Claim]]] = field(default_factory=dict)  # annotator →
+    doc_labels: dict[int, list[GradedDocLabels]] = field(default_factory=dict)  # annotator →
+    attribute_names: tuple[str, ...] = ()  # codebook order
+    relation_types: tuple[str, ...] = ()
+    doc_label_sets: tuple[str, ...] = ()
 
 
 OVERVIEW_COLUMNS: tuple[str, ...] = (
@@ -149,6 +176,17 @@ OVERVIEW_COLUMNS: tuple[str, ...] = (
     "Boundary errors",
     "Wrong label",
 )
+
+
+# Beside the span scores when the codebook has attributes, relations or document labels: the
+# share of attribute values right over matched spans, the F1 of relations whose ends match, the
+# share of document label sets right. Not part of any span score or of a total.
+SCHEME_COLUMNS: tuple[str, ...] = ("Attributes", "Relations F1", "Document labels")
+
+
+def overview_columns(grades: ClassGrades) -> tuple[str, ...]:
+    """The class overview's columns: ``OVERVIEW_COLUMNS``, then ``SCHEME_COLUMNS`` if scored."""
+    return OVERVIEW_COLUMNS + SCHEME_COLUMNS if grades.has_scheme else OVERVIEW_COLUMNS
 
 
 def grade(
@@ -204,13 +242,14 @@ def grade(
     key_name = next(
         (a.name for a in project.annotators() if a.id == row.key_annotator_id), "the key"
     )
-    claims = _claims(
-        project,
-        document_ids,
-        [row.key_annotator_id, *(s.annotator_id for s in students), *(i for i, _ in live)],
-        label_names,
-    )
+    annotator_ids = [
+        row.key_annotator_id,
+        *(s.annotator_id for s in students),
+        *(i for i, _ in live),
+    ]
+    claims = _claims(project, document_ids, annotator_ids, label_names)
     key = tuple(claims.get(row.key_annotator_id, ()))
+    scheme = _scheme_input(project, document_ids, claims, row.key_annotator_id, set(annotator_ids))
     total = len(students) + len(live)
     graded: list[StudentGrades] = []
     for done, student in enumerate(students):
@@ -228,6 +267,7 @@ def grade(
                 key,
                 labels,
                 tolerance,
+                scheme,
             )
         )
     for done, (annotator_id, name) in enumerate(live, start=len(students)):
@@ -245,6 +285,7 @@ def grade(
             key,
             labels,
             tolerance,
+            scheme,
         )
         graded.append(replace(work, live=True))
     graded.sort(key=lambda s: (s.student_name.casefold(), s.student_id, s.live))
@@ -260,6 +301,7 @@ def grade(
         key,
         tuple(graded),
         read_at if live else None,
+        scheme is not None,
     )
 
 
@@ -271,11 +313,67 @@ def _claims(
 ) -> dict[int, list[Claim]]:
     found: dict[int, list[Claim]] = defaultdict(list)
     rows = store.claim_rows(project, document_ids, annotator_ids)
-    for annotator_id, document_id, label_id, start, end, quote in rows:
+    for annotator_id, document_id, label_id, start, end, quote, ref in rows:
         name = label_names.get(label_id)
         if name is not None:  # a label added after the exercise was handed out is not graded
-            found[annotator_id].append(Claim(document_id, label_id, name, start, end, quote))
+            found[annotator_id].append(Claim(document_id, label_id, name, start, end, quote, ref))
     return found
+
+
+def _scheme_input(
+    project: Project,
+    document_ids: Sequence[int],
+    claims: dict[int, list[Claim]],
+    key_id: int,
+    wanted: set[int],
+) -> SchemeInput | None:
+    """Everyone's attribute values (defaults applied), relations between graded spans and
+    document labels, by name; None when the project defines none of them."""
+    records = project.scheme()
+    if not (records.attributes or records.relation_types or records.doc_label_sets):
+        return None
+    names = {a.id: a.name for a in records.attributes}
+    types = {t.id: t for t in records.relation_types}
+    sets = {s.id: s.name for s in records.doc_label_sets}
+    by_ref = {claim.ref: claim for found in claims.values() for claim in found}
+    by_document: dict[int, list[Claim]] = defaultdict(list)
+    for claim in by_ref.values():
+        by_document[claim.document_id].append(claim)
+    values: dict[Claim, dict[str, Any]] = {}
+    relations: dict[int, list[GradedRelation[Claim]]] = defaultdict(list)
+    chosen: dict[tuple[int, int, str], set[str]] = defaultdict(set)
+    for document_id in document_ids:
+        explicit = project.attribute_values(document_id, None) if records.attributes else {}
+        for claim in by_document.get(document_id, []):
+            found = effective_attributes(
+                records.attributes, claim.label_id, explicit.get(claim.ref, {})
+            )
+            values[claim] = {names[a]: v for a, v in found.items()}
+        if records.relation_types:
+            for relation in project.relations(document_id, None):
+                kind = types.get(relation.type_id)
+                source, target = by_ref.get(relation.source_id), by_ref.get(relation.target_id)
+                if kind is None or source is None or target is None:
+                    continue  # an end on a label the exercise does not grade
+                relations[relation.annotator_id].append(
+                    GradedRelation(document_id, kind.name, source, target, kind.directed)
+                )
+        if records.doc_label_sets:
+            for label in project.document_labels(document_id, None):
+                if label.set_id in sets and label.annotator_id in wanted:
+                    chosen[(label.annotator_id, document_id, sets[label.set_id])].add(label.value)
+    doc_labels: dict[int, list[GradedDocLabels]] = defaultdict(list)
+    for (annotator_id, document_id, set_name), picked in chosen.items():
+        doc_labels[annotator_id].append(GradedDocLabels(document_id, set_name, frozenset(picked)))
+    return SchemeInput(
+        key_id,
+        values,
+        dict(relations),
+        dict(doc_labels),
+        tuple(dict.fromkeys(names.values())),
+        tuple(t.name for t in records.relation_types),
+        tuple(sets.values()),
+    )
 
 
 def _pairs(
@@ -348,7 +446,10 @@ def grade_student(
     key: tuple[Claim, ...],
     labels: tuple[GradedLabel, ...],
     tolerance: int | None,
+    scheme: SchemeInput | None = None,
 ) -> StudentGrades:
+    """One student's spans against the key's; with ``scheme``, their attributes (over the
+    matched spans), relations (whose ends match) and document labels too."""
     mine_by_doc = _by_document(claims)
     key_by_doc = _by_document(key)
     matched: list[tuple[Claim, Claim]] = []
@@ -401,6 +502,25 @@ def grade_student(
         extra=tuple(sorted(extra, key=_position)),
         boundary=tuple(sorted(boundary, key=lambda pair: _position(pair[1]))),
         wrong_label=tuple(sorted(wrong, key=lambda pair: _position(pair[1]))),
+        scheme=_grade_scheme(annotator_id, matched, scheme),
+    )
+
+
+def _grade_scheme(
+    annotator_id: int, matched: list[tuple[Claim, Claim]], scheme: SchemeInput | None
+) -> SchemeGrades[Claim]:
+    if scheme is None:
+        return SchemeGrades()
+    return grade_scheme(
+        matched,
+        scheme.values,
+        scheme.relations.get(annotator_id, []),
+        scheme.relations.get(scheme.key_id, []),
+        scheme.doc_labels.get(annotator_id, []),
+        scheme.doc_labels.get(scheme.key_id, []),
+        attribute_names=scheme.attribute_names,
+        relation_types=scheme.relation_types,
+        doc_label_sets=scheme.doc_label_sets,
     )
 
 
@@ -422,9 +542,10 @@ def _total(scores: Iterable[Scores]) -> Scores:
     return Scores(tp, fp, fn)
 
 
-def class_overview_rows(grades: ClassGrades) -> list[tuple[str | int | float, ...]]:
-    """One row per student, in ``OVERVIEW_COLUMNS`` order (scores as floats 0..1)."""
-    rows: list[tuple[str | int | float, ...]] = []
+def class_overview_rows(grades: ClassGrades) -> list[tuple[str | int | float | None, ...]]:
+    """One row per student, in ``overview_columns(grades)`` order (scores as floats 0..1; None
+    where there was nothing to score)."""
+    rows: list[tuple[str | int | float | None, ...]] = []
     for student in grades.students:
         rows.append(
             (
@@ -447,15 +568,27 @@ def class_overview_rows(grades: ClassGrades) -> list[tuple[str | int | float, ..
                 len(student.boundary),
                 len(student.wrong_label),
             )
+            + (_scheme_cells(student.scheme) if grades.has_scheme else ())
         )
     return rows
+
+
+def _scheme_cells(scheme: SchemeGrades[Claim]) -> tuple[float | None, ...]:
+    relations = scheme.relations
+    return (
+        scheme.attribute_total.accuracy,
+        relations.f1 if relations.used else None,
+        scheme.doc_label_total.accuracy,
+    )
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_cell(value: str | int | float) -> str:
+def csv_cell(value: str | int | float | None) -> str:
     """A CSV cell; text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
     if isinstance(value, float):
         return f"{value:.3f}"
     text = str(value)
@@ -473,7 +606,7 @@ def write_class_csv(grades: ClassGrades, path: Path | str, reading: Iterable[Pat
     ``reading`` (OutputError, as for a missing or read-only folder).
     """
     path = Path(path)
-    header: list[str | int | float] = [*OVERVIEW_COLUMNS]
+    header: list[str | int | float | None] = [*overview_columns(grades)]
     for label in grades.labels:
         header += [f"{label.name} exact F1", f"{label.name} overlap F1"]
     with (
@@ -483,7 +616,7 @@ def write_class_csv(grades: ClassGrades, path: Path | str, reading: Iterable[Pat
         writer = csv.writer(handle)
         writer.writerow([csv_cell(cell) for cell in header])
         for student, row in zip(grades.students, class_overview_rows(grades), strict=True):
-            cells: list[str | int | float] = list(row)
+            cells: list[str | int | float | None] = list(row)
             for label_grades in student.labels:
                 exact = label_grades.exact
                 if exact.tp + exact.fp + exact.fn == 0:

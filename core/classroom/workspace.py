@@ -31,6 +31,7 @@ from claimdesk.core.classroom.submission_proof import (
     new_workspace_id,
     sign,
 )
+from claimdesk.core.classroom.submission_scheme import submission_extras
 from claimdesk.core.limits import (
     ANNOTATOR_NAME_MAX,
     STUDENT_ID_MAX,
@@ -47,7 +48,11 @@ from claimdesk.core.suffixes import PROJECT_SUFFIX, SUBMISSION_SUFFIX
 SUBMISSION_MIMETYPE = "application/x-claimdesk-submission"
 SUBMISSION_FORMAT = "claimdesk-submission"
 # 2: the file proves which workspace made it ("proof"); files of version 1 are still read.
-SUBMISSION_VERSION = 2
+# 3: annotations may carry a "ref" and "attributes" {name: value}; "relations" (type name,
+# source and target refs) and "document_labels" (document, set, values) follow them. A
+# submission without any of these is still written as version 2, which older versions read.
+SUBMISSION_VERSION = 3
+PLAIN_SUBMISSION_VERSION = 2
 # Time between two edits longer than this counts as a break, not as work.
 IDLE_GAP_SECONDS = 300
 MAX_NAME_CHARS = 200
@@ -257,7 +262,8 @@ def submit(project: Project, out: Path | str | None = None) -> Path:
     to_exercise = {local: exercise_doc for exercise_doc, local in row.documents}
     frozen = {label.name for label in project_codebook(project).labels}
     annotations = []
-    for document_id, label, start, end, quote, note in store.student_spans(
+    ids: list[int] = []
+    for document_id, label, start, end, quote, note, annotation_id in store.student_spans(
         project, work.annotator.id
     ):
         if document_id not in to_exercise:
@@ -274,6 +280,8 @@ def submit(project: Project, out: Path | str | None = None) -> Path:
                 "note": note,
             }
         )
+        ids.append(annotation_id)
+    extras = submission_extras(project, work.annotator.id, to_exercise, annotations, ids)
     done = store.documents_done(project, work.annotator.id)
     documents_done = sorted(to_exercise[d] for d in done if d in to_exercise)
     submitted_at = utcnow()
@@ -293,7 +301,12 @@ def submit(project: Project, out: Path | str | None = None) -> Path:
         "submitted_at": timestamp_text(submitted_at),
         "documents_done": documents_done,
         "annotations": annotations,
+        **extras,
     }
+    if extras:
+        data["version"] = SUBMISSION_VERSION
+    else:  # nothing of format 3 in it: a file older versions of Claimdesk still read
+        data["version"] = PLAIN_SUBMISSION_VERSION
     data["proof"] = sign(data, row.public_id, row.secret, sequence)
     target = _submission_target(project, work, out)
     try:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from claimdesk.core.agreement.compute import AgreementReport, compute_report
+from claimdesk.core.agreement.report import scheme_lines
 from claimdesk.core.cli.targets import PROJECT_HELP, open_project
 from claimdesk.core.errors import ProjectError
 
@@ -29,7 +30,11 @@ def register(commands: Any) -> None:
             "F1, exact (same start, end, label) and overlap (same label, at least one shared "
             "character). Overall, per label, pairwise and per document. An annotator who did not "
             "do a document (no annotations in it and status to do) is missing data there, not "
-            "a disagreement."
+            "a disagreement. With attributes, relations or document labels in the codebook also: "
+            "agreement per attribute (Cohen's kappa, Fleiss' kappa, Krippendorff's alpha — "
+            "interval for numbers — over the values of spans matched between annotators, "
+            "defaults applied), relation F1 (relations whose two ends match; undirected types "
+            "as unordered pairs) and agreement per document label set (documents as units)."
         ),
     )
     parser.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
@@ -56,6 +61,13 @@ def register(commands: Any) -> None:
         default="category",
         help="; ".join(f"{k}: {v}" for k, v in UNLABELLED_HELP.items()) + " (default: category)",
     )
+    parser.add_argument(
+        "--attribute-match",
+        choices=("overlap", "exact"),
+        default="overlap",
+        help="which spans of two annotators compare their attributes: overlap (same label, at "
+        "least one shared character; default) or exact (same start, end and label)",
+    )
     parser.set_defaults(run=run_agreement)
 
 
@@ -80,7 +92,9 @@ def run_agreement(args: argparse.Namespace) -> int:
         if annotators is None and not args.include_gold:  # as the dashboard counts by default
             annotators = [a.id for a in people if not a.is_gold]
         labels = _pick(path, "label", args.labels, {x.name: x.id for x in project.labels()})
-        report = compute_report(project, annotators, labels, args.unlabelled)
+        report = compute_report(
+            project, annotators, labels, args.unlabelled, attribute_match=args.attribute_match
+        )
     if args.json:
         print(report.to_json(), flush=True)
     else:
@@ -90,6 +104,16 @@ def run_agreement(args: argparse.Namespace) -> int:
 
 def _f(value: float) -> str:
     return "—" if math.isnan(value) else f"{value:.3f}"
+
+
+def _matrix(report: AgreementReport, title: str, matrix: Any) -> list[str]:
+    names = report.annotator_names
+    lines = [f"{title}; columns numbered as the rows)"]
+    lines.append("      " + " ".join(f"{i + 1:>6}" for i in range(len(names))))
+    for i, name in enumerate(names):
+        row = " ".join(f"{_f(v):>6}" for v in matrix[i].tolist())
+        lines.append(f"  {i + 1:>3} {row}  {name}")
+    return lines
 
 
 def render(report: AgreementReport, path: Path) -> list[str]:
@@ -121,12 +145,12 @@ def render(report: AgreementReport, path: Path) -> list[str]:
             + " ".join(f"{_f(v):>6}" for v in (*figures, x.f1_exact, x.f1_overlap))
             + f"  {x.name}"
         )
-    lines += ["", "Pairwise Cohen's kappa (tokens; columns numbered as the rows)"]
-    names = report.annotator_names
-    lines.append("      " + " ".join(f"{i + 1:>6}" for i in range(len(names))))
-    for i, name in enumerate(names):
-        row = " ".join(f"{_f(v):>6}" for v in report.pairwise_kappa[i].tolist())
-        lines.append(f"  {i + 1:>3} {row}  {name}")
+    lines.append("")
+    if report.scheme is not None:
+        lines += scheme_lines(report.scheme)
+    lines += _matrix(report, "Pairwise Cohen's kappa (tokens", report.pairwise_kappa)
+    if report.scheme is not None and report.scheme.relations:
+        lines += ["", *_matrix(report, "Pairwise relation F1 (overlap", report.scheme.relation_f1)]
     lines += [
         "",
         "Per document",

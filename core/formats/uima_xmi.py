@@ -4,7 +4,10 @@ Layout of an export (a folder): ``TypeSystem.xml`` plus one ``<id>-<title>.xmi``
 Each CAS holds the text as its sofa, a DKPro ``DocumentMetaData`` (title, id, source URL) so
 INCEpTION shows the document's name, and one ``webanno.custom.Claim`` annotation per span: a
 custom span layer (supertype ``uima.tcas.Annotation``) with string features ``label``, ``note``
-and ``annotator``, the shape INCEpTION gives a custom span layer named "Claim".
+and ``annotator``, the shape INCEpTION gives a custom span layer named "Claim". Attributes are
+features of that layer, relations a ``webanno.custom.ClaimRelation`` relation layer
+(Governor/Dependent) and document labels ``webanno.custom.DocumentLabel`` structures: see
+`uima_links`.
 
 One CAS per document with every selected annotator's spans in it, the annotator kept in a
 feature: INCEpTION's document import makes one document per XMI file, so a file per
@@ -16,8 +19,9 @@ converts both ways when a CAS is written and read (its API takes and gives code 
 this module never converts by hand; the tests check the raw ``begin``/``end`` attributes.
 
 The reader takes such a folder or a zip of it (INCEpTION's "UIMA CAS XMI" export) and reads
-``webanno.custom.Claim`` spans and DKPro ``NamedEntity`` spans (label from its ``value``), the
-layer INCEpTION annotates by default.
+``webanno.custom.Claim`` spans with their attributes and DKPro ``NamedEntity`` spans (label
+from its ``value``), the layer INCEpTION annotates by default; relations of any relation layer
+(a type with ``Governor`` and ``Dependent`` features) between those spans; document labels.
 """
 
 from __future__ import annotations
@@ -31,9 +35,10 @@ from typing import Any
 
 from cassis import Cas, TypeSystem, load_cas_from_xmi, load_typesystem
 
-from claimdesk.core.formats import registry
+from claimdesk.core.formats import registry, uima_links
 from claimdesk.core.formats.base import (
     DocumentIn,
+    DocumentOut,
     ExportReport,
     ExportSource,
     FormatError,
@@ -53,10 +58,11 @@ from claimdesk.core.formats.safe_files import (
 )
 from claimdesk.core.limits import printable
 from claimdesk.core.progress import Progress, check_progress
+from claimdesk.core.scheme import Scheme
 
 FORMAT = registry.info_of(__name__)
 
-CLAIM = "webanno.custom.Claim"
+CLAIM = uima_links.CLAIM
 NAMED_ENTITY = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
 METADATA = "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData"
 TYPESYSTEM = "TypeSystem.xml"
@@ -64,8 +70,9 @@ _STRING = "uima.cas.String"
 _MAX_FILES = 10_000
 
 
-def typesystem() -> TypeSystem:
-    """The type system of an export: the Claim layer and DKPro's DocumentMetaData."""
+def typesystem(features: uima_links.Features | None = None) -> TypeSystem:
+    """The type system of an export: the Claim layer with a feature per attribute, its
+    relation layer, document labels and DKPro's DocumentMetaData."""
     ts = TypeSystem()
     claim = ts.create_type(CLAIM, supertypeName="uima.tcas.Annotation")
     for feature in ("label", "note", "annotator"):
@@ -81,6 +88,7 @@ def typesystem() -> TypeSystem:
     ):
         ts.create_feature(meta, feature, _STRING)
     ts.create_feature(meta, "isLastSegment", "uima.cas.Boolean")
+    uima_links.add_types(ts, features or uima_links.Features())
     return ts
 
 
@@ -92,7 +100,12 @@ def _file_name(doc_id: int, title: str) -> str:
 def export(source: ExportSource, out: Path, progress: Progress | None = None) -> ExportReport:
     report = ExportReport(FORMAT.name, out)
     written = SpanDigest()
-    ts = typesystem()
+    written_links = SpanDigest()  # attribute values, relations and document labels
+    scheme = source.scheme
+    features = uima_links.Features.of(scheme)
+    losses = uima_links.Losses()
+    undirected = {r.name for r in scheme.relations if not r.directed}
+    ts = typesystem(features)
     claim_type = ts.get_type(CLAIM)
     meta_type = ts.get_type(METADATA)
     total = source.document_count
@@ -120,6 +133,8 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                     isLastSegment=False,
                 )
             )
+            structures: dict[int, Any] = {}
+            values: dict[int, dict[str, Any]] = {}
             for span in doc.spans:
                 note = xml_text(span.note)
                 if note != span.note:
@@ -127,15 +142,21 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
                         f"document {doc.id}, span {span.id}: characters XML cannot hold were"
                         " replaced in the note"
                     )
-                cas.add(
-                    claim_type(
-                        begin=span.start,
-                        end=span.end,
-                        label=xml_text(span.label),
-                        note=note or None,
-                        annotator=xml_text(span.annotator),
-                    )
+                values[span.id] = uima_links.feature_values(
+                    ts, doc.attributes.get(span.id, {}), features, losses, xml_text
                 )
+                structures[span.id] = claim_type(
+                    begin=span.start,
+                    end=span.end,
+                    label=xml_text(span.label),
+                    note=note or None,
+                    annotator=xml_text(span.annotator),
+                    **values[span.id],
+                )
+                cas.add(structures[span.id])
+            _add_links(cas, ts, doc, structures)
+            losses.undirected += sum(r.type in undirected for r in doc.relations)
+            written_links.add(str(doc.id), uima_links.written_links(doc, values, xml_text))
             cas.to_xmi(temp / _file_name(doc.id, doc.title), pretty_print=True)
             written.add(
                 str(doc.id),
@@ -149,9 +170,21 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
             check_progress(progress, done, total)
         # Read back with dkpro-cassis: the type system as written, then every CAS.
         read_back = SpanDigest()
+        read_links = SpanDigest()
         for doc_in in _read_files(_folder_files(temp), out):
             read_back.add_read(doc_in.file_id or "", doc_in)
+            read_links.add(
+                doc_in.file_id or "",
+                uima_links.read_back_links(doc_in.spans, doc_in.relations, doc_in.doc_labels),
+            )
         verify(report, written, read_back)
+        wrong = written_links.differences(read_links)
+        if wrong:
+            raise FormatError(
+                out,
+                f"read back, the attributes, relations or document labels of document(s)"
+                f" {', '.join(wrong[:5])} differ",
+            )
     if source.labels:
         report.lost.append(
             "label colours, descriptions and the codebook hierarchy:"
@@ -162,8 +195,69 @@ def export(source: ExportSource, out: Path, progress: Progress | None = None) ->
             f"dates and metadata of {dated} document(s):"
             " DocumentMetaData holds the title, id and URL"
         )
+    _report_losses(report, scheme, features, losses)
     report.files = [out]
     return report
+
+
+def _add_links(cas: Cas, ts: TypeSystem, doc: DocumentOut, structures: dict[int, Any]) -> None:
+    """The document's relations (between spans in the CAS) and document labels."""
+    relation_type = ts.get_type(uima_links.RELATION)
+    for relation in doc.relations:
+        source, target = structures.get(relation.source), structures.get(relation.target)
+        if source is None or target is None:
+            continue  # an end that is not exported
+        cas.add(
+            relation_type(
+                begin=target.begin,
+                end=target.end,
+                Governor=source,
+                Dependent=target,
+                label=xml_text(relation.type),
+                annotator=xml_text(relation.annotator),
+            )
+        )
+    label_type = ts.get_type(uima_links.DOC_LABEL)
+    for label in doc.doc_labels:
+        cas.add(
+            label_type(
+                labelSet=xml_text(label.set),
+                value=xml_text(label.value),
+                annotator=xml_text(label.annotator),
+            )
+        )
+
+
+def _report_losses(
+    report: ExportReport,
+    scheme: Scheme,
+    features: uima_links.Features,
+    losses: uima_links.Losses,
+) -> None:
+    if losses.clashing_values:
+        names = ", ".join(sorted(features.clashes)) or "?"
+        report.lost.append(
+            f"{losses.clashing_values} value(s) of attributes ({names}) that labels define with"
+            " different kinds: the Claim layer has one feature per attribute name, of the first"
+            " kind"
+        )
+    if losses.imprecise_numbers:
+        report.lost.append(
+            f"{losses.imprecise_numbers} number(s) with more than the 7 digits of INCEpTION's"
+            " Float features: the file holds them exactly, INCEpTION rounds them"
+        )
+    if losses.undirected:
+        report.lost.append(
+            f"{losses.undirected} relation(s) of types without a direction are written from"
+            " their first span (Governor) to their second (Dependent): INCEpTION's relations"
+            " have a direction"
+        )
+    if not scheme.empty:
+        report.lost.append(
+            "the definitions of attributes (choices, defaults, keys) and relation types"
+            " (colours, direction, allowed labels): INCEpTION keeps them in its project's"
+            " layer settings and tag sets, not in the type system"
+        )
 
 
 # -- import ---------------------------------------------------------------------------------
@@ -268,21 +362,27 @@ def _read_cas(data: bytes, ts: TypeSystem, path: Path, name: str) -> DocumentIn:
             path, f"not a readable UIMA CAS XMI: {printable(str(exc), 200)}", where
         ) from None
     text = cas.sofa_string or ""
-    spans: list[SpanIn] = []
+    refs: dict[int, SpanIn] = {}
     if ts.contains_type(CLAIM):
         for item in cas.select(CLAIM):
-            spans.append(
-                SpanIn(
-                    item.begin,
-                    item.end,
-                    _feature(item, "label") or "Claim",
-                    annotator=_feature(item, "annotator") or None,
-                    note=_feature(item, "note"),
-                )
+            refs[item.xmiID] = SpanIn(
+                item.begin,
+                item.end,
+                _feature(item, "label") or "Claim",
+                annotator=_feature(item, "annotator") or None,
+                note=_feature(item, "note"),
+                attributes=uima_links.read_attributes(item),
+                ref=str(item.xmiID),
             )
     if ts.contains_type(NAMED_ENTITY):
         for item in cas.select(NAMED_ENTITY):
-            spans.append(SpanIn(item.begin, item.end, _feature(item, "value") or "NamedEntity"))
+            label = _feature(item, "value") or "NamedEntity"
+            refs[item.xmiID] = SpanIn(item.begin, item.end, label, ref=str(item.xmiID))
+    spans = list(refs.values())
+    relations, doc_labels, skipped = uima_links.read_links(cas, ts, refs)
+    for relation in relations:  # a relation belongs to the annotator of its spans
+        if relation.annotator is None:
+            relation.annotator = refs[int(relation.source)].annotator
     for span in spans:
         if span.start > span.end:
             raise FormatError(
@@ -307,6 +407,14 @@ def _read_cas(data: bytes, ts: TypeSystem, path: Path, name: str) -> DocumentIn:
     return DocumentIn(
         text=text,
         spans=spans,
+        relations=relations,
+        doc_labels=doc_labels,
+        not_imported=[
+            f"{printable(name)}: {skipped} relation(s) between annotations that are not spans"
+            " Claimdesk reads"
+        ]
+        if skipped
+        else [],
         title=title or PurePosixPath(name).stem,
         source=uri,
         where=where,

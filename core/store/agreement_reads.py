@@ -15,10 +15,17 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection, func, literal, select
 
-from claimdesk.core.records import Status
+from claimdesk.core.records import DocumentLabelRecord, RelationRecord, Status
 from claimdesk.core.store.driver import plain_rows
 from claimdesk.core.store.project import Project
-from claimdesk.core.store.tables import annotation_table, document_table, status_table
+from claimdesk.core.store.tables import (
+    annotation_attribute_table,
+    annotation_table,
+    document_label_table,
+    document_table,
+    relation_table,
+    status_table,
+)
 
 IntArray = npt.NDArray[np.int64]
 
@@ -31,7 +38,7 @@ class AgreementRows:
     """A project's documents, spans and statuses as agreement reads them."""
 
     documents: list[tuple[int, str, str]]  # (id, title, text or "" when texts were not asked)
-    spans: IntArray  # n × 5: document id, annotator id, label id, start, end
+    spans: IntArray  # n × 6: document id, annotator id, label id, start, end, annotation id
     active: list[tuple[int, int]]  # (document id, annotator id) in progress or done
 
 
@@ -45,7 +52,9 @@ def agreement_rows(
         document_table.c.id
     )
     a = annotation_table
-    spans_query = select(a.c.document_id, a.c.annotator_id, a.c.label_id, a.c.start, a.c.end)
+    spans_query = select(
+        a.c.document_id, a.c.annotator_id, a.c.label_id, a.c.start, a.c.end, a.c.id
+    )
     if annotator_ids is not None:  # only their rows (one pair's disagreements read little)
         spans_query = spans_query.where(a.c.annotator_id.in_(list(annotator_ids)))
     active_query = select(status_table.c.document_id, status_table.c.annotator_id).where(
@@ -53,13 +62,50 @@ def agreement_rows(
     )
     with project.reading() as conn:
         documents = plain_rows(conn, documents_query)
-        spans = np.array(plain_rows(conn, spans_query), dtype=np.int64).reshape(-1, 5)
+        spans = np.array(plain_rows(conn, spans_query), dtype=np.int64).reshape(-1, 6)
         active = plain_rows(conn, active_query)
     return AgreementRows(
         [(int(i), str(t), str(x)) for i, t, x in documents],
         spans,
         [(int(d), int(n)) for d, n in active],
     )
+
+
+@dataclass
+class SchemeRows:
+    """What the chosen annotators set beyond spans: attribute values, relations, labels."""
+
+    values: dict[int, dict[int, Any]]  # annotation id -> attribute id -> value (set ones only)
+    relations: list[RelationRecord]
+    document_labels: list[DocumentLabelRecord]
+
+
+def scheme_rows(project: Project, annotator_ids: Sequence[int] | None) -> SchemeRows:
+    """The attribute values, relations and document labels of the chosen annotators (all when
+    None); one connection. Values are decoded from JSON by SQLAlchemy (few compared to spans)."""
+    a, v, r, d = annotation_table, annotation_attribute_table, relation_table, document_label_table
+    values_query = select(v.c.annotation_id, v.c.attribute_id, v.c.value).join(
+        a, a.c.id == v.c.annotation_id
+    )
+    relations_query = select(
+        r.c.id, r.c.document_id, r.c.annotator_id, r.c.type_id, r.c.source_id, r.c.target_id
+    )
+    labels_query = select(d.c.document_id, d.c.annotator_id, d.c.set_id, d.c.value)
+    if annotator_ids is not None:
+        chosen = list(annotator_ids)
+        values_query = values_query.where(a.c.annotator_id.in_(chosen))
+        relations_query = relations_query.where(r.c.annotator_id.in_(chosen))
+        labels_query = labels_query.where(d.c.annotator_id.in_(chosen))
+    found: dict[int, dict[int, Any]] = {}
+    with project.reading() as conn:
+        for annotation_id, attribute_id, value in conn.execute(values_query):
+            found.setdefault(int(annotation_id), {})[int(attribute_id)] = value
+        relations = [RelationRecord(*map(int, row)) for row in plain_rows(conn, relations_query)]
+        labels = [
+            DocumentLabelRecord(int(doc), int(who), int(set_id), str(value))
+            for doc, who, set_id, value in plain_rows(conn, labels_query)
+        ]
+    return SchemeRows(found, relations, labels)
 
 
 def pair_spans(

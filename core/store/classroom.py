@@ -28,6 +28,7 @@ from claimdesk.core.store.classroom_records import (
     WorkspaceRecord,
     WorkspaceSetup,
 )
+from claimdesk.core.store.classroom_scheme import work_parts
 from claimdesk.core.store.tables import (
     annotation_table,
     annotator_table,
@@ -215,7 +216,7 @@ def version_infos(project: Project, exercise_id: str) -> list[SubmissionVersionI
 
 def version_work(row: Any) -> Work:
     """A row of exercise_submission_version as data."""
-    spans = row.annotations
+    spans, attributes, relations, labels = work_parts(row.annotations)
     return Work(
         row.student_name,
         row.student_id,
@@ -226,8 +227,11 @@ def version_work(row: Any) -> Work:
         row.workspace_id,
         row.sequence,
         row.chain_key,
-        [(int(d), str(lb), int(s), int(e), str(q), str(n)) for d, lb, s, e, q, n in spans],
+        spans,
         [int(d) for d in row.documents_done],
+        attributes,
+        relations,
+        labels,
     )
 
 
@@ -242,19 +246,21 @@ def kept_version(project: Project, version_id: int) -> KeptVersion | None:
 
 def claim_rows(
     project: Project, document_ids: Sequence[int], annotator_ids: Sequence[int]
-) -> list[tuple[int, int, int, int, int, str]]:
-    """(annotator, document, label, start, end, quote) of these annotators on these documents,
-    ordered by annotator, document and position."""
+) -> list[tuple[int, int, int, int, int, str, int]]:
+    """(annotator, document, label, start, end, quote, annotation id) of these annotators on
+    these documents, ordered by annotator, document and position."""
     # Plain driver rows: a class of 40 brings tens of thousands; row objects would cost more.
     a = annotation_table
     query = (
-        select(a.c.annotator_id, a.c.document_id, a.c.label_id, a.c.start, a.c.end, a.c.quote)
+        select(
+            a.c.annotator_id, a.c.document_id, a.c.label_id, a.c.start, a.c.end, a.c.quote, a.c.id
+        )
         .where(a.c.document_id.in_(document_ids), a.c.annotator_id.in_(annotator_ids))
         .order_by(a.c.annotator_id, a.c.document_id, a.c.start, a.c.end, a.c.label_id)
     )
     with project.reading() as conn:
         rows = driver.plain_rows(conn, query)
-    return cast(list[tuple[int, int, int, int, int, str]], rows)
+    return cast(list[tuple[int, int, int, int, int, str, int]], rows)
 
 
 def workspace_record(project: Project) -> WorkspaceRecord | None:
@@ -319,19 +325,22 @@ def workspace_activity(
     return WorkspaceActivity(int(done), int(count), moments)
 
 
-def student_spans(project: Project, annotator_id: int) -> list[tuple[int, str, int, int, str, str]]:
-    """(document, label name, start, end, quote, note) of an annotator, in document order."""
+def student_spans(
+    project: Project, annotator_id: int
+) -> list[tuple[int, str, int, int, str, str, int]]:
+    """(document, label name, start, end, quote, note, annotation id) of an annotator, in
+    document order."""
     a, lb = annotation_table, label_table
     query = (
-        select(a.c.document_id, lb.c.name, a.c.start, a.c.end, a.c.quote, a.c.note)
+        select(a.c.document_id, lb.c.name, a.c.start, a.c.end, a.c.quote, a.c.note, a.c.id)
         .join(lb, lb.c.id == a.c.label_id)
         .where(a.c.annotator_id == annotator_id)
         .order_by(a.c.document_id, a.c.start, a.c.end, a.c.id)
     )
     with project.reading() as conn:
         return [
-            (int(d), str(name), int(start), int(end), str(quote), str(note))
-            for d, name, start, end, quote, note in conn.execute(query)
+            (int(d), str(name), int(start), int(end), str(quote), str(note), int(i))
+            for d, name, start, end, quote, note, i in conn.execute(query)
         ]
 
 

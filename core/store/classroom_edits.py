@@ -22,12 +22,21 @@ from claimdesk.core.records import AnnotationRecord, Changes, Status, StatusChan
 from claimdesk.core.store import driver
 from claimdesk.core.store.classroom import version_work
 from claimdesk.core.store.classroom_records import ExerciseRecord, Work
+from claimdesk.core.store.classroom_scheme import (
+    read_extras,
+    remove_extras,
+    store_extras,
+    work_json,
+)
 from claimdesk.core.store.edits import Command
 from claimdesk.core.store.tables import (
+    annotation_attribute_table,
     annotation_table,
     annotator_table,
+    document_label_table,
     exercise_table,
     label_table,
+    relation_table,
     status_table,
     submission_table,
     utcnow,
@@ -60,6 +69,9 @@ _JOURNALLED = (
     version_table,
     annotation_table,
     status_table,
+    annotation_attribute_table,
+    relation_table,
+    document_label_table,
 )
 # An annotation row, in column order, is an AnnotationRecord's fields in order.
 assert tuple(c.key for c in annotation_table.c) == tuple(AnnotationRecord.__dataclass_fields__)
@@ -197,6 +209,9 @@ def _store_work(
     documents = list(exercise.documents)
     mine = (a.c.annotator_id == annotator_id, a.c.document_id.in_(documents))
     old = [] if new_annotator else _whole_rows(conn, a, *mine)
+    if not new_annotator:
+        # Their values and relations go with the annotations; their document labels too.
+        remove_extras(conn, journal, annotator_id, documents, [row[0] for row in old])
     if old:
         journal.removed(a, old)
         conn.execute(delete(a).where(*mine))
@@ -207,19 +222,21 @@ def _store_work(
         (document_id, labels[label], annotator_id, start, end, quote, note, stamp, stamp)
         for document_id, label, start, end, quote, note in work.spans
     ]
+    ids: list[int] = []
     if rows:
         driver.insert_many(conn, a, _ANNOTATION_VALUES, rows)
+        ids = _inserted_ids(conn, annotator_id, documents, rows)
         # Whole rows in column order (an AnnotationRecord's order) with the ids SQLite gave
         # them, for undo and redo.
         journal.added(
             a,
             [
                 (i, d, lb, who, st, en, quote, note, now, now)
-                for i, (d, lb, who, st, en, quote, note, _c, _u) in zip(
-                    _inserted_ids(conn, annotator_id, documents, rows), rows, strict=True
-                )
+                for i, (d, lb, who, st, en, quote, note, _c, _u) in zip(ids, rows, strict=True)
             ],
         )
+    if work.has_extras:
+        store_extras(conn, journal, exercise, annotator_id, work, ids)
     touched = {span[0] for span in work.spans}
     done = set(work.documents_done)
     scope = (s.c.annotator_id == annotator_id, s.c.document_id.in_(documents))
@@ -279,7 +296,7 @@ def _keep_version(
         "state": state,
         "reason": reason,
         "collected_at": utcnow(),
-        "annotations": [list(span) for span in work.spans],
+        "annotations": work_json(work),
         "documents_done": list(work.documents_done),
         **work.columns(),
     }
@@ -292,17 +309,21 @@ def _current_work(conn: Connection, exercise: ExerciseRecord, current: Any) -> W
     names = {label_id: name for name, label_id in exercise.labels.items()}
     for label_id, name in conn.execute(select(label_table.c.id, label_table.c.name)):
         names.setdefault(int(label_id), str(name))
+    found = conn.execute(
+        select(a.c.document_id, a.c.label_id, a.c.start, a.c.end, a.c.quote, a.c.note, a.c.id)
+        .where(
+            a.c.annotator_id == current.annotator_id,
+            a.c.document_id.in_(exercise.documents),
+        )
+        .order_by(a.c.document_id, a.c.start, a.c.end, a.c.id)
+    ).all()
     spans = [
         (int(d), names[int(label)], int(start), int(end), str(quote), str(note))
-        for d, label, start, end, quote, note in conn.execute(
-            select(a.c.document_id, a.c.label_id, a.c.start, a.c.end, a.c.quote, a.c.note)
-            .where(
-                a.c.annotator_id == current.annotator_id,
-                a.c.document_id.in_(exercise.documents),
-            )
-            .order_by(a.c.document_id, a.c.start, a.c.end, a.c.id)
-        )
+        for d, label, start, end, quote, note, _id in found
     ]
+    attributes, relations, labels = read_extras(
+        conn, int(current.annotator_id), list(exercise.documents), [int(r[6]) for r in found]
+    )
     done = conn.execute(
         select(s.c.document_id).where(
             s.c.annotator_id == current.annotator_id,
@@ -322,6 +343,9 @@ def _current_work(conn: Connection, exercise: ExerciseRecord, current: Any) -> W
         current.chain_key,
         spans,
         sorted(int(d) for d in done),
+        attributes,
+        relations,
+        labels,
     )
 
 

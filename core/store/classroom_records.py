@@ -5,7 +5,7 @@ No database here: the classroom (and the window) can name these without loading 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -94,6 +94,24 @@ class SubmissionVersionInfo:
 
 
 @dataclass(frozen=True)
+class WorkRelation:
+    """A relation of a submission: its type's name and its two spans (positions in the list)."""
+
+    type: str
+    source: int
+    target: int
+
+
+@dataclass(frozen=True)
+class WorkDocLabels:
+    """A submission's choices of one document label set for one document."""
+
+    document_id: int
+    set_name: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Work:
     """One submission's content and who it is from: what a row of either table describes."""
 
@@ -108,6 +126,17 @@ class Work:
     chain_key: str | None
     spans: Sequence[Span]
     documents_done: Sequence[int]
+    # Attribute values by name, one mapping per span (empty: none, or all defaults)
+    attributes: Sequence[Mapping[str, Any]] = ()
+    relations: Sequence[WorkRelation] = ()
+    doc_labels: Sequence[WorkDocLabels] = ()
+
+    def attributes_of(self, position: int) -> Mapping[str, Any]:
+        return self.attributes[position] if position < len(self.attributes) else {}
+
+    @property
+    def has_extras(self) -> bool:
+        return bool(any(self.attributes) or self.relations or self.doc_labels)
 
     def columns(self) -> dict[str, Any]:
         """The columns shared by the current submission and the kept versions."""

@@ -9,15 +9,23 @@ export and report still tells the two apart.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import chain, count
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, false, insert, select, true, update
 from sqlalchemy.exc import IntegrityError
 
-from claimdesk.core.errors import EditError
+from claimdesk.core.errors import EditConflict, EditError
 from claimdesk.core.limits import first_free_name
-from claimdesk.core.records import AnnotationRecord, AnnotatorRecord, Changes, StatusChange
+from claimdesk.core.records import (
+    AnnotationRecord,
+    AnnotatorRecord,
+    AttributeRecord,
+    Changes,
+    RelationRecord,
+)
+from claimdesk.core.store.claims import AddRelation, SetAttribute, merge
 from claimdesk.core.store.edits import AddAnnotation, Command, DeleteAnnotations
 from claimdesk.core.store.tables import annotation_table, annotator_table, utcnow
 
@@ -106,20 +114,6 @@ def _free_name(conn: Connection, avoid: Iterable[str]) -> str:
 # -- curation's commands -----------------------------------------------------------------------
 
 
-class AcceptSpans(Command):
-    """Copy several spans into the gold set as one undoable step."""
-
-    def __init__(self, additions: Sequence[AddAnnotation], description: str) -> None:
-        self.additions = list(additions)
-        self.description = description
-
-    def apply(self, conn: Connection) -> Changes:
-        return merge_changes(add.apply(conn) for add in self.additions)
-
-    def revert(self, conn: Connection) -> Changes:
-        return merge_changes(add.revert(conn) for add in reversed(self.additions))
-
-
 class RejectSpan(DeleteAnnotations):
     """Remove one span from the gold set (undo puts the very same row back)."""
 
@@ -128,17 +122,116 @@ class RejectSpan(DeleteAnnotations):
         self.description = "Reject span from gold"
 
 
-def merge_changes(all_changes: Iterable[Changes]) -> Changes:
-    """Several commands' annotation changes as one summary (statuses named once)."""
-    added: list[AnnotationRecord] = []
-    removed: list[AnnotationRecord] = []
-    statuses: dict[tuple[int, int], StatusChange] = {}  # the last status of each pair counts
-    for changes in all_changes:
-        added.extend(changes.annotations_added)
-        removed.extend(changes.annotations_removed)
-        statuses.update(((s.document_id, s.annotator_id), s) for s in changes.statuses)
-    return Changes(
-        annotations_added=tuple(added),
-        annotations_removed=tuple(removed),
-        statuses=tuple(statuses.values()),
-    )
+@dataclass(frozen=True)
+class GoldSpan:
+    """A span to copy into the gold set, with the attribute values it brings along."""
+
+    document_id: int
+    label_id: int
+    start: int
+    end: int
+    quote: str
+    note: str = ""
+    values: tuple[tuple[AttributeRecord, Any], ...] = ()  # explicit values (None: default)
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return (self.start, self.end, self.label_id)
+
+
+@dataclass(frozen=True)
+class GoldRelation:
+    """A relation to add to the gold set, between two spans named by (start, end, label)."""
+
+    type_id: int
+    source: tuple[int, int, int]
+    target: tuple[int, int, int]
+
+
+class IntoGold(Command):
+    """Spans (with their attribute values), attribute values of gold spans and relations into
+    the gold set of one document, as one undoable step.
+
+    A span already in gold is refused (another curator took it: EditConflict); the ends of a
+    relation are found among the gold spans, old or just added.
+    """
+
+    def __init__(
+        self,
+        description: str,
+        document_id: int,
+        gold_id: int,
+        spans: Sequence[GoldSpan] = (),
+        values: Sequence[tuple[tuple[int, int, int], AttributeRecord, Any]] = (),
+        relations: Sequence[GoldRelation] = (),
+    ) -> None:
+        self.description = description
+        self.document_id = document_id
+        self.gold_id = gold_id
+        self.spans = list(spans)
+        self.values = list(values)
+        self.relations = list(relations)
+        self._steps: list[Command] | None = None
+
+    def apply(self, conn: Connection) -> Changes:
+        if self._steps is not None:  # redo: the same rows again, with the same ids
+            return merge(*(step.apply(conn) for step in self._steps))
+        steps: list[Command] = []
+        changes: list[Changes] = []
+
+        def run(step: Command) -> None:
+            changes.append(step.apply(conn))
+            steps.append(step)
+
+        gold = _gold_records(conn, self.document_id, self.gold_id)
+        for span in self.spans:
+            if span.key in gold:
+                raise EditConflict(
+                    "This span is already in the gold set: another curator accepted it a "
+                    "moment ago."
+                )
+            add = AddAnnotation(
+                span.document_id,
+                span.label_id,
+                self.gold_id,
+                span.start,
+                span.end,
+                span.quote,
+                note=span.note,
+            )
+            run(add)
+            assert add.record is not None
+            gold[span.key] = add.record
+            for attribute, value in span.values:
+                if value is not None:
+                    run(SetAttribute([add.record], attribute, value))
+        for key, attribute, value in self.values:
+            if key not in gold:
+                raise EditError("That span is not in the gold set any more.")
+            run(SetAttribute([gold[key]], attribute, value))
+        for relation in self.relations:
+            source, target = gold.get(relation.source), gold.get(relation.target)
+            if source is None or target is None:
+                raise EditError("An end of this relation is not in the gold set.")
+            record = RelationRecord(
+                0, self.document_id, self.gold_id, relation.type_id, source.id, target.id
+            )
+            run(AddRelation(record))
+        self._steps = steps
+        return merge(*changes) if changes else Changes()
+
+    def revert(self, conn: Connection) -> Changes:
+        assert self._steps is not None
+        return merge(*(step.revert(conn) for step in reversed(self._steps)))
+
+
+def _gold_records(
+    conn: Connection, document_id: int, gold_id: int
+) -> dict[tuple[int, int, int], AnnotationRecord]:
+    a = annotation_table
+    query = select(*a.c).where(a.c.document_id == document_id, a.c.annotator_id == gold_id)
+    found = {}
+    for row in conn.execute(query):
+        record = AnnotationRecord(*row)
+        found[(record.start, record.end, record.label_id)] = record
+    return found

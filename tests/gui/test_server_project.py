@@ -347,6 +347,43 @@ def test_my_own_edit_from_another_computer_shows_in_the_article(
     assert window.document_id == document
 
 
+def test_my_attribute_set_from_another_computer_and_a_new_attribute_show_up(
+    qtbot: QtBot, window: MainWindow, shared: str
+) -> None:
+    """Attribute values, relations and the codebook's new parts follow live, like spans."""
+    from claimdesk.core.scheme import AttributeKind, AttributeSpec
+
+    open_shared(window, qtbot, ServerChoice(shared))
+    qtbot.waitUntil(lambda: window.live.listening, timeout=5000)
+    document = window.document_id
+    assert document is not None
+    with Project.open(shared) as laptop:  # Ana again, signed in on her laptop
+        ana = laptop.signed_in_annotator()
+        assert ana is not None
+        label = laptop.labels()[1]
+        start = laptop.document_text(document).index("The")
+        span = laptop.add_annotation(document, label.id, ana.id, start, start + 3)
+        ident = span.annotations_added[0].id
+        qtbot.waitUntil(lambda: window.annotations.model_.rowCount() == 1, timeout=1000)
+        attribute, _ = laptop.add_attribute(
+            label.id, AttributeSpec("Heard live", AttributeKind.BOOL)
+        )
+        # The codebook's new attribute reaches the window without Refresh.
+        qtbot.waitUntil(
+            lambda: any(a.name == "Heard live" for a in window.scheme.attributes), timeout=1000
+        )
+        laptop.set_attribute([ident], attribute.id, True)
+    # The value set elsewhere is the one the window shows for the span.
+    qtbot.waitUntil(
+        lambda: (
+            window.project.attribute_values(document, window.annotator.id)
+            == {ident: {attribute.id: True}}
+            and "Heard live" in str(window.annotations.model_.index(0, 3).data() or "")
+        ),
+        timeout=1000,
+    )
+
+
 def test_our_own_edit_is_not_read_again(qtbot: QtBot, window: MainWindow, shared: str) -> None:
     open_shared(window, qtbot, ServerChoice(shared))
     qtbot.waitUntil(lambda: window.live.listening, timeout=5000)

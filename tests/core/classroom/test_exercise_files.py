@@ -350,16 +350,17 @@ def test_millions_of_tiny_items_are_refused_before_parsing(
 ) -> None:
     project, _, good = setting
     data = read_json(good, "submission.json")
-    # 4.2 million values in 8.4 MB: far under the byte limits, far over what 500,000
-    # annotations need. Stored, not compressed (it would trip the ratio check).
-    body = json.dumps({**data, "documents_done": [0] * 4_200_000}, separators=(",", ":"))
+    # 8.2 million values in 16.4 MB: far under the byte limits, far over what 500,000
+    # annotations with their attribute values and 200,000 relations need. Stored, not
+    # compressed (it would trip the ratio check).
+    body = json.dumps({**data, "documents_done": [0] * 8_200_000}, separators=(",", ":"))
     path = tmp_path / "tiny.claimdesk-submission"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
         archive.writestr("mimetype", SUBMISSION_MIMETYPE)
         archive.writestr("submission.json", body.encode())
     before = table_rows(project)
     ((_, reason),) = collect(project, [path]).rejected
-    assert "holds 4,2" in reason and "items or more; at most 4,011,000 are allowed" in reason
+    assert "holds 8,2" in reason and "items or more; at most 7,931,000 are allowed" in reason
     assert table_rows(project) == before
 
 

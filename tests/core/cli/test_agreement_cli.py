@@ -128,3 +128,24 @@ def test_help_names_the_units_and_the_switch() -> None:
     assert result.returncode == 0
     for words in ("tokens", "characters", "--unlabelled", "--json", "missing"):
         assert words in result.stdout
+
+
+def test_agreement_shows_stance_relations_and_document_labels(project_path: Path) -> None:
+    from tests.core.agreement.test_scheme_agreement_project import build
+
+    with Project.open(project_path) as project:
+        build(project)
+    result = cli("agreement", project_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "\nAttributes (" in out
+    # The worked example: α = 23/45 over six matched claims.
+    assert "  Stance: Krippendorff α 0.511 (6 matched spans, 6 pairs compared)" in out
+    assert "  attributed to (directed): F1 overlap 1.000 (1 matched relation)" in out
+    assert "  Overall stance: Krippendorff α" in out
+    assert "Pairwise relation F1 (overlap" in out
+    exact = cli("agreement", project_path, "--attribute-match", "exact")
+    assert "  Stance: Krippendorff α" in exact.stdout and "(5 matched spans" in exact.stdout
+    data = json.loads(cli("agreement", project_path, "--json").stdout)
+    assert [x["name"] for x in data["attributes"]] == ["Stance"]
+    assert data["attributes"][0]["matched_spans"] == 6

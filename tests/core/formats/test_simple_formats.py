@@ -190,7 +190,7 @@ def test_brat_collection_layout_and_lines(awkward: Project, tmp_path: Path) -> N
     assert (out / "annotation.conf").read_text(encoding="utf-8").splitlines()[:4] == [
         "[entities]",
         "Factual_claim",
-        "主张_opinion",
+        "_x4E3B__x5F20__opinion",  # brat keeps only [a-zA-Z0-9_-] in a name
         "_x003C_b_x003E_x_x003C__x002F_b_x003E__x0026_amp_x003B_",
     ]
     visual = (out / "visual.conf").read_text(encoding="utf-8")
@@ -212,7 +212,7 @@ def test_brat_collection_layout_and_lines(awkward: Project, tmp_path: Path) -> N
     crlf = TEXT_1.index("\r\n")
     bold_end = TEXT_1.index("Bold") + 4
     assert (
-        f"T2\t主张_opinion {cafe} {crlf};{crlf + 2} {bold_end}\t"
+        f"T2\t_x4E3B__x5F20__opinion {cafe} {crlf};{crlf + 2} {bold_end}\t"
         f"{TEXT_1[cafe:crlf]} {TEXT_1[crlf + 2 : bold_end]}"
     ) in bo
     assert any("written as 2 fragments" in item for item in report.lost)
@@ -221,7 +221,8 @@ def test_brat_collection_layout_and_lines(awkward: Project, tmp_path: Path) -> N
 
 
 def test_brat_type_names_map_back() -> None:
-    for name in ["Factual claim", "主张 opinion", "a_b", "x/y:z", "<b>&amp;", "-", "_x0041_"]:
+    for name in ["Factual claim", "主张 opinion", "a_b", "x/y:z", "<b>&amp;", "-", "_x0041_",
+                 " x0041 ", "a x1F600 b"]:  # fmt: skip
         mapped = brat.type_name(name)
         assert " " not in mapped and all(c.isalnum() or c in "-_" for c in mapped)
         assert brat.label_name(mapped) == name
@@ -266,7 +267,7 @@ def test_brat_line_that_is_not_brat_is_refused(awkward: Project, tmp_path: Path)
     assert rows(awkward) == before
 
 
-def test_brat_relations_and_attributes_are_reported_not_dropped_silently(
+def test_brat_events_and_equivalences_are_reported_not_dropped_silently(
     project: Project, tmp_path: Path
 ) -> None:
     folder = tmp_path / "in"
@@ -280,12 +281,13 @@ def test_brat_relations_and_attributes_are_reported_not_dropped_silently(
     report = import_annotations(project, "brat", folder)
     assert report.annotations_added == 2
     assert sorted(report.not_imported) == [
-        "a.ann: 1 attribute line(s) (Claimdesk holds text spans)",
-        "a.ann: 1 equivalence line(s) (Claimdesk holds text spans)",
-        "a.ann: 1 event line(s) (Claimdesk holds text spans)",
-        "a.ann: 1 relation line(s) (Claimdesk holds text spans)",
+        "a.ann: 1 equivalence line(s) (Claimdesk holds text spans, their attributes and relations)",
+        "a.ann: 1 event line(s) (Claimdesk holds text spans, their attributes and relations)",
     ]
-    assert "Not imported (4):" in report.summary()
+    assert "Not imported (2):" in report.summary()
+    (read,) = brat.read(folder)  # the relation and the attribute are read
+    assert [(r.type, r.source, r.target) for r in read.relations] == [("Located", "T2", "T1")]
+    assert [s.attributes for s in read.spans] == [{}, {"Negated": True}]
     (doc,) = project.documents()
     notes = {a.quote: a.note for a in project.annotations(doc.id, None)}
     assert notes == {"Moscow": "=SUM(A1)", "talks": ""}
