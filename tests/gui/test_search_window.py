@@ -135,3 +135,19 @@ def test_search_window_in_both_themes(window: MainWindow, qtbot: QtBot, theme: s
         assert (background < 0.5) == (theme == "dark")
     finally:
         apply_theme(app, "light")
+
+
+def test_mark_all_files_only_the_selected_hits_when_some_are_selected(
+    window: MainWindow, qtbot: QtBot, prompts: ScriptedPrompts, project_path: Path
+) -> None:
+    finder = window.find_in_project()
+    _search(qtbot, finder, "Moscow")
+    assert finder.model.rowCount() == 13
+    finder.table.selectRow(0)
+    qtbot.keyClick(finder.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(finder.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    prompts.confirms.append(True)
+    with qtbot.waitSignal(finder.searched, timeout=10_000):
+        finder.mark_all()
+    assert "File 3 hits" in prompts.asked[-1]
+    assert len(db_rows(project_path, "SELECT id FROM annotation")) == 3
