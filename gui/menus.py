@@ -46,6 +46,7 @@ class WindowActions:
     snap_to_words: QAction
     preferences: QAction
     delete_example: QAction
+    find_in_project: QAction
     # Labels
     add_label: QAction
     edit_label: QAction
@@ -53,6 +54,7 @@ class WindowActions:
     delete_label: QAction
     edit_scheme: QAction
     export_codebook: QAction
+    label_concordance: QAction
     labels_menu: QMenu
     # Document
     next_document: QAction
@@ -253,12 +255,20 @@ def build(window: MainWindow) -> WindowActions:
         None,
         "Delete the “Example” annotator's claims from this project (Undo brings them back)",
     )
+    find_in_project = _action(
+        window,
+        "F&ind in project…",
+        window.find_in_project,
+        "Ctrl+Shift+F",
+        "Search every document: hits in context, open one with Enter, Mark all under a label",
+    )
     _fill(
         edit_menu,
         [
             undo,
             redo,
             None,
+            find_in_project,
             paste_document,
             None,
             delete_annotation,
@@ -287,9 +297,25 @@ def build(window: MainWindow) -> WindowActions:
         lambda: _export_codebook(window),
         tip="Write the labels, attributes, relation types and document labels to a codebook file",
     )
+    label_concordance = _action(
+        window,
+        "C&oncordance of label…",
+        window.show_label_concordance,
+        None,
+        "Every span of a label in context, flagging text filed elsewhere under another label",
+    )
     _fill(
         labels_menu,
-        [add_label, edit_label, recolour_label, delete_label, None, edit_scheme, export_codebook],
+        [
+            add_label,
+            edit_label,
+            recolour_label,
+            delete_label,
+            None,
+            edit_scheme,
+            label_concordance,
+            export_codebook,
+        ],
     )
 
     document_menu = bar.addMenu("&Document")
@@ -404,12 +430,14 @@ def build(window: MainWindow) -> WindowActions:
         snap_to_words=snap_to_words,
         preferences=preferences,
         delete_example=delete_example,
+        find_in_project=find_in_project,
         add_label=add_label,
         edit_label=edit_label,
         recolour_label=recolour_label,
         delete_label=delete_label,
         edit_scheme=edit_scheme,
         export_codebook=export_codebook,
+        label_concordance=label_concordance,
         labels_menu=labels_menu,
         next_document=next_document,
         previous_document=previous_document,

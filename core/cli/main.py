@@ -217,11 +217,13 @@ def _command_families() -> list[Callable[[Any], None]]:
     from claimdesk.core.cli import agreement as cli_agreement
     from claimdesk.core.cli import exercise as cli_exercise
     from claimdesk.core.cli import formats as cli_formats
+    from claimdesk.core.cli import search as cli_search
     from claimdesk.core.cli import server as cli_server
     from claimdesk.core.cli import transfer as cli_transfer
 
     return [
         cli_formats.register,
+        cli_search.register,
         cli_exercise.register,
         cli_agreement.register,
         cli_server.register,
