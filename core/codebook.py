@@ -17,6 +17,7 @@ version 1, so that an older Claimdesk still reads it.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -222,14 +223,13 @@ def codebook_data(codebook: Codebook, *, guidelines: bool = True) -> dict[str, A
 
 
 def write_codebook(codebook: Codebook, path: Path) -> None:
-    """Write a codebook file (UTF-8 JSON), replacing ``path`` only once it is complete; never
-    over a project file, a device or a folder (core.outputs)."""
-    from claimdesk.core.outputs import OutputError, atomic_write
-
+    """Write a codebook file (UTF-8 JSON), replacing ``path`` only once it is complete."""
     path = Path(path)
     text = json.dumps(codebook_data(codebook), ensure_ascii=False, indent=2) + "\n"
+    partial = path.with_name(f".{path.name}.partial")
     try:
-        with atomic_write(path) as temporary:
-            temporary.write_text(text, encoding="utf-8")
-    except OutputError as exc:
-        raise CodebookError(path, exc.reason) from None
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise CodebookError(path, f"cannot be written ({exc.strerror or exc})") from None

@@ -4,11 +4,13 @@ sets."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claimdesk.core.codebook import Codebook, write_codebook
+from claimdesk.core.codebook import Codebook, CodebookError, codebook_data
+from claimdesk.core.outputs import OutputError, atomic_write
 from claimdesk.core.records import label_tree_order
 
 if TYPE_CHECKING:
@@ -23,7 +25,14 @@ def export_codebook(project: Project, path: Path) -> Codebook:
     order = {label.name: i for i, (label, _) in enumerate(label_tree_order(project.labels()))}
     labels = sorted(codebook.labels, key=lambda label: order.get(label.name, len(order)))
     codebook = replace(codebook, labels=tuple(labels))
-    write_codebook(codebook, Path(path))
+    path = Path(path)
+    text = json.dumps(codebook_data(codebook), ensure_ascii=False, indent=2) + "\n"
+    try:
+        # Replaced only once complete; never over a project file, a device or a folder.
+        with atomic_write(path) as temporary:
+            temporary.write_text(text, encoding="utf-8")
+    except OutputError as exc:
+        raise CodebookError(path, exc.reason) from None
     return codebook
 
 
