@@ -11,10 +11,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from re import _parser as sre_parse  # type: ignore[attr-defined]  # a pattern's structure
 from typing import Any
-
-# The parser behind ``re`` (Python 3.11+), to look at a pattern's structure before running it.
-from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 MAX_PHRASES = 1000
 MAX_PATTERNS = 100
