@@ -47,6 +47,7 @@ def positions(text: str, word: str) -> list[int]:
     return found
 
 
+@pytest.mark.both_dialects
 def test_marking_troops_once_suggests_its_other_occurrences(seeded: Project) -> None:
     annotator = seeded.ensure_annotator("Ada")
     document_id, text = troops_article(seeded)
@@ -65,6 +66,7 @@ def test_marking_troops_once_suggests_its_other_occurrences(seeded: Project) -> 
     assert suggest(seeded, document_id, other.id) == []
 
 
+@pytest.mark.both_dialects
 def test_accepting_files_the_spans_in_one_undoable_step(seeded: Project) -> None:
     annotator = seeded.ensure_annotator("Ada")
     document_id, text = troops_article(seeded)
@@ -121,6 +123,7 @@ def test_accepting_moves_a_document_from_to_do_and_undo_moves_it_back(seeded: Pr
     assert seeded.status(document_id, annotator.id) == Status.TODO
 
 
+@pytest.mark.both_dialects
 def test_a_rejected_text_is_not_suggested_again_until_undone(seeded: Project) -> None:
     annotator = seeded.ensure_annotator("Ada")
     document_id, text = troops_article(seeded)
@@ -304,3 +307,25 @@ def test_suggestions_for_a_1_mb_document_take_under_200_ms(project: Project) -> 
     assert 100 < len(found) < 10_000
     # About 0.05 s on an idle machine of 2 cores; generous for a busy shared one.
     assert took < 0.6, took
+
+
+@pytest.mark.both_dialects
+def test_recall_counts_the_spans_filed_by_hand_after_suggestions_were_shown(
+    seeded: Project,
+) -> None:
+    annotator = seeded.ensure_annotator("Ada")
+    document_id, text = troops_article(seeded)
+    military = label_id(seeded, "Military")
+    first = text.index("troops")
+    seeded.add_annotation(document_id, military, annotator.id, first, first + 6)
+    found = suggest(seeded, document_id, annotator.id)
+    seeded.accept_suggestions(annotator.id, found[:1])
+    seeded.reject_suggestion(annotator.id, found[1])
+    # Filed by hand once suggestions were at work here: a claim the suggestions missed.
+    at = text.index("Soviet")
+    seeded.add_annotation(document_id, military, annotator.id, at, at + len("Soviet"))
+    stats = seeded.suggestion_stats(annotator.id)["project"]
+    assert (stats.accepted, stats.missed) == (1, 1)
+    assert stats.recall == 0.5
+    assert seeded.suggestion_stats(None)["project"] == stats
+    assert seeded.suggestion_stats(annotator.id)["model"].precision is None
