@@ -10,7 +10,7 @@ from claimdesk.core.errors import ClaimdeskError
 from claimdesk.core.store.project import Project
 from claimdesk.core.suggest import Suggestion, suggest
 from tests.core.store.test_server_permissions import Shared, word
-from tests.core.store.test_server_permissions import shared as shared  # noqa: F401 (fixture)
+from tests.core.store.test_server_permissions import shared as shared  # the fixture
 
 
 def test_an_annotator_records_their_own_decisions_only(shared: Shared) -> None:
