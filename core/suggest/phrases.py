@@ -9,6 +9,7 @@ a word (an emoji, punctuation) is matched by a regular expression instead.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -47,9 +48,7 @@ class Words:
             spans = words(text)
             raw = [text[s:e] for s, e in spans]
             found = cls(spans, raw, [w.casefold() for w in raw])
-            if len(_CUT) >= 4:
-                _CUT.pop(next(iter(_CUT)))
-            _CUT[text] = found
+            _remember(_CUT, text, found)
         return found
 
 
@@ -61,10 +60,21 @@ def _haystack(text: str, *, folded: bool) -> str | None:
     if found == "":
         made = text.casefold() if folded else text
         found = made.translate(_SPACES) if len(made) == len(text) else None
-        if len(_HAYSTACKS) >= 4:
-            _HAYSTACKS.pop(next(iter(_HAYSTACKS)))
-        _HAYSTACKS[key] = found
+        _remember(_HAYSTACKS, key, found)
     return found
+
+
+K = TypeVar("K")
+T = TypeVar("T")
+# Suggestions are computed on worker threads: the caches are changed under a lock.
+_LOCK = threading.Lock()
+
+
+def _remember(cache: dict[K, T], key: K, value: T) -> None:
+    with _LOCK:
+        while len(cache) >= 4:
+            cache.pop(next(iter(cache)))
+        cache[key] = value
 
 
 _HAYSTACKS: dict[tuple[str, bool], str | None] = {}
