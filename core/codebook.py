@@ -12,6 +12,9 @@ Format (``"format": "claimdesk-codebook"``, version 1)::
 Version 2 adds, optionally, ``attributes`` to each label, and top-level ``relations`` and
 ``document_labels`` (see ``core.codebook_scheme``). A codebook without them is written as
 version 1, so that an older Claimdesk still reads it.
+
+A label may carry ``"suggest": {"phrases": [...], "patterns": [...], "case": false}``: what
+suggests spans for it (``core.text.suggest_rules``; an older Claimdesk ignores the key).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from claimdesk.core.limits import (
 )
 from claimdesk.core.scheme import AttributeSpec, Scheme
 from claimdesk.core.text.regular_files import FileTooLarge, NotRegularFile, read_bounded
+from claimdesk.core.text.suggest_rules import RuleError, SuggestRules, parse_rules
 
 FORMAT = "claimdesk-codebook"
 VERSION = 2  # the newest this version reads and writes
@@ -65,6 +69,8 @@ class CodebookLabel:
     description: str = ""
     shortcut: str | None = None
     parent: str | None = None
+    # phrases and patterns that suggest spans for this label (core/suggest)
+    suggest: SuggestRules | None = None
 
 
 @dataclass(frozen=True)
@@ -163,8 +169,16 @@ def parse_codebook(data: Any, path: Path) -> Codebook:
         problem = text_problem(description.strip(), "description", DESCRIPTION_MAX)
         if problem is not None:
             raise fail(f"{where}: {problem}")
+        suggest = None
+        if raw.get("suggest") is not None:
+            try:
+                suggest = parse_rules(raw["suggest"])
+            except RuleError as exc:
+                raise fail(f"{where}: {exc}") from None
         names.add(name.casefold())
-        labels.append(CodebookLabel(name, colour.lower(), description.strip(), shortcut, parent))
+        labels.append(
+            CodebookLabel(name, colour.lower(), description.strip(), shortcut, parent, suggest)
+        )
         specs = parse_attributes(raw.get("attributes"), name, fail)
         if specs:
             attributes[name] = specs
@@ -206,6 +220,8 @@ def codebook_data(codebook: Codebook, *, guidelines: bool = True) -> dict[str, A
             entry["parent"] = label.parent
         if scheme.attributes_of(label.name):
             entry["attributes"] = [attribute_data(a) for a in scheme.attributes_of(label.name)]
+        if label.suggest is not None and not label.suggest.empty:
+            entry["suggest"] = label.suggest.as_data()
         labels.append(entry)
     data: dict[str, Any] = {
         "format": FORMAT,

@@ -219,6 +219,7 @@ def _command_families() -> list[Callable[[Any], None]]:
     from claimdesk.core.cli import formats as cli_formats
     from claimdesk.core.cli import search as cli_search
     from claimdesk.core.cli import server as cli_server
+    from claimdesk.core.cli import suggest as cli_suggest
     from claimdesk.core.cli import transfer as cli_transfer
 
     return [
@@ -228,6 +229,7 @@ def _command_families() -> list[Callable[[Any], None]]:
         cli_agreement.register,
         cli_server.register,
         cli_transfer.register,
+        cli_suggest.register,
     ]
 
 

@@ -21,7 +21,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Engine, Table, and_, bindparam, func, select, update
+from sqlalchemy import (
+    Connection,
+    Dialect,
+    Engine,
+    Float,
+    Table,
+    and_,
+    bindparam,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Select
 
@@ -324,6 +335,11 @@ def _converters(table: Table, read: Dialect, write: Dialect) -> list[Callable[[A
     expects it (times, JSON, booleans), by SQLAlchemy's own processors for each dialect."""
     converters: list[Callable[[Any], Any] | None] = []
     for column in table.columns:
+        if isinstance(column.type, Float):
+            # Both drivers hand over a Python float; PostgreSQL's processor for it needs the
+            # column's type code, which a row read this way does not carry.
+            converters.append(None)
+            continue
         loaded = column.type.dialect_impl(read).result_processor(read, None)
         stored = column.type.dialect_impl(write).bind_processor(write)
         if loaded is None or stored is None:
@@ -419,6 +435,8 @@ _NOUNS = {
     "relation": ("relation", "relations"),
     "doc_label_set": ("document label set", "document label sets"),
     "document_label": ("document label", "document labels"),
+    "suggestion_rule": ("suggestion rule", "suggestion rules"),
+    "suggestion_decision": ("suggestion decision", "suggestion decisions"),
     "exercise": ("exercise", "exercises"),
     "exercise_workspace": ("workspace", "workspaces"),
     "exercise_submission": ("submission", "submissions"),

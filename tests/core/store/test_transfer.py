@@ -25,6 +25,8 @@ from claimdesk.core.store.tables import (
     workspace_table,
 )
 from claimdesk.core.store.transfer import carried_tables, describe_counts, pull, push
+from claimdesk.core.suggest import Suggestion
+from claimdesk.core.text.suggest_rules import SuggestRules
 from tests.core.classroom.classroom_kit import (
     TEXT_1,
     TEXT_2,
@@ -86,6 +88,11 @@ def rich_project(folder: Path) -> Path:
     project.add_relation(kind.id, evidence_id, said_id)
     topic, _ = project.add_doc_label_set(DocLabelSpec("Topic", True, ("=SUM(A1)", "<b>x</b>")))
     project.set_document_labels(documents[1].id, teacher.id, topic.id, ["=SUM(A1)", "<b>x</b>"])
+    # Suggestion rules and decisions, awkward text included.
+    project.set_suggestion_rules({claim: SuggestRules(("𠀀 claim",), (r"\d+ Ω",), case=True)})
+    text = project.document_text(documents[0].id)
+    suggested = Suggestion(documents[0].id, 0, 3, evidence, "project", 0.5, text[0:3])
+    project.reject_suggestion(teacher.id, suggested)
     project.add_annotation(documents[1].id, evidence, teacher.id, 20, 24)
     last = max(a.id for a in project.annotations(documents[1].id, None))
     project.delete_annotations([last])
@@ -174,7 +181,8 @@ def test_push_then_pull_gives_back_every_row_of_every_table_with_its_id(
     assert describe_counts(pushed.counts) == (
         "3 documents, 4 labels, 4 annotators, 9 annotations, 7 statuses, 2 attributes, "
         "2 attribute values, 1 relation type, 1 relation, 1 document label set, "
-        "2 document labels, 1 exercise, 1 workspace, 2 submissions, "
+        "2 document labels, 2 suggestion rules, 1 suggestion decision, 1 exercise, "
+        "1 workspace, 2 submissions, "
         "1 earlier or held submission, 1 edit key, 1 project record"
     )
     assert server_rows(pg_url) == before
