@@ -68,6 +68,7 @@ class WindowActions:
     # View
     view_menu: QMenu
     show_example: QAction
+    show_suggestions: QAction
     zoom_in: QAction
     zoom_out: QAction
     zoom_reset: QAction
@@ -320,7 +321,17 @@ def build(window: MainWindow) -> WindowActions:
         window, "Show worked &example", window.set_show_example, window.settings.show_example
     )
     show_example.setStatusTip("Show the claims the “Example” annotator marked, dashed")
-    _fill(view_menu, [show_example, None, zoom_in, zoom_out, zoom_reset])
+    # Suggestions: dashed, not annotations until accepted (gui/window_suggestions.py).
+    show_suggestions = _toggle(
+        window,
+        "Show &suggestions",
+        lambda checked: window.suggestions.set_shown(checked),
+        window.settings.show_suggestions,
+    )
+    show_suggestions.setStatusTip(
+        "Dashed outlines where the codebook, the project or the model suggest a label"
+    )
+    _fill(view_menu, [show_example, show_suggestions, None, zoom_in, zoom_out, zoom_reset])
 
     review_menu = bar.addMenu("&Review")
     curate = _action(
@@ -383,6 +394,7 @@ def build(window: MainWindow) -> WindowActions:
         classroom_menu=classroom_menu,
         view_menu=view_menu,
         show_example=show_example,
+        show_suggestions=show_suggestions,
         zoom_in=zoom_in,
         zoom_out=zoom_out,
         zoom_reset=zoom_reset,

@@ -1,0 +1,321 @@
+"""The main window's suggestions: worked out off the GUI thread when a document opens or an edit
+is saved, drawn dashed by the article view, accepted or rejected by keys through the project's
+recorded, undoable edits, and the model retrained in the background every few edits.
+
+Keys in the article, while it shows suggestions: N / Shift+N select the next / previous one
+(unless a label has the key N: the codebook's choice wins, as for A and D); with one selected,
+Enter accepts it, a label's key files it under that label, X or Delete rejects it, Esc lets go of
+it; Shift+Enter accepts every suggestion in the document (asking first when more than
+``ASK_ABOVE``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+
+from claimdesk.gui.change_signal import ChangeEvent
+from claimdesk.gui.suggestion_overlay import SuggestionLike, describe
+from claimdesk.gui.workers import Task, in_own_project
+
+if TYPE_CHECKING:
+    from claimdesk.core.progress import Progress
+    from claimdesk.core.store.project import Project
+    from claimdesk.gui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+ASK_ABOVE = 20  # Shift+Enter asks before accepting more suggestions than this
+RETRAIN_EVERY = 10  # edits between two trainings of the model
+REFRESH_MS = 120  # edits this close together cost one computation
+NEXT_KEY = "n"
+REJECT_KEY = "x"
+
+
+class WindowSuggestions(QObject):
+    """Connects the article view's suggestion overlay to the open project."""
+
+    shown = Signal(int)  # document id: its suggestions are drawn (tests and benchmarks wait on it)
+    trained = Signal(object)  # the new model (None: too few annotations yet)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.overlay = window.view.suggestions
+        self.model: Any = None  # the core's SuggestionModel once trained
+        self.task: Task | None = None  # the computation under way
+        self.training: Task | None = None
+        self.edits = 0  # saved edits since the model was last trained
+        self.opened_at = 0.0  # perf_counter when the shown document was asked for
+        self.delay_ms: float | None = None  # from opening the document to its suggestions drawn
+        self._generation = 0  # a result for an older request is dropped
+        self._again = QTimer(self)
+        self._again.setSingleShot(True)
+        self._again.setInterval(REFRESH_MS)
+        self._again.timeout.connect(self.refresh)
+        window.view.installEventFilter(self)
+        self.overlay.selectionChanged.connect(self._selection_changed)
+        window.changed.connect(self._changed)
+
+    # -- when they are shown ---------------------------------------------------------------------
+
+    def allowed(self) -> bool:
+        """Shown by the user's choice (View › Show suggestions); a student sees them only when
+        the exercise turns them on."""
+        window = self.window
+        if not window.settings.show_suggestions:
+            return False
+        mode = window.student_mode
+        return mode is None or bool(getattr(mode.work, "suggestions", False))
+
+    def set_shown(self, checked: bool) -> None:
+        self.window.settings.show_suggestions = checked
+        self.overlay.set_visible(checked)
+        if checked:
+            self.refresh()
+        else:
+            self._generation += 1
+            self.overlay.clear()
+
+    def document_opened(self, document_id: int) -> None:
+        self.opened_at = time.perf_counter()
+        self.delay_ms = None
+        self.refresh()
+
+    # -- computing off the GUI thread ------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Work out the open document's suggestions on a worker; drawn when they come back."""
+        self._again.stop()
+        self._generation += 1
+        window = self.window
+        project, document_id = window.current_project, window.document_id
+        if project is None or document_id is None or window.current_annotator is None:
+            self.overlay.clear()
+            return
+        if not self.allowed():
+            self.overlay.clear()
+            return
+        self.overlay.set_visible(True)
+        annotator_id = window.annotator.id
+        model = self.model
+        generation = self._generation
+
+        def work(own: Project, _progress: Progress) -> list[Any]:
+            from claimdesk.core.suggest import suggest
+
+            return list(suggest(own, document_id, annotator_id, model=model))
+
+        task = Task(in_own_project(project, work), window)
+        task.succeeded.connect(
+            lambda found, g=generation, d=document_id: self._arrived(g, d, found)
+        )
+        task.failed.connect(self._failed)
+        self.task = task
+        task.start()
+
+    def _arrived(self, generation: int, document_id: int, found: list[Any]) -> None:
+        if generation != self._generation or document_id != self.window.document_id:
+            return  # asked for again since, or another document is open
+        overlay = self.overlay
+        current = overlay.current
+        keep = _key(current) if current is not None else None
+        overlay.set_suggestions(found)
+        if keep is not None:
+            position = next((i for i, s in enumerate(overlay.items) if _key(s) == keep), None)
+            if position is None:  # decided meanwhile: the next one in the text
+                position = next(
+                    (i for i, s in enumerate(overlay.items) if s.start >= keep[0]), None
+                )
+            overlay.select(position, scroll=False)
+        if self.delay_ms is None and self.opened_at:
+            self.delay_ms = (time.perf_counter() - self.opened_at) * 1000
+        self.shown.emit(document_id)
+
+    def _failed(self, error: BaseException) -> None:
+        # Suggestions are a help, never in the way: the window says so once and goes on.
+        log.warning("suggestions not worked out: %s", error, exc_info=error)
+        self.window.statusBar().showMessage(f"Suggestions are not shown: {error}", 8000)
+
+    def _changed(self, _event: ChangeEvent) -> None:
+        """A saved edit: work the suggestions out again (debounced); retrain every few edits."""
+        self._generation += 1  # a result worked out before this edit is out of date
+        self.edits += 1
+        if self.edits >= RETRAIN_EVERY:
+            self.retrain()
+        if self.window.document_id is not None and self.allowed():
+            self._again.start()
+
+    # -- the model -------------------------------------------------------------------------------
+
+    def retrain(self) -> None:
+        """Train the model on the project's annotations on a worker; never waits for it."""
+        window = self.window
+        project = window.current_project
+        if project is None or self.training is not None:
+            return
+        self.edits = 0
+
+        def work(own: Project, _progress: Progress) -> Any:
+            from claimdesk.core.suggest import SuggestionModel, training_examples
+
+            return SuggestionModel.train(training_examples(own))
+
+        task = Task(in_own_project(project, work), window)
+        task.succeeded.connect(self._trained)
+        task.failed.connect(lambda error: log.warning("model not trained: %s", error))
+        task.ended.connect(self._training_ended)
+        self.training = task
+        task.start()
+
+    def _trained(self, model: Any) -> None:
+        if model is not None:
+            self.model = model
+            self.refresh()
+        self.trained.emit(model)
+
+    def _training_ended(self) -> None:
+        self.training = None
+
+    # -- keys ------------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.window.view
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and len(self.overlay)
+        ):
+            return self.key(event)
+        return super().eventFilter(watched, event)
+
+    def key(self, event: QKeyEvent) -> bool:
+        """Act on a key pressed in the article; True when it was a suggestion's key."""
+        mods = event.modifiers()
+        if mods & (
+            Qt.KeyboardModifier.ControlModifier
+            | Qt.KeyboardModifier.AltModifier
+            | Qt.KeyboardModifier.MetaModifier
+        ):
+            return False
+        key = event.key()
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        text = event.text().lower()
+        if enter and shift:
+            self.accept_all()
+            return True
+        if key == Qt.Key.Key_N and not self._label_key(NEXT_KEY):
+            self.overlay.step(forward=not shift)
+            return True
+        item = self.overlay.current
+        if item is None:
+            return False
+        if enter:
+            self.accept(item)
+            return True
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) or (
+            key == Qt.Key.Key_X and not self._label_key(REJECT_KEY)
+        ):
+            self.reject(item)
+            return True
+        if key == Qt.Key.Key_Escape:
+            self.overlay.select(None)
+            return True
+        label = self._label_key(text) if text and text.isprintable() else None
+        if label is not None:
+            self.accept(item, label)
+            return True
+        return False
+
+    def _label_key(self, key: str) -> int | None:
+        return next(
+            (label.id for label in self.window.labels.values() if label.shortcut == key), None
+        )
+
+    # -- decisions -------------------------------------------------------------------------------
+
+    def accept(self, item: SuggestionLike, label_id: int | None = None) -> None:
+        """File a suggestion as an annotation (under ``label_id`` if given): recorded, undoable."""
+        window = self.window
+        chosen = item
+        if label_id is not None and label_id != item.label_id:
+            chosen = dataclasses.replace(item, label_id=label_id)  # type: ignore[type-var]
+        position = self.overlay.selected
+        changes = window.edit(
+            lambda: window.project.accept_suggestions(window.annotator.id, [chosen])
+        )
+        if changes is None:
+            return
+        self._decided([item], position)
+        label = window.labels.get(chosen.label_id)
+        name = label.name if label is not None else "its label"
+        self._say(f"Accepted as {name}. Ctrl+Z undoes it.")
+
+    def reject(self, item: SuggestionLike) -> None:
+        window = self.window
+        position = self.overlay.selected
+        if window.edit(lambda: window.project.reject_suggestion(window.annotator.id, item)) is None:
+            return
+        self._decided([item], position)
+        self._say("Rejected: not suggested here again. Ctrl+Z undoes it.")
+
+    def accept_all(self) -> None:
+        """Shift+Enter: every suggestion shown in the document, in one undoable step."""
+        window = self.window
+        items = list(self.overlay.items)
+        if not items:
+            return
+        if len(items) > ASK_ABOVE and not window.prompts.confirm(
+            "Accept all suggestions",
+            f"Accept all {len(items)} suggestions in this document as annotations? "
+            "Ctrl+Z undoes it in one step.",
+        ):
+            return
+        changes = window.edit(lambda: window.project.accept_suggestions(window.annotator.id, items))
+        if changes is None:
+            return
+        self._decided(items, None)
+        count = len(changes.annotations_added)
+        self._say(f"Accepted {count} suggestion{'s' if count != 1 else ''}. Ctrl+Z undoes it.")
+
+    def _decided(self, items: Sequence[SuggestionLike], position: int | None) -> None:
+        """Take decided suggestions off the view at once, the next one selected; the background
+        computation that the edit started then brings the view up to date."""
+        overlay = self.overlay
+        gone = {_key(item) for item in items}
+        left = [item for item in overlay.items if _key(item) not in gone]
+        overlay.set_suggestions(left)
+        if position is not None and left:
+            overlay.select(min(position, len(left) - 1))
+        window = self.window
+        window.view.setFocus()
+
+    # -- the status bar --------------------------------------------------------------------------
+
+    def _selection_changed(self, position: int) -> None:
+        bar = self.window.statusBar()
+        item = self.overlay.current
+        if item is None:
+            bar.clearMessage()
+            return
+        label = self.window.labels.get(item.label_id)
+        keys = ["Enter accepts", "a label's key files it under that label"]
+        keys.append("X rejects" if self._label_key(REJECT_KEY) is None else "Delete rejects")
+        if self._label_key(NEXT_KEY) is None:
+            keys.append("N / Shift+N next / previous")
+        keys.append("Shift+Enter accepts all")
+        bar.showMessage(describe(item, label.name if label is not None else "?", keys))
+
+    def _say(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 6000)
+
+
+def _key(item: SuggestionLike) -> tuple[int, int, int]:
+    return (item.start, item.end, item.label_id)

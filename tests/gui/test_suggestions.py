@@ -1,0 +1,208 @@
+"""Suggestions in the article, by keyboard and mouse, on a real project: mark "troops" once, its
+other occurrences come up dashed (worked out off the GUI thread); N selects one, Enter or a label
+key accepts it, X rejects it, Shift+Enter accepts them all; each is recorded and undoable."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QImage
+from pytestqt.qtbot import QtBot
+
+from claimdesk.gui.main_window import MainWindow
+from tests.gui.conftest import ScriptedPrompts, db_rows
+from tests.gui.test_main_window import label_id, select_phrase
+
+TROOPS = "Troop reduction / redeployment"  # key 2, #ff7f0e
+COOPERATION = "Military cooperation"  # key 3
+ROWS = "SELECT label_id, quote FROM annotation ORDER BY start"
+
+
+def open_article(window: MainWindow, qtbot: QtBot, word: str) -> None:
+    """Open the sample article that holds ``word`` and wait for its suggestions."""
+    for row in window.project.overview(window.annotator.id):
+        if word in window.project.document_text(row.id):
+            with qtbot.waitSignal(window.suggestions.shown, timeout=5000):
+                window.open_document(row.id)
+            return
+    raise AssertionError(f"no sample article holds {word!r}")
+
+
+def mark_once(window: MainWindow, qtbot: QtBot, phrase: str, key: str) -> None:
+    """Select the first occurrence of ``phrase``, press a label key, wait for the suggestions."""
+    select_phrase(window, phrase)
+    window.view.setFocus()
+    with qtbot.waitSignal(window.suggestions.shown, timeout=5000):
+        qtbot.keyClick(window.view, key)
+
+
+def troops_suggested(window: MainWindow, qtbot: QtBot) -> int:
+    """Mark "troops" once under its label: the count of the other occurrences suggested."""
+    open_article(window, qtbot, "troops")
+    mark_once(window, qtbot, "troops", "2")
+    items = window.view.suggestions.items
+    text = window.view.document_text()
+    assert items, "marking troops once suggests its other occurrences"
+    assert {text[s.start : s.end].lower() for s in items} == {"troops"}
+    assert {s.label_id for s in items} == {label_id(window, TROOPS)}
+    return len(items)
+
+
+def test_marking_troops_once_suggests_the_others_and_enter_accepts_one(
+    window: MainWindow, qtbot: QtBot, project_path: Path
+) -> None:
+    others = troops_suggested(window, qtbot)
+    assert others == window.view.document_text().lower().count("troops") - 1
+    assert len(db_rows(project_path, ROWS)) == 1  # suggestions are not annotations
+    qtbot.keyClick(window.view, "n")
+    chosen = window.view.suggestions.current
+    assert chosen is not None
+    assert "Enter accepts" in window.statusBar().currentMessage()
+    assert "X rejects" in window.statusBar().currentMessage()
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+    troops = label_id(window, TROOPS)
+    assert db_rows(project_path, ROWS) == [(troops, "troops")] * 2
+    assert window.view.span(window.view.spans().__next__().id) is not None
+    assert len(window.view.suggestions.items) == others - 1
+    stats = {row.source: row for row in window.project.suggestion_stats(window.annotator.id)}
+    assert sum(row.accepted for row in stats.values()) == 1
+    # Undo takes the annotation back; the suggestion returns once worked out again.
+    with qtbot.waitSignal(window.suggestions.shown, timeout=5000):
+        window.menu_actions.undo.trigger()
+    assert db_rows(project_path, ROWS) == [(troops, "troops")]
+    assert len(window.view.suggestions.items) == others
+
+
+def test_a_label_key_files_a_suggestion_under_that_label(
+    window: MainWindow, qtbot: QtBot, project_path: Path
+) -> None:
+    troops_suggested(window, qtbot)
+    qtbot.keyClick(window.view, "n")
+    picked = window.view.suggestions.current
+    assert picked is not None
+    qtbot.keyClick(window.view, "3")
+    rows = db_rows(
+        project_path, "SELECT label_id, start FROM annotation WHERE start = ?", picked.start
+    )
+    assert rows == [(label_id(window, COOPERATION), picked.start)]
+
+
+def test_x_rejects_and_it_is_not_suggested_again(
+    window: MainWindow, qtbot: QtBot, project_path: Path
+) -> None:
+    others = troops_suggested(window, qtbot)
+    qtbot.keyClick(window.view, "n")
+    with qtbot.waitSignal(window.suggestions.shown, timeout=5000):
+        qtbot.keyClick(window.view, "x")
+    assert len(db_rows(project_path, ROWS)) == 1  # nothing filed
+    assert len(window.view.suggestions.items) < others
+    stats = window.project.suggestion_stats(window.annotator.id)
+    assert sum(row.rejected for row in stats) == 1
+    with qtbot.waitSignal(window.suggestions.shown, timeout=5000):
+        window.menu_actions.undo.trigger()
+    assert len(window.view.suggestions.items) == others
+    assert sum(row.rejected for row in window.project.suggestion_stats(window.annotator.id)) == 0
+
+
+def test_shift_enter_accepts_all_in_one_undoable_step(
+    window: MainWindow, qtbot: QtBot, project_path: Path
+) -> None:
+    others = troops_suggested(window, qtbot)
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert len(db_rows(project_path, ROWS)) == others + 1
+    assert window.view.suggestions.items == []
+    window.menu_actions.undo.trigger()
+    assert len(db_rows(project_path, ROWS)) == 1
+
+
+def test_shift_enter_asks_before_accepting_more_than_twenty(
+    window: MainWindow, qtbot: QtBot, prompts: ScriptedPrompts, project_path: Path
+) -> None:
+    open_article(window, qtbot, "troops")
+    mark_once(window, qtbot, "the", "2")  # a common word: many suggestions
+    count = len(window.view.suggestions.items)
+    assert count > 20
+    prompts.confirms = [False]
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert len(db_rows(project_path, ROWS)) == 1
+    assert any(f"all {count} suggestions" in asked for asked in prompts.asked)
+    prompts.confirms = [True]
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert len(db_rows(project_path, ROWS)) == count + 1
+
+
+def _near(colour: QColor, target: QColor, tolerance: int = 40) -> bool:
+    return all(
+        abs(a - b) <= tolerance
+        for a, b in zip(colour.getRgb()[:3], target.getRgb()[:3], strict=True)
+    )
+
+
+def test_suggestions_are_dashed_outlines_not_fills(window: MainWindow, qtbot: QtBot) -> None:
+    troops_suggested(window, qtbot)
+    overlay = window.view.suggestions
+    position = next(i for i in range(len(overlay.items)) if overlay.rects(i))
+    (rect, *_) = overlay.rects(position)
+    image: QImage = window.view.viewport().grab().toImage()
+    orange = QColor("#ff7f0e")
+    # The frame: label-coloured dashes with gaps along the top edge.
+    top = [
+        image.pixelColor(int(x), int(rect.top() + 1))
+        for x in range(int(rect.left()) + 2, int(rect.right()) - 2)
+    ]
+    assert any(_near(c, orange) for c in top)
+    assert any(not _near(c, orange, 80) for c in top)  # a gap: dashed, not solid
+    # Inside: never tinted with the label colour (an annotation's fill would be).
+    background = window.view.palette().color(window.view.viewport().backgroundRole())
+    inside = [
+        image.pixelColor(int(x), int(y))
+        for x in range(int(rect.left()) + 4, int(rect.right()) - 4)
+        for y in range(int(rect.top()) + 4, int(rect.bottom()) - 4)
+    ]
+    assert inside and not any(_near(c, orange, 60) for c in inside)
+    assert any(c == background for c in inside)
+
+
+def test_clicking_a_dashed_outline_selects_it(window: MainWindow, qtbot: QtBot) -> None:
+    troops_suggested(window, qtbot)
+    overlay = window.view.suggestions
+    position = next(i for i in range(len(overlay.items)) if overlay.rects(i))
+    centre = overlay.rects(position)[0].center().toPoint()
+    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert overlay.selected == position
+    assert overlay.at(QPointF(centre)) == position
+    assert "Enter accepts" in window.statusBar().currentMessage()
+
+
+def test_worked_out_off_the_gui_thread(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import claimdesk.core.suggest as core_suggest
+
+    threads: list[threading.Thread] = []
+    real = core_suggest.suggest
+
+    def spy(*args: object, **kwargs: object) -> object:
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(core_suggest, "suggest", spy)
+    open_article(window, qtbot, "troops")
+    assert threads and all(t is not threading.main_thread() for t in threads)
+    assert window.suggestions.delay_ms is not None
+
+
+def test_view_menu_hides_suggestions_and_remembers(window: MainWindow, qtbot: QtBot) -> None:
+    troops_suggested(window, qtbot)
+    window.menu_actions.show_suggestions.trigger()
+    assert window.settings.show_suggestions is False
+    assert len(window.view.suggestions) == 0
+    qtbot.keyClick(window.view, "n")  # no suggestion to go to: N is an ordinary key again
+    assert window.view.suggestions.current is None
+    with qtbot.waitSignal(window.suggestions.shown, timeout=5000):
+        window.menu_actions.show_suggestions.trigger()
+    assert window.settings.show_suggestions is True
+    assert len(window.view.suggestions) > 0
