@@ -134,7 +134,7 @@ class SuggestionStatsTab(QWidget):
         layout.addWidget(self.note)
         self.who.currentIndexChanged.connect(self.refresh)
         self._fill_people()
-        self.model.set_rows(project.suggestion_stats(None))
+        self.model.set_rows(list(project.suggestion_stats(None).values()))
 
     def _fill_people(self) -> None:
         chosen = self.who.currentData()
@@ -154,7 +154,7 @@ class SuggestionStatsTab(QWidget):
         try:
             if self.sender() is not self.who:
                 self._fill_people()
-            rows = self.project.suggestion_stats(self.who.currentData())
+            rows = list(self.project.suggestion_stats(self.who.currentData()).values())
         except ServerUnreachable as exc:
             self.serverAway.emit(exc)
             return

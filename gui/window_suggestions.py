@@ -123,6 +123,9 @@ class WindowSuggestions(QObject):
     def _arrived(self, generation: int, document_id: int, found: list[Any]) -> None:
         if generation != self._generation or document_id != self.window.document_id:
             return  # asked for again since, or another document is open
+        if not self.allowed():  # turned off meanwhile, or the window became a student's
+            self.overlay.clear()
+            return
         overlay = self.overlay
         current = overlay.current
         keep = _key(current) if current is not None else None

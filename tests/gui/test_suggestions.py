@@ -67,7 +67,7 @@ def test_marking_troops_once_suggests_the_others_and_enter_accepts_one(
     assert db_rows(project_path, ROWS) == [(troops, "troops")] * 2
     assert window.view.span(window.view.spans().__next__().id) is not None
     assert len(window.view.suggestions.items) == others - 1
-    stats = {row.source: row for row in window.project.suggestion_stats(window.annotator.id)}
+    stats = window.project.suggestion_stats(window.annotator.id)
     assert sum(row.accepted for row in stats.values()) == 1
     # Undo takes the annotation back; the suggestion returns once worked out again.
     with qtbot.waitSignal(window.suggestions.shown, timeout=5000):
@@ -100,11 +100,12 @@ def test_x_rejects_and_it_is_not_suggested_again(
     assert len(db_rows(project_path, ROWS)) == 1  # nothing filed
     assert len(window.view.suggestions.items) < others
     stats = window.project.suggestion_stats(window.annotator.id)
-    assert sum(row.rejected for row in stats) == 1
+    assert sum(row.rejected for row in stats.values()) == 1
     with qtbot.waitSignal(window.suggestions.shown, timeout=5000):
         window.menu_actions.undo.trigger()
     assert len(window.view.suggestions.items) == others
-    assert sum(row.rejected for row in window.project.suggestion_stats(window.annotator.id)) == 0
+    stats = window.project.suggestion_stats(window.annotator.id)
+    assert sum(row.rejected for row in stats.values()) == 0
 
 
 def test_shift_enter_accepts_all_in_one_undoable_step(
@@ -206,3 +207,27 @@ def test_view_menu_hides_suggestions_and_remembers(window: MainWindow, qtbot: Qt
         window.menu_actions.show_suggestions.trigger()
     assert window.settings.show_suggestions is True
     assert len(window.view.suggestions) > 0
+
+
+def test_dashboard_shows_each_sources_precision_and_recall(window: MainWindow, qtbot: QtBot) -> None:
+    troops_suggested(window, qtbot)
+    qtbot.keyClick(window.view, "n")
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)  # accepted: the next one is selected
+    assert window.view.suggestions.current is not None
+    qtbot.keyClick(window.view, "x")  # rejected
+    dashboard = window.open_dashboard()
+    assert dashboard is not None
+    tab = dashboard.suggestions_tab
+    assert dashboard.tabs.indexOf(tab) >= 0
+    model = tab.model
+    table = {
+        str(model.index(row, 0).data()): [
+            str(model.index(row, column).data()) for column in range(1, model.columnCount())
+        ]
+        for row in range(model.rowCount())
+    }
+    # accepted, rejected, missed, precision, recall
+    assert table["Same text marked elsewhere"][:2] == ["1", "1"]
+    assert table["Same text marked elsewhere"][3] == "50%"
+    tab.who.setCurrentIndex(tab.who.findText("Ana"))
+    assert tab.model.rowCount() == len(table)
