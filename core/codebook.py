@@ -28,6 +28,7 @@ from claimdesk.core.limits import (
 )
 from claimdesk.core.scheme import Scheme
 from claimdesk.core.text.regular_files import FileTooLarge, NotRegularFile, read_bounded
+from claimdesk.core.text.suggest_rules import RuleError, SuggestRules, parse_rules
 
 FORMAT = "claimdesk-codebook"
 VERSION = 1
@@ -50,6 +51,8 @@ class CodebookLabel:
     description: str = ""
     shortcut: str | None = None
     parent: str | None = None
+    # phrases and patterns that suggest spans for this label (core/suggest)
+    suggest: SuggestRules | None = None
 
 
 @dataclass(frozen=True)
@@ -147,8 +150,16 @@ def parse_codebook(data: Any, path: Path) -> Codebook:
         problem = text_problem(description.strip(), "description", DESCRIPTION_MAX)
         if problem is not None:
             raise fail(f"{where}: {problem}")
+        suggest = None
+        if raw.get("suggest") is not None:
+            try:
+                suggest = parse_rules(raw["suggest"])
+            except RuleError as exc:
+                raise fail(f"{where}: {exc}") from None
         names.add(name.casefold())
-        labels.append(CodebookLabel(name, colour.lower(), description.strip(), shortcut, parent))
+        labels.append(
+            CodebookLabel(name, colour.lower(), description.strip(), shortcut, parent, suggest)
+        )
     name = data.get("name")
     guidelines = data.get("guidelines", "")
     # The file's size bounds the guidelines; what cannot be stored as UTF-8 is refused here.

@@ -26,7 +26,7 @@ from sqlalchemy import (
 
 from claimdesk.core.errors import EditError
 from claimdesk.core.records import AnnotationRecord, Changes, LabelRecord, Status, StatusChange
-from claimdesk.core.store import dialects
+from claimdesk.core.store import dialects, search_sync
 from claimdesk.core.store.tables import (
     annotation_table,
     annotator_table,
@@ -530,10 +530,12 @@ class AddDocuments(Command):
             self.ids = [row["id"] for row in self.rows]
         else:
             conn.execute(insert(document_table), self.rows)
+        search_sync.index_documents(conn, self.ids)
         return Changes(documents=True)
 
     def revert(self, conn: Connection) -> Changes:
         conn.execute(delete(status_table).where(status_table.c.document_id.in_(self.ids)))
+        search_sync.forget_documents(conn, self.ids)
         removed = conn.execute(delete(document_table).where(document_table.c.id.in_(self.ids)))
         if removed.rowcount != len(self.ids):
             # On a server, others may have started on them meanwhile: a curator may not take
@@ -585,6 +587,7 @@ class ImportAnnotations(Command):
         for row in self.documents:
             row.setdefault("created_at", now)
             row["id"] = new_id(conn.execute(insert(document_table).values(row)))
+        search_sync.index_documents(conn, [row["id"] for row in self.documents])
         annotators = {
             n: i for i, n in conn.execute(select(annotator_table.c.id, annotator_table.c.name))
         }
@@ -624,6 +627,7 @@ class ImportAnnotations(Command):
             AddLabel(label).apply(conn)
         if self.documents:
             conn.execute(insert(document_table), self.documents)
+            search_sync.index_documents(conn, [row["id"] for row in self.documents])
         _insert_annotations(conn, self.records)
         return self._changes(added=True)
 
@@ -633,6 +637,7 @@ class ImportAnnotations(Command):
         )
         document_ids = [row["id"] for row in self.documents]
         conn.execute(delete(status_table).where(status_table.c.document_id.in_(document_ids)))
+        search_sync.forget_documents(conn, document_ids)
         conn.execute(delete(document_table).where(document_table.c.id.in_(document_ids)))
         conn.execute(
             delete(label_table).where(label_table.c.id.in_([label.id for label in self.labels]))

@@ -46,8 +46,8 @@ __all__ = [
 # "CLMD": written into the SQLite header by the first migration.
 APPLICATION_ID = 0x434C4D44
 # Bumped by every migration (each sets PRAGMA user_version); HEAD_REVISION is its Alembic id.
-SCHEMA_VERSION = 6
-HEAD_REVISION = "0006"
+SCHEMA_VERSION = 8
+HEAD_REVISION = "0008"
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 

@@ -53,8 +53,9 @@ def describe(conn: DriverConnection) -> Description:
             views[name] = " ".join((sql or "").split())
         elif kind == "table" and not name.startswith("sqlite_"):
             if (sql or "").lstrip().upper().startswith("CREATE VIRTUAL"):
-                # Its module may not even be loadable here; its name is enough to refuse it.
-                tables[name] = {"virtual": True}
+                # Its module may not even be loadable here: its name and SQL are enough to
+                # recognise Claimdesk's own (the search index) and to refuse any other.
+                tables[name] = {"virtual": True, "sql": " ".join((sql or "").split())}
                 continue
             tables[name] = _describe_table(conn, name)
             indexes.update(_describe_indexes(conn, name))
@@ -137,7 +138,11 @@ def differences(expected: Description, actual: Description) -> list[str]:
         found.append(f"no table {_shown(name)}")
     for name in sorted(set(want_tables) & set(have_tables)):
         want, have = want_tables[name], have_tables[name]
-        if have.get("virtual"):
+        if want.get("virtual") and want != have:
+            found.append(f"another kind of table in place of the virtual table {_shown(name)}")
+        elif want.get("virtual"):
+            continue
+        elif have.get("virtual"):
             found.append(f"a virtual table in place of the table {_shown(name)}")
         elif want["columns"] != have["columns"]:
             found.append(f"other columns in the table {_shown(name)}")

@@ -45,7 +45,13 @@ ROLES = ("annotator", "curator", "owner")
 NAME_MAX_BYTES = 63  # PostgreSQL's identifier length (NAMEDATALEN - 1)
 
 # Tables whose rows belong to one person: row-level security decides which rows each one sees.
-_PERSONAL = ("annotation", "document_status", "relation", "document_label")
+_PERSONAL = (
+    "annotation",
+    "document_status",
+    "relation",
+    "document_label",
+    "suggestion_decision",
+)
 # Columns a person may change in their own rows (never whose row it is, or which document).
 _UPDATABLE = {
     "annotation": ("label_id", "start", "end", "quote", "note", "updated_at"),
@@ -53,9 +59,17 @@ _UPDATABLE = {
     "relation": ("type_id",),
     "document_label": ("value",),
     "annotation_attribute": ("value",),
+    "suggestion_decision": ("accepted",),
 }
 # read by all; written by curators and owners
-_SHARED = ("document", "label", "attribute", "relation_type", "doc_label_set")
+_SHARED = (
+    "document",
+    "label",
+    "attribute",
+    "relation_type",
+    "doc_label_set",
+    "suggestion_rule",
+)
 # An annotation's attribute values are whoever's the annotation is.
 _VALUES = "annotation_attribute"
 _CLASSROOM = ("exercise_workspace", "exercise_submission", "exercise_submission_version")

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -190,6 +191,8 @@ class Exercise(Base):
         ForeignKey("annotator.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The teacher lets students see suggestions (core/suggest) while they work.
+    suggestions: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Workspace(Base):
@@ -404,6 +407,54 @@ class DocumentLabel(Base):
     __table_args__ = (Index("ix_document_label_set", "set_id"),)
 
 
+class SuggestionRule(Base):
+    """A phrase or a regular expression that suggests spans for a label (from the codebook)."""
+
+    __tablename__ = "suggestion_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label_id: Mapped[int] = mapped_column(ForeignKey("label.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    value: Mapped[str] = mapped_column(Text)
+    case_sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('phrase', 'pattern')", name="kind_value"),
+        Index("ix_suggestion_rule_label", "label_id"),
+    )
+
+
+class SuggestionDecision(Base):
+    """An annotator's answer to one suggestion: accepted (then also an annotation) or rejected.
+
+    ``text`` is the suggested text folded (case and white space), so that a rejection also
+    holds for the same words elsewhere.
+    """
+
+    __tablename__ = "suggestion_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    label_id: Mapped[int] = mapped_column(ForeignKey("label.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(10))
+    score: Mapped[float] = mapped_column(Float)
+    accepted: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("source IN ('codebook', 'project', 'model')", name="source_value"),
+        Index("ix_suggestion_decision_annotator", "annotator_id", "label_id"),
+        Index("ix_suggestion_decision_document", "document_id", "annotator_id"),
+        Index("ix_suggestion_decision_label", "label_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+
 # The tables as SQLAlchemy Core objects, for the store's statements (columns, not entities).
 # Named for what they hold; only modules of the store use them.
 project_table = cast(Table, ProjectInfo.__table__)
@@ -423,3 +474,5 @@ relation_type_table = cast(Table, RelationType.__table__)
 relation_table = cast(Table, Relation.__table__)
 doc_label_set_table = cast(Table, DocLabelSet.__table__)
 document_label_table = cast(Table, DocumentLabel.__table__)
+suggestion_rule_table = cast(Table, SuggestionRule.__table__)
+suggestion_decision_table = cast(Table, SuggestionDecision.__table__)

@@ -110,6 +110,7 @@ def test_view_shadowing_a_table_is_refused(project_path: Path) -> None:
         ("CREATE INDEX ix_mine ON annotation (note)", ("an extra index 'ix_mine'", "annotation")),
         ("ALTER TABLE label ADD COLUMN secret TEXT", ("other columns in the table 'label'",)),
         ("DROP INDEX ix_annotation_label", ("no index 'ix_annotation_label'",)),
+        ("DROP TABLE document_search", ("no table 'document_search'",)),
     ],
 )
 def test_other_tables_columns_and_indexes_are_refused(
@@ -118,6 +119,22 @@ def test_other_tables_columns_and_indexes_are_refused(
     plant(project_path, statement)
     message = refused(project_path, ForeignSchemaError, *words)
     assert "not have the tables and indexes Claimdesk made" in message
+
+
+def test_search_index_made_another_way_is_refused(project_path: Path) -> None:
+    # The search index (0007) is a virtual table: its module runs code, so only the very
+    # table Claimdesk made passes.
+    plant(
+        project_path,
+        "DROP TABLE document_search",
+        "CREATE VIRTUAL TABLE document_search USING fts5(text, content='document', "
+        "content_rowid='id', tokenize='trigram')",
+    )
+    refused(
+        project_path,
+        ForeignSchemaError,
+        "another kind of table in place of the virtual table 'document_search'",
+    )
 
 
 def test_generated_column_is_refused(project_path: Path) -> None:
