@@ -258,6 +258,8 @@ class DocumentView(QPlainTextEdit):
             tip = self.arcs.tooltip(point) if len(self.arcs.relations) else ""
             if not tip and len(self._example):
                 tip = self.example_tooltip(point)
+            if not tip and len(self.suggestions):
+                tip = self.suggestions.tooltip(point)
             if tip:
                 QToolTip.showText(event.globalPos(), plain_tooltip(tip), self.viewport())
             else:

@@ -8,7 +8,7 @@ it acts on the suggestion only through the window (gui/window_suggestions.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, Signal
@@ -51,18 +51,25 @@ class SuggestionOverlay(QObject):
         self.selected: int | None = None
         self.visible = True
         self._colours: dict[int, QColor] = {}
+        self.tip: Callable[[SuggestionLike], str] | None = None  # a hovered suggestion's tooltip
 
     # --- content --------------------------------------------------------------------------------
 
-    def set_suggestions(self, items: Iterable[SuggestionLike]) -> None:
-        """Show these suggestions (any order; kept in text order), selecting none."""
-        ordered = sorted(items, key=lambda s: (s.start, s.end, s.label_id))
+    def set_suggestions(self, items: Iterable[SuggestionLike], *, keep: bool = False) -> None:
+        """Show these suggestions (any order; kept in text order), selecting none — or, with
+        ``keep``, the selected one again when it is still among them (quietly: it is the same)."""
+        kept = _key(self.current) if keep and self.current is not None else None
+        ordered = sorted(items, key=_key)
         text_length = len(self.view.document_text())
         self.items = [s for s in ordered if 0 <= s.start < s.end <= text_length]
         self._index = SpanIndex(
             Span(i, s.start, s.end, s.label_id) for i, s in enumerate(self.items)
         )
-        self._set_selected(None)
+        again = next((i for i, s in enumerate(self.items) if _key(s) == kept), None)
+        if again is not None:
+            self.selected = again
+        else:
+            self._set_selected(None)
         self.view.viewport().update()
 
     def clear(self) -> None:
@@ -159,6 +166,13 @@ class SuggestionOverlay(QObject):
         hits.sort(key=lambda s: (s.end - s.start, s.start, s.id))
         return hits[0].id
 
+    def tooltip(self, point: QPointF) -> str:
+        """What the suggestion under a viewport point is ("" where there is none)."""
+        position = self.at(point)
+        if position is None or self.tip is None:
+            return ""
+        return self.tip(self.items[position])
+
     # --- painting -------------------------------------------------------------------------------
 
     def paint(self, painter: QPainter, area: QRect) -> None:
@@ -190,6 +204,10 @@ class SuggestionOverlay(QObject):
             half = width / 2
             painter.drawRoundedRect(rect.adjusted(half, half, -half, -half), RADIUS, RADIUS)
         painter.restore()
+
+
+def _key(item: SuggestionLike) -> tuple[int, int, int]:
+    return (item.start, item.end, item.label_id)
 
 
 def describe(item: SuggestionLike, label_name: str, keys: Sequence[str]) -> str:

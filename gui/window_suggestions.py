@@ -35,6 +35,11 @@ ASK_ABOVE = 20  # Shift+Enter asks before accepting more suggestions than this
 RETRAIN_EVERY = 10  # edits between two trainings of the model
 REFRESH_MS = 120  # edits this close together cost one computation
 NEXT_KEY = "n"
+SOURCE_WORDS = {
+    "codebook": "a phrase or pattern of the codebook",
+    "project": "the same text is marked elsewhere",
+    "model": "the model trained on this project",
+}
 REJECT_KEY = "x"
 
 
@@ -59,6 +64,8 @@ class WindowSuggestions(QObject):
         self._again.setSingleShot(True)
         self._again.setInterval(REFRESH_MS)
         self._again.timeout.connect(self.refresh)
+        self._note = ""  # what the last decision did, said with the next suggestion's keys
+        self.overlay.tip = self._tooltip
         window.view.installEventFilter(self)
         self.overlay.selectionChanged.connect(self._selection_changed)
         window.changed.connect(self._changed)
@@ -128,15 +135,10 @@ class WindowSuggestions(QObject):
             return
         overlay = self.overlay
         current = overlay.current
-        keep = _key(current) if current is not None else None
-        overlay.set_suggestions(found)
-        if keep is not None:
-            position = next((i for i, s in enumerate(overlay.items) if _key(s) == keep), None)
-            if position is None:  # decided meanwhile: the next one in the text
-                position = next(
-                    (i for i, s in enumerate(overlay.items) if s.start >= keep[0]), None
-                )
-            overlay.select(position, scroll=False)
+        overlay.set_suggestions(found, keep=True)
+        if current is not None and overlay.current is None:  # gone: the next one in the text
+            after = (i for i, s in enumerate(overlay.items) if s.start >= current.start)
+            overlay.select(next(after, None), scroll=False)
         if self.delay_ms is None and self.opened_at:
             self.delay_ms = (time.perf_counter() - self.opened_at) * 1000
         self.shown.emit(document_id)
@@ -256,18 +258,16 @@ class WindowSuggestions(QObject):
         )
         if changes is None:
             return
-        self._decided([item], position)
         label = window.labels.get(chosen.label_id)
         name = label.name if label is not None else "its label"
-        self._say(f"Accepted as {name}. Ctrl+Z undoes it.")
+        self._decided([item], position, f"Accepted as {name} (Ctrl+Z undoes it).")
 
     def reject(self, item: SuggestionLike) -> None:
         window = self.window
         position = self.overlay.selected
         if window.edit(lambda: window.project.reject_suggestion(window.annotator.id, item)) is None:
             return
-        self._decided([item], position)
-        self._say("Rejected: not suggested here again. Ctrl+Z undoes it.")
+        self._decided([item], position, "Rejected: not suggested again (Ctrl+Z undoes it).")
 
     def accept_all(self) -> None:
         """Shift+Enter: every suggestion shown in the document, in one undoable step."""
@@ -284,21 +284,25 @@ class WindowSuggestions(QObject):
         changes = window.edit(lambda: window.project.accept_suggestions(window.annotator.id, items))
         if changes is None:
             return
-        self._decided(items, None)
         count = len(changes.annotations_added)
-        self._say(f"Accepted {count} suggestion{'s' if count != 1 else ''}. Ctrl+Z undoes it.")
+        plural = "s" if count != 1 else ""
+        self._decided(items, None, f"Accepted {count} suggestion{plural} (Ctrl+Z undoes it).")
 
-    def _decided(self, items: Sequence[SuggestionLike], position: int | None) -> None:
-        """Take decided suggestions off the view at once, the next one selected; the background
-        computation that the edit started then brings the view up to date."""
+    def _decided(self, items: Sequence[SuggestionLike], position: int | None, note: str) -> None:
+        """Take decided suggestions off the view at once, the next one selected (the status bar
+        says what was done, then the next one's keys); the background computation that the
+        edit started then brings the view up to date."""
         overlay = self.overlay
         gone = {_key(item) for item in items}
         left = [item for item in overlay.items if _key(item) not in gone]
+        self._note = note
         overlay.set_suggestions(left)
         if position is not None and left:
             overlay.select(min(position, len(left) - 1))
-        window = self.window
-        window.view.setFocus()
+        if self._note:  # nothing selected after it
+            self._say(self._note)
+            self._note = ""
+        self.window.view.setFocus()
 
     # -- the status bar --------------------------------------------------------------------------
 
@@ -306,7 +310,8 @@ class WindowSuggestions(QObject):
         bar = self.window.statusBar()
         item = self.overlay.current
         if item is None:
-            bar.clearMessage()
+            if not self._note:
+                bar.clearMessage()
             return
         label = self.window.labels.get(item.label_id)
         keys = ["Enter accepts", "a label's key files it under that label"]
@@ -314,7 +319,21 @@ class WindowSuggestions(QObject):
         if self._label_key(NEXT_KEY) is None:
             keys.append("N / Shift+N next / previous")
         keys.append("Shift+Enter accepts all")
-        bar.showMessage(describe(item, label.name if label is not None else "?", keys))
+        line = describe(item, label.name if label is not None else "?", keys)
+        note, self._note = self._note, ""
+        bar.showMessage(f"{note} Next: {line}" if note else line)
+
+    def _tooltip(self, item: SuggestionLike) -> str:
+        label = self.window.labels.get(item.label_id)
+        name = label.name if label is not None else "?"
+        source = str(getattr(item, "source", ""))
+        score = getattr(item, "score", None)
+        how = SOURCE_WORDS.get(source, source)
+        figure = f", score {score:.2f}" if isinstance(score, float) else ""
+        return (
+            f"Suggested: {name} ({how}{figure}). Not an annotation until accepted: "
+            "click it, then Enter accepts, X rejects."
+        )
 
     def _say(self, message: str) -> None:
         self.window.statusBar().showMessage(message, 6000)
