@@ -222,6 +222,8 @@ class Changes:
     document_labels: tuple[tuple[int, int], ...] = ()
     # attributes, relation types or document label sets were added, changed or removed
     scheme: bool = False
+    # suggestion rules or decisions changed: shown suggestions are to be computed again
+    suggestions: bool = False
 
     @property
     def touched_documents(self) -> frozenset[int]:

@@ -479,6 +479,7 @@ def merge(*parts: Changes) -> Changes:
         attribute_values=sum((p.attribute_values for p in parts), ()),
         document_labels=sum((p.document_labels for p in parts), ()),
         scheme=any(p.scheme for p in parts),
+        suggestions=any(p.suggestions for p in parts),
     )
 
 

@@ -46,6 +46,7 @@ from claimdesk.core.store.edits import LABEL_COLUMNS, Command
 from claimdesk.core.store.faults import RetryingWriter, forget_old_keys
 from claimdesk.core.store.location import ServerLocation, parse_location
 from claimdesk.core.store.project_claims import ClaimsPart
+from claimdesk.core.store.project_suggestions import SuggestionsPart
 from claimdesk.core.store.tables import (
     annotation_table,
     annotator_table,
@@ -81,7 +82,7 @@ class ImportReport:
     changes: Changes = field(default_factory=Changes)
 
 
-class Project(ClaimsPart):
+class Project(ClaimsPart, SuggestionsPart):
     def __init__(self, path: Path, engine: Engine, server: ServerLocation | None = None) -> None:
         # For a server project, ``path`` only names it in messages ("classlab on host:5432").
         self.path = path
@@ -588,6 +589,7 @@ class Project(ClaimsPart):
             from claimdesk.core.store.claims import AddScheme, Composite
 
             command = Composite([command, AddScheme(scheme)], "Add codebook")
+        command = _with_rules(command, codebook, {e.name.casefold() for e, _ in entries})
         if undoable:
             return self.apply(command)
         return self._run(command.apply, command)
@@ -653,6 +655,23 @@ _SPANS = driver.PlainQuery(
     )
     .order_by(annotation_table.c.start, annotation_table.c.end)
 )
+
+
+def _with_rules(command: Command, codebook: Codebook, added: set[str]) -> Command:
+    """The codebook's suggestion rules of the labels it adds, in the same step."""
+    from claimdesk.core.store.claims import Composite
+    from claimdesk.core.store.suggestions import SetRules
+
+    rules: dict[int | str, Any] = {
+        entry.name: entry.suggest
+        for entry in codebook.labels
+        if entry.suggest is not None
+        and not entry.suggest.empty
+        and " ".join(entry.name.split()).casefold() in added
+    }
+    if not rules:
+        return command
+    return Composite([command, SetRules(rules)], "Add codebook")
 
 
 def _check_text(value: object, what: str, limit: int) -> None:

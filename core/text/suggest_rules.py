@@ -11,12 +11,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from re import _parser as sre_parse  # type: ignore[attr-defined]  # a pattern's structure
 from typing import Any
-
-try:  # Python 3.11+: the parser behind ``re``; a private module, so guarded.
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_parse  # type: ignore[no-redef]
 
 MAX_PHRASES = 1000
 MAX_PATTERNS = 100
@@ -88,7 +84,9 @@ def check_pattern(pattern: str, *, case: bool = False) -> re.Pattern[str]:
         compiled = re.compile(pattern, 0 if case else re.IGNORECASE)
     except (re.error, RecursionError, OverflowError) as exc:
         reason = exc.msg if isinstance(exc, re.error) else "it is nested too deeply"
-        raise RuleError(f"the pattern {shown} is not a valid regular expression ({reason})") from None
+        raise RuleError(
+            f"the pattern {shown} is not a valid regular expression ({reason})"
+        ) from None
     try:
         tree = sre_parse.parse(pattern, 0 if case else re.IGNORECASE)
     except Exception:  # pragma: no cover - compile() above parsed it already
@@ -108,7 +106,7 @@ def _backtracks(items: list[Any], *, inside_repeat: bool) -> bool:
     for op, value in items:
         name = str(op)
         if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            low, high, sub = value
+            _low, high, sub = value
             unbounded = high is sre_parse.MAXREPEAT or high > _BIG_REPEAT
             if name == "POSSESSIVE_REPEAT":
                 continue  # never backtracks into itself
@@ -137,7 +135,13 @@ def _backtracks(items: list[Any], *, inside_repeat: bool) -> bool:
 
 
 # Scripts written without spaces between words (Han, kana): each character may end a word.
-_UNSPACED = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
+_UNSPACED = (
+    (0x3040, 0x30FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x3FFFF),
+)
 
 
 def _word_char(char: str) -> bool:
@@ -152,9 +156,7 @@ def whole_word(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is not glued to a word character on either side."""
     if start > 0 and _word_char(text[start - 1]) and _word_char(text[start]):
         return False
-    if end < len(text) and _word_char(text[end]) and _word_char(text[end - 1]):
-        return False
-    return True
+    return not (end < len(text) and _word_char(text[end]) and _word_char(text[end - 1]))
 
 
 def phrase_pattern(phrases: list[str], *, case: bool) -> re.Pattern[str] | None:

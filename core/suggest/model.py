@@ -1,0 +1,204 @@
+"""A model trained on the project's own annotations: which word sequences are claims of which label.
+
+Candidates are runs of 1 to n words whose first and last words began and ended a filed span
+(so a 1 MB text yields thousands of candidates, not millions); each is described by its words,
+its neighbours and its shape, and a linear model (scikit-learn's logistic regression over hashed
+features) tells its label or "none". scikit-learn is an optional extra (``claimdesk[learn]``),
+imported only when a model is trained; nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from claimdesk.core.errors import ClaimdeskError
+from claimdesk.core.suggest.phrases import words
+from claimdesk.core.suggest.records import fold
+
+INSTALL_HINT = (
+    "Suggestions from a model need scikit-learn, which is not installed: "
+    "pip install 'claimdesk[learn]'."
+)
+MIN_EXAMPLES = 3  # spans needed before a model is worth training
+MAX_WORDS = 8  # longest candidate, in words
+NEGATIVES_PER_POSITIVE = 8
+THRESHOLD = 0.5
+_NONE = 0
+
+
+class ModelUnavailable(ClaimdeskError):
+    """scikit-learn is missing; the message says how to install it."""
+
+
+def model_problem() -> str | None:
+    """None when a model can be trained here, else the sentence saying how to install one."""
+    return None if importlib.util.find_spec("sklearn") is not None else INSTALL_HINT
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingExample:
+    """A document's text and the spans filed in it: (start, end, label id)."""
+
+    text: str
+    spans: tuple[tuple[int, int, int], ...]
+
+
+def training_examples(
+    project: Any, annotator_id: int, *, skip: Iterable[int] = ()
+) -> list[TrainingExample]:
+    """One example per document in which the annotator filed spans (``skip``: documents left
+    out, such as the one being suggested for)."""
+    left_out = set(skip)
+    examples = []
+    for document in project.documents():
+        if document.id in left_out:
+            continue
+        spans = project.annotations(document.id, annotator_id)
+        if spans:
+            examples.append(
+                TrainingExample(
+                    project.document_text(document.id),
+                    tuple((a.start, a.end, a.label_id) for a in spans),
+                )
+            )
+    return examples
+
+
+def _shape(token: str) -> str:
+    if token.isupper():
+        return "AA"
+    if token[:1].isupper():
+        return "Aa"
+    if token.isdigit():
+        return "9"
+    return "a"
+
+
+def _features(tokens: Sequence[str], raw: Sequence[str], i: int, j: int) -> dict[str, float]:
+    inside = tokens[i : j + 1]
+    found = {
+        "ng=" + " ".join(inside): 1.0,
+        "first=" + inside[0]: 1.0,
+        "last=" + inside[-1]: 1.0,
+        "prev=" + (tokens[i - 1] if i > 0 else "<s>"): 1.0,
+        "next=" + (tokens[j + 1] if j + 1 < len(tokens) else "</s>"): 1.0,
+        f"len={len(inside)}": 1.0,
+        "shape=" + _shape(raw[i]): 1.0,
+    }
+    for token in inside:
+        found["w=" + token] = 1.0
+    return found
+
+
+class SuggestionModel:
+    """Trained with ``train``; ``predict`` gives (start, end, label id, score) in a text."""
+
+    def __init__(
+        self, classifier: Any, hasher: Any, firsts: set[str], lasts: set[str], longest: int
+    ) -> None:
+        self._classifier = classifier
+        self._hasher = hasher
+        self._firsts = firsts
+        self._lasts = lasts
+        self._longest = longest
+        self.labels = tuple(int(c) for c in classifier.classes_ if c != _NONE)
+
+    @classmethod
+    def train(cls, examples: Sequence[TrainingExample]) -> SuggestionModel | None:
+        """A model of ``examples``, or None when they hold fewer than MIN_EXAMPLES spans that
+        start and end on word boundaries. Raises ModelUnavailable without scikit-learn."""
+        try:
+            from sklearn.feature_extraction import FeatureHasher
+            from sklearn.linear_model import LogisticRegression
+        except ImportError:
+            raise ModelUnavailable(INSTALL_HINT) from None
+        prepared = []
+        firsts: set[str] = set()
+        lasts: set[str] = set()
+        longest = 1
+        positives = 0
+        for example in examples:
+            spans = words(example.text)
+            raw = [example.text[s:e] for s, e in spans]
+            tokens = [fold(t) for t in raw]
+            starts = {s: k for k, (s, _e) in enumerate(spans)}
+            ends = {e: k for k, (_s, e) in enumerate(spans)}
+            gold: dict[tuple[int, int], int] = {}
+            for start, end, label_id in example.spans:
+                i, j = starts.get(start), ends.get(end)
+                if i is None or j is None or j < i or j - i + 1 > MAX_WORDS:
+                    continue
+                gold[i, j] = label_id
+                firsts.add(tokens[i])
+                lasts.add(tokens[j])
+                longest = max(longest, j - i + 1)
+            positives += len(gold)
+            prepared.append((tokens, raw, gold))
+        if positives < MIN_EXAMPLES:
+            return None
+        rows: list[dict[str, float]] = []
+        targets: list[int] = []
+        negatives: list[dict[str, float]] = []
+        for tokens, raw, gold in prepared:
+            for i, j in _candidates(tokens, firsts, lasts, longest):
+                label = gold.get((i, j), _NONE)
+                if label == _NONE:
+                    negatives.append(_features(tokens, raw, i, j))
+                else:
+                    rows.append(_features(tokens, raw, i, j))
+                    targets.append(label)
+        # Bounded, and the same every time for the same annotations.
+        random.Random(17).shuffle(negatives)
+        negatives = negatives[: max(20, NEGATIVES_PER_POSITIVE * len(rows))]
+        rows.extend(negatives)
+        targets.extend([_NONE] * len(negatives))
+        if len(set(targets)) < 2:
+            return None
+        hasher = FeatureHasher(n_features=2**18, input_type="dict", alternate_sign=False)
+        classifier = LogisticRegression(max_iter=300, C=4.0)
+        classifier.fit(hasher.transform(rows), targets)
+        return cls(classifier, hasher, firsts, lasts, longest)
+
+    def predict(
+        self, text: str, *, threshold: float = THRESHOLD, limit: int = 20_000
+    ) -> list[tuple[int, int, int, float]]:
+        """(start, end, label id, score) of the spans the model files under a label with at
+        least ``threshold`` probability; overlapping candidates are all given."""
+        spans = words(text)
+        raw = [text[s:e] for s, e in spans]
+        tokens = [fold(t) for t in raw]
+        candidates = list(_candidates(tokens, self._firsts, self._lasts, self._longest))
+        if not candidates:
+            return []
+        found: list[tuple[int, int, int, float]] = []
+        classes = [int(c) for c in self._classifier.classes_]
+        for chunk in range(0, len(candidates), 5000):
+            part = candidates[chunk : chunk + 5000]
+            matrix = self._hasher.transform(_features(tokens, raw, i, j) for i, j in part)
+            for (i, j), row in zip(part, self._classifier.predict_proba(matrix), strict=True):
+                best = max(
+                    (k for k in range(len(classes)) if classes[k] != _NONE),
+                    key=lambda k: row[k],
+                    default=None,
+                )
+                if best is not None and row[best] >= threshold:
+                    found.append((spans[i][0], spans[j][1], classes[best], float(row[best])))
+                    if len(found) >= limit:
+                        return found
+        return found
+
+
+def _candidates(
+    tokens: Sequence[str], firsts: set[str], lasts: set[str], longest: int
+) -> Iterable[tuple[int, int]]:
+    count = len(tokens)
+    for i, token in enumerate(tokens):
+        if token not in firsts:
+            continue
+        for j in range(i, min(count, i + longest)):
+            if tokens[j] in lasts:
+                yield i, j
