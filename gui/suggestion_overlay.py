@@ -9,7 +9,7 @@ it acts on the suggestion only through the window (gui/window_suggestions.py).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from claimdesk.core.text.spans import Span, SpanIndex
 
 if TYPE_CHECKING:
+    from claimdesk.core.suggest.records import Suggestion
     from claimdesk.gui.document_view import DocumentView
 
 FRAME_WIDTH = 2.0
@@ -27,17 +28,6 @@ DASHES = (3.0, 2.0)  # in pen widths: long enough to read as dashes at 2 px
 DEFAULT_COLOUR = "#9e9e9e"
 
 
-class SuggestionLike(Protocol):
-    """What the view needs of a suggestion (the core's ``Suggestion``)."""
-
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-    @property
-    def label_id(self) -> int: ...
-
-
 class SuggestionOverlay(QObject):
     """The suggestions shown over one view, in text order; ``selected`` is a position in them."""
 
@@ -46,16 +36,16 @@ class SuggestionOverlay(QObject):
     def __init__(self, view: DocumentView) -> None:
         super().__init__(view)
         self.view = view
-        self.items: list[SuggestionLike] = []
+        self.items: list[Suggestion] = []
         self._index = SpanIndex()  # Span(id = position in items, start, end, label), code points
         self.selected: int | None = None
         self.visible = True
         self._colours: dict[int, QColor] = {}
-        self.tip: Callable[[SuggestionLike], str] | None = None  # a hovered suggestion's tooltip
+        self.tip: Callable[[Suggestion], str] | None = None  # a hovered suggestion's tooltip
 
     # --- content --------------------------------------------------------------------------------
 
-    def set_suggestions(self, items: Iterable[SuggestionLike], *, keep: bool = False) -> None:
+    def set_suggestions(self, items: Iterable[Suggestion], *, keep: bool = False) -> None:
         """Show these suggestions (any order; kept in text order), selecting none — or, with
         ``keep``, the selected one again when it is still among them (quietly: it is the same)."""
         kept = _key(self.current) if keep and self.current is not None else None
@@ -89,7 +79,7 @@ class SuggestionOverlay(QObject):
         return len(self.items) if self.visible else 0
 
     @property
-    def current(self) -> SuggestionLike | None:
+    def current(self) -> Suggestion | None:
         return self.items[self.selected] if self.selected is not None else None
 
     # --- selection ------------------------------------------------------------------------------
@@ -206,17 +196,13 @@ class SuggestionOverlay(QObject):
         painter.restore()
 
 
-def _key(item: SuggestionLike) -> tuple[int, int, int]:
+def _key(item: Suggestion) -> tuple[int, int, int]:
     return (item.start, item.end, item.label_id)
 
 
-def describe(item: SuggestionLike, label_name: str, keys: Sequence[str]) -> str:
+def describe(item: Suggestion, label_name: str, keys: Sequence[str]) -> str:
     """The status bar's line for a selected suggestion: what it is and what the keys do."""
-    quote = " ".join(view_quote(item).split())
+    quote = " ".join(item.quote.split())
     quote = quote if len(quote) <= 50 else quote[:49] + "…"
     shown = f"Suggestion: {label_name} “{quote}”" if quote else f"Suggestion: {label_name}"
     return f"{shown} — " + " · ".join(keys)
-
-
-def view_quote(item: SuggestionLike) -> str:
-    return str(getattr(item, "quote", ""))

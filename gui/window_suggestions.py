@@ -15,18 +15,19 @@ import dataclasses
 import logging
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 
 from claimdesk.gui.change_signal import ChangeEvent
-from claimdesk.gui.suggestion_overlay import SuggestionLike, describe
+from claimdesk.gui.suggestion_overlay import describe
 from claimdesk.gui.workers import Task, in_own_project
 
 if TYPE_CHECKING:
     from claimdesk.core.progress import Progress
     from claimdesk.core.store.project import Project
+    from claimdesk.core.suggest import Suggestion, SuggestionModel
     from claimdesk.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ class WindowSuggestions(QObject):
         super().__init__(window)
         self.window = window
         self.overlay = window.view.suggestions
-        self.model: Any = None  # the core's SuggestionModel once trained
+        self.model: SuggestionModel | None = None  # trained in the background
         self.task: Task | None = None  # the computation under way
         self.training: Task | None = None
         self.edits = 0  # saved edits since the model was last trained
@@ -114,7 +115,7 @@ class WindowSuggestions(QObject):
         model = self.model
         generation = self._generation
 
-        def work(own: Project, _progress: Progress) -> list[Any]:
+        def work(own: Project, _progress: Progress) -> list[Suggestion]:
             from claimdesk.core.suggest import suggest
 
             return list(suggest(own, document_id, annotator_id, model=model))
@@ -127,7 +128,7 @@ class WindowSuggestions(QObject):
         self.task = task
         task.start()
 
-    def _arrived(self, generation: int, document_id: int, found: list[Any]) -> None:
+    def _arrived(self, generation: int, document_id: int, found: list[Suggestion]) -> None:
         if generation != self._generation or document_id != self.window.document_id:
             return  # asked for again since, or another document is open
         if not self.allowed():  # turned off meanwhile, or the window became a student's
@@ -166,11 +167,12 @@ class WindowSuggestions(QObject):
         if project is None or self.training is not None:
             return
         self.edits = 0
+        annotator_id = window.annotator.id
 
-        def work(own: Project, _progress: Progress) -> Any:
+        def work(own: Project, _progress: Progress) -> SuggestionModel | None:
             from claimdesk.core.suggest import SuggestionModel, training_examples
 
-            return SuggestionModel.train(training_examples(own))
+            return SuggestionModel.train(training_examples(own, annotator_id))
 
         task = Task(in_own_project(project, work), window)
         task.succeeded.connect(self._trained)
@@ -179,7 +181,7 @@ class WindowSuggestions(QObject):
         self.training = task
         task.start()
 
-    def _trained(self, model: Any) -> None:
+    def _trained(self, model: SuggestionModel | None) -> None:
         if model is not None:
             self.model = model
             self.refresh()
@@ -246,12 +248,12 @@ class WindowSuggestions(QObject):
 
     # -- decisions -------------------------------------------------------------------------------
 
-    def accept(self, item: SuggestionLike, label_id: int | None = None) -> None:
+    def accept(self, item: Suggestion, label_id: int | None = None) -> None:
         """File a suggestion as an annotation (under ``label_id`` if given): recorded, undoable."""
         window = self.window
         chosen = item
         if label_id is not None and label_id != item.label_id:
-            chosen = dataclasses.replace(item, label_id=label_id)  # type: ignore[type-var]
+            chosen = dataclasses.replace(item, label_id=label_id)
         position = self.overlay.selected
         changes = window.edit(
             lambda: window.project.accept_suggestions(window.annotator.id, [chosen])
@@ -262,7 +264,7 @@ class WindowSuggestions(QObject):
         name = label.name if label is not None else "its label"
         self._decided([item], position, f"Accepted as {name} (Ctrl+Z undoes it).")
 
-    def reject(self, item: SuggestionLike) -> None:
+    def reject(self, item: Suggestion) -> None:
         window = self.window
         position = self.overlay.selected
         if window.edit(lambda: window.project.reject_suggestion(window.annotator.id, item)) is None:
@@ -288,7 +290,7 @@ class WindowSuggestions(QObject):
         plural = "s" if count != 1 else ""
         self._decided(items, None, f"Accepted {count} suggestion{plural} (Ctrl+Z undoes it).")
 
-    def _decided(self, items: Sequence[SuggestionLike], position: int | None, note: str) -> None:
+    def _decided(self, items: Sequence[Suggestion], position: int | None, note: str) -> None:
         """Take decided suggestions off the view at once, the next one selected (the status bar
         says what was done, then the next one's keys); the background computation that the
         edit started then brings the view up to date."""
@@ -323,13 +325,11 @@ class WindowSuggestions(QObject):
         note, self._note = self._note, ""
         bar.showMessage(f"{note} Next: {line}" if note else line)
 
-    def _tooltip(self, item: SuggestionLike) -> str:
+    def _tooltip(self, item: Suggestion) -> str:
         label = self.window.labels.get(item.label_id)
         name = label.name if label is not None else "?"
-        source = str(getattr(item, "source", ""))
-        score = getattr(item, "score", None)
-        how = SOURCE_WORDS.get(source, source)
-        figure = f", score {score:.2f}" if isinstance(score, float) else ""
+        how = SOURCE_WORDS.get(item.source, item.source)
+        figure = f", score {item.score:.2f}"
         return (
             f"Suggested: {name} ({how}{figure}). Not an annotation until accepted: "
             "click it, then Enter accepts, X rejects."
@@ -339,5 +339,5 @@ class WindowSuggestions(QObject):
         self.window.statusBar().showMessage(message, 6000)
 
 
-def _key(item: SuggestionLike) -> tuple[int, int, int]:
+def _key(item: Suggestion) -> tuple[int, int, int]:
     return (item.start, item.end, item.label_id)

@@ -145,6 +145,9 @@ def _near(colour: QColor, target: QColor, tolerance: int = 40) -> bool:
 def test_suggestions_are_dashed_outlines_not_fills(window: MainWindow, qtbot: QtBot) -> None:
     troops_suggested(window, qtbot)
     overlay = window.view.suggestions
+    qtbot.keyClick(window.view, "n")  # scrolled into view
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)  # drawn as any other, not selected
+    assert overlay.current is None
     position = next(i for i in range(len(overlay.items)) if overlay.rects(i))
     (rect, *_) = overlay.rects(position)
     image: QImage = window.view.viewport().grab().toImage()
@@ -170,6 +173,8 @@ def test_suggestions_are_dashed_outlines_not_fills(window: MainWindow, qtbot: Qt
 def test_clicking_a_dashed_outline_selects_it(window: MainWindow, qtbot: QtBot) -> None:
     troops_suggested(window, qtbot)
     overlay = window.view.suggestions
+    qtbot.keyClick(window.view, "n")  # scrolled into view
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)
     position = next(i for i in range(len(overlay.items)) if overlay.rects(i))
     centre = overlay.rects(position)[0].center().toPoint()
     qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
@@ -209,7 +214,9 @@ def test_view_menu_hides_suggestions_and_remembers(window: MainWindow, qtbot: Qt
     assert len(window.view.suggestions) > 0
 
 
-def test_dashboard_shows_each_sources_precision_and_recall(window: MainWindow, qtbot: QtBot) -> None:
+def test_dashboard_shows_each_sources_precision_and_recall(
+    window: MainWindow, qtbot: QtBot
+) -> None:
     troops_suggested(window, qtbot)
     qtbot.keyClick(window.view, "n")
     qtbot.keyClick(window.view, Qt.Key.Key_Return)  # accepted: the next one is selected
