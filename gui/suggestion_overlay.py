@@ -99,8 +99,16 @@ class SuggestionOverlay(QObject):
             self.view.set_text_selection(item.start, item.start)
             if not scroll:
                 bar.setValue(kept)
+            elif not self._comfortable(position):  # not at the very edge: centred, with context
+                self.view.centerCursor()
         self._set_selected(position)
         self.view.viewport().update()
+
+    def _comfortable(self, position: int) -> bool:
+        rects = self.rects(position)
+        height = self.view.viewport().height()
+        margin = min(height / 6, 3 * rects[0].height()) if rects else 0
+        return bool(rects) and rects[0].top() >= margin and rects[-1].bottom() <= height - margin
 
     def step(self, forward: bool) -> int | None:
         """Select the next (or previous) suggestion after the selected one, else after the caret;
@@ -203,6 +211,6 @@ def _key(item: Suggestion) -> tuple[int, int, int]:
 def describe(item: Suggestion, label_name: str, keys: Sequence[str]) -> str:
     """The status bar's line for a selected suggestion: what it is and what the keys do."""
     quote = " ".join(item.quote.split())
-    quote = quote if len(quote) <= 50 else quote[:49] + "…"
-    shown = f"Suggestion: {label_name} “{quote}”" if quote else f"Suggestion: {label_name}"
+    quote = quote if len(quote) <= 40 else quote[:39] + "…"
+    shown = f"Suggested: {label_name} “{quote}”" if quote else f"Suggested: {label_name}"
     return f"{shown} — " + " · ".join(keys)

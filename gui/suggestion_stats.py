@@ -32,8 +32,9 @@ SOURCE_NAMES = {
     "model": "Model trained on the project",
 }
 EXPLAINED = (
-    "Accepted suggestions count as right, rejected ones as wrong; a span filed by hand that no "
-    "suggestion offered counts as missed. Precision = accepted ÷ (accepted + rejected); "
+    "Accepted suggestions count as right, rejected ones as wrong; a span filed by hand, in a "
+    "document where that source's suggestions were decided on, that no accepted suggestion "
+    "covers counts as missed. Precision = accepted ÷ (accepted + rejected); "
     "recall = accepted ÷ (accepted + missed)."
 )
 
@@ -118,8 +119,9 @@ class SuggestionStatsTab(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the source's name
         self.table.setAlternatingRowColors(True)
         self.note = QLabel(EXPLAINED)
         self.note.setTextFormat(Qt.TextFormat.PlainText)

@@ -316,10 +316,10 @@ class WindowSuggestions(QObject):
                 bar.clearMessage()
             return
         label = self.window.labels.get(item.label_id)
-        keys = ["Enter accepts", "a label's key files it under that label"]
+        keys = ["Enter accepts", "a label key files it there"]
         keys.append("X rejects" if self._label_key(REJECT_KEY) is None else "Delete rejects")
         if self._label_key(NEXT_KEY) is None:
-            keys.append("N / Shift+N next / previous")
+            keys.append("N/Shift+N next/previous")
         keys.append("Shift+Enter accepts all")
         line = describe(item, label.name if label is not None else "?", keys)
         note, self._note = self._note, ""
