@@ -73,6 +73,7 @@ class Exercise:
     documents: tuple[ExerciseDocument, ...]
     fingerprint: str  # SHA-256 of the frozen codebook; submissions must carry the same
     created_at: datetime
+    suggestions: bool = False  # the teacher lets students see suggestions
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class StudentWork:
     started_at: datetime
     submitted_at: datetime | None
     exercise_path: Path | None  # where the exercise file was opened from, if known
+    suggestions: bool = False  # the teacher lets this student see suggestions
 
     @property
     def progress_text(self) -> str:
@@ -215,6 +217,7 @@ def create_exercise(
     document_ids: Sequence[int],
     guidelines: str = "",
     key_annotator: int | None = None,
+    suggestions: bool = False,
 ) -> ExerciseInfo:
     """Write an exercise file (``*.claimdesk-exercise``) and record the exercise in ``project``.
 
@@ -222,6 +225,7 @@ def create_exercise(
     named after the title). The file holds the documents' texts, the project's codebook frozen
     with its fingerprint, the title and guidelines — never any annotation. ``key_annotator`` (an
     annotator id of ``project``, or None to choose later with ``set_key``) is the answer key.
+    ``suggestions``: students see suggestions while they work (off unless the teacher says so).
     Raises ``ExerciseError`` (a ProjectError) for no documents, an unknown document or annotator,
     an empty codebook, or a file that exists already; nothing is written then.
     """
@@ -273,6 +277,7 @@ def create_exercise(
         "fingerprint": fingerprint,
         "codebook": codebook_data(codebook),
         "documents": documents,
+        "suggestions": bool(suggestions),
     }
     row = {
         "id": exercise_id,
@@ -287,6 +292,7 @@ def create_exercise(
         "documents": [[i, i] for i in ids],
         "key_annotator_id": key_annotator,
         "created_at": created,
+        "suggestions": bool(suggestions),
     }
     try:
         write_archive(target, EXERCISE_MIMETYPE, "exercise.json", data)
@@ -358,8 +364,18 @@ def read_exercise(path: Path | str) -> Exercise:
         seen_texts.add(digest)
         title_text = entry.text("title", limit=500)
         documents.append(ExerciseDocument(document_id, title_text, text, digest))
+    # Only an explicit true turns suggestions on (files made before the flag have none).
+    suggestions = top.data.get("suggestions") is True
     return Exercise(
-        path, exercise_id, title, guidelines, codebook, tuple(documents), fingerprint, created_at
+        path,
+        exercise_id,
+        title,
+        guidelines,
+        codebook,
+        tuple(documents),
+        fingerprint,
+        created_at,
+        suggestions,
     )
 
 

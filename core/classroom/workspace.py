@@ -181,6 +181,7 @@ def _create_workspace(path: Path, exercise: Exercise, name: str, number: str) ->
                 exercise_path=str(exercise.path.resolve()),
                 public_id=new_workspace_id(),
                 secret=new_secret(),
+                suggestions=exercise.suggestions,
             ),
         )
 
@@ -222,6 +223,7 @@ def workspace_info(project: Project) -> StudentWork | None:
         started_at=row.started_at,
         submitted_at=row.submitted_at,
         exercise_path=Path(row.exercise_path) if row.exercise_path else None,
+        suggestions=row.suggestions,
     )
 
 

@@ -74,6 +74,7 @@ def cmd_create(args: argparse.Namespace) -> int:
             document_ids=ids,
             guidelines=guidelines,
             key_annotator=key,
+            suggestions=args.suggestions,
         )
     write_line(f"Wrote {info.path} ({len(info.document_ids)} document(s)); exercise id {info.id}.")
     write_line(
@@ -81,6 +82,8 @@ def cmd_create(args: argparse.Namespace) -> int:
         if info.key_annotator_name
         else "No answer key yet: set one with 'claimdesk-cli exercise key'."
     )
+    if info.suggestions:
+        write_line("Students see suggestions while they work.")
     return 0
 
 
@@ -337,6 +340,11 @@ def register(commands: Any) -> None:
     create.add_argument("--title", required=True, help="the exercise's title")
     create.add_argument("--key", metavar="ANNOTATOR", help="annotator (name or id) of the key")
     create.add_argument("--guidelines", metavar="FILE", help="UTF-8 text file of guidelines")
+    create.add_argument(
+        "--suggestions",
+        action="store_true",
+        help="let students see suggestions while they work (off by default)",
+    )
     create.set_defaults(run=cmd_create)
 
     lst = sub.add_parser("list", help="list the project's exercises")

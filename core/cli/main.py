@@ -197,6 +197,7 @@ def _command_families() -> list[Callable[[Any], None]]:
     from claimdesk.core.cli import exercise as cli_exercise
     from claimdesk.core.cli import formats as cli_formats
     from claimdesk.core.cli import server as cli_server
+    from claimdesk.core.cli import suggest as cli_suggest
     from claimdesk.core.cli import transfer as cli_transfer
 
     return [
@@ -205,6 +206,7 @@ def _command_families() -> list[Callable[[Any], None]]:
         cli_agreement.register,
         cli_server.register,
         cli_transfer.register,
+        cli_suggest.register,
     ]
 
 

@@ -87,6 +87,7 @@ def _info_on(conn: Connection, exercise_id: str) -> ExerciseInfo | None:
             ex.c.key_annotator_id,
             an.c.name,
             ex.c.created_at,
+            ex.c.suggestions,
         )
         .outerjoin(an, an.c.id == ex.c.key_annotator_id)
         .where(ex.c.id == exercise_id)
@@ -106,6 +107,7 @@ def _info_on(conn: Connection, exercise_id: str) -> ExerciseInfo | None:
         row.name,
         row.created_at,
         int(count),
+        suggestions=bool(row.suggestions),
     )
 
 
@@ -283,6 +285,7 @@ def workspace_record(project: Project) -> WorkspaceRecord | None:
             ex.c.guidelines,
             ex.c.fingerprint,
             ex.c.documents,
+            ex.c.suggestions,
         )
         .join(ex, ex.c.id == w.c.exercise_id)
         .order_by(w.c.id)
@@ -294,6 +297,7 @@ def workspace_record(project: Project) -> WorkspaceRecord | None:
         return None
     values = dict(row._mapping)
     values["documents"] = tuple((int(e), int(local)) for e, local in row.documents)
+    values["suggestions"] = bool(row.suggestions)
     return WorkspaceRecord(**values)
 
 
@@ -389,6 +393,7 @@ def create_workspace(project: Project, setup: WorkspaceSetup) -> WorkspaceCreate
                 documents=[list(pair) for pair in pairs],
                 key_annotator_id=None,
                 created_at=setup.created_at,
+                suggestions=setup.suggestions,
             )
         )
         conn.execute(

@@ -29,6 +29,7 @@ class ExerciseInfo:
     created_at: datetime
     submissions: int = 0
     path: Path | None = None  # the file just written (create_exercise only)
+    suggestions: bool = False  # students see suggestions (core/suggest)
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,7 @@ class WorkspaceRecord:
     guidelines: str
     fingerprint: str
     documents: tuple[tuple[int, int], ...]  # (document id in the exercise, id in this project)
+    suggestions: bool = False  # the teacher lets the student see suggestions
 
 
 @dataclass(frozen=True)
@@ -234,6 +236,7 @@ class WorkspaceSetup:
     exercise_path: str
     public_id: str
     secret: str
+    suggestions: bool = False
 
 
 @dataclass(frozen=True)
