@@ -80,7 +80,7 @@ class WindowSuggestions(QObject):
         if not window.settings.show_suggestions:
             return False
         mode = window.student_mode
-        return mode is None or bool(getattr(mode.work, "suggestions", False))
+        return mode is None or mode.work.suggestions
 
     def set_shown(self, checked: bool) -> None:
         self.window.settings.show_suggestions = checked
@@ -125,8 +125,17 @@ class WindowSuggestions(QObject):
             lambda found, g=generation, d=document_id: self._arrived(g, d, found)
         )
         task.failed.connect(self._failed)
+        task.ended.connect(lambda: self._computed(task))
         self.task = task
         task.start()
+
+    def _computed(self, task: Task) -> None:
+        if self.task is task:
+            self.task = None
+
+    def pending(self) -> bool:
+        """Suggestions are being worked out, or will be in a moment (an edit was just saved)."""
+        return self.task is not None or self._again.isActive()
 
     def _arrived(self, generation: int, document_id: int, found: list[Suggestion]) -> None:
         if generation != self._generation or document_id != self.window.document_id:
@@ -165,6 +174,11 @@ class WindowSuggestions(QObject):
         window = self.window
         project = window.current_project
         if project is None or self.training is not None:
+            return
+        from claimdesk.core.suggest.model import model_problem
+
+        if model_problem() is not None:  # no scikit-learn: the other sources go on alone
+            self.edits = 0
             return
         self.edits = 0
         annotator_id = window.annotator.id
