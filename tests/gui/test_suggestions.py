@@ -5,6 +5,7 @@ key accepts it, X rejects it, Shift+Enter accepts them all; each is recorded and
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,33 @@ def test_dashboard_shows_each_sources_precision_and_recall(
     assert table["Same text marked elsewhere"][3] == "50%"
     tab.who.setCurrentIndex(tab.who.findText("Ana"))
     assert tab.model.rowCount() == len(table)
+
+
+def test_the_model_is_retrained_on_a_worker_every_few_edits(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import claimdesk.core.suggest as core_suggest
+    from claimdesk.gui import window_suggestions
+
+    threads: list[threading.Thread] = []
+    real = core_suggest.SuggestionModel.train
+
+    def spy(examples: object) -> object:
+        threads.append(threading.current_thread())
+        return real(examples)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(core_suggest.SuggestionModel, "train", staticmethod(spy))
+    monkeypatch.setattr(window_suggestions, "RETRAIN_EVERY", 3)
+    open_article(window, qtbot, "troops")
+    assert window.suggestions.model is None
+    # scikit-learn loads with the first training (seconds on a busy machine): the window waits
+    # for none of it.
+    with qtbot.waitSignal(window.suggestions.trained, timeout=60000) as trained:
+        for occurrence in range(3):  # three edits: the third starts a training
+            select_phrase(window, "troops", occurrence)
+            started = time.perf_counter()
+            qtbot.keyClick(window.view, "2")
+            assert time.perf_counter() - started < 1.0  # the key press is not held up
+    assert threads and all(t is not threading.main_thread() for t in threads)
+    assert trained.args is not None and trained.args[0] is not None
+    assert window.suggestions.model is trained.args[0]
