@@ -8,8 +8,9 @@ it acts on the suggestion only through the window (gui/window_suggestions.py).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
@@ -26,6 +27,23 @@ RING_WIDTH = 2.0  # the selected suggestion's outer ring, in the palette's highl
 RADIUS = 3.0
 DASHES = (3.0, 2.0)  # in pen widths: long enough to read as dashes at 2 px
 DEFAULT_COLOUR = "#9e9e9e"
+
+
+class Prepared(NamedTuple):
+    """Suggestions in text order with their span index: worked out once, off the GUI thread."""
+
+    items: list[Suggestion]
+    spans: SpanIndex
+
+
+def prepare(items: Iterable[Suggestion], text_length: int) -> Prepared:
+    """Sort suggestions by position, drop any outside the text, index them (no Qt: a worker may
+    call it)."""
+    ordered = sorted(items, key=_key)
+    kept = [s for s in ordered if 0 <= s.start < s.end <= text_length]
+    return Prepared(
+        kept, SpanIndex(Span(i, s.start, s.end, s.label_id) for i, s in enumerate(kept))
+    )
 
 
 class SuggestionOverlay(QObject):
@@ -45,17 +63,21 @@ class SuggestionOverlay(QObject):
 
     # --- content --------------------------------------------------------------------------------
 
-    def set_suggestions(self, items: Iterable[Suggestion], *, keep: bool = False) -> None:
+    def set_suggestions(
+        self, items: Iterable[Suggestion] | Prepared, *, keep: bool = False
+    ) -> None:
         """Show these suggestions (any order; kept in text order), selecting none — or, with
-        ``keep``, the selected one again when it is still among them (quietly: it is the same)."""
+        ``keep``, the selected one again when it is still among them (quietly: it is the same).
+        ``Prepared`` ones (made on a worker by :func:`prepare`) cost the GUI thread nothing."""
         kept = _key(self.current) if keep and self.current is not None else None
-        ordered = sorted(items, key=_key)
-        text_length = len(self.view.document_text())
-        self.items = [s for s in ordered if 0 <= s.start < s.end <= text_length]
-        self._index = SpanIndex(
-            Span(i, s.start, s.end, s.label_id) for i, s in enumerate(self.items)
-        )
-        again = next((i for i, s in enumerate(self.items) if _key(s) == kept), None)
+        if not isinstance(items, Prepared):
+            items = prepare(items, len(self.view.document_text()))
+        self.items, self._index = items.items, items.spans
+        again = None
+        if kept is not None:
+            at = bisect_left(self.items, kept, key=_key)
+            if at < len(self.items) and _key(self.items[at]) == kept:
+                again = at
         if again is not None:
             self.selected = again
         else:

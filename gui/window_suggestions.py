@@ -21,7 +21,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 
 from claimdesk.gui.change_signal import ChangeEvent
-from claimdesk.gui.suggestion_overlay import describe
+from claimdesk.gui.suggestion_overlay import Prepared, describe, prepare
 from claimdesk.gui.workers import Task, in_own_project
 
 if TYPE_CHECKING:
@@ -115,10 +115,12 @@ class WindowSuggestions(QObject):
         model = self.model
         generation = self._generation
 
-        def work(own: Project, _progress: Progress) -> list[Suggestion]:
+        text_length = len(window.view.document_text())
+
+        def work(own: Project, _progress: Progress) -> Prepared:
             from claimdesk.core.suggest import suggest
 
-            return list(suggest(own, document_id, annotator_id, model=model))
+            return prepare(suggest(own, document_id, annotator_id, model=model), text_length)
 
         task = Task(in_own_project(project, work), window)
         task.succeeded.connect(
@@ -137,7 +139,7 @@ class WindowSuggestions(QObject):
         """Suggestions are being worked out, or will be in a moment (an edit was just saved)."""
         return self.task is not None or self._again.isActive()
 
-    def _arrived(self, generation: int, document_id: int, found: list[Suggestion]) -> None:
+    def _arrived(self, generation: int, document_id: int, found: Prepared) -> None:
         if generation != self._generation or document_id != self.window.document_id:
             return  # asked for again since, or another document is open
         if not self.allowed():  # turned off meanwhile, or the window became a student's
