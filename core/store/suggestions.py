@@ -13,7 +13,6 @@ from claimdesk.core.records import AnnotationRecord, Changes, Status, StatusChan
 from claimdesk.core.store.edits import (
     ANNOTATION_COLUMNS,
     Command,
-    _insert_annotations,
     annotation_record,
     get_status,
     put_status,
@@ -241,14 +240,17 @@ class RecordDecisions(Command):
                 )
                 ids = conn.execute(statement, rows).scalars().all()
                 self._decisions = [{**row, "id": i} for row, i in zip(rows, ids, strict=True)]
-        else:
+        elif self._decisions:
             conn.execute(insert(_decision), self._decisions)
         if not self.accepted:
             return Changes(suggestions=True)
         if first:
             self.records = self._add_spans(conn)
-        else:
-            _insert_annotations(conn, self.records)
+        elif self.records:
+            conn.execute(
+                insert(annotation_table),
+                [{c.key: getattr(r, c.key) for c in ANNOTATION_COLUMNS} for r in self.records],
+            )
         statuses = []
         for document_id in sorted({r.document_id for r in self.records}):
             before = get_status(conn, document_id, self.annotator_id)

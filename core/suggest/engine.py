@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, Protocol
 
-from claimdesk.core.suggest.phrases import PhraseIndex, words
+from claimdesk.core.suggest.phrases import PhraseIndex, Words
 from claimdesk.core.suggest.records import Suggestion, fold
 from claimdesk.core.text.suggest_rules import SuggestRules, check_pattern, find_words
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 PHRASE_SCORE = 0.9
 PATTERN_SCORE = 0.8
 # At most this many suggestions in one document: beyond it they would hide the text.
-MAX_SUGGESTIONS = 20_000
+MAX_SUGGESTIONS = 10_000
 
 
 class ProjectReads(Protocol):
@@ -53,7 +53,6 @@ def suggest(
     have = {(a.start, a.end, a.label_id) for a in project.annotations(document_id, annotator_id)}
     _accepted, rejected_all = project.suggestion_decisions(None)
     _mine_accepted, rejected = project.suggestion_decisions(annotator_id)
-    spans = words(text)
     best: dict[tuple[int, int, int], tuple[float, str]] = {}
 
     def offer(start: int, end: int, label_id: int, score: float, source: str) -> None:
@@ -64,10 +63,10 @@ def suggest(
         if old is None or score > old[0]:
             best[key] = (score, source)
 
-    for start, end, label_id, score in rule_matches(project.suggestion_rules(), text, spans):
+    for start, end, label_id, score in rule_matches(project.suggestion_rules(), text):
         offer(start, end, label_id, score, "codebook")
     for start, end, label_id, score in learned_matches(
-        project.marked_texts(annotator_id), rejected_all, text, spans
+        project.marked_texts(annotator_id), rejected_all, text
     ):
         offer(start, end, label_id, score, "project")
     if model is not None:
@@ -85,7 +84,7 @@ def suggest(
 
 
 def rule_matches(
-    rules: dict[int, SuggestRules], text: str, spans: list[tuple[int, int]]
+    rules: dict[int, SuggestRules], text: str, cut: Words | None = None
 ) -> list[tuple[int, int, int, float]]:
     """(start, end, label id, score) of the codebook's phrases and patterns in ``text``."""
     found: list[tuple[int, int, int, float]] = []
@@ -98,7 +97,7 @@ def rule_matches(
         if index:
             found.extend(
                 (start, end, label_id, PHRASE_SCORE)
-                for start, end, label_id in index.find(text, spans)
+                for start, end, label_id in index.find(text, cut)
             )
     for label_id, rule in rules.items():
         for pattern in rule.patterns:
@@ -137,7 +136,7 @@ def learned_matches(
     marked: Counter[tuple[str, int]],
     rejected: Counter[tuple[str, int]],
     text: str,
-    spans: list[tuple[int, int]],
+    cut: Words | None = None,
 ) -> list[tuple[int, int, int, float]]:
     """(start, end, label id, score): where the texts filed before occur again (case-insensitive,
     whole words)."""
@@ -152,6 +151,6 @@ def learned_matches(
         if score > 0:
             index.add(folded, (label_id, score))
     found: list[tuple[int, int, int, float]] = []
-    for start, end, (label_id, score) in index.find(text, spans):
+    for start, end, (label_id, score) in index.find(text, cut):
         found.append((start, end, label_id, score))
     return found
