@@ -220,6 +220,8 @@ class WindowSuggestions(QObject):
 
     def key(self, event: QKeyEvent) -> bool:
         """Act on a key pressed in the article; True when it was a suggestion's key."""
+        if self.window.relations.maker.linking:  # choosing a relation's target takes every key
+            return False
         mods = event.modifiers()
         if mods & (
             Qt.KeyboardModifier.ControlModifier

@@ -269,3 +269,23 @@ def test_the_model_is_retrained_on_a_worker_every_few_edits(
     assert threads and all(t is not threading.main_thread() for t in threads)
     assert trained.args is not None and trained.args[0] is not None
     assert window.suggestions.model is trained.args[0]
+
+
+def test_keys_go_to_a_relation_being_made_first(window: MainWindow, qtbot: QtBot) -> None:
+    from claimdesk.core.records import Changes
+    from claimdesk.core.scheme import RelationSpec
+
+    window.project.add_relation_type(RelationSpec("supports", "#2ca02c", shortcut="n"))
+    window.show_changes(Changes(scheme=True))
+    troops_suggested(window, qtbot)
+    mark_once(window, qtbot, "Mongolia", "5")  # a second highlight to link to
+    maker = window.relations.maker
+    window.view.select_span(next(iter(window.view.spans())).id)
+    qtbot.keyClick(window.view, "r")
+    assert maker.linking
+    qtbot.keyClick(window.view, "n")  # the relation maker's key, not the next suggestion
+    assert window.view.suggestions.current is None
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)
+    assert not maker.linking
+    qtbot.keyClick(window.view, "n")
+    assert window.view.suggestions.current is not None
