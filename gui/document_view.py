@@ -198,6 +198,7 @@ class DocumentView(QPlainTextEdit):
         chosen = relation_id if relation_id in self.arcs.relations else None
         if chosen is not None:
             self.select_span(None)
+            self.suggestions.select(None)
         self.arcs.selected = chosen
         self.viewport().update()
 

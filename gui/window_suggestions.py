@@ -68,6 +68,10 @@ class WindowSuggestions(QObject):
         self._note = ""  # what the last decision did, said with the next suggestion's keys
         self.overlay.tip = self._tooltip
         window.view.installEventFilter(self)
+        # The caret leaving the selected suggestion (or text being selected) lets go of it: a label
+        # key then files the text, as anywhere else.
+        window.view.cursorPositionChanged.connect(self._caret_moved)
+        window.view.selectionChanged.connect(self._caret_moved)
         self.overlay.selectionChanged.connect(self._selection_changed)
         window.changed.connect(self._changed)
 
@@ -168,6 +172,16 @@ class WindowSuggestions(QObject):
             self.retrain()
         if self.window.document_id is not None and self.allowed():
             self._again.start()
+
+    def _caret_moved(self) -> None:
+        item = self.overlay.current
+        if item is None:
+            return
+        view = self.window.view
+        cursor = view.textCursor()
+        caret = view.offsets.to_cp(cursor.position())
+        if cursor.hasSelection() or not item.start <= caret <= item.end:
+            self.overlay.select(None)
 
     # -- the model -------------------------------------------------------------------------------
 

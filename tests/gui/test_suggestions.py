@@ -289,3 +289,16 @@ def test_keys_go_to_a_relation_being_made_first(window: MainWindow, qtbot: QtBot
     assert not maker.linking
     qtbot.keyClick(window.view, "n")
     assert window.view.suggestions.current is not None
+
+
+def test_selecting_text_lets_go_of_the_suggestion(
+    window: MainWindow, qtbot: QtBot, project_path: Path
+) -> None:
+    troops_suggested(window, qtbot)
+    qtbot.keyClick(window.view, "n")
+    assert window.view.suggestions.current is not None
+    select_phrase(window, "Mongolia")
+    assert window.view.suggestions.current is None
+    qtbot.keyClick(window.view, "5")  # files the selected text, accepts nothing
+    rows = db_rows(project_path, "SELECT quote FROM annotation ORDER BY start")
+    assert rows == [("troops",), ("Mongolia",)]
