@@ -12,6 +12,7 @@ BENCHMARKS = (
     "bench_startup.py",
     "bench_app.py",
     "bench_document_view.py",
+    "bench_relations.py",
     "bench_commit.py",
     "bench_import.py",
     "bench_classroom.py",

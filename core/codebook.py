@@ -8,16 +8,30 @@ Format (``"format": "claimdesk-codebook"``, version 1)::
                  "parent": "Military", "description": "..."}]}
 
 ``parent`` names another label of the file (for grouping) that comes earlier in the list.
+
+Version 2 adds, optionally, ``attributes`` to each label, and top-level ``relations`` and
+``document_labels`` (see ``core.codebook_scheme``). A codebook without them is written as
+version 1, so that an older Claimdesk still reads it.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from claimdesk.core.codebook_scheme import (
+    attribute_data,
+    check_totals,
+    doc_label_data,
+    parse_attributes,
+    parse_doc_labels,
+    parse_relations,
+    relation_data,
+)
 from claimdesk.core.errors import ClaimdeskError
 from claimdesk.core.limits import (
     DESCRIPTION_MAX,
@@ -26,12 +40,13 @@ from claimdesk.core.limits import (
     printable_path,
     text_problem,
 )
-from claimdesk.core.scheme import Scheme
+from claimdesk.core.scheme import AttributeSpec, Scheme
 from claimdesk.core.text.regular_files import FileTooLarge, NotRegularFile, read_bounded
 from claimdesk.core.text.suggest_rules import RuleError, SuggestRules, parse_rules
 
 FORMAT = "claimdesk-codebook"
-VERSION = 1
+VERSION = 2  # the newest this version reads and writes
+PLAIN_VERSION = 1  # what a codebook without attributes, relations or document labels is
 MAX_BYTES = 5 * 1024 * 1024
 MAX_LABELS = 1000
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -60,7 +75,7 @@ class Codebook:
     name: str
     labels: tuple[CodebookLabel, ...]
     guidelines: str = ""
-    # attributes, relation types and document label sets (codebook version 2)
+    # attributes by label name, relation types, document label sets (all empty in version 1)
     scheme: Scheme = field(default_factory=Scheme)
 
 
@@ -116,6 +131,7 @@ def parse_codebook(data: Any, path: Path) -> Codebook:
     labels: list[CodebookLabel] = []
     names: set[str] = set()
     keys: set[str] = set()
+    attributes: dict[str, tuple[AttributeSpec, ...]] = {}
     for number, raw in enumerate(raw_labels, start=1):
         where = f"label {number}"
         if not isinstance(raw, dict):
@@ -160,6 +176,15 @@ def parse_codebook(data: Any, path: Path) -> Codebook:
         labels.append(
             CodebookLabel(name, colour.lower(), description.strip(), shortcut, parent, suggest)
         )
+        specs = parse_attributes(raw.get("attributes"), name, fail)
+        if specs:
+            attributes[name] = specs
+    scheme = Scheme(
+        attributes,
+        parse_relations(data.get("relations"), [label.name for label in labels], fail),
+        parse_doc_labels(data.get("document_labels"), fail),
+    )
+    check_totals(scheme, fail)
     name = data.get("name")
     guidelines = data.get("guidelines", "")
     # The file's size bounds the guidelines; what cannot be stored as UTF-8 is refused here.
@@ -171,4 +196,51 @@ def parse_codebook(data: Any, path: Path) -> Codebook:
         name if isinstance(name, str) else path.stem,
         tuple(labels),
         guidelines if isinstance(guidelines, str) else "",
+        scheme,
     )
+
+
+def codebook_data(codebook: Codebook, *, guidelines: bool = True) -> dict[str, Any]:
+    """A codebook in the file format: version 1 when it has no attributes, relation types or
+    document label sets (older versions of Claimdesk read it), else version 2."""
+    scheme = codebook.scheme
+    labels: list[dict[str, Any]] = []
+    for label in codebook.labels:
+        entry: dict[str, Any] = {
+            "name": label.name,
+            "colour": label.colour,
+            "description": label.description,
+        }
+        if label.shortcut:
+            entry["shortcut"] = label.shortcut
+        if label.parent:
+            entry["parent"] = label.parent
+        if scheme.attributes_of(label.name):
+            entry["attributes"] = [attribute_data(a) for a in scheme.attributes_of(label.name)]
+        labels.append(entry)
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "version": PLAIN_VERSION if scheme.empty else VERSION,
+        "name": codebook.name,
+    }
+    if guidelines and codebook.guidelines:
+        data["guidelines"] = codebook.guidelines
+    data["labels"] = labels
+    if scheme.relations:
+        data["relations"] = [relation_data(r) for r in scheme.relations]
+    if scheme.doc_labels:
+        data["document_labels"] = [doc_label_data(d) for d in scheme.doc_labels]
+    return data
+
+
+def write_codebook(codebook: Codebook, path: Path) -> None:
+    """Write a codebook file (UTF-8 JSON), replacing ``path`` only once it is complete."""
+    path = Path(path)
+    text = json.dumps(codebook_data(codebook), ensure_ascii=False, indent=2) + "\n"
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise CodebookError(path, f"cannot be written ({exc.strerror or exc})") from None

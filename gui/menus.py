@@ -51,6 +51,7 @@ class WindowActions:
     edit_label: QAction
     recolour_label: QAction
     delete_label: QAction
+    edit_scheme: QAction
     labels_menu: QMenu
     # Document
     next_document: QAction
@@ -116,6 +117,12 @@ def _fill(menu: QMenu, actions: Sequence[QAction | None]) -> None:
             menu.addSeparator()
         else:
             menu.addAction(action)
+
+
+def _open_scheme(window: MainWindow) -> None:
+    from claimdesk.gui.scheme_dialog import open_scheme_dialog  # only when first used
+
+    open_scheme_dialog(window)
 
 
 def build(window: MainWindow) -> WindowActions:
@@ -252,7 +259,13 @@ def build(window: MainWindow) -> WindowActions:
     edit_label = _action(window, "&Edit label…", window.tags.edit_current)
     recolour_label = _action(window, "&Colour…", window.tags.recolour_current)
     delete_label = _action(window, "&Delete label", window.tags.delete_current)
-    _fill(labels_menu, [add_label, edit_label, recolour_label, delete_label])
+    edit_scheme = _action(
+        window,
+        "Attributes, &relations and document labels…",
+        lambda: _open_scheme(window),
+        tip="Attributes of a label's spans, relation types between spans, document label sets",
+    )
+    _fill(labels_menu, [add_label, edit_label, recolour_label, delete_label, None, edit_scheme])
 
     document_menu = bar.addMenu("&Document")
     next_document = _action(window, "&Next document", window.next_document, "Ctrl+PgDown")
@@ -380,6 +393,7 @@ def build(window: MainWindow) -> WindowActions:
         edit_label=edit_label,
         recolour_label=recolour_label,
         delete_label=delete_label,
+        edit_scheme=edit_scheme,
         labels_menu=labels_menu,
         next_document=next_document,
         previous_document=previous_document,

@@ -7,6 +7,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,8 +16,9 @@ import pytest
 # Must be set before anything imports Qt.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from claimdesk.core.codebook import load_codebook
+from claimdesk.core.codebook import Codebook, load_codebook
 from claimdesk.core.paths import seeds_dir
+from claimdesk.core.scheme import Scheme
 from claimdesk.core.store.project import Project
 
 if TYPE_CHECKING:
@@ -38,13 +40,18 @@ def isolated_user_dirs(
     return home
 
 
+def seed_labels() -> Codebook:
+    """The sample codebook's labels, without its attributes, relation types and document label
+    sets: tests that need those define them (the sample's own are tested where the sample is)."""
+    return replace(load_codebook(seeds_dir() / "codebook.json"), scheme=Scheme())
+
+
 @pytest.fixture(scope="session")
 def template_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Migrated once per session with the sample codebook, no documents; copied per test."""
+    """Migrated once per session with the sample codebook's labels, no documents; copied per
+    test."""
     path = tmp_path_factory.mktemp("template") / "template.claimdesk"
-    Project.create(
-        path, name="Test project", codebook=load_codebook(seeds_dir() / "codebook.json")
-    ).close()
+    Project.create(path, name="Test project", codebook=seed_labels()).close()
     return path
 
 
@@ -93,9 +100,8 @@ def template_database(pg_cluster: PgCluster) -> str:
         ).format(sql.Identifier(name))
     )
     url = pg_cluster.admin_url(name)
-    Project.create(
-        url, name="Test project", codebook=load_codebook(seeds_dir() / "codebook.json")
-    ).close()  # a template must have no open connection
+    # a template must have no open connection
+    Project.create(url, name="Test project", codebook=seed_labels()).close()
     return name
 
 

@@ -24,6 +24,7 @@ from claimdesk.core.classroom.exercise_codebook import (
     codebook_data,
     codebook_fingerprint,
     project_codebook,
+    scheme_ids,
 )
 from claimdesk.core.classroom.exercise_files import ExerciseError as ExerciseError
 from claimdesk.core.classroom.exercise_files import ExerciseFileError as ExerciseFileError
@@ -35,6 +36,7 @@ from claimdesk.core.classroom.exercise_files import (
 )
 from claimdesk.core.classroom.submission_proof import Proof
 from claimdesk.core.codebook import MAX_LABELS, Codebook, CodebookError, parse_codebook
+from claimdesk.core.codebook_scheme import MAX_SCHEME_ITEMS
 from claimdesk.core.errors import Cancelled as Cancelled  # re-exported for callers
 from claimdesk.core.limits import has_controls
 from claimdesk.core.records import AnnotatorRecord, Changes
@@ -192,8 +194,8 @@ MAX_DOCUMENTS = 1000
 MAX_TEXT_CHARS = 20_000_000
 MAX_GUIDELINES_CHARS = 200_000
 # Values (objects, lists, numbers, strings) an exercise's JSON may hold, counted before parsing:
-# a document is 5, a codebook label under 10, with room to spare.
-MAX_EXERCISE_ITEMS = 20 * (MAX_DOCUMENTS + MAX_LABELS) + 1_000
+# a document is 5, a codebook label under 10, with room to spare; and what a scheme may hold.
+MAX_EXERCISE_ITEMS = 20 * (MAX_DOCUMENTS + MAX_LABELS) + MAX_SCHEME_ITEMS + 1_000
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _EXERCISE_ID = re.compile(r"^[0-9a-f]{32}$")
 _UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
@@ -288,6 +290,7 @@ def create_exercise(
         "codebook": {
             **codebook_data(codebook),
             "label_ids": [label_ids[label.name] for label in codebook.labels],
+            "scheme_ids": scheme_ids(project, codebook),
         },
         "documents": [[i, i] for i in ids],
         "key_annotator_id": key_annotator,

@@ -367,3 +367,77 @@ def verify(report: ExportReport, written: SpanDigest, read_back: SpanDigest) -> 
             report.out, f"read back, the spans of {len(wrong)} document(s) differ: {shown}"
         )
     report.verified = True
+
+
+class RicherDigest:
+    """Like SpanDigest, for what hangs on the spans: attribute values, relations and document
+    labels, each named by the Claimdesk ids of its spans (``SpanIn.origin`` read back).
+
+    An exporter that writes them feeds each document it wrote (``add_written``) and each
+    document its reader found (``add_read``); ``verify_richer`` compares the two.
+    """
+
+    def __init__(self) -> None:
+        self.documents: dict[str, int] = {}
+
+    def _add(self, key: str, items: Iterable[tuple[Any, ...]]) -> None:
+        self.documents[key] = self.documents.get(key, 0) + sum(map(hash, items))
+
+    def add_written(self, key: str, doc: DocumentOut, *, attributes: bool = True) -> None:
+        items: list[tuple[Any, ...]] = []
+        if attributes:
+            items += [
+                ("attribute", span, name, _hashable(value))
+                for span, values in doc.attributes.items()
+                for name, value in values.items()
+            ]
+        items += [("relation", r.annotator, r.type, r.source, r.target) for r in doc.relations]
+        items += [("document", d.annotator, d.set, d.value) for d in doc.doc_labels]
+        self._add(key, items)
+
+    def add_read(self, key: str, doc: DocumentIn, *, attributes: bool = True) -> None:
+        by_ref = {s.ref: s for s in doc.spans if s.ref is not None}
+        items: list[tuple[Any, ...]] = []
+        if attributes:
+            items += [
+                ("attribute", s.origin, name, _hashable(value))
+                for s in doc.spans
+                for name, value in s.attributes.items()
+            ]
+        for r in doc.relations:
+            source, target = by_ref.get(r.source), by_ref.get(r.target)
+            items.append(
+                (
+                    "relation",
+                    r.annotator or "",
+                    r.type,
+                    None if source is None else source.origin,
+                    None if target is None else target.origin,
+                )
+            )
+        items += [("document", d.annotator or "", d.set, d.value) for d in doc.doc_labels]
+        self._add(key, items)
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def verify_richer(report: ExportReport, written: RicherDigest, read_back: RicherDigest) -> None:
+    """Raise FormatError when the attributes, relations or document labels read back differ."""
+    keys = sorted(set(written.documents) | set(read_back.documents))
+    wrong = [k for k in keys if written.documents.get(k, 0) != read_back.documents.get(k, 0)]
+    if wrong:
+        shown = ", ".join(wrong[:5]) + (" …" if len(wrong) > 5 else "")
+        raise FormatError(
+            report.out,
+            f"read back, the attributes, relations or document labels of {len(wrong)}"
+            f" document(s) differ: {shown}",
+        )
+
+
+def scheme_of(source: ExportSource) -> Scheme:
+    """The source's scheme; an empty one from a source that has none (one written before
+    ExportSource had ``scheme``)."""
+    scheme = getattr(source, "scheme", None)
+    return scheme if isinstance(scheme, Scheme) else Scheme()

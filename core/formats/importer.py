@@ -674,6 +674,8 @@ def _inferred(name: str, values: list[Any]) -> AttributeSpec:
             return AttributeSpec(name, AttributeKind.MULTI, tuple(choices))
     strings = [v for v in values if isinstance(v, str)]
     choices = list(dict.fromkeys(strings))
-    if len(strings) == len(values) and len(choices) <= MAX_INFERRED_CHOICES:
+    # A choice is a short name on one line; anything else is free text (kept as written).
+    named = all(v == " ".join(v.split()) and 0 < len(v) <= 200 for v in choices)
+    if len(strings) == len(values) and len(choices) <= MAX_INFERRED_CHOICES and named:
         return AttributeSpec(name, AttributeKind.CHOICE, tuple(choices))
     return AttributeSpec(name, AttributeKind.TEXT)

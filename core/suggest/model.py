@@ -2,7 +2,7 @@
 
 Candidates are runs of 1 to n words whose first and last words began and ended a filed span
 (so a 1 MB text yields thousands of candidates, not millions); each is described by its words,
-its neighbours and its shape, and a linear model (scikit-learn's logistic regression over hashed
+its neighbours and its shape, and a linear model (scikit-learn's logistic regression over those
 features) tells its label or "none". scikit-learn is an optional extra (``claimdesk[learn]``),
 imported only when a model is trained; nothing is downloaded.
 """
@@ -112,7 +112,7 @@ class SuggestionModel:
         """A model of ``examples``, or None when they hold fewer than MIN_EXAMPLES spans that
         start and end on word boundaries. Raises ModelUnavailable without scikit-learn."""
         try:
-            from sklearn.feature_extraction import FeatureHasher
+            from sklearn.feature_extraction import DictVectorizer
             from sklearn.linear_model import LogisticRegression
         except ImportError:
             raise ModelUnavailable(INSTALL_HINT) from None
@@ -158,9 +158,11 @@ class SuggestionModel:
         targets.extend([_NONE] * len(negatives))
         if len(set(targets)) < 2:
             return None
-        hasher = FeatureHasher(n_features=2**18, input_type="dict", alternate_sign=False)
+        # Only the features seen in training (a few thousand): hashing into a large space made
+        # the solver work on hundreds of thousands of coefficients.
+        hasher = DictVectorizer()
         classifier = LogisticRegression(max_iter=300, C=4.0)
-        classifier.fit(hasher.transform(rows), targets)
+        classifier.fit(hasher.fit_transform(rows), targets)
         return cls(classifier, hasher, firsts, lasts, longest)
 
     def predict(

@@ -127,8 +127,8 @@ TOPIC = DocLabelSpec("Topic", True, ("Military", "Economy", "Diplomacy"))
 
 
 def add_scheme(project: Project) -> None:
-    """The scheme of the exercise, in the teacher's project and (as its frozen codebook would
-    bring it) in a student's workspace."""
+    """The scheme of the exercise, in the teacher's project (its frozen codebook brings it into
+    a student's workspace)."""
     claim = label_id(project, "Claim")
     project.add_attribute(claim, STANCE)
     project.add_attribute(claim, WORTHY)
@@ -154,8 +154,9 @@ def student_work(exercise: Path, out: Path, stance: str) -> Path:
         assert work is not None
         me = work.annotator.id
         document = project.documents()[0].id
-        if not project.scheme().attributes:
-            add_scheme(project)
+        if not project.annotations(document, me):
+            # The exercise's frozen codebook brought its scheme into the workspace.
+            assert [a.name for a in project.scheme().attributes] == ["Stance", "Check-worthy"]
             claim = project.add_annotation(document, label_id(project, "Claim"), me, 1, 5)
             source = project.add_annotation(
                 document, label_id(project, "<b>Source</b>"), me, 10, 20

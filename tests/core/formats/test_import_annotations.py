@@ -208,9 +208,13 @@ def test_label_studio_relations_and_choices_are_reported(project: Project, tmp_p
     path.write_text(json.dumps([_label_studio_task(meta={"text": ["=SUM(A1)"]})] * 2), "utf-8")
     report = import_annotations(project, "labelstudio", path)
     assert report.annotations_added == 1
+    # The relation's other end (r2) is not in the file; the choice names no control.
     assert report.not_imported == [
-        "2 result(s) of type 'choices' (Claimdesk holds labelled text spans)",
-        "2 result(s) of type 'relation' (Claimdesk holds labelled text spans)",
+        "task 1: a relation from 'r1' to 'r2', whose ends are not labelled regions of the same"
+        " annotation",
+        "2 result(s) of type choices without a control name ('from_name') or a value",
+        "task 2: a relation from 'r1' to 'r2', whose ends are not labelled regions of the same"
+        " annotation",
     ]
     (doc,) = project.documents()
     assert [a.note for a in project.annotations(doc.id, None)] == ["=SUM(A1)"]

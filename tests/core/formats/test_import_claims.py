@@ -109,3 +109,14 @@ def test_a_relation_naming_a_span_not_in_the_file_refuses_it(project: Project) -
         run(project, [broken])
     assert project.scheme() == before
     assert project.documents() == []
+
+
+def test_values_on_several_lines_are_taken_as_free_text_and_kept(project: Project) -> None:
+    doc = document(relations=[], doc_labels=[])
+    doc.spans[0].attributes = {"Comment": "first line\r\nsecond  line"}
+    report = run(project, [doc])
+    assert report.attributes_added == 1 and not report.not_imported
+    kinds = {a.name: a.kind for a in project.scheme_by_name().attributes_of(CLAIM)}
+    assert kinds == {"Comment": AttributeKind.TEXT}
+    exported = next(ProjectSource(project).documents())
+    assert list(exported.attributes.values()) == [{"Comment": "first line\r\nsecond  line"}]

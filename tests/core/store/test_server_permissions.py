@@ -15,16 +15,15 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from claimdesk.core.codebook import load_codebook
 from claimdesk.core.errors import EditError, ProjectError
 from claimdesk.core.formats.export import export_dataset
-from claimdesk.core.paths import seeds_dir
 from claimdesk.core.records import Status
 from claimdesk.core.store import server_admin
 from claimdesk.core.store.curation import ensure_gold_set
 from claimdesk.core.store.location import parse_server_url
 from claimdesk.core.store.project import Project
 from claimdesk.core.text.textio import Article, sha256_text
+from tests.conftest import seed_labels
 
 TEXT = "Troops 🇷🇺 leave the border; envoys resume talks in Beijing. 𠀋 Markets rose."
 OTHER = "The minister said prices will fall by half next year."
@@ -62,8 +61,7 @@ def article(text: str, title: str) -> Article:
 def shared(pg_url: str) -> Iterator[Shared]:
     location, _ = parse_server_url(pg_url)
     database = location.database
-    codebook = load_codebook(seeds_dir() / "codebook.json")
-    server_admin.init(pg_url, codebook=codebook).close()
+    server_admin.init(pg_url, codebook=seed_labels()).close()  # tests add what scheme they need
     # Login roles are shared by the whole server: each test's people get names of their own.
     names = {who: f"{who}_{database}" for who in ("alice", "bob", "carol", "olga")}
     roles = {"alice": "annotator", "bob": "annotator", "carol": "curator", "olga": "owner"}

@@ -1,0 +1,245 @@
+"""Suggestions: how good and how fast.
+
+* Quality: a generated corpus is annotated in two halves by a simulated annotator (claims are
+  phrases of each label, filed nine times in ten; some phrases appear only in the second half,
+  some words are claims only in some places). Suggestions are learned from the first half (the
+  texts it filed, the codebook's rules, a model trained on it) and judged on the second half
+  against what the annotator filed there: precision and recall per source and together.
+* Speed: suggestions for a 1 MB document without the model (target < 200 ms), first call and
+  again, against cutting the same text into words with one ``re.findall`` in the same run; and
+  the model's training and prediction times.
+
+Run: .venv/bin/python benchmarks/bench_suggest.py [--quick]
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import re  # noqa: E402
+
+from sqlalchemy import insert  # noqa: E402
+
+from benchmarks.corpus import article_text  # noqa: E402
+from claimdesk.core.codebook import load_codebook  # noqa: E402
+from claimdesk.core.paths import seeds_dir  # noqa: E402
+from claimdesk.core.store.project import Project  # noqa: E402
+from claimdesk.core.store.tables import annotation_table, utcnow  # noqa: E402
+from claimdesk.core.suggest import SuggestionModel, suggest, training_examples  # noqa: E402
+from claimdesk.core.suggest import phrases as phrase_cache  # noqa: E402
+from claimdesk.core.suggest.engine import learned_matches, rule_matches  # noqa: E402
+from claimdesk.core.suggest.model import model_problem  # noqa: E402
+from claimdesk.core.text.suggest_rules import SuggestRules  # noqa: E402
+from claimdesk.core.text.textio import Article, sha256_text  # noqa: E402
+
+# label name -> claim phrases (the last two of each appear only in the second half)
+CLAIMS = {
+    "Military": [
+        "troop reduction", "border troops", "arms sales", "military exercises",
+        "naval patrols", "missile deployment",
+    ],
+    "Economy": [
+        "trade agreement", "barter deal", "credit line", "joint venture",
+        "grain purchases", "oil pipeline",
+    ],
+    "Diplomacy": [
+        "summit meeting", "foreign ministers", "normalisation of relations", "state visit",
+        "consular agreement", "ambassador recalled",
+    ],
+}  # fmt: skip
+# The codebook's rules: partly right, partly too general (a word also used outside claims).
+RULES = {
+    "Military": SuggestRules(phrases=("troop reduction", "troops"), patterns=(r"\d+ divisions",)),
+    "Economy": SuggestRules(phrases=("trade agreement", "oil pipeline")),
+}
+FILED = 0.9  # how often the simulated annotator files a claim phrase they meet
+
+
+def corpus(
+    documents: int, size: int, seed: int = 7
+) -> list[tuple[str, list[tuple[int, int, str]]]]:
+    """Texts with the claims filed in them: (text, [(start, end, label name)])."""
+    rng = random.Random(seed)
+    made = []
+    for number in range(documents):
+        second_half = number >= documents // 2
+        filler = article_text(size, seed=seed * 1000 + number).split(". ")
+        pieces: list[str] = []
+        spans: list[tuple[int, int, str]] = []
+        length = 0
+        for sentence in filler:
+            if rng.random() < 0.25:
+                label = rng.choice(list(CLAIMS))
+                pool = CLAIMS[label] if second_half else CLAIMS[label][:-2]
+                phrase = rng.choice(pool)
+                words = sentence.split(" ")
+                cut = rng.randint(0, len(words))
+                before = " ".join(words[:cut])
+                start = length + len(before) + (1 if before else 0)
+                sentence = " ".join([*words[:cut], phrase, *words[cut:]])
+                assert sentence[start - length : start - length + len(phrase)] == phrase
+                if rng.random() < FILED:
+                    spans.append((start, start + len(phrase), label))
+                if rng.random() < 0.1:  # a number of divisions, a claim only sometimes
+                    sentence += f" with {rng.randint(2, 40)} divisions"
+            pieces.append(sentence)
+            length += len(sentence) + 2
+        made.append((". ".join(pieces), spans))
+    return made
+
+
+def build(folder: Path, documents: int, size: int) -> tuple[Project, int, list[int], dict]:
+    project = Project.create(
+        folder / "bench-suggest.claimdesk", codebook=load_codebook(seeds_dir() / "codebook.json")
+    )
+    labels = {label.name: label.id for label in project.labels()}
+    for name in CLAIMS:
+        if name not in labels:
+            project.add_label(name, "#4363d8")
+    labels = {label.name: label.id for label in project.labels()}
+    project.set_suggestion_rules({labels[name]: rules for name, rules in RULES.items()})
+    made = corpus(documents, size)
+    report = project.import_articles(
+        [
+            Article(Path(f"{i}.txt"), text, f"Article {i}", sha256_text(text), "utf-8", ())
+            for i, (text, _spans) in enumerate(made)
+        ]
+    )
+    ids = [document_id for document_id, _title in report.added]
+    annotator = project.ensure_annotator("Bench")
+    gold: dict[int, set[tuple[int, int, int]]] = {}
+    rows = []
+    now = utcnow()
+    for document_id, (text, spans) in zip(ids, made, strict=True):
+        gold[document_id] = {(s, e, labels[name]) for s, e, name in spans}
+        if document_id in ids[: len(ids) // 2]:
+            rows.extend(
+                {
+                    "document_id": document_id,
+                    "label_id": labels[name],
+                    "annotator_id": annotator.id,
+                    "start": s,
+                    "end": e,
+                    "quote": text[s:e],
+                    "note": "",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for s, e, name in spans
+            )
+    with project.writing() as conn:
+        conn.execute(insert(annotation_table), rows)
+    return project, annotator.id, ids, gold
+
+
+def ratio(part: int, whole: int) -> str:
+    return f"{part / whole:.2f}" if whole else "n/a"
+
+
+def quality(documents: int, size: int) -> list[str]:
+    lines = []
+    with tempfile.TemporaryDirectory() as folder:
+        project, annotator_id, ids, gold = build(Path(folder), documents, size)
+        with project:
+            started = time.perf_counter()
+            model = None
+            if model_problem() is None:
+                model = SuggestionModel.train(training_examples(project, annotator_id))
+            trained = time.perf_counter() - started
+            second = ids[len(ids) // 2 :]
+            wanted = sum(len(gold[d]) for d in second)
+            counts = {s: [0, 0] for s in ("codebook", "project", "model", "all")}
+            predicting = 0.0
+            rules = project.suggestion_rules()
+            marked = project.marked_texts(annotator_id)
+            for document_id in second:
+                text = project.document_text(document_id)
+                # Each source on its own, then all together as the window shows them.
+                alone = {
+                    "codebook": rule_matches(rules, text),
+                    "project": learned_matches(marked, Counter(), text),
+                    "model": model.predict(text) if model is not None else [],
+                }
+                started = time.perf_counter()
+                found = suggest(project, document_id, annotator_id, model=model)
+                predicting += time.perf_counter() - started
+                alone["all"] = [(x.start, x.end, x.label_id, x.score) for x in found]
+                for source, spans in alone.items():
+                    unique = {(start, end, label) for start, end, label, _score in spans}
+                    counts[source][0] += len(unique)
+                    counts[source][1] += len(unique & gold[document_id])
+            lines.append(
+                f"corpus: {documents} documents of {size:,} characters; first half filed "
+                f"({sum(len(gold[d]) for d in ids[: len(ids) // 2])} spans), judged on the "
+                f"second ({wanted} spans filed)"
+            )
+            for source, (shown, right) in counts.items():
+                lines.append(
+                    f"  {source:<9} suggested {shown:>6}  right {right:>6}  "
+                    f"precision {ratio(right, shown)}  recall {ratio(right, wanted)}"
+                )
+            if model is None:
+                lines.append(f"  model: none ({model_problem() or 'too few spans to train'})")
+            else:
+                lines.append(
+                    f"  model trained in {trained:.2f} s; suggesting in the second half took "
+                    f"{predicting:.2f} s with the model"
+                )
+    return lines
+
+
+def speed(size: int) -> list[str]:
+    lines = []
+    with tempfile.TemporaryDirectory() as folder:
+        project, annotator_id, _ids, _gold = build(Path(folder), 2, 20_000)
+        with project:
+            text = article_text(size, seed=99)
+            for phrase in ("troop reduction", "trade agreement", "summit meeting"):
+                text = text.replace("troops border", f"troops {phrase}", 50)
+            report = project.import_articles(
+                [Article(Path("big.txt"), text, "Big", sha256_text(text), "utf-8", ())]
+            )
+            big = report.added[0][0]
+            project.document_text(big)
+            first, again, baseline = [], [], []
+            for _ in range(5):  # interleaved with the baseline: both see the same machine load
+                phrase_cache._CUT.clear()
+                phrase_cache._HAYSTACKS.clear()
+                started = time.perf_counter()
+                found = suggest(project, big, annotator_id)
+                first.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                suggest(project, big, annotator_id)
+                again.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                re.findall(r"\w+", text)
+                baseline.append(time.perf_counter() - started)
+            f, a, b = (statistics.median(x) * 1000 for x in (first, again, baseline))
+            ok = "OK" if f < 200 else "SLOW"
+            lines.append(
+                f"1 document of {len(text) / 1e6:.1f} MB, {len(found)} suggestions, no model: "
+                f"first {f:.0f} ms, again {a:.0f} ms (re.findall of its words {b:.0f} ms, "
+                f"ratio {f / b:.1f}x; target < 200 ms) {ok}"
+            )
+    return lines
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    for line in quality(8 if quick else 40, 5_000 if quick else 20_000):
+        print(line, flush=True)
+    for line in speed(100_000 if quick else 1_000_000):
+        print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
