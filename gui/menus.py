@@ -76,6 +76,7 @@ class WindowActions:
     # Review
     curate: QAction
     dashboard: QAction
+    suggestion_sources: QAction
     # Help
     shortcuts: QAction
 
@@ -361,7 +362,14 @@ def build(window: MainWindow) -> WindowActions:
         None,
         "Label counts, agreement between annotators, per-document agreement, progress",
     )
-    _fill(review_menu, [curate, dashboard])
+    suggestion_sources = _action(
+        window,
+        "Suggestion &sources…",
+        lambda: window.suggestions.edit_sources(),
+        None,
+        "Phrases and patterns that suggest each label (dashed outlines in the article)",
+    )
+    _fill(review_menu, [curate, dashboard, None, suggestion_sources])
 
     help_menu = bar.addMenu("&Help")
     shortcuts = _action(window, "&Keyboard shortcuts", window.show_shortcuts, "F1")
@@ -414,5 +422,6 @@ def build(window: MainWindow) -> WindowActions:
         zoom_reset=zoom_reset,
         curate=curate,
         dashboard=dashboard,
+        suggestion_sources=suggestion_sources,
         shortcuts=shortcuts,
     )

@@ -183,6 +183,17 @@ class WindowSuggestions(QObject):
         if cursor.hasSelection() or not item.start <= caret <= item.end:
             self.overlay.select(None)
 
+    def edit_sources(self) -> None:
+        """Review › Suggestion sources…: each label's phrases and patterns, in one edit."""
+        window = self.window
+        rules = window.prompts.suggestion_rules(window.project, list(window.labels.values()))
+        if rules and window.edit(lambda: window.project.set_suggestion_rules(rules)):
+            count = len(rules)
+            self._say(
+                f"Saved the phrases and patterns of {count} label{'s' if count != 1 else ''}. "
+                "Ctrl+Z undoes it."
+            )
+
     # -- the model -------------------------------------------------------------------------------
 
     def retrain(self) -> None:

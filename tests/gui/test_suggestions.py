@@ -302,3 +302,41 @@ def test_selecting_text_lets_go_of_the_suggestion(
     qtbot.keyClick(window.view, "5")  # files the selected text, accepts nothing
     rows = db_rows(project_path, "SELECT quote FROM annotation ORDER BY start")
     assert rows == [("troops",), ("Mongolia",)]
+
+
+def test_suggestion_sources_add_a_phrase_that_is_suggested_at_once(
+    window: MainWindow, qtbot: QtBot, prompts: ScriptedPrompts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimdesk.gui.suggestion_sources import SuggestionSourcesDialog
+
+    open_article(window, qtbot, "Mongolia")
+    assert window.view.suggestions.items == []
+    border = label_id(window, "Border security")
+    refused: list[str] = []
+
+    def fill(project: object, labels: list[object]) -> object:
+        dialog = SuggestionSourcesDialog(window.project, list(window.labels.values()), window)
+        dialog.label.setCurrentIndex(dialog.label.findData(border))
+        dialog.patterns.setPlainText("(a+)+$")  # would take for ever: refused with a sentence
+        dialog.buttons.accepted.emit()
+        refused.append(dialog.problem.text())
+        assert dialog.result() != SuggestionSourcesDialog.DialogCode.Accepted
+        dialog.patterns.setPlainText("")
+        dialog.phrases.setPlainText("Mongolia\n\nSino-Soviet border")
+        dialog.buttons.accepted.emit()
+        assert dialog.result() == SuggestionSourcesDialog.DialogCode.Accepted
+        return dialog.changed()
+
+    monkeypatch.setattr(prompts, "suggestion_rules", fill, raising=False)
+    with qtbot.waitSignal(window.suggestions.shown, timeout=5000):
+        window.menu_actions.suggestion_sources.trigger()
+    assert refused and refused[0].startswith("Border security: ")
+    rules = window.project.suggestion_rules()[border]
+    assert rules.phrases == ("Mongolia", "Sino-Soviet border")
+    text = window.view.document_text()
+    quotes = {text[s.start : s.end] for s in window.view.suggestions.items}
+    assert quotes == {"Mongolia", "Sino-Soviet border"}
+    assert {s.source for s in window.view.suggestions.items} == {"codebook"}
+    with qtbot.waitSignal(window.suggestions.shown, timeout=5000):
+        window.menu_actions.undo.trigger()
+    assert window.view.suggestions.items == []
