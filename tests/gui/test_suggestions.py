@@ -340,3 +340,17 @@ def test_suggestion_sources_add_a_phrase_that_is_suggested_at_once(
     with qtbot.waitSignal(window.suggestions.shown, timeout=5000):
         window.menu_actions.undo.trigger()
     assert window.view.suggestions.items == []
+
+
+@pytest.mark.both_dialects
+def test_suggested_and_accepted_on_a_file_and_on_a_server(
+    window: MainWindow, qtbot: QtBot, dialect: str
+) -> None:
+    others = troops_suggested(window, qtbot)  # worked out on the worker's own connection
+    qtbot.keyClick(window.view, "n")
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+    document = window.document_id
+    assert document is not None
+    quotes = [a.quote for a in window.project.annotations(document, window.annotator.id)]
+    assert quotes == ["troops", "troops"]
+    assert len(window.view.suggestions.items) == others - 1
