@@ -61,6 +61,8 @@ class WindowSuggestions(QObject):
         self.opened_at = 0.0  # perf_counter when the shown document was asked for
         self.delay_ms: float | None = None  # from opening the document to its suggestions drawn
         self._generation = 0  # a result for an older request is dropped
+        self._queued = False  # asked for while one was under way: start it when that ends
+        self._whose: tuple[int, int] | None = None  # (project, annotator) the model is for
         self._again = QTimer(self)
         self._again.setSingleShot(True)
         self._again.setInterval(REFRESH_MS)
@@ -111,6 +113,16 @@ class WindowSuggestions(QObject):
         if project is None or document_id is None or window.current_annotator is None:
             self.overlay.clear()
             return
+        whose = (id(project), window.annotator.id)
+        if whose != self._whose:  # another project or annotator: its own model, later
+            self._whose = whose
+            self.model = None
+            self.edits = 0
+        if self.task is not None:
+            # One computation at a time (two would share the two cores): this one's result is
+            # dropped, and the latest request starts as soon as it ends.
+            self._queued = True
+            return
         if not self.allowed():
             self.overlay.clear()
             return
@@ -138,10 +150,13 @@ class WindowSuggestions(QObject):
     def _computed(self, task: Task) -> None:
         if self.task is task:
             self.task = None
+            if self._queued:
+                self._queued = False
+                self.refresh()
 
     def pending(self) -> bool:
         """Suggestions are being worked out, or will be in a moment (an edit was just saved)."""
-        return self.task is not None or self._again.isActive()
+        return self.task is not None or self._again.isActive() or self._queued
 
     def _arrived(self, generation: int, document_id: int, found: Prepared) -> None:
         if generation != self._generation or document_id != self.window.document_id:
@@ -216,13 +231,16 @@ class WindowSuggestions(QObject):
             return SuggestionModel.train(training_examples(own, annotator_id))
 
         task = Task(in_own_project(project, work), window)
-        task.succeeded.connect(self._trained)
+        whose = (id(project), annotator_id)
+        task.succeeded.connect(lambda model, w=whose: self._trained(model, w))
         task.failed.connect(lambda error: log.warning("model not trained: %s", error))
         task.ended.connect(self._training_ended)
         self.training = task
         task.start()
 
-    def _trained(self, model: SuggestionModel | None) -> None:
+    def _trained(self, model: SuggestionModel | None, whose: tuple[int, int]) -> None:
+        if whose != self._whose:
+            return  # trained for a project or annotator no longer shown
         if model is not None:
             self.model = model
             self.refresh()

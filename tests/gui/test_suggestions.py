@@ -354,3 +354,45 @@ def test_suggested_and_accepted_on_a_file_and_on_a_server(
     quotes = [a.quote for a in window.project.annotations(document, window.annotator.id)]
     assert quotes == ["troops", "troops"]
     assert len(window.view.suggestions.items) == others - 1
+
+
+def test_one_computation_at_a_time_and_the_latest_wins(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import claimdesk.core.suggest as core_suggest
+
+    troops_suggested(window, qtbot)
+    running: list[int] = []
+    most: list[int] = [0]
+    lock = threading.Lock()
+    real = core_suggest.suggest
+
+    def slow(*args: object, **kwargs: object) -> object:
+        with lock:
+            running.append(1)
+            most[0] = max(most[0], len(running))
+        time.sleep(0.2)
+        try:
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            with lock:
+                running.pop()
+
+    monkeypatch.setattr(core_suggest, "suggest", slow)
+    for _ in range(5):  # five quick requests, as a burst of edits would make
+        window.suggestions.refresh()
+    qtbot.waitUntil(lambda: not window.suggestions.pending(), timeout=10000)
+    assert most[0] == 1
+    assert len(window.view.suggestions.items) > 0
+
+
+def test_another_annotator_starts_without_the_trained_model(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    open_article(window, qtbot, "troops")
+    window.suggestions.model = object()  # type: ignore[assignment]
+    document = window.document_id
+    other = window.project.ensure_annotator("Bo")
+    window.set_project(window.project, other)
+    assert window.suggestions.model is None
+    assert document is not None
