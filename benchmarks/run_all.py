@@ -20,6 +20,7 @@ BENCHMARKS = (
     "bench_agreement.py",
     "bench_curation.py",
     "bench_transfer.py",
+    "bench_search.py",
     "bench_server.py",
 )
 

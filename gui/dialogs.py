@@ -376,6 +376,15 @@ class Prompts:
         )
         return self._chosen(SUBMISSIONS, folder, folder=True)
 
+    def codebook_path(self, default_name: str) -> Path | None:
+        """Labels › Export codebook…: where to write the codebook file."""
+        folder = self.places.folder(PROJECTS)
+        path, _ = QFileDialog.getSaveFileName(
+            self.parent, "Export codebook", str(folder / default_name), "Codebooks (*.json)"
+        )
+        chosen = self._chosen(PROJECTS, path)
+        return None if chosen is None else Path(with_suffix(str(chosen), ".json"))
+
     def csv_path(self, default: Path) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(
             self.parent, "Export grades", str(default), "CSV (*.csv)"

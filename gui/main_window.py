@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # the window paints before SQLAlchemy (behind core.project) i
     from claimdesk.gui.exercise_window import StudentMode
     from claimdesk.gui.grades_window import GradesWindow
     from claimdesk.gui.preferences import Preferences
+    from claimdesk.gui.search_window import LabelConcordanceWindow, SearchWindow
     from claimdesk.gui.teacher_dialogs import SubmissionHistoryDialog
 
 
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.dashboard: Dashboard | None = None
         self.grades_window: GradesWindow | None = None
         self.history_dialog: SubmissionHistoryDialog | None = None
+        self._search_window: SearchWindow | None = None  # Edit › Find in project…
         # Other people's edits on a server project (gui/live.py); a file project has none.
         self.live = LiveUpdates(self)
 
@@ -1027,6 +1029,29 @@ class MainWindow(QMainWindow):
         view.raise_()
         return view
 
+    def find_in_project(self) -> SearchWindow:
+        """Edit › Find in project… (one window, brought back with the last search)."""
+        from claimdesk.gui.search_window import SearchWindow
+
+        if self._search_window is None:
+            self._search_window = SearchWindow(self)
+        self._search_window.fill_labels()
+        self._search_window.show()
+        self._search_window.raise_()
+        self._search_window.activateWindow()
+        self._search_window.field.setFocus()
+        self._search_window.field.selectAll()
+        return self._search_window
+
+    def show_label_concordance(self, label_id: int | None = None) -> LabelConcordanceWindow:
+        from claimdesk.gui.search_window import LabelConcordanceWindow
+
+        chosen = label_id if isinstance(label_id, int) else self.tags.current_label_id()
+        view = LabelConcordanceWindow(self, chosen)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.show()
+        return view
+
     def _curate_span(self, document_id: int, start: int, end: int, label_id: int) -> None:
         view = self.curate_document(document_id)
         if view is not None:
@@ -1040,6 +1065,10 @@ class MainWindow(QMainWindow):
             self.changed.disconnect(self.dashboard.changes_elsewhere)
             self.dashboard.close()
             self.dashboard = None
+        if self._search_window is not None:  # its hits belong to the project closed
+            self._search_window.close()
+            self._search_window.deleteLater()
+            self._search_window = None
 
     # -- layout memory --------------------------------------------------------------------------
 

@@ -46,12 +46,15 @@ class WindowActions:
     snap_to_words: QAction
     preferences: QAction
     delete_example: QAction
+    find_in_project: QAction
     # Labels
     add_label: QAction
     edit_label: QAction
     recolour_label: QAction
     delete_label: QAction
     edit_scheme: QAction
+    export_codebook: QAction
+    label_concordance: QAction
     labels_menu: QMenu
     # Document
     next_document: QAction
@@ -118,6 +121,22 @@ def _fill(menu: QMenu, actions: Sequence[QAction | None]) -> None:
             menu.addSeparator()
         else:
             menu.addAction(action)
+
+
+def _export_codebook(window: MainWindow) -> None:
+    """Labels › Export codebook…: the project's codebook to a file another project starts from."""
+    from claimdesk.core.codebook_export import describe, export_codebook
+    from claimdesk.core.errors import ClaimdeskError
+
+    path = window.prompts.codebook_path(f"{window.project.name} codebook.json")
+    if path is None:
+        return
+    try:
+        codebook = export_codebook(window.project, path)
+    except ClaimdeskError as exc:
+        window.prompts.error("Export codebook", str(exc))
+        return
+    window.statusBar().showMessage(f"{describe(codebook)} written to {path.name}.", 8000)
 
 
 def _open_scheme(window: MainWindow) -> None:
@@ -238,12 +257,20 @@ def build(window: MainWindow) -> WindowActions:
         None,
         "Delete the “Example” annotator's claims from this project (Undo brings them back)",
     )
+    find_in_project = _action(
+        window,
+        "F&ind in project…",
+        window.find_in_project,
+        "Ctrl+Shift+F",
+        "Search every document: hits in context, open one with Enter, Mark all under a label",
+    )
     _fill(
         edit_menu,
         [
             undo,
             redo,
             None,
+            find_in_project,
             paste_document,
             None,
             delete_annotation,
@@ -266,7 +293,32 @@ def build(window: MainWindow) -> WindowActions:
         lambda: _open_scheme(window),
         tip="Attributes of a label's spans, relation types between spans, document label sets",
     )
-    _fill(labels_menu, [add_label, edit_label, recolour_label, delete_label, None, edit_scheme])
+    export_codebook = _action(
+        window,
+        "E&xport codebook…",
+        lambda: _export_codebook(window),
+        tip="Write the labels, attributes, relation types and document labels to a codebook file",
+    )
+    label_concordance = _action(
+        window,
+        "C&oncordance of label…",
+        window.show_label_concordance,
+        None,
+        "Every span of a label in context, flagging text filed elsewhere under another label",
+    )
+    _fill(
+        labels_menu,
+        [
+            add_label,
+            edit_label,
+            recolour_label,
+            delete_label,
+            None,
+            edit_scheme,
+            label_concordance,
+            export_codebook,
+        ],
+    )
 
     document_menu = bar.addMenu("&Document")
     next_document = _action(window, "&Next document", window.next_document, "Ctrl+PgDown")
@@ -397,11 +449,14 @@ def build(window: MainWindow) -> WindowActions:
         snap_to_words=snap_to_words,
         preferences=preferences,
         delete_example=delete_example,
+        find_in_project=find_in_project,
         add_label=add_label,
         edit_label=edit_label,
         recolour_label=recolour_label,
         delete_label=delete_label,
         edit_scheme=edit_scheme,
+        export_codebook=export_codebook,
+        label_concordance=label_concordance,
         labels_menu=labels_menu,
         next_document=next_document,
         previous_document=previous_document,

@@ -44,6 +44,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous document"),
     ("Ctrl+D", "Mark the document done (again: back to in progress)"),
     ("Ctrl+F", "Filter the document list"),
+    ("Ctrl+Shift+F", "Find in project: every hit in context; Enter opens one; Mark all"),
     ("Ctrl++ / Ctrl+- / Ctrl+0", "Larger / smaller / normal article text"),
     ("Ctrl+L", "Add a label"),
     ("Ctrl+I / Ctrl+Shift+I", "Import article files / a folder"),

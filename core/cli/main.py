@@ -117,6 +117,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_codebook(args: argparse.Namespace) -> int:
+    from claimdesk.core.codebook_export import describe, export_codebook
+
+    with open_project(args.project) as project:
+        codebook = export_codebook(project, Path(args.out))
+    write_line(f"{describe(codebook)} written to {printable(args.out, 300)}.")
+    return 0
+
+
 def cmd_rules(_args: argparse.Namespace) -> int:
     write_line("Clean-up rules: whole lines that match one of these are dropped on import")
     write_line("(turn clean-up off with 'import --no-clean').")
@@ -182,6 +191,18 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     lst.set_defaults(run=cmd_list)
 
+    out = commands.add_parser(
+        "export-codebook",
+        help="write the project's codebook (labels, attributes, relation types, document "
+        "labels) to a codebook file",
+        description="Write the project's codebook to a codebook JSON file that 'new --codebook' "
+        "and other projects read (version 1 when it has no attributes, relation types or "
+        "document labels, so older Claimdesk reads it; version 2 otherwise).",
+    )
+    out.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
+    out.add_argument("out", metavar="FILE", help="codebook file to write (.json)")
+    out.set_defaults(run=cmd_export_codebook)
+
     rules = commands.add_parser("rules", help="show the clean-up rules used on import")
     rules.set_defaults(run=cmd_rules)
 
@@ -196,12 +217,14 @@ def _command_families() -> list[Callable[[Any], None]]:
     from claimdesk.core.cli import agreement as cli_agreement
     from claimdesk.core.cli import exercise as cli_exercise
     from claimdesk.core.cli import formats as cli_formats
+    from claimdesk.core.cli import search as cli_search
     from claimdesk.core.cli import server as cli_server
     from claimdesk.core.cli import suggest as cli_suggest
     from claimdesk.core.cli import transfer as cli_transfer
 
     return [
         cli_formats.register,
+        cli_search.register,
         cli_exercise.register,
         cli_agreement.register,
         cli_server.register,

@@ -89,6 +89,10 @@ class ScriptedPrompts(Prompts):
     def new_project(self) -> Path | None:
         return self.paths[0] if self.paths else None
 
+    def codebook_path(self, default_name: str) -> Path | None:
+        self.asked.append(f"codebook path {default_name}")
+        return self.paths[0] if self.paths else None
+
     def import_paths(self) -> list[Path]:
         self.asked.append("import")
         return self.paths

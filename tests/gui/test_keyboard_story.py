@@ -1,12 +1,11 @@
 """The issue's promise, told as a user does it: on the sample article, with the sample codebook,
 by keyboard alone, file a claim and its source, set the claim's stance, link the claim to its
-source, and label the document. (Runs once the relation keys, R, are in the window.)"""
+source, and label the document."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
@@ -15,8 +14,6 @@ from claimdesk.core.codebook import load_codebook
 from claimdesk.core.paths import seeds_dir
 from claimdesk.gui.main_window import MainWindow
 from tests.gui.conftest import db_rows
-
-pytest.importorskip("claimdesk.gui.relation_actions", reason="R (relations) is not in this tree")
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
