@@ -12,6 +12,9 @@ Format (``"format": "claimdesk-codebook"``, version 1)::
 Version 2 adds, optionally, ``attributes`` to each label, and top-level ``relations`` and
 ``document_labels`` (see ``core.codebook_scheme``). A codebook without them is written as
 version 1, so that an older Claimdesk still reads it.
+
+A label may carry ``"suggest": {"phrases": [...], "patterns": [...], "case": false}``: what
+suggests spans for it (``core.text.suggest_rules``; an older Claimdesk ignores the key).
 """
 
 from __future__ import annotations
@@ -217,6 +220,8 @@ def codebook_data(codebook: Codebook, *, guidelines: bool = True) -> dict[str, A
             entry["parent"] = label.parent
         if scheme.attributes_of(label.name):
             entry["attributes"] = [attribute_data(a) for a in scheme.attributes_of(label.name)]
+        if label.suggest is not None and not label.suggest.empty:
+            entry["suggest"] = label.suggest.as_data()
         labels.append(entry)
     data: dict[str, Any] = {
         "format": FORMAT,

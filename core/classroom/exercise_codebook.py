@@ -59,6 +59,7 @@ def project_codebook(project: Project) -> Codebook:
     """The project's labels as a codebook, each group before its members, normalised."""
     labels = project.labels()
     names = {label.id: label.name for label in labels}
+    rules = project.suggestion_rules()
     ordered: list[CodebookLabel] = []
     placed: set[int] = set()
     waiting = list(labels)
@@ -70,7 +71,14 @@ def project_codebook(project: Project) -> Codebook:
         for label in ready or waiting:
             parent = names.get(label.parent_id) if label.parent_id in placed else None
             ordered.append(
-                CodebookLabel(label.name, label.colour, label.description, label.shortcut, parent)
+                CodebookLabel(
+                    label.name,
+                    label.colour,
+                    label.description,
+                    label.shortcut,
+                    parent,
+                    rules.get(label.id),
+                )
             )
             placed.add(label.id)
         waiting = [] if stuck else [label for label in waiting if label.id not in placed]

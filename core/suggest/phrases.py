@@ -9,17 +9,17 @@ a word (an emoji, punctuation) is matched by a regular expression instead.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from claimdesk.core.suggest.records import fold
 from claimdesk.core.text.suggest_rules import find_words, phrase_pattern, whole_word
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 WORD = re.compile(f"[{_CJK}]|(?:(?![{_CJK}])\\w|[{_MARKS}])+")
-MAX_WORDS = 12
+MAX_WORDS = 40
 # Up to this many phrases, each is looked for by a scan of the text (about 1 ms per MB); more
 # are looked up word by word (cutting 1 MB into words costs about 100 ms, once per text).
 FEW = 48
@@ -48,9 +48,7 @@ class Words:
             spans = words(text)
             raw = [text[s:e] for s, e in spans]
             found = cls(spans, raw, [w.casefold() for w in raw])
-            if len(_CUT) >= 4:
-                _CUT.pop(next(iter(_CUT)))
-            _CUT[text] = found
+            _remember(_CUT, text, found)
         return found
 
 
@@ -62,10 +60,21 @@ def _haystack(text: str, *, folded: bool) -> str | None:
     if found == "":
         made = text.casefold() if folded else text
         found = made.translate(_SPACES) if len(made) == len(text) else None
-        if len(_HAYSTACKS) >= 4:
-            _HAYSTACKS.pop(next(iter(_HAYSTACKS)))
-        _HAYSTACKS[key] = found
+        _remember(_HAYSTACKS, key, found)
     return found
+
+
+K = TypeVar("K")
+T = TypeVar("T")
+# Suggestions are computed on worker threads: the caches are changed under a lock.
+_LOCK = threading.Lock()
+
+
+def _remember(cache: dict[K, T], key: K, value: T) -> None:
+    with _LOCK:
+        while len(cache) >= 4:
+            cache.pop(next(iter(cache)))
+        cache[key] = value
 
 
 _HAYSTACKS: dict[tuple[str, bool], str | None] = {}
@@ -75,37 +84,55 @@ _HAYSTACKS: dict[tuple[str, bool], str | None] = {}
 _CUT: dict[str, Words] = {}
 
 
+@dataclass(frozen=True, slots=True)
+class _Entry(Generic[V]):
+    """A phrase as its words, the text between them, and what stands before and after them."""
+
+    whole: str  # the phrase, white space as single spaces (case-folded unless case matters)
+    core: str  # from its first word to its last, the same way
+    before: str
+    after: str
+    value: V
+
+
 @dataclass
 class PhraseIndex(Generic[V]):
-    """Phrases (each with a value: a label id and a score, say) looked up by their first word."""
+    """Phrases (each with a value: a label id and a score, say), looked up by their words."""
 
     case: bool = False
-    _by_first: dict[str, list[tuple[int, str, V]]] = field(default_factory=dict)
+    # A tree of words: each node holds the phrases that end there and the words that go on.
+    _tree: dict[str, _Node[V]] = field(default_factory=dict)
     _odd: dict[str, list[V]] = field(default_factory=dict)
+    _count: int = 0
 
     def add(self, phrase: str, value: V) -> None:
+        phrase = " ".join(phrase.split())
         spans = words(phrase)
-        if not spans:
+        if not spans or len(spans) > MAX_WORDS:
             self._odd.setdefault(phrase, []).append(value)
             return
-        if spans[0][0] != 0 or spans[-1][1] != len(phrase) or len(spans) > MAX_WORDS:
-            self._odd.setdefault(phrase, []).append(value)
-            return
-        key = self._key(phrase[spans[0][0] : spans[0][1]])
-        wanted = self._key(" ".join(phrase.split()))
-        self._by_first.setdefault(key, []).append((len(spans), wanted, value))
+        key = self._key
+        tokens = tuple(key(phrase[s:e]) for s, e in spans)
+        first, last = spans[0][0], spans[-1][1]
+        entry = _Entry(
+            key(phrase), key(phrase[first:last]), key(phrase[:first]), key(phrase[last:]), value
+        )
+        level = self._tree
+        for token in tokens[:-1]:
+            level = level.setdefault(token, _Node()).children
+        level.setdefault(tokens[-1], _Node()).entries.append(entry)
+        self._count += 1
 
     def _key(self, text: str) -> str:
-        return " ".join(text.split()) if self.case else fold(text)
+        return text if self.case else text.casefold()
 
     def __bool__(self) -> bool:
-        return bool(self._by_first or self._odd)
+        return bool(self._count or self._odd)
 
     def find(self, text: str, cut: Words | None = None) -> Iterator[tuple[int, int, V]]:
         """(start, end, value) of every whole-word occurrence of a phrase in ``text``."""
-        if self._by_first:
-            count = sum(len(entries) for entries in self._by_first.values())
-            haystack = _haystack(text, folded=not self.case) if count <= FEW else None
+        if self._count:
+            haystack = _haystack(text, folded=not self.case) if self._count <= FEW else None
             if haystack is not None:
                 yield from self._find_each(text, haystack)
             else:
@@ -118,33 +145,64 @@ class PhraseIndex(Generic[V]):
                 for value in values:
                     yield start, end, value
 
+    def _entries(self) -> Iterator[_Entry[V]]:
+        waiting = list(self._tree.values())
+        while waiting:
+            node = waiting.pop()
+            yield from node.entries
+            waiting.extend(node.children.values())
+
     def _find_each(self, text: str, haystack: str) -> Iterator[tuple[int, int, V]]:
         # A few phrases: one fast scan of the text for each.
-        for entries in self._by_first.values():
-            for _length, wanted, value in entries:
-                size = len(wanted)
-                at = haystack.find(wanted)
-                while at >= 0:
-                    if whole_word(text, at, at + size):
-                        yield at, at + size, value
-                    at = haystack.find(wanted, at + 1)
+        for entry in self._entries():
+            size = len(entry.whole)
+            at = haystack.find(entry.whole)
+            while at >= 0:
+                if whole_word(text, at, at + size):
+                    yield at, at + size, entry.value
+                at = haystack.find(entry.whole, at + 1)
 
     def _find_words(self, text: str, cut: Words) -> Iterator[tuple[int, int, V]]:
-        by_first = self._by_first
-        key = self._key
+        # Many phrases: from each word that begins one, walk the tree of words as far as the
+        # text follows it; the text between and around the words is compared only for the
+        # phrases found that way.
         spans = cut.spans
         count = len(spans)
         tokens = cut.raw if self.case else cut.folded
-        hits = [i for i, token in enumerate(tokens) if token in by_first]
-        for index in hits:
-            start = spans[index][0]
-            for length, wanted, value in by_first[tokens[index]]:
-                last = index + length - 1
-                if last >= count:
-                    continue
-                stop = spans[last][1]
-                if length == 1 or key(text[start:stop]) == wanted:
-                    yield start, stop, value
+        tree = self._tree
+        for index in [i for i, token in enumerate(tokens) if token in tree]:
+            node: _Node[V] | None = tree[tokens[index]]
+            last = index
+            while node is not None:
+                if node.entries:
+                    yield from self._check(
+                        text, spans[index][0], spans[last][1], last > index, node
+                    )
+                last += 1
+                node = node.children.get(tokens[last]) if last < count and node.children else None
+
+    def _check(
+        self, text: str, start: int, stop: int, several: bool, node: _Node[V]
+    ) -> Iterator[tuple[int, int, V]]:
+        key = self._key
+        core = key(" ".join(text[start:stop].split())) if several else ""
+        for entry in node.entries:
+            if several and core != entry.core:
+                continue
+            begin, end = start - len(entry.before), stop + len(entry.after)
+            if entry.before and (begin < 0 or key(text[begin:start]) != entry.before):
+                continue
+            if entry.after and key(text[stop:end]) != entry.after:
+                continue
+            if (entry.before or entry.after) and not whole_word(text, begin, end):
+                continue
+            yield begin, end, entry.value
+
+
+@dataclass
+class _Node(Generic[V]):
+    children: dict[str, _Node[V]] = field(default_factory=dict)
+    entries: list[_Entry[V]] = field(default_factory=list)
 
 
 def index_of(entries: Iterable[tuple[str, V]], *, case: bool = False) -> PhraseIndex[V]:

@@ -126,3 +126,19 @@ def test_case_sensitive_rules_and_patterns() -> None:
 def test_rules_parse_round_trip() -> None:
     rules = parse_rules({"phrases": ["a b"], "patterns": ["c+"], "case": True})
     assert parse_rules(rules.as_data()) == rules
+
+
+@pytest.mark.parametrize("few", [48, 0], ids=["scan-per-phrase", "word-by-word"])
+def test_phrases_with_punctuation_and_phrases_inside_phrases(
+    few: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(phrases, "FEW", few)
+    text = "U.S. troops left. The U.S. troops, and (troops) again; us troops no. 🚀 launch!"
+    rules = {
+        1: SuggestRules(phrases=("U.S. troops", "troops", "(troops)", "🚀 launch!")),
+    }
+    quotes = sorted((text[s:e], s) for s, e, _label, _ in rule_matches(rules, text))
+    assert [q for q, _s in quotes] == sorted(
+        ["U.S. troops", "troops", "U.S. troops", "troops", "(troops)", "troops", "troops",
+         "🚀 launch!"]
+    )  # fmt: skip

@@ -101,3 +101,27 @@ def test_exercise_create_takes_suggestions_on_the_command_line(
     )  # fmt: skip
     assert "Students see suggestions while they work." in out
     assert read_exercise(tmp_path / "w.claimdesk-exercise").suggestions is True
+
+
+def test_the_codebooks_rules_travel_with_a_written_codebook_and_an_exercise(
+    seeded: Project, tmp_path: Path
+) -> None:
+    from claimdesk.core.classroom.exercise_codebook import project_codebook
+    from claimdesk.core.codebook import load_codebook, write_codebook
+    from claimdesk.core.text.suggest_rules import SuggestRules
+
+    military = next(label.id for label in seeded.labels() if label.name == "Military")
+    rules = SuggestRules(("troop reduction",), (r"\d+ divisions",), case=True)
+    seeded.set_suggestion_rules({military: rules})
+    write_codebook(project_codebook(seeded), tmp_path / "out.json")
+    read = load_codebook(tmp_path / "out.json")
+    assert next(label.suggest for label in read.labels if label.name == "Military") == rules
+    assert all(label.suggest is None for label in read.labels if label.name != "Military")
+    ids = [d.id for d in seeded.documents()]
+    info = create_exercise(
+        seeded, tmp_path / "helped", title="Helped", document_ids=ids, suggestions=True
+    )
+    assert info.path is not None
+    with Project.open(open_workspace(info.path, "Ann")) as workspace:
+        there = {label.name: label.id for label in workspace.labels()}
+        assert workspace.suggestion_rules() == {there["Military"]: rules}

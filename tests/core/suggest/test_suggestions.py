@@ -329,3 +329,23 @@ def test_recall_counts_the_spans_filed_by_hand_after_suggestions_were_shown(
     assert stats.recall == 0.5
     assert seeded.suggestion_stats(None)["project"] == stats
     assert seeded.suggestion_stats(annotator.id)["model"].precision is None
+
+
+def test_only_accepted_suggestions_are_exported(seeded: Project, tmp_path: Path) -> None:
+    import csv
+
+    from claimdesk.core.formats.export import export_dataset
+
+    annotator = seeded.ensure_annotator("Ada")
+    document_id, text = troops_article(seeded)
+    military = label_id(seeded, "Military")
+    first = text.index("troops")
+    seeded.add_annotation(document_id, military, annotator.id, first, first + 6)
+    found = suggest(seeded, document_id, annotator.id)
+    assert len(found) >= 3
+    seeded.accept_suggestions(annotator.id, found[:1])
+    out = tmp_path / "out.csv"
+    export_dataset(seeded, "csv", out)
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert sorted(int(row["start"]) for row in rows) == sorted([first, found[0].start])
