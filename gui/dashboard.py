@@ -39,6 +39,7 @@ from claimdesk.core.store.project import Project
 from claimdesk.gui import charts
 from claimdesk.gui.disagreements import DisagreementList, DisagreementModel
 from claimdesk.gui.places import CHARTS, Places
+from claimdesk.gui.suggestion_stats import SuggestionStatsTab
 from claimdesk.gui.workers import LabelReporter, Task, failure_text, in_own_project
 
 MATRICES = (
@@ -199,6 +200,9 @@ class Dashboard(QWidget):
         scheme_layout.addWidget(scheme_split)
         self.tabs.addTab(self.scheme_tab, "Attributes, relations, document labels")
         self.tabs.addTab(self.progress_tab, "Progress over time")
+        self.suggestions_tab = SuggestionStatsTab(self.project)  # gui/suggestion_stats.py
+        self.tabs.addTab(self.suggestions_tab, "Suggestions")
+        self.suggestions_tab.serverAway.connect(self.serverAway)
         self.tabs.setCurrentWidget(self.pairs_splitter)
 
         layout = QVBoxLayout(self)
@@ -233,6 +237,7 @@ class Dashboard(QWidget):
         The worker opens the project file itself (one SQLite connection per thread); a refresh
         asked for while one runs starts once it is done.
         """
+        self.suggestions_tab.refresh()  # a few counts, read at once
         if self.task is not None:
             self._again = True
             self.task.cancel()  # its figures are out of date: stop at its next step

@@ -48,6 +48,8 @@ from claimdesk.gui.places import (
 )
 
 if TYPE_CHECKING:
+    from claimdesk.core.store.project import Project
+    from claimdesk.core.text.suggest_rules import SuggestRules
     from claimdesk.gui.export_dialog import ExportChoice, ImportChoice
     from claimdesk.gui.server_dialog import ServerChoice
     from claimdesk.gui.teacher_dialogs import ExerciseDraft
@@ -347,6 +349,15 @@ class Prompts:
         if previous is not None:
             dialog.restore(previous)
         return dialog.draft() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def suggestion_rules(
+        self, project: Project, labels: list[LabelRecord]
+    ) -> dict[int, SuggestRules] | None:
+        """Review › Suggestion sources…: the labels whose phrases and patterns were changed."""
+        from claimdesk.gui.suggestion_sources import SuggestionSourcesDialog
+
+        dialog = SuggestionSourcesDialog(project, labels, self.parent)
+        return dialog.changed() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def submission_files(self) -> list[Path]:
         files, _ = QFileDialog.getOpenFileNames(

@@ -31,6 +31,7 @@ from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.dialogs import plain_tooltip
 from claimdesk.gui.offsets import OffsetMap
 from claimdesk.gui.relation_overlay import RelationOverlay
+from claimdesk.gui.suggestion_overlay import SuggestionOverlay
 
 FILL_ALPHA = 90  # translucent enough for text on top and for overlaps to stack visibly
 BAR_HEIGHT = 2  # lane underline thickness, px
@@ -101,6 +102,7 @@ class DocumentView(QPlainTextEdit):
         self._example = SpanIndex()  # reference spans (code points), never selected or edited
         self._example_tips: dict[int, str] = {}
         self.arcs = RelationOverlay(self)
+        self.suggestions = SuggestionOverlay(self)  # dashed, never filled: not annotations yet
         self._drag_source: int | None = None  # span a Ctrl+drag started from
 
     # --- content ------------------------------------------------------------------------------
@@ -116,6 +118,7 @@ class DocumentView(QPlainTextEdit):
         self._example = SpanIndex()
         self._example_tips = {}
         self.arcs.forget_document()
+        self.suggestions.clear()
         # Qt turns "\r\n" into one paragraph break, which would shift every later position by
         # one; a lone "\r" is one break for one character, so only the pair needs a stand-in.
         self.setPlainText(text.replace("\r\n", " \n") if "\r" in text else text)
@@ -126,6 +129,7 @@ class DocumentView(QPlainTextEdit):
     def set_label_colours(self, colours: Mapping[int, str]) -> None:
         """Colours by label id, as "#rrggbb"."""
         self._styles = {label: _LabelStyle(colour) for label, colour in colours.items()}
+        self.suggestions.set_label_colours(colours)
         self.viewport().update()
 
     def set_font_point_size(self, size: float) -> None:
@@ -194,6 +198,7 @@ class DocumentView(QPlainTextEdit):
         chosen = relation_id if relation_id in self.arcs.relations else None
         if chosen is not None:
             self.select_span(None)
+            self.suggestions.select(None)
         self.arcs.selected = chosen
         self.viewport().update()
 
@@ -254,6 +259,8 @@ class DocumentView(QPlainTextEdit):
             tip = self.arcs.tooltip(point) if len(self.arcs.relations) else ""
             if not tip and len(self._example):
                 tip = self.example_tooltip(point)
+            if not tip and len(self.suggestions):
+                tip = self.suggestions.tooltip(point)
             if tip:
                 QToolTip.showText(event.globalPos(), plain_tooltip(tip), self.viewport())
             else:
@@ -296,6 +303,8 @@ class DocumentView(QPlainTextEdit):
         if new is not None and self.arcs.selected is not None:
             self.arcs.selected = None
             self.viewport().update()
+        if new is not None and self.suggestions.selected is not None:
+            self.suggestions.select(None)
         if old is not None:
             self._update_span_area(old)
         if new is not None:
@@ -346,6 +355,12 @@ class DocumentView(QPlainTextEdit):
             finally:
                 painter.end()
         super().paintEvent(event)
+        if len(self.suggestions):  # above the text: a frame, never a fill
+            painter = QPainter(self.viewport())
+            try:
+                self.suggestions.paint(painter, event.rect())
+            finally:
+                painter.end()
         if len(arcs.relations) or arcs.link_source is not None:
             painter = QPainter(self.viewport())
             try:
@@ -518,6 +533,13 @@ class DocumentView(QPlainTextEdit):
         if self.arcs.selected is not None:
             self.select_relation(None)
         hits = self._spans_at_point(event.position())
+        suggestion = self.suggestions.at(event.position()) if not hits else None
+        if suggestion is not None:  # a dashed outline where no highlight is
+            self.select_span(None)
+            self.spanClicked.emit(-1)
+            self.suggestions.select(suggestion, scroll=False)
+            return
+        self.suggestions.select(None)
         if not hits:
             self.select_span(None)
             self.spanClicked.emit(-1)

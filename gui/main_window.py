@@ -43,6 +43,7 @@ from claimdesk.gui.reconnect import Reconnector
 from claimdesk.gui.settings import DEFAULT_FONT_SIZE, MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
 from claimdesk.gui.tag_panel import TagPanel
 from claimdesk.gui.window_relations import WindowRelations
+from claimdesk.gui.window_suggestions import WindowSuggestions
 
 if TYPE_CHECKING:  # the window paints before SQLAlchemy (behind core.project) is imported
     from claimdesk.core.classroom.exercise import StudentWork
@@ -148,6 +149,8 @@ class MainWindow(QMainWindow):
         self._connect()
         # Relations: R, Ctrl+drag, arcs, Delete (gui/window_relations.py, relation_actions.py).
         self.relations = WindowRelations(self)
+        # Suggestions: dashed, accepted or rejected by keys (gui/window_suggestions.py).
+        self.suggestions = WindowSuggestions(self)
         self.view.set_font_point_size(settings.font_size)
         self._restore_layout()
         self.setWindowTitle("Claimdesk")
@@ -415,6 +418,7 @@ class MainWindow(QMainWindow):
             details = claim_actions.read_details(self, document_id)
             self.document_id = document_id
             self.view.set_document(text, spans, shown)
+            self.suggestions.document_opened(document_id)  # worked out off the GUI thread
             self.view.set_relations(details.relations, self.scheme.relation_types)
             self.annotations.model_.set_spans(spans, shown)  # the label counts follow
             claim_actions.show_details(self, details)

@@ -72,12 +72,14 @@ class WindowActions:
     # View
     view_menu: QMenu
     show_example: QAction
+    show_suggestions: QAction
     zoom_in: QAction
     zoom_out: QAction
     zoom_reset: QAction
     # Review
     curate: QAction
     dashboard: QAction
+    suggestion_sources: QAction
     # Help
     shortcuts: QAction
 
@@ -385,7 +387,17 @@ def build(window: MainWindow) -> WindowActions:
         window, "Show worked &example", window.set_show_example, window.settings.show_example
     )
     show_example.setStatusTip("Show the claims the “Example” annotator marked, dashed")
-    _fill(view_menu, [show_example, None, zoom_in, zoom_out, zoom_reset])
+    # Suggestions: dashed, not annotations until accepted (gui/window_suggestions.py).
+    show_suggestions = _toggle(
+        window,
+        "Show &suggestions",
+        lambda checked: window.suggestions.set_shown(checked),
+        window.settings.show_suggestions,
+    )
+    show_suggestions.setStatusTip(
+        "Dashed outlines where the codebook, the project or the model suggest a label"
+    )
+    _fill(view_menu, [show_example, show_suggestions, None, zoom_in, zoom_out, zoom_reset])
 
     review_menu = bar.addMenu("&Review")
     curate = _action(
@@ -402,7 +414,14 @@ def build(window: MainWindow) -> WindowActions:
         None,
         "Label counts, agreement between annotators, per-document agreement, progress",
     )
-    _fill(review_menu, [curate, dashboard])
+    suggestion_sources = _action(
+        window,
+        "Suggestion &sources…",
+        lambda: window.suggestions.edit_sources(),
+        None,
+        "Phrases and patterns that suggest each label (dashed outlines in the article)",
+    )
+    _fill(review_menu, [curate, dashboard, None, suggestion_sources])
 
     help_menu = bar.addMenu("&Help")
     shortcuts = _action(window, "&Keyboard shortcuts", window.show_shortcuts, "F1")
@@ -452,10 +471,12 @@ def build(window: MainWindow) -> WindowActions:
         classroom_menu=classroom_menu,
         view_menu=view_menu,
         show_example=show_example,
+        show_suggestions=show_suggestions,
         zoom_in=zoom_in,
         zoom_out=zoom_out,
         zoom_reset=zoom_reset,
         curate=curate,
         dashboard=dashboard,
+        suggestion_sources=suggestion_sources,
         shortcuts=shortcuts,
     )

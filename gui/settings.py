@@ -117,6 +117,8 @@ class Settings:
     clean_imports = _Switch("import/clean")
     # The sample's worked example (View › Show worked example): on, so the first look shows it.
     show_example = _Switch("view/show_example")
+    # Suggestions in the article (View › Show suggestions): dashed outlines, on by default.
+    show_suggestions = _Switch("view/show_suggestions")
 
     # -- where file dialogs start (gui/places.py) -------------------------------------------------
 

@@ -51,6 +51,7 @@ def create_exercise(window: MainWindow) -> ExerciseInfo | None:
                 document_ids=draft.document_ids,
                 guidelines=draft.guidelines,
                 key_annotator=draft.key_annotator_id,
+                suggestions=draft.suggestions,
             )
         except (ProjectError, EditError, OSError) as exc:
             window.prompts.error("Exercise not created", str(exc))

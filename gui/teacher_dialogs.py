@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -45,6 +46,7 @@ class ExerciseDraft:
     guidelines: str
     key_annotator_id: int | None
     destination: Path
+    suggestions: bool = False  # students see suggestions (dashed) while they work
 
 
 class DocumentChoiceModel(QAbstractListModel):
@@ -145,6 +147,11 @@ class CreateExerciseDialog(QDialog):
         self.key.setToolTip(
             "Whose annotations are the right answers. They never go into the exercise file."
         )
+        self.suggestions = QCheckBox("Show students suggestions (dashed outlines they may accept)")
+        self.suggestions.setToolTip(
+            "Off: students mark every claim themselves. On: they see the codebook's and the "
+            "project's suggestions, as you do."
+        )
         self.destination = QLineEdit()
         self.title.textChanged.connect(self._suggest_destination)
         self._suggested = ""
@@ -166,6 +173,7 @@ class CreateExerciseDialog(QDialog):
         form.addRow("Documents", documents_box)
         form.addRow("&Guidelines", self.guidelines)
         form.addRow("Answer &key", self.key)
+        form.addRow("Suggestions", self.suggestions)
         form.addRow("Save as", where)
         note = QLabel(
             "The codebook (labels, colours, keys, definitions) is frozen into the exercise. "
@@ -223,6 +231,7 @@ class CreateExerciseDialog(QDialog):
         self.guidelines.setPlainText(draft.guidelines)
         self.key.setCurrentIndex(max(self.key.findData(draft.key_annotator_id), 0))
         self.destination.setText(str(draft.destination))
+        self.suggestions.setChecked(draft.suggestions)
 
     def draft(self) -> ExerciseDraft:
         destination = Path(self.destination.text().strip()).expanduser()
@@ -234,6 +243,7 @@ class CreateExerciseDialog(QDialog):
             self.guidelines.toPlainText().strip(),
             self.key.currentData(),
             destination,
+            self.suggestions.isChecked(),
         )
 
 

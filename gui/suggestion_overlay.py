@@ -1,0 +1,238 @@
+"""The suggestions of a DocumentView: dashed, unfilled outlines in the label's colour, painted
+above the text for the lines on screen, hit by clicks, one of them selected at a time.
+
+A suggestion is not an annotation: it is never filled (annotations are), its frame is dashed and
+rounded (the worked example's is square over a pale fill), and a click, Delete or a label key on
+it acts on the suggestion only through the window (gui/window_suggestions.py).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen
+
+from claimdesk.core.text.spans import Span, SpanIndex
+
+if TYPE_CHECKING:
+    from claimdesk.core.suggest.records import Suggestion
+    from claimdesk.gui.document_view import DocumentView
+
+FRAME_WIDTH = 2.0
+SELECTED_WIDTH = 3.0
+RING_WIDTH = 2.0  # the selected suggestion's outer ring, in the palette's highlight colour
+RADIUS = 3.0
+DASHES = (3.0, 2.0)  # in pen widths: long enough to read as dashes at 2 px
+DEFAULT_COLOUR = "#9e9e9e"
+
+
+class Prepared(NamedTuple):
+    """Suggestions in text order with their span index: worked out once, off the GUI thread."""
+
+    items: list[Suggestion]
+    spans: SpanIndex
+
+
+def prepare(items: Iterable[Suggestion], text_length: int) -> Prepared:
+    """Sort suggestions by position, drop any outside the text, index them (no Qt: a worker may
+    call it)."""
+    ordered = sorted(items, key=_key)
+    kept = [s for s in ordered if 0 <= s.start < s.end <= text_length]
+    return Prepared(
+        kept, SpanIndex(Span(i, s.start, s.end, s.label_id) for i, s in enumerate(kept))
+    )
+
+
+class SuggestionOverlay(QObject):
+    """The suggestions shown over one view, in text order; ``selected`` is a position in them."""
+
+    selectionChanged = Signal(int)  # position in ``items``, or -1 when none is selected
+
+    def __init__(self, view: DocumentView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.items: list[Suggestion] = []
+        self._index = SpanIndex()  # Span(id = position in items, start, end, label), code points
+        self.selected: int | None = None
+        self.visible = True
+        self._colours: dict[int, QColor] = {}
+        self.tip: Callable[[Suggestion], str] | None = None  # a hovered suggestion's tooltip
+
+    # --- content --------------------------------------------------------------------------------
+
+    def set_suggestions(
+        self, items: Iterable[Suggestion] | Prepared, *, keep: bool = False
+    ) -> None:
+        """Show these suggestions (any order; kept in text order), selecting none — or, with
+        ``keep``, the selected one again when it is still among them (quietly: it is the same).
+        ``Prepared`` ones (made on a worker by :func:`prepare`) cost the GUI thread nothing."""
+        kept = _key(self.current) if keep and self.current is not None else None
+        if not isinstance(items, Prepared):
+            items = prepare(items, len(self.view.document_text()))
+        self.items, self._index = items.items, items.spans
+        again = None
+        if kept is not None:
+            at = bisect_left(self.items, kept, key=_key)
+            if at < len(self.items) and _key(self.items[at]) == kept:
+                again = at
+        if again is not None:
+            self.selected = again
+        else:
+            self._set_selected(None)
+        self.view.viewport().update()
+
+    def clear(self) -> None:
+        self.set_suggestions(())
+
+    def set_visible(self, visible: bool) -> None:
+        self.visible = visible
+        if not visible:
+            self._set_selected(None)
+        self.view.viewport().update()
+
+    def set_label_colours(self, colours: Mapping[int, str]) -> None:
+        self._colours = {label: QColor(colour) for label, colour in colours.items()}
+        self.view.viewport().update()
+
+    def __len__(self) -> int:
+        return len(self.items) if self.visible else 0
+
+    @property
+    def current(self) -> Suggestion | None:
+        return self.items[self.selected] if self.selected is not None else None
+
+    # --- selection ------------------------------------------------------------------------------
+
+    def select(self, position: int | None, *, scroll: bool = True) -> None:
+        """Select one suggestion (None clears); the view's selected highlight is cleared."""
+        if position is not None and not (0 <= position < len(self.items) and self.visible):
+            position = None
+        if position is not None:
+            self.view.select_span(None)
+            self.view.select_relation(None)
+            item = self.items[position]
+            # The caret goes to the suggestion (setTextCursor scrolls it into view; a click
+            # leaves the view where it is): N goes on from there once it is decided.
+            bar = self.view.verticalScrollBar()
+            kept = bar.value()
+            self.view.set_text_selection(item.start, item.start)
+            if not scroll:
+                bar.setValue(kept)
+            elif not self._comfortable(position):  # not at the very edge: centred, with context
+                self.view.centerCursor()
+        self._set_selected(position)
+        self.view.viewport().update()
+
+    def _comfortable(self, position: int) -> bool:
+        rects = self.rects(position)
+        height = self.view.viewport().height()
+        margin = min(height / 6, 3 * rects[0].height()) if rects else 0
+        return bool(rects) and rects[0].top() >= margin and rects[-1].bottom() <= height - margin
+
+    def step(self, forward: bool) -> int | None:
+        """Select the next (or previous) suggestion after the selected one, else after the caret;
+        wraps round. Returns the position chosen, or None when there are none."""
+        if not len(self):
+            return None
+        if self.selected is not None:
+            position = (self.selected + (1 if forward else -1)) % len(self.items)
+        else:
+            caret = self.view.offsets.to_cp(self.view.textCursor().position())
+            starts = [s.start for s in self.items]
+            if forward:
+                later = [i for i, start in enumerate(starts) if start >= caret]
+                position = later[0] if later else 0
+            else:
+                earlier = [i for i, start in enumerate(starts) if start < caret]
+                position = earlier[-1] if earlier else len(self.items) - 1
+        self.select(position)
+        return position
+
+    def _set_selected(self, position: int | None) -> None:
+        if position != self.selected:
+            self.selected = position
+            self.selectionChanged.emit(-1 if position is None else position)
+
+    # --- geometry -------------------------------------------------------------------------------
+
+    def rects(self, position: int) -> list[QRectF]:
+        """Viewport rectangles of a suggestion's visible part, one per line it covers."""
+        span = self._index.get(position)
+        if span is None or not self.visible:
+            return []
+        view = self.view
+        start, end = view.offsets.to_qt_range(span.start, span.end)
+        return [
+            rect
+            for lines in view.visible_lines(view.viewport().rect())
+            for rect, _ in lines.rects(start, end)
+        ]
+
+    def at(self, point: QPointF) -> int | None:
+        """The suggestion drawn at a viewport point (the shortest when several are)."""
+        if not len(self):
+            return None
+        hits: list[Span] = []
+        view = self.view
+        for lines in view.visible_lines(QRect(0, int(point.y()), 1, 1)):
+            for span, start, end in view.spans_between(lines.first, lines.last, self._index):
+                if any(r.contains(point) for r, _ in lines.rects(start, end)):
+                    hits.append(span)
+        if not hits:
+            return None
+        hits.sort(key=lambda s: (s.end - s.start, s.start, s.id))
+        return hits[0].id
+
+    def tooltip(self, point: QPointF) -> str:
+        """What the suggestion under a viewport point is ("" where there is none)."""
+        position = self.at(point)
+        if position is None or self.tip is None:
+            return ""
+        return self.tip(self.items[position])
+
+    # --- painting -------------------------------------------------------------------------------
+
+    def paint(self, painter: QPainter, area: QRect) -> None:
+        """Dashed frames (never fills) of the suggestions on the lines inside ``area``."""
+        if not len(self):
+            return
+        view = self.view
+        frames: list[tuple[QRectF, QColor, bool]] = []
+        for lines in view.visible_lines(area):
+            for span, start, end in view.spans_between(lines.first, lines.last, self._index):
+                colour = self._colours.get(span.label_id) or QColor(DEFAULT_COLOUR)
+                chosen = span.id == self.selected
+                frames.extend((rect, colour, chosen) for rect, _ in lines.rects(start, end))
+        if not frames:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        ring = QColor(view.palette().color(QPalette.ColorRole.Highlight))
+        for rect, colour, chosen in frames:
+            width = SELECTED_WIDTH if chosen else FRAME_WIDTH
+            if chosen:
+                painter.setPen(QPen(ring, RING_WIDTH))
+                outer = rect.adjusted(-RING_WIDTH, -RING_WIDTH, RING_WIDTH, RING_WIDTH)
+                painter.drawRoundedRect(outer, RADIUS + 1, RADIUS + 1)
+            pen = QPen(colour, width, Qt.PenStyle.CustomDashLine)
+            pen.setDashPattern(list(DASHES))
+            painter.setPen(pen)
+            half = width / 2
+            painter.drawRoundedRect(rect.adjusted(half, half, -half, -half), RADIUS, RADIUS)
+        painter.restore()
+
+
+def _key(item: Suggestion) -> tuple[int, int, int]:
+    return (item.start, item.end, item.label_id)
+
+
+def describe(item: Suggestion, label_name: str, keys: Sequence[str]) -> str:
+    """The status bar's line for a selected suggestion: what it is and what the keys do."""
+    quote = " ".join(item.quote.split())
+    quote = quote if len(quote) <= 40 else quote[:39] + "…"
+    shown = f"Suggested: {label_name} “{quote}”" if quote else f"Suggested: {label_name}"
+    return f"{shown} — " + " · ".join(keys)
