@@ -120,7 +120,11 @@ class PhraseIndex(Generic[V]):
         level = self._tree
         for token in tokens[:-1]:
             level = level.setdefault(token, _Node()).children
-        level.setdefault(tokens[-1], _Node()).entries.append(entry)
+        node = level.setdefault(tokens[-1], _Node())
+        if len(tokens) == 1 and not entry.before and not entry.after:
+            node.bare.append(value)
+        else:
+            node.entries.append(entry)
         self._count += 1
 
     def _key(self, text: str) -> str:
@@ -146,11 +150,13 @@ class PhraseIndex(Generic[V]):
                     yield start, end, value
 
     def _entries(self) -> Iterator[_Entry[V]]:
-        waiting = list(self._tree.values())
+        waiting = list(self._tree.items())
         while waiting:
-            node = waiting.pop()
+            token, node = waiting.pop()
             yield from node.entries
-            waiting.extend(node.children.values())
+            for value in node.bare:  # a bare word is its own whole and core
+                yield _Entry(token, token, "", "", value)
+            waiting.extend(node.children.items())
 
     def _find_each(self, text: str, haystack: str) -> Iterator[tuple[int, int, V]]:
         # A few phrases: one fast scan of the text for each.
@@ -172,6 +178,11 @@ class PhraseIndex(Generic[V]):
         tree = self._tree
         for index in [i for i, token in enumerate(tokens) if token in tree]:
             node: _Node[V] | None = tree[tokens[index]]
+            assert node is not None
+            if node.bare:
+                start, stop = spans[index]
+                for value in node.bare:
+                    yield start, stop, value
             last = index
             while node is not None:
                 if node.entries:
@@ -203,6 +214,9 @@ class PhraseIndex(Generic[V]):
 class _Node(Generic[V]):
     children: dict[str, _Node[V]] = field(default_factory=dict)
     entries: list[_Entry[V]] = field(default_factory=list)
+    # The values of one-word phrases with nothing before or after the word: found wherever
+    # the word is, with no text to compare (most of what a project has marked).
+    bare: list[V] = field(default_factory=list)
 
 
 def index_of(entries: Iterable[tuple[str, V]], *, case: bool = False) -> PhraseIndex[V]:
