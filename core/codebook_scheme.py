@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from claimdesk.core.errors import ClaimdeskError
 from claimdesk.core.limits import (
     DESCRIPTION_MAX,
     LABEL_NAME_MAX,
@@ -371,7 +372,7 @@ def scheme_fingerprint_rows(scheme: Scheme, labels: Sequence[str]) -> list[Any]:
 # -- checking one edited definition (the scheme editor) by the rules of the file -----------------
 
 
-class _Problem(Exception):
+class _Problem(ClaimdeskError):
     pass
 
 

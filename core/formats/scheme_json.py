@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from claimdesk.core.errors import ClaimdeskError
 from claimdesk.core.scheme import (
     AttributeKind,
     AttributeSpec,
@@ -62,7 +63,7 @@ def scheme_json(scheme: Scheme) -> dict[str, Any]:
     }
 
 
-class SchemeProblem(ValueError):
+class SchemeProblem(ClaimdeskError, ValueError):
     """What is wrong with a scheme in a file (one sentence)."""
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from re import _parser as sre_parse  # type: ignore[attr-defined]  # a pattern's structure
 from typing import Any
 
+from claimdesk.core.errors import ClaimdeskError
+
 MAX_PHRASES = 1000
 MAX_PATTERNS = 100
 MAX_PHRASE_CHARS = 200
@@ -22,7 +24,7 @@ MAX_PATTERN_CHARS = 300
 _BIG_REPEAT = 20
 
 
-class RuleError(ValueError):
+class RuleError(ClaimdeskError, ValueError):
     """A rule that cannot be used; the message is a sentence for the user."""
 
 
