@@ -48,9 +48,12 @@ def test_agreement_rows_read_documents_spans_and_active_statuses(filled) -> None
     project, docs, people, labels = filled
     rows = agreement_reads.agreement_rows(project, None)
     assert rows.documents == [(d, f"Doc {i}", TEXTS[i]) for i, d in enumerate(docs)]
-    assert rows.spans.dtype == np.int64 and rows.spans.shape == (4, 5)
+    # document, annotator, label, start, end, and the annotation's id (for its attribute values)
+    assert rows.spans.dtype == np.int64 and rows.spans.shape == (4, 6)
     first, second = list(labels.values())[:2]
-    assert sorted(map(tuple, rows.spans.tolist())) == sorted(
+    ids = {a.id for d in docs for a in project.annotations(d, None)}
+    assert set(rows.spans[:, 5].tolist()) == ids
+    assert sorted(map(tuple, rows.spans[:, :5].tolist())) == sorted(
         [
             (docs[0], people["Ana"], first, 0, 6),
             (docs[0], people["Ana"], second, 12, 14),
@@ -70,7 +73,7 @@ def test_agreement_rows_of_chosen_annotators_without_texts(filled) -> None:
     assert [text for _, _, text in rows.documents] == ["", "", ""]
     assert rows.spans[:, 1].tolist() == [people["Bo"]]
     nobody = agreement_reads.agreement_rows(project, [])
-    assert nobody.spans.shape == (0, 5)
+    assert nobody.spans.shape == (0, 6)
 
 
 def test_pair_spans_label_counts_and_daily_counts(filled) -> None:
