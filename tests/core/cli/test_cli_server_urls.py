@@ -238,7 +238,7 @@ def test_pushed_then_shared_a_blind_annotator_pulls_only_their_own_work_and_is_t
     assert "Student-pass-5" not in out
     mine = file_rows(back)
     assert [row[3] for row in mine["annotation"]] == [me.id]
-    assert len(everything["annotation"]) == 7 + 1
+    assert len(everything["annotation"]) == 9 + 1
     assert mine["document"] == everything["document"]
     assert mine["label"] == everything["label"]
 
