@@ -70,6 +70,9 @@ _FETCH_ANNOTATIONS = (
 _INSERT_ANNOTATION = insert(annotation_table).returning(*ANNOTATION_COLUMNS)
 _annotation_id: BindParameter[int] = bindparam("annotation_id")
 _DELETE_ANNOTATION = delete(annotation_table).where(annotation_table.c.id == _annotation_id)
+_DELETE_ANNOTATIONS = (
+    delete(annotation_table).where(annotation_table.c.id.in_(_ids)).returning(*ANNOTATION_COLUMNS)
+)
 _UPDATE_ANNOTATION = (
     update(annotation_table)
     .where(annotation_table.c.id == _annotation_id)
@@ -265,14 +268,15 @@ class DeleteAnnotations(Command):
     def apply(self, conn: Connection) -> Changes:
         from claimdesk.core.store.claims import Dependents, merge
 
-        self.records = fetch_annotations(conn, self.ids)
         # Their attribute values and relations go with them (cascade); kept for undo.
         self.kept = Dependents()
-        self.kept.read_annotations(conn, [r.id for r in self.records])
-        result = conn.execute(delete(annotation_table).where(annotation_table.c.id.in_(self.ids)))
+        self.kept.read_annotations(conn, self.ids)
+        # The rows come back from the DELETE itself (one exchange less on a server).
+        result = conn.execute(_DELETE_ANNOTATIONS, {"ids": list(self.ids)})
+        self.records = sorted(map(annotation_record, result), key=lambda r: r.id)
         # On a server, row-level security skips rows that are not yours to delete, silently:
         # say so rather than report a deletion that did not happen (the transaction rolls back).
-        if result.rowcount != len(self.records):
+        if len(self.records) != len(set(self.ids)):
             raise EditError(
                 "Nothing was deleted: some of these annotations are not yours to delete, or "
                 "someone else deleted them meanwhile."
