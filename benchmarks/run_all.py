@@ -21,6 +21,8 @@ BENCHMARKS = (
     "bench_curation.py",
     "bench_transfer.py",
     "bench_search.py",
+    "bench_suggest.py",
+    "bench_suggest_window.py",
     "bench_server.py",
 )
 
