@@ -87,7 +87,9 @@ def upgrade() -> None:
         "ix_suggestion_decision_document", "suggestion_decision", ["document_id", "annotator_id"]
     )
     op.create_index("ix_suggestion_decision_label", "suggestion_decision", ["label_id"])
-    with op.batch_alter_table("exercise") as batch:
+    # Never copy the exercise table: submissions point at it, and with foreign keys on,
+    # dropping the old copy would delete them. SQLite adds and drops a column in place.
+    with op.batch_alter_table("exercise", recreate="never") as batch:
         batch.add_column(
             sa.Column("suggestions", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
@@ -95,7 +97,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("exercise") as batch:
+    # Never copy the exercise table: submissions point at it, and with foreign keys on,
+    # dropping the old copy would delete them. SQLite adds and drops a column in place.
+    with op.batch_alter_table("exercise", recreate="never") as batch:
         batch.drop_column("suggestions")
     for index in (
         "ix_suggestion_decision_label",
