@@ -35,18 +35,17 @@ from claimdesk.core.codebook_scheme import (
 )
 from claimdesk.core.errors import EditError, SaveError
 from claimdesk.core.records import (
-    AttributeRecord,
     DocLabelSetRecord,
     RelationTypeRecord,
     SchemeRecords,
 )
 from claimdesk.core.scheme import (
-    AttributeKind,
     AttributeSpec,
     DocLabelSpec,
     RelationSpec,
     display_value,
 )
+from claimdesk.core.store.claims import attribute_spec
 from claimdesk.gui.change_signal import ChangeEvent
 from claimdesk.gui.dialogs import plain_tooltip
 from claimdesk.gui.scheme_editors import AttributeEditor, DocLabelEditor, Edited, RelationEditor
@@ -55,18 +54,6 @@ if TYPE_CHECKING:
     from claimdesk.gui.main_window import MainWindow
 
 _ID = Qt.ItemDataRole.UserRole
-
-
-def attribute_spec(record: AttributeRecord) -> AttributeSpec:
-    return AttributeSpec(
-        record.name,
-        AttributeKind(record.kind),
-        record.choices,
-        record.choice_keys,
-        record.default,
-        record.description,
-        record.shortcut,
-    )
 
 
 def relation_spec(record: RelationTypeRecord, names: dict[int, str]) -> RelationSpec:

@@ -19,10 +19,9 @@ from claimdesk.core.classroom.grading import (
     ClassGrades,
     GradedDocument,
     GradedLabel,
-    Scores,
     StudentGrades,
 )
-from claimdesk.core.classroom.scheme_grading import RelationCounts, SchemeGrades, Tally
+from claimdesk.core.classroom.scheme_grading import RelationCounts, SchemeGrades, Scores, Tally
 from claimdesk.core.contrast import readable_text
 from claimdesk.core.outputs import file_name_part, prepare_folder, write_text_file
 

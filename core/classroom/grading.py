@@ -28,6 +28,7 @@ from claimdesk.core.classroom.scheme_grading import (
     GradedDocLabels,
     GradedRelation,
     SchemeGrades,
+    Scores,
     grade_scheme,
 )
 from claimdesk.core.outputs import atomic_write
@@ -38,33 +39,6 @@ from claimdesk.core.store.claims import effective_attributes
 from claimdesk.core.store.project import Project
 
 DEFAULT_TOLERANCE: int | None = None  # any overlap
-
-
-@dataclass(frozen=True)
-class Scores:
-    """Counts of one matching; precision/recall/F1 from them (1.0 when nothing was due)."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        if self.tp + self.fp:
-            return self.tp / (self.tp + self.fp)
-        return 1.0 if self.fn == 0 else 0.0
-
-    @property
-    def recall(self) -> float:
-        if self.tp + self.fn:
-            return self.tp / (self.tp + self.fn)
-        return 1.0 if self.fp == 0 else 0.0
-
-    @property
-    def f1(self) -> float:
-        if self.tp + self.fp + self.fn:
-            return 2 * self.tp / (2 * self.tp + self.fp + self.fn)
-        return 1.0
 
 
 @dataclass(frozen=True)

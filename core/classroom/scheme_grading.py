@@ -43,8 +43,10 @@ class Tally:
 
 
 @dataclass(frozen=True)
-class RelationCounts:
-    """Relations right (tp), the student's not in the key (fp), the key's not found (fn)."""
+class Scores:
+    """Counts of one matching (spans, or relations whose ends match): right (tp), the
+    student's not in the key (fp), the key's not found (fn); precision/recall/F1 from them
+    (1.0 when nothing was due)."""
 
     tp: int = 0
     fp: int = 0
@@ -71,6 +73,10 @@ class RelationCounts:
         if self.used:
             return 2 * self.tp / (2 * self.tp + self.fp + self.fn)
         return 1.0
+
+
+# Relations are scored as spans are.
+RelationCounts = Scores
 
 
 @dataclass(frozen=True)
@@ -128,7 +134,7 @@ class SchemeGrades(Generic[C]):
     """Attributes, relations and document labels of one student against the key."""
 
     attributes: tuple[tuple[str, Tally], ...] = ()  # attribute name → tally, in codebook order
-    relations: RelationCounts = RelationCounts()
+    relations: RelationCounts = field(default_factory=Scores)
     relation_types: tuple[tuple[str, RelationCounts], ...] = ()  # per type, in codebook order
     doc_labels: tuple[tuple[str, Tally], ...] = ()  # set name → tally, in codebook order
     attribute_misses: tuple[AttributeMiss[C], ...] = ()

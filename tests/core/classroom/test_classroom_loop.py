@@ -10,7 +10,8 @@ import pytest
 
 from claimdesk.core.classroom.collect import collect, submissions
 from claimdesk.core.classroom.exercise import create_exercise, read_exercise
-from claimdesk.core.classroom.grading import Scores, grade
+from claimdesk.core.classroom.grading import grade
+from claimdesk.core.classroom.scheme_grading import Scores
 from claimdesk.core.classroom.workspace import (
     open_workspace,
     record_time,
