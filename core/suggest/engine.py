@@ -8,8 +8,12 @@ label (folded: case and white space aside).
 
 from __future__ import annotations
 
+import gc
 import re
+import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Protocol
 
 from claimdesk.core.suggest.phrases import PhraseIndex, Words
@@ -40,6 +44,32 @@ class ProjectReads(Protocol):
     ) -> tuple[Counter[tuple[str, int]], Counter[tuple[str, int]]]: ...
 
 
+_HOLDS = 0
+_WAS_ENABLED = False
+_HOLDS_LOCK = threading.Lock()
+
+
+@contextmanager
+def _without_collection() -> Iterator[None]:
+    """Python's cycle collector paused while suggestions are worked out: a long document makes
+    tens of thousands of short-lived tuples (freed by reference counting, no cycles), and the
+    full collections they trigger walk the whole program's heap, doubling the time. Held by
+    several threads at once, collection resumes when the last one lets go."""
+    global _HOLDS, _WAS_ENABLED
+    with _HOLDS_LOCK:
+        if _HOLDS == 0:
+            _WAS_ENABLED = gc.isenabled()
+            gc.disable()
+        _HOLDS += 1
+    try:
+        yield
+    finally:
+        with _HOLDS_LOCK:
+            _HOLDS -= 1
+            if _HOLDS == 0 and _WAS_ENABLED:
+                gc.enable()
+
+
 def suggest(
     project: ProjectReads,
     document_id: int,
@@ -48,6 +78,13 @@ def suggest(
     model: SuggestionModel | None = None,
 ) -> list[Suggestion]:
     """The suggestions for one document and annotator, sorted by start (then end, label)."""
+    with _without_collection():
+        return _suggest(project, document_id, annotator_id, model)
+
+
+def _suggest(
+    project: ProjectReads, document_id: int, annotator_id: int, model: SuggestionModel | None
+) -> list[Suggestion]:
     text = project.document_text(document_id)
     labels = {label.id for label in project.labels()}
     have = {(a.start, a.end, a.label_id) for a in project.annotations(document_id, annotator_id)}
@@ -65,10 +102,18 @@ def suggest(
 
     for start, end, label_id, score in rule_matches(project.suggestion_rules(), text):
         offer(start, end, label_id, score, "codebook")
+    # The project's texts can recur tens of thousands of times in a long document: offered
+    # inline (the same rule as offer()).
+    get = best.get
     for start, end, label_id, score in learned_matches(
         project.marked_texts(annotator_id), rejected_all, text
     ):
-        offer(start, end, label_id, score, "project")
+        key = (start, end, label_id)
+        if key in have or label_id not in labels:
+            continue
+        old = get(key)
+        if old is None or score > old[0]:
+            best[key] = (score, "project")
     if model is not None:
         for start, end, label_id, score in model.predict(text):
             offer(start, end, label_id, score, "model")
@@ -150,7 +195,6 @@ def learned_matches(
         score = learned_score(count, per_text[folded], rejected.get((folded, label_id), 0))
         if score > 0:
             index.add(folded, (label_id, score))
-    found: list[tuple[int, int, int, float]] = []
-    for start, end, (label_id, score) in index.find(text, cut):
-        found.append((start, end, label_id, score))
-    return found
+    return [
+        (start, end, label_id, score) for start, end, (label_id, score) in index.find(text, cut)
+    ]

@@ -171,26 +171,30 @@ class PhraseIndex(Generic[V]):
     def _find_words(self, text: str, cut: Words) -> Iterator[tuple[int, int, V]]:
         # Many phrases: from each word that begins one, walk the tree of words as far as the
         # text follows it; the text between and around the words is compared only for the
-        # phrases found that way.
+        # phrases found that way. Gathered in a list: tens of thousands of hits are common in
+        # a long document, and a generator's step per hit costs as much as the hit.
         spans = cut.spans
         count = len(spans)
         tokens = cut.raw if self.case else cut.folded
         tree = self._tree
+        found: list[tuple[int, int, V]] = []
+        add = found.append
         for index in [i for i, token in enumerate(tokens) if token in tree]:
             node: _Node[V] | None = tree[tokens[index]]
             assert node is not None
             if node.bare:
                 start, stop = spans[index]
                 for value in node.bare:
-                    yield start, stop, value
+                    add((start, stop, value))
             last = index
             while node is not None:
                 if node.entries:
-                    yield from self._check(
-                        text, spans[index][0], spans[last][1], last > index, node
+                    found.extend(
+                        self._check(text, spans[index][0], spans[last][1], last > index, node)
                     )
                 last += 1
                 node = node.children.get(tokens[last]) if last < count and node.children else None
+        return iter(found)
 
     def _check(
         self, text: str, start: int, stop: int, several: bool, node: _Node[V]
