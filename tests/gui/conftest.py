@@ -14,6 +14,7 @@ from claimdesk.gui.dialogs import LabelDraft, Prompts
 from claimdesk.gui.main_window import MainWindow
 from claimdesk.gui.server_dialog import ServerChoice
 from claimdesk.gui.settings import Settings
+from claimdesk.gui.workers import Task
 
 
 def _unscripted(*_args: object, **_kwargs: object) -> None:
@@ -139,3 +140,11 @@ def window(
     win.show()
     qtbot.waitExposed(win)
     yield win
+
+
+def work_tasks(window: MainWindow) -> tuple[Task, ...]:
+    """The window's tasks under way besides working out suggestions (which every opened
+    document starts in the background)."""
+    from claimdesk.gui.workers import running_tasks
+
+    return tuple(t for t in running_tasks(window) if t is not window.suggestions.task)

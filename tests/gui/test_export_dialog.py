@@ -16,8 +16,7 @@ from claimdesk.gui.export_dialog import ExportChoice, ExportDialog, ImportChoice
 from claimdesk.gui.main_window import MainWindow
 from claimdesk.gui.places import EXPORTS
 from claimdesk.gui.settings import Settings
-from claimdesk.gui.workers import running_tasks
-from tests.gui.conftest import ScriptedPrompts, db_rows
+from tests.gui.conftest import ScriptedPrompts, db_rows, work_tasks
 
 
 class DatasetPrompts(ScriptedPrompts):
@@ -106,7 +105,7 @@ def test_cancelled_export_leaves_nothing(
     window = _window(qtbot, seeded, settings, prompts)
     prompts.export_choices = [ExportChoice("csv", tmp_path / "x.csv")]
     window.menu_actions.export_dataset.trigger()
-    qtbot.waitUntil(lambda: not running_tasks(window), timeout=20_000)
+    qtbot.waitUntil(lambda: not work_tasks(window), timeout=20_000)
     assert window.statusBar().currentMessage() == "Export cancelled; nothing was written."
     assert prompts.reports == [] and prompts.errors == []
     assert [p.name for p in tmp_path.iterdir() if "x.csv" in p.name] == []
@@ -243,7 +242,7 @@ def test_export_never_replaces_the_open_project_and_says_why(
     ]:
         prompts.export_choices = [choice]
         window.menu_actions.export_dataset.trigger()
-        assert not running_tasks(window)  # refused before any work starts
+        assert not work_tasks(window)  # refused before any work starts
         assert prompts.errors[-1].startswith("Nothing was written.\n\n")
         assert words in prompts.errors[-1]
     assert len(prompts.errors) == 5 and prompts.reports == []

@@ -105,6 +105,7 @@ def test_closing_the_window_while_files_are_read_imports_nothing(
 ) -> None:
     from claimdesk.gui import project_actions
     from claimdesk.gui.workers import running_tasks
+    from tests.gui.conftest import work_tasks
 
     reading, go = threading.Event(), threading.Event()
     plan = project_actions.plan_import
@@ -118,7 +119,7 @@ def test_closing_the_window_while_files_are_read_imports_nothing(
     prompts.paths = [article(tmp_path, "a.txt", "Border talks resume\n\nThe frontier is calm.\n")]
     window.menu_actions.import_articles.trigger()
     qtbot.waitUntil(reading.is_set, timeout=10_000)
-    (task,) = running_tasks(window)
+    (task,) = work_tasks(window)
     window.close()
     qtbot.waitUntil(lambda: task.is_cancelled, timeout=10_000)
     with qtbot.waitSignal(task.ended, timeout=20_000):

@@ -263,9 +263,8 @@ def test_the_model_is_retrained_on_a_worker_every_few_edits(
     with qtbot.waitSignal(window.suggestions.trained, timeout=60000) as trained:
         for occurrence in range(3):  # three edits: the third starts a training
             select_phrase(window, "troops", occurrence)
-            started = time.perf_counter()
             qtbot.keyClick(window.view, "2")
-            assert time.perf_counter() - started < 1.0  # the key press is not held up
+    # Trained on a worker thread, never on the window's (whose key presses it would hold up).
     assert threads and all(t is not threading.main_thread() for t in threads)
     assert trained.args is not None and trained.args[0] is not None
     assert window.suggestions.model is trained.args[0]
