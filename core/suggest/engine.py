@@ -50,7 +50,7 @@ _HOLDS_LOCK = threading.Lock()
 
 
 @contextmanager
-def _without_collection() -> Iterator[None]:
+def without_collection() -> Iterator[None]:
     """Python's cycle collector paused while suggestions are worked out: a long document makes
     tens of thousands of short-lived tuples (freed by reference counting, no cycles), and the
     full collections they trigger walk the whole program's heap, doubling the time. Held by
@@ -78,7 +78,7 @@ def suggest(
     model: SuggestionModel | None = None,
 ) -> list[Suggestion]:
     """The suggestions for one document and annotator, sorted by start (then end, label)."""
-    with _without_collection():
+    with without_collection():
         return _suggest(project, document_id, annotator_id, model)
 
 

@@ -19,14 +19,14 @@ def test_the_collector_is_paused_only_while_suggestions_are_worked_out() -> None
     seen: list[bool] = []
 
     def hold() -> None:
-        with engine._without_collection():
+        with engine.without_collection():
             inside.set()
             release.wait(5)
 
     other = threading.Thread(target=hold)
     other.start()
     inside.wait(5)
-    with engine._without_collection():
+    with engine.without_collection():
         seen.append(gc.isenabled())
     # The other thread still holds it: still paused.
     seen.append(gc.isenabled())
@@ -37,6 +37,6 @@ def test_the_collector_is_paused_only_while_suggestions_are_worked_out() -> None
 
 
 def test_a_failure_turns_the_collector_back_on() -> None:
-    with pytest.raises(RuntimeError), engine._without_collection():
+    with pytest.raises(RuntimeError), engine.without_collection():
         raise RuntimeError("boom")
     assert gc.isenabled()
