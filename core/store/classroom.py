@@ -141,6 +141,22 @@ def present_documents(project: Project, document_ids: Iterable[int]) -> set[int]
         return {int(i) for i in conn.execute(query).scalars()}
 
 
+def document_titles(project: Project, document_ids: Iterable[int]) -> dict[int, str]:
+    """The titles of these documents still in the project, by id (not every document's)."""
+    d = document_table
+    query = select(d.c.id, d.c.title).where(d.c.id.in_(list(document_ids)))
+    with project.reading() as conn:
+        return {int(i): str(title) for i, title in conn.execute(query)}
+
+
+def annotator_name(project: Project, annotator_id: int) -> str | None:
+    """An annotator's name; None if there is no such annotator."""
+    query = select(annotator_table.c.name).where(annotator_table.c.id == annotator_id)
+    with project.reading() as conn:
+        found = conn.execute(query).scalar()
+    return None if found is None else str(found)
+
+
 def current_submissions(project: Project) -> dict[tuple[str, str], CurrentSubmission]:
     """Each student's current submission, by (exercise id, student key)."""
     sub = submission_table
