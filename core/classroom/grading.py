@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import csv
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -231,6 +232,7 @@ def _grade(
     key = tuple(claims.get(row.key_annotator_id, ()))
     scheme = _scheme_input(project, document_ids, claims, row.key_annotator_id, set(annotator_ids))
     total = len(students) + len(live)
+    key_index = KeyIndex(key)
     graded: list[StudentGrades] = []
     for done, student in enumerate(students):
         if progress is not None and not progress(done, total):
@@ -248,6 +250,7 @@ def _grade(
                 labels,
                 tolerance,
                 scheme,
+                key_index=key_index,
             )
         )
     for done, (annotator_id, name) in enumerate(live, start=len(students)):
@@ -266,6 +269,7 @@ def _grade(
             labels,
             tolerance,
             scheme,
+            key_index=key_index,
         )
         graded.append(replace(work, live=True))
     graded.sort(key=lambda s: (s.student_name.casefold(), s.student_id, s.live))
@@ -292,12 +296,13 @@ def _claims(
     label_names: dict[int, str],
 ) -> dict[int, list[Claim]]:
     found: dict[int, list[Claim]] = {}
-    rows = store.claim_rows(project, document_ids, annotator_ids)
     make = Claim._make
     mine: list[Claim] = []
     current = None
-    # Rows come by annotator: one list each, filled without a lookup per row.
-    for annotator_id, document_id, label_id, start, end, quote, ref in rows:
+    # Rows come by document, then annotator (each one's spans by position): each annotator's
+    # list ends up by document and position, filled without a lookup per row.
+    for row in store.claim_rows(project, document_ids, annotator_ids):
+        annotator_id, document_id, label_id, start, end, quote, ref = row
         name = label_names.get(label_id)
         if name is None:  # a label added after the exercise was handed out is not graded
             continue
@@ -444,11 +449,16 @@ def grade_student(
     labels: tuple[GradedLabel, ...],
     tolerance: int | None,
     scheme: SchemeInput | None = None,
+    *,
+    key_index: KeyIndex | None = None,
 ) -> StudentGrades:
     """One student's spans against the key's; with ``scheme``, their attributes (over the
-    matched spans), relations (whose ends match) and document labels too."""
+    matched spans), relations (whose ends match) and document labels too. ``key_index``:
+    ``KeyIndex(key)``, made once for a whole class."""
+    if key_index is None:
+        key_index = KeyIndex(key)
     mine_by_doc = _by_document(claims)
-    key_by_doc = _by_document(key)
+    key_by_doc = key_index.by_document
     matched: list[tuple[Claim, Claim]] = []
     wrong: list[tuple[Claim, Claim]] = []
     missed: list[Claim] = []
@@ -471,7 +481,7 @@ def grade_student(
     boundary = [(m, k) for m, k in matched if (m.start, m.end) != (k.start, k.end)]
     per_label: list[LabelGrades] = []
     mine_count = _count(claims)
-    key_count = _count(key)
+    key_count = key_index.counts
     exact_count = _count(m for m, k in matched if (m.start, m.end) == (k.start, k.end))
     overlap_count = _count(m for m, _ in matched)
     for label in labels:
@@ -525,11 +535,20 @@ def _position(claim: Claim) -> tuple[int, int, int, int]:
     return (claim.document_id, claim.start, claim.end, claim.label_id)
 
 
-def _count(claims: Iterable[Claim]) -> dict[int, int]:
-    counts: dict[int, int] = defaultdict(int)
-    for claim in claims:
-        counts[claim.label_id] += 1
-    return counts
+def _count(claims: Iterable[Claim]) -> Counter[int]:
+    """Spans per label id."""
+    return Counter(map(_label_id, claims))
+
+
+_label_id = itemgetter(1)  # a Claim's label_id
+
+
+class KeyIndex:
+    """The key's spans by document and its counts per label, for grading every student."""
+
+    def __init__(self, key: Iterable[Claim]) -> None:
+        self.by_document = _by_document(key)
+        self.counts = _count(key)
 
 
 def _total(scores: Iterable[Scores]) -> Scores:
