@@ -45,7 +45,8 @@ def insert_many(
     if order is None:  # a named paramstyle (psycopg): one mapping a row
         conn.exec_driver_sql(sql, [dict(zip(columns, row, strict=True)) for row in rows])
     elif order == tuple(range(len(columns))):  # the rows are in the driver's order already
-        conn.exec_driver_sql(sql, rows if isinstance(rows, list) else list(rows))
+        plain = isinstance(rows, list) and all(type(row) is tuple for row in rows)
+        conn.exec_driver_sql(sql, rows if plain else [tuple(row) for row in rows])
     else:
         conn.exec_driver_sql(sql, [tuple(row[i] for i in order) for row in rows])
     if "id" in columns and "id" in table.c and rows:
