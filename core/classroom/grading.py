@@ -395,8 +395,10 @@ def _pairs(
                 pairs.append((claim, found))
         mine = rest
         key = list(exact.values())
-    ordered = sorted(key, key=_claim_start)
-    starts = [c.start for c in ordered]
+    if not mine or not key:
+        return pairs
+    ordered = sorted(key, key=_claim_start)  # mostly sorted already: one pass
+    starts = list(map(_claim_start, ordered))
     longest = max((c.end - c.start for c in ordered), default=0)
     candidates: list[tuple[int, int, int, int]] = []
     for i, claim in enumerate(mine):
@@ -426,8 +428,7 @@ def _pairs(
     return pairs
 
 
-def _claim_start(claim: Claim) -> int:
-    return claim.start
+_claim_start = itemgetter(3)  # a Claim's start
 
 
 def _by_document(claims: Iterable[Claim]) -> dict[int, list[Claim]]:
