@@ -386,9 +386,10 @@ def collect(
     (``report.changes`` says what changed). ``progress(done, total)`` is called after each
     file is checked; returning False raises ``Cancelled`` with nothing written.
     """
-    return collect_checked(
-        project, check_submissions(project, paths, exercise_id=exercise_id, progress=progress)
-    )
+    # One pause for both steps: the files as read are freed before the collector runs again.
+    with without_collection():
+        checked = check_submissions(project, paths, exercise_id=exercise_id, progress=progress)
+        return collect_checked(project, checked)
 
 
 @dataclass
