@@ -52,6 +52,7 @@ from claimdesk.core.classroom.workspace import (
     display_name,
     identity_problem,
 )
+from claimdesk.core.gc_pause import without_collection
 from claimdesk.core.limits import printable
 from claimdesk.core.progress import Progress
 from claimdesk.core.records import SchemeRecords
@@ -227,6 +228,11 @@ class _Candidate:
     def work(self) -> Work:
         submission = self.submission
         proof = submission.proof
+        annotations = submission.annotations
+        # Attribute values only if some annotation has any: no empty mapping per span.
+        attributes = (
+            [dict(a.attributes) for a in annotations] if any(a[6] for a in annotations) else []
+        )
         return Work(
             submission.student_name,
             submission.student_id,
@@ -237,12 +243,9 @@ class _Candidate:
             proof.workspace if proof else None,
             proof.sequence if proof else None,
             proof.key if proof else None,
-            [
-                (a.document_id, a.label, a.start, a.end, a.quote, a.note)
-                for a in submission.annotations
-            ],
+            [a[:6] for a in annotations],  # (document, label, start, end, quote, note)
             submission.documents_done,
-            [dict(a.attributes) for a in submission.annotations],
+            attributes,
             submission.relations,
             submission.document_labels,
         )
@@ -300,32 +303,39 @@ def _check(
     if submission.fingerprint != exercise.fingerprint:
         raise fail("was made with a different codebook than the exercise; it was not collected")
     documents = set(exercise.documents)
+    labels = exercise.labels
+    texts: dict[int, str] = {}  # this file's documents, each looked up once
     seen: set[tuple[int, str, int, int]] = set()
-    for number, annotation in enumerate(submission.annotations, start=1):
-        where = f"annotation {number}"
-        if annotation.document_id not in documents:
-            raise fail(f"{where} points to document {annotation.document_id}, not in the exercise")
-        if annotation.label not in exercise.labels:
+    for number, (document_id, label, start, end, quote, *_rest) in enumerate(
+        submission.annotations, start=1
+    ):
+        # The checks in the order their reasons are given; the text is fetched once per document.
+        text = texts.get(document_id)
+        if text is None and document_id not in documents:
+            raise fail(f"annotation {number} points to document {document_id}, not in the exercise")
+        if label not in labels:
             raise fail(
-                f"{where} uses the label {annotation.label!r}, not in the exercise "
+                f"annotation {number} uses the label {label!r}, not in the exercise "
                 "(or deleted from this project since)"
             )
-        try:
-            text = context.text(annotation.document_id)
-        except KeyError:
+        if text is None:
+            try:
+                text = texts[document_id] = context.text(document_id)
+            except KeyError:
+                raise fail(
+                    f"annotation {number} points to document {document_id}, no longer in this "
+                    "project"
+                ) from None
+        if end > len(text):
             raise fail(
-                f"{where} points to document {annotation.document_id}, no longer in this project"
-            ) from None
-        if annotation.end > len(text):
-            raise fail(
-                f"{where} ends at {annotation.end}, outside its document (0–{len(text)}); "
+                f"annotation {number} ends at {end}, outside its document (0–{len(text)}); "
                 "the file was altered or made for other texts"
             )
-        if text[annotation.start : annotation.end] != annotation.quote:
-            raise fail(f"{where} quotes text that is not at {annotation.start}–{annotation.end}")
-        key = (annotation.document_id, annotation.label, annotation.start, annotation.end)
+        if text[start:end] != quote:
+            raise fail(f"annotation {number} quotes text that is not at {start}–{end}")
+        key = (document_id, label, start, end)
         if key in seen:
-            raise fail(f"{where} appears twice")
+            raise fail(f"annotation {number} appears twice")
         seen.add(key)
     if not set(submission.documents_done) <= documents:
         raise fail("marks as done a document that is not in the exercise")
@@ -376,9 +386,10 @@ def collect(
     (``report.changes`` says what changed). ``progress(done, total)`` is called after each
     file is checked; returning False raises ``Cancelled`` with nothing written.
     """
-    return collect_checked(
-        project, check_submissions(project, paths, exercise_id=exercise_id, progress=progress)
-    )
+    # One pause for both steps: the files as read are freed before the collector runs again.
+    with without_collection():
+        checked = check_submissions(project, paths, exercise_id=exercise_id, progress=progress)
+        return collect_checked(project, checked)
 
 
 @dataclass
@@ -403,6 +414,16 @@ def check_submissions(
     progress: Progress | None = None,
 ) -> CheckedSubmissions:
     """Read and check submission files for ``collect``, deciding what each one does."""
+    with without_collection():  # tens of thousands of annotations read, none in a cycle
+        return _check_submissions(project, paths, exercise_id, progress)
+
+
+def _check_submissions(
+    project: Project,
+    paths: Iterable[Path | str],
+    exercise_id: str | None,
+    progress: Progress | None,
+) -> CheckedSubmissions:
     report = CollectReport()
     context = _Context(project)
     groups: dict[tuple[str, str], list[_Candidate]] = {}
@@ -443,7 +464,8 @@ def collect_checked(project: Project, checked: CheckedSubmissions) -> CollectRep
     names: list[str | None] = []
     if checked.steps:
         command = CollectSubmissions(checked.steps)
-        report.changes = project.apply(command)
+        with without_collection():  # as many rows, noted for undo and for the views
+            report.changes = project.apply(command)
         names = command.annotators
     stored = CollectReport()
     lists = {

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from claimdesk.core.classroom.exercise_codebook import (
     codebook_data,
@@ -107,8 +107,10 @@ class StudentWork:
         )
 
 
-@dataclass(frozen=True)
-class SubmittedAnnotation:
+class SubmittedAnnotation(NamedTuple):
+    """One annotation of a submission file. A named tuple: a class hands in tens of thousands,
+    and a tuple is made (and compared) several times faster than a frozen dataclass."""
+
     document_id: int  # the document's id in the exercise (the teacher's project)
     label: str  # label name in the exercise codebook
     start: int

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import csv
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from claimdesk.core.classroom.collect import submissions
 from claimdesk.core.classroom.exercise import Cancelled, ExerciseError
@@ -31,6 +32,7 @@ from claimdesk.core.classroom.scheme_grading import (
     Scores,
     grade_scheme,
 )
+from claimdesk.core.gc_pause import without_collection
 from claimdesk.core.outputs import atomic_write
 from claimdesk.core.progress import Progress
 from claimdesk.core.records import label_tree_order
@@ -41,9 +43,9 @@ from claimdesk.core.store.project import Project
 DEFAULT_TOLERANCE: int | None = None  # any overlap
 
 
-@dataclass(frozen=True)
-class Claim:
-    """One span, of the key or of a student."""
+class Claim(NamedTuple):
+    """One span, of the key or of a student. A named tuple: a class brings tens of thousands,
+    made, hashed and compared several times faster than as a frozen dataclass."""
 
     document_id: int
     label_id: int
@@ -178,6 +180,13 @@ def grade(
     Raises ``ExerciseError`` (a ProjectError) for an unknown exercise or one without a key.
     ``progress(done, total)`` is called per student; returning False raises ``Cancelled``.
     """
+    with without_collection():  # every span of the class as a claim, none in a cycle
+        return _grade(project, exercise_id, tolerance, progress)
+
+
+def _grade(
+    project: Project, exercise_id: str, tolerance: int | None, progress: Progress | None
+) -> ClassGrades:
     if tolerance is not None and tolerance < 0:
         raise ExerciseError(project.path, "the boundary tolerance cannot be negative")
     row = store.exercise_row(project, exercise_id)
@@ -199,7 +208,7 @@ def grade(
         if label.id in frozen
     )
     label_names = {label.id: label.name for label in labels}
-    titles = {document.id: document.title for document in project.documents()}
+    titles = store.document_titles(project, row.local_document_ids)
     # A document removed since (its import undone) takes its annotations with it: not graded.
     document_ids = [local for local in row.local_document_ids if local in titles]
     documents = tuple(GradedDocument(i, titles[i], project.document_text(i)) for i in document_ids)
@@ -213,9 +222,7 @@ def grade(
         for annotator_id, name in store.signed_in_students(project)
         if annotator_id not in collected
     ]
-    key_name = next(
-        (a.name for a in project.annotators() if a.id == row.key_annotator_id), "the key"
-    )
+    key_name = store.annotator_name(project, row.key_annotator_id) or "the key"
     annotator_ids = [
         row.key_annotator_id,
         *(s.annotator_id for s in students),
@@ -225,6 +232,7 @@ def grade(
     key = tuple(claims.get(row.key_annotator_id, ()))
     scheme = _scheme_input(project, document_ids, claims, row.key_annotator_id, set(annotator_ids))
     total = len(students) + len(live)
+    key_index = KeyIndex(key)
     graded: list[StudentGrades] = []
     for done, student in enumerate(students):
         if progress is not None and not progress(done, total):
@@ -242,6 +250,7 @@ def grade(
                 labels,
                 tolerance,
                 scheme,
+                key_index=key_index,
             )
         )
     for done, (annotator_id, name) in enumerate(live, start=len(students)):
@@ -260,6 +269,7 @@ def grade(
             labels,
             tolerance,
             scheme,
+            key_index=key_index,
         )
         graded.append(replace(work, live=True))
     graded.sort(key=lambda s: (s.student_name.casefold(), s.student_id, s.live))
@@ -285,12 +295,21 @@ def _claims(
     annotator_ids: Sequence[int],
     label_names: dict[int, str],
 ) -> dict[int, list[Claim]]:
-    found: dict[int, list[Claim]] = defaultdict(list)
-    rows = store.claim_rows(project, document_ids, annotator_ids)
-    for annotator_id, document_id, label_id, start, end, quote, ref in rows:
+    found: dict[int, list[Claim]] = {}
+    make = Claim._make
+    mine: list[Claim] = []
+    current = None
+    # Rows come by document, then annotator (each one's spans by position): each annotator's
+    # list ends up by document and position, filled without a lookup per row.
+    for row in store.claim_rows(project, document_ids, annotator_ids):
+        annotator_id, document_id, label_id, start, end, quote, ref = row
         name = label_names.get(label_id)
-        if name is not None:  # a label added after the exercise was handed out is not graded
-            found[annotator_id].append(Claim(document_id, label_id, name, start, end, quote, ref))
+        if name is None:  # a label added after the exercise was handed out is not graded
+            continue
+        if annotator_id != current:
+            current = annotator_id
+            mine = found.setdefault(annotator_id, [])
+        mine.append(make((document_id, label_id, name, start, end, quote, ref)))
     return found
 
 
@@ -316,13 +335,22 @@ def _scheme_input(
     values: dict[Claim, dict[str, Any]] = {}
     relations: dict[int, list[GradedRelation[Claim]]] = defaultdict(list)
     chosen: dict[tuple[int, int, str], set[str]] = defaultdict(set)
+    # The values of a span with none of its own: its label's defaults, worked out once per
+    # label and shared (nothing changes them).
+    defaults: dict[int, dict[str, Any]] = {}
     for document_id in document_ids:
         explicit = project.attribute_values(document_id, None) if records.attributes else {}
         for claim in by_document.get(document_id, []):
-            found = effective_attributes(
-                records.attributes, claim.label_id, explicit.get(claim.ref, {})
-            )
-            values[claim] = {names[a]: v for a, v in found.items()}
+            own = explicit.get(claim.ref)
+            if own:
+                found = effective_attributes(records.attributes, claim.label_id, own)
+                values[claim] = {names[a]: v for a, v in found.items()}
+                continue
+            shared = defaults.get(claim.label_id)
+            if shared is None:
+                found = effective_attributes(records.attributes, claim.label_id, {})
+                shared = defaults[claim.label_id] = {names[a]: v for a, v in found.items()}
+            values[claim] = shared
         if records.relation_types:
             for relation in project.relations(document_id, None):
                 kind = types.get(relation.type_id)
@@ -367,8 +395,10 @@ def _pairs(
                 pairs.append((claim, found))
         mine = rest
         key = list(exact.values())
-    ordered = sorted(key, key=_claim_start)
-    starts = [c.start for c in ordered]
+    if not mine or not key:
+        return pairs
+    ordered = sorted(key, key=_claim_start)  # mostly sorted already: one pass
+    starts = list(map(_claim_start, ordered))
     longest = max((c.end - c.start for c in ordered), default=0)
     candidates: list[tuple[int, int, int, int]] = []
     for i, claim in enumerate(mine):
@@ -398,8 +428,7 @@ def _pairs(
     return pairs
 
 
-def _claim_start(claim: Claim) -> int:
-    return claim.start
+_claim_start = itemgetter(3)  # a Claim's start
 
 
 def _by_document(claims: Iterable[Claim]) -> dict[int, list[Claim]]:
@@ -421,11 +450,16 @@ def grade_student(
     labels: tuple[GradedLabel, ...],
     tolerance: int | None,
     scheme: SchemeInput | None = None,
+    *,
+    key_index: KeyIndex | None = None,
 ) -> StudentGrades:
     """One student's spans against the key's; with ``scheme``, their attributes (over the
-    matched spans), relations (whose ends match) and document labels too."""
+    matched spans), relations (whose ends match) and document labels too. ``key_index``:
+    ``KeyIndex(key)``, made once for a whole class."""
+    if key_index is None:
+        key_index = KeyIndex(key)
     mine_by_doc = _by_document(claims)
-    key_by_doc = _by_document(key)
+    key_by_doc = key_index.by_document
     matched: list[tuple[Claim, Claim]] = []
     wrong: list[tuple[Claim, Claim]] = []
     missed: list[Claim] = []
@@ -448,7 +482,7 @@ def grade_student(
     boundary = [(m, k) for m, k in matched if (m.start, m.end) != (k.start, k.end)]
     per_label: list[LabelGrades] = []
     mine_count = _count(claims)
-    key_count = _count(key)
+    key_count = key_index.counts
     exact_count = _count(m for m, k in matched if (m.start, m.end) == (k.start, k.end))
     overlap_count = _count(m for m, _ in matched)
     for label in labels:
@@ -502,11 +536,20 @@ def _position(claim: Claim) -> tuple[int, int, int, int]:
     return (claim.document_id, claim.start, claim.end, claim.label_id)
 
 
-def _count(claims: Iterable[Claim]) -> dict[int, int]:
-    counts: dict[int, int] = defaultdict(int)
-    for claim in claims:
-        counts[claim.label_id] += 1
-    return counts
+def _count(claims: Iterable[Claim]) -> Counter[int]:
+    """Spans per label id."""
+    return Counter(map(_label_id, claims))
+
+
+_label_id = itemgetter(1)  # a Claim's label_id
+
+
+class KeyIndex:
+    """The key's spans by document and its counts per label, for grading every student."""
+
+    def __init__(self, key: Iterable[Claim]) -> None:
+        self.by_document = _by_document(key)
+        self.counts = _count(key)
 
 
 def _total(scores: Iterable[Scores]) -> Scores:

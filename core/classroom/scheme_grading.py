@@ -184,6 +184,13 @@ def grade_attributes(
     for mine, key in pairs:
         key_values = values.get(key, {})
         my_values = values.get(mine, {})
+        if my_values is key_values:
+            # One mapping for both (a label's defaults, shared): every value agrees with
+            # itself (values are finite: no NaN).
+            for name in key_values:
+                counted[name] += 1
+                right[name] += 1
+            continue
         for name, key_value in key_values.items():
             my_value = my_values.get(name)
             counted[name] += 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 from claimdesk.core.classroom.exercise import ExerciseFileError, Submission, SubmittedAnnotation
@@ -120,7 +119,7 @@ def richer_annotation(
         if problem:
             raise entry.fail(f"the attribute {printable(clean, 40)!r} {problem}")
         values.append((clean, tuple(value) if isinstance(value, list) else value))
-    return replace(annotation, attributes=tuple(values))
+    return annotation._replace(attributes=tuple(values))
 
 
 def _value_problem(value: Any) -> str | None:

@@ -141,6 +141,22 @@ def present_documents(project: Project, document_ids: Iterable[int]) -> set[int]
         return {int(i) for i in conn.execute(query).scalars()}
 
 
+def document_titles(project: Project, document_ids: Iterable[int]) -> dict[int, str]:
+    """The titles of these documents still in the project, by id (not every document's)."""
+    d = document_table
+    query = select(d.c.id, d.c.title).where(d.c.id.in_(list(document_ids)))
+    with project.reading() as conn:
+        return {int(i): str(title) for i, title in conn.execute(query)}
+
+
+def annotator_name(project: Project, annotator_id: int) -> str | None:
+    """An annotator's name; None if there is no such annotator."""
+    query = select(annotator_table.c.name).where(annotator_table.c.id == annotator_id)
+    with project.reading() as conn:
+        found = conn.execute(query).scalar()
+    return None if found is None else str(found)
+
+
 def current_submissions(project: Project) -> dict[tuple[str, str], CurrentSubmission]:
     """Each student's current submission, by (exercise id, student key)."""
     sub = submission_table
@@ -250,15 +266,16 @@ def claim_rows(
     project: Project, document_ids: Sequence[int], annotator_ids: Sequence[int]
 ) -> list[tuple[int, int, int, int, int, str, int]]:
     """(annotator, document, label, start, end, quote, annotation id) of these annotators on
-    these documents, ordered by annotator, document and position."""
+    these documents, ordered by document, annotator and position (start, end, label)."""
     # Plain driver rows: a class of 40 brings tens of thousands; row objects would cost more.
+    # The order is the one of the index on (document, annotator, start, end, label): no sort.
     a = annotation_table
     query = (
         select(
             a.c.annotator_id, a.c.document_id, a.c.label_id, a.c.start, a.c.end, a.c.quote, a.c.id
         )
         .where(a.c.document_id.in_(document_ids), a.c.annotator_id.in_(annotator_ids))
-        .order_by(a.c.annotator_id, a.c.document_id, a.c.start, a.c.end, a.c.label_id)
+        .order_by(a.c.document_id, a.c.annotator_id, a.c.start, a.c.end, a.c.label_id)
     )
     with project.reading() as conn:
         rows = driver.plain_rows(conn, query)

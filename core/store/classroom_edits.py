@@ -198,36 +198,49 @@ def _store_work(
     exercise: ExerciseRecord,
     annotator_id: int,
     work: Work,
-    *,
-    new_annotator: bool = False,
 ) -> None:
-    """Make ``work`` the annotator's annotations and statuses on the exercise's documents.
-
-    ``new_annotator``: made in this step, so there is nothing of theirs to replace.
-    """
+    """Make ``work`` the annotator's annotations and statuses on the exercise's documents."""
     a, s = annotation_table, status_table
     documents = list(exercise.documents)
     mine = (a.c.annotator_id == annotator_id, a.c.document_id.in_(documents))
-    old = [] if new_annotator else _whole_rows(conn, a, *mine)
-    if not new_annotator:
-        # Their values and relations go with the annotations; their document labels too.
-        remove_extras(conn, journal, annotator_id, documents, [row[0] for row in old])
+    old = _whole_rows(conn, a, *mine)
+    # Their values and relations go with the annotations; their document labels too.
+    remove_extras(conn, journal, annotator_id, documents, [row[0] for row in old])
     if old:
         journal.removed(a, old)
         conn.execute(delete(a).where(*mine))
+    scope = (s.c.annotator_id == annotator_id, s.c.document_id.in_(documents))
+    before = _whole_rows(conn, s, *scope)
+    if before:
+        journal.removed(s, before)
+        conn.execute(delete(s).where(*scope))
+    _store_new_work(conn, journal, [(exercise, annotator_id, work)])
+
+
+# A student's work going to an annotator that has none on the exercise's documents.
+_NewWork = tuple[ExerciseRecord, int, Work]
+
+
+def _store_new_work(conn: Connection, journal: RowJournal, parts: Sequence[_NewWork]) -> None:
+    """Insert the annotations, extras and statuses of ``parts`` (annotators with nothing on
+    their exercise's documents): one INSERT of every annotation, one of every status."""
+    a, s = annotation_table, status_table
     now = utcnow()
     stamp = driver.stored_time(now)
-    labels = exercise.labels  # checked by the caller: every label of the work is there
-    rows = [
-        (document_id, labels[label], annotator_id, start, end, quote, note, stamp, stamp)
-        for document_id, label, start, end, quote, note in work.spans
-    ]
+    rows: list[tuple[Any, ...]] = []
+    for exercise, annotator_id, work in parts:
+        labels = exercise.labels  # checked by the caller: every label of the work is there
+        rows += [
+            (document_id, labels[label], annotator_id, start, end, quote, note, stamp, stamp)
+            for document_id, label, start, end, quote, note in work.spans
+        ]
     ids: list[int] = []
     if rows:
+        floor = conn.execute(select(func.max(a.c.id))).scalar() or 0
         driver.insert_many(conn, a, _ANNOTATION_VALUES, rows)
-        ids = _inserted_ids(conn, annotator_id, documents, rows)
-        # Whole rows in column order (an AnnotationRecord's order) with the ids SQLite gave
-        # them, for undo and redo.
+        ids = _inserted_ids(conn, floor, rows)
+        # Whole rows in column order (an AnnotationRecord's order) with the ids the database
+        # gave them, for undo and redo.
         journal.added(
             a,
             [
@@ -235,50 +248,57 @@ def _store_work(
                 for i, (d, lb, who, st, en, quote, note, _c, _u) in zip(ids, rows, strict=True)
             ],
         )
-    if work.has_extras:
-        store_extras(conn, journal, exercise, annotator_id, work, ids)
-    touched = {span[0] for span in work.spans}
-    done = set(work.documents_done)
-    scope = (s.c.annotator_id == annotator_id, s.c.document_id.in_(documents))
-    before = [] if new_annotator else _whole_rows(conn, s, *scope)
-    if before:
-        journal.removed(s, before)
-        conn.execute(delete(s).where(*scope))
-    statuses = [
-        {
-            "document_id": document_id,
-            "annotator_id": annotator_id,
-            "status": Status.DONE.value if document_id in done else Status.IN_PROGRESS.value,
-            "updated_at": now,
-        }
-        for document_id in documents
-        if document_id in done or document_id in touched
-    ]
+    statuses: list[dict[str, Any]] = []
+    position = 0
+    for exercise, annotator_id, work in parts:
+        count = len(work.spans)
+        if work.has_extras:
+            store_extras(
+                conn, journal, exercise, annotator_id, work, ids[position : position + count]
+            )
+        position += count
+        touched = {span[0] for span in work.spans}
+        done = set(work.documents_done)
+        statuses += [
+            {
+                "document_id": document_id,
+                "annotator_id": annotator_id,
+                "status": Status.DONE.value if document_id in done else Status.IN_PROGRESS.value,
+                "updated_at": now,
+            }
+            for document_id in exercise.documents
+            if document_id in done or document_id in touched
+        ]
     if statuses:
         conn.execute(insert(s), statuses)
         names = [c.key for c in s.c]
         journal.added(s, [tuple(row[name] for name in names) for row in statuses])
 
 
-def _inserted_ids(
-    conn: Connection, annotator_id: int, documents: list[int], rows: list[tuple[Any, ...]]
-) -> list[int]:
-    """The ids of ``rows``, just inserted as the annotator's only annotations on ``documents``.
+def _inserted_ids(conn: Connection, floor: int, rows: list[tuple[Any, ...]]) -> list[int]:
+    """The ids of ``rows`` (annotation values in ``_ANNOTATION_VALUES`` order), just inserted
+    in this transaction when the largest id was ``floor``.
 
-    AUTOINCREMENT gives every new row a larger id than any before it: when the ids found span
-    exactly as many numbers as rows were inserted, they are the rows' ids in order.
+    Every new row gets a larger id than any before it (AUTOINCREMENT, a sequence): when the
+    ids past ``floor`` span exactly as many numbers as rows were inserted, they are the rows'
+    ids in order. Otherwise (rows another connection added meanwhile) they are looked up.
     """
     a = annotation_table
-    mine = (a.c.annotator_id == annotator_id, a.c.document_id.in_(documents))
-    span = select(func.min(a.c.id), func.max(a.c.id), func.count(a.c.id)).where(*mine)
+    new = a.c.id > floor
+    span = select(func.min(a.c.id), func.max(a.c.id), func.count(a.c.id)).where(new)
     ((low, high, count),) = driver.plain_rows(conn, cast("Select[Any]", span))
     if count == len(rows) and high - low + 1 == count:
         return list(range(low, high + 1))
+    annotators = sorted({row[2] for row in rows})
     found = driver.plain_rows(
-        conn, select(a.c.document_id, a.c.label_id, a.c.start, a.c.end, a.c.id).where(*mine)
+        conn,
+        select(a.c.annotator_id, a.c.document_id, a.c.label_id, a.c.start, a.c.end, a.c.id).where(
+            new, a.c.annotator_id.in_(annotators)
+        ),
     )
-    ids = {(d, lb, st, en): i for d, lb, st, en, i in found}  # a span is unique per annotator
-    return [ids[(d, lb, st, en)] for d, lb, _who, st, en, *_rest in rows]
+    # A span is unique per annotator.
+    ids = {(who, d, lb, st, en): i for who, d, lb, st, en, i in found}
+    return [ids[(who, d, lb, st, en)] for d, lb, who, st, en, *_rest in rows]
 
 
 def _keep_version(
@@ -350,10 +370,10 @@ def _current_work(conn: Connection, exercise: ExerciseRecord, current: Any) -> W
 
 
 def _annotator_for(
-    conn: Connection, journal: RowJournal, exercise: ExerciseRecord, key: str, display: str
-) -> tuple[int, bool]:
-    """The annotator a student's first submission of ``exercise`` goes to, and whether it was
-    made just now."""
+    conn: Connection, run: _Run, exercise: ExerciseRecord, key: str, display: str
+) -> tuple[int, str | None]:
+    """The annotator a student's first submission of ``exercise`` goes to, and its name if it
+    was made just now (None: an annotator of an earlier exercise)."""
     sub, ex, an = submission_table, exercise_table, annotator_table
     mine = set(exercise.documents)
     # The same student from earlier exercises keeps their annotator if no document is shared.
@@ -366,16 +386,41 @@ def _annotator_for(
         ).scalars()
         shared = any(int(local) in mine for documents in used for _e, local in documents)
         if not shared:
-            return int(annotator_id), False
-    # Names differing only in case would read as one person: compare them casefolded.
-    taken = {str(n).casefold() for n in conn.execute(select(an.c.name)).scalars()}
+            return int(annotator_id), None
     # "Name (id)" can be 400 characters; the name column holds 200 (a file would keep more,
     # a server refuses the row), so the name is cut to what both keep.
     shown = display[:ANNOTATOR_NAME_MAX]
     titled = f"{display} – {exercise.title}"[: ANNOTATOR_NAME_MAX - 10]
     numbered = (f"{titled} #{n}" for n in count(2))
+    taken = run.taken_names(conn)
     candidate = first_free_name(chain([shown, titled], numbered), taken, str.casefold)
-    return _insert_one(conn, journal, an, {"name": candidate, "created_at": utcnow()}), True
+    made = _insert_one(conn, run.journal, an, {"name": candidate, "created_at": utcnow()})
+    taken.add(candidate.casefold())
+    return made, candidate
+
+
+class _Run:
+    """What one command's steps share: its journal, the names taken (read once), and the work
+    of new annotators waiting to be stored together."""
+
+    def __init__(self, journal: RowJournal) -> None:
+        self.journal = journal
+        self._taken: set[str] | None = None
+        self.waiting: list[_NewWork] = []
+
+    def taken_names(self, conn: Connection) -> set[str]:
+        """Annotator names in use, casefolded: names differing only in case would read as one
+        person. Read once per command; names it gives are added."""
+        if self._taken is None:
+            names = conn.execute(select(annotator_table.c.name)).scalars()
+            self._taken = {str(n).casefold() for n in names}
+        return self._taken
+
+    def store(self, conn: Connection) -> None:
+        """Store the work waiting; before anything reads annotations or statuses again."""
+        if self.waiting:
+            _store_new_work(conn, self.journal, self.waiting)
+            self.waiting = []
 
 
 def _current_row(conn: Connection, exercise_id: str, student_key: str) -> Any:
@@ -392,7 +437,7 @@ def _annotator_name(conn: Connection, annotator_id: int) -> str:
 
 def _make_current(
     conn: Connection,
-    journal: RowJournal,
+    run: _Run,
     exercise: ExerciseRecord,
     student_key: str,
     display: str,
@@ -400,10 +445,18 @@ def _make_current(
     current: Any,
     reason: str,
 ) -> str:
-    """``work`` becomes the student's current submission; the one it replaces is kept."""
+    """``work`` becomes the student's current submission; the one it replaces is kept.
+
+    The work of a new annotator waits in ``run`` (stored with the others by ``run.store``).
+    """
+    journal = run.journal
     if current is None:
-        annotator_id, made = _annotator_for(conn, journal, exercise, student_key, display)
-        _store_work(conn, journal, exercise, annotator_id, work, new_annotator=made)
+        annotator_id, made = _annotator_for(conn, run, exercise, student_key, display)
+        if made is not None:
+            run.waiting.append((exercise, annotator_id, work))
+        else:
+            run.store(conn)
+            _store_work(conn, journal, exercise, annotator_id, work)
         values = {
             "exercise_id": exercise.id,
             "student_key": student_key,
@@ -412,7 +465,10 @@ def _make_current(
             **work.columns(),
         }
         _insert_one(conn, journal, submission_table, values)
+        if made is not None:
+            return made
     else:
+        run.store(conn)
         kept = _current_work(conn, exercise, current)
         _keep_version(conn, journal, exercise.id, current.student_key, kept, "replaced", reason)
         annotator_id = int(current.annotator_id)
@@ -498,6 +554,7 @@ class CollectSubmissions(JournalledCommand):
         self.description = f"Collect {n} submission{'s' if n != 1 else ''}"
 
     def run(self, conn: Connection, journal: RowJournal) -> None:
+        run = _Run(journal)
         for step in self.steps:
             if isinstance(step, Hold):
                 key, work = step.student_key, step.work
@@ -515,9 +572,10 @@ class CollectSubmissions(JournalledCommand):
             display = step.display if isinstance(step, Accept) else ""
             reason = step.reason if isinstance(step, Replace) else ""
             name = _make_current(
-                conn, journal, step.exercise, step.student_key, display, step.work, current, reason
+                conn, run, step.exercise, step.student_key, display, step.work, current, reason
             )
             self.annotators.append(name)
+        run.store(conn)
 
 
 class RestoreSubmission(JournalledCommand):
@@ -539,9 +597,10 @@ class RestoreSubmission(JournalledCommand):
         current = _current_row(conn, version.exercise_id, version.student_key)
         _delete_one(conn, journal, version_table, self.version_id)
         reason = f"replaced when {version.file_name} was restored"
+        run = _Run(journal)
         self.annotator_name = _make_current(
             conn,
-            journal,
+            run,
             self.exercise,
             version.student_key,
             self.display,
@@ -549,6 +608,7 @@ class RestoreSubmission(JournalledCommand):
             current,
             reason,
         )
+        run.store(conn)
 
 
 class CreateExercise(Command):

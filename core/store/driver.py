@@ -41,17 +41,35 @@ def insert_many(
     Times must be given as ``stored_time`` text. Rows given with their ``id`` leave the table's
     next id past them on both dialects (``dialects.advance_ids``).
     """
-    statement = insert(table).values({name: bindparam(name) for name in columns})
-    compiled = statement.compile(dialect=conn.dialect)
-    names = getattr(compiled, "positiontup", None)
-    if names is None:  # a named paramstyle (psycopg): one mapping a row
-        keys = list(columns)
-        conn.exec_driver_sql(str(compiled), [dict(zip(keys, row, strict=True)) for row in rows])
+    sql, order = _insert_sql(conn, table, tuple(columns))
+    if order is None:  # a named paramstyle (psycopg): one mapping a row
+        conn.exec_driver_sql(sql, [dict(zip(columns, row, strict=True)) for row in rows])
+    elif order == tuple(range(len(columns))):  # the rows are in the driver's order already
+        plain = isinstance(rows, list) and all(type(row) is tuple for row in rows)
+        conn.exec_driver_sql(sql, rows if plain else [tuple(row) for row in rows])
     else:
-        order = [list(columns).index(name) for name in names]
-        conn.exec_driver_sql(str(compiled), [tuple(row[i] for i in order) for row in rows])
+        conn.exec_driver_sql(sql, [tuple(row[i] for i in order) for row in rows])
     if "id" in columns and "id" in table.c and rows:
         advance_ids(conn, [table])
+
+
+# (dialect, table, columns) -> the INSERT's text and the positions of its parameters (None for a
+# named paramstyle): compiling it costs more than inserting a thousand rows.
+_INSERTS: dict[tuple[str, str, tuple[str, ...]], tuple[str, tuple[int, ...] | None]] = {}
+
+
+def _insert_sql(
+    conn: Connection, table: Table, columns: tuple[str, ...]
+) -> tuple[str, tuple[int, ...] | None]:
+    key = (conn.dialect.name, table.fullname, columns)
+    found = _INSERTS.get(key)
+    if found is None:
+        statement = insert(table).values({name: bindparam(name) for name in columns})
+        compiled = statement.compile(dialect=conn.dialect)
+        names = getattr(compiled, "positiontup", None)
+        order = None if names is None else tuple(columns.index(name) for name in names)
+        found = _INSERTS[key] = (str(compiled), order)
+    return found
 
 
 def _driver_params(compiled: Compiled, params: Mapping[str, Any]) -> Any:

@@ -8,14 +8,12 @@ label (folded: case and white space aside).
 
 from __future__ import annotations
 
-import gc
 import re
-import threading
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Protocol
 
+# The suggestions' pause of the cycle collector, named here too (its test reaches it here).
+from claimdesk.core.gc_pause import without_collection as without_collection
 from claimdesk.core.suggest.phrases import PhraseIndex, Words
 from claimdesk.core.suggest.records import Suggestion, fold
 from claimdesk.core.text.suggest_rules import SuggestRules, check_pattern, find_words
@@ -42,32 +40,6 @@ class ProjectReads(Protocol):
     def suggestion_decisions(
         self, annotator_id: int | None
     ) -> tuple[Counter[tuple[str, int]], Counter[tuple[str, int]]]: ...
-
-
-_HOLDS = 0
-_WAS_ENABLED = False
-_HOLDS_LOCK = threading.Lock()
-
-
-@contextmanager
-def without_collection() -> Iterator[None]:
-    """Python's cycle collector paused while suggestions are worked out: a long document makes
-    tens of thousands of short-lived tuples (freed by reference counting, no cycles), and the
-    full collections they trigger walk the whole program's heap, doubling the time. Held by
-    several threads at once, collection resumes when the last one lets go."""
-    global _HOLDS, _WAS_ENABLED
-    with _HOLDS_LOCK:
-        if _HOLDS == 0:
-            _WAS_ENABLED = gc.isenabled()
-            gc.disable()
-        _HOLDS += 1
-    try:
-        yield
-    finally:
-        with _HOLDS_LOCK:
-            _HOLDS -= 1
-            if _HOLDS == 0 and _WAS_ENABLED:
-                gc.enable()
 
 
 def suggest(
