@@ -346,19 +346,28 @@ class DocumentView(QPlainTextEdit):
         arcs = self.arcs
         if len(arcs.relations) and arcs.make_room(event.rect()):
             self.viewport().update()  # the lines moved: paint them all where they now are
+        # An edit repaints a line or two here and there (the new highlight, the one selected
+        # before): each part is painted on its own, not every line between them.
+        areas = list(event.region()) if event.region().rectCount() > 1 else [event.rect()]
         if len(self._index) or len(self._example):
             painter = QPainter(self.viewport())
             try:
-                if len(self._example):
-                    self._paint_example(painter, event.rect())
-                self._paint_spans(painter, event.rect())
+                for area in areas:
+                    if len(areas) > 1:  # translucent fills must not be painted twice
+                        painter.setClipRect(area)
+                    if len(self._example):
+                        self._paint_example(painter, area)
+                    self._paint_spans(painter, area)
             finally:
                 painter.end()
         super().paintEvent(event)
         if len(self.suggestions):  # above the text: a frame, never a fill
             painter = QPainter(self.viewport())
             try:
-                self.suggestions.paint(painter, event.rect())
+                for area in areas:
+                    if len(areas) > 1:
+                        painter.setClipRect(area)
+                    self.suggestions.paint(painter, area)
             finally:
                 painter.end()
         if len(arcs.relations) or arcs.link_source is not None:
@@ -454,16 +463,31 @@ class DocumentView(QPlainTextEdit):
         return max(BAR_OFFSETS) + BAR_HEIGHT + 1
 
     def _update_span_area(self, span: Span) -> None:
-        """Schedule a repaint of the visible blocks a span touches."""
+        """Schedule a repaint of the visible lines a span touches (their bars included).
+
+        Lines, not whole paragraphs: a new highlight repaints a line or two of text, its
+        highlights and suggestions, however long its paragraph. Lanes are stable (a new span
+        takes a free lane; the others keep theirs), so no other line changes."""
         start, end = self._offsets.to_qt_range(span.start, span.end)
         viewport = self.viewport()
-        area = QRectF()
-        for block, geom in self._visible_blocks(viewport.rect()):
+        shown = viewport.rect()
+        top, bottom = math.inf, -math.inf
+        for block, geom in self._visible_blocks(shown):
             block_start = block.position()
-            if start < block_start + block.length() and end >= block_start:
-                area = area.united(geom)
-        if not area.isEmpty():
-            viewport.update(area.toAlignedRect().adjusted(0, -1, 0, self._bar_spill()))
+            if start >= block_start + block.length() or end < block_start:
+                continue
+            lines = _BlockLines(block, geom, shown.top(), shown.bottom() + 1)
+            y0 = lines.origin.y()
+            for line_start, line_end, line in zip(
+                lines.starts, lines.ends, lines.lines, strict=True
+            ):
+                if start <= block_start + line_end and end >= block_start + line_start:
+                    top = min(top, y0 + line.y())
+                    bottom = max(bottom, y0 + line.y() + line.height())
+        if top <= bottom:
+            y = math.floor(top) - 1
+            height = math.ceil(bottom) - y + self._bar_spill()
+            viewport.update(QRect(0, y, viewport.width(), height))
 
     def _scroll_to(self, span: Span) -> None:
         rects = self.span_rects(span.id)

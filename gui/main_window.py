@@ -65,6 +65,9 @@ EXAMPLE_NOTE = (
 )
 
 
+SAVED = "✓ All changes saved"
+
+
 def _section(title: str, widget: QWidget, *more: QWidget) -> QWidget:
     box = QWidget()
     layout = QVBoxLayout(box)
@@ -277,10 +280,13 @@ class MainWindow(QMainWindow):
         from claimdesk.gui.theme import current_theme, theme_colours
 
         colours = theme_colours(current_theme())  # readable on the light and the dark theme
+        saved_style = f"color: {colours['saved']};"
+        if ok and self.saved.text() == SAVED and self.saved.styleSheet() == saved_style:
+            return  # says so already: a style sheet set again re-polishes the status bar
         self.saved.setToolTip("")
         if ok:
-            self.saved.setText("✓ All changes saved")
-            self.saved.setStyleSheet(f"color: {colours['saved']};")
+            self.saved.setText(SAVED)
+            self.saved.setStyleSheet(saved_style)
         else:
             self.saved.setText("⚠ NOT SAVED")
             self.saved.setStyleSheet(f"color: {colours['not_saved']}; font-weight: bold;")

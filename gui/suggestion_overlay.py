@@ -34,6 +34,9 @@ class Prepared(NamedTuple):
 
     items: list[Suggestion]
     spans: SpanIndex
+    # One span per distinct range (the first suggestion for it): what is painted. Several labels
+    # suggested for the same text share one frame, since frames over each other show only one.
+    frames: SpanIndex
 
 
 def prepare(items: Iterable[Suggestion], text_length: int) -> Prepared:
@@ -41,9 +44,9 @@ def prepare(items: Iterable[Suggestion], text_length: int) -> Prepared:
     call it)."""
     ordered = sorted(items, key=_key)
     kept = [s for s in ordered if 0 <= s.start < s.end <= text_length]
-    return Prepared(
-        kept, SpanIndex(Span(i, s.start, s.end, s.label_id) for i, s in enumerate(kept))
-    )
+    spans = [Span(i, s.start, s.end, s.label_id) for i, s in enumerate(kept)]
+    frames = [span for i, span in enumerate(spans) if i == 0 or spans[i - 1][1:3] != span[1:3]]
+    return Prepared(kept, SpanIndex(spans), SpanIndex(frames))
 
 
 class SuggestionOverlay(QObject):
@@ -56,6 +59,7 @@ class SuggestionOverlay(QObject):
         self.view = view
         self.items: list[Suggestion] = []
         self._index = SpanIndex()  # Span(id = position in items, start, end, label), code points
+        self._frames = SpanIndex()  # the first of each distinct range: what is painted
         self.selected: int | None = None
         self.visible = True
         self._colours: dict[int, QColor] = {}
@@ -72,7 +76,7 @@ class SuggestionOverlay(QObject):
         kept = _key(self.current) if keep and self.current is not None else None
         if not isinstance(items, Prepared):
             items = prepare(items, len(self.view.document_text()))
-        self.items, self._index = items.items, items.spans
+        self.items, self._index, self._frames = items.items, items.spans, items.frames
         again = None
         if kept is not None:
             at = bisect_left(self.items, kept, key=_key)
@@ -201,25 +205,33 @@ class SuggestionOverlay(QObject):
             return
         view = self.view
         frames: list[tuple[QRectF, QColor, bool]] = []
+        selected = self._index.get(self.selected) if self.selected is not None else None
+        chosen_range = view.offsets.to_qt_range(selected.start, selected.end) if selected else None
         for lines in view.visible_lines(area):
-            for span, start, end in view.spans_between(lines.first, lines.last, self._index):
+            for span, start, end in view.spans_between(lines.first, lines.last, self._frames):
                 colour = self._colours.get(span.label_id) or QColor(DEFAULT_COLOUR)
-                chosen = span.id == self.selected
-                frames.extend((rect, colour, chosen) for rect, _ in lines.rects(start, end))
+                frames.extend((rect, colour, False) for rect, _ in lines.rects(start, end))
+            if selected is not None and chosen_range is not None:  # last: on top of the others
+                colour = self._colours.get(selected.label_id) or QColor(DEFAULT_COLOUR)
+                frames.extend((rect, colour, True) for rect, _ in lines.rects(*chosen_range))
         if not frames:
             return
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         ring = QColor(view.palette().color(QPalette.ColorRole.Highlight))
+        pens: dict[tuple[int, bool], QPen] = {}
         for rect, colour, chosen in frames:
             width = SELECTED_WIDTH if chosen else FRAME_WIDTH
             if chosen:
                 painter.setPen(QPen(ring, RING_WIDTH))
                 outer = rect.adjusted(-RING_WIDTH, -RING_WIDTH, RING_WIDTH, RING_WIDTH)
                 painter.drawRoundedRect(outer, RADIUS + 1, RADIUS + 1)
-            pen = QPen(colour, width, Qt.PenStyle.CustomDashLine)
-            pen.setDashPattern(list(DASHES))
+            pen = pens.get((colour.rgba(), chosen))
+            if pen is None:
+                pen = QPen(colour, width, Qt.PenStyle.CustomDashLine)
+                pen.setDashPattern(list(DASHES))
+                pens[colour.rgba(), chosen] = pen
             painter.setPen(pen)
             half = width / 2
             painter.drawRoundedRect(rect.adjusted(half, half, -half, -half), RADIUS, RADIUS)

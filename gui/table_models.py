@@ -102,11 +102,13 @@ class ColumnTableModel(QAbstractTableModel, Generic[Row]):
         return flags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        column = self.column_at(index)
-        if column is None:
-            return None
+        # Views ask each visible cell for a dozen roles on every repaint: a role no column
+        # answers is turned away before anything else is looked at.
         answer = _ANSWERS.get(role)
-        return None if answer is None else answer(self, column, index.row())
+        if answer is None:
+            return None
+        column = self.column_at(index)
+        return None if column is None else answer(self, column, index.row())
 
 
 # What each role shows of a row, in Qt's terms; a role a column does not declare asks for no row
