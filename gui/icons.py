@@ -10,9 +10,13 @@ rendered at start-up before the window paints: QtSvg is imported by the first pa
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QRect, QSize, Qt
-from PySide6.QtGui import QIcon, QIconEngine, QPainter, QPixmap
+from PySide6.QtGui import QIcon, QIconEngine, QPixmap
+
+if TYPE_CHECKING:  # Python's QPainter type is made on first use: by the first paint
+    from PySide6.QtGui import QPainter
 
 from claimdesk.core.paths import resources_dir
 
@@ -64,6 +68,8 @@ class ThemedIconEngine(QIconEngine):
         key = (current_theme(), mode, size.width(), size.height())
         cached = self._pixmaps.get(key)
         if cached is None:
+            from PySide6.QtGui import QPainter
+
             cached = QPixmap(size)
             cached.fill(Qt.GlobalColor.transparent)
             painter = QPainter(cached)
