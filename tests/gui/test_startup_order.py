@@ -89,3 +89,40 @@ def test_the_frame_paints_before_the_panels_and_the_project_opens_after(seeded: 
     # Then the panels and the project: its first document shown.
     assert seen["article"] > 0
     assert seen["title"].endswith("— Claimdesk")
+
+
+ICONS = textwrap.dedent(
+    """
+    import sys
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+    from claimdesk.gui.icons import themed_icon
+    from claimdesk.gui.theme import apply_theme
+
+    app = QApplication([])
+    apply_theme(app, "dark")
+    image = themed_icon("undo").pixmap(QSize(24, 24), QIcon.Mode.Disabled).toImage()
+    ink = {{image.pixelColor(x, y).name() for x in range(24) for y in range(24)
+           if image.pixelColor(x, y).alpha() == 255}}
+    print(sorted(ink), "PySide6.QtSvg" in sys.modules)
+    """
+)
+
+
+def test_the_toolbar_icons_drawn_once_are_loaded_by_later_launches(tmp_path: Path) -> None:
+    from claimdesk.gui.theme import theme_colours
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CLAIMDESK_CACHE_DIR": str(tmp_path)}
+
+    def launch() -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", ICONS.format()], capture_output=True, text=True, env=env
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        return result.stdout.strip().splitlines()[-1]
+
+    disabled = theme_colours("dark")["disabled_text"]
+    assert launch() == f"['{disabled}'] True"  # the first launch draws the SVG
+    assert len(list(tmp_path.rglob("undo-*.png"))) == 1
+    assert launch() == f"['{disabled}'] False"  # later ones load the drawing, no QtSvg
