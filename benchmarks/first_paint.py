@@ -4,7 +4,9 @@
     python benchmarks/first_paint.py app PROJECT   # Claimdesk's start-up: check, gui.app.main
 
 Prints "painted" (first paint of anything: the bare window, or Claimdesk's splash), and for the
-app "window" (first paint of the main window) and "article" (the project open and drawn).
+app "window" (first paint of the main window: menus, toolbar, the panels' headings), "panels"
+(first paint of the article view, the last of the panels built) and "article" (the project open
+and drawn).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import time
 def main() -> None:
     mode = sys.argv[1]
     from PySide6.QtCore import QEvent, QObject, QTimer
-    from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+    from PySide6.QtWidgets import QApplication, QMainWindow, QPlainTextEdit, QWidget
 
     class FirstPaint(QObject):
         def __init__(self) -> None:
@@ -28,6 +30,8 @@ def main() -> None:
                 moments = ["painted"]
                 if isinstance(watched.window(), QMainWindow):
                     moments.append("window")
+                    if isinstance(watched.parent(), QPlainTextEdit):  # its viewport
+                        moments.append("panels")
                 for moment in moments:
                     if moment not in self.seen:
                         self.seen.add(moment)

@@ -228,24 +228,30 @@ def _run(
     if not args.new_instance and send_to_running([requested] if requested else []):
         return 0  # the running Claimdesk opens it (and comes to the front)
     splash = show_splash(app)
-    from claimdesk.gui.dialogs import Prompts
     from claimdesk.gui.main_window import MainWindow
 
-    prompts = Prompts()
-    reporter.prompts = prompts
-    window = MainWindow(None, None, settings, prompts)
+    # The frame first (menus, toolbar, the panels' headings): it paints before the modules of
+    # the panels are imported, the panels once it has painted, the project once they have.
+    window = MainWindow(None, None, settings, panels_later=True)
     # A read of a server project that is away, in a step not guarded for it: the status bar.
     reporter.server_away = window.server_away  # type: ignore[assignment]
-    prompts.parent = window
     window.show()
     pending: list[str] = []
 
-    def load() -> None:
+    def build() -> None:
+        from claimdesk.gui.dialogs import Prompts
         from claimdesk.gui.theme import show_focus_frames
 
         splash.close()  # the window has painted (QSplashScreen.finish may wait a second)
+        prompts = Prompts()
+        reporter.prompts = prompts
+        prompts.parent = window
+        window.build_panels(prompts)
         show_focus_frames(app)
+        after_first_paint(window, load)
 
+    def load() -> None:
+        prompts = window.prompts
         # Listen for later launches once the window is up (QtNetwork loads after the paint).
         server = InstanceServer(window)
         server.listen()
@@ -262,7 +268,7 @@ def _run(
         # is on screen; an error before then writes it first (CrashReporter).
         QTimer.singleShot(START_LINE_DELAY_MS, lambda: log_start(PROGRAM))
 
-    after_first_paint(window, load)
+    after_first_paint(window, build)
     return app.exec()
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from claimdesk.core.records import AnnotationRecord, Changes
+if TYPE_CHECKING:  # the window's frame imports this before the records are loaded
+    from claimdesk.core.records import AnnotationRecord, Changes
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,15 +13,13 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from claimdesk.core.records import (
-    AttributeRecord,
-    DocumentLabelRecord,
-    RelationRecord,
-    SchemeRecords,
-)
-from claimdesk.gui.attribute_bar import attribute_keys, cycled, effective
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported by the main window's frame, which paints before the records load
+    from claimdesk.core.records import (
+        AttributeRecord,
+        DocumentLabelRecord,
+        RelationRecord,
+        SchemeRecords,
+    )
     from claimdesk.gui.main_window import MainWindow
 
 # Letters that open the claim tools from the article when no label has taken them.
@@ -186,6 +184,8 @@ def span_menu(window: MainWindow, point: QPoint) -> QMenu:
 
 def attribute_for_key(window: MainWindow, key: str) -> tuple[int, AttributeRecord] | None:
     """The selected span and its label's attribute with this key (Alt+key), if any."""
+    from claimdesk.gui.attribute_bar import attribute_keys
+
     span_id = window.view.selected_span_id
     if span_id is None:
         return None
@@ -202,6 +202,8 @@ def attribute_for_key(window: MainWindow, key: str) -> tuple[int, AttributeRecor
 
 def cycle_attribute(window: MainWindow, key: str) -> None:
     """Alt+<attribute key> with a span selected: the next choice (yes/no flips)."""
+    from claimdesk.gui.attribute_bar import cycled, effective
+
     hit = attribute_for_key(window, key)
     if hit is None:
         return

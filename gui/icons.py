@@ -4,17 +4,25 @@ Each SVG strokes in ``currentColor``. The icon engine below puts the current the
 its place only when Qt first paints the icon (the button text colour, the disabled text colour
 for a disabled action, the highlighted text colour on a highlighted menu row), so one file serves
 the light and the dark theme, and a theme switch needs nothing but a repaint. Nothing is read or
-rendered at start-up before the window paints: QtSvg is imported by the first paint.
+rendered at start-up before the window paints. Each drawing is kept as a PNG in the user's
+cache folder, named by its colour, size and the SVG's checksum: later launches load those
+(their first paint then needs neither QtSvg nor a painter), a changed SVG or colour is drawn anew.
 """
 
 from __future__ import annotations
 
+import zlib
 from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QRect, QSize, Qt
-from PySide6.QtGui import QIcon, QIconEngine, QPainter, QPixmap
+from PySide6.QtGui import QIcon, QIconEngine, QPixmap
 
-from claimdesk.core.paths import resources_dir
+if TYPE_CHECKING:  # Python's QPainter type is made on first use: by the first paint
+    from PySide6.QtGui import QPainter
+
+from claimdesk.core.paths import resources_dir, user_cache_dir
 
 # The icon's mode -> the theme colour it is drawn in (gui/theme.py, resources/themes/*.json).
 _ROLE_OF_MODE = {
@@ -33,6 +41,13 @@ def icon_path(name: str) -> str:
 def _svg(name: str) -> str:
     with open(icon_path(name), encoding="utf-8") as file:
         return file.read()
+
+
+def cached_drawing(name: str, colour: str, width: int, height: int) -> Path:
+    """Where the drawing ``name`` in ``colour`` at this size is kept between launches."""
+    checksum = zlib.crc32(_svg(name).encode("utf-8"))
+    file = f"{name}-{colour.lstrip('#')}-{width}x{height}-{checksum:08x}.png"
+    return user_cache_dir() / "icons" / file
 
 
 def svg_in(name: str, colour: str) -> QByteArray:
@@ -64,16 +79,33 @@ class ThemedIconEngine(QIconEngine):
         key = (current_theme(), mode, size.width(), size.height())
         cached = self._pixmaps.get(key)
         if cached is None:
-            cached = QPixmap(size)
-            cached.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(cached)
-            try:
-                painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-                self.paint(painter, QRect(0, 0, size.width(), size.height()), mode, state)
-            finally:
-                painter.end()
+            cached = self._drawing(size, mode)
             self._pixmaps[key] = cached
         return cached
+
+    def _drawing(self, size: QSize, mode: QIcon.Mode) -> QPixmap:
+        from PySide6.QtGui import QPainter
+
+        colour = self.colour(mode)
+        kept = cached_drawing(self.name, colour, size.width(), size.height())
+        if kept.is_file():
+            loaded = QPixmap(str(kept))
+            if not loaded.isNull() and loaded.size() == size:
+                return loaded
+        drawn = QPixmap(size)
+        drawn.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(drawn)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self.paint(painter, QRect(0, 0, size.width(), size.height()), mode, QIcon.State.Off)
+        finally:
+            painter.end()
+        try:  # a folder that cannot be written only costs the next launch the drawing
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            drawn.save(str(kept), "PNG")
+        except OSError:
+            pass
+        return drawn
 
     def clone(self) -> QIconEngine:
         return ThemedIconEngine(self.name)

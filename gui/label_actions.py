@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from claimdesk.core.errors import EditError, SaveError
-from claimdesk.core.records import LabelRecord, RelationRecord
-from claimdesk.gui.dialogs import LabelDraft
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported by the main window's frame, which paints before these load
+    from claimdesk.core.records import LabelRecord, RelationRecord
+    from claimdesk.gui.dialogs import LabelDraft
     from claimdesk.gui.main_window import MainWindow
 
 # Each step asks through the window's ``prompts`` and edits through the core.
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 def add_label(window: MainWindow) -> None:
     from claimdesk.core.palette import next_colour  # only when a label is added
+    from claimdesk.gui.dialogs import LabelDraft
 
     labels = list(window.labels.values())
     # Distinct from every label's colour, also for colour-blind eyes (core/palette.py).
@@ -50,6 +51,8 @@ def add_label(window: MainWindow) -> None:
 
 
 def edit_label(window: MainWindow, label_id: int) -> None:
+    from claimdesk.gui.dialogs import LabelDraft
+
     label = window.labels.get(label_id)
     if label is None:
         return

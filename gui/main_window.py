@@ -19,43 +19,44 @@ from PySide6.QtWidgets import (
 )
 
 from claimdesk.core.errors import EditError, ProjectError, SaveError, ServerUnreachable
-from claimdesk.core.records import (
-    AnnotationRecord,
-    AnnotatorRecord,
-    Changes,
-    LabelRecord,
-    SchemeRecords,
-    Status,
-)
 from claimdesk.core.text.snapping import snap_to_words
 from claimdesk.core.text.spans import Span
 from claimdesk.gui import claim_actions, label_actions, menus, toolbar
-from claimdesk.gui.annotation_list import AnnotationList
-from claimdesk.gui.attribute_bar import AttributeBar
 from claimdesk.gui.change_signal import ChangeEvent, Shown
-from claimdesk.gui.dialogs import Prompts
-from claimdesk.gui.doc_labels_panel import DocLabelsPanel
-from claimdesk.gui.document_list import DocumentList
-from claimdesk.gui.document_view import DocumentView
-from claimdesk.gui.live import LiveUpdates
 from claimdesk.gui.places import Places
-from claimdesk.gui.reconnect import Reconnector
 from claimdesk.gui.settings import DEFAULT_FONT_SIZE, MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
-from claimdesk.gui.tag_panel import TagPanel
-from claimdesk.gui.window_relations import WindowRelations
-from claimdesk.gui.window_suggestions import WindowSuggestions
 
-if TYPE_CHECKING:  # the window paints before SQLAlchemy (behind core.project) is imported
+# The window's frame paints before its panels' modules (and SQLAlchemy, behind core.project)
+# are imported: see MainWindow.build_panels.
+if TYPE_CHECKING:
     from claimdesk.core.classroom.exercise import StudentWork
+    from claimdesk.core.records import (
+        AnnotationRecord,
+        AnnotatorRecord,
+        Changes,
+        LabelRecord,
+        Status,
+    )
     from claimdesk.core.store.live import RemoteChange
     from claimdesk.core.store.project import Project
+    from claimdesk.gui.annotation_list import AnnotationList
+    from claimdesk.gui.attribute_bar import AttributeBar
     from claimdesk.gui.curation import CurationView
     from claimdesk.gui.dashboard import Dashboard
+    from claimdesk.gui.dialogs import Prompts
+    from claimdesk.gui.doc_labels_panel import DocLabelsPanel
+    from claimdesk.gui.document_list import DocumentList
+    from claimdesk.gui.document_view import DocumentView
     from claimdesk.gui.exercise_window import StudentMode
     from claimdesk.gui.grades_window import GradesWindow
+    from claimdesk.gui.live import LiveUpdates
     from claimdesk.gui.preferences import Preferences
+    from claimdesk.gui.reconnect import Reconnector
     from claimdesk.gui.search_window import LabelConcordanceWindow, SearchWindow
+    from claimdesk.gui.tag_panel import TagPanel
     from claimdesk.gui.teacher_dialogs import SubmissionHistoryDialog
+    from claimdesk.gui.window_relations import WindowRelations
+    from claimdesk.gui.window_suggestions import WindowSuggestions
 
 
 EXAMPLE_NOTE = (
@@ -68,16 +69,26 @@ EXAMPLE_NOTE = (
 SAVED = "✓ All changes saved"
 
 
-def _section(title: str, widget: QWidget, *more: QWidget) -> QWidget:
+def _section(title: str) -> QWidget:
+    """A panel of the window: its heading now, what it holds once the panels are built."""
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(4, 4, 4, 4)
     heading = QLabel(title)
     heading.setStyleSheet("font-weight: bold;")
     layout.addWidget(heading)
-    for part in (widget, *more):
-        layout.addWidget(part)
+    layout.addStretch(1)  # the heading at the top until the panel's widgets fill the room
     return box
+
+
+def _fill(box: QWidget, *parts: QWidget) -> None:
+    layout = box.layout()
+    assert layout is not None
+    last = layout.itemAt(layout.count() - 1)
+    if last is not None and last.spacerItem() is not None:
+        layout.takeAt(layout.count() - 1)
+    for part in parts:
+        layout.addWidget(part)
 
 
 class MainWindow(QMainWindow):
@@ -95,13 +106,15 @@ class MainWindow(QMainWindow):
         annotator: AnnotatorRecord | None,
         settings: Settings,
         prompts: Prompts | None = None,
+        *,
+        panels_later: bool = False,
     ) -> None:
+        """``panels_later`` (launch): build only the frame (menus, toolbar, the panels'
+        headings, status bar), to be shown at once; the caller then calls ``build_panels``."""
         super().__init__()
         self.settings = settings
         # File dialogs start in the folder last used for their kind of file, else the project's.
         self.places = Places(settings, self._project_file)
-        self.prompts = prompts or Prompts(self)
-        self.prompts.places = self.places
         self.current_project: Project | None = None  # None only until the first project opens
         self.current_annotator: AnnotatorRecord | None = None
         self.document_id: int | None = None
@@ -119,17 +132,6 @@ class MainWindow(QMainWindow):
         self.grades_window: GradesWindow | None = None
         self.history_dialog: SubmissionHistoryDialog | None = None
         self._search_window: SearchWindow | None = None  # Edit › Find in project…
-        # Other people's edits on a server project (gui/live.py); a file project has none.
-        self.live = LiveUpdates(self)
-
-        self.documents = DocumentList()
-        self.view = DocumentView()
-        self.tags = TagPanel()
-        self.annotations = AnnotationList()
-        # Attributes, relation types and document label sets (gui/claim_actions.py).
-        self.scheme = SchemeRecords()
-        self.attribute_bar = AttributeBar()
-        self.doc_labels = DocLabelsPanel()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.right_splitter = QSplitter(Qt.Orientation.Vertical)
         self.who = QLabel()
@@ -141,30 +143,72 @@ class MainWindow(QMainWindow):
         self.unsaved_edit = False
         self.stale_view = False
         self.closed = False  # closed by the user: a project still opening is closed, not shown
-        self.reconnector = Reconnector(self)
+        self.panels_built = False
         self._build_layout()
         self.menu_actions: menus.WindowActions = menus.build(self)
         self.toolbar = toolbar.build(self, self.menu_actions)
         view_menu = self.menu_actions.view_menu
         view_menu.insertAction(view_menu.actions()[0], self.toolbar.toggleViewAction())
-        self.fill_recent_menu()
         self._build_status_bar()
-        self._connect()
-        # Relations: R, Ctrl+drag, arcs, Delete (gui/window_relations.py, relation_actions.py).
-        self.relations = WindowRelations(self)
-        # Suggestions: dashed, accepted or rejected by keys (gui/window_suggestions.py).
-        self.suggestions = WindowSuggestions(self)
-        self.view.set_font_point_size(settings.font_size)
         self._restore_layout()
         self.setWindowTitle("Claimdesk")
+        # Shown at once on launch; the project is opened right after the first paint.
+        self.splitter.setEnabled(False)
+        self.menuBar().setEnabled(False)
+        self.toolbar.setEnabled(False)
+        self.saved.setText("Opening…")
+        self._prompts = prompts
+        if not panels_later:
+            self.build_panels()
         if project is not None and annotator is not None:
             self.set_project(project, annotator)
-        else:
-            # Shown at once on launch; the project is opened right after the first paint.
-            self.splitter.setEnabled(False)
-            self.menuBar().setEnabled(False)
-            self.toolbar.setEnabled(False)
-            self.saved.setText("Opening…")
+
+    def build_panels(self, prompts: Prompts | None = None) -> None:
+        """The panels' widgets, and what drives them: on launch, once the frame has painted
+        (``prompts``: the dialogs' seam, if not given to the constructor)."""
+        from claimdesk.core.records import SchemeRecords
+        from claimdesk.gui.annotation_list import AnnotationList
+        from claimdesk.gui.attribute_bar import AttributeBar
+        from claimdesk.gui.dialogs import Prompts
+        from claimdesk.gui.doc_labels_panel import DocLabelsPanel
+        from claimdesk.gui.document_list import DocumentList
+        from claimdesk.gui.document_view import DocumentView
+        from claimdesk.gui.live import LiveUpdates
+        from claimdesk.gui.reconnect import Reconnector
+        from claimdesk.gui.tag_panel import TagPanel
+        from claimdesk.gui.window_relations import WindowRelations
+        from claimdesk.gui.window_suggestions import WindowSuggestions
+
+        if self.panels_built:
+            return
+        self.prompts: Prompts = prompts or self._prompts or Prompts(self)
+        self.prompts.places = self.places
+        # Other people's edits on a server project (gui/live.py); a file project has none.
+        self.live: LiveUpdates = LiveUpdates(self)
+        self.documents: DocumentList = DocumentList()
+        self.view: DocumentView = DocumentView()
+        self.tags: TagPanel = TagPanel()
+        self.annotations: AnnotationList = AnnotationList()
+        # Attributes, relation types and document label sets (gui/claim_actions.py).
+        self.scheme = SchemeRecords()
+        self.attribute_bar: AttributeBar = AttributeBar()
+        self.doc_labels: DocLabelsPanel = DocLabelsPanel()
+        self.reconnector: Reconnector = Reconnector(self)
+        sections = self._sections
+        # The document labels sit under the tags (hidden when the codebook has no label sets).
+        _fill(sections["labels"], self.tags, self.doc_labels)
+        _fill(sections["annotations"], self.annotations)
+        _fill(sections["documents"], self.documents)
+        _fill(sections["article"], self.example_note, self.view, self.attribute_bar)
+        self.statusBar().insertPermanentWidget(0, self.live.note)
+        self.fill_recent_menu()
+        self._connect()
+        # Relations: R, Ctrl+drag, arcs, Delete (gui/window_relations.py, relation_actions.py).
+        self.relations: WindowRelations = WindowRelations(self)
+        # Suggestions: dashed, accepted or rejected by keys (gui/window_suggestions.py).
+        self.suggestions: WindowSuggestions = WindowSuggestions(self)
+        self.view.set_font_point_size(self.settings.font_size)
+        self.panels_built = True
 
     @property
     def project(self) -> Project:
@@ -220,13 +264,17 @@ class MainWindow(QMainWindow):
 
     def _build_layout(self) -> None:
         right = self.right_splitter
-        # The document labels sit under the tags (hidden when the codebook has no label sets).
-        right.addWidget(_section("Labels", self.tags, self.doc_labels))
-        right.addWidget(_section("Annotations in this document", self.annotations))
+        self._sections = {
+            "labels": _section("Labels"),
+            "annotations": _section("Annotations in this document"),
+            "documents": _section("Documents"),
+            "article": QWidget(),
+        }
+        right.addWidget(self._sections["labels"])
+        right.addWidget(self._sections["annotations"])
         right.setSizes([420, 260])
-        self.splitter.addWidget(_section("Documents", self.documents))
-        article = QWidget()
-        layout = QVBoxLayout(article)
+        self.splitter.addWidget(self._sections["documents"])
+        layout = QVBoxLayout(self._sections["article"])
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         self.example_note.setTextFormat(Qt.TextFormat.PlainText)
@@ -234,10 +282,7 @@ class MainWindow(QMainWindow):
         self.example_note.setContentsMargins(6, 3, 6, 3)
         self.example_note.setFrameShape(QLabel.Shape.StyledPanel)
         self.example_note.hide()
-        layout.addWidget(self.example_note)
-        layout.addWidget(self.view)
-        layout.addWidget(self.attribute_bar)
-        self.splitter.addWidget(article)
+        self.splitter.addWidget(self._sections["article"])
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([280, 600, 400])
@@ -245,7 +290,6 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
     def _build_status_bar(self) -> None:
-        self.statusBar().addPermanentWidget(self.live.note)
         self.statusBar().addPermanentWidget(self.who)
         self.statusBar().addPermanentWidget(self.saved)
         self.who.setTextFormat(Qt.TextFormat.PlainText)
@@ -641,6 +685,8 @@ class MainWindow(QMainWindow):
         self._step(-1)
 
     def toggle_done(self) -> None:
+        from claimdesk.core.records import Status
+
         if self.document_id is None:
             return
         document_id, annotator_id = self.document_id, self.annotator.id
@@ -1097,8 +1143,9 @@ class MainWindow(QMainWindow):
         self.settings.set_state("right_splitter", self.right_splitter.saveState())
         self.settings.sync()
         self.closed = True
-        self.reconnector.stop()
-        self.live.stop()
+        if self.panels_built:  # closed before they were built: nothing of theirs runs yet
+            self.reconnector.stop()
+            self.live.stop()
         if self.current_project is not None:
             self.current_project.close()
         super().closeEvent(event)

@@ -284,9 +284,9 @@ def build(window: MainWindow) -> WindowActions:
 
     labels_menu = bar.addMenu("&Labels")
     add_label = _action(window, "&Add label…", window.add_label, "Ctrl+L")
-    edit_label = _action(window, "&Edit label…", window.tags.edit_current)
-    recolour_label = _action(window, "&Colour…", window.tags.recolour_current)
-    delete_label = _action(window, "&Delete label", window.tags.delete_current)
+    edit_label = _action(window, "&Edit label…", lambda: window.tags.edit_current())
+    recolour_label = _action(window, "&Colour…", lambda: window.tags.recolour_current())
+    delete_label = _action(window, "&Delete label", lambda: window.tags.delete_current())
     edit_scheme = _action(
         window,
         "Attributes, &relations and document labels…",

@@ -55,6 +55,7 @@ def run_smoke_test(argv: Sequence[str], file: str | None, screenshot: str | None
     # Settings and the sample project go to the throw-away folder, never the user's own.
     os.environ["CLAIMDESK_DATA_DIR"] = str(home / "data")
     os.environ["CLAIMDESK_CONFIG_DIR"] = str(home / "config")
+    os.environ["CLAIMDESK_CACHE_DIR"] = str(home / "cache")
     try:
         summary = _smoke(argv, home, file, screenshot)
     except Exception as exc:  # report every failure as one line and a non-zero exit

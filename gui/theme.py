@@ -82,8 +82,10 @@ def apply_theme(app: QApplication, choice: str, *, focus_frames: bool = True) ->
     name = effective_theme(choice)
     if not app.property("claimdesk_fusion"):
         # Once only: with a stylesheet set, style() is a wrapper whose name is not "fusion",
-        # and setting the style again would undo the palette change in the widgets.
-        app.setStyle("Fusion")
+        # and setting the style again would undo the palette change in the widgets. Where Qt
+        # already chose Fusion (most Linux desktops), a second one is not made at start-up.
+        if app.style().name().lower() != "fusion":
+            app.setStyle("Fusion")
         app.setProperty("claimdesk_fusion", True)
     app.setPalette(palette_for(name))
     app.setProperty("claimdesk_theme", name)

@@ -29,12 +29,13 @@ if TYPE_CHECKING:
 def isolated_user_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    """Settings, the sample project, the logs and Documents are in a temp folder, never the
-    developer's own."""
+    """Settings, the sample project, the logs, the cache and Documents are in a temp folder,
+    never the developer's own."""
     home = tmp_path_factory.mktemp("userdirs")
     monkeypatch.setenv("CLAIMDESK_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("CLAIMDESK_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("CLAIMDESK_LOG_DIR", str(home / "logs"))
+    monkeypatch.setenv("CLAIMDESK_CACHE_DIR", str(home / "cache"))
     (home / "Documents").mkdir()
     monkeypatch.setenv("CLAIMDESK_DOCUMENTS_DIR", str(home / "Documents"))
     return home

@@ -1,0 +1,128 @@
+"""A double-click paints the window's frame first, then its panels, then the project."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from claimdesk.core.store.project import Project
+
+# What the frame must paint without: the panels' modules, the dialogs, the records and the
+# database layer (each costs milliseconds of the launch; see benchmarks/bench_startup.py).
+LATE = (
+    "claimdesk.core.records",
+    "claimdesk.gui.dialogs",
+    "claimdesk.gui.document_view",
+    "claimdesk.gui.document_list",
+    "claimdesk.gui.tag_panel",
+    "claimdesk.gui.annotation_list",
+    "claimdesk.gui.window_suggestions",
+    "claimdesk.gui.window_relations",
+    "sqlalchemy",
+)
+
+LAUNCH = textwrap.dedent(
+    """
+    import json, sys
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow, QPlainTextEdit, QToolBar, QWidget
+    from claimdesk.gui import app as claimdesk
+
+    LATE = {late!r}
+    application = claimdesk.make_application(["claimdesk"])
+    seen = {{}}
+
+    class Watch(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget):
+                window = watched.window()
+                if isinstance(window, QMainWindow) and "frame" not in seen:
+                    seen["frame"] = [name for name in LATE if name in sys.modules]
+                    seen["menus"] = [a.text() for a in window.menuBar().actions()]
+                    bar = window.findChild(QToolBar)
+                    seen["toolbar"] = [a.iconText() for a in bar.actions() if a.iconText()]
+                    seen["views"] = len(window.findChildren(QPlainTextEdit))
+            return False
+
+    watch = Watch()
+    application.installEventFilter(watch)
+
+    def loaded(window):
+        seen["article"] = len(window.view.document_text())
+        seen["title"] = window.windowTitle()
+        window.close()
+        QTimer.singleShot(0, application.quit)
+
+    code = claimdesk.main(["claimdesk", "--new-instance", sys.argv[1]], loaded=loaded)
+    print(json.dumps(seen))
+    sys.exit(code)
+    """
+)
+
+
+def test_the_frame_paints_before_the_panels_and_the_project_opens_after(seeded: Project) -> None:
+    path = seeded.path
+    seeded.close()
+    config = Path(os.environ["CLAIMDESK_CONFIG_DIR"])  # a name already given: no question
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "claimdesk.ini").write_text("[annotator]\nname=Ana\n", encoding="utf-8")
+    script = LAUNCH.format(late=LATE)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    # The first paint: the frame the user will work in (menus, toolbar), nothing slow behind it.
+    assert seen["frame"] == []
+    assert seen["menus"][:3] == ["&File", "&Edit", "&Labels"]
+    assert seen["toolbar"][:3] == ["Open", "Import", "Export"]
+    assert seen["views"] == 0  # the article view comes with the panels, once this has painted
+    # Then the panels and the project: its first document shown.
+    assert seen["article"] > 0
+    assert seen["title"].endswith("— Claimdesk")
+
+
+ICONS = textwrap.dedent(
+    """
+    import sys
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+    from claimdesk.gui.icons import themed_icon
+    from claimdesk.gui.theme import apply_theme
+
+    app = QApplication([])
+    apply_theme(app, "dark")
+    image = themed_icon("undo").pixmap(QSize(24, 24), QIcon.Mode.Disabled).toImage()
+    ink = {{image.pixelColor(x, y).name() for x in range(24) for y in range(24)
+           if image.pixelColor(x, y).alpha() == 255}}
+    print(sorted(ink), "PySide6.QtSvg" in sys.modules)
+    """
+)
+
+
+def test_the_toolbar_icons_drawn_once_are_loaded_by_later_launches(tmp_path: Path) -> None:
+    from claimdesk.gui.theme import theme_colours
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CLAIMDESK_CACHE_DIR": str(tmp_path)}
+
+    def launch() -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", ICONS.format()], capture_output=True, text=True, env=env
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        return result.stdout.strip().splitlines()[-1]
+
+    disabled = theme_colours("dark")["disabled_text"]
+    assert launch() == f"['{disabled}'] True"  # the first launch draws the SVG
+    assert len(list(tmp_path.rglob("undo-*.png"))) == 1
+    assert launch() == f"['{disabled}'] False"  # later ones load the drawing, no QtSvg
