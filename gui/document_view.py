@@ -348,7 +348,12 @@ class DocumentView(QPlainTextEdit):
             self.viewport().update()  # the lines moved: paint them all where they now are
         # An edit repaints a line or two here and there (the new highlight, the one selected
         # before): each part is painted on its own, not every line between them.
-        areas = list(event.region()) if event.region().rectCount() > 1 else [event.rect()]
+        region = event.region()
+        areas: list[QRect] = (
+            list(region)  # type: ignore[call-overload]  # QRegion iterates its rectangles
+            if region.rectCount() > 1
+            else [event.rect()]
+        )
         if len(self._index) or len(self._example):
             painter = QPainter(self.viewport())
             try:
