@@ -309,7 +309,7 @@ def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     stages = Stages()
     instrument(stages)
-    rounds = 10 if quick else 40
+    rounds = 8 if quick else 20
     ok_all = True
     with tempfile.TemporaryDirectory() as folder:
         for size, spans in SIZES:

@@ -68,10 +68,11 @@ class ColumnTableModel(QAbstractTableModel, Generic[Row]):
 
     def column_at(self, index: Index) -> Column[Row] | None:
         """The declaration of a valid index's column (None outside the table)."""
-        if not index.isValid() or not 0 <= index.row() < self.row_count():
+        row, number = index.row(), index.column()  # -1 for an invalid index
+        if not 0 <= row < self.row_count():
             return None
         columns = self.columns()
-        return columns[index.column()] if 0 <= index.column() < len(columns) else None
+        return columns[number] if 0 <= number < len(columns) else None
 
     # -- Qt model -------------------------------------------------------------------------------
 
