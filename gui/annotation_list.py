@@ -83,6 +83,8 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
     def __init__(self, fetch: Fetch | None = None) -> None:
         super().__init__()
         self.fetch: Fetch = fetch or (lambda ids: {})
+        # Given what ``set_spans`` replaces, to free it later (the window: once it is painted).
+        self.release_later: Callable[[object], None] = lambda _old: None
         self.shown: Shown | None = None  # whose annotations of which document, for show_changes
         self._keys: list[tuple[int, int, int]] = []  # (start, end, id), sorted
         self._spans = _SpansById()
@@ -134,6 +136,7 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
         ids = list(map(_id_of, items))
         keys = list(zip(map(_start_of, items), map(_end_of, items), ids, strict=True))
         keys.sort()
+        self.release_later((self._keys, self._spans, self._records))
         self.beginResetModel()
         self.shown = shown
         self._spans = _SpansById(zip(ids, items, strict=True))
