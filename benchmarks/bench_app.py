@@ -110,7 +110,9 @@ def bench_size(app: QApplication, folder: Path, megabytes: int, spans: int) -> l
     open_once()  # warm-up of both, not counted
     bare_once()
     opened.clear(), settled.clear(), baseline.clear()
-    for round_ in range(ROUNDS[megabytes]):  # alternated, each first in every other round: same load
+    for round_ in range(
+        ROUNDS[megabytes]
+    ):  # alternated, each first in every other round: same load
         for run in (open_once, bare_once) if round_ % 2 == 0 else (bare_once, open_once):
             run()
 
