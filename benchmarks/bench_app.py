@@ -2,7 +2,11 @@
 
 * opening a long article with its annotations until it is painted fully highlighted, against a
   bare ``QPlainTextEdit.setPlainText`` + first paint of the same text in the same run
-  (targets: 1 MB / 10,000 annotations within 5x; 5 MB / 100,000 under 0.5 s);
+  (targets: 1 MB / 10,000 annotations within 2x; 5 MB / 100,000 under 0.3 s). The two are
+  timed alternately, each first in every other round, from a settled window (the previous
+  open's suggestions worked out), and reported as median with the range; the time until the
+  window is idle again (lanes of the spans off screen, the start of the suggestions' worker)
+  is reported beside it;
 * one new highlight, from the key press to painted pixels, commit included (target < 16 ms).
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_app.py
@@ -54,6 +58,9 @@ def build_project(path: Path, size: int, spans: int) -> tuple[int, int]:
     return document_id, annotator.id
 
 
+ROUNDS = {1: 9, 5: 5}  # opens (and bare loads) timed per size; at 5 MB each settles for ~30 s
+
+
 def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
@@ -72,20 +79,42 @@ def bench_size(app: QApplication, folder: Path, megabytes: int, spans: int) -> l
     bare.resize(window.view.size())
     bare.show()
 
-    opened, baseline = [], []
-    for _ in range(5):  # interleaved with the baseline, so both see the same machine load
+    opened, settled, baseline = [], [], []
+
+    def settle() -> None:  # the previous open's suggestions worked out: a reader's next open
+        app.processEvents()
+        while window.suggestions.pending():
+            app.processEvents()
+            time.sleep(0.002)
+        app.processEvents()
+
+    def open_once() -> None:
         window.document_id = None
         project._text.cache_clear()
         started = time.perf_counter()
         window.open_document(document_id)
         window.view.viewport().repaint()
         opened.append(time.perf_counter() - started)
+        app.processEvents()  # what waited for the first paint
+        settled.append(time.perf_counter() - started)
+        settle()
+
+    def bare_once() -> None:
         started = time.perf_counter()
         bare.setPlainText(text)
         bare.viewport().repaint()
         baseline.append(time.perf_counter() - started)
         bare.clear()
         app.processEvents()
+
+    open_once()  # warm-up of both, not counted
+    bare_once()
+    opened.clear(), settled.clear(), baseline.clear()
+    for round_ in range(
+        ROUNDS[megabytes]
+    ):  # alternated, each first in every other round: same load
+        for run in (open_once, bare_once) if round_ % 2 == 0 else (bare_once, open_once):
+            run()
 
     rng = random.Random(5)
     highlight = []
@@ -99,18 +128,25 @@ def bench_size(app: QApplication, folder: Path, megabytes: int, spans: int) -> l
     window.close()
 
     o, b, h = median_ms(opened), median_ms(baseline), median_ms(highlight)
+    ratios = sorted(a / c for a, c in zip(opened, baseline, strict=True))
+    spread = (
+        f"range {min(opened) * 1000:.0f}–{max(opened) * 1000:.0f} ms, bare "
+        f"{min(baseline) * 1000:.0f}–{max(baseline) * 1000:.0f} ms, ratio per round "
+        f"{ratios[0]:.1f}–{ratios[-1]:.1f}x; idle again after {median_ms(settled):.0f} ms"
+    )
     lines = []
     if megabytes == 1:
-        ok = "OK" if o <= 5 * b else "SLOW"
+        ok = "OK" if o <= 2 * b else "SLOW"
         lines.append(
             f"open {megabytes} MB / {spans:,} annotations, fully highlighted: {o:.1f} ms "
-            f"(bare QPlainTextEdit {b:.1f} ms, ratio {o / b:.1f}x; target <= 5x) {ok}"
+            f"(bare QPlainTextEdit {b:.1f} ms, ratio {o / b:.1f}x; target <= 2x) {ok} [{spread}]"
         )
     else:
-        ok = "OK" if o <= 500 else "SLOW"
+        ok = "OK" if o < 300 else "SLOW"
         lines.append(
             f"open {megabytes} MB / {spans:,} annotations, fully highlighted: {o:.1f} ms "
-            f"(bare QPlainTextEdit {b:.1f} ms, ratio {o / b:.1f}x; target < 500 ms) {ok}"
+            f"(bare QPlainTextEdit {b:.1f} ms, ratio {o / b:.1f}x; target < 300 ms) {ok} "
+            f"[{spread}]"
         )
     ok = "OK" if h < 16 else "SLOW"
     p95 = sorted(highlight)[int(0.95 * len(highlight))] * 1000

@@ -7,7 +7,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
@@ -22,12 +22,27 @@ from claimdesk.core.records import (
     SchemeRecords,
 )
 from claimdesk.core.scheme import display_value
-from claimdesk.core.text.spans import Span
+from claimdesk.core.text.spans import Span, SpanRow, as_span
 from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.table_models import Column, ColumnTableModel, Index
 
 Fetch = Callable[[Sequence[int]], dict[int, AnnotationRecord]]
-_label_of = attrgetter("label_id")
+_id_of, _start_of, _end_of, _label_of = map(itemgetter, range(4))  # of a SpanRow
+
+
+class _SpansById(dict[int, SpanRow]):
+    """The shown spans by id, held as the rows they were read as (no object more per span; see
+    core/text/spans.py) and handed out as Spans."""
+
+    def __getitem__(self, span_id: int) -> Span:
+        return as_span(super().__getitem__(span_id))
+
+    def get(self, span_id: int, default: None = None) -> Span | None:  # type: ignore[override]
+        row = super().get(span_id)
+        return None if row is None else as_span(row)
+
+    def pop(self, span_id: int) -> Span:  # type: ignore[override]
+        return as_span(super().pop(span_id))
 
 
 def _key(span: Span) -> tuple[int, int, int]:
@@ -68,9 +83,11 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
     def __init__(self, fetch: Fetch | None = None) -> None:
         super().__init__()
         self.fetch: Fetch = fetch or (lambda ids: {})
+        # Given what ``set_spans`` replaces, to free it later (the window: once it is painted).
+        self.release_later: Callable[[object], None] = lambda _old: None
         self.shown: Shown | None = None  # whose annotations of which document, for show_changes
         self._keys: list[tuple[int, int, int]] = []  # (start, end, id), sorted
-        self._spans: dict[int, Span] = {}
+        self._spans = _SpansById()
         self._records: dict[int, AnnotationRecord] = {}
         self._counts: Counter[int] = Counter()
         self._labels: dict[int, LabelRecord] = {}
@@ -112,16 +129,23 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
             last = len(self._keys) - 1
             self.dataChanged.emit(self.index(0, 0), self.index(last, self.DETAILS))
 
-    def set_spans(self, spans: Iterable[Span], shown: Shown | None = None) -> None:
+    def set_spans(self, spans: Iterable[SpanRow], shown: Shown | None = None) -> None:
+        # Built by C-level passes over the spans (the window's read, already in text order):
+        # at 100,000 spans a Python loop per span costs tens of milliseconds of the open.
+        items = spans if isinstance(spans, list) else list(spans)
+        ids = list(map(_id_of, items))
+        keys = list(zip(map(_start_of, items), map(_end_of, items), ids, strict=True))
+        keys.sort()
+        self.release_later((self._keys, self._spans, self._records))
         self.beginResetModel()
         self.shown = shown
-        self._spans = {span.id: span for span in spans}
-        self._keys = sorted(map(_key, self._spans.values()))
+        self._spans = _SpansById(zip(ids, items, strict=True))
+        self._keys = keys
         self._records = {}
         self._values = {}
         self._relations = {}
         self._links = {}
-        self._counts = Counter(map(_label_of, self._spans.values()))
+        self._counts = Counter(map(_label_of, items))
         self.endResetModel()
         self.countsChanged.emit(self.counts())
 
@@ -225,7 +249,7 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
 
     def set_scheme(self, scheme: SchemeRecords) -> None:
         self._scheme = scheme
-        self._details_changed(self._spans)
+        self._all_details_changed()
 
     def set_details(
         self, values: dict[int, dict[int, Any]], relations: Iterable[RelationRecord]
@@ -236,7 +260,7 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
         self._links = {}
         for relation in relations:
             self._link(relation)
-        self._details_changed(self._spans)
+        self._all_details_changed()
 
     def attribute_values(self, annotation_id: int) -> dict[int, Any]:
         """One annotation's stored attribute values (attribute id -> value)."""
@@ -285,6 +309,13 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
         if changes.scheme:
             return  # the window hands the new scheme to set_scheme, which repaints every row
         self._details_changed(touched)
+
+    def _all_details_changed(self) -> None:
+        # One signal for the whole column: looking up the row of every annotation cost
+        # a quarter of a second at 100,000 of them, for a view that repaints what it shows.
+        if self._keys:
+            last = len(self._keys) - 1
+            self.dataChanged.emit(self.index(0, self.DETAILS), self.index(last, self.DETAILS))
 
     def _details_changed(self, annotation_ids: Iterable[int]) -> None:
         rows = sorted(r for r in map(self.row_of, annotation_ids) if r >= 0)

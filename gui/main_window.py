@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -118,6 +120,8 @@ class MainWindow(QMainWindow):
         self.current_project: Project | None = None  # None only until the first project opens
         self.current_annotator: AnnotatorRecord | None = None
         self.document_id: int | None = None
+        # The document just opened and when (its suggestions start once it is painted).
+        self._opened: tuple[int, float] | None = None
         self.labels: dict[int, LabelRecord] = {}
         # The worked example's annotator (core/sample.py) in this project, unless that is the
         # user: its claims are drawn dashed under the user's own (View › Show worked example).
@@ -301,6 +305,7 @@ class MainWindow(QMainWindow):
         self.view.spanClicked.connect(self._span_clicked)
         self.view.deleteRequested.connect(self.delete_selected)
         self.annotations.model_.countsChanged.connect(self.tags.model.set_counts)
+        self.annotations.model_.release_later = self.view.keep_until_painted
         self.tags.labelChosen.connect(self._label_clicked)
         self.tags.addRequested.connect(self.add_label)
         self.tags.editRequested.connect(self.edit_label)
@@ -461,14 +466,23 @@ class MainWindow(QMainWindow):
         if document_id == self.document_id and not again:
             return True
         shown = Shown(document_id, self.annotator.id)
+        if gc.isenabled():
+            # What an open makes is freed by reference counting (plain rows, no cycles); the
+            # cycle collector, walking the young objects again and again as 100,000 rows come
+            # in, took ~40 ms of it. It resumes once the article is painted.
+            gc.disable()
+            self.view.after_paint(gc.enable)
         with self.server_reads():  # everything is read before anything shown changes
             text = self.project.document_text(document_id)
-            spans = self.project.spans(document_id, self.annotator.id)
+            spans = self.project.span_rows(document_id, self.annotator.id)
             example = self._example_records(document_id)
             details = claim_actions.read_details(self, document_id)
             self.document_id = document_id
             self.view.set_document(text, spans, shown)
-            self.suggestions.document_opened(document_id)  # worked out off the GUI thread
+            # Worked out off the GUI thread, started once the article is painted: a worker
+            # running Python meanwhile would take the interpreter's lock from the open.
+            self._opened = (document_id, time.perf_counter())
+            self.view.after_paint(self._suggest_for_opened)
             self.view.set_relations(details.relations, self.scheme.relation_types)
             self.annotations.model_.set_spans(spans, shown)  # the label counts follow
             claim_actions.show_details(self, details)
@@ -479,6 +493,11 @@ class MainWindow(QMainWindow):
             return True
         self.documents.select_document(self.document_id)
         return False
+
+    def _suggest_for_opened(self) -> None:
+        opened, self._opened = self._opened, None
+        if opened is not None and opened[0] == self.document_id and not self.closed:
+            self.suggestions.document_opened(*opened)
 
     def _annotation_rows(self, annotation_ids: Sequence[int]) -> dict[int, AnnotationRecord]:
         """A page of the annotation list (fetched as it is painted): while the server cannot be

@@ -91,6 +91,10 @@ class SuggestionOverlay(QObject):
     def clear(self) -> None:
         self.set_suggestions(())
 
+    def content(self) -> tuple[object, ...]:
+        """What is shown now, to be held while it is replaced (see DocumentView.set_document)."""
+        return (self.items, self._index)
+
     def set_visible(self, visible: bool) -> None:
         self.visible = visible
         if not visible:

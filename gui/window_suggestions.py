@@ -97,8 +97,9 @@ class WindowSuggestions(QObject):
             self._generation += 1
             self.overlay.clear()
 
-    def document_opened(self, document_id: int) -> None:
-        self.opened_at = time.perf_counter()
+    def document_opened(self, document_id: int, opened_at: float | None = None) -> None:
+        """Work out a newly shown document's suggestions (``opened_at``: when it was asked for)."""
+        self.opened_at = time.perf_counter() if opened_at is None else opened_at
         self.delay_ms = None
         self.refresh()
 

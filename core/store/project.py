@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import starmap
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +56,7 @@ from claimdesk.core.store.tables import (
     utcnow,
 )
 from claimdesk.core.suffixes import PROJECT_SUFFIX
-from claimdesk.core.text.spans import Span
+from claimdesk.core.text.spans import Span, SpanRow, as_span
 from claimdesk.core.text.textio import Article
 
 __all__ = ["EditError", "ImportReport", "Project"]
@@ -281,10 +280,14 @@ class Project(ClaimsPart, SuggestionsPart):
 
         Ordered by position; ties keep the index's order (SpanIndex orders them by id).
         """
+        return list(map(as_span, self.span_rows(document_id, annotator_id)))
+
+    def span_rows(self, document_id: int, annotator_id: int) -> list[SpanRow]:
+        """``spans`` as the driver's plain (id, start, end, label_id) tuples, what the window
+        opens a document with: no object more per span (see core/text/spans.py)."""
         # Plain driver rows: at 100,000 spans SQLAlchemy's row objects cost more than SQLite.
         with self._connect() as conn:
-            rows = _SPANS.rows(conn, document=document_id, annotator=annotator_id)
-        return list(starmap(Span, rows))
+            return _SPANS.rows(conn, document=document_id, annotator=annotator_id)
 
     def annotations(self, document_id: int, annotator_id: int | None) -> list[AnnotationRecord]:
         query = select(*edits.ANNOTATION_COLUMNS).where(

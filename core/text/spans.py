@@ -6,7 +6,7 @@ import heapq
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from itertools import compress, count, islice
-from operator import attrgetter, eq, itemgetter, le
+from operator import eq, itemgetter, le
 from typing import NamedTuple
 
 
@@ -23,13 +23,29 @@ class Span(NamedTuple):
         return self.end - self.start
 
 
-_sort_key = attrgetter("start", "end", "id")
-_start_of = attrgetter("start")
-_end_of = attrgetter("end")
+# A span as the store reads it: (id, start, end, label_id), a plain tuple. A Span is one too.
+# Plain tuples of numbers cost least to make and are dropped from the cycle collector's watch;
+# a hundred thousand Span objects (a tuple subclass) stay watched, and made the collector walk
+# the whole program's heap twice each time a long article was opened.
+SpanRow = tuple[int, int, int, int]
+
+_sort_key = itemgetter(1, 2, 0)  # (start, end, id)
+_id_of = itemgetter(0)
+_start_of = itemgetter(1)
+_end_of = itemgetter(2)
+_make_span = Span._make
+
+
+def as_span(row: SpanRow) -> Span:
+    """The Span of a stored row (the row itself when it is one)."""
+    return row if type(row) is Span else _make_span(row)
 
 
 class SpanIndex:
     """Spans sorted by (start, end, id) in parallel lists, queried with bisect.
+
+    It holds the rows it was given (plain ``SpanRow`` tuples or Spans) and hands out Spans, made
+    for the few a query returns.
 
     A query for [start, end) only looks at spans whose start lies in
     (start - longest, end), so it costs O(log n + window) rather than a scan.
@@ -39,15 +55,24 @@ class SpanIndex:
     and no other span moves.
     """
 
-    __slots__ = ("_by_id", "_ends", "_lanes", "_longest", "_longest_stale", "_spans", "_starts")
+    __slots__ = (
+        "_by_id",
+        "_ends",
+        "_lanes",
+        "_longest",
+        "_longest_stale",
+        "_spans",
+        "_starts",
+        "_sweep",
+    )
 
-    def __init__(self, spans: Iterable[Span] = ()) -> None:
+    def __init__(self, spans: Iterable[SpanRow] = ()) -> None:
         # Built with one sort and C-level passes: at 100k spans every Python-level loop over
         # the spans costs milliseconds, and touching them in sorted (random) order costs more.
         items = list(spans)
         starts = list(map(_start_of, items))
         ends = list(map(_end_of, items))
-        by_id = {s.id: s for s in items}
+        by_id = dict(zip(map(_id_of, items), items, strict=True))
         if len(by_id) != len(items):
             raise ValueError("span ids must be unique")
         lengths = list(map(int.__sub__, ends, starts))
@@ -60,13 +85,16 @@ class SpanIndex:
             starts = list(gather(starts))
             ends = list(gather(ends))
         _order_ties(items, starts, ends)
-        self._spans: list[Span] = items
+        self._spans: list[SpanRow] = items
         self._starts: list[int] = starts
         self._ends: list[int] = ends
-        self._by_id: dict[int, Span] = by_id
+        self._by_id: dict[int, SpanRow] = by_id
         self._longest = max(lengths, default=0)
         self._longest_stale = False
         self._lanes: dict[int, int] | None = None
+        # Lanes are handed out in text order as far as asked (the first screen of a long article
+        # needs a few); the rest on `complete_lanes`, or before any change.
+        self._sweep: Iterator[None] | None = None
 
     # --- container protocol -------------------------------------------------------------------
 
@@ -74,13 +102,14 @@ class SpanIndex:
         return len(self._spans)
 
     def __iter__(self) -> Iterator[Span]:
-        return iter(self._spans)
+        return map(as_span, self._spans)
 
     def __contains__(self, span_id: object) -> bool:
         return span_id in self._by_id
 
     def get(self, span_id: int) -> Span | None:
-        return self._by_id.get(span_id)
+        row = self._by_id.get(span_id)
+        return None if row is None else as_span(row)
 
     # --- changes ------------------------------------------------------------------------------
 
@@ -90,6 +119,7 @@ class SpanIndex:
             raise ValueError(f"span id {span.id} is already in the index")
         if span.end < span.start:
             raise ValueError("a span must not end before it starts")
+        self.complete_lanes()  # the sweep walks the list about to change
         i = bisect_left(self._spans, _sort_key(span), key=_sort_key)
         self._spans.insert(i, span)
         self._starts.insert(i, span.start)
@@ -106,9 +136,11 @@ class SpanIndex:
 
     def remove(self, span_id: int) -> Span | None:
         """Remove a span by id; return it, or None if it was not there."""
-        span = self._by_id.pop(span_id, None)
-        if span is None:
+        if span_id not in self._by_id:
             return None
+        self.complete_lanes()
+        row = self._by_id.pop(span_id)
+        span = as_span(row)
         i = bisect_left(self._spans, _sort_key(span), key=_sort_key)
         del self._spans[i]
         del self._starts[i]
@@ -131,7 +163,7 @@ class SpanIndex:
         hi = bisect_left(self._starts, end)
         ends = self._ends
         spans = self._spans
-        return [spans[i] for i in range(lo, hi) if ends[i] > start]
+        return [as_span(spans[i]) for i in range(lo, hi) if ends[i] > start]
 
     def at(self, pos: int) -> list[Span]:
         """Spans containing pos (start <= pos < end), innermost (shortest) first."""
@@ -145,22 +177,43 @@ class SpanIndex:
 
     def lane_of(self, span_id: int) -> int:
         """Lane of one span; raises KeyError for an unknown id."""
-        return self._lane_map()[span_id]
+        lanes = self._lanes
+        if lanes is not None and span_id in lanes:
+            return lanes[span_id]
+        if span_id not in self._by_id:
+            raise KeyError(span_id)
+        if lanes is None:
+            lanes = self._lanes = {}
+            self._sweep = _greedy_lanes(self._spans, lanes)
+        sweep = self._sweep
+        assert sweep is not None  # a span without its lane: the sweep has not reached it
+        while span_id not in lanes:
+            next(sweep)
+        return lanes[span_id]
 
     def lane_count(self) -> int:
         """Number of lanes in use (0 for an empty index)."""
         lanes = self._lane_map()
         return max(lanes.values(), default=-1) + 1
 
+    def complete_lanes(self) -> None:
+        """Hand every span its lane now (lanes are otherwise handed out as far as asked)."""
+        if self._sweep is not None:
+            for _ in self._sweep:
+                pass
+            self._sweep = None
+
     # --- helpers ------------------------------------------------------------------------------
 
     def _lane_map(self) -> dict[int, int]:
         if self._lanes is None:
-            self._lanes = _greedy_lanes(self._spans)
+            self._lanes = {}
+            self._sweep = _greedy_lanes(self._spans, self._lanes)
+        self.complete_lanes()
         return self._lanes
 
 
-def _order_ties(ordered: list[Span], starts: list[int], ends: list[int]) -> None:
+def _order_ties(ordered: list[SpanRow], starts: list[int], ends: list[int]) -> None:
     """Sort each run of equal starts in place by (end, id), keeping `ends` parallel."""
     # compress() walks the list in C and yields only the indices that repeat a start.
     repeats = compress(count(1), map(eq, islice(starts, 1, None), starts))
@@ -174,18 +227,19 @@ def _order_ties(ordered: list[Span], starts: list[int], ends: list[int]) -> None
             run_end += 1
         run = sorted(ordered[lo:run_end], key=_sort_key)
         ordered[lo:run_end] = run
-        ends[lo:run_end] = [s.end for s in run]
+        ends[lo:run_end] = list(map(_end_of, run))
 
 
-def _greedy_lanes(ordered: list[Span]) -> dict[int, int]:
-    """Interval colouring in start order: each span takes the lowest lane free at its start."""
-    lanes: dict[int, int] = {}
+def _greedy_lanes(ordered: list[SpanRow], lanes: dict[int, int]) -> Iterator[None]:
+    """Interval colouring in start order: each span takes the lowest lane free at its start.
+
+    Fills ``lanes`` one span at a time, pausing after each; ``ordered`` must not change
+    until the sweep is over."""
     busy: list[tuple[int, int]] = []  # (end, lane) of spans still open
     free: list[int] = []
     next_lane = 0
     heappush, heappop = heapq.heappush, heapq.heappop
-    for span in ordered:
-        start = span.start
+    for span_id, start, end, _label in ordered:
         while busy and busy[0][0] <= start:
             heappush(free, heappop(busy)[1])
         if free:
@@ -193,6 +247,6 @@ def _greedy_lanes(ordered: list[Span]) -> dict[int, int]:
         else:
             lane = next_lane
             next_lane += 1
-        lanes[span.id] = lane
-        heappush(busy, (span.end, lane))
-    return lanes
+        lanes[span_id] = lane
+        heappush(busy, (end, lane))
+        yield

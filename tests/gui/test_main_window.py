@@ -517,3 +517,36 @@ def test_a_note_beyond_the_limit_is_refused_with_a_message_and_not_saved(
     assert window.statusBar().currentMessage().startswith("The note is 20,001 characters long")
     assert db_rows(project_path, "SELECT note FROM annotation") == [("",)]
     assert model.data(model.index(0, 2)) == ""
+
+
+def test_reopened_article_shows_every_highlight_row_and_count_and_the_collector_resumes(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Opening reads the spans as plain rows and leaves lanes, the previous document's data and
+    the cycle collector until the article is painted: what the reader sees is the same."""
+    import gc
+
+    select_phrase(window, "gain access to Soviet weapons technology")
+    qtbot.keyClick(window.view, "4")
+    select_phrase(window, "Soviet weapons")
+    qtbot.keyClick(window.view, "1")
+    first = window.document_id
+    assert first is not None
+    window.next_document()
+    qtbot.waitUntil(lambda: gc.isenabled())
+    assert window.open_document(first)
+    model = window.annotations.model_
+    assert model.rowCount() == 2
+    assert sorted(model.counts().values()) == [1, 1]
+    assert {model.record(r).quote for r in range(2)} == {
+        "gain access to Soviet weapons technology",
+        "Soviet weapons",
+    }
+    ids = [model.id_at(r) for r in range(2)]
+    window.view.viewport().repaint()
+    assert all(window.view.span_rects(i) for i in ids)
+    assert len({window.view._index.lane_of(i) for i in ids}) == 2
+    qtbot.waitUntil(lambda: gc.isenabled())  # the collector is back once the article is painted
+    select_phrase(window, "Soviet weapons")
+    qtbot.keyClick(window.view, "3")  # an edit right after the open: its own lane
+    assert len({window.view._index.lane_of(model.id_at(r)) for r in range(3)}) == 3

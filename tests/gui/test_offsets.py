@@ -9,6 +9,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
+from claimdesk.gui import offsets as offsets_module
 from claimdesk.gui.offsets import OffsetMap
 
 PARAGRAPH_SEPARATOR = "\u2029"  # what QTextCursor.selectedText() returns for "\n"
@@ -105,3 +106,28 @@ def test_qt_cursor_selection_matches_python_slices(qtbot: QtBot, text: str) -> N
             cursor.setPosition(offsets.to_qt(a))
             cursor.setPosition(offsets.to_qt(b), QTextCursor.MoveMode.KeepAnchor)
             assert cursor.selectedText().replace(PARAGRAPH_SEPARATOR, "\n") == text[a:b]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5])
+@pytest.mark.parametrize("text", SAMPLES)
+def test_a_text_read_a_stretch_at_a_time_converts_the_same(
+    monkeypatch: pytest.MonkeyPatch, text: str, chunk: int
+) -> None:
+    """Astral characters are looked for a stretch at a time (a long article is only read as
+    far as a conversion reaches): every boundary, from either end, converts as one pass does."""
+    monkeypatch.setattr(offsets_module, "CHUNK", chunk)
+    forward, backward = OffsetMap(text), OffsetMap(text)
+    for cp in range(len(text) + 1):
+        assert forward.to_qt(cp) == _utf16_len(text[:cp])
+    for u16 in reversed(range(_utf16_len(text) + 1)):  # the far end read first
+        cp = backward.to_cp(u16)
+        assert _utf16_len(text[:cp]) <= u16 < _utf16_len(text[: cp + 1]) or cp == len(text)
+
+
+def test_a_long_text_is_only_read_as_far_as_asked() -> None:
+    text = ("word 😀 " * 40_000) + "end 𠀀"
+    offsets = OffsetMap(text)
+    assert offsets.to_qt(10) == 11  # one emoji before it
+    assert len(offsets._chunk_cp) == 1  # the rest of the text not looked through yet
+    assert offsets.to_qt(len(text) - 1) == _utf16_len(text) - 2
+    assert offsets.to_cp(_utf16_len(text) - 2) == len(text) - 1

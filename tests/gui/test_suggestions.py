@@ -392,6 +392,34 @@ def test_another_annotator_starts_without_the_trained_model(
     window.suggestions.model = object()  # type: ignore[assignment]
     document = window.document_id
     other = window.project.ensure_annotator("Bo")
-    window.set_project(window.project, other)
+    # The new annotator's document is shown first; its suggestions are worked out after.
+    with qtbot.waitSignal(window.suggestions.shown, timeout=5000):
+        window.set_project(window.project, other)
     assert window.suggestions.model is None
     assert document is not None
+
+
+def test_an_opened_article_is_painted_before_its_suggestions_are_worked_out(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Working suggestions out on a worker takes Python's lock from the window now and then:
+    it starts once the article is on screen, so opening a long article is not slowed by it."""
+    open_article(window, qtbot, "troops")
+    other = next(
+        r.id for r in window.project.overview(window.annotator.id) if r.id != window.document_id
+    )
+    painted: list[bool] = []
+    window.suggestions.shown.connect(lambda _d: painted.append(bool(painted_once)))
+    painted_once: list[int] = []
+    paint = window.view.paintEvent
+
+    def counting_paint(event: object) -> None:
+        painted_once.append(1)
+        paint(event)  # type: ignore[arg-type]
+
+    window.view.paintEvent = counting_paint  # type: ignore[method-assign]
+    window.open_document(other)
+    assert not window.suggestions.pending()  # nothing taken from the open yet
+    with qtbot.waitSignal(window.suggestions.shown, timeout=5000):
+        pass
+    assert painted == [True]  # the article was painted before its suggestions were worked out

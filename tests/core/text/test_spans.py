@@ -162,3 +162,34 @@ def test_removing_the_longest_span_shrinks_the_window() -> None:
     index.remove(1)
     assert [s.id for s in index.overlapping(902, 903)] == [3]
     assert index.overlapping(600, 700) == []
+
+
+@given(span_lists, st.integers(0, 60), st.lists(st.integers(0, 45), max_size=5))
+def test_lanes_asked_for_one_span_match_the_whole_sweep(
+    spans: list[Span], asked: int, removals: list[int]
+) -> None:
+    """A long article's first screen asks the lanes of a few spans: the lanes handed out so far
+    are those the whole sweep gives, and a change made meanwhile keeps every lane apart."""
+    whole = SpanIndex(spans).lanes()
+    index = SpanIndex(spans)
+    if spans:
+        first = spans[asked % len(spans)]
+        assert index.lane_of(first.id) == whole[first.id]
+    for span_id in removals:
+        index.remove(span_id)
+    index.add(Span(500, 10, 30, 0))
+    alive = [s for s in spans if s.id not in removals] + [Span(500, 10, 30, 0)]
+    _assert_lanes_valid(index, alive)
+    assert {k: v for k, v in index.lanes().items() if k != 500} == {
+        k: v for k, v in whole.items() if k not in removals
+    }
+
+
+def test_rows_as_the_store_reads_them_come_out_as_spans() -> None:
+    rows = [(2, 5, 9, 1), (1, 0, 4, 0)]  # (id, start, end, label_id), not in text order
+    index = SpanIndex(rows)
+    assert list(index) == [Span(1, 0, 4, 0), Span(2, 5, 9, 1)]
+    assert index.get(2) == Span(2, 5, 9, 1) and index.get(2).label_id == 1  # type: ignore[union-attr]
+    assert index.overlapping(3, 6)[1].end == 9
+    assert index.remove(1) == Span(1, 0, 4, 0)
+    assert index.lane_of(2) == 0
