@@ -27,6 +27,7 @@ from claimdesk.gui import claim_actions, label_actions, menus, toolbar
 from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.places import Places
 from claimdesk.gui.settings import DEFAULT_FONT_SIZE, MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
+from claimdesk.gui.workers import resume_collection
 
 # The window's frame paints before its panels' modules (and SQLAlchemy, behind core.project)
 # are imported: see MainWindow.build_panels.
@@ -471,7 +472,7 @@ class MainWindow(QMainWindow):
             # cycle collector, walking the young objects again and again as 100,000 rows come
             # in, took ~40 ms of it. It resumes once the article is painted.
             gc.disable()
-            self.view.after_paint(gc.enable)
+            self.view.after_paint(resume_collection)
         with self.server_reads():  # everything is read before anything shown changes
             text = self.project.document_text(document_id)
             spans = self.project.span_rows(document_id, self.annotator.id)

@@ -241,6 +241,13 @@ def _release_collection() -> None:
         gc.enable()
 
 
+def resume_collection() -> None:
+    """Switch the automatic collector back on after a pause of one's own, unless a task runs
+    (the GUI thread collects for it until it ends)."""
+    if _holds == 0:
+        gc.enable()
+
+
 def collect_on_gui_thread() -> None:
     """What the automatic collector would do now, done here (on the GUI thread)."""
     young, middle, old = gc.get_threshold()
