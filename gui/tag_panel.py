@@ -172,6 +172,10 @@ class TagPanel(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setUniformItemSizes(True)
+        # A click files the selection and leaves the keyboard with the article (the next label
+        # key works at once, and the article is not repainted twice for the focus going and
+        # coming back); Tab still reaches the list for arrows and Enter.
+        self.view.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.view.clicked.connect(lambda index: self.labelChosen.emit(self._id(index)))
         self.view.activated.connect(lambda index: self.labelChosen.emit(self._id(index)))
         buttons = QHBoxLayout()

@@ -149,3 +149,26 @@ def test_moving_a_highlight_to_another_label_with_its_key_moves_the_panel_too(
         project_path, "SELECT label_id FROM annotation WHERE id = ?", embargo_span
     )[0]
     assert_panel_shows(window, "Source attribution")
+
+
+def test_clicking_a_label_files_the_selection_and_keeps_the_keyboard_in_the_article(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    window.activateWindow()
+    window.view.setFocus()
+    qtbot.waitUntil(window.view.hasFocus, timeout=5000)
+    focused: list[object] = []
+    QApplication.instance().focusChanged.connect(lambda _old, new: focused.append(new))
+    select_phrase(window, "arms embargo")
+    tags = window.tags.view
+    row = window.tags.model.row_of(label_id(window, "Arms embargo / sanctions"))
+    rect = tags.visualRect(window.tags.model.index(row))
+    qtbot.mouseClick(tags.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    model = window.annotations.model_
+    assert [model.record(r).quote for r in range(model.rowCount())] == ["arms embargo"]
+    assert focused == []  # the list never took the keyboard: the next key goes to the article
+    select_phrase(window, "barter away for Chinese things")
+    qtbot.keyClick(window.view, "6")
+    assert model.rowCount() == 2
