@@ -11,6 +11,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = (
     "bench_startup.py",
     "bench_app.py",
+    "bench_keystroke.py",
     "bench_document_view.py",
     "bench_relations.py",
     "bench_commit.py",
