@@ -74,6 +74,24 @@ class ColumnTableModel(QAbstractTableModel, Generic[Row]):
         columns = self.columns()
         return columns[number] if 0 <= number < len(columns) else None
 
+    def _roles(self) -> frozenset[int]:
+        """The roles some column answers (worked out again when the columns change)."""
+        columns = self.columns()
+        cached = self.__dict__.get("_roles_cache")
+        if cached is not None and cached[0] is columns:
+            known: frozenset[int] = cached[1]
+            return known
+        roles = {int(role) for role, field in _ROLE_FIELDS.items() if field is None}
+        for column in columns:
+            roles.update(
+                int(role)
+                for role, field in _ROLE_FIELDS.items()
+                if field is not None and getattr(column, field) is not None
+            )
+        answered = frozenset(roles)
+        self.__dict__["_roles_cache"] = (columns, answered)
+        return answered
+
     # -- Qt model -------------------------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -106,7 +124,7 @@ class ColumnTableModel(QAbstractTableModel, Generic[Row]):
         # Views ask each visible cell for a dozen roles on every repaint: a role no column
         # answers is turned away before anything else is looked at.
         answer = _ANSWERS.get(role)
-        if answer is None:
+        if answer is None or role not in self._roles():
             return None
         column = self.column_at(index)
         return None if column is None else answer(self, column, index.row())
@@ -161,6 +179,18 @@ def _background(model: ColumnTableModel[Any], column: Column[Any], number: int) 
 def _foreground(model: ColumnTableModel[Any], column: Column[Any], number: int) -> object:
     return _brush(column.foreground, model, number)
 
+
+# Which Column field a role needs (None: every column answers it).
+_ROLE_FIELDS: dict[int, str | None] = {
+    Qt.ItemDataRole.DisplayRole: None,
+    SORT_ROLE: None,
+    Qt.ItemDataRole.ToolTipRole: "tooltip",
+    Qt.ItemDataRole.EditRole: "edit",
+    Qt.ItemDataRole.TextAlignmentRole: "alignment",
+    Qt.ItemDataRole.DecorationRole: "decoration",
+    Qt.ItemDataRole.BackgroundRole: "background",
+    Qt.ItemDataRole.ForegroundRole: "foreground",
+}
 
 _ANSWERS: dict[int, Answer] = {
     Qt.ItemDataRole.DisplayRole: _display,
