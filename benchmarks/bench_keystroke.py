@@ -169,10 +169,12 @@ class Run:
         self.paints[kind].append(self.counter.paints)
 
     def select_text(self) -> None:
+        """A new selection, made last: suggestions arriving meanwhile may move the caret."""
+        settle(self.app, self.window)
         window = self.window
         start = self.rng.randrange(0, 2500)
         window.view.set_text_selection(start, start + self.rng.randint(5, 40))
-        settle(self.app, self.window)
+        self.app.processEvents()
 
     def newest_id(self) -> int:
         ids = [s.id for s in self.window.view.spans()]
