@@ -34,7 +34,10 @@ log = logging.getLogger(__name__)
 
 ASK_ABOVE = 20  # Shift+Enter asks before accepting more suggestions than this
 RETRAIN_EVERY = 10  # edits between two trainings of the model
-REFRESH_MS = 120  # edits this close together cost one computation
+# Edits this close together cost one computation. A reader's pause: while the suggestions are
+# worked out on a worker, it shares the interpreter with the window, and a key pressed then
+# took twice as long; a reader filing claim after claim presses the next key sooner than this.
+REFRESH_MS = 600
 NEXT_KEY = "n"
 SOURCE_WORDS = {
     "codebook": "a phrase or pattern of the codebook",

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -221,16 +220,8 @@ _holds = 0
 _collector: QTimer | None = None
 
 
-# A worker running Python holds the interpreter's lock for up to the switch interval before the
-# GUI thread gets it back (5 ms by default): a key pressed while suggestions are worked out
-# waited that long at each hand-over. 1 ms keeps the window's answer inside one frame.
-SWITCH_INTERVAL_S = 0.001
-
-
 def _hold_collection() -> None:
     global _holds, _collector
-    if sys.getswitchinterval() > SWITCH_INTERVAL_S:
-        sys.setswitchinterval(SWITCH_INTERVAL_S)
     if _holds == 0:
         gc.disable()
         if _collector is None:
