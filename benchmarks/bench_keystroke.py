@@ -20,6 +20,7 @@ layout and painting of the other widgets); its wrappers add a little, so its tot
 higher than the clean figure.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_keystroke.py [--quick]
+     [--no-suggestions] [--sizes 0.1,1]   (sizes in MB: 0.1, 1, 5)
 """
 
 from __future__ import annotations
@@ -250,6 +251,8 @@ def bench_size(
     project = Project.open(path)
     annotator = next(a for a in project.annotators() if a.id == annotator_id)
     window = MainWindow(project, annotator, Settings(folder / "settings.ini"), Prompts())
+    if "--no-suggestions" in sys.argv:  # the window's own cost, no background work after edits
+        window.settings.show_suggestions = False
     window.resize(1280, 800)
     window.show()
     window.activateWindow()
@@ -344,8 +347,12 @@ def main() -> int:
     instrument(stages)
     rounds = 6 if quick else 12
     ok_all = True
+    sizes = SIZES
+    if "--sizes" in sys.argv:
+        wanted = {float(mb) for mb in sys.argv[sys.argv.index("--sizes") + 1].split(",")}
+        sizes = tuple((size, spans) for size, spans in SIZES if size / 1_000_000 in wanted)
     with tempfile.TemporaryDirectory() as folder:
-        for size, spans in SIZES:
+        for size, spans in sizes:
             lines, ok = bench_size(app, Path(folder), size, spans, rounds, stages)  # type: ignore[arg-type]
             ok_all &= ok
             for line in lines:
