@@ -222,6 +222,9 @@ class Run:
             self.paints["label click"].pop()
         else:
             assert row_exists(self.path, clicked), "the clicked label's row is committed"
+        # The pointer leaves the list, as a reader's hand goes back to the article: resting
+        # there it would open a label's tooltip (a new window) in the middle of a later sample.
+        QTest.mouseMove(window.statusBar())
         view.setFocus()
         settle(self.app, self.window)
 

@@ -186,10 +186,12 @@ class WindowSuggestions(QObject):
     def _changed(self, _event: ChangeEvent) -> None:
         """A saved edit: work the suggestions out again (debounced); retrain every few edits."""
         self._generation += 1  # a result worked out before this edit is out of date
+        if not self.allowed():
+            return  # hidden: no model trained, nothing worked out behind the reader's back
         self.edits += 1
         if self.edits >= RETRAIN_EVERY:
             self.retrain()
-        if self.window.document_id is not None and self.allowed():
+        if self.window.document_id is not None:
             self._again.start()
 
     def _caret_moved(self) -> None:

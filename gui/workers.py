@@ -21,6 +21,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -248,11 +249,20 @@ def resume_collection() -> None:
         gc.enable()
 
 
+FULL_EVERY_S = 120.0  # the whole heap at most this often (80-150 ms with a long article open)
+_last_full = 0.0
+
+
 def collect_on_gui_thread() -> None:
-    """What the automatic collector would do now, done here (on the GUI thread)."""
+    """What the automatic collector would do now, done here (on the GUI thread): the young
+    generations when they fill, the whole heap only every two minutes at most (Python itself
+    waits until a quarter of the heap is new, which it does not tell)."""
+    global _last_full
     young, middle, old = gc.get_threshold()
     counts = gc.get_count()
-    if counts[1] >= middle and counts[2] >= old:
+    now = time.monotonic()
+    if counts[1] >= middle and counts[2] >= old and now - _last_full >= FULL_EVERY_S:
+        _last_full = now
         gc.collect(2)
     elif counts[1] >= middle:
         gc.collect(1)

@@ -270,6 +270,26 @@ def test_the_model_is_retrained_on_a_worker_every_few_edits(
     assert window.suggestions.model is trained.args[0]
 
 
+def test_hidden_suggestions_start_no_work_after_edits(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Turned off in the View menu: no model is trained and nothing is worked out behind the
+    # reader's back (that work shares the interpreter with the window and slows every key).
+    from claimdesk.gui import window_suggestions
+    from claimdesk.gui.workers import running_tasks
+
+    monkeypatch.setattr(window_suggestions, "RETRAIN_EVERY", 3)
+    open_article(window, qtbot, "troops")
+    window.menu_actions.show_suggestions.trigger()
+    assert window.settings.show_suggestions is False
+    for occurrence in range(4):
+        select_phrase(window, "troops", occurrence)
+        qtbot.keyClick(window.view, "2")
+        assert running_tasks(window) == ()
+    assert window.suggestions.training is None and not window.suggestions.pending()
+    assert len(window.annotations.model_.counts()) >= 1
+
+
 def test_keys_go_to_a_relation_being_made_first(window: MainWindow, qtbot: QtBot) -> None:
     from claimdesk.core.records import Changes
     from claimdesk.core.scheme import RelationSpec
