@@ -38,6 +38,9 @@ RETRAIN_EVERY = 10  # edits between two trainings of the model
 # worked out on a worker, it shares the interpreter with the window, and a key pressed then
 # took twice as long; a reader filing claim after claim presses the next key sooner than this.
 REFRESH_MS = 600
+# Training takes seconds on a worker, and a key pressed meanwhile waits for the interpreter: it
+# starts once the reader has stopped filing for this long.
+RETRAIN_PAUSE_MS = 3000
 NEXT_KEY = "n"
 SOURCE_WORDS = {
     "codebook": "a phrase or pattern of the codebook",
@@ -70,6 +73,10 @@ class WindowSuggestions(QObject):
         self._again.setSingleShot(True)
         self._again.setInterval(REFRESH_MS)
         self._again.timeout.connect(self.refresh)
+        self._retrain_later = QTimer(self)
+        self._retrain_later.setSingleShot(True)
+        self._retrain_later.setInterval(RETRAIN_PAUSE_MS)
+        self._retrain_later.timeout.connect(self.retrain)
         self._note = ""  # what the last decision did, said with the next suggestion's keys
         self.overlay.tip = self._tooltip
         window.view.installEventFilter(self)
@@ -190,7 +197,7 @@ class WindowSuggestions(QObject):
             return  # hidden: no model trained, nothing worked out behind the reader's back
         self.edits += 1
         if self.edits >= RETRAIN_EVERY:
-            self.retrain()
+            self._retrain_later.start()  # (again): once the reader stops filing for a while
         if self.window.document_id is not None:
             self._again.start()
 

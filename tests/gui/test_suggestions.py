@@ -264,6 +264,8 @@ def test_the_model_is_retrained_on_a_worker_every_few_edits(
         for occurrence in range(3):  # three edits: the third starts a training
             select_phrase(window, "troops", occurrence)
             qtbot.keyClick(window.view, "2")
+        # ...once the reader has paused: not while the keys come (it would slow them down).
+        assert window.suggestions.training is None
     # Trained on a worker thread, never on the window's (whose key presses it would hold up).
     assert threads and all(t is not threading.main_thread() for t in threads)
     assert trained.args is not None and trained.args[0] is not None
