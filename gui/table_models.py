@@ -74,13 +74,15 @@ class ColumnTableModel(QAbstractTableModel, Generic[Row]):
         columns = self.columns()
         return columns[number] if 0 <= number < len(columns) else None
 
+    # The roles some column answers, with the columns they were worked out for.
+    _roles_cache: tuple[Sequence[Column[Any]], frozenset[int]] | None = None
+
     def _roles(self) -> frozenset[int]:
         """The roles some column answers (worked out again when the columns change)."""
         columns = self.columns()
-        cached = self.__dict__.get("_roles_cache")
+        cached = self._roles_cache
         if cached is not None and cached[0] is columns:
-            known: frozenset[int] = cached[1]
-            return known
+            return cached[1]
         roles = {int(role) for role, field in _ROLE_FIELDS.items() if field is None}
         for column in columns:
             roles.update(
@@ -89,7 +91,7 @@ class ColumnTableModel(QAbstractTableModel, Generic[Row]):
                 if field is not None and getattr(column, field) is not None
             )
         answered = frozenset(roles)
-        self.__dict__["_roles_cache"] = (columns, answered)
+        self._roles_cache = (columns, answered)
         return answered
 
     # -- Qt model -------------------------------------------------------------------------------
