@@ -63,9 +63,8 @@ def spans_of(project: Project, name: str) -> set[tuple[int, str, int, int]]:
     }
 
 
-def test_a_class_of_new_students_is_stored_with_one_insert_of_its_annotations(
-    tmp_path: Path,
-) -> None:
+def class_handed_in(tmp_path: Path) -> tuple[Project, Any, list[Path]]:
+    """A teacher's project with an exercise and its key, and each student's submission file."""
     project = teacher_project(tmp_path / "teacher")
     info = exercise_with_key(project, tmp_path, KEY)
     assert info.path is not None
@@ -73,6 +72,13 @@ def test_a_class_of_new_students_is_stored_with_one_insert_of_its_annotations(
         student_submits(info.path, name, spans, tmp_path / name.lower())
         for name, spans in CLASS.items()
     ]
+    return project, info, files
+
+
+def test_a_class_of_new_students_is_stored_with_one_insert_of_its_annotations(
+    tmp_path: Path,
+) -> None:
+    project, _, files = class_handed_in(tmp_path)
     with annotation_inserts() as inserts:
         report = collect(project, files)
     assert sorted(name for _, name in report.accepted) == sorted(CLASS)
@@ -127,13 +133,7 @@ def test_a_second_file_of_a_student_in_the_same_collect_replaces_the_first(
 def test_the_cycle_collector_is_paused_while_a_class_is_checked_stored_and_graded(
     tmp_path: Path,
 ) -> None:
-    project = teacher_project(tmp_path / "teacher")
-    info = exercise_with_key(project, tmp_path, KEY)
-    assert info.path is not None
-    files = [
-        student_submits(info.path, name, spans, tmp_path / name.lower())
-        for name, spans in CLASS.items()
-    ]
+    project, info, files = class_handed_in(tmp_path)
     assert gc.isenabled()
     seen: list[bool] = []
 
