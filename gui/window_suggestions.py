@@ -191,7 +191,8 @@ class WindowSuggestions(QObject):
         self.window.statusBar().showMessage(f"Suggestions are not shown: {error}", 8000)
 
     def _changed(self, _event: ChangeEvent) -> None:
-        """A saved edit: work the suggestions out again (debounced); retrain every few edits."""
+        """A saved edit: work the suggestions out again once the reader pauses; after every few
+        edits, retrain the model once the reader stops filing (nothing while they are hidden)."""
         self._generation += 1  # a result worked out before this edit is out of date
         if not self.allowed():
             return  # hidden: no model trained, nothing worked out behind the reader's back

@@ -214,7 +214,7 @@ class Task(QObject):
 # thread for 80-150 ms with a long article open, after every edit (suggestions are worked out
 # again on a worker). Instead, while any task runs the automatic collector is off and the GUI
 # thread collects from a timer: the young generations when they fill up (well under a
-# millisecond), the whole heap only as often as Python itself would.
+# millisecond), the whole heap at most every two minutes (``collect_on_gui_thread``).
 
 COLLECT_EVERY_MS = 1000
 _holds = 0
