@@ -17,6 +17,12 @@ PROGRAM = "claimdesk"  # the window's log (gui/excepthook.py)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if getattr(sys, "frozen", False):
+        # The packaged program is also the suggestions' worker process (core/suggest/process.py):
+        # started that way, it serves the window and never reaches the code below.
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     argv = list(sys.argv if argv is None else argv)
     options = argv[1:]
     if "--version" in options:  # answered without Qt, which may be what is missing

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from claimdesk.core.text.spans import Span, SpanIndex
 
 if TYPE_CHECKING:
-    from claimdesk.core.suggest.records import Suggestion
+    from claimdesk.core.suggest.records import Suggestion, SuggestionRows
     from claimdesk.gui.document_view import DocumentView
 
 FRAME_WIDTH = 2.0
@@ -32,7 +32,7 @@ DEFAULT_COLOUR = "#9e9e9e"
 class Prepared(NamedTuple):
     """Suggestions in text order with their span index: worked out once, off the GUI thread."""
 
-    items: list[Suggestion]
+    items: Sequence[Suggestion]
     spans: SpanIndex
     # One span per distinct range (the first suggestion for it): what is painted. Several labels
     # suggested for the same text share one frame, since frames over each other show only one.
@@ -44,9 +44,20 @@ def prepare(items: Iterable[Suggestion], text_length: int) -> Prepared:
     call it)."""
     ordered = sorted(items, key=_key)
     kept = [s for s in ordered if 0 <= s.start < s.end <= text_length]
-    spans = [Span(i, s.start, s.end, s.label_id) for i, s in enumerate(kept)]
+    return _indexed(kept, [(s.start, s.end, s.label_id) for s in kept])
+
+
+def prepare_rows(found: SuggestionRows) -> Prepared:
+    """Suggestions worked out in the worker process (already in text order, within the text),
+    indexed: plain tuples throughout, a few milliseconds for 10,000."""
+    return _indexed(found, found.rows)
+
+
+def _indexed(items: Sequence[Suggestion], ranges: Sequence[tuple[Any, ...]]) -> Prepared:
+    # ranges[i] starts with items[i]'s (start, end, label id).
+    spans = [(i, row[0], row[1], row[2]) for i, row in enumerate(ranges)]
     frames = [span for i, span in enumerate(spans) if i == 0 or spans[i - 1][1:3] != span[1:3]]
-    return Prepared(kept, SpanIndex(spans), SpanIndex(frames))
+    return Prepared(items, SpanIndex(spans), SpanIndex(frames))
 
 
 class SuggestionOverlay(QObject):
@@ -57,7 +68,7 @@ class SuggestionOverlay(QObject):
     def __init__(self, view: DocumentView) -> None:
         super().__init__(view)
         self.view = view
-        self.items: list[Suggestion] = []
+        self.items: Sequence[Suggestion] = []
         self._index = SpanIndex()  # Span(id = position in items, start, end, label), code points
         self._frames = SpanIndex()  # the first of each distinct range: what is painted
         self.selected: int | None = None
@@ -149,13 +160,12 @@ class SuggestionOverlay(QObject):
             position = (self.selected + (1 if forward else -1)) % len(self.items)
         else:
             caret = self.view.offsets.to_cp(self.view.textCursor().position())
-            starts = [s.start for s in self.items]
+            # In text order: the first starting at the caret or after it (10,000 of them).
+            after = bisect_left(self.items, caret, key=_start)
             if forward:
-                later = [i for i, start in enumerate(starts) if start >= caret]
-                position = later[0] if later else 0
+                position = after if after < len(self.items) else 0
             else:
-                earlier = [i for i, start in enumerate(starts) if start < caret]
-                position = earlier[-1] if earlier else len(self.items) - 1
+                position = after - 1 if after > 0 else len(self.items) - 1
         self.select(position)
         return position
 
@@ -244,6 +254,10 @@ class SuggestionOverlay(QObject):
 
 def _key(item: Suggestion) -> tuple[int, int, int]:
     return (item.start, item.end, item.label_id)
+
+
+def _start(item: Suggestion) -> int:
+    return item.start
 
 
 def describe(item: Suggestion, label_name: str, keys: Sequence[str]) -> str:

@@ -1,6 +1,8 @@
-"""The main window's suggestions: worked out off the GUI thread when a document opens or an edit
-is saved, drawn dashed by the article view, accepted or rejected by keys through the project's
-recorded, undoable edits, and the model retrained in the background every few edits.
+"""The main window's suggestions: worked out in a process of their own when a document opens or
+once the reader pauses after an edit, drawn dashed by the article view, accepted or rejected by
+keys through the project's recorded, undoable edits, and the model retrained in another process
+once the reader stops filing (`claimdesk.core.suggest_worker`: the window's interpreter is never
+shared with that work, so a key pressed meanwhile is not slowed down).
 
 Keys in the article, while it shows suggestions: N / Shift+N select the next / previous one
 (unless a label has the key N: the codebook's choice wins, as for A and D); with one selected,
@@ -21,13 +23,13 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 
 from claimdesk.gui.change_signal import ChangeEvent
-from claimdesk.gui.suggestion_overlay import Prepared, describe, prepare
-from claimdesk.gui.workers import Task, in_own_project
+from claimdesk.gui.suggestion_overlay import describe, prepare_rows
+from claimdesk.gui.workers import ProcessTask, Task
 
 if TYPE_CHECKING:
-    from claimdesk.core.progress import Progress
-    from claimdesk.core.store.project import Project
-    from claimdesk.core.suggest import Suggestion, SuggestionModel
+    from claimdesk.core.suggest import Suggestion
+    from claimdesk.core.suggest.records import SuggestionRow
+    from claimdesk.core.suggest_worker import TrainedModel
     from claimdesk.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -60,7 +62,7 @@ class WindowSuggestions(QObject):
         super().__init__(window)
         self.window = window
         self.overlay = window.view.suggestions
-        self.model: SuggestionModel | None = None  # trained in the background
+        self.model: TrainedModel | None = None  # trained in the background (pickled there)
         self.task: Task | None = None  # the computation under way
         self.training: Task | None = None
         self.edits = 0  # saved edits since the model was last trained
@@ -143,16 +145,15 @@ class WindowSuggestions(QObject):
         generation = self._generation
 
         text_length = len(window.view.document_text())
+        from claimdesk.core import suggest_worker as process
 
-        def work(own: Project, _progress: Progress) -> Prepared:
-            from claimdesk.core.suggest import suggest
-
-            return prepare(suggest(own, document_id, annotator_id, model=model), text_length)
-
-        task = Task(in_own_project(project, work), window)
-        task.succeeded.connect(
-            lambda found, g=generation, d=document_id: self._arrived(g, d, found)
+        task = ProcessTask(
+            process.SUGGESTING,
+            process.work_out,
+            (*project.opening(), document_id, annotator_id, model, text_length),
+            window,
         )
+        task.succeeded.connect(lambda rows, g=generation, d=document_id: self._arrived(g, d, rows))
         task.failed.connect(self._failed)
         task.ended.connect(lambda: self._computed(task))
         self.task = task
@@ -169,12 +170,15 @@ class WindowSuggestions(QObject):
         """Suggestions are being worked out, or will be in a moment (an edit was just saved)."""
         return self.task is not None or self._again.isActive() or self._queued
 
-    def _arrived(self, generation: int, document_id: int, found: Prepared) -> None:
+    def _arrived(self, generation: int, document_id: int, rows: list[SuggestionRow]) -> None:
         if generation != self._generation or document_id != self.window.document_id:
             return  # asked for again since, or another document is open
         if not self.allowed():  # turned off meanwhile, or the window became a student's
             self.overlay.clear()
             return
+        from claimdesk.core.suggest.records import SuggestionRows
+
+        found = prepare_rows(SuggestionRows(document_id, rows))
         overlay = self.overlay
         current = overlay.current
         overlay.set_suggestions(found, keep=True)
@@ -238,13 +242,11 @@ class WindowSuggestions(QObject):
             return
         self.edits = 0
         annotator_id = window.annotator.id
+        from claimdesk.core import suggest_worker as process
 
-        def work(own: Project, _progress: Progress) -> SuggestionModel | None:
-            from claimdesk.core.suggest import SuggestionModel, training_examples
-
-            return SuggestionModel.train(training_examples(own, annotator_id))
-
-        task = Task(in_own_project(project, work), window)
+        task = ProcessTask(
+            process.TRAINING, process.train, (*project.opening(), annotator_id), window
+        )
         whose = (id(project), annotator_id)
         task.succeeded.connect(lambda model, w=whose: self._trained(model, w))
         task.failed.connect(lambda error: log.warning("model not trained: %s", error))
@@ -252,7 +254,7 @@ class WindowSuggestions(QObject):
         self.training = task
         task.start()
 
-    def _trained(self, model: SuggestionModel | None, whose: tuple[int, int]) -> None:
+    def _trained(self, model: TrainedModel | None, whose: tuple[int, int]) -> None:
         if whose != self._whose:
             return  # trained for a project or annotator no longer shown
         if model is not None:

@@ -18,11 +18,12 @@ logged with its traceback, never shown as one), a cancel shown as a notice.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
@@ -37,10 +38,12 @@ from claimdesk.gui.excepthook import PROGRAM, log_start, what_happened, where_lo
 
 if TYPE_CHECKING:
     from claimdesk.core.store.project import Project
+    from claimdesk.core.suggest_worker import WorkerProcess
 
 __all__ = [
     "USER_ERRORS",
     "LabelReporter",
+    "ProcessTask",
     "Reporter",
     "Task",
     "WindowReporter",
@@ -128,6 +131,10 @@ class Task(QObject):
         _hold_collection()
         QThreadPool.globalInstance().start(self._run)
 
+    def _holds_collection(self) -> bool:
+        """Whether the automatic collector is held off while this task runs (a thread's)."""
+        return True
+
     def cancel(self) -> None:
         """Ask the work to stop at its next progress report (it undoes what it did)."""
         self._stop.set()
@@ -164,7 +171,8 @@ class Task(QObject):
     def _ended(self, result: object, error: BaseException | None) -> None:
         self.running = False
         _RUNNING.discard(self)
-        _release_collection()
+        if self._holds_collection():
+            _release_collection()
         if self.owner is not None and _alive(self.owner):
             self.owner.removeEventFilter(self)
         if error is not None and not isinstance(error, USER_ERRORS):
@@ -203,6 +211,54 @@ class Task(QObject):
             self._relay.ended.emit(result, error)
         except RuntimeError:  # the application quit while the work ran: nobody to tell
             log.info("Long work ended after the application quit", exc_info=error)
+
+
+class ProcessTask(Task):
+    """A `Task` whose work runs in a process of its own (`claimdesk.core.suggest_worker`):
+    ``function(*args)`` there, its value unpickled here on the GUI thread. The window's
+    interpreter is left alone while it runs, and nothing is collected off the GUI thread (the
+    answer arrives as bytes). Cancel and abandon drop the answer; the process finishes the job."""
+
+    def __init__(
+        self,
+        worker: WorkerProcess,
+        function: Callable[..., object],
+        args: Sequence[object],
+        owner: QWidget | None = None,
+    ) -> None:
+        super().__init__(lambda _progress: None, owner)
+        self.worker = worker
+        self.function = function
+        self.args = tuple(args)
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self.running = True
+        _RUNNING.add(self)
+        if self.owner is not None:
+            self.owner.installEventFilter(self)
+        relay = self._relay
+
+        def done(value: object, error: BaseException | None) -> None:  # on the reading thread
+            with contextlib.suppress(RuntimeError):  # the application quit: nobody to tell
+                relay.ended.emit(value, error)
+
+        self.worker.submit(self.function, self.args, done)
+
+    @Slot(object, object)
+    def _ended(self, result: object, error: BaseException | None) -> None:
+        if error is None and not self._abandoned:
+            from claimdesk.core.suggest_worker import result as process_result
+
+            try:
+                result = process_result(result)
+            except Exception as exc:  # a broken answer is the job's failure
+                result, error = None, exc
+        super()._ended(result, error)
+
+    def _holds_collection(self) -> bool:
+        return False
 
 
 # -- garbage collection while work runs -----------------------------------------------------------

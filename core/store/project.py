@@ -120,10 +120,15 @@ class Project(ClaimsPart, SuggestionsPart):
     def reopen(self) -> Project:
         """Another `Project` on the same file or server, signed in the same way: for a worker
         thread (a SQLite connection belongs to one thread) or a second view of the project."""
+        return Project.open(*self.opening())
+
+    def opening(self) -> tuple[Path | str, str | None]:
+        """What opens this project again, in this process or another: the file's path, or the
+        server's URL and the password it was signed in with."""
         if self.server is None:
-            return Project.open(self.path)
+            return self.path, None
         password = self._engine.url.password
-        return Project.open(self.location, password if isinstance(password, str) else None)
+        return self.location, password if isinstance(password, str) else None
 
     @classmethod
     def create(

@@ -1,11 +1,12 @@
 """Suggestions in the article, by keyboard and mouse, on a real project: mark "troops" once, its
-other occurrences come up dashed (worked out off the GUI thread); N selects one, Enter or a label
-key accepts it, X rejects it, Shift+Enter accepts them all; each is recorded and undoable."""
+other occurrences come up dashed (worked out in a process of their own); N selects one, Enter or
+a label key accepts it, X rejects it, Shift+Enter accepts them all; each is recorded and
+undoable."""
 
 from __future__ import annotations
 
+import os
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -184,21 +185,26 @@ def test_clicking_a_dashed_outline_selects_it(window: MainWindow, qtbot: QtBot) 
     assert "Enter accepts" in window.statusBar().currentMessage()
 
 
-def test_worked_out_off_the_gui_thread(
+def test_worked_out_in_a_process_of_its_own(
     window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # In a thread the computation shared the window's interpreter, and a key pressed meanwhile
+    # waited for it: the window's interpreter now never runs it.
     import claimdesk.core.suggest as core_suggest
+    from claimdesk.core import suggest_worker as process
+    from claimdesk.core.suggest import engine
 
-    threads: list[threading.Thread] = []
-    real = core_suggest.suggest
+    here: list[str] = []
 
     def spy(*args: object, **kwargs: object) -> object:
-        threads.append(threading.current_thread())
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        here.append(threading.current_thread().name)
+        raise AssertionError("worked out in the window's process")
 
     monkeypatch.setattr(core_suggest, "suggest", spy)
-    open_article(window, qtbot, "troops")
-    assert threads and all(t is not threading.main_thread() for t in threads)
+    monkeypatch.setattr(engine, "suggest", spy)
+    assert troops_suggested(window, qtbot) > 0
+    assert here == []
+    assert process.SUGGESTING.pid not in (None, os.getpid())
     assert window.suggestions.delay_ms is not None
 
 
@@ -241,18 +247,15 @@ def test_dashboard_shows_each_sources_precision_and_recall(
     assert tab.model.rowCount() == len(table)
 
 
-def test_the_model_is_retrained_on_a_worker_every_few_edits(
+def test_the_model_is_retrained_in_another_process_every_few_edits(
     window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import claimdesk.core.suggest as core_suggest
+    from claimdesk.core import suggest_worker as process
     from claimdesk.gui import window_suggestions
 
-    threads: list[threading.Thread] = []
-    real = core_suggest.SuggestionModel.train
-
     def spy(examples: object) -> object:
-        threads.append(threading.current_thread())
-        return real(examples)  # type: ignore[arg-type]
+        raise AssertionError("trained in the window's process")
 
     monkeypatch.setattr(core_suggest.SuggestionModel, "train", staticmethod(spy))
     monkeypatch.setattr(window_suggestions, "RETRAIN_EVERY", 3)
@@ -266,10 +269,17 @@ def test_the_model_is_retrained_on_a_worker_every_few_edits(
             qtbot.keyClick(window.view, "2")
         # ...once the reader has paused: not while the keys come (it would slow them down).
         assert window.suggestions.training is None
-    # Trained on a worker thread, never on the window's (whose key presses it would hold up).
-    assert threads and all(t is not threading.main_thread() for t in threads)
-    assert trained.args is not None and trained.args[0] is not None
-    assert window.suggestions.model is trained.args[0]
+    # Trained in a process of its own, never in the window's (whose key presses it would hold
+    # up); the window never even loads scikit-learn: it keeps the model as the worker's bytes.
+    assert process.TRAINING.pid not in (None, os.getpid())
+    model = trained.args[0] if trained.args else None
+    assert isinstance(model, process.TrainedModel)
+    assert label_id(window, TROOPS) in model.labels
+    assert window.suggestions.model is model
+    # The next suggestions are worked out with it in the other process.
+    with qtbot.waitSignal(window.suggestions.shown, timeout=10000):
+        window.suggestions.refresh()
+    assert "not shown" not in window.statusBar().currentMessage()
 
 
 def test_hidden_suggestions_start_no_work_after_edits(
@@ -380,30 +390,31 @@ def test_suggested_and_accepted_on_a_file_and_on_a_server(
 def test_one_computation_at_a_time_and_the_latest_wins(
     window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import claimdesk.core.suggest as core_suggest
+    from claimdesk.core import suggest_worker as process
 
     troops_suggested(window, qtbot)
-    running: list[int] = []
+    sent: list[tuple[object, ...]] = []
+    under_way: list[int] = []
     most: list[int] = [0]
-    lock = threading.Lock()
-    real = core_suggest.suggest
+    real = process.SUGGESTING.submit
 
-    def slow(*args: object, **kwargs: object) -> object:
-        with lock:
-            running.append(1)
-            most[0] = max(most[0], len(running))
-        time.sleep(0.2)
-        try:
-            return real(*args, **kwargs)  # type: ignore[arg-type]
-        finally:
-            with lock:
-                running.pop()
+    def counted(function: object, args: tuple[object, ...], done: object) -> None:
+        sent.append(args)
+        under_way.append(1)
+        most[0] = max(most[0], len(under_way))
 
-    monkeypatch.setattr(core_suggest, "suggest", slow)
+        def answered(value: object, error: BaseException | None) -> None:
+            under_way.pop()
+            done(value, error)  # type: ignore[operator]
+
+        real(function, args, answered)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(process.SUGGESTING, "submit", counted)
     for _ in range(5):  # five quick requests, as a burst of edits would make
         window.suggestions.refresh()
     qtbot.waitUntil(lambda: not window.suggestions.pending(), timeout=10000)
     assert most[0] == 1
+    assert len(sent) == 2  # the first, then only the latest of the other four
     assert len(window.view.suggestions.items) > 0
 
 

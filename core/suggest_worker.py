@@ -1,0 +1,261 @@
+"""Suggestions worked out, and the model trained, in a process of their own.
+
+In a thread they shared the interpreter's lock with the window: at 1 MB a label key pressed
+while they ran took 10–40 times longer (the whole-text folding, the word cut and scikit-learn
+hold the lock in long stretches). A process of its own runs on the other core and leaves the
+window's interpreter alone; it is started once, on first use (``spawn``: a fresh interpreter,
+safe beside Qt's threads), at a lower priority than the window, and ends with the program.
+
+What crosses between the two is small and cheap to read back: the project's location, ids and
+the model as pickled bytes one way; plain tuples the other (10,000 suggestion records took
+50 ms to unpickle, as many tuples take 2–3 ms). The window never imports scikit-learn: it holds
+a trained model as the bytes the worker made of it (`TrainedModel`).
+
+Each `WorkerProcess` runs one job at a time, in the order given; a job that fails reports its
+error (as a `WorkerError` with the message) and the process goes on; a process that dies fails
+the jobs it held (`WorkerStopped`) and the next job starts a new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import multiprocessing
+import os
+import pickle
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from claimdesk.core.errors import ClaimdeskError
+from claimdesk.core.suggest.records import Suggestion, SuggestionRow, SuggestionRows
+
+if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
+
+    from claimdesk.core.suggest.model import SuggestionModel
+
+log = logging.getLogger(__name__)
+
+NICE = 5  # the worker yields the cores to the window when both want them (POSIX)
+
+# Told a job's answer: (the pickled value, None) or (None, the error).
+Done = Callable[[object, BaseException | None], None]
+
+
+class WorkerError(ClaimdeskError):
+    """A job failed in the worker process; the message is the worker's."""
+
+
+class WorkerStopped(WorkerError):
+    """The worker process ended before the job's answer came back."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrainedModel:
+    """A `SuggestionModel` as the worker pickled it: passed back with each job, never loaded
+    in the window (which would import scikit-learn there)."""
+
+    data: bytes
+    labels: tuple[int, ...]
+
+
+class WorkerProcess:
+    """One process of its own for jobs ``function(*args)`` (module-level functions, picklable
+    arguments); ``done(value, error)`` is called on a reading thread when the job's answer
+    comes back, with ``value`` as pickled bytes (see `result`)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._lock = threading.Lock()
+        self._process: BaseProcess | None = None
+        self._conn: Connection | None = None
+        self._pending: dict[int, Done] = {}
+        self._jobs = itertools.count(1)
+
+    @property
+    def pid(self) -> int | None:
+        """The running process's id (None before the first job or after it ended)."""
+        process = self._process
+        return process.pid if process is not None and process.is_alive() else None
+
+    def submit(self, function: Callable[..., object], args: Sequence[Any], done: Done) -> None:
+        """Queue ``function(*args)`` in the process (started if none runs)."""
+        message = pickle.dumps((function, tuple(args)), protocol=pickle.HIGHEST_PROTOCOL)
+        with self._lock:
+            try:
+                conn = self._running()
+                job = next(self._jobs)
+                conn.send_bytes(job.to_bytes(8, "little") + message)
+                self._pending[job] = done
+            except (OSError, ValueError) as error:
+                failed: BaseException | None = WorkerStopped(
+                    f"The background process for {self.name} could not be started: {error}"
+                )
+            else:
+                failed = None
+        if failed is not None:
+            done(None, failed)
+
+    def stop(self) -> None:
+        """End the process now (its pending jobs fail with `WorkerStopped`)."""
+        with self._lock:
+            process, conn = self._process, self._conn
+        if process is not None and process.is_alive():
+            process.terminate()
+            process.join(2)
+        if conn is not None:
+            conn.close()
+
+    # -- inside the lock ---------------------------------------------------------------------------
+
+    def _running(self) -> Connection:
+        if self._process is not None and self._conn is not None and self._process.is_alive():
+            return self._conn
+        context = multiprocessing.get_context("spawn")
+        ours, theirs = context.Pipe()
+        process = context.Process(
+            target=serve, args=(theirs,), name=f"claimdesk {self.name}", daemon=True
+        )
+        process.start()
+        theirs.close()
+        self._process, self._conn = process, ours
+        reader = threading.Thread(
+            target=self._read, args=(ours,), name=f"claimdesk {self.name} answers", daemon=True
+        )
+        reader.start()
+        return ours
+
+    # -- on the reading thread -------------------------------------------------------------------
+
+    def _read(self, conn: Connection) -> None:
+        # Answers arrive as bytes; the caller unpickles them where it wants (the window: on its
+        # own thread, so no Python objects are made here and the collector never runs here).
+        while True:
+            try:
+                data = conn.recv_bytes()
+            except (EOFError, OSError):
+                break
+            job, worked, value = _split(data)
+            with self._lock:
+                done = self._pending.pop(job, None)
+            if done is None:
+                continue
+            if worked:
+                done(value, None)
+            else:
+                done(None, WorkerError(pickle.loads(value)))
+        with self._lock:
+            if self._conn is conn:
+                self._process, self._conn = None, None
+            orphans = list(self._pending.values())
+            self._pending.clear()
+        for done in orphans:
+            done(None, WorkerStopped(f"The background process for {self.name} stopped."))
+
+
+def _split(data: bytes) -> tuple[int, bool, bytes]:
+    # An answer: 8 bytes of job number, one byte worked or not, then the pickled value.
+    return int.from_bytes(data[:8], "little"), data[8] == 1, data[9:]
+
+
+def result(value: object) -> Any:
+    """A job's value from the bytes `WorkerProcess` handed to ``done``."""
+    return pickle.loads(value) if isinstance(value, bytes | bytearray | memoryview) else value
+
+
+def serve(conn: Connection) -> None:
+    """The worker process: run each job it is sent, answer, until the window's end closes."""
+    with contextlib.suppress(AttributeError, OSError):  # else at the same priority
+        os.nice(NICE)
+    while True:
+        try:
+            data = conn.recv_bytes()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        try:  # 8 bytes of job number, then the pickled call
+            function, args = pickle.loads(data[8:])
+            reply = b"\x01" + pickle.dumps(function(*args), protocol=pickle.HIGHEST_PROTOCOL)
+        except KeyboardInterrupt:
+            return
+        except BaseException as error:  # answered, never raised: the process serves on
+            if not isinstance(error, ClaimdeskError | OSError):
+                log.warning("suggestion job failed", exc_info=error)
+            text = str(error) or type(error).__name__
+            reply = b"\x00" + pickle.dumps(text)
+        try:
+            conn.send_bytes(data[:8] + reply)
+        except (OSError, ValueError):
+            return
+
+
+# -- the jobs -------------------------------------------------------------------------------------
+
+_model_cache: tuple[bytes, SuggestionModel] | None = None
+
+
+def _model(trained: TrainedModel | None) -> SuggestionModel | None:
+    global _model_cache
+    if trained is None:
+        return None
+    if _model_cache is None or _model_cache[0] != trained.data:
+        _model_cache = (trained.data, pickle.loads(trained.data))
+    return _model_cache[1]
+
+
+def work_out(
+    target: Path | str,
+    password: str | None,
+    document_id: int,
+    annotator_id: int,
+    model: TrainedModel | None,
+    text_length: int,
+) -> list[SuggestionRow]:
+    """A document's suggestions, as rows in text order within ``[0, text_length]``."""
+    from claimdesk.core.store.project import Project
+    from claimdesk.core.suggest.engine import suggest
+
+    with Project.open(target, password) as project:
+        found = suggest(project, document_id, annotator_id, model=_model(model))
+    return SuggestionRows.rows_of(found, text_length)
+
+
+def train(target: Path | str, password: str | None, annotator_id: int) -> TrainedModel | None:
+    """The model of an annotator's annotations, pickled (None: too few of them yet)."""
+    from claimdesk.core.store.project import Project
+    from claimdesk.core.suggest.model import SuggestionModel, training_examples
+
+    with Project.open(target, password) as project:
+        model = SuggestionModel.train(training_examples(project, annotator_id))
+    if model is None:
+        return None
+    return TrainedModel(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL), model.labels)
+
+
+def worker_pid() -> int:
+    """The process a job runs in (tests: never the window's)."""
+    return os.getpid()
+
+
+# One process for each kind of job: a training (seconds) never holds up the suggestions.
+SUGGESTING = WorkerProcess("suggestions")
+TRAINING = WorkerProcess("model training")
+
+__all__ = [
+    "SUGGESTING",
+    "TRAINING",
+    "Suggestion",
+    "TrainedModel",
+    "WorkerError",
+    "WorkerProcess",
+    "WorkerStopped",
+    "result",
+    "serve",
+    "train",
+    "work_out",
+    "worker_pid",
+]

@@ -1,0 +1,96 @@
+"""The process suggestions are worked out in: answers, failures, a process that dies."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from claimdesk.core import suggest_worker as process
+from claimdesk.core.sample import create_sample_project
+from claimdesk.core.store.project import Project
+from claimdesk.core.suggest_worker import WorkerError, WorkerProcess, WorkerStopped
+
+
+class Answers:
+    """Collects ``done(value, error)`` calls from the reading thread."""
+
+    def __init__(self) -> None:
+        self.got: list[tuple[object, BaseException | None]] = []
+        self.event = threading.Event()
+        self.expected = 1
+
+    def __call__(self, value: object, error: BaseException | None) -> None:
+        self.got.append((process.result(value) if error is None else None, error))
+        if len(self.got) >= self.expected:
+            self.event.set()
+
+    def wait(self, count: int = 1) -> list[tuple[object, BaseException | None]]:
+        self.expected = count
+        if len(self.got) < count:
+            self.event.clear()
+            assert self.event.wait(60), "no answer from the worker process"
+        return self.got
+
+
+@pytest.fixture
+def worker() -> object:
+    made = WorkerProcess("tests")
+    yield made
+    made.stop()
+
+
+def test_a_job_runs_in_another_process_and_answers_in_order(worker: WorkerProcess) -> None:
+    answers = Answers()
+    worker.submit(process.worker_pid, (), answers)
+    worker.submit(divmod, (17, 5), answers)
+    got = answers.wait(2)
+    pid, error = got[0]
+    assert error is None and isinstance(pid, int) and pid != os.getpid()
+    assert worker.pid == pid
+    assert got[1] == ((3, 2), None)
+
+
+def test_a_failing_job_says_why_and_the_process_serves_on(worker: WorkerProcess) -> None:
+    answers = Answers()
+    worker.submit(int, ("not a number",), answers)
+    worker.submit(divmod, (7, 2), answers)
+    got = answers.wait(2)
+    value, error = got[0]
+    assert value is None and isinstance(error, WorkerError)
+    assert "not a number" in str(error)
+    assert got[1] == ((3, 1), None)
+
+
+def test_a_process_that_dies_fails_its_jobs_and_the_next_job_starts_another(
+    worker: WorkerProcess,
+) -> None:
+    answers = Answers()
+    worker.submit(process.worker_pid, (), answers)
+    first, _ = answers.wait(1)[0]
+    worker.submit(os._exit, (3,), answers)  # the process ends without answering
+    got = answers.wait(2)
+    assert isinstance(got[1][1], WorkerStopped)
+    assert "stopped" in str(got[1][1])
+    worker.submit(process.worker_pid, (), answers)
+    again, error = answers.wait(3)[2]
+    assert error is None and again not in (first, os.getpid())
+
+
+def test_suggestions_are_worked_out_from_the_project_file_in_text_order(tmp_path: Path) -> None:
+    path = create_sample_project(tmp_path / "sample.claimdesk")
+    with Project.open(path) as project:
+        annotator = project.ensure_annotator("Ana")
+        document = next(d for d in project.documents() if "troops" in project.document_text(d.id))
+        text = project.document_text(document.id)
+        label = project.labels()[0]
+        start = text.index("troops")
+        project.add_annotation(document.id, label.id, annotator.id, start, start + 6)
+        opening = project.opening()
+    rows = process.work_out(*opening, document.id, annotator.id, None, len(text))
+    assert rows, "the other occurrences of the marked text are suggested"
+    assert rows == sorted(rows, key=lambda row: (row[0], row[1], row[2]))
+    assert all(text[row[0] : row[1]].lower() == "troops" for row in rows)
+    assert (start, start + 6) not in {(row[0], row[1]) for row in rows}  # already marked
