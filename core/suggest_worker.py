@@ -92,7 +92,7 @@ class WorkerProcess:
                 job = next(self._jobs)
                 conn.send_bytes(job.to_bytes(8, "little") + message)
                 self._pending[job] = done
-            except (OSError, ValueError) as error:
+            except Exception as error:  # no process (resources, a main module that starts one)
                 failed: BaseException | None = WorkerStopped(
                     f"The background process for {self.name} could not be started: {error}"
                 )

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import islice
+from operator import eq, itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
 
 from claimdesk.core.text.spans import Span, SpanIndex
 
@@ -27,6 +29,8 @@ RING_WIDTH = 2.0  # the selected suggestion's outer ring, in the palette's highl
 RADIUS = 3.0
 DASHES = (3.0, 2.0)  # in pen widths: long enough to read as dashes at 2 px
 DEFAULT_COLOUR = "#9e9e9e"
+PAD = 4  # room around a frame's pixmap for the selected one's ring (RING_WIDTH, antialiased)
+FRAME_IMAGES = 512  # frames kept drawn (by size and colour); all dropped when full
 
 
 class Prepared(NamedTuple):
@@ -54,10 +58,19 @@ def prepare_rows(found: SuggestionRows) -> Prepared:
 
 
 def _indexed(items: Sequence[Suggestion], ranges: Sequence[tuple[Any, ...]]) -> Prepared:
-    # ranges[i] starts with items[i]'s (start, end, label id).
-    spans = [(i, row[0], row[1], row[2]) for i, row in enumerate(ranges)]
+    # ranges[i] starts with items[i]'s (start, end, label id); C-level passes only (10,000
+    # suggestions arrive at once, on the GUI thread).
+    starts = list(map(_first, ranges))
+    ends = list(map(_second, ranges))
+    spans = list(zip(range(len(starts)), starts, ends, map(_third, ranges), strict=True))
+    index = SpanIndex(spans)
+    if not any(map(eq, starts, islice(starts, 1, None))):
+        return Prepared(items, index, index)  # one label per range: every span is a frame
     frames = [span for i, span in enumerate(spans) if i == 0 or spans[i - 1][1:3] != span[1:3]]
-    return Prepared(items, SpanIndex(spans), SpanIndex(frames))
+    return Prepared(items, index, SpanIndex(frames))
+
+
+_first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 class SuggestionOverlay(QObject):
@@ -74,6 +87,7 @@ class SuggestionOverlay(QObject):
         self.selected: int | None = None
         self.visible = True
         self._colours: dict[int, QColor] = {}
+        self._frame_images: dict[tuple[int, int, int, int, float], QPixmap] = {}
         self.tip: Callable[[Suggestion], str] | None = None  # a hovered suggestion's tooltip
 
     # --- content --------------------------------------------------------------------------------
@@ -230,26 +244,49 @@ class SuggestionOverlay(QObject):
                 frames.extend((rect, colour, True) for rect, _ in lines.rects(*chosen_range))
         if not frames:
             return
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
         ring = QColor(view.palette().color(QPalette.ColorRole.Highlight))
-        pens: dict[tuple[int, bool], QPen] = {}
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device is not None else 1.0
         for rect, colour, chosen in frames:
-            width = SELECTED_WIDTH if chosen else FRAME_WIDTH
-            if chosen:
-                painter.setPen(QPen(ring, RING_WIDTH))
-                outer = rect.adjusted(-RING_WIDTH, -RING_WIDTH, RING_WIDTH, RING_WIDTH)
-                painter.drawRoundedRect(outer, RADIUS + 1, RADIUS + 1)
-            pen = pens.get((colour.rgba(), chosen))
-            if pen is None:
-                pen = QPen(colour, width, Qt.PenStyle.CustomDashLine)
-                pen.setDashPattern(list(DASHES))
-                pens[colour.rgba(), chosen] = pen
-            painter.setPen(pen)
-            half = width / 2
-            painter.drawRoundedRect(rect.adjusted(half, half, -half, -half), RADIUS, RADIUS)
-        painter.restore()
+            # A dashed, antialiased rounded frame costs Qt's path stroker ~70 µs; the same frame
+            # drawn once into a pixmap and copied costs a few (an edit repaints a few lines,
+            # often with dozens of frames of the same few sizes).
+            size = (round(rect.width()), round(rect.height()))
+            key = (*size, colour.rgba(), ring.rgba() if chosen else 0, ratio)
+            image = self._frame_images.get(key)
+            if image is None:
+                if len(self._frame_images) >= FRAME_IMAGES:
+                    self._frame_images.clear()
+                image = _frame_image(*size, colour, ring if chosen else None, ratio)
+                self._frame_images[key] = image
+            painter.drawPixmap(QPointF(rect.left() - PAD, rect.top() - PAD), image)
+
+
+def _frame_image(
+    width: int, height: int, colour: QColor, ring: QColor | None, ratio: float
+) -> QPixmap:
+    """One suggestion's frame (with the selected one's ring when ``ring`` is given), drawn
+    into a transparent pixmap PAD pixels larger on each side than the ``width`` x ``height``
+    rectangle it frames."""
+    image = QPixmap(round((width + 2 * PAD) * ratio), round((height + 2 * PAD) * ratio))
+    image.setDevicePixelRatio(ratio)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    rect = QRectF(PAD, PAD, width, height)
+    width_ = SELECTED_WIDTH if ring is not None else FRAME_WIDTH
+    if ring is not None:
+        painter.setPen(QPen(ring, RING_WIDTH))
+        outer = rect.adjusted(-RING_WIDTH, -RING_WIDTH, RING_WIDTH, RING_WIDTH)
+        painter.drawRoundedRect(outer, RADIUS + 1, RADIUS + 1)
+    pen = QPen(colour, width_, Qt.PenStyle.CustomDashLine)
+    pen.setDashPattern(list(DASHES))
+    painter.setPen(pen)
+    half = width_ / 2
+    painter.drawRoundedRect(rect.adjusted(half, half, -half, -half), RADIUS, RADIUS)
+    painter.end()
+    return image
 
 
 def _key(item: Suggestion) -> tuple[int, int, int]:
