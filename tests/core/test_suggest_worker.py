@@ -94,3 +94,23 @@ def test_suggestions_are_worked_out_from_the_project_file_in_text_order(tmp_path
     assert rows == sorted(rows, key=lambda row: (row[0], row[1], row[2]))
     assert all(text[row[0] : row[1]].lower() == "troops" for row in rows)
     assert (start, start + 6) not in {(row[0], row[1]) for row in rows}  # already marked
+
+
+def test_rows_come_back_as_the_same_suggestions_in_text_order() -> None:
+    from claimdesk.core.suggest.records import Suggestion, SuggestionRows
+
+    text = "Troops 🇷🇺 left; troops e\u0301tait <b>=SUM(A1)</b> 𠀋 troops"
+    made = [
+        Suggestion(4, text.rindex("troops"), len(text), 2, "project", 0.5, "troops"),
+        Suggestion(4, 0, 6, 1, "codebook", 0.9, "Troops"),
+        Suggestion(4, 0, 6, 2, "model", 0.75, "Troops"),
+        Suggestion(4, len(text) - 2, len(text) + 4, 2, "model", 0.6, "beyond the text"),
+    ]
+    rows = SuggestionRows.rows_of(made, len(text))
+    shown = SuggestionRows(4, rows)
+    assert len(shown) == 3  # the one reaching past the text's end is dropped
+    assert list(shown) == [made[1], made[2], made[0]]
+    assert shown[2] == made[0] and shown[-1] == made[0]
+    assert shown[:2] == [made[1], made[2]]
+    assert shown == [made[1], made[2], made[0]] and shown != [made[1]]
+    assert shown.index(made[2]) == 1

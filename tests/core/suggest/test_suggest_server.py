@@ -35,3 +35,39 @@ def test_an_annotator_records_their_own_decisions_only(shared: Shared) -> None:
             "(%s, %s, %s, 0, 6, 'troops', 'project', 0.5, true, now())",
             (ids["bob"], ids["doc"], ids["label"]),
         )
+
+
+def test_the_suggestions_worker_process_opens_a_server_project_signed_in_the_same_way(
+    shared: Shared,
+) -> None:
+    # The window's suggestions are worked out in a process of their own, which opens the
+    # project again from what `opening()` gives: the server's URL and the password used.
+    import threading
+
+    from claimdesk.core import suggest_worker
+    from claimdesk.core.suggest.records import SuggestionRows
+
+    ids = shared.ids
+    with Project.open(shared.url("alice")) as mine:
+        target, password = mine.opening()
+        assert password == f"pw-{shared.names['alice']}" and password not in str(target)
+        text = mine.document_text(ids["doc"])
+        here = SuggestionRows.rows_of(suggest(mine, ids["doc"], ids["alice"]), len(text))
+    answers: list[tuple[object, BaseException | None]] = []
+    arrived = threading.Event()
+
+    def done(value: object, error: BaseException | None) -> None:
+        answers.append((suggest_worker.result(value) if error is None else None, error))
+        arrived.set()
+
+    worker = suggest_worker.WorkerProcess("server test")
+    try:
+        worker.submit(
+            suggest_worker.work_out,
+            (target, password, ids["doc"], ids["alice"], None, len(text)),
+            done,
+        )
+        assert arrived.wait(60)
+    finally:
+        worker.stop()
+    assert answers == [(here, None)]
