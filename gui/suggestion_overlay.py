@@ -15,7 +15,7 @@ from operator import eq, itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap, QTextLine
 
 from claimdesk.core.text.spans import Span, SpanIndex
 
@@ -88,6 +88,8 @@ class SuggestionOverlay(QObject):
         self.visible = True
         self._colours: dict[int, QColor] = {}
         self._frame_images: dict[tuple[int, int, int, int, float], QPixmap] = {}
+        self._line_frames: dict[tuple[int, int], list[tuple[float, int, QColor]]] = {}
+        self._layout_stamp: tuple[object, ...] = ()
         self.tip: Callable[[Suggestion], str] | None = None  # a hovered suggestion's tooltip
 
     # --- content --------------------------------------------------------------------------------
@@ -102,6 +104,7 @@ class SuggestionOverlay(QObject):
         if not isinstance(items, Prepared):
             items = prepare(items, len(self.view.document_text()))
         self.items, self._index, self._frames = items.items, items.spans, items.frames
+        self._line_frames.clear()
         again = None
         if kept is not None:
             at = bisect_left(self.items, kept, key=_key)
@@ -128,6 +131,7 @@ class SuggestionOverlay(QObject):
 
     def set_label_colours(self, colours: Mapping[int, str]) -> None:
         self._colours = {label: QColor(colour) for label, colour in colours.items()}
+        self._line_frames.clear()
         self.view.viewport().update()
 
     def __len__(self) -> int:
@@ -232,34 +236,89 @@ class SuggestionOverlay(QObject):
         if not len(self):
             return
         view = self.view
-        frames: list[tuple[QRectF, QColor, bool]] = []
         selected = self._index.get(self.selected) if self.selected is not None else None
         chosen_range = view.offsets.to_qt_range(selected.start, selected.end) if selected else None
-        for lines in view.visible_lines(area):
-            for span, start, end in view.spans_between(lines.first, lines.last, self._frames):
-                colour = self._colours.get(span.label_id) or QColor(DEFAULT_COLOUR)
-                frames.extend((rect, colour, False) for rect, _ in lines.rects(start, end))
-            if selected is not None and chosen_range is not None:  # last: on top of the others
-                colour = self._colours.get(selected.label_id) or QColor(DEFAULT_COLOUR)
-                frames.extend((rect, colour, True) for rect, _ in lines.rects(*chosen_range))
-        if not frames:
-            return
-        ring = QColor(view.palette().color(QPalette.ColorRole.Highlight))
+        chosen: list[QRectF] = []
+        line_frames = self._line_frames_now()
         device = painter.device()
         ratio = device.devicePixelRatioF() if device is not None else 1.0
-        for rect, colour, chosen in frames:
-            # A dashed, antialiased rounded frame costs Qt's path stroker ~70 µs; the same frame
-            # drawn once into a pixmap and copied costs a few (an edit repaints a few lines,
-            # often with dozens of frames of the same few sizes).
-            size = (round(rect.width()), round(rect.height()))
-            key = (*size, colour.rgba(), ring.rgba() if chosen else 0, ratio)
-            image = self._frame_images.get(key)
-            if image is None:
-                if len(self._frame_images) >= FRAME_IMAGES:
-                    self._frame_images.clear()
-                image = _frame_image(*size, colour, ring if chosen else None, ratio)
-                self._frame_images[key] = image
-            painter.drawPixmap(QPointF(rect.left() - PAD, rect.top() - PAD), image)
+        image = self._image
+        for lines in view.visible_lines(area):
+            left = lines.origin.x() - PAD
+            block = lines.block_number
+            for number, line, start, end, (top, height) in zip(
+                lines.numbers, lines.lines, lines.starts, lines.ends, lines.boxes, strict=True
+            ):
+                on_line = line_frames.get((block, number))
+                if on_line is None:
+                    on_line = self._frames_on_line(lines.position, line, start, end)
+                    line_frames[block, number] = on_line
+                y = top - PAD
+                tall = round(height)
+                for x, width, colour in on_line:
+                    painter.drawPixmap(QPointF(left + x, y), image(width, tall, colour, 0, ratio))
+            if chosen_range is not None:
+                chosen.extend(rect for rect, _ in lines.rects(*chosen_range))
+        if selected is not None and chosen:  # last: on top of the others, ringed
+            colour = self._colours.get(selected.label_id) or QColor(DEFAULT_COLOUR)
+            ring = view.palette().color(QPalette.ColorRole.Highlight).rgba()
+            for rect in chosen:
+                frame = image(round(rect.width()), round(rect.height()), colour, ring, ratio)
+                painter.drawPixmap(QPointF(rect.left() - PAD, rect.top() - PAD), frame)
+
+    def _image(self, width: int, height: int, colour: QColor, ring: int, ratio: float) -> QPixmap:
+        """A frame's pixmap (``ring``: the selected one's ring colour as RGBA, 0 for none).
+
+        A dashed, antialiased rounded frame costs Qt's path stroker ~70 µs; the same frame drawn
+        once into a pixmap and copied costs a few (an edit repaints a few lines, often with
+        dozens of frames of the same few sizes)."""
+        key = (width, height, colour.rgba(), ring, ratio)
+        found = self._frame_images.get(key)
+        if found is None:
+            if len(self._frame_images) >= FRAME_IMAGES:
+                self._frame_images.clear()
+            found = _frame_image(
+                width, height, colour, QColor.fromRgba(ring) if ring else None, ratio
+            )
+            self._frame_images[key] = found
+        return found
+
+    def _line_frames_now(self) -> dict[tuple[int, int], list[tuple[float, int, QColor]]]:
+        """Each laid-out line's frames (x, width, colour), worked out the first time the line is
+        painted and kept while the layout stands: an edit's repaint of a few lines then costs a
+        look-up per line rather than a search and two measurements per frame."""
+        view = self.view
+        document = view.document()
+        stamp = (id(document), document.revision(), view.viewport().width(), view.font().key())
+        if stamp != self._layout_stamp:
+            self._layout_stamp = stamp
+            self._line_frames.clear()
+        return self._line_frames
+
+    def _frames_on_line(
+        self, position: int, line: QTextLine, start: int, end: int
+    ) -> list[tuple[float, int, QColor]]:
+        # [start, end): the line's text, relative to its block at ``position`` (UTF-16); each
+        # frame as (x from the block's left, width in whole pixels, colour).
+        found = []
+        default = QColor(DEFAULT_COLOUR)
+        for span, first, last in self.view.spans_between(
+            position + start, position + end, self._frames
+        ):
+            a = max(first - position, start)
+            b = min(last - position, end)
+            if a >= b:
+                continue
+            x1, x2 = _line_x(line, a), _line_x(line, b)
+            colour = self._colours.get(span.label_id) or default
+            found.append((min(x1, x2), round(abs(x2 - x1)), colour))
+        return found
+
+
+def _line_x(line: QTextLine, position: int) -> float:
+    # PySide6 maps this overload to an (x, position) tuple; its type stub only says "object".
+    result = line.cursorToX(position)
+    return float(result[0] if isinstance(result, tuple) else result)  # type: ignore[arg-type]
 
 
 def _frame_image(

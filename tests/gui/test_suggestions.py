@@ -172,6 +172,40 @@ def test_suggestions_are_dashed_outlines_not_fills(window: MainWindow, qtbot: Qt
     assert any(c == background for c in inside)
 
 
+def _frame_on_top_edge(window: MainWindow, position: int, colour: QColor) -> bool:
+    (rect, *_) = window.view.suggestions.rects(position)
+    image: QImage = window.view.viewport().grab().toImage()
+    top = [
+        image.pixelColor(int(x), int(rect.top() + 1))
+        for x in range(int(rect.left()) + 2, int(rect.right()) - 2)
+    ]
+    return any(_near(c, colour) for c in top)
+
+
+def test_frames_follow_the_text_when_it_wraps_again_and_a_label_changes_colour(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    # Each line's frames are kept between paints: a wider window (the lines wrap
+    # elsewhere) and a new label colour must still draw them where, and as, they now are.
+    troops_suggested(window, qtbot)
+    overlay = window.view.suggestions
+    qtbot.keyClick(window.view, "n")
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)
+    shown = {i: overlay.rects(i)[0] for i in range(len(overlay.items)) if overlay.rects(i)}
+    assert all(_frame_on_top_edge(window, i, QColor("#ff7f0e")) for i in shown)
+    window.resize(window.width() + 400, window.height())  # longer lines: the text moves up
+    qtbot.wait(100)
+    moved = [
+        i for i in shown if overlay.rects(i) and overlay.rects(i)[0].topLeft() != shown[i].topLeft()
+    ]
+    assert moved, "a wider window wraps the lines elsewhere"
+    assert all(_frame_on_top_edge(window, i, QColor("#ff7f0e")) for i in moved)
+    position = moved[0]
+    overlay.set_label_colours({label_id(window, TROOPS): "#1f77b4"})
+    assert _frame_on_top_edge(window, position, QColor("#1f77b4"))
+    assert not _frame_on_top_edge(window, position, QColor("#ff7f0e"))
+
+
 def test_clicking_a_dashed_outline_selects_it(window: MainWindow, qtbot: QtBot) -> None:
     troops_suggested(window, qtbot)
     overlay = window.view.suggestions
