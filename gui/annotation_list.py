@@ -412,7 +412,14 @@ class AnnotationList(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model_ = AnnotationTableModel()
+        # While rows go (an undo, a deletion, someone else's edit), the selection model moves
+        # the current row off them by itself: that is not the reader choosing a claim. Connected
+        # before the selection model connects, so the flag is up when it moves the row.
+        self._removing = False
+        self._current_removed = False
+        self.model_.rowsAboutToBeRemoved.connect(self._rows_going)
         self.setModel(self.model_)
+        self.model_.rowsRemoved.connect(self._rows_gone)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setTabKeyNavigation(False)  # Tab leaves the list (rows: arrow keys)
@@ -473,8 +480,18 @@ class AnnotationList(QTableView):
         elif chosen is delete:
             self.deleteRequested.emit()
 
+    def _rows_going(self, _parent: QModelIndex, first: int, last: int) -> None:
+        self._removing = True
+        self._current_removed = first <= self.currentIndex().row() <= last
+
+    def _rows_gone(self, *_args: object) -> None:
+        self._removing = False
+        if self._current_removed:  # its claim is gone: no other one is selected in its place
+            self._current_removed = False
+            self.select_annotation(None)
+
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
-        if current.isValid():
+        if current.isValid() and not self._removing:
             self.annotationActivated.emit(int(current.data(AnnotationTableModel.IdRole)))
 
     def select_annotation(self, annotation_id: int | None) -> None:
