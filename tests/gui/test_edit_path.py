@@ -3,10 +3,16 @@ of the lists that changed, the widths of their columns."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from claimdesk.gui.main_window import MainWindow
+from tests.gui.test_document_list import add_articles
 from tests.gui.test_main_window import select_phrase
 
 
@@ -25,3 +31,62 @@ def test_undoing_a_new_claim_selects_no_other_claim(window: MainWindow, qtbot: Q
     assert not window.annotations.selectionModel().hasSelection()
     assert not window.annotations.currentIndex().isValid()
 
+
+class Paints(QObject):
+    """The areas painted on the widgets it watches, by widget."""
+
+    def __init__(self, *widgets: QWidget) -> None:
+        super().__init__()
+        self.areas: dict[QWidget, list[QRect]] = {widget: [] for widget in widgets}
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and watched in self.areas:
+            assert isinstance(event, QPaintEvent)
+            self.areas[watched].append(event.rect())  # type: ignore[index]
+        return False
+
+    def clear(self) -> None:
+        for areas in self.areas.values():
+            areas.clear()
+
+
+def test_a_claim_redraws_its_document_row_alone_and_the_count_fits(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    add_articles(window, tmp_path, 12)
+    table = window.documents.table
+    header = table.horizontalHeader()
+    row = window.documents.visible_ids().index(window.document_id)
+    paints = Paints(table.viewport(), header.viewport())
+    select_phrase(window, "arms embargo")
+    qtbot.keyClick(window.view, "1")  # the document is now in progress: its status widens
+    qtbot.wait(50)
+    paints.clear()
+    select_phrase(window, "Soviet weapons technology")
+    qtbot.keyClick(window.view, "4")
+    QApplication.processEvents()
+    # The open document's count went up: its row is drawn again; the other rows and the
+    # headings are left as they were.
+    assert paints.areas[header.viewport()] == []
+    drawn = paints.areas[table.viewport()]
+    top, height = table.rowViewportPosition(row), table.rowHeight(row)
+    # (Qt's rectangle of a row reaches one pixel below it, where the grid would be.)
+    assert drawn and all(area.top() >= top and area.bottom() <= top + height for area in drawn)
+    count = table.model().index(row, 2)
+    assert count.data() == 2
+    assert table.columnWidth(2) >= table.sizeHintForIndex(count).width()
+
+
+def test_a_count_that_outgrows_its_column_widens_it(window: MainWindow, qtbot: QtBot) -> None:
+    documents = window.documents
+    model = documents.model
+    rows = [model.summary(row) for row in range(model.rowCount())]
+    big = [replace(rows[0], annotation_count=123_456_789_012), *rows[1:]]
+    before = documents.table.columnWidth(2)
+    documents.update_rows(big, None)  # counts from elsewhere, as a shared project's are
+    index = documents.proxy.mapFromSource(model.index(0, 2))
+    needed = documents.table.fontMetrics().horizontalAdvance("123456789012")
+    assert documents.table.columnWidth(2) > max(before, needed)
+    assert documents.table.columnWidth(2) >= documents.table.sizeHintForIndex(index).width()
