@@ -91,6 +91,7 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
         self._records: dict[int, AnnotationRecord] = {}
         self._counts: Counter[int] = Counter()
         self._labels: dict[int, LabelRecord] = {}
+        self._colours: dict[int, QColor] = {}  # of the labels, as the swatches show them
         # Attributes and relations of the shown annotations (explicit values only).
         self._scheme = SchemeRecords()
         self._values: dict[int, dict[int, Any]] = {}
@@ -124,6 +125,7 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
 
     def set_labels(self, labels: list[LabelRecord]) -> None:
         self._labels = {label.id: label for label in labels}
+        self._colours = {}
         if self._keys:
             # The label column, and the links that name the labels at their other end.
             last = len(self._keys) - 1
@@ -386,8 +388,13 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
         return label.name if label else "?"
 
     def _label_colour(self, record: AnnotationRecord) -> QColor | None:
-        label = self._labels.get(record.label_id)
-        return QColor(label.colour) if label else None
+        colour = self._colours.get(record.label_id)
+        if colour is None:  # parsed once per label, not once per painted row
+            label = self._labels.get(record.label_id)
+            if label is None:
+                return None
+            colour = self._colours[label.id] = QColor(label.colour)
+        return colour
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role == self.IdRole:

@@ -74,25 +74,24 @@ class ColumnTableModel(QAbstractTableModel, Generic[Row]):
         columns = self.columns()
         return columns[number] if 0 <= number < len(columns) else None
 
-    # The roles some column answers, with the columns they were worked out for.
-    _roles_cache: tuple[Sequence[Column[Any]], frozenset[int]] | None = None
+    # What each role some column answers is answered with, with the columns it was worked out
+    # for: a view asks each visible cell for seven roles on every repaint, most answered by none.
+    _answers_cache: tuple[Sequence[Column[Any]], dict[int, Answer]] | None = None
 
-    def _roles(self) -> frozenset[int]:
-        """The roles some column answers (worked out again when the columns change)."""
+    def _answered(self) -> tuple[Sequence[Column[Row]], dict[int, Answer]]:
+        """The columns, and the answers of the roles some column answers (worked out again
+        when the columns change)."""
         columns = self.columns()
-        cached = self._roles_cache
+        cached = self._answers_cache
         if cached is not None and cached[0] is columns:
-            return cached[1]
-        roles = {int(role) for role, field in _ROLE_FIELDS.items() if field is None}
-        for column in columns:
-            roles.update(
-                int(role)
-                for role, field in _ROLE_FIELDS.items()
-                if field is not None and getattr(column, field) is not None
-            )
-        answered = frozenset(roles)
-        self._roles_cache = (columns, answered)
-        return answered
+            return columns, cached[1]
+        answers = {
+            int(role): _ANSWERS[role]
+            for role, field in _ROLE_FIELDS.items()
+            if field is None or any(getattr(column, field) is not None for column in columns)
+        }
+        self._answers_cache = (columns, answers)
+        return columns, answers
 
     # -- Qt model -------------------------------------------------------------------------------
 
@@ -125,11 +124,14 @@ class ColumnTableModel(QAbstractTableModel, Generic[Row]):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         # Views ask each visible cell for a dozen roles on every repaint: a role no column
         # answers is turned away before anything else is looked at.
-        answer = _ANSWERS.get(role)
-        if answer is None or role not in self._roles():
+        columns, answers = self._answered()
+        answer = answers.get(role)
+        if answer is None:
             return None
-        column = self.column_at(index)
-        return None if column is None else answer(self, column, index.row())
+        row, number = index.row(), index.column()  # -1 for an invalid index
+        if not (0 <= row < self.row_count() and 0 <= number < len(columns)):
+            return None
+        return answer(self, columns[number], row)
 
 
 # What each role shows of a row, in Qt's terms; a role a column does not declare asks for no row
