@@ -90,3 +90,18 @@ def test_a_count_that_outgrows_its_column_widens_it(window: MainWindow, qtbot: Q
     needed = documents.table.fontMetrics().horizontalAdvance("123456789012")
     assert documents.table.columnWidth(2) > max(before, needed)
     assert documents.table.columnWidth(2) >= documents.table.sizeHintForIndex(index).width()
+
+
+def test_a_claim_redraws_the_count_of_its_label_alone(window: MainWindow, qtbot: QtBot) -> None:
+    view, model = window.tags.view, window.tags.model
+    paints = Paints(view.viewport())
+    qtbot.wait(50)
+    paints.clear()
+    select_phrase(window, "arms embargo")
+    qtbot.keyClick(window.view, "1")
+    qtbot.wait(50)  # a list laid out again is painted on a timer, after the edit
+    (label,) = [label for label in window.labels.values() if label.shortcut == "1"]
+    row = view.visualRect(model.index(model.row_of(label.id)))
+    assert model.index(model.row_of(label.id)).data(model.CountRole) == 1
+    drawn = paints.areas[view.viewport()]
+    assert drawn and all(row.contains(area) for area in drawn)
