@@ -105,3 +105,15 @@ def test_a_claim_redraws_the_count_of_its_label_alone(window: MainWindow, qtbot:
     assert model.index(model.row_of(label.id)).data(model.CountRole) == 1
     drawn = paints.areas[view.viewport()]
     assert drawn and all(row.contains(area) for area in drawn)
+
+
+def test_the_document_columns_fit_a_larger_font(window: MainWindow, qtbot: QtBot) -> None:
+    documents = window.documents
+    table = documents.table
+    font = documents.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    documents.setFont(font)
+    QApplication.processEvents()
+    for column in (1, 2):
+        index = table.model().index(0, column)
+        assert table.columnWidth(column) >= table.sizeHintForIndex(index).width()
