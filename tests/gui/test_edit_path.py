@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -117,3 +117,32 @@ def test_the_document_columns_fit_a_larger_font(window: MainWindow, qtbot: QtBot
     for column in (1, 2):
         index = table.model().index(0, column)
         assert table.columnWidth(column) >= table.sizeHintForIndex(index).width()
+
+
+def test_an_edit_far_from_the_selected_claim_leaves_the_article_as_a_full_repaint_would(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    view = window.view
+    flash = QApplication.cursorFlashTime()
+    QApplication.setCursorFlashTime(0)  # a caret that does not blink: the two pictures agree
+    try:
+        select_phrase(window, "arms embargo")
+        qtbot.keyClick(view, "1")  # near the top, and selected
+        text = view.document_text()
+        words = text.split()
+        # A phrase far below it, still on screen: the outline goes from one end to the other.
+        phrase = " ".join(words[-40:-37])
+        start = text.index(phrase)
+        view.set_text_selection(start, start + len(phrase))
+        assert view.span_rects(view.selected_span_id or -1)
+        qtbot.wait(50)
+        qtbot.keyClick(view, "4")
+        assert view.span_rects(view.selected_span_id or -1)  # the new claim, on screen
+        qtbot.wait(50)
+        viewport = view.viewport()
+        shot = window.screen().grabWindow(window.winId()).toImage()
+        on_screen = shot.copy(QRect(viewport.mapTo(window, QPoint(0, 0)), viewport.size()))
+        repainted = viewport.grab().toImage().convertToFormat(on_screen.format())
+        assert on_screen == repainted
+    finally:
+        QApplication.setCursorFlashTime(flash)
