@@ -21,6 +21,10 @@ from claimdesk.gui.dialogs import plain_tooltip
 Index = QModelIndex | QPersistentModelIndex
 Row = TypeVar("Row")
 
+# A table's cell, as QAbstractTableModel flags it; an editable column's cells are also _EDIT.
+_CELL = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
+_EDIT = Qt.ItemFlag.ItemIsEditable
+
 # The role a QSortFilterProxyModel sorts on (proxy.setSortRole(SORT_ROLE)): the column's
 # sort key, so numbers sort as numbers and names without regard to case.
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -114,12 +118,22 @@ class ColumnTableModel(QAbstractTableModel, Generic[Row]):
             return plain_tooltip(column.header_tooltip)
         return None
 
+    # Each column's flags, with the columns they were worked out for: views ask for them two or
+    # three times per painted cell.
+    _flags_cache: tuple[Sequence[Column[Any]], tuple[Qt.ItemFlag, ...]] | None = None
+
     def flags(self, index: Index) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        column = self.column_at(index)
-        if column is not None and column.edit is not None:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        columns = self.columns()
+        cached = self._flags_cache
+        if cached is None or cached[0] is not columns:
+            each = tuple(_CELL | _EDIT if c.edit is not None else _CELL for c in columns)
+            cached = self._flags_cache = (columns, each)
+        number = index.column()
+        if 0 <= number < len(columns) and 0 <= index.row() < self.row_count():
+            return cached[1][number]
+        return _CELL
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         # Views ask each visible cell for a dozen roles on every repaint: a role no column

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
+from PySide6.QtCore import QEvent, QModelRoleData, QModelRoleDataSpan, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QPaintEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 from pytestqt.qtbot import QtBot
 
 from claimdesk.gui.main_window import MainWindow
@@ -146,3 +146,32 @@ def test_an_edit_far_from_the_selected_claim_leaves_the_article_as_a_full_repain
         assert on_screen == repainted
     finally:
         QApplication.setCursorFlashTime(flash)
+
+
+def test_the_annotation_list_answers_a_painted_cell_as_it_answers_each_role(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    for phrase, key in (("arms embargo", "1"), ("Soviet weapons technology", "4")):
+        select_phrase(window, phrase)
+        qtbot.keyClick(window.view, key)
+    table = window.annotations
+    model = table.model_
+    roles = [int(role) for role in Qt.ItemDataRole if role < Qt.ItemDataRole.UserRole]
+    delegate = QStyledItemDelegate()
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            for role in [*roles, model.IdRole]:
+                asked = QModelRoleData(role)
+                model.multiData(index, QModelRoleDataSpan(asked))
+                assert asked.data() == model.data(index, role), (row, column, role)
+            # What the list draws in the cell (the delegate asks for all its roles at once).
+            option = QStyleOptionViewItem()
+            delegate.initStyleOption(option, index)
+            assert option.text == str(model.data(index, Qt.ItemDataRole.DisplayRole))
+            decoration = model.data(index, Qt.ItemDataRole.DecorationRole)
+            assert bool(option.features & option.ViewItemFeature.HasDecoration) == (
+                decoration is not None
+            )
+            editable = model.flags(index) & Qt.ItemFlag.ItemIsEditable
+            assert bool(editable) == (column == 2)  # the note
