@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QModelRoleData,
     QModelRoleDataSpan,
     QPoint,
+    QRect,
     Qt,
     Signal,
 )
@@ -528,6 +529,8 @@ class AnnotationList(QTableView):
 
     def select_annotation(self, annotation_id: int | None) -> None:
         selection = self.selectionModel()
+        rows = {index.row() for index in selection.selectedIndexes()}
+        rows.add(selection.currentIndex().row())
         blocker = selection.blockSignals(True)
         row = self.model_.row_of(annotation_id) if annotation_id is not None else -1
         if row < 0:
@@ -540,7 +543,14 @@ class AnnotationList(QTableView):
             )
             self.scrollTo(index)
         selection.blockSignals(blocker)
-        self.viewport().update()
+        # The view heard nothing (the signals were blocked): the rows left and the row chosen
+        # are drawn again, not every row (a scroll has drawn what it moved).
+        rows.add(row)
+        rows.discard(-1)
+        viewport = self.viewport()
+        for changed in rows:
+            top = self.rowViewportPosition(changed)
+            viewport.update(QRect(0, top, viewport.width(), self.rowHeight(changed)))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.state() != (

@@ -33,7 +33,7 @@ def test_undoing_a_new_claim_selects_no_other_claim(window: MainWindow, qtbot: Q
 
 
 class Paints(QObject):
-    """The areas painted on the widgets it watches, by widget."""
+    """The areas painted on the widgets it watches (the rectangles of each paint's region)."""
 
     def __init__(self, *widgets: QWidget) -> None:
         super().__init__()
@@ -44,7 +44,7 @@ class Paints(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and watched in self.areas:
             assert isinstance(event, QPaintEvent)
-            self.areas[watched].append(event.rect())  # type: ignore[index]
+            self.areas[watched].extend(event.region())  # type: ignore[index, call-overload]
         return False
 
     def clear(self) -> None:
@@ -175,3 +175,38 @@ def test_the_annotation_list_answers_a_painted_cell_as_it_answers_each_role(
             )
             editable = model.flags(index) & Qt.ItemFlag.ItemIsEditable
             assert bool(editable) == (column == 2)  # the note
+
+
+def test_clicking_a_highlight_redraws_the_list_rows_it_selects_and_leaves(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    phrases = ("arms embargo", "Soviet weapons technology", "barter away for Chinese things")
+    for phrase in phrases:
+        select_phrase(window, phrase)
+        qtbot.keyClick(window.view, "1")
+    table, model = window.annotations, window.annotations.model_
+    first = next(
+        model.id_at(r) for r in range(model.rowCount()) if model.record(r).quote == phrases[0]
+    )
+    last = window.view.selected_span_id
+    assert last is not None and last != first
+    window.view.verticalScrollBar().setValue(0)
+    paints = Paints(table.viewport())
+    qtbot.wait(50)
+    paints.clear()
+    rect = window.view.span_rects(first)[0]
+    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    QApplication.processEvents()
+    assert table.currentIndex().row() == model.row_of(first)
+    rows = [model.row_of(first), model.row_of(last)]
+    bands = [(table.rowViewportPosition(r), table.rowHeight(r)) for r in rows]
+    drawn = paints.areas[table.viewport()]
+    assert drawn and all(
+        any(top <= area.top() and area.bottom() <= top + height for top, height in bands)
+        for area in drawn
+    ), (drawn, bands)
+    # What the list shows is what a full repaint draws: the row left looks unselected again.
+    viewport = table.viewport()
+    shot = window.screen().grabWindow(window.winId()).toImage()
+    on_screen = shot.copy(QRect(viewport.mapTo(window, QPoint(0, 0)), viewport.size()))
+    assert on_screen == viewport.grab().toImage().convertToFormat(on_screen.format())
