@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPen,
+    QRegion,
     QTextBlock,
     QTextCursor,
     QTextLine,
@@ -379,11 +380,7 @@ class DocumentView(QPlainTextEdit):
         # An edit repaints a line or two here and there (the new highlight, the one selected
         # before): each part is painted on its own, not every line between them.
         region = event.region()
-        areas: list[QRect] = (
-            list(region)  # type: ignore[call-overload]  # QRegion iterates its rectangles
-            if region.rectCount() > 1
-            else [event.rect()]
-        )
+        areas = _parts(region) if region.rectCount() > 1 else [event.rect()]
         if len(self._index) or len(self._example):
             painter = QPainter(self.viewport())
             try:
@@ -395,7 +392,14 @@ class DocumentView(QPlainTextEdit):
                     self._paint_spans(painter, area)
             finally:
                 painter.end()
-        super().paintEvent(event)
+        if len(areas) > 1:
+            # The text too, part by part: given the whole event, QPlainTextEdit lays out and
+            # draws every line of the rectangle around the parts, the whole screen when an edit
+            # moves the outline from one end of it to the other.
+            for area in areas:
+                super().paintEvent(QPaintEvent(area))
+        else:
+            super().paintEvent(event)
         if len(self.suggestions):  # above the text: a frame, never a fill
             painter = QPainter(self.viewport())
             try:
@@ -751,6 +755,19 @@ class _BlockLines:
         x1 = _cursor_x(line, first)
         x2 = _cursor_x(line, min(end - self.position, self.ends[i]))
         return self.numbers[i], self.origin.x() + min(x1, x2), self.origin.x() + max(x1, x2)
+
+
+def _parts(region: QRegion) -> list[QRect]:
+    """The parts of a region to paint each on its own: its bands, those that touch merged (the
+    caret's one-pixel band above a line's is one part with it)."""
+    parts: list[QRect] = []
+    bands: list[QRect] = list(region)  # type: ignore[call-overload]  # QRegion iterates its rects
+    for band in sorted(bands, key=QRect.top):
+        if parts and band.top() <= parts[-1].bottom() + 1:
+            parts[-1] = parts[-1].united(band)
+        else:
+            parts.append(QRect(band))
+    return parts
 
 
 def _cursor_x(line: QTextLine, pos: int) -> float:

@@ -21,6 +21,10 @@ from claimdesk.gui.dialogs import plain_tooltip
 Index = QModelIndex | QPersistentModelIndex
 Row = TypeVar("Row")
 
+# A table's cell, as QAbstractTableModel flags it; an editable column's cells are also _EDIT.
+_CELL = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
+_EDIT = Qt.ItemFlag.ItemIsEditable
+
 # The role a QSortFilterProxyModel sorts on (proxy.setSortRole(SORT_ROLE)): the column's
 # sort key, so numbers sort as numbers and names without regard to case.
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -74,25 +78,24 @@ class ColumnTableModel(QAbstractTableModel, Generic[Row]):
         columns = self.columns()
         return columns[number] if 0 <= number < len(columns) else None
 
-    # The roles some column answers, with the columns they were worked out for.
-    _roles_cache: tuple[Sequence[Column[Any]], frozenset[int]] | None = None
+    # What each role some column answers is answered with, with the columns it was worked out
+    # for: a view asks each visible cell for seven roles on every repaint, most answered by none.
+    _answers_cache: tuple[Sequence[Column[Any]], dict[int, Answer]] | None = None
 
-    def _roles(self) -> frozenset[int]:
-        """The roles some column answers (worked out again when the columns change)."""
+    def _answered(self) -> tuple[Sequence[Column[Row]], dict[int, Answer]]:
+        """The columns, and the answers of the roles some column answers (worked out again
+        when the columns change)."""
         columns = self.columns()
-        cached = self._roles_cache
+        cached = self._answers_cache
         if cached is not None and cached[0] is columns:
-            return cached[1]
-        roles = {int(role) for role, field in _ROLE_FIELDS.items() if field is None}
-        for column in columns:
-            roles.update(
-                int(role)
-                for role, field in _ROLE_FIELDS.items()
-                if field is not None and getattr(column, field) is not None
-            )
-        answered = frozenset(roles)
-        self._roles_cache = (columns, answered)
-        return answered
+            return columns, cached[1]
+        answers = {
+            int(role): _ANSWERS[role]
+            for role, field in _ROLE_FIELDS.items()
+            if field is None or any(getattr(column, field) is not None for column in columns)
+        }
+        self._answers_cache = (columns, answers)
+        return columns, answers
 
     # -- Qt model -------------------------------------------------------------------------------
 
@@ -115,21 +118,34 @@ class ColumnTableModel(QAbstractTableModel, Generic[Row]):
             return plain_tooltip(column.header_tooltip)
         return None
 
+    # Each column's flags, with the columns they were worked out for: views ask for them two or
+    # three times per painted cell.
+    _flags_cache: tuple[Sequence[Column[Any]], tuple[Qt.ItemFlag, ...]] | None = None
+
     def flags(self, index: Index) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        column = self.column_at(index)
-        if column is not None and column.edit is not None:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        columns = self.columns()
+        cached = self._flags_cache
+        if cached is None or cached[0] is not columns:
+            each = tuple(_CELL | _EDIT if c.edit is not None else _CELL for c in columns)
+            cached = self._flags_cache = (columns, each)
+        number = index.column()
+        if 0 <= number < len(columns) and 0 <= index.row() < self.row_count():
+            return cached[1][number]
+        return _CELL
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         # Views ask each visible cell for a dozen roles on every repaint: a role no column
         # answers is turned away before anything else is looked at.
-        answer = _ANSWERS.get(role)
-        if answer is None or role not in self._roles():
+        columns, answers = self._answered()
+        answer = answers.get(role)
+        if answer is None:
             return None
-        column = self.column_at(index)
-        return None if column is None else answer(self, column, index.row())
+        row, number = index.row(), index.column()  # -1 for an invalid index
+        if not (0 <= row < self.row_count() and 0 <= number < len(columns)):
+            return None
+        return answer(self, columns[number], row)
 
 
 # What each role shows of a row, in Qt's terms; a role a column does not declare asks for no row

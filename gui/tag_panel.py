@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
@@ -50,9 +52,16 @@ class LabelListModel(QAbstractListModel):
         self.endResetModel()
 
     def set_counts(self, counts: dict[int, int]) -> None:
-        self._counts = dict(counts)
-        if self._rows:
-            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
+        old, self._counts = self._counts, dict(counts)
+        # Only the rows whose count changed are drawn again (an edit changes one or two): the
+        # whole list took a millisecond of every keystroke.
+        changed = [
+            row
+            for row, (label, _) in enumerate(self._rows)
+            if old.get(label.id, 0) != self._counts.get(label.id, 0)
+        ]
+        for first, last in _runs(changed):
+            self.dataChanged.emit(self.index(first), self.index(last), [self.CountRole])
 
     def labels(self) -> list[LabelRecord]:
         return [label for label, _ in self._rows]
@@ -89,6 +98,17 @@ class LabelListModel(QAbstractListModel):
         if role == self.GroupRole:
             return label.id in self._groups
         return None
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as runs of neighbours: [1, 2, 5] -> [(1, 2), (5, 5)]."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
 
 
 class LabelDelegate(QStyledItemDelegate):
@@ -154,6 +174,23 @@ class LabelDelegate(QStyledItemDelegate):
         return font
 
 
+class _LabelList(QListView):
+    def dataChanged(
+        self,
+        top_left: _Index,
+        bottom_right: _Index,
+        roles: Sequence[int] = (),
+    ) -> None:
+        if list(roles) == [LabelListModel.CountRole]:
+            # A new count leaves every row its size: its rows are drawn again, and the list
+            # is not laid out again (QListView would, then paint every row).
+            model = self.model()
+            for row in range(top_left.row(), bottom_right.row() + 1):
+                self.update(model.index(row, 0))
+            return
+        super().dataChanged(top_left, bottom_right, roles)
+
+
 class TagPanel(QWidget):
     """Click a label (or press its key in the article) to file the selected text under it."""
 
@@ -166,7 +203,7 @@ class TagPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = LabelListModel()
-        self.view = QListView()
+        self.view: QListView = _LabelList()
         self.view.setModel(self.model)
         self.view.setItemDelegate(LabelDelegate(self.view))
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

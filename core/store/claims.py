@@ -16,9 +16,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     Connection,
     Integer,
     Text,
+    bindparam,
     cast,
     delete,
     insert,
@@ -99,6 +101,25 @@ RELATION_COLUMNS = (
     _r.c.type_id,
     _r.c.source_id,
     _r.c.target_id,
+)
+# The values and relations of some annotations (Dependents.read_annotations), built once: every
+# deletion reads them, and building the statement took longer than running it.
+_ids: BindParameter[int] = bindparam("ids", expanding=True)
+_none = literal(None, Integer)
+_DEPENDENTS = union_all(
+    select(
+        literal("v"),
+        _v.c.annotation_id,
+        _v.c.attribute_id,
+        _none,
+        _none,
+        _none,
+        _none,
+        cast(_v.c.value, Text),
+    ).where(_v.c.annotation_id.in_(_ids)),
+    select(literal("r"), *RELATION_COLUMNS, literal(None, Text)).where(
+        or_(_r.c.source_id.in_(_ids), _r.c.target_id.in_(_ids))
+    ),
 )
 SET_COLUMNS = (
     _ds.c.id,
@@ -379,23 +400,9 @@ class Dependents:
         server each statement is a network exchange, and a deletion is an everyday edit)."""
         if not ids:
             return
-        none = literal(None, Integer)
         for start in range(0, len(ids), 5000):
             chunk = list(ids[start : start + 5000])
-            values = select(
-                literal("v"),
-                _v.c.annotation_id,
-                _v.c.attribute_id,
-                none,
-                none,
-                none,
-                none,
-                cast(_v.c.value, Text),
-            ).where(_v.c.annotation_id.in_(chunk))
-            relations = select(literal("r"), *RELATION_COLUMNS, literal(None, Text)).where(
-                or_(_r.c.source_id.in_(chunk), _r.c.target_id.in_(chunk))
-            )
-            for row in conn.execute(union_all(values, relations)):
+            for row in conn.execute(_DEPENDENTS, {"ids": chunk}):
                 if row[0] == "v":
                     value = json.loads(row[7])
                     self.values.append(
