@@ -84,7 +84,7 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
     COLUMNS = ("Quote", "Label", "Note", "Attributes")
     DETAILS = 3  # the column of attributes and links
     IdRole = Qt.ItemDataRole.UserRole + 1
-    PAGE = 200
+    PAGE = 64
     noteEdited = Signal(int, str)
     countsChanged = Signal(object)  # dict[int, int]: annotations by label id, as counts()
 

@@ -51,6 +51,15 @@ class Paints(QObject):
         for areas in self.areas.values():
             areas.clear()
 
+    def settle(self, qtbot: QtBot) -> None:
+        """Wait until nothing has been painted for 100 ms (up to 3 s: a loaded machine paints
+        what an earlier edit left later), then start counting afresh."""
+        for _ in range(30):
+            self.clear()
+            qtbot.wait(100)
+            if not any(self.areas.values()):
+                return
+
 
 def test_a_claim_redraws_its_document_row_alone_and_the_count_fits(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
@@ -62,8 +71,7 @@ def test_a_claim_redraws_its_document_row_alone_and_the_count_fits(
     paints = Paints(table.viewport(), header.viewport())
     select_phrase(window, "arms embargo")
     qtbot.keyClick(window.view, "1")  # the document is now in progress: its status widens
-    qtbot.wait(50)
-    paints.clear()
+    paints.settle(qtbot)
     select_phrase(window, "Soviet weapons technology")
     qtbot.keyClick(window.view, "4")
     QApplication.processEvents()
@@ -95,8 +103,7 @@ def test_a_count_that_outgrows_its_column_widens_it(window: MainWindow, qtbot: Q
 def test_a_claim_redraws_the_count_of_its_label_alone(window: MainWindow, qtbot: QtBot) -> None:
     view, model = window.tags.view, window.tags.model
     paints = Paints(view.viewport())
-    qtbot.wait(50)
-    paints.clear()
+    paints.settle(qtbot)
     select_phrase(window, "arms embargo")
     qtbot.keyClick(window.view, "1")
     qtbot.wait(50)  # a list laid out again is painted on a timer, after the edit
@@ -192,8 +199,7 @@ def test_clicking_a_highlight_redraws_the_list_rows_it_selects_and_leaves(
     assert last is not None and last != first
     window.view.verticalScrollBar().setValue(0)
     paints = Paints(table.viewport())
-    qtbot.wait(50)
-    paints.clear()
+    paints.settle(qtbot)
     rect = window.view.span_rects(first)[0]
     qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
     QApplication.processEvents()
