@@ -131,6 +131,9 @@ def measure(annotations: int, stress: bool) -> None:
         f"QPlainTextEdit {b:.1f} ms, ratio {s / b:.1f}x; target < 200 ms) {ok}",
         flush=True,
     )
+    memory = worker_memory()
+    if memory:
+        print(f"the suggestions' own process: {memory}", flush=True)
     d = statistics.median(drawing)
     ok = "OK" if d < 16 else "SLOW"
     print(
@@ -139,6 +142,22 @@ def measure(annotations: int, stress: bool) -> None:
         f"(target < 16 ms) {ok}",
         flush=True,
     )
+
+
+def worker_memory() -> str:
+    """The suggestions' process's memory now and at its peak (Linux: /proc), or ""."""
+    from claimdesk.core.suggest_worker import SUGGESTING
+
+    pid = SUGGESTING.pid
+    try:
+        status = Path(f"/proc/{pid}/status").read_text() if pid else ""
+    except OSError:
+        return ""
+    values = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    if "VmRSS" not in values:
+        return ""
+    mb = {k: int(values[k].split()[0]) / 1024 for k in ("VmRSS", "VmHWM") if k in values}
+    return f"{mb['VmRSS']:.0f} MB resident after the runs, {mb.get('VmHWM', 0):.0f} MB at its peak"
 
 
 if __name__ == "__main__":
