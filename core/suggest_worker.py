@@ -42,6 +42,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NICE = 5  # the worker yields the cores to the window when both want them (POSIX)
+# A worker holding more than this after a job ends and gives it back (the next job starts
+# another): Python keeps what it once allocated.
+RETIRE_BYTES = int(os.environ.get("CLAIMDESK_WORKER_RETIRE_MB", "400")) * 1024 * 1024
+SENDS = 3  # a job is sent to at most this many processes in turn
 
 # Told a job's answer: (the pickled value, None) or (None, the error).
 Done = Callable[[object, BaseException | None], None]
@@ -67,15 +71,21 @@ class TrainedModel:
 class WorkerProcess:
     """One process of its own for jobs ``function(*args)`` (module-level functions, picklable
     arguments); ``done(value, error)`` is called on a reading thread when the job's answer
-    comes back, with ``value`` as pickled bytes (see `result`)."""
+    comes back, with ``value`` as pickled bytes (see `result`).
+
+    A process that has grown past ``RETIRE_BYTES`` (a long article's suggestions can take
+    hundreds of megabytes, which Python keeps once it has them) ends after answering; the jobs
+    it had not read yet go to the next one, started as they are."""
 
     def __init__(self, name: str) -> None:
         self.name = name
         self._lock = threading.Lock()
         self._process: BaseProcess | None = None
         self._conn: Connection | None = None
-        self._pending: dict[int, Done] = {}
+        # job -> (the connection it went out on, the job as sent, who is told, times sent)
+        self._pending: dict[int, tuple[Connection, bytes, Done, int]] = {}
         self._jobs = itertools.count(1)
+        self.started = 0  # processes started so far (tests, benchmarks)
 
     @property
     def pid(self) -> int | None:
@@ -85,13 +95,15 @@ class WorkerProcess:
 
     def submit(self, function: Callable[..., object], args: Sequence[Any], done: Done) -> None:
         """Queue ``function(*args)`` in the process (started if none runs)."""
-        message = pickle.dumps((function, tuple(args)), protocol=pickle.HIGHEST_PROTOCOL)
+        self._send(pickle.dumps((function, tuple(args)), protocol=pickle.HIGHEST_PROTOCOL), done)
+
+    def _send(self, message: bytes, done: Done, sent: int = 0) -> None:
         with self._lock:
             try:
                 conn = self._running()
                 job = next(self._jobs)
                 conn.send_bytes(job.to_bytes(8, "little") + message)
-                self._pending[job] = done
+                self._pending[job] = (conn, message, done, sent + 1)
             except Exception as error:  # no process (resources, a main module that starts one)
                 failed: BaseException | None = WorkerStopped(
                     f"The background process for {self.name} could not be started: {error}"
@@ -124,15 +136,19 @@ class WorkerProcess:
         process.start()
         theirs.close()
         self._process, self._conn = process, ours
+        self.started += 1
         reader = threading.Thread(
-            target=self._read, args=(ours,), name=f"claimdesk {self.name} answers", daemon=True
+            target=self._read,
+            args=(ours, process),
+            name=f"claimdesk {self.name} answers",
+            daemon=True,
         )
         reader.start()
         return ours
 
     # -- on the reading thread -------------------------------------------------------------------
 
-    def _read(self, conn: Connection) -> None:
+    def _read(self, conn: Connection, process: BaseProcess) -> None:
         # Answers arrive as bytes; the caller unpickles them where it wants (the window: on its
         # own thread, so no Python objects are made here and the collector never runs here).
         while True:
@@ -142,20 +158,27 @@ class WorkerProcess:
                 break
             job, worked, value = _split(data)
             with self._lock:
-                done = self._pending.pop(job, None)
-            if done is None:
+                entry = self._pending.pop(job, None)
+            if entry is None:
                 continue
+            done = entry[2]
             if worked:
                 done(value, None)
             else:
                 done(None, WorkerError(pickle.loads(value)))
+        process.join(5)
+        retired = process.exitcode == 0  # it ended on purpose, every answer sent
         with self._lock:
             if self._conn is conn:
                 self._process, self._conn = None, None
-            orphans = list(self._pending.values())
-            self._pending.clear()
-        for done in orphans:
-            done(None, WorkerStopped(f"The background process for {self.name} stopped."))
+            orphans = [job for job, entry in self._pending.items() if entry[0] is conn]
+            left = [self._pending.pop(job) for job in sorted(orphans)]
+        conn.close()
+        for _conn, message, done, sent in left:
+            if retired and sent < SENDS:  # not read yet: the next process does them
+                self._send(message, done, sent)
+            else:
+                done(None, WorkerStopped(f"The background process for {self.name} stopped."))
 
 
 def _split(data: bytes) -> tuple[int, bool, bytes]:
@@ -191,6 +214,17 @@ def serve(conn: Connection) -> None:
             conn.send_bytes(data[:8] + reply)
         except (OSError, ValueError):
             return
+        if _resident_bytes() > RETIRE_BYTES:
+            return  # the window starts a fresh process for the next job (exit code 0)
+
+
+def _resident_bytes() -> int:
+    """This process's resident memory (Linux; 0 where it cannot be read)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0
 
 
 # -- the jobs -------------------------------------------------------------------------------------

@@ -114,3 +114,24 @@ def test_rows_come_back_as_the_same_suggestions_in_text_order() -> None:
     assert shown[:2] == [made[1], made[2]]
     assert shown == [made[1], made[2], made[0]] and shown != [made[1]]
     assert shown.index(made[2]) == 1
+
+
+def test_a_process_grown_too_large_ends_after_its_answer_and_the_next_takes_the_queue(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Python keeps what it once allocated: a worker past the limit (here 1 MB, so after every
+    # job) gives its memory back by ending, and the jobs it had not read yet are done by the
+    # next process, none lost.
+    monkeypatch.setenv("CLAIMDESK_WORKER_RETIRE_MB", "1")
+    small = WorkerProcess("tests")
+    answers = Answers()
+    try:
+        for _ in range(3):
+            small.submit(process.worker_pid, (), answers)
+        got = answers.wait(3)
+    finally:
+        small.stop()
+    assert [error for _, error in got] == [None, None, None]
+    pids = [pid for pid, _ in got]
+    assert len(set(pids)) == 3 and os.getpid() not in pids
+    assert small.started == 3
