@@ -253,7 +253,7 @@ def work_out(
     from claimdesk.core.store.project import Project
     from claimdesk.core.suggest.engine import suggest
 
-    with Project.open(target, password) as project:
+    with Project.open_to_read(target, password) as project:
         found = suggest(project, document_id, annotator_id, model=_model(model))
     return SuggestionRows.rows_of(found, text_length)
 
@@ -263,7 +263,7 @@ def train(target: Path | str, password: str | None, annotator_id: int) -> Traine
     from claimdesk.core.store.project import Project
     from claimdesk.core.suggest.model import SuggestionModel, training_examples
 
-    with Project.open(target, password) as project:
+    with Project.open_to_read(target, password) as project:
         model = SuggestionModel.train(training_examples(project, annotator_id))
     if model is None:
         return None

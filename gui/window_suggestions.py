@@ -19,6 +19,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 
@@ -160,6 +161,8 @@ class WindowSuggestions(QObject):
         task.start()
 
     def _computed(self, task: Task) -> None:
+        if not shiboken6.isValid(self):
+            return  # the window was closed while the process worked: nothing to start again
         if self.task is task:
             self.task = None
             if self._queued:

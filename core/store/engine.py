@@ -346,9 +346,15 @@ def open_server(location: ServerLocation, password: str | None, *, create: bool 
     return engine
 
 
+def reading_database(path: Path) -> Engine:
+    """A project file the window has open, read from another process (see
+    ``sqlite.reading_engine``)."""
+    return sqlite.reading_engine(path)
+
+
 def close_engine(engine: Engine) -> None:
-    if engine.dialect.name != "sqlite":
-        engine.dispose()
+    if engine.dialect.name != "sqlite" or engine.get_execution_options().get(sqlite.READER):
+        engine.dispose()  # a server's, or one that only read: nothing to move into the file
         return
     # If the checkpoint fails, the WAL stays beside the file and SQLite replays it on next open.
     with contextlib.suppress(DatabaseError):

@@ -111,6 +111,16 @@ class Project(ClaimsPart, SuggestionsPart):
         forget_old_keys(engine)  # one statement per open, none per edit
         return cls(location.as_path(), engine, location)
 
+    @classmethod
+    def open_to_read(cls, target: Path | str, password: str | None = None) -> Project:
+        """The project the window has open (see `opening`), opened again from another process
+        to read only: a file is neither checked again nor written (the suggestions' worker
+        reads it while the window writes); a server's is opened as by `open`."""
+        where = parse_location(target)
+        if isinstance(where, Path):
+            return cls(where, store.reading_database(where))
+        return cls.open(target, password)
+
     @property
     def location(self) -> str:
         """Where the project is, as the user would give it again: a file path, or a server URL

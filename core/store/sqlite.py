@@ -47,6 +47,31 @@ def file_engine(path: Path) -> Engine:
     return engine
 
 
+READER = "claimdesk_reader"  # the execution option that marks a reading engine
+
+
+def _set_reading_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA trusted_schema = OFF")
+    cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.execute("PRAGMA query_only = ON")
+    cursor.close()
+
+
+def reading_engine(path: Path) -> Engine:
+    """An engine that only reads a project file the window has open, from another process (the
+    suggestions' worker): read-only connections, nothing created or checkpointed, no checks
+    (the window's open made them; repeating them read every page again for each job)."""
+    uri = f"file:{quote(str(path.absolute()))}?mode=ro"
+    engine = create_engine(
+        "sqlite+pysqlite://",
+        creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+        future=True,
+    )
+    event.listen(engine, "connect", _set_reading_pragmas)
+    return engine.execution_options(**{READER: True})
+
+
 def bare_engine(path: Path) -> Engine:
     """An engine without the pragmas (building the expected schemas on a scratch file)."""
     return create_engine(URL.create("sqlite+pysqlite", database=str(path)))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from claimdesk.core import suggest_worker as process
+from claimdesk.core.errors import SaveError
 from claimdesk.core.sample import create_sample_project
 from claimdesk.core.store.project import Project
 from claimdesk.core.suggest_worker import WorkerError, WorkerProcess, WorkerStopped
@@ -135,3 +136,29 @@ def test_a_process_grown_too_large_ends_after_its_answer_and_the_next_takes_the_
     pids = [pid for pid, _ in got]
     assert len(set(pids)) == 3 and os.getpid() not in pids
     assert small.started == 3
+
+
+def test_the_worker_reads_the_open_project_without_writing_to_it(tmp_path: Path) -> None:
+    # The window writes while the worker reads: the worker's project sees what is committed,
+    # writes nothing (its writes are refused), and closing it moves nothing into the file.
+    path = create_sample_project(tmp_path / "sample.claimdesk")
+    with Project.open(path) as window:
+        annotator = window.ensure_annotator("Ana")
+        document = window.documents()[0]
+        label = window.labels()[0]
+        window.add_annotation(document.id, label.id, annotator.id, 0, 4)
+        wal = Path(f"{path}-wal")
+        size = wal.stat().st_size
+        reader = Project.open_to_read(*window.opening())
+        try:
+            assert [(a.start, a.end) for a in reader.annotations(document.id, annotator.id)] == [
+                (0, 4)
+            ]
+            with pytest.raises(SaveError, match="readonly database"):
+                reader.add_annotation(document.id, label.id, annotator.id, 5, 9)
+        finally:
+            reader.close()
+        assert wal.stat().st_size == size  # not checkpointed by the reader
+        window.add_annotation(document.id, label.id, annotator.id, 10, 14)
+    with Project.open(path) as again:
+        assert len(again.annotations(document.id, annotator.id)) == 2

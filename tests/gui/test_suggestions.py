@@ -14,7 +14,9 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
+from claimdesk.core.store.project import Project
 from claimdesk.gui.main_window import MainWindow
+from claimdesk.gui.settings import Settings
 from tests.gui.conftest import ScriptedPrompts, db_rows
 from tests.gui.test_main_window import label_id, select_phrase
 
@@ -490,3 +492,25 @@ def test_an_opened_article_is_painted_before_its_suggestions_are_worked_out(
     with qtbot.waitSignal(window.suggestions.shown, timeout=5000):
         pass
     assert painted == [True]  # the article was painted before its suggestions were worked out
+
+
+def test_a_window_closed_while_its_suggestions_are_worked_out_takes_no_answer(
+    seeded: Project, settings: Settings, prompts: ScriptedPrompts, qtbot: QtBot
+) -> None:
+    # The process answers after the window is gone (closed and deleted): the answer is dropped
+    # quietly, the request made meanwhile is not started, and nothing raises in the event loop.
+    annotator = seeded.ensure_annotator("Ana")
+    closing = MainWindow(seeded, annotator, settings, prompts)
+    closing.resize(1000, 700)
+    closing.show()
+    qtbot.waitExposed(closing)
+    document = next(row.id for row in seeded.overview(annotator.id))
+    closing.open_document(document)
+    qtbot.waitUntil(lambda: closing.suggestions.task is not None, timeout=5000)
+    task = closing.suggestions.task
+    assert task is not None
+    closing.suggestions.refresh()  # asked again meanwhile: due when this one ends
+    closing.close()
+    closing.deleteLater()
+    qtbot.waitUntil(lambda: not task.running, timeout=30000)
+    qtbot.wait(50)  # what the answer's end would start, had anything been left to start it
