@@ -121,7 +121,9 @@ class WorkerProcess:
             process.terminate()
             process.join(2)
         if conn is not None:
-            conn.close()
+            with self._lock:  # the reading thread closes it too when the process ends
+                if not conn.closed:
+                    conn.close()
 
     # -- inside the lock ---------------------------------------------------------------------------
 
@@ -173,7 +175,8 @@ class WorkerProcess:
                 self._process, self._conn = None, None
             orphans = [job for job, entry in self._pending.items() if entry[0] is conn]
             left = [self._pending.pop(job) for job in sorted(orphans)]
-        conn.close()
+            if not conn.closed:
+                conn.close()
         for _conn, message, done, sent in left:
             if retired and sent < SENDS:  # not read yet: the next process does them
                 self._send(message, done, sent)
