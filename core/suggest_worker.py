@@ -257,7 +257,10 @@ def work_out(
     from claimdesk.core.suggest.engine import suggest
 
     with Project.open_to_read(target, password) as project:
-        found = suggest(project, document_id, annotator_id, model=_model(model))
+        try:
+            found = suggest(project, document_id, annotator_id, model=_model(model))
+        except KeyError:  # the document was deleted since it was asked for: nothing to suggest
+            return []
     return SuggestionRows.rows_of(found, text_length)
 
 

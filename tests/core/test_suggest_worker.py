@@ -162,3 +162,12 @@ def test_the_worker_reads_the_open_project_without_writing_to_it(tmp_path: Path)
         window.add_annotation(document.id, label.id, annotator.id, 10, 14)
     with Project.open(path) as again:
         assert len(again.annotations(document.id, annotator.id)) == 2
+
+
+def test_a_document_deleted_before_its_turn_has_no_suggestions(tmp_path: Path) -> None:
+    path = create_sample_project(tmp_path / "sample.claimdesk")
+    with Project.open(path) as project:
+        annotator = project.ensure_annotator("Ana")
+        missing = max(d.id for d in project.documents()) + 1
+        opening = project.opening()
+    assert process.work_out(*opening, missing, annotator.id, None, 100) == []
