@@ -30,11 +30,14 @@ from claimdesk.core.store.classroom_records import (
 )
 from claimdesk.core.store.classroom_scheme import work_parts
 from claimdesk.core.store.tables import (
+    annotation_attribute_table,
     annotation_table,
     annotator_table,
+    document_label_table,
     document_table,
     exercise_table,
     label_table,
+    relation_table,
     status_table,
     submission_table,
     workspace_table,
@@ -147,6 +150,23 @@ def document_titles(project: Project, document_ids: Iterable[int]) -> dict[int, 
     query = select(d.c.id, d.c.title).where(d.c.id.in_(list(document_ids)))
     with project.reading() as conn:
         return {int(i): str(title) for i, title in conn.execute(query)}
+
+
+def scheme_rows_in(project: Project, document_ids: Sequence[int]) -> tuple[bool, bool, bool]:
+    """Whether these documents hold any attribute value, relation, document label (each read
+    per document only where some exist: a class that uses none is graded without them)."""
+    a, v = annotation_table, annotation_attribute_table
+    valued = select(v.c.annotation_id).join(a, a.c.id == v.c.annotation_id)
+    queries = (
+        valued.where(a.c.document_id.in_(document_ids)),
+        select(relation_table.c.id).where(relation_table.c.document_id.in_(document_ids)),
+        select(document_label_table.c.document_id).where(
+            document_label_table.c.document_id.in_(document_ids)
+        ),
+    )
+    with project.reading() as conn:
+        found = [conn.execute(query.limit(1)).first() is not None for query in queries]
+    return found[0], found[1], found[2]
 
 
 def annotator_name(project: Project, annotator_id: int) -> str | None:
