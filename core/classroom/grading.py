@@ -351,7 +351,7 @@ def _scheme_input(
             for label_id in {claim.label_id for claim in spans} - defaults.keys():
                 found = effective_attributes(records.attributes, label_id, {})
                 defaults[label_id] = {names[a]: v for a, v in found.items()}
-            values.update(zip(spans, map(defaults.__getitem__, map(_label_id, spans))))
+            values.update(zip(spans, map(defaults.__getitem__, map(_label_id, spans)), strict=True))
             spans = []
         for claim in spans:
             own = explicit.get(claim.ref)
