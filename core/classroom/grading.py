@@ -228,7 +228,8 @@ def _grade(
         *(s.annotator_id for s in students),
         *(i for i, _ in live),
     ]
-    claims = _claims(project, document_ids, annotator_ids, label_names)
+    texts = {document.id: document.text for document in documents}
+    claims = _claims(project, texts, annotator_ids, label_names)
     key = tuple(claims.get(row.key_annotator_id, ()))
     scheme = _scheme_input(project, document_ids, claims, row.key_annotator_id, set(annotator_ids))
     total = len(students) + len(live)
@@ -291,25 +292,32 @@ def _grade(
 
 def _claims(
     project: Project,
-    document_ids: Sequence[int],
+    texts: dict[int, str],
     annotator_ids: Sequence[int],
     label_names: dict[int, str],
 ) -> dict[int, list[Claim]]:
+    """Each annotator's spans on these documents (``texts``: their texts by id), as claims."""
     found: dict[int, list[Claim]] = {}
     new = tuple.__new__  # Claim._make without its Python-level call, once per span
     mine: list[Claim] = []
     current = None
+    text = ""
+    document = None
     # Rows come by document, then annotator (each one's spans by position): each annotator's
     # list ends up by document and position, filled without a lookup per row.
-    for row in store.claim_rows(project, document_ids, annotator_ids):
-        annotator_id, document_id, label_id, start, end, quote, ref = row
+    for row in store.claim_rows(project, list(texts), annotator_ids):
+        annotator_id, document_id, label_id, start, end, ref = row
         name = label_names.get(label_id)
         if name is None:  # a label added after the exercise was handed out is not graded
             continue
         if annotator_id != current:
             current = annotator_id
             mine = found.setdefault(annotator_id, [])
-        mine.append(new(Claim, (document_id, label_id, name, start, end, quote, ref)))
+        if document_id != document:
+            document, text = document_id, texts[document_id]
+        # The quote is the text it marks (collect and every edit check it; the text never
+        # changes): sliced here, it need not be read from each row.
+        mine.append(new(Claim, (document_id, label_id, name, start, end, text[start:end], ref)))
     return found
 
 
