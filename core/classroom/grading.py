@@ -228,7 +228,8 @@ def _grade(
         *(s.annotator_id for s in students),
         *(i for i, _ in live),
     ]
-    claims = _claims(project, document_ids, annotator_ids, label_names)
+    texts = {document.id: document.text for document in documents}
+    claims = _claims(project, texts, annotator_ids, label_names)
     key = tuple(claims.get(row.key_annotator_id, ()))
     scheme = _scheme_input(project, document_ids, claims, row.key_annotator_id, set(annotator_ids))
     total = len(students) + len(live)
@@ -291,25 +292,32 @@ def _grade(
 
 def _claims(
     project: Project,
-    document_ids: Sequence[int],
+    texts: dict[int, str],
     annotator_ids: Sequence[int],
     label_names: dict[int, str],
 ) -> dict[int, list[Claim]]:
+    """Each annotator's spans on these documents (``texts``: their texts by id), as claims."""
     found: dict[int, list[Claim]] = {}
-    make = Claim._make
+    new = tuple.__new__  # Claim._make without its Python-level call, once per span
     mine: list[Claim] = []
     current = None
+    text = ""
+    document = None
     # Rows come by document, then annotator (each one's spans by position): each annotator's
     # list ends up by document and position, filled without a lookup per row.
-    for row in store.claim_rows(project, document_ids, annotator_ids):
-        annotator_id, document_id, label_id, start, end, quote, ref = row
+    for row in store.claim_rows(project, list(texts), annotator_ids):
+        annotator_id, document_id, label_id, start, end, ref = row
         name = label_names.get(label_id)
         if name is None:  # a label added after the exercise was handed out is not graded
             continue
         if annotator_id != current:
             current = annotator_id
             mine = found.setdefault(annotator_id, [])
-        mine.append(make((document_id, label_id, name, start, end, quote, ref)))
+        if document_id != document:
+            document, text = document_id, texts[document_id]
+        # The quote is the text it marks (collect and every edit check it; the text never
+        # changes): sliced here, it need not be read from each row.
+        mine.append(new(Claim, (document_id, label_id, name, start, end, text[start:end], ref)))
     return found
 
 
@@ -338,9 +346,22 @@ def _scheme_input(
     # The values of a span with none of its own: its label's defaults, worked out once per
     # label and shared (nothing changes them).
     defaults: dict[int, dict[str, Any]] = {}
+    # Each kind read per document only if the class has any (three reads, not three a document).
+    has_values, has_relations, has_labels = store.scheme_rows_in(project, document_ids)
     for document_id in document_ids:
-        explicit = project.attribute_values(document_id, None) if records.attributes else {}
-        for claim in by_document.get(document_id, []):
+        explicit = (
+            project.attribute_values(document_id, None) if records.attributes and has_values else {}
+        )
+        spans = by_document.get(document_id, [])
+        if not explicit:
+            # No span of the document has values of its own: each takes its label's defaults,
+            # handed out without a step per span.
+            for label_id in {claim.label_id for claim in spans} - defaults.keys():
+                found = effective_attributes(records.attributes, label_id, {})
+                defaults[label_id] = {names[a]: v for a, v in found.items()}
+            values.update(zip(spans, map(defaults.__getitem__, map(_label_id, spans)), strict=True))
+            spans = []
+        for claim in spans:
             own = explicit.get(claim.ref)
             if own:
                 found = effective_attributes(records.attributes, claim.label_id, own)
@@ -351,7 +372,7 @@ def _scheme_input(
                 found = effective_attributes(records.attributes, claim.label_id, {})
                 shared = defaults[claim.label_id] = {names[a]: v for a, v in found.items()}
             values[claim] = shared
-        if records.relation_types:
+        if records.relation_types and has_relations:
             for relation in project.relations(document_id, None):
                 kind = types.get(relation.type_id)
                 source, target = by_ref.get(relation.source_id), by_ref.get(relation.target_id)
@@ -360,7 +381,7 @@ def _scheme_input(
                 relations[relation.annotator_id].append(
                     GradedRelation(document_id, kind.name, source, target, kind.directed)
                 )
-        if records.doc_label_sets:
+        if records.doc_label_sets and has_labels:
             for label in project.document_labels(document_id, None):
                 if label.set_id in sets and label.annotator_id in wanted:
                     chosen[(label.annotator_id, document_id, sets[label.set_id])].add(label.value)
@@ -378,64 +399,109 @@ def _scheme_input(
     )
 
 
-def _pairs(
-    mine: Sequence[Claim], key: Sequence[Claim], tolerance: int | None, same_label: bool
-) -> list[tuple[Claim, Claim]]:
-    """Greedy one-to-one matching, best first: exact, then most shared characters, then position."""
-    pairs: list[tuple[Claim, Claim]] = []
-    if same_label:
-        # Exact matches always win: take them first with a dictionary, then match the rest.
-        exact = {(c.label_id, c.start, c.end): c for c in key}
-        rest: list[Claim] = []
-        for claim in mine:
-            found = exact.pop((claim.label_id, claim.start, claim.end), None)
-            if found is None:
-                rest.append(claim)
-            else:
-                pairs.append((claim, found))
-        mine = rest
-        key = list(exact.values())
-    if not mine or not key:
-        return pairs
-    ordered = sorted(key, key=_claim_start)  # mostly sorted already: one pass
-    starts = list(map(_claim_start, ordered))
-    longest = max((c.end - c.start for c in ordered), default=0)
-    candidates: list[tuple[int, int, int, int]] = []
-    for i, claim in enumerate(mine):
-        low = bisect_left(starts, claim.start - longest)
-        high = bisect_left(starts, claim.end)
-        for j in range(low, high):
-            other = ordered[j]
-            if (other.label_id == claim.label_id) != same_label:
-                continue
-            shared = min(claim.end, other.end) - max(claim.start, other.start)
-            if shared <= 0:
-                continue
-            if tolerance is not None and (
-                abs(claim.start - other.start) > tolerance or abs(claim.end - other.end) > tolerance
-            ):
-                continue
-            candidates.append((-shared, other.start, i, j))
-    candidates.sort()
-    used_mine: set[int] = set()
-    used_key: set[int] = set()
-    for _shared, _start, i, j in candidates:
-        if i in used_mine or j in used_key:
-            continue
-        used_mine.add(i)
-        used_key.add(j)
-        pairs.append((mine[i], ordered[j]))
-    return pairs
-
-
-_claim_start = itemgetter(3)  # a Claim's start
-
-
 def _by_document(claims: Iterable[Claim]) -> dict[int, list[Claim]]:
     grouped: dict[int, list[Claim]] = defaultdict(list)
     for claim in claims:
         grouped[claim.document_id].append(claim)
     return grouped
+
+
+class _KeyDocument:
+    """The key's spans of one document, indexed once for the whole class."""
+
+    def __init__(self, claims: list[Claim]) -> None:
+        self.claims = claims
+        # (label, start, end) -> position; a span given twice keeps its last copy, as matching
+        # always did (the first then only counts as missed or mislabelled).
+        self.exact = {(c.label_id, c.start, c.end): j for j, c in enumerate(claims)}
+        kept = set(self.exact.values())
+        self.shadowed = frozenset(j for j in range(len(claims)) if j not in kept)
+        # Positions by start (ties in key order); a student span is compared only with the key
+        # spans that start within the longest key span before it ends.
+        self.order = sorted(range(len(claims)), key=lambda j: claims[j].start)
+        self.starts = [claims[j].start for j in self.order]
+        self.longest = max((c.end - c.start for c in claims), default=0)
+
+
+def _overlaps(
+    mine: Sequence[Claim],
+    free_mine: Iterable[int],
+    key: _KeyDocument,
+    skip_key: set[int] | frozenset[int],
+    tolerance: int | None,
+    same_label: bool,
+) -> list[tuple[int, int, int, int]]:
+    """(-shared characters, key start, student position, key position by start) of every
+    overlapping pair left: the order in which the greedy matching takes them."""
+    claims, order, starts, longest = key.claims, key.order, key.starts, key.longest
+    candidates: list[tuple[int, int, int, int]] = []
+    for i in free_mine:
+        _doc, label, _name, start, end, *_rest = mine[i]
+        low = bisect_left(starts, start - longest)
+        high = bisect_left(starts, end)
+        for p in range(low, high):
+            j = order[p]
+            if j in skip_key:
+                continue
+            other = claims[j]
+            if (other[1] == label) != same_label:
+                continue
+            shared = min(end, other[4]) - max(start, other[3])
+            if shared <= 0:
+                continue
+            if tolerance is not None and (
+                abs(start - other[3]) > tolerance or abs(end - other[4]) > tolerance
+            ):
+                continue
+            candidates.append((-shared, other[3], i, p))
+    candidates.sort()
+    return candidates
+
+
+def _match_document(
+    mine: Sequence[Claim], key: _KeyDocument, tolerance: int | None
+) -> tuple[list[tuple[Claim, Claim]], list[tuple[Claim, Claim]], list[Claim], list[Claim]]:
+    """One document's (matched, wrong label, missed, extra), matched one-to-one and greedily,
+    best first: exact (same label and ends), then the most shared characters, then position;
+    spans left over are then paired with overlapping spans of another label the same way."""
+    claims, exact, order = key.claims, key.exact, key.order
+    matched: list[tuple[Claim, Claim]] = []
+    wrong: list[tuple[Claim, Claim]] = []
+    used_mine: set[int] = set()
+    used_key: set[int] = set()
+    rest: list[int] = []
+    for i, claim in enumerate(mine):
+        j = exact.get((claim[1], claim[3], claim[4]))
+        if j is None or j in used_key:
+            rest.append(i)
+        else:
+            used_mine.add(i)
+            used_key.add(j)
+            matched.append((claim, claims[j]))
+    if rest and len(used_key) < len(claims):
+        skip = used_key | key.shadowed if key.shadowed else used_key
+        for _shared, _start, i, p in _overlaps(mine, rest, key, skip, tolerance, True):
+            j = order[p]
+            if i in used_mine or j in used_key:
+                continue
+            used_mine.add(i)
+            used_key.add(j)
+            matched.append((mine[i], claims[j]))
+    if len(used_mine) < len(mine) and len(used_key) < len(claims):
+        free = [i for i in range(len(mine)) if i not in used_mine]
+        for _shared, _start, i, p in _overlaps(mine, free, key, set(used_key), None, False):
+            j = order[p]
+            if i in used_mine or j in used_key:
+                continue
+            used_mine.add(i)
+            used_key.add(j)
+            wrong.append((mine[i], claims[j]))
+    missed = [c for j, c in enumerate(claims) if j not in used_key] if used_key else claims
+    extra = [c for i, c in enumerate(mine) if i not in used_mine] if used_mine else list(mine)
+    return matched, wrong, missed, extra
+
+
+_NO_KEY = _KeyDocument([])
 
 
 def grade_student(
@@ -459,31 +525,24 @@ def grade_student(
     if key_index is None:
         key_index = KeyIndex(key)
     mine_by_doc = _by_document(claims)
-    key_by_doc = key_index.by_document
+    key_by_doc = key_index.documents
     matched: list[tuple[Claim, Claim]] = []
     wrong: list[tuple[Claim, Claim]] = []
     missed: list[Claim] = []
     extra: list[Claim] = []
-    for document_id in sorted(set(mine_by_doc) | set(key_by_doc)):
-        mine = mine_by_doc.get(document_id, [])
-        theirs = key_by_doc.get(document_id, [])
-        pairs = _pairs(mine, theirs, tolerance, same_label=True)
-        matched.extend(pairs)
-        taken_mine = {id(m) for m, _ in pairs}
-        taken_key = {id(k) for _, k in pairs}
-        rest_mine = [m for m in mine if id(m) not in taken_mine]
-        rest_key = [k for k in theirs if id(k) not in taken_key]
-        mislabelled = _pairs(rest_mine, rest_key, None, same_label=False)
-        wrong.extend(mislabelled)
-        taken_mine |= {id(m) for m, _ in mislabelled}
-        taken_key |= {id(k) for _, k in mislabelled}
-        missed.extend(k for k in theirs if id(k) not in taken_key)
-        extra.extend(m for m in mine if id(m) not in taken_mine)
-    boundary = [(m, k) for m, k in matched if (m.start, m.end) != (k.start, k.end)]
+    for document_id in sorted(mine_by_doc.keys() | key_by_doc.keys()):
+        found = _match_document(
+            mine_by_doc.get(document_id, ()), key_by_doc.get(document_id, _NO_KEY), tolerance
+        )
+        matched += found[0]
+        wrong += found[1]
+        missed += found[2]
+        extra += found[3]
+    boundary = [(m, k) for m, k in matched if m[3] != k[3] or m[4] != k[4]]
     per_label: list[LabelGrades] = []
     mine_count = _count(claims)
     key_count = key_index.counts
-    exact_count = _count(m for m, k in matched if (m.start, m.end) == (k.start, k.end))
+    exact_count = _count(m for m, k in matched if m[3] == k[3] and m[4] == k[4])
     overlap_count = _count(m for m, _ in matched)
     for label in labels:
         n_mine, n_key = mine_count.get(label.id, 0), key_count.get(label.id, 0)
@@ -545,10 +604,12 @@ _label_id = itemgetter(1)  # a Claim's label_id
 
 
 class KeyIndex:
-    """The key's spans by document and its counts per label, for grading every student."""
+    """The key's spans by document (each indexed for matching) and its counts per label, for
+    grading every student."""
 
     def __init__(self, key: Iterable[Claim]) -> None:
-        self.by_document = _by_document(key)
+        key = tuple(key)
+        self.documents = {d: _KeyDocument(found) for d, found in _by_document(key).items()}
         self.counts = _count(key)
 
 

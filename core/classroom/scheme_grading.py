@@ -181,15 +181,23 @@ def grade_attributes(
     right: dict[str, int] = defaultdict(int)
     counted: dict[str, int] = defaultdict(int)
     misses: list[AttributeMiss[C]] = []
+    # Pairs whose two spans share one mapping (a label's defaults): every value agrees with
+    # itself (values are finite: no NaN). Counted per mapping, added up at the end; each
+    # name is entered where it is first met, so the order met stays the same.
+    shared: dict[int, list[Any]] = {}
+    empty: dict[str, Any] = {}
+    get = values.get
     for mine, key in pairs:
-        key_values = values.get(key, {})
-        my_values = values.get(mine, {})
+        key_values = get(key, empty)
+        my_values = get(mine, empty)
         if my_values is key_values:
-            # One mapping for both (a label's defaults, shared): every value agrees with
-            # itself (values are finite: no NaN).
-            for name in key_values:
-                counted[name] += 1
-                right[name] += 1
+            tally = shared.get(id(key_values))
+            if tally is None:
+                shared[id(key_values)] = [key_values, 1]
+                for name in key_values:
+                    counted[name] += 0
+            else:
+                tally[1] += 1
             continue
         for name, key_value in key_values.items():
             my_value = my_values.get(name)
@@ -198,6 +206,10 @@ def grade_attributes(
                 right[name] += 1
             else:
                 misses.append(AttributeMiss(mine, key, name, my_value, key_value))
+    for mapping, times in shared.values():
+        for name in mapping:
+            counted[name] += times
+            right[name] += times
     order = [n for n in names if n in counted] + [n for n in counted if n not in names]
     return tuple((n, Tally(right[n], counted[n])) for n in order), tuple(misses)
 

@@ -30,11 +30,14 @@ from claimdesk.core.store.classroom_records import (
 )
 from claimdesk.core.store.classroom_scheme import work_parts
 from claimdesk.core.store.tables import (
+    annotation_attribute_table,
     annotation_table,
     annotator_table,
+    document_label_table,
     document_table,
     exercise_table,
     label_table,
+    relation_table,
     status_table,
     submission_table,
     workspace_table,
@@ -147,6 +150,23 @@ def document_titles(project: Project, document_ids: Iterable[int]) -> dict[int, 
     query = select(d.c.id, d.c.title).where(d.c.id.in_(list(document_ids)))
     with project.reading() as conn:
         return {int(i): str(title) for i, title in conn.execute(query)}
+
+
+def scheme_rows_in(project: Project, document_ids: Sequence[int]) -> tuple[bool, bool, bool]:
+    """Whether these documents hold any attribute value, relation, document label (each read
+    per document only where some exist: a class that uses none is graded without them)."""
+    a, v = annotation_table, annotation_attribute_table
+    valued = select(v.c.annotation_id).join(a, a.c.id == v.c.annotation_id)
+    queries = (
+        valued.where(a.c.document_id.in_(document_ids)),
+        select(relation_table.c.id).where(relation_table.c.document_id.in_(document_ids)),
+        select(document_label_table.c.document_id).where(
+            document_label_table.c.document_id.in_(document_ids)
+        ),
+    )
+    with project.reading() as conn:
+        found = [conn.execute(query.limit(1)).first() is not None for query in queries]
+    return found[0], found[1], found[2]
 
 
 def annotator_name(project: Project, annotator_id: int) -> str | None:
@@ -264,22 +284,22 @@ def kept_version(project: Project, version_id: int) -> KeptVersion | None:
 
 def claim_rows(
     project: Project, document_ids: Sequence[int], annotator_ids: Sequence[int]
-) -> list[tuple[int, int, int, int, int, str, int]]:
-    """(annotator, document, label, start, end, quote, annotation id) of these annotators on
-    these documents, ordered by document, annotator and position (start, end, label)."""
+) -> list[tuple[int, int, int, int, int, int]]:
+    """(annotator, document, label, start, end, annotation id) of these annotators on these
+    documents, ordered by document, annotator and position (start, end, label). No quote: it
+    is the text between start and end (checked when stored), sliced by the caller."""
     # Plain driver rows: a class of 40 brings tens of thousands; row objects would cost more.
-    # The order is the one of the index on (document, annotator, start, end, label): no sort.
+    # Everything asked for is in the index on (document, annotator, start, end, label), in its
+    # order: the rows come from the index alone, with no sort and no visit to the table.
     a = annotation_table
     query = (
-        select(
-            a.c.annotator_id, a.c.document_id, a.c.label_id, a.c.start, a.c.end, a.c.quote, a.c.id
-        )
+        select(a.c.annotator_id, a.c.document_id, a.c.label_id, a.c.start, a.c.end, a.c.id)
         .where(a.c.document_id.in_(document_ids), a.c.annotator_id.in_(annotator_ids))
         .order_by(a.c.document_id, a.c.annotator_id, a.c.start, a.c.end, a.c.label_id)
     )
     with project.reading() as conn:
         rows = driver.plain_rows(conn, query)
-    return cast(list[tuple[int, int, int, int, int, str, int]], rows)
+    return cast(list[tuple[int, int, int, int, int, int]], rows)
 
 
 def workspace_record(project: Project) -> WorkspaceRecord | None:

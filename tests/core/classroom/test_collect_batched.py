@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import re
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,10 +17,20 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from claimdesk.core.classroom.collect import check_submissions, collect, collect_checked
+from claimdesk.core.classroom.exercise_files import timestamp_text, write_archive
 from claimdesk.core.classroom.grading import grade
 from claimdesk.core.classroom.submission_history import history
-from claimdesk.core.classroom.workspace import open_workspace, submit, workspace_info
+from claimdesk.core.classroom.submission_proof import new_secret, new_workspace_id, sign
+from claimdesk.core.classroom.workspace import (
+    PLAIN_SUBMISSION_VERSION,
+    SUBMISSION_FORMAT,
+    SUBMISSION_MIMETYPE,
+    open_workspace,
+    submit,
+    workspace_info,
+)
 from claimdesk.core.store.project import Project
+from claimdesk.core.store.tables import utcnow
 from tests.core.classroom.classroom_kit import (
     annotate,
     exercise_with_key,
@@ -151,4 +162,76 @@ def test_the_cycle_collector_is_paused_while_a_class_is_checked_stored_and_grade
     assert len(grades.students) == len(CLASS)
     assert seen and not any(seen)
     assert gc.isenabled()
+    project.close()
+
+
+def _signed_file(
+    folder: Path, project: Project, exercise: Any, name: str, spans: list[tuple[int, int, int]]
+) -> Path:
+    """A student's submission of (document index, start, end) "Claim" spans, signed as their
+    workspace signs its first file (written directly: hundreds of spans)."""
+    documents = project.documents()
+    data: dict[str, Any] = {
+        "format": SUBMISSION_FORMAT,
+        "version": PLAIN_SUBMISSION_VERSION,
+        "submission_id": uuid.uuid4().hex,
+        "exercise_id": exercise.id,
+        "fingerprint": exercise.fingerprint,
+        "student": {"name": name, "id": ""},
+        "seconds_spent": 60,
+        "submitted_at": timestamp_text(utcnow()),
+        "documents_done": [],
+        "annotations": [
+            {
+                "document": documents[index].id,
+                "label": "Claim",
+                "start": start,
+                "end": end,
+                "quote": project.document_text(documents[index].id)[start:end],
+                "note": "",
+            }
+            for index, start, end in spans
+        ],
+    }
+    data["proof"] = sign(data, new_workspace_id(), new_secret(), 1)
+    path = folder / f"{name.lower()}.claimdesk-submission"
+    write_archive(path, SUBMISSION_MIMETYPE, "submission.json", data)
+    return path
+
+
+def test_hundreds_of_annotations_go_in_hundreds_per_statement_and_undo_as_one(
+    tmp_path: Path,
+) -> None:
+    project, info, _ = class_handed_in(tmp_path)
+    # 2 students × 330 spans: more than one statement holds, and not a multiple of it.
+    spans = [(0, start, start + length) for start in range(0, 66) for length in (1, 2, 3, 4, 5)]
+    spans += [(1, start, start + length) for start in range(0, 51) for length in (2, 4, 6, 8, 10)]
+    spans = spans[:330]
+    files = [_signed_file(tmp_path, project, info, name, spans) for name in ("Dee", "Eve")]
+    with annotation_inserts() as inserts:
+        report = collect(project, files)
+    assert not report.rejected, report.rejected
+    assert sorted(name for _, name in report.accepted) == ["Dee", "Eve"]
+    # Hundreds of rows a statement: far fewer statements than rows (and values), not one
+    # step of the driver per row.
+    assert inserts[0].count("?") >= 100 * 9
+    documents = [d.id for d in project.documents()]
+    expected = {(documents[index], start, end) for index, start, end in spans}
+    for name in ("Dee", "Eve"):
+        annotator = next(a.id for a in project.annotators() if a.name == name)
+        stored = {
+            (a.document_id, a.start, a.end)
+            for d in documents
+            for a in project.annotations(d, annotator)
+        }
+        assert stored == expected
+    added = report.changes.annotations_added
+    assert len(added) == 2 * 330
+    rows = {a.id: a for d in documents for a in project.annotations(d, None)}
+    assert all(rows[a.id].start == a.start and rows[a.id].end == a.end for a in added)
+    project.undo()
+    assert {a.name for a in project.annotators()}.isdisjoint({"Dee", "Eve"})
+    project.redo()
+    again = {a.id: a for d in documents for a in project.annotations(d, None)}
+    assert again == rows
     project.close()

@@ -14,7 +14,12 @@ from claimdesk.core.classroom.grading import (
     SchemeInput,
     grade_student,
 )
-from claimdesk.core.classroom.scheme_grading import GradedDocLabels, GradedRelation
+from claimdesk.core.classroom.scheme_grading import (
+    GradedDocLabels,
+    GradedRelation,
+    Tally,
+    grade_attributes,
+)
 
 CLAIM = GradedLabel(1, "Claim", "#1f77b4", "A statement put as fact.")
 SOURCE = GradedLabel(2, "Source attribution", "#ff7f0e", "Who says it.")
@@ -166,3 +171,21 @@ def test_feedback_page_shows_them_per_document() -> None:
     assert "Topic: you Military · key Diplomacy, Military ✗" in text
     assert "Overall stance: you warming · key (none) ✗" in text
     assert "<i>" not in page and "<b>angry" not in page  # still escaped
+
+
+def test_attribute_tallies_count_shared_defaults_once_per_pair_in_the_order_met() -> None:
+    defaults = {"a": 1, "z": 2}  # one label's defaults, shared by the spans that keep them
+    m1, k1, m2, k2, m3, k3 = (Claim(1, 1, "Claim", n, n + 1, "", n) for n in range(6))
+    values = {m1: defaults, k1: defaults, m3: defaults, k3: defaults}
+    values |= {m2: {"b": 1}, k2: {"b": 2, "c": 3}}
+    tallies, misses = grade_attributes([(m1, k1), (m2, k2), (m3, k3)], values)
+    assert tallies == (
+        ("a", Tally(2, 2)),
+        ("z", Tally(2, 2)),
+        ("b", Tally(0, 1)),
+        ("c", Tally(0, 1)),
+    )
+    assert [(miss.attribute, miss.my_value, miss.key_value) for miss in misses] == [
+        ("b", 1, 2),
+        ("c", None, 3),
+    ]
