@@ -98,18 +98,29 @@ class WorkerProcess:
         self._send(pickle.dumps((function, tuple(args)), protocol=pickle.HIGHEST_PROTOCOL), done)
 
     def _send(self, message: bytes, done: Done, sent: int = 0) -> None:
+        failed: BaseException | None = None
         with self._lock:
-            try:
-                conn = self._running()
-                job = next(self._jobs)
-                conn.send_bytes(job.to_bytes(8, "little") + message)
+            for _attempt in range(2):
+                try:
+                    conn = self._running()
+                    job = next(self._jobs)
+                    conn.send_bytes(job.to_bytes(8, "little") + message)
+                except (BrokenPipeError, ConnectionResetError, EOFError) as error:
+                    # The process ended between the check and the send (it retires after a
+                    # large job): the next attempt starts another one.
+                    self._process, self._conn = None, None
+                    failed = WorkerStopped(
+                        f"The background process for {self.name} stopped: {error}"
+                    )
+                    continue
+                except Exception as error:  # no process (resources, a main module that starts one)
+                    failed = WorkerStopped(
+                        f"The background process for {self.name} could not be started: {error}"
+                    )
+                    break
                 self._pending[job] = (conn, message, done, sent + 1)
-            except Exception as error:  # no process (resources, a main module that starts one)
-                failed: BaseException | None = WorkerStopped(
-                    f"The background process for {self.name} could not be started: {error}"
-                )
-            else:
                 failed = None
+                break
         if failed is not None:
             done(None, failed)
 

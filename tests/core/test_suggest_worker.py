@@ -171,3 +171,29 @@ def test_a_document_deleted_before_its_turn_has_no_suggestions(tmp_path: Path) -
         missing = max(d.id for d in project.documents()) + 1
         opening = project.opening()
     assert process.work_out(*opening, missing, annotator.id, None, 100) == []
+
+
+def test_a_process_found_gone_when_a_job_is_sent_is_replaced_and_the_job_done(
+    worker: WorkerProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A worker that retires closes its end while it is still exiting: the window's send then
+    # meets a broken pipe. The job goes to a new process instead of failing.
+    from multiprocessing.connection import Connection
+
+    answers = Answers()
+    worker.submit(process.worker_pid, (), answers)
+    first, _ = answers.wait(1)[0]
+    real = Connection.send_bytes
+    broken = [True]
+
+    def send_bytes(self: Connection, data: bytes) -> None:
+        if broken[0]:
+            broken[0] = False
+            raise BrokenPipeError(32, "Broken pipe")
+        real(self, data)
+
+    monkeypatch.setattr(Connection, "send_bytes", send_bytes)
+    worker.submit(process.worker_pid, (), answers)
+    again, error = answers.wait(2)[1]
+    assert error is None and again not in (first, os.getpid())
+    assert worker.started == 2
