@@ -190,36 +190,15 @@ _new_tuple = tuple.__new__
 
 
 def _quick_annotations(raws: list[Any]) -> list[SubmittedAnnotation] | None:
-    """A file's annotations when every one is the common case, in one pass with no call per
-    annotation (``_quick_annotation``'s checks, written out); None if any is not."""
+    """A file's annotations when every one is the common case; None if any is not."""
     labels: dict[str, str] = {}
     found: list[SubmittedAnnotation] = []
     append = found.append
     for raw in raws:
-        if type(raw) is not dict or "ref" in raw or "attributes" in raw:
+        annotation = _quick_annotation(raw, labels)
+        if annotation is None:
             return None
-        document, start, end = raw.get("document"), raw.get("start"), raw.get("end")
-        label, quote, note = raw.get("label"), raw.get("quote"), raw.get("note", "")
-        if not (
-            type(document) is int
-            and type(start) is int
-            and type(end) is int
-            and type(label) is str
-            and type(quote) is str
-            and type(note) is str
-            and 1 <= document <= 2**62
-            and 0 <= start < end <= MAX_OFFSET
-            and 0 < len(label) <= 200
-            and len(quote) <= MAX_QUOTE_CHARS
-            and len(note) <= MAX_NOTE_CHARS
-        ):
-            return None
-        name = labels.get(label)
-        if name is None:
-            name = labels[label] = " ".join(label.split())
-            if not name:
-                return None
-        append(_new_tuple(SubmittedAnnotation, (document, name, start, end, quote, note, ())))
+        append(annotation)
     return found
 
 
@@ -249,7 +228,7 @@ def _quick_annotation(raw: Any, labels: dict[str, str]) -> SubmittedAnnotation |
         name = labels[label] = " ".join(label.split())
         if not name:
             return None
-    return SubmittedAnnotation(document, name, start, end, quote, note)
+    return _new_tuple(SubmittedAnnotation, (document, name, start, end, quote, note, ()))
 
 
 @dataclass
