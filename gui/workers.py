@@ -128,6 +128,10 @@ class Task(QObject):
         _RUNNING.add(self)
         if self.owner is not None:
             self.owner.installEventFilter(self)
+        self._launch()
+
+    def _launch(self) -> None:
+        """Hand the work to whatever runs it (here: the thread pool, the collector held)."""
         _hold_collection()
         QThreadPool.globalInstance().start(self._run)
 
@@ -231,13 +235,7 @@ class ProcessTask(Task):
         self.function = function
         self.args = tuple(args)
 
-    def start(self) -> None:
-        if self.running:
-            return
-        self.running = True
-        _RUNNING.add(self)
-        if self.owner is not None:
-            self.owner.installEventFilter(self)
+    def _launch(self) -> None:
         relay = self._relay
 
         def done(value: object, error: BaseException | None) -> None:  # on the reading thread
