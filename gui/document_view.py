@@ -14,6 +14,7 @@ from PySide6.QtGui import (
     QColor,
     QFontMetricsF,
     QHelpEvent,
+    QHideEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -150,6 +151,11 @@ class DocumentView(QPlainTextEdit):
         """Hold ``held`` (what a view showed before) until the article has been painted, so
         that freeing it is not part of what the reader waits for."""
         self.after_paint(list(held).clear)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        if self._after_paint:  # not painted now (its window closed): what waited runs at once
+            self._run_after_paint()
 
     def _run_after_paint(self) -> None:
         self._after_paint_timer.stop()

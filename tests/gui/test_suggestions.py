@@ -5,6 +5,7 @@ undoable."""
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from pathlib import Path
@@ -514,3 +515,6 @@ def test_a_window_closed_while_its_suggestions_are_worked_out_takes_no_answer(
     closing.deleteLater()
     qtbot.waitUntil(lambda: not task.running, timeout=30000)
     qtbot.wait(50)  # what the answer's end would start, had anything been left to start it
+    # The open paused the cycle collector until the article was painted, which it never was:
+    # closing the window resumed it.
+    assert gc.isenabled()
