@@ -37,12 +37,11 @@ log = logging.getLogger(__name__)
 
 ASK_ABOVE = 20  # Shift+Enter asks before accepting more suggestions than this
 RETRAIN_EVERY = 10  # edits between two trainings of the model
-# Edits this close together cost one computation. A reader's pause: while the suggestions are
-# worked out on a worker, it shares the interpreter with the window, and a key pressed then
-# took twice as long; a reader filing claim after claim presses the next key sooner than this.
+# Edits this close together cost one computation: a reader's pause. It runs in the suggestions'
+# own process, but takes one of the machine's cores for up to seconds on a long article.
 REFRESH_MS = 600
-# Training takes seconds on a worker, and a key pressed meanwhile waits for the interpreter: it
-# starts once the reader has stopped filing for this long.
+# Training takes a core for seconds (in its own process): it starts once the reader has stopped
+# filing for this long.
 RETRAIN_PAUSE_MS = 3000
 NEXT_KEY = "n"
 SOURCE_WORDS = {
