@@ -13,7 +13,8 @@ a trained model as the bytes the worker made of it (`TrainedModel`).
 
 Each `WorkerProcess` runs one job at a time, in the order given; a job that fails reports its
 error (as a `WorkerError` with the message) and the process goes on; a process that dies fails
-the jobs it held (`WorkerStopped`) and the next job starts a new one.
+the jobs it held (`WorkerStopped`) and the next job starts a new one; one that retires (grown
+past ``RETIRE_BYTES``) hands the jobs it had not read to the next.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from claimdesk.core.errors import ClaimdeskError
-from claimdesk.core.suggest.records import Suggestion, SuggestionRow, SuggestionRows
+from claimdesk.core.suggest.records import SuggestionRow, SuggestionRows
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -42,9 +43,18 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NICE = 5  # the worker yields the cores to the window when both want them (POSIX)
+
+
 # A worker holding more than this after a job ends and gives it back (the next job starts
 # another): Python keeps what it once allocated.
-RETIRE_BYTES = int(os.environ.get("CLAIMDESK_WORKER_RETIRE_MB", "400")) * 1024 * 1024
+def _retire_megabytes(default: int = 400) -> int:
+    try:
+        return max(1, int(os.environ.get("CLAIMDESK_WORKER_RETIRE_MB", default)))
+    except ValueError:  # not a number: the default
+        return default
+
+
+RETIRE_BYTES = _retire_megabytes() * 1024 * 1024
 SENDS = 3  # a job is sent to at most this many processes in turn
 
 # Told a job's answer: (the pickled value, None) or (None, the error).
@@ -299,7 +309,6 @@ TRAINING = WorkerProcess("model training")
 __all__ = [
     "SUGGESTING",
     "TRAINING",
-    "Suggestion",
     "TrainedModel",
     "WorkerError",
     "WorkerProcess",
