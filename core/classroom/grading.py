@@ -406,7 +406,7 @@ def _by_document(claims: Iterable[Claim]) -> dict[int, list[Claim]]:
     return grouped
 
 
-class _KeyDocument:
+class KeyDocument:
     """The key's spans of one document, indexed once for the whole class."""
 
     def __init__(self, claims: list[Claim]) -> None:
@@ -426,7 +426,7 @@ class _KeyDocument:
 def _overlaps(
     mine: Sequence[Claim],
     free_mine: Iterable[int],
-    key: _KeyDocument,
+    key: KeyDocument,
     skip_key: set[int] | frozenset[int],
     tolerance: int | None,
     same_label: bool,
@@ -458,8 +458,8 @@ def _overlaps(
     return candidates
 
 
-def _match_document(
-    mine: Sequence[Claim], key: _KeyDocument, tolerance: int | None
+def match_document(
+    mine: Sequence[Claim], key: KeyDocument, tolerance: int | None
 ) -> tuple[list[tuple[Claim, Claim]], list[tuple[Claim, Claim]], list[Claim], list[Claim]]:
     """One document's (matched, wrong label, missed, extra), matched one-to-one and greedily,
     best first: exact (same label and ends), then the most shared characters, then position;
@@ -501,7 +501,7 @@ def _match_document(
     return matched, wrong, missed, extra
 
 
-_NO_KEY = _KeyDocument([])
+_NO_KEY = KeyDocument([])
 
 
 def grade_student(
@@ -531,7 +531,7 @@ def grade_student(
     missed: list[Claim] = []
     extra: list[Claim] = []
     for document_id in sorted(mine_by_doc.keys() | key_by_doc.keys()):
-        found = _match_document(
+        found = match_document(
             mine_by_doc.get(document_id, ()), key_by_doc.get(document_id, _NO_KEY), tolerance
         )
         matched += found[0]
@@ -609,7 +609,7 @@ class KeyIndex:
 
     def __init__(self, key: Iterable[Claim]) -> None:
         key = tuple(key)
-        self.documents = {d: _KeyDocument(found) for d, found in _by_document(key).items()}
+        self.documents = {d: KeyDocument(found) for d, found in _by_document(key).items()}
         self.counts = _count(key)
 
 

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from claimdesk.core.classroom.grading import (
     Claim,
     GradedLabel,
+    KeyDocument,
     KeyIndex,
-    _KeyDocument,
-    _match_document,
     grade_student,
+    match_document,
 )
 
 LABELS = (
@@ -101,7 +101,7 @@ def test_the_sweep_pairs_as_the_plain_rule_does(
     mine: tuple[Claim, ...], key: tuple[Claim, ...], tolerance: int | None
 ) -> None:
     documents = KeyIndex(key).documents
-    found = _match_document(mine, documents.get(1, _KeyDocument([])), tolerance)
+    found = match_document(mine, documents.get(1, KeyDocument([])), tolerance)
     assert found == _reference(mine, key, tolerance)
 
 
