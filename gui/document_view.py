@@ -33,7 +33,7 @@ from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.dialogs import plain_tooltip
 from claimdesk.gui.offsets import OffsetMap
 from claimdesk.gui.relation_overlay import RelationOverlay
-from claimdesk.gui.suggestion_overlay import SuggestionOverlay
+from claimdesk.gui.suggestion_overlay import SuggestionOverlay, line_x
 
 FILL_ALPHA = 90  # translucent enough for text on top and for overlaps to stack visibly
 BAR_HEIGHT = 2  # lane underline thickness, px
@@ -744,8 +744,8 @@ class _BlockLines:
             b = min(last, line_end)
             if a > b or (a == b and not empty):
                 continue
-            x1 = _cursor_x(line, a)
-            x2 = _cursor_x(line, b) if b != a else x1 + OUTLINE_WIDTH
+            x1 = line_x(line, a)
+            x2 = line_x(line, b) if b != a else x1 + OUTLINE_WIDTH
             yield QRectF(self.origin.x() + min(x1, x2), y, abs(x2 - x1), height), y + height
             if empty:
                 return
@@ -758,8 +758,8 @@ class _BlockLines:
         if i < 0 or first > self.ends[i]:
             return None
         line = self.lines[i]
-        x1 = _cursor_x(line, first)
-        x2 = _cursor_x(line, min(end - self.position, self.ends[i]))
+        x1 = line_x(line, first)
+        x2 = line_x(line, min(end - self.position, self.ends[i]))
         return self.numbers[i], self.origin.x() + min(x1, x2), self.origin.x() + max(x1, x2)
 
 
@@ -774,12 +774,6 @@ def _parts(region: QRegion) -> list[QRect]:
         else:
             parts.append(QRect(band))
     return parts
-
-
-def _cursor_x(line: QTextLine, pos: int) -> float:
-    # PySide6 maps this overload to an (x, pos) tuple; its type stub only says "object".
-    result = line.cursorToX(pos)
-    return float(result[0] if isinstance(result, tuple) else result)  # type: ignore[arg-type]
 
 
 def _preview() -> None:

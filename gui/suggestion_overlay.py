@@ -309,13 +309,14 @@ class SuggestionOverlay(QObject):
             b = min(last - position, end)
             if a >= b:
                 continue
-            x1, x2 = _line_x(line, a), _line_x(line, b)
+            x1, x2 = line_x(line, a), line_x(line, b)
             colour = self._colours.get(span.label_id) or default
             found.append((min(x1, x2), round(abs(x2 - x1)), colour))
         return found
 
 
-def _line_x(line: QTextLine, position: int) -> float:
+def line_x(line: QTextLine, position: int) -> float:
+    """The x of a UTF-16 position on a laid-out line (the article view's measure too)."""
     # PySide6 maps this overload to an (x, position) tuple; its type stub only says "object".
     result = line.cursorToX(position)
     return float(result[0] if isinstance(result, tuple) else result)  # type: ignore[arg-type]
