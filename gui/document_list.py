@@ -50,6 +50,7 @@ _HEADER_TIPS = (
 
 class DocumentListModel(QAbstractTableModel):
     COLUMNS = ("Title", "Status", "Claims")
+    STATUS, CLAIMS, TEAM = 1, 2, 3  # the columns an edit changes
     # A project shared on a server also counts everyone's claims (the team's progress; in a
     # blind project the server shows each annotator only their own).
     TEAM_COLUMN = "All"
@@ -58,6 +59,7 @@ class DocumentListModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[DocumentSummary] = []
+        self._where: dict[int, int] = {}  # row of each document id (row_of)
         self.annotator_id: int | None = None  # whose status and count the rows show
         self.team: dict[int, int] | None = None  # claims per document, everyone's (a server)
 
@@ -69,6 +71,7 @@ class DocumentListModel(QAbstractTableModel):
     ) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._where = {}
         self.annotator_id = annotator_id
         self.team = None if team is None else dict(team)
         self.endResetModel()
@@ -87,8 +90,10 @@ class DocumentListModel(QAbstractTableModel):
                 self._rows[number] = new
                 self._redraw(number)
 
-    def _redraw(self, row: int) -> None:
-        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+    def _redraw(self, row: int, first: int = 0, last: int | None = None) -> None:
+        """Redraw a row's cells ``first`` to ``last`` (all of them by default)."""
+        last = self.columnCount() - 1 if last is None else last
+        self.dataChanged.emit(self.index(row, first), self.index(row, last))
 
     def show_changes(self, event: ChangeEvent) -> None:
         """Statuses and counts from what an edit changed (a slot of the window's signal).
@@ -114,8 +119,8 @@ class DocumentListModel(QAbstractTableModel):
             for document_id, change in team.items():
                 self.team[document_id] = self.team.get(document_id, 0) + change
                 row = self.row_of(document_id)
-                if row >= 0 and document_id not in counts:
-                    self._redraw(row)
+                if row >= 0 and change:
+                    self._redraw(row, self.TEAM, self.TEAM)
         statuses = {
             s.document_id: s.status for s in changes.statuses if s.annotator_id == annotator_id
         }
@@ -124,21 +129,23 @@ class DocumentListModel(QAbstractTableModel):
             if row < 0:
                 continue
             current = self._rows[row]
-            self._rows[row] = replace(
-                current,
-                status=statuses.get(document_id, current.status),
-                annotation_count=current.annotation_count + counts[document_id],
-            )
-            self._redraw(row)
+            status = statuses.get(document_id, current.status)
+            count = current.annotation_count + counts[document_id]
+            self._rows[row] = replace(current, status=status, annotation_count=count)
+            # Only the cells that changed are drawn again (a label key: the count).
+            first = self.STATUS if status != current.status else self.CLAIMS
+            last = self.CLAIMS if count != current.annotation_count else self.STATUS
+            if first <= last:
+                self._redraw(row, first, last)
 
     def summary(self, row: int) -> DocumentSummary:
         return self._rows[row]
 
     def row_of(self, document_id: int) -> int:
-        for row, summary in enumerate(self._rows):
-            if summary.id == document_id:
-                return row
-        return -1
+        # Looked up on every edit: an index of the rows (a project can hold thousands).
+        if len(self._where) != len(self._rows):
+            self._where = {summary.id: row for row, summary in enumerate(self._rows)}
+        return self._where.get(document_id, -1)
 
     def document_ids(self) -> list[int]:
         return [row.id for row in self._rows]

@@ -61,7 +61,7 @@ class Paints(QObject):
                 return
 
 
-def test_a_claim_redraws_its_document_row_alone_and_the_count_fits(
+def test_a_claim_redraws_the_cells_of_its_document_that_changed_and_the_count_fits(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:
     add_articles(window, tmp_path, 12)
@@ -69,20 +69,28 @@ def test_a_claim_redraws_its_document_row_alone_and_the_count_fits(
     header = table.horizontalHeader()
     row = window.documents.visible_ids().index(window.document_id)
     paints = Paints(table.viewport(), header.viewport())
+    paints.settle(qtbot)
     select_phrase(window, "arms embargo")
     qtbot.keyClick(window.view, "1")  # the document is now in progress: its status widens
+    QApplication.processEvents()
+    model = table.model()
+    status, count = model.index(row, 1), model.index(row, 2)
+    assert status.data().endswith("In progress") and count.data() == 1
+    # Its status and its count are drawn again; its title is not.
+    cells = table.visualRect(status).united(table.visualRect(count)).adjusted(0, 0, 0, 1)
+    drawn = paints.areas[table.viewport()]
+    assert drawn and all(cells.contains(area) for area in drawn)
     paints.settle(qtbot)
     select_phrase(window, "Soviet weapons technology")
     qtbot.keyClick(window.view, "4")
     QApplication.processEvents()
-    # The open document's count went up: its row is drawn again; the other rows and the
-    # headings are left as they were.
+    # The count went up: that cell alone is drawn again; the other cells, rows and the
+    # headings are left as they were. (Qt's rectangle of a cell reaches one pixel below it,
+    # where the grid would be.)
     assert paints.areas[header.viewport()] == []
     drawn = paints.areas[table.viewport()]
-    top, height = table.rowViewportPosition(row), table.rowHeight(row)
-    # (Qt's rectangle of a row reaches one pixel below it, where the grid would be.)
-    assert drawn and all(area.top() >= top and area.bottom() <= top + height for area in drawn)
-    count = table.model().index(row, 2)
+    cell = table.visualRect(count).adjusted(0, 0, 0, 1)
+    assert drawn and all(cell.contains(area) for area in drawn)
     assert count.data() == 2
     assert table.columnWidth(2) >= table.sizeHintForIndex(count).width()
 
