@@ -8,9 +8,9 @@ and where it was docked (MainWindow.closeEvent saves the window state).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QToolBar
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QActionEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QToolBar, QWidget
 
 from claimdesk.gui.icons import themed_icon
 from claimdesk.gui.menus import WindowActions
@@ -53,6 +53,50 @@ def _follow_text(action: QAction) -> None:
     action.setToolTip(tooltip_of(action))
 
 
+def _looks(action: QAction) -> tuple[object, ...]:
+    """What of an action a toolbar button shows (its tooltip and status tip aside)."""
+    return (
+        action.iconText(),
+        action.isEnabled(),
+        action.isVisible(),
+        action.isChecked(),
+        action.icon().cacheKey(),
+        action.font(),
+    )
+
+
+class _RenameQuietly(QObject):
+    """Undo and Redo are renamed by every edit ("Undo Delete annotation"): on the toolbar that
+    changes only the tooltip, yet Qt lays the toolbar out and draws the button again (a few
+    tenths of a millisecond of each edit). Such a change reaches the bar and the button as
+    their new tips alone; any other change (enabled, icon, …) goes through as before."""
+
+    def __init__(self, bar: QToolBar, watched: list[QAction]) -> None:
+        super().__init__(bar)
+        self._actions = watched
+        self._shown: dict[tuple[int, int], tuple[object, ...]] = {}  # (widget, action) -> looks
+        for widget in (bar, *(bar.widgetForAction(action) for action in watched)):
+            if widget is not None:
+                for action in watched:
+                    self._shown[(id(widget), id(action))] = _looks(action)
+                widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.ActionChanged:
+            return False
+        action = event.action() if isinstance(event, QActionEvent) else None
+        if action is None or action not in self._actions:
+            return False
+        key, looks = (id(watched), id(action)), _looks(action)
+        if self._shown.get(key) != looks:
+            self._shown[key] = looks
+            return False
+        if isinstance(watched, QWidget) and watched is not self.parent():
+            watched.setToolTip(action.toolTip())
+            watched.setStatusTip(action.statusTip())
+        return True
+
+
 def build(window: QMainWindow, actions: WindowActions) -> QToolBar:
     """Add the main toolbar to the window (top, text beside icons) and return it."""
     bar = QToolBar("Toolbar", window)
@@ -72,4 +116,5 @@ def build(window: QMainWindow, actions: WindowActions) -> QToolBar:
         action.changed.connect(lambda a=action: _follow_text(a))
         bar.addAction(action)
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+    _RenameQuietly(bar, [actions.undo, actions.redo])
     return bar

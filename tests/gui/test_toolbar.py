@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt
 from PySide6.QtGui import QColor, QIcon
-from PySide6.QtWidgets import QApplication, QToolBar, QToolButton
+from PySide6.QtWidgets import QApplication, QToolBar, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from claimdesk.core.contrast import contrast_ratio, parse_hex
@@ -63,6 +63,46 @@ def test_tooltips_name_the_shortcut_and_follow_the_undo_text(
     qtbot.keyClick(window.view, "1")
     assert actions.undo.toolTip().startswith("Undo ") and actions.undo.toolTip() != "Undo (Ctrl+Z)"
     assert actions.undo.toolTip().endswith("(Ctrl+Z)")
+
+
+class _Events(QObject):
+    """Paints and layout requests of the widgets it watches."""
+
+    def __init__(self, *widgets: QWidget) -> None:
+        super().__init__()
+        self.seen: list[tuple[QWidget, QEvent.Type]] = []
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Paint, QEvent.Type.LayoutRequest):
+            self.seen.append((watched, event.type()))  # type: ignore[arg-type]
+        return False
+
+
+def test_a_renamed_undo_shows_its_new_tip_without_the_toolbar_drawn_again(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    undo, redo = _button(window, "Undo"), _button(window, "Redo")
+    text = window.view.document_text()
+    start = text.index("arms embargo")
+    window.view.set_text_selection(start, start + len("arms embargo"))
+    qtbot.keyClick(window.view, "1")
+    assert undo.isEnabled() and undo.toolTip() == "Undo Add annotation (Ctrl+Z)"
+    qtbot.wait(50)
+    events = _Events(window.toolbar, undo, redo)
+    qtbot.keyClick(window.view, Qt.Key.Key_Delete)  # the new claim is selected: deleted
+    QApplication.processEvents()
+    assert window.annotations.model_.rowCount() == 0
+    # Undo now names the deletion, in the menu and on the button's tip; the button looks the
+    # same, so neither it nor the toolbar is laid out or drawn again.
+    assert window.menu_actions.undo.text() == "&Undo Delete annotation"
+    assert undo.toolTip() == "Undo Delete annotation (Ctrl+Z)"
+    assert events.seen == []
+    qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)  # back again; Redo comes alive
+    assert window.annotations.model_.rowCount() == 1
+    assert redo.isEnabled() and redo.toolTip() == "Redo Delete annotation (Ctrl+Shift+Z)"
+    assert undo.toolTip() == "Undo Add annotation (Ctrl+Z)"
 
 
 def test_a_toolbar_button_runs_the_action_and_follows_its_enabled_state(
