@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -207,6 +207,11 @@ class MainWindow(QMainWindow):
         # An edit adds or removes a row: the lists' bars are redrawn only when they move.
         keep_still(self.annotations)
         keep_still(self.documents.table)
+        # Its headings do not follow the selected claim (Qt's default turns every heading bold
+        # while a row is selected, and draws them all again at each new selection).
+        headings = self.annotations.horizontalHeader()
+        headings.setHighlightSections(False)
+        headings.setSelectionModel(QItemSelectionModel(self.annotations.model(), headings))
         _fill(sections["documents"], self.documents)
         _fill(sections["article"], self.example_note, self.view, self.attribute_bar)
         self.statusBar().insertPermanentWidget(0, self.live.note)

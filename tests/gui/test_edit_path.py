@@ -224,3 +224,28 @@ def test_clicking_a_highlight_redraws_the_list_rows_it_selects_and_leaves(
     shot = window.screen().grabWindow(window.winId()).toImage()
     on_screen = shot.copy(QRect(viewport.mapTo(window, QPoint(0, 0)), viewport.size()))
     assert on_screen == viewport.grab().toImage().convertToFormat(on_screen.format())
+
+
+def test_the_claim_list_headings_stay_as_they_are_while_claims_are_selected_and_deleted(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    header = window.annotations.horizontalHeader()
+    select_phrase(window, "arms embargo")
+    qtbot.keyClick(window.view, "1")
+    select_phrase(window, "Soviet weapons technology")
+    qtbot.keyClick(window.view, "4")
+    window.select_annotation(None)
+    QApplication.processEvents()
+    before = header.grab().toImage()
+    paints = Paints(header.viewport())
+    paints.settle(qtbot)
+    first = window.annotations.model_.id_at(0)
+    window.select_annotation(first)  # as a click on its highlight does
+    QApplication.processEvents()
+    qtbot.keyClick(window.view, Qt.Key.Key_Delete)
+    QApplication.processEvents()
+    assert window.annotations.model_.rowCount() == 1
+    # The headings name the columns; they are not drawn again (nor turned bold) because a
+    # row was selected or deleted.
+    assert paints.areas[header.viewport()] == []
+    assert header.grab().toImage() == before
