@@ -473,15 +473,24 @@ class DocumentView(QPlainTextEdit):
     def _visible_blocks(self, area: QRect) -> Iterator[tuple[QTextBlock, QRectF]]:
         """Blocks that intersect area (viewport coordinates), with their viewport geometry."""
         block = self.firstVisibleBlock()
-        offset = self.contentOffset()
+        if not block.isValid():
+            return
         top, bottom = area.top(), area.bottom() + 1
-        while block.isValid():
-            geom = self.blockBoundingGeometry(block).translated(offset)
-            if geom.top() >= bottom:
+        # As QPlainTextEdit paints: the first block placed, each next one below the last (its
+        # blockBoundingGeometry would add up the heights from the first block again each time).
+        geom = self.blockBoundingGeometry(block).translated(self.contentOffset())
+        x, y = geom.left(), geom.top()
+        while True:
+            if y >= bottom:
                 break
-            if block.isVisible() and geom.bottom() > top:
+            height = geom.height()
+            if block.isVisible() and y + height > top:
                 yield block, geom
             block = block.next()
+            if not block.isValid():
+                break
+            y += height
+            geom = self.blockBoundingRect(block).translated(x, y)
 
     def _visible_lines(self, area: QRect) -> Iterator[_BlockLines]:
         """The laid-out lines inside area, grouped by block."""
@@ -494,6 +503,7 @@ class DocumentView(QPlainTextEdit):
                 yield lines
 
     visible_lines = _visible_lines
+    visible_blocks = _visible_blocks
 
     def spans_between(
         self, start: int, end: int, index: SpanIndex | None = None
@@ -521,7 +531,9 @@ class DocumentView(QPlainTextEdit):
         top, bottom = math.inf, -math.inf
         for block, geom in self._visible_blocks(shown):
             block_start = block.position()
-            if start >= block_start + block.length() or end < block_start:
+            if end < block_start:
+                break  # the blocks below come later in the text
+            if start >= block_start + block.length():
                 continue
             lines = _BlockLines(block, geom, shown.top(), shown.bottom() + 1)
             y0 = lines.origin.y()

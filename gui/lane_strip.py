@@ -1,9 +1,9 @@
 """Annotator lanes beside the article: one thin column per annotator, aligned to the text lines.
 
 The strip sits to the left of a DocumentView and is painted like a line-number gutter: for each
-block on screen it asks the text view for the block's geometry (blockBoundingGeometry +
-contentOffset) and its laid-out lines, so a bar covers exactly the lines its span covers and
-moves with the text when it scrolls (the view's updateRequest repaints the strip).
+block on screen it asks the text view for the block's geometry (as the view places its blocks:
+``DocumentView.visible_blocks``) and its laid-out lines, so a bar covers exactly the lines its
+span covers and moves with the text when it scrolls (the view's updateRequest repaints the strip).
 
 A bar is drawn solid when every compared annotator made that span exactly (same start, end and
 label); otherwise it is hatched with an outline, so agreement never rests on colour alone. The
@@ -229,31 +229,25 @@ class LaneStrip(QWidget):
     def _visible_lines(self) -> list[tuple[int, int, float, float]]:
         """(UTF-16 start, end, top, bottom) of each laid-out line on screen, viewport y."""
         view = self.view
-        height = view.viewport().height()
-        offset = view.contentOffset()
-        block = view.firstVisibleBlock()
+        shown = view.viewport().rect()
+        height = shown.height()
         found: list[tuple[int, int, float, float]] = []
-        while block.isValid():
-            geom = view.blockBoundingGeometry(block).translated(offset)
-            if geom.top() >= height:
-                break
-            if block.isVisible() and geom.bottom() > 0:
-                layout = block.layout()
-                y0 = geom.top() + layout.position().y()
-                position = block.position()
-                for i in range(layout.lineCount()):
-                    line = layout.lineAt(i)
-                    top = y0 + line.y()
-                    if top >= height:
-                        break
-                    bottom = top + line.height()
-                    if bottom <= 0:
-                        continue
-                    start = position + line.textStart()
-                    # The last line of a block owns the paragraph break too.
-                    end = start + line.textLength() + (1 if i == layout.lineCount() - 1 else 0)
-                    found.append((start, end, top, bottom))
-            block = block.next()
+        for block, geom in view.visible_blocks(shown):
+            layout = block.layout()
+            y0 = geom.top() + layout.position().y()
+            position = block.position()
+            for i in range(layout.lineCount()):
+                line = layout.lineAt(i)
+                top = y0 + line.y()
+                if top >= height:
+                    break
+                bottom = top + line.height()
+                if bottom <= 0:
+                    continue
+                start = position + line.textStart()
+                # The last line of a block owns the paragraph break too.
+                end = start + line.textLength() + (1 if i == layout.lineCount() - 1 else 0)
+                found.append((start, end, top, bottom))
         return found
 
     def bars(self) -> Iterator[Bar]:

@@ -464,3 +464,27 @@ def test_a_huge_paragraph_only_visits_the_spans_on_screen(
     assert returned and sum(returned) < 300
     assert view.span_rects(spans[0].id)
     assert view.span_rects(spans[-1].id) == []
+
+
+def test_highlights_are_placed_where_qt_places_the_paragraphs_at_every_scroll_position(
+    view: DocumentView, qtbot: QtBot
+) -> None:
+    # Paragraphs of many lengths (one line, many lines, empty), a CRLF and an emoji among them.
+    rng = random.Random(5)
+    paragraphs = [
+        " ".join("word" + "😀" * (i % 7 == 0) for i in range(rng.choice((0, 1, 5, 40, 200))))
+        for _ in range(120)
+    ]
+    text = "\r\n".join(paragraphs[:3]) + "\n" + "\n".join(paragraphs[3:])
+    view.set_document(text, [])
+    view.resize(420, 300)
+    qtbot.waitExposed(view)
+    bar = view.verticalScrollBar()
+    checked = 0
+    for value in range(0, bar.maximum() + 1, max(1, bar.maximum() // 60)):
+        bar.setValue(value)
+        offset = view.contentOffset()
+        for block, geometry in view.visible_blocks(view.viewport().rect()):
+            assert geometry == view.blockBoundingGeometry(block).translated(offset)
+            checked += 1
+    assert checked > 100
