@@ -16,7 +16,10 @@ from sqlalchemy import (
     BindParameter,
     Connection,
     CursorResult,
+    DateTime,
+    String,
     bindparam,
+    column,
     delete,
     insert,
     select,
@@ -97,6 +100,32 @@ _NEW_SPAN_CHECK = text(
     "(SELECT document_status.status FROM document_status WHERE document_status.document_id = "
     ":document_id AND document_status.annotator_id = :annotator_id) "
     "FROM label WHERE label.id = :label_id"
+)
+
+# A new span in one statement: inserted only when its label exists and the same span is not filed
+# under it already, the stored row and the document's status (as it was: the insert does not touch
+# it) coming back with it. No row back: the checks above say why (one exchange less per edit on a
+# server, a quarter of a millisecond less in a file). Plain SQL as above, typed where SQLAlchemy
+# converts values (timestamps are text in a SQLite file).
+_STATUS_OF_SPAN = column("status_before", String)
+_INSERT_CHECKED = (
+    text(
+        'INSERT INTO annotation (document_id, label_id, annotator_id, start, "end", quote, note, '
+        "created_at, updated_at) SELECT :document_id, :label_id, :annotator_id, :start, :end, "
+        ":quote, :note, :created_at, :updated_at FROM label WHERE label.id = :label_id AND NOT "
+        "EXISTS (SELECT 1 FROM annotation WHERE annotation.document_id = :document_id AND "
+        "annotation.annotator_id = :annotator_id AND annotation.label_id = :label_id AND "
+        'annotation.start = :start AND annotation."end" = :end) RETURNING annotation.id, '
+        "annotation.document_id, annotation.label_id, annotation.annotator_id, annotation.start, "
+        'annotation."end", annotation.quote, annotation.note, annotation.created_at, '
+        "annotation.updated_at, (SELECT document_status.status FROM document_status WHERE "
+        "document_status.document_id = :document_id AND document_status.annotator_id = "
+        ":annotator_id) AS status_before"
+    )
+    .bindparams(
+        bindparam("created_at", type_=DateTime()), bindparam("updated_at", type_=DateTime())
+    )
+    .columns(*ANNOTATION_COLUMNS, _STATUS_OF_SPAN)
 )
 
 
@@ -213,16 +242,20 @@ class AddAnnotation(Command):
     def apply(self, conn: Connection) -> Changes:
         document_id, annotator_id = self._values["document_id"], self._values["annotator_id"]
         if self.record is None:
-            # Checked in the edit's own transaction, with the status read in the same
-            # statement: on a server every statement is a network exchange.
-            checked = self._check(conn) if self._checked else None
             now = utcnow()
             values = {**self._values, "created_at": now, "updated_at": now}
-            # The stored row comes straight back (one round trip less on a server).
-            self.record = annotation_record(conn.execute(_INSERT_ANNOTATION, values).one())
-            if checked is not None:
-                self._status_before = checked[0]
+            if self._checked:
+                # Checked by the insert itself, in the edit's own transaction, the status read
+                # in the same statement: on a server every statement is a network exchange.
+                row = conn.execute(_INSERT_CHECKED, values).first()
+                if row is None:
+                    self._check(conn)  # says which check refused it
+                    raise EditError("The span could not be saved; try again.")
+                self.record = annotation_record(row[:-1])
+                self._status_before = None if row[-1] is None else str(row[-1])
             else:
+                # The stored row comes straight back (one round trip less on a server).
+                self.record = annotation_record(conn.execute(_INSERT_ANNOTATION, values).one())
                 self._status_before = get_status(conn, document_id, annotator_id)
         else:
             _insert_annotations(conn, [self.record])
