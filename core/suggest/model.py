@@ -10,8 +10,9 @@ imported only when a model is trained; nothing is downloaded.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,13 +79,15 @@ def _shape(token: str) -> str:
     return "a"
 
 
-def _features(tokens: Sequence[str], raw: Sequence[str], i: int, j: int) -> dict[str, float]:
+def _features(
+    tokens: Sequence[str], raw: Sequence[str], i: int, j: int, first: int = 0
+) -> dict[str, float]:
     inside = tokens[i : j + 1]
     found = {
         "ng=" + " ".join(inside): 1.0,
         "first=" + inside[0]: 1.0,
         "last=" + inside[-1]: 1.0,
-        "prev=" + (tokens[i - 1] if i > 0 else "<s>"): 1.0,
+        "prev=" + (tokens[i - 1] if i > first else "<s>"): 1.0,
         "next=" + (tokens[j + 1] if j + 1 < len(tokens) else "</s>"): 1.0,
         f"len={len(inside)}": 1.0,
         "shape=" + _shape(raw[i]): 1.0,
@@ -106,6 +109,11 @@ class SuggestionModel:
         self._lasts = lasts
         self._longest = longest
         self.labels = tuple(int(c) for c in classifier.classes_ if c != _NONE)
+
+    @property
+    def longest(self) -> int:
+        """The most words a candidate has."""
+        return self._longest
 
     @classmethod
     def train(cls, examples: Sequence[TrainingExample]) -> SuggestionModel | None:
@@ -173,14 +181,33 @@ class SuggestionModel:
         spans = words(text)
         raw = [text[s:e] for s, e in spans]
         tokens = [fold(t) for t in raw]
-        candidates = list(_candidates(tokens, self._firsts, self._lasts, self._longest))
-        if not candidates:
-            return []
+        return self.predict_words(
+            spans, raw, tokens, 0, len(spans), threshold=threshold, limit=limit
+        )
+
+    def predict_words(
+        self,
+        spans: Sequence[tuple[int, int]],
+        raw: Sequence[str],
+        tokens: Sequence[str],
+        lo: int,
+        hi: int,
+        *,
+        first: int = 0,
+        threshold: float = THRESHOLD,
+        limit: int = 20_000,
+    ) -> list[tuple[int, int, int, float]]:
+        """`predict` for the candidates that begin with words ``lo`` .. ``hi`` - 1 of a text's
+        words (``spans``, their ``raw`` text, their folded ``tokens``: a window of them, with
+        the words a candidate may run on into after it and the one before it). ``first`` is
+        the index of the text's first word (negative when the window's words start later)."""
         found: list[tuple[int, int, int, float]] = []
+        if limit <= 0:
+            return found
+        candidates = _candidates(tokens, self._firsts, self._lasts, self._longest, lo, hi)
         classes = [int(c) for c in self._classifier.classes_]
-        for chunk in range(0, len(candidates), 5000):
-            part = candidates[chunk : chunk + 5000]
-            matrix = self._hasher.transform(_features(tokens, raw, i, j) for i, j in part)
+        while part := list(itertools.islice(candidates, 5000)):
+            matrix = self._hasher.transform(_features(tokens, raw, i, j, first) for i, j in part)
             for (i, j), row in zip(part, self._classifier.predict_proba(matrix), strict=True):
                 best = max(
                     (k for k in range(len(classes)) if classes[k] != _NONE),
@@ -195,11 +222,16 @@ class SuggestionModel:
 
 
 def _candidates(
-    tokens: Sequence[str], firsts: set[str], lasts: set[str], longest: int
-) -> Iterable[tuple[int, int]]:
+    tokens: Sequence[str],
+    firsts: set[str],
+    lasts: set[str],
+    longest: int,
+    lo: int = 0,
+    hi: int | None = None,
+) -> Iterator[tuple[int, int]]:
     count = len(tokens)
-    for i, token in enumerate(tokens):
-        if token not in firsts:
+    for i in range(lo, count if hi is None else hi):
+        if tokens[i] not in firsts:
             continue
         for j in range(i, min(count, i + longest)):
             if tokens[j] in lasts:
