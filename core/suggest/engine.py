@@ -28,6 +28,8 @@ PHRASE_SCORE = 0.9
 PATTERN_SCORE = 0.8
 # At most this many suggestions in one document: beyond it they would hide the text.
 MAX_SUGGESTIONS = 10_000
+# At most this many of the model's spans in one document (SuggestionModel.predict's limit).
+MODEL_LIMIT = 20_000
 
 
 class ProjectReads(Protocol):
@@ -91,7 +93,7 @@ def _suggest(
     # A match found from a word can begin before it (a phrase that starts with punctuation):
     # what begins this far before a window's end is not settled until the next window.
     lag = max(codebook.lag, project_texts.lag if project_texts is not None else 0)
-    left = 20_000  # the model's limit over the whole text (see SuggestionModel.predict)
+    left = MODEL_LIMIT  # over the whole text, as one predict() call counted them
     # The best offer of each span and label: the highest score, and of equal scores the
     # first source in SOURCES (the order in which they were once offered one after another).
     best: dict[tuple[int, int, int], tuple[float, int]] = {}
@@ -125,9 +127,8 @@ def _suggest(
                 1,
             )
         if model is not None and left > 0:
-            predicted = model.predict_words(
-                cut.spans, cut.raw, cut.folded, lo, hi, first=-cut.base, limit=left
-            )
+            # Word 0 of cut.spans is the text's first or the word before the window (lo = 1).
+            predicted = model.predict_words(cut.spans, cut.raw, cut.folded, lo, hi, limit=left)
             left -= len(predicted)
             offer(predicted, 2)
         settled = stop if last else stop - lag

@@ -79,15 +79,13 @@ def _shape(token: str) -> str:
     return "a"
 
 
-def _features(
-    tokens: Sequence[str], raw: Sequence[str], i: int, j: int, first: int = 0
-) -> dict[str, float]:
+def _features(tokens: Sequence[str], raw: Sequence[str], i: int, j: int) -> dict[str, float]:
     inside = tokens[i : j + 1]
     found = {
         "ng=" + " ".join(inside): 1.0,
         "first=" + inside[0]: 1.0,
         "last=" + inside[-1]: 1.0,
-        "prev=" + (tokens[i - 1] if i > first else "<s>"): 1.0,
+        "prev=" + (tokens[i - 1] if i > 0 else "<s>"): 1.0,
         "next=" + (tokens[j + 1] if j + 1 < len(tokens) else "</s>"): 1.0,
         f"len={len(inside)}": 1.0,
         "shape=" + _shape(raw[i]): 1.0,
@@ -193,21 +191,20 @@ class SuggestionModel:
         lo: int,
         hi: int,
         *,
-        first: int = 0,
         threshold: float = THRESHOLD,
         limit: int = 20_000,
     ) -> list[tuple[int, int, int, float]]:
         """`predict` for the candidates that begin with words ``lo`` .. ``hi`` - 1 of a text's
         words (``spans``, their ``raw`` text, their folded ``tokens``: a window of them, with
-        the words a candidate may run on into after it and the one before it). ``first`` is
-        the index of the text's first word (negative when the window's words start later)."""
+        the words a candidate may run on into after it and, unless ``lo`` is the text's first
+        word, the one before it)."""
         found: list[tuple[int, int, int, float]] = []
         if limit <= 0:
             return found
         candidates = _candidates(tokens, self._firsts, self._lasts, self._longest, lo, hi)
         classes = [int(c) for c in self._classifier.classes_]
         while part := list(itertools.islice(candidates, 5000)):
-            matrix = self._hasher.transform(_features(tokens, raw, i, j, first) for i, j in part)
+            matrix = self._hasher.transform(_features(tokens, raw, i, j) for i, j in part)
             for (i, j), row in zip(part, self._classifier.predict_proba(matrix), strict=True):
                 best = max(
                     (k for k in range(len(classes)) if classes[k] != _NONE),
