@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from claimdesk.core.suggest import Suggestion, SuggestionModel, TrainingExample, engine, phrases
 from claimdesk.core.suggest.engine import learned_matches, rule_matches
+from claimdesk.core.suggest.model import THRESHOLD, _candidates, _features
 from claimdesk.core.suggest.records import fold
 from claimdesk.core.text.suggest_rules import SuggestRules
 
@@ -79,6 +80,35 @@ class Reads:
         return Counter(), self.rejected_all if annotator_id is None else self.rejected
 
 
+def whole_text_predict(
+    model: Any, text: str, *, threshold: float = THRESHOLD, limit: int = 20_000
+) -> list[tuple[int, int, int, float]]:
+    """What `SuggestionModel.predict` did before (its code as it was): every candidate of the
+    whole text, described as dictionaries and turned into a matrix by the vectorizer."""
+    spans = phrases.words(text)
+    raw = [text[s:e] for s, e in spans]
+    tokens = [fold(t) for t in raw]
+    candidates = list(_candidates(tokens, model._firsts, model._lasts, model._longest))
+    if not candidates:
+        return []
+    found: list[tuple[int, int, int, float]] = []
+    classes = [int(c) for c in model._classifier.classes_]
+    for chunk in range(0, len(candidates), 5000):
+        part = candidates[chunk : chunk + 5000]
+        matrix = model._hasher.transform(_features(tokens, raw, i, j) for i, j in part)
+        for (i, j), row in zip(part, model._classifier.predict_proba(matrix), strict=True):
+            best = max(
+                (k for k in range(len(classes)) if classes[k] != 0),
+                key=lambda k: row[k],
+                default=None,
+            )
+            if best is not None and row[best] >= threshold:
+                found.append((spans[i][0], spans[j][1], classes[best], float(row[best])))
+                if len(found) >= limit:
+                    return found
+    return found
+
+
 def whole_text_suggest(
     project: Reads, document_id: int, annotator_id: int, model: SuggestionModel | None
 ) -> list[Suggestion]:
@@ -106,7 +136,9 @@ def whole_text_suggest(
     ):
         offer(start, end, label_id, score, "project")
     if model is not None:
-        for start, end, label_id, score in model.predict(text, limit=engine.MODEL_LIMIT):
+        for start, end, label_id, score in whole_text_predict(
+            model, text, limit=engine.MODEL_LIMIT
+        ):
             offer(start, end, label_id, score, "model")
     found: list[Suggestion] = []
     for (start, end, label_id), (score, source) in sorted(best.items()):
@@ -277,3 +309,19 @@ def test_a_long_article_is_read_only_as_far_as_the_first_ten_thousand_suggestion
     assert len(found) == engine.MAX_SUGGESTIONS
     assert found[-1].end < len(text) // 4
     assert found[-1].end < watched.furthest < found[-1].end + engine.LAST_WINDOW + 1000
+
+
+@pytest.mark.parametrize("threshold", [0.05, 0.5, 0.9])
+def test_the_model_files_the_same_spans_with_the_same_scores_as_before(
+    models: dict[str, SuggestionModel | None], threshold: float
+) -> None:
+    # Its matrix is built from the words rather than by the vectorizer: the same numbers.
+    rng = random.Random(int(threshold * 100))
+    for name in ("one label", "two labels"):
+        model = models[name]
+        assert model is not None
+        for count in (0, 1, 5, 3000):
+            text = make_text(rng, count)
+            expected = whole_text_predict(model, text, threshold=threshold)
+            assert model.predict(text, threshold=threshold) == expected
+            assert model.predict(text, threshold=threshold, limit=7) == expected[:7]
