@@ -8,14 +8,25 @@
 * Speed: suggestions for a 1 MB document without the model (target < 200 ms), first call and
   again, against cutting the same text into words with one ``re.findall`` in the same run; and
   the model's training and prediction times.
+* The suggestions' worker on the long articles of the keystroke benchmark (1 MB / 10,000 and
+  5 MB / 100,000 annotations, a model trained on them): one ``suggest`` call, each in a fresh
+  process, its seconds (wall and CPU) and its peak memory (the process's high-water mark:
+  ``VmHWM``, as ``ru_maxrss`` keeps the benchmark's own across the exec), beside the same
+  process's memory before the call and one ``re.findall`` of the text's words in it. The
+  suggestions stop at the 10,000th in text order, so the call reads only as much of the text
+  as they need.
 
-Run: .venv/bin/python benchmarks/bench_suggest.py [--quick]
+Run: .venv/bin/python benchmarks/bench_suggest.py [--quick]   (--quick: 1 MB only)
 """
 
 from __future__ import annotations
 
+import json
+import pickle
 import random
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -233,11 +244,105 @@ def speed(size: int) -> list[str]:
     return lines
 
 
+# (characters, annotations) of the keystroke benchmark's long articles.
+LONG_ARTICLES = ((1_000_000, 10_000), (5_000_000, 100_000))
+
+
+def long_articles(sizes: tuple[tuple[int, int], ...]) -> list[str]:
+    """One suggest() call per article, in a process of its own (as the worker runs it)."""
+    from benchmarks.bench_app import build_project
+
+    lines = []
+    with tempfile.TemporaryDirectory() as folder:
+        for size, spans in sizes:
+            path = Path(folder) / f"long-{size}.claimdesk"
+            document_id, annotator_id = build_project(path, size, spans)
+            started = time.perf_counter()
+            with Project.open_to_read(path, None) as project:
+                model = SuggestionModel.train(training_examples(project, annotator_id))
+            trained = time.perf_counter() - started
+            saved = Path(folder) / f"model-{size}.pickle"
+            saved.write_bytes(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+            runs = []
+            for _ in range(2):
+                done = subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--one-call",
+                        str(path),
+                        str(document_id),
+                        str(annotator_id),
+                        str(saved),
+                    ],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            wall = [r["wall"] for r in runs]
+            cpu = [r["cpu"] for r in runs]
+            peak = [r["peak_mb"] for r in runs]
+            made = f"trained in {trained:.0f} s" if model is not None else "none"
+            lines.append(
+                f"{size / 1e6:.0f} MB / {spans:,} annotations, model ({made}): one suggest "
+                f"call {min(wall):.2f}-{max(wall):.2f} s (CPU {min(cpu):.2f}-{max(cpu):.2f} s), "
+                f"peak {min(peak):.0f}-{max(peak):.0f} MB (the process before the call "
+                f"{runs[0]['before_mb']:.0f} MB; re.findall of the text's words "
+                f"{runs[0]['findall']:.2f} s), {runs[0]['found']:,} suggestions"
+            )
+    return lines
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory in MB: ``VmHWM`` on Linux (``ru_maxrss`` of a child
+    starts from its parent's), else ``ru_maxrss``."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def one_call(path: str, document_id: int, annotator_id: int, saved: str) -> None:
+    """The child of `long_articles`: time one suggest() call, print its figures as JSON."""
+    model = pickle.loads(Path(saved).read_bytes())
+    with Project.open_to_read(Path(path), None) as project:
+        text = project.document_text(document_id)
+        started = time.perf_counter()
+        re.findall(r"\w+", text)
+        findall = time.perf_counter() - started
+        before = peak_mb()
+        started, cpu = time.perf_counter(), time.thread_time()
+        found = suggest(project, document_id, annotator_id, model=model)
+        wall, cpu = time.perf_counter() - started, time.thread_time() - cpu
+    peak = peak_mb()
+    figures = {
+        "wall": wall,
+        "cpu": cpu,
+        "peak_mb": peak,
+        "before_mb": before,
+        "findall": findall,
+        "found": len(found),
+    }
+    print(json.dumps(figures), flush=True)
+
+
 def main() -> None:
+    if "--one-call" in sys.argv:
+        at = sys.argv.index("--one-call")
+        path, document_id, annotator_id, saved = sys.argv[at + 1 : at + 5]
+        one_call(path, int(document_id), int(annotator_id), saved)
+        return
     quick = "--quick" in sys.argv
     for line in quality(8 if quick else 40, 5_000 if quick else 20_000):
         print(line, flush=True)
     for line in speed(100_000 if quick else 1_000_000):
+        print(line, flush=True)
+    for line in long_articles(LONG_ARTICLES[:1] if quick else LONG_ARTICLES):
         print(line, flush=True)
 
 

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Protocol
 
 # The suggestions' pause of the cycle collector, named here too (its test reaches it here).
 from claimdesk.core.gc_pause import without_collection as without_collection
-from claimdesk.core.suggest.phrases import PhraseIndex, Words
-from claimdesk.core.suggest.records import Suggestion, fold
+from claimdesk.core.suggest.phrases import MAX_WORDS as PHRASE_WORDS
+from claimdesk.core.suggest.phrases import Ahead, PhraseIndex, PhraseWindows, Words, WordWindows
+from claimdesk.core.suggest.records import SOURCES, Suggestion, fold
 from claimdesk.core.text.suggest_rules import SuggestRules, check_pattern, find_words
 
 if TYPE_CHECKING:
@@ -27,6 +28,8 @@ PHRASE_SCORE = 0.9
 PATTERN_SCORE = 0.8
 # At most this many suggestions in one document: beyond it they would hide the text.
 MAX_SUGGESTIONS = 10_000
+# At most this many of the model's spans in one document (SuggestionModel.predict's limit).
+MODEL_LIMIT = 20_000
 
 
 class ProjectReads(Protocol):
@@ -48,55 +51,151 @@ def suggest(
     annotator_id: int,
     *,
     model: SuggestionModel | None = None,
+    window: int | None = None,
 ) -> list[Suggestion]:
-    """The suggestions for one document and annotator, sorted by start (then end, label)."""
+    """The suggestions for one document and annotator, sorted by start (then end, label): the
+    first MAX_SUGGESTIONS of them in text order.
+
+    The text is worked through in windows (``window`` characters each; by default from
+    FIRST_WINDOW, doubling up to LAST_WINDOW), and the work stops once the suggestions kept
+    reach MAX_SUGGESTIONS: in a long article they are often all in its first pages."""
     with without_collection():
-        return _suggest(project, document_id, annotator_id, model)
+        return _suggest(project, document_id, annotator_id, model, window)
+
+
+# The first window is small (suggestions are often dense: 10,000 within the first 20 KB of an
+# article with many filed texts); each next one twice as large, up to the last size.
+FIRST_WINDOW = 16 * 1024
+LAST_WINDOW = 256 * 1024
+_RANKS = {source: rank for rank, source in enumerate(SOURCES)}
 
 
 def _suggest(
-    project: ProjectReads, document_id: int, annotator_id: int, model: SuggestionModel | None
+    project: ProjectReads,
+    document_id: int,
+    annotator_id: int,
+    model: SuggestionModel | None,
+    window: int | None,
 ) -> list[Suggestion]:
     text = project.document_text(document_id)
     labels = {label.id for label in project.labels()}
     have = {(a.start, a.end, a.label_id) for a in project.annotations(document_id, annotator_id)}
     _accepted, rejected_all = project.suggestion_decisions(None)
     _mine_accepted, rejected = project.suggestion_decisions(annotator_id)
-    best: dict[tuple[int, int, int], tuple[float, str]] = {}
-
-    def offer(start: int, end: int, label_id: int, score: float, source: str) -> None:
-        key = (start, end, label_id)
-        if key in have or label_id not in labels:
-            return
-        old = best.get(key)
-        if old is None or score > old[0]:
-            best[key] = (score, source)
-
-    for start, end, label_id, score in rule_matches(project.suggestion_rules(), text):
-        offer(start, end, label_id, score, "codebook")
-    # The project's texts can recur tens of thousands of times in a long document: offered
-    # inline (the same rule as offer()).
+    most = MAX_SUGGESTIONS
+    codebook = _RuleWindows(project.suggestion_rules(), text)
+    learned = _learned_index(project.marked_texts(annotator_id), rejected_all)
+    project_texts = PhraseWindows(learned, text) if learned is not None else None
+    # The words a phrase or a candidate runs on past its first one (and one more: a
+    # candidate's right neighbour).
+    ahead = max(PHRASE_WORDS, model.longest if model is not None else 0) + 1
+    cut = WordWindows(text, ahead)
+    # A match found from a word can begin before it (a phrase that starts with punctuation):
+    # what begins this far before a window's end is not settled until the next window.
+    lag = max(codebook.lag, project_texts.lag if project_texts is not None else 0)
+    left = MODEL_LIMIT  # over the whole text, as one predict() call counted them
+    # The best offer of each span and label: the highest score, and of equal scores the
+    # first source in SOURCES (the order in which they were once offered one after another).
+    best: dict[tuple[int, int, int], tuple[float, int]] = {}
     get = best.get
-    for start, end, label_id, score in learned_matches(
-        project.marked_texts(annotator_id), rejected_all, text
-    ):
-        key = (start, end, label_id)
-        if key in have or label_id not in labels:
-            continue
-        old = get(key)
-        if old is None or score > old[0]:
-            best[key] = (score, "project")
-    if model is not None:
-        for start, end, label_id, score in model.predict(text):
-            offer(start, end, label_id, score, "model")
+
+    def offer(matches: list[tuple[int, int, int, float]], rank: int) -> None:
+        for start, end, label_id, score in matches:
+            key = (start, end, label_id)
+            if key in have or label_id not in labels:
+                continue
+            old = get(key)
+            if old is None or score > old[0] or (score == old[0] and rank < old[1]):
+                best[key] = (score, rank)
+
     found: list[Suggestion] = []
-    for (start, end, label_id), (score, source) in sorted(best.items()):
-        quote = text[start:end]
-        if rejected and (fold(quote), label_id) in rejected:
-            continue
-        found.append(Suggestion(document_id, start, end, label_id, source, round(score, 4), quote))
-        if len(found) >= MAX_SUGGESTIONS:
-            break
+    size = window or FIRST_WINDOW
+    lo = 0  # the window's first word (an index into cut.spans)
+    begin = 0  # the window's first character
+    while True:
+        hi = cut.window(lo, begin + size)
+        last = cut.done and hi == len(cut.spans)
+        # Every match of the window begins before ``stop``; none after it begins before it.
+        stop = len(text) + 1 if last else cut.spans[hi][0]
+        offer(codebook.find(cut, lo, hi, begin, stop), 0)
+        if project_texts is not None:
+            offer(
+                [
+                    (s, e, label_id, score)
+                    for s, e, (label_id, score) in project_texts.find(cut, lo, hi, begin, stop)
+                ],
+                1,
+            )
+        if model is not None and left > 0:
+            # Word 0 of cut.spans is the text's first or the word before the window (lo = 1).
+            predicted = model.predict_words(cut.spans, cut.raw, cut.folded, lo, hi, limit=left)
+            left -= len(predicted)
+            offer(predicted, 2)
+        settled = stop if last else stop - lag
+        for key in sorted(key for key in best if key[0] < settled):
+            score, rank = best.pop(key)
+            start, end, label_id = key
+            quote = text[start:end]
+            if rejected and (fold(quote), label_id) in rejected:
+                continue
+            found.append(
+                Suggestion(document_id, start, end, label_id, SOURCES[rank], round(score, 4), quote)
+            )
+            if len(found) >= most:
+                return found
+        if last:
+            return found
+        cut.forget(hi - 1)
+        lo = 1 if hi >= 1 else 0
+        begin = stop
+        if window is None:
+            size = min(2 * size, LAST_WINDOW)
+
+
+class _RuleWindows:
+    """The codebook's phrases and patterns found window after window (as `rule_matches`)."""
+
+    def __init__(self, rules: dict[int, SuggestRules], text: str) -> None:
+        self._phrases = [PhraseWindows(index, text) for index in _rule_indexes(rules)]
+        self._patterns = [
+            (Ahead(find_words(compiled, text)), label_id)
+            for label_id, compiled in _rule_patterns(rules)
+        ]
+        self.lag = max((found.lag for found in self._phrases), default=0)
+
+    def find(
+        self, cut: WordWindows, lo: int, hi: int, start: int, stop: int
+    ) -> list[tuple[int, int, int, float]]:
+        found = [
+            (begin, end, label_id, PHRASE_SCORE)
+            for phrases in self._phrases
+            for begin, end, label_id in phrases.find(cut, lo, hi, start, stop)
+        ]
+        for ahead, label_id in self._patterns:
+            found.extend((begin, end, label_id, PATTERN_SCORE) for begin, end in ahead.until(stop))
+        return found
+
+
+def _rule_indexes(rules: dict[int, SuggestRules]) -> list[PhraseIndex[int]]:
+    indexes = []
+    for case in (False, True):
+        index: PhraseIndex[int] = PhraseIndex(case=case)
+        for label_id, rule in rules.items():
+            if rule.case == case:
+                for phrase in rule.phrases:
+                    index.add(phrase, label_id)
+        if index:
+            indexes.append(index)
+    return indexes
+
+
+def _rule_patterns(rules: dict[int, SuggestRules]) -> list[tuple[int, re.Pattern[str]]]:
+    found = []
+    for label_id, rule in rules.items():
+        for pattern in rule.patterns:
+            compiled = _compiled(pattern, rule.case)
+            if compiled is not None:
+                found.append((label_id, compiled))
     return found
 
 
@@ -105,25 +204,14 @@ def rule_matches(
 ) -> list[tuple[int, int, int, float]]:
     """(start, end, label id, score) of the codebook's phrases and patterns in ``text``."""
     found: list[tuple[int, int, int, float]] = []
-    for case in (False, True):
-        index: PhraseIndex[int] = PhraseIndex(case=case)
-        for label_id, rule in rules.items():
-            if rule.case == case:
-                for phrase in rule.phrases:
-                    index.add(phrase, label_id)
-        if index:
-            found.extend(
-                (start, end, label_id, PHRASE_SCORE)
-                for start, end, label_id in index.find(text, cut)
-            )
-    for label_id, rule in rules.items():
-        for pattern in rule.patterns:
-            compiled = _compiled(pattern, rule.case)
-            if compiled is None:
-                continue
-            found.extend(
-                (start, end, label_id, PATTERN_SCORE) for start, end in find_words(compiled, text)
-            )
+    for index in _rule_indexes(rules):
+        found.extend(
+            (start, end, label_id, PHRASE_SCORE) for start, end, label_id in index.find(text, cut)
+        )
+    for label_id, compiled in _rule_patterns(rules):
+        found.extend(
+            (start, end, label_id, PATTERN_SCORE) for start, end in find_words(compiled, text)
+        )
     return found
 
 
@@ -157,8 +245,19 @@ def learned_matches(
 ) -> list[tuple[int, int, int, float]]:
     """(start, end, label id, score): where the texts filed before occur again (case-insensitive,
     whole words)."""
-    if not marked:
+    index = _learned_index(marked, rejected)
+    if index is None:
         return []
+    return [
+        (start, end, label_id, score) for start, end, (label_id, score) in index.find(text, cut)
+    ]
+
+
+def _learned_index(
+    marked: Counter[tuple[str, int]], rejected: Counter[tuple[str, int]]
+) -> PhraseIndex[tuple[int, float]] | None:
+    if not marked:
+        return None
     per_text: Counter[str] = Counter()
     for (folded, _label_id), count in marked.items():
         per_text[folded] += count
@@ -167,6 +266,4 @@ def learned_matches(
         score = learned_score(count, per_text[folded], rejected.get((folded, label_id), 0))
         if score > 0:
             index.add(folded, (label_id, score))
-    return [
-        (start, end, label_id, score) for start, end, (label_id, score) in index.find(text, cut)
-    ]
+    return index

@@ -104,6 +104,9 @@ class PhraseIndex(Generic[V]):
     _tree: dict[str, _Node[V]] = field(default_factory=dict)
     _odd: dict[str, list[V]] = field(default_factory=dict)
     _count: int = 0
+    # The longest text before a phrase's first word: a match found from a word can begin
+    # this far before it.
+    _before: int = 0
 
     def add(self, phrase: str, value: V) -> None:
         phrase = " ".join(phrase.split())
@@ -125,6 +128,7 @@ class PhraseIndex(Generic[V]):
             node.bare.append(value)
         else:
             node.entries.append(entry)
+            self._before = max(self._before, len(entry.before))
         self._count += 1
 
     def _key(self, text: str) -> str:
@@ -169,17 +173,22 @@ class PhraseIndex(Generic[V]):
                 at = haystack.find(entry.whole, at + 1)
 
     def _find_words(self, text: str, cut: Words) -> Iterator[tuple[int, int, V]]:
-        # Many phrases: from each word that begins one, walk the tree of words as far as the
-        # text follows it; the text between and around the words is compared only for the
-        # phrases found that way. Gathered in a list: tens of thousands of hits are common in
-        # a long document, and a generator's step per hit costs as much as the hit.
-        spans = cut.spans
-        count = len(spans)
         tokens = cut.raw if self.case else cut.folded
+        return iter(self._walk(text, cut.spans, tokens, 0, len(tokens)))
+
+    def _walk(
+        self, text: str, spans: list[tuple[int, int]], tokens: list[str], lo: int, hi: int
+    ) -> list[tuple[int, int, V]]:
+        # Many phrases: from each word that begins one (words lo..hi-1; those after them are
+        # read too, as far as a phrase runs on), walk the tree of words as far as the text
+        # follows it; the text between and around the words is compared only for the phrases
+        # found that way. Gathered in a list: tens of thousands of hits are common in a long
+        # document, and a generator's step per hit costs as much as the hit.
+        count = len(spans)
         tree = self._tree
         found: list[tuple[int, int, V]] = []
         add = found.append
-        for index in [i for i, token in enumerate(tokens) if token in tree]:
+        for index in [i for i, token in enumerate(tokens[lo:hi], lo) if token in tree]:
             node: _Node[V] | None = tree[tokens[index]]
             assert node is not None
             if node.bare:
@@ -194,7 +203,7 @@ class PhraseIndex(Generic[V]):
                     )
                 last += 1
                 node = node.children.get(tokens[last]) if last < count and node.children else None
-        return iter(found)
+        return found
 
     def _check(
         self, text: str, start: int, stop: int, several: bool, node: _Node[V]
@@ -221,6 +230,146 @@ class _Node(Generic[V]):
     # The values of one-word phrases with nothing before or after the word: found wherever
     # the word is, with no text to compare (most of what a project has marked).
     bare: list[V] = field(default_factory=list)
+
+
+class Ahead:
+    """Matches ``(start, end)`` from an iterator in text order, taken a window at a time: the
+    iterator (a regular expression's scan of the whole text) runs only as far as asked."""
+
+    __slots__ = ("_items", "_next", "_started")
+
+    def __init__(self, items: Iterator[tuple[int, int]]) -> None:
+        self._items = items
+        self._next: tuple[int, int] | None = None
+        self._started = False
+
+    def until(self, stop: int) -> list[tuple[int, int]]:
+        """The matches not taken yet that begin before ``stop``."""
+        if not self._started:
+            self._started = True
+            self._next = next(self._items, None)
+        taken = []
+        item = self._next
+        while item is not None and item[0] < stop:
+            taken.append(item)
+            item = next(self._items, None)
+        self._next = item
+        return taken
+
+
+class WordWindows:
+    """The words of a text, read as far as the windows need them: the words of the window at
+    hand, the ``ahead`` words after them (a phrase or candidate that begins in the window runs
+    on into them) and the one before (a candidate's left neighbour); earlier ones are let go.
+
+    ``spans``, ``raw`` and ``folded`` are kept from word ``base`` of the text on."""
+
+    def __init__(self, text: str, ahead: int) -> None:
+        self._words = WORD.finditer(text)
+        self._ahead = ahead
+        self.base = 0
+        self.spans: list[tuple[int, int]] = []
+        self.raw: list[str] = []
+        self.folded: list[str] = []
+        self.done = False
+
+    def _read(self, count: int) -> None:
+        spans, raw, folded = self.spans, self.raw, self.folded
+        for _ in range(count):
+            match = next(self._words, None)
+            if match is None:
+                self.done = True
+                return
+            spans.append(match.span())
+            word = match.group()
+            raw.append(word)
+            folded.append(word.casefold())
+
+    def window(self, lo: int, stop: int) -> int:
+        """The index (in ``spans``) of the first word from ``lo`` on that begins at ``stop`` or
+        later (``len(spans)`` when none does), with ``ahead`` words read after it."""
+        spans = self.spans
+        at = lo
+        while True:
+            while at < len(spans) and spans[at][0] < stop:
+                at += 1
+            if at < len(spans) or self.done:
+                break
+            self._read(256)
+        if not self.done and len(spans) < at + self._ahead:
+            self._read(at + self._ahead - len(spans))
+        return at
+
+    def forget(self, before: int) -> None:
+        """Let go of the words before index ``before``."""
+        if before > 0:
+            del self.spans[:before], self.raw[:before], self.folded[:before]
+            self.base += before
+
+
+class PhraseWindows(Generic[V]):
+    """An index's phrases found in a text window after window, in text order: the same
+    occurrences as ``PhraseIndex.find`` over the whole text, each found once."""
+
+    def __init__(self, index: PhraseIndex[V], text: str) -> None:
+        self._index = index
+        self._text = text
+        count = index._count
+        # The same way as find() over the whole text: a scan per phrase when there are few
+        # and folding keeps the text's length, else word by word.
+        self._each = bool(count) and count <= FEW and _length_kept(text, folded=not index.case)
+        self._walk = bool(count) and not self._each
+        # Found from words before a window's end, a match can begin this much earlier.
+        self.lag = index._before if self._walk else 0
+        self._entries = list(index._entries()) if self._each else []
+        self._longest = max((len(entry.whole) for entry in self._entries), default=0)
+        self._odd: list[tuple[Ahead, list[V]]] = []
+        for phrase, values in index._odd.items():
+            pattern = phrase_pattern([phrase], case=index.case)
+            if pattern is not None:
+                self._odd.append((Ahead(find_words(pattern, text)), values))
+
+    def find(
+        self, cut: WordWindows, lo: int, hi: int, start: int, stop: int
+    ) -> list[tuple[int, int, V]]:
+        """(start, end, value) of the occurrences that begin at ``start`` .. ``stop`` - 1 or,
+        found word by word, from the words ``lo`` .. ``hi`` - 1 of ``cut``."""
+        text = self._text
+        found: list[tuple[int, int, V]] = []
+        if self._each and start < len(text):
+            folded = not self._index.case
+            piece = text[start : stop + self._longest]
+            haystack = (piece.casefold() if folded else piece).translate(_SPACES)
+            room = stop - start
+            for entry in self._entries:
+                size = len(entry.whole)
+                at = haystack.find(entry.whole)
+                while 0 <= at < room:
+                    if whole_word(text, start + at, start + at + size):
+                        found.append((start + at, start + at + size, entry.value))
+                    at = haystack.find(entry.whole, at + 1)
+        elif self._walk:
+            tokens = cut.raw if self._index.case else cut.folded
+            found = self._index._walk(text, cut.spans, tokens, lo, hi)
+        for ahead, values in self._odd:
+            for begin, end in ahead.until(stop):
+                for value in values:
+                    found.append((begin, end, value))
+        return found
+
+
+def _length_kept(text: str, *, folded: bool) -> bool:
+    """Whether case-folding keeps ``text``'s length (no ß, no ligature), as `_haystack` asks."""
+    if not folded:
+        return True
+    found = _KEPT.get(text)
+    if found is None:
+        found = len(text.casefold()) == len(text)
+        _remember(_KEPT, text, found)
+    return found
+
+
+_KEPT: dict[str, bool] = {}
 
 
 def index_of(entries: Iterable[tuple[str, V]], *, case: bool = False) -> PhraseIndex[V]:
