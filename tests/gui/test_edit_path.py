@@ -74,23 +74,25 @@ def test_a_claim_redraws_the_cells_of_its_document_that_changed_and_the_count_fi
     qtbot.keyClick(window.view, "1")  # the document is now in progress: its status widens
     QApplication.processEvents()
     model = table.model()
-    status, count = model.index(row, 1), model.index(row, 2)
+    title, status, count = (model.index(row, column) for column in range(3))
     assert status.data().endswith("In progress") and count.data() == 1
-    # Its status and its count are drawn again; its title is not.
-    cells = table.visualRect(status).united(table.visualRect(count)).adjusted(0, 0, 0, 1)
+    # Its status and its count are drawn again; its title is not. (Qt's rectangle of a cell
+    # can reach a pixel past it, where the grid would be.)
+    band = table.visualRect(title).united(table.visualRect(count)).adjusted(0, 0, 1, 1)
     drawn = paints.areas[table.viewport()]
-    assert drawn and all(cells.contains(area) for area in drawn)
+    assert drawn and all(band.contains(area) for area in drawn)
+    assert not any(area.intersects(table.visualRect(title)) for area in drawn)
     paints.settle(qtbot)
     select_phrase(window, "Soviet weapons technology")
     qtbot.keyClick(window.view, "4")
     QApplication.processEvents()
     # The count went up: that cell alone is drawn again; the other cells, rows and the
-    # headings are left as they were. (Qt's rectangle of a cell reaches one pixel below it,
-    # where the grid would be.)
+    # headings are left as they were.
     assert paints.areas[header.viewport()] == []
     drawn = paints.areas[table.viewport()]
-    cell = table.visualRect(count).adjusted(0, 0, 0, 1)
-    assert drawn and all(cell.contains(area) for area in drawn)
+    assert drawn and all(band.contains(area) for area in drawn)
+    assert not any(area.intersects(table.visualRect(title)) for area in drawn)
+    assert not any(area.intersects(table.visualRect(status)) for area in drawn)
     assert count.data() == 2
     assert table.columnWidth(2) >= table.sizeHintForIndex(count).width()
 

@@ -41,14 +41,18 @@ def _bars(qtbot: QtBot, holder: QWidget) -> tuple[StillScrollBar, QScrollBar]:
 
 
 def on_screen_as_drawn_now(bar: QScrollBar) -> bool:
-    """The pixels on screen (the window's backing store) are what the bar draws for its
-    present state: nothing stale is left showing."""
+    """The pixels on screen (the window's backing store) are those the bar draws for its present
+    state: drawing it again at once changes none of them (nothing stale was left showing)."""
     QApplication.processEvents()
-    corner = bar.mapTo(bar.window(), bar.rect().topLeft())
-    screen = bar.screen().grabWindow(bar.window().winId())
-    shown = screen.copy(corner.x(), corner.y(), bar.width(), bar.height()).toImage()
-    drawn = bar.grab().toImage()
-    return bool(shown.convertToFormat(_RGB) == drawn.convertToFormat(_RGB))
+
+    def shown() -> QImage:
+        corner = bar.mapTo(bar.window(), bar.rect().topLeft())
+        screen = bar.screen().grabWindow(bar.window().winId())
+        return screen.copy(corner.x(), corner.y(), bar.width(), bar.height()).toImage()
+
+    before = shown()
+    bar.repaint()
+    return bool(before.convertToFormat(_RGB) == shown().convertToFormat(_RGB))
 
 
 def test_a_range_that_moves_no_pixel_draws_nothing_and_a_moved_handle_is_drawn(
