@@ -450,8 +450,14 @@ class AnnotationList(QTableView):
         # before the selection model connects, so the flag is up when it moves the row.
         self._removing = False
         self._current_removed = False
+        # A row added or removed moves the rows below it by one: their pixels are moved (a copy
+        # in the window's buffer) and only the row that changed is drawn, not every row shown.
+        self._gone: tuple[int, int] | None = None  # (top, height) of the rows being removed
+        self._moved = False  # the rows were moved: the layout that follows draws nothing more
+        self.model_.rowsAboutToBeInserted.connect(self._layout_first)
         self.model_.rowsAboutToBeRemoved.connect(self._rows_going)
         self.setModel(self.model_)
+        self.model_.rowsInserted.connect(self._rows_came)
         self.model_.rowsRemoved.connect(self._rows_gone)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -513,15 +519,57 @@ class AnnotationList(QTableView):
         elif chosen is delete:
             self.deleteRequested.emit()
 
+    def _layout_first(self, *_args: object) -> None:
+        # A layout something else asked for (a reset, say) is done first, in full: the one the
+        # row's arrival asks for then only moves the rows below it.
+        self.executeDelayedItemsLayout()
+
     def _rows_going(self, _parent: QModelIndex, first: int, last: int) -> None:
+        self._layout_first()
         self._removing = True
         self._current_removed = first <= self.currentIndex().row() <= last
+        top = self.rowViewportPosition(first)
+        self._gone = (top, self.rowViewportPosition(last) + self.rowHeight(last) - top)
+
+    def _rows_came(self, _parent: QModelIndex, first: int, last: int) -> None:
+        height = self.verticalHeader().defaultSectionSize() * (last - first + 1)
+        self._move_rows(self.rowViewportPosition(first), height)
 
     def _rows_gone(self, *_args: object) -> None:
         self._removing = False
+        if self._gone is not None:
+            top, height = self._gone
+            self._gone = None
+            self._move_rows(top, -height)
         if self._current_removed:  # its claim is gone: no other one is selected in its place
             self._current_removed = False
             self.select_annotation(None)
+
+    def _move_rows(self, top: int, by: int) -> None:
+        """Rows were inserted (``by`` > 0) or removed at ``top`` (viewport pixels, before the
+        change): what was drawn below moves by ``by`` and only the uncovered band is drawn."""
+        if not self.isVisible():
+            return  # laid out and drawn in full when shown
+        viewport = self.viewport()
+        top = max(0, top)
+        if top < viewport.height():
+            band = QRect(0, top, viewport.width(), viewport.height() - top)
+            viewport.scroll(0, by, band)
+        self._moved = True
+        try:
+            self.executeDelayedItemsLayout()  # the scroll bar's range; no repaint of every row
+        finally:
+            self._moved = False
+
+    def doItemsLayout(self) -> None:
+        if not self._moved:
+            super().doItemsLayout()
+            return
+        # As QTableView's, without drawing the whole viewport again (see _move_rows).
+        self.updateGeometries()
+        header = self.verticalHeader()
+        if not header.updatesEnabled():
+            header.setUpdatesEnabled(True)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
         if current.isValid() and not self._removing:

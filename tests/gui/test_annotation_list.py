@@ -1,0 +1,161 @@
+"""The annotation list after an edit: the rows a reader sees are the right ones, drawn once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect
+from PySide6.QtGui import QImage, QPaintEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from claimdesk.core.records import AnnotationRecord
+from claimdesk.core.text.spans import Span
+from claimdesk.gui.annotation_list import AnnotationList
+from claimdesk.gui.change_signal import Shown
+from tests.gui.claim_scheme import CLAIM, SOURCE
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def record(annotation_id: int, start: int | None = None) -> AnnotationRecord:
+    start = annotation_id * 10 if start is None else start
+    label = CLAIM.id if annotation_id % 3 else SOURCE.id
+    quote = f"claim number {annotation_id}"
+    return AnnotationRecord(
+        annotation_id, 4, label, 7, start, start + len(quote), quote, "", NOW, NOW
+    )
+
+
+class Paints(QObject):
+    """The rectangles painted on the list's viewport."""
+
+    def __init__(self, list_: AnnotationList) -> None:
+        super().__init__()
+        self.areas: list[QRect] = []
+        list_.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            assert isinstance(event, QPaintEvent)
+            self.areas.extend(event.region())  # type: ignore[arg-type]
+        return False
+
+
+@pytest.fixture
+def listing(qtbot: QtBot) -> AnnotationList:
+    """60 claims in a list that shows about ten of them, scrolled to the middle."""
+    view = AnnotationList()
+    qtbot.addWidget(view)
+    model = view.model_
+    model.fetch = lambda ids: {i: record(i) for i in ids}
+    model.set_labels([CLAIM, SOURCE])
+    model.set_spans([Span(i, i * 10, i * 10 + 5, record(i).label_id) for i in range(1, 61)])
+    model.shown = Shown(4, 7)
+    view.resize(420, 320)
+    view.show()
+    qtbot.waitExposed(view)
+    view.verticalScrollBar().setValue(20)
+    QApplication.processEvents()
+    return view
+
+
+def on_screen(view: AnnotationList) -> QImage:
+    """What the window really shows of the rows (the window's buffer, as last drawn)."""
+    viewport = view.viewport()
+    for _ in range(3):  # a layout asked for later, then its repaint
+        QApplication.processEvents()
+    shot = view.screen().grabWindow(view.winId()).toImage()
+    return shot.copy(QRect(viewport.mapTo(view, QPoint(0, 0)), viewport.size()))
+
+
+def drawn_afresh(view: AnnotationList) -> QImage:
+    """The rows drawn from scratch out of the model."""
+    image = view.viewport().grab().toImage()
+    return image.convertToFormat(on_screen(view).format())
+
+
+def visible_rows(view: AnnotationList) -> range:
+    viewport = view.viewport()
+    return range(view.rowAt(0), view.rowAt(viewport.height() - 1) + 1)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "insert above",
+        "insert among",
+        "insert below",
+        "remove above",
+        "remove among",
+        "remove below",
+        "remove at the bottom",
+        "remove the selected",
+        "insert and select",
+        "renote and insert",
+    ],
+)
+def test_rows_added_or_removed_while_scrolled_show_the_right_claims(
+    listing: AnnotationList, qtbot: QtBot, edit: str
+) -> None:
+    model = listing.model_
+    shown = visible_rows(listing)
+    middle = model.id_at(shown[len(shown) // 2])
+    if edit == "remove at the bottom":
+        listing.verticalScrollBar().setValue(listing.verticalScrollBar().maximum())
+        QApplication.processEvents()
+        shown = visible_rows(listing)
+        middle = model.id_at(shown[len(shown) // 2])
+    if edit in ("remove the selected", "insert and select"):
+        listing.select_annotation(middle)
+    QApplication.processEvents()
+    assert on_screen(listing) == drawn_afresh(listing)
+    paints = Paints(listing)
+    new = record(100, model.record(shown[len(shown) // 2]).start + 1)
+    if edit == "insert above":
+        model.add(record(101, model.record(shown[0] - 3).start + 1))
+    elif edit in ("insert among", "insert and select"):
+        model.add(new)
+    elif edit == "renote and insert":
+        model.replace(replace(model.record(shown[-2]), note="a note drawn before the move"))
+        model.add(new)
+    elif edit == "insert below":
+        model.add(record(102, model.record(shown[-1] + 3).start + 1))
+    elif edit == "remove above":
+        model.remove(model.id_at(shown[0] - 2))
+    elif edit == "remove below":
+        model.remove(model.id_at(shown[-1] + 2))
+    else:
+        model.remove(middle)
+    if edit == "insert and select":
+        listing.select_annotation(new.id)
+    # Each row the reader sees shows its own claim, as a full redraw from the model shows it.
+    shown_now = on_screen(listing)
+    painted = list(paints.areas)
+    assert shown_now == drawn_afresh(listing), edit
+    rows = visible_rows(listing)
+    quotes = [str(model.index(row, 0).data()) for row in rows]
+    assert quotes == [model.record(row).quote for row in rows]
+    if edit == "insert among":
+        assert "claim number 100" in quotes
+        # Only the new row was drawn: the ones below it moved down as they were.
+        row = model.row_of(new.id)
+        band = QRect(0, listing.rowViewportPosition(row), 1, listing.rowHeight(row))
+        assert painted and all(
+            band.top() <= area.top() and area.bottom() <= band.bottom() for area in painted
+        ), (painted, band)
+    if edit == "remove the selected":
+        assert not listing.currentIndex().isValid()
+        assert not listing.selectionModel().hasSelection()
+
+
+def test_a_new_document_after_scrolled_rows_redraws_every_row(
+    listing: AnnotationList, qtbot: QtBot
+) -> None:
+    model = listing.model_
+    model.set_spans([Span(i, i * 10, i * 10 + 5, CLAIM.id) for i in range(200, 230)])
+    model.add(record(300, 2005))  # in the same turn of the event loop as the reset
+    assert on_screen(listing) == drawn_afresh(listing)
+    assert str(model.index(0, 0).data()) == "claim number 200"
