@@ -3,6 +3,7 @@ to jump to it."""
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -14,13 +15,26 @@ from PySide6.QtCore import (
     QModelIndex,
     QModelRoleData,
     QModelRoleDataSpan,
+    QObject,
     QPoint,
     QRect,
+    QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+from PySide6.QtGui import QColor, QKeyEvent, QPaintEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 from claimdesk.core.records import (
     AnnotationRecord,
@@ -31,6 +45,7 @@ from claimdesk.core.records import (
 )
 from claimdesk.core.scheme import display_value
 from claimdesk.core.text.spans import Span, SpanRow, as_span
+from claimdesk.gui.annotation_cells import PaintedCells
 from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.table_models import Column, ColumnTableModel, Index
 
@@ -437,6 +452,30 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
         return False
 
 
+class _NoteEditing(QStyledItemDelegate):
+    """Edits a note in the list: the editor starts from the whole note (the cell shows it on one
+    line) and hands what was typed to the model, which has the window save it."""
+
+    def __init__(self, model: AnnotationTableModel, parent: QObject) -> None:
+        super().__init__(parent)
+        self.model = model
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        source = self.model.index(index.row(), index.column())
+        if not self.model.flags(source) & Qt.ItemFlag.ItemIsEditable:
+            return None  # type: ignore[return-value]  # no editor: the view edits nothing
+        return super().createEditor(parent, option, index)
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        value = self.model.index(index.row(), index.column()).data(Qt.ItemDataRole.EditRole)
+        if isinstance(editor, QLineEdit):
+            editor.setText("" if value is None else str(value))
+
+    def setModelData(self, editor: QWidget, _model: object, index: Index) -> None:
+        if isinstance(editor, QLineEdit):
+            self.model.setData(self.model.index(index.row(), index.column()), editor.text())
+
+
 class AnnotationList(QTableView):
     annotationActivated = Signal(int)
     deleteRequested = Signal()
@@ -454,11 +493,17 @@ class AnnotationList(QTableView):
         # in the window's buffer) and only the row that changed is drawn, not every row shown.
         self._gone: tuple[int, int] | None = None  # (top, height) of the rows being removed
         self._moved = False  # the rows were moved: the layout that follows draws nothing more
-        self.model_.rowsAboutToBeInserted.connect(self._layout_first)
-        self.model_.rowsAboutToBeRemoved.connect(self._rows_going)
-        self.setModel(self.model_)
-        self.model_.rowsInserted.connect(self._rows_came)
-        self.model_.rowsRemoved.connect(self._rows_gone)
+        # The view draws Qt's copy of the cells of the rows it paints (see annotation_cells.py):
+        # the model answers each role in Python, once per row shown rather than per repaint.
+        self._cells = PaintedCells(self.model_, self)
+        self._cells.rowsAboutToBeInserted.connect(self._layout_first)
+        self._cells.rowsAboutToBeRemoved.connect(self._rows_going)
+        self.setModel(self._cells)
+        self._cells.rowsInserted.connect(self._rows_came)
+        self._cells.rowsRemoved.connect(self._rows_gone)
+        self.setItemDelegate(_NoteEditing(self.model_, self))
+        self._typed = ""  # what the reader typed to jump to a claim (keyboardSearch)
+        self._typed_at = 0.0
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setTabKeyNavigation(False)  # Tab leaves the list (rows: arrow keys)
@@ -573,7 +618,47 @@ class AnnotationList(QTableView):
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
         if current.isValid() and not self._removing:
-            self.annotationActivated.emit(int(current.data(AnnotationTableModel.IdRole)))
+            self.annotationActivated.emit(self.model_.id_at(current.row()))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # The rows about to be drawn get their cells first (a row already held costs a lookup).
+        area = event.rect()
+        size = self.iconSize()
+        if not size.isValid():  # as Qt's delegate sizes a colour swatch
+            extent = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, self)
+            size = QSize(extent, extent)
+        self._cells.set_swatch_size(size)
+        first = self.rowAt(area.top())
+        if first >= 0:
+            last = self.rowAt(area.bottom())
+            self._cells.fill(first, last if last >= 0 else self._cells.rowCount() - 1)
+        super().paintEvent(event)
+
+    def keyboardSearch(self, search: str) -> None:
+        # As Qt's: typing jumps to the next row whose cell in the current column starts with what
+        # was typed. Searched in the model: the view's cells are only those of painted rows.
+        now = time.monotonic()
+        if now - self._typed_at > QApplication.keyboardInputInterval() / 1000:
+            self._typed = ""
+        self._typed_at = now
+        fresh = not self._typed
+        self._typed += search
+        if not search or self.model_.rowCount() == 0:
+            return
+        current = self.currentIndex()
+        row = max(0, current.row())
+        column = max(0, current.column())
+        if fresh and current.isValid():
+            row = (row + 1) % self.model_.rowCount()
+        found = self.model_.match(
+            self.model_.index(row, column),
+            Qt.ItemDataRole.DisplayRole,
+            self._typed,
+            1,
+            Qt.MatchFlag.MatchStartsWith | Qt.MatchFlag.MatchWrap,
+        )
+        if found:
+            self.setCurrentIndex(self._cells.index(found[0].row(), column))
 
     def select_annotation(self, annotation_id: int | None) -> None:
         selection = self.selectionModel()
@@ -585,7 +670,7 @@ class AnnotationList(QTableView):
             selection.clearSelection()
             selection.setCurrentIndex(QModelIndex(), selection.SelectionFlag.NoUpdate)
         else:
-            index = self.model_.index(row, 0)
+            index = self._cells.index(row, 0)
             selection.setCurrentIndex(
                 index, selection.SelectionFlag.ClearAndSelect | selection.SelectionFlag.Rows
             )

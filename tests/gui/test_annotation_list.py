@@ -6,15 +6,17 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QImage, QPaintEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
 from claimdesk.core.records import AnnotationRecord
 from claimdesk.core.text.spans import Span
+from claimdesk.gui.annotation_cells import PaintedCells
 from claimdesk.gui.annotation_list import AnnotationList
 from claimdesk.gui.change_signal import Shown
+from claimdesk.gui.theme import apply_theme
 from tests.gui.claim_scheme import CLAIM, SOURCE
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -159,3 +161,131 @@ def test_a_new_document_after_scrolled_rows_redraws_every_row(
     model.add(record(300, 2005))  # in the same turn of the event loop as the reset
     assert on_screen(listing) == drawn_afresh(listing)
     assert str(model.index(0, 0).data()) == "claim number 200"
+
+
+def plain_view_of(listing: AnnotationList) -> QTableView:
+    """A table view straight over the list's model, every role asked of it on each paint: the
+    way the list drew its rows before it held their cells."""
+    plain = QTableView()
+    plain.setModel(listing.model_)
+    plain.verticalHeader().hide()
+    plain.setWordWrap(False)
+    plain.setShowGrid(False)
+    plain.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    plain.resize(listing.size())
+    for column in range(listing.model_.columnCount()):
+        plain.setColumnHidden(column, listing.isColumnHidden(column))
+        plain.setColumnWidth(column, listing.columnWidth(column))
+    current = listing.currentIndex()
+    if current.isValid():
+        plain.selectRow(current.row())
+    plain.show()
+    QApplication.processEvents()
+    plain.verticalScrollBar().setValue(listing.verticalScrollBar().value())
+    QApplication.processEvents()
+    return plain
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_list_looks_as_the_model_draws_it_in_both_themes(
+    listing: AnnotationList, qtbot: QtBot, theme: str
+) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, theme)
+    try:
+        listing.select_annotation(listing.model_.id_at(visible_rows(listing)[2]))
+        plain = plain_view_of(listing)
+        qtbot.addWidget(plain)
+        elsewhere = QWidget()  # the active window: both tables draw their inactive selection
+        qtbot.addWidget(elsewhere)
+        elsewhere.show()
+        elsewhere.activateWindow()
+        QApplication.processEvents()
+        mine = listing.viewport().grab().toImage()
+        mine.save(f"/tmp/annotation-list-{theme}.png")
+        theirs = plain.viewport().grab().toImage()
+        assert theirs.size() == mine.size()
+        assert mine == theirs.convertToFormat(mine.format())
+    finally:
+        apply_theme(app, "light")
+
+
+def test_a_renamed_label_shows_in_rows_already_drawn(listing: AnnotationList) -> None:
+    model = listing.model_
+    row = visible_rows(listing)[1]
+    before = on_screen(listing)
+    renamed = replace(CLAIM, name="Normalisation claims", colour="#1f77b4")
+    model.set_labels([renamed, SOURCE])
+    label = model.record(row).label_id
+    assert model.index(row, 1).data() == (
+        "Normalisation claims" if label == CLAIM.id else "Source attribution"
+    )
+    after = on_screen(listing)
+    assert after != before
+    assert after == drawn_afresh(listing)
+    assert listing.model().index(row, 1).data() == model.index(row, 1).data()
+
+
+def test_a_note_is_edited_from_the_whole_note_and_handed_to_the_model(
+    listing: AnnotationList, qtbot: QtBot
+) -> None:
+    model = listing.model_
+    row = visible_rows(listing)[1]
+    annotation_id = model.id_at(row)
+    model.replace(replace(model.record(row), note="first line\nsecond line " + "x" * 300))
+    QApplication.processEvents()
+    edited: list[tuple[int, str]] = []
+    model.noteEdited.connect(lambda i, note: edited.append((i, note)))
+    index = listing.model().index(row, 2)
+    listing.setCurrentIndex(index)
+    qtbot.keyClick(listing.viewport(), Qt.Key.Key_F2)
+    editor = listing.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    assert editor.text() == model.record(row).note  # not the shortened line the cell shows
+    editor.setText("checked")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(edited))  # the delegate commits on the next turn of the loop
+    assert edited == [(annotation_id, "checked")]
+    # Only the note is editable: F2 on the quote opens nothing.
+    listing.setCurrentIndex(listing.model().index(row, 0))
+    qtbot.keyClick(listing.viewport(), Qt.Key.Key_F2)
+    assert not isinstance(listing.focusWidget(), QLineEdit)
+
+
+def test_typing_jumps_to_a_claim_not_yet_shown(listing: AnnotationList, qtbot: QtBot) -> None:
+    model = listing.model_
+    model.replace(replace(model.record(55), quote="Zebra crossing talks"))
+    activated: list[int] = []
+    listing.annotationActivated.connect(activated.append)
+    listing.setFocus()
+    listing.setCurrentIndex(listing.model().index(visible_rows(listing)[0], 0))
+    activated.clear()
+    qtbot.keyClicks(listing, "zeb")
+    assert listing.currentIndex().row() == 55
+    assert activated and activated[-1] == model.id_at(55)
+    assert listing.viewport().rect().intersects(listing.visualRect(listing.currentIndex()))
+
+
+def test_opening_many_annotations_holds_cells_only_for_the_rows_shown(qtbot: QtBot) -> None:
+    view = AnnotationList()
+    qtbot.addWidget(view)
+    model = view.model_
+    model.fetch = lambda ids: {i: record(i) for i in ids}
+    model.set_labels([CLAIM, SOURCE])
+    model.set_spans([(i, i * 10, i * 10 + 5, CLAIM.id) for i in range(1, 100_001)])
+    view.resize(420, 320)
+    view.show()
+    qtbot.waitExposed(view)
+    QApplication.processEvents()
+    assert view.model().rowCount() == 100_000
+    cells = view.model()
+    assert isinstance(cells, PaintedCells)
+    assert 0 < cells.held_rows() <= 20
+    assert view.model().index(0, 0).data() == "claim number 1"
+    assert view.model().index(5_000, 0).data() is None  # an empty slot until it is shown
+    for value in range(0, 100_000, 3_000):  # scrolled through: the cells held stay bounded
+        view.verticalScrollBar().setValue(value)
+        view.viewport().repaint()
+    assert cells.held_rows() <= cells.HELD + 20
+    assert str(view.model().index(view.rowAt(0), 0).data()).startswith("claim number")
