@@ -140,11 +140,16 @@ class ColumnTableModel(QAbstractTableModel, Generic[Row]):
             return each[number]
         return _CELL
 
+    def painted_roles(self) -> list[int]:
+        """The roles of ``PAINTED_ROLES`` some column answers."""
+        answers = self._answered()[1]
+        return [role for role in PAINTED_ROLES if role in answers]
+
     def painted_row(self, number: int) -> list[dict[int, object]]:
         """Row ``number``'s cells as a view draws them (and shows them on hover): for each
-        column, the roles of ``PAINTED_ROLES`` it answers, as ``data`` answers them."""
+        column, the ``painted_roles`` it answers for the row, as ``data`` answers them."""
         columns, answers = self._answered()
-        asked = [(role, answers[role]) for role in PAINTED_ROLES if role in answers]
+        asked = [(role, answers[role]) for role in self.painted_roles()]
         cells = []
         for column in columns:
             cell = {}
