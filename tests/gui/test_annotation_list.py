@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
-from PySide6.QtGui import QImage, QPaintEvent
+from PySide6.QtGui import QImage, QPaintEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -192,6 +192,11 @@ def test_the_list_looks_as_the_model_draws_it_in_both_themes(
 ) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
+    sheet, palette, chosen = (
+        app.styleSheet(),
+        QPalette(app.palette()),
+        app.property("claimdesk_theme"),
+    )
     apply_theme(app, theme)
     try:
         listing.select_annotation(listing.model_.id_at(visible_rows(listing)[2]))
@@ -208,7 +213,10 @@ def test_the_list_looks_as_the_model_draws_it_in_both_themes(
         assert theirs.size() == mine.size()
         assert mine == theirs.convertToFormat(mine.format())
     finally:
-        apply_theme(app, "light")
+        # As the session had it (a stylesheet left behind changes how later tests' bars draw).
+        app.setStyleSheet(sheet)
+        app.setPalette(palette)
+        app.setProperty("claimdesk_theme", chosen)
 
 
 def test_a_renamed_label_shows_in_rows_already_drawn(listing: AnnotationList) -> None:
@@ -289,3 +297,11 @@ def test_opening_many_annotations_holds_cells_only_for_the_rows_shown(qtbot: QtB
         view.viewport().repaint()
     assert cells.held_rows() <= cells.HELD + 20
     assert str(view.model().index(view.rowAt(0), 0).data()).startswith("claim number")
+
+
+def test_the_cells_the_list_draws_pass_the_model_tester(
+    listing: AnnotationList, qtmodeltester: object
+) -> None:
+    listing.model_.add(record(100, 215))
+    listing.model_.remove(listing.model_.id_at(3))
+    qtmodeltester.check(listing.model())  # type: ignore[attr-defined]
