@@ -3,6 +3,7 @@ to jump to it."""
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -14,13 +15,26 @@ from PySide6.QtCore import (
     QModelIndex,
     QModelRoleData,
     QModelRoleDataSpan,
+    QObject,
     QPoint,
     QRect,
+    QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+from PySide6.QtGui import QColor, QKeyEvent, QPaintEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 from claimdesk.core.records import (
     AnnotationRecord,
@@ -31,6 +45,7 @@ from claimdesk.core.records import (
 )
 from claimdesk.core.scheme import display_value
 from claimdesk.core.text.spans import Span, SpanRow, as_span
+from claimdesk.gui.annotation_cells import PaintedCells
 from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.table_models import Column, ColumnTableModel, Index
 
@@ -437,6 +452,30 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
         return False
 
 
+class _NoteEditing(QStyledItemDelegate):
+    """Edits a note in the list: the editor starts from the whole note (the cell shows it on one
+    line) and hands what was typed to the model, which has the window save it."""
+
+    def __init__(self, model: AnnotationTableModel, parent: QObject) -> None:
+        super().__init__(parent)
+        self.model = model
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        source = self.model.index(index.row(), index.column())
+        if not self.model.flags(source) & Qt.ItemFlag.ItemIsEditable:
+            return None  # type: ignore[return-value]  # no editor: the view edits nothing
+        return super().createEditor(parent, option, index)
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        value = self.model.index(index.row(), index.column()).data(Qt.ItemDataRole.EditRole)
+        if isinstance(editor, QLineEdit):
+            editor.setText("" if value is None else str(value))
+
+    def setModelData(self, editor: QWidget, _model: object, index: Index) -> None:
+        if isinstance(editor, QLineEdit):
+            self.model.setData(self.model.index(index.row(), index.column()), editor.text())
+
+
 class AnnotationList(QTableView):
     annotationActivated = Signal(int)
     deleteRequested = Signal()
@@ -450,9 +489,21 @@ class AnnotationList(QTableView):
         # before the selection model connects, so the flag is up when it moves the row.
         self._removing = False
         self._current_removed = False
-        self.model_.rowsAboutToBeRemoved.connect(self._rows_going)
-        self.setModel(self.model_)
-        self.model_.rowsRemoved.connect(self._rows_gone)
+        # A row added or removed moves the rows below it by one: their pixels are moved (a copy
+        # in the window's buffer) and only the row that changed is drawn, not every row shown.
+        self._gone: tuple[int, int] | None = None  # (top, height) of the rows being removed
+        self._moved = False  # the rows were moved: the layout that follows draws nothing more
+        # The view draws Qt's copy of the cells of the rows it paints (see annotation_cells.py):
+        # the model answers each role in Python, once per row shown rather than per repaint.
+        self._cells = PaintedCells(self.model_, self)
+        self._cells.rowsAboutToBeInserted.connect(self._layout_first)
+        self._cells.rowsAboutToBeRemoved.connect(self._rows_going)
+        self.setModel(self._cells)
+        self._cells.rowsInserted.connect(self._rows_came)
+        self._cells.rowsRemoved.connect(self._rows_gone)
+        self.setItemDelegate(_NoteEditing(self.model_, self))
+        self._typed = ""  # what the reader typed to jump to a claim (keyboardSearch)
+        self._typed_at = 0.0
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setTabKeyNavigation(False)  # Tab leaves the list (rows: arrow keys)
@@ -513,19 +564,101 @@ class AnnotationList(QTableView):
         elif chosen is delete:
             self.deleteRequested.emit()
 
+    def _layout_first(self, *_args: object) -> None:
+        # A layout something else asked for (a reset, say) is done first, in full: the one the
+        # row's arrival asks for then only moves the rows below it.
+        self.executeDelayedItemsLayout()
+
     def _rows_going(self, _parent: QModelIndex, first: int, last: int) -> None:
+        self._layout_first()
         self._removing = True
         self._current_removed = first <= self.currentIndex().row() <= last
+        top = self.rowViewportPosition(first)
+        self._gone = (top, self.rowViewportPosition(last) + self.rowHeight(last) - top)
+
+    def _rows_came(self, _parent: QModelIndex, first: int, last: int) -> None:
+        height = self.verticalHeader().defaultSectionSize() * (last - first + 1)
+        self._move_rows(self.rowViewportPosition(first), height)
 
     def _rows_gone(self, *_args: object) -> None:
         self._removing = False
+        if self._gone is not None:
+            top, height = self._gone
+            self._gone = None
+            self._move_rows(top, -height)
         if self._current_removed:  # its claim is gone: no other one is selected in its place
             self._current_removed = False
             self.select_annotation(None)
 
+    def _move_rows(self, top: int, by: int) -> None:
+        """Rows were inserted (``by`` > 0) or removed at ``top`` (viewport pixels, before the
+        change): what was drawn below moves by ``by`` and only the uncovered band is drawn."""
+        if not self.isVisible():
+            return  # laid out and drawn in full when shown
+        viewport = self.viewport()
+        top = max(0, top)
+        if top < viewport.height():
+            band = QRect(0, top, viewport.width(), viewport.height() - top)
+            viewport.scroll(0, by, band)
+        self._moved = True
+        try:
+            self.executeDelayedItemsLayout()  # the scroll bar's range; no repaint of every row
+        finally:
+            self._moved = False
+
+    def doItemsLayout(self) -> None:
+        if not self._moved:
+            super().doItemsLayout()
+            return
+        # As QTableView's, without drawing the whole viewport again (see _move_rows).
+        self.updateGeometries()
+        header = self.verticalHeader()
+        if not header.updatesEnabled():
+            header.setUpdatesEnabled(True)
+
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
         if current.isValid() and not self._removing:
-            self.annotationActivated.emit(int(current.data(AnnotationTableModel.IdRole)))
+            self.annotationActivated.emit(self.model_.id_at(current.row()))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # The rows about to be drawn get their cells first (a row already held costs a lookup).
+        area = event.rect()
+        size = self.iconSize()
+        if not size.isValid():  # as Qt's delegate sizes a colour swatch
+            extent = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, self)
+            size = QSize(extent, extent)
+        self._cells.set_swatch_size(size)
+        first = self.rowAt(area.top())
+        if first >= 0:
+            last = self.rowAt(area.bottom())
+            self._cells.fill(first, last if last >= 0 else self._cells.rowCount() - 1)
+        super().paintEvent(event)
+
+    def keyboardSearch(self, search: str) -> None:
+        # As Qt's: typing jumps to the next row whose cell in the current column starts with what
+        # was typed. Searched in the model: the view's cells are only those of painted rows.
+        now = time.monotonic()
+        if now - self._typed_at > QApplication.keyboardInputInterval() / 1000:
+            self._typed = ""
+        self._typed_at = now
+        fresh = not self._typed
+        self._typed += search
+        if not search or self.model_.rowCount() == 0:
+            return
+        current = self.currentIndex()
+        row = max(0, current.row())
+        column = max(0, current.column())
+        if fresh and current.isValid():
+            row = (row + 1) % self.model_.rowCount()
+        found = self.model_.match(
+            self.model_.index(row, column),
+            Qt.ItemDataRole.DisplayRole,
+            self._typed,
+            1,
+            Qt.MatchFlag.MatchStartsWith | Qt.MatchFlag.MatchWrap,
+        )
+        if found:
+            self.setCurrentIndex(self._cells.index(found[0].row(), column))
 
     def select_annotation(self, annotation_id: int | None) -> None:
         selection = self.selectionModel()
@@ -537,7 +670,7 @@ class AnnotationList(QTableView):
             selection.clearSelection()
             selection.setCurrentIndex(QModelIndex(), selection.SelectionFlag.NoUpdate)
         else:
-            index = self.model_.index(row, 0)
+            index = self._cells.index(row, 0)
             selection.setCurrentIndex(
                 index, selection.SelectionFlag.ClearAndSelect | selection.SelectionFlag.Rows
             )

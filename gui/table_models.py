@@ -122,18 +122,43 @@ class ColumnTableModel(QAbstractTableModel, Generic[Row]):
     # three times per painted cell.
     _flags_cache: tuple[Sequence[Column[Any]], tuple[Qt.ItemFlag, ...]] | None = None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
+    def column_flags(self) -> tuple[Qt.ItemFlag, ...]:
+        """Each column's flags (a cell's flags depend on its column only)."""
         columns = self.columns()
         cached = self._flags_cache
         if cached is None or cached[0] is not columns:
             each = tuple(_CELL | _EDIT if c.edit is not None else _CELL for c in columns)
             cached = self._flags_cache = (columns, each)
+        return cached[1]
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        each = self.column_flags()
         number = index.column()
-        if 0 <= number < len(columns) and 0 <= index.row() < self.row_count():
-            return cached[1][number]
+        if 0 <= number < len(each) and 0 <= index.row() < self.row_count():
+            return each[number]
         return _CELL
+
+    def painted_roles(self) -> list[int]:
+        """The roles of ``PAINTED_ROLES`` some column answers."""
+        answers = self._answered()[1]
+        return [role for role in PAINTED_ROLES if role in answers]
+
+    def painted_row(self, number: int) -> list[dict[int, object]]:
+        """Row ``number``'s cells as a view draws them (and shows them on hover): for each
+        column, the ``painted_roles`` it answers for the row, as ``data`` answers them."""
+        columns, answers = self._answered()
+        asked = [(role, answers[role]) for role in self.painted_roles()]
+        cells = []
+        for column in columns:
+            cell = {}
+            for role, answer in asked:
+                value = answer(self, column, number)
+                if value is not None:
+                    cell[role] = value
+            cells.append(cell)
+        return cells
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         # Views ask each visible cell for a dozen roles on every repaint: a role no column
@@ -209,6 +234,16 @@ _ROLE_FIELDS: dict[int, str | None] = {
     Qt.ItemDataRole.BackgroundRole: "background",
     Qt.ItemDataRole.ForegroundRole: "foreground",
 }
+
+# What a view draws of a cell, or shows when the pointer rests on it (``painted_row``).
+PAINTED_ROLES = (
+    int(Qt.ItemDataRole.DisplayRole),
+    int(Qt.ItemDataRole.DecorationRole),
+    int(Qt.ItemDataRole.ToolTipRole),
+    int(Qt.ItemDataRole.BackgroundRole),
+    int(Qt.ItemDataRole.ForegroundRole),
+    int(Qt.ItemDataRole.TextAlignmentRole),
+)
 
 _ANSWERS: dict[int, Answer] = {
     Qt.ItemDataRole.DisplayRole: _display,

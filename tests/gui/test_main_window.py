@@ -205,7 +205,7 @@ def test_clicking_an_annotation_in_the_list_jumps_to_it(window: MainWindow, qtbo
     qtbot.keyClick(window.view, "6")
     window.view.verticalScrollBar().setValue(0)
     window.view.select_span(None)
-    index = window.annotations.model_.index(0, 0)
+    index = window.annotations.model().index(0, 0)  # the row as the list shows it
     qtbot.mouseClick(
         window.annotations.viewport(),
         Qt.MouseButton.LeftButton,

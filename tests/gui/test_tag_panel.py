@@ -126,7 +126,7 @@ def test_selecting_an_annotation_in_the_list_shows_its_label_in_the_panel(
     undo = window.project.history.undo_text
     annotations = window.annotations
     for span, name in ((embargo_span, "Arms embargo / sanctions"), (barter_span, "Barter & trade")):
-        index = annotations.model_.index(annotations.model_.row_of(span), 0)
+        index = annotations.model().index(annotations.model_.row_of(span), 0)
         qtbot.mouseClick(
             annotations.viewport(),
             Qt.MouseButton.LeftButton,
