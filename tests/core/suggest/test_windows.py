@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from claimdesk.core.suggest import Suggestion, SuggestionModel, TrainingExample, engine, phrases
 from claimdesk.core.suggest.engine import learned_matches, rule_matches
-from claimdesk.core.suggest.model import THRESHOLD, _candidates, _features
+from claimdesk.core.suggest.model import THRESHOLD
 from claimdesk.core.suggest.records import fold
 from claimdesk.core.text.suggest_rules import SuggestRules
 
@@ -80,6 +81,46 @@ class Reads:
         return Counter(), self.rejected_all if annotator_id is None else self.rejected
 
 
+def _old_shape(token: str) -> str:
+    if token.isupper():
+        return "AA"
+    if token[:1].isupper():
+        return "Aa"
+    if token.isdigit():
+        return "9"
+    return "a"
+
+
+def _old_features(tokens: Sequence[str], raw: Sequence[str], i: int, j: int) -> dict[str, float]:
+    """A candidate's features as the model described them (its code as it was)."""
+    inside = tokens[i : j + 1]
+    found = {
+        "ng=" + " ".join(inside): 1.0,
+        "first=" + inside[0]: 1.0,
+        "last=" + inside[-1]: 1.0,
+        "prev=" + (tokens[i - 1] if i > 0 else "<s>"): 1.0,
+        "next=" + (tokens[j + 1] if j + 1 < len(tokens) else "</s>"): 1.0,
+        f"len={len(inside)}": 1.0,
+        "shape=" + _old_shape(raw[i]): 1.0,
+    }
+    for token in inside:
+        found["w=" + token] = 1.0
+    return found
+
+
+def _old_candidates(
+    tokens: Sequence[str], firsts: set[str], lasts: set[str], longest: int
+) -> Iterator[tuple[int, int]]:
+    """Every candidate span of the whole text (its code as it was)."""
+    count = len(tokens)
+    for i, token in enumerate(tokens):
+        if token not in firsts:
+            continue
+        for j in range(i, min(count, i + longest)):
+            if tokens[j] in lasts:
+                yield i, j
+
+
 def whole_text_predict(
     model: Any, text: str, *, threshold: float = THRESHOLD, limit: int = 20_000
 ) -> list[tuple[int, int, int, float]]:
@@ -88,14 +129,14 @@ def whole_text_predict(
     spans = phrases.words(text)
     raw = [text[s:e] for s, e in spans]
     tokens = [fold(t) for t in raw]
-    candidates = list(_candidates(tokens, model._firsts, model._lasts, model._longest))
+    candidates = list(_old_candidates(tokens, model._firsts, model._lasts, model._longest))
     if not candidates:
         return []
     found: list[tuple[int, int, int, float]] = []
     classes = [int(c) for c in model._classifier.classes_]
     for chunk in range(0, len(candidates), 5000):
         part = candidates[chunk : chunk + 5000]
-        matrix = model._hasher.transform(_features(tokens, raw, i, j) for i, j in part)
+        matrix = model._hasher.transform(_old_features(tokens, raw, i, j) for i, j in part)
         for (i, j), row in zip(part, model._classifier.predict_proba(matrix), strict=True):
             best = max(
                 (k for k in range(len(classes)) if classes[k] != 0),
