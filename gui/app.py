@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
@@ -30,6 +29,11 @@ START_LINE_DELAY_MS = 1000
 # Start-up shows a splash as soon as Qt is up, then imports the window's widgets and paints the
 # window, and only then imports the database layer (SQLAlchemy takes about as long to import as
 # Qt takes to show a window) and opens the project: see benchmarks/bench_startup.py.
+# PySide makes a class's Python enums the first time the class is used (Qt's namespace: 93 of
+# them, ~20 ms): before the first paint, only the classes the frame needs are named. The
+# application's style is Fusion from the start (QApplication's -style option), so that no
+# Python wrapper of a style (and its enums) is made to ask which style Qt chose.
+APP_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)  # resources/icons/png/claimdesk-<size>.png
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -85,11 +89,17 @@ def annotator_name(settings: Settings, prompts: Prompts) -> str:
         while typed and (problem := annotator_name_problem(typed)) is not None:
             prompts.error("Choose another name", problem)
             typed = prompts.annotator_name(typed)
-        name = typed or getpass.getuser() or "Annotator"
+        name = typed or _login_name() or "Annotator"
         if annotator_name_problem(name) is not None:
             name = "Annotator"
         settings.annotator_name = name
     return name
+
+
+def _login_name() -> str:
+    import getpass  # only on a first launch
+
+    return getpass.getuser()
 
 
 def open_into(
@@ -150,14 +160,21 @@ def build_window(
 def make_application(
     argv: Sequence[str], theme: str | None = None, *, focus_frames: bool = True
 ) -> QApplication:
-    app = QApplication.instance() or QApplication(list(argv[:1]) or ["claimdesk"])
+    app = QApplication.instance()
+    if app is None:
+        # Fusion, which the themes are drawn on (gui/theme.py), is made as the first style.
+        app = QApplication([*(list(argv[:1]) or ["claimdesk"]), "-style", "Fusion"])
+        app.setProperty("claimdesk_fusion", True)
     assert isinstance(app, QApplication)
     app.setApplicationName("Claimdesk")
     app.setOrganizationName("Claimdesk")
     app.setDesktopFileName("claimdesk")  # matches packaging/linux/claimdesk.desktop
+    # Each size named, so that none is read before the window system asks for it (a file
+    # added without its size is decoded at once).
     icon = QIcon()
-    for png in sorted((resources_dir() / "icons" / "png").glob("claimdesk-*.png")):
-        icon.addFile(str(png))
+    folder = resources_dir() / "icons" / "png"
+    for size in APP_ICON_SIZES:
+        icon.addFile(str(folder / f"claimdesk-{size}.png"), QSize(size, size))
     app.setWindowIcon(icon)
     if theme is not None:
         from claimdesk.gui.theme import apply_theme, follow_system
@@ -170,7 +187,7 @@ def make_application(
 def show_splash(app: QApplication) -> QWidget:
     """The first thing painted on a double-click: the icon and "Opening Claimdesk…".
 
-    A plain frameless label rather than QSplashScreen, whose repaint waits up to a second for
+    A plain frameless label rather than QSplashScreen, whose Show waits up to a second for
     the window system to confirm the window is shown.
     """
     splash = QLabel()
@@ -289,27 +306,29 @@ def deliver(window: MainWindow, path: str, pending: list[str] | None) -> None:
 
 
 class _FirstPaint(QObject):
-    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+    def __init__(self, then: Callable[[], None]) -> None:
         super().__init__()
-        self.window_ = window
         self.then = then
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.Paint
-            and isinstance(watched, QWidget)
-            and watched.window() is self.window_
-        ):
-            QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
             QTimer.singleShot(0, self.then)
         return False
 
 
 def after_first_paint(window: QWidget, then: Callable[[], None]) -> None:
-    """Run ``then`` once the window has painted, so the user sees it before the slow part."""
-    watcher = _FirstPaint(window, then)
+    """Run ``then`` once the window has painted, so the user sees it before the slow part.
+
+    The window's own paint event says so: a window paints itself first whenever anything in it
+    is painted (its children draw over it). The filter is the window's alone: one on the whole
+    application would make PySide wrap every object that receives an event as the window first
+    shows, finding the Python class of Qt's private ones (an animation timer) by loading every
+    class of QtCore, QtGui and QtWidgets, ~50 ms before the first paint.
+    """
+    watcher = _FirstPaint(then)
     watcher.setParent(window)
-    QApplication.instance().installEventFilter(watcher)  # type: ignore[union-attr]
+    window.installEventFilter(watcher)
 
 
 if __name__ == "__main__":

@@ -10,9 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QLabel,
     QMainWindow,
     QSplitter,
@@ -27,11 +25,13 @@ from claimdesk.gui import claim_actions, label_actions, menus, toolbar
 from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.places import Places
 from claimdesk.gui.settings import DEFAULT_FONT_SIZE, MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
-from claimdesk.gui.workers import resume_collection
 
 # The window's frame paints before its panels' modules (and SQLAlchemy, behind core.project)
 # are imported: see MainWindow.build_panels.
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtWidgets import QDialog
+
     from claimdesk.core.classroom.exercise import StudentWork
     from claimdesk.core.records import (
         AnnotationRecord,
@@ -78,7 +78,9 @@ def _section(title: str) -> QWidget:
     layout = QVBoxLayout(box)
     layout.setContentsMargins(4, 4, 4, 4)
     heading = QLabel(title)
-    heading.setStyleSheet("font-weight: bold;")
+    font = heading.font()  # bold: a font, not a style sheet (one per heading, parsed at show)
+    font.setBold(True)
+    heading.setFont(font)
     layout.addWidget(heading)
     layout.addStretch(1)  # the heading at the top until the panel's widgets fill the room
     return box
@@ -480,6 +482,8 @@ class MainWindow(QMainWindow):
             # What an open makes is freed by reference counting (plain rows, no cycles); the
             # cycle collector, walking the young objects again and again as 100,000 rows come
             # in, took ~40 ms of it. It resumes once the article is painted.
+            from claimdesk.gui.workers import resume_collection
+
             gc.disable()
             self.view.after_paint(resume_collection)
         with self.server_reads():  # everything is read before anything shown changes

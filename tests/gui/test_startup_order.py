@@ -9,6 +9,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from PySide6.QtWidgets import QApplication
+
 from claimdesk.core.store.project import Project
 
 # What the frame must paint without: the panels' modules, the dialogs, the records and the
@@ -24,32 +26,48 @@ LATE = (
     "claimdesk.gui.window_relations",
     "sqlalchemy",
 )
+# Qt classes the frame has no use for. PySide makes a class's Python type (and its enums) when
+# it is first used; an application-wide event filter made it wrap a private animation timer as
+# the window first showed, for which it loaded every class of QtCore, QtGui and QtWidgets.
+UNUSED = ("QCalendarWidget", "QDial", "QLCDNumber", "QSharedMemory")
 
 LAUNCH = textwrap.dedent(
     """
     import json, sys
+    import PySide6.QtCore, PySide6.QtWidgets
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow, QPlainTextEdit, QToolBar, QWidget
     from claimdesk.gui import app as claimdesk
 
     LATE = {late!r}
+    UNUSED = {unused!r}
     application = claimdesk.make_application(["claimdesk"])
     seen = {{}}
 
     class Watch(QObject):
         def eventFilter(self, watched, event):
-            if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget):
-                window = watched.window()
-                if isinstance(window, QMainWindow) and "frame" not in seen:
+            if event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow):
+                window = watched
+                if "frame" not in seen:
                     seen["frame"] = [name for name in LATE if name in sys.modules]
+                    loaded = {{**vars(PySide6.QtCore), **vars(PySide6.QtWidgets)}}
+                    seen["unused"] = [name for name in UNUSED if name in loaded]
                     seen["menus"] = [a.text() for a in window.menuBar().actions()]
                     bar = window.findChild(QToolBar)
                     seen["toolbar"] = [a.iconText() for a in bar.actions() if a.iconText()]
                     seen["views"] = len(window.findChildren(QPlainTextEdit))
             return False
 
+    # On each window shown, not on the whole application (which would wrap every object).
     watch = Watch()
-    application.installEventFilter(watch)
+    show = QWidget.show
+
+    def show_watched(widget):
+        if widget.isWindow():
+            widget.installEventFilter(watch)
+        show(widget)
+
+    QWidget.show = show_watched
 
     def loaded(window):
         seen["article"] = len(window.view.document_text())
@@ -70,7 +88,7 @@ def test_the_frame_paints_before_the_panels_and_the_project_opens_after(seeded: 
     config = Path(os.environ["CLAIMDESK_CONFIG_DIR"])  # a name already given: no question
     config.mkdir(parents=True, exist_ok=True)
     (config / "claimdesk.ini").write_text("[annotator]\nname=Ana\n", encoding="utf-8")
-    script = LAUNCH.format(late=LATE)
+    script = LAUNCH.format(late=LATE, unused=UNUSED)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run(
         [sys.executable, "-c", script, str(path)],
@@ -83,6 +101,7 @@ def test_the_frame_paints_before_the_panels_and_the_project_opens_after(seeded: 
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     # The first paint: the frame the user will work in (menus, toolbar), nothing slow behind it.
     assert seen["frame"] == []
+    assert seen["unused"] == []  # nor every class of Qt
     assert seen["menus"][:3] == ["&File", "&Edit", "&Labels"]
     assert seen["toolbar"][:3] == ["Open", "Import", "Export"]
     assert seen["views"] == 0  # the article view comes with the panels, once this has painted
@@ -126,3 +145,27 @@ def test_the_toolbar_icons_drawn_once_are_loaded_by_later_launches(tmp_path: Pat
     assert launch() == f"['{disabled}'] True"  # the first launch draws the SVG
     assert len(list(tmp_path.rglob("undo-*.png"))) == 1
     assert launch() == f"['{disabled}'] False"  # later ones load the drawing, no QtSvg
+
+
+def test_the_window_icon_is_claimdesks_own_at_each_size(qapp: QApplication) -> None:
+    from PySide6.QtGui import QImage
+
+    from claimdesk.core.paths import resources_dir
+    from claimdesk.gui.app import APP_ICON_SIZES, make_application
+
+    previous = qapp.windowIcon()
+    try:
+        icon = make_application(["claimdesk"]).windowIcon()
+        sizes = sorted(size.width() for size in icon.availableSizes())
+        # Not the exercise's, project's or submission's icon (their files share the prefix).
+        assert sizes == sorted(APP_ICON_SIZES)
+        for size in (16, 48, 256):
+            drawn = (
+                icon.pixmap(size, size)
+                .toImage()
+                .convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+            )
+            own = QImage(str(resources_dir() / "icons" / "png" / f"claimdesk-{size}.png"))
+            assert drawn == own.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+    finally:
+        qapp.setWindowIcon(previous)
