@@ -8,9 +8,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer
 from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QSplashScreen, QWidget
 
 from claimdesk.core import PrintVersion
 from claimdesk.core.errors import ProjectError
@@ -29,9 +29,12 @@ START_LINE_DELAY_MS = 1000
 # Start-up shows a splash as soon as Qt is up, then imports the window's widgets and paints the
 # window, and only then imports the database layer (SQLAlchemy takes about as long to import as
 # Qt takes to show a window) and opens the project: see benchmarks/bench_startup.py.
-# PySide makes a class's Python enums the first time the class is used (Qt's namespace: 93 of
-# them, ~20 ms): before the first paint, only the classes the frame needs are named. The
-# application's style is Fusion from the start (QApplication's -style option), so that no
+# PySide makes a class's Python enums the first time the class is used: before the first paint,
+# only the classes the frame needs are named. Qt's namespace (`Qt.…`, 93 enums, ~15 ms) is not:
+# the splash is a QSplashScreen (which sets its own window flags), a few enum values are set by
+# number (gui/toolbar.py, MainWindow), and with the "system" theme the desktop's colour scheme
+# (one of Qt's enums) is the one the last launch saw, asked again once the window has painted.
+# The application's style is Fusion from the start (QApplication's -style option), so that no
 # Python wrapper of a style (and its enums) is made to ask which style Qt chose.
 APP_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)  # resources/icons/png/claimdesk-<size>.png
 
@@ -187,22 +190,58 @@ def make_application(
 def show_splash(app: QApplication) -> QWidget:
     """The first thing painted on a double-click: the icon and "Opening Claimdesk…".
 
-    A plain frameless label rather than QSplashScreen, whose Show waits up to a second for
-    the window system to confirm the window is shown.
+    A QSplashScreen (frameless, a splash screen to the window system: its own flags) holding a
+    framed label with the icon. Its Show event is taken from it: QSplashScreen waits there up
+    to a second for the window system to report the window exposed (a QWidget does nothing
+    else with that event), and it is painted at once with QWidget.repaint instead.
     """
-    splash = QLabel()
-    splash.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint)
-    splash.setPixmap(QPixmap(str(resources_dir() / "icons" / "png" / "claimdesk-256.png")))
+    splash = QSplashScreen()
+    label = QLabel(splash)
+    label.setPixmap(QPixmap(str(resources_dir() / "icons" / "png" / "claimdesk-256.png")))
+    label.setMargin(24)
+    label.setFrameShape(QLabel.Shape.Box)
+    label.adjustSize()
     splash.setAccessibleName("Opening Claimdesk…")
     splash.setToolTip("Opening Claimdesk…")
-    splash.setMargin(24)
-    splash.setFrameShape(QLabel.Shape.Box)
-    splash.adjustSize()
+    splash.setFixedSize(label.size())
     screen = app.primaryScreen().availableGeometry()
     splash.move(screen.center() - splash.rect().center())
+    no_wait = _WithoutShowEvent()
+    no_wait.setParent(splash)
+    splash.installEventFilter(no_wait)
     splash.show()
-    splash.repaint()  # paint it now, before the window's modules are imported
+    QWidget.repaint(splash)  # paint it now, before the window's modules are imported
     return splash
+
+
+class _WithoutShowEvent(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            watched.removeEventFilter(self)
+            return True
+        return False
+
+
+def first_theme(settings: Settings) -> str:
+    """The theme the window first paints in: with "system", the desktop's colour scheme as
+    the last launch saw it (``check_system_scheme`` asks again once the window has painted)."""
+    choice = settings.theme
+    if choice == "system" and settings.system_scheme:
+        return settings.system_scheme
+    return choice
+
+
+def check_system_scheme(app: QApplication, settings: Settings) -> None:
+    """With the "system" theme, the desktop's colour scheme now: kept for the next launch, and
+    the window recoloured if it changed since the last one."""
+    if settings.theme != "system":
+        return
+    from claimdesk.gui.theme import apply_theme, current_theme, system_scheme
+
+    scheme = system_scheme()
+    settings.system_scheme = scheme
+    if scheme != current_theme():
+        apply_theme(app, "system", focus_frames=False)
 
 
 def main(
@@ -217,7 +256,7 @@ def main(
         return run_smoke_test(argv, args.project, args.screenshot)
     settings = Settings()
     # The focus frames (a stylesheet) come after the first paint: see load().
-    app = make_application(argv, settings.theme, focus_frames=False)
+    app = make_application(argv, first_theme(settings), focus_frames=False)
     # From here on an unexpected error is logged and shown in a dialog, not lost.
     reporter = CrashReporter(PROGRAM)
     restore_excepthooks = install_excepthooks(reporter)
@@ -260,6 +299,7 @@ def _run(
         from claimdesk.gui.theme import show_focus_frames
 
         splash.close()  # the window has painted (QSplashScreen.finish may wait a second)
+        check_system_scheme(app, settings)
         prompts = Prompts()
         reporter.prompts = prompts
         prompts.parent = window

@@ -52,6 +52,7 @@ LAUNCH = textwrap.dedent(
                     seen["frame"] = [name for name in LATE if name in sys.modules]
                     loaded = {{**vars(PySide6.QtCore), **vars(PySide6.QtWidgets)}}
                     seen["unused"] = [name for name in UNUSED if name in loaded]
+                    seen["qt_namespace"] = "Qt" in vars(PySide6.QtCore)
                     seen["menus"] = [a.text() for a in window.menuBar().actions()]
                     bar = window.findChild(QToolBar)
                     seen["toolbar"] = [a.iconText() for a in bar.actions() if a.iconText()]
@@ -87,7 +88,10 @@ def test_the_frame_paints_before_the_panels_and_the_project_opens_after(seeded: 
     seeded.close()
     config = Path(os.environ["CLAIMDESK_CONFIG_DIR"])  # a name already given: no question
     config.mkdir(parents=True, exist_ok=True)
-    (config / "claimdesk.ini").write_text("[annotator]\nname=Ana\n", encoding="utf-8")
+    # A later launch: the desktop's colour scheme as the last one saw it.
+    (config / "claimdesk.ini").write_text(
+        "[annotator]\nname=Ana\n[view]\nsystem_scheme=light\n", encoding="utf-8"
+    )
     script = LAUNCH.format(late=LATE, unused=UNUSED)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run(
@@ -102,6 +106,7 @@ def test_the_frame_paints_before_the_panels_and_the_project_opens_after(seeded: 
     # The first paint: the frame the user will work in (menus, toolbar), nothing slow behind it.
     assert seen["frame"] == []
     assert seen["unused"] == []  # nor every class of Qt
+    assert not seen["qt_namespace"]  # nor Qt's namespace (93 enums)
     assert seen["menus"][:3] == ["&File", "&Edit", "&Labels"]
     assert seen["toolbar"][:3] == ["Open", "Import", "Export"]
     assert seen["views"] == 0  # the article view comes with the panels, once this has painted
@@ -169,3 +174,27 @@ def test_the_window_icon_is_claimdesks_own_at_each_size(qapp: QApplication) -> N
             assert drawn == own.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
     finally:
         qapp.setWindowIcon(previous)
+
+
+def test_the_system_theme_paints_in_the_last_scheme_then_follows_the_desktop(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    from claimdesk.gui.app import check_system_scheme, first_theme
+    from claimdesk.gui.settings import Settings
+    from claimdesk.gui.theme import apply_theme, current_theme, system_scheme
+
+    settings = Settings(tmp_path / "claimdesk.ini")
+    assert first_theme(settings) == "system"  # a first launch asks the desktop
+    desktop = system_scheme()
+    other = "dark" if desktop == "light" else "light"
+    settings.system_scheme = other  # the desktop switched since the last launch
+    try:
+        assert first_theme(settings) == other
+        apply_theme(qapp, first_theme(settings))
+        check_system_scheme(qapp, settings)  # once the window has painted
+        assert current_theme() == desktop
+        assert settings.system_scheme == desktop
+        settings.theme = "dark"  # chosen in Preferences: the desktop is not asked
+        assert first_theme(settings) == "dark"
+    finally:
+        apply_theme(qapp, "light")
