@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer
 from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QSplashScreen, QWidget
 
 from claimdesk.core import PrintVersion
 from claimdesk.core.errors import ProjectError
@@ -30,6 +29,14 @@ START_LINE_DELAY_MS = 1000
 # Start-up shows a splash as soon as Qt is up, then imports the window's widgets and paints the
 # window, and only then imports the database layer (SQLAlchemy takes about as long to import as
 # Qt takes to show a window) and opens the project: see benchmarks/bench_startup.py.
+# PySide makes a class's Python enums the first time the class is used: before the first paint,
+# only the classes the frame needs are named. Qt's namespace (`Qt.…`, 93 enums, ~15 ms) is not:
+# the splash is a QSplashScreen (which sets its own window flags), a few enum values are set by
+# number (gui/toolbar.py, MainWindow), and with the "system" theme the desktop's colour scheme
+# (one of Qt's enums) is the one the last launch saw, asked again once the window has painted.
+# The application's style is Fusion from the start (QApplication's -style option), so that no
+# Python wrapper of a style (and its enums) is made to ask which style Qt chose.
+APP_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)  # resources/icons/png/claimdesk-<size>.png
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -85,11 +92,17 @@ def annotator_name(settings: Settings, prompts: Prompts) -> str:
         while typed and (problem := annotator_name_problem(typed)) is not None:
             prompts.error("Choose another name", problem)
             typed = prompts.annotator_name(typed)
-        name = typed or getpass.getuser() or "Annotator"
+        name = typed or _login_name() or "Annotator"
         if annotator_name_problem(name) is not None:
             name = "Annotator"
         settings.annotator_name = name
     return name
+
+
+def _login_name() -> str:
+    import getpass  # only on a first launch
+
+    return getpass.getuser()
 
 
 def open_into(
@@ -150,14 +163,21 @@ def build_window(
 def make_application(
     argv: Sequence[str], theme: str | None = None, *, focus_frames: bool = True
 ) -> QApplication:
-    app = QApplication.instance() or QApplication(list(argv[:1]) or ["claimdesk"])
+    app = QApplication.instance()
+    if app is None:
+        # Fusion, which the themes are drawn on (gui/theme.py), is made as the first style.
+        app = QApplication([*(list(argv[:1]) or ["claimdesk"]), "-style", "Fusion"])
+        app.setProperty("claimdesk_fusion", True)
     assert isinstance(app, QApplication)
     app.setApplicationName("Claimdesk")
     app.setOrganizationName("Claimdesk")
     app.setDesktopFileName("claimdesk")  # matches packaging/linux/claimdesk.desktop
+    # Each size named, so that none is read before the window system asks for it (a file
+    # added without its size is decoded at once).
     icon = QIcon()
-    for png in sorted((resources_dir() / "icons" / "png").glob("claimdesk-*.png")):
-        icon.addFile(str(png))
+    folder = resources_dir() / "icons" / "png"
+    for size in APP_ICON_SIZES:
+        icon.addFile(str(folder / f"claimdesk-{size}.png"), QSize(size, size))
     app.setWindowIcon(icon)
     if theme is not None:
         from claimdesk.gui.theme import apply_theme, follow_system
@@ -170,22 +190,58 @@ def make_application(
 def show_splash(app: QApplication) -> QWidget:
     """The first thing painted on a double-click: the icon and "Opening Claimdesk…".
 
-    A plain frameless label rather than QSplashScreen, whose repaint waits up to a second for
-    the window system to confirm the window is shown.
+    A QSplashScreen (frameless, a splash screen to the window system: its own flags) holding a
+    framed label with the icon. Its Show event is taken from it: QSplashScreen waits there up
+    to a second for the window system to report the window exposed (a QWidget does nothing
+    else with that event), and it is painted at once with QWidget.repaint instead.
     """
-    splash = QLabel()
-    splash.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint)
-    splash.setPixmap(QPixmap(str(resources_dir() / "icons" / "png" / "claimdesk-256.png")))
+    splash = QSplashScreen()
+    label = QLabel(splash)
+    label.setPixmap(QPixmap(str(resources_dir() / "icons" / "png" / "claimdesk-256.png")))
+    label.setMargin(24)
+    label.setFrameShape(QLabel.Shape.Box)
+    label.adjustSize()
     splash.setAccessibleName("Opening Claimdesk…")
     splash.setToolTip("Opening Claimdesk…")
-    splash.setMargin(24)
-    splash.setFrameShape(QLabel.Shape.Box)
-    splash.adjustSize()
+    splash.setFixedSize(label.size())
     screen = app.primaryScreen().availableGeometry()
     splash.move(screen.center() - splash.rect().center())
+    no_wait = _WithoutShowEvent()
+    no_wait.setParent(splash)
+    splash.installEventFilter(no_wait)
     splash.show()
-    splash.repaint()  # paint it now, before the window's modules are imported
+    QWidget.repaint(splash)  # paint it now, before the window's modules are imported
     return splash
+
+
+class _WithoutShowEvent(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            watched.removeEventFilter(self)
+            return True
+        return False
+
+
+def first_theme(settings: Settings) -> str:
+    """The theme the window first paints in: with "system", the desktop's colour scheme as
+    the last launch saw it (``check_system_scheme`` asks again once the window has painted)."""
+    choice = settings.theme
+    if choice == "system" and settings.system_scheme:
+        return settings.system_scheme
+    return choice
+
+
+def check_system_scheme(app: QApplication, settings: Settings) -> None:
+    """With the "system" theme, the desktop's colour scheme now: kept for the next launch, and
+    the window recoloured if it changed since the last one."""
+    if settings.theme != "system":
+        return
+    from claimdesk.gui.theme import apply_theme, current_theme, system_scheme
+
+    scheme = system_scheme()
+    settings.system_scheme = scheme
+    if scheme != current_theme():
+        apply_theme(app, "system", focus_frames=False)
 
 
 def main(
@@ -200,7 +256,7 @@ def main(
         return run_smoke_test(argv, args.project, args.screenshot)
     settings = Settings()
     # The focus frames (a stylesheet) come after the first paint: see load().
-    app = make_application(argv, settings.theme, focus_frames=False)
+    app = make_application(argv, first_theme(settings), focus_frames=False)
     # From here on an unexpected error is logged and shown in a dialog, not lost.
     reporter = CrashReporter(PROGRAM)
     restore_excepthooks = install_excepthooks(reporter)
@@ -243,6 +299,7 @@ def _run(
         from claimdesk.gui.theme import show_focus_frames
 
         splash.close()  # the window has painted (QSplashScreen.finish may wait a second)
+        check_system_scheme(app, settings)
         prompts = Prompts()
         reporter.prompts = prompts
         prompts.parent = window
@@ -289,27 +346,29 @@ def deliver(window: MainWindow, path: str, pending: list[str] | None) -> None:
 
 
 class _FirstPaint(QObject):
-    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+    def __init__(self, then: Callable[[], None]) -> None:
         super().__init__()
-        self.window_ = window
         self.then = then
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.Paint
-            and isinstance(watched, QWidget)
-            and watched.window() is self.window_
-        ):
-            QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
             QTimer.singleShot(0, self.then)
         return False
 
 
 def after_first_paint(window: QWidget, then: Callable[[], None]) -> None:
-    """Run ``then`` once the window has painted, so the user sees it before the slow part."""
-    watcher = _FirstPaint(window, then)
+    """Run ``then`` once the window has painted, so the user sees it before the slow part.
+
+    The window's own paint event says so: a window paints itself first whenever anything in it
+    is painted (its children draw over it). The filter is the window's alone: one on the whole
+    application would make PySide wrap every object that receives an event as the window first
+    shows, finding the Python class of Qt's private ones (an animation timer) by loading every
+    class of QtCore, QtGui and QtWidgets, ~50 ms before the first paint.
+    """
+    watcher = _FirstPaint(then)
     watcher.setParent(window)
-    QApplication.instance().installEventFilter(watcher)  # type: ignore[union-attr]
+    window.installEventFilter(watcher)
 
 
 if __name__ == "__main__":

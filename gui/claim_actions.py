@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtCore import QObject
 
-if TYPE_CHECKING:  # imported by the main window's frame, which paints before the records load
+# Imported by the main window's frame, which paints before the records load and before Qt's
+# namespace is named (gui/app.py): Qt's names are imported where they are used.
+if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QMenu
+
     from claimdesk.core.records import (
         AttributeRecord,
         DocumentLabelRecord,
@@ -28,6 +32,8 @@ DOC_LABELS_KEY = "d"
 
 
 def connect(window: MainWindow) -> None:
+    from PySide6.QtCore import Qt
+
     bar, panel = window.attribute_bar, window.doc_labels
     bar.valueChosen.connect(lambda a, attribute, value: set_attribute(window, a, attribute, value))
     bar.problem.connect(lambda sentence: say(window, sentence))
@@ -158,6 +164,9 @@ def set_doc_labels(window: MainWindow, set_id: int, values: tuple[str, ...]) -> 
 def span_menu(window: MainWindow, point: QPoint) -> QMenu:
     """Right-click in the article: the text's own Copy and Select All, and on a highlight its
     attributes (as A) and Delete. Returns the menu (shown, not waited for)."""
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QAction, QKeySequence
+
     view = window.view
     menu = view.createStandardContextMenu(point)
     menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -224,21 +233,28 @@ class AltKeys(QObject):
     def __init__(
         self, wants: Callable[[str], bool], take: Callable[[str], None], parent: QObject
     ) -> None:
+        from PySide6.QtCore import QEvent, Qt
+        from PySide6.QtGui import QKeyEvent
+
         super().__init__(parent)
         self.wants = wants
         self.take = take
+        self.override = QEvent.Type.ShortcutOverride
+        self.kinds = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+        self.alt = Qt.KeyboardModifier.AltModifier
+        self.key_event = QKeyEvent
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+        if kind not in self.kinds:
             return False
-        assert isinstance(event, QKeyEvent)
-        if event.modifiers() != Qt.KeyboardModifier.AltModifier:
+        assert isinstance(event, self.key_event)
+        if event.modifiers() != self.alt:
             return False
         key = _letter(event)
         if not key or not self.wants(key):
             return False
-        if kind == QEvent.Type.ShortcutOverride:
+        if kind == self.override:
             event.accept()  # the article gets the key press, the menu bar does not
             return True
         self.take(key)
@@ -247,6 +263,8 @@ class AltKeys(QObject):
 
 def _letter(event: QKeyEvent) -> str:
     """The letter or digit of an Alt+key (event.text() is empty or odd with Alt on some systems)."""
+    from PySide6.QtCore import Qt
+
     code = event.key()
     if Qt.Key.Key_A <= code <= Qt.Key.Key_Z or Qt.Key.Key_0 <= code <= Qt.Key.Key_9:
         return chr(code).lower()

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Signal
 
 from claimdesk.core import version
 
@@ -94,10 +94,22 @@ class CrashReporter(QObject):
         # step that read the server while it was away is no unexpected error.
         self.server_away: Callable[[BaseException], None] | None = None
         self._showing = False
-        self._away.connect(self._say_away, Qt.ConnectionType.QueuedConnection)
-        # Queued even from the GUI thread: the dialog opens once the failed slot has returned,
-        # not inside the exception handling of whatever raised.
-        self._report.connect(self._show, Qt.ConnectionType.QueuedConnection)
+        self._connected = False
+        self._connecting = threading.Lock()
+
+    def _connect(self) -> None:
+        """Connect the reports on the first error: this object is made before the window's first
+        paint, which naming Qt's namespace would delay (gui/app.py)."""
+        from PySide6.QtCore import Qt
+
+        with self._connecting:
+            if self._connected:
+                return
+            self._away.connect(self._say_away, Qt.ConnectionType.QueuedConnection)
+            # Queued even from the GUI thread: the dialog opens once the failed slot has
+            # returned, not inside the exception handling of whatever raised.
+            self._report.connect(self._show, Qt.ConnectionType.QueuedConnection)
+            self._connected = True
 
     def handle(
         self,
@@ -111,8 +123,11 @@ class CrashReporter(QObject):
         # Imported here: this module loads before the window's first paint, and so stays light.
         import logging
 
+        from PySide6.QtCore import QThread
+
         from claimdesk.core.errors import ServerUnreachable
 
+        self._connect()
         if isinstance(exc, ServerUnreachable) and self.server_away is not None:
             logging.getLogger(__name__).info("server unreachable in %s: %s", where, exc)
             self._away.emit(exc)  # queued: said once the failed step has returned

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QRect, QSize, Qt
+from PySide6.QtCore import QByteArray, QRect, QSize
 from PySide6.QtGui import QIcon, QIconEngine, QPixmap
 
 if TYPE_CHECKING:  # Python's QPainter type is made on first use: by the first paint
@@ -84,6 +84,7 @@ class ThemedIconEngine(QIconEngine):
         return cached
 
     def _drawing(self, size: QSize, mode: QIcon.Mode) -> QPixmap:
+        from PySide6.QtCore import Qt  # drawn anew: not a launch that has its drawings
         from PySide6.QtGui import QPainter
 
         colour = self.colour(mode)

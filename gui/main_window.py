@@ -9,10 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QByteArray, QTimer, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QLabel,
     QMainWindow,
     QSplitter,
@@ -27,11 +25,14 @@ from claimdesk.gui import claim_actions, label_actions, menus, toolbar
 from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.places import Places
 from claimdesk.gui.settings import DEFAULT_FONT_SIZE, MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
-from claimdesk.gui.workers import resume_collection
 
 # The window's frame paints before its panels' modules (and SQLAlchemy, behind core.project)
-# are imported: see MainWindow.build_panels.
+# are imported: see MainWindow.build_panels. Until then nothing here names Qt's namespace
+# (gui/app.py says why).
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtWidgets import QDialog
+
     from claimdesk.core.classroom.exercise import StudentWork
     from claimdesk.core.records import (
         AnnotationRecord,
@@ -70,6 +71,7 @@ EXAMPLE_NOTE = (
 
 
 SAVED = "✓ All changes saved"
+VERTICAL = 2  # Qt.Orientation.Vertical, set by its value before the first paint
 
 
 def _section(title: str) -> QWidget:
@@ -78,7 +80,9 @@ def _section(title: str) -> QWidget:
     layout = QVBoxLayout(box)
     layout.setContentsMargins(4, 4, 4, 4)
     heading = QLabel(title)
-    heading.setStyleSheet("font-weight: bold;")
+    font = heading.font()  # bold: a font, not a style sheet (one per heading, parsed at show)
+    font.setBold(True)
+    heading.setFont(font)
     layout.addWidget(heading)
     layout.addStretch(1)  # the heading at the top until the panel's widgets fill the room
     return box
@@ -137,8 +141,9 @@ class MainWindow(QMainWindow):
         self.grades_window: GradesWindow | None = None
         self.history_dialog: SubmissionHistoryDialog | None = None
         self._search_window: SearchWindow | None = None  # Edit › Find in project…
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.right_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter = QSplitter()  # side by side
+        self.right_splitter = QSplitter()
+        self.right_splitter.setProperty("orientation", VERTICAL)  # one above the other
         self.who = QLabel()
         self.saved = QLabel()
         # The project's name as last read (the title shows it; switching documents reads none).
@@ -171,6 +176,8 @@ class MainWindow(QMainWindow):
     def build_panels(self, prompts: Prompts | None = None) -> None:
         """The panels' widgets, and what drives them: on launch, once the frame has painted
         (``prompts``: the dialogs' seam, if not given to the constructor)."""
+        from PySide6.QtCore import QItemSelectionModel, Qt
+
         from claimdesk.core.records import SchemeRecords
         from claimdesk.gui.annotation_list import AnnotationList
         from claimdesk.gui.attribute_bar import AttributeBar
@@ -187,6 +194,12 @@ class MainWindow(QMainWindow):
 
         if self.panels_built:
             return
+        menus.set_shortcuts(self.menu_actions)  # and the toolbar's tips name them
+        toolbar.show_shortcuts(self.menu_actions)
+        # Plain text from here on, before a name or a server's words are shown in them (until
+        # now they hold Claimdesk's own).
+        for label in (self.example_note, self.who, self.saved):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.prompts: Prompts = prompts or self._prompts or Prompts(self)
         self.prompts.places = self.places
         # Other people's edits on a server project (gui/live.py); a file project has none.
@@ -291,7 +304,6 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(self._sections["article"])
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        self.example_note.setTextFormat(Qt.TextFormat.PlainText)
         self.example_note.setWordWrap(True)
         self.example_note.setContentsMargins(6, 3, 6, 3)
         self.example_note.setFrameShape(QLabel.Shape.StyledPanel)
@@ -306,8 +318,6 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.statusBar().addPermanentWidget(self.who)
         self.statusBar().addPermanentWidget(self.saved)
-        self.who.setTextFormat(Qt.TextFormat.PlainText)
-        self.saved.setTextFormat(Qt.TextFormat.PlainText)
 
     def _connect(self) -> None:
         self.documents.documentActivated.connect(self.open_document)
@@ -480,6 +490,8 @@ class MainWindow(QMainWindow):
             # What an open makes is freed by reference counting (plain rows, no cycles); the
             # cycle collector, walking the young objects again and again as 100,000 rows come
             # in, took ~40 ms of it. It resumes once the article is painted.
+            from claimdesk.gui.workers import resume_collection
+
             gc.disable()
             self.view.after_paint(resume_collection)
         with self.server_reads():  # everything is read before anything shown changes
@@ -925,6 +937,8 @@ class MainWindow(QMainWindow):
     def show_exercise_guidelines(self) -> QDialog | None:
         """The guidelines of the project's exercises (a shared project's students read them
         here; a workspace's banner has its own button)."""
+        from PySide6.QtCore import Qt
+
         from claimdesk.core.classroom.exercise import guidelines_text
         from claimdesk.gui.dialogs import TextDialog
 
@@ -1125,6 +1139,8 @@ class MainWindow(QMainWindow):
         return self._search_window
 
     def show_label_concordance(self, label_id: int | None = None) -> LabelConcordanceWindow:
+        from PySide6.QtCore import Qt
+
         from claimdesk.gui.search_window import LabelConcordanceWindow
 
         chosen = label_id if isinstance(label_id, int) else self.tags.current_label_id()

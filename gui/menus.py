@@ -82,6 +82,25 @@ class WindowActions:
     suggestion_sources: QAction
     # Help
     shortcuts: QAction
+    # Each action's keys, given by set_shortcuts once the window has painted.
+    keys: list[tuple[QAction, Shortcut | Sequence[Shortcut]]]
+
+
+# build()'s actions and their keys, handed to the WindowActions it returns. The keys are set
+# after the window's first paint: PySide weighs QKeySequence's and setShortcut's overloads
+# against Qt.Key, which builds Qt's namespace (~15 ms, gui/app.py); until the project opens,
+# nothing in the window takes a key anyway.
+_keys: list[tuple[QAction, Shortcut | Sequence[Shortcut]]] = []
+
+
+def set_shortcuts(actions: WindowActions) -> None:
+    """Give every action its keys (once); several: the first is the one menus show."""
+    while actions.keys:
+        action, shortcut = actions.keys.pop(0)
+        if isinstance(shortcut, Sequence) and not isinstance(shortcut, str):
+            action.setShortcuts([QKeySequence(key) for key in shortcut])
+        else:
+            action.setShortcut(QKeySequence(shortcut))
 
 
 def _action(
@@ -93,10 +112,8 @@ def _action(
 ) -> QAction:
     """An action of the window; several shortcuts: the first is the one menus show."""
     action = QAction(text, window)
-    if isinstance(shortcut, Sequence) and not isinstance(shortcut, str):
-        action.setShortcuts([QKeySequence(key) for key in shortcut])
-    elif shortcut is not None:
-        action.setShortcut(QKeySequence(shortcut))
+    if shortcut is not None:
+        _keys.append((action, shortcut))
     if tip:
         action.setStatusTip(tip)
     action.triggered.connect(slot)
@@ -479,4 +496,11 @@ def build(window: MainWindow) -> WindowActions:
         dashboard=dashboard,
         suggestion_sources=suggestion_sources,
         shortcuts=shortcuts,
+        keys=_take_keys(),
     )
+
+
+def _take_keys() -> list[tuple[QAction, Shortcut | Sequence[Shortcut]]]:
+    keys = list(_keys)
+    _keys.clear()
+    return keys

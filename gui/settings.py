@@ -71,6 +71,16 @@ class Settings:
         self._qs.setValue("view/theme", value if value in THEMES else "system")
 
     @property
+    def system_scheme(self) -> str:
+        """The desktop's colour scheme ("light" or "dark") as the last launch saw it, or ""."""
+        value = str(self._qs.value("view/system_scheme", "") or "")
+        return value if value in ("light", "dark") else ""
+
+    @system_scheme.setter
+    def system_scheme(self, value: str) -> None:
+        self._qs.setValue("view/system_scheme", value)
+
+    @property
     def recent_count(self) -> int:
         try:
             count = int(str(self._qs.value("projects/recent_count", DEFAULT_RECENT_COUNT)))

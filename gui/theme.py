@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from claimdesk.core.contrast import parse_hex, readable_text, relative_luminance
 from claimdesk.core.paths import resources_dir
+
+if TYPE_CHECKING:  # named at run time where it is needed: see system_scheme
+    from PySide6.QtCore import Qt
 
 _ROLES = {
     "window": QPalette.ColorRole.Window,
@@ -48,7 +51,13 @@ def theme_colours(name: str) -> dict[str, str]:
 
 
 def system_scheme() -> str:
-    """ "dark" when the desktop asks for dark colours, else "light"."""
+    """ "dark" when the desktop asks for dark colours, else "light".
+
+    The answer is one of Qt's enums: asking makes PySide build Qt's namespace (~15 ms), which
+    a launch does only after the window's first paint (gui/app.py, ``system_scheme_now``).
+    """
+    from PySide6.QtCore import Qt
+
     hints = QGuiApplication.styleHints()
     return "dark" if hints.colorScheme() == Qt.ColorScheme.Dark else "light"
 

@@ -8,7 +8,7 @@ and where it was docked (MainWindow.closeEvent saves the window state).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QActionEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QToolBar, QWidget
 
@@ -17,6 +17,9 @@ from claimdesk.gui.menus import WindowActions
 
 TOOLBAR_NAME = "main_toolbar"  # objectName: the key of its place in the saved window state
 _TIP_TEXT = "claimdesk_tip_text"  # the action text its tooltip was made from
+# Qt.ToolButtonStyle.ToolButtonTextBesideIcon, set by its value: the toolbar is built before
+# the window's first paint, which naming Qt's namespace would delay (gui/app.py).
+TEXT_BESIDE_ICON = 2
 
 
 def toolbar_entries(actions: WindowActions) -> list[tuple[QAction, str, str] | None]:
@@ -41,6 +44,13 @@ def tooltip_of(action: QAction) -> str:
     text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…")
     key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
     return f"{text} ({key})" if key else text
+
+
+def show_shortcuts(actions: WindowActions) -> None:
+    """The tooltips again, now with their keys (set after the window's first paint)."""
+    for entry in toolbar_entries(actions):
+        if entry is not None:
+            entry[0].setToolTip(tooltip_of(entry[0]))
 
 
 def _follow_text(action: QAction) -> None:
@@ -101,7 +111,7 @@ def build(window: QMainWindow, actions: WindowActions) -> QToolBar:
     """Add the main toolbar to the window (top, text beside icons) and return it."""
     bar = QToolBar("Toolbar", window)
     bar.setObjectName(TOOLBAR_NAME)
-    bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    bar.setProperty("toolButtonStyle", TEXT_BESIDE_ICON)
     toggle = bar.toggleViewAction()  # View › Toolbar, and the toolbar's context menu
     toggle.setText("&Toolbar")
     toggle.setStatusTip("Show or hide the toolbar")
@@ -115,6 +125,6 @@ def build(window: QMainWindow, actions: WindowActions) -> QToolBar:
         _follow_text(action)
         action.changed.connect(lambda a=action: _follow_text(a))
         bar.addAction(action)
-    window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+    window.addToolBar(bar)  # at the top
     _RenameQuietly(bar, [actions.undo, actions.redo])
     return bar
