@@ -48,6 +48,7 @@ DEFAULT_COLOUR = "#9e9e9e"  # for a label with no colour set
 EXAMPLE_FILL_ALPHA = 45
 EXAMPLE_FRAME_WIDTH = 1.5
 AFTER_PAINT_LATEST_MS = 200  # ``after_paint`` work runs by then even if no paint came
+_DROPPED_FIRST = ("\ufeff", "\ufffe")  # a first character QTextDocument leaves out
 
 
 class _LabelStyle:
@@ -123,7 +124,6 @@ class DocumentView(QPlainTextEdit):
         self.keep_until_painted(self._index, self._example, self.suggestions.content())
         self.shown = shown
         self._text = text
-        self._offsets = OffsetMap(text)
         self._index = index
         self._selected = None
         self._example = SpanIndex()
@@ -133,6 +133,10 @@ class DocumentView(QPlainTextEdit):
         # Qt turns "\r\n" into one paragraph break, which would shift every later position by
         # one; a lone "\r" is one break for one character, so only the pair needs a stand-in.
         self.setPlainText(text.replace("\r\n", " \n") if "\r" in text else text)
+        # Qt has counted the text's UTF-16 units as it took it (counting them again took ~2 ms a
+        # megabyte), except for a leading byte order mark, which it drops.
+        counted = None if text[:1] in _DROPPED_FIRST else self.document().characterCount() - 1
+        self._offsets = OffsetMap(text, counted)
         # The first screen gives lanes to the spans it shows; the rest get theirs once it is
         # painted, so that an edit never waits for them.
         self.after_paint(index.complete_lanes)

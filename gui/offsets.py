@@ -8,8 +8,9 @@ from bisect import bisect_left, bisect_right
 # Characters outside the Basic Multilingual Plane take two UTF-16 code units in Qt.
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # The text is looked through for them a stretch at a time, as far as a conversion needs: opening
-# a long article converts positions near its top, and a 5 MB text takes ~30 ms to look through.
-CHUNK = 1 << 16  # code points
+# a long article converts positions near its top (a screen holds a few thousand characters), and
+# a 5 MB text takes ~30 ms to look through.
+CHUNK = 1 << 13  # code points
 
 
 class OffsetMap:
@@ -31,14 +32,19 @@ class OffsetMap:
         "qt_length",
     )
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, qt_length: int | None = None) -> None:
+        """``qt_length``: the text's length in UTF-16 units when the caller has it already (the
+        QTextDocument holding the text counts it); otherwise it is counted here."""
         self.cp_length = len(text)
-        # str.isascii() is O(1)-cheap; the UTF-16 encode is the fast C-level check otherwise.
-        self.qt_length = (
-            self.cp_length
-            if text.isascii()
-            else len(text.encode("utf-16-le", "surrogatepass")) // 2
-        )
+        if qt_length is None:
+            # str.isascii() is O(1)-cheap; the UTF-16 encode is the fast C-level check otherwise
+            # (~2 ms a megabyte).
+            qt_length = (
+                self.cp_length
+                if text.isascii()
+                else len(text.encode("utf-16-le", "surrogatepass")) // 2
+            )
+        self.qt_length = qt_length
         self._text = text if self.qt_length != self.cp_length else ""
         self._chunk_cp: list[list[int]] = []  # astral code-point offsets, per stretch read
         self._chunk_u16: list[list[int]] = []  # their UTF-16 positions

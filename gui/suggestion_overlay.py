@@ -121,7 +121,7 @@ class SuggestionOverlay(QObject):
 
     def content(self) -> tuple[object, ...]:
         """What is shown now, to be held while it is replaced (see DocumentView.set_document)."""
-        return (self.items, self._index)
+        return (self.items, self._index, self._frames)
 
     def set_visible(self, visible: bool) -> None:
         self.visible = visible

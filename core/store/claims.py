@@ -54,6 +54,7 @@ from claimdesk.core.scheme import (
     normal_value,
     value_problem,
 )
+from claimdesk.core.store.driver import PlainQuery
 from claimdesk.core.store.edits import LABEL_COLUMNS, Command, UpdateAnnotation, label_record
 from claimdesk.core.store.tables import (
     annotation_attribute_table,
@@ -308,49 +309,72 @@ def attribute_spec(record: AttributeRecord) -> AttributeSpec:
     )
 
 
+# The reads of one document's values, relations and document labels (with or without an
+# annotator), compiled once: every open runs them, and building and compiling a statement took
+# longer than running it. Plain driver rows; JSON read as its text on both dialects (psycopg would
+# hand back a decoded JSON string, which reads like JSON text).
+_document: BindParameter[int] = bindparam("document", 0)
+_annotator: BindParameter[int] = bindparam("annotator", 0)
+_VALUES = (
+    select(_v.c.annotation_id, _v.c.attribute_id, cast(_v.c.value, Text), _a.c.kind)
+    .join(annotation_table, annotation_table.c.id == _v.c.annotation_id)
+    .join(_a, _a.c.id == _v.c.attribute_id)
+    .where(annotation_table.c.document_id == _document)
+)
+_ANY_VALUE = PlainQuery(select(_v.c.annotation_id).limit(1))
+_READ_VALUES = {
+    False: PlainQuery(_VALUES),
+    True: PlainQuery(_VALUES.where(annotation_table.c.annotator_id == _annotator)),
+}
+_RELATIONS = select(*RELATION_COLUMNS).where(_r.c.document_id == _document).order_by(_r.c.id)
+_READ_RELATIONS = {
+    False: PlainQuery(_RELATIONS),
+    True: PlainQuery(_RELATIONS.where(_r.c.annotator_id == _annotator)),
+}
+_DOCUMENT_LABELS = (
+    select(
+        _dl.c.document_id, _dl.c.annotator_id, _dl.c.set_id, _dl.c.value, cast(_ds.c.choices, Text)
+    )
+    .join(_ds, _ds.c.id == _dl.c.set_id)
+    .where(_dl.c.document_id == _document)
+    .order_by(_dl.c.annotator_id, _ds.c.position, _ds.c.id)
+)
+_READ_DOCUMENT_LABELS = {
+    False: PlainQuery(_DOCUMENT_LABELS),
+    True: PlainQuery(_DOCUMENT_LABELS.where(_dl.c.annotator_id == _annotator)),
+}
+
+
 def read_attribute_values(
     conn: Connection, document_id: int, annotator_id: int | None
 ) -> dict[int, dict[int, Any]]:
     """annotation id -> attribute id -> value, for the explicit values in one document."""
-    query = (
-        select(_v.c.annotation_id, _v.c.attribute_id, _v.c.value, _a.c.kind)
-        .join(annotation_table, annotation_table.c.id == _v.c.annotation_id)
-        .join(_a, _a.c.id == _v.c.attribute_id)
-        .where(annotation_table.c.document_id == document_id)
-    )
-    if annotator_id is not None:
-        query = query.where(annotation_table.c.annotator_id == annotator_id)
+    # Looked up span by span (the fastest way when some are set): ~0.6 ms at 10,000 spans, for
+    # nothing in a project where no attribute has been set yet.
+    if not _ANY_VALUE.rows(conn):
+        return {}
+    rows = _document_rows(_READ_VALUES, conn, document_id, annotator_id)
     found: dict[int, dict[int, Any]] = {}
-    for annotation, attribute, value, kind in conn.execute(query):
-        found.setdefault(annotation, {})[attribute] = _stored_value(kind, value)
+    for annotation, attribute, value, kind in rows:
+        found.setdefault(annotation, {})[attribute] = _stored_value(kind, _from_text(value))
     return found
 
 
 def read_relations(
     conn: Connection, document_id: int, annotator_id: int | None
 ) -> list[RelationRecord]:
-    query = select(*RELATION_COLUMNS).where(_r.c.document_id == document_id).order_by(_r.c.id)
-    if annotator_id is not None:
-        query = query.where(_r.c.annotator_id == annotator_id)
-    return [relation_record(row) for row in conn.execute(query)]
+    rows = _document_rows(_READ_RELATIONS, conn, document_id, annotator_id)
+    return [relation_record(row) for row in rows]
 
 
 def read_document_labels(
     conn: Connection, document_id: int, annotator_id: int | None
 ) -> list[DocumentLabelRecord]:
     """Sorted by annotator, then in codebook order (sets, then each set's choices)."""
-    query = (
-        select(_dl.c.document_id, _dl.c.annotator_id, _dl.c.set_id, _dl.c.value, _ds.c.choices)
-        .join(_ds, _ds.c.id == _dl.c.set_id)
-        .where(_dl.c.document_id == document_id)
-        .order_by(_dl.c.annotator_id, _ds.c.position, _ds.c.id)
-    )
-    if annotator_id is not None:
-        query = query.where(_dl.c.annotator_id == annotator_id)
-    rows = conn.execute(query).all()
+    rows = _document_rows(_READ_DOCUMENT_LABELS, conn, document_id, annotator_id)
 
     def place(row: Any) -> int:
-        choices = list(row[4] or [])
+        choices = list(_from_text(row[4]) or [])
         return choices.index(row[3]) if row[3] in choices else len(choices)
 
     # Rows come by annotator and set; within each (annotator, set), by the choice's place.
@@ -361,6 +385,19 @@ def read_document_labels(
     for run in runs.values():
         found += [DocumentLabelRecord(*r[:4]) for r in sorted(run, key=place)]
     return found
+
+
+def _document_rows(
+    queries: dict[bool, PlainQuery], conn: Connection, document_id: int, annotator_id: int | None
+) -> list[tuple[Any, ...]]:
+    if annotator_id is None:
+        return queries[False].rows(conn, document=document_id)
+    return queries[True].rows(conn, document=document_id, annotator=annotator_id)
+
+
+def _from_text(text: str | None) -> Any:
+    """A JSON column's value from its text (None for SQL NULL)."""
+    return None if text is None else json.loads(text)
 
 
 def effective_attributes(

@@ -80,3 +80,35 @@ def test_hidden_without_sets_and_keys_are_unique_across_the_panel(qtbot: QtBot) 
     assert panel.isHidden()
     keys = [k for row in panel_keys(SCHEME.doc_label_sets) for k in row]
     assert len(set(keys)) == len(keys) == 6
+
+
+def test_opening_a_document_labelled_alike_repaints_no_chip(qtbot: QtBot) -> None:
+    """Each open shows the new document's labels: chips that look as they did are not restyled
+    and painted again (every chip was, on every document opened)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    stored = [DocumentLabelRecord(d, 7, TOPIC.id, "Economy") for d in (1, 2)]
+    panel, _ = make_panel(qtbot, stored)
+    qtbot.waitExposed(panel)
+    painted: list[str] = []
+
+    class Painted(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                painted.append(watched.text())  # type: ignore[attr-defined]
+            return False
+
+    counter = Painted()
+    for chip in (chip for row in panel.chips for chip in row):
+        chip.installEventFilter(counter)
+    qtbot.wait(20)
+    panel.set_document(Shown(1, 7))  # as shown now that it has the focus (a current chip)
+    qtbot.wait(20)
+    painted.clear()
+    panel.set_document(Shown(2, 7))
+    qtbot.wait(20)
+    assert checked(panel, 0) == ["Economy"] and painted == []
+    stored.append(DocumentLabelRecord(2, 7, OVERALL.id, "mixed"))
+    panel.show_changes(ChangeEvent(Changes(document_labels=((2, 7),)), None))
+    qtbot.wait(20)
+    assert checked(panel, 1) == ["mixed"] and "mixed" in painted  # a change is drawn

@@ -488,3 +488,32 @@ def test_highlights_are_placed_where_qt_places_the_paragraphs_at_every_scroll_po
             assert geometry == view.blockBoundingGeometry(block).translated(offset)
             checked += 1
     assert checked > 100
+
+
+def test_an_article_is_not_counted_again_in_qt_units(
+    view: DocumentView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Qt counts the article's UTF-16 units as it takes the text; the view's offsets use that
+    count rather than encoding the whole article again (~2 ms a megabyte of each open). Positions
+    past emoji still convert exactly; a text starting with a byte order mark, which Qt leaves
+    out, is counted as before."""
+    from claimdesk.gui import document_view as module
+
+    given: list[int | None] = []
+
+    class Recording(OffsetMap):
+        def __init__(self, text: str, qt_length: int | None = None) -> None:
+            given.append(qt_length)
+            super().__init__(text, qt_length)
+
+    monkeypatch.setattr(module, "OffsetMap", Recording)
+    text = "Troops 🇷🇺 left Mongolia.\n\n𠀀 Talks resumed."
+    units = len(text.encode("utf-16-le")) // 2
+    view.set_document(text, [_span_of(text, "Talks", 1)])
+    assert given == [units] and view.offsets.qt_length == units
+    view.set_text_selection(text.index("Talks"), len(text))
+    assert view.text_selection() == (text.index("Talks"), len(text))
+    assert view.textCursor().selectedText() == "Talks resumed."
+    given.clear()
+    view.set_document("\ufeff" + text, [])
+    assert given == [None] and view.offsets.qt_length == units + 1

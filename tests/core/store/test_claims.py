@@ -317,3 +317,56 @@ def test_bad_definitions_are_refused(project: Project) -> None:
     project.add_attribute(label, STANCE)
     with pytest.raises(EditError, match="already has an attribute"):
         project.add_attribute(label, STANCE)
+
+
+def test_opening_a_document_reads_it_without_building_a_statement(doc, monkeypatch) -> None:
+    """What the window reads to open a document (text, spans, attribute values, relations,
+    document labels, a page of the annotation list) comes from statements compiled once, on the
+    driver's own cursor: the same values as before, with no statement built per open."""
+    from sqlalchemy import Connection
+
+    from claimdesk.core.store import driver
+
+    project, document, annotator, labels = doc
+    claim = labels["Troop reduction / redeployment"]
+    topics, _ = project.add_attribute(claim, TOPICS)
+    first = span(project, document, claim, annotator, "Soviet troops")
+    second = span(project, document, claim, annotator, "Ta Kung Pao")
+    project.set_attribute([first], topics.id, ("arms", "trade"))
+    kind, _ = project.add_relation_type(RelationSpec("same event", "#123456", directed=False))
+    project.add_relation(kind.id, first, second)
+    stance, _ = project.add_doc_label_set(
+        DocLabelSpec("Overall stance", False, ("warming", "cooling"))
+    )
+    project.set_document_labels(document, annotator, stance.id, ["cooling"])
+    expected = {
+        "text": TEXT,
+        "values": {first: {topics.id: ("arms", "trade")}},
+        "relations": [(first, second)],
+        "labels": [(stance.id, "cooling")],
+        "page": {first: project.annotation(first), second: project.annotation(second)},
+    }
+
+    def read() -> dict[str, object]:
+        project._text.cache_clear()
+        return {
+            "text": project.document_text(document),
+            "values": project.attribute_values(document, annotator),
+            "relations": [
+                (r.source_id, r.target_id) for r in project.relations(document, annotator)
+            ],
+            "labels": [(d.set_id, d.value) for d in project.document_labels(document, annotator)],
+            "page": project.annotations_by_id([second, first, second]),
+        }
+
+    assert read() == expected  # the statements compiled, if they were not yet
+    built: list[object] = []
+    compile_once = driver._compile
+    monkeypatch.setattr(driver, "_compile", lambda *a: built.append(a) or compile_once(*a))
+
+    def refuse(*_args: object, **_kw: object) -> None:
+        raise AssertionError("a statement built and run through SQLAlchemy")
+
+    monkeypatch.setattr(Connection, "execute", refuse)
+    assert read() == expected
+    assert built == []
