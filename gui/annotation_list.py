@@ -47,6 +47,7 @@ from claimdesk.core.scheme import display_value
 from claimdesk.core.text.spans import Span, SpanRow, as_span
 from claimdesk.gui.annotation_cells import PaintedCells
 from claimdesk.gui.change_signal import ChangeEvent, Shown
+from claimdesk.gui.scrolling import keep_opaque, keep_still
 from claimdesk.gui.table_models import Column, ColumnTableModel, Index
 
 Fetch = Callable[[Sequence[int]], dict[int, AnnotationRecord]]
@@ -502,6 +503,10 @@ class AnnotationList(QTableView):
         self._cells.rowsInserted.connect(self._rows_came)
         self._cells.rowsRemoved.connect(self._rows_gone)
         self.setItemDelegate(_NoteEditing(self.model_, self))
+        # Rows that come and go move the rows below as pixels, also under the focus frames' style
+        # sheet; the scroll bar is drawn again only when its handle moves (gui/scrolling.py).
+        keep_opaque(self)
+        keep_still(self)
         self._typed = ""  # what the reader typed to jump to a claim (keyboardSearch)
         self._typed_at = 0.0
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -33,6 +33,7 @@ from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.dialogs import plain_tooltip
 from claimdesk.gui.offsets import OffsetMap
 from claimdesk.gui.relation_overlay import RelationOverlay
+from claimdesk.gui.scrolling import keep_opaque
 from claimdesk.gui.suggestion_overlay import SuggestionOverlay, line_x
 
 FILL_ALPHA = 90  # translucent enough for text on top and for overlaps to stack visibly
@@ -88,6 +89,7 @@ class DocumentView(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_opaque(self)  # scrolling moves the article's pixels, also under the focus frames
         self.setReadOnly(True)
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse

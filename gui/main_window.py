@@ -187,7 +187,6 @@ class MainWindow(QMainWindow):
         from claimdesk.gui.document_view import DocumentView
         from claimdesk.gui.live import LiveUpdates
         from claimdesk.gui.reconnect import Reconnector
-        from claimdesk.gui.scrollbars import keep_still
         from claimdesk.gui.tag_panel import TagPanel
         from claimdesk.gui.window_relations import WindowRelations
         from claimdesk.gui.window_suggestions import WindowSuggestions
@@ -217,9 +216,6 @@ class MainWindow(QMainWindow):
         # The document labels sit under the tags (hidden when the codebook has no label sets).
         _fill(sections["labels"], self.tags, self.doc_labels)
         _fill(sections["annotations"], self.annotations)
-        # An edit adds or removes a row: the lists' bars are redrawn only when they move.
-        keep_still(self.annotations)
-        keep_still(self.documents.table)
         # Its headings do not follow the selected claim (Qt's default turns every heading bold
         # while a row is selected, and draws them all again at each new selection).
         headings = self.annotations.horizontalHeader()

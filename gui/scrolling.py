@@ -1,4 +1,6 @@
-"""Scroll bars that are drawn again only when what they show changes.
+"""Scrolling that moves pixels rather than drawing them again.
+
+Scroll bars that are drawn again only when what they show changes:
 
 A list of 10,000 claims gains a row with every label key: the scroll bar's range grows by one
 row, its handle moves by less than a pixel, and Qt redraws the bar and everything beneath it
@@ -9,9 +11,9 @@ whenever Qt redraws it for any other reason: hover, press, a theme).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QEvent, QObject, QRect
 from PySide6.QtGui import QPaintEvent
-from PySide6.QtWidgets import QAbstractScrollArea, QScrollBar, QStyle, QStyleOptionSlider
+from PySide6.QtWidgets import QAbstractScrollArea, QScrollBar, QStyle, QStyleOptionSlider, QWidget
 
 _HANDLE = QStyle.SubControl.SC_ScrollBarSlider
 _BAR = QStyle.ComplexControl.CC_ScrollBar
@@ -47,3 +49,30 @@ def keep_still(area: QAbstractScrollArea) -> None:
     bar = StillScrollBar(old.orientation())
     bar.setObjectName(old.objectName())
     area.setVerticalScrollBar(bar)
+
+
+class _Opaque(QObject):
+    """Keeps a viewport filling its own background, whatever the style sheet does."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Polish, QEvent.Type.StyleChange) and isinstance(
+            watched, QWidget
+        ):
+            watched.setAutoFillBackground(True)
+        return False
+
+
+def keep_opaque(area: QAbstractScrollArea) -> None:
+    """Let a scroll area move its viewport's pixels when it scrolls or a row comes or goes.
+
+    Any style sheet rule that frames an item view or a text view (the focus frames of
+    resources/themes/focus.qss) turns its viewport's own background off, so that the frame's
+    corners show; Qt then cannot move a viewport's pixels (a transparent widget is drawn again
+    instead: at 1 MB a new claim redrew every list row below it). The viewport fills its
+    background with the palette's base colour again, as without a style sheet; the frame is
+    drawn around it.
+    """
+    viewport = area.viewport()
+    keeper = _Opaque(viewport)
+    viewport.installEventFilter(keeper)
+    viewport.setAutoFillBackground(True)

@@ -1,14 +1,32 @@
-"""The lists' scroll bars are drawn again when their handle moves, and only then."""
+"""Scrolling that moves pixels: the lists' scroll bars drawn again only when their handle moves,
+the viewports kept opaque under the focus frames' style sheet."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QImage
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtGui import QImage, QPaintEvent
 from PySide6.QtWidgets import QApplication, QScrollBar, QWidget
 from pytestqt.qtbot import QtBot
 
+from claimdesk.gui.annotation_list import AnnotationList
+from claimdesk.gui.document_view import DocumentView
 from claimdesk.gui.main_window import MainWindow
-from claimdesk.gui.scrollbars import StillScrollBar
+from claimdesk.gui.scrolling import StillScrollBar
+from claimdesk.gui.theme import show_focus_frames
+from tests.gui.test_annotation_list import (
+    Paints,
+    drawn_afresh,
+    listing,
+    on_screen,
+    record,
+    visible_rows,
+)
+
+__all__ = ["listing"]  # a fixture: 60 claims in a list scrolled to the middle
+
 
 _RGB = QImage.Format.Format_RGB32
 
@@ -104,3 +122,59 @@ def test_the_lists_bars_never_show_a_stale_handle_as_claims_come_and_go(
         qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     QApplication.processEvents()
     assert on_screen_as_drawn_now(bar)
+
+
+@pytest.fixture
+def focus_frames(qapp: QApplication) -> Iterator[None]:
+    """The focus frames' style sheet, as the application has it from its first paint on."""
+    before = qapp.styleSheet()
+    show_focus_frames(qapp)
+    yield
+    qapp.setStyleSheet(before)
+
+
+def test_under_the_focus_frames_a_row_among_those_shown_draws_itself_alone(
+    focus_frames: None, listing: AnnotationList, qtbot: QtBot
+) -> None:
+    model = listing.model_
+    shown = visible_rows(listing)
+    qtbot.wait(100)  # the style sheet's own relayout and repaint, long over in the application
+    assert on_screen(listing) == drawn_afresh(listing)
+    paints = Paints(listing)
+    new = record(100, model.record(shown[len(shown) // 2]).start + 1)
+    model.add(new)
+    now = on_screen(listing)
+    painted = list(paints.areas)  # (a fresh drawing, to compare with, paints too)
+    assert now == drawn_afresh(listing)  # every row shows its own claim
+    row = model.row_of(new.id)
+    top, bottom = listing.rowViewportPosition(row), listing.rowViewportPosition(row + 1)
+    # The rows below moved down as pixels; only the new one was drawn.
+    assert painted and all(top <= area.top() and area.bottom() <= bottom for area in painted)
+
+
+def test_under_the_focus_frames_the_article_scrolls_by_moving_its_pixels(
+    focus_frames: None, qtbot: QtBot
+) -> None:
+    view = DocumentView()
+    qtbot.addWidget(view)
+    view.set_document("\n\n".join(f"Paragraph {i}, a line of its own." for i in range(200)), [])
+    view.resize(400, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    QApplication.processEvents()
+    viewport = view.viewport()
+    drawn: list[QRect] = []
+
+    class Areas(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                assert isinstance(event, QPaintEvent)
+                drawn.extend(event.region())  # type: ignore[arg-type]
+            return False
+
+    areas = Areas()
+    viewport.installEventFilter(areas)
+    view.verticalScrollBar().setValue(view.verticalScrollBar().value() + 1)  # a line down
+    QApplication.processEvents()
+    # Only the line that came into view was drawn; the rest moved up.
+    assert drawn and sum(area.height() for area in drawn) < viewport.height() // 3
