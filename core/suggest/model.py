@@ -9,9 +9,11 @@ imported only when a model is trained; nothing is downloaded.
 
 from __future__ import annotations
 
+import bisect
 import importlib.util
 import itertools
 import random
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -118,6 +120,7 @@ class SuggestionModel:
         """A model of ``examples``, or None when they hold fewer than MIN_EXAMPLES spans that
         start and end on word boundaries. Raises ModelUnavailable without scikit-learn."""
         try:
+            import numpy as np
             from sklearn.feature_extraction import DictVectorizer
             from sklearn.linear_model import LogisticRegression
         except ImportError:
@@ -148,20 +151,29 @@ class SuggestionModel:
             return None
         rows: list[dict[str, float]] = []
         targets: list[int] = []
-        negatives: list[dict[str, float]] = []
+        # Every candidate that is no claim, as a number saying where it stands (ascending: in
+        # the order the candidates come); its features are built only if it is kept.
+        negatives: list[Any] = []
+        first_word = [0]
         for tokens, raw, gold in prepared:
-            for i, j in _candidates(tokens, firsts, lasts, longest):
-                label = gold.get((i, j), _NONE)
-                if label == _NONE:
-                    negatives.append(_features(tokens, raw, i, j))
-                else:
-                    rows.append(_features(tokens, raw, i, j))
-                    targets.append(label)
-        # Bounded, and the same every time for the same annotations.
-        random.Random(17).shuffle(negatives)
-        negatives = negatives[: max(20, NEGATIVES_PER_POSITIVE * len(rows))]
-        rows.extend(negatives)
-        targets.extend([_NONE] * len(negatives))
+            claims = {at: label for at, label in gold.items() if label != _NONE}
+            for i, j in sorted(claims):  # in the order the candidates come
+                rows.append(_features(tokens, raw, i, j))
+                targets.append(claims[i, j])
+            negatives.append(_negatives(tokens, claims, firsts, lasts, longest) + first_word[-1])
+            first_word.append(first_word[-1] + len(tokens) * MAX_WORDS)
+        # Bounded, and the same every time for the same annotations: the same shuffle as of
+        # the negatives themselves (it depends on their number only), so the same ones kept.
+        where = array("q", np.concatenate(negatives).tobytes())
+        random.Random(17).shuffle(where)
+        kept = where[: max(20, NEGATIVES_PER_POSITIVE * len(rows))]
+        del where, negatives
+        for code in kept:
+            number = bisect.bisect_right(first_word, code) - 1
+            tokens, raw, _gold = prepared[number]
+            i, words_after = divmod(code - first_word[number], MAX_WORDS)
+            rows.append(_features(tokens, raw, i, i + words_after))
+        targets.extend([_NONE] * len(kept))
         if len(set(targets)) < 2:
             return None
         # Only the features seen in training (a few thousand): hashing into a large space made
@@ -293,3 +305,26 @@ def _candidates(
         for j in range(i, min(count, i + longest)):
             if tokens[j] in lasts:
                 yield i, j
+
+
+def _negatives(
+    tokens: Sequence[str],
+    claims: dict[tuple[int, int], int],
+    firsts: set[str],
+    lasts: set[str],
+    longest: int,
+) -> Any:
+    """The candidates of a text (as `_candidates` gives them) that are not ``claims``, each as
+    ``i * MAX_WORDS + j - i``: a numpy array, ascending, so in the order `_candidates` gives."""
+    import numpy as np
+
+    count = len(tokens)
+    first = np.fromiter((token in firsts for token in tokens), dtype=bool, count=count)
+    last = np.fromiter((token in lasts for token in tokens), dtype=bool, count=count)
+    found = [
+        np.flatnonzero(first[: count - after] & last[after:]).astype(np.int64) * MAX_WORDS + after
+        for after in range(min(longest, count))
+    ]
+    codes = np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    filed = np.array([i * MAX_WORDS + j - i for i, j in claims], dtype=np.int64)
+    return codes[~np.isin(codes, filed)]
