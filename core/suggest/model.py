@@ -12,8 +12,6 @@ from __future__ import annotations
 import bisect
 import importlib.util
 import itertools
-import random
-from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +19,7 @@ from typing import Any
 from claimdesk.core.errors import ClaimdeskError
 from claimdesk.core.suggest.phrases import words
 from claimdesk.core.suggest.records import fold
+from claimdesk.core.suggest.shuffled import shuffled_head
 
 INSTALL_HINT = (
     "Suggestions from a model need scikit-learn, which is not installed: "
@@ -162,13 +161,13 @@ class SuggestionModel:
                 targets.append(claims[i, j])
             negatives.append(_negatives(tokens, claims, firsts, lasts, longest) + first_word[-1])
             first_word.append(first_word[-1] + len(tokens) * MAX_WORDS)
-        # Bounded, and the same every time for the same annotations: the same shuffle as of
-        # the negatives themselves (it depends on their number only), so the same ones kept.
-        where = array("q", np.concatenate(negatives).tobytes())
-        random.Random(17).shuffle(where)
-        kept = where[: max(20, NEGATIVES_PER_POSITIVE * len(rows))]
-        del where, negatives
-        for code in kept:
+        # Bounded, and the same every time for the same annotations: the candidates a shuffle
+        # of them with random.Random(17) would put first (it depends on their number only).
+        where = np.concatenate(negatives)
+        del negatives
+        kept = where[shuffled_head(len(where), max(20, NEGATIVES_PER_POSITIVE * len(rows)), 17)]
+        del where
+        for code in kept.tolist():
             number = bisect.bisect_right(first_word, code) - 1
             tokens, raw, _gold = prepared[number]
             i, words_after = divmod(code - first_word[number], MAX_WORDS)

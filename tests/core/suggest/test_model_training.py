@@ -21,6 +21,7 @@ from claimdesk.core.suggest.model import (
 )
 from claimdesk.core.suggest.phrases import words
 from claimdesk.core.suggest.records import fold
+from claimdesk.core.suggest.shuffled import SMALL
 
 pytest.importorskip("sklearn")
 
@@ -153,22 +154,38 @@ def test_the_corpora_keep_all_or_only_part_of_what_is_no_claim() -> None:
     assert cut >= 5 and whole >= 5
 
 
-def test_features_are_built_only_for_the_candidates_learned_from(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A long article: tens of thousands of candidates that are no claims, a few hundred kept;
-    only those (and the claims) have their features built."""
+def a_long_article() -> TrainingExample:
+    """20,000 words, one in 400 filed: some 20,000 candidates that are no claims."""
     rng = random.Random(3)
     plain = [word for word in VOCABULARY if word.isalpha() and word.isascii()]
     pieces = [rng.choice(plain) for _ in range(20_000)]
-    text = " ".join(pieces)
     spans = []
     at = 0
     for k, piece in enumerate(pieces):
         if k % 400 == 0:
             spans.append((at, at + len(piece), 1 + k % 3))
         at += len(piece) + 1
-    example = TrainingExample(text, tuple(spans))
+    return TrainingExample(" ".join(pieces), tuple(spans))
+
+
+def test_a_long_article_gives_the_model_every_candidates_features_made() -> None:
+    example = a_long_article()
+    seen: list[tuple[int, int]] = []
+    classifier, hasher, *_rest = train_building_every_candidate([example], seen)
+    assert seen[0][0] > 4 * SMALL  # the sample worked out with numpy, not the plain shuffle
+    model = SuggestionModel.train([example])
+    assert model is not None
+    assert model._hasher.vocabulary_ == hasher.vocabulary_
+    assert np.array_equal(model._classifier.coef_, classifier.coef_)
+    assert np.array_equal(model._classifier.intercept_, classifier.intercept_)
+
+
+def test_features_are_built_only_for_the_candidates_learned_from(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A long article: some 20,000 candidates that are no claims, 400 kept;
+    only those (and the claims) have their features built."""
+    example = a_long_article()
     built = 0
     real = model_module._features
 
@@ -180,5 +197,5 @@ def test_features_are_built_only_for_the_candidates_learned_from(
     monkeypatch.setattr(model_module, "_features", counting)
     model = SuggestionModel.train([example])
     assert model is not None
-    claims = len(spans)
+    claims = len(example.spans)
     assert built == claims + NEGATIVES_PER_POSITIVE * claims
