@@ -122,6 +122,7 @@ class SuggestionModel:
             import numpy as np
             from sklearn.feature_extraction import DictVectorizer
             from sklearn.linear_model import LogisticRegression
+            from threadpoolctl import threadpool_limits  # comes with scikit-learn
         except ImportError:
             raise ModelUnavailable(INSTALL_HINT) from None
         prepared = []
@@ -179,7 +180,12 @@ class SuggestionModel:
         # the solver work on hundreds of thousands of coefficients.
         hasher = DictVectorizer()
         classifier = LogisticRegression(max_iter=300, C=4.0)
-        classifier.fit(hasher.fit_transform(rows), targets)
+        # One thread for the linear algebra: its vectors are too short to share out (a 5 MB
+        # article's fit took 28 s on two threads, 2 s on one), and the model is then the same on
+        # every machine (the threads' sums end in other last bits, which moves where the solver
+        # stops).
+        with threadpool_limits(limits=1):
+            classifier.fit(hasher.fit_transform(rows), targets)
         return cls(classifier, hasher, firsts, lasts, longest)
 
     def predict(

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_limits
 
 from claimdesk.core.suggest import SuggestionModel, TrainingExample
 from claimdesk.core.suggest import model as model_module
@@ -31,9 +32,10 @@ _NONE = 0
 def train_building_every_candidate(
     examples: list[TrainingExample], seen: list[tuple[int, int]] | None = None
 ) -> Any:
-    """The training as it was before (verbatim, but for returning its parts and telling
-    ``seen`` how many candidates were no claims and how many of them it kept): the features of
-    every candidate that is no claim, shuffled, the first ones kept."""
+    """The training as it was before (verbatim, but for returning its parts, telling ``seen``
+    how many candidates were no claims and how many of them it kept, and fitting on one thread
+    as a one-core machine did): the features of every candidate that is no claim, shuffled, the
+    first ones kept."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -82,7 +84,8 @@ def train_building_every_candidate(
         return None
     hasher = DictVectorizer()
     classifier = LogisticRegression(max_iter=300, C=4.0)
-    classifier.fit(hasher.fit_transform(rows), targets)
+    with threadpool_limits(limits=1):  # as on a machine with one core
+        classifier.fit(hasher.fit_transform(rows), targets)
     return classifier, hasher, firsts, lasts, longest
 
 
@@ -199,3 +202,25 @@ def test_features_are_built_only_for_the_candidates_learned_from(
     assert model is not None
     claims = len(example.spans)
     assert built == claims + NEGATIVES_PER_POSITIVE * claims
+
+
+def test_the_fit_runs_on_one_thread_so_the_model_is_the_same_on_any_machine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Shared among threads, the solver's sums end in other last bits and it may stop one step
+    sooner or later: a different model for the same annotations (and, for a 5 MB article, a fit
+    fourteen times slower on two threads)."""
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_info
+
+    threads: list[int] = []
+    fit = LogisticRegression.fit
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        threads.extend(pool["num_threads"] for pool in threadpool_info())
+        return fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(LogisticRegression, "fit", counting)
+    with threadpool_limits(limits=2):  # as on a machine with two cores or more
+        assert SuggestionModel.train([a_long_article()]) is not None
+    assert threads and set(threads) == {1}
