@@ -8,13 +8,17 @@
 * Speed: suggestions for a 1 MB document without the model (target < 200 ms), first call and
   again, against cutting the same text into words with one ``re.findall`` in the same run; and
   the model's training and prediction times.
-* The suggestions' worker on the long articles of the keystroke benchmark (1 MB / 10,000 and
-  5 MB / 100,000 annotations, a model trained on them): one ``suggest`` call, each in a fresh
-  process, its seconds (wall and CPU) and its peak memory (the process's high-water mark:
-  ``VmHWM``, as ``ru_maxrss`` keeps the benchmark's own across the exec), beside the same
-  process's memory before the call and one ``re.findall`` of the text's words in it. The
-  suggestions stop at the 10,000th in text order, so the call reads only as much of the text
-  as they need.
+* The model's training on the long articles of the keystroke benchmark (1 MB / 10,000 and
+  5 MB / 100,000 annotations), each in a fresh process as the worker trains it: its seconds
+  (wall, CPU of its thread, CPU of the process with the linear algebra's threads) and its peak
+  memory (``VmHWM``), beside the process's memory before it (the annotations read) and the time
+  to cut the texts into words, which any training must do.
+* The suggestions' worker on those articles (the model trained on them): one ``suggest``
+  call, each in a fresh process, its seconds (wall and CPU) and its peak memory (the process's
+  high-water mark: ``VmHWM``, as ``ru_maxrss`` keeps the benchmark's own across the exec),
+  beside the same process's memory before the call and one ``re.findall`` of the text's words
+  in it. The suggestions stop at the 10,000th in text order, so the call reads only as much of
+  the text as they need.
 
 Run: .venv/bin/python benchmarks/bench_suggest.py [--quick]   (--quick: 1 MB only)
 """
@@ -49,6 +53,7 @@ from claimdesk.core.suggest import SuggestionModel, suggest, training_examples  
 from claimdesk.core.suggest import phrases as phrase_cache  # noqa: E402
 from claimdesk.core.suggest.engine import learned_matches, rule_matches  # noqa: E402
 from claimdesk.core.suggest.model import model_problem  # noqa: E402
+from claimdesk.core.suggest.phrases import words  # noqa: E402
 from claimdesk.core.text.suggest_rules import SuggestRules  # noqa: E402
 from claimdesk.core.text.textio import Article, sha256_text  # noqa: E402
 
@@ -257,41 +262,47 @@ def long_articles(sizes: tuple[tuple[int, int], ...]) -> list[str]:
         for size, spans in sizes:
             path = Path(folder) / f"long-{size}.claimdesk"
             document_id, annotator_id = build_project(path, size, spans)
-            started = time.perf_counter()
-            with Project.open_to_read(path, None) as project:
-                model = SuggestionModel.train(training_examples(project, annotator_id))
-            trained = time.perf_counter() - started
             saved = Path(folder) / f"model-{size}.pickle"
-            saved.write_bytes(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
-            runs = []
-            for _ in range(2):
-                done = subprocess.run(
-                    [
-                        sys.executable,
-                        __file__,
-                        "--one-call",
-                        str(path),
-                        str(document_id),
-                        str(annotator_id),
-                        str(saved),
-                    ],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                )
-                runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            trainings = [
+                child("--train", str(path), str(annotator_id), str(saved)) for _ in range(2)
+            ]
+            model = pickle.loads(saved.read_bytes())
+            wall = [r["wall"] for r in trainings]
+            cpu = [r["cpu"] for r in trainings]
+            process = [r["process_cpu"] for r in trainings]
+            peak = [r["peak_mb"] for r in trainings]
+            lines.append(
+                f"{size / 1e6:.0f} MB / {spans:,} annotations: one training {min(wall):.2f}-"
+                f"{max(wall):.2f} s (CPU {min(cpu):.2f}-{max(cpu):.2f} s; with the linear "
+                f"algebra's threads {min(process):.2f}-{max(process):.2f} s), peak "
+                f"{min(peak):.0f}-{max(peak):.0f} MB (the process before it, annotations read, "
+                f"{trainings[0]['before_mb']:.0f} MB; cutting the text into words "
+                f"{trainings[0]['words']:.2f} s), {'a model' if model else 'no model'}"
+            )
+            runs = [
+                child("--one-call", str(path), str(document_id), str(annotator_id), str(saved))
+                for _ in range(2)
+            ]
             wall = [r["wall"] for r in runs]
             cpu = [r["cpu"] for r in runs]
             peak = [r["peak_mb"] for r in runs]
-            made = f"trained in {trained:.0f} s" if model is not None else "none"
             lines.append(
-                f"{size / 1e6:.0f} MB / {spans:,} annotations, model ({made}): one suggest "
+                f"{size / 1e6:.0f} MB / {spans:,} annotations, that model: one suggest "
                 f"call {min(wall):.2f}-{max(wall):.2f} s (CPU {min(cpu):.2f}-{max(cpu):.2f} s), "
                 f"peak {min(peak):.0f}-{max(peak):.0f} MB (the process before the call "
                 f"{runs[0]['before_mb']:.0f} MB; re.findall of the text's words "
                 f"{runs[0]['findall']:.2f} s), {runs[0]['found']:,} suggestions"
             )
     return lines
+
+
+def child(*arguments: str) -> dict[str, float]:
+    """Run this file with ``arguments`` in a fresh process; the figures it printed last."""
+    done = subprocess.run(
+        [sys.executable, __file__, *arguments], capture_output=True, text=True, check=True
+    )
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def peak_mb() -> float:
@@ -331,7 +342,39 @@ def one_call(path: str, document_id: int, annotator_id: int, saved: str) -> None
     print(json.dumps(figures), flush=True)
 
 
+def one_training(path: str, annotator_id: int, saved: str) -> None:
+    """The child of `long_articles`: time one training (as the worker's process does it, from
+    the annotations read), save the model, print its figures as JSON."""
+    with Project.open_to_read(Path(path), None) as project:
+        examples = training_examples(project, annotator_id)
+    before = peak_mb()
+    started = time.perf_counter()
+    for example in examples:
+        words(example.text)
+    cut = time.perf_counter() - started
+    started, cpu, process = time.perf_counter(), time.thread_time(), time.process_time()
+    model = SuggestionModel.train(examples)
+    wall, cpu = time.perf_counter() - started, time.thread_time() - cpu
+    process = time.process_time() - process  # with the linear algebra's own threads
+    peak = peak_mb()
+    Path(saved).write_bytes(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+    figures = {
+        "wall": wall,
+        "cpu": cpu,
+        "process_cpu": process,
+        "peak_mb": peak,
+        "before_mb": before,
+        "words": cut,
+    }
+    print(json.dumps(figures), flush=True)
+
+
 def main() -> None:
+    if "--train" in sys.argv:
+        at = sys.argv.index("--train")
+        path, annotator_id, saved = sys.argv[at + 1 : at + 4]
+        one_training(path, int(annotator_id), saved)
+        return
     if "--one-call" in sys.argv:
         at = sys.argv.index("--one-call")
         path, document_id, annotator_id, saved = sys.argv[at + 1 : at + 5]

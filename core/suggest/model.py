@@ -9,9 +9,9 @@ imported only when a model is trained; nothing is downloaded.
 
 from __future__ import annotations
 
+import bisect
 import importlib.util
 import itertools
-import random
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 from claimdesk.core.errors import ClaimdeskError
 from claimdesk.core.suggest.phrases import words
 from claimdesk.core.suggest.records import fold
+from claimdesk.core.suggest.shuffled import shuffled_head
 
 INSTALL_HINT = (
     "Suggestions from a model need scikit-learn, which is not installed: "
@@ -118,8 +119,10 @@ class SuggestionModel:
         """A model of ``examples``, or None when they hold fewer than MIN_EXAMPLES spans that
         start and end on word boundaries. Raises ModelUnavailable without scikit-learn."""
         try:
+            import numpy as np
             from sklearn.feature_extraction import DictVectorizer
             from sklearn.linear_model import LogisticRegression
+            from threadpoolctl import threadpool_limits  # comes with scikit-learn
         except ImportError:
             raise ModelUnavailable(INSTALL_HINT) from None
         prepared = []
@@ -148,27 +151,41 @@ class SuggestionModel:
             return None
         rows: list[dict[str, float]] = []
         targets: list[int] = []
-        negatives: list[dict[str, float]] = []
+        # Every candidate that is no claim, as a number saying where it stands (ascending: in
+        # the order the candidates come); its features are built only if it is kept.
+        negatives: list[Any] = []
+        first_word = [0]
         for tokens, raw, gold in prepared:
-            for i, j in _candidates(tokens, firsts, lasts, longest):
-                label = gold.get((i, j), _NONE)
-                if label == _NONE:
-                    negatives.append(_features(tokens, raw, i, j))
-                else:
-                    rows.append(_features(tokens, raw, i, j))
-                    targets.append(label)
-        # Bounded, and the same every time for the same annotations.
-        random.Random(17).shuffle(negatives)
-        negatives = negatives[: max(20, NEGATIVES_PER_POSITIVE * len(rows))]
-        rows.extend(negatives)
-        targets.extend([_NONE] * len(negatives))
+            claims = {at: label for at, label in gold.items() if label != _NONE}
+            for i, j in sorted(claims):  # in the order the candidates come
+                rows.append(_features(tokens, raw, i, j))
+                targets.append(claims[i, j])
+            negatives.append(_negatives(tokens, claims, firsts, lasts, longest) + first_word[-1])
+            first_word.append(first_word[-1] + len(tokens) * MAX_WORDS)
+        # Bounded, and the same every time for the same annotations: the candidates a shuffle
+        # of them with random.Random(17) would put first (it depends on their number only).
+        where = np.concatenate(negatives)
+        del negatives
+        kept = where[shuffled_head(len(where), max(20, NEGATIVES_PER_POSITIVE * len(rows)), 17)]
+        del where
+        for code in kept.tolist():
+            number = bisect.bisect_right(first_word, code) - 1
+            tokens, raw, _gold = prepared[number]
+            i, words_after = divmod(code - first_word[number], MAX_WORDS)
+            rows.append(_features(tokens, raw, i, i + words_after))
+        targets.extend([_NONE] * len(kept))
         if len(set(targets)) < 2:
             return None
         # Only the features seen in training (a few thousand): hashing into a large space made
         # the solver work on hundreds of thousands of coefficients.
         hasher = DictVectorizer()
         classifier = LogisticRegression(max_iter=300, C=4.0)
-        classifier.fit(hasher.fit_transform(rows), targets)
+        # One thread for the linear algebra: its vectors are too short to share out (a 5 MB
+        # article's fit took 28 s on two threads, 2 s on one), and the model is then the same on
+        # every machine (the threads' sums end in other last bits, which moves where the solver
+        # stops).
+        with threadpool_limits(limits=1):
+            classifier.fit(hasher.fit_transform(rows), targets)
         return cls(classifier, hasher, firsts, lasts, longest)
 
     def predict(
@@ -293,3 +310,26 @@ def _candidates(
         for j in range(i, min(count, i + longest)):
             if tokens[j] in lasts:
                 yield i, j
+
+
+def _negatives(
+    tokens: Sequence[str],
+    claims: dict[tuple[int, int], int],
+    firsts: set[str],
+    lasts: set[str],
+    longest: int,
+) -> Any:
+    """The candidates of a text (as `_candidates` gives them) that are not ``claims``, each as
+    ``i * MAX_WORDS + j - i``: a numpy array, ascending, so in the order `_candidates` gives."""
+    import numpy as np
+
+    count = len(tokens)
+    first = np.fromiter((token in firsts for token in tokens), dtype=bool, count=count)
+    last = np.fromiter((token in lasts for token in tokens), dtype=bool, count=count)
+    found = [
+        np.flatnonzero(first[: count - after] & last[after:]).astype(np.int64) * MAX_WORDS + after
+        for after in range(min(longest, count))
+    ]
+    codes = np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    filed = np.array([i * MAX_WORDS + j - i for i, j in claims], dtype=np.int64)
+    return codes[~np.isin(codes, filed)]
