@@ -80,7 +80,7 @@ def _driver_params(compiled: Compiled, params: Mapping[str, Any]) -> Any:
     return tuple(values[name] for name in names)
 
 
-def _compile(conn: Connection, statement: Select[Any]) -> Compiled:
+def compile_statement(conn: Connection, statement: Select[Any]) -> Compiled:
     # IN lists are rendered as one parameter per value, so the driver can take the string.
     return statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
 
@@ -106,7 +106,7 @@ class PlainQuery:
     def rows(self, conn: Connection, **params: Any) -> list[tuple[Any, ...]]:
         compiled = self._compiled.get(conn.dialect.name)
         if compiled is None:
-            compiled = self._compiled[conn.dialect.name] = _compile(conn, self.statement)
+            compiled = self._compiled[conn.dialect.name] = compile_statement(conn, self.statement)
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(str(compiled), _driver_params(compiled, params))

@@ -80,7 +80,7 @@ def _shape(token: str) -> str:
     return "a"
 
 
-def _features(tokens: Sequence[str], raw: Sequence[str], i: int, j: int) -> dict[str, float]:
+def features(tokens: Sequence[str], raw: Sequence[str], i: int, j: int) -> dict[str, float]:
     inside = tokens[i : j + 1]
     found = {
         "ng=" + " ".join(inside): 1.0,
@@ -158,7 +158,7 @@ class SuggestionModel:
         for tokens, raw, gold in prepared:
             claims = {at: label for at, label in gold.items() if label != _NONE}
             for i, j in sorted(claims):  # in the order the candidates come
-                rows.append(_features(tokens, raw, i, j))
+                rows.append(features(tokens, raw, i, j))
                 targets.append(claims[i, j])
             negatives.append(_negatives(tokens, claims, firsts, lasts, longest) + first_word[-1])
             first_word.append(first_word[-1] + len(tokens) * MAX_WORDS)
@@ -172,7 +172,7 @@ class SuggestionModel:
             number = bisect.bisect_right(first_word, code) - 1
             tokens, raw, _gold = prepared[number]
             i, words_after = divmod(code - first_word[number], MAX_WORDS)
-            rows.append(_features(tokens, raw, i, i + words_after))
+            rows.append(features(tokens, raw, i, i + words_after))
         targets.extend([_NONE] * len(kept))
         if len(set(targets)) < 2:
             return None
@@ -218,12 +218,12 @@ class SuggestionModel:
         found: list[tuple[int, int, int, float]] = []
         if limit <= 0:
             return found
-        candidates = _candidates(tokens, self._firsts, self._lasts, self._longest, lo, hi)
+        pending = candidates(tokens, self._firsts, self._lasts, self._longest, lo, hi)
         classes = [int(c) for c in self._classifier.classes_]
         labelled = [k for k, c in enumerate(classes) if c != _NONE]
         if not labelled:
             return found
-        while part := list(itertools.islice(candidates, 5000)):
+        while part := list(itertools.islice(pending, 5000)):
             matrix = self._matrix(tokens, raw, part)
             chosen = self._classifier.predict_proba(matrix)[:, labelled]
             # The first label of the highest probability (as max() picked it row by row).
@@ -241,7 +241,7 @@ class SuggestionModel:
     def _matrix(
         self, tokens: Sequence[str], raw: Sequence[str], part: Sequence[tuple[int, int]]
     ) -> Any:
-        """What ``self._hasher.transform`` makes of the candidates' `_features`, built from the
+        """What ``self._hasher.transform`` makes of the candidates' `features`, built from the
         words directly: each feature seen in training is a column holding 1.0, a row's columns
         in order. The same matrix (so the same probabilities) in half the time: the
         vectorizer checks the type of every value of every candidate's dictionary."""
@@ -295,7 +295,7 @@ class SuggestionModel:
         )
 
 
-def _candidates(
+def candidates(
     tokens: Sequence[str],
     firsts: set[str],
     lasts: set[str],
@@ -319,8 +319,8 @@ def _negatives(
     lasts: set[str],
     longest: int,
 ) -> Any:
-    """The candidates of a text (as `_candidates` gives them) that are not ``claims``, each as
-    ``i * MAX_WORDS + j - i``: a numpy array, ascending, so in the order `_candidates` gives."""
+    """The candidates of a text (as `candidates` gives them) that are not ``claims``, each as
+    ``i * MAX_WORDS + j - i``: a numpy array, ascending, so in the order `candidates` gives."""
     import numpy as np
 
     count = len(tokens)

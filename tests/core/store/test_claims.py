@@ -361,8 +361,8 @@ def test_opening_a_document_reads_it_without_building_a_statement(doc, monkeypat
 
     assert read() == expected  # the statements compiled, if they were not yet
     built: list[object] = []
-    compile_once = driver._compile
-    monkeypatch.setattr(driver, "_compile", lambda *a: built.append(a) or compile_once(*a))
+    compile_once = driver.compile_statement
+    monkeypatch.setattr(driver, "compile_statement", lambda *a: built.append(a) or compile_once(*a))
 
     def refuse(*_args: object, **_kw: object) -> None:
         raise AssertionError("a statement built and run through SQLAlchemy")

@@ -17,8 +17,8 @@ from claimdesk.core.suggest.model import (
     MAX_WORDS,
     MIN_EXAMPLES,
     NEGATIVES_PER_POSITIVE,
-    _candidates,
-    _features,
+    candidates,
+    features,
 )
 from claimdesk.core.suggest.phrases import words
 from claimdesk.core.suggest.records import fold
@@ -67,12 +67,12 @@ def train_building_every_candidate(
     targets: list[int] = []
     negatives: list[dict[str, float]] = []
     for tokens, raw, gold in prepared:
-        for i, j in _candidates(tokens, firsts, lasts, longest):
+        for i, j in candidates(tokens, firsts, lasts, longest):
             label = gold.get((i, j), _NONE)
             if label == _NONE:
-                negatives.append(_features(tokens, raw, i, j))
+                negatives.append(features(tokens, raw, i, j))
             else:
-                rows.append(_features(tokens, raw, i, j))
+                rows.append(features(tokens, raw, i, j))
                 targets.append(label)
     random.Random(17).shuffle(negatives)
     if seen is not None:
@@ -190,14 +190,14 @@ def test_features_are_built_only_for_the_candidates_learned_from(
     only those (and the claims) have their features built."""
     example = a_long_article()
     built = 0
-    real = model_module._features
+    real = model_module.features
 
     def counting(*args: Any) -> dict[str, float]:
         nonlocal built
         built += 1
         return real(*args)
 
-    monkeypatch.setattr(model_module, "_features", counting)
+    monkeypatch.setattr(model_module, "features", counting)
     model = SuggestionModel.train([example])
     assert model is not None
     claims = len(example.spans)
