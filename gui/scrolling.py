@@ -11,9 +11,15 @@ whenever Qt redraws it for any other reason: hover, press, a theme).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect
+from PySide6.QtCore import QRect
 from PySide6.QtGui import QPaintEvent
-from PySide6.QtWidgets import QAbstractScrollArea, QScrollBar, QStyle, QStyleOptionSlider, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QApplication,
+    QScrollBar,
+    QStyle,
+    QStyleOptionSlider,
+)
 
 _HANDLE = QStyle.SubControl.SC_ScrollBarSlider
 _BAR = QStyle.ComplexControl.CC_ScrollBar
@@ -51,15 +57,7 @@ def keep_still(area: QAbstractScrollArea) -> None:
     area.setVerticalScrollBar(bar)
 
 
-class _Opaque(QObject):
-    """Keeps a viewport filling its own background, whatever the style sheet does."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.Polish, QEvent.Type.StyleChange) and isinstance(
-            watched, QWidget
-        ):
-            watched.setAutoFillBackground(True)
-        return False
+OPAQUE = "claimdesk_opaque"  # the property of a viewport kept opaque (keep_opaque)
 
 
 def keep_opaque(area: QAbstractScrollArea) -> None:
@@ -68,11 +66,17 @@ def keep_opaque(area: QAbstractScrollArea) -> None:
     Any style sheet rule that frames an item view or a text view (the focus frames of
     resources/themes/focus.qss) turns its viewport's own background off, so that the frame's
     corners show; Qt then cannot move a viewport's pixels (a transparent widget is drawn again
-    instead: at 1 MB a new claim redrew every list row below it). The viewport fills its
-    background with the palette's base colour again, as without a style sheet; the frame is
-    drawn around it.
+    instead: at 1 MB a new claim redrew every list row below it). Such a viewport fills its
+    background with the palette's base colour again, as without a style sheet, once the style
+    sheet is applied (``fill_viewports_again``); the frame is drawn around it.
     """
     viewport = area.viewport()
-    keeper = _Opaque(viewport)
-    viewport.installEventFilter(keeper)
+    viewport.setProperty(OPAQUE, True)
     viewport.setAutoFillBackground(True)
+
+
+def fill_viewports_again(app: QApplication) -> None:
+    """After a style sheet is applied: the viewports of ``keep_opaque`` fill their background."""
+    for widget in app.allWidgets():
+        if widget.property(OPAQUE) and not widget.autoFillBackground():
+            widget.setAutoFillBackground(True)

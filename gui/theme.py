@@ -109,6 +109,9 @@ def show_focus_frames(app: QApplication) -> None:
     # Set after the palette, every time: with a stylesheet in place, widgets would otherwise keep
     # the previous palette. (It resets fonts set on widgets: DocumentView keeps its own size.)
     app.setStyleSheet(sheet)
+    from claimdesk.gui.scrolling import fill_viewports_again
+
+    fill_viewports_again(app)  # the sheet turned the framed views' own backgrounds off
 
 
 def current_theme() -> str:

@@ -3,7 +3,7 @@ the viewports kept opaque under the focus frames' style sheet."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
@@ -125,17 +125,18 @@ def test_the_lists_bars_never_show_a_stale_handle_as_claims_come_and_go(
 
 
 @pytest.fixture
-def focus_frames(qapp: QApplication) -> Iterator[None]:
-    """The focus frames' style sheet, as the application has it from its first paint on."""
+def focus_frames(qapp: QApplication) -> Iterator[Callable[[], None]]:
+    """Applies the focus frames' style sheet, as the application does once its panels are built;
+    the style sheet the session had is put back afterwards."""
     before = qapp.styleSheet()
-    show_focus_frames(qapp)
-    yield
+    yield lambda: show_focus_frames(qapp)
     qapp.setStyleSheet(before)
 
 
 def test_under_the_focus_frames_a_row_among_those_shown_draws_itself_alone(
-    focus_frames: None, listing: AnnotationList, qtbot: QtBot
+    listing: AnnotationList, focus_frames: Callable[[], None], qtbot: QtBot
 ) -> None:
+    focus_frames()
     model = listing.model_
     shown = visible_rows(listing)
     qtbot.wait(100)  # the style sheet's own relayout and repaint, long over in the application
@@ -153,7 +154,7 @@ def test_under_the_focus_frames_a_row_among_those_shown_draws_itself_alone(
 
 
 def test_under_the_focus_frames_the_article_scrolls_by_moving_its_pixels(
-    focus_frames: None, qtbot: QtBot
+    focus_frames: Callable[[], None], qtbot: QtBot
 ) -> None:
     view = DocumentView()
     qtbot.addWidget(view)
@@ -161,7 +162,8 @@ def test_under_the_focus_frames_the_article_scrolls_by_moving_its_pixels(
     view.resize(400, 300)
     view.show()
     qtbot.waitExposed(view)
-    QApplication.processEvents()
+    focus_frames()
+    qtbot.wait(50)
     viewport = view.viewport()
     drawn: list[QRect] = []
 
