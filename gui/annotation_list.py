@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QKeyEvent, QPaintEvent
+from PySide6.QtGui import QColor, QKeyEvent, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -47,7 +47,7 @@ from claimdesk.core.scheme import display_value
 from claimdesk.core.text.spans import Span, SpanRow, as_span
 from claimdesk.gui.annotation_cells import PaintedCells
 from claimdesk.gui.change_signal import ChangeEvent, Shown
-from claimdesk.gui.scrolling import keep_opaque, keep_still
+from claimdesk.gui.scrolling import fill_again, keep_opaque, keep_still
 from claimdesk.gui.table_models import Column, ColumnTableModel, Index
 
 Fetch = Callable[[Sequence[int]], dict[int, AnnotationRecord]]
@@ -689,6 +689,10 @@ class AnnotationList(QTableView):
         for changed in rows:
             top = self.rowViewportPosition(changed)
             viewport.update(QRect(0, top, viewport.width(), self.rowHeight(changed)))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fill_again(self)  # shown under the focus frames' style sheet: rows still move as pixels
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.state() != (

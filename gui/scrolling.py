@@ -68,7 +68,8 @@ def keep_opaque(area: QAbstractScrollArea) -> None:
     corners show; Qt then cannot move a viewport's pixels (a transparent widget is drawn again
     instead: at 1 MB a new claim redrew every list row below it). Such a viewport fills its
     background with the palette's base colour again, as without a style sheet, once the style
-    sheet is applied (``fill_viewports_again``); the frame is drawn around it.
+    sheet is applied (``fill_viewports_again``) or the area is shown under one (``fill_again``,
+    from the area's showEvent); the frame is drawn around it.
     """
     viewport = area.viewport()
     viewport.setProperty(OPAQUE, True)
@@ -80,3 +81,11 @@ def fill_viewports_again(app: QApplication) -> None:
     for widget in app.allWidgets():
         if widget.property(OPAQUE) and not widget.autoFillBackground():
             widget.setAutoFillBackground(True)
+
+
+def fill_again(area: QAbstractScrollArea) -> None:
+    """A scroll area shown (its viewport polished, under a style sheet maybe): the viewport of
+    ``keep_opaque`` fills its background again."""
+    viewport = area.viewport()
+    if viewport.property(OPAQUE) and not viewport.autoFillBackground():
+        viewport.setAutoFillBackground(True)
