@@ -50,7 +50,7 @@ class StillScrollBar(QScrollBar):
 
 
 def keep_still(area: QAbstractScrollArea) -> None:
-    """Give a scroll area (a table, the article) a vertical bar drawn only when it moves."""
+    """Give a scroll area (a list) a vertical bar drawn only when it moves."""
     old = area.verticalScrollBar()
     bar = StillScrollBar(old.orientation())
     bar.setObjectName(old.objectName())
