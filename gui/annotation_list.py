@@ -12,6 +12,7 @@ from operator import itemgetter
 from typing import Any
 
 from PySide6.QtCore import (
+    QItemSelectionModel,
     QModelIndex,
     QModelRoleData,
     QModelRoleDataSpan,
@@ -517,6 +518,11 @@ class AnnotationList(QTableView):
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.verticalHeader().hide()
+        # The headings do not follow the selected claim (Qt's default turns every heading bold
+        # while a row is selected, and draws them all again at each new selection).
+        headings = self.horizontalHeader()
+        headings.setHighlightSections(False)
+        headings.setSelectionModel(QItemSelectionModel(self._cells, headings))
         self.setWordWrap(False)
         self.setShowGrid(False)
         header = self.horizontalHeader()

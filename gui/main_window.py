@@ -176,7 +176,7 @@ class MainWindow(QMainWindow):
     def build_panels(self, prompts: Prompts | None = None) -> None:
         """The panels' widgets, and what drives them: on launch, once the frame has painted
         (``prompts``: the dialogs' seam, if not given to the constructor)."""
-        from PySide6.QtCore import QItemSelectionModel, Qt
+        from PySide6.QtCore import Qt
 
         from claimdesk.core.records import SchemeRecords
         from claimdesk.gui.annotation_list import AnnotationList
@@ -216,11 +216,6 @@ class MainWindow(QMainWindow):
         # The document labels sit under the tags (hidden when the codebook has no label sets).
         _fill(sections["labels"], self.tags, self.doc_labels)
         _fill(sections["annotations"], self.annotations)
-        # Its headings do not follow the selected claim (Qt's default turns every heading bold
-        # while a row is selected, and draws them all again at each new selection).
-        headings = self.annotations.horizontalHeader()
-        headings.setHighlightSections(False)
-        headings.setSelectionModel(QItemSelectionModel(self.annotations.model(), headings))
         _fill(sections["documents"], self.documents)
         _fill(sections["article"], self.example_note, self.view, self.attribute_bar)
         self.statusBar().insertPermanentWidget(0, self.live.note)
