@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QKeyEvent, QPaintEvent, QShowEvent
+from PySide6.QtGui import QColor, QKeyEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -48,7 +48,7 @@ from claimdesk.core.scheme import display_value
 from claimdesk.core.text.spans import Span, SpanRow, as_span
 from claimdesk.gui.annotation_cells import PaintedCells
 from claimdesk.gui.change_signal import ChangeEvent, Shown
-from claimdesk.gui.scrolling import fill_again, keep_opaque, keep_still
+from claimdesk.gui.scrolling import keep_still
 from claimdesk.gui.table_models import Column, ColumnTableModel, Index
 
 Fetch = Callable[[Sequence[int]], dict[int, AnnotationRecord]]
@@ -504,9 +504,7 @@ class AnnotationList(QTableView):
         self._cells.rowsInserted.connect(self._rows_came)
         self._cells.rowsRemoved.connect(self._rows_gone)
         self.setItemDelegate(_NoteEditing(self.model_, self))
-        # Rows that come and go move the rows below as pixels, also under the focus frames' style
-        # sheet; the scroll bar is drawn again only when its handle moves (gui/scrolling.py).
-        keep_opaque(self)
+        # The scroll bar is drawn again only when its handle moves (gui/scrolling.py).
         keep_still(self)
         self._typed = ""  # what the reader typed to jump to a claim (keyboardSearch)
         self._typed_at = 0.0
@@ -695,10 +693,6 @@ class AnnotationList(QTableView):
         for changed in rows:
             top = self.rowViewportPosition(changed)
             viewport.update(QRect(0, top, viewport.width(), self.rowHeight(changed)))
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        fill_again(self)  # shown under the focus frames' style sheet: rows still move as pixels
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.state() != (

@@ -163,11 +163,15 @@ def build_window(
 def make_application(
     argv: Sequence[str], theme: str | None = None, *, focus_frames: bool = True
 ) -> QApplication:
+    """The application, drawn with Fusion; with a ``theme``, its colours and (unless
+    ``focus_frames`` is False: see gui/focus_frames.py) the focus frames."""
     app = QApplication.instance()
     if app is None:
+        from claimdesk.gui.theme import FUSION
+
         # Fusion, which the themes are drawn on (gui/theme.py), is made as the first style.
         app = QApplication([*(list(argv[:1]) or ["claimdesk"]), "-style", "Fusion"])
-        app.setProperty("claimdesk_fusion", True)
+        app.setProperty(FUSION, True)
     assert isinstance(app, QApplication)
     app.setApplicationName("Claimdesk")
     app.setOrganizationName("Claimdesk")
@@ -255,7 +259,7 @@ def main(
 
         return run_smoke_test(argv, args.project, args.screenshot)
     settings = Settings()
-    # The focus frames (a stylesheet) come after the first paint: see load().
+    # The focus frames come after the first paint: see build().
     app = make_application(argv, first_theme(settings), focus_frames=False)
     # From here on an unexpected error is logged and shown in a dialog, not lost.
     reporter = CrashReporter(PROGRAM)
@@ -296,15 +300,15 @@ def _run(
 
     def build() -> None:
         from claimdesk.gui.dialogs import Prompts
-        from claimdesk.gui.theme import show_focus_frames
+        from claimdesk.gui.focus_frames import use_framed_fusion
 
         splash.close()  # the window has painted (QSplashScreen.finish may wait a second)
         check_system_scheme(app, settings)
         prompts = Prompts()
         reporter.prompts = prompts
         prompts.parent = window
+        use_framed_fusion(app)  # before the panels: they are polished once, by it
         window.build_panels(prompts)
-        show_focus_frames(app)
         after_first_paint(window, load)
 
     def load() -> None:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from claimdesk.core.records import DocumentSummary, Status
 from claimdesk.gui.change_signal import ChangeEvent
 from claimdesk.gui.dialogs import plain_tooltip
-from claimdesk.gui.scrolling import keep_opaque, keep_still
+from claimdesk.gui.scrolling import keep_still
 from claimdesk.gui.theme import colour_of
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -240,7 +240,6 @@ class DocumentList(QWidget):
         # By column, the widest text measured in it since the columns were fitted (in pixels).
         self._widest: dict[int, int] = {}
         self.table = QTableView()
-        keep_opaque(self.table)
         keep_still(self.table)
         # Connected before the view's selection model connects to the proxy, so these run first.
         for starting in (

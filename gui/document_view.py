@@ -21,7 +21,6 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QRegion,
-    QShowEvent,
     QTextBlock,
     QTextCursor,
     QTextLine,
@@ -34,7 +33,6 @@ from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.dialogs import plain_tooltip
 from claimdesk.gui.offsets import OffsetMap
 from claimdesk.gui.relation_overlay import RelationOverlay
-from claimdesk.gui.scrolling import fill_again, keep_opaque
 from claimdesk.gui.suggestion_overlay import SuggestionOverlay, line_x
 
 FILL_ALPHA = 90  # translucent enough for text on top and for overlaps to stack visibly
@@ -90,7 +88,6 @@ class DocumentView(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        keep_opaque(self)  # scrolling moves the article's pixels, also under the focus frames
         self.setReadOnly(True)
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -158,10 +155,6 @@ class DocumentView(QPlainTextEdit):
         """Hold ``held`` (what a view showed before) until the article has been painted, so
         that freeing it is not part of what the reader waits for."""
         self.after_paint(list(held).clear)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        fill_again(self)  # shown under the focus frames' style sheet: still opaque
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)

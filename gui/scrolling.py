@@ -15,7 +15,6 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
-    QApplication,
     QScrollBar,
     QStyle,
     QStyleOptionSlider,
@@ -55,37 +54,3 @@ def keep_still(area: QAbstractScrollArea) -> None:
     bar = StillScrollBar(old.orientation())
     bar.setObjectName(old.objectName())
     area.setVerticalScrollBar(bar)
-
-
-OPAQUE = "claimdesk_opaque"  # the property of a viewport kept opaque (keep_opaque)
-
-
-def keep_opaque(area: QAbstractScrollArea) -> None:
-    """Let a scroll area move its viewport's pixels when it scrolls or a row comes or goes.
-
-    Any style sheet rule that frames an item view or a text view (the focus frames of
-    resources/themes/focus.qss) turns its viewport's own background off, so that the frame's
-    corners show; Qt then cannot move a viewport's pixels (a transparent widget is drawn again
-    instead: at 1 MB a new claim redrew every list row below it). Such a viewport fills its
-    background with the palette's base colour again, as without a style sheet, once the style
-    sheet is applied (``fill_viewports_again``) or the area is shown under one (``fill_again``,
-    from the area's showEvent); the frame is drawn around it.
-    """
-    viewport = area.viewport()
-    viewport.setProperty(OPAQUE, True)
-    viewport.setAutoFillBackground(True)
-
-
-def fill_viewports_again(app: QApplication) -> None:
-    """After a style sheet is applied: the viewports of ``keep_opaque`` fill their background."""
-    for widget in app.allWidgets():
-        if widget.property(OPAQUE) and not widget.autoFillBackground():
-            widget.setAutoFillBackground(True)
-
-
-def fill_again(area: QAbstractScrollArea) -> None:
-    """A scroll area shown (its viewport polished, under a style sheet maybe): the viewport of
-    ``keep_opaque`` fills its background again."""
-    viewport = area.viewport()
-    if viewport.property(OPAQUE) and not viewport.autoFillBackground():
-        viewport.setAutoFillBackground(True)

@@ -1,7 +1,7 @@
 """Light and dark themes: follow the desktop's colour scheme, or override it (Preferences).
 
 The colours are files in resources/themes/ (one JSON palette per theme, shared by the contrast
-check in tests) and the visible-focus frame is a stylesheet there too.
+check in tests); the visible-focus frames are painted (gui/focus_frames.py).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ _ROLES = {
     "placeholder_text": QPalette.ColorRole.PlaceholderText,
     "mid": QPalette.ColorRole.Mid,
 }
+FUSION = "claimdesk_fusion"  # an application property: drawn with Fusion (framed or not)
 _DISABLED = (
     QPalette.ColorRole.WindowText,
     QPalette.ColorRole.Text,
@@ -84,34 +85,24 @@ def apply_theme(app: QApplication, choice: str, *, focus_frames: bool = True) ->
     """Colour the whole application; returns the theme in effect ("light" or "dark").
 
     Claimdesk's own palettes are applied on the Fusion style, the one style that draws every
-    widget from the palette on every platform, so both themes look the same everywhere.
-    ``focus_frames=False`` leaves the focus stylesheet for ``show_focus_frames`` to add later:
-    start-up paints the window first (a stylesheet makes building every widget slower).
+    widget from the palette on every platform, so both themes look the same everywhere: Fusion
+    with the focus frames of gui/focus_frames.py. ``focus_frames=False`` leaves them for
+    ``use_framed_fusion`` to add later: start-up paints the window first (see there).
     """
     name = effective_theme(choice)
-    if not app.property("claimdesk_fusion"):
-        # Once only: with a stylesheet set, style() is a wrapper whose name is not "fusion",
-        # and setting the style again would undo the palette change in the widgets. Where Qt
-        # already chose Fusion (most Linux desktops), a second one is not made at start-up.
+    if focus_frames:
+        from claimdesk.gui.focus_frames import use_framed_fusion
+
+        use_framed_fusion(app)
+    elif not app.property(FUSION):
+        # Once only. Where Qt already chose Fusion (most Linux desktops), a second one is not
+        # made at start-up.
         if app.style().name().lower() != "fusion":
             app.setStyle("Fusion")
-        app.setProperty("claimdesk_fusion", True)
+        app.setProperty(FUSION, True)
     app.setPalette(palette_for(name))
     app.setProperty("claimdesk_theme", name)
-    if focus_frames or app.styleSheet():
-        show_focus_frames(app)
     return name
-
-
-def show_focus_frames(app: QApplication) -> None:
-    """Frame the focused control in the highlight colour (resources/themes/focus.qss)."""
-    sheet = (resources_dir() / "themes" / "focus.qss").read_text(encoding="utf-8")
-    # Set after the palette, every time: with a stylesheet in place, widgets would otherwise keep
-    # the previous palette. (It resets fonts set on widgets: DocumentView keeps its own size.)
-    app.setStyleSheet(sheet)
-    from claimdesk.gui.scrolling import fill_viewports_again
-
-    fill_viewports_again(app)  # the sheet turned the framed views' own backgrounds off
 
 
 def current_theme() -> str:

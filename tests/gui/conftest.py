@@ -7,14 +7,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from claimdesk.core.store.project import Project
 from claimdesk.gui.dialogs import LabelDraft, Prompts
+from claimdesk.gui.focus_frames import use_framed_fusion
 from claimdesk.gui.main_window import MainWindow
 from claimdesk.gui.server_dialog import ServerChoice
 from claimdesk.gui.settings import Settings
 from claimdesk.gui.workers import Task
+
+
+@pytest.fixture(scope="session", autouse=True)
+def framed_fusion(qapp: QApplication) -> None:
+    """Every widget is drawn as in the application: Fusion with its painted focus frames."""
+    use_framed_fusion(qapp)
 
 
 def _unscripted(*_args: object, **_kwargs: object) -> None:

@@ -221,7 +221,6 @@ def test_focus_is_drawn_as_a_highlight_frame(window: MainWindow, qtbot: QtBot, t
 def test_theme_files_are_complete() -> None:
     light, dark = theme_colours("light"), theme_colours("dark")
     assert set(light) == set(dark)
-    assert (Path(resources_dir()) / "themes" / "focus.qss").is_file()
 
 
 def _curation_view(window: MainWindow, qtbot: QtBot) -> CurationView:

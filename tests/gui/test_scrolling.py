@@ -1,5 +1,5 @@
 """Scrolling that moves pixels: the lists' scroll bars drawn again only when their handle moves,
-the viewports kept opaque under the focus frames' style sheet."""
+the viewports still moved as pixels inside the painted focus frames."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from claimdesk.gui.annotation_list import AnnotationList
 from claimdesk.gui.document_view import DocumentView
 from claimdesk.gui.main_window import MainWindow
 from claimdesk.gui.scrolling import StillScrollBar
-from claimdesk.gui.theme import show_focus_frames
+from claimdesk.gui.theme import apply_theme
 from tests.gui.test_annotation_list import (
     Paints,
     drawn_afresh,
@@ -126,11 +126,9 @@ def test_the_lists_bars_never_show_a_stale_handle_as_claims_come_and_go(
 
 @pytest.fixture
 def focus_frames(qapp: QApplication) -> Iterator[Callable[[], None]]:
-    """Applies the focus frames' style sheet, as the application does once its panels are built;
-    the style sheet the session had is put back afterwards."""
-    before = qapp.styleSheet()
-    yield lambda: show_focus_frames(qapp)
-    qapp.setStyleSheet(before)
+    """Draws the application with the focus frames' style (gui/focus_frames.py), as the
+    application always does, over widgets already shown: they are polished again."""
+    yield lambda: apply_theme(qapp, "light")
 
 
 def test_under_the_focus_frames_a_row_among_those_shown_draws_itself_alone(
@@ -139,7 +137,7 @@ def test_under_the_focus_frames_a_row_among_those_shown_draws_itself_alone(
     focus_frames()
     model = listing.model_
     shown = visible_rows(listing)
-    qtbot.wait(100)  # the style sheet's own relayout and repaint, long over in the application
+    qtbot.wait(100)  # the new style's own relayout and repaint, long over in the application
     assert on_screen(listing) == drawn_afresh(listing)
     paints = Paints(listing)
     new = record(100, model.record(shown[len(shown) // 2]).start + 1)
