@@ -102,6 +102,10 @@ def apply_theme(app: QApplication, choice: str, *, focus_frames: bool = True) ->
         app.setProperty(FUSION, True)
     app.setPalette(palette_for(name))
     app.setProperty("claimdesk_theme", name)
+    for widget in app.allWidgets():
+        sheet = widget.styleSheet()
+        if "palette(" in sheet:  # its palette colours are read as it is polished: again
+            widget.setStyleSheet(sheet)
     return name
 
 

@@ -271,39 +271,6 @@ def test_smoke_test_names_a_format_this_installation_lacks(
     assert (tmp_path / "exports" / "qdpx.qdpx").is_file()  # the ones before it were written
 
 
-def test_launch_paints_the_window_first_then_frames_the_focus(
-    seeded: Project, qapp: object, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Start-up applies the focus stylesheet after the first paint, but it is always applied."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from claimdesk.gui import app as claimdesk
-
-    path = seeded.path
-    seeded.close()
-    monkeypatch.setattr(claimdesk.Settings, "annotator_name", "Ana", raising=False)
-    application = QApplication.instance()
-    assert isinstance(application, QApplication)
-    palette = application.palette()
-    application.setStyleSheet("")
-    seen: dict[str, str] = {}
-
-    def loaded(window: MainWindow) -> None:
-        seen["sheet"] = application.styleSheet()
-        seen["title"] = window.windowTitle()
-        window.close()
-        QTimer.singleShot(0, application.quit)
-
-    try:
-        assert claimdesk.main(["claimdesk", "--new-instance", str(path)], loaded=loaded) == 0
-    finally:
-        application.setStyleSheet("")
-        application.setPalette(palette)
-    assert "QPlainTextEdit:focus" in seen["sheet"]
-    assert seen["title"].endswith("— Claimdesk")
-
-
 def test_smoke_test_opens_an_exercise_as_its_own_student_and_refuses_a_submission(
     seeded: Project, tmp_path: Path
 ) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from claimdesk.core.store.project import Project
+from claimdesk.gui.focus_frames import WIDTH
 
 # What the frame must paint without: the panels' modules, the dialogs, the records and the
 # database layer (each costs milliseconds of the launch; see benchmarks/bench_startup.py).
@@ -57,6 +58,7 @@ LAUNCH = textwrap.dedent(
                     bar = window.findChild(QToolBar)
                     seen["toolbar"] = [a.iconText() for a in bar.actions() if a.iconText()]
                     seen["views"] = len(window.findChildren(QPlainTextEdit))
+                    seen["first_style"] = type(QApplication.instance().style()).__name__
             return False
 
     # On each window shown, not on the whole application (which would wrap every object).
@@ -73,6 +75,8 @@ LAUNCH = textwrap.dedent(
     def loaded(window):
         seen["article"] = len(window.view.document_text())
         seen["title"] = window.windowTitle()
+        seen["style"] = type(application.style()).__name__
+        seen["frames"] = [window.view.frameWidth(), window.annotations.frameWidth()]
         window.close()
         QTimer.singleShot(0, application.quit)
 
@@ -110,6 +114,10 @@ def test_the_frame_paints_before_the_panels_and_the_project_opens_after(seeded: 
     assert seen["menus"][:3] == ["&File", "&Edit", "&Labels"]
     assert seen["toolbar"][:3] == ["Open", "Import", "Export"]
     assert seen["views"] == 0  # the article view comes with the panels, once this has painted
+    # Fusion alone: the focus frames' style is made once the frame has painted (its Python
+    # polish would build every widget class's type first), and it frames the panels' views.
+    assert seen["first_style"] != "FramedStyle"
+    assert seen["style"] == "FramedStyle" and seen["frames"] == [WIDTH, WIDTH]
     # Then the panels and the project: its first document shown.
     assert seen["article"] > 0
     assert seen["title"].endswith("— Claimdesk")
