@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QRegion,
+    QShowEvent,
     QTextBlock,
     QTextCursor,
     QTextLine,
@@ -155,6 +156,13 @@ class DocumentView(QPlainTextEdit):
         """Hold ``held`` (what a view showed before) until the article has been painted, so
         that freeing it is not part of what the reader waits for."""
         self.after_paint(list(held).clear)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Shown with the panels into a window already on screen, the viewport is left out of
+        # the window's next paint unless it asks for one itself: the article's place would
+        # stay unpainted until a document is opened.
+        self.viewport().update()
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)

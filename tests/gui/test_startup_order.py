@@ -72,6 +72,18 @@ LAUNCH = textwrap.dedent(
 
     QWidget.show = show_watched
 
+    def before_open(window, *args, **kwargs):
+        # The panels have painted: the article's place shows the view's own base colour.
+        viewport = window.view.viewport()
+        shot = window.screen().grabWindow(window.winId()).toImage()
+        centre = viewport.mapTo(window, viewport.rect().center())
+        base = viewport.palette().color(viewport.backgroundRole())
+        seen["article_place"] = [shot.pixelColor(centre).name(), base.name()]
+        return open_into(window, *args, **kwargs)
+
+    open_into = claimdesk.open_into
+    claimdesk.open_into = before_open
+
     def loaded(window):
         seen["article"] = len(window.view.document_text())
         seen["title"] = window.windowTitle()
@@ -118,6 +130,8 @@ def test_the_frame_paints_before_the_panels_and_the_project_opens_after(seeded: 
     # polish would build every widget class's type first), and it frames the panels' views.
     assert seen["first_style"] != "FramedStyle"
     assert seen["style"] == "FramedStyle" and seen["frames"] == [WIDTH, WIDTH]
+    painted, base = seen["article_place"]
+    assert painted == base  # the empty article painted with the panels, before the project
     # Then the panels and the project: its first document shown.
     assert seen["article"] > 0
     assert seen["title"].endswith("— Claimdesk")
