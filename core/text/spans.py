@@ -196,6 +196,17 @@ class SpanIndex:
         lanes = self._lane_map()
         return max(lanes.values(), default=-1) + 1
 
+    @property
+    def lanes_begun(self) -> bool:
+        """Whether some span has been given its lane (the rest follow on ``complete_lanes``)."""
+        return self._lanes is not None
+
+    @property
+    def lanes_left(self) -> bool:
+        """Whether lanes were begun and some span still waits for its own (the next change,
+        or ``complete_lanes``, hands them all out)."""
+        return self._sweep is not None
+
     def complete_lanes(self) -> None:
         """Hand every span its lane now (lanes are otherwise handed out as far as asked)."""
         if self._sweep is not None:

@@ -193,3 +193,13 @@ def test_rows_as_the_store_reads_them_come_out_as_spans() -> None:
     assert index.overlapping(3, 6)[1].end == 9
     assert index.remove(1) == Span(1, 0, 4, 0)
     assert index.lane_of(2) == 0
+
+
+def test_lanes_are_handed_out_as_far_as_asked_then_all_at_once() -> None:
+    index = SpanIndex([Span(i, i * 3, i * 3 + 5, 0) for i in range(1000)])
+    assert not index.lanes_begun and not index.lanes_left
+    first = index.lane_of(0)  # a screen's worth asks for a few
+    assert index.lanes_begun and index.lanes_left
+    index.complete_lanes()
+    assert index.lanes_begun and not index.lanes_left
+    assert index.lane_of(0) == first and index.lane_of(999) == index.lanes()[999]
