@@ -2,18 +2,18 @@
 the theme's highlight colour while they take the keyboard.
 
 Fusion frames focused line edits, spin boxes, push buttons and check boxes itself, but not a text
-view, an item view or a tool button (the label panel's Add…, Edit…, Colour…, Delete). Those are
-framed here, drawn by Python only where a frame is painted:
+view (plain or rich), an item view or a tool button (the label panel's Add…, Edit…, Colour…,
+Delete). Those are framed here, with Python called only where a frame is painted:
 
 - ``FramedStyle`` is Fusion (a proxy of it) that, when it polishes a widget, hands a text view,
   an item view or a focusable tool button to ``_Frames``. Every other call of the style stays in
   C++: Fusion draws the application as it would on its own.
-- ``_Frames`` watches those widgets for their own paint events: a scroll area's (its border, not
-  its viewport, which repaints on every edit without it) and a tool button's.
+- ``_Frames`` paints the paint events of those widgets themselves: a view's border (its viewport,
+  which an edit repaints, is not watched) and a tool button's edge.
 
 An application-wide style sheet did this before; it made every widget of the window answer
 through Qt's style-sheet style, about a millisecond and a half of every edit and a fifth of the
-time to open an article (benchmarks/bench_keystroke.py, bench_open.py).
+time to open an article (benchmarks/bench_keystroke.py, bench_app.py).
 
 A framed view has a border of two pixels in the theme's mid colour, in its highlight colour when
 focused, with rounded corners: the same width either way, so nothing moves when focus does.
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QPlainTextEdit,
     QProxyStyle,
+    QTextEdit,
     QToolButton,
     QWidget,
 )
@@ -46,12 +47,12 @@ _HIGHLIGHT = QPalette.ColorRole.Highlight
 
 
 def is_framed(widget: QWidget) -> bool:
-    """Whether ``widget`` is one that ``FramedStyle`` frames: a text or item view in a window of
-    its own kind (not a header, not the list of a combo box or a completer), or a tool button
-    that takes focus."""
+    """Whether ``widget`` is one that ``FramedStyle`` frames: a text or item view (not a header,
+    nor the open list of a combo box or a completer, a window of its own), or a tool button that
+    takes focus."""
     if isinstance(widget, QToolButton):
         return bool(widget.focusPolicy().value & 1)  # Qt.FocusPolicy.TabFocus
-    if not isinstance(widget, (QPlainTextEdit, QAbstractItemView)) or isinstance(
+    if not isinstance(widget, (QPlainTextEdit, QTextEdit, QAbstractItemView)) or isinstance(
         widget, QHeaderView
     ):
         return False

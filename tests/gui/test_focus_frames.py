@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QTableWidget,
+    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -63,14 +64,24 @@ class _Dialog(QDialog):
         self.listing.addItems([f"Label {i}" for i in range(40)])  # a scroll bar
         self.table = QTableWidget(30, 30)  # both scroll bars, and the corner between them
         self.note = QPlainTextEdit("A note\r\nwith 🙂 and 𠀋")
+        self.report = QTextBrowser()
+        self.report.setPlainText("<b>not bold</b> =SUM(A1)")
         self.button = QToolButton()
         self.button.setText("Add…")
         self.button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.combo = QComboBox()
         self.combo.addItems(["warming", "cooling"])
-        for widget in (self.line, self.listing, self.table, self.note, self.button, self.combo):
+        for widget in (
+            self.line,
+            self.listing,
+            self.table,
+            self.note,
+            self.report,
+            self.button,
+            self.combo,
+        ):
             layout.addWidget(widget)
-        self.resize(360, 700)
+        self.resize(360, 800)
 
 
 @pytest.fixture
@@ -93,7 +104,7 @@ def test_the_application_draws_with_fusion_and_the_frames(qapp: QApplication) ->
 def test_every_view_and_focusable_tool_button_is_framed_and_nothing_else(
     dialog: _Dialog, qtbot: QtBot
 ) -> None:
-    for widget in (dialog.listing, dialog.table, dialog.note, dialog.button):
+    for widget in (dialog.listing, dialog.table, dialog.note, dialog.report, dialog.button):
         assert is_framed(widget), type(widget).__name__
     for widget in (
         dialog.line,  # Fusion frames a focused line edit itself
@@ -106,6 +117,7 @@ def test_every_view_and_focusable_tool_button_is_framed_and_nothing_else(
     popup = dialog.combo.view()
     qtbot.waitUntil(popup.isVisible)
     assert not is_framed(popup)  # the open list of a combo box keeps Fusion's own frame
+    assert popup.frameWidth() != WIDTH
     dialog.combo.hidePopup()
     toolbar_like = QToolButton()
     toolbar_like.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -116,7 +128,7 @@ def test_focus_frames_a_view_in_highlight_and_else_in_mid(
     dialog: _Dialog, qtbot: QtBot, theme: str
 ) -> None:
     highlight, mid = _colour(theme, "highlight"), _colour(theme, "mid")
-    for widget in (dialog.listing, dialog.table, dialog.note):
+    for widget in (dialog.listing, dialog.table, dialog.note, dialog.report):
         dialog.line.setFocus()
         qtbot.waitUntil(dialog.line.hasFocus)
         unfocused = _edge(widget.grab().toImage())
