@@ -14,7 +14,8 @@ a trained model as the bytes the worker made of it (`TrainedModel`).
 Each `WorkerProcess` runs one job at a time, in the order given; a job that fails reports its
 error (as a `WorkerError` with the message) and the process goes on; a process that dies fails
 the jobs it held (`WorkerStopped`) and the next job starts a new one; one that retires (grown
-past ``RETIRE_BYTES``) hands the jobs it had not read to the next.
+past ``RETIRE_BYTES``) hands the jobs it had not read to the next. A job is written to the
+process by a thread of its own: the window never waits for the process to read it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import queue
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -92,6 +94,7 @@ class WorkerProcess:
         self._lock = threading.Lock()
         self._process: BaseProcess | None = None
         self._conn: Connection | None = None
+        self._outbox: queue.SimpleQueue[int | None] | None = None  # jobs for the writing thread
         # job -> (the connection it went out on, the job as sent, who is told, times sent)
         self._pending: dict[int, tuple[Connection, bytes, Done, int]] = {}
         self._jobs = itertools.count(1)
@@ -108,36 +111,30 @@ class WorkerProcess:
         self._send(pickle.dumps((function, tuple(args)), protocol=pickle.HIGHEST_PROTOCOL), done)
 
     def _send(self, message: bytes, done: Done, sent: int = 0) -> None:
+        # Handed to the process's writing thread: a job larger than the pipe holds (a model of a
+        # few megabytes) would block the window until the process reads it, up to a second and
+        # a half while a new one starts.
         failed: BaseException | None = None
         with self._lock:
-            for _attempt in range(2):
-                try:
-                    conn = self._running()
-                    job = next(self._jobs)
-                    conn.send_bytes(job.to_bytes(8, "little") + message)
-                except (BrokenPipeError, ConnectionResetError, EOFError) as error:
-                    # The process ended between the check and the send (it retires after a
-                    # large job): the next attempt starts another one.
-                    self._process, self._conn = None, None
-                    failed = WorkerStopped(
-                        f"The background process for {self.name} stopped: {error}"
-                    )
-                    continue
-                except Exception as error:  # no process (resources, a main module that starts one)
-                    failed = WorkerStopped(
-                        f"The background process for {self.name} could not be started: {error}"
-                    )
-                    break
+            try:
+                conn, outbox = self._running()
+            except Exception as error:  # no process (resources, a main module that starts one)
+                failed = WorkerStopped(
+                    f"The background process for {self.name} could not be started: {error}"
+                )
+            else:
+                job = next(self._jobs)
                 self._pending[job] = (conn, message, done, sent + 1)
-                failed = None
-                break
+                outbox.put(job)
         if failed is not None:
             done(None, failed)
 
     def stop(self) -> None:
         """End the process now (its pending jobs fail with `WorkerStopped`)."""
         with self._lock:
-            process, conn = self._process, self._conn
+            process, conn, outbox = self._process, self._conn, self._outbox
+        if outbox is not None:
+            outbox.put(None)  # the writing thread ends
         if process is not None and process.is_alive():
             process.terminate()
             process.join(2)
@@ -148,9 +145,10 @@ class WorkerProcess:
 
     # -- inside the lock ---------------------------------------------------------------------------
 
-    def _running(self) -> Connection:
-        if self._process is not None and self._conn is not None and self._process.is_alive():
-            return self._conn
+    def _running(self) -> tuple[Connection, queue.SimpleQueue[int | None]]:
+        running, conn, jobs = self._process, self._conn, self._outbox
+        if running is not None and conn is not None and jobs is not None and running.is_alive():
+            return conn, jobs
         context = multiprocessing.get_context("spawn")
         ours, theirs = context.Pipe()
         process = context.Process(
@@ -158,20 +156,62 @@ class WorkerProcess:
         )
         process.start()
         theirs.close()
-        self._process, self._conn = process, ours
+        outbox: queue.SimpleQueue[int | None] = queue.SimpleQueue()
+        self._process, self._conn, self._outbox = process, ours, outbox
         self.started += 1
         reader = threading.Thread(
             target=self._read,
-            args=(ours, process),
+            args=(ours, process, outbox),
             name=f"claimdesk {self.name} answers",
             daemon=True,
         )
         reader.start()
-        return ours
+        writer = threading.Thread(
+            target=self._write,
+            args=(ours, outbox),
+            name=f"claimdesk {self.name} jobs",
+            daemon=True,
+        )
+        writer.start()
+        return ours, outbox
+
+    # -- on the writing thread -------------------------------------------------------------------
+
+    def _write(self, conn: Connection, outbox: queue.SimpleQueue[int | None]) -> None:
+        while (job := outbox.get()) is not None:
+            with self._lock:
+                entry = self._pending.get(job)
+            if entry is None:
+                continue  # answered for already (the process ended and it failed)
+            try:
+                conn.send_bytes(job.to_bytes(8, "little") + entry[1])
+            except (OSError, ValueError, EOFError):
+                # The process ended, or is ending (it retires after a large job, closing its
+                # end first): this job and those after it go to the next one.
+                self._unsent(conn, outbox, job)
+                return
+
+    def _unsent(self, conn: Connection, outbox: queue.SimpleQueue[int | None], job: int) -> None:
+        with self._lock:
+            if self._conn is conn:
+                self._process, self._conn, self._outbox = None, None, None
+            jobs = [job]
+            while not outbox.empty():
+                later = outbox.get()
+                if later is not None:
+                    jobs.append(later)
+            left = [entry for j in jobs if (entry := self._pending.pop(j, None)) is not None]
+        for _conn, message, done, sent in left:
+            if sent < SENDS:
+                self._send(message, done, sent)
+            else:
+                done(None, WorkerStopped(f"The background process for {self.name} stopped."))
 
     # -- on the reading thread -------------------------------------------------------------------
 
-    def _read(self, conn: Connection, process: BaseProcess) -> None:
+    def _read(
+        self, conn: Connection, process: BaseProcess, outbox: queue.SimpleQueue[int | None]
+    ) -> None:
         # Answers arrive as bytes; the caller unpickles them where it wants (the window: on its
         # own thread, so no Python objects are made here and the collector never runs here).
         while True:
@@ -191,9 +231,10 @@ class WorkerProcess:
                 done(None, WorkerError(pickle.loads(value)))
         process.join(5)
         retired = process.exitcode == 0  # it ended on purpose, every answer sent
+        outbox.put(None)  # its writing thread ends (what it had not sent is among the orphans)
         with self._lock:
             if self._conn is conn:
-                self._process, self._conn = None, None
+                self._process, self._conn, self._outbox = None, None, None
             orphans = [job for job, entry in self._pending.items() if entry[0] is conn]
             left = [self._pending.pop(job) for job in sorted(orphans)]
             if not conn.closed:

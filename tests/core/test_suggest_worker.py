@@ -197,3 +197,26 @@ def test_a_process_found_gone_when_a_job_is_sent_is_replaced_and_the_job_done(
     again, error = answers.wait(2)[1]
     assert error is None and again not in (first, os.getpid())
     assert worker.started == 2
+
+
+def test_a_large_job_is_handed_over_without_waiting_for_the_process_to_read_it(
+    worker: WorkerProcess,
+) -> None:
+    # A job larger than the pipe holds (a trained model of a few megabytes) used to block the
+    # window until the process read it: while it finished the job before, or while a new
+    # process started (up to ~1.5 s at 5 MB).
+    import time
+
+    answers = Answers()
+    answered_at: list[float] = []
+
+    def done(value: object, error: BaseException | None) -> None:
+        answered_at.append(time.monotonic())
+        answers(value, error)
+
+    worker.submit(time.sleep, (2.0,), done)  # busy: reads nothing for two seconds
+    worker.submit(len, (b"m" * 8_000_000,), done)
+    handed_over_at = time.monotonic()
+    got = answers.wait(2)
+    assert got == [(None, None), (8_000_000, None)]
+    assert answered_at[0] - handed_over_at > 1.0  # handed over long before the first answer
