@@ -14,7 +14,9 @@ suggestions each edit has worked out again on a worker are waited for (up to 2 s
 presses a label key every 250 ms without that pause, as a fast reader would.
 
 The clean runs give the median and p95 (targets on a 2-core machine: median < 6 ms, p95 < 12 ms
-for each kind at every size). A second, instrumented run of the same edits splits the time into
+for each kind at every size), and the GUI thread's own CPU time (what the clock adds beyond it is
+time the thread waited: for the processor, which other programs and the suggestions' worker share,
+or for the interpreter's lock). A second, instrumented run of the same edits splits the time into
 stages (the commit, each view's share of the change, the article's paint and the rest: Qt's own
 layout and painting of the other widgets); its wrappers add a little, so its total is a bit
 higher than the clean figure.
@@ -160,15 +162,17 @@ class Run:
         self.counter = PaintCounter()
         window.view.viewport().installEventFilter(self.counter)
         self.samples: dict[str, list[float]] = defaultdict(list)
+        self.cpu: dict[str, list[float]] = defaultdict(list)  # the GUI thread's own CPU time
         self.paints: dict[str, list[int]] = defaultdict(list)
         self.missed = 0  # label clicks that found the selection gone (not counted)
 
     def timed(self, kind: str, act: Callable[[], None]) -> None:
         self.counter.paints = 0
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         act()
         self.app.processEvents()  # every event the input caused, the repaint included
         self.samples[kind].append(time.perf_counter() - started)
+        self.cpu[kind].append(time.thread_time() - cpu)
         self.paints[kind].append(self.counter.paints)
 
     def select_text(self) -> None:
@@ -220,6 +224,7 @@ class Run:
         if clicked == added:  # said in the output: the click found no selection to file
             self.missed += 1
             self.samples["label click"].pop()
+            self.cpu["label click"].pop()
             self.paints["label click"].pop()
         else:
             assert row_exists(self.path, clicked), "the clicked label's row is committed"
@@ -268,10 +273,12 @@ def bench_size(
     for _ in range(3):  # warm-up: first paints, caches
         run.one_round(row)
     run.samples.clear()
+    run.cpu.clear()
     run.paints.clear()
     for _ in range(rounds):
         run.one_round(row)
     clean = dict(run.samples)
+    cpu = dict(run.cpu)
     paints = dict(run.paints)
 
     # A fast reader: a label key every 250 ms, the next claim selected meanwhile, without waiting
@@ -325,7 +332,8 @@ def bench_size(
         repaints = statistics.median(paints[kind])
         lines.append(
             f"{kind:14} at {label}: median {ms(median)} ms, p95 {ms(high)} ms, "
-            f"max {ms(max(samples))} ms, {repaints:g} article repaint(s) "
+            f"max {ms(max(samples))} ms (GUI thread's CPU {ms(statistics.median(cpu[kind]))} ms), "
+            f"{repaints:g} article repaint(s) "
             f"(targets: median < {MEDIAN_TARGET_MS:g}, p95 < {P95_TARGET_MS:g} ms) "
             f"{'OK' if ok else 'SLOW'}"
         )
