@@ -111,18 +111,12 @@ def paint_border(widget: QWidget, colour: QColor) -> None:
     painter.end()
 
 
-_FRAMES: _Frames | None = None
-
-
-def _frames() -> _Frames:
-    global _FRAMES
-    if _FRAMES is None:
-        _FRAMES = _Frames(QApplication.instance())
-    return _FRAMES
-
-
 class FramedStyle(QProxyStyle):
     """Fusion, with the focus frames of ``is_framed`` widgets painted by ``_Frames``."""
+
+    def __init__(self, key: str = "Fusion") -> None:
+        super().__init__(key)
+        self.frames = _Frames(self)  # lives as long as the style
 
     def polish(self, target):  # type: ignore[no-untyped-def]
         # One name for three overloads: a widget, the application, a palette (returned).
@@ -132,19 +126,19 @@ class FramedStyle(QProxyStyle):
                 # The border's width, kept by Qt as the frame's: the viewport sits inside it.
                 target.setFrameStyle(QFrame.Shape.Box.value | QFrame.Shadow.Plain.value)
                 target.setLineWidth(WIDTH)
-            target.installEventFilter(_frames())
+            target.installEventFilter(self.frames)
         return result
 
     def unpolish(self, target):  # type: ignore[no-untyped-def]
-        if isinstance(target, QWidget) and _FRAMES is not None:
-            target.removeEventFilter(_FRAMES)
+        if isinstance(target, QWidget):
+            target.removeEventFilter(self.frames)
         return super().unpolish(target)
 
 
 def use_framed_fusion(app: QApplication) -> None:
     """Draw the application with Fusion and its focus frames, once.
 
-    Made before any widget is polished, or the widgets there are are polished again. A launch
+    Best made before widgets are polished (those already there are polished again). A launch
     makes it once the window's frame has painted, before the panels are built: the first
     widget of a class Qt keeps private (a tool bar's separator, say) that the style polishes in
     Python makes PySide build the Python type of every widget class it has, some 40 ms.
