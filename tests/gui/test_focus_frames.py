@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QTextBrowser,
     QToolButton,
     QVBoxLayout,
-    QWidget,
 )
 from pytestqt.qtbot import QtBot
 
@@ -27,6 +26,7 @@ from claimdesk.core.contrast import parse_hex
 from claimdesk.gui.focus_frames import WIDTH, FramedStyle, is_framed
 from claimdesk.gui.main_window import MainWindow
 from claimdesk.gui.theme import apply_theme, theme_colours
+from tests.gui.test_scrolling import PaintCount
 
 THEMES = ("light", "dark")
 
@@ -172,25 +172,13 @@ def test_the_corner_between_two_scroll_bars_is_painted(dialog: _Dialog, theme: s
     assert image.pixelColor(corner.x() + 3, below) == _colour(theme, "window")
 
 
-class _Paints(QObject):
-    def __init__(self, widget: QWidget) -> None:
-        super().__init__()
-        self.count = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
-
-
 def test_an_edit_does_not_paint_the_frames_again(window: MainWindow, qtbot: QtBot) -> None:
     view = window.view
     view.setFocus()
     qtbot.waitUntil(view.hasFocus)
     QApplication.processEvents()
     framed = [view, window.annotations, window.documents.table]
-    paints = [_Paints(widget) for widget in framed]
+    paints = [PaintCount(widget) for widget in framed]
     text = view.document_text()
     start = text.index("arms embargo")
     view.set_text_selection(start, start + len("arms embargo"))

@@ -31,7 +31,7 @@ __all__ = ["listing"]  # a fixture: 60 claims in a list scrolled to the middle
 _RGB = QImage.Format.Format_RGB32
 
 
-class _Paints(QObject):
+class PaintCount(QObject):
     def __init__(self, widget: QWidget) -> None:
         super().__init__()
         self.count = 0
@@ -78,7 +78,7 @@ def test_a_range_that_moves_no_pixel_draws_nothing_and_a_moved_handle_is_drawn(
 ) -> None:
     holder = QWidget()
     still, plain = _bars(qtbot, holder)
-    paints = _Paints(still)
+    paints = PaintCount(still)
     assert on_screen_as_drawn_now(still) and on_screen_as_drawn_now(plain)
     paints.count = 0
     for bar in (still, plain):
