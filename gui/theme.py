@@ -103,8 +103,10 @@ def apply_theme(app: QApplication, choice: str, *, focus_frames: bool = True) ->
     app.setPalette(palette_for(name))
     app.setProperty("claimdesk_theme", name)
     for widget in app.allWidgets():
+        # A widget with a style sheet of its own (a bold heading, a chip) took the palette as
+        # it was when the sheet was applied, and its palette() colours with it: again.
         sheet = widget.styleSheet()
-        if "palette(" in sheet:  # its palette colours are read as it is polished: again
+        if sheet:
             widget.setStyleSheet(sheet)
     return name
 

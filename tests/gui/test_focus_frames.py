@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
+    QLabel,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
@@ -187,3 +188,23 @@ def test_an_edit_does_not_paint_the_frames_again(window: MainWindow, qtbot: QtBo
     assert window.annotations.model_.rowCount() == 1  # the claim was made and listed
     # The article and the list drew their rows; their frames were left as they were.
     assert [p.count for p in paints] == [0, 0, 0]
+
+
+def test_a_widget_with_its_own_style_sheet_follows_a_theme_switch(
+    qapp: QApplication, qtbot: QtBot
+) -> None:
+    # A bold heading (the document labels panel's) keeps its style sheet; its text takes the new
+    # theme's colour, as every other widget's does.
+    apply_theme(qapp, "light")
+    heading = QLabel("Document labels")
+    heading.setStyleSheet("font-weight: bold;")
+    qtbot.addWidget(heading)
+    heading.show()
+    qtbot.waitExposed(heading)
+    try:
+        apply_theme(qapp, "dark")
+        text = heading.palette().color(QPalette.ColorRole.WindowText)
+        assert text == _colour("dark", "window_text")
+        assert heading.styleSheet() == "font-weight: bold;"
+    finally:
+        apply_theme(qapp, "light")
