@@ -201,8 +201,13 @@ class WorkerProcess:
                 if later is not None:
                     jobs.append(later)
             left = [entry for j in jobs if (entry := self._pending.pop(j, None)) is not None]
+        self._hand_on(left, resend=True)
+
+    def _hand_on(self, left: list[tuple[Connection, bytes, Done, int]], *, resend: bool) -> None:
+        """Jobs a process will not answer: to the next process (``resend``, at most ``SENDS``
+        times each), else failed."""
         for _conn, message, done, sent in left:
-            if sent < SENDS:
+            if resend and sent < SENDS:
                 self._send(message, done, sent)
             else:
                 done(None, WorkerStopped(f"The background process for {self.name} stopped."))
@@ -239,11 +244,7 @@ class WorkerProcess:
             left = [self._pending.pop(job) for job in sorted(orphans)]
             if not conn.closed:
                 conn.close()
-        for _conn, message, done, sent in left:
-            if retired and sent < SENDS:  # not read yet: the next process does them
-                self._send(message, done, sent)
-            else:
-                done(None, WorkerStopped(f"The background process for {self.name} stopped."))
+        self._hand_on(left, resend=retired)  # a retired one had not read them: the next does
 
 
 def _split(data: bytes) -> tuple[int, bool, bytes]:

@@ -99,7 +99,6 @@ class DocumentView(QPlainTextEdit):
         self._text = ""
         self._offsets = OffsetMap("")
         self._index = SpanIndex()  # code points
-        self._lanes_pending = False  # lanes to complete after a paint that handed some out
         self._styles: dict[int, _LabelStyle] = {}
         self._default_style = _LabelStyle(DEFAULT_COLOUR)
         self._selected: int | None = None
@@ -141,7 +140,6 @@ class DocumentView(QPlainTextEdit):
         self._offsets = OffsetMap(text, counted)
         # The first screen gives lanes to the spans it shows; the rest get theirs once it is
         # painted, so that an edit never waits for them (see paintEvent).
-        self._lanes_pending = True
 
     def document_text(self) -> str:
         return self._text
@@ -434,11 +432,10 @@ class DocumentView(QPlainTextEdit):
                 arcs.paint(painter, event.rect())
             finally:
                 painter.end()
-        if self._lanes_pending and self._index.lanes_begun:
+        if self._index.lanes_left:
             # The spans on screen have their lanes: the rest get theirs next. (A paint of a
-            # part with no span, the caret's say, hands out none: waiting for it would leave
-            # the lanes to the reader's first edit, ~0.2 s at 100,000 spans.)
-            self._lanes_pending = False
+            # part with no span, the caret's say, hands out none: the lanes wait for the paint
+            # that begins them, not for the reader's first edit, ~0.2 s at 100,000 spans.)
             self.after_paint(self._index.complete_lanes)
         if self._after_paint:  # painted: what waited for it runs on the next turn of the loop
             self._after_paint_timer.start(0)

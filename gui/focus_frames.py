@@ -60,7 +60,7 @@ def is_framed(widget: QWidget) -> bool:
 
 
 class _Frames(QObject):
-    """The event filter that paints the frames (one for the application)."""
+    """The event filter that paints the frames (one per `FramedStyle`)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != _PAINT:

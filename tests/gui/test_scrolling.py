@@ -126,8 +126,8 @@ def test_the_lists_bars_never_show_a_stale_handle_as_claims_come_and_go(
 
 @pytest.fixture
 def focus_frames(qapp: QApplication) -> Iterator[Callable[[], None]]:
-    """Draws the application with the focus frames' style (gui/focus_frames.py), as the
-    application always does, over widgets already shown: they are polished again."""
+    """The light theme, over widgets already shown, under the focus frames' style the session
+    draws with (tests/gui/conftest.py), as the application does."""
     yield lambda: apply_theme(qapp, "light")
 
 
