@@ -45,34 +45,15 @@ from claimdesk.core.records import (
     SchemeRecords,
 )
 from claimdesk.core.scheme import display_value
-from claimdesk.core.text.spans import Span, SpanRow, as_span
+from claimdesk.core.text.spans import Span, SpanIndex, SpanRow, as_span
 from claimdesk.gui.annotation_cells import PaintedCells
 from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.scrolling import keep_still
 from claimdesk.gui.table_models import Column, ColumnTableModel, Index
 
 Fetch = Callable[[Sequence[int]], dict[int, AnnotationRecord]]
-_id_of, _start_of, _end_of, _label_of = map(itemgetter, range(4))  # of a SpanRow
-
-
-class _SpansById(dict[int, SpanRow]):
-    """The shown spans by id, held as the rows they were read as (no object more per span; see
-    core/text/spans.py) and handed out as Spans."""
-
-    def __getitem__(self, span_id: int) -> Span:
-        return as_span(super().__getitem__(span_id))
-
-    def get(self, span_id: int, default: None = None) -> Span | None:  # type: ignore[override]
-        row = super().get(span_id)
-        return None if row is None else as_span(row)
-
-    def pop(self, span_id: int) -> Span:  # type: ignore[override]
-        return as_span(super().pop(span_id))
-
-
-def _key(span: Span) -> tuple[int, int, int]:
-    return (span.start, span.end, span.id)
-
+_id_of, _label_of = itemgetter(0), itemgetter(3)  # of a SpanRow
+_order = itemgetter(1, 2, 0)  # (start, end, id): the rows' order, as a SpanIndex's
 
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
@@ -111,8 +92,10 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
         # Given what ``set_spans`` replaces, to free it later (the window: once it is painted).
         self.release_later: Callable[[object], None] = lambda _old: None
         self.shown: Shown | None = None  # whose annotations of which document, for show_changes
-        self._keys: list[tuple[int, int, int]] = []  # (start, end, id), sorted
-        self._spans = _SpansById()
+        self._rows: list[SpanRow] = []  # in (start, end, id) order: row i is self._rows[i]
+        # The shown spans by id, held as the rows they were read as (no object more per span;
+        # see core/text/spans.py): (id, start, end, label id).
+        self._spans: dict[int, SpanRow] = {}
         self._records: dict[int, AnnotationRecord] = {}
         self._counts: Counter[int] = Counter()
         self._labels: dict[int, LabelRecord] = {}
@@ -151,28 +134,30 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
     def set_labels(self, labels: list[LabelRecord]) -> None:
         self._labels = {label.id: label for label in labels}
         self._colours = {}
-        if self._keys:
+        if self._rows:
             # The label column, and the links that name the labels at their other end.
-            last = len(self._keys) - 1
+            last = len(self._rows) - 1
             self.dataChanged.emit(self.index(0, 0), self.index(last, self.DETAILS))
 
-    def set_spans(self, spans: Iterable[SpanRow], shown: Shown | None = None) -> None:
-        # Built by C-level passes over the spans (the window's read, already in text order):
-        # at 100,000 spans a Python loop per span costs tens of milliseconds of the open.
-        items = spans if isinstance(spans, list) else list(spans)
-        ids = list(map(_id_of, items))
-        keys = list(zip(map(_start_of, items), map(_end_of, items), ids, strict=True))
-        keys.sort()
-        self.release_later((self._keys, self._spans, self._records))
+    def set_spans(self, spans: Iterable[SpanRow] | SpanIndex, shown: Shown | None = None) -> None:
+        """Show these spans (an index's: the article view's, already ordered and by id)."""
+        # Built by C-level passes over the spans: at 100,000 spans a Python loop per span costs
+        # tens of milliseconds of the open. From an index, two copies (no tuple made per span).
+        if isinstance(spans, SpanIndex):
+            rows, by_id = spans.snapshot()
+        else:
+            rows = sorted(spans, key=_order)
+            by_id = dict(zip(map(_id_of, rows), rows, strict=True))
+        self.release_later((self._rows, self._spans, self._records))
         self.beginResetModel()
         self.shown = shown
-        self._spans = _SpansById(zip(ids, items, strict=True))
-        self._keys = keys
+        self._spans = by_id
+        self._rows = rows
         self._records = {}
         self._values = {}
         self._relations = {}
         self._links = {}
-        self._counts = Counter(map(_label_of, items))
+        self._counts = Counter(map(_label_of, rows))
         self.endResetModel()
         self.countsChanged.emit(self.counts())
 
@@ -201,9 +186,9 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
 
     def add(self, record: AnnotationRecord) -> None:
         span = Span(record.id, record.start, record.end, record.label_id)
-        row = bisect_left(self._keys, _key(span))
+        row = bisect_left(self._rows, _order(span), key=_order)
         self.beginInsertRows(QModelIndex(), row, row)
-        self._keys.insert(row, _key(span))
+        self._rows.insert(row, span)
         self._spans[span.id] = span
         self._records[span.id] = record
         self._counts[span.label_id] += 1
@@ -214,21 +199,21 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
         if row < 0:
             return
         self.beginRemoveRows(QModelIndex(), row, row)
-        del self._keys[row]
-        span = self._spans.pop(annotation_id)
+        del self._rows[row]
+        _id, _start, _end, label_id = self._spans.pop(annotation_id)
         self._records.pop(annotation_id, None)
         self._values.pop(annotation_id, None)
-        self._counts[span.label_id] -= 1
+        self._counts[label_id] -= 1
         self.endRemoveRows()
 
     def replace(self, record: AnnotationRecord) -> None:
         row = self.row_of(record.id)
         if row < 0:
             return
-        old = self._spans[record.id]
-        self._counts[old.label_id] -= 1
+        self._counts[_label_of(self._spans[record.id])] -= 1
         self._counts[record.label_id] += 1
-        self._spans[record.id] = Span(record.id, record.start, record.end, record.label_id)
+        span = Span(record.id, record.start, record.end, record.label_id)
+        self._spans[record.id] = self._rows[row] = span
         self._records[record.id] = record
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
 
@@ -236,21 +221,22 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
         span = self._spans.get(annotation_id)
         if span is None:
             return -1
-        row = bisect_left(self._keys, _key(span))
-        return row if row < len(self._keys) and self._keys[row][2] == annotation_id else -1
+        rows = self._rows
+        row = bisect_left(rows, _order(span), key=_order)
+        return row if row < len(rows) and rows[row][0] == annotation_id else -1
 
     def id_at(self, row: int) -> int:
-        return self._keys[row][2]
+        return self._rows[row][0]
 
     def record(self, row: int) -> AnnotationRecord:
         annotation_id = self.id_at(row)
         record = self._records.get(annotation_id)
         if record is None:
-            page = self._keys[max(0, row - self.PAGE // 4) : row + self.PAGE]
-            self._records.update(self.fetch([key[2] for key in page]))
+            page = self._rows[max(0, row - self.PAGE // 4) : row + self.PAGE]
+            self._records.update(self.fetch(list(map(_id_of, page))))
             record = self._records.get(annotation_id)
         if record is None:  # not fetched (a server that cannot be reached): its label for now
-            span = self._spans[annotation_id]
+            span = as_span(self._spans[annotation_id])
             shown = self.shown or Shown(0, 0)
             return AnnotationRecord(
                 span.id,
@@ -267,7 +253,7 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
         return record
 
     def label_of(self, row: int) -> int:
-        return self._spans[self._keys[row][2]].label_id
+        return self._rows[row][3]
 
     def counts(self) -> dict[int, int]:
         return {label: n for label, n in self._counts.items() if n}
@@ -340,8 +326,8 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
     def _all_details_changed(self) -> None:
         # One signal for the whole column: looking up the row of every annotation cost
         # a quarter of a second at 100,000 of them, for a view that repaints what it shows.
-        if self._keys:
-            last = len(self._keys) - 1
+        if self._rows:
+            last = len(self._rows) - 1
             self.dataChanged.emit(self.index(0, self.DETAILS), self.index(last, self.DETAILS))
 
     def _details_changed(self, annotation_ids: Iterable[int]) -> None:
@@ -364,7 +350,7 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
             outgoing = relation.source_id == annotation_id
             other = relation.target_id if outgoing else relation.source_id
             span = self._spans.get(other)
-            label = self._labels.get(span.label_id) if span else None
+            label = self._labels.get(_label_of(span)) if span else None
             kind = types.get(relation.type_id)
             arrow = "→" if outgoing or (kind is not None and not kind.directed) else "←"
             text = f"{arrow} {label.name if label else '?'}"
@@ -403,7 +389,7 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
         return self._columns
 
     def row_count(self) -> int:
-        return len(self._keys)
+        return len(self._rows)
 
     def row_at(self, number: int) -> AnnotationRecord:
         return self.record(number)
@@ -431,7 +417,7 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
         # Qt rather than seven (a fifth of the list's repaint after an edit). As ``data``.
         columns, answers = self._answered()
         row, number = index.row(), index.column()
-        if not (0 <= row < len(self._keys) and 0 <= number < len(columns)):
+        if not (0 <= row < len(self._rows) and 0 <= number < len(columns)):
             return
         column = columns[number]
         wanted: Iterable[QModelRoleData] = (

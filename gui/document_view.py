@@ -117,9 +117,13 @@ class DocumentView(QPlainTextEdit):
 
     # --- content ------------------------------------------------------------------------------
 
-    def set_document(self, text: str, spans: Iterable[SpanRow], shown: Shown | None = None) -> None:
-        """Show text (plain, never HTML) with spans given in code points."""
-        index = SpanIndex(spans)  # first: a bad span list leaves the view as it was
+    def set_document(
+        self, text: str, spans: Iterable[SpanRow] | SpanIndex, shown: Shown | None = None
+    ) -> None:
+        """Show text (plain, never HTML) with spans given in code points (an index of them is
+        the view's from then on: whoever else shows them takes its ``snapshot``)."""
+        # First: a bad span list leaves the view as it was.
+        index = spans if isinstance(spans, SpanIndex) else SpanIndex(spans)
         # The previous document's spans and suggestions are let go of once this one is painted:
         # freeing 100,000 spans and 10,000 suggestions took ~30 ms of the open.
         self.keep_until_painted(self._index, self._example, self.suggestions.content())

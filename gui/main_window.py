@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from claimdesk.core.errors import EditError, ProjectError, SaveError, ServerUnreachable
 from claimdesk.core.text.snapping import snap_to_words
-from claimdesk.core.text.spans import Span
+from claimdesk.core.text.spans import Span, SpanIndex
 from claimdesk.gui import claim_actions, label_actions, menus, toolbar
 from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.places import Places
@@ -487,7 +487,8 @@ class MainWindow(QMainWindow):
             self.view.after_paint(resume_collection)
         with self.server_reads():  # everything is read before anything shown changes
             text = self.project.document_text(document_id)
-            spans = self.project.span_rows(document_id, self.annotator.id)
+            # Indexed once, for the article and (copied) for the list: the same order.
+            spans = SpanIndex(self.project.span_rows(document_id, self.annotator.id))
             example = self._example_records(document_id)
             details = claim_actions.read_details(self, document_id)
             self.document_id = document_id

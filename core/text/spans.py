@@ -111,6 +111,12 @@ class SpanIndex:
         row = self._by_id.get(span_id)
         return None if row is None else as_span(row)
 
+    def snapshot(self) -> tuple[list[SpanRow], dict[int, SpanRow]]:
+        """Copies of the rows in (start, end, id) order and of the rows by id: what another
+        holder of the same spans (the annotation list) starts from, for a copy of two
+        containers (a memory copy) rather than the sort and the tuples an index is built with."""
+        return self._spans.copy(), self._by_id.copy()
+
     # --- changes ------------------------------------------------------------------------------
 
     def add(self, span: Span) -> None:

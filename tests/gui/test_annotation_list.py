@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QTable
 from pytestqt.qtbot import QtBot
 
 from claimdesk.core.records import AnnotationRecord
-from claimdesk.core.text.spans import Span
+from claimdesk.core.text.spans import Span, SpanIndex
 from claimdesk.gui.annotation_cells import PaintedCells
 from claimdesk.gui.annotation_list import AnnotationList
 from claimdesk.gui.change_signal import Shown
@@ -218,6 +218,35 @@ def test_the_list_looks_as_the_model_draws_it_in_both_themes(
         app.setStyleSheet(sheet)
         app.setPalette(palette)
         app.setProperty("claimdesk_theme", chosen)
+
+
+def test_the_list_shows_an_index_in_its_order_and_keeps_its_own_copy(qtbot: QtBot) -> None:
+    # As the window opens a document: the article view's index, handed to the list as well.
+    view = AnnotationList()
+    qtbot.addWidget(view)
+    model = view.model_
+    model.fetch = lambda ids: {i: record(i, start=50 if i in (5, 9) else None) for i in ids}
+    model.set_labels([CLAIM, SOURCE])
+    index = SpanIndex([(9, 50, 65, CLAIM.id), (2, 20, 35, SOURCE.id), (5, 50, 65, SOURCE.id)])
+    model.set_spans(index, Shown(4, 7))
+    assert [model.id_at(row) for row in range(model.rowCount())] == [2, 5, 9]
+    assert model.counts() == {CLAIM.id: 1, SOURCE.id: 2}
+    assert [model.row_of(i) for i in (2, 5, 9, 4)] == [0, 1, 2, -1]
+    # The owner changes its index (the article view after an edit): the list, told of the
+    # same edit, changes its own rows once.
+    added = record(4, start=40)
+    index.add(Span(added.id, added.start, added.end, added.label_id))
+    index.remove(2)
+    assert model.rowCount() == 3 and model.row_of(4) == -1
+    model.add(added)
+    model.remove(2)
+    assert [model.id_at(row) for row in range(model.rowCount())] == [4, 5, 9]
+    assert [model.index(row, 0).data() for row in range(3)] == [
+        "claim number 4",
+        "claim number 5",
+        "claim number 9",
+    ]
+    assert model.counts() == {CLAIM.id: 2, SOURCE.id: 1}
 
 
 def test_a_renamed_label_shows_in_rows_already_drawn(listing: AnnotationList) -> None:

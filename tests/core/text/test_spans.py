@@ -203,3 +203,17 @@ def test_lanes_are_handed_out_as_far_as_asked_then_all_at_once() -> None:
     index.complete_lanes()
     assert index.lanes_begun and not index.lanes_left
     assert index.lane_of(0) == first and index.lane_of(999) == index.lanes()[999]
+
+
+def test_a_snapshot_is_the_index_order_and_stays_as_taken() -> None:
+    # Same range under two labels, ids out of order: ties are ordered by id.
+    index = SpanIndex([(7, 5, 9, 1), (3, 5, 9, 2), (1, 0, 4, 0)])
+    rows, by_id = index.snapshot()
+    assert [row[0] for row in rows] == [s.id for s in index] == [1, 3, 7]
+    assert by_id == {1: (1, 0, 4, 0), 3: (3, 5, 9, 2), 7: (7, 5, 9, 1)}
+    index.add(Span(9, 1, 2, 0))
+    index.remove(3)
+    assert [row[0] for row in rows] == [1, 3, 7] and set(by_id) == {1, 3, 7}
+    rows.pop()
+    by_id.clear()
+    assert [s.id for s in index] == [1, 9, 7] and index.get(7) == Span(7, 5, 9, 1)
