@@ -247,6 +247,7 @@ def build(window: MainWindow) -> WindowActions:
     )
 
     edit_menu = bar.addMenu("&Edit")
+    edit_menu.aboutToShow.connect(window.name_undo_actions)  # "Undo Delete annotation"
     undo = _action(window, "&Undo", window.undo, QKeySequence.StandardKey.Undo)
     redo = _action(window, "&Redo", window.redo, ("Ctrl+Shift+Z", "Ctrl+Y"))
     paste_document = _action(

@@ -8,6 +8,8 @@ and where it was docked (MainWindow.closeEvent saves the window state).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QActionEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QToolBar, QWidget
@@ -76,14 +78,18 @@ def _looks(action: QAction) -> tuple[object, ...]:
 
 
 class _RenameQuietly(QObject):
-    """Undo and Redo are renamed by every edit ("Undo Delete annotation"): on the toolbar that
-    changes only the tooltip, yet Qt lays the toolbar out and draws the button again (a few
-    tenths of a millisecond of each edit). Such a change reaches the bar and the button as
-    their new tips alone; any other change (enabled, icon, …) goes through as before."""
+    """Undo and Redo are renamed after edits ("Undo Delete annotation"), when their names are
+    read (``name``: called as one of their buttons is about to show its tip). On the toolbar
+    that changes only the tooltip, yet Qt lays the toolbar out and draws the button again (a
+    few tenths of a millisecond). Such a change reaches the bar and the button as their new
+    tips alone; any other change (enabled, icon, …) goes through as before."""
 
-    def __init__(self, bar: QToolBar, watched: list[QAction]) -> None:
+    def __init__(
+        self, bar: QToolBar, watched: list[QAction], name: Callable[[], None] = lambda: None
+    ) -> None:
         super().__init__(bar)
         self._actions = watched
+        self._name = name
         self._shown: dict[tuple[int, int], tuple[object, ...]] = {}  # (widget, action) -> looks
         for widget in (bar, *(bar.widgetForAction(action) for action in watched)):
             if widget is not None:
@@ -92,6 +98,9 @@ class _RenameQuietly(QObject):
                 widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and watched is not self.parent():
+            self._name()  # the button's tip then names the edit (through ActionChanged)
+            return False
         if event.type() != QEvent.Type.ActionChanged:
             return False
         action = event.action() if isinstance(event, QActionEvent) else None
@@ -107,8 +116,11 @@ class _RenameQuietly(QObject):
         return True
 
 
-def build(window: QMainWindow, actions: WindowActions) -> QToolBar:
-    """Add the main toolbar to the window (top, text beside icons) and return it."""
+def build(
+    window: QMainWindow, actions: WindowActions, name_undo: Callable[[], None] = lambda: None
+) -> QToolBar:
+    """Add the main toolbar to the window (top, text beside icons) and return it; ``name_undo``
+    names Undo and Redo after their edits, called as one of their tips is about to show."""
     bar = QToolBar("Toolbar", window)
     bar.setObjectName(TOOLBAR_NAME)
     bar.setProperty("toolButtonStyle", TEXT_BESIDE_ICON)
@@ -126,5 +138,5 @@ def build(window: QMainWindow, actions: WindowActions) -> QToolBar:
         action.changed.connect(lambda a=action: _follow_text(a))
         bar.addAction(action)
     window.addToolBar(bar)  # at the top
-    _RenameQuietly(bar, [actions.undo, actions.redo])
+    _RenameQuietly(bar, [actions.undo, actions.redo], name_undo)
     return bar

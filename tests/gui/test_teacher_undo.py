@@ -11,6 +11,7 @@ from claimdesk.core.classroom.exercise import create_exercise
 from claimdesk.gui.main_window import MainWindow
 from tests.gui.classroom_prompts import ClassroomPrompts
 from tests.gui.test_teacher_classroom import EMBARGO, student_submits
+from tests.gui.edit_menu import edit_menu_items
 
 
 def test_collect_then_undo_and_redo_from_the_edit_menu(
@@ -37,11 +38,11 @@ def test_collect_then_undo_and_redo_from_the_edit_menu(
     assert prompts.errors == []
     assert [s.student_name for s in submissions(project, info.id)] == ["Eve"]
     assert window.menu_actions.undo.isEnabled()
-    assert window.menu_actions.undo.text() == "&Undo Collect 1 submission"
+    assert edit_menu_items(window)[0] == "&Undo Collect 1 submission"
 
     window.menu_actions.undo.trigger()
     assert submissions(project, info.id) == []
     assert "Eve (S1)" not in {a.name for a in project.annotators()}
-    assert window.menu_actions.undo.text() == "&Undo Create exercise 'Week 1'"
+    assert edit_menu_items(window)[0] == "&Undo Create exercise 'Week 1'"
     window.menu_actions.redo.trigger()
     assert [s.student_name for s in submissions(project, info.id)] == ["Eve"]

@@ -18,6 +18,7 @@ from claimdesk.gui.settings import Settings
 from claimdesk.gui.theme import apply_theme, theme_colours
 from tests.gui.classroom_prompts import ClassroomPrompts
 from tests.gui.conftest import ScriptedPrompts
+from tests.gui.edit_menu import edit_menu_items, tip
 from tests.gui.test_exercise_student import exercise_file, student_window
 
 __all__ = ["exercise_file"]  # the exercise of the sample articles, a fixture
@@ -61,8 +62,8 @@ def test_tooltips_name_the_shortcut_and_follow_the_undo_text(
     start = text.index("arms embargo")
     window.view.set_text_selection(start, start + len("arms embargo"))
     qtbot.keyClick(window.view, "1")
-    assert actions.undo.toolTip().startswith("Undo ") and actions.undo.toolTip() != "Undo (Ctrl+Z)"
-    assert actions.undo.toolTip().endswith("(Ctrl+Z)")
+    shown = tip(_button(window, "Undo"))
+    assert shown.startswith("Undo ") and shown != "Undo (Ctrl+Z)" and shown.endswith("(Ctrl+Z)")
 
 
 class _Events(QObject):
@@ -88,21 +89,23 @@ def test_a_renamed_undo_shows_its_new_tip_without_the_toolbar_drawn_again(
     start = text.index("arms embargo")
     window.view.set_text_selection(start, start + len("arms embargo"))
     qtbot.keyClick(window.view, "1")
-    assert undo.isEnabled() and undo.toolTip() == "Undo Add annotation (Ctrl+Z)"
+    assert undo.isEnabled() and tip(undo) == "Undo Add annotation (Ctrl+Z)"
     qtbot.wait(50)
     events = _Events(window.toolbar, undo, redo)
     qtbot.keyClick(window.view, Qt.Key.Key_Delete)  # the new claim is selected: deleted
     QApplication.processEvents()
     assert window.annotations.model_.rowCount() == 0
-    # Undo now names the deletion, in the menu and on the button's tip; the button looks the
+    # Undo now names the deletion on the button's tip and in the menu; the button looks the
     # same, so neither it nor the toolbar is laid out or drawn again.
-    assert window.menu_actions.undo.text() == "&Undo Delete annotation"
-    assert undo.toolTip() == "Undo Delete annotation (Ctrl+Z)"
+    assert tip(undo) == "Undo Delete annotation (Ctrl+Z)"
+    QApplication.processEvents()
     assert events.seen == []
+    assert edit_menu_items(window)[:2] == ["&Undo Delete annotation", "&Redo"]
     qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)  # back again; Redo comes alive
     assert window.annotations.model_.rowCount() == 1
-    assert redo.isEnabled() and redo.toolTip() == "Redo Delete annotation (Ctrl+Shift+Z)"
-    assert undo.toolTip() == "Undo Add annotation (Ctrl+Z)"
+    assert redo.isEnabled() and tip(redo) == "Redo Delete annotation (Ctrl+Shift+Z)"
+    assert tip(undo) == "Undo Add annotation (Ctrl+Z)"
+    assert edit_menu_items(window)[:2] == ["&Undo Add annotation", "&Redo Delete annotation"]
 
 
 def test_a_toolbar_button_runs_the_action_and_follows_its_enabled_state(

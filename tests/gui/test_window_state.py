@@ -18,6 +18,7 @@ from claimdesk.gui.change_signal import ChangeEvent
 from claimdesk.gui.main_window import MainWindow
 from claimdesk.gui.menus import WindowActions
 from tests.gui.review_project import add_annotators
+from tests.gui.edit_menu import edit_menu_items
 
 GUI = Path(__file__).resolve().parents[2] / "gui"
 
@@ -172,7 +173,7 @@ def test_an_edit_in_the_curation_view_is_announced_as_its_own(
     assert [event.source for event in events] == [curation]
     assert events[0].changes.annotations_added
     assert len(refreshed) == 1  # drawn once by the view itself, not again from the signal
-    assert window.menu_actions.undo.text() == "&Undo Accept span into gold"
+    assert edit_menu_items(window)[0] == "&Undo Accept span into gold"
     window.menu_actions.undo.trigger()  # an undo in the main window redraws the curation view
     assert [event.source for event in events] == [curation, window]
     assert len(refreshed) == 2
