@@ -15,8 +15,8 @@ from claimdesk.core.store.project import Project
 from claimdesk.gui.curation import CandidateModel, CurationView
 from claimdesk.gui.main_window import MainWindow
 from tests.gui.conftest import db_rows
-from tests.gui.review_project import add_annotators
 from tests.gui.edit_menu import edit_menu_items
+from tests.gui.review_project import add_annotators
 
 
 def gold_rows(path: Path) -> list[tuple[object, ...]]:

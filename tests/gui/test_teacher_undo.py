@@ -10,8 +10,8 @@ from claimdesk.core.classroom.collect import submissions
 from claimdesk.core.classroom.exercise import create_exercise
 from claimdesk.gui.main_window import MainWindow
 from tests.gui.classroom_prompts import ClassroomPrompts
-from tests.gui.test_teacher_classroom import EMBARGO, student_submits
 from tests.gui.edit_menu import edit_menu_items
+from tests.gui.test_teacher_classroom import EMBARGO, student_submits
 
 
 def test_collect_then_undo_and_redo_from_the_edit_menu(

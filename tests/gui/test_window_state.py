@@ -17,8 +17,8 @@ from claimdesk.core.store.project import Project
 from claimdesk.gui.change_signal import ChangeEvent
 from claimdesk.gui.main_window import MainWindow
 from claimdesk.gui.menus import WindowActions
-from tests.gui.review_project import add_annotators
 from tests.gui.edit_menu import edit_menu_items
+from tests.gui.review_project import add_annotators
 
 GUI = Path(__file__).resolve().parents[2] / "gui"
 
