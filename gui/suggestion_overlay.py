@@ -203,7 +203,7 @@ class SuggestionOverlay(QObject):
         start, end = view.offsets.to_qt_range(span.start, span.end)
         return [
             rect
-            for lines in view.visible_lines(view.viewport().rect())
+            for lines in view.lines_touching(start, end, view.viewport().rect())
             for rect, _ in lines.rects(start, end)
         ]
 

@@ -344,6 +344,41 @@ def test_select_span_scrolls_it_into_view(qtbot: QtBot, view: DocumentView) -> N
     assert view.text_selection() == (0, 9)  # scrolling leaves the user's selection alone
 
 
+def test_a_spans_rectangles_are_those_of_every_line_on_screen(
+    qtbot: QtBot, view: DocumentView
+) -> None:
+    # Paragraphs of one to three lines, an emoji and CRLF in the text, the view scrolled into
+    # the middle: spans within a line, across wraps and paragraphs, starting above the screen,
+    # ending below it, and empty ones at paragraph breaks get the rectangles a walk over every
+    # laid-out line on screen finds for them.
+    rng = random.Random(7)
+    text = "".join(
+        f"Point {i} 🇨🇳 on troop cuts." * rng.randint(1, 6) + ("\r\n" if i % 5 else "\n")
+        for i in range(120)
+    )
+    spans = [
+        Span(i, s, s + rng.choice((0, 3, 30, 120, 600)), 0)
+        for i, s in enumerate(sorted(rng.sample(range(len(text) - 700), 400)))
+    ]
+    breaks = [i for i, c in enumerate(text) if c == "\n"][30:70]  # around the screen
+    # Empty spans at each end of a paragraph break: the end of one block, the start of the next.
+    spans += [Span(1000 + n, at, at, 1) for n, at in enumerate(breaks)]
+    spans += [Span(2000 + n, at + 1, at + 1, 1) for n, at in enumerate(breaks)]
+    view.set_document(text, spans)
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum() // 3)
+    QApplication.processEvents()
+    shown = [s for s in spans if view.span_rects(s.id)]
+    assert len(shown) > 20  # some spans are on screen, and many are not
+    for span in spans:
+        start, end = view.offsets.to_qt_range(span.start, span.end)
+        every_line = [
+            rect
+            for lines in view.visible_lines(view.viewport().rect())
+            for rect, _ in lines.rects(start, end)
+        ]
+        assert view.span_rects(span.id) == every_line, span
+
+
 def test_font_size_change_keeps_spans_on_their_words(view: DocumentView) -> None:
     span = _span_of(ARTICLE, "Embassy", 1)
     view.set_document(ARTICLE, [span])
