@@ -139,9 +139,9 @@ class DocumentView(QPlainTextEdit):
         self._example_tips = {}
         self.arcs.forget_document()
         self.suggestions.clear()
+        self._queued.clear()
         # Qt turns "\r\n" into one paragraph break, which would shift every later position by
         # one; a lone "\r" is one break for one character, so only the pair needs a stand-in.
-        self._queued.clear()
         self.setPlainText(text.replace("\r\n", " \n") if "\r" in text else text)
         # Qt has counted the text's UTF-16 units as it took it (counting them again took ~2 ms a
         # megabyte), except for a leading byte order mark, which it drops.

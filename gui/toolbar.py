@@ -56,7 +56,8 @@ def show_shortcuts(actions: WindowActions) -> None:
 
 
 def _follow_text(action: QAction) -> None:
-    # Undo/Redo rename themselves after each edit ("Undo Delete annotation"): keep the tip true.
+    # Undo/Redo are renamed after edits ("Undo Delete annotation", see _RenameQuietly): keep
+    # the tip true.
     # Only a new text makes a new tip: a tip set on purpose (student mode says why Import is
     # disabled) stays until the text changes.
     if action.property(_TIP_TEXT) == action.text():
