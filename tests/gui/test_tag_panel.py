@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QStyleOptionViewItem
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
+from claimdesk.core.records import LabelRecord
 from claimdesk.gui.dialogs import LabelDraft
 from claimdesk.gui.main_window import MainWindow
-from claimdesk.gui.tag_panel import LabelDelegate, LabelListModel
+from claimdesk.gui.tag_panel import LabelDelegate, LabelListModel, TagPanel
+from claimdesk.gui.theme import apply_theme
 from tests.gui.conftest import ScriptedPrompts, db_rows
 
 LABELS = 'SELECT id, label_id, start, "end" FROM annotation ORDER BY id'
@@ -172,3 +175,60 @@ def test_clicking_a_label_files_the_selection_and_keeps_the_keyboard_in_the_arti
     select_phrase(window, "barter away for Chinese things")
     qtbot.keyClick(window.view, "6")
     assert model.rowCount() == 2
+
+
+def test_rows_drawn_before_show_each_change_as_a_fresh_draw_would(qtbot: QtBot) -> None:
+    # Rows are kept as drawn (their count aside): a new count, a renamed or recoloured label,
+    # a new key, the selection, a narrower panel, another font, a disabled panel and the other
+    # theme all show as the list drawn from scratch shows them.
+    panel = TagPanel()
+    qtbot.addWidget(panel)
+    labels = [
+        LabelRecord(1, "Military", "#1f4e9c"),
+        LabelRecord(2, "Arms embargo / sanctions", "#d62728", shortcut="1", parent_id=1),
+        LabelRecord(3, "Troop reduction", "#ff7f0e", shortcut="2", parent_id=1),
+        LabelRecord(4, "Source <b>attribution</b> 🇨🇳", "#7f7f7f", shortcut="9"),
+    ]
+    panel.model.set_labels(labels)
+    panel.resize(320, 200)
+    panel.show()
+    qtbot.waitExposed(panel)
+    view = panel.view
+
+    kept_delegate = view.itemDelegate()
+
+    def shown_as_fresh() -> bool:
+        QApplication.processEvents()
+        kept = view.viewport().grab().toImage()
+        view.setItemDelegate(LabelDelegate(view))
+        fresh = view.viewport().grab().toImage()
+        view.setItemDelegate(kept_delegate)  # the delegate that has drawn every state so far
+        return kept == fresh
+
+    def relabel(**changed: object) -> None:  # the third label changed, the others as they are
+        labels[2] = replace(labels[2], **changed)  # type: ignore[arg-type]
+        panel.model.set_labels(list(labels))
+
+    italic = QFont(view.font())
+    italic.setItalic(True)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    changes = [
+        lambda: panel.model.set_counts({2: 3, 4: 1}),
+        lambda: panel.model.set_counts({2: 4, 4: 1}),
+        lambda: view.setCurrentIndex(panel.model.index(2)),
+        lambda: relabel(name="Troop cuts"),
+        lambda: relabel(shortcut="3"),
+        lambda: relabel(colour="#9467bd"),
+        lambda: panel.resize(220, 200),
+        lambda: view.setFont(italic),
+        lambda: panel.setEnabled(False),
+        lambda: apply_theme(app, "dark"),
+    ]
+    try:
+        for change in changes:
+            view.viewport().grab()  # drawn (and kept) as the list is now
+            change()
+            assert shown_as_fresh(), change
+    finally:
+        apply_theme(app, "light")
