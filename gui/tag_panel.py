@@ -115,9 +115,10 @@ class LabelDelegate(QStyledItemDelegate):
     """Draws: colour swatch, key cell, name (indented by group; bold for a group heading only),
     count for this document.
 
-    A row but its count is drawn once into a pixmap and copied after: an edit changes one
-    label's count, and drawing the whole row again (swatch, key cell, elided name) took a
-    third of a millisecond of it."""
+    Each row, all but its count, is drawn once into a pixmap and copied after: an edit changes
+    one label's count, and drawing the whole row again (swatch, key cell, elided name) took a
+    quarter of a millisecond of it. The same pixels as drawing it afresh (in both themes,
+    enabled or not)."""
 
     ROWS_KEPT = 256  # pixmaps of rows as drawn; all let go when full
 
