@@ -20,6 +20,7 @@ process by a thread of its own: the window never waits for the process to read i
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import itertools
 import logging
@@ -28,6 +29,7 @@ import os
 import pickle
 import queue
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -80,6 +82,9 @@ class TrainedModel:
     labels: tuple[int, ...]
 
 
+_LIVE: weakref.WeakSet[WorkerProcess] = weakref.WeakSet()  # for `_close_all` at exit
+
+
 class WorkerProcess:
     """One process of its own for jobs ``function(*args)`` (module-level functions, picklable
     arguments); ``done(value, error)`` is called on a reading thread when the job's answer
@@ -99,6 +104,9 @@ class WorkerProcess:
         self._pending: dict[int, tuple[Connection, bytes, Done, int]] = {}
         self._jobs = itertools.count(1)
         self.started = 0  # processes started so far (tests, benchmarks)
+        self._closed = False  # nobody is told of a job any more (see `close`)
+        self._reader: threading.Thread | None = None
+        _LIVE.add(self)
 
     @property
     def pid(self) -> int | None:
@@ -128,6 +136,15 @@ class WorkerProcess:
                 outbox.put(job)
         if failed is not None:
             done(None, failed)
+
+    def close(self, wait: float = 2.0) -> None:
+        """End the process for good, telling no one of its pending jobs, and wait up to
+        ``wait`` seconds for its reading thread to finish (see `_close_all`)."""
+        self._closed = True
+        reader = self._reader
+        self.stop()
+        if reader is not None:
+            reader.join(wait)
 
     def stop(self) -> None:
         """End the process now (its pending jobs fail with `WorkerStopped`)."""
@@ -166,6 +183,7 @@ class WorkerProcess:
             daemon=True,
         )
         reader.start()
+        self._reader = reader
         writer = threading.Thread(
             target=self._write,
             args=(ours, outbox),
@@ -206,6 +224,8 @@ class WorkerProcess:
     def _hand_on(self, left: list[tuple[Connection, bytes, Done, int]], *, resend: bool) -> None:
         """Jobs a process will not answer: to the next process (``resend``, at most ``SENDS``
         times each), else failed."""
+        if self._closed:
+            return
         for _conn, message, done, sent in left:
             if resend and sent < SENDS:
                 self._send(message, done, sent)
@@ -230,6 +250,8 @@ class WorkerProcess:
             if entry is None:
                 continue
             done = entry[2]
+            if self._closed:
+                continue
             if worked:
                 done(value, None)
             else:
@@ -345,6 +367,17 @@ def worker_pid() -> int:
 
 
 # One process for each kind of job: a training (seconds) never holds up the suggestions.
+def _close_all() -> None:
+    # At exit, before multiprocessing's own handler ends the processes (it is registered when
+    # multiprocessing.connection is imported above, so it runs after this one): their reading
+    # threads would then tell the window of its jobs while Python tears it down, which
+    # crashed the interpreter on about one quit in four with a job under way.
+    for worker in list(_LIVE):
+        worker.close()
+
+
+atexit.register(_close_all)
+
 SUGGESTING = WorkerProcess("suggestions")
 TRAINING = WorkerProcess("model training")
 

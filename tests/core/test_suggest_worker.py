@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -220,3 +221,21 @@ def test_a_large_job_is_handed_over_without_waiting_for_the_process_to_read_it(
     got = answers.wait(2)
     assert got == [(None, None), (8_000_000, None)]
     assert answered_at[0] - handed_over_at > 1.0  # handed over long before the first answer
+
+
+def test_a_closed_worker_tells_no_one_and_its_process_and_thread_end() -> None:
+    # As at exit: a job under way and two queued, then the worker is closed.
+    worker = WorkerProcess("tests closing")
+    answers = Answers()
+    for _ in range(3):
+        worker.submit(time.sleep, (5,), answers)
+    deadline = time.monotonic() + 30
+    while worker.pid is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pid = worker.pid
+    assert pid is not None
+    worker.close()
+    assert worker.pid is None
+    time.sleep(0.3)  # a reading thread that was going to tell someone has had its chance
+    assert answers.got == []
+    assert not [t for t in threading.enumerate() if t.name == "claimdesk tests closing answers"]

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -291,3 +294,40 @@ def test_the_gui_thread_collects_the_young_generations_while_work_runs(qtbot: Qt
         go.set()
     assert gc.isenabled()
     assert collected == [True]
+
+
+QUIT_WITH_A_JOB_UNDER_WAY = """
+import sys, time
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication, QWidget
+from claimdesk.core.suggest_worker import WorkerProcess
+
+app = QApplication(["claimdesk"])
+
+
+class Relay(QObject):
+    ended = Signal(object, object)
+
+
+window = QWidget()
+relay = Relay(window)
+worker = WorkerProcess("quit test")
+if __name__ == "__main__":
+    for _ in range(3):  # told on the reading thread, as the window's tasks are
+        worker.submit(time.sleep, (5,), lambda value, error: relay.ended.emit(value, error))
+    time.sleep(1.5)  # the process is running the first job
+    sys.exit(0)
+"""
+
+
+def test_quitting_while_a_worker_process_runs_a_job_exits_cleanly(tmp_path: Path) -> None:
+    # At exit the worker processes end; their reading threads used to tell the window of the
+    # jobs left while Python tore it down, and the interpreter crashed (about one quit in four).
+    script = tmp_path / "quit_with_a_job.py"
+    script.write_text(QUIT_WITH_A_JOB_UNDER_WAY, encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    for _ in range(6):
+        done = subprocess.run(
+            [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
