@@ -366,7 +366,6 @@ def worker_pid() -> int:
     return os.getpid()
 
 
-# One process for each kind of job: a training (seconds) never holds up the suggestions.
 def _close_all() -> None:
     # At exit, before multiprocessing's own handler ends the processes (it is registered when
     # multiprocessing.connection is imported above, so it runs after this one): their reading
@@ -378,6 +377,7 @@ def _close_all() -> None:
 
 atexit.register(_close_all)
 
+# One process for each kind of job: a training (seconds) never holds up the suggestions.
 SUGGESTING = WorkerProcess("suggestions")
 TRAINING = WorkerProcess("model training")
 
