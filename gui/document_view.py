@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QHelpEvent,
     QHideEvent,
+    QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -50,6 +51,7 @@ EXAMPLE_FILL_ALPHA = 45
 EXAMPLE_FRAME_WIDTH = 1.5
 AFTER_PAINT_LATEST_MS = 200  # ``after_paint`` work runs by then even if no paint came
 _DROPPED_FIRST = ("\ufeff", "\ufffe")  # a first character QTextDocument leaves out
+_NOWHERE = QRectF(0, -1e9, 1, 1)  # a clip above every line: a layout drawn there paints nothing
 
 
 class _LabelStyle:
@@ -113,6 +115,10 @@ class DocumentView(QPlainTextEdit):
         # scroll position and size they were asked at (see _update_span_area).
         self._queued: set[Span] = set()
         self._queued_at: tuple[int, int, int, int] = (0, 0, 0, 0)
+        # The paragraphs on screen keep their shaped text between paints (see _keep_shaped):
+        # their block numbers, and the scroll position and size they were found at.
+        self._shaped: set[int] = set()
+        self._shaped_at: tuple[int, int, int, int] = (-1, 0, 0, 0)
         # Work that waits until the article has been painted (``after_paint``).
         self._after_paint: list[Callable[[], None]] = []
         self._after_paint_timer = QTimer(self)
@@ -140,6 +146,8 @@ class DocumentView(QPlainTextEdit):
         self.arcs.forget_document()
         self.suggestions.clear()
         self._queued.clear()
+        self._shaped.clear()  # the new text's paragraphs are new layouts
+        self._shaped_at = (-1, 0, 0, 0)
         # Qt turns "\r\n" into one paragraph break, which would shift every later position by
         # one; a lone "\r" is one break for one character, so only the pair needs a stand-in.
         self.setPlainText(text.replace("\r\n", " \n") if "\r" in text else text)
@@ -419,6 +427,7 @@ class DocumentView(QPlainTextEdit):
                     self._paint_spans(painter, area)
             finally:
                 painter.end()
+        self._keep_shaped()
         if len(areas) > 1:
             # The text too, part by part: given the whole event, QPlainTextEdit lays out and
             # draws every line of the rectangle around the parts, the whole screen when an edit
@@ -449,6 +458,47 @@ class DocumentView(QPlainTextEdit):
             self.after_paint(self._index.complete_lanes)
         if self._after_paint:  # painted: what waited for it runs on the next turn of the loop
             self._after_paint_timer.start(0)
+
+    def _keep_shaped(self) -> None:
+        """Let the paragraphs on screen keep their shaped text (glyphs and advances) between
+        paints, and only they.
+
+        Qt lays a paragraph out once but, unless told to keep it, shapes its text again each
+        time it draws it, puts the caret in it or measures a highlight's ends in it (a tenth of
+        the instructions of an edit and its repaints). A paragraph scrolled off screen is told
+        to let go again and its glyphs are freed at once, so a
+        long article keeps no more than the paragraphs on screen.
+        """
+        bar = self.verticalScrollBar()
+        viewport = self.viewport()
+        at = (bar.value(), viewport.width(), viewport.height(), self.document().blockCount())
+        if at == self._shaped_at:
+            return
+        self._shaped_at = at
+        shown = {
+            block.blockNumber(): block for block, _geom in self._visible_blocks(viewport.rect())
+        }
+        kept = self._shaped
+        gone = kept.difference(shown)
+        if gone:
+            # Told to let go, a layout frees what it kept at the end of its next draw: drawn
+            # here outside its lines (nothing is painted), so the memory goes now.
+            document = self.document()
+            image = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
+            painter = QPainter(image)
+            try:
+                for number in gone:
+                    block = document.findBlockByNumber(number)
+                    if block.isValid():
+                        layout = block.layout()
+                        layout.setCacheEnabled(False)
+                        layout.draw(painter, QPointF(0, 0), [], _NOWHERE)
+            finally:
+                painter.end()
+        for number, block in shown.items():
+            if number not in kept:
+                block.layout().setCacheEnabled(True)
+        self._shaped = set(shown)
 
     def _paint_example(self, painter: QPainter, area: QRect) -> None:
         frames: list[tuple[QRectF, QColor]] = []

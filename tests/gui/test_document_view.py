@@ -379,6 +379,57 @@ def test_a_spans_rectangles_are_those_of_every_line_on_screen(
         assert view.span_rects(span.id) == every_line, span
 
 
+def test_only_the_paragraphs_on_screen_keep_their_shaped_text(view: DocumentView) -> None:
+    # Kept shaped text makes an edit's repaint cheap; kept by every paragraph ever shown, a long
+    # article's memory would grow as it is read (~190 MB more after scrolling through 5 MB). Only
+    # the paragraphs on screen keep it, and a paragraph that let go and kept it again looks the
+    # same.
+    text = "".join(
+        f"Paragraph {i}: 🇨🇳 troop cuts at Blagoveshchensk, e\u0301te\u0301, 北京 <b>{i}</b>.\r\n"
+        * (1 + i % 3)
+        for i in range(300)
+    )
+    view.set_document(text, [Span(1, 20, 60, 0), Span(2, len(text) - 90, len(text) - 30, 1)])
+
+    def on_screen() -> set[int]:
+        return {block.blockNumber() for block, _ in view.visible_blocks(view.viewport().rect())}
+
+    def keeping() -> set[int]:
+        document = view.document()
+        return {
+            number
+            for number in range(document.blockCount())
+            if document.findBlockByNumber(number).layout().cacheEnabled()
+        }
+
+    QApplication.processEvents()  # laid out: the scroll bar is in place
+    view.viewport().repaint()
+    top = on_screen()
+    assert len(top) > 3 and keeping() == top
+    first = view.viewport().grab().toImage()
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    view.viewport().repaint()
+    middle = on_screen()
+    assert keeping() == middle and not middle & top
+    bar.setValue(bar.maximum())
+    view.viewport().repaint()
+    assert keeping() == on_screen() and not keeping() & (top | middle)
+    view.resize(300, 300)  # narrower: more lines, other paragraphs on screen
+    QApplication.processEvents()
+    view.viewport().repaint()
+    assert keeping() == on_screen()
+    view.resize(520, 300)
+    QApplication.processEvents()
+    bar.setValue(0)
+    view.viewport().repaint()
+    assert keeping() == top
+    assert view.viewport().grab().toImage() == first
+    view.set_document("A new article.\nTwo paragraphs.", [])
+    view.viewport().repaint()
+    assert keeping() == {0, 1}
+
+
 def test_font_size_change_keeps_spans_on_their_words(view: DocumentView) -> None:
     span = _span_of(ARTICLE, "Embassy", 1)
     view.set_document(ARTICLE, [span])
