@@ -118,7 +118,7 @@ class DocumentView(QPlainTextEdit):
         # The paragraphs on screen keep their shaped text between paints (see _keep_shaped):
         # their block numbers, and the scroll position and size they were found at.
         self._shaped: set[int] = set()
-        self._shaped_at: tuple[int, int, int, int] = (-1, 0, 0, 0)
+        self._shaped_at: tuple[int, ...] = ()
         # Work that waits until the article has been painted (``after_paint``).
         self._after_paint: list[Callable[[], None]] = []
         self._after_paint_timer = QTimer(self)
@@ -147,7 +147,7 @@ class DocumentView(QPlainTextEdit):
         self.suggestions.clear()
         self._queued.clear()
         self._shaped.clear()  # the new text's paragraphs are new layouts
-        self._shaped_at = (-1, 0, 0, 0)
+        self._shaped_at = ()
         # Qt turns "\r\n" into one paragraph break, which would shift every later position by
         # one; a lone "\r" is one break for one character, so only the pair needs a stand-in.
         self.setPlainText(text.replace("\r\n", " \n") if "\r" in text else text)
@@ -471,7 +471,18 @@ class DocumentView(QPlainTextEdit):
         """
         bar = self.verticalScrollBar()
         viewport = self.viewport()
-        at = (bar.value(), viewport.width(), viewport.height(), self.document().blockCount())
+        # What decides the paragraphs on screen: where the text is scrolled to, the screen's
+        # size, the text's size and its lines (a new width or font wraps them again; a new
+        # document has other paragraphs). Room made above lines for arcs only takes some off.
+        document = self.document()
+        at = (
+            bar.value(),
+            viewport.width(),
+            viewport.height(),
+            self.font().pointSizeF(),
+            document.lineCount(),
+            document.blockCount(),
+        )
         if at == self._shaped_at:
             return
         self._shaped_at = at
@@ -483,7 +494,6 @@ class DocumentView(QPlainTextEdit):
         if gone:
             # Told to let go, a layout frees what it kept at the end of its next draw: drawn
             # here outside its lines (nothing is painted), so the memory goes now.
-            document = self.document()
             image = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
             painter = QPainter(image)
             try:

@@ -419,6 +419,12 @@ def test_only_the_paragraphs_on_screen_keep_their_shaped_text(view: DocumentView
     QApplication.processEvents()
     view.viewport().repaint()
     assert keeping() == on_screen()
+    view.set_font_point_size(6)  # smaller text: more paragraphs on screen, at the same place
+    QApplication.processEvents()
+    view.viewport().repaint()
+    assert keeping() == on_screen()
+    view.set_font_point_size(QApplication.font().pointSizeF())
+    QApplication.processEvents()
     view.resize(520, 300)
     QApplication.processEvents()
     bar.setValue(0)
