@@ -118,7 +118,7 @@ class DocumentView(QPlainTextEdit):
         # The paragraphs on screen keep their shaped text between paints (see _keep_shaped):
         # their block numbers, and the scroll position and size they were found at.
         self._shaped: set[int] = set()
-        self._shaped_at: tuple[int, ...] = ()
+        self._shaped_at: tuple[float, ...] = ()
         # Work that waits until the article has been painted (``after_paint``).
         self._after_paint: list[Callable[[], None]] = []
         self._after_paint_timer = QTimer(self)
