@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -171,8 +174,21 @@ class DocumentListModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        row = self._rows[index.row()]
-        column = index.column()
+        return self._answer(self._rows[index.row()], index.column(), role)
+
+    def multiData(self, index: _Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+        # A painted cell asks for seven roles: answered in one call from Qt, not seven (the
+        # list's filter hands its cells' questions on here, see _Filter.multiData). As ``data``.
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return
+        row, column = self._rows[index.row()], index.column()
+        wanted: Iterable[QModelRoleData] = (
+            (roleDataSpan,) if isinstance(roleDataSpan, QModelRoleData) else roleDataSpan  # type: ignore[assignment]  # the span iterates its roles
+        )
+        for role_data in wanted:
+            role_data.setData(self._answer(row, column, role_data.role()))
+
+    def _answer(self, row: DocumentSummary, column: int, role: int) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 return row.title
@@ -207,6 +223,14 @@ class _Filter(QSortFilterProxyModel):
         else:
             self.needle = text.casefold()
             self.invalidateRowsFilter()
+
+    def multiData(self, index: _Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+        # Qt's proxy asks its source for a cell's roles one by one, each a call into Python and
+        # each mapping the cell again (fifteen calls for one painted cell): handed on at once.
+        source = self.mapToSource(index)
+        model = self.sourceModel()
+        if source.isValid() and isinstance(model, DocumentListModel):
+            model.multiData(source, roleDataSpan)
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         needle = self.needle

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt
+from PySide6.QtCore import QModelIndex, QModelRoleData, QModelRoleDataSpan, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from claimdesk.core.importing import import_paths
@@ -228,3 +229,32 @@ def test_a_click_in_a_filtered_list_or_a_move_from_a_hidden_document_opens_a_sho
     assert window.document_id == second
     assert_only_open_row_selected(window, qtbot)
     assert window.documents.table.currentIndex() != QModelIndex()
+
+
+def test_a_painted_cell_shows_what_the_list_answers_for_each_role(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    # The view asks a painted cell for all its roles at once, through the filter: the answers
+    # are those the list gives role by role (title, status mark and colour, counts, tips).
+    add_articles(window, tmp_path, 2)
+    window.documents.filter.setText("extra 1")  # rows in other places than the model's
+    proxy, model = window.documents.proxy, window.documents.model
+    assert proxy.rowCount() == 1 < model.rowCount()
+    assert proxy.mapToSource(proxy.index(0, 0)).row() != 0
+    roles = [int(role) for role in Qt.ItemDataRole if role < Qt.ItemDataRole.UserRole]
+    roles.append(DocumentListModel.DocumentIdRole)
+    delegate = QStyledItemDelegate()
+    for row in range(proxy.rowCount()):
+        for column in range(proxy.columnCount()):
+            index = proxy.index(row, column)
+            source = proxy.mapToSource(index)
+            for role in roles:
+                asked = QModelRoleData(role)
+                index.multiData(QModelRoleDataSpan(asked))
+                assert asked.data() == model.data(source, role), (row, column, role)
+            option = QStyleOptionViewItem()
+            delegate.initStyleOption(option, index)
+            assert option.text == str(model.data(source, Qt.ItemDataRole.DisplayRole))
+            colour = model.data(source, Qt.ItemDataRole.ForegroundRole)
+            if colour is not None:
+                assert option.palette.color(QPalette.ColorRole.Text) == colour.color()
