@@ -45,7 +45,7 @@ from claimdesk.core.records import (
     SchemeRecords,
 )
 from claimdesk.core.scheme import display_value
-from claimdesk.core.text.spans import Span, SpanIndex, SpanRow, as_span
+from claimdesk.core.text.spans import Span, SpanIndex, SpanRow, as_span, span_order
 from claimdesk.gui.annotation_cells import PaintedCells
 from claimdesk.gui.change_signal import ChangeEvent, Shown
 from claimdesk.gui.scrolling import keep_still
@@ -53,7 +53,6 @@ from claimdesk.gui.table_models import Column, ColumnTableModel, Index
 
 Fetch = Callable[[Sequence[int]], dict[int, AnnotationRecord]]
 _id_of, _label_of = itemgetter(0), itemgetter(3)  # of a SpanRow
-_order = itemgetter(1, 2, 0)  # (start, end, id): the rows' order, as a SpanIndex's
 
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
@@ -146,7 +145,7 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
         if isinstance(spans, SpanIndex):
             rows, by_id = spans.snapshot()
         else:
-            rows = sorted(spans, key=_order)
+            rows = sorted(spans, key=span_order)
             by_id = dict(zip(map(_id_of, rows), rows, strict=True))
         self.release_later((self._rows, self._spans, self._records))
         self.beginResetModel()
@@ -186,7 +185,7 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
 
     def add(self, record: AnnotationRecord) -> None:
         span = Span(record.id, record.start, record.end, record.label_id)
-        row = bisect_left(self._rows, _order(span), key=_order)
+        row = bisect_left(self._rows, span_order(span), key=span_order)
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, span)
         self._spans[span.id] = span
@@ -222,7 +221,7 @@ class AnnotationTableModel(ColumnTableModel[AnnotationRecord]):
         if span is None:
             return -1
         rows = self._rows
-        row = bisect_left(rows, _order(span), key=_order)
+        row = bisect_left(rows, span_order(span), key=span_order)
         return row if row < len(rows) and rows[row][0] == annotation_id else -1
 
     def id_at(self, row: int) -> int:

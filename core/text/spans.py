@@ -29,7 +29,7 @@ class Span(NamedTuple):
 # the whole program's heap twice each time a long article was opened.
 SpanRow = tuple[int, int, int, int]
 
-_sort_key = itemgetter(1, 2, 0)  # (start, end, id)
+span_order = itemgetter(1, 2, 0)  # (start, end, id): the order of a SpanIndex's spans and rows
 _id_of = itemgetter(0)
 _start_of = itemgetter(1)
 _end_of = itemgetter(2)
@@ -126,7 +126,7 @@ class SpanIndex:
         if span.end < span.start:
             raise ValueError("a span must not end before it starts")
         self.complete_lanes()  # the sweep walks the list about to change
-        i = bisect_left(self._spans, _sort_key(span), key=_sort_key)
+        i = bisect_left(self._spans, span_order(span), key=span_order)
         self._spans.insert(i, span)
         self._starts.insert(i, span.start)
         self._ends.insert(i, span.end)
@@ -147,7 +147,7 @@ class SpanIndex:
         self.complete_lanes()
         row = self._by_id.pop(span_id)
         span = as_span(row)
-        i = bisect_left(self._spans, _sort_key(span), key=_sort_key)
+        i = bisect_left(self._spans, span_order(span), key=span_order)
         del self._spans[i]
         del self._starts[i]
         del self._ends[i]
@@ -242,7 +242,7 @@ def _order_ties(ordered: list[SpanRow], starts: list[int], ends: list[int]) -> N
         run_end = i + 1
         while run_end < len(starts) and starts[run_end] == starts[lo]:
             run_end += 1
-        run = sorted(ordered[lo:run_end], key=_sort_key)
+        run = sorted(ordered[lo:run_end], key=span_order)
         ordered[lo:run_end] = run
         ends[lo:run_end] = list(map(_end_of, run))
 
