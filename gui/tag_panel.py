@@ -138,13 +138,15 @@ class LabelDelegate(QStyledItemDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         device = painter.device()
         ratio = device.devicePixelRatioF() if device is not None else 1.0
+        depth: int = index.data(LabelListModel.DepthRole)
+        group = bool(index.data(LabelListModel.GroupRole))
         key = (
             label.id,
             label.name,
             label.colour,
             label.shortcut,
-            index.data(LabelListModel.DepthRole),
-            bool(index.data(LabelListModel.GroupRole)),
+            depth,
+            group,
             selected,
             rect.width(),
             rect.height(),
@@ -157,7 +159,7 @@ class LabelDelegate(QStyledItemDelegate):
         if row is None:
             if len(self._rows) >= self.ROWS_KEPT:
                 self._rows.clear()
-            row = self._rows[key] = self._row_image(option, index, ratio)
+            row = self._rows[key] = self._row_image(option, label, depth, group, ratio)
         painter.drawPixmap(rect.topLeft(), row)
         if count:
             metrics = option.fontMetrics
@@ -177,10 +179,15 @@ class LabelDelegate(QStyledItemDelegate):
             )
             painter.restore()
 
-    def _row_image(self, option: QStyleOptionViewItem, index: _Index, ratio: float) -> QPixmap:
+    def _row_image(
+        self,
+        option: QStyleOptionViewItem,
+        label: LabelRecord,
+        depth: int,
+        group: bool,
+        ratio: float,
+    ) -> QPixmap:
         """The row as drawn on its background, its count left out, at the painter's ratio."""
-        label: LabelRecord = index.data(LabelListModel.LabelRole)
-        depth: int = index.data(LabelListModel.DepthRole)
         size = option.rect.size()
         rect = QRect(0, 0, size.width(), size.height())
         palette: QPalette = option.palette
@@ -210,7 +217,7 @@ class LabelDelegate(QStyledItemDelegate):
         count_width = metrics.horizontalAdvance("9999") + 6
         name_rect = QRect(x, rect.top(), rect.right() - x - count_width, rect.height())
         painter.setPen(text_colour)
-        font = self.name_font(option, index)
+        font = _name_font(option.font, group)
         painter.setFont(font)
         name = QFontMetrics(font).elidedText(
             label.name, Qt.TextElideMode.ElideRight, name_rect.width()
@@ -225,9 +232,13 @@ class LabelDelegate(QStyledItemDelegate):
     @staticmethod
     def name_font(option: QStyleOptionViewItem, index: _Index) -> QFont:
         """Bold for a group heading; a label without a key is an ordinary label."""
-        font = QFont(option.font)
-        font.setBold(bool(index.data(LabelListModel.GroupRole)))
-        return font
+        return _name_font(option.font, bool(index.data(LabelListModel.GroupRole)))
+
+
+def _name_font(font: QFont, group: bool) -> QFont:
+    named = QFont(font)
+    named.setBold(group)
+    return named
 
 
 class _LabelList(QListView):
