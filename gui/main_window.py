@@ -490,14 +490,17 @@ class MainWindow(QMainWindow):
         if document_id == self.document_id and not again:
             return True
         shown = Shown(document_id, self.annotator.id)
+        from claimdesk.gui.workers import freeze_open_article, resume_collection, thaw
+
+        thaw()  # the article open until now may be collected once it goes
         if gc.isenabled():
             # What an open makes is freed by reference counting (plain rows, no cycles); the
             # cycle collector, walking the young objects again and again as 100,000 rows come
             # in, took ~40 ms of it. It resumes once the article is painted.
-            from claimdesk.gui.workers import resume_collection
-
             gc.disable()
             self.view.after_paint(resume_collection)
+        # Painted, the open article is left out of full collections (see freeze_open_article).
+        self.view.after_paint(freeze_open_article)
         with self.server_reads():  # everything is read before anything shown changes
             text = self.project.document_text(document_id)
             # Indexed once, for the article and (copied) for the list: the same order.
@@ -579,6 +582,9 @@ class MainWindow(QMainWindow):
             self.open_document(next(iter(touched)))
 
     def _show_saved_change(self, event: ChangeEvent) -> None:
+        from claimdesk.gui.workers import reader_edited
+
+        reader_edited()  # the cycle collector's full pass waits for a pause in the edits
         changes = event.changes
         if changes.documents:
             self.reload_documents()
@@ -1198,6 +1204,9 @@ class MainWindow(QMainWindow):
             self.live.stop()
         if self.current_project is not None:
             self.current_project.close()
+        from claimdesk.gui.workers import thaw
+
+        thaw()  # what the open article left out of full collections is collectable again
         super().closeEvent(event)
 
 

@@ -303,7 +303,52 @@ def resume_collection() -> None:
         gc.enable()
 
 
-FULL_EVERY_S = 120.0  # the whole heap at most this often (80-150 ms with a long article open)
+TIDY_AFTER_MS = 4000  # a pause in the reader's edits this long: the frozen objects looked at
+_tidy: QTimer | None = None
+
+
+def freeze_open_article() -> None:
+    """Leave what is alive once an article is open and painted (its text, spans and rows, the
+    window) out of the cycle collector's full collections until ``thaw``.
+
+    A full collection walks every object it watches: with a 5 MB article open it took 50–80 ms
+    (140 ms in a process that had built three projects), and one came every few hundred edits,
+    in the middle of one; now it walks what came after the open (well under a millisecond).
+    Frozen objects are still freed by reference counting when they go; a cycle among them that
+    is dropped is collected by one full collection of everything once the reader pauses
+    (``TIDY_AFTER_MS`` after the open or the last edit), which freezes what is left again.
+    """
+    global _tidy
+    gc.freeze()
+    if _tidy is None:
+        _tidy = QTimer()
+        _tidy.setSingleShot(True)
+        _tidy.timeout.connect(_tidy_up)
+    _tidy.start(TIDY_AFTER_MS)
+
+
+def reader_edited() -> None:
+    """An edit: the frozen objects' full collection waits for the next pause."""
+    if _tidy is not None and _tidy.isActive():
+        _tidy.start(TIDY_AFTER_MS)
+
+
+def _tidy_up() -> None:
+    if gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+
+
+def thaw() -> None:
+    """Let the cycle collector watch every object again: before another article is opened (the
+    objects of the one before may then be collected) and when the window closes."""
+    if _tidy is not None:
+        _tidy.stop()
+    gc.unfreeze()
+
+
+FULL_EVERY_S = 120.0  # the whole heap at most this often (the open article's objects frozen)
 _last_full = 0.0
 
 

@@ -550,3 +550,47 @@ def test_reopened_article_shows_every_highlight_row_and_count_and_the_collector_
     select_phrase(window, "Soviet weapons")
     qtbot.keyClick(window.view, "3")  # an edit right after the open: its own lane
     assert len({window.view._index.lane_of(model.id_at(r)) for r in range(3)}) == 3
+
+
+def test_the_open_article_is_left_out_of_full_collections_until_the_reader_pauses(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full run of the cycle collector walked the open article's spans and rows (50–80 ms at
+    5 MB) in the middle of an edit now and then. Once painted, what is alive is frozen: an
+    edit's full collection walks only what came after. Cycles that die meanwhile are freed once
+    the reader pauses, not left for good; closing the window thaws everything."""
+    import gc
+    import weakref
+
+    from claimdesk.gui import workers
+
+    monkeypatch.setattr(workers, "TIDY_AFTER_MS", 1000)
+
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+    first = window.document_id
+    assert first is not None
+    window.next_document()
+    qtbot.waitUntil(lambda: gc.get_freeze_count() > 0)
+    kept = Cycle()
+    window.open_document(first)  # painted: the cycle is frozen with the rest
+    qtbot.waitUntil(lambda: gc.get_freeze_count() > 0)
+    frozen = gc.get_freeze_count()
+    assert frozen > 1000
+    gone = weakref.ref(kept)
+    del kept
+    select_phrase(window, "Soviet weapons")
+    qtbot.keyClick(window.view, "1")  # an edit and its collections leave the article frozen
+    gc.collect()
+    assert gc.get_freeze_count() > frozen * 0.9  # (frozen objects still go by reference count)
+    assert gone() is not None  # frozen: not looked at by the edit's collections
+    qtbot.wait(600)
+    qtbot.keyClick(window.view, "z", Qt.KeyboardModifier.ControlModifier)  # an edit: wait on
+    qtbot.wait(600)  # 1.2 s after the first edit, 0.6 s after this one
+    assert gone() is not None
+    qtbot.waitUntil(lambda: gone() is None, timeout=5000)  # the pause: collected
+    assert gc.get_freeze_count() > frozen * 0.9  # and the article frozen again
+    window.close()
+    assert gc.get_freeze_count() == 0
