@@ -116,7 +116,7 @@ class DocumentView(QPlainTextEdit):
         self._queued: set[Span] = set()
         self._queued_at: tuple[int, int, int, int] = (0, 0, 0, 0)
         # The paragraphs on screen keep their shaped text between paints (see _keep_shaped):
-        # their block numbers, and the scroll position and size they were found at.
+        # their block numbers, and what they were found at (scroll position, sizes, lines).
         self._shaped: set[int] = set()
         self._shaped_at: tuple[float, ...] = ()
         # Work that waits until the article has been painted (``after_paint``).
@@ -466,8 +466,8 @@ class DocumentView(QPlainTextEdit):
         Qt lays a paragraph out once but, unless told to keep it, shapes its text again each
         time it draws it, puts the caret in it or measures a highlight's ends in it (a tenth of
         the instructions of an edit and its repaints). A paragraph scrolled off screen is told
-        to let go again and its glyphs are freed at once, so a
-        long article keeps no more than the paragraphs on screen.
+        to let go again and its glyphs are freed at once, so a long article keeps no more than
+        the paragraphs on screen.
         """
         bar = self.verticalScrollBar()
         viewport = self.viewport()
