@@ -48,6 +48,7 @@ from claimdesk.core.scheme import display_value
 from claimdesk.core.text.spans import Span, SpanIndex, SpanRow, as_span, span_order
 from claimdesk.gui.annotation_cells import PaintedCells
 from claimdesk.gui.change_signal import ChangeEvent, Shown
+from claimdesk.gui.row_images import RowImages
 from claimdesk.gui.scrolling import keep_still
 from claimdesk.gui.table_models import Column, ColumnTableModel, Index
 
@@ -489,6 +490,13 @@ class AnnotationList(QTableView):
         self._cells.rowsInserted.connect(self._rows_came)
         self._cells.rowsRemoved.connect(self._rows_gone)
         self.setItemDelegate(_NoteEditing(self.model_, self))
+        # The rows on screen are kept as images; a repaint copies them (gui/row_images.py).
+        # What the model changes is drawn afresh.
+        self.row_images = RowImages(self, self.model_.id_at, self._paint_rows)
+        self.model_.dataChanged.connect(self._redraw_changed)
+        self.model_.rowsAboutToBeRemoved.connect(self._redraw_removed)
+        self.model_.modelAboutToBeReset.connect(self.row_images.clear)
+        self.model_.layoutAboutToBeChanged.connect(self.row_images.clear)
         # The scroll bar is drawn again only when its handle moves (gui/scrolling.py).
         keep_still(self)
         self._typed = ""  # what the reader typed to jump to a claim (keyboardSearch)
@@ -558,6 +566,12 @@ class AnnotationList(QTableView):
         elif chosen is delete:
             self.deleteRequested.emit()
 
+    def _redraw_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, *_: object) -> None:
+        self.row_images.forget(top_left.row(), bottom_right.row())
+
+    def _redraw_removed(self, _parent: QModelIndex, first: int, last: int) -> None:
+        self.row_images.forget(first, last)  # while the rows still name their claims
+
     def _layout_first(self, *_args: object) -> None:
         # A layout something else asked for (a reset, say) is done first, in full: the one the
         # row's arrival asks for then only moves the rows below it.
@@ -626,6 +640,10 @@ class AnnotationList(QTableView):
         if first >= 0:
             last = self.rowAt(area.bottom())
             self._cells.fill(first, last if last >= 0 else self._cells.rowCount() - 1)
+        if not self.row_images.paint(event):
+            super().paintEvent(event)
+
+    def _paint_rows(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
 
     def keyboardSearch(self, search: str) -> None:
