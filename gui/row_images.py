@@ -10,9 +10,10 @@ input's path). One Python call per paint event, none per cell.
 
 What a row shows is the model's: a change the model signals lets go of the images of the rows
 it names (of every row, past ``MANY``); a change of look (width, columns, palette, font, style,
-the window's active state) lets go of all of them. Only rows of a plain table are drawn this
-way: a view while a cell is edited, or one with a grid, alternating colours, word wrap, moved
-columns or right-to-left rows, is painted by Qt.
+the view's focus or the window's) lets go of all of them. Only rows of a plain table are drawn
+this way: a view while a cell is edited, or one with a grid, alternating colours, word wrap,
+moved columns or right-to-left rows, is painted by Qt, and so are rows whose edges fall between
+device pixels (a 30-pixel row at a screen scale of 125%).
 """
 
 from __future__ import annotations
