@@ -33,7 +33,7 @@ class RowImages:
     the rows in an event's region (the view's base class ``paintEvent``)."""
 
     MANY = 64  # a change of more rows than this lets go of every image
-    SCREENS = 4  # images kept: this many viewports' worth of rows, in both states
+    SCREENS = 3  # images kept: this many viewports' worth of rows (the pixels of 3 lists)
     IDLE_MS = 25  # rows drawn by Qt are kept as images once the window has been idle this long
 
     def __init__(
@@ -227,7 +227,7 @@ class RowImages:
         rows = self.view.viewport().height() // max(
             1, self.view.verticalHeader().defaultSectionSize()
         )
-        excess = len(images) - self.SCREENS * 2 * max(shown, rows)
+        excess = len(images) - self.SCREENS * (max(shown, rows) + 1)
         if excess > 0:
             for key in list(images)[:excess]:  # the least recently drawn first
                 del images[key]

@@ -213,7 +213,7 @@ def test_scrolling_far_keeps_a_bounded_number_of_images(listing: AnnotationList)
         bar.setValue(value)
         listing.viewport().repaint()
         listing.row_images.keep_shown()
-    assert listing.row_images.held() <= listing.row_images.SCREENS * 2 * (per_screen + 1)
+    assert listing.row_images.held() <= listing.row_images.SCREENS * (per_screen + 1)
     # Back up a screen: the rows are still kept, none is drawn afresh.
     made = listing.row_images.made
     bar.setValue(bar.maximum() - per_screen)
