@@ -13,22 +13,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtGui import QPaintEvent
 
-from claimdesk.core.text.spans import Span
-from claimdesk.gui.annotation_list import AnnotationList
 from claimdesk.gui.app import make_application
-from claimdesk.gui.change_signal import Shown
-from tests.gui.claim_scheme import CLAIM, SOURCE
+from tests.gui.test_annotation_list import claims_list
 from tests.gui.test_row_images import record
 
 
 def main() -> None:
     app = make_application(["claimdesk"])
-    view = AnnotationList()
+    view = claims_list(record, 200)
     model = view.model_
-    model.fetch = lambda ids: {i: record(i) for i in ids}
-    model.set_labels([CLAIM, SOURCE])
-    model.set_spans([Span(i, i * 10, i * 10 + 5, record(i).label_id) for i in range(1, 201)])
-    model.shown = Shown(4, 7)
     view.resize(460, 330)
     view.show()
     for _ in range(3):

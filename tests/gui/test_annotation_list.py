@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -46,16 +47,22 @@ class Paints(QObject):
         return False
 
 
+def claims_list(records: Callable[[int], AnnotationRecord], count: int) -> AnnotationList:
+    """A list of the claims 1..``count``, each fetched as ``records`` makes it when shown."""
+    view = AnnotationList()
+    model = view.model_
+    model.fetch = lambda ids: {i: records(i) for i in ids}
+    model.set_labels([CLAIM, SOURCE])
+    model.set_spans([Span(i, i * 10, i * 10 + 5, records(i).label_id) for i in range(1, count + 1)])
+    model.shown = Shown(4, 7)
+    return view
+
+
 @pytest.fixture
 def listing(qtbot: QtBot) -> AnnotationList:
     """60 claims in a list that shows about ten of them, scrolled to the middle."""
-    view = AnnotationList()
+    view = claims_list(record, 60)
     qtbot.addWidget(view)
-    model = view.model_
-    model.fetch = lambda ids: {i: record(i) for i in ids}
-    model.set_labels([CLAIM, SOURCE])
-    model.set_spans([Span(i, i * 10, i * 10 + 5, record(i).label_id) for i in range(1, 61)])
-    model.shown = Shown(4, 7)
     view.resize(420, 320)
     view.show()
     qtbot.waitExposed(view)

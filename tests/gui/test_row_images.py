@@ -16,12 +16,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from claimdesk.core.records import AnnotationRecord
-from claimdesk.core.text.spans import Span
 from claimdesk.gui.annotation_list import AnnotationList
-from claimdesk.gui.change_signal import Shown
 from claimdesk.gui.theme import apply_theme
 from tests.gui.claim_scheme import CLAIM, SOURCE
-from tests.gui.test_annotation_list import NOW
+from tests.gui.test_annotation_list import NOW, claims_list
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,13 +62,8 @@ class PaintedByQt:
 
 @pytest.fixture
 def listing(qtbot: QtBot) -> AnnotationList:
-    view = AnnotationList()
+    view = claims_list(record, 200)
     qtbot.addWidget(view)
-    model = view.model_
-    model.fetch = lambda ids: {i: record(i) for i in ids}
-    model.set_labels([CLAIM, SOURCE])
-    model.set_spans([Span(i, i * 10, i * 10 + 5, record(i).label_id) for i in range(1, 201)])
-    model.shown = Shown(4, 7)
     view.resize(460, 330)
     view.show()
     qtbot.waitExposed(view)
