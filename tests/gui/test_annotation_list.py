@@ -68,6 +68,7 @@ def listing(qtbot: QtBot) -> AnnotationList:
     qtbot.waitExposed(view)
     view.verticalScrollBar().setValue(20)
     QApplication.processEvents()
+    view.row_images.clear()  # (the rows shown before the scroll may have been kept already)
     view.row_images.keep_shown()  # as once the window is idle: the rows shown are kept as images
     assert view.row_images.held() == len(visible_rows(view))
     return view
