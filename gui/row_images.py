@@ -98,11 +98,7 @@ class RowImages:
                     if row in done:
                         continue
                     done.add(row)
-                    key = (
-                        self.key_of(row),
-                        row in selected,
-                        focus_column if row == focus_row else -1,
-                    )
+                    key = self._key(row, selected, focus_row, focus_column)
                     y, height = view.rowViewportPosition(row), view.rowHeight(row)
                     image = images.pop(key, None)
                     if image is None or image.height() != height * ratio:
@@ -139,7 +135,7 @@ class RowImages:
         wanted = []
         region = QRegion()
         for row in range(top, last + 1):
-            key = (self.key_of(row), row in selected, focus_column if row == focus_row else -1)
+            key = self._key(row, selected, focus_row, focus_column)
             if key in self._images:
                 continue
             band = QRect(0, view.rowViewportPosition(row), width, view.rowHeight(row))
@@ -170,7 +166,14 @@ class RowImages:
             image.setDevicePixelRatio(ratio)
             self._images[key] = image
             self.made += 1
-        self._trim(len(wanted))
+        self._trim(last - top + 1)
+
+    def _key(
+        self, row: int, selected: set[int], focus_row: int, focus_column: int
+    ) -> tuple[Hashable, bool, int]:
+        """What a row's image is kept under: what it shows, selected or not, and the column of
+        its cell holding the focus (-1: none)."""
+        return (self.key_of(row), row in selected, focus_column if row == focus_row else -1)
 
     def _state(self) -> tuple[int, set[int], int, int] | None:
         """(width of the rows, selected rows, row and column holding the focus) when the rows
@@ -223,6 +226,7 @@ class RowImages:
         return width, selected, -1, -1
 
     def _trim(self, shown: int) -> None:
+        """Let the least recently drawn images go past ``SCREENS`` screens of ``shown`` rows."""
         images = self._images
         rows = self.view.viewport().height() // max(
             1, self.view.verticalHeader().defaultSectionSize()
