@@ -7,6 +7,12 @@ row, its handle moves by less than a pixel, and Qt redraws the bar and everythin
 (the scroll area's corner, the splitters) all the same: a quarter to a half of a millisecond of
 every edit. This bar is redrawn when the handle's rectangle or the arrows' states change (or
 whenever Qt redraws it for any other reason: hover, press, a theme).
+
+The bar fills its own background (the window colour) before the style draws it, so Qt treats it
+as opaque: a redrawn bar no longer redraws the six widgets beneath it first (the main window,
+two splitters, a panel, the list's frame and the bar's container), which the style's
+translucent corners otherwise need. Those corners then blend with the window colour rather than
+the list's frame line beneath: two pixels at the bar's top right end a shade lighter.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ class StillScrollBar(QScrollBar):
 
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[call-overload]
+        self.setAutoFillBackground(True)  # opaque: see the module's docstring
         self._painted: tuple[QRect, bool, bool, bool] | None = None  # as last drawn
 
     def _looks(self) -> tuple[QRect, bool, bool, bool]:

@@ -124,6 +124,31 @@ def test_the_lists_bars_never_show_a_stale_handle_as_claims_come_and_go(
     assert on_screen_as_drawn_now(bar)
 
 
+def test_a_moved_handle_redraws_the_bar_alone_not_the_widgets_beneath_it(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The bar fills its own background: Qt need not draw the list's frame, the panels and the
+    main window under it first (its style's corners are translucent)."""
+    listing = window.annotations
+    bar = listing.verticalScrollBar()
+    text = window.view.document_text()
+    words = [word for word in dict.fromkeys(text.split()) if word.isalpha() and len(word) > 5]
+    for word in words[:30]:
+        window.view.set_text_selection(text.index(word), text.index(word) + len(word))
+        qtbot.keyClick(window.view, "1")
+    QApplication.processEvents()
+    assert bar.isVisible() and bar.maximum() > 0
+    beneath = [bar.parentWidget(), listing, window]
+    counts = [PaintCount(widget) for widget in beneath]
+    bars = PaintCount(bar)
+    # The handle moves: the bar is drawn again.
+    bar.setValue(bar.minimum() if bar.value() == bar.maximum() else bar.maximum())
+    QApplication.processEvents()
+    assert bars.count >= 1
+    assert [count.count for count in counts] == [0, 0, 0]
+    assert on_screen_as_drawn_now(bar)
+
+
 @pytest.fixture
 def focus_frames(qapp: QApplication) -> Iterator[Callable[[], None]]:
     """The light theme, over widgets already shown, under the focus frames' style the session
