@@ -33,7 +33,11 @@ class RowImages:
     the rows in an event's region (the view's base class ``paintEvent``)."""
 
     MANY = 64  # a change of more rows than this lets go of every image
-    SCREENS = 3  # images kept: this many viewports' worth of rows (the pixels of 3 lists)
+    # Images kept: this many viewports' worth of rows. A label key files a claim where the reader
+    # is, and the list scrolls among the claims of the article's screen (~25 rows at 1280x800,
+    # three of the list's screens; with a selected and a plain image of some, more rows than 3
+    # screens' worth): with 5, the rows a reader moves among are copied rather than painted.
+    SCREENS = 5
     IDLE_MS = 25  # rows drawn by Qt are kept as images once the window has been idle this long
 
     def __init__(

@@ -217,6 +217,29 @@ def test_scrolling_far_keeps_a_bounded_number_of_images(listing: AnnotationList)
     assert from_images(listing) == by_qt(listing)
 
 
+def test_a_reader_moving_among_three_screens_of_claims_finds_their_rows_copied(
+    listing: AnnotationList,
+) -> None:
+    """The claims of the article's screen fill about three of the list's: their rows, and a
+    selected image of each row of one screen (the claims just filed), stay kept."""
+    per_screen = len(rows_on_screen(listing))
+    bar = listing.verticalScrollBar()
+    screens = [30, 30 + per_screen, 30 + 2 * per_screen]
+    listing.select_annotation(None)
+    for value in screens:
+        bar.setValue(value)
+        listing.viewport().repaint()
+        listing.row_images.keep_shown()
+    for row in rows_on_screen(listing):  # each filed and selected in turn on the last screen
+        listing.select_annotation(listing.model_.id_at(row))
+        listing.viewport().repaint()
+        listing.row_images.keep_shown()
+    listing.select_annotation(None)
+    for value in screens:
+        bar.setValue(value)
+        assert from_images(listing) == by_qt(listing)
+
+
 def test_the_rows_shown_are_kept_once_the_window_is_idle(
     listing: AnnotationList, qtbot: QtBot
 ) -> None:
