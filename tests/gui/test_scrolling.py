@@ -46,9 +46,11 @@ class PaintCount(QObject):
 def _bars(qtbot: QtBot, holder: QWidget) -> tuple[StillScrollBar, QScrollBar]:
     """A still bar and a plain one, side by side, with the same range."""
     qtbot.addWidget(holder)
-    holder.resize(60, 300)
+    holder.resize(90, 300)
     still, plain = StillScrollBar(Qt.Orientation.Vertical, holder), QScrollBar(holder)
-    for x, bar in ((0, still), (30, plain)):
+    # Away from the window's corner, where the pointer of an offscreen screen rests (a bar under
+    # it is drawn hovered).
+    for x, bar in ((30, still), (60, plain)):
         bar.setGeometry(x, 0, 16, 300)
         bar.setRange(0, 10_000)
         bar.setPageStep(20)
@@ -99,6 +101,64 @@ def test_a_range_that_moves_no_pixel_draws_nothing_and_a_moved_handle_is_drawn(
         QApplication.processEvents()
         assert paints.count >= 1
         assert on_screen_as_drawn_now(still) and on_screen_as_drawn_now(plain)
+
+
+def _same_pixels(still: QScrollBar, plain: QScrollBar) -> bool:
+    return bool(
+        still.grab().toImage().convertToFormat(_RGB) == plain.grab().toImage().convertToFormat(_RGB)
+    )
+
+
+def test_the_bar_drawn_from_its_kept_images_looks_as_qt_draws_it(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    holder = QWidget()
+    still, plain = _bars(qtbot, holder)
+    plain.setAutoFillBackground(True)  # as the still bar fills its own
+    states: list[Callable[[QScrollBar], object]] = [
+        lambda bar: bar.setValue(0),  # at the start: the up arrow greyed out
+        lambda bar: bar.setValue(5_000),
+        lambda bar: bar.setValue(10_000),  # at the end
+        lambda bar: bar.setRange(0, 40),  # a long handle
+        lambda bar: bar.setEnabled(False),
+        lambda bar: bar.setEnabled(True),
+        lambda bar: bar.setOrientation(Qt.Orientation.Horizontal),
+        lambda bar: bar.setGeometry(bar.x(), 0, 30, 16),
+    ]
+    for change in states:
+        for bar in (still, plain):
+            change(bar)
+        QApplication.processEvents()
+        assert _same_pixels(still, plain)
+    apply_theme(qapp, "dark")
+    try:
+        QApplication.processEvents()
+        assert _same_pixels(still, plain)
+    finally:
+        apply_theme(qapp, "light")
+    QApplication.processEvents()
+    assert _same_pixels(still, plain)
+
+
+def test_a_position_drawn_before_is_copied_and_a_new_one_drawn(qtbot: QtBot) -> None:
+    holder = QWidget()
+    still, _plain = _bars(qtbot, holder)
+    for value in (0, 5_000, 10_000):
+        still.setValue(value)
+        still.repaint()
+    made = still.made
+    for value in (5_000, 0, 10_000, 5_000):  # the handle back where it was drawn
+        still.setValue(value)
+        still.repaint()
+        assert on_screen_as_drawn_now(still)
+    assert still.made == made
+    still.setValue(2_500)  # a position not drawn yet
+    still.repaint()
+    assert still.made == made + 1
+    for value in range(0, 10_001, 100):  # many positions: the images kept stay bounded
+        still.setValue(value)
+        still.repaint()
+    assert still.held() <= still.IMAGES
 
 
 def test_the_lists_bars_never_show_a_stale_handle_as_claims_come_and_go(
