@@ -253,7 +253,9 @@ def test_the_rows_shown_are_kept_once_the_window_is_idle(
 
 
 @pytest.mark.parametrize(("scale", "kept"), [("2", True), ("1.5", True), ("1.25", False)])
-def test_at_a_screen_scale_rows_look_as_qt_paints_them(scale: str, kept: bool) -> None:
+def test_at_a_screen_scale_rows_and_the_scroll_bar_look_as_qt_paints_them(
+    scale: str, kept: bool
+) -> None:
     # At 125% a 30-pixel row's edges fall between device pixels: its image would not line up
     # with the rows around it, so Qt goes on painting the rows there.
     env = {
@@ -279,3 +281,8 @@ def test_at_a_screen_scale_rows_look_as_qt_paints_them(scale: str, kept: bool) -
         assert int(words[3]) > 0 and words[5] == "0", line  # every row copied from its image
     else:
         assert words[3] == "0" and int(words[5]) > 0, line  # Qt painted them
+    # The lists' scroll bar, kept as images of itself likewise (at 125% its 14-pixel width falls
+    # between device pixels and Qt draws it).
+    bar = next((x for x in done.stdout.splitlines() if x.startswith("BAR ")), "").split()
+    assert bar and bar[4] == "True", (done.stdout, done.stderr)
+    assert (int(bar[2]) > 0) == kept, bar
