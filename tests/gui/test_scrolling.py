@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QImage, QPaintEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QScrollBar, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -138,6 +139,24 @@ def test_the_bar_drawn_from_its_kept_images_looks_as_qt_draws_it(
         apply_theme(qapp, "light")
     QApplication.processEvents()
     assert _same_pixels(still, plain)
+
+
+def test_a_bar_under_the_pointer_shows_its_hover_as_qt_draws_it(qtbot: QtBot) -> None:
+    holder = QWidget()
+    still, plain = _bars(qtbot, holder)
+    plain.setAutoFillBackground(True)
+    looks = {}
+    for bar in (plain, still):
+        bar.setValue(5_000)
+        QTest.mouseMove(bar, bar.rect().center())  # over the handle: Fusion lights it
+        qtbot.waitUntil(bar.underMouse)
+        looks[bar] = bar.grab().toImage().convertToFormat(_RGB)
+        QTest.mouseMove(holder, QPoint(5, 5))
+        qtbot.waitUntil(lambda bar=bar: not bar.underMouse())
+    assert looks[still] == looks[plain]
+    # Left again: drawn without the hover (from an image), as Qt draws a bar not hovered.
+    assert _same_pixels(still, plain)
+    assert looks[still] != still.grab().toImage().convertToFormat(_RGB)
 
 
 def test_a_position_drawn_before_is_copied_and_a_new_one_drawn(qtbot: QtBot) -> None:
