@@ -55,6 +55,17 @@ def test_a_job_runs_in_another_process_and_answers_in_order(worker: WorkerProces
     assert got[1] == ((3, 2), None)
 
 
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="process priorities are POSIX's os.nice")
+def test_the_process_runs_at_the_lowest_priority_so_a_busy_core_goes_to_the_window(
+    worker: WorkerProcess,
+) -> None:
+    answers = Answers()
+    worker.submit(os.nice, (0,), answers)  # the worker's own niceness
+    ((niceness, error),) = answers.wait()
+    assert error is None
+    assert niceness == 19 and os.nice(0) < 19
+
+
 def test_a_failing_job_says_why_and_the_process_serves_on(worker: WorkerProcess) -> None:
     answers = Answers()
     worker.submit(int, ("not a number",), answers)
