@@ -54,7 +54,7 @@ def main() -> None:
     holder.resize(90, 300)
     still, plain = StillScrollBar(Qt.Orientation.Vertical, holder), QScrollBar(holder)
     plain.setAutoFillBackground(True)  # as the still bar fills its own
-    for x, bar in ((30, still), (60, plain)):  # away from the pointer, in the corner
+    for x, bar in ((30, still), (60, plain)):  # away from the pointer in the window's corner
         bar.setGeometry(x, 0, 14, 242)
         bar.setRange(0, 1_000)
         bar.setPageStep(8)

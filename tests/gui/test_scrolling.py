@@ -45,10 +45,12 @@ class PaintCount(QObject):
 
 
 def _bars(qtbot: QtBot, holder: QWidget) -> tuple[StillScrollBar, QScrollBar]:
-    """A still bar and a plain one, side by side, with the same range."""
+    """A still bar and a plain one (filling its background as the still one does), side by
+    side, with the same range."""
     qtbot.addWidget(holder)
     holder.resize(90, 300)
     still, plain = StillScrollBar(Qt.Orientation.Vertical, holder), QScrollBar(holder)
+    plain.setAutoFillBackground(True)
     # Away from the window's corner, where the pointer of an offscreen screen rests (a bar under
     # it is drawn hovered).
     for x, bar in ((30, still), (60, plain)):
@@ -115,7 +117,6 @@ def test_the_bar_drawn_from_its_kept_images_looks_as_qt_draws_it(
 ) -> None:
     holder = QWidget()
     still, plain = _bars(qtbot, holder)
-    plain.setAutoFillBackground(True)  # as the still bar fills its own
     states: list[Callable[[QScrollBar], object]] = [
         lambda bar: bar.setValue(0),  # at the start: the up arrow greyed out
         lambda bar: bar.setValue(5_000),
@@ -144,7 +145,6 @@ def test_the_bar_drawn_from_its_kept_images_looks_as_qt_draws_it(
 def test_a_bar_under_the_pointer_shows_its_hover_as_qt_draws_it(qtbot: QtBot) -> None:
     holder = QWidget()
     still, plain = _bars(qtbot, holder)
-    plain.setAutoFillBackground(True)
     looks = {}
     for bar in (plain, still):
         bar.setValue(5_000)
