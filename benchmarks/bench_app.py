@@ -95,7 +95,7 @@ def bench_size(app: QApplication, folder: Path, megabytes: int, spans: int) -> l
 
     def open_once() -> None:
         window.document_id = None
-        project._text.cache_clear()
+        project._texts.clear()
         started, cpu = time.perf_counter(), time.thread_time()
         window.open_document(document_id)
         window.view.viewport().repaint()

@@ -97,7 +97,7 @@ def bench_commit(cluster: PgCluster, folder: Path, edits: int) -> bool:
     print(f"undo one edit on the server: median {statistics.median(undos):.2f} ms")
 
     def open_document(project: Project, document: int, annotator: int) -> None:
-        project._text.cache_clear()  # as a document not yet seen
+        project._texts.clear()  # as a document not yet seen
         project.document_text(document)
         project.spans(document, annotator)
 

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +88,11 @@ class Project(ClaimsPart, SuggestionsPart):
         self.server = server
         self._engine = engine
         self.history = edits.History()
-        self._text = lru_cache(maxsize=16)(self._load_text)
+        # The last texts read (a text never changes). A plain dict, not functools.lru_cache on
+        # the bound method: that made a cycle (project -> cache -> project) which kept a closed
+        # project's texts until Python's rarest collection (the suggestions' worker, opening the
+        # project for each computation, grew by a 5 MB article's 19 MB each time).
+        self._texts: dict[int, str] = {}
         # On a server: each edit carries a key; a lost connection is retried (core/store/faults).
         self._faults = RetryingWriter(engine, path)
 
@@ -176,6 +179,7 @@ class Project(ClaimsPart, SuggestionsPart):
         return project
 
     def close(self) -> None:
+        self._texts.clear()
         store.close_engine(self._engine)
 
     # -- for the store's own modules (core/store/*): the only way to the database -------------
@@ -238,7 +242,14 @@ class Project(ClaimsPart, SuggestionsPart):
             ]
 
     def document_text(self, document_id: int) -> str:
-        return self._text(document_id)
+        texts = self._texts
+        text = texts.pop(document_id, None)
+        if text is None:
+            text = self._load_text(document_id)
+            while len(texts) >= TEXTS_KEPT:
+                texts.pop(next(iter(texts)), None)
+        texts[document_id] = text  # the most recently read last
+        return text
 
     def _load_text(self, document_id: int) -> str:
         with self._connect() as conn:
@@ -692,6 +703,8 @@ _SPANS = driver.PlainQuery(
     .order_by(annotation_table.c.start, annotation_table.c.end)
 )
 
+
+TEXTS_KEPT = 16  # documents' texts a project keeps once read
 
 # A page of annotations by id (the annotation list's rows, fetched as they are shown): plain
 # driver rows from statements compiled once per page size (sizes rounded up to a power of two).

@@ -348,7 +348,7 @@ def test_opening_a_document_reads_it_without_building_a_statement(doc, monkeypat
     }
 
     def read() -> dict[str, object]:
-        project._text.cache_clear()
+        project._texts.clear()
         return {
             "text": project.document_text(document),
             "values": project.attribute_values(document, annotator),
