@@ -122,14 +122,65 @@ class PhraseIndex(Generic[V]):
         )
         level = self._tree
         for token in tokens[:-1]:
-            level = level.setdefault(token, _Node()).children
-        node = level.setdefault(tokens[-1], _Node())
+            node = level.get(token) or level.setdefault(token, _Node())
+            if node.children is None:
+                node.children = {}
+            level = node.children
+        node = level.get(tokens[-1]) or level.setdefault(tokens[-1], _Node())
         if len(tokens) == 1 and not entry.before and not entry.after:
+            if node.bare is None:
+                node.bare = []
             node.bare.append(value)
         else:
+            if node.entries is None:
+                node.entries = []
             node.entries.append(entry)
             self._before = max(self._before, len(entry.before))
         self._count += 1
+
+    def remove(self, phrase: str, value: V) -> None:
+        """Take back one ``add(phrase, value)`` (nothing when it was never added)."""
+        phrase = " ".join(phrase.split())
+        spans = words(phrase)
+        if not spans or len(spans) > MAX_WORDS:
+            values = self._odd.get(phrase)
+            if values is not None and value in values:
+                values.remove(value)
+                if not values:
+                    del self._odd[phrase]
+            return
+        key = self._key
+        tokens = [key(phrase[s:e]) for s, e in spans]
+        path: list[tuple[dict[str, _Node[V]], str]] = []
+        level: dict[str, _Node[V]] | None = self._tree
+        node: _Node[V] | None = None
+        for token in tokens:
+            if level is None or (node := level.get(token)) is None:
+                return
+            path.append((level, token))
+            level = node.children
+        assert node is not None
+        whole = key(phrase)
+        if len(tokens) == 1 and whole == tokens[0]:
+            if not node.bare or value not in node.bare:
+                return
+            node.bare.remove(value)
+        else:
+            entries = node.entries or []
+            at = next(
+                (i for i, e in enumerate(entries) if e.whole == whole and e.value == value), None
+            )
+            if at is None:
+                return
+            del entries[at]
+        self._count -= 1
+        # Nodes left with nothing are let go, from the last word back (the longest text before a
+        # first word is kept: a bound, not an exact figure).
+        for parent, token in reversed(path):
+            child = parent[token]
+            if child.children or child.entries or child.bare:
+                break
+            del parent[token]
 
     def _key(self, text: str) -> str:
         return text if self.case else text.casefold()
@@ -157,10 +208,11 @@ class PhraseIndex(Generic[V]):
         waiting = list(self._tree.items())
         while waiting:
             token, node = waiting.pop()
-            yield from node.entries
-            for value in node.bare:  # a bare word is its own whole and core
+            yield from node.entries or ()
+            for value in node.bare or ():  # a bare word is its own whole and core
                 yield _Entry(token, token, "", "", value)
-            waiting.extend(node.children.items())
+            if node.children:
+                waiting.extend(node.children.items())
 
     def _find_each(self, text: str, haystack: str) -> Iterator[tuple[int, int, V]]:
         # A few phrases: one fast scan of the text for each.
@@ -210,7 +262,7 @@ class PhraseIndex(Generic[V]):
     ) -> Iterator[tuple[int, int, V]]:
         key = self._key
         core = key(" ".join(text[start:stop].split())) if several else ""
-        for entry in node.entries:
+        for entry in node.entries or ():
             if several and core != entry.core:
                 continue
             begin, end = start - len(entry.before), stop + len(entry.after)
@@ -223,13 +275,18 @@ class PhraseIndex(Generic[V]):
             yield begin, end, entry.value
 
 
-@dataclass
 class _Node(Generic[V]):
-    children: dict[str, _Node[V]] = field(default_factory=dict)
-    entries: list[_Entry[V]] = field(default_factory=list)
-    # The values of one-word phrases with nothing before or after the word: found wherever
-    # the word is, with no text to compare (most of what a project has marked).
-    bare: list[V] = field(default_factory=list)
+    """A word of the tree: what goes on from it, the phrases that end there, and the values of
+    one-word phrases with nothing before or after the word (found wherever the word is, with no
+    text to compare: most of what a project has marked). Each is made when first needed: a
+    project's 100,000 filed texts make ~270,000 nodes, most of them holding one of the three."""
+
+    __slots__ = ("bare", "children", "entries")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node[V]] | None = None
+        self.entries: list[_Entry[V]] | None = None
+        self.bare: list[V] | None = None
 
 
 class Ahead:

@@ -69,6 +69,9 @@ class Reads:
     def annotations(self, document_id: int, annotator_id: int | None) -> list[Any]:
         return [SimpleNamespace(start=s, end=e, label_id=label) for s, e, label in self.have]
 
+    def span_rows(self, document_id: int, annotator_id: int) -> list[tuple[int, int, int, int]]:
+        return [(i, s, e, label) for i, (s, e, label) in enumerate(sorted(self.have))]
+
     def suggestion_rules(self) -> dict[int, SuggestRules]:
         return self.rules
 
@@ -366,3 +369,90 @@ def test_the_model_files_the_same_spans_with_the_same_scores_as_before(
             expected = whole_text_predict(model, text, threshold=threshold)
             assert model.predict(text, threshold=threshold) == expected
             assert model.predict(text, threshold=threshold, limit=7) == expected[:7]
+
+
+# -- the index of filed texts, kept from one computation to the next ------------------------------
+
+
+def an_edit(
+    rng: random.Random,
+    text: str,
+    marked: Counter[tuple[str, int]],
+    rejected: Counter[tuple[str, int]],
+) -> None:
+    """What one edit between two computations does to the filed texts: a span filed (a text
+    again, or a new one), one taken back, a label changed, a suggestion rejected."""
+    keys = list(marked)
+    kind = rng.choice(["file again", "file new", "take back", "relabel", "reject"])
+    if kind == "file again" and keys:
+        marked[rng.choice(keys)] += 1
+    elif kind == "take back" and keys:
+        key = rng.choice(keys)
+        marked[key] -= 1
+        if marked[key] <= 0:
+            del marked[key]
+    elif kind == "relabel" and keys:
+        folded, label = key = rng.choice(keys)
+        marked[key] -= 1
+        if marked[key] <= 0:
+            del marked[key]
+        marked[folded, rng.choice([other for other in LABELS if other != label])] += 1
+    elif kind == "reject" and keys:
+        rejected[rng.choice(keys)] += 1
+    else:
+        start = rng.randrange(len(text)) if text else 0
+        piece = text[start : start + rng.randint(1, 25)] if rng.random() < 0.7 else a_phrase(rng)
+        if fold(piece):
+            marked[fold(piece), rng.choice(LABELS)] += 1
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(0, 2**32), few=st.sampled_from([0, 48]))
+def test_edit_after_edit_the_kept_index_gives_what_a_fresh_one_gives(
+    seed: int, few: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Thirty filed texts and one or two changed per edit: the index of the previous computation
+    # is brought up to date (texts taken out and put back), not built again.
+    rng = random.Random(seed)
+    text = make_text(rng, 120, rng.choice([TOKENS, PLAIN]))
+    marked: Counter[tuple[str, int]] = Counter()
+    while len(marked) < 30:
+        an_edit(rng, text, marked, Counter())
+    rejected: Counter[tuple[str, int]] = Counter()
+    reads = Reads(text, {}, marked, rejected, Counter())
+    with monkeypatch.context() as patch:
+        patch.setattr(phrases, "FEW", few)
+        for _ in range(12):
+            for _ in range(rng.randint(1, 2)):
+                an_edit(rng, text, marked, rejected)
+            found = engine.suggest(reads, 7, 1)
+            assert found == whole_text_suggest(reads, 7, 1, None)
+            assert {(s.start, s.end, s.label_id, s.score) for s in found} == {
+                (s, e, label, round(score, 4))
+                for s, e, label, score in learned_matches(marked, rejected, text)
+                if label != 3  # deleted
+            }
+
+
+def test_a_phrase_taken_back_is_no_longer_found_and_the_others_still_are() -> None:
+    index: phrases.PhraseIndex[int] = phrases.PhraseIndex()
+    for phrase, value in [("troops", 1), ("troops", 2), ("border talks", 1), ("(troops)", 1),
+                          ("🚀", 1), ("border talks.", 2)]:  # fmt: skip
+        index.add(phrase, value)
+    text = "Troops at the border talks. (troops) 🚀 troops"
+    before = sorted(index.find(text))
+    for phrase, value in [("troops", 2), ("border talks", 1), ("🚀", 1), ("never added", 1)]:
+        index.remove(phrase, value)
+    after = sorted(index.find(text))
+    assert after == [
+        (0, 6, 1),
+        (14, 27, 2),
+        (28, 36, 1),
+        (29, 35, 1),
+        (39, 45, 1),
+    ], before
+    for phrase, value in [("troops", 1), ("(troops)", 1), ("border talks.", 2)]:
+        index.remove(phrase, value)
+    assert not index and list(index.find(text)) == []
