@@ -376,6 +376,7 @@ class PhraseWindows(Generic[V]):
         # and folding keeps the text's length, else word by word.
         self._each = bool(count) and count <= FEW and _length_kept(text, folded=not index.case)
         self._walk = bool(count) and not self._each
+        self.by_words = self._walk  # find() reads the words of the window (else it ignores them)
         # Found from words before a window's end, a match can begin this much earlier.
         self.lag = index._before if self._walk else 0
         self._entries = list(index._entries()) if self._each else []
