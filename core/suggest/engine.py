@@ -314,9 +314,8 @@ class _Learned:
             self.clear()
             self.update(marked, rejected)
             return
-        # The kept counts are changed in place: what stays kept was made the first time, not
-        # mixed with each computation's short-lived objects (their memory could not be given
-        # back, and the worker grew by tens of megabytes per computation).
+        # The kept counts are changed in place (the few keys that changed), not copied whole
+        # (100,000 keys): what stays kept is what the first computation made.
         for kept, now, gone, new in (
             (self.marked, marked, gone_marked, new_marked),
             (self.rejected, rejected, gone_rejected, new_rejected),

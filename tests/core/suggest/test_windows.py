@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claimdesk.core.suggest import Suggestion, SuggestionModel, TrainingExample, engine, phrases
-from claimdesk.core.suggest.engine import learned_matches, rule_matches
+from claimdesk.core.suggest.engine import learned_matches, learned_score, rule_matches
 from claimdesk.core.suggest.model import THRESHOLD
 from claimdesk.core.suggest.records import fold
 from claimdesk.core.text.suggest_rules import SuggestRules
@@ -153,6 +153,24 @@ def whole_text_predict(
     return found
 
 
+def old_learned_matches(
+    marked: Counter[tuple[str, int]], rejected: Counter[tuple[str, int]], text: str
+) -> list[tuple[int, int, int, float]]:
+    """Where the texts filed before occur again, the index built afresh as it was before the
+    worker kept it between computations (its code as it was)."""
+    if not marked:
+        return []
+    per_text: Counter[str] = Counter()
+    for (folded, _label_id), count in marked.items():
+        per_text[folded] += count
+    index: phrases.PhraseIndex[tuple[int, float]] = phrases.PhraseIndex(case=False)
+    for (folded, label_id), count in marked.items():
+        score = learned_score(count, per_text[folded], rejected.get((folded, label_id), 0))
+        if score > 0:
+            index.add(folded, (label_id, score))
+    return [(start, end, label_id, score) for start, end, (label_id, score) in index.find(text)]
+
+
 def whole_text_suggest(
     project: Reads, document_id: int, annotator_id: int, model: SuggestionModel | None
 ) -> list[Suggestion]:
@@ -175,7 +193,7 @@ def whole_text_suggest(
 
     for start, end, label_id, score in rule_matches(project.suggestion_rules(), text):
         offer(start, end, label_id, score, "codebook")
-    for start, end, label_id, score in learned_matches(
+    for start, end, label_id, score in old_learned_matches(
         project.marked_texts(annotator_id), rejected_all, text
     ):
         offer(start, end, label_id, score, "project")
@@ -431,7 +449,7 @@ def test_edit_after_edit_the_kept_index_gives_what_a_fresh_one_gives(
             assert found == whole_text_suggest(reads, 7, 1, None)
             assert {(s.start, s.end, s.label_id, s.score) for s in found} == {
                 (s, e, label, round(score, 4))
-                for s, e, label, score in learned_matches(marked, rejected, text)
+                for s, e, label, score in old_learned_matches(marked, rejected, text)
                 if label != 3  # deleted
             }
 
