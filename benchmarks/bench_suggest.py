@@ -269,44 +269,40 @@ def long_articles(sizes: tuple[tuple[int, int], ...]) -> list[str]:
                 child("--train", str(path), str(annotator_id), str(saved)) for _ in range(2)
             ]
             model = pickle.loads(saved.read_bytes())
-            wall = [r["wall"] for r in trainings]
-            cpu = [r["cpu"] for r in trainings]
-            process = [r["process_cpu"] for r in trainings]
-            peak = [r["peak_mb"] for r in trainings]
             lines.append(
-                f"{size / 1e6:.0f} MB / {spans:,} annotations: one training {min(wall):.2f}-"
-                f"{max(wall):.2f} s (CPU {min(cpu):.2f}-{max(cpu):.2f} s; with the linear "
-                f"algebra's threads {min(process):.2f}-{max(process):.2f} s), peak "
-                f"{min(peak):.0f}-{max(peak):.0f} MB (the process before it, annotations read, "
-                f"{trainings[0]['before_mb']:.0f} MB; cutting the text into words "
+                f"{size / 1e6:.0f} MB / {spans:,} annotations: one training "
+                f"{spread(trainings, 'wall')} s (CPU {spread(trainings, 'cpu')} s; with the "
+                f"linear algebra's threads {spread(trainings, 'process_cpu')} s), peak "
+                f"{spread(trainings, 'peak_mb', '.0f')} MB (the process before it, annotations "
+                f"read, {trainings[0]['before_mb']:.0f} MB; cutting the text into words "
                 f"{trainings[0]['words']:.2f} s), {'a model' if model else 'no model'}"
             )
             runs = [
                 child("--one-call", str(path), str(document_id), str(annotator_id), str(saved))
                 for _ in range(2)
             ]
-            wall = [r["wall"] for r in runs]
-            cpu = [r["cpu"] for r in runs]
-            peak = [r["peak_mb"] for r in runs]
             lines.append(
-                f"{size / 1e6:.0f} MB / {spans:,} annotations, that model: one suggest "
-                f"call {min(wall):.2f}-{max(wall):.2f} s (CPU {min(cpu):.2f}-{max(cpu):.2f} s), "
-                f"peak {min(peak):.0f}-{max(peak):.0f} MB (the process before the call "
+                f"{size / 1e6:.0f} MB / {spans:,} annotations, that model: one suggest call "
+                f"{spread(runs, 'wall')} s (CPU {spread(runs, 'cpu')} s), peak "
+                f"{spread(runs, 'peak_mb', '.0f')} MB (the process before the call "
                 f"{runs[0]['before_mb']:.0f} MB; re.findall of the text's words "
                 f"{runs[0]['findall']:.2f} s), {runs[0]['found']:,} suggestions"
             )
-            again = [r["again_wall"] for r in runs]
-            again_cpu = [r["again_cpu"] for r in runs]
-            own = [r["own_mb"] for r in runs]
+            faster = min(r["wall"] for r in runs) / max(r["again_wall"] for r in runs)
             lines.append(
                 f"{size / 1e6:.0f} MB / {spans:,} annotations, that model: the next call after "
-                f"one claim filed (the filed texts' index kept) {min(again):.2f}-"
-                f"{max(again):.2f} s (CPU {min(again_cpu):.2f}-{max(again_cpu):.2f} s, "
-                f"{min(wall) / max(again):.1f}x faster than the first); the process's own memory "
-                f"after it {min(own):.0f}-{max(own):.0f} MB (a worker retires above "
-                f"{RETIRE_BYTES // 2**20} MB)"
+                f"one claim filed (the filed texts' index kept) {spread(runs, 'again_wall')} s "
+                f"(CPU {spread(runs, 'again_cpu')} s, {faster:.1f}x faster than the first); the "
+                f"process's own memory after it {spread(runs, 'own_mb', '.0f')} MB (a worker "
+                f"retires above {RETIRE_BYTES // 2**20} MB)"
             )
     return lines
+
+
+def spread(runs: list[dict[str, float]], figure: str, form: str = ".2f") -> str:
+    """The lowest and highest of one figure over the runs, as "low-high"."""
+    values = [run[figure] for run in runs]
+    return f"{min(values):{form}}-{max(values):{form}}"
 
 
 def child(*arguments: str) -> dict[str, float]:
