@@ -446,13 +446,46 @@ def test_one_computation_at_a_time_and_the_latest_wins(
 
         real(function, args, answered)  # type: ignore[arg-type]
 
+    read: list[object] = []
+    real_result = process.result
+
+    def reading(value: object) -> object:
+        read.append(value)
+        return real_result(value)
+
     monkeypatch.setattr(process.SUGGESTING, "submit", counted)
+    monkeypatch.setattr(process, "result", reading)
     for _ in range(5):  # five quick requests, as a burst of edits would make
         window.suggestions.refresh()
     qtbot.waitUntil(lambda: not window.suggestions.pending(), timeout=10000)
     assert most[0] == 1
     assert len(sent) == 2  # the first, then only the latest of the other four
+    assert len(read) == 1  # the first's answer, out of date, is dropped unread
     assert len(window.view.suggestions.items) > 0
+
+
+def test_an_edit_while_they_are_worked_out_drops_that_answer_unread(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The computation under way when a claim is filed is out of date: its answer is not read
+    # (10,000 rows take milliseconds to unpickle on the GUI thread); the one after the pause is.
+    from claimdesk.core import suggest_worker as process
+
+    troops_suggested(window, qtbot)
+    read: list[object] = []
+    real_result = process.result
+
+    def reading(value: object) -> object:
+        read.append(value)
+        return real_result(value)
+
+    monkeypatch.setattr(process, "result", reading)
+    window.suggestions.refresh()  # under way; no event is handled before the edit below
+    select_phrase(window, "border")
+    qtbot.keyClick(window.view, "5")
+    qtbot.waitUntil(lambda: not window.suggestions.pending(), timeout=10000)
+    assert len(read) == 1
+    assert any(s.quote.lower() == "border" for s in window.view.suggestions.items)
 
 
 def test_another_annotator_starts_without_the_trained_model(
