@@ -424,6 +424,21 @@ def test_suggested_and_accepted_on_a_file_and_on_a_server(
     assert len(window.view.suggestions.items) == others - 1
 
 
+def answers_read(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The worker's answers the window reads (unpickles) from now on, as they are read."""
+    from claimdesk.core import suggest_worker as process
+
+    read: list[object] = []
+    real = process.result
+
+    def reading(value: object) -> object:
+        read.append(value)
+        return real(value)
+
+    monkeypatch.setattr(process, "result", reading)
+    return read
+
+
 def test_one_computation_at_a_time_and_the_latest_wins(
     window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -446,15 +461,8 @@ def test_one_computation_at_a_time_and_the_latest_wins(
 
         real(function, args, answered)  # type: ignore[arg-type]
 
-    read: list[object] = []
-    real_result = process.result
-
-    def reading(value: object) -> object:
-        read.append(value)
-        return real_result(value)
-
     monkeypatch.setattr(process.SUGGESTING, "submit", counted)
-    monkeypatch.setattr(process, "result", reading)
+    read = answers_read(monkeypatch)
     for _ in range(5):  # five quick requests, as a burst of edits would make
         window.suggestions.refresh()
     qtbot.waitUntil(lambda: not window.suggestions.pending(), timeout=10000)
@@ -469,17 +477,8 @@ def test_an_edit_while_they_are_worked_out_drops_that_answer_unread(
 ) -> None:
     # The computation under way when a claim is filed is out of date: its answer is not read
     # (10,000 rows take milliseconds to unpickle on the GUI thread); the one after the pause is.
-    from claimdesk.core import suggest_worker as process
-
     troops_suggested(window, qtbot)
-    read: list[object] = []
-    real_result = process.result
-
-    def reading(value: object) -> object:
-        read.append(value)
-        return real_result(value)
-
-    monkeypatch.setattr(process, "result", reading)
+    read = answers_read(monkeypatch)
     window.suggestions.refresh()  # under way; no event is handled before the edit below
     select_phrase(window, "border")
     qtbot.keyClick(window.view, "5")
