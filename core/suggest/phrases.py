@@ -375,10 +375,10 @@ class PhraseWindows(Generic[V]):
         # The same way as find() over the whole text: a scan per phrase when there are few
         # and folding keeps the text's length, else word by word.
         self._each = bool(count) and count <= FEW and _length_kept(text, folded=not index.case)
-        self._walk = bool(count) and not self._each
-        self.by_words = self._walk  # find() reads the words of the window (else it ignores them)
+        # Else word by word: find() reads the window's words (a scan ignores them).
+        self.by_words = bool(count) and not self._each
         # Found from words before a window's end, a match can begin this much earlier.
-        self.lag = index._before if self._walk else 0
+        self.lag = index._before if self.by_words else 0
         self._entries = list(index._entries()) if self._each else []
         self._longest = max((len(entry.whole) for entry in self._entries), default=0)
         self._odd: list[tuple[Ahead, list[V]]] = []
@@ -406,7 +406,7 @@ class PhraseWindows(Generic[V]):
                     if whole_word(text, start + at, start + at + size):
                         found.append((start + at, start + at + size, entry.value))
                     at = haystack.find(entry.whole, at + 1)
-        elif self._walk:
+        elif self.by_words:
             tokens = cut.raw if self._index.case else cut.folded
             found = self._index._walk(text, cut.spans, tokens, lo, hi)
         for ahead, values in self._odd:
